@@ -1,0 +1,248 @@
+//! [`Engine`]: an in-memory, thread-safe registry of customer lifecycle states.
+//!
+//! The engine composes the pure [`lifecycle`](crate::lifecycle) functions and adds no
+//! business rules of its own. Customers are spread over 64 shards, each behind its
+//! own mutex, so host threads applying events for different customers rarely wait
+//! for each other; events of one customer are applied one at a time, in the order
+//! the calls take the shard's lock.
+
+mod snapshot;
+
+use std::collections::HashMap;
+use std::hash::BuildHasher;
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::error::{Error, Result};
+use crate::lifecycle::{CustomerState, ModelConfig, Move, Outcome, StageId, StageModel};
+use crate::model::event::Event;
+use crate::model::time::Timestamp;
+
+const SHARDS: usize = 64;
+
+type Shard = HashMap<Box<str>, CustomerState, foldhash::fast::RandomState>;
+
+/// A registry of customers and their lifecycle states under one stage model.
+///
+/// `Engine` is `Send + Sync`: share it between threads (for example in an `Arc`).
+/// Every method is atomic per customer: an error leaves the customer as it was.
+#[derive(Debug)]
+pub struct Engine {
+    model: Arc<StageModel>,
+    shards: Box<[Mutex<Shard>]>,
+    router: foldhash::fast::FixedState,
+}
+
+/// What a [`Engine::tick`] did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TickReport {
+    /// The tick's moment.
+    pub now: Timestamp,
+    /// Customers evaluated (those whose watermark is not later than `now`).
+    pub evaluated: usize,
+    /// The moves, sorted by customer id.
+    pub moves: Vec<(String, Move)>,
+}
+
+impl Engine {
+    /// An empty engine running `model`.
+    pub fn new(model: StageModel) -> Engine {
+        Engine {
+            model: Arc::new(model),
+            shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
+            router: foldhash::fast::FixedState::with_seed(0x00c1_c10),
+        }
+    }
+
+    /// An empty engine running the model described by `config`.
+    pub fn from_config(config: ModelConfig) -> Result<Engine> {
+        Ok(Engine::new(StageModel::compile(config)?))
+    }
+
+    /// The stage model.
+    pub fn model(&self) -> &StageModel {
+        &self.model
+    }
+
+    fn shard_index(&self, customer: &str) -> usize {
+        (self.router.hash_one(customer) >> 58) as usize % SHARDS
+    }
+
+    fn shard_of(&self, customer: &str) -> &Mutex<Shard> {
+        &self.shards[self.shard_index(customer)]
+    }
+
+    /// Applies one event, creating the customer on their first event. Thread-safe.
+    ///
+    /// On error (invalid event, unknown kind, out of order, currency conflict)
+    /// nothing changes.
+    pub fn apply(&self, event: &Event) -> Result<Outcome> {
+        let mut shard = lock(self.shard_of(&event.customer));
+        match shard.get_mut(event.customer.as_str()) {
+            Some(state) => state.apply(&self.model, event),
+            None => {
+                let (state, outcome) = CustomerState::start(&self.model, event)?;
+                shard.insert(event.customer.as_str().into(), state);
+                Ok(outcome)
+            }
+        }
+    }
+
+    /// Evaluates the time-driven rules of every customer at `now`. Thread-safe;
+    /// shards are visited one after another, so events applied concurrently to other
+    /// shards are not delayed.
+    pub fn tick(&self, now: Timestamp) -> TickReport {
+        let mut report = TickReport {
+            now,
+            evaluated: 0,
+            moves: Vec::new(),
+        };
+        if self.model.tick_rules().is_empty() {
+            return report;
+        }
+        for shard in self.shards.iter() {
+            let mut shard = lock(shard);
+            for (id, state) in shard.iter_mut() {
+                if state.watermark() > now {
+                    continue;
+                }
+                report.evaluated += 1;
+                if let Some(m) = state.tick(&self.model, now) {
+                    report.moves.push((id.to_string(), m));
+                }
+            }
+        }
+        report.moves.sort_by(|a, b| a.0.cmp(&b.0));
+        report
+    }
+
+    /// Runs `f` on a customer's state.
+    pub fn with_customer<R>(
+        &self,
+        customer: &str,
+        f: impl FnOnce(&CustomerState) -> R,
+    ) -> Result<R> {
+        let shard = lock(self.shard_of(customer));
+        shard.get(customer).map(f).ok_or_else(|| Error::NotFound {
+            what: "customer",
+            id: crate::model::time::clip(customer),
+        })
+    }
+
+    /// A copy of a customer's state.
+    pub fn customer(&self, customer: &str) -> Result<CustomerState> {
+        self.with_customer(customer, CustomerState::clone)
+    }
+
+    /// Customers tracked.
+    pub fn len(&self) -> usize {
+        self.shards.iter().map(|s| lock(s).len()).sum()
+    }
+
+    /// Whether no customer is tracked.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Every customer id, sorted.
+    pub fn customer_ids(&self) -> Vec<String> {
+        let mut ids: Vec<String> = Vec::new();
+        for shard in self.shards.iter() {
+            ids.extend(lock(shard).keys().map(|k| k.to_string()));
+        }
+        ids.sort();
+        ids
+    }
+
+    /// Calls `f` for every customer, shard by shard (not in id order).
+    pub fn for_each(&self, mut f: impl FnMut(&str, &CustomerState)) {
+        for shard in self.shards.iter() {
+            for (id, state) in lock(shard).iter() {
+                f(id, state);
+            }
+        }
+    }
+
+    /// Customers per stage, indexed by stage.
+    pub fn stage_counts(&self) -> Vec<(StageId, usize)> {
+        let mut counts = vec![0usize; self.model.stages().len()];
+        self.for_each(|_, s| counts[s.stage().index()] += 1);
+        counts
+            .into_iter()
+            .enumerate()
+            .map(|(i, n)| {
+                (
+                    self.model.stage_id(&self.model.stages()[i]).expect("stage"),
+                    n,
+                )
+            })
+            .collect()
+    }
+
+    /// Estimated bytes used by the customer states and their ids (the map's own
+    /// table included).
+    pub fn memory_bytes(&self) -> usize {
+        let mut total = 0;
+        for shard in self.shards.iter() {
+            let shard = lock(shard);
+            total += shard.capacity() * (std::mem::size_of::<(Box<str>, CustomerState)>() + 1);
+            total += shard
+                .iter()
+                .map(|(k, s)| k.len() + s.memory_bytes() - std::mem::size_of::<CustomerState>())
+                .sum::<usize>();
+        }
+        total
+    }
+
+    fn lock_all(&self) -> Vec<MutexGuard<'_, Shard>> {
+        self.shards.iter().map(lock).collect()
+    }
+}
+
+/// Locks a shard. A panic while a shard was locked cannot leave a state half
+/// changed (states are changed only after every check passed), so a poisoned lock
+/// is taken over.
+fn lock(m: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
+    m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{BuiltinKind, Currency, Money};
+
+    fn t(s: &str) -> Timestamp {
+        Timestamp::parse(s, "t").unwrap()
+    }
+
+    #[test]
+    fn applies_and_ticks() {
+        let engine = Engine::new(StageModel::six_stage());
+        let ars = Currency::parse("ARS", "c").unwrap();
+        let buy = |at: &str| {
+            Event::new("ana", t(at), BuiltinKind::Purchase).with_amount(Money {
+                minor: 1000,
+                currency: ars,
+            })
+        };
+        engine.apply(&buy("2026-01-01T00:00:00Z")).unwrap();
+        engine.apply(&buy("2026-01-11T00:00:00Z")).unwrap();
+        let stage = engine.with_customer("ana", |s| s.stage()).unwrap();
+        assert_eq!(engine.model().stage_name(stage), "growth");
+        // 3 usual intervals (30 days) and 30 days without buying: lapsed.
+        let report = engine.tick(t("2026-02-05T00:00:00Z"));
+        assert!(report.moves.is_empty());
+        let report = engine.tick(t("2026-02-11T00:00:00Z"));
+        assert_eq!(report.moves.len(), 1);
+        assert_eq!(
+            engine
+                .model()
+                .rule(report.moves[0].1.transition.rule.unwrap())
+                .name,
+            "lapsed"
+        );
+        assert!(matches!(
+            engine.customer("nadie"),
+            Err(Error::NotFound { .. })
+        ));
+    }
+}

@@ -1,0 +1,412 @@
+//! The JSON shapes of configuration, events, outcomes and states.
+//!
+//! This is the only module (besides the C ABI) that reads or writes JSON; the pure
+//! modules define serde types only. Input is strict: unknown fields are errors
+//! ([`Error::UnknownField`]) that name the field's path.
+//!
+//! # Configuration
+//!
+//! An empty string (or only whitespace) means the default preset, `six_stage`;
+//! `{"preset": "five_stage"}` names a preset; anything else is a whole
+//! [`ModelConfig`]:
+//!
+//! ```json
+//! {"name": "mi_ciclo",
+//!  "stages": [{"name": "prospecto"}, {"name": "cliente"}],
+//!  "custom_events": ["webinar"],
+//!  "lead_scoring": {"points": {"webinar": 5}, "threshold": 10, "half_life_days": 30},
+//!  "rules": [{"name": "compra", "from": ["prospecto"], "to": "cliente",
+//!             "on": ["purchase"], "when": {"metric": "event.amount", "op": ">", "value": 0},
+//!             "priority": 10}]}
+//! ```
+//!
+//! # Event
+//!
+//! ```json
+//! {"id": "evt-981", "customer": "c-42", "at": "2026-03-01T10:00:00-03:00",
+//!  "kind": "purchase", "amount": 1250000, "currency": "ARS", "category": "hogar",
+//!  "attributes": {"canal": "web"}}
+//! ```
+//!
+//! `id`, `amount`+`currency`, `category`, `score`, `quantity`, `reason` and
+//! `attributes` are optional; which kinds accept which is in
+//! [`Event::validate`](crate::model::Event::validate).
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::engine::TickReport;
+use crate::error::{Error, Result};
+use crate::lifecycle::{
+    presets, Applied, CustomerState, Evidence, ModelConfig, Outcome, StageModel, StateRecord,
+    Transition,
+};
+use crate::model::event::{AttrValue, Event, EventKind};
+use crate::model::money::{Currency, Money};
+use crate::model::time::Timestamp;
+
+/// Reads JSON of type `T`, naming the path of any problem.
+fn read<T: DeserializeOwned>(text: &str, what: &'static str) -> Result<T> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        let message = inner.to_string();
+        if message.starts_with("unknown field") {
+            let name = message.split('`').nth(1).unwrap_or("?");
+            let field = if path == "." || path.is_empty() {
+                name.to_string()
+            } else {
+                format!(
+                    "{}.{name}",
+                    path.trim_end_matches(&format!(".{name}"))
+                        .trim_end_matches(name)
+                        .trim_end_matches('.')
+                )
+                .trim_start_matches('.')
+                .to_string()
+            };
+            Error::UnknownField { what, field }
+        } else if path == "." || path.is_empty() {
+            Error::Json { what, message }
+        } else {
+            Error::Json {
+                what,
+                message: format!("{path}: {message}"),
+            }
+        }
+    })?;
+    de.end().map_err(|e| Error::Json {
+        what,
+        message: e.to_string(),
+    })?;
+    Ok(value)
+}
+
+/// Reads a stage model configuration: empty for the default preset,
+/// `{"preset": NAME}`, or a whole [`ModelConfig`]; then validates it.
+pub fn config_from_json(text: &str) -> Result<StageModel> {
+    if text.trim().is_empty() {
+        return Ok(StageModel::six_stage());
+    }
+    let value: serde_json::Value = read(text, "config")?;
+    if let Some(obj) = value.as_object() {
+        if obj.contains_key("preset") {
+            if let Some(other) = obj.keys().find(|k| *k != "preset") {
+                return Err(Error::UnknownField {
+                    what: "config",
+                    field: other.clone(),
+                });
+            }
+            let name = obj["preset"].as_str().ok_or_else(|| Error::Json {
+                what: "config",
+                message: "preset: expected a string".into(),
+            })?;
+            let config = presets::preset(name).ok_or_else(|| {
+                Error::config(
+                    "preset",
+                    format!(
+                        "unknown preset `{name}`; known: {}",
+                        presets::PRESETS.join(", ")
+                    ),
+                )
+            })?;
+            return StageModel::compile(config);
+        }
+    }
+    StageModel::compile(read::<ModelConfig>(text, "config")?)
+}
+
+/// A configuration as pretty JSON; reading it back gives the same configuration.
+pub fn config_to_json(config: &ModelConfig) -> String {
+    serde_json::to_string_pretty(config).expect("configs always serialise")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EventJson {
+    #[serde(default)]
+    id: Option<String>,
+    customer: String,
+    at: String,
+    kind: String,
+    #[serde(default)]
+    amount: Option<i64>,
+    #[serde(default)]
+    currency: Option<String>,
+    #[serde(default)]
+    category: Option<String>,
+    #[serde(default)]
+    score: Option<f64>,
+    #[serde(default)]
+    quantity: Option<f64>,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    attributes: BTreeMap<String, AttrValue>,
+}
+
+/// Reads and validates one event.
+pub fn event_from_json(text: &str) -> Result<Event> {
+    let raw: EventJson = read(text, "event")?;
+    let at = Timestamp::parse(&raw.at, "event.at")?;
+    let amount = match (raw.amount, raw.currency) {
+        (None, None) => None,
+        (Some(minor), Some(code)) => Some(Money::non_negative(
+            minor,
+            Currency::parse(&code, "event.currency")?,
+            "event.amount",
+        )?),
+        (Some(_), None) => {
+            return Err(Error::InvalidAmount {
+                field: "event.currency".into(),
+                message: "an amount needs a currency".into(),
+            })
+        }
+        (None, Some(_)) => {
+            return Err(Error::InvalidAmount {
+                field: "event.amount".into(),
+                message: "a currency needs an amount".into(),
+            })
+        }
+    };
+    let event = Event {
+        id: raw.id,
+        customer: raw.customer,
+        at,
+        kind: EventKind::from_name(&raw.kind),
+        amount,
+        category: raw.category,
+        score: raw.score,
+        quantity: raw.quantity,
+        reason: raw.reason,
+        attributes: raw.attributes,
+    };
+    event.validate()?;
+    Ok(event)
+}
+
+#[derive(Serialize)]
+struct EvidenceJson<'a> {
+    metric: &'a str,
+    op: &'a str,
+    threshold: f64,
+    actual: Option<f64>,
+}
+
+#[derive(Serialize)]
+struct TransitionJson<'a> {
+    from: Option<&'a str>,
+    to: &'a str,
+    at: Timestamp,
+    rule: Option<&'a str>,
+    reason: &'a str,
+    cause: &'a str,
+    event_id: Option<&'a str>,
+    evidence: Vec<EvidenceJson<'a>>,
+}
+
+fn transition_json<'a>(
+    model: &'a StageModel,
+    t: &'a Transition,
+    evidence: &'a [Evidence],
+) -> TransitionJson<'a> {
+    let rule = t.rule.map(|r| model.rule(r));
+    TransitionJson {
+        from: t.from.map(|s| model.stage_name(s)),
+        to: model.stage_name(t.to),
+        at: t.at,
+        rule: rule.map(|r| r.name.as_str()),
+        reason: rule.map_or("first event: entry into the initial stage", |r| {
+            r.description.as_str()
+        }),
+        cause: t.cause.name(model),
+        event_id: t.event_id.as_deref(),
+        evidence: evidence
+            .iter()
+            .map(|e| EvidenceJson {
+                metric: e.metric.name(),
+                op: e.op.as_str(),
+                threshold: e.threshold,
+                actual: e.actual,
+            })
+            .collect(),
+    }
+}
+
+/// The outcome of applying an event, as JSON:
+///
+/// ```json
+/// {"customer": "c-42", "applied": "applied", "created": false, "stage": "growth",
+///  "transition": {"from": "conversion", "to": "growth", "at": "2026-03-01T13:00:00Z",
+///                 "rule": "repeat_purchase", "reason": "A repeat purchase.",
+///                 "cause": "purchase", "event_id": "evt-981",
+///                 "evidence": [{"metric": "purchase_count", "op": ">=", "threshold": 2.0, "actual": 2.0}]}}
+/// ```
+///
+/// `applied` is `applied` or `duplicate`; `transition` is `null` when the stage did
+/// not change; `stage` is the stage after the event (`null` for a duplicate).
+pub fn outcome_to_json(
+    model: &StageModel,
+    customer: &str,
+    stage: Option<&str>,
+    outcome: &Outcome,
+) -> String {
+    #[derive(Serialize)]
+    struct OutcomeJson<'a> {
+        customer: &'a str,
+        applied: &'a str,
+        created: bool,
+        stage: Option<&'a str>,
+        transition: Option<TransitionJson<'a>>,
+    }
+    let json = OutcomeJson {
+        customer,
+        applied: match outcome.applied {
+            Applied::Applied => "applied",
+            Applied::Duplicate => "duplicate",
+        },
+        created: outcome.created,
+        stage,
+        transition: outcome
+            .transition
+            .as_ref()
+            .map(|t| transition_json(model, t, &outcome.evidence)),
+    };
+    serde_json::to_string(&json).expect("outcomes always serialise")
+}
+
+/// A tick report as JSON: `{"now": ..., "evaluated": N, "transitions": [{"customer":
+/// ..., "from": ..., "to": ..., ...}]}`.
+pub fn tick_report_to_json(model: &StageModel, report: &TickReport) -> String {
+    #[derive(Serialize)]
+    struct Item<'a> {
+        customer: &'a str,
+        #[serde(flatten)]
+        transition: TransitionJson<'a>,
+    }
+    #[derive(Serialize)]
+    struct ReportJson<'a> {
+        now: Timestamp,
+        evaluated: usize,
+        transitions: Vec<Item<'a>>,
+    }
+    let json = ReportJson {
+        now: report.now,
+        evaluated: report.evaluated,
+        transitions: report
+            .moves
+            .iter()
+            .map(|(c, m)| Item {
+                customer: c,
+                transition: transition_json(model, &m.transition, &m.evidence),
+            })
+            .collect(),
+    };
+    serde_json::to_string(&json).expect("reports always serialise")
+}
+
+/// A state in its portable JSON form ([`StateRecord`]), for a host that stores it.
+pub fn state_to_json(model: &StageModel, state: &CustomerState) -> String {
+    serde_json::to_string(&state.to_record(model)).expect("states always serialise")
+}
+
+/// Reads a state written by [`state_to_json`], checking it against `model`.
+pub fn state_from_json(model: &StageModel, text: &str) -> Result<CustomerState> {
+    CustomerState::from_record(model, read::<StateRecord>(text, "state")?)
+}
+
+/// A customer as the engine shows it: id, stays in each stage (entered and left),
+/// and the whole portable state.
+///
+/// ```json
+/// {"customer": "c-42", "stays": [{"stage": "awareness", "entered": "...", "left": "..."}, ...],
+///  "stage": "growth", "stage_entered": "...", "watermark": "...", "history": [...],
+///  "metrics": {...}, "recent_event_ids": [...]}
+/// ```
+pub fn customer_to_json(model: &StageModel, customer: &str, state: &CustomerState) -> String {
+    #[derive(Serialize)]
+    struct Stay<'a> {
+        stage: &'a str,
+        entered: Timestamp,
+        left: Option<Timestamp>,
+    }
+    #[derive(Serialize)]
+    struct View<'a> {
+        customer: &'a str,
+        stays: Vec<Stay<'a>>,
+        #[serde(flatten)]
+        state: StateRecord,
+    }
+    let view = View {
+        customer,
+        stays: state
+            .stage_spans()
+            .into_iter()
+            .map(|s| Stay {
+                stage: model.stage_name(s.stage),
+                entered: s.entered,
+                left: s.left,
+            })
+            .collect(),
+        state: state.to_record(model),
+    };
+    serde_json::to_string(&view).expect("states always serialise")
+}
+
+/// The model's stages and rules as JSON:
+/// `{"name": ..., "stages": [...], "initial": ..., "rules": [...]}`; the same as the
+/// configuration it was compiled from, with the initial stage filled in.
+pub fn model_to_json(model: &StageModel) -> String {
+    let mut config = model.config().clone();
+    config.initial = Some(model.stage_name(model.initial()).to_string());
+    config_to_json(&config)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn unknown_fields_are_named() {
+        let err = event_from_json(
+            r#"{"customer":"c","at":"2026-01-01T00:00:00Z","kind":"visit","colour":1}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            Error::UnknownField {
+                what: "event",
+                field: "colour".into()
+            }
+        );
+        let err = config_from_json(r#"{"preset":"six_stage","extra":1}"#).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::UnknownField);
+        let mut cfg: serde_json::Value =
+            serde_json::from_str(&config_to_json(&presets::six_stage())).unwrap();
+        cfg["rules"][1]["colour"] = serde_json::json!(1);
+        let err = config_from_json(&cfg.to_string()).unwrap_err();
+        assert_eq!(
+            err,
+            Error::UnknownField {
+                what: "config",
+                field: "rules[1].colour".into()
+            }
+        );
+    }
+
+    #[test]
+    fn presets_round_trip_through_json() {
+        for name in presets::PRESETS {
+            let config = presets::preset(name).unwrap();
+            let model = config_from_json(&config_to_json(&config)).unwrap();
+            assert_eq!(model.config(), &config);
+            let by_name = config_from_json(&format!(r#"{{"preset":"{name}"}}"#)).unwrap();
+            assert_eq!(by_name.config(), &config);
+        }
+        assert_eq!(config_from_json("  ").unwrap().name(), "six_stage");
+    }
+}

@@ -1,0 +1,41 @@
+//! `ciclo` is an embedded customer-lifecycle engine.
+//!
+//! A CRM or ERP links it in-process, through its C ABI (see the [`ffi`] module and
+//! `include/ciclo.h`) or as a Rust crate, and asks it for each customer event: in
+//! which lifecycle stage is this customer now, since when, and which rule moved them
+//! there?
+//!
+//! - [`lifecycle`]: stage models as data (presets `six_stage` and `five_stage`, or
+//!   the admin's own JSON), transition rules, the per-customer state and the pure
+//!   [`lifecycle::step`].
+//! - [`Engine`]: a thread-safe registry of many customers with snapshot/restore.
+//! - [`json`]: the JSON shapes of configuration, events and states.
+//! - [`model`]: shared value types (time, money, events).
+//!
+//! ```
+//! use ciclo::Engine;
+//!
+//! let engine = Engine::new(ciclo::StageModel::six_stage());
+//! let event = ciclo::json::event_from_json(
+//!     r#"{"customer": "c-1", "at": "2026-03-01T10:00:00Z", "kind": "purchase",
+//!         "amount": 125000, "currency": "ARS"}"#,
+//!     engine.model(),
+//! )?;
+//! let outcome = engine.apply(&event)?;
+//! assert_eq!(engine.model().stage_name(outcome.transition.unwrap().to), "conversion");
+//! # Ok::<(), ciclo::Error>(())
+//! ```
+//!
+//! Late, out-of-order and duplicate events are explained in [`lifecycle::step`].
+#![deny(missing_docs)]
+
+pub mod engine;
+pub mod error;
+pub mod ffi;
+pub mod json;
+pub mod lifecycle;
+pub mod model;
+
+pub use engine::Engine;
+pub use error::{Error, ErrorKind, Result};
+pub use lifecycle::StageModel;

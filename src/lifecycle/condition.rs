@@ -1,0 +1,196 @@
+//! Compiled rule conditions and their evaluation.
+
+use std::fmt;
+
+use crate::error::{Error, Result};
+use crate::lifecycle::config::ConditionConfig;
+use crate::lifecycle::metrics::{EvalContext, Metric, Metrics};
+
+/// A comparison operator.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Op {
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+}
+
+impl Op {
+    fn parse(text: &str) -> Option<Op> {
+        Some(match text {
+            "<" => Op::Lt,
+            "<=" => Op::Le,
+            ">" => Op::Gt,
+            ">=" => Op::Ge,
+            "==" => Op::Eq,
+            "!=" => Op::Ne,
+            _ => return None,
+        })
+    }
+
+    /// The operator as written in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Lt => "<",
+            Op::Le => "<=",
+            Op::Gt => ">",
+            Op::Ge => ">=",
+            Op::Eq => "==",
+            Op::Ne => "!=",
+        }
+    }
+
+    fn holds(self, a: f64, b: f64) -> bool {
+        match self {
+            Op::Lt => a < b,
+            Op::Le => a <= b,
+            Op::Gt => a > b,
+            Op::Ge => a >= b,
+            Op::Eq => a == b,
+            Op::Ne => a != b,
+        }
+    }
+}
+
+impl fmt::Display for Op {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A validated condition.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Condition {
+    /// Every condition holds.
+    All(Vec<Condition>),
+    /// At least one holds.
+    Any(Vec<Condition>),
+    /// The condition does not hold.
+    Not(Box<Condition>),
+    /// `metric op value`; false when the metric has no value.
+    Compare {
+        /// The metric.
+        metric: Metric,
+        /// The operator.
+        op: Op,
+        /// The constant.
+        value: f64,
+    },
+}
+
+/// One comparison seen while evaluating a condition: the evidence behind a
+/// transition.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evidence {
+    /// The metric compared.
+    pub metric: Metric,
+    /// The operator.
+    pub op: Op,
+    /// The rule's constant.
+    pub threshold: f64,
+    /// The customer's value, `None` when undefined.
+    pub actual: Option<f64>,
+}
+
+impl Condition {
+    /// Validates a condition; `field` is its path for errors.
+    pub fn compile(config: &ConditionConfig, field: &str) -> Result<Condition> {
+        let forms = [
+            config.all.is_some(),
+            config.any.is_some(),
+            config.not.is_some(),
+            config.metric.is_some() || config.op.is_some() || config.value.is_some(),
+        ];
+        if forms.iter().filter(|&&f| f).count() != 1 {
+            return Err(Error::config(
+                field,
+                "a condition has exactly one of `all`, `any`, `not`, or `metric`/`op`/`value`",
+            ));
+        }
+        let list = |items: &[ConditionConfig], key: &str| {
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, c)| Condition::compile(c, &format!("{field}.{key}[{i}]")))
+                .collect::<Result<Vec<_>>>()
+        };
+        if let Some(items) = &config.all {
+            return Ok(Condition::All(list(items, "all")?));
+        }
+        if let Some(items) = &config.any {
+            return Ok(Condition::Any(list(items, "any")?));
+        }
+        if let Some(inner) = &config.not {
+            return Ok(Condition::Not(Box::new(Condition::compile(
+                inner,
+                &format!("{field}.not"),
+            )?)));
+        }
+        let name = config
+            .metric
+            .as_deref()
+            .ok_or_else(|| Error::config(format!("{field}.metric"), "missing"))?;
+        let metric = Metric::from_name(name).ok_or_else(|| Error::UnknownMetric {
+            field: format!("{field}.metric"),
+            metric: name.to_string(),
+        })?;
+        let op_text = config
+            .op
+            .as_deref()
+            .ok_or_else(|| Error::config(format!("{field}.op"), "missing"))?;
+        let op = Op::parse(op_text).ok_or_else(|| {
+            Error::config(
+                format!("{field}.op"),
+                format!("`{op_text}` is not one of <, <=, >, >=, ==, !="),
+            )
+        })?;
+        let value = config
+            .value
+            .ok_or_else(|| Error::config(format!("{field}.value"), "missing"))?;
+        if !value.is_finite() {
+            return Err(Error::config(format!("{field}.value"), "must be finite"));
+        }
+        Ok(Condition::Compare { metric, op, value })
+    }
+
+    /// Whether the condition holds.
+    pub(crate) fn holds(&self, metrics: &Metrics, ctx: &EvalContext<'_>) -> bool {
+        match self {
+            Condition::All(items) => items.iter().all(|c| c.holds(metrics, ctx)),
+            Condition::Any(items) => items.iter().any(|c| c.holds(metrics, ctx)),
+            Condition::Not(inner) => !inner.holds(metrics, ctx),
+            Condition::Compare { metric, op, value } => metrics
+                .value(*metric, ctx)
+                .is_some_and(|actual| op.holds(actual, *value)),
+        }
+    }
+
+    /// Every comparison in the condition with the customer's values.
+    pub(crate) fn evidence(
+        &self,
+        metrics: &Metrics,
+        ctx: &EvalContext<'_>,
+        out: &mut Vec<Evidence>,
+    ) {
+        match self {
+            Condition::All(items) | Condition::Any(items) => {
+                items.iter().for_each(|c| c.evidence(metrics, ctx, out))
+            }
+            Condition::Not(inner) => inner.evidence(metrics, ctx, out),
+            Condition::Compare { metric, op, value } => out.push(Evidence {
+                metric: *metric,
+                op: *op,
+                threshold: *value,
+                actual: metrics.value(*metric, ctx),
+            }),
+        }
+    }
+}

@@ -1,0 +1,600 @@
+//! Per-customer metrics, maintained incrementally in O(1) amortised time per event,
+//! and the catalogue of metric names that rule conditions may use.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::lifecycle::config::MetricSettings;
+use crate::model::event::{BuiltinKind, Event, EventKind};
+use crate::model::money::Currency;
+use crate::model::time::{Timestamp, MS_PER_DAY};
+
+macro_rules! metrics {
+    ($( $(#[$doc:meta])* $variant:ident => $name:literal, )*) => {
+        /// A metric that rule conditions can compare. Names are what the JSON uses.
+        ///
+        /// Durations are in days (fractional), money in minor units of the customer's
+        /// currency, flags are 0 or 1. Metrics starting with `event.` describe the
+        /// event being applied and have no value on `tick`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        pub enum Metric {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Metric {
+            /// Every metric.
+            pub const ALL: &'static [Metric] = &[$(Metric::$variant),*];
+
+            /// The metric's name in JSON.
+            pub fn name(self) -> &'static str {
+                match self { $(Metric::$variant => $name,)* }
+            }
+
+            /// The metric with this name.
+            pub fn from_name(name: &str) -> Option<Metric> {
+                match name { $($name => Some(Metric::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+metrics! {
+    /// Events applied to the customer.
+    EventCount => "event_count",
+    /// Days since the customer's first event.
+    DaysSinceFirstSeen => "days_since_first_seen",
+    /// Days since the customer's latest event.
+    DaysSinceLastActivity => "days_since_last_activity",
+    /// Days since the customer entered the current stage.
+    DaysInStage => "days_in_stage",
+    /// Purchases made.
+    PurchaseCount => "purchase_count",
+    /// Total purchase and renewal revenue, minor units.
+    Revenue => "revenue",
+    /// Revenue divided by purchases, minor units (needs a purchase).
+    AverageOrderValue => "average_order_value",
+    /// Days since the first purchase (needs a purchase).
+    TenureDays => "tenure_days",
+    /// Days since the latest purchase (needs a purchase).
+    DaysSinceLastPurchase => "days_since_last_purchase",
+    /// Mean of the customer's own intervals between purchases, days (needs two).
+    MeanPurchaseInterval => "mean_purchase_interval_days",
+    /// Sample standard deviation of those intervals, days (needs three purchases).
+    PurchaseIntervalStddev => "purchase_interval_stddev_days",
+    /// `days_since_last_purchase / mean_purchase_interval_days`: how many usual
+    /// intervals the customer has gone without buying (needs two purchases).
+    PurchaseIntervalRatio => "purchase_interval_ratio",
+    /// Distinct purchase categories bought.
+    DistinctCategories => "distinct_categories",
+    /// Complaints within the window (`metrics.window_days`) ending now.
+    ComplaintsInWindow => "complaints_in_window",
+    /// Support tickets opened within the window.
+    TicketsInWindow => "tickets_in_window",
+    /// Payment failures within the window.
+    PaymentFailuresInWindow => "payment_failures_in_window",
+    /// Complaints ever.
+    ComplaintCount => "complaint_count",
+    /// Support tickets ever.
+    TicketCount => "ticket_count",
+    /// Tickets opened and not yet resolved.
+    OpenTickets => "open_tickets",
+    /// Payment failures ever.
+    PaymentFailureCount => "payment_failure_count",
+    /// Latest survey score (needs a survey).
+    Satisfaction => "satisfaction",
+    /// Latest survey score minus the one before (needs two surveys).
+    SatisfactionChange => "satisfaction_change",
+    /// Recent usage per day (exponentially weighted, recent half-life).
+    UsageRate => "usage_rate",
+    /// Recent usage rate relative to the trailing rate, minus one: 0 when steady,
+    /// -0.5 when usage halved (needs usage).
+    UsageTrend => "usage_trend",
+    /// Current (decayed) lead score.
+    LeadScore => "lead_score",
+    /// 1 when the lead score is at least the threshold.
+    LeadQualified => "lead_qualified",
+    /// 1 once contact data was captured.
+    ContactCaptured => "contact_captured",
+    /// 1 once a trial or demo was requested.
+    TrialRequested => "trial_requested",
+    /// 1 once the customer unsubscribed.
+    Unsubscribed => "unsubscribed",
+    /// 1 when the latest cancellation is after the latest purchase and renewal.
+    Cancelled => "cancelled",
+    /// Days since the latest cancellation (needs one).
+    DaysSinceCancellation => "days_since_cancellation",
+    /// Renewals.
+    RenewalCount => "renewal_count",
+    /// Days since the latest renewal (needs one).
+    DaysSinceLastRenewal => "days_since_last_renewal",
+    /// Deliveries.
+    DeliveryCount => "delivery_count",
+    /// Days since the latest delivery (needs one).
+    DaysSinceLastDelivery => "days_since_last_delivery",
+    /// Outreach contacts made by the company.
+    OutreachCount => "outreach_count",
+    /// Offers accepted.
+    OffersAccepted => "offers_accepted",
+    /// Offers declined.
+    OffersDeclined => "offers_declined",
+    /// Amount of the event being applied, minor units.
+    EventAmount => "event.amount",
+    /// 1 when the event is a purchase in a category the customer never bought.
+    EventNewCategory => "event.new_category",
+    /// Score of the survey being applied.
+    EventScore => "event.score",
+}
+
+/// Kinds of incident counted in windows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IncidentKind {
+    /// A complaint.
+    Complaint,
+    /// A support ticket opened.
+    Ticket,
+    /// A payment failure.
+    PaymentFailure,
+}
+
+/// One incident still inside the window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Incident {
+    /// When it happened.
+    pub at: Timestamp,
+    /// What it was.
+    pub kind: IncidentKind,
+}
+
+/// Exponentially weighted usage sums, decayed to `at`.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct UsageSums {
+    /// Sum with the recent half-life.
+    pub recent: f64,
+    /// Sum with the trailing half-life.
+    pub trailing: f64,
+    /// The moment both sums are decayed to.
+    pub at: Timestamp,
+}
+
+/// The stored metrics of one customer.
+///
+/// Everything here round-trips exactly through JSON and the compact encoding. Derived
+/// values (days since..., windows, decayed scores) are computed from these fields at
+/// the moment of evaluation by [`Metrics::value`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Metrics {
+    /// First event.
+    pub first_seen: Timestamp,
+    /// Latest event.
+    pub last_activity: Timestamp,
+    /// Events applied.
+    pub event_count: u32,
+    /// Purchases.
+    pub purchase_count: u32,
+    /// Purchase and renewal revenue in minor units of `currency`.
+    pub revenue: i64,
+    /// Currency of the revenue; set by the first amount seen.
+    pub currency: Option<Currency>,
+    /// First purchase.
+    pub first_purchase: Option<Timestamp>,
+    /// Latest purchase.
+    pub last_purchase: Option<Timestamp>,
+    /// Running mean of inter-purchase intervals, days (Welford).
+    pub interval_mean_days: f64,
+    /// Running sum of squared deviations of the intervals (Welford's M2).
+    pub interval_m2: f64,
+    /// 32-bit FNV-1a hashes of the distinct (case-folded) purchase categories.
+    pub categories: Vec<u32>,
+    /// Incidents inside the window.
+    pub incidents: Vec<Incident>,
+    /// Complaints ever.
+    pub complaint_count: u32,
+    /// Tickets ever.
+    pub ticket_count: u32,
+    /// Open tickets.
+    pub open_tickets: u32,
+    /// Payment failures ever.
+    pub payment_failure_count: u32,
+    /// Latest survey score.
+    pub satisfaction: Option<f64>,
+    /// The survey score before the latest.
+    pub previous_satisfaction: Option<f64>,
+    /// Usage sums.
+    pub usage: Option<UsageSums>,
+    /// Lead score at `lead_score_at`.
+    pub lead_score: f64,
+    /// The moment `lead_score` is decayed to.
+    pub lead_score_at: Timestamp,
+    /// Contact data captured.
+    pub contact_captured: bool,
+    /// Trial or demo requested.
+    pub trial_requested: bool,
+    /// Unsubscribed.
+    pub unsubscribed: bool,
+    /// Renewals.
+    pub renewal_count: u32,
+    /// Latest renewal.
+    pub last_renewal: Option<Timestamp>,
+    /// Deliveries.
+    pub delivery_count: u32,
+    /// Latest delivery.
+    pub last_delivery: Option<Timestamp>,
+    /// Outreach contacts.
+    pub outreach_count: u32,
+    /// Offers accepted.
+    pub offers_accepted: u32,
+    /// Offers declined.
+    pub offers_declined: u32,
+    /// Latest cancellation.
+    pub last_cancellation: Option<Timestamp>,
+    /// Reason of the latest cancellation.
+    pub cancellation_reason: Option<String>,
+}
+
+/// What a metric update learned about the event, for `event.*` metrics.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct EventFacts {
+    pub amount: Option<i64>,
+    pub new_category: bool,
+    pub score: Option<f64>,
+}
+
+/// Everything [`Metrics::value`] needs besides the metrics.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct EvalContext<'a> {
+    pub now: Timestamp,
+    pub stage_entered: Timestamp,
+    pub settings: &'a MetricSettings,
+    pub lead: &'a crate::lifecycle::model::LeadScoring,
+    pub event: Option<EventFacts>,
+}
+
+impl Metrics {
+    /// Metrics of a customer first seen at `at`.
+    pub fn new(at: Timestamp) -> Metrics {
+        Metrics {
+            first_seen: at,
+            last_activity: at,
+            event_count: 0,
+            purchase_count: 0,
+            revenue: 0,
+            currency: None,
+            first_purchase: None,
+            last_purchase: None,
+            interval_mean_days: 0.0,
+            interval_m2: 0.0,
+            categories: Vec::new(),
+            incidents: Vec::new(),
+            complaint_count: 0,
+            ticket_count: 0,
+            open_tickets: 0,
+            payment_failure_count: 0,
+            satisfaction: None,
+            previous_satisfaction: None,
+            usage: None,
+            lead_score: 0.0,
+            lead_score_at: at,
+            contact_captured: false,
+            trial_requested: false,
+            unsubscribed: false,
+            renewal_count: 0,
+            last_renewal: None,
+            delivery_count: 0,
+            last_delivery: None,
+            outreach_count: 0,
+            offers_accepted: 0,
+            offers_declined: 0,
+            last_cancellation: None,
+            cancellation_reason: None,
+        }
+    }
+
+    /// Checks, without changing anything, that `event` can be absorbed: same
+    /// currency as the revenue so far, no counter overflow.
+    pub(crate) fn check(&self, event: &Event) -> Result<()> {
+        if let Some(money) = &event.amount {
+            if let Some(currency) = self.currency {
+                if currency != money.currency {
+                    return Err(Error::Conflict {
+                        field: "event.currency".into(),
+                        message: format!(
+                            "the customer's revenue is in {currency}; this amount is in {}",
+                            money.currency
+                        ),
+                    });
+                }
+            }
+            if self.revenue.checked_add(money.minor).is_none() {
+                return Err(Error::InvalidAmount {
+                    field: "event.amount".into(),
+                    message: "the customer's revenue would overflow 64 bits".into(),
+                });
+            }
+        }
+        if self.event_count == u32::MAX {
+            return Err(Error::invalid("event", "the customer has 2^32 - 1 events"));
+        }
+        Ok(())
+    }
+
+    /// Absorbs an event already checked by [`Metrics::check`]. `lead_points` are the
+    /// points of the event's kind, `lead_half_life_ms` the lead score half-life.
+    pub(crate) fn absorb(
+        &mut self,
+        event: &Event,
+        settings: &MetricSettings,
+        lead_points: f64,
+        lead_half_life_ms: Option<f64>,
+    ) -> EventFacts {
+        let at = event.at;
+        let mut facts = EventFacts {
+            amount: event.amount.map(|m| m.minor),
+            score: event.score,
+            new_category: false,
+        };
+        self.event_count += 1;
+        self.last_activity = self.last_activity.max(at);
+        if lead_points != 0.0 {
+            self.lead_score = decay(self.lead_score, self.lead_score_at, at, lead_half_life_ms);
+            self.lead_score_at = at;
+            self.lead_score += lead_points;
+        }
+        if let Some(money) = event.amount {
+            self.currency = Some(money.currency);
+            self.revenue += money.minor;
+        }
+        let EventKind::Builtin(kind) = &event.kind else {
+            return facts;
+        };
+        use BuiltinKind as K;
+        match kind {
+            K::ContactCaptured => self.contact_captured = true,
+            K::TrialRequested | K::DemoRequested => self.trial_requested = true,
+            K::Purchase => {
+                if let Some(last) = self.last_purchase {
+                    // Welford's online mean and variance of the intervals.
+                    let interval = at.days_since(last);
+                    let n = self.purchase_count as f64; // intervals after this one
+                    let delta = interval - self.interval_mean_days;
+                    self.interval_mean_days += delta / n;
+                    self.interval_m2 += delta * (interval - self.interval_mean_days);
+                }
+                self.purchase_count += 1;
+                self.first_purchase.get_or_insert(at);
+                self.last_purchase = Some(at);
+                if let Some(category) = &event.category {
+                    let h = fnv1a32(category);
+                    if !self.categories.contains(&h) {
+                        self.categories.push(h);
+                        facts.new_category = self.purchase_count > 1;
+                    }
+                }
+            }
+            K::Renewal => {
+                self.renewal_count += 1;
+                self.last_renewal = Some(at);
+            }
+            K::Delivery => {
+                self.delivery_count += 1;
+                self.last_delivery = Some(at);
+            }
+            K::SupportTicket => {
+                self.ticket_count += 1;
+                self.open_tickets += 1;
+                self.push_incident(at, IncidentKind::Ticket, settings);
+            }
+            K::TicketResolved => self.open_tickets = self.open_tickets.saturating_sub(1),
+            K::Complaint => {
+                self.complaint_count += 1;
+                self.push_incident(at, IncidentKind::Complaint, settings);
+            }
+            K::PaymentFailed => {
+                self.payment_failure_count += 1;
+                self.push_incident(at, IncidentKind::PaymentFailure, settings);
+            }
+            K::Survey => {
+                self.previous_satisfaction = self.satisfaction;
+                self.satisfaction = event.score;
+            }
+            K::Usage => {
+                let q = event.quantity.unwrap_or(1.0);
+                let hr = settings.usage_recent_half_life_days * MS_PER_DAY as f64;
+                let ht = settings.usage_trailing_half_life_days * MS_PER_DAY as f64;
+                let sums = self.usage.get_or_insert(UsageSums {
+                    recent: 0.0,
+                    trailing: 0.0,
+                    at,
+                });
+                sums.recent = decay(sums.recent, sums.at, at, Some(hr)) + q;
+                sums.trailing = decay(sums.trailing, sums.at, at, Some(ht)) + q;
+                sums.at = at;
+            }
+            K::Cancellation => {
+                self.last_cancellation = Some(at);
+                self.cancellation_reason = event.reason.clone();
+            }
+            K::Outreach => self.outreach_count += 1,
+            K::OfferAccepted => self.offers_accepted += 1,
+            K::OfferDeclined => self.offers_declined += 1,
+            K::Unsubscribe => self.unsubscribed = true,
+            K::Visit => {}
+        }
+        facts
+    }
+
+    fn push_incident(&mut self, at: Timestamp, kind: IncidentKind, settings: &MetricSettings) {
+        // Evaluation never happens before the latest event, so incidents that left
+        // the window as of `at` can never count again.
+        let horizon = at.plus_days(-settings.window_days);
+        self.incidents.retain(|i| i.at > horizon);
+        self.incidents.push(Incident { at, kind });
+    }
+
+    fn in_window(&self, kind: IncidentKind, now: Timestamp, settings: &MetricSettings) -> f64 {
+        let horizon = now.plus_days(-settings.window_days);
+        self.incidents
+            .iter()
+            .filter(|i| i.kind == kind && i.at > horizon && i.at <= now)
+            .count() as f64
+    }
+
+    /// The current lead score at `now`.
+    pub(crate) fn lead_score_at(&self, now: Timestamp, half_life_ms: Option<f64>) -> f64 {
+        decay(self.lead_score, self.lead_score_at, now, half_life_ms)
+    }
+
+    /// The value of `metric` in `ctx`, or `None` when it is undefined (no purchase
+    /// yet for purchase metrics, no event on tick for `event.*`).
+    pub(crate) fn value(&self, metric: Metric, ctx: &EvalContext<'_>) -> Option<f64> {
+        let now = ctx.now;
+        let days = |t: Option<Timestamp>| t.map(|t| now.days_since(t));
+        let flag = |b: bool| Some(if b { 1.0 } else { 0.0 });
+        use Metric as M;
+        match metric {
+            M::EventCount => Some(self.event_count as f64),
+            M::DaysSinceFirstSeen => days(Some(self.first_seen)),
+            M::DaysSinceLastActivity => days(Some(self.last_activity)),
+            M::DaysInStage => days(Some(ctx.stage_entered)),
+            M::PurchaseCount => Some(self.purchase_count as f64),
+            M::Revenue => Some(self.revenue as f64),
+            M::AverageOrderValue => {
+                (self.purchase_count > 0).then(|| self.revenue as f64 / self.purchase_count as f64)
+            }
+            M::TenureDays => days(self.first_purchase),
+            M::DaysSinceLastPurchase => days(self.last_purchase),
+            M::MeanPurchaseInterval => self.mean_interval(),
+            M::PurchaseIntervalStddev => (self.purchase_count >= 3)
+                .then(|| (self.interval_m2 / (self.purchase_count as f64 - 2.0)).sqrt()),
+            M::PurchaseIntervalRatio => {
+                let mean = self.mean_interval()?;
+                let since = days(self.last_purchase)?;
+                // Purchases on the same day give a zero mean: one minute stands in.
+                Some(since / mean.max(1.0 / 1440.0))
+            }
+            M::DistinctCategories => Some(self.categories.len() as f64),
+            M::ComplaintsInWindow => {
+                Some(self.in_window(IncidentKind::Complaint, now, ctx.settings))
+            }
+            M::TicketsInWindow => Some(self.in_window(IncidentKind::Ticket, now, ctx.settings)),
+            M::PaymentFailuresInWindow => {
+                Some(self.in_window(IncidentKind::PaymentFailure, now, ctx.settings))
+            }
+            M::ComplaintCount => Some(self.complaint_count as f64),
+            M::TicketCount => Some(self.ticket_count as f64),
+            M::OpenTickets => Some(self.open_tickets as f64),
+            M::PaymentFailureCount => Some(self.payment_failure_count as f64),
+            M::Satisfaction => self.satisfaction,
+            M::SatisfactionChange => Some(self.satisfaction? - self.previous_satisfaction?),
+            M::UsageRate => {
+                let s = self.usage?;
+                let hr = ctx.settings.usage_recent_half_life_days;
+                let recent = decay(s.recent, s.at, now, Some(hr * MS_PER_DAY as f64));
+                Some(recent * std::f64::consts::LN_2 / hr)
+            }
+            M::UsageTrend => {
+                let s = self.usage?;
+                let hr = ctx.settings.usage_recent_half_life_days;
+                let ht = ctx.settings.usage_trailing_half_life_days;
+                let recent = decay(s.recent, s.at, now, Some(hr * MS_PER_DAY as f64)) / hr;
+                let trailing = decay(s.trailing, s.at, now, Some(ht * MS_PER_DAY as f64)) / ht;
+                (trailing > 0.0).then(|| recent / trailing - 1.0)
+            }
+            M::LeadScore => Some(self.lead_score_at(now, ctx.lead.half_life_ms)),
+            M::LeadQualified => {
+                flag(self.lead_score_at(now, ctx.lead.half_life_ms) >= ctx.lead.threshold)
+            }
+            M::ContactCaptured => flag(self.contact_captured),
+            M::TrialRequested => flag(self.trial_requested),
+            M::Unsubscribed => flag(self.unsubscribed),
+            M::Cancelled => flag(self.is_cancelled()),
+            M::DaysSinceCancellation => days(self.last_cancellation),
+            M::RenewalCount => Some(self.renewal_count as f64),
+            M::DaysSinceLastRenewal => days(self.last_renewal),
+            M::DeliveryCount => Some(self.delivery_count as f64),
+            M::DaysSinceLastDelivery => days(self.last_delivery),
+            M::OutreachCount => Some(self.outreach_count as f64),
+            M::OffersAccepted => Some(self.offers_accepted as f64),
+            M::OffersDeclined => Some(self.offers_declined as f64),
+            M::EventAmount => ctx.event?.amount.map(|a| a as f64),
+            M::EventNewCategory => flag(ctx.event?.new_category),
+            M::EventScore => ctx.event?.score,
+        }
+    }
+
+    fn mean_interval(&self) -> Option<f64> {
+        (self.purchase_count >= 2).then_some(self.interval_mean_days)
+    }
+
+    /// Whether the latest cancellation is later than the latest purchase and renewal.
+    pub fn is_cancelled(&self) -> bool {
+        match self.last_cancellation {
+            None => false,
+            Some(c) => {
+                self.last_purchase.is_none_or(|p| c >= p)
+                    && self.last_renewal.is_none_or(|r| c >= r)
+            }
+        }
+    }
+}
+
+/// `value` decayed from `from` to `to` with a half-life in milliseconds.
+fn decay(value: f64, from: Timestamp, to: Timestamp, half_life_ms: Option<f64>) -> f64 {
+    match half_life_ms {
+        Some(h) if value != 0.0 && to > from => {
+            value * (-((to.as_millis() - from.as_millis()) as f64) / h).exp2()
+        }
+        _ => value,
+    }
+}
+
+/// 32-bit FNV-1a of the case-folded text: stable across versions and platforms, so
+/// stored category sets stay valid.
+pub(crate) fn fnv1a32(text: &str) -> u32 {
+    let mut h: u32 = 0x811c_9dc5;
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        let mut buf = [0u8; 4];
+        for &b in c.encode_utf8(&mut buf).as_bytes() {
+            h ^= b as u32;
+            h = h.wrapping_mul(0x0100_0193);
+        }
+    }
+    h
+}
+
+/// 64-bit FNV-1a of the bytes: fingerprints of event ids.
+pub(crate) fn fnv1a64(text: &str) -> u64 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for &b in text.as_bytes() {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    }
+    h
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn metric_names_round_trip() {
+        for &m in Metric::ALL {
+            assert_eq!(Metric::from_name(m.name()), Some(m));
+        }
+    }
+
+    #[test]
+    fn decay_halves_per_half_life() {
+        let a = Timestamp::from_millis(0, "t").unwrap();
+        let b = Timestamp::from_millis(10 * MS_PER_DAY, "t").unwrap();
+        let h = Some(10.0 * MS_PER_DAY as f64);
+        assert!((decay(8.0, a, b, h) - 4.0).abs() < 1e-12);
+        assert_eq!(decay(8.0, a, b, None), 8.0);
+    }
+
+    #[test]
+    fn category_hash_folds_case() {
+        assert_eq!(fnv1a32("Hogar"), fnv1a32(" hogar "));
+        assert_ne!(fnv1a32("hogar"), fnv1a32("jardín"));
+    }
+}

@@ -1,0 +1,387 @@
+//! The lifecycle state of one customer: current stage, history and metrics.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::lifecycle::metrics::Metrics;
+use crate::lifecycle::model::{RuleId, StageId, StageModel};
+use crate::model::event::{AttrValue, BuiltinKind, EventKind};
+use crate::model::time::Timestamp;
+
+/// How many recent event ids a state remembers to recognise redeliveries.
+pub const RECENT_IDS: usize = 8;
+
+/// What caused a transition, as a compact code: 0 for `tick`, the built-in kind's code,
+/// or `CUSTOM_BASE + i` for the model's `i`-th custom kind.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Cause(u16);
+
+const CUSTOM_BASE: u16 = 256;
+
+impl Cause {
+    /// The cause of a tick transition.
+    pub const TICK: Cause = Cause(0);
+
+    pub(crate) fn of(model: &StageModel, kind: &EventKind) -> Cause {
+        match kind {
+            EventKind::Builtin(b) => Cause(*b as u16),
+            EventKind::Custom(name) => {
+                let i = model
+                    .config()
+                    .custom_events
+                    .iter()
+                    .position(|c| c == name)
+                    .expect("custom kinds are checked against the model before");
+                Cause(CUSTOM_BASE + i as u16)
+            }
+        }
+    }
+
+    /// `"tick"` or the event kind's name.
+    pub fn name<'m>(self, model: &'m StageModel) -> &'m str {
+        match self.0 {
+            0 => "tick",
+            c if c < CUSTOM_BASE => BuiltinKind::from_code(c as u32).map_or("?", |b| b.name()),
+            c => model
+                .config()
+                .custom_events
+                .get((c - CUSTOM_BASE) as usize)
+                .map_or("?", String::as_str),
+        }
+    }
+
+    fn from_name(model: &StageModel, name: &str, field: &str) -> Result<Cause> {
+        if name == "tick" {
+            return Ok(Cause::TICK);
+        }
+        let kind = EventKind::from_name(name);
+        if !model.accepts(&kind) {
+            return Err(Error::UnknownEventKind {
+                field: field.to_string(),
+                kind: name.to_string(),
+            });
+        }
+        Ok(Cause::of(model, &kind))
+    }
+}
+
+/// One move in a customer's history.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Transition {
+    /// The stage left; `None` for the customer's entry into the initial stage.
+    pub from: Option<StageId>,
+    /// The stage entered.
+    pub to: StageId,
+    /// When.
+    pub at: Timestamp,
+    /// The rule that fired; `None` for the entry into the initial stage.
+    pub rule: Option<RuleId>,
+    /// The event kind or tick behind the move.
+    pub cause: Cause,
+    /// The id of the event behind the move, if it had one.
+    pub event_id: Option<Box<str>>,
+    /// The attributes of that event, if any.
+    pub attributes: Option<Box<BTreeMap<String, AttrValue>>>,
+}
+
+/// A stage's stay: when the customer entered it and, unless it is the current stage,
+/// when they left.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StageSpan {
+    /// The stage.
+    pub stage: StageId,
+    /// Entered at.
+    pub entered: Timestamp,
+    /// Left at; `None` for the current stay.
+    pub left: Option<Timestamp>,
+}
+
+/// The lifecycle state of one customer.
+///
+/// A state exists from the customer's first event on ([`CustomerState::start`]).
+/// It changes only through [`CustomerState::apply`] and [`CustomerState::tick`], which
+/// either succeed or leave it untouched. Store it wherever you like: as JSON or bytes
+/// through [`StateRecord`] (see [`CustomerState::to_record`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct CustomerState {
+    pub(crate) stage: StageId,
+    pub(crate) entered: Timestamp,
+    pub(crate) watermark: Timestamp,
+    pub(crate) metrics: Metrics,
+    pub(crate) history: Vec<Transition>,
+    pub(crate) recent_ids: Vec<u64>,
+}
+
+impl CustomerState {
+    /// The current stage.
+    pub fn stage(&self) -> StageId {
+        self.stage
+    }
+
+    /// When the customer entered the current stage.
+    pub fn stage_entered(&self) -> Timestamp {
+        self.entered
+    }
+
+    /// The latest moment applied to this state (event or tick transition). Events
+    /// earlier than this are rejected as out of order.
+    pub fn watermark(&self) -> Timestamp {
+        self.watermark
+    }
+
+    /// The metrics.
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
+    }
+
+    /// Every move, oldest first; the first is the entry into the initial stage.
+    pub fn history(&self) -> &[Transition] {
+        &self.history
+    }
+
+    /// Every stay in a stage, oldest first, with the dates entered and left.
+    pub fn stage_spans(&self) -> Vec<StageSpan> {
+        self.history
+            .iter()
+            .enumerate()
+            .map(|(i, t)| StageSpan {
+                stage: t.to,
+                entered: t.at,
+                left: self.history.get(i + 1).map(|n| n.at),
+            })
+            .collect()
+    }
+
+    /// When the customer first entered `stage`, if ever.
+    pub fn first_entered(&self, stage: StageId) -> Option<Timestamp> {
+        self.history.iter().find(|t| t.to == stage).map(|t| t.at)
+    }
+
+    /// The portable form, with names instead of indexes, for JSON or bytes.
+    pub fn to_record(&self, model: &StageModel) -> StateRecord {
+        StateRecord {
+            stage: model.stage_name(self.stage).to_string(),
+            stage_entered: self.entered,
+            watermark: self.watermark,
+            history: self
+                .history
+                .iter()
+                .map(|t| TransitionRecord {
+                    from: t.from.map(|s| model.stage_name(s).to_string()),
+                    to: model.stage_name(t.to).to_string(),
+                    at: t.at,
+                    rule: t.rule.map(|r| model.rule(r).name.clone()),
+                    cause: t.cause.name(model).to_string(),
+                    event_id: t.event_id.as_deref().map(str::to_string),
+                    attributes: t.attributes.as_deref().cloned().unwrap_or_default(),
+                })
+                .collect(),
+            metrics: self.metrics.clone(),
+            recent_event_ids: self.recent_ids.clone(),
+        }
+    }
+
+    /// Rebuilds a state from its portable form, checking it against `model`: names
+    /// must exist and the history must be ordered and consistent with the stage.
+    pub fn from_record(model: &StageModel, record: StateRecord) -> Result<CustomerState> {
+        let stage_of = |name: &str, field: String| {
+            model.stage_id(name).ok_or_else(|| Error::UnknownStage {
+                field,
+                stage: name.to_string(),
+            })
+        };
+        let stage = stage_of(&record.stage, "state.stage".into())?;
+        if record.history.is_empty() {
+            return Err(Error::invalid("state.history", "must not be empty"));
+        }
+        let mut history = Vec::with_capacity(record.history.len());
+        let mut previous: Option<(StageId, Timestamp)> = None;
+        for (i, t) in record.history.into_iter().enumerate() {
+            let field = |f: &str| format!("state.history[{i}].{f}");
+            let to = stage_of(&t.to, field("to"))?;
+            let from = t
+                .from
+                .as_deref()
+                .map(|f| stage_of(f, field("from")))
+                .transpose()?;
+            let rule = match t.rule.as_deref() {
+                Some(name) => Some(model.rule_id(name).ok_or_else(|| {
+                    Error::config(field("rule"), format!("unknown rule `{name}`"))
+                })?),
+                None => None,
+            };
+            match previous {
+                None if from.is_some() || rule.is_some() => {
+                    return Err(Error::invalid(
+                        field("from"),
+                        "the first entry is the entry into the initial stage: no from, no rule",
+                    ))
+                }
+                Some((prev_stage, prev_at)) => {
+                    if from != Some(prev_stage) {
+                        return Err(Error::invalid(
+                            field("from"),
+                            "does not match the stage before",
+                        ));
+                    }
+                    if t.at < prev_at {
+                        return Err(Error::invalid(
+                            field("at"),
+                            "history is not ordered in time",
+                        ));
+                    }
+                    if rule.is_none() {
+                        return Err(Error::invalid(field("rule"), "missing"));
+                    }
+                }
+                None => {}
+            }
+            previous = Some((to, t.at));
+            history.push(Transition {
+                from,
+                to,
+                at: t.at,
+                rule,
+                cause: Cause::from_name(model, &t.cause, &field("cause"))?,
+                event_id: t.event_id.map(String::into_boxed_str),
+                attributes: (!t.attributes.is_empty()).then(|| Box::new(t.attributes)),
+            });
+        }
+        let (last_stage, last_at) = previous.expect("history is not empty");
+        if last_stage != stage {
+            return Err(Error::invalid(
+                "state.stage",
+                "does not match the last history entry",
+            ));
+        }
+        if record.stage_entered != last_at {
+            return Err(Error::invalid(
+                "state.stage_entered",
+                "does not match the last history entry",
+            ));
+        }
+        if record.watermark < last_at {
+            return Err(Error::invalid(
+                "state.watermark",
+                "is earlier than the last transition",
+            ));
+        }
+        if record.recent_event_ids.len() > RECENT_IDS {
+            return Err(Error::invalid(
+                "state.recent_event_ids",
+                format!("at most {RECENT_IDS} ids"),
+            ));
+        }
+        Ok(CustomerState {
+            stage,
+            entered: record.stage_entered,
+            watermark: record.watermark,
+            metrics: record.metrics,
+            history,
+            recent_ids: record.recent_event_ids,
+        })
+    }
+
+    /// The compact binary form of the state (postcard encoding of its
+    /// [`StateRecord`]), for a CRM column.
+    pub fn to_bytes(&self, model: &StageModel) -> Vec<u8> {
+        postcard::to_allocvec(&self.to_record(model))
+            .expect("encoding a record into memory cannot fail")
+    }
+
+    /// Reads the compact binary form written by [`CustomerState::to_bytes`].
+    pub fn from_bytes(model: &StageModel, bytes: &[u8]) -> Result<CustomerState> {
+        let record: StateRecord = postcard::from_bytes(bytes)
+            .map_err(|e| Error::invalid("state", format!("not a valid state encoding: {e}")))?;
+        CustomerState::from_record(model, record)
+    }
+
+    /// Bytes of memory the state uses, its heap allocations included (an estimate
+    /// that ignores allocator overhead).
+    pub fn memory_bytes(&self) -> usize {
+        let m = &self.metrics;
+        std::mem::size_of::<Self>()
+            + self.history.capacity() * std::mem::size_of::<Transition>()
+            + self
+                .history
+                .iter()
+                .map(|t| t.event_id.as_ref().map_or(0, |s| s.len()))
+                .sum::<usize>()
+            + self.recent_ids.capacity() * 8
+            + m.categories.capacity() * 4
+            + m.incidents.capacity() * std::mem::size_of::<crate::lifecycle::metrics::Incident>()
+            + m.cancellation_reason.as_ref().map_or(0, |r| r.capacity())
+    }
+}
+
+/// One history entry in portable form.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TransitionRecord {
+    /// Stage left, `null` for the entry into the initial stage.
+    pub from: Option<String>,
+    /// Stage entered.
+    pub to: String,
+    /// When.
+    pub at: Timestamp,
+    /// Rule that fired, `null` for the entry into the initial stage.
+    pub rule: Option<String>,
+    /// Event kind behind the move, or `tick`.
+    pub cause: String,
+    /// Id of the event behind the move.
+    pub event_id: Option<String>,
+    /// Attributes of that event.
+    pub attributes: BTreeMap<String, AttrValue>,
+}
+
+/// A [`CustomerState`] in portable form: stage and rule names instead of indexes.
+///
+/// This is the JSON shape of a state and what the compact bytes encode.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StateRecord {
+    /// Current stage.
+    pub stage: String,
+    /// When it was entered.
+    pub stage_entered: Timestamp,
+    /// Latest moment applied.
+    pub watermark: Timestamp,
+    /// Every move, oldest first.
+    pub history: Vec<TransitionRecord>,
+    /// Metrics.
+    pub metrics: Metrics,
+    /// Fingerprints (64-bit FNV-1a) of the most recent event ids; in JSON as
+    /// 16-digit hexadecimal strings, so that no JSON library loses precision.
+    #[serde(with = "fingerprints")]
+    pub recent_event_ids: Vec<u64>,
+}
+
+mod fingerprints {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    pub fn serialize<S: Serializer>(ids: &[u64], s: S) -> Result<S::Ok, S::Error> {
+        if s.is_human_readable() {
+            let hex: Vec<String> = ids.iter().map(|id| format!("{id:016x}")).collect();
+            hex.serialize(s)
+        } else {
+            ids.serialize(s)
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<u64>, D::Error> {
+        if d.is_human_readable() {
+            let hex = Vec::<String>::deserialize(d)?;
+            hex.iter()
+                .map(|h| {
+                    u64::from_str_radix(h, 16).map_err(|_| {
+                        serde::de::Error::custom(format!("`{h}` is not a hexadecimal fingerprint"))
+                    })
+                })
+                .collect()
+        } else {
+            Vec::<u64>::deserialize(d)
+        }
+    }
+}

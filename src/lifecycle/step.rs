@@ -1,0 +1,302 @@
+//! Applying events and ticks to a customer state.
+//!
+//! # Late and out-of-order events
+//!
+//! A state has a *watermark*: the latest moment applied to it (its latest event, or a
+//! tick that moved it). Events at the watermark or later are applied. An event
+//! earlier than the watermark is rejected with [`Error::OutOfOrder`] and the state is
+//! left exactly as it was: the history stays ordered in time, metrics are never
+//! computed from a reordered past, and the host learns which events it must re-sort
+//! (or can drop). Events with equal timestamps apply in arrival order.
+//!
+//! # Duplicates
+//!
+//! An event with an id that is among the customer's last [`RECENT_IDS`] event ids is
+//! a redelivery: it is acknowledged as [`Applied::Duplicate`] and changes nothing.
+//! An older redelivery is necessarily earlier than the watermark and is rejected as
+//! out of order, which also changes nothing: applying the same event twice never
+//! counts it twice.
+//!
+//! # Ticks
+//!
+//! [`CustomerState::tick`] evaluates the rules triggered by `tick` at a moment `now`.
+//! A tick earlier than the watermark does nothing for that customer. A tick that
+//! moves the customer advances the watermark to `now`.
+
+use crate::error::{Error, Result};
+use crate::lifecycle::condition::Evidence;
+use crate::lifecycle::metrics::{fnv1a64, EvalContext, EventFacts, Metrics};
+use crate::lifecycle::model::{RuleId, StageId, StageModel};
+use crate::lifecycle::rules::select;
+use crate::lifecycle::state::{Cause, CustomerState, Transition, RECENT_IDS};
+use crate::model::event::Event;
+use crate::model::time::Timestamp;
+
+/// Whether an event changed the state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    /// The event was applied (metrics updated, maybe a transition).
+    Applied,
+    /// The event id was seen recently: nothing changed.
+    Duplicate,
+}
+
+/// What applying one event did.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Outcome {
+    /// Applied or recognised as a duplicate.
+    pub applied: Applied,
+    /// Whether this event created the customer's state (entry into the initial
+    /// stage, recorded as the first history entry).
+    pub created: bool,
+    /// The transition the event caused, if any.
+    pub transition: Option<Transition>,
+    /// The comparisons of the fired rule's condition with the customer's values at
+    /// the moment it fired (empty without a transition or a condition).
+    pub evidence: Vec<Evidence>,
+}
+
+/// A transition fired by `tick`, with its evidence.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Move {
+    /// The transition.
+    pub transition: Transition,
+    /// The comparisons of the rule's condition with the customer's values.
+    pub evidence: Vec<Evidence>,
+}
+
+impl Outcome {
+    fn duplicate() -> Outcome {
+        Outcome {
+            applied: Applied::Duplicate,
+            created: false,
+            transition: None,
+            evidence: Vec::new(),
+        }
+    }
+}
+
+impl CustomerState {
+    /// The state of a customer whose first event is `event`: they enter the model's
+    /// initial stage at `event.at`, then the event is applied like any other (and may
+    /// move them on at once: a first event that is a purchase converts).
+    pub fn start(model: &StageModel, event: &Event) -> Result<(CustomerState, Outcome)> {
+        event.validate()?;
+        check_kind(model, event)?;
+        let metrics = Metrics::new(event.at);
+        metrics.check(event)?;
+        let initial = model.initial();
+        let mut state = CustomerState {
+            stage: initial,
+            entered: event.at,
+            watermark: event.at,
+            metrics,
+            history: Vec::with_capacity(4),
+            recent_ids: Vec::new(),
+        };
+        state.history.push(Transition {
+            from: None,
+            to: initial,
+            at: event.at,
+            rule: None,
+            cause: Cause::of(model, &event.kind),
+            event_id: event.id.as_deref().map(Box::from),
+            attributes: None,
+        });
+        let (transition, evidence) = state.absorb(model, event);
+        Ok((
+            state,
+            Outcome {
+                applied: Applied::Applied,
+                created: true,
+                transition,
+                evidence,
+            },
+        ))
+    }
+
+    /// Applies one event. On error nothing changes. See the module documentation for
+    /// late, out-of-order and duplicate events.
+    pub fn apply(&mut self, model: &StageModel, event: &Event) -> Result<Outcome> {
+        event.validate()?;
+        check_kind(model, event)?;
+        if let Some(id) = &event.id {
+            if self.recent_ids.contains(&fnv1a64(id)) {
+                return Ok(Outcome::duplicate());
+            }
+        }
+        if event.at < self.watermark {
+            return Err(Error::OutOfOrder {
+                customer: event.customer.clone(),
+                at: event.at.to_rfc3339(),
+                watermark: self.watermark.to_rfc3339(),
+            });
+        }
+        self.metrics.check(event)?;
+        let (transition, evidence) = self.absorb(model, event);
+        Ok(Outcome {
+            applied: Applied::Applied,
+            created: false,
+            transition,
+            evidence,
+        })
+    }
+
+    /// Evaluates the tick rules at `now`; returns the transition if one fired.
+    /// A `now` earlier than the watermark does nothing.
+    pub fn tick(&mut self, model: &StageModel, now: Timestamp) -> Option<Move> {
+        if now < self.watermark {
+            return None;
+        }
+        let ctx = self.context(model, now, None);
+        let rule = select(model, model.tick_rules(), self.stage, &self.metrics, &ctx)?;
+        let evidence = evidence_of(model, rule, &self.metrics, &ctx);
+        self.watermark = now;
+        let transition = self.move_to(model, rule, now, Cause::TICK, None);
+        Some(Move {
+            transition,
+            evidence,
+        })
+    }
+
+    /// The comparisons of `rule`'s condition with this customer's values at `now`:
+    /// why the rule fired, or why it would not.
+    pub fn explain(&self, model: &StageModel, rule: RuleId, now: Timestamp) -> Vec<Evidence> {
+        let mut out = Vec::new();
+        if let Some(c) = &model.rule(rule).condition {
+            let ctx = self.context(model, now.max(self.watermark), None);
+            c.evidence(&self.metrics, &ctx, &mut out);
+        }
+        out
+    }
+
+    /// The value of a metric for this customer at `now` (at least the watermark);
+    /// `None` when undefined. Event metrics (`event.*`) are always undefined here.
+    pub fn metric(
+        &self,
+        model: &StageModel,
+        metric: crate::lifecycle::metrics::Metric,
+        now: Timestamp,
+    ) -> Option<f64> {
+        let ctx = self.context(model, now.max(self.watermark), None);
+        self.metrics.value(metric, &ctx)
+    }
+
+    fn context<'m>(
+        &self,
+        model: &'m StageModel,
+        now: Timestamp,
+        event: Option<EventFacts>,
+    ) -> EvalContext<'m> {
+        EvalContext {
+            now,
+            stage_entered: self.entered,
+            settings: model.settings(),
+            lead: model.lead_scoring(),
+            event,
+        }
+    }
+
+    /// Updates metrics and stage for a validated, checked event.
+    fn absorb(&mut self, model: &StageModel, event: &Event) -> (Option<Transition>, Vec<Evidence>) {
+        let lead = model.lead_scoring();
+        let facts = self.metrics.absorb(
+            event,
+            model.settings(),
+            lead.points(&event.kind),
+            lead.half_life_ms,
+        );
+        if let Some(id) = &event.id {
+            if self.recent_ids.len() == RECENT_IDS {
+                self.recent_ids.remove(0);
+            }
+            self.recent_ids.push(fnv1a64(id));
+        }
+        self.watermark = self.watermark.max(event.at);
+        let candidates = model.rules_for(&event.kind).expect("kind checked");
+        if candidates.is_empty() {
+            return (None, Vec::new());
+        }
+        let ctx = self.context(model, event.at, Some(facts));
+        let Some(rule) = select(model, candidates, self.stage, &self.metrics, &ctx) else {
+            return (None, Vec::new());
+        };
+        let evidence = evidence_of(model, rule, &self.metrics, &ctx);
+        let cause = Cause::of(model, &event.kind);
+        (
+            Some(self.move_to(model, rule, event.at, cause, Some(event))),
+            evidence,
+        )
+    }
+
+    fn move_to(
+        &mut self,
+        model: &StageModel,
+        rule: RuleId,
+        at: Timestamp,
+        cause: Cause,
+        event: Option<&Event>,
+    ) -> Transition {
+        let to: StageId = model.rule(rule).to;
+        let transition = Transition {
+            from: Some(self.stage),
+            to,
+            at,
+            rule: Some(rule),
+            cause,
+            event_id: event.and_then(|e| e.id.as_deref()).map(Box::from),
+            attributes: event
+                .filter(|e| !e.attributes.is_empty())
+                .map(|e| Box::new(e.attributes.clone())),
+        };
+        self.stage = to;
+        self.entered = at;
+        self.history.push(transition.clone());
+        transition
+    }
+}
+
+fn evidence_of(
+    model: &StageModel,
+    rule: RuleId,
+    metrics: &Metrics,
+    ctx: &EvalContext<'_>,
+) -> Vec<Evidence> {
+    let mut out = Vec::new();
+    if let Some(c) = &model.rule(rule).condition {
+        c.evidence(metrics, ctx, &mut out);
+    }
+    out
+}
+
+fn check_kind(model: &StageModel, event: &Event) -> Result<()> {
+    if model.accepts(&event.kind) {
+        Ok(())
+    } else {
+        Err(Error::UnknownEventKind {
+            field: "event.kind".into(),
+            kind: event.kind.name().to_string(),
+        })
+    }
+}
+
+/// The pure step: the state after `event`, from the state before (`None` for a
+/// customer never seen), without touching the input.
+///
+/// For hosts that keep states in their own database: read the state, step, write
+/// the new state back. [`CustomerState::start`] and [`CustomerState::apply`] do the
+/// same in place.
+pub fn step(
+    model: &StageModel,
+    state: Option<&CustomerState>,
+    event: &Event,
+) -> Result<(CustomerState, Outcome)> {
+    match state {
+        None => CustomerState::start(model, event),
+        Some(state) => {
+            let mut next = state.clone();
+            let outcome = next.apply(model, event)?;
+            Ok((next, outcome))
+        }
+    }
+}

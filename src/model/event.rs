@@ -1,0 +1,474 @@
+//! Customer events: what a CRM tells the engine happened.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::model::money::Money;
+use crate::model::time::{clip, Timestamp};
+
+/// Longest customer id, event id, category or reason accepted, in bytes.
+pub const MAX_TEXT_LEN: usize = 1024;
+
+macro_rules! builtin_kinds {
+    ($( $(#[$doc:meta])* $variant:ident = $code:literal, $name:literal; )*) => {
+        /// The kinds of event the engine knows without configuration.
+        ///
+        /// The number of each kind is its stable code in the C ABI
+        /// (`CICLO_EVENT_KIND_*`); custom kinds declared in the stage model use
+        /// [`EventKind::Custom`].
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+        #[repr(u32)]
+        pub enum BuiltinKind {
+            $( $(#[$doc])* $variant = $code, )*
+        }
+
+        impl BuiltinKind {
+            /// Every built-in kind, in code order.
+            pub const ALL: &'static [BuiltinKind] = &[$(BuiltinKind::$variant),*];
+
+            /// The JSON name of the kind (`purchase`, `support_ticket`, ...).
+            pub fn name(self) -> &'static str {
+                match self { $(BuiltinKind::$variant => $name,)* }
+            }
+
+            /// The kind with this JSON name.
+            pub fn from_name(name: &str) -> Option<BuiltinKind> {
+                match name { $($name => Some(BuiltinKind::$variant),)* _ => None }
+            }
+
+            /// The kind with this C ABI code.
+            pub fn from_code(code: u32) -> Option<BuiltinKind> {
+                match code { $($code => Some(BuiltinKind::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+builtin_kinds! {
+    /// A content or site visit (page view, email opened, webinar attended).
+    Visit = 1, "visit";
+    /// Contact data captured (form filled, lead created with email or phone).
+    ContactCaptured = 2, "contact_captured";
+    /// A trial was requested.
+    TrialRequested = 3, "trial_requested";
+    /// A demo was requested.
+    DemoRequested = 4, "demo_requested";
+    /// A purchase; requires `amount` and `currency`, may carry a product `category`.
+    Purchase = 5, "purchase";
+    /// An order was delivered.
+    Delivery = 6, "delivery";
+    /// A support ticket was opened.
+    SupportTicket = 7, "support_ticket";
+    /// A support ticket was resolved.
+    TicketResolved = 8, "ticket_resolved";
+    /// A complaint (a signal of discontent).
+    Complaint = 9, "complaint";
+    /// A satisfaction survey answer; requires `score` (NPS 0-10, CSAT 1-5, or 0-100).
+    Survey = 10, "survey";
+    /// Product usage; `quantity` (default 1) of whatever the host measures.
+    Usage = 11, "usage";
+    /// A payment failed.
+    PaymentFailed = 12, "payment_failed";
+    /// A subscription or contract was renewed; `amount` is optional.
+    Renewal = 13, "renewal";
+    /// The customer cancelled; `reason` is optional and kept.
+    Cancellation = 14, "cancellation";
+    /// The company contacted the customer (call, visit, personal email).
+    Outreach = 15, "outreach";
+    /// The customer accepted an offer.
+    OfferAccepted = 16, "offer_accepted";
+    /// The customer declined an offer.
+    OfferDeclined = 17, "offer_declined";
+    /// The customer unsubscribed from communications.
+    Unsubscribe = 18, "unsubscribe";
+}
+
+impl fmt::Display for BuiltinKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The kind of an event: built in, or custom and declared in the stage model's
+/// `custom_events`.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum EventKind {
+    /// A built-in kind.
+    Builtin(BuiltinKind),
+    /// A custom kind, by name.
+    Custom(String),
+}
+
+impl EventKind {
+    /// The JSON name of the kind.
+    pub fn name(&self) -> &str {
+        match self {
+            EventKind::Builtin(b) => b.name(),
+            EventKind::Custom(name) => name,
+        }
+    }
+
+    /// The built-in kind of this name, or a custom kind.
+    ///
+    /// Whether a custom kind is declared is checked against a stage model when the
+    /// event is applied.
+    pub fn from_name(name: &str) -> EventKind {
+        match BuiltinKind::from_name(name) {
+            Some(b) => EventKind::Builtin(b),
+            None => EventKind::Custom(name.to_string()),
+        }
+    }
+
+    fn is(&self, b: BuiltinKind) -> bool {
+        *self == EventKind::Builtin(b)
+    }
+}
+
+impl From<BuiltinKind> for EventKind {
+    fn from(b: BuiltinKind) -> EventKind {
+        EventKind::Builtin(b)
+    }
+}
+
+impl fmt::Display for EventKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A host-defined attribute value attached to an event.
+///
+/// In JSON it is a plain boolean, number or string.
+#[derive(Clone, Debug, PartialEq)]
+pub enum AttrValue {
+    /// A boolean.
+    Bool(bool),
+    /// A finite number.
+    Number(f64),
+    /// A string.
+    Text(String),
+}
+
+// JSON carries attribute values untagged; binary encodings (which cannot guess a
+// type) carry them tagged.
+#[derive(Serialize, Deserialize)]
+#[serde(untagged)]
+enum Untagged {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+#[derive(Serialize, Deserialize)]
+enum Tagged {
+    Bool(bool),
+    Number(f64),
+    Text(String),
+}
+
+impl Serialize for AttrValue {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        match (s.is_human_readable(), self.clone()) {
+            (true, AttrValue::Bool(b)) => Untagged::Bool(b).serialize(s),
+            (true, AttrValue::Number(n)) => Untagged::Number(n).serialize(s),
+            (true, AttrValue::Text(t)) => Untagged::Text(t).serialize(s),
+            (false, AttrValue::Bool(b)) => Tagged::Bool(b).serialize(s),
+            (false, AttrValue::Number(n)) => Tagged::Number(n).serialize(s),
+            (false, AttrValue::Text(t)) => Tagged::Text(t).serialize(s),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for AttrValue {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        if d.is_human_readable() {
+            Ok(
+                match Untagged::deserialize(d).map_err(|_| {
+                    serde::de::Error::custom("an attribute is a boolean, a number or a string")
+                })? {
+                    Untagged::Bool(b) => AttrValue::Bool(b),
+                    Untagged::Number(n) => AttrValue::Number(n),
+                    Untagged::Text(t) => AttrValue::Text(t),
+                },
+            )
+        } else {
+            Ok(match Tagged::deserialize(d)? {
+                Tagged::Bool(b) => AttrValue::Bool(b),
+                Tagged::Number(n) => AttrValue::Number(n),
+                Tagged::Text(t) => AttrValue::Text(t),
+            })
+        }
+    }
+}
+
+/// One thing that happened to one customer.
+///
+/// Build one with [`Event::new`] and the `with_*` methods, or read one from JSON
+/// with [`crate::json::event_from_json`]. Which optional fields a kind accepts is
+/// checked by [`Event::validate`], which every entry point calls.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Event {
+    /// The host's id for the event; redelivery of an id is recognised as a
+    /// duplicate (see the crate docs). Optional.
+    pub id: Option<String>,
+    /// The customer the event is about.
+    pub customer: String,
+    /// When it happened.
+    pub at: Timestamp,
+    /// What happened.
+    pub kind: EventKind,
+    /// Amount of a purchase or renewal.
+    pub amount: Option<Money>,
+    /// Product category of a purchase or renewal, or topic of a ticket or complaint.
+    pub category: Option<String>,
+    /// Survey score (finite, 0 to 100).
+    pub score: Option<f64>,
+    /// Usage quantity (finite, >= 0).
+    pub quantity: Option<f64>,
+    /// Reason of a cancellation, complaint, declined offer, unsubscription, failed
+    /// payment or ticket.
+    pub reason: Option<String>,
+    /// Host-defined attributes. The lifecycle does not interpret them; they are kept
+    /// with the transition the event causes.
+    pub attributes: BTreeMap<String, AttrValue>,
+}
+
+impl Event {
+    /// An event with no optional fields.
+    pub fn new(customer: impl Into<String>, at: Timestamp, kind: impl Into<EventKind>) -> Event {
+        Event {
+            id: None,
+            customer: customer.into(),
+            at,
+            kind: kind.into(),
+            amount: None,
+            category: None,
+            score: None,
+            quantity: None,
+            reason: None,
+            attributes: BTreeMap::new(),
+        }
+    }
+
+    /// Sets the event id.
+    pub fn with_id(mut self, id: impl Into<String>) -> Event {
+        self.id = Some(id.into());
+        self
+    }
+
+    /// Sets the amount.
+    pub fn with_amount(mut self, amount: Money) -> Event {
+        self.amount = Some(amount);
+        self
+    }
+
+    /// Sets the category.
+    pub fn with_category(mut self, category: impl Into<String>) -> Event {
+        self.category = Some(category.into());
+        self
+    }
+
+    /// Sets the survey score.
+    pub fn with_score(mut self, score: f64) -> Event {
+        self.score = Some(score);
+        self
+    }
+
+    /// Sets the usage quantity.
+    pub fn with_quantity(mut self, quantity: f64) -> Event {
+        self.quantity = Some(quantity);
+        self
+    }
+
+    /// Sets the reason.
+    pub fn with_reason(mut self, reason: impl Into<String>) -> Event {
+        self.reason = Some(reason.into());
+        self
+    }
+
+    /// Checks every field of the event on its own (not against a stage model):
+    /// non-empty ids, which optional fields the kind accepts, amounts, scores and
+    /// quantities. Errors name the field as `event.<field>`.
+    pub fn validate(&self) -> Result<()> {
+        check_text("event.customer", &self.customer, false)?;
+        if let Some(id) = &self.id {
+            check_text("event.id", id, false)?;
+        }
+        if let EventKind::Custom(name) = &self.kind {
+            check_text("event.kind", name, false)?;
+        }
+        use BuiltinKind as K;
+        let money_kind = self.kind.is(K::Purchase) || self.kind.is(K::Renewal);
+        match &self.amount {
+            Some(m) if !money_kind => return Err(not_for("amount", &self.kind)),
+            Some(m) if m.minor < 0 => {
+                return Err(Error::InvalidAmount {
+                    field: "event.amount".into(),
+                    message: format!("{} is negative; amounts are minor units >= 0", m.minor),
+                })
+            }
+            None if self.kind.is(K::Purchase) => {
+                return Err(Error::InvalidAmount {
+                    field: "event.amount".into(),
+                    message: "a purchase needs an amount (minor units) and a currency".into(),
+                })
+            }
+            _ => {}
+        }
+        if let Some(category) = &self.category {
+            let ok = money_kind
+                || self.kind.is(K::SupportTicket)
+                || self.kind.is(K::Complaint)
+                || matches!(self.kind, EventKind::Custom(_));
+            if !ok {
+                return Err(not_for("category", &self.kind));
+            }
+            check_text("event.category", category, true)?;
+        }
+        match self.score {
+            Some(_) if !self.kind.is(K::Survey) => return Err(not_for("score", &self.kind)),
+            Some(s) if !(s.is_finite() && (0.0..=100.0).contains(&s)) => {
+                return Err(Error::invalid(
+                    "event.score",
+                    format!("{s} is not within 0 to 100"),
+                ))
+            }
+            None if self.kind.is(K::Survey) => {
+                return Err(Error::invalid(
+                    "event.score",
+                    "a survey event needs a score",
+                ))
+            }
+            _ => {}
+        }
+        match self.quantity {
+            Some(_) if !self.kind.is(K::Usage) => return Err(not_for("quantity", &self.kind)),
+            Some(q) if !(q.is_finite() && q >= 0.0) => {
+                return Err(Error::invalid(
+                    "event.quantity",
+                    format!("{q} is not a finite number >= 0"),
+                ))
+            }
+            _ => {}
+        }
+        if let Some(reason) = &self.reason {
+            let ok = matches!(
+                self.kind,
+                EventKind::Builtin(
+                    K::Cancellation
+                        | K::Complaint
+                        | K::OfferDeclined
+                        | K::Unsubscribe
+                        | K::PaymentFailed
+                        | K::SupportTicket
+                ) | EventKind::Custom(_)
+            );
+            if !ok {
+                return Err(not_for("reason", &self.kind));
+            }
+            check_text("event.reason", reason, true)?;
+        }
+        for (key, value) in &self.attributes {
+            check_text("event.attributes", key, false)?;
+            match value {
+                AttrValue::Number(n) if !n.is_finite() => {
+                    return Err(Error::invalid(
+                        format!("event.attributes.{}", clip(key)),
+                        "numbers must be finite",
+                    ))
+                }
+                AttrValue::Text(t) => {
+                    check_text(&format!("event.attributes.{}", clip(key)), t, true)?
+                }
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+fn not_for(field: &str, kind: &EventKind) -> Error {
+    Error::invalid(
+        format!("event.{field}"),
+        format!("not accepted for events of kind `{kind}`"),
+    )
+}
+
+fn check_text(field: &str, text: &str, allow_empty: bool) -> Result<()> {
+    if text.is_empty() && !allow_empty {
+        return Err(Error::invalid(field, "must not be empty"));
+    }
+    if text.len() > MAX_TEXT_LEN {
+        return Err(Error::invalid(
+            field,
+            format!(
+                "{} bytes is longer than the limit of {MAX_TEXT_LEN}",
+                text.len()
+            ),
+        ));
+    }
+    if text.chars().any(char::is_control) {
+        return Err(Error::invalid(field, "must not contain control characters"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::money::Currency;
+
+    fn t() -> Timestamp {
+        Timestamp::parse("2026-01-01T00:00:00Z", "t").unwrap()
+    }
+
+    #[test]
+    fn kind_names_round_trip() {
+        for &k in BuiltinKind::ALL {
+            assert_eq!(BuiltinKind::from_name(k.name()), Some(k));
+            assert_eq!(BuiltinKind::from_code(k as u32), Some(k));
+        }
+        assert_eq!(BuiltinKind::from_code(0), None);
+    }
+
+    #[test]
+    fn validation_names_the_field() {
+        let ars = Currency::parse("ARS", "c").unwrap();
+        let purchase = Event::new("c1", t(), BuiltinKind::Purchase);
+        assert!(purchase
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("event.amount"));
+        let ok = purchase.clone().with_amount(Money {
+            minor: 100,
+            currency: ars,
+        });
+        ok.validate().unwrap();
+        let neg = purchase.with_amount(Money {
+            minor: -5,
+            currency: ars,
+        });
+        assert_eq!(
+            neg.validate().unwrap_err().kind(),
+            crate::ErrorKind::InvalidAmount
+        );
+        let visit = Event::new("c1", t(), BuiltinKind::Visit).with_score(3.0);
+        assert!(visit
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("event.score"));
+        let empty = Event::new("", t(), BuiltinKind::Visit);
+        assert!(empty
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("event.customer"));
+        let nan = Event::new("c", t(), BuiltinKind::Usage).with_quantity(f64::NAN);
+        assert!(nan.validate().is_err());
+    }
+}
