@@ -247,19 +247,14 @@ fn transition_json<'a>(
 /// ```
 ///
 /// `applied` is `applied` or `duplicate`; `transition` is `null` when the stage did
-/// not change; `stage` is the stage after the event (`null` for a duplicate).
-pub fn outcome_to_json(
-    model: &StageModel,
-    customer: &str,
-    stage: Option<&str>,
-    outcome: &Outcome,
-) -> String {
+/// not change; `stage` is the customer's stage after the event.
+pub fn outcome_to_json(model: &StageModel, customer: &str, outcome: &Outcome) -> String {
     #[derive(Serialize)]
     struct OutcomeJson<'a> {
         customer: &'a str,
         applied: &'a str,
         created: bool,
-        stage: Option<&'a str>,
+        stage: &'a str,
         transition: Option<TransitionJson<'a>>,
     }
     let json = OutcomeJson {
@@ -269,7 +264,7 @@ pub fn outcome_to_json(
             Applied::Duplicate => "duplicate",
         },
         created: outcome.created,
-        stage,
+        stage: model.stage_name(outcome.stage),
         transition: outcome
             .transition
             .as_ref()

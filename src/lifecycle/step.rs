@@ -49,6 +49,8 @@ pub struct Outcome {
     /// Whether this event created the customer's state (entry into the initial
     /// stage, recorded as the first history entry).
     pub created: bool,
+    /// The customer's stage after the event.
+    pub stage: StageId,
     /// The transition the event caused, if any.
     pub transition: Option<Transition>,
     /// The comparisons of the fired rule's condition with the customer's values at
@@ -66,10 +68,11 @@ pub struct Move {
 }
 
 impl Outcome {
-    fn duplicate() -> Outcome {
+    fn duplicate(stage: StageId) -> Outcome {
         Outcome {
             applied: Applied::Duplicate,
             created: false,
+            stage,
             transition: None,
             evidence: Vec::new(),
         }
@@ -104,11 +107,13 @@ impl CustomerState {
             attributes: None,
         });
         let (transition, evidence) = state.absorb(model, event);
+        let stage = state.stage;
         Ok((
             state,
             Outcome {
                 applied: Applied::Applied,
                 created: true,
+                stage,
                 transition,
                 evidence,
             },
@@ -122,7 +127,7 @@ impl CustomerState {
         check_kind(model, event)?;
         if let Some(id) = &event.id {
             if self.recent_ids.contains(&fnv1a64(id)) {
-                return Ok(Outcome::duplicate());
+                return Ok(Outcome::duplicate(self.stage));
             }
         }
         if event.at < self.watermark {
@@ -137,6 +142,7 @@ impl CustomerState {
         Ok(Outcome {
             applied: Applied::Applied,
             created: false,
+            stage: self.stage,
             transition,
             evidence,
         })

@@ -1,0 +1,137 @@
+//! The one boundary every exported function body runs inside: argument checks,
+//! panic catching, error-to-status mapping and the per-thread last error.
+
+use std::cell::RefCell;
+use std::ffi::{c_char, CStr, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+use super::status::*;
+use crate::error::Error;
+
+/// Why an FFI call failed.
+pub(crate) enum Failure {
+    Null(&'static str),
+    Utf8(&'static str),
+    OutOfRange(String),
+    Core(Error),
+}
+
+impl From<Error> for Failure {
+    fn from(e: Error) -> Failure {
+        Failure::Core(e)
+    }
+}
+
+pub(crate) type FfiResult = Result<(), Failure>;
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+fn set_last_error(message: String) {
+    let c = CString::new(message.replace('\0', "\\0")).expect("NULs were replaced");
+    LAST_ERROR.with(|e| *e.borrow_mut() = c);
+}
+
+/// Runs an exported function's body: clears the last error, catches panics, maps
+/// failures to status codes and records their messages.
+pub(crate) fn run(name: &str, body: impl FnOnce() -> FfiResult) -> ciclo_status {
+    set_last_error(String::new());
+    match catch_unwind(AssertUnwindSafe(body)) {
+        Ok(Ok(())) => CICLO_STATUS_OK,
+        Ok(Err(failure)) => {
+            let (status, message) = match failure {
+                Failure::Null(arg) => (
+                    CICLO_STATUS_NULL_ARGUMENT,
+                    format!("{name}: `{arg}` is NULL"),
+                ),
+                Failure::Utf8(arg) => (
+                    CICLO_STATUS_INVALID_UTF8,
+                    format!("{name}: `{arg}` is not valid UTF-8"),
+                ),
+                Failure::OutOfRange(m) => (CICLO_STATUS_OUT_OF_RANGE, format!("{name}: {m}")),
+                Failure::Core(e) => (of_kind(e.kind()), e.to_string()),
+            };
+            set_last_error(message);
+            status
+        }
+        Err(panic) => {
+            let what = panic
+                .downcast_ref::<&str>()
+                .map(|s| s.to_string())
+                .or_else(|| panic.downcast_ref::<String>().cloned())
+                .unwrap_or_else(|| "unknown panic".into());
+            set_last_error(format!("{name}: internal error (panic): {what}"));
+            CICLO_STATUS_PANIC
+        }
+    }
+}
+
+/// Runs an infallible function's body, returning `default` if it panics.
+pub(crate) fn run_infallible<T>(default: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(default)
+}
+
+/// The last error message of this thread (empty when the last call succeeded).
+pub(crate) fn last_error_ptr() -> *const c_char {
+    LAST_ERROR.with(|e| e.borrow().as_ptr())
+}
+
+/// A required input string.
+///
+/// # Safety
+/// `ptr` is NULL or points to a NUL-terminated string valid for the call.
+pub(crate) unsafe fn required_str<'a>(
+    ptr: *const c_char,
+    arg: &'static str,
+) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::Null(arg));
+    }
+    CStr::from_ptr(ptr).to_str().map_err(|_| Failure::Utf8(arg))
+}
+
+/// An optional input string (NULL is `None`).
+///
+/// # Safety
+/// As [`required_str`].
+pub(crate) unsafe fn optional_str<'a>(
+    ptr: *const c_char,
+    arg: &'static str,
+) -> Result<Option<&'a str>, Failure> {
+    if ptr.is_null() {
+        Ok(None)
+    } else {
+        required_str(ptr, arg).map(Some)
+    }
+}
+
+/// Checks that a required out-parameter is not NULL.
+pub(crate) fn required_out<T>(ptr: *mut T, arg: &'static str) -> Result<(), Failure> {
+    if ptr.is_null() {
+        Err(Failure::Null(arg))
+    } else {
+        Ok(())
+    }
+}
+
+/// Hands a Rust string to C as an owned `char *` (freed with `ciclo_string_free`).
+pub(crate) fn into_c_string(s: String) -> *mut c_char {
+    // JSON and messages never contain NUL; escape defensively.
+    CString::new(s)
+        .unwrap_or_else(|e| {
+            let s = String::from_utf8_lossy(&e.into_vec()).replace('\0', "\\u0000");
+            CString::new(s).expect("NULs were replaced")
+        })
+        .into_raw()
+}
+
+/// Writes an owned string to an optional `char **` out-parameter.
+///
+/// # Safety
+/// `out` is NULL or valid for writes.
+pub(crate) unsafe fn write_optional_string(out: *mut *mut c_char, s: impl FnOnce() -> String) {
+    if !out.is_null() {
+        *out = into_c_string(s());
+    }
+}

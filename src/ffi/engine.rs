@@ -1,0 +1,384 @@
+//! The engine handle: create, apply events, tick, query, snapshot and restore.
+
+use std::ffi::{c_char, CString};
+
+use super::boundary::{
+    into_c_string, required_out, required_str, run, write_optional_string, Failure,
+};
+use super::event::{ciclo_event, ciclo_outcome, to_c_outcome, to_event};
+use super::memory::into_c_bytes;
+use super::status::ciclo_status;
+use crate::engine::Engine;
+use crate::json;
+use crate::model::time::Timestamp;
+
+/// An engine: a thread-safe registry of customers and their lifecycle states under
+/// one stage model. Opaque; create with `ciclo_engine_new` or `ciclo_engine_restore`,
+/// release with `ciclo_engine_free`. Share it freely between threads.
+pub struct ciclo_engine {
+    engine: Engine,
+    stage_names: Vec<CString>,
+    rule_names: Vec<CString>,
+}
+
+impl ciclo_engine {
+    fn boxed(engine: Engine) -> *mut ciclo_engine {
+        let c = |s: &str| CString::new(s).unwrap_or_default();
+        let stage_names = engine.model().stages().iter().map(|s| c(s)).collect();
+        let rule_names = engine.model().rules().iter().map(|r| c(&r.name)).collect();
+        Box::into_raw(Box::new(ciclo_engine {
+            engine,
+            stage_names,
+            rule_names,
+        }))
+    }
+}
+
+/// # Safety
+/// `ptr` is NULL or a live engine.
+unsafe fn handle<'a>(ptr: *const ciclo_engine) -> Result<&'a ciclo_engine, Failure> {
+    ptr.as_ref().ok_or(Failure::Null("engine"))
+}
+
+/// Creates an engine from a configuration in JSON: NULL or `""` for the default
+/// preset (`six_stage`), `{"preset": "five_stage"}` for another preset, or a whole
+/// stage model (see the README for its shape).
+///
+/// On success `*out` receives the engine, to be released with `ciclo_engine_free`.
+/// Errors: `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
+/// `CICLO_STATUS_INVALID_CONFIG`, `CICLO_STATUS_UNKNOWN_STAGE`,
+/// `CICLO_STATUS_UNKNOWN_METRIC`, `CICLO_STATUS_UNKNOWN_EVENT_KIND`,
+/// `CICLO_STATUS_INVALID_UTF8`, `CICLO_STATUS_NULL_ARGUMENT` (for `out`).
+/// Thread-safe.
+///
+/// # Safety
+/// `config_json` is NULL or a NUL-terminated string; `out` is valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_new(
+    config_json: *const c_char,
+    out: *mut *mut ciclo_engine,
+) -> ciclo_status {
+    run("ciclo_engine_new", || {
+        required_out(out, "out")?;
+        let text = super::boundary::optional_str(config_json, "config_json")?.unwrap_or("");
+        let model = json::config_from_json(text)?;
+        *out = ciclo_engine::boxed(Engine::new(model));
+        Ok(())
+    })
+}
+
+/// Releases an engine and every state in it. `ciclo_engine_free(NULL)` does nothing.
+/// No other thread may be using the engine.
+///
+/// # Safety
+/// `engine` is NULL or an engine from this library not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_free(engine: *mut ciclo_engine) {
+    if !engine.is_null() {
+        super::boundary::run_infallible((), || drop(Box::from_raw(engine)));
+    }
+}
+
+/// Applies one event given as JSON (see the README for its shape), creating the
+/// customer on their first event.
+///
+/// If `out_outcome_json` is not NULL it receives the outcome as JSON (stage after
+/// the event, transition with rule, reason and evidence), to be released with
+/// `ciclo_string_free`. Errors name the field: `CICLO_STATUS_INVALID_JSON`,
+/// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_UNKNOWN_EVENT_KIND`,
+/// `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_INVALID_AMOUNT`,
+/// `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`,
+/// `CICLO_STATUS_CONFLICT`; on error nothing changes. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `event_json` a NUL-terminated string;
+/// `out_outcome_json` NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_apply_json(
+    engine: *const ciclo_engine,
+    event_json: *const c_char,
+    out_outcome_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_apply_json", || {
+        let h = handle(engine)?;
+        let event = json::event_from_json(required_str(event_json, "event_json")?)?;
+        let outcome = h.engine.apply(&event)?;
+        write_optional_string(out_outcome_json, || {
+            json::outcome_to_json(h.engine.model(), &event.customer, &outcome)
+        });
+        Ok(())
+    })
+}
+
+/// Applies one event given as a struct: the fast path, without JSON.
+///
+/// If `out` is not NULL it receives the outcome (stage and rule indexes; names
+/// through `ciclo_engine_stage_name` and `ciclo_engine_rule_name`). Errors as
+/// `ciclo_engine_apply_json`. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `event` points to a valid `ciclo_event` whose strings
+/// are NUL-terminated; `out` is NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_apply(
+    engine: *const ciclo_engine,
+    event: *const ciclo_event,
+    out: *mut ciclo_outcome,
+) -> ciclo_status {
+    run("ciclo_engine_apply", || {
+        let h = handle(engine)?;
+        let event = to_event(event.as_ref().ok_or(Failure::Null("event"))?)?;
+        let outcome = h.engine.apply(&event)?;
+        if !out.is_null() {
+            *out = to_c_outcome(&outcome);
+        }
+        Ok(())
+    })
+}
+
+/// Evaluates the time-driven rules (inactivity, tenure...) of every customer at
+/// `now_ms` (milliseconds since the Unix epoch, UTC). Customers whose latest event
+/// is later than `now_ms` are skipped.
+///
+/// If `out_transitions` is not NULL it receives the number of transitions; if
+/// `out_report_json` is not NULL, the report as JSON (`{"now", "evaluated",
+/// "transitions": [...]}`), to be released with `ciclo_string_free`.
+/// Errors: `CICLO_STATUS_INVALID_TIMESTAMP`. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; out-parameters are NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_tick(
+    engine: *const ciclo_engine,
+    now_ms: i64,
+    out_transitions: *mut usize,
+    out_report_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_tick", || {
+        let h = handle(engine)?;
+        let now = Timestamp::from_millis(now_ms, "now_ms")?;
+        let report = h.engine.tick(now);
+        if !out_transitions.is_null() {
+            *out_transitions = report.moves.len();
+        }
+        write_optional_string(out_report_json, || {
+            json::tick_report_to_json(h.engine.model(), &report)
+        });
+        Ok(())
+    })
+}
+
+/// A customer's state as JSON: current stage and since when, every stay in each
+/// stage (entered, left), the history with the rule and event behind each move, and
+/// the metrics. `*out_json` is released with `ciclo_string_free`.
+///
+/// Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `customer_id` a NUL-terminated string; `out_json`
+/// valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_customer_json(
+    engine: *const ciclo_engine,
+    customer_id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_customer_json", || {
+        let h = handle(engine)?;
+        let id = required_str(customer_id, "customer_id")?;
+        required_out(out_json, "out_json")?;
+        let text = h
+            .engine
+            .with_customer(id, |s| json::customer_to_json(h.engine.model(), id, s))?;
+        *out_json = into_c_string(text);
+        Ok(())
+    })
+}
+
+/// A customer's current stage index (see `ciclo_engine_stage_name`) and the moment
+/// they entered it.
+///
+/// Errors: `CICLO_STATUS_NOT_FOUND`. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `customer_id` a NUL-terminated string; `out_stage`
+/// valid for writes; `out_since_ms` NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_customer_stage(
+    engine: *const ciclo_engine,
+    customer_id: *const c_char,
+    out_stage: *mut u32,
+    out_since_ms: *mut i64,
+) -> ciclo_status {
+    run("ciclo_engine_customer_stage", || {
+        let h = handle(engine)?;
+        let id = required_str(customer_id, "customer_id")?;
+        required_out(out_stage, "out_stage")?;
+        let (stage, since) = h
+            .engine
+            .with_customer(id, |s| (s.stage(), s.stage_entered()))?;
+        *out_stage = stage.index() as u32;
+        if !out_since_ms.is_null() {
+            *out_since_ms = since.as_millis();
+        }
+        Ok(())
+    })
+}
+
+/// The number of customers tracked. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `out_count` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_customer_count(
+    engine: *const ciclo_engine,
+    out_count: *mut usize,
+) -> ciclo_status {
+    run("ciclo_engine_customer_count", || {
+        let h = handle(engine)?;
+        required_out(out_count, "out_count")?;
+        *out_count = h.engine.len();
+        Ok(())
+    })
+}
+
+/// The number of stages of the engine's model. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `out_count` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_stage_count(
+    engine: *const ciclo_engine,
+    out_count: *mut u32,
+) -> ciclo_status {
+    run("ciclo_engine_stage_count", || {
+        let h = handle(engine)?;
+        required_out(out_count, "out_count")?;
+        *out_count = h.stage_names.len() as u32;
+        Ok(())
+    })
+}
+
+/// The name of stage `index` (0 is the first stage).
+///
+/// `*out_name` is borrowed from the engine: valid until `ciclo_engine_free`; do not
+/// free it. Errors: `CICLO_STATUS_OUT_OF_RANGE`. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `out_name` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_stage_name(
+    engine: *const ciclo_engine,
+    index: u32,
+    out_name: *mut *const c_char,
+) -> ciclo_status {
+    run("ciclo_engine_stage_name", || {
+        let h = handle(engine)?;
+        required_out(out_name, "out_name")?;
+        let name = h.stage_names.get(index as usize).ok_or_else(|| {
+            Failure::OutOfRange(format!(
+                "stage index {index}; the model has {} stages",
+                h.stage_names.len()
+            ))
+        })?;
+        *out_name = name.as_ptr();
+        Ok(())
+    })
+}
+
+/// The name of rule `index`, as in `ciclo_outcome.rule`.
+///
+/// `*out_name` is borrowed from the engine: valid until `ciclo_engine_free`; do not
+/// free it. Errors: `CICLO_STATUS_OUT_OF_RANGE`. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `out_name` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_rule_name(
+    engine: *const ciclo_engine,
+    index: u32,
+    out_name: *mut *const c_char,
+) -> ciclo_status {
+    run("ciclo_engine_rule_name", || {
+        let h = handle(engine)?;
+        required_out(out_name, "out_name")?;
+        let name = h.rule_names.get(index as usize).ok_or_else(|| {
+            Failure::OutOfRange(format!(
+                "rule index {index}; the model has {} rules",
+                h.rule_names.len()
+            ))
+        })?;
+        *out_name = name.as_ptr();
+        Ok(())
+    })
+}
+
+/// The engine's stage model as JSON: name, stages in order, initial stage, rules,
+/// lead scoring and metric settings. `*out_json` is released with
+/// `ciclo_string_free`. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `out_json` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_model_json(
+    engine: *const ciclo_engine,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_model_json", || {
+        let h = handle(engine)?;
+        required_out(out_json, "out_json")?;
+        *out_json = into_c_string(json::model_to_json(h.engine.model()));
+        Ok(())
+    })
+}
+
+/// The whole engine (model and every customer) as bytes: versioned, checksummed,
+/// deterministic. `*out_bytes` (of `*out_len` bytes) is released with
+/// `ciclo_bytes_free(*out_bytes, *out_len)`. Thread-safe: the snapshot is
+/// consistent even while other threads apply events.
+///
+/// # Safety
+/// `engine` is a live engine; out-parameters valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_snapshot(
+    engine: *const ciclo_engine,
+    out_bytes: *mut *mut u8,
+    out_len: *mut usize,
+) -> ciclo_status {
+    run("ciclo_engine_snapshot", || {
+        let h = handle(engine)?;
+        required_out(out_bytes, "out_bytes")?;
+        required_out(out_len, "out_len")?;
+        let (ptr, len) = into_c_bytes(h.engine.snapshot());
+        *out_bytes = ptr;
+        *out_len = len;
+        Ok(())
+    })
+}
+
+/// A new engine from snapshot bytes. A truncated, corrupt or unknown-version
+/// snapshot is `CICLO_STATUS_CORRUPT_SNAPSHOT` and nothing is created.
+/// On success `*out` is released with `ciclo_engine_free`. Thread-safe.
+///
+/// # Safety
+/// `bytes` points to `len` readable bytes (may be NULL only if `len` is 0); `out`
+/// valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_restore(
+    bytes: *const u8,
+    len: usize,
+    out: *mut *mut ciclo_engine,
+) -> ciclo_status {
+    run("ciclo_engine_restore", || {
+        required_out(out, "out")?;
+        let slice: &[u8] = if len == 0 {
+            &[]
+        } else if bytes.is_null() {
+            return Err(Failure::Null("bytes"));
+        } else {
+            std::slice::from_raw_parts(bytes, len)
+        };
+        *out = ciclo_engine::boxed(Engine::restore(slice)?);
+        Ok(())
+    })
+}

@@ -1,0 +1,168 @@
+//! The `#[repr(C)]` event and outcome structs of the fast path.
+
+use std::ffi::c_char;
+
+use super::boundary::{optional_str, required_str, Failure};
+use crate::error::Error;
+use crate::lifecycle::{Applied, Outcome};
+use crate::model::event::{BuiltinKind, Event, EventKind};
+use crate::model::money::{Currency, Money};
+use crate::model::time::Timestamp;
+
+/// A content or site visit.
+pub const CICLO_EVENT_KIND_VISIT: u32 = 1;
+/// Contact data captured.
+pub const CICLO_EVENT_KIND_CONTACT_CAPTURED: u32 = 2;
+/// A trial was requested.
+pub const CICLO_EVENT_KIND_TRIAL_REQUESTED: u32 = 3;
+/// A demo was requested.
+pub const CICLO_EVENT_KIND_DEMO_REQUESTED: u32 = 4;
+/// A purchase (needs `amount_minor` and `currency`).
+pub const CICLO_EVENT_KIND_PURCHASE: u32 = 5;
+/// A delivery.
+pub const CICLO_EVENT_KIND_DELIVERY: u32 = 6;
+/// A support ticket opened.
+pub const CICLO_EVENT_KIND_SUPPORT_TICKET: u32 = 7;
+/// A support ticket resolved.
+pub const CICLO_EVENT_KIND_TICKET_RESOLVED: u32 = 8;
+/// A complaint.
+pub const CICLO_EVENT_KIND_COMPLAINT: u32 = 9;
+/// A satisfaction survey answer (needs `score`).
+pub const CICLO_EVENT_KIND_SURVEY: u32 = 10;
+/// Product usage (`quantity`).
+pub const CICLO_EVENT_KIND_USAGE: u32 = 11;
+/// A failed payment.
+pub const CICLO_EVENT_KIND_PAYMENT_FAILED: u32 = 12;
+/// A renewal.
+pub const CICLO_EVENT_KIND_RENEWAL: u32 = 13;
+/// A cancellation (`reason`).
+pub const CICLO_EVENT_KIND_CANCELLATION: u32 = 14;
+/// An outreach contact by the company.
+pub const CICLO_EVENT_KIND_OUTREACH: u32 = 15;
+/// An offer accepted.
+pub const CICLO_EVENT_KIND_OFFER_ACCEPTED: u32 = 16;
+/// An offer declined.
+pub const CICLO_EVENT_KIND_OFFER_DECLINED: u32 = 17;
+/// An unsubscription.
+pub const CICLO_EVENT_KIND_UNSUBSCRIBE: u32 = 18;
+/// A custom kind declared in the model; its name is in `custom_kind`.
+pub const CICLO_EVENT_KIND_CUSTOM: u32 = 1000;
+
+/// The event was applied.
+pub const CICLO_APPLIED_APPLIED: u32 = 0;
+/// The event id was seen recently: nothing changed.
+pub const CICLO_APPLIED_DUPLICATE: u32 = 1;
+
+/// An event for `ciclo_engine_apply`, the allocation-light alternative to JSON.
+///
+/// Strings are borrowed for the duration of the call only. Optional strings may be
+/// NULL. Host-defined attributes are only accepted through JSON.
+#[repr(C)]
+#[derive(Debug)]
+pub struct ciclo_event {
+    /// The customer (required).
+    pub customer_id: *const c_char,
+    /// The event's id, for duplicate detection; NULL for none.
+    pub event_id: *const c_char,
+    /// When it happened, milliseconds since the Unix epoch (UTC).
+    pub at_ms: i64,
+    /// One of `CICLO_EVENT_KIND_*`.
+    pub kind: u32,
+    /// The custom kind's name when `kind` is `CICLO_EVENT_KIND_CUSTOM`, else NULL.
+    pub custom_kind: *const c_char,
+    /// Amount in minor units; read only when `currency` is not NULL.
+    pub amount_minor: i64,
+    /// ISO 4217 currency of the amount; NULL for no amount.
+    pub currency: *const c_char,
+    /// Product category or ticket topic; NULL for none.
+    pub category: *const c_char,
+    /// Reason (cancellation, complaint...); NULL for none.
+    pub reason: *const c_char,
+    /// Survey score; read only when `has_score`.
+    pub score: f64,
+    /// Whether `score` is set.
+    pub has_score: bool,
+    /// Usage quantity; read only when `has_quantity`.
+    pub quantity: f64,
+    /// Whether `quantity` is set.
+    pub has_quantity: bool,
+}
+
+/// What `ciclo_engine_apply` did.
+#[repr(C)]
+#[derive(Debug, Default, Clone, Copy, PartialEq)]
+pub struct ciclo_outcome {
+    /// `CICLO_APPLIED_APPLIED` or `CICLO_APPLIED_DUPLICATE`.
+    pub applied: u32,
+    /// Whether the event created the customer.
+    pub created: bool,
+    /// Whether the stage changed.
+    pub transitioned: bool,
+    /// Stage index left (see `ciclo_engine_stage_name`), or -1 without a transition.
+    pub from_stage: i32,
+    /// Stage index after the event.
+    pub stage: i32,
+    /// Index of the rule that fired (see `ciclo_engine_rule_name`), or -1.
+    pub rule: i32,
+    /// When the transition happened (the event's time), or 0.
+    pub at_ms: i64,
+}
+
+/// Converts a C event to a Rust event.
+///
+/// # Safety
+/// Every non-NULL string pointer in `e` is NUL-terminated and valid for the call.
+pub(crate) unsafe fn to_event(e: &ciclo_event) -> Result<Event, Failure> {
+    let customer = required_str(e.customer_id, "event->customer_id")?;
+    let kind = match e.kind {
+        CICLO_EVENT_KIND_CUSTOM => {
+            EventKind::Custom(required_str(e.custom_kind, "event->custom_kind")?.to_string())
+        }
+        code => match BuiltinKind::from_code(code) {
+            Some(b) => EventKind::Builtin(b),
+            None => {
+                return Err(Error::UnknownEventKind {
+                    field: "event->kind".into(),
+                    kind: code.to_string(),
+                }
+                .into())
+            }
+        },
+    };
+    let mut event = Event::new(
+        customer,
+        Timestamp::from_millis(e.at_ms, "event->at_ms")?,
+        kind,
+    );
+    event.id = optional_str(e.event_id, "event->event_id")?.map(str::to_string);
+    if let Some(code) = optional_str(e.currency, "event->currency")? {
+        let currency = Currency::parse(code, "event->currency")?;
+        event.amount = Some(Money::non_negative(
+            e.amount_minor,
+            currency,
+            "event->amount_minor",
+        )?);
+    }
+    event.category = optional_str(e.category, "event->category")?.map(str::to_string);
+    event.reason = optional_str(e.reason, "event->reason")?.map(str::to_string);
+    event.score = e.has_score.then_some(e.score);
+    event.quantity = e.has_quantity.then_some(e.quantity);
+    Ok(event)
+}
+
+/// Converts an outcome to its C struct.
+pub(crate) fn to_c_outcome(outcome: &Outcome) -> ciclo_outcome {
+    let t = outcome.transition.as_ref();
+    ciclo_outcome {
+        applied: match outcome.applied {
+            Applied::Applied => CICLO_APPLIED_APPLIED,
+            Applied::Duplicate => CICLO_APPLIED_DUPLICATE,
+        },
+        created: outcome.created,
+        transitioned: t.is_some(),
+        from_stage: t.and_then(|t| t.from).map_or(-1, |s| s.index() as i32),
+        stage: outcome.stage.index() as i32,
+        rule: t.and_then(|t| t.rule).map_or(-1, |r| r.index() as i32),
+        at_ms: t.map_or(0, |t| t.at.as_millis()),
+    }
+}

@@ -1,0 +1,51 @@
+//! Versions of the library and of its ABI.
+
+use std::ffi::c_char;
+
+/// Major version of the crate this header belongs to.
+pub const CICLO_VERSION_MAJOR: u32 = 0;
+/// Minor version of the crate this header belongs to.
+pub const CICLO_VERSION_MINOR: u32 = 1;
+/// Patch version of the crate this header belongs to.
+pub const CICLO_VERSION_PATCH: u32 = 0;
+/// Version of the ABI this header describes; it changes only on a breaking change.
+/// Compare it with `ciclo_abi_version()` at load time.
+pub const CICLO_ABI_VERSION: u32 = 1;
+
+static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
+
+/// The library's version as a semver string (`"0.1.0"`).
+///
+/// The string is static: do not free it. Thread-safe.
+#[no_mangle]
+pub extern "C" fn ciclo_version() -> *const c_char {
+    VERSION.as_ptr().cast()
+}
+
+/// The ABI version of the loaded library; equal to `CICLO_ABI_VERSION` of the header
+/// the host was compiled with unless the library is incompatible. Thread-safe.
+#[no_mangle]
+pub extern "C" fn ciclo_abi_version() -> u32 {
+    CICLO_ABI_VERSION
+}
+
+/// The message of the last failed `ciclo_` call on the calling thread, naming the
+/// field or argument at fault; an empty string when the last call succeeded.
+///
+/// Borrowed: valid until the next `ciclo_` call on this thread; do not free it.
+/// Never NULL.
+#[no_mangle]
+pub extern "C" fn ciclo_last_error_message() -> *const c_char {
+    super::boundary::last_error_ptr()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_versions_match_the_crate() {
+        let v = format!("{CICLO_VERSION_MAJOR}.{CICLO_VERSION_MINOR}.{CICLO_VERSION_PATCH}");
+        assert_eq!(v, env!("CARGO_PKG_VERSION"));
+    }
+}
