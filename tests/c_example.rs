@@ -1,0 +1,77 @@
+//! Builds the C example against the static library with the system compiler, runs
+//! it, and checks what it prints. (CI also runs it under valgrind.)
+
+use std::path::PathBuf;
+use std::process::Command;
+
+/// `target/debug` (or whichever profile built this test).
+fn profile_dir() -> PathBuf {
+    let exe = std::env::current_exe().unwrap();
+    exe.parent().unwrap().parent().unwrap().to_path_buf()
+}
+
+#[test]
+fn c_example_builds_runs_and_prints_transitions() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let lib = profile_dir().join("libciclo.a");
+    assert!(lib.exists(), "{} was not built", lib.display());
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lifecycle_c");
+    let status = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg(root.join("examples/c/lifecycle.c"))
+        .arg(&lib)
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&out)
+        .status()
+        .expect("a C compiler (cc) is installed");
+    assert!(status.success(), "the C example does not compile");
+    let run = Command::new(&out).output().unwrap();
+    let stdout = String::from_utf8_lossy(&run.stdout);
+    assert!(
+        run.status.success(),
+        "the C example failed:\n{stdout}\n{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    for expected in [
+        "\"rule\":\"qualified_lead\"",
+        "\"rule\":\"first_purchase\"",
+        "\"rule\":\"cross_sell\"",
+        "\"rule\":\"repeat_purchase\"",
+        "\"rule\":\"cancelled\"",
+        "\"rule\":\"lapsed\"",
+        "rule win_back",
+        "CICLO_STATUS_OUT_OF_ORDER",
+        "CICLO_STATUS_CORRUPT_SNAPSHOT",
+        "4 customers restored",
+        "\"to\":\"delivery\"",
+        "done",
+    ] {
+        assert!(stdout.contains(expected), "missing `{expected}` in:\n{stdout}");
+    }
+}
+
+#[test]
+fn shared_library_exports_only_ciclo_symbols() {
+    let lib = profile_dir().join("libciclo.so");
+    assert!(lib.exists(), "{} was not built", lib.display());
+    let out = Command::new("nm")
+        .args(["-D", "--defined-only"])
+        .arg(&lib)
+        .output()
+        .expect("nm (binutils) is installed");
+    assert!(out.status.success());
+    let mut symbols: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| {
+            let mut parts = l.split_whitespace();
+            let (_addr, kind, name) = (parts.next()?, parts.next()?, parts.next()?);
+            (kind == "T").then(|| name.to_string())
+        })
+        .collect();
+    symbols.sort();
+    let foreign: Vec<&String> = symbols.iter().filter(|s| !s.starts_with("ciclo_")).collect();
+    assert!(foreign.is_empty(), "exported symbols without the ciclo_ prefix: {foreign:?}");
+    insta::assert_snapshot!("exported_symbols", symbols.join("\n"));
+}
