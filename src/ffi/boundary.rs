@@ -135,3 +135,25 @@ pub(crate) unsafe fn write_optional_string(out: *mut *mut c_char, s: impl FnOnce
         *out = into_c_string(s());
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn panics_become_a_status_with_a_message() {
+        let status = run("ciclo_test", || panic!("boom"));
+        assert_eq!(status, CICLO_STATUS_PANIC);
+        let message = unsafe { CStr::from_ptr(last_error_ptr()) }
+            .to_str()
+            .unwrap()
+            .to_string();
+        assert!(
+            message.contains("ciclo_test") && message.contains("boom"),
+            "{message}"
+        );
+        assert_eq!(run("ciclo_test", || Ok(())), CICLO_STATUS_OK);
+        assert_eq!(unsafe { CStr::from_ptr(last_error_ptr()) }.to_bytes(), b"");
+        assert_eq!(run_infallible(7, || panic!("again")), 7);
+    }
+}
