@@ -55,18 +55,14 @@ fn read<T: DeserializeOwned>(text: &str, what: &'static str) -> Result<T> {
         let inner = e.into_inner();
         let message = inner.to_string();
         if message.starts_with("unknown field") {
+            // The path may or may not end with the unknown key itself.
             let name = message.split('`').nth(1).unwrap_or("?");
             let field = if path == "." || path.is_empty() {
                 name.to_string()
+            } else if path == name || path.ends_with(&format!(".{name}")) {
+                path
             } else {
-                format!(
-                    "{}.{name}",
-                    path.trim_end_matches(&format!(".{name}"))
-                        .trim_end_matches(name)
-                        .trim_end_matches('.')
-                )
-                .trim_start_matches('.')
-                .to_string()
+                format!("{path}.{name}")
             };
             Error::UnknownField { what, field }
         } else if path == "." || path.is_empty() {

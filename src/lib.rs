@@ -19,7 +19,6 @@
 //! let event = ciclo::json::event_from_json(
 //!     r#"{"customer": "c-1", "at": "2026-03-01T10:00:00Z", "kind": "purchase",
 //!         "amount": 125000, "currency": "ARS"}"#,
-//!     engine.model(),
 //! )?;
 //! let outcome = engine.apply(&event)?;
 //! assert_eq!(engine.model().stage_name(outcome.transition.unwrap().to), "conversion");
@@ -35,6 +34,7 @@ pub mod ffi;
 pub mod json;
 pub mod lifecycle;
 pub mod model;
+pub mod sample;
 
 pub use engine::Engine;
 pub use error::{Error, ErrorKind, Result};

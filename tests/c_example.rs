@@ -48,7 +48,10 @@ fn c_example_builds_runs_and_prints_transitions() {
         "\"to\":\"delivery\"",
         "done",
     ] {
-        assert!(stdout.contains(expected), "missing `{expected}` in:\n{stdout}");
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in:\n{stdout}"
+        );
     }
 }
 
@@ -71,7 +74,13 @@ fn shared_library_exports_only_ciclo_symbols() {
         })
         .collect();
     symbols.sort();
-    let foreign: Vec<&String> = symbols.iter().filter(|s| !s.starts_with("ciclo_")).collect();
-    assert!(foreign.is_empty(), "exported symbols without the ciclo_ prefix: {foreign:?}");
+    let foreign: Vec<&String> = symbols
+        .iter()
+        .filter(|s| !s.starts_with("ciclo_"))
+        .collect();
+    assert!(
+        foreign.is_empty(),
+        "exported symbols without the ciclo_ prefix: {foreign:?}"
+    );
     insta::assert_snapshot!("exported_symbols", symbols.join("\n"));
 }

@@ -459,7 +459,8 @@ fn struct_path_validates_like_json() {
         );
         assert_eq!(CStr::from_ptr(name).to_str().unwrap(), "conversion");
         let before = engine.snapshot();
-        let rows: Vec<(&str, Box<dyn Fn(&mut ciclo_event)>, ciclo_status, &str)> = vec![
+        type Change = Box<dyn Fn(&mut ciclo_event)>;
+        let rows: Vec<(&str, Change, ciclo_status, &str)> = vec![
             (
                 "unknown kind",
                 Box::new(|e| e.kind = 77),

@@ -49,7 +49,7 @@ impl Engine {
         Engine {
             model: Arc::new(model),
             shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
-            router: foldhash::fast::FixedState::with_seed(0x00c1_c10),
+            router: foldhash::fast::FixedState::with_seed(0x000c_1c10),
         }
     }
 

@@ -173,7 +173,9 @@ impl Condition {
         }
     }
 
-    /// Every comparison in the condition with the customer's values.
+    /// The comparisons that decide the condition, with the customer's values: every
+    /// comparison of an `all`, the branches of an `any` that hold (all of them when
+    /// none holds), the inside of a `not`.
     pub(crate) fn evidence(
         &self,
         metrics: &Metrics,
@@ -181,8 +183,17 @@ impl Condition {
         out: &mut Vec<Evidence>,
     ) {
         match self {
-            Condition::All(items) | Condition::Any(items) => {
-                items.iter().for_each(|c| c.evidence(metrics, ctx, out))
+            Condition::All(items) => items.iter().for_each(|c| c.evidence(metrics, ctx, out)),
+            Condition::Any(items) => {
+                let holding: Vec<&Condition> =
+                    items.iter().filter(|c| c.holds(metrics, ctx)).collect();
+                if holding.is_empty() {
+                    items.iter().for_each(|c| c.evidence(metrics, ctx, out));
+                } else {
+                    holding
+                        .into_iter()
+                        .for_each(|c| c.evidence(metrics, ctx, out));
+                }
             }
             Condition::Not(inner) => inner.evidence(metrics, ctx, out),
             Condition::Compare { metric, op, value } => out.push(Evidence {

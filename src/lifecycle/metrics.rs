@@ -139,6 +139,7 @@ pub enum IncidentKind {
 
 /// One incident still inside the window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Incident {
     /// When it happened.
     pub at: Timestamp,
@@ -148,6 +149,7 @@ pub struct Incident {
 
 /// Exponentially weighted usage sums, decayed to `at`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct UsageSums {
     /// Sum with the recent half-life.
     pub recent: f64,
@@ -159,10 +161,12 @@ pub struct UsageSums {
 
 /// The stored metrics of one customer.
 ///
-/// Everything here round-trips exactly through JSON and the compact encoding. Derived
-/// values (days since..., windows, decayed scores) are computed from these fields at
-/// the moment of evaluation by [`Metrics::value`].
+/// Everything here round-trips exactly through JSON and the compact encoding.
+/// Derived values (days since..., windows, decayed scores) are computed from these
+/// fields at the moment of evaluation. Groups a customer has never touched
+/// (`purchases`, `service`, `relationship`) are `None`, which keeps prospects small.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Metrics {
     /// First event.
     pub first_seen: Timestamp,
@@ -170,24 +174,50 @@ pub struct Metrics {
     pub last_activity: Timestamp,
     /// Events applied.
     pub event_count: u32,
-    /// Purchases.
-    pub purchase_count: u32,
+    /// Contact data captured.
+    pub contact_captured: bool,
+    /// Trial or demo requested.
+    pub trial_requested: bool,
+    /// Unsubscribed.
+    pub unsubscribed: bool,
+    /// Lead score at `lead_score_at`.
+    pub lead_score: f64,
+    /// The moment `lead_score` is decayed to.
+    pub lead_score_at: Timestamp,
+    /// Purchases and revenue, once there is any.
+    pub purchases: Option<Box<Purchases>>,
+    /// Tickets, complaints, payment failures, surveys and usage, once there is any.
+    pub service: Option<Box<Service>>,
+    /// Renewals, deliveries, outreach, offers and cancellation, once there is any.
+    pub relationship: Option<Box<Relationship>>,
+}
+
+/// Purchase metrics.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Purchases {
+    /// Purchases made.
+    pub count: u32,
     /// Purchase and renewal revenue in minor units of `currency`.
     pub revenue: i64,
-    /// Currency of the revenue; set by the first amount seen.
+    /// Currency of the revenue, set by the first amount.
     pub currency: Option<Currency>,
     /// First purchase.
-    pub first_purchase: Option<Timestamp>,
+    pub first: Option<Timestamp>,
     /// Latest purchase.
-    pub last_purchase: Option<Timestamp>,
-    /// Running mean of inter-purchase intervals, days (Welford).
+    pub last: Option<Timestamp>,
+    /// Running mean of the intervals between purchases, days (Welford).
     pub interval_mean_days: f64,
     /// Running sum of squared deviations of the intervals (Welford's M2).
     pub interval_m2: f64,
     /// 32-bit FNV-1a hashes of the distinct (case-folded) purchase categories.
     pub categories: Vec<u32>,
-    /// Incidents inside the window.
-    pub incidents: Vec<Incident>,
+}
+
+/// Service metrics: signals of (dis)content.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
     /// Complaints ever.
     pub complaint_count: u32,
     /// Tickets ever.
@@ -196,22 +226,20 @@ pub struct Metrics {
     pub open_tickets: u32,
     /// Payment failures ever.
     pub payment_failure_count: u32,
+    /// Incidents inside the window.
+    pub incidents: Vec<Incident>,
     /// Latest survey score.
     pub satisfaction: Option<f64>,
     /// The survey score before the latest.
     pub previous_satisfaction: Option<f64>,
     /// Usage sums.
     pub usage: Option<UsageSums>,
-    /// Lead score at `lead_score_at`.
-    pub lead_score: f64,
-    /// The moment `lead_score` is decayed to.
-    pub lead_score_at: Timestamp,
-    /// Contact data captured.
-    pub contact_captured: bool,
-    /// Trial or demo requested.
-    pub trial_requested: bool,
-    /// Unsubscribed.
-    pub unsubscribed: bool,
+}
+
+/// Relationship metrics: contracts, deliveries, contacts and offers.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Relationship {
     /// Renewals.
     pub renewal_count: u32,
     /// Latest renewal.
@@ -257,44 +285,59 @@ impl Metrics {
             first_seen: at,
             last_activity: at,
             event_count: 0,
-            purchase_count: 0,
-            revenue: 0,
-            currency: None,
-            first_purchase: None,
-            last_purchase: None,
-            interval_mean_days: 0.0,
-            interval_m2: 0.0,
-            categories: Vec::new(),
-            incidents: Vec::new(),
-            complaint_count: 0,
-            ticket_count: 0,
-            open_tickets: 0,
-            payment_failure_count: 0,
-            satisfaction: None,
-            previous_satisfaction: None,
-            usage: None,
-            lead_score: 0.0,
-            lead_score_at: at,
             contact_captured: false,
             trial_requested: false,
             unsubscribed: false,
-            renewal_count: 0,
-            last_renewal: None,
-            delivery_count: 0,
-            last_delivery: None,
-            outreach_count: 0,
-            offers_accepted: 0,
-            offers_declined: 0,
-            last_cancellation: None,
-            cancellation_reason: None,
+            lead_score: 0.0,
+            lead_score_at: at,
+            purchases: None,
+            service: None,
+            relationship: None,
         }
+    }
+
+    /// Purchases made.
+    pub fn purchase_count(&self) -> u32 {
+        self.purchases.as_ref().map_or(0, |p| p.count)
+    }
+
+    /// Purchase and renewal revenue, minor units.
+    pub fn revenue(&self) -> i64 {
+        self.purchases.as_ref().map_or(0, |p| p.revenue)
+    }
+
+    /// Latest purchase.
+    pub fn last_purchase(&self) -> Option<Timestamp> {
+        self.purchases.as_ref().and_then(|p| p.last)
+    }
+
+    /// Reason of the latest cancellation.
+    pub fn cancellation_reason(&self) -> Option<&str> {
+        self.relationship
+            .as_ref()
+            .and_then(|r| r.cancellation_reason.as_deref())
+    }
+
+    /// Bytes of heap the metrics use (boxed groups and their vectors).
+    pub fn heap_bytes(&self) -> usize {
+        use std::mem::size_of;
+        self.purchases
+            .as_ref()
+            .map_or(0, |p| size_of::<Purchases>() + p.categories.capacity() * 4)
+            + self.service.as_ref().map_or(0, |s| {
+                size_of::<Service>() + s.incidents.capacity() * size_of::<Incident>()
+            })
+            + self.relationship.as_ref().map_or(0, |r| {
+                size_of::<Relationship>()
+                    + r.cancellation_reason.as_ref().map_or(0, String::capacity)
+            })
     }
 
     /// Checks, without changing anything, that `event` can be absorbed: same
     /// currency as the revenue so far, no counter overflow.
     pub(crate) fn check(&self, event: &Event) -> Result<()> {
-        if let Some(money) = &event.amount {
-            if let Some(currency) = self.currency {
+        if let (Some(money), Some(p)) = (&event.amount, &self.purchases) {
+            if let Some(currency) = p.currency {
                 if currency != money.currency {
                     return Err(Error::Conflict {
                         field: "event.currency".into(),
@@ -305,7 +348,7 @@ impl Metrics {
                     });
                 }
             }
-            if self.revenue.checked_add(money.minor).is_none() {
+            if p.revenue.checked_add(money.minor).is_none() {
                 return Err(Error::InvalidAmount {
                     field: "event.amount".into(),
                     message: "the customer's revenue would overflow 64 bits".into(),
@@ -316,6 +359,29 @@ impl Metrics {
             return Err(Error::invalid("event", "the customer has 2^32 - 1 events"));
         }
         Ok(())
+    }
+
+    fn purchases_mut(&mut self) -> &mut Purchases {
+        self.purchases.get_or_insert_with(|| {
+            Box::new(Purchases {
+                count: 0,
+                revenue: 0,
+                currency: None,
+                first: None,
+                last: None,
+                interval_mean_days: 0.0,
+                interval_m2: 0.0,
+                categories: Vec::new(),
+            })
+        })
+    }
+
+    fn service_mut(&mut self) -> &mut Service {
+        self.service.get_or_insert_with(Box::default)
+    }
+
+    fn relationship_mut(&mut self) -> &mut Relationship {
+        self.relationship.get_or_insert_with(Box::default)
     }
 
     /// Absorbs an event already checked by [`Metrics::check`]. `lead_points` are the
@@ -341,8 +407,9 @@ impl Metrics {
             self.lead_score += lead_points;
         }
         if let Some(money) = event.amount {
-            self.currency = Some(money.currency);
-            self.revenue += money.minor;
+            let p = self.purchases_mut();
+            p.currency = Some(money.currency);
+            p.revenue += money.minor;
         }
         let EventKind::Builtin(kind) = &event.kind else {
             return facts;
@@ -351,57 +418,59 @@ impl Metrics {
         match kind {
             K::ContactCaptured => self.contact_captured = true,
             K::TrialRequested | K::DemoRequested => self.trial_requested = true,
+            K::Unsubscribe => self.unsubscribed = true,
+            K::Visit => {}
             K::Purchase => {
-                if let Some(last) = self.last_purchase {
+                let p = self.purchases_mut();
+                if let Some(last) = p.last {
                     // Welford's online mean and variance of the intervals.
                     let interval = at.days_since(last);
-                    let n = self.purchase_count as f64; // intervals after this one
-                    let delta = interval - self.interval_mean_days;
-                    self.interval_mean_days += delta / n;
-                    self.interval_m2 += delta * (interval - self.interval_mean_days);
+                    let n = p.count as f64; // intervals including this one
+                    let delta = interval - p.interval_mean_days;
+                    p.interval_mean_days += delta / n;
+                    p.interval_m2 += delta * (interval - p.interval_mean_days);
                 }
-                self.purchase_count += 1;
-                self.first_purchase.get_or_insert(at);
-                self.last_purchase = Some(at);
+                p.count += 1;
+                p.first.get_or_insert(at);
+                p.last = Some(at);
                 if let Some(category) = &event.category {
                     let h = fnv1a32(category);
-                    if !self.categories.contains(&h) {
-                        self.categories.push(h);
-                        facts.new_category = self.purchase_count > 1;
+                    if !p.categories.contains(&h) {
+                        p.categories.push(h);
+                        facts.new_category = p.count > 1;
                     }
                 }
             }
-            K::Renewal => {
-                self.renewal_count += 1;
-                self.last_renewal = Some(at);
-            }
-            K::Delivery => {
-                self.delivery_count += 1;
-                self.last_delivery = Some(at);
-            }
             K::SupportTicket => {
-                self.ticket_count += 1;
-                self.open_tickets += 1;
-                self.push_incident(at, IncidentKind::Ticket, settings);
+                let s = self.service_mut();
+                s.ticket_count += 1;
+                s.open_tickets += 1;
+                push_incident(s, at, IncidentKind::Ticket, settings);
             }
-            K::TicketResolved => self.open_tickets = self.open_tickets.saturating_sub(1),
+            K::TicketResolved => {
+                let s = self.service_mut();
+                s.open_tickets = s.open_tickets.saturating_sub(1);
+            }
             K::Complaint => {
-                self.complaint_count += 1;
-                self.push_incident(at, IncidentKind::Complaint, settings);
+                let s = self.service_mut();
+                s.complaint_count += 1;
+                push_incident(s, at, IncidentKind::Complaint, settings);
             }
             K::PaymentFailed => {
-                self.payment_failure_count += 1;
-                self.push_incident(at, IncidentKind::PaymentFailure, settings);
+                let s = self.service_mut();
+                s.payment_failure_count += 1;
+                push_incident(s, at, IncidentKind::PaymentFailure, settings);
             }
             K::Survey => {
-                self.previous_satisfaction = self.satisfaction;
-                self.satisfaction = event.score;
+                let s = self.service_mut();
+                s.previous_satisfaction = s.satisfaction;
+                s.satisfaction = event.score;
             }
             K::Usage => {
                 let q = event.quantity.unwrap_or(1.0);
                 let hr = settings.usage_recent_half_life_days * MS_PER_DAY as f64;
                 let ht = settings.usage_trailing_half_life_days * MS_PER_DAY as f64;
-                let sums = self.usage.get_or_insert(UsageSums {
+                let sums = self.service_mut().usage.get_or_insert(UsageSums {
                     recent: 0.0,
                     trailing: 0.0,
                     at,
@@ -410,33 +479,26 @@ impl Metrics {
                 sums.trailing = decay(sums.trailing, sums.at, at, Some(ht)) + q;
                 sums.at = at;
             }
-            K::Cancellation => {
-                self.last_cancellation = Some(at);
-                self.cancellation_reason = event.reason.clone();
+            K::Renewal => {
+                let r = self.relationship_mut();
+                r.renewal_count += 1;
+                r.last_renewal = Some(at);
             }
-            K::Outreach => self.outreach_count += 1,
-            K::OfferAccepted => self.offers_accepted += 1,
-            K::OfferDeclined => self.offers_declined += 1,
-            K::Unsubscribe => self.unsubscribed = true,
-            K::Visit => {}
+            K::Delivery => {
+                let r = self.relationship_mut();
+                r.delivery_count += 1;
+                r.last_delivery = Some(at);
+            }
+            K::Cancellation => {
+                let r = self.relationship_mut();
+                r.last_cancellation = Some(at);
+                r.cancellation_reason = event.reason.clone();
+            }
+            K::Outreach => self.relationship_mut().outreach_count += 1,
+            K::OfferAccepted => self.relationship_mut().offers_accepted += 1,
+            K::OfferDeclined => self.relationship_mut().offers_declined += 1,
         }
         facts
-    }
-
-    fn push_incident(&mut self, at: Timestamp, kind: IncidentKind, settings: &MetricSettings) {
-        // Evaluation never happens before the latest event, so incidents that left
-        // the window as of `at` can never count again.
-        let horizon = at.plus_days(-settings.window_days);
-        self.incidents.retain(|i| i.at > horizon);
-        self.incidents.push(Incident { at, kind });
-    }
-
-    fn in_window(&self, kind: IncidentKind, now: Timestamp, settings: &MetricSettings) -> f64 {
-        let horizon = now.plus_days(-settings.window_days);
-        self.incidents
-            .iter()
-            .filter(|i| i.kind == kind && i.at > horizon && i.at <= now)
-            .count() as f64
     }
 
     /// The current lead score at `now`.
@@ -450,54 +512,57 @@ impl Metrics {
         let now = ctx.now;
         let days = |t: Option<Timestamp>| t.map(|t| now.days_since(t));
         let flag = |b: bool| Some(if b { 1.0 } else { 0.0 });
+        let p = self.purchases.as_deref();
+        let s = self.service.as_deref();
+        let r = self.relationship.as_deref();
+        let count = |n: Option<u32>| Some(n.unwrap_or(0) as f64);
         use Metric as M;
         match metric {
             M::EventCount => Some(self.event_count as f64),
             M::DaysSinceFirstSeen => days(Some(self.first_seen)),
             M::DaysSinceLastActivity => days(Some(self.last_activity)),
             M::DaysInStage => days(Some(ctx.stage_entered)),
-            M::PurchaseCount => Some(self.purchase_count as f64),
-            M::Revenue => Some(self.revenue as f64),
-            M::AverageOrderValue => {
-                (self.purchase_count > 0).then(|| self.revenue as f64 / self.purchase_count as f64)
+            M::PurchaseCount => count(p.map(|p| p.count)),
+            M::Revenue => Some(p.map_or(0.0, |p| p.revenue as f64)),
+            M::AverageOrderValue => p
+                .filter(|p| p.count > 0)
+                .map(|p| p.revenue as f64 / p.count as f64),
+            M::TenureDays => days(p?.first),
+            M::DaysSinceLastPurchase => days(p?.last),
+            M::MeanPurchaseInterval => mean_interval(p?),
+            M::PurchaseIntervalStddev => {
+                let p = p?;
+                (p.count >= 3).then(|| (p.interval_m2 / (p.count as f64 - 2.0)).sqrt())
             }
-            M::TenureDays => days(self.first_purchase),
-            M::DaysSinceLastPurchase => days(self.last_purchase),
-            M::MeanPurchaseInterval => self.mean_interval(),
-            M::PurchaseIntervalStddev => (self.purchase_count >= 3)
-                .then(|| (self.interval_m2 / (self.purchase_count as f64 - 2.0)).sqrt()),
             M::PurchaseIntervalRatio => {
-                let mean = self.mean_interval()?;
-                let since = days(self.last_purchase)?;
-                // Purchases on the same day give a zero mean: one minute stands in.
+                let p = p?;
+                let mean = mean_interval(p)?;
+                let since = days(p.last)?;
+                // Purchases in the same minute give a zero mean: one minute stands in.
                 Some(since / mean.max(1.0 / 1440.0))
             }
-            M::DistinctCategories => Some(self.categories.len() as f64),
-            M::ComplaintsInWindow => {
-                Some(self.in_window(IncidentKind::Complaint, now, ctx.settings))
-            }
-            M::TicketsInWindow => Some(self.in_window(IncidentKind::Ticket, now, ctx.settings)),
-            M::PaymentFailuresInWindow => {
-                Some(self.in_window(IncidentKind::PaymentFailure, now, ctx.settings))
-            }
-            M::ComplaintCount => Some(self.complaint_count as f64),
-            M::TicketCount => Some(self.ticket_count as f64),
-            M::OpenTickets => Some(self.open_tickets as f64),
-            M::PaymentFailureCount => Some(self.payment_failure_count as f64),
-            M::Satisfaction => self.satisfaction,
-            M::SatisfactionChange => Some(self.satisfaction? - self.previous_satisfaction?),
+            M::DistinctCategories => count(p.map(|p| p.categories.len() as u32)),
+            M::ComplaintsInWindow => Some(in_window(s, IncidentKind::Complaint, ctx)),
+            M::TicketsInWindow => Some(in_window(s, IncidentKind::Ticket, ctx)),
+            M::PaymentFailuresInWindow => Some(in_window(s, IncidentKind::PaymentFailure, ctx)),
+            M::ComplaintCount => count(s.map(|s| s.complaint_count)),
+            M::TicketCount => count(s.map(|s| s.ticket_count)),
+            M::OpenTickets => count(s.map(|s| s.open_tickets)),
+            M::PaymentFailureCount => count(s.map(|s| s.payment_failure_count)),
+            M::Satisfaction => s?.satisfaction,
+            M::SatisfactionChange => Some(s?.satisfaction? - s?.previous_satisfaction?),
             M::UsageRate => {
-                let s = self.usage?;
+                let u = s?.usage?;
                 let hr = ctx.settings.usage_recent_half_life_days;
-                let recent = decay(s.recent, s.at, now, Some(hr * MS_PER_DAY as f64));
+                let recent = decay(u.recent, u.at, now, Some(hr * MS_PER_DAY as f64));
                 Some(recent * std::f64::consts::LN_2 / hr)
             }
             M::UsageTrend => {
-                let s = self.usage?;
+                let u = s?.usage?;
                 let hr = ctx.settings.usage_recent_half_life_days;
                 let ht = ctx.settings.usage_trailing_half_life_days;
-                let recent = decay(s.recent, s.at, now, Some(hr * MS_PER_DAY as f64)) / hr;
-                let trailing = decay(s.trailing, s.at, now, Some(ht * MS_PER_DAY as f64)) / ht;
+                let recent = decay(u.recent, u.at, now, Some(hr * MS_PER_DAY as f64)) / hr;
+                let trailing = decay(u.trailing, u.at, now, Some(ht * MS_PER_DAY as f64)) / ht;
                 (trailing > 0.0).then(|| recent / trailing - 1.0)
             }
             M::LeadScore => Some(self.lead_score_at(now, ctx.lead.half_life_ms)),
@@ -508,34 +573,53 @@ impl Metrics {
             M::TrialRequested => flag(self.trial_requested),
             M::Unsubscribed => flag(self.unsubscribed),
             M::Cancelled => flag(self.is_cancelled()),
-            M::DaysSinceCancellation => days(self.last_cancellation),
-            M::RenewalCount => Some(self.renewal_count as f64),
-            M::DaysSinceLastRenewal => days(self.last_renewal),
-            M::DeliveryCount => Some(self.delivery_count as f64),
-            M::DaysSinceLastDelivery => days(self.last_delivery),
-            M::OutreachCount => Some(self.outreach_count as f64),
-            M::OffersAccepted => Some(self.offers_accepted as f64),
-            M::OffersDeclined => Some(self.offers_declined as f64),
+            M::DaysSinceCancellation => days(r?.last_cancellation),
+            M::RenewalCount => count(r.map(|r| r.renewal_count)),
+            M::DaysSinceLastRenewal => days(r?.last_renewal),
+            M::DeliveryCount => count(r.map(|r| r.delivery_count)),
+            M::DaysSinceLastDelivery => days(r?.last_delivery),
+            M::OutreachCount => count(r.map(|r| r.outreach_count)),
+            M::OffersAccepted => count(r.map(|r| r.offers_accepted)),
+            M::OffersDeclined => count(r.map(|r| r.offers_declined)),
             M::EventAmount => ctx.event?.amount.map(|a| a as f64),
             M::EventNewCategory => flag(ctx.event?.new_category),
             M::EventScore => ctx.event?.score,
         }
     }
 
-    fn mean_interval(&self) -> Option<f64> {
-        (self.purchase_count >= 2).then_some(self.interval_mean_days)
-    }
-
     /// Whether the latest cancellation is later than the latest purchase and renewal.
     pub fn is_cancelled(&self) -> bool {
-        match self.last_cancellation {
+        let Some(r) = self.relationship.as_deref() else {
+            return false;
+        };
+        match r.last_cancellation {
             None => false,
             Some(c) => {
-                self.last_purchase.is_none_or(|p| c >= p)
-                    && self.last_renewal.is_none_or(|r| c >= r)
+                self.last_purchase().is_none_or(|p| c >= p) && r.last_renewal.is_none_or(|l| c >= l)
             }
         }
     }
+}
+
+fn mean_interval(p: &Purchases) -> Option<f64> {
+    (p.count >= 2).then_some(p.interval_mean_days)
+}
+
+fn push_incident(s: &mut Service, at: Timestamp, kind: IncidentKind, settings: &MetricSettings) {
+    // Evaluation never happens before the latest event, so incidents that left the
+    // window as of `at` can never count again.
+    let horizon = at.plus_days(-settings.window_days);
+    s.incidents.retain(|i| i.at > horizon);
+    s.incidents.push(Incident { at, kind });
+}
+
+fn in_window(s: Option<&Service>, kind: IncidentKind, ctx: &EvalContext<'_>) -> f64 {
+    let Some(s) = s else { return 0.0 };
+    let horizon = ctx.now.plus_days(-ctx.settings.window_days);
+    s.incidents
+        .iter()
+        .filter(|i| i.kind == kind && i.at > horizon && i.at <= ctx.now)
+        .count() as f64
 }
 
 /// `value` decayed from `from` to `to` with a half-life in milliseconds.

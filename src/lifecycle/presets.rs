@@ -10,7 +10,7 @@
 
 use crate::lifecycle::config::{
     ConditionConfig as C, LeadScoringConfig, MetricSettings, ModelConfig, RuleConfig, StageConfig,
-    ON_ANY_EVENT, ON_TICK,
+    ON_TICK,
 };
 
 /// Names of the built-in presets, the default first.
@@ -59,13 +59,13 @@ fn rule(
 ///
 /// | rule | from | to | when |
 /// |---|---|---|---|
-/// | `qualified_lead` | awareness | acquisition | any event, contact data captured and lead score >= threshold (15) |
+/// | `qualified_lead` | awareness | acquisition | a visit, contact capture, trial or demo request, with contact data captured and lead score >= threshold (15) |
 /// | `first_purchase` | awareness, acquisition | conversion | a purchase |
 /// | `cross_sell` | conversion | growth | a purchase in a category never bought before |
 /// | `repeat_purchase` | conversion | growth | a purchase, the second or later |
-/// | `loyal_tenure` | growth | retention | tick, purchase or renewal, 180 days since the first purchase |
+/// | `loyal_tenure` | growth | retention | tick, purchase or renewal: 180 days since the first purchase, and a purchase or renewal in the last 90 days |
 /// | `cancelled` | conversion, growth, retention | reactivation | a cancellation |
-/// | `lapsed` | conversion, growth, retention | reactivation | tick: no purchase for 3 usual intervals (and 30 days at least), or 365 days for one-time buyers |
+/// | `lapsed` | conversion, growth, retention | reactivation | tick: no purchase for 3 usual intervals (and 30 days at least), or 180 days for one-time buyers; and no renewal in 45 days |
 /// | `win_back` | reactivation | conversion (backward) | a purchase or renewal |
 pub fn six_stage() -> ModelConfig {
     let active = &["conversion", "growth", "retention"];
@@ -99,7 +99,12 @@ pub fn six_stage() -> ModelConfig {
                 "Contact data captured and lead score at the qualification threshold.",
                 &["awareness"],
                 "acquisition",
-                &[ON_ANY_EVENT],
+                &[
+                    "visit",
+                    "contact_captured",
+                    "trial_requested",
+                    "demo_requested",
+                ],
                 Some(C::all(vec![
                     C::cmp("contact_captured", "==", 1.0),
                     C::cmp("lead_qualified", "==", 1.0),
@@ -139,11 +144,17 @@ pub fn six_stage() -> ModelConfig {
             ),
             rule(
                 "loyal_tenure",
-                "Half a year since the first purchase, still buying.",
+                "Half a year since the first purchase, still buying or renewing.",
                 &["growth"],
                 "retention",
                 &[ON_TICK, "purchase", "renewal"],
-                Some(C::cmp("tenure_days", ">=", 180.0)),
+                Some(C::all(vec![
+                    C::cmp("tenure_days", ">=", 180.0),
+                    C::any(vec![
+                        C::cmp("days_since_last_purchase", "<", 90.0),
+                        C::cmp("days_since_last_renewal", "<", 90.0),
+                    ]),
+                ])),
                 10,
                 false,
             ),
@@ -160,20 +171,23 @@ pub fn six_stage() -> ModelConfig {
             rule(
                 "lapsed",
                 "No purchase for three of the customer's usual intervals (at least 30 days), \
-                 or for a year after a single purchase.",
+                 or for 180 days after a single purchase, and no renewal in 45 days.",
                 active,
                 "reactivation",
                 &[ON_TICK],
-                Some(C::any(vec![
-                    C::all(vec![
-                        C::cmp("purchase_count", ">=", 2.0),
-                        C::cmp("purchase_interval_ratio", ">=", 3.0),
-                        C::cmp("days_since_last_purchase", ">=", 30.0),
+                Some(C::all(vec![
+                    C::any(vec![
+                        C::all(vec![
+                            C::cmp("purchase_count", ">=", 2.0),
+                            C::cmp("purchase_interval_ratio", ">=", 3.0),
+                            C::cmp("days_since_last_purchase", ">=", 30.0),
+                        ]),
+                        C::all(vec![
+                            C::cmp("purchase_count", "<", 2.0),
+                            C::cmp("days_since_last_purchase", ">=", 180.0),
+                        ]),
                     ]),
-                    C::all(vec![
-                        C::cmp("purchase_count", "<", 2.0),
-                        C::cmp("days_since_last_purchase", ">=", 365.0),
-                    ]),
+                    C::negate(C::cmp("days_since_last_renewal", "<", 45.0)),
                 ])),
                 40,
                 false,

@@ -10,7 +10,8 @@ use crate::lifecycle::model::{RuleId, StageId, StageModel};
 use crate::model::event::{AttrValue, BuiltinKind, EventKind};
 use crate::model::time::Timestamp;
 
-/// How many recent event ids a state remembers to recognise redeliveries.
+/// How many recent event ids a state remembers to recognise redeliveries (besides
+/// the ids of every event at the watermark instant, which are all kept).
 pub const RECENT_IDS: usize = 8;
 
 /// What caused a transition, as a compact code: 0 for `tick`, the built-in kind's code,
@@ -40,7 +41,7 @@ impl Cause {
     }
 
     /// `"tick"` or the event kind's name.
-    pub fn name<'m>(self, model: &'m StageModel) -> &'m str {
+    pub fn name(self, model: &StageModel) -> &str {
         match self.0 {
             0 => "tick",
             c if c < CUSTOM_BASE => BuiltinKind::from_code(c as u32).map_or("?", |b| b.name()),
@@ -112,6 +113,7 @@ pub struct CustomerState {
     pub(crate) metrics: Metrics,
     pub(crate) history: Vec<Transition>,
     pub(crate) recent_ids: Vec<u64>,
+    pub(crate) ids_at_watermark: u32,
 }
 
 impl CustomerState {
@@ -180,6 +182,7 @@ impl CustomerState {
                 .collect(),
             metrics: self.metrics.clone(),
             recent_event_ids: self.recent_ids.clone(),
+            ids_at_watermark: self.ids_at_watermark,
         }
     }
 
@@ -268,10 +271,17 @@ impl CustomerState {
                 "is earlier than the last transition",
             ));
         }
-        if record.recent_event_ids.len() > RECENT_IDS {
+        let at_watermark = record.ids_at_watermark as usize;
+        if at_watermark > record.recent_event_ids.len() {
+            return Err(Error::invalid(
+                "state.ids_at_watermark",
+                "is larger than the number of recent event ids",
+            ));
+        }
+        if record.recent_event_ids.len() > RECENT_IDS.max(at_watermark) {
             return Err(Error::invalid(
                 "state.recent_event_ids",
-                format!("at most {RECENT_IDS} ids"),
+                format!("at most {RECENT_IDS} ids besides those at the watermark"),
             ));
         }
         Ok(CustomerState {
@@ -281,6 +291,7 @@ impl CustomerState {
             metrics: record.metrics,
             history,
             recent_ids: record.recent_event_ids,
+            ids_at_watermark: record.ids_at_watermark,
         })
     }
 
@@ -301,7 +312,6 @@ impl CustomerState {
     /// Bytes of memory the state uses, its heap allocations included (an estimate
     /// that ignores allocator overhead).
     pub fn memory_bytes(&self) -> usize {
-        let m = &self.metrics;
         std::mem::size_of::<Self>()
             + self.history.capacity() * std::mem::size_of::<Transition>()
             + self
@@ -310,9 +320,7 @@ impl CustomerState {
                 .map(|t| t.event_id.as_ref().map_or(0, |s| s.len()))
                 .sum::<usize>()
             + self.recent_ids.capacity() * 8
-            + m.categories.capacity() * 4
-            + m.incidents.capacity() * std::mem::size_of::<crate::lifecycle::metrics::Incident>()
-            + m.cancellation_reason.as_ref().map_or(0, |r| r.capacity())
+            + self.metrics.heap_bytes()
     }
 }
 
@@ -356,6 +364,9 @@ pub struct StateRecord {
     /// 16-digit hexadecimal strings, so that no JSON library loses precision.
     #[serde(with = "fingerprints")]
     pub recent_event_ids: Vec<u64>,
+    /// How many of the last `recent_event_ids` belong to events at the watermark
+    /// instant (all of those are kept, even beyond the last 8).
+    pub ids_at_watermark: u32,
 }
 
 mod fingerprints {

@@ -11,11 +11,12 @@
 //!
 //! # Duplicates
 //!
-//! An event with an id that is among the customer's last [`RECENT_IDS`] event ids is
-//! a redelivery: it is acknowledged as [`Applied::Duplicate`] and changes nothing.
-//! An older redelivery is necessarily earlier than the watermark and is rejected as
-//! out of order, which also changes nothing: applying the same event twice never
-//! counts it twice.
+//! An event with an id that is among the customer's last [`RECENT_IDS`] event ids, or
+//! among the ids of the events at the watermark instant (all of which are kept), is a
+//! redelivery: it is acknowledged as [`Applied::Duplicate`] and changes nothing. Any
+//! older redelivery is necessarily earlier than the watermark and is rejected as out
+//! of order, which also changes nothing: applying the same event twice never counts
+//! it twice.
 //!
 //! # Ticks
 //!
@@ -94,8 +95,9 @@ impl CustomerState {
             entered: event.at,
             watermark: event.at,
             metrics,
-            history: Vec::with_capacity(4),
+            history: Vec::with_capacity(1),
             recent_ids: Vec::new(),
+            ids_at_watermark: 0,
         };
         state.history.push(Transition {
             from: None,
@@ -157,7 +159,10 @@ impl CustomerState {
         let ctx = self.context(model, now, None);
         let rule = select(model, model.tick_rules(), self.stage, &self.metrics, &ctx)?;
         let evidence = evidence_of(model, rule, &self.metrics, &ctx);
-        self.watermark = now;
+        if now > self.watermark {
+            self.watermark = now;
+            self.ids_at_watermark = 0;
+        }
         let transition = self.move_to(model, rule, now, Cause::TICK, None);
         Some(Move {
             transition,
@@ -212,13 +217,22 @@ impl CustomerState {
             lead.points(&event.kind),
             lead.half_life_ms,
         );
-        if let Some(id) = &event.id {
-            if self.recent_ids.len() == RECENT_IDS {
-                self.recent_ids.remove(0);
-            }
-            self.recent_ids.push(fnv1a64(id));
+        if event.at > self.watermark {
+            self.watermark = event.at;
+            self.ids_at_watermark = 0;
         }
-        self.watermark = self.watermark.max(event.at);
+        if let Some(id) = &event.id {
+            // Keep the last RECENT_IDS ids, and every id at the watermark instant: an
+            // older redelivery is then either recognised or earlier than the
+            // watermark (rejected), never counted twice.
+            self.recent_ids.push(fnv1a64(id));
+            self.ids_at_watermark += 1;
+            let keep = RECENT_IDS.max(self.ids_at_watermark as usize);
+            if self.recent_ids.len() > keep {
+                let excess = self.recent_ids.len() - keep;
+                self.recent_ids.drain(..excess);
+            }
+        }
         let candidates = model.rules_for(&event.kind).expect("kind checked");
         if candidates.is_empty() {
             return (None, Vec::new());

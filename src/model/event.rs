@@ -410,7 +410,12 @@ fn check_text(field: &str, text: &str, allow_empty: bool) -> Result<()> {
             ),
         ));
     }
-    if text.chars().any(char::is_control) {
+    let control = if text.is_ascii() {
+        text.bytes().any(|b| b < 0x20 || b == 0x7f)
+    } else {
+        text.chars().any(char::is_control)
+    };
+    if control {
         return Err(Error::invalid(field, "must not contain control characters"));
     }
     Ok(())
