@@ -636,7 +636,15 @@ fn decay(value: f64, from: Timestamp, to: Timestamp, half_life_ms: Option<f64>) 
 /// stored category sets stay valid.
 pub(crate) fn fnv1a32(text: &str) -> u32 {
     let mut h: u32 = 0x811c_9dc5;
-    for c in text.trim().chars().flat_map(char::to_lowercase) {
+    let text = text.trim();
+    if text.is_ascii() {
+        for b in text.bytes() {
+            h ^= b.to_ascii_lowercase() as u32;
+            h = h.wrapping_mul(0x0100_0193);
+        }
+        return h;
+    }
+    for c in text.chars().flat_map(char::to_lowercase) {
         let mut buf = [0u8; 4];
         for &b in c.encode_utf8(&mut buf).as_bytes() {
             h ^= b as u32;

@@ -372,16 +372,18 @@ impl Event {
             check_text("event.reason", reason, true)?;
         }
         for (key, value) in &self.attributes {
-            check_text("event.attributes", key, false)?;
+            let field = || format!("event.attributes.{}", clip(key));
+            if let Some(message) = text_problem(key, false) {
+                return Err(Error::invalid(field(), message));
+            }
             match value {
                 AttrValue::Number(n) if !n.is_finite() => {
-                    return Err(Error::invalid(
-                        format!("event.attributes.{}", clip(key)),
-                        "numbers must be finite",
-                    ))
+                    return Err(Error::invalid(field(), "numbers must be finite"))
                 }
                 AttrValue::Text(t) => {
-                    check_text(&format!("event.attributes.{}", clip(key)), t, true)?
+                    if let Some(message) = text_problem(t, true) {
+                        return Err(Error::invalid(field(), message));
+                    }
                 }
                 _ => {}
             }
@@ -398,27 +400,30 @@ fn not_for(field: &str, kind: &EventKind) -> Error {
 }
 
 fn check_text(field: &str, text: &str, allow_empty: bool) -> Result<()> {
+    match text_problem(text, allow_empty) {
+        None => Ok(()),
+        Some(message) => Err(Error::invalid(field, message)),
+    }
+}
+
+/// What is wrong with a text field, if anything: empty (unless allowed), longer than
+/// [`MAX_TEXT_LEN`], or containing a control character (Unicode category Cc: U+0000
+/// to U+001F and U+007F to U+009F, found here in one pass over the UTF-8 bytes).
+fn text_problem(text: &str, allow_empty: bool) -> Option<String> {
     if text.is_empty() && !allow_empty {
-        return Err(Error::invalid(field, "must not be empty"));
+        return Some("must not be empty".into());
     }
     if text.len() > MAX_TEXT_LEN {
-        return Err(Error::invalid(
-            field,
-            format!(
-                "{} bytes is longer than the limit of {MAX_TEXT_LEN}",
-                text.len()
-            ),
+        return Some(format!(
+            "{} bytes is longer than the limit of {MAX_TEXT_LEN}",
+            text.len()
         ));
     }
-    let control = if text.is_ascii() {
-        text.bytes().any(|b| b < 0x20 || b == 0x7f)
-    } else {
-        text.chars().any(char::is_control)
-    };
-    if control {
-        return Err(Error::invalid(field, "must not contain control characters"));
-    }
-    Ok(())
+    let bytes = text.as_bytes();
+    let control = bytes.iter().enumerate().any(|(i, &b)| {
+        b < 0x20 || b == 0x7f || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f)))
+    });
+    control.then(|| "must not contain control characters".into())
 }
 
 #[cfg(test)]
@@ -437,6 +442,20 @@ mod tests {
             assert_eq!(BuiltinKind::from_code(k as u32), Some(k));
         }
         assert_eq!(BuiltinKind::from_code(0), None);
+    }
+
+    #[test]
+    fn control_characters_are_found_in_any_script() {
+        for bad in ["a\u{0}b", "tab\there", "del\u{7f}", "c1\u{85}x", "\u{9f}"] {
+            assert!(text_problem(bad, true).is_some(), "{bad:?}");
+        }
+        for good in ["José Pérez", "electrónica", "Ñandú", "名前", "\u{a0}nbsp", "\u{100}"] {
+            assert!(text_problem(good, true).is_none(), "{good:?}");
+        }
+        for c in (0u32..0x250).filter_map(char::from_u32) {
+            let s = format!("x{c}y");
+            assert_eq!(text_problem(&s, true).is_some(), c.is_control(), "{c:?}");
+        }
     }
 
     #[test]
