@@ -93,7 +93,7 @@ fn c_events(events: &[Event]) -> CEvents {
 /// received, so their strings are hot and adjacent, not scattered over the heap by
 /// the generator (which builds each customer's events together, then sorts).
 fn stream() -> Vec<Event> {
-    ciclo::sample::events(CUSTOMERS, SEED).iter().cloned().collect()
+    ciclo::sample::events(CUSTOMERS, SEED).to_vec()
 }
 
 fn apply(c: &mut Criterion) {

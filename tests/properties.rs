@@ -309,10 +309,12 @@ fn run(model: &StageModel, actions: &[Action]) -> Run {
                 let customer = event.customer.clone();
                 let ids = applied_ids.entry(customer.clone()).or_default();
                 let expect_duplicate = *redelivery
-                    && event
-                        .id
-                        .as_ref()
-                        .is_some_and(|id| ids.iter().rev().take(8).any(|i| i == id));
+                    && event.id.as_ref().is_some_and(|id| {
+                        ids.iter()
+                            .rev()
+                            .take(ciclo::lifecycle::state::RECENT_IDS)
+                            .any(|i| i == id)
+                    });
                 let before = states.get(&customer).cloned();
                 let pure = lifecycle::step(model, before.as_ref(), event);
                 let outcome = engine.apply(event);

@@ -211,7 +211,7 @@ pub struct Purchases {
     /// Running sum of squared deviations of the intervals (Welford's M2).
     pub interval_m2: f64,
     /// 32-bit FNV-1a hashes of the distinct (case-folded) purchase categories.
-    pub categories: Vec<u32>,
+    pub categories: Box<[u32]>,
 }
 
 /// Service metrics: signals of (dis)content.
@@ -323,7 +323,7 @@ impl Metrics {
         use std::mem::size_of;
         self.purchases
             .as_ref()
-            .map_or(0, |p| size_of::<Purchases>() + p.categories.capacity() * 4)
+            .map_or(0, |p| size_of::<Purchases>() + p.categories.len() * 4)
             + self.service.as_ref().map_or(0, |s| {
                 size_of::<Service>() + s.incidents.capacity() * size_of::<Incident>()
             })
@@ -371,7 +371,7 @@ impl Metrics {
                 last: None,
                 interval_mean_days: 0.0,
                 interval_m2: 0.0,
-                categories: Vec::new(),
+                categories: Box::default(),
             })
         })
     }
@@ -436,7 +436,7 @@ impl Metrics {
                 if let Some(category) = &event.category {
                     let h = fnv1a32(category);
                     if !p.categories.contains(&h) {
-                        p.categories.push(h);
+                        crate::lifecycle::state::push_exact(&mut p.categories, h);
                         facts.new_category = p.count > 1;
                     }
                 }

@@ -12,7 +12,7 @@ use crate::model::time::Timestamp;
 
 /// How many recent event ids a state remembers to recognise redeliveries (besides
 /// the ids of every event at the watermark instant, which are all kept).
-pub const RECENT_IDS: usize = 8;
+pub const RECENT_IDS: usize = 4;
 
 /// What caused a transition, as a compact code: 0 for `tick`, the built-in kind's code,
 /// or `CUSTOM_BASE + i` for the model's `i`-th custom kind.
@@ -68,6 +68,9 @@ impl Cause {
     }
 }
 
+/// Event attributes as a history keeps them: name and value pairs sorted by name.
+pub type Attributes = Box<[(Box<str>, AttrValue)]>;
+
 /// One move in a customer's history.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Transition {
@@ -83,8 +86,10 @@ pub struct Transition {
     pub cause: Cause,
     /// The id of the event behind the move, if it had one.
     pub event_id: Option<Box<str>>,
-    /// The attributes of that event, if any.
-    pub attributes: Option<Box<BTreeMap<String, AttrValue>>>,
+    /// The attributes of the event behind a rule's move, if it had any, sorted by
+    /// name (compact: histories are kept for the customer's life). The entry into
+    /// the initial stage keeps none.
+    pub attributes: Option<Attributes>,
 }
 
 /// A stage's stay: when the customer entered it and, unless it is the current stage,
@@ -111,8 +116,8 @@ pub struct CustomerState {
     pub(crate) entered: Timestamp,
     pub(crate) watermark: Timestamp,
     pub(crate) metrics: Metrics,
-    pub(crate) history: Vec<Transition>,
-    pub(crate) recent_ids: Vec<u64>,
+    pub(crate) history: Box<[Transition]>,
+    pub(crate) recent_ids: Box<[u64]>,
     pub(crate) ids_at_watermark: u32,
 }
 
@@ -177,11 +182,16 @@ impl CustomerState {
                     rule: t.rule.map(|r| model.rule(r).name.clone()),
                     cause: t.cause.name(model).to_string(),
                     event_id: t.event_id.as_deref().map(str::to_string),
-                    attributes: t.attributes.as_deref().cloned().unwrap_or_default(),
+                    attributes: t
+                        .attributes
+                        .iter()
+                        .flat_map(|a| a.iter())
+                        .map(|(k, v)| (k.to_string(), v.clone()))
+                        .collect(),
                 })
                 .collect(),
             metrics: self.metrics.clone(),
-            recent_event_ids: self.recent_ids.clone(),
+            recent_event_ids: self.recent_ids.to_vec(),
             ids_at_watermark: self.ids_at_watermark,
         }
     }
@@ -249,7 +259,7 @@ impl CustomerState {
                 rule,
                 cause: Cause::from_name(model, &t.cause, &field("cause"))?,
                 event_id: t.event_id.map(String::into_boxed_str),
-                attributes: (!t.attributes.is_empty()).then(|| Box::new(t.attributes)),
+                attributes: compact_attributes(&t.attributes),
             });
         }
         let (last_stage, last_at) = previous.expect("history is not empty");
@@ -289,8 +299,8 @@ impl CustomerState {
             entered: record.stage_entered,
             watermark: record.watermark,
             metrics: record.metrics,
-            history,
-            recent_ids: record.recent_event_ids,
+            history: history.into_boxed_slice(),
+            recent_ids: record.recent_event_ids.into_boxed_slice(),
             ids_at_watermark: record.ids_at_watermark,
         })
     }
@@ -313,15 +323,34 @@ impl CustomerState {
     /// that ignores allocator overhead).
     pub fn memory_bytes(&self) -> usize {
         std::mem::size_of::<Self>()
-            + self.history.capacity() * std::mem::size_of::<Transition>()
+            + self.history.len() * std::mem::size_of::<Transition>()
             + self
                 .history
                 .iter()
                 .map(|t| t.event_id.as_ref().map_or(0, |s| s.len()))
                 .sum::<usize>()
-            + self.recent_ids.capacity() * 8
+            + self.recent_ids.len() * 8
             + self.metrics.heap_bytes()
     }
+}
+
+/// Appends to a boxed slice, reallocating to the exact size: per-customer lists are
+/// short, kept for the customer's life, and grow rarely.
+pub(crate) fn push_exact<T>(slice: &mut Box<[T]>, item: T) {
+    let mut v = std::mem::take(slice).into_vec();
+    v.reserve_exact(1);
+    v.push(item);
+    *slice = v.into_boxed_slice();
+}
+
+/// Attributes in the compact form kept in a history, `None` when empty.
+pub(crate) fn compact_attributes(attributes: &BTreeMap<String, AttrValue>) -> Option<Attributes> {
+    (!attributes.is_empty()).then(|| {
+        attributes
+            .iter()
+            .map(|(k, v)| (Box::from(k.as_str()), v.clone()))
+            .collect()
+    })
 }
 
 /// One history entry in portable form.
@@ -365,7 +394,7 @@ pub struct StateRecord {
     #[serde(with = "fingerprints")]
     pub recent_event_ids: Vec<u64>,
     /// How many of the last `recent_event_ids` belong to events at the watermark
-    /// instant (all of those are kept, even beyond the last 8).
+    /// instant (all of those are kept, even beyond the last `RECENT_IDS`).
     pub ids_at_watermark: u32,
 }
 

@@ -29,7 +29,9 @@ use crate::lifecycle::condition::Evidence;
 use crate::lifecycle::metrics::{fnv1a64, EvalContext, EventFacts, Metrics};
 use crate::lifecycle::model::{RuleId, StageId, StageModel};
 use crate::lifecycle::rules::select;
-use crate::lifecycle::state::{Cause, CustomerState, Transition, RECENT_IDS};
+use crate::lifecycle::state::{
+    compact_attributes, push_exact, Cause, CustomerState, Transition, RECENT_IDS,
+};
 use crate::model::event::Event;
 use crate::model::time::Timestamp;
 
@@ -95,19 +97,18 @@ impl CustomerState {
             entered: event.at,
             watermark: event.at,
             metrics,
-            history: Vec::with_capacity(1),
-            recent_ids: Vec::new(),
+            history: Box::new([Transition {
+                from: None,
+                to: initial,
+                at: event.at,
+                rule: None,
+                cause: Cause::of(model, &event.kind),
+                event_id: event.id.as_deref().map(Box::from),
+                attributes: None,
+            }]),
+            recent_ids: Box::default(),
             ids_at_watermark: 0,
         };
-        state.history.push(Transition {
-            from: None,
-            to: initial,
-            at: event.at,
-            rule: None,
-            cause: Cause::of(model, &event.kind),
-            event_id: event.id.as_deref().map(Box::from),
-            attributes: None,
-        });
         let (transition, evidence) = state.absorb(model, event);
         let stage = state.stage;
         Ok((
@@ -225,13 +226,16 @@ impl CustomerState {
             // Keep the last RECENT_IDS ids, and every id at the watermark instant: an
             // older redelivery is then either recognised or earlier than the
             // watermark (rejected), never counted twice.
-            self.recent_ids.push(fnv1a64(id));
             self.ids_at_watermark += 1;
             let keep = RECENT_IDS.max(self.ids_at_watermark as usize);
-            if self.recent_ids.len() > keep {
-                let excess = self.recent_ids.len() - keep;
-                self.recent_ids.drain(..excess);
+            let mut ids = std::mem::take(&mut self.recent_ids).into_vec();
+            if ids.len() >= keep {
+                ids.drain(..ids.len() + 1 - keep);
+            } else {
+                ids.reserve_exact(1);
             }
+            ids.push(fnv1a64(id));
+            self.recent_ids = ids.into_boxed_slice();
         }
         let candidates = model.rules_for(&event.kind).expect("kind checked");
         if candidates.is_empty() {
@@ -265,13 +269,11 @@ impl CustomerState {
             rule: Some(rule),
             cause,
             event_id: event.and_then(|e| e.id.as_deref()).map(Box::from),
-            attributes: event
-                .filter(|e| !e.attributes.is_empty())
-                .map(|e| Box::new(e.attributes.clone())),
+            attributes: event.and_then(|e| compact_attributes(&e.attributes)),
         };
         self.stage = to;
         self.entered = at;
-        self.history.push(transition.clone());
+        push_exact(&mut self.history, transition.clone());
         transition
     }
 }

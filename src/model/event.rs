@@ -449,7 +449,14 @@ mod tests {
         for bad in ["a\u{0}b", "tab\there", "del\u{7f}", "c1\u{85}x", "\u{9f}"] {
             assert!(text_problem(bad, true).is_some(), "{bad:?}");
         }
-        for good in ["José Pérez", "electrónica", "Ñandú", "名前", "\u{a0}nbsp", "\u{100}"] {
+        for good in [
+            "José Pérez",
+            "electrónica",
+            "Ñandú",
+            "名前",
+            "\u{a0}nbsp",
+            "\u{100}",
+        ] {
             assert!(text_problem(good, true).is_none(), "{good:?}");
         }
         for c in (0u32..0x250).filter_map(char::from_u32) {
