@@ -100,7 +100,10 @@ fn restore_into(model: StageModel, customers: Vec<(String, StateRecord)>) -> Res
             .map_err(|e| Error::CorruptSnapshot(format!("customer `{id}`: {e}")))?;
         let shard = engine.shard_index(&id);
         if staged[shard]
-            .insert(id.clone().into_boxed_str(), Box::new(state))
+            .insert(
+                compact_str::CompactString::from(id.as_str()),
+                Box::new(state),
+            )
             .is_some()
         {
             return Err(Error::CorruptSnapshot(format!(

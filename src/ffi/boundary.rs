@@ -25,18 +25,30 @@ impl From<Error> for Failure {
 pub(crate) type FfiResult = Result<(), Failure>;
 
 thread_local! {
-    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    /// The last failure's message on this thread; `None` after a success.
+    static LAST_ERROR: RefCell<Option<CString>> = const { RefCell::new(None) };
 }
 
 fn set_last_error(message: String) {
     let c = CString::new(message.replace('\0', "\\0")).expect("NULs were replaced");
-    LAST_ERROR.with(|e| *e.borrow_mut() = c);
+    LAST_ERROR.with(|e| *e.borrow_mut() = Some(c));
+}
+
+/// Forgets the last error without allocating (this runs on every call).
+fn clear_last_error() {
+    LAST_ERROR.with(|e| {
+        if let Ok(mut slot) = e.try_borrow_mut() {
+            if slot.is_some() {
+                *slot = None;
+            }
+        }
+    });
 }
 
 /// Runs an exported function's body: clears the last error, catches panics, maps
 /// failures to status codes and records their messages.
 pub(crate) fn run(name: &str, body: impl FnOnce() -> FfiResult) -> ciclo_status {
-    set_last_error(String::new());
+    clear_last_error();
     match catch_unwind(AssertUnwindSafe(body)) {
         Ok(Ok(())) => CICLO_STATUS_OK,
         Ok(Err(failure)) => {
@@ -74,7 +86,11 @@ pub(crate) fn run_infallible<T>(default: T, body: impl FnOnce() -> T) -> T {
 
 /// The last error message of this thread (empty when the last call succeeded).
 pub(crate) fn last_error_ptr() -> *const c_char {
-    LAST_ERROR.with(|e| e.borrow().as_ptr())
+    static EMPTY: &[u8] = b"\0";
+    LAST_ERROR.with(|e| match &*e.borrow() {
+        Some(message) => message.as_ptr(),
+        None => EMPTY.as_ptr().cast(),
+    })
 }
 
 /// A required input string.

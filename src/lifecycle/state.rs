@@ -113,7 +113,6 @@ pub struct StageSpan {
 #[derive(Clone, Debug, PartialEq)]
 pub struct CustomerState {
     pub(crate) stage: StageId,
-    pub(crate) entered: Timestamp,
     pub(crate) watermark: Timestamp,
     pub(crate) metrics: Metrics,
     pub(crate) history: Box<[Transition]>,
@@ -129,7 +128,7 @@ impl CustomerState {
 
     /// When the customer entered the current stage.
     pub fn stage_entered(&self) -> Timestamp {
-        self.entered
+        self.history.last().expect("a state has a history").at
     }
 
     /// The latest moment applied to this state (event or tick transition). Events
@@ -170,7 +169,7 @@ impl CustomerState {
     pub fn to_record(&self, model: &StageModel) -> StateRecord {
         StateRecord {
             stage: model.stage_name(self.stage).to_string(),
-            stage_entered: self.entered,
+            stage_entered: self.stage_entered(),
             watermark: self.watermark,
             history: self
                 .history
@@ -296,7 +295,6 @@ impl CustomerState {
         }
         Ok(CustomerState {
             stage,
-            entered: record.stage_entered,
             watermark: record.watermark,
             metrics: record.metrics,
             history: history.into_boxed_slice(),

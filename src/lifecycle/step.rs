@@ -94,7 +94,6 @@ impl CustomerState {
         let initial = model.initial();
         let mut state = CustomerState {
             stage: initial,
-            entered: event.at,
             watermark: event.at,
             metrics,
             history: Box::new([Transition {
@@ -202,7 +201,7 @@ impl CustomerState {
     ) -> EvalContext<'m> {
         EvalContext {
             now,
-            stage_entered: self.entered,
+            stage_entered: self.stage_entered(),
             settings: model.settings(),
             lead: model.lead_scoring(),
             event,
@@ -272,7 +271,6 @@ impl CustomerState {
             attributes: event.and_then(|e| compact_attributes(&e.attributes)),
         };
         self.stage = to;
-        self.entered = at;
         push_exact(&mut self.history, transition.clone());
         transition
     }
