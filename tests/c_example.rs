@@ -4,17 +4,21 @@
 use std::path::PathBuf;
 use std::process::Command;
 
-/// `target/debug` (or whichever profile built this test).
-fn profile_dir() -> PathBuf {
+/// The library artifact built with this test: `cargo test` leaves the cdylib and
+/// staticlib in `target/<profile>/deps` (only `cargo build` copies them up a level,
+/// where they may be stale).
+fn artifact(name: &str) -> PathBuf {
     let exe = std::env::current_exe().unwrap();
-    exe.parent().unwrap().parent().unwrap().to_path_buf()
+    let deps = exe.parent().unwrap();
+    let path = deps.join(name);
+    assert!(path.exists(), "{} was not built", path.display());
+    path
 }
 
 #[test]
 fn c_example_builds_runs_and_prints_transitions() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let lib = profile_dir().join("libciclo.a");
-    assert!(lib.exists(), "{} was not built", lib.display());
+    let lib = artifact("libciclo.a");
     let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lifecycle_c");
     let status = Command::new("cc")
         .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
@@ -57,8 +61,7 @@ fn c_example_builds_runs_and_prints_transitions() {
 
 #[test]
 fn shared_library_exports_only_ciclo_symbols() {
-    let lib = profile_dir().join("libciclo.so");
-    assert!(lib.exists(), "{} was not built", lib.display());
+    let lib = artifact("libciclo.so");
     let out = Command::new("nm")
         .args(["-D", "--defined-only"])
         .arg(&lib)
