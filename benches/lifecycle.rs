@@ -42,7 +42,10 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
-const CUSTOMERS: usize = 20_000;
+/// Customers in the streams: 1,000 (every state stays in the CPU caches: the
+/// compute cost) and 20,000 (states spread over ~10 MB: each event also pays for
+/// fetching its customer's state from memory).
+const SIZES: [usize; 2] = [1_000, 20_000];
 const SEED: u64 = 7;
 
 /// The C view of the sample stream; the CStrings must outlive the structs.
@@ -92,13 +95,19 @@ fn c_events(events: &[Event]) -> CEvents {
 /// The sample stream, re-allocated in time order: a host applies events it has just
 /// received, so their strings are hot and adjacent, not scattered over the heap by
 /// the generator (which builds each customer's events together, then sorts).
-fn stream() -> Vec<Event> {
-    ciclo::sample::events(CUSTOMERS, SEED).to_vec()
+fn stream(customers: usize) -> Vec<Event> {
+    ciclo::sample::events(customers, SEED).to_vec()
 }
 
 fn apply(c: &mut Criterion) {
-    let events = stream();
-    let mut group = c.benchmark_group("apply");
+    for customers in SIZES {
+        apply_stream(c, customers);
+    }
+}
+
+fn apply_stream(c: &mut Criterion, customers: usize) {
+    let events = stream(customers);
+    let mut group = c.benchmark_group(format!("apply_{customers}_customers"));
     group.throughput(Throughput::Elements(events.len() as u64));
     group.sample_size(10);
 
@@ -163,7 +172,8 @@ fn apply(c: &mut Criterion) {
 }
 
 fn memory_report() {
-    let events = stream();
+    let customers = SIZES[1];
+    let events = stream(customers);
     let before = LIVE.load(Ordering::Relaxed);
     let engine = Engine::new(StageModel::six_stage());
     for e in &events {

@@ -8,7 +8,6 @@
 
 mod snapshot;
 
-use std::collections::HashMap;
 use std::hash::BuildHasher;
 use std::sync::{Arc, Mutex, MutexGuard};
 
@@ -21,10 +20,70 @@ use crate::model::time::Timestamp;
 
 const SHARDS: usize = 64;
 
-/// Keys up to 24 bytes (most customer ids) live inside the table slot, so finding a
-/// customer touches no other memory. States are boxed: a hash table keeps free
-/// slots, and a slot of 32 bytes wastes far less than one the size of a state.
-type Shard = HashMap<CompactString, Box<CustomerState>, foldhash::fast::RandomState>;
+/// One shard: customers by id, in a hash table keyed by the engine's one hash of the
+/// id (computed once per call: its middle bits pick the shard, the table uses the
+/// rest). Keys up to 24 bytes (most customer ids) live inside the table slot, so
+/// finding a customer touches no other memory. States are boxed: a hash table keeps
+/// free slots, and a slot of 32 bytes wastes far less than one the size of a state.
+#[derive(Debug, Default)]
+pub(crate) struct Shard {
+    table: hashbrown::HashTable<(CompactString, Box<CustomerState>)>,
+}
+
+impl Shard {
+    fn get(&self, hash: u64, customer: &str) -> Option<&CustomerState> {
+        self.table
+            .find(hash, |(k, _)| k.as_str() == customer)
+            .map(|(_, s)| &**s)
+    }
+
+    fn get_mut(&mut self, hash: u64, customer: &str) -> Option<&mut CustomerState> {
+        self.table
+            .find_mut(hash, |(k, _)| k.as_str() == customer)
+            .map(|(_, s)| &mut **s)
+    }
+
+    /// Inserts a customer known to be absent.
+    fn insert_new(
+        &mut self,
+        hasher: &foldhash::fast::RandomState,
+        hash: u64,
+        customer: &str,
+        state: CustomerState,
+    ) {
+        self.table.insert_unique(
+            hash,
+            (CompactString::from(customer), Box::new(state)),
+            |(k, _)| hasher.hash_one(k.as_str()),
+        );
+    }
+
+    /// Whether the customer is present.
+    fn contains(&self, hash: u64, customer: &str) -> bool {
+        self.get(hash, customer).is_some()
+    }
+
+    fn len(&self) -> usize {
+        self.table.len()
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&str, &CustomerState)> {
+        self.table.iter().map(|(k, s)| (k.as_str(), &**s))
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut CustomerState)> {
+        self.table.iter_mut().map(|(k, s)| (k.as_str(), &mut **s))
+    }
+
+    fn memory_bytes(&self) -> usize {
+        self.table.capacity() * (std::mem::size_of::<(CompactString, Box<CustomerState>)>() + 1)
+            + self
+                .table
+                .iter()
+                .map(|(k, s)| if k.is_heap_allocated() { k.len() } else { 0 } + s.memory_bytes())
+                .sum::<usize>()
+    }
+}
 
 /// A registry of customers and their lifecycle states under one stage model.
 ///
@@ -34,7 +93,7 @@ type Shard = HashMap<CompactString, Box<CustomerState>, foldhash::fast::RandomSt
 pub struct Engine {
     model: Arc<StageModel>,
     shards: Box<[Mutex<Shard>]>,
-    router: foldhash::fast::FixedState,
+    hasher: foldhash::fast::RandomState,
 }
 
 /// What a [`Engine::tick`] did.
@@ -54,7 +113,7 @@ impl Engine {
         Engine {
             model: Arc::new(model),
             shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
-            router: foldhash::fast::FixedState::with_seed(0x000c_1c10),
+            hasher: foldhash::fast::RandomState::default(),
         }
     }
 
@@ -68,12 +127,12 @@ impl Engine {
         &self.model
     }
 
-    fn shard_index(&self, customer: &str) -> usize {
-        (self.router.hash_one(customer) >> 58) as usize % SHARDS
-    }
-
-    fn shard_of(&self, customer: &str) -> &Mutex<Shard> {
-        &self.shards[self.shard_index(customer)]
+    /// The customer's hash and shard.
+    fn locate(&self, customer: &str) -> (u64, &Mutex<Shard>) {
+        let hash = self.hasher.hash_one(customer);
+        // The table uses the low bits (bucket) and the top 7 (tag): the shard is
+        // chosen from the middle.
+        (hash, &self.shards[(hash >> 32) as usize % SHARDS])
     }
 
     /// Applies one event, creating the customer on their first event. Thread-safe.
@@ -81,15 +140,13 @@ impl Engine {
     /// On error (invalid event, unknown kind, out of order, currency conflict)
     /// nothing changes.
     pub fn apply(&self, event: &Event) -> Result<Outcome> {
-        let mut shard = lock(self.shard_of(&event.customer));
-        match shard.get_mut(event.customer.as_str()) {
+        let (hash, shard) = self.locate(&event.customer);
+        let mut shard = lock(shard);
+        match shard.get_mut(hash, &event.customer) {
             Some(state) => state.apply(&self.model, event),
             None => {
                 let (state, outcome) = CustomerState::start(&self.model, event)?;
-                shard.insert(
-                    CompactString::from(event.customer.as_str()),
-                    Box::new(state),
-                );
+                shard.insert_new(&self.hasher, hash, &event.customer, state);
                 Ok(outcome)
             }
         }
@@ -129,10 +186,11 @@ impl Engine {
         customer: &str,
         f: impl FnOnce(&CustomerState) -> R,
     ) -> Result<R> {
-        let shard = lock(self.shard_of(customer));
+        let (hash, shard) = self.locate(customer);
+        let shard = lock(shard);
         shard
-            .get(customer)
-            .map(|s| f(s))
+            .get(hash, customer)
+            .map(f)
             .ok_or_else(|| Error::NotFound {
                 what: "customer",
                 id: crate::model::time::clip(customer),
@@ -158,7 +216,7 @@ impl Engine {
     pub fn customer_ids(&self) -> Vec<String> {
         let mut ids: Vec<String> = Vec::new();
         for shard in self.shards.iter() {
-            ids.extend(lock(shard).keys().map(|k| k.to_string()));
+            ids.extend(lock(shard).iter().map(|(k, _)| k.to_string()));
         }
         ids.sort();
         ids
@@ -189,20 +247,10 @@ impl Engine {
             .collect()
     }
 
-    /// Estimated bytes used by the customer states and their ids (the map's own
-    /// table included).
+    /// Estimated bytes used by the customer states and their ids (the tables' own
+    /// slots included).
     pub fn memory_bytes(&self) -> usize {
-        let mut total = 0;
-        for shard in self.shards.iter() {
-            let shard = lock(shard);
-            total +=
-                shard.capacity() * (std::mem::size_of::<(CompactString, Box<CustomerState>)>() + 1);
-            total += shard
-                .iter()
-                .map(|(k, s)| if k.is_heap_allocated() { k.len() } else { 0 } + s.memory_bytes())
-                .sum::<usize>();
-        }
-        total
+        self.shards.iter().map(|s| lock(s).memory_bytes()).sum()
     }
 
     fn lock_all(&self) -> Vec<MutexGuard<'_, Shard>> {

@@ -14,6 +14,8 @@
 //! unknown-version snapshot is an [`Error::CorruptSnapshot`], never a half-loaded
 //! engine. The same engine always gives the same bytes.
 
+use std::hash::BuildHasher;
+
 use serde::{Deserialize, Serialize};
 
 use super::{Engine, Shard};
@@ -98,18 +100,14 @@ fn restore_into(model: StageModel, customers: Vec<(String, StateRecord)>) -> Res
     for (id, record) in customers {
         let state = CustomerState::from_record(&engine.model, record)
             .map_err(|e| Error::CorruptSnapshot(format!("customer `{id}`: {e}")))?;
-        let shard = engine.shard_index(&id);
-        if staged[shard]
-            .insert(
-                compact_str::CompactString::from(id.as_str()),
-                Box::new(state),
-            )
-            .is_some()
-        {
+        let hash = engine.hasher.hash_one(id.as_str());
+        let shard = &mut staged[(hash >> 32) as usize % super::SHARDS];
+        if shard.contains(hash, &id) {
             return Err(Error::CorruptSnapshot(format!(
                 "customer `{id}` appears twice"
             )));
         }
+        shard.insert_new(&engine.hasher, hash, &id, state);
     }
     for (slot, shard) in engine.shards.iter().zip(staged) {
         *super::lock(slot) = shard;
