@@ -39,3 +39,8 @@ pub mod sample;
 pub use engine::Engine;
 pub use error::{Error, ErrorKind, Result};
 pub use lifecycle::StageModel;
+
+/// The README's Rust examples, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;

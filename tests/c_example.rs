@@ -87,3 +87,32 @@ fn shared_library_exports_only_ciclo_symbols() {
     );
     insta::assert_snapshot!("exported_symbols", symbols.join("\n"));
 }
+
+#[test]
+fn readme_c_quickstart_compiles_and_runs() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
+    let start = readme.find("```c\n").expect("README has a C quickstart") + 5;
+    let end = start + readme[start..].find("```").unwrap();
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let src = dir.join("readme_quickstart.c");
+    std::fs::write(&src, &readme[start..end]).unwrap();
+    let out = dir.join("readme_quickstart");
+    let status = Command::new("cc")
+        .args(["-std=c99", "-Wall", "-Wextra", "-Werror"])
+        .arg("-I")
+        .arg(root.join("include"))
+        .arg(&src)
+        .arg(artifact("libciclo.a"))
+        .args(["-lpthread", "-ldl", "-lm", "-o"])
+        .arg(&out)
+        .status()
+        .unwrap();
+    assert!(
+        status.success(),
+        "the README's C quickstart does not compile"
+    );
+    let run = Command::new(&out).output().unwrap();
+    assert!(run.status.success());
+    assert!(String::from_utf8_lossy(&run.stdout).contains("\"rule\":\"first_purchase\""));
+}

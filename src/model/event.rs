@@ -420,9 +420,13 @@ fn text_problem(text: &str, allow_empty: bool) -> Option<String> {
         ));
     }
     let bytes = text.as_bytes();
-    let control = bytes.iter().enumerate().any(|(i, &b)| {
-        b < 0x20 || b == 0x7f || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f)))
-    });
+    let control = if text.is_ascii() {
+        bytes.iter().any(|&b| b < 0x20 || b == 0x7f)
+    } else {
+        bytes.iter().enumerate().any(|(i, &b)| {
+            b < 0x20 || b == 0x7f || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f)))
+        })
+    };
     control.then(|| "must not contain control characters".into())
 }
 
