@@ -40,6 +40,19 @@ unsafe fn handle<'a>(ptr: *const ciclo_engine) -> Result<&'a ciclo_engine, Failu
     ptr.as_ref().ok_or(Failure::Null("engine"))
 }
 
+/// The borrowed C string of a stage or rule name by index.
+fn name_at(names: &[CString], index: u32, what: &str) -> Result<*const c_char, Failure> {
+    names
+        .get(index as usize)
+        .map(|n| n.as_ptr())
+        .ok_or_else(|| {
+            Failure::OutOfRange(format!(
+                "{what} index {index}; the model has {} {what}s",
+                names.len()
+            ))
+        })
+}
+
 /// Creates an engine from a configuration in JSON: NULL or `""` for the default
 /// preset (`six_stage`), `{"preset": "five_stage"}` for another preset, or a whole
 /// stage model (see the README for its shape).
@@ -275,13 +288,7 @@ pub unsafe extern "C" fn ciclo_engine_stage_name(
     run("ciclo_engine_stage_name", || {
         let h = handle(engine)?;
         required_out(out_name, "out_name")?;
-        let name = h.stage_names.get(index as usize).ok_or_else(|| {
-            Failure::OutOfRange(format!(
-                "stage index {index}; the model has {} stages",
-                h.stage_names.len()
-            ))
-        })?;
-        *out_name = name.as_ptr();
+        *out_name = name_at(&h.stage_names, index, "stage")?;
         Ok(())
     })
 }
@@ -302,13 +309,7 @@ pub unsafe extern "C" fn ciclo_engine_rule_name(
     run("ciclo_engine_rule_name", || {
         let h = handle(engine)?;
         required_out(out_name, "out_name")?;
-        let name = h.rule_names.get(index as usize).ok_or_else(|| {
-            Failure::OutOfRange(format!(
-                "rule index {index}; the model has {} rules",
-                h.rule_names.len()
-            ))
-        })?;
-        *out_name = name.as_ptr();
+        *out_name = name_at(&h.rule_names, index, "rule")?;
         Ok(())
     })
 }
