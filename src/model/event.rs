@@ -420,13 +420,15 @@ fn text_problem(text: &str, allow_empty: bool) -> Option<String> {
         ));
     }
     let bytes = text.as_bytes();
-    let control = if text.is_ascii() {
-        bytes.iter().any(|&b| b < 0x20 || b == 0x7f)
-    } else {
-        bytes.iter().enumerate().any(|(i, &b)| {
+    // One branch-free pass (it vectorises) finds the bytes that can start a control
+    // character; only then is the text looked at closely.
+    let suspect = bytes.iter().fold(false, |acc, &b| {
+        acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2)
+    });
+    let control = suspect
+        && bytes.iter().enumerate().any(|(i, &b)| {
             b < 0x20 || b == 0x7f || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f)))
-        })
-    };
+        });
     control.then(|| "must not contain control characters".into())
 }
 
