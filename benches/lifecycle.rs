@@ -80,9 +80,9 @@ fn c_events(events: &[Event]) -> CEvents {
                 category: e.category.as_deref().map_or(ptr::null(), &mut keep),
                 reason: e.reason.as_deref().map_or(ptr::null(), &mut keep),
                 score: e.score.unwrap_or(0.0),
-                has_score: e.score.is_some(),
+                has_score: u8::from(e.score.is_some()),
                 quantity: e.quantity.unwrap_or(0.0),
-                has_quantity: e.quantity.is_some(),
+                has_quantity: u8::from(e.quantity.is_some()),
             }
         })
         .collect();

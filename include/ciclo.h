@@ -167,7 +167,9 @@ typedef int32_t ciclo_status;
  * An event for `ciclo_engine_apply`, the allocation-light alternative to JSON.
  *
  * Strings are borrowed for the duration of the call only. Optional strings may be
- * NULL. Host-defined attributes are only accepted through JSON.
+ * NULL. Host-defined attributes are only accepted through JSON. Every field is a
+ * fixed-size integer, a double or a pointer (no `bool`), so the layout is the same
+ * for C, JNA/FFM and P/Invoke.
  */
 typedef struct ciclo_event {
   /**
@@ -207,21 +209,22 @@ typedef struct ciclo_event {
    */
   const char *reason;
   /**
-   * Survey score; read only when `has_score`.
+   * Survey score; read only when `has_score` is not 0.
    */
   double score;
   /**
-   * Whether `score` is set.
+   * 1 when `score` is set, 0 otherwise (a byte, not `bool`, so that JNA and
+   * P/Invoke marshal the struct without surprises).
    */
-  bool has_score;
+  uint8_t has_score;
   /**
-   * Usage quantity; read only when `has_quantity`.
+   * Usage quantity; read only when `has_quantity` is not 0.
    */
   double quantity;
   /**
-   * Whether `quantity` is set.
+   * 1 when `quantity` is set, 0 otherwise.
    */
-  bool has_quantity;
+  uint8_t has_quantity;
 } ciclo_event;
 
 /**
@@ -233,13 +236,13 @@ typedef struct ciclo_outcome {
    */
   uint32_t applied;
   /**
-   * Whether the event created the customer.
+   * 1 when the event created the customer, else 0.
    */
-  bool created;
+  uint8_t created;
   /**
-   * Whether the stage changed.
+   * 1 when the stage changed, else 0.
    */
-  bool transitioned;
+  uint8_t transitioned;
   /**
    * Stage index left (see `ciclo_engine_stage_name`), or -1 without a transition.
    */
@@ -417,8 +420,8 @@ ciclo_status ciclo_engine_apply(const struct ciclo_engine *engine, const struct 
 
 /**
  * Evaluates the time-driven rules (inactivity, tenure...) of every customer at
- * `now_ms` (milliseconds since the Unix epoch, UTC). Customers whose latest event
- * is later than `now_ms` are skipped.
+ * `now_ms` (milliseconds since the Unix epoch, UTC). Customers whose watermark (latest
+ * event, or latest tick that moved them) is later than `now_ms` are skipped.
  *
  * If `out_transitions` is not NULL it receives the number of transitions; if
  * `out_report_json` is not NULL, the report as JSON (`{"now", "evaluated",
@@ -600,7 +603,9 @@ uint32_t ciclo_abi_version(void);
 
 /**
  * The message of the last failed `ciclo_` call on the calling thread, naming the
- * field or argument at fault; an empty string when the last call succeeded.
+ * field or argument at fault; an empty string when the last fallible call (one
+ * returning `ciclo_status`) succeeded. Infallible functions (`ciclo_version`,
+ * `ciclo_status_name`, the `_free` functions) leave it as it is.
  *
  * Borrowed: valid until the next `ciclo_` call on this thread; do not free it.
  * Never NULL.

@@ -439,9 +439,9 @@ fn struct_path_validates_like_json() {
         category: ptr::null(),
         reason: ptr::null(),
         score: 0.0,
-        has_score: false,
+        has_score: 0,
         quantity: 0.0,
-        has_quantity: false,
+        has_quantity: 0,
     };
     let mut out = ciclo_outcome::default();
     unsafe {
@@ -451,7 +451,7 @@ fn struct_path_validates_like_json() {
             "{}",
             last_error()
         );
-        assert!(out.created && out.transitioned);
+        assert!(out.created == 1 && out.transitioned == 1);
         let mut name: *const c_char = ptr::null();
         assert_eq!(
             ciclo_engine_stage_name(engine.0, out.stage as u32, &mut name),
@@ -496,7 +496,7 @@ fn struct_path_validates_like_json() {
                 Box::new(|e| {
                     e.kind = CICLO_EVENT_KIND_SURVEY;
                     e.currency = ptr::null();
-                    e.has_score = true;
+                    e.has_score = 1;
                     e.score = f64::NAN;
                 }),
                 CICLO_STATUS_INVALID_ARGUMENT,

@@ -28,6 +28,7 @@ fn header_is_up_to_date() {
     if std::env::var_os("CICLO_BLESS").is_some() {
         std::fs::write(&path, &fresh).unwrap();
     }
+    insta::assert_snapshot!("ciclo_h", fresh);
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
         committed == fresh,

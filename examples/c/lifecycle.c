@@ -139,11 +139,11 @@ int main(void) {
     /* Juan Martín Rodríguez: surveys and usage, no purchase. */
     e = event_of("jm.rodriguez", NULL, day(2), CICLO_EVENT_KIND_SURVEY);
     e.score = 9;
-    e.has_score = true;
+    e.has_score = 1;
     apply_struct(engine, &e);
     e = event_of("jm.rodriguez", NULL, day(3), CICLO_EVENT_KIND_USAGE);
     e.quantity = 12.5;
-    e.has_quantity = true;
+    e.has_quantity = 1;
     apply_struct(engine, &e);
 
     printf("\ntick at 2026-04-01 (monthly job):\n");

@@ -150,8 +150,8 @@ pub unsafe extern "C" fn ciclo_engine_apply(
 }
 
 /// Evaluates the time-driven rules (inactivity, tenure...) of every customer at
-/// `now_ms` (milliseconds since the Unix epoch, UTC). Customers whose latest event
-/// is later than `now_ms` are skipped.
+/// `now_ms` (milliseconds since the Unix epoch, UTC). Customers whose watermark (latest
+/// event, or latest tick that moved them) is later than `now_ms` are skipped.
 ///
 /// If `out_transitions` is not NULL it receives the number of transitions; if
 /// `out_report_json` is not NULL, the report as JSON (`{"now", "evaluated",

@@ -56,7 +56,9 @@ pub const CICLO_APPLIED_DUPLICATE: u32 = 1;
 /// An event for `ciclo_engine_apply`, the allocation-light alternative to JSON.
 ///
 /// Strings are borrowed for the duration of the call only. Optional strings may be
-/// NULL. Host-defined attributes are only accepted through JSON.
+/// NULL. Host-defined attributes are only accepted through JSON. Every field is a
+/// fixed-size integer, a double or a pointer (no `bool`), so the layout is the same
+/// for C, JNA/FFM and P/Invoke.
 #[repr(C)]
 #[derive(Debug)]
 pub struct ciclo_event {
@@ -78,14 +80,15 @@ pub struct ciclo_event {
     pub category: *const c_char,
     /// Reason (cancellation, complaint...); NULL for none.
     pub reason: *const c_char,
-    /// Survey score; read only when `has_score`.
+    /// Survey score; read only when `has_score` is not 0.
     pub score: f64,
-    /// Whether `score` is set.
-    pub has_score: bool,
-    /// Usage quantity; read only when `has_quantity`.
+    /// 1 when `score` is set, 0 otherwise (a byte, not `bool`, so that JNA and
+    /// P/Invoke marshal the struct without surprises).
+    pub has_score: u8,
+    /// Usage quantity; read only when `has_quantity` is not 0.
     pub quantity: f64,
-    /// Whether `quantity` is set.
-    pub has_quantity: bool,
+    /// 1 when `quantity` is set, 0 otherwise.
+    pub has_quantity: u8,
 }
 
 /// What `ciclo_engine_apply` did.
@@ -94,10 +97,10 @@ pub struct ciclo_event {
 pub struct ciclo_outcome {
     /// `CICLO_APPLIED_APPLIED` or `CICLO_APPLIED_DUPLICATE`.
     pub applied: u32,
-    /// Whether the event created the customer.
-    pub created: bool,
-    /// Whether the stage changed.
-    pub transitioned: bool,
+    /// 1 when the event created the customer, else 0.
+    pub created: u8,
+    /// 1 when the stage changed, else 0.
+    pub transitioned: u8,
     /// Stage index left (see `ciclo_engine_stage_name`), or -1 without a transition.
     pub from_stage: i32,
     /// Stage index after the event.
@@ -145,8 +148,8 @@ pub(crate) unsafe fn to_event(e: &ciclo_event) -> Result<Event, Failure> {
     }
     event.category = optional_str(e.category, "event->category")?.map(str::to_string);
     event.reason = optional_str(e.reason, "event->reason")?.map(str::to_string);
-    event.score = e.has_score.then_some(e.score);
-    event.quantity = e.has_quantity.then_some(e.quantity);
+    event.score = (e.has_score != 0).then_some(e.score);
+    event.quantity = (e.has_quantity != 0).then_some(e.quantity);
     Ok(event)
 }
 
@@ -158,8 +161,8 @@ pub(crate) fn to_c_outcome(outcome: &Outcome) -> ciclo_outcome {
             Applied::Applied => CICLO_APPLIED_APPLIED,
             Applied::Duplicate => CICLO_APPLIED_DUPLICATE,
         },
-        created: outcome.created,
-        transitioned: t.is_some(),
+        created: u8::from(outcome.created),
+        transitioned: u8::from(t.is_some()),
         from_stage: t.and_then(|t| t.from).map_or(-1, |s| s.index() as i32),
         stage: outcome.stage.index() as i32,
         rule: t.and_then(|t| t.rule).map_or(-1, |r| r.index() as i32),

@@ -30,7 +30,9 @@ pub extern "C" fn ciclo_abi_version() -> u32 {
 }
 
 /// The message of the last failed `ciclo_` call on the calling thread, naming the
-/// field or argument at fault; an empty string when the last call succeeded.
+/// field or argument at fault; an empty string when the last fallible call (one
+/// returning `ciclo_status`) succeeded. Infallible functions (`ciclo_version`,
+/// `ciclo_status_name`, the `_free` functions) leave it as it is.
 ///
 /// Borrowed: valid until the next `ciclo_` call on this thread; do not free it.
 /// Never NULL.

@@ -333,6 +333,76 @@ impl Metrics {
             })
     }
 
+    /// Checks stored metrics read from outside (a state record): numbers finite and in
+    /// range, times not after the state's watermark, groups consistent.
+    pub(crate) fn check_record(&self, watermark: Timestamp) -> Result<()> {
+        let bad = |field: &str, message: &str| {
+            Err(Error::invalid(format!("state.metrics.{field}"), message))
+        };
+        let finite = |v: f64| v.is_finite();
+        if self.first_seen > self.last_activity || self.last_activity > watermark {
+            return bad(
+                "last_activity",
+                "times must satisfy first_seen <= last_activity <= watermark",
+            );
+        }
+        if !finite(self.lead_score) || self.lead_score_at > watermark {
+            return bad(
+                "lead_score",
+                "must be finite, decayed to a time not after the watermark",
+            );
+        }
+        let not_after = |t: Option<Timestamp>| t.is_none_or(|t| t <= watermark);
+        if let Some(p) = self.purchases.as_deref() {
+            if p.revenue < 0 || p.count == u32::MAX {
+                return bad("purchases", "revenue must be >= 0 and count below 2^32 - 1");
+            }
+            if (p.count > 0) != p.last.is_some() || !not_after(p.last) || p.first > p.last {
+                return bad(
+                    "purchases",
+                    "first and last purchase must match the count and the watermark",
+                );
+            }
+            if !finite(p.interval_mean_days) || !finite(p.interval_m2) || p.interval_m2 < 0.0 {
+                return bad("purchases.interval_m2", "must be finite and >= 0");
+            }
+            if p.categories.len() > p.count as usize {
+                return bad("purchases.categories", "more categories than purchases");
+            }
+        }
+        if let Some(s) = self.service.as_deref() {
+            let scores = [s.satisfaction, s.previous_satisfaction];
+            if scores.iter().flatten().any(|v| !(0.0..=100.0).contains(v)) {
+                return bad("service.satisfaction", "scores are within 0 to 100");
+            }
+            if let Some(u) = s.usage {
+                if !(finite(u.recent) && finite(u.trailing) && u.recent >= 0.0 && u.trailing >= 0.0)
+                    || u.at > watermark
+                {
+                    return bad(
+                        "service.usage",
+                        "sums must be finite and >= 0, not after the watermark",
+                    );
+                }
+            }
+            if s.incidents.iter().any(|i| i.at > watermark) || s.open_tickets > s.ticket_count {
+                return bad(
+                    "service",
+                    "incidents after the watermark or more open tickets than tickets",
+                );
+            }
+        }
+        if let Some(r) = self.relationship.as_deref() {
+            if ![r.last_renewal, r.last_delivery, r.last_cancellation]
+                .into_iter()
+                .all(not_after)
+            {
+                return bad("relationship", "times must not be after the watermark");
+            }
+        }
+        Ok(())
+    }
+
     /// Checks, without changing anything, that `event` can be absorbed: same
     /// currency as the revenue so far, no counter overflow.
     pub(crate) fn check(&self, event: &Event) -> Result<()> {
@@ -399,7 +469,7 @@ impl Metrics {
             score: event.score,
             new_category: false,
         };
-        self.event_count += 1;
+        self.event_count = self.event_count.saturating_add(1);
         self.last_activity = self.last_activity.max(at);
         if lead_points != 0.0 {
             self.lead_score = decay(self.lead_score, self.lead_score_at, at, lead_half_life_ms);
@@ -430,7 +500,7 @@ impl Metrics {
                     p.interval_mean_days += delta / n;
                     p.interval_m2 += delta * (interval - p.interval_mean_days);
                 }
-                p.count += 1;
+                p.count = p.count.saturating_add(1);
                 p.first.get_or_insert(at);
                 p.last = Some(at);
                 if let Some(category) = &event.category {
@@ -443,8 +513,8 @@ impl Metrics {
             }
             K::SupportTicket => {
                 let s = self.service_mut();
-                s.ticket_count += 1;
-                s.open_tickets += 1;
+                s.ticket_count = s.ticket_count.saturating_add(1);
+                s.open_tickets = s.open_tickets.saturating_add(1);
                 push_incident(s, at, IncidentKind::Ticket, settings);
             }
             K::TicketResolved => {
@@ -453,12 +523,12 @@ impl Metrics {
             }
             K::Complaint => {
                 let s = self.service_mut();
-                s.complaint_count += 1;
+                s.complaint_count = s.complaint_count.saturating_add(1);
                 push_incident(s, at, IncidentKind::Complaint, settings);
             }
             K::PaymentFailed => {
                 let s = self.service_mut();
-                s.payment_failure_count += 1;
+                s.payment_failure_count = s.payment_failure_count.saturating_add(1);
                 push_incident(s, at, IncidentKind::PaymentFailure, settings);
             }
             K::Survey => {
@@ -481,12 +551,12 @@ impl Metrics {
             }
             K::Renewal => {
                 let r = self.relationship_mut();
-                r.renewal_count += 1;
+                r.renewal_count = r.renewal_count.saturating_add(1);
                 r.last_renewal = Some(at);
             }
             K::Delivery => {
                 let r = self.relationship_mut();
-                r.delivery_count += 1;
+                r.delivery_count = r.delivery_count.saturating_add(1);
                 r.last_delivery = Some(at);
             }
             K::Cancellation => {
@@ -494,9 +564,18 @@ impl Metrics {
                 r.last_cancellation = Some(at);
                 r.cancellation_reason = event.reason.clone();
             }
-            K::Outreach => self.relationship_mut().outreach_count += 1,
-            K::OfferAccepted => self.relationship_mut().offers_accepted += 1,
-            K::OfferDeclined => self.relationship_mut().offers_declined += 1,
+            K::Outreach => {
+                let r = self.relationship_mut();
+                r.outreach_count = r.outreach_count.saturating_add(1);
+            }
+            K::OfferAccepted => {
+                let r = self.relationship_mut();
+                r.offers_accepted = r.offers_accepted.saturating_add(1);
+            }
+            K::OfferDeclined => {
+                let r = self.relationship_mut();
+                r.offers_declined = r.offers_declined.saturating_add(1);
+            }
         }
         facts
     }

@@ -3,8 +3,6 @@
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Error, Result};
 use crate::lifecycle::condition::Condition;
 use crate::lifecycle::config::{MetricSettings, ModelConfig, ON_ANY_EVENT, ON_TICK};
@@ -16,9 +14,34 @@ use crate::model::time::MS_PER_DAY;
 pub const MAX_STAGES: usize = 64;
 /// Most rules a model may have.
 pub const MAX_RULES: usize = 4096;
+/// Most custom event kinds a model may declare.
+pub const MAX_CUSTOM_EVENTS: usize = 1024;
+/// Largest lead-score points per event kind, in absolute value: scores stay finite
+/// over any customer's life.
+pub const MAX_LEAD_POINTS: f64 = 1e6;
+/// Longest stage, rule, custom event kind or model name, in bytes.
+pub const MAX_NAME_LEN: usize = 256;
+
+/// Checks a name given in the model: non-empty, at most [`MAX_NAME_LEN`] bytes, no
+/// control characters.
+fn check_name(field: &str, name: &str) -> Result<()> {
+    if name.trim().is_empty() {
+        return Err(Error::config(field, "must not be empty"));
+    }
+    if name.len() > MAX_NAME_LEN {
+        return Err(Error::config(
+            field,
+            format!("longer than {MAX_NAME_LEN} bytes"),
+        ));
+    }
+    if let Some(problem) = crate::model::event::text_problem(name, false) {
+        return Err(Error::config(field, problem));
+    }
+    Ok(())
+}
 
 /// A stage, by its position in the model (0 is the first stage).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct StageId(pub(crate) u16);
 
 impl StageId {
@@ -29,7 +52,7 @@ impl StageId {
 }
 
 /// A rule, by its position in the model's `rules`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct RuleId(pub(crate) u16);
 
 impl RuleId {
@@ -86,9 +109,7 @@ impl StageModel {
     /// (`rules[1].when.all[0].metric`) or event kind (`rules[0].on[1]`), duplicate
     /// rule names, a backward rule that could never fire, non-finite numbers.
     pub fn compile(config: ModelConfig) -> Result<StageModel> {
-        if config.name.trim().is_empty() {
-            return Err(Error::config("name", "must not be empty"));
-        }
+        check_name("name", &config.name)?;
         if config.stages.is_empty() {
             return Err(Error::config("stages", "a model needs at least one stage"));
         }
@@ -133,10 +154,17 @@ impl StageModel {
             None => StageId(0),
         };
 
+        if config.custom_events.len() > MAX_CUSTOM_EVENTS {
+            return Err(Error::config(
+                "custom_events",
+                format!("at most {MAX_CUSTOM_EVENTS} custom event kinds"),
+            ));
+        }
         let mut custom_index: HashMap<String, Vec<RuleId>> = HashMap::new();
         for (i, name) in config.custom_events.iter().enumerate() {
             let field = format!("custom_events[{i}]");
-            if name.trim().is_empty() || name == ON_TICK || name == ON_ANY_EVENT {
+            check_name(&field, name)?;
+            if name == ON_TICK || name == ON_ANY_EVENT {
                 return Err(Error::config(
                     field,
                     format!("`{name}` cannot name an event kind"),
@@ -172,9 +200,7 @@ impl StageModel {
         for (i, rc) in config.rules.iter().enumerate() {
             let id = RuleId(i as u16);
             let at = |f: &str| format!("rules[{i}].{f}");
-            if rc.name.trim().is_empty() {
-                return Err(Error::config(at("name"), "must not be empty"));
-            }
+            check_name(&at("name"), &rc.name)?;
             if rule_names.insert(rc.name.as_str(), i).is_some() {
                 return Err(Error::config(
                     at("name"),
@@ -310,9 +336,10 @@ impl StageModel {
         &self.stages
     }
 
-    /// The name of a stage.
+    /// The name of a stage; `"?"` for an id that does not belong to this model (a
+    /// state or outcome from another model).
     pub fn stage_name(&self, id: StageId) -> &str {
-        &self.stages[id.index()]
+        self.stages.get(id.index()).map_or("?", String::as_str)
     }
 
     /// The stage with this name.
@@ -401,7 +428,7 @@ fn compile_lead(
         half_life_ms: None,
         threshold: lc.threshold,
     };
-    if !lc.threshold.is_finite() {
+    if !(lc.threshold.is_finite() && lc.threshold.abs() <= MAX_LEAD_POINTS * 1e6) {
         return Err(Error::config("lead_scoring.threshold", "must be finite"));
     }
     if let Some(h) = lc.half_life_days {
@@ -415,8 +442,11 @@ fn compile_lead(
     }
     for (kind, &points) in &lc.points {
         let field = format!("lead_scoring.points.{kind}");
-        if !points.is_finite() {
-            return Err(Error::config(field, "must be finite"));
+        if !(points.is_finite() && points.abs() <= MAX_LEAD_POINTS) {
+            return Err(Error::config(
+                field,
+                format!("must be a number from -{MAX_LEAD_POINTS:e} to {MAX_LEAD_POINTS:e}"),
+            ));
         }
         if let Some(b) = BuiltinKind::from_name(kind) {
             lead.builtin[b as usize] = points;

@@ -10,6 +10,13 @@ use crate::lifecycle::model::{RuleId, StageId, StageModel};
 use crate::model::event::{AttrValue, BuiltinKind, EventKind};
 use crate::model::time::Timestamp;
 
+/// Version of the compact state encoding written by [`CustomerState::to_bytes`].
+pub const STATE_BYTES_VERSION: u8 = 1;
+
+/// Most ids of events at the watermark instant a state keeps (bounding memory and
+/// time when a host stamps many events with one timestamp).
+pub const MAX_IDS_AT_INSTANT: usize = 256;
+
 /// How many recent event ids a state remembers to recognise redeliveries (besides
 /// the ids of every event at the watermark instant, which are all kept).
 pub const RECENT_IDS: usize = 4;
@@ -219,9 +226,18 @@ impl CustomerState {
                 .map(|f| stage_of(f, field("from")))
                 .transpose()?;
             let rule = match t.rule.as_deref() {
-                Some(name) => Some(model.rule_id(name).ok_or_else(|| {
-                    Error::config(field("rule"), format!("unknown rule `{name}`"))
-                })?),
+                Some(name) => {
+                    let id = model.rule_id(name).ok_or_else(|| {
+                        Error::invalid(field("rule"), format!("unknown rule `{name}`"))
+                    })?;
+                    if model.rule(id).to != to {
+                        return Err(Error::invalid(
+                            field("rule"),
+                            format!("rule `{name}` does not lead to `{}`", t.to),
+                        ));
+                    }
+                    Some(id)
+                }
                 None => None,
             };
             match previous {
@@ -281,7 +297,7 @@ impl CustomerState {
             ));
         }
         let at_watermark = record.ids_at_watermark as usize;
-        if at_watermark > record.recent_event_ids.len() {
+        if at_watermark > record.recent_event_ids.len() || at_watermark > MAX_IDS_AT_INSTANT {
             return Err(Error::invalid(
                 "state.ids_at_watermark",
                 "is larger than the number of recent event ids",
@@ -293,6 +309,7 @@ impl CustomerState {
                 format!("at most {RECENT_IDS} ids besides those at the watermark"),
             ));
         }
+        record.metrics.check_record(record.watermark)?;
         Ok(CustomerState {
             stage,
             watermark: record.watermark,
@@ -303,16 +320,26 @@ impl CustomerState {
         })
     }
 
-    /// The compact binary form of the state (postcard encoding of its
-    /// [`StateRecord`]), for a CRM column.
+    /// The compact binary form of the state, for a CRM column: a version byte
+    /// ([`STATE_BYTES_VERSION`]) then the postcard encoding of its [`StateRecord`].
     pub fn to_bytes(&self, model: &StageModel) -> Vec<u8> {
-        postcard::to_allocvec(&self.to_record(model))
+        let out = vec![STATE_BYTES_VERSION];
+        postcard::to_extend(&self.to_record(model), out)
             .expect("encoding a record into memory cannot fail")
     }
 
     /// Reads the compact binary form written by [`CustomerState::to_bytes`].
     pub fn from_bytes(model: &StageModel, bytes: &[u8]) -> Result<CustomerState> {
-        let record: StateRecord = postcard::from_bytes(bytes)
+        let (&version, body) = bytes
+            .split_first()
+            .ok_or_else(|| Error::invalid("state", "empty state bytes"))?;
+        if version != STATE_BYTES_VERSION {
+            return Err(Error::invalid(
+                "state",
+                format!("state bytes of version {version}; this library reads version {STATE_BYTES_VERSION}"),
+            ));
+        }
+        let record: StateRecord = postcard::from_bytes(body)
             .map_err(|e| Error::invalid("state", format!("not a valid state encoding: {e}")))?;
         CustomerState::from_record(model, record)
     }

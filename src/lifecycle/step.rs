@@ -12,11 +12,14 @@
 //! # Duplicates
 //!
 //! An event with an id that is among the customer's last [`RECENT_IDS`] event ids, or
-//! among the ids of the events at the watermark instant (all of which are kept), is a
-//! redelivery: it is acknowledged as [`Applied::Duplicate`] and changes nothing. Any
-//! older redelivery is necessarily earlier than the watermark and is rejected as out
-//! of order, which also changes nothing: applying the same event twice never counts
-//! it twice.
+//! among the ids of the events at the watermark instant (up to
+//! [`MAX_IDS_AT_INSTANT`] of them are kept), is a redelivery: it is acknowledged as
+//! [`Applied::Duplicate`] and changes nothing. Any older redelivery (same id, same
+//! time) is earlier than the watermark and is rejected as out of order, which also
+//! changes nothing: applying the same event twice never counts it twice. The limits:
+//! a host that sends more than [`MAX_IDS_AT_INSTANT`] events with ids for one customer
+//! at the very same millisecond, or re-sends an id with a later time, is not
+//! protected. Ids are compared by their 64-bit FNV-1a fingerprint.
 //!
 //! # Ticks
 //!
@@ -30,7 +33,8 @@ use crate::lifecycle::metrics::{fnv1a64, EvalContext, EventFacts, Metrics};
 use crate::lifecycle::model::{RuleId, StageId, StageModel};
 use crate::lifecycle::rules::select;
 use crate::lifecycle::state::{
-    compact_attributes, push_exact, Cause, CustomerState, Transition, RECENT_IDS,
+    compact_attributes, push_exact, Cause, CustomerState, Transition, MAX_IDS_AT_INSTANT,
+    RECENT_IDS,
 };
 use crate::model::event::Event;
 use crate::model::time::Timestamp;
@@ -225,7 +229,7 @@ impl CustomerState {
             // Keep the last RECENT_IDS ids, and every id at the watermark instant: an
             // older redelivery is then either recognised or earlier than the
             // watermark (rejected), never counted twice.
-            self.ids_at_watermark += 1;
+            self.ids_at_watermark = (self.ids_at_watermark + 1).min(MAX_IDS_AT_INSTANT as u32);
             let keep = RECENT_IDS.max(self.ids_at_watermark as usize);
             let mut ids = std::mem::take(&mut self.recent_ids).into_vec();
             if ids.len() >= keep {

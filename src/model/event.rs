@@ -12,6 +12,10 @@ use crate::model::time::{clip, Timestamp};
 /// Longest customer id, event id, category or reason accepted, in bytes.
 pub const MAX_TEXT_LEN: usize = 1024;
 
+/// Largest usage quantity accepted: bounded so that sums over a customer's whole life
+/// stay finite.
+pub const MAX_QUANTITY: f64 = 1e12;
+
 macro_rules! builtin_kinds {
     ($( $(#[$doc:meta])* $variant:ident = $code:literal, $name:literal; )*) => {
         /// The kinds of event the engine knows without configuration.
@@ -226,7 +230,7 @@ pub struct Event {
     pub category: Option<String>,
     /// Survey score (finite, 0 to 100).
     pub score: Option<f64>,
-    /// Usage quantity (finite, >= 0).
+    /// Usage quantity (finite, 0 to [`MAX_QUANTITY`]).
     pub quantity: Option<f64>,
     /// Reason of a cancellation, complaint, declined offer, unsubscription, failed
     /// payment or ticket.
@@ -346,10 +350,10 @@ impl Event {
         }
         match self.quantity {
             Some(_) if !self.kind.is(K::Usage) => return Err(not_for("quantity", &self.kind)),
-            Some(q) if !(q.is_finite() && q >= 0.0) => {
+            Some(q) if !(q.is_finite() && (0.0..=MAX_QUANTITY).contains(&q)) => {
                 return Err(Error::invalid(
                     "event.quantity",
-                    format!("{q} is not a finite number >= 0"),
+                    format!("{q} is not a number from 0 to {MAX_QUANTITY:e}"),
                 ))
             }
             _ => {}
@@ -409,7 +413,7 @@ fn check_text(field: &str, text: &str, allow_empty: bool) -> Result<()> {
 /// What is wrong with a text field, if anything: empty (unless allowed), longer than
 /// [`MAX_TEXT_LEN`], or containing a control character (Unicode category Cc: U+0000
 /// to U+001F and U+007F to U+009F, found here in one pass over the UTF-8 bytes).
-fn text_problem(text: &str, allow_empty: bool) -> Option<String> {
+pub(crate) fn text_problem(text: &str, allow_empty: bool) -> Option<String> {
     if text.is_empty() && !allow_empty {
         return Some("must not be empty".into());
     }
