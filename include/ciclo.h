@@ -447,6 +447,17 @@ ciclo_status ciclo_engine_tick(const struct ciclo_engine *engine, int64_t now_ms
 ciclo_status ciclo_engine_customer_json(const struct ciclo_engine *engine, const char *customer_id, char **out_json);
 
 /**
+ * Removes a customer and their whole state from the engine (for example to honour
+ * an erasure request). A later event for the same id starts a new customer.
+ *
+ * Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `customer_id` a NUL-terminated string.
+ */
+ciclo_status ciclo_engine_remove_customer(const struct ciclo_engine *engine, const char *customer_id);
+
+/**
  * A customer's current stage index (see `ciclo_engine_stage_name`) and the moment
  * they entered it.
  *
@@ -587,6 +598,23 @@ void ciclo_model_free(struct ciclo_model *model);
  * writes (`out_outcome_json` may be NULL).
  */
 ciclo_status ciclo_model_step_json(const struct ciclo_model *model, const char *state_json, const char *event_json, char **out_state_json, char **out_outcome_json);
+
+/**
+ * The stateless tick: evaluates the time-driven rules (inactivity, tenure...) for
+ * one host-stored state at `now_ms` (milliseconds since the Unix epoch, UTC).
+ *
+ * `*out_state_json` receives the state after the tick (unchanged when no rule
+ * fired, or when `now_ms` is earlier than the state's watermark); if
+ * `out_report_json` is not NULL it receives `{"now", "evaluated", "transitions"}`
+ * as `ciclo_engine_tick` gives it (`customer` is `""`: the state does not know its
+ * id). Both are released with `ciclo_string_free`. Errors:
+ * `CICLO_STATUS_INVALID_TIMESTAMP`, errors naming `state.*` fields. Thread-safe.
+ *
+ * # Safety
+ * `model` is a live model; `state_json` a NUL-terminated string; out-parameters
+ * valid for writes (`out_report_json` may be NULL).
+ */
+ciclo_status ciclo_model_tick_json(const struct ciclo_model *model, const char *state_json, int64_t now_ms, char **out_state_json, char **out_report_json);
 
 /**
  * The library's version as a semver string (`"0.1.0"`).

@@ -390,6 +390,26 @@ mod tests {
     }
 
     #[test]
+    fn integer_attributes_are_kept_exactly() {
+        let e = event_from_json(
+            r#"{"customer":"c","at":"2026-01-01T00:00:00Z","kind":"visit",
+                "attributes":{"pedido":9007199254740993,"cuotas":3,"tasa":1.5,"web":true,"canal":"web"}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            e.attributes["pedido"],
+            AttrValue::Integer(9_007_199_254_740_993)
+        );
+        assert_eq!(e.attributes["cuotas"], AttrValue::Integer(3));
+        assert_eq!(e.attributes["tasa"], AttrValue::Number(1.5));
+        let back = serde_json::to_string(&e.attributes).unwrap();
+        assert_eq!(
+            back,
+            r#"{"canal":"web","cuotas":3,"pedido":9007199254740993,"tasa":1.5,"web":true}"#
+        );
+    }
+
+    #[test]
     fn presets_round_trip_through_json() {
         for name in presets::PRESETS {
             let config = presets::preset(name).unwrap();

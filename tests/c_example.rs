@@ -50,6 +50,8 @@ fn c_example_builds_runs_and_prints_transitions() {
         "CICLO_STATUS_CORRUPT_SNAPSHOT",
         "4 customers restored",
         "\"to\":\"delivery\"",
+        "\"rule\":\"after_sales_period\"",
+        "3 customers left",
         "done",
     ] {
         assert!(

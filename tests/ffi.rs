@@ -632,3 +632,76 @@ fn engine_handle_is_shared_between_threads() {
     );
     assert_eq!(n, 40);
 }
+
+#[test]
+fn remove_customer_and_stateless_tick() {
+    let engine = Engine::new(None);
+    assert_eq!(engine.apply(BUY).0, CICLO_STATUS_OK);
+    let ana = c("ana");
+    unsafe {
+        assert_eq!(
+            ciclo_engine_remove_customer(engine.0, ana.as_ptr()),
+            CICLO_STATUS_OK
+        );
+        assert_eq!(
+            ciclo_engine_remove_customer(engine.0, ana.as_ptr()),
+            CICLO_STATUS_NOT_FOUND
+        );
+        assert_eq!(
+            ciclo_engine_remove_customer(engine.0, ptr::null()),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+    }
+    let mut n = 1usize;
+    assert_eq!(
+        unsafe { ciclo_engine_customer_count(engine.0, &mut n) },
+        CICLO_STATUS_OK
+    );
+    assert_eq!(n, 0);
+
+    // A host-stored state: a one-time buyer lapses 180 days later on a tick.
+    let mut model: *mut ciclo_model = ptr::null_mut();
+    assert_eq!(
+        unsafe { ciclo_model_new(ptr::null(), &mut model) },
+        CICLO_STATUS_OK
+    );
+    let event = c(BUY);
+    let (mut state, mut next, mut report) = (ptr::null_mut(), ptr::null_mut(), ptr::null_mut());
+    unsafe {
+        assert_eq!(
+            ciclo_model_step_json(
+                model,
+                ptr::null(),
+                event.as_ptr(),
+                &mut state,
+                ptr::null_mut()
+            ),
+            CICLO_STATUS_OK
+        );
+        let day = 86_400_000i64;
+        let bought = 1_772_359_200_000i64; // 2026-03-01T10:00:00Z
+        assert_eq!(
+            ciclo_model_tick_json(model, state, bought + 179 * day, &mut next, &mut report),
+            CICLO_STATUS_OK
+        );
+        let r = take(report);
+        assert!(r.contains("\"transitions\":[]"), "{r}");
+        ciclo_string_free(next);
+        assert_eq!(
+            ciclo_model_tick_json(model, state, bought + 180 * day, &mut next, &mut report),
+            CICLO_STATUS_OK
+        );
+        let r = take(report);
+        assert!(r.contains("\"rule\":\"lapsed\""), "{r}");
+        let s = take(next);
+        assert!(s.contains("\"stage\":\"reactivation\""), "{s}");
+        let mut untouched: *mut c_char = ptr::null_mut();
+        assert_eq!(
+            ciclo_model_tick_json(model, state, i64::MAX, &mut untouched, ptr::null_mut()),
+            CICLO_STATUS_INVALID_TIMESTAMP
+        );
+        assert!(untouched.is_null());
+        ciclo_string_free(state);
+        ciclo_model_free(model);
+    }
+}

@@ -729,3 +729,46 @@ fn custom_model_with_a_custom_event_kind_and_lead_points() {
         ErrorKind::UnknownEventKind
     );
 }
+
+#[test]
+fn many_events_at_one_instant_stay_bounded_and_idempotent() {
+    use ciclo::lifecycle::state::MAX_IDS_AT_INSTANT;
+    let w = World::six();
+    let at = day(1.0);
+    for i in 0..2_000 {
+        let e = ciclo::model::Event::new("lote", at, K::Visit).with_id(format!("imp-{i}"));
+        w.engine.apply(&e).unwrap();
+    }
+    let state = w.engine.customer("lote").unwrap();
+    assert_eq!(state.metrics().event_count, 2_000);
+    let record = state.to_record(w.model());
+    assert!(record.recent_event_ids.len() <= MAX_IDS_AT_INSTANT);
+    // The latest redeliveries at that instant are recognised.
+    let again = ciclo::model::Event::new("lote", at, K::Visit).with_id("imp-1999");
+    assert_eq!(
+        w.engine.apply(&again).unwrap().applied,
+        ciclo::lifecycle::Applied::Duplicate
+    );
+    let again = ciclo::model::Event::new("lote", at, K::Visit)
+        .with_id(format!("imp-{}", 2_000 - MAX_IDS_AT_INSTANT));
+    assert_eq!(
+        w.engine.apply(&again).unwrap().applied,
+        ciclo::lifecycle::Applied::Duplicate
+    );
+}
+
+#[test]
+fn state_bytes_are_versioned() {
+    let w = World::six();
+    w.apply(ev("a", 0.0, K::Visit));
+    let state = w.engine.customer("a").unwrap();
+    let mut bytes = state.to_bytes(w.model());
+    assert_eq!(
+        ciclo::lifecycle::CustomerState::from_bytes(w.model(), &bytes).unwrap(),
+        state
+    );
+    bytes[0] = 99;
+    let err = ciclo::lifecycle::CustomerState::from_bytes(w.model(), &bytes).unwrap_err();
+    assert!(err.to_string().contains("version 99"), "{err}");
+    assert!(ciclo::lifecycle::CustomerState::from_bytes(w.model(), &[]).is_err());
+}

@@ -196,8 +196,20 @@ int main(void) {
     printf("  %s\n", outcome);
     ciclo_string_free(outcome);
     ciclo_string_free(state);
+    /* The host's nightly job ticks each stored state: 40 days after the delivery the
+       after-sales period has begun. */
+    check(ciclo_model_tick_json(model, next_state, (INT64_C(1772618400) + 40 * 86400) * 1000, &state, &report),
+          "ciclo_model_tick_json");
+    printf("  tick: %s\n", report);
+    ciclo_string_free(report);
+    ciclo_string_free(state);
     ciclo_string_free(next_state);
     ciclo_model_free(model);
+
+    printf("\nerasure request for jm.rodriguez:\n");
+    check(ciclo_engine_remove_customer(engine, "jm.rodriguez"), "ciclo_engine_remove_customer");
+    check(ciclo_engine_customer_count(engine, &count), "ciclo_engine_customer_count");
+    printf("  removed; %zu customers left\n", count);
 
     ciclo_engine_free(engine);
     ciclo_engine_free(NULL); /* a no-op, like free(NULL) */

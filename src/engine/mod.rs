@@ -63,6 +63,13 @@ impl Shard {
         self.get(hash, customer).is_some()
     }
 
+    fn remove(&mut self, hash: u64, customer: &str) -> Option<CustomerState> {
+        self.table
+            .find_entry(hash, |(k, _)| k.as_str() == customer)
+            .ok()
+            .map(|entry| *entry.remove().0 .1)
+    }
+
     fn len(&self) -> usize {
         self.table.len()
     }
@@ -191,6 +198,19 @@ impl Engine {
         shard
             .get(hash, customer)
             .map(f)
+            .ok_or_else(|| Error::NotFound {
+                what: "customer",
+                id: crate::model::time::clip(customer),
+            })
+    }
+
+    /// Removes a customer and their whole state (for example to honour an erasure
+    /// request), returning it. Thread-safe. A later event for the same id starts a
+    /// new customer.
+    pub fn remove(&self, customer: &str) -> Result<CustomerState> {
+        let (hash, shard) = self.locate(customer);
+        lock(shard)
+            .remove(hash, customer)
             .ok_or_else(|| Error::NotFound {
                 what: "customer",
                 id: crate::model::time::clip(customer),

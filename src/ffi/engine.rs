@@ -208,6 +208,26 @@ pub unsafe extern "C" fn ciclo_engine_customer_json(
     })
 }
 
+/// Removes a customer and their whole state from the engine (for example to honour
+/// an erasure request). A later event for the same id starts a new customer.
+///
+/// Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `customer_id` a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_remove_customer(
+    engine: *const ciclo_engine,
+    customer_id: *const c_char,
+) -> ciclo_status {
+    run("ciclo_engine_remove_customer", || {
+        let h = handle(engine)?;
+        let id = required_str(customer_id, "customer_id")?;
+        h.engine.remove(id)?;
+        Ok(())
+    })
+}
+
 /// A customer's current stage index (see `ciclo_engine_stage_name`) and the moment
 /// they entered it.
 ///

@@ -82,3 +82,44 @@ pub unsafe extern "C" fn ciclo_model_step_json(
         Ok(())
     })
 }
+
+/// The stateless tick: evaluates the time-driven rules (inactivity, tenure...) for
+/// one host-stored state at `now_ms` (milliseconds since the Unix epoch, UTC).
+///
+/// `*out_state_json` receives the state after the tick (unchanged when no rule
+/// fired, or when `now_ms` is earlier than the state's watermark); if
+/// `out_report_json` is not NULL it receives `{"now", "evaluated", "transitions"}`
+/// as `ciclo_engine_tick` gives it (`customer` is `""`: the state does not know its
+/// id). Both are released with `ciclo_string_free`. Errors:
+/// `CICLO_STATUS_INVALID_TIMESTAMP`, errors naming `state.*` fields. Thread-safe.
+///
+/// # Safety
+/// `model` is a live model; `state_json` a NUL-terminated string; out-parameters
+/// valid for writes (`out_report_json` may be NULL).
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_model_tick_json(
+    model: *const ciclo_model,
+    state_json: *const c_char,
+    now_ms: i64,
+    out_state_json: *mut *mut c_char,
+    out_report_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_model_tick_json", || {
+        let m = &model.as_ref().ok_or(Failure::Null("model"))?.model;
+        required_out(out_state_json, "out_state_json")?;
+        let mut state = json::state_from_json(m, required_str(state_json, "state_json")?)?;
+        let now = crate::model::time::Timestamp::from_millis(now_ms, "now_ms")?;
+        let evaluated = usize::from(now >= state.watermark());
+        let moved = state.tick(m, now);
+        *out_state_json = into_c_string(json::state_to_json(m, &state));
+        write_optional_string(out_report_json, || {
+            let report = crate::engine::TickReport {
+                now,
+                evaluated,
+                moves: moved.into_iter().map(|mv| (String::new(), mv)).collect(),
+            };
+            json::tick_report_to_json(m, &report)
+        });
+        Ok(())
+    })
+}

@@ -150,7 +150,10 @@ impl fmt::Display for EventKind {
 pub enum AttrValue {
     /// A boolean.
     Bool(bool),
-    /// A finite number.
+    /// An integer (JSON numbers without fraction or exponent that fit 64 bits), kept
+    /// exactly.
+    Integer(i64),
+    /// Any other finite number.
     Number(f64),
     /// A string.
     Text(String),
@@ -162,6 +165,7 @@ pub enum AttrValue {
 #[serde(untagged)]
 enum Untagged {
     Bool(bool),
+    Integer(i64),
     Number(f64),
     Text(String),
 }
@@ -169,6 +173,7 @@ enum Untagged {
 #[derive(Serialize, Deserialize)]
 enum Tagged {
     Bool(bool),
+    Integer(i64),
     Number(f64),
     Text(String),
 }
@@ -177,9 +182,11 @@ impl Serialize for AttrValue {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         match (s.is_human_readable(), self.clone()) {
             (true, AttrValue::Bool(b)) => Untagged::Bool(b).serialize(s),
+            (true, AttrValue::Integer(i)) => Untagged::Integer(i).serialize(s),
             (true, AttrValue::Number(n)) => Untagged::Number(n).serialize(s),
             (true, AttrValue::Text(t)) => Untagged::Text(t).serialize(s),
             (false, AttrValue::Bool(b)) => Tagged::Bool(b).serialize(s),
+            (false, AttrValue::Integer(i)) => Tagged::Integer(i).serialize(s),
             (false, AttrValue::Number(n)) => Tagged::Number(n).serialize(s),
             (false, AttrValue::Text(t)) => Tagged::Text(t).serialize(s),
         }
@@ -194,6 +201,7 @@ impl<'de> Deserialize<'de> for AttrValue {
                     serde::de::Error::custom("an attribute is a boolean, a number or a string")
                 })? {
                     Untagged::Bool(b) => AttrValue::Bool(b),
+                    Untagged::Integer(i) => AttrValue::Integer(i),
                     Untagged::Number(n) => AttrValue::Number(n),
                     Untagged::Text(t) => AttrValue::Text(t),
                 },
@@ -201,6 +209,7 @@ impl<'de> Deserialize<'de> for AttrValue {
         } else {
             Ok(match Tagged::deserialize(d)? {
                 Tagged::Bool(b) => AttrValue::Bool(b),
+                Tagged::Integer(i) => AttrValue::Integer(i),
                 Tagged::Number(n) => AttrValue::Number(n),
                 Tagged::Text(t) => AttrValue::Text(t),
             })
