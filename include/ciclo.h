@@ -447,6 +447,33 @@ ciclo_status ciclo_engine_tick(const struct ciclo_engine *engine, int64_t now_ms
 ciclo_status ciclo_engine_customer_json(const struct ciclo_engine *engine, const char *customer_id, char **out_json);
 
 /**
+ * A customer's portable state as JSON: the shape `ciclo_model_step_json` reads and
+ * writes, so a host can move a customer out of the engine into its own storage.
+ * `*out_json` is released with `ciclo_string_free`.
+ *
+ * Errors: `CICLO_STATUS_NOT_FOUND`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `customer_id` a NUL-terminated string; `out_json`
+ * valid for writes.
+ */
+ciclo_status ciclo_engine_customer_state_json(const struct ciclo_engine *engine, const char *customer_id, char **out_json);
+
+/**
+ * Adds a customer with a portable state kept by the host until now (as written by
+ * `ciclo_model_step_json` or `ciclo_engine_customer_state_json`), checked against the
+ * engine's model.
+ *
+ * Errors: `CICLO_STATUS_CONFLICT` if the customer is already tracked (nothing
+ * changes), errors naming `state.*` fields for a state that does not fit the model.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `customer_id` and `state_json` NUL-terminated strings.
+ */
+ciclo_status ciclo_engine_import_customer(const struct ciclo_engine *engine, const char *customer_id, const char *state_json);
+
+/**
  * Removes a customer and their whole state from the engine (for example to honour
  * an erasure request). A later event for the same id starts a new customer.
  *

@@ -705,3 +705,49 @@ fn remove_customer_and_stateless_tick() {
         ciclo_model_free(model);
     }
 }
+
+#[test]
+fn customers_move_between_engine_and_host_storage() {
+    let engine = Engine::new(None);
+    assert_eq!(engine.apply(BUY).0, CICLO_STATUS_OK);
+    let ana = c("ana");
+    let mut state: *mut c_char = ptr::null_mut();
+    unsafe {
+        assert_eq!(
+            ciclo_engine_customer_state_json(engine.0, ana.as_ptr(), &mut state),
+            CICLO_STATUS_OK
+        );
+        // Already tracked: a conflict, nothing changes.
+        assert_eq!(
+            ciclo_engine_import_customer(engine.0, ana.as_ptr(), state),
+            CICLO_STATUS_CONFLICT
+        );
+        let other = Engine::new(None);
+        assert_eq!(
+            ciclo_engine_import_customer(other.0, ana.as_ptr(), state),
+            CICLO_STATUS_OK
+        );
+        let bad = c(r#"{"stage":"nowhere"}"#);
+        let bob = c("bob");
+        assert_eq!(
+            ciclo_engine_import_customer(other.0, bob.as_ptr(), bad.as_ptr()),
+            CICLO_STATUS_INVALID_JSON
+        );
+        let (status, _) = other.apply(
+            r#"{"customer":"ana","at":"2026-03-05T10:00:00Z","kind":"purchase","amount":500,"currency":"ARS"}"#,
+        );
+        assert_eq!(status, CICLO_STATUS_OK);
+        let mut stage = 0u32;
+        assert_eq!(
+            ciclo_engine_customer_stage(other.0, ana.as_ptr(), &mut stage, ptr::null_mut()),
+            CICLO_STATUS_OK
+        );
+        let mut name: *const c_char = ptr::null();
+        assert_eq!(
+            ciclo_engine_stage_name(other.0, stage, &mut name),
+            CICLO_STATUS_OK
+        );
+        assert_eq!(CStr::from_ptr(name).to_str().unwrap(), "growth");
+        ciclo_string_free(state);
+    }
+}

@@ -204,6 +204,29 @@ impl Engine {
             })
     }
 
+    /// Adds a customer with a state kept elsewhere until now (for example a state a
+    /// host stored through the pure step, read with `json::state_from_json`).
+    /// Thread-safe. A customer already tracked is a [`Error::Conflict`] and stays as
+    /// it was.
+    pub fn import(&self, customer: &str, state: CustomerState) -> Result<()> {
+        if let Some(problem) = crate::model::event::text_problem(customer, false) {
+            return Err(Error::invalid("customer", problem));
+        }
+        let (hash, shard) = self.locate(customer);
+        let mut shard = lock(shard);
+        if shard.contains(hash, customer) {
+            return Err(Error::Conflict {
+                field: "customer".into(),
+                message: format!(
+                    "customer `{}` is already tracked",
+                    crate::model::time::clip(customer)
+                ),
+            });
+        }
+        shard.insert_new(&self.hasher, hash, customer, state);
+        Ok(())
+    }
+
     /// Removes a customer and their whole state (for example to honour an erasure
     /// request), returning it. Thread-safe. A later event for the same id starts a
     /// new customer.

@@ -208,6 +208,59 @@ pub unsafe extern "C" fn ciclo_engine_customer_json(
     })
 }
 
+/// A customer's portable state as JSON: the shape `ciclo_model_step_json` reads and
+/// writes, so a host can move a customer out of the engine into its own storage.
+/// `*out_json` is released with `ciclo_string_free`.
+///
+/// Errors: `CICLO_STATUS_NOT_FOUND`. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `customer_id` a NUL-terminated string; `out_json`
+/// valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_customer_state_json(
+    engine: *const ciclo_engine,
+    customer_id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_customer_state_json", || {
+        let h = handle(engine)?;
+        let id = required_str(customer_id, "customer_id")?;
+        required_out(out_json, "out_json")?;
+        let text = h
+            .engine
+            .with_customer(id, |s| json::state_to_json(h.engine.model(), s))?;
+        *out_json = into_c_string(text);
+        Ok(())
+    })
+}
+
+/// Adds a customer with a portable state kept by the host until now (as written by
+/// `ciclo_model_step_json` or `ciclo_engine_customer_state_json`), checked against the
+/// engine's model.
+///
+/// Errors: `CICLO_STATUS_CONFLICT` if the customer is already tracked (nothing
+/// changes), errors naming `state.*` fields for a state that does not fit the model.
+/// Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `customer_id` and `state_json` NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_import_customer(
+    engine: *const ciclo_engine,
+    customer_id: *const c_char,
+    state_json: *const c_char,
+) -> ciclo_status {
+    run("ciclo_engine_import_customer", || {
+        let h = handle(engine)?;
+        let id = required_str(customer_id, "customer_id")?;
+        let state =
+            json::state_from_json(h.engine.model(), required_str(state_json, "state_json")?)?;
+        h.engine.import(id, state)?;
+        Ok(())
+    })
+}
+
 /// Removes a customer and their whole state from the engine (for example to honour
 /// an erasure request). A later event for the same id starts a new customer.
 ///

@@ -51,7 +51,8 @@ metrics! {
     PurchaseCount => "purchase_count",
     /// Total purchase and renewal revenue, minor units.
     Revenue => "revenue",
-    /// Revenue divided by purchases, minor units (needs a purchase).
+    /// Revenue (purchases and renewals) divided by purchases, minor units (needs a
+    /// purchase).
     AverageOrderValue => "average_order_value",
     /// Days since the first purchase (needs a purchase).
     TenureDays => "tenure_days",
@@ -210,7 +211,9 @@ pub struct Purchases {
     pub interval_mean_days: f64,
     /// Running sum of squared deviations of the intervals (Welford's M2).
     pub interval_m2: f64,
-    /// 32-bit FNV-1a hashes of the distinct (case-folded) purchase categories.
+    /// 32-bit FNV-1a hashes of the distinct (case-folded) purchase categories: enough
+    /// to count them and to tell a new one, not to list them (the host has its
+    /// orders for that).
     pub categories: Box<[u32]>,
 }
 

@@ -308,7 +308,8 @@ fn check_kind(model: &StageModel, event: &Event) -> Result<()> {
 /// customer never seen), without touching the input.
 ///
 /// For hosts that keep states in their own database: read the state, step, write
-/// the new state back. [`CustomerState::start`] and [`CustomerState::apply`] do the
+/// the new state back. A state does not record its customer's id: keeping each
+/// state with its customer is the host's part. [`CustomerState::start`] and [`CustomerState::apply`] do the
 /// same in place.
 pub fn step(
     model: &StageModel,
