@@ -40,8 +40,8 @@ use serde::{Deserialize, Serialize};
 use crate::engine::TickReport;
 use crate::error::{Error, Result};
 use crate::lifecycle::{
-    presets, Applied, CustomerState, Evidence, ModelConfig, Outcome, StageModel, StateRecord,
-    Transition,
+    presets, Applied, CustomerState, Evidence, ModelConfig, Outcome, StageChange, StageModel,
+    StateRecord,
 };
 use crate::model::event::{AttrValue, Event, EventKind};
 use crate::model::money::{Currency, Money};
@@ -206,20 +206,19 @@ struct TransitionJson<'a> {
 
 fn transition_json<'a>(
     model: &'a StageModel,
-    t: &'a Transition,
+    t: &StageChange,
+    event_id: Option<&'a str>,
     evidence: &'a [Evidence],
 ) -> TransitionJson<'a> {
-    let rule = t.rule.map(|r| model.rule(r));
+    let rule = model.rule(t.rule);
     TransitionJson {
-        from: t.from.map(|s| model.stage_name(s)),
+        from: Some(model.stage_name(t.from)),
         to: model.stage_name(t.to),
         at: t.at,
-        rule: rule.map(|r| r.name.as_str()),
-        reason: rule.map_or("first event: entry into the initial stage", |r| {
-            r.description.as_str()
-        }),
+        rule: Some(rule.name.as_str()),
+        reason: rule.description.as_str(),
         cause: t.cause.name(model),
-        event_id: t.event_id.as_deref(),
+        event_id,
         evidence: evidence
             .iter()
             .map(|e| EvidenceJson {
@@ -244,7 +243,7 @@ fn transition_json<'a>(
 ///
 /// `applied` is `applied` or `duplicate`; `transition` is `null` when the stage did
 /// not change; `stage` is the customer's stage after the event.
-pub fn outcome_to_json(model: &StageModel, customer: &str, outcome: &Outcome) -> String {
+pub fn outcome_to_json(model: &StageModel, event: &Event, outcome: &Outcome) -> String {
     #[derive(Serialize)]
     struct OutcomeJson<'a> {
         customer: &'a str,
@@ -254,7 +253,7 @@ pub fn outcome_to_json(model: &StageModel, customer: &str, outcome: &Outcome) ->
         transition: Option<TransitionJson<'a>>,
     }
     let json = OutcomeJson {
-        customer,
+        customer: &event.customer,
         applied: match outcome.applied {
             Applied::Applied => "applied",
             Applied::Duplicate => "duplicate",
@@ -264,7 +263,7 @@ pub fn outcome_to_json(model: &StageModel, customer: &str, outcome: &Outcome) ->
         transition: outcome
             .transition
             .as_ref()
-            .map(|t| transition_json(model, t, &outcome.evidence)),
+            .map(|t| transition_json(model, t, event.id.as_deref(), &outcome.evidence)),
     };
     serde_json::to_string(&json).expect("outcomes always serialise")
 }
@@ -292,7 +291,7 @@ pub fn tick_report_to_json(model: &StageModel, report: &TickReport) -> String {
             .iter()
             .map(|(c, m)| Item {
                 customer: c,
-                transition: transition_json(model, &m.transition, &m.evidence),
+                transition: transition_json(model, &m.transition, None, &m.evidence),
             })
             .collect(),
     };

@@ -124,7 +124,7 @@ fn outcome_first_purchase() {
         .attributes
         .insert("canal".into(), AttrValue::Text("web".into()));
     let outcome = engine.apply(&event).unwrap();
-    let text = json::outcome_to_json(engine.model(), "c-42", &outcome);
+    let text = json::outcome_to_json(engine.model(), &event, &outcome);
     insta::assert_snapshot!("outcome_first_purchase", pretty(&text));
 }
 
@@ -134,11 +134,10 @@ fn outcome_repeat_purchase_with_evidence() {
     engine
         .apply(&purchase("c-42", "2026-03-01T10:00:00Z", 1_250_000).with_id("evt-980"))
         .unwrap();
-    let outcome = engine
-        .apply(&purchase("c-42", "2026-03-15T13:00:00Z", 480_050).with_id("evt-981"))
-        .unwrap();
+    let event = purchase("c-42", "2026-03-15T13:00:00Z", 480_050).with_id("evt-981");
+    let outcome = engine.apply(&event).unwrap();
     assert!(!outcome.evidence.is_empty());
-    let text = json::outcome_to_json(engine.model(), "c-42", &outcome);
+    let text = json::outcome_to_json(engine.model(), &event, &outcome);
     insta::assert_snapshot!("outcome_repeat_purchase", pretty(&text));
 }
 
@@ -148,10 +147,9 @@ fn outcome_cross_sell_with_evidence() {
     engine
         .apply(&purchase("c-42", "2026-03-01T10:00:00Z", 1_250_000).with_category("hogar"))
         .unwrap();
-    let outcome = engine
-        .apply(&purchase("c-42", "2026-03-15T13:00:00Z", 480_050).with_category("jardín"))
-        .unwrap();
-    let text = json::outcome_to_json(engine.model(), "c-42", &outcome);
+    let event = purchase("c-42", "2026-03-15T13:00:00Z", 480_050).with_category("jardín");
+    let outcome = engine.apply(&event).unwrap();
+    let text = json::outcome_to_json(engine.model(), &event, &outcome);
     insta::assert_snapshot!("outcome_cross_sell", pretty(&text));
 }
 
@@ -161,7 +159,7 @@ fn outcome_duplicate() {
     let event = purchase("c-42", "2026-03-01T10:00:00Z", 1_250_000).with_id("evt-980");
     engine.apply(&event).unwrap();
     let outcome = engine.apply(&event).unwrap();
-    let text = json::outcome_to_json(engine.model(), "c-42", &outcome);
+    let text = json::outcome_to_json(engine.model(), &event, &outcome);
     insta::assert_snapshot!("outcome_duplicate", pretty(&text));
 }
 

@@ -62,8 +62,7 @@ impl World {
     fn fired(&self, e: Event) -> Option<String> {
         let o = self.apply(e);
         assert_eq!(o.applied, Applied::Applied);
-        o.transition
-            .map(|t| self.model().rule(t.rule.unwrap()).name.clone())
+        o.transition.map(|t| self.model().rule(t.rule).name.clone())
     }
 
     fn tick(&self, d: f64) -> Vec<(String, String)> {
@@ -71,12 +70,7 @@ impl World {
             .tick(day(d))
             .moves
             .into_iter()
-            .map(|(c, m)| {
-                (
-                    c,
-                    self.model().rule(m.transition.rule.unwrap()).name.clone(),
-                )
-            })
+            .map(|(c, m)| (c, self.model().rule(m.transition.rule).name.clone()))
             .collect()
     }
 
@@ -161,7 +155,7 @@ fn qualified_lead_needs_contact_data_and_the_score_threshold() {
     assert_eq!(w.stage("a"), "awareness");
     let o = w.apply(ev("a", 0.0, K::TrialRequested)); // 32 points
     let t = o.transition.unwrap();
-    assert_eq!(w.model().rule(t.rule.unwrap()).name, "qualified_lead");
+    assert_eq!(w.model().rule(t.rule).name, "qualified_lead");
     assert_eq!(w.model().stage_name(t.to), "acquisition");
     assert_eq!(t.cause.name(w.model()), "trial_requested");
     let evidence: Vec<_> = o
@@ -245,7 +239,7 @@ fn repeat_purchase_grows() {
     w.apply(buy_in("a", 0.0, "hogar"));
     let o = w.apply(buy_in("a", 10.0, "hogar"));
     let t = o.transition.unwrap();
-    assert_eq!(w.model().rule(t.rule.unwrap()).name, "repeat_purchase");
+    assert_eq!(w.model().rule(t.rule).name, "repeat_purchase");
     assert_eq!(w.model().stage_name(t.to), "growth");
     assert_eq!(o.evidence.len(), 1);
     assert_eq!(o.evidence[0].metric, Metric::PurchaseCount);
@@ -271,7 +265,7 @@ fn cross_sell_wins_when_the_category_is_new() {
     let o = w.apply(buy_in("a", 10.0, "jardín"));
     let t = o.transition.unwrap();
     // Both cross_sell (31) and repeat_purchase (30) could fire: cross_sell wins.
-    assert_eq!(w.model().rule(t.rule.unwrap()).name, "cross_sell");
+    assert_eq!(w.model().rule(t.rule).name, "cross_sell");
     assert_eq!(w.model().stage_name(t.to), "growth");
     assert_eq!(o.evidence.len(), 1);
     assert_eq!(o.evidence[0].metric, Metric::EventNewCategory);
@@ -327,7 +321,7 @@ fn lapse_on_tick_after_three_usual_intervals() {
     assert_eq!(report.moves.len(), 1);
     let (customer, m) = &report.moves[0];
     assert_eq!(customer, "a");
-    assert_eq!(w.model().rule(m.transition.rule.unwrap()).name, "lapsed");
+    assert_eq!(w.model().rule(m.transition.rule).name, "lapsed");
     assert_eq!(m.transition.cause.name(w.model()), "tick");
     assert_eq!(w.stage("a"), "reactivation");
     let ratio = m
@@ -391,7 +385,7 @@ fn cancellation_then_reactivation_and_win_back() {
     w.apply(buy("a", 0.0));
     let o = w.apply(ev("a", 5.0, K::Cancellation).with_reason("precio"));
     let t = o.transition.unwrap();
-    assert_eq!(w.model().rule(t.rule.unwrap()).name, "cancelled");
+    assert_eq!(w.model().rule(t.rule).name, "cancelled");
     assert_eq!(w.stage("a"), "reactivation");
     let state = w.engine.customer("a").unwrap();
     assert_eq!(state.metrics().cancellation_reason(), Some("precio"));
@@ -412,8 +406,8 @@ fn cancellation_then_reactivation_and_win_back() {
     // A purchase wins them back (a backward move, allowed to win_back only).
     let o = w.apply(buy("a", 40.0));
     let t = o.transition.unwrap();
-    assert_eq!(w.model().rule(t.rule.unwrap()).name, "win_back");
-    assert_eq!(w.model().stage_name(t.from.unwrap()), "reactivation");
+    assert_eq!(w.model().rule(t.rule).name, "win_back");
+    assert_eq!(w.model().stage_name(t.from), "reactivation");
     assert_eq!(w.model().stage_name(t.to), "conversion");
     // ...and the next purchase is growth again.
     assert_eq!(w.fired(buy("a", 50.0)).as_deref(), Some("repeat_purchase"));
@@ -662,7 +656,7 @@ fn custom_model_with_a_custom_event_kind_and_lead_points() {
             .with_reason("curioso"),
     );
     let t = o.transition.unwrap();
-    assert_eq!(w.model().rule(t.rule.unwrap()).name, "interes");
+    assert_eq!(w.model().rule(t.rule).name, "interes");
     assert_eq!(t.cause.name(w.model()), "webinar");
     assert_eq!(o.evidence[0].actual, Some(13.0));
     assert_eq!(w.stage("a"), "interesado");

@@ -337,10 +337,7 @@ mod tests {
         let report = engine.tick(t("2026-02-11T00:00:00Z"));
         assert_eq!(report.moves.len(), 1);
         assert_eq!(
-            engine
-                .model()
-                .rule(report.moves[0].1.transition.rule.unwrap())
-                .name,
+            engine.model().rule(report.moves[0].1.transition.rule).name,
             "lapsed"
         );
         assert!(matches!(

@@ -117,7 +117,7 @@ pub unsafe extern "C" fn ciclo_engine_apply_json(
         let event = json::event_from_json(required_str(event_json, "event_json")?)?;
         let outcome = h.engine.apply(&event)?;
         write_optional_string(out_outcome_json, || {
-            json::outcome_to_json(h.engine.model(), &event.customer, &outcome)
+            json::outcome_to_json(h.engine.model(), &event, &outcome)
         });
         Ok(())
     })

@@ -163,9 +163,9 @@ pub(crate) fn to_c_outcome(outcome: &Outcome) -> ciclo_outcome {
         },
         created: u8::from(outcome.created),
         transitioned: u8::from(t.is_some()),
-        from_stage: t.and_then(|t| t.from).map_or(-1, |s| s.index() as i32),
+        from_stage: t.map_or(-1, |t| t.from.index() as i32),
         stage: outcome.stage.index() as i32,
-        rule: t.and_then(|t| t.rule).map_or(-1, |r| r.index() as i32),
+        rule: t.map_or(-1, |t| t.rule.index() as i32),
         at_ms: t.map_or(0, |t| t.at.as_millis()),
     }
 }

@@ -77,7 +77,7 @@ pub unsafe extern "C" fn ciclo_model_step_json(
         let (next, outcome) = lifecycle::step(m, state.as_ref(), &event)?;
         *out_state_json = into_c_string(json::state_to_json(m, &next));
         write_optional_string(out_outcome_json, || {
-            json::outcome_to_json(m, &event.customer, &outcome)
+            json::outcome_to_json(m, &event, &outcome)
         });
         Ok(())
     })

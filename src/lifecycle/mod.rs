@@ -17,7 +17,7 @@
 //!     .with_amount(Money { minor: 125_000, currency: ars });
 //! let (state, outcome) = lifecycle::step(&model, None, &purchase)?;
 //! assert_eq!(model.stage_name(state.stage()), "conversion");
-//! let rule = outcome.transition.unwrap().rule.unwrap();
+//! let rule = outcome.transition.unwrap().rule;
 //! assert_eq!(model.rule(rule).name, "first_purchase");
 //! # Ok::<(), ciclo::Error>(())
 //! ```
@@ -38,7 +38,9 @@ pub use config::{
 pub use metrics::{Metric, Metrics};
 pub use model::{RuleId, StageId, StageModel};
 pub use rules::Rule;
-pub use state::{Cause, CustomerState, StageSpan, StateRecord, Transition, TransitionRecord};
+pub use state::{
+    Cause, CustomerState, StageChange, StageSpan, StateRecord, Transition, TransitionRecord,
+};
 pub use step::{step, Applied, Move, Outcome};
 
 impl StageModel {

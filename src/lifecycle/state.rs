@@ -99,6 +99,23 @@ pub struct Transition {
     pub attributes: Option<Attributes>,
 }
 
+/// A move as outcomes and tick reports give it. The history keeps the same move as a
+/// [`Transition`], with the id and attributes of the event behind it (the caller of
+/// an apply has that event already).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct StageChange {
+    /// The stage left.
+    pub from: StageId,
+    /// The stage entered.
+    pub to: StageId,
+    /// When.
+    pub at: Timestamp,
+    /// The rule that fired.
+    pub rule: RuleId,
+    /// The event kind or tick behind the move.
+    pub cause: Cause,
+}
+
 /// A stage's stay: when the customer entered it and, unless it is the current stage,
 /// when they left.
 #[derive(Clone, Debug, PartialEq, Eq)]

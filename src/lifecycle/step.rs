@@ -33,8 +33,8 @@ use crate::lifecycle::metrics::{fnv1a64, EvalContext, EventFacts, Metrics};
 use crate::lifecycle::model::{RuleId, StageId, StageModel};
 use crate::lifecycle::rules::select;
 use crate::lifecycle::state::{
-    compact_attributes, push_exact, Cause, CustomerState, Transition, MAX_IDS_AT_INSTANT,
-    RECENT_IDS,
+    compact_attributes, push_exact, Cause, CustomerState, StageChange, Transition,
+    MAX_IDS_AT_INSTANT, RECENT_IDS,
 };
 use crate::model::event::Event;
 use crate::model::time::Timestamp;
@@ -58,8 +58,9 @@ pub struct Outcome {
     pub created: bool,
     /// The customer's stage after the event.
     pub stage: StageId,
-    /// The transition the event caused, if any.
-    pub transition: Option<Transition>,
+    /// The move the event caused, if any (the history has it too, with the event's
+    /// id and attributes).
+    pub transition: Option<StageChange>,
     /// The comparisons of the fired rule's condition with the customer's values at
     /// the moment it fired (empty without a transition or a condition).
     pub evidence: Vec<Evidence>,
@@ -68,8 +69,8 @@ pub struct Outcome {
 /// A transition fired by `tick`, with its evidence.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Move {
-    /// The transition.
-    pub transition: Transition,
+    /// The move.
+    pub transition: StageChange,
     /// The comparisons of the rule's condition with the customer's values.
     pub evidence: Vec<Evidence>,
 }
@@ -213,7 +214,11 @@ impl CustomerState {
     }
 
     /// Updates metrics and stage for a validated, checked event.
-    fn absorb(&mut self, model: &StageModel, event: &Event) -> (Option<Transition>, Vec<Evidence>) {
+    fn absorb(
+        &mut self,
+        model: &StageModel,
+        event: &Event,
+    ) -> (Option<StageChange>, Vec<Evidence>) {
         let lead = model.lead_scoring();
         let facts = self.metrics.absorb(
             event,
@@ -263,20 +268,26 @@ impl CustomerState {
         at: Timestamp,
         cause: Cause,
         event: Option<&Event>,
-    ) -> Transition {
-        let to: StageId = model.rule(rule).to;
+    ) -> StageChange {
+        let change = StageChange {
+            from: self.stage,
+            to: model.rule(rule).to,
+            at,
+            rule,
+            cause,
+        };
         let transition = Transition {
-            from: Some(self.stage),
-            to,
+            from: Some(change.from),
+            to: change.to,
             at,
             rule: Some(rule),
             cause,
             event_id: event.and_then(|e| e.id.as_deref()).map(Box::from),
             attributes: event.and_then(|e| compact_attributes(&e.attributes)),
         };
-        self.stage = to;
-        push_exact(&mut self.history, transition.clone());
-        transition
+        self.stage = change.to;
+        push_exact(&mut self.history, transition);
+        change
     }
 }
 
