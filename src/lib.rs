@@ -7,7 +7,7 @@
 //!
 //! - [`lifecycle`]: stage models as data (presets `six_stage` and `five_stage`, or
 //!   the admin's own JSON), transition rules, the per-customer state and the pure
-//!   [`lifecycle::step`].
+//!   [`lifecycle::step()`].
 //! - [`Engine`]: a thread-safe registry of many customers with snapshot/restore.
 //! - [`json`]: the JSON shapes of configuration, events and states.
 //! - [`model`]: shared value types (time, money, events).
@@ -25,7 +25,7 @@
 //! # Ok::<(), ciclo::Error>(())
 //! ```
 //!
-//! Late, out-of-order and duplicate events are explained in [`lifecycle::step`].
+//! Late, out-of-order and duplicate events are explained in [`lifecycle::step()`].
 #![deny(missing_docs)]
 
 pub mod engine;

@@ -1,9 +1,9 @@
 //! Lifecycle stages: models as data, rules, per-customer state and its history.
 //!
 //! Pure: values in, values out. A [`StageModel`] (compiled from a [`ModelConfig`], or
-//! a preset) says which stages exist and which [rules](rules) move customers between
+//! a preset) says which stages exist and which [rules] move customers between
 //! them; a [`CustomerState`] holds one customer's stage, history and metrics;
-//! [`step`] (or [`CustomerState::apply`]) applies one event and
+//! [`step()`] (or [`CustomerState::apply`]) applies one event and
 //! [`CustomerState::tick`] evaluates time-driven rules.
 //!
 //! ```
