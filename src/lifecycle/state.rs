@@ -75,8 +75,17 @@ impl Cause {
     }
 }
 
-/// Event attributes as a history keeps them: name and value pairs sorted by name.
-pub type Attributes = Box<[(Box<str>, AttrValue)]>;
+/// Event attributes as a history keeps them: one compact allocation (the postcard
+/// encoding of the name-to-value map), decoded only when the history is read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attributes(Box<[u8]>);
+
+impl Attributes {
+    /// The attributes, by name.
+    pub fn to_map(&self) -> BTreeMap<String, AttrValue> {
+        postcard::from_bytes(&self.0).expect("attributes are encoded by this library")
+    }
+}
 
 /// One move in a customer's history.
 #[derive(Clone, Debug, PartialEq)]
@@ -207,10 +216,9 @@ impl CustomerState {
                     event_id: t.event_id.as_deref().map(str::to_string),
                     attributes: t
                         .attributes
-                        .iter()
-                        .flat_map(|a| a.iter())
-                        .map(|(k, v)| (k.to_string(), v.clone()))
-                        .collect(),
+                        .as_ref()
+                        .map(Attributes::to_map)
+                        .unwrap_or_default(),
                 })
                 .collect(),
             metrics: self.metrics.clone(),
@@ -372,6 +380,11 @@ impl CustomerState {
                 .map(|t| t.event_id.as_ref().map_or(0, |s| s.len()))
                 .sum::<usize>()
             + self.recent_ids.len() * 8
+            + self
+                .history
+                .iter()
+                .map(|t| t.attributes.as_ref().map_or(0, |a| a.0.len()))
+                .sum::<usize>()
             + self.metrics.heap_bytes()
     }
 }
@@ -388,10 +401,16 @@ pub(crate) fn push_exact<T>(slice: &mut Box<[T]>, item: T) {
 /// Attributes in the compact form kept in a history, `None` when empty.
 pub(crate) fn compact_attributes(attributes: &BTreeMap<String, AttrValue>) -> Option<Attributes> {
     (!attributes.is_empty()).then(|| {
-        attributes
-            .iter()
-            .map(|(k, v)| (Box::from(k.as_str()), v.clone()))
-            .collect()
+        // Encode on the stack when it fits, so the history gets one exact allocation.
+        let mut buf = [0u8; 512];
+        match postcard::to_slice(attributes, &mut buf) {
+            Ok(used) => Attributes(Box::from(&*used)),
+            Err(_) => Attributes(
+                postcard::to_allocvec(attributes)
+                    .expect("encoding into memory cannot fail")
+                    .into_boxed_slice(),
+            ),
+        }
     })
 }
 

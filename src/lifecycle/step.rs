@@ -231,19 +231,7 @@ impl CustomerState {
             self.ids_at_watermark = 0;
         }
         if let Some(id) = &event.id {
-            // Keep the last RECENT_IDS ids, and every id at the watermark instant: an
-            // older redelivery is then either recognised or earlier than the
-            // watermark (rejected), never counted twice.
-            self.ids_at_watermark = (self.ids_at_watermark + 1).min(MAX_IDS_AT_INSTANT as u32);
-            let keep = RECENT_IDS.max(self.ids_at_watermark as usize);
-            let mut ids = std::mem::take(&mut self.recent_ids).into_vec();
-            if ids.len() >= keep {
-                ids.drain(..ids.len() + 1 - keep);
-            } else {
-                ids.reserve_exact(1);
-            }
-            ids.push(fnv1a64(id));
-            self.recent_ids = ids.into_boxed_slice();
+            self.remember_id(fnv1a64(id));
         }
         let candidates = model.rules_for(&event.kind).expect("kind checked");
         if candidates.is_empty() {
@@ -259,6 +247,31 @@ impl CustomerState {
             Some(self.move_to(model, rule, event.at, cause, Some(event))),
             evidence,
         )
+    }
+
+    /// Remembers an applied event's id fingerprint. Kept: the last [`RECENT_IDS`]
+    /// ids and every id at the watermark instant (up to [`MAX_IDS_AT_INSTANT`]), so
+    /// that an older redelivery is either recognised or earlier than the watermark
+    /// (rejected), never counted twice. The first id fills all [`RECENT_IDS`] slots
+    /// (repeats change no answer), so the list is allocated once, then rotated.
+    fn remember_id(&mut self, fingerprint: u64) {
+        self.ids_at_watermark = (self.ids_at_watermark + 1).min(MAX_IDS_AT_INSTANT as u32);
+        let keep = RECENT_IDS.max(self.ids_at_watermark as usize);
+        let len = self.recent_ids.len();
+        if len == 0 {
+            self.recent_ids = vec![fingerprint; RECENT_IDS].into_boxed_slice();
+        } else if len == keep {
+            self.recent_ids.rotate_left(1);
+            self.recent_ids[len - 1] = fingerprint;
+        } else if len < keep {
+            push_exact(&mut self.recent_ids, fingerprint);
+        } else {
+            // The instant that needed more than RECENT_IDS has passed: shrink back.
+            let mut ids = std::mem::take(&mut self.recent_ids).into_vec();
+            ids.drain(..len + 1 - keep);
+            ids.push(fingerprint);
+            self.recent_ids = ids.into_boxed_slice();
+        }
     }
 
     fn move_to(

@@ -433,8 +433,9 @@ pub(crate) fn text_problem(text: &str, allow_empty: bool) -> Option<String> {
         ));
     }
     let bytes = text.as_bytes();
-    // One branch-free pass (it vectorises) finds the bytes that can start a control
-    // character; only then is the text looked at closely.
+    // One branch-free pass finds the bytes that can start a control character (below
+    // 0x20, 0x7f, or 0xc2 which leads U+0080 to U+009F); only then is the text looked
+    // at closely.
     let suspect = bytes.iter().fold(false, |acc, &b| {
         acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2)
     });
@@ -479,8 +480,14 @@ mod tests {
             assert!(text_problem(good, true).is_none(), "{good:?}");
         }
         for c in (0u32..0x250).filter_map(char::from_u32) {
-            let s = format!("x{c}y");
-            assert_eq!(text_problem(&s, true).is_some(), c.is_control(), "{c:?}");
+            for pad in 0..20 {
+                let s = format!("{}{c}{}", "x".repeat(pad), "yz".repeat(pad % 7));
+                assert_eq!(
+                    text_problem(&s, true).is_some(),
+                    c.is_control(),
+                    "{c:?} at {pad}"
+                );
+            }
         }
     }
 
