@@ -386,14 +386,16 @@ impl Event {
         }
         for (key, value) in &self.attributes {
             let field = || format!("event.attributes.{}", clip(key));
-            if let Some(message) = text_problem(key, false) {
-                return Err(Error::invalid(field(), message));
+            if !text_is_clean(key, false) {
+                if let Some(message) = text_problem(key, false) {
+                    return Err(Error::invalid(field(), message));
+                }
             }
             match value {
                 AttrValue::Number(n) if !n.is_finite() => {
                     return Err(Error::invalid(field(), "numbers must be finite"))
                 }
-                AttrValue::Text(t) => {
+                AttrValue::Text(t) if !text_is_clean(t, true) => {
                     if let Some(message) = text_problem(t, true) {
                         return Err(Error::invalid(field(), message));
                     }
@@ -413,16 +415,35 @@ fn not_for(field: &str, kind: &EventKind) -> Error {
 }
 
 fn check_text(field: &str, text: &str, allow_empty: bool) -> Result<()> {
+    if text_is_clean(text, allow_empty) {
+        return Ok(());
+    }
     match text_problem(text, allow_empty) {
         None => Ok(()),
         Some(message) => Err(Error::invalid(field, message)),
     }
 }
 
+/// The fast yes of [`text_problem`]: non-empty (unless allowed), within the length
+/// limit, and no byte that can start a control character (below 0x20, 0x7f, or 0xc2,
+/// which leads U+0080 to U+009F). A `false` is then explained by `text_problem`.
+#[inline]
+fn text_is_clean(text: &str, allow_empty: bool) -> bool {
+    let bytes = text.as_bytes();
+    (allow_empty || !bytes.is_empty())
+        && bytes.len() <= MAX_TEXT_LEN
+        && !bytes.iter().fold(false, |acc, &b| {
+            acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2)
+        })
+}
+
 /// What is wrong with a text field, if anything: empty (unless allowed), longer than
 /// [`MAX_TEXT_LEN`], or containing a control character (Unicode category Cc: U+0000
-/// to U+001F and U+007F to U+009F, found here in one pass over the UTF-8 bytes).
+/// to U+001F and U+007F to U+009F).
 pub(crate) fn text_problem(text: &str, allow_empty: bool) -> Option<String> {
+    if text_is_clean(text, allow_empty) {
+        return None;
+    }
     if text.is_empty() && !allow_empty {
         return Some("must not be empty".into());
     }
@@ -433,16 +454,9 @@ pub(crate) fn text_problem(text: &str, allow_empty: bool) -> Option<String> {
         ));
     }
     let bytes = text.as_bytes();
-    // One branch-free pass finds the bytes that can start a control character (below
-    // 0x20, 0x7f, or 0xc2 which leads U+0080 to U+009F); only then is the text looked
-    // at closely.
-    let suspect = bytes.iter().fold(false, |acc, &b| {
-        acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2)
+    let control = bytes.iter().enumerate().any(|(i, &b)| {
+        b < 0x20 || b == 0x7f || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f)))
     });
-    let control = suspect
-        && bytes.iter().enumerate().any(|(i, &b)| {
-            b < 0x20 || b == 0x7f || (b == 0xc2 && matches!(bytes.get(i + 1), Some(0x80..=0x9f)))
-        });
     control.then(|| "must not contain control characters".into())
 }
 
