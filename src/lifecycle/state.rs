@@ -78,7 +78,7 @@ impl Cause {
 /// Event attributes as a history keeps them: one compact allocation (the postcard
 /// encoding of the name-to-value map), decoded only when the history is read.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Attributes(Box<[u8]>);
+pub struct Attributes(Box<Box<[u8]>>);
 
 impl Attributes {
     /// The attributes, by name.
@@ -101,7 +101,8 @@ pub struct Transition {
     /// The event kind or tick behind the move.
     pub cause: Cause,
     /// The id of the event behind the move, if it had one.
-    pub event_id: Option<Box<str>>,
+    /// (Kept inline when up to 24 bytes, as most event ids are.)
+    pub event_id: Option<compact_str::CompactString>,
     /// The attributes of the event behind a rule's move, if it had any, sorted by
     /// name (compact: histories are kept for the customer's life). The entry into
     /// the initial stage keeps none.
@@ -298,7 +299,7 @@ impl CustomerState {
                 at: t.at,
                 rule,
                 cause: Cause::from_name(model, &t.cause, &field("cause"))?,
-                event_id: t.event_id.map(String::into_boxed_str),
+                event_id: t.event_id.map(compact_str::CompactString::from),
                 attributes: compact_attributes(&t.attributes),
             });
         }
@@ -377,13 +378,18 @@ impl CustomerState {
             + self
                 .history
                 .iter()
-                .map(|t| t.event_id.as_ref().map_or(0, |s| s.len()))
+                .map(|t| {
+                    t.event_id
+                        .as_ref()
+                        .filter(|s| s.is_heap_allocated())
+                        .map_or(0, |s| s.len())
+                })
                 .sum::<usize>()
             + self.recent_ids.len() * 8
             + self
                 .history
                 .iter()
-                .map(|t| t.attributes.as_ref().map_or(0, |a| a.0.len()))
+                .map(|t| t.attributes.as_ref().map_or(0, |a| 16 + a.0.len()))
                 .sum::<usize>()
             + self.metrics.heap_bytes()
     }
@@ -404,12 +410,12 @@ pub(crate) fn compact_attributes(attributes: &BTreeMap<String, AttrValue>) -> Op
         // Encode on the stack when it fits, so the history gets one exact allocation.
         let mut buf = [0u8; 512];
         match postcard::to_slice(attributes, &mut buf) {
-            Ok(used) => Attributes(Box::from(&*used)),
-            Err(_) => Attributes(
+            Ok(used) => Attributes(Box::new(Box::from(&*used))),
+            Err(_) => Attributes(Box::new(
                 postcard::to_allocvec(attributes)
                     .expect("encoding into memory cannot fail")
                     .into_boxed_slice(),
-            ),
+            )),
         }
     })
 }

@@ -107,7 +107,7 @@ impl CustomerState {
                 at: event.at,
                 rule: None,
                 cause: Cause::of(model, &event.kind),
-                event_id: event.id.as_deref().map(Box::from),
+                event_id: event.id.as_deref().map(compact_str::CompactString::from),
                 attributes: None,
             }]),
             recent_ids: Box::default(),
@@ -295,7 +295,9 @@ impl CustomerState {
             at,
             rule: Some(rule),
             cause,
-            event_id: event.and_then(|e| e.id.as_deref()).map(Box::from),
+            event_id: event
+                .and_then(|e| e.id.as_deref())
+                .map(compact_str::CompactString::from),
             attributes: event.and_then(|e| compact_attributes(&e.attributes)),
         };
         self.stage = change.to;
