@@ -5,7 +5,7 @@ use std::ffi::{c_char, CString};
 use super::boundary::{
     into_c_string, required_out, required_str, run, write_optional_string, Failure,
 };
-use super::event::{ciclo_event, ciclo_outcome, to_c_outcome, to_event};
+use super::event::{ciclo_event, ciclo_outcome, to_c_outcome, with_event};
 use super::memory::into_c_bytes;
 use super::status::ciclo_status;
 use crate::engine::Engine;
@@ -140,8 +140,8 @@ pub unsafe extern "C" fn ciclo_engine_apply(
 ) -> ciclo_status {
     run("ciclo_engine_apply", || {
         let h = handle(engine)?;
-        let event = to_event(event.as_ref().ok_or(Failure::Null("event"))?)?;
-        let outcome = h.engine.apply(&event)?;
+        let event = event.as_ref().ok_or(Failure::Null("event"))?;
+        let outcome = with_event(event, |e| h.engine.apply(e))?;
         if !out.is_null() {
             *out = to_c_outcome(&outcome);
         }

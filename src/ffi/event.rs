@@ -1,5 +1,6 @@
 //! The `#[repr(C)]` event and outcome structs of the fast path.
 
+use std::cell::RefCell;
 use std::ffi::c_char;
 
 use super::boundary::{optional_str, required_str, Failure};
@@ -111,11 +112,50 @@ pub struct ciclo_outcome {
     pub at_ms: i64,
 }
 
-/// Converts a C event to a Rust event.
+/// A reusable event per thread: the fast path fills its strings in place, so that
+/// applying a struct event allocates nothing once the buffers have grown.
+struct Scratch {
+    event: Event,
+    /// Buffers of the optional strings while they are unset.
+    spare: Vec<String>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch {
+        event: Event::new(String::new(), Timestamp::MIN, BuiltinKind::Visit),
+        spare: Vec::new(),
+    });
+}
+
+/// Sets an optional string field, reusing buffers.
+fn fill(field: &mut Option<String>, value: Option<&str>, spare: &mut Vec<String>) {
+    match (field.as_mut(), value) {
+        (Some(buf), Some(v)) => {
+            buf.clear();
+            buf.push_str(v);
+        }
+        (None, Some(v)) => {
+            let mut buf = spare.pop().unwrap_or_default();
+            buf.push_str(v);
+            *field = Some(buf);
+        }
+        (Some(_), None) => {
+            let mut buf = field.take().expect("checked");
+            buf.clear();
+            spare.push(buf);
+        }
+        (None, None) => {}
+    }
+}
+
+/// Converts a C event and runs `f` on it (the event lives in a per-thread buffer).
 ///
 /// # Safety
 /// Every non-NULL string pointer in `e` is NUL-terminated and valid for the call.
-pub(crate) unsafe fn to_event(e: &ciclo_event) -> Result<Event, Failure> {
+pub(crate) unsafe fn with_event<R>(
+    e: &ciclo_event,
+    f: impl FnOnce(&Event) -> Result<R, Error>,
+) -> Result<R, Failure> {
     let customer = required_str(e.customer_id, "event->customer_id")?;
     let kind = match e.kind {
         CICLO_EVENT_KIND_CUSTOM => {
@@ -132,25 +172,33 @@ pub(crate) unsafe fn to_event(e: &ciclo_event) -> Result<Event, Failure> {
             }
         },
     };
-    let mut event = Event::new(
-        customer,
-        Timestamp::from_millis(e.at_ms, "event->at_ms")?,
-        kind,
-    );
-    event.id = optional_str(e.event_id, "event->event_id")?.map(str::to_string);
-    if let Some(code) = optional_str(e.currency, "event->currency")? {
-        let currency = Currency::parse(code, "event->currency")?;
-        event.amount = Some(Money::non_negative(
+    let at = Timestamp::from_millis(e.at_ms, "event->at_ms")?;
+    let amount = match optional_str(e.currency, "event->currency")? {
+        Some(code) => Some(Money::non_negative(
             e.amount_minor,
-            currency,
+            Currency::parse(code, "event->currency")?,
             "event->amount_minor",
-        )?);
-    }
-    event.category = optional_str(e.category, "event->category")?.map(str::to_string);
-    event.reason = optional_str(e.reason, "event->reason")?.map(str::to_string);
-    event.score = (e.has_score != 0).then_some(e.score);
-    event.quantity = (e.has_quantity != 0).then_some(e.quantity);
-    Ok(event)
+        )?),
+        None => None,
+    };
+    let id = optional_str(e.event_id, "event->event_id")?;
+    let category = optional_str(e.category, "event->category")?;
+    let reason = optional_str(e.reason, "event->reason")?;
+    SCRATCH.with(|scratch| {
+        let mut scratch = scratch.borrow_mut();
+        let Scratch { event, spare } = &mut *scratch;
+        event.customer.clear();
+        event.customer.push_str(customer);
+        event.at = at;
+        event.kind = kind;
+        event.amount = amount;
+        fill(&mut event.id, id, spare);
+        fill(&mut event.category, category, spare);
+        fill(&mut event.reason, reason, spare);
+        event.score = (e.has_score != 0).then_some(e.score);
+        event.quantity = (e.has_quantity != 0).then_some(e.quantity);
+        f(event).map_err(Failure::from)
+    })
 }
 
 /// Converts an outcome to its C struct.
