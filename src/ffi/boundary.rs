@@ -104,7 +104,14 @@ pub(crate) unsafe fn required_str<'a>(
     if ptr.is_null() {
         return Err(Failure::Null(arg));
     }
-    CStr::from_ptr(ptr).to_str().map_err(|_| Failure::Utf8(arg))
+    let bytes = CStr::from_ptr(ptr).to_bytes();
+    if bytes.is_ascii() {
+        // SAFETY: ASCII is valid UTF-8 (a cheap check for the short strings that
+        // dominate: ids, codes, categories).
+        Ok(std::str::from_utf8_unchecked(bytes))
+    } else {
+        std::str::from_utf8(bytes).map_err(|_| Failure::Utf8(arg))
+    }
 }
 
 /// An optional input string (NULL is `None`).
