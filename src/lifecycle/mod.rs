@@ -27,6 +27,7 @@ pub mod config;
 pub mod metrics;
 pub mod model;
 pub mod presets;
+pub mod recent_ids;
 pub mod rules;
 pub mod state;
 pub mod step;

@@ -13,13 +13,8 @@ use crate::model::time::Timestamp;
 /// Version of the compact state encoding written by [`CustomerState::to_bytes`].
 pub const STATE_BYTES_VERSION: u8 = 1;
 
-/// Most ids of events at the watermark instant a state keeps (bounding memory and
-/// time when a host stamps many events with one timestamp).
-pub const MAX_IDS_AT_INSTANT: usize = 256;
-
-/// How many recent event ids a state remembers to recognise redeliveries (besides
-/// the ids of every event at the watermark instant, which are all kept).
-pub const RECENT_IDS: usize = 4;
+use crate::lifecycle::recent_ids::RecentIds;
+pub use crate::lifecycle::recent_ids::{MAX_IDS_AT_INSTANT, RECENT_IDS};
 
 /// What caused a transition, as a compact code: 0 for `tick`, the built-in kind's code,
 /// or `CUSTOM_BASE + i` for the model's `i`-th custom kind.
@@ -150,8 +145,7 @@ pub struct CustomerState {
     pub(crate) watermark: Timestamp,
     pub(crate) metrics: Metrics,
     pub(crate) history: Box<[Transition]>,
-    pub(crate) recent_ids: Box<[u64]>,
-    pub(crate) ids_at_watermark: u32,
+    pub(crate) recent_ids: RecentIds,
 }
 
 impl CustomerState {
@@ -223,8 +217,8 @@ impl CustomerState {
                 })
                 .collect(),
             metrics: self.metrics.clone(),
-            recent_event_ids: self.recent_ids.to_vec(),
-            ids_at_watermark: self.ids_at_watermark,
+            recent_event_ids: self.recent_ids.to_list(),
+            ids_at_watermark: self.recent_ids.at_watermark(),
         }
     }
 
@@ -322,27 +316,14 @@ impl CustomerState {
                 "is earlier than the last transition",
             ));
         }
-        let at_watermark = record.ids_at_watermark as usize;
-        if at_watermark > record.recent_event_ids.len() || at_watermark > MAX_IDS_AT_INSTANT {
-            return Err(Error::invalid(
-                "state.ids_at_watermark",
-                "is larger than the number of recent event ids",
-            ));
-        }
-        if record.recent_event_ids.len() > RECENT_IDS.max(at_watermark) {
-            return Err(Error::invalid(
-                "state.recent_event_ids",
-                format!("at most {RECENT_IDS} ids besides those at the watermark"),
-            ));
-        }
+        let recent_ids = RecentIds::from_list(&record.recent_event_ids, record.ids_at_watermark)?;
         record.metrics.check_record(record.watermark)?;
         Ok(CustomerState {
             stage,
             watermark: record.watermark,
             metrics: record.metrics,
             history: history.into_boxed_slice(),
-            recent_ids: record.recent_event_ids.into_boxed_slice(),
-            ids_at_watermark: record.ids_at_watermark,
+            recent_ids,
         })
     }
 
@@ -385,7 +366,7 @@ impl CustomerState {
                         .map_or(0, |s| s.len())
                 })
                 .sum::<usize>()
-            + self.recent_ids.len() * 8
+            + self.recent_ids.heap_bytes()
             + self
                 .history
                 .iter()

@@ -11,13 +11,13 @@
 //!
 //! # Duplicates
 //!
-//! An event with an id that is among the customer's last [`RECENT_IDS`] event ids, or
+//! An event with an id that is among the customer's last [`RECENT_IDS`](crate::lifecycle::recent_ids::RECENT_IDS) event ids, or
 //! among the ids of the events at the watermark instant (up to
-//! [`MAX_IDS_AT_INSTANT`] of them are kept), is a redelivery: it is acknowledged as
+//! [`MAX_IDS_AT_INSTANT`](crate::lifecycle::recent_ids::MAX_IDS_AT_INSTANT) of them are kept), is a redelivery: it is acknowledged as
 //! [`Applied::Duplicate`] and changes nothing. Any older redelivery (same id, same
 //! time) is earlier than the watermark and is rejected as out of order, which also
 //! changes nothing: applying the same event twice never counts it twice. The limits:
-//! a host that sends more than [`MAX_IDS_AT_INSTANT`] events with ids for one customer
+//! a host that sends more than [`MAX_IDS_AT_INSTANT`](crate::lifecycle::recent_ids::MAX_IDS_AT_INSTANT) events with ids for one customer
 //! at the very same millisecond, or re-sends an id with a later time, is not
 //! protected. Ids are compared by their 64-bit FNV-1a fingerprint.
 //!
@@ -34,7 +34,6 @@ use crate::lifecycle::model::{RuleId, StageId, StageModel};
 use crate::lifecycle::rules::select;
 use crate::lifecycle::state::{
     compact_attributes, push_exact, Cause, CustomerState, StageChange, Transition,
-    MAX_IDS_AT_INSTANT, RECENT_IDS,
 };
 use crate::model::event::Event;
 use crate::model::time::Timestamp;
@@ -110,8 +109,7 @@ impl CustomerState {
                 event_id: event.id.as_deref().map(compact_str::CompactString::from),
                 attributes: None,
             }]),
-            recent_ids: Box::default(),
-            ids_at_watermark: 0,
+            recent_ids: Default::default(),
         };
         let (transition, evidence) = state.absorb(model, event);
         let stage = state.stage;
@@ -133,7 +131,7 @@ impl CustomerState {
         event.validate()?;
         check_kind(model, event)?;
         if let Some(id) = &event.id {
-            if self.recent_ids.contains(&fnv1a64(id)) {
+            if self.recent_ids.contains(fnv1a64(id)) {
                 return Ok(Outcome::duplicate(self.stage));
             }
         }
@@ -166,7 +164,7 @@ impl CustomerState {
         let evidence = evidence_of(model, rule, &self.metrics, &ctx);
         if now > self.watermark {
             self.watermark = now;
-            self.ids_at_watermark = 0;
+            self.recent_ids.watermark_advanced();
         }
         let transition = self.move_to(model, rule, now, Cause::TICK, None);
         Some(Move {
@@ -228,10 +226,10 @@ impl CustomerState {
         );
         if event.at > self.watermark {
             self.watermark = event.at;
-            self.ids_at_watermark = 0;
+            self.recent_ids.watermark_advanced();
         }
         if let Some(id) = &event.id {
-            self.remember_id(fnv1a64(id));
+            self.recent_ids.remember(fnv1a64(id));
         }
         let candidates = model.rules_for(&event.kind).expect("kind checked");
         if candidates.is_empty() {
@@ -247,31 +245,6 @@ impl CustomerState {
             Some(self.move_to(model, rule, event.at, cause, Some(event))),
             evidence,
         )
-    }
-
-    /// Remembers an applied event's id fingerprint. Kept: the last [`RECENT_IDS`]
-    /// ids and every id at the watermark instant (up to [`MAX_IDS_AT_INSTANT`]), so
-    /// that an older redelivery is either recognised or earlier than the watermark
-    /// (rejected), never counted twice. The first id fills all [`RECENT_IDS`] slots
-    /// (repeats change no answer), so the list is allocated once, then rotated.
-    fn remember_id(&mut self, fingerprint: u64) {
-        self.ids_at_watermark = (self.ids_at_watermark + 1).min(MAX_IDS_AT_INSTANT as u32);
-        let keep = RECENT_IDS.max(self.ids_at_watermark as usize);
-        let len = self.recent_ids.len();
-        if len == 0 {
-            self.recent_ids = vec![fingerprint; RECENT_IDS].into_boxed_slice();
-        } else if len == keep {
-            self.recent_ids.rotate_left(1);
-            self.recent_ids[len - 1] = fingerprint;
-        } else if len < keep {
-            push_exact(&mut self.recent_ids, fingerprint);
-        } else {
-            // The instant that needed more than RECENT_IDS has passed: shrink back.
-            let mut ids = std::mem::take(&mut self.recent_ids).into_vec();
-            ids.drain(..len + 1 - keep);
-            ids.push(fingerprint);
-            self.recent_ids = ids.into_boxed_slice();
-        }
     }
 
     fn move_to(
