@@ -22,7 +22,10 @@ pub const MAX_IDS_AT_INSTANT: usize = 256;
 pub(crate) struct RecentIds {
     /// Oldest first; empty slots (0) at the front.
     ring: [u64; RECENT_IDS],
-    /// Ids at the watermark instant that left the ring, oldest first.
+    /// Ids at the watermark instant that left the ring, oldest first. Boxed: a thin
+    /// pointer in every state for a list that exists only while a host sends many
+    /// events with one timestamp.
+    #[allow(clippy::box_collection)]
     at_instant: Option<Box<Vec<u64>>>,
     /// How many of the remembered ids (newest first) are at the watermark instant.
     ids_at_watermark: u32,
