@@ -4,7 +4,7 @@
 //! state (no allocation, no extra cache line), and of every event at the watermark
 //! instant, up to [`MAX_IDS_AT_INSTANT`] (the ones beyond the ring go to a side list
 //! that exists only while a host sends many events with one timestamp). See the
-//! module documentation of [`step`](super::step) for what this guarantees.
+//! module documentation of [`step`](mod@super::step) for what this guarantees.
 
 use crate::error::{Error, Result};
 
