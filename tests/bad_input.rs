@@ -106,27 +106,11 @@ fn ev(extra: Value) -> String {
 
 const HEADER: usize = 24;
 
-/// CRC-32 (IEEE), as the snapshot header uses.
-fn crc32(bytes: &[u8]) -> u32 {
-    let mut crc = 0xFFFF_FFFFu32;
-    for &b in bytes {
-        crc ^= b as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 != 0 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
-}
-
 /// A snapshot whose header (length, checksum) matches `body`.
 fn reseal(snapshot: &[u8], body: &[u8]) -> Vec<u8> {
     let mut out = snapshot[..12].to_vec();
     out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    out.extend_from_slice(&crc32(body).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
     out.extend_from_slice(body);
     out
 }

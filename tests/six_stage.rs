@@ -766,3 +766,35 @@ fn state_bytes_are_versioned() {
     assert!(err.to_string().contains("version 99"), "{err}");
     assert!(ciclo::lifecycle::CustomerState::from_bytes(w.model(), &[]).is_err());
 }
+
+#[test]
+fn explain_first_entered_is_due_and_memory() {
+    let w = World::six();
+    let before = w.engine.memory_bytes();
+    w.apply(buy("a", 0.0));
+    w.apply(buy("a", 10.0));
+    assert!(w.engine.memory_bytes() > before);
+    let s = w.engine.customer("a").unwrap();
+    let m = w.model();
+    assert_eq!(
+        s.first_entered(m.stage_id("conversion").unwrap()),
+        Some(day(0.0))
+    );
+    assert_eq!(
+        s.first_entered(m.stage_id("growth").unwrap()),
+        Some(day(10.0))
+    );
+    assert_eq!(s.first_entered(m.stage_id("retention").unwrap()), None);
+    assert!(!s.is_due(day(9.0)) && s.is_due(day(10.0)));
+    // The evidence behind `lapsed`: two usual intervals without buying 20 days after
+    // the last purchase, three (the threshold) 30 days after.
+    let lapsed = m.rule_id("lapsed").unwrap();
+    let ratio = |now: f64| {
+        s.explain(m, lapsed, day(now))
+            .into_iter()
+            .find(|e| e.metric == ciclo::lifecycle::Metric::PurchaseIntervalRatio)
+            .and_then(|e| e.actual)
+    };
+    assert_eq!(ratio(30.0), Some(2.0));
+    assert_eq!(ratio(40.0), Some(3.0));
+}

@@ -137,9 +137,7 @@ impl Engine {
     /// The customer's hash and shard.
     fn locate(&self, customer: &str) -> (u64, &Mutex<Shard>) {
         let hash = self.hasher.hash_one(customer);
-        // The table uses the low bits (bucket) and the top 7 (tag): the shard is
-        // chosen from the middle.
-        (hash, &self.shards[(hash >> 32) as usize % SHARDS])
+        (hash, &self.shards[shard_index(hash)])
     }
 
     /// Applies one event, creating the customer on their first event. Thread-safe.
@@ -174,7 +172,7 @@ impl Engine {
         for shard in self.shards.iter() {
             let mut shard = lock(shard);
             for (id, state) in shard.iter_mut() {
-                if state.watermark() > now {
+                if !state.is_due(now) {
                     continue;
                 }
                 report.evaluated += 1;
@@ -198,10 +196,7 @@ impl Engine {
         shard
             .get(hash, customer)
             .map(f)
-            .ok_or_else(|| Error::NotFound {
-                what: "customer",
-                id: crate::model::time::clip(customer),
-            })
+            .ok_or_else(|| not_found(customer))
     }
 
     /// Adds a customer with a state kept elsewhere until now (for example a state a
@@ -234,10 +229,7 @@ impl Engine {
         let (hash, shard) = self.locate(customer);
         lock(shard)
             .remove(hash, customer)
-            .ok_or_else(|| Error::NotFound {
-                what: "customer",
-                id: crate::model::time::clip(customer),
-            })
+            .ok_or_else(|| not_found(customer))
     }
 
     /// A copy of a customer's state.
@@ -281,12 +273,7 @@ impl Engine {
         counts
             .into_iter()
             .enumerate()
-            .map(|(i, n)| {
-                (
-                    self.model.stage_id(&self.model.stages()[i]).expect("stage"),
-                    n,
-                )
-            })
+            .map(|(i, n)| (StageId(i as u16), n))
             .collect()
     }
 
@@ -298,6 +285,19 @@ impl Engine {
 
     fn lock_all(&self) -> Vec<MutexGuard<'_, Shard>> {
         self.shards.iter().map(lock).collect()
+    }
+}
+
+/// The shard of a customer's hash. The tables use the low bits (bucket) and the top
+/// 7 (tag): the shard is chosen from the middle.
+fn shard_index(hash: u64) -> usize {
+    (hash >> 32) as usize % SHARDS
+}
+
+fn not_found(customer: &str) -> Error {
+    Error::NotFound {
+        what: "customer",
+        id: crate::model::time::clip(customer),
     }
 }
 

@@ -101,7 +101,7 @@ fn restore_into(model: StageModel, customers: Vec<(String, StateRecord)>) -> Res
         let state = CustomerState::from_record(&engine.model, record)
             .map_err(|e| Error::CorruptSnapshot(format!("customer `{id}`: {e}")))?;
         let hash = engine.hasher.hash_one(id.as_str());
-        let shard = &mut staged[(hash >> 32) as usize % super::SHARDS];
+        let shard = &mut staged[super::shard_index(hash)];
         if shard.contains(hash, &id) {
             return Err(Error::CorruptSnapshot(format!(
                 "customer `{id}` appears twice"

@@ -40,6 +40,26 @@ unsafe fn handle<'a>(ptr: *const ciclo_engine) -> Result<&'a ciclo_engine, Failu
     ptr.as_ref().ok_or(Failure::Null("engine"))
 }
 
+/// Renders one customer's state with `render` into `*out_json`.
+///
+/// # Safety
+/// As the exported functions that call it.
+unsafe fn write_customer(
+    engine: *const ciclo_engine,
+    customer_id: *const c_char,
+    out_json: *mut *mut c_char,
+    render: impl FnOnce(&crate::lifecycle::StageModel, &str, &crate::lifecycle::CustomerState) -> String,
+) -> Result<(), Failure> {
+    let h = handle(engine)?;
+    let id = required_str(customer_id, "customer_id")?;
+    required_out(out_json, "out_json")?;
+    let text = h
+        .engine
+        .with_customer(id, |s| render(h.engine.model(), id, s))?;
+    *out_json = into_c_string(text);
+    Ok(())
+}
+
 /// The borrowed C string of a stage or rule name by index.
 fn name_at(names: &[CString], index: u32, what: &str) -> Result<*const c_char, Failure> {
     names
@@ -197,14 +217,7 @@ pub unsafe extern "C" fn ciclo_engine_customer_json(
     out_json: *mut *mut c_char,
 ) -> ciclo_status {
     run("ciclo_engine_customer_json", || {
-        let h = handle(engine)?;
-        let id = required_str(customer_id, "customer_id")?;
-        required_out(out_json, "out_json")?;
-        let text = h
-            .engine
-            .with_customer(id, |s| json::customer_to_json(h.engine.model(), id, s))?;
-        *out_json = into_c_string(text);
-        Ok(())
+        write_customer(engine, customer_id, out_json, json::customer_to_json)
     })
 }
 
@@ -224,14 +237,9 @@ pub unsafe extern "C" fn ciclo_engine_customer_state_json(
     out_json: *mut *mut c_char,
 ) -> ciclo_status {
     run("ciclo_engine_customer_state_json", || {
-        let h = handle(engine)?;
-        let id = required_str(customer_id, "customer_id")?;
-        required_out(out_json, "out_json")?;
-        let text = h
-            .engine
-            .with_customer(id, |s| json::state_to_json(h.engine.model(), s))?;
-        *out_json = into_c_string(text);
-        Ok(())
+        write_customer(engine, customer_id, out_json, |model, _, state| {
+            json::state_to_json(model, state)
+        })
     })
 }
 

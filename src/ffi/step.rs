@@ -109,7 +109,7 @@ pub unsafe extern "C" fn ciclo_model_tick_json(
         required_out(out_state_json, "out_state_json")?;
         let mut state = json::state_from_json(m, required_str(state_json, "state_json")?)?;
         let now = crate::model::time::Timestamp::from_millis(now_ms, "now_ms")?;
-        let evaluated = usize::from(now >= state.watermark());
+        let evaluated = usize::from(state.is_due(now));
         let moved = state.tick(m, now);
         *out_state_json = into_c_string(json::state_to_json(m, &state));
         write_optional_string(out_report_json, || {

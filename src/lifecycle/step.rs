@@ -91,8 +91,7 @@ impl CustomerState {
     /// initial stage at `event.at`, then the event is applied like any other (and may
     /// move them on at once: a first event that is a purchase converts).
     pub fn start(model: &StageModel, event: &Event) -> Result<(CustomerState, Outcome)> {
-        event.validate()?;
-        check_kind(model, event)?;
+        admit(model, event)?;
         let metrics = Metrics::new(event.at);
         metrics.check(event)?;
         let initial = model.initial();
@@ -111,7 +110,8 @@ impl CustomerState {
             }]),
             recent_ids: Default::default(),
         };
-        let (transition, evidence) = state.absorb(model, event);
+        let fingerprint = event.id.as_deref().map(fnv1a64);
+        let (transition, evidence) = state.absorb(model, event, fingerprint);
         let stage = state.stage;
         Ok((
             state,
@@ -128,12 +128,10 @@ impl CustomerState {
     /// Applies one event. On error nothing changes. See the module documentation for
     /// late, out-of-order and duplicate events.
     pub fn apply(&mut self, model: &StageModel, event: &Event) -> Result<Outcome> {
-        event.validate()?;
-        check_kind(model, event)?;
-        if let Some(id) = &event.id {
-            if self.recent_ids.contains(fnv1a64(id)) {
-                return Ok(Outcome::duplicate(self.stage));
-            }
+        admit(model, event)?;
+        let fingerprint = event.id.as_deref().map(fnv1a64);
+        if fingerprint.is_some_and(|f| self.recent_ids.contains(f)) {
+            return Ok(Outcome::duplicate(self.stage));
         }
         if event.at < self.watermark {
             return Err(Error::OutOfOrder {
@@ -143,7 +141,7 @@ impl CustomerState {
             });
         }
         self.metrics.check(event)?;
-        let (transition, evidence) = self.absorb(model, event);
+        let (transition, evidence) = self.absorb(model, event, fingerprint);
         Ok(Outcome {
             applied: Applied::Applied,
             created: false,
@@ -156,16 +154,13 @@ impl CustomerState {
     /// Evaluates the tick rules at `now`; returns the transition if one fired.
     /// A `now` earlier than the watermark does nothing.
     pub fn tick(&mut self, model: &StageModel, now: Timestamp) -> Option<Move> {
-        if now < self.watermark {
+        if !self.is_due(now) {
             return None;
         }
         let ctx = self.context(model, now, None);
         let rule = select(model, model.tick_rules(), self.stage, &self.metrics, &ctx)?;
         let evidence = evidence_of(model, rule, &self.metrics, &ctx);
-        if now > self.watermark {
-            self.watermark = now;
-            self.recent_ids.watermark_advanced();
-        }
+        self.advance_watermark(now);
         let transition = self.move_to(model, rule, now, Cause::TICK, None);
         Some(Move {
             transition,
@@ -176,12 +171,20 @@ impl CustomerState {
     /// The comparisons of `rule`'s condition with this customer's values at `now`:
     /// why the rule fired, or why it would not.
     pub fn explain(&self, model: &StageModel, rule: RuleId, now: Timestamp) -> Vec<Evidence> {
-        let mut out = Vec::new();
-        if let Some(c) = &model.rule(rule).condition {
-            let ctx = self.context(model, now.max(self.watermark), None);
-            c.evidence(&self.metrics, &ctx, &mut out);
+        let ctx = self.context(model, now.max(self.watermark), None);
+        evidence_of(model, rule, &self.metrics, &ctx)
+    }
+
+    /// Whether a tick at `now` evaluates this customer (not before the watermark).
+    pub fn is_due(&self, now: Timestamp) -> bool {
+        now >= self.watermark
+    }
+
+    fn advance_watermark(&mut self, at: Timestamp) {
+        if at > self.watermark {
+            self.watermark = at;
+            self.recent_ids.watermark_advanced();
         }
-        out
     }
 
     /// The value of a metric for this customer at `now` (at least the watermark);
@@ -211,11 +214,13 @@ impl CustomerState {
         }
     }
 
-    /// Updates metrics and stage for a validated, checked event.
+    /// Updates metrics and stage for a validated, checked event; `fingerprint` is
+    /// that of its id.
     fn absorb(
         &mut self,
         model: &StageModel,
         event: &Event,
+        fingerprint: Option<u64>,
     ) -> (Option<StageChange>, Vec<Evidence>) {
         let lead = model.lead_scoring();
         let facts = self.metrics.absorb(
@@ -224,12 +229,9 @@ impl CustomerState {
             lead.points(&event.kind),
             lead.half_life_ms,
         );
-        if event.at > self.watermark {
-            self.watermark = event.at;
-            self.recent_ids.watermark_advanced();
-        }
-        if let Some(id) = &event.id {
-            self.recent_ids.remember(fnv1a64(id));
+        self.advance_watermark(event.at);
+        if let Some(fingerprint) = fingerprint {
+            self.recent_ids.remember(fingerprint);
         }
         let candidates = model.rules_for(&event.kind).expect("kind checked");
         if candidates.is_empty() {
@@ -292,7 +294,9 @@ fn evidence_of(
     out
 }
 
-fn check_kind(model: &StageModel, event: &Event) -> Result<()> {
+/// Checks an event on its own and against the model's kinds.
+fn admit(model: &StageModel, event: &Event) -> Result<()> {
+    event.validate()?;
     if model.accepts(&event.kind) {
         Ok(())
     } else {
