@@ -124,6 +124,18 @@ pub enum Error {
     /// Snapshot bytes that are truncated, corrupt or of an unknown version.
     #[error("corrupt snapshot: {0}")]
     CorruptSnapshot(String),
+    /// A value that does not validate as what it claims to be: a phone number not
+    /// in the numbering plan, an identifier with a wrong check digit.
+    #[error("invalid value in {field}: {message} ({code})")]
+    InvalidValue {
+        /// The field or argument holding the value.
+        field: String,
+        /// The stable code of the problem, such as `phone.too_short` (see
+        /// [`consolidation::standardize`](crate::consolidation::standardize)).
+        code: &'static str,
+        /// What is wrong with it.
+        message: String,
+    },
 }
 
 /// A coarse, stable classification of an [`Error`].
@@ -158,6 +170,8 @@ pub enum ErrorKind {
     Conflict,
     /// [`Error::CorruptSnapshot`].
     CorruptSnapshot,
+    /// [`Error::InvalidValue`].
+    InvalidValue,
 }
 
 impl Error {
@@ -177,6 +191,7 @@ impl Error {
             Error::OutOfOrder { .. } => ErrorKind::OutOfOrder,
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::CorruptSnapshot(_) => ErrorKind::CorruptSnapshot,
+            Error::InvalidValue { .. } => ErrorKind::InvalidValue,
         }
     }
 

@@ -10,6 +10,8 @@
 //!   [`lifecycle::step()`].
 //! - [`Engine`]: a thread-safe registry of many customers with snapshot/restore.
 //! - [`json`]: the JSON shapes of configuration, events and states.
+//! - [`consolidation`]: record standardisation and validation (names, emails,
+//!   phones, addresses, national identifiers, birth dates).
 //! - [`model`]: shared value types (time, money, events).
 //!
 //! ```
@@ -28,6 +30,7 @@
 //! Late, out-of-order and duplicate events are explained in [`lifecycle::step()`].
 #![deny(missing_docs)]
 
+pub mod consolidation;
 pub mod engine;
 pub mod error;
 pub mod ffi;

@@ -1,0 +1,310 @@
+//! Birth dates in the forms people type.
+//!
+//! ```
+//! use ciclo::consolidation::standardize::dates;
+//! use time::macros::date;
+//!
+//! let today = date!(2026 - 11 - 23);
+//! let (d, problems) = dates::parse_birth_date("9/1/1986", today).unwrap();
+//! assert_eq!(d, date!(1986 - 01 - 09)); // day first, as written in Spain and Argentina
+//! assert!(problems.is_empty());
+//!
+//! assert_eq!(dates::parse_birth_date("31/02/1990", today).unwrap_err().code, "date.impossible");
+//! assert_eq!(dates::parse_birth_date("2031-01-01", today).unwrap_err().code, "date.future");
+//! ```
+//!
+//! # Forms read
+//!
+//! | form | example | notes |
+//! |---|---|---|
+//! | `dd/mm/yyyy` | `09/01/1986`, `9-1-1986`, `09.01.1986` | day first, as in Spanish-speaking countries; any of `/ - .` or spaces between the parts |
+//! | `yyyy-mm-dd` | `1986-01-09`, `1986/1/9` | ISO order, recognised by the four-digit first part |
+//! | `yyyymmdd` | `19860109` | eight digits whose first four are a year from 1800 |
+//! | `ddmmyyyy` | `09011986` | eight digits otherwise |
+//! | `dd/mm/yy` | `09/01/86` | two-digit year: the latest year not after today's (an info finding says so) |
+//! | month names | `9 de enero de 1986`, `09-ene-1986`, `9 Jan 1986` | Spanish and English names and three-letter abbreviations (`set` too) |
+//!
+//! A month-first date (`01/31/1986`) is read as such only when the day-first
+//! reading is impossible and the month-first one is not, with a warning. A
+//! standardised date is written `yyyy-mm-dd`, which reads back to itself.
+
+use time::{Date, Month};
+
+use super::Problem;
+
+/// Birth dates more than this many years ago are flagged as implausible.
+pub const MAX_AGE_YEARS: i32 = 120;
+
+/// Longest input looked at; anything longer is not a date.
+const MAX_INPUT: usize = 64;
+
+/// Reads a birth date, checking it against `today` (the host's current date, so
+/// that the function stays pure and testable).
+///
+/// Returns the date and what was noticed: `date.two_digit_year` (info: the
+/// century was inferred), `date.month_first` (warning: read as month/day/year
+/// because day/month/year is impossible), `date.implausible` (warning: more than
+/// [`MAX_AGE_YEARS`] years before `today`).
+///
+/// # Errors
+///
+/// An error [`Problem`] with code `date.empty`, `date.unreadable` (not one of the
+/// forms above), `date.impossible` (such as 31 February, or month 13) or
+/// `date.future` (after `today`).
+pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>), Problem> {
+    let text = input.trim();
+    if text.is_empty() {
+        return Err(Problem::error("date.empty", "the date is empty"));
+    }
+    let unreadable = || {
+        Problem::error(
+            "date.unreadable",
+            format!(
+                "`{}` is not a date in a known form (dd/mm/yyyy, yyyy-mm-dd, yyyymmdd)",
+                text.chars().take(MAX_INPUT).collect::<String>().escape_default()
+            ),
+        )
+    };
+    if text.len() > MAX_INPUT {
+        return Err(unreadable());
+    }
+    let parts = split(text).ok_or_else(unreadable)?;
+    let mut problems = Vec::new();
+    let (year, month, day) = match parts.as_slice() {
+        [Part::Number(n, 8)] => {
+            let (hi, lo) = (n / 10_000, n % 10_000);
+            if hi >= 1800 {
+                (hi, (lo / 100) as u8, (lo % 100) as u8)
+            } else {
+                (lo, ((hi % 100) as u8), (hi / 100) as u8)
+            }
+        }
+        [Part::Number(y, 4), Part::Number(m, 1..=2), Part::Number(d, 1..=2)] => {
+            (*y, *m as u8, *d as u8)
+        }
+        [Part::Number(a, 1..=2), Part::Number(b, 1..=2), Part::Number(y, w @ (2 | 4))] => {
+            let year = full_year(*y, *w, today, &mut problems);
+            let (a, b) = (*a as u8, *b as u8);
+            if calendar(year, b, a).is_none() && calendar(year, a, b).is_some() {
+                problems.push(Problem::warning(
+                    "date.month_first",
+                    format!(
+                        "read as month/day/year because day {a} of month {b} does not exist"
+                    ),
+                ));
+                (year, a, b)
+            } else {
+                (year, b, a)
+            }
+        }
+        [Part::Number(d, 1..=2), Part::Month(m), Part::Number(y, w @ (2 | 4))]
+        | [Part::Month(m), Part::Number(d, 1..=2), Part::Number(y, w @ (2 | 4))] => {
+            (full_year(*y, *w, today, &mut problems), *m, *d as u8)
+        }
+        _ => return Err(unreadable()),
+    };
+    let date = calendar(year, month, day).ok_or_else(|| {
+        Problem::error(
+            "date.impossible",
+            format!("day {day} of month {month} of year {year} does not exist"),
+        )
+    })?;
+    if date > today {
+        return Err(Problem::error(
+            "date.future",
+            format!("{date} is after today ({today}): not a birth date"),
+        ));
+    }
+    if today.year() - date.year() > MAX_AGE_YEARS {
+        problems.push(Problem::warning(
+            "date.implausible",
+            format!("{date} is more than {MAX_AGE_YEARS} years ago"),
+        ));
+    }
+    Ok((date, problems))
+}
+
+/// A date as the standard text `yyyy-mm-dd`.
+pub fn format(date: Date) -> String {
+    format!(
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        u8::from(date.month()),
+        date.day()
+    )
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Part {
+    /// A number and how many digits it was written with.
+    Number(i32, usize),
+    /// A month named in words, 1 to 12.
+    Month(u8),
+}
+
+/// Splits on separators into numbers and month names; `de`/`del` are skipped.
+fn split(text: &str) -> Option<Vec<Part>> {
+    let mut parts = Vec::with_capacity(3);
+    for token in text
+        .split(|c: char| matches!(c, '/' | '-' | '.' | ',' | ' ' | '\t'))
+        .filter(|t| !t.is_empty())
+    {
+        if parts.len() == 3 {
+            return None;
+        }
+        if token.bytes().all(|b| b.is_ascii_digit()) {
+            if token.len() > 8 {
+                return None;
+            }
+            parts.push(Part::Number(token.parse().ok()?, token.len()));
+        } else {
+            let word = super::text::fold(token);
+            if word == "de" || word == "del" {
+                continue;
+            }
+            parts.push(Part::Month(month_named(&word)?));
+        }
+    }
+    Some(parts)
+}
+
+fn month_named(word: &str) -> Option<u8> {
+    const NAMES: [&[&str]; 12] = [
+        &["enero", "ene", "january", "jan"],
+        &["febrero", "feb", "february"],
+        &["marzo", "mar", "march"],
+        &["abril", "abr", "april", "apr"],
+        &["mayo", "may"],
+        &["junio", "jun", "june"],
+        &["julio", "jul", "july"],
+        &["agosto", "ago", "august", "aug"],
+        &["septiembre", "setiembre", "sep", "set", "sept", "september"],
+        &["octubre", "oct", "october"],
+        &["noviembre", "nov", "november"],
+        &["diciembre", "dic", "december", "dec"],
+    ];
+    NAMES
+        .iter()
+        .position(|names| names.contains(&word))
+        .map(|i| i as u8 + 1)
+}
+
+/// A two-digit year becomes the latest year ending in those digits that is not
+/// after today's year.
+fn full_year(year: i32, digits: usize, today: Date, problems: &mut Vec<Problem>) -> i32 {
+    if digits == 4 {
+        return year;
+    }
+    let century = today.year() - today.year().rem_euclid(100);
+    let full = if century + year > today.year() {
+        century - 100 + year
+    } else {
+        century + year
+    };
+    problems.push(Problem::info(
+        "date.two_digit_year",
+        format!("the two-digit year {year:02} was read as {full}"),
+    ));
+    full
+}
+
+fn calendar(year: i32, month: u8, day: u8) -> Option<Date> {
+    Date::from_calendar_date(year, Month::try_from(month).ok()?, day).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::date;
+
+    const TODAY: Date = date!(2026 - 11 - 23);
+
+    fn ok(input: &str) -> Date {
+        parse_birth_date(input, TODAY)
+            .unwrap_or_else(|p| panic!("{input:?}: {p}"))
+            .0
+    }
+
+    fn codes(input: &str) -> Vec<&'static str> {
+        match parse_birth_date(input, TODAY) {
+            Ok((_, problems)) => problems.iter().map(|p| p.code).collect(),
+            Err(p) => vec![p.code],
+        }
+    }
+
+    #[test]
+    fn the_usual_forms() {
+        let d = date!(1986 - 01 - 09);
+        for input in [
+            "09/01/1986",
+            "9/1/1986",
+            "9-1-1986",
+            "09.01.1986",
+            " 09 01 1986 ",
+            "1986-01-09",
+            "1986/1/9",
+            "19860109",
+            "09011986",
+            "9 de enero de 1986",
+            "09-ene-1986",
+            "9 Jan 1986",
+            "Enero 9, 1986",
+        ] {
+            assert_eq!(ok(input), d, "{input}");
+            assert!(codes(input).is_empty(), "{input}");
+        }
+        assert_eq!(ok("19081209"), date!(1908 - 12 - 09), "FEBRL's form");
+        assert_eq!(ok("5 de setiembre de 1970"), date!(1970 - 09 - 05));
+    }
+
+    #[test]
+    fn two_digit_years_take_the_latest_past_century() {
+        assert_eq!(ok("09/01/86"), date!(1986 - 01 - 09));
+        assert_eq!(ok("09/01/05"), date!(2005 - 01 - 09));
+        assert_eq!(ok("09/01/26"), date!(2026 - 01 - 09));
+        assert_eq!(ok("09/01/27"), date!(1927 - 01 - 09));
+        assert_eq!(codes("09/01/86"), ["date.two_digit_year"]);
+    }
+
+    #[test]
+    fn month_first_only_when_day_first_is_impossible() {
+        assert_eq!(ok("01/31/1986"), date!(1986 - 01 - 31));
+        assert_eq!(codes("01/31/1986"), ["date.month_first"]);
+        assert_eq!(ok("02/03/1986"), date!(1986 - 03 - 02), "day first wins");
+    }
+
+    #[test]
+    fn bad_dates_say_why() {
+        assert_eq!(codes(""), ["date.empty"]);
+        assert_eq!(codes("31/02/1990"), ["date.impossible"]);
+        assert_eq!(codes("1990-13-01"), ["date.impossible"]);
+        assert_eq!(codes("00/00/0000"), ["date.impossible"]);
+        assert_eq!(codes("24/11/2026"), ["date.future"]);
+        assert_eq!(codes("2031-01-01"), ["date.future"]);
+        assert_eq!(codes("01/01/1890"), ["date.implausible"]);
+        for garbage in [
+            "ayer",
+            "1986",
+            "1/2/3/4",
+            "12345",
+            "9 de nada de 1986",
+            "\u{0}\u{1}",
+            "١٩٨٦-٠١-٠٩",
+            "🎂",
+            "999999999999/1/1",
+        ] {
+            assert_eq!(codes(garbage), ["date.unreadable"], "{garbage:?}");
+        }
+        assert_eq!(codes(&"1".repeat(1 << 20)), ["date.unreadable"]);
+    }
+
+    #[test]
+    fn standard_form_reads_back_to_itself() {
+        for input in ["9/1/1986", "19081209", "01/31/1986", "9 de enero de 1986"] {
+            let d = ok(input);
+            assert_eq!(ok(&format(d)), d);
+            assert!(codes(&format(d)).is_empty());
+        }
+        assert_eq!(format(date!(0986 - 01 - 09)), "0986-01-09");
+    }
+}

@@ -1,0 +1,495 @@
+//! Email addresses: practical validation, a standard form, a comparison key that
+//! knows the big providers' rules, and suggestions for mistyped domains.
+//!
+//! ```
+//! use ciclo::consolidation::standardize::email;
+//!
+//! let (e, problems) = email::parse(" Juan.Perez+promo@GMAIL.com ").unwrap();
+//! assert_eq!(e.address(), "Juan.Perez+promo@gmail.com");
+//! assert_eq!(e.key(), "juanperez@gmail.com");
+//! assert!(problems.is_empty());
+//!
+//! let (_, problems) = email::parse("ana@hotmial.com").unwrap();
+//! assert_eq!(problems[0].code, "email.domain_typo");
+//! assert_eq!(problems[0].suggestion.as_deref(), Some("ana@hotmail.com"));
+//! ```
+//!
+//! # What is valid
+//!
+//! The practical subset of RFC 5321 that mail providers accept, not the full
+//! RFC 5322 grammar (no quoted local parts, no comments, no IP-literal domains):
+//!
+//! - one `@`, a local part of 1 to 64 characters and a domain of at most 253, 254
+//!   in all;
+//! - the local part made of letters, digits and ``!#$%&'*+/=?^_`{|}~.-``, with no
+//!   dot at either end and no two dots in a row (letters may be non-ASCII, as
+//!   internationalised addresses allow);
+//! - a domain of at least two dot-separated labels of letters, digits and hyphens
+//!   (1 to 63 characters, no hyphen at either end), the last one (the top-level
+//!   domain) at least two letters.
+//!
+//! Surrounding whitespace, a `mailto:` prefix and a trailing dot on the domain are
+//! removed. The domain is lower-cased; the local part keeps its case in the
+//! standard form (it is the owner's to choose) and is lower-cased in the key.
+
+use super::text::tidy;
+use super::Problem;
+
+/// Longest local part, in characters (RFC 5321, section 4.5.3.1.1).
+const MAX_LOCAL: usize = 64;
+/// Longest domain, in bytes (RFC 1035 with the root dot left out).
+const MAX_DOMAIN: usize = 253;
+/// Longest address, in bytes (RFC 5321's path limit less the angle brackets).
+const MAX_ADDRESS: usize = 254;
+
+/// A valid email address in standard form, with its comparison key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email {
+    address: String,
+    at: usize,
+    key: String,
+}
+
+impl Email {
+    /// The standard form: the local part as typed, `@`, the domain in lower case.
+    pub fn address(&self) -> &str {
+        &self.address
+    }
+
+    /// The local part (before the `@`), as typed.
+    pub fn local(&self) -> &str {
+        &self.address[..self.at]
+    }
+
+    /// The domain (after the `@`), lower case.
+    pub fn domain(&self) -> &str {
+        &self.address[self.at + 1..]
+    }
+
+    /// The comparison key: two addresses that reach the same mailbox have the same
+    /// key, as far as the provider's rules are known.
+    ///
+    /// - Everything is lower case.
+    /// - At Gmail (`gmail.com`, `googlemail.com`) dots in the local part are
+    ///   ignored and the domain is `gmail.com`.
+    /// - At providers that deliver `name+tag` to `name` (Gmail, Outlook/Hotmail/
+    ///   Live/MSN, iCloud, Proton, Fastmail) the `+tag` is dropped.
+    /// - Elsewhere the local part is kept whole: a `+` or dot may be significant.
+    pub fn key(&self) -> &str {
+        &self.key
+    }
+}
+
+/// How the big providers read the local part.
+struct Provider {
+    /// Domains of the provider; the first is the key's domain.
+    domains: &'static [&'static str],
+    ignores_dots: bool,
+    plus_tags: bool,
+}
+
+const PROVIDERS: &[Provider] = &[
+    Provider {
+        domains: &["gmail.com", "googlemail.com"],
+        ignores_dots: true,
+        plus_tags: true,
+    },
+    Provider {
+        domains: &[
+            "outlook.com",
+            "outlook.es",
+            "outlook.com.ar",
+            "hotmail.com",
+            "hotmail.es",
+            "hotmail.com.ar",
+            "live.com",
+            "live.com.ar",
+            "live.es",
+            "msn.com",
+        ],
+        ignores_dots: false,
+        plus_tags: true,
+    },
+    Provider {
+        domains: &["icloud.com", "me.com", "mac.com"],
+        ignores_dots: false,
+        plus_tags: true,
+    },
+    Provider {
+        domains: &["proton.me", "protonmail.com", "pm.me"],
+        ignores_dots: false,
+        plus_tags: true,
+    },
+    Provider {
+        domains: &["fastmail.com", "fastmail.fm"],
+        ignores_dots: false,
+        plus_tags: true,
+    },
+];
+
+/// Domains common among Spanish-speaking customers, against which a domain that
+/// is not itself one of them is checked for typos.
+const POPULAR_DOMAINS: &[&str] = &[
+    "gmail.com",
+    "googlemail.com",
+    "hotmail.com",
+    "hotmail.es",
+    "hotmail.com.ar",
+    "outlook.com",
+    "outlook.es",
+    "outlook.com.ar",
+    "live.com",
+    "live.com.ar",
+    "live.es",
+    "msn.com",
+    "yahoo.com",
+    "yahoo.es",
+    "yahoo.com.ar",
+    "yahoo.com.mx",
+    "ymail.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "protonmail.com",
+    "proton.me",
+    "gmx.es",
+    "gmx.com",
+    "telefonica.net",
+    "movistar.es",
+    "fibertel.com.ar",
+    "arnet.com.ar",
+    "speedy.com.ar",
+    "ciudad.com.ar",
+    "uol.com.br",
+    "terra.com",
+    "prodigy.net.mx",
+];
+
+/// Popular domains shorter than this (`me.com`, `aol.com`) are left out of the
+/// typo check: too many real domains are one edit away from them.
+const MIN_TYPO_TARGET: usize = 8;
+
+/// Top-level domains typed wrong often enough to be worth a suggestion when the
+/// rest of the domain is not itself a popular domain's typo.
+const TLD_TYPOS: &[(&str, &str)] = &[
+    ("con", "com"),
+    ("cmo", "com"),
+    ("ocm", "com"),
+    ("comm", "com"),
+    ("vom", "com"),
+    ("xom", "com"),
+    ("cpm", "com"),
+];
+
+/// Validates and standardises an email address.
+///
+/// Returns the [`Email`] and what was noticed about it: `email.domain_typo`
+/// (a warning with the corrected address as suggestion) when the domain is one
+/// edit away from a popular one (`gmial.com`, `hotmail.con`).
+///
+/// # Errors
+///
+/// An error [`Problem`] with code `email.empty`, `email.too_long`,
+/// `email.missing_at`, `email.several_at`, `email.local_part` or `email.domain`,
+/// each saying what is wrong.
+pub fn parse(input: &str) -> Result<(Email, Vec<Problem>), Problem> {
+    if input.len() > 4 * MAX_ADDRESS {
+        return Err(Problem::error(
+            "email.too_long",
+            format!("{} bytes is too long for an email address", input.len()),
+        ));
+    }
+    let text = tidy(input);
+    let text = text
+        .strip_prefix("mailto:")
+        .or_else(|| text.strip_prefix("MAILTO:"))
+        .unwrap_or(&text);
+    if text.is_empty() {
+        return Err(Problem::error("email.empty", "the email address is empty"));
+    }
+    let Some(at) = text.find('@') else {
+        return Err(Problem::error(
+            "email.missing_at",
+            format!("`{text}` has no `@`"),
+        ));
+    };
+    let (local, domain) = (&text[..at], &text[at + 1..]);
+    if domain.contains('@') {
+        return Err(Problem::error(
+            "email.several_at",
+            format!("`{text}` has more than one `@`"),
+        ));
+    }
+    check_local(local)?;
+    let domain = domain.strip_suffix('.').unwrap_or(domain).to_lowercase();
+    check_domain(&domain)?;
+    let address = format!("{local}@{domain}");
+    if address.len() > MAX_ADDRESS {
+        return Err(Problem::error(
+            "email.too_long",
+            format!(
+                "{} bytes is longer than the limit of {MAX_ADDRESS}",
+                address.len()
+            ),
+        ));
+    }
+    let key = key_of(local, &domain);
+    let mut problems = Vec::new();
+    if let Some(fixed) = domain_typo(&domain) {
+        problems.push(
+            Problem::warning(
+                "email.domain_typo",
+                format!("the domain `{domain}` looks like a typo of `{fixed}`"),
+            )
+            .suggest(format!("{local}@{fixed}")),
+        );
+    }
+    Ok((
+        Email {
+            address,
+            at: local.len(),
+            key,
+        },
+        problems,
+    ))
+}
+
+fn check_local(local: &str) -> Result<(), Problem> {
+    let bad = |why: String| Err(Problem::error("email.local_part", why));
+    if local.is_empty() {
+        return bad("nothing before the `@`".into());
+    }
+    if local.chars().count() > MAX_LOCAL {
+        return bad(format!(
+            "the part before the `@` is longer than {MAX_LOCAL} characters"
+        ));
+    }
+    if local.starts_with('.') || local.ends_with('.') {
+        return bad("the part before the `@` starts or ends with a dot".into());
+    }
+    if local.contains("..") {
+        return bad("the part before the `@` has two dots in a row".into());
+    }
+    if let Some(c) = local
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c)))
+    {
+        return bad(format!(
+            "the part before the `@` contains `{}`, which addresses do not use",
+            c.escape_default()
+        ));
+    }
+    Ok(())
+}
+
+fn check_domain(domain: &str) -> Result<(), Problem> {
+    let bad = |why: String| Err(Problem::error("email.domain", why));
+    if domain.is_empty() {
+        return bad("nothing after the `@`".into());
+    }
+    if domain.len() > MAX_DOMAIN {
+        return bad(format!(
+            "the domain is longer than {MAX_DOMAIN} characters"
+        ));
+    }
+    let labels: Vec<&str> = domain.split('.').collect();
+    if labels.len() < 2 {
+        return bad(format!(
+            "`{domain}` has no dot: a domain such as `example.com` is needed"
+        ));
+    }
+    for label in &labels {
+        if label.is_empty() {
+            return bad(format!("`{domain}` has an empty part between dots"));
+        }
+        if label.chars().count() > 63 {
+            return bad(format!("a part of `{domain}` is longer than 63 characters"));
+        }
+        if label.starts_with('-') || label.ends_with('-') {
+            return bad(format!("a part of `{domain}` starts or ends with `-`"));
+        }
+        if let Some(c) = label.chars().find(|&c| !(c.is_alphanumeric() || c == '-')) {
+            return bad(format!(
+                "the domain contains `{}`, which domains do not use",
+                c.escape_default()
+            ));
+        }
+    }
+    let tld = labels[labels.len() - 1];
+    if tld.chars().count() < 2 || !tld.chars().all(char::is_alphabetic) {
+        return bad(format!(
+            "`{tld}` is not a top-level domain (two or more letters)"
+        ));
+    }
+    Ok(())
+}
+
+fn key_of(local: &str, domain: &str) -> String {
+    let provider = PROVIDERS.iter().find(|p| p.domains.contains(&domain));
+    let mut local = local.to_lowercase();
+    let mut domain = domain;
+    if let Some(p) = provider {
+        if p.plus_tags {
+            if let Some(plus) = local.find('+') {
+                local.truncate(plus);
+            }
+        }
+        if p.ignores_dots {
+            local.retain(|c| c != '.');
+            domain = p.domains[0];
+        }
+    }
+    format!("{local}@{domain}")
+}
+
+/// The popular domain that `domain` is most likely a typo of, if any.
+fn domain_typo(domain: &str) -> Option<String> {
+    if POPULAR_DOMAINS.contains(&domain) {
+        return None;
+    }
+    let near = POPULAR_DOMAINS
+        .iter()
+        .filter(|p| p.len() >= MIN_TYPO_TARGET)
+        .filter(|p| p.len().abs_diff(domain.len()) <= 1 && one_edit(domain, p))
+        .min()
+        .map(|p| p.to_string());
+    if near.is_some() {
+        return near;
+    }
+    let (rest, tld) = domain.rsplit_once('.')?;
+    TLD_TYPOS
+        .iter()
+        .find(|(typo, _)| *typo == tld)
+        .map(|(_, fixed)| format!("{rest}.{fixed}"))
+}
+
+/// Whether `a` becomes `b` with exactly one insertion, deletion, substitution or
+/// swap of two adjacent characters (Damerau-Levenshtein distance 1), on bytes.
+fn one_edit(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a == b {
+        return false;
+    }
+    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (a, b) = (&a[prefix..], &b[prefix..]);
+    match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Equal => {
+            a[1..] == b[1..] || (a.len() >= 2 && a[0] == b[1] && a[1] == b[0] && a[2..] == b[2..])
+        }
+        std::cmp::Ordering::Less => a == &b[1..],
+        std::cmp::Ordering::Greater => &a[1..] == b,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ok(input: &str) -> (Email, Vec<Problem>) {
+        parse(input).unwrap_or_else(|p| panic!("{input:?}: {p}"))
+    }
+
+    fn code(input: &str) -> &'static str {
+        parse(input).expect_err(input).code
+    }
+
+    #[test]
+    fn standard_form_lowercases_the_domain_only() {
+        let (e, problems) = ok("  Ana.Lopez@Example.COM. ");
+        assert_eq!(e.address(), "Ana.Lopez@example.com");
+        assert_eq!(e.local(), "Ana.Lopez");
+        assert_eq!(e.domain(), "example.com");
+        assert_eq!(e.key(), "ana.lopez@example.com");
+        assert!(problems.is_empty());
+        assert_eq!(ok("mailto:ana@example.com").0.address(), "ana@example.com");
+    }
+
+    #[test]
+    fn provider_rules_shape_the_key() {
+        assert_eq!(ok("J.Perez+crm@googlemail.com").0.key(), "jperez@gmail.com");
+        assert_eq!(ok("j.perez+crm@hotmail.com.ar").0.key(), "j.perez@hotmail.com.ar");
+        assert_eq!(ok("j.perez+crm@empresa.com.ar").0.key(), "j.perez+crm@empresa.com.ar");
+        assert_eq!(
+            ok("SANTIAGO_FERNANDEZ@yahoo.com.ar").0.key(),
+            ok("santiago_fernandez@yahoo.com.ar").0.key()
+        );
+    }
+
+    #[test]
+    fn domain_typos_are_flagged_with_a_fix() {
+        for (typo, fixed) in [
+            ("gmial.com", "gmail.com"),
+            ("gmal.com", "gmail.com"),
+            ("hotmial.com", "hotmail.com"),
+            ("hotmail.con", "hotmail.com"),
+            ("yahooo.com.ar", "yahoo.com.ar"),
+            ("outlok.es", "outlook.es"),
+            ("empresa.con", "empresa.com"),
+        ] {
+            let (e, problems) = ok(&format!("ana@{typo}"));
+            assert_eq!(e.domain(), typo, "the address keeps what was typed");
+            assert_eq!(problems.len(), 1, "{typo}");
+            assert_eq!(problems[0].code, "email.domain_typo");
+            assert_eq!(problems[0].suggestion, Some(format!("ana@{fixed}")));
+        }
+        for fine in ["gmail.com", "hotmail.es", "live.com.ar", "empresa.com.ar", "uba.ar"] {
+            assert!(ok(&format!("ana@{fine}")).1.is_empty(), "{fine}");
+        }
+    }
+
+    #[test]
+    fn invalid_addresses_say_why() {
+        assert_eq!(code(""), "email.empty");
+        assert_eq!(code("   "), "email.empty");
+        assert_eq!(code("ana.example.com"), "email.missing_at");
+        assert_eq!(code("ana@b@example.com"), "email.several_at");
+        assert_eq!(code("@example.com"), "email.local_part");
+        assert_eq!(code(".ana@example.com"), "email.local_part");
+        assert_eq!(code("ana..lopez@example.com"), "email.local_part");
+        assert_eq!(code("ana lopez@example.com"), "email.local_part");
+        assert_eq!(code("ana\u{0}@example.com"), "email.local_part");
+        assert_eq!(code("ana@"), "email.domain");
+        assert_eq!(code("ana@localhost"), "email.domain");
+        assert_eq!(code("ana@example..com"), "email.domain");
+        assert_eq!(code("ana@-example.com"), "email.domain");
+        assert_eq!(code("ana@example.c"), "email.domain");
+        assert_eq!(code("ana@example.123"), "email.domain");
+        assert_eq!(code("ana@exa_mple.com"), "email.domain");
+        assert_eq!(code(&format!("{}@example.com", "a".repeat(65))), "email.local_part");
+        assert_eq!(code(&format!("ana@{}.com", "a".repeat(64))), "email.domain");
+        assert_eq!(code(&"a".repeat(1 << 20)), "email.too_long");
+    }
+
+    #[test]
+    fn internationalised_addresses_are_accepted() {
+        let (e, _) = ok("José@Correo.Español.es");
+        assert_eq!(e.address(), "José@correo.español.es");
+        assert_eq!(e.key(), "josé@correo.español.es");
+    }
+
+    #[test]
+    fn standardising_twice_changes_nothing() {
+        for input in [
+            " Ana.Lopez@Example.COM. ",
+            "J.Perez+crm@googlemail.com",
+            "ana@hotmial.com",
+            "José@Correo.Español.es",
+        ] {
+            let (once, problems) = ok(input);
+            let (twice, again) = ok(once.address());
+            assert_eq!(once, twice);
+            assert_eq!(problems, again);
+        }
+    }
+
+    #[test]
+    fn one_edit_is_damerau_distance_one() {
+        assert!(one_edit("gmial.com", "gmail.com"));
+        assert!(one_edit("gmal.com", "gmail.com"));
+        assert!(one_edit("gmaill.com", "gmail.com"));
+        assert!(one_edit("gmail.con", "gmail.com"));
+        assert!(!one_edit("gmail.com", "gmail.com"));
+        assert!(!one_edit("gmx.es", "gmail.com"));
+        assert!(!one_edit("hotmail.es", "hotmail.com"));
+    }
+}
