@@ -35,7 +35,7 @@ pub(crate) fn tidy(text: &str) -> String {
 /// `"  José-María  MUÑOZ "` gives `"jose maria munoz"`.
 pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut push = |c: char, out: &mut String| {
+    let push = |c: char, out: &mut String| {
         if c.is_alphanumeric() {
             for l in c.to_lowercase() {
                 out.push(l);
