@@ -420,3 +420,157 @@ mod tests {
         assert_eq!(config_from_json("  ").unwrap().name(), "six_stage");
     }
 }
+
+/// Reads a customer [`Record`](crate::model::Record): an object of optional text
+/// fields (see the type's documentation); unknown fields are errors.
+pub fn record_from_json(text: &str) -> Result<crate::model::Record> {
+    read(text, "record")
+}
+
+/// A record as JSON, absent fields left out.
+pub fn record_to_json(record: &crate::model::Record) -> String {
+    serde_json::to_string(record).expect("records always serialise")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StandardizeOptionsJson {
+    #[serde(default)]
+    default_country: Option<String>,
+    #[serde(default)]
+    today: Option<String>,
+}
+
+/// Reads standardisation options: empty for none, or `{"default_country": "AR",
+/// "today": "2026-11-23"}` with both fields optional; `today` defaults to the
+/// argument (the FFI passes the current UTC date).
+pub fn standardize_options_from_json(
+    text: &str,
+    today: time::Date,
+) -> Result<crate::consolidation::standardize::Options> {
+    use crate::consolidation::standardize::{Country, Options};
+    if text.trim().is_empty() {
+        return Ok(Options::new(None, today));
+    }
+    let raw: StandardizeOptionsJson = read(text, "options")?;
+    let default_country = raw
+        .default_country
+        .map(|c| {
+            Country::parse(&c).ok_or_else(|| {
+                Error::invalid(
+                    "options.default_country",
+                    format!("`{c}` is not an ISO 3166 two-letter code"),
+                )
+            })
+        })
+        .transpose()?;
+    let today = match raw.today {
+        None => today,
+        Some(t) => time::Date::parse(
+            &t,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map_err(|e| Error::invalid("options.today", format!("`{t}` is not yyyy-mm-dd: {e}")))?,
+    };
+    Ok(Options::new(default_country, today))
+}
+
+/// The result of [`standardize`](crate::consolidation::standardize::standardize) as
+/// JSON: `{"record", "country", "valid", "findings", "parsed"}`.
+///
+/// `record` is the standard record; `valid` is true when no finding is an error;
+/// each finding has `field`, `severity` (`info`, `warning`, `error`), `code`,
+/// `message` and, when there is one, `suggestion`; `parsed` holds the values that
+/// validated, with their comparison keys:
+///
+/// ```json
+/// {"name": {"given": "José", "surnames": ["García", "Márquez"], "title": "Dr.",
+///           "given_keys": ["jose"], "surname_keys": ["garcia", "marquez"]},
+///  "company": {"name": "Acme", "legal_form": "S.A.", "key": "acme"},
+///  "email": {"address": "Jose.Garcia@gmail.com", "key": "josegarcia@gmail.com"},
+///  "phone": {"e164": "+5491123456789", "region": "AR", "line": "mobile"},
+///  "mobile": null,
+///  "address": {"street_type": "Avenida", "street_name": "Corrientes", "number": "1234",
+///              "km": null, "floor": "5", "unit": "B", "details": [], "extra": null,
+///              "locality": "Buenos Aires", "province": "Ciudad Autónoma de Buenos Aires",
+///              "postal_code": "C1043AAZ", "country": "AR", "street_key": "corrientes 1234"},
+///  "birth_date": "1986-01-09",
+///  "national_id": {"kind": "ar_cuit", "canonical": "20-12345678-6", "holder": "person",
+///                  "person_number": "12345678"}}
+/// ```
+pub fn standardized_to_json(out: &crate::consolidation::standardize::Standardized) -> String {
+    use crate::consolidation::standardize::ids::Holder;
+    use serde_json::{json, Value};
+
+    let findings: Vec<Value> = out
+        .findings
+        .iter()
+        .map(|f| {
+            let mut v = json!({
+                "field": f.field,
+                "severity": f.problem.severity.as_str(),
+                "code": f.problem.code,
+                "message": f.problem.message,
+            });
+            if let Some(s) = &f.problem.suggestion {
+                v["suggestion"] = json!(s);
+            }
+            v
+        })
+        .collect();
+    let phone = |p: &Option<crate::consolidation::standardize::phone::Phone>| {
+        p.as_ref()
+            .map(|p| json!({"e164": p.e164, "region": p.region.as_str(), "line": p.line.as_str()}))
+    };
+    let parsed = json!({
+        "name": out.name.as_ref().map(|n| json!({
+            "given": n.given,
+            "surnames": n.surnames,
+            "title": n.title,
+            "given_keys": n.given_canonical_keys(),
+            "surname_keys": n.surname_keys(),
+        })),
+        "company": out.company.as_ref().map(|c| json!({
+            "name": c.name,
+            "legal_form": c.legal_form.map(|f| f.as_str()),
+            "key": c.key(),
+        })),
+        "email": out.email.as_ref().map(|e| json!({"address": e.address(), "key": e.key()})),
+        "phone": phone(&out.phone),
+        "mobile": phone(&out.mobile),
+        "address": out.address.as_ref().map(|a| json!({
+            "street_type": a.street_type.map(|t| t.as_str()),
+            "street_name": a.street_name,
+            "number": a.number,
+            "km": a.km,
+            "floor": a.floor,
+            "unit": a.unit,
+            "details": a.details.iter().map(|(d, v)| json!({"label": d.label(), "value": v})).collect::<Vec<_>>(),
+            "extra": a.extra,
+            "locality": a.locality,
+            "province": a.province,
+            "postal_code": a.postal_code,
+            "country": a.country.map(|c| c.to_string()),
+            "street_key": a.street_key(),
+        })),
+        "birth_date": out.birth_date.map(crate::consolidation::standardize::dates::format),
+        "national_id": out.national_id.as_ref().map(|id| json!({
+            "kind": id.kind().as_str(),
+            "canonical": id.canonical(),
+            "holder": match id.holder() {
+                Holder::Person => "person",
+                Holder::Company => "company",
+                Holder::Unknown => "unknown",
+            },
+            "person_number": id.person_number(),
+        })),
+    });
+    json!({
+        "record": out.record,
+        "country": out.country.map(|c| c.to_string()),
+        "valid": !out.has_errors(),
+        "findings": findings,
+        "parsed": parsed,
+    })
+    .to_string()
+}

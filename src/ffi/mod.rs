@@ -28,6 +28,7 @@ mod boundary;
 pub mod engine;
 pub mod event;
 pub mod memory;
+pub mod standardize;
 pub mod status;
 pub mod step;
 pub mod version;

@@ -12,7 +12,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Record {
-    /// Given name(s) of a person (`María José`). A title (`Dra.`) is removed.
+    /// A person's title or salutation (`Dr.`, `Sra.`, `Lic.`). A title typed in
+    /// the name fields is moved here.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Given name(s) of a person (`María José`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub given_name: Option<String>,
     /// Surname(s) of a person, one or two (`García Márquez`, `de la Fuente`).

@@ -61,7 +61,10 @@ pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>)
             "date.unreadable",
             format!(
                 "`{}` is not a date in a known form (dd/mm/yyyy, yyyy-mm-dd, yyyymmdd)",
-                text.chars().take(MAX_INPUT).collect::<String>().escape_default()
+                text.chars()
+                    .take(MAX_INPUT)
+                    .collect::<String>()
+                    .escape_default()
             ),
         )
     };
@@ -88,9 +91,7 @@ pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>)
             if calendar(year, b, a).is_none() && calendar(year, a, b).is_some() {
                 problems.push(Problem::warning(
                     "date.month_first",
-                    format!(
-                        "read as month/day/year because day {a} of month {b} does not exist"
-                    ),
+                    format!("read as month/day/year because day {a} of month {b} does not exist"),
                 ));
                 (year, a, b)
             } else {
@@ -146,7 +147,7 @@ enum Part {
 fn split(text: &str) -> Option<Vec<Part>> {
     let mut parts = Vec::with_capacity(3);
     for token in text
-        .split(|c: char| matches!(c, '/' | '-' | '.' | ',' | ' ' | '\t'))
+        .split(['/', '-', '.', ',', ' ', '\t'])
         .filter(|t| !t.is_empty())
     {
         if parts.len() == 3 {

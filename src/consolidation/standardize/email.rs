@@ -288,9 +288,7 @@ fn check_domain(domain: &str) -> Result<(), Problem> {
         return bad("nothing after the `@`".into());
     }
     if domain.len() > MAX_DOMAIN {
-        return bad(format!(
-            "the domain is longer than {MAX_DOMAIN} characters"
-        ));
+        return bad(format!("the domain is longer than {MAX_DOMAIN} characters"));
     }
     let labels: Vec<&str> = domain.split('.').collect();
     if labels.len() < 2 {
@@ -407,8 +405,14 @@ mod tests {
     #[test]
     fn provider_rules_shape_the_key() {
         assert_eq!(ok("J.Perez+crm@googlemail.com").0.key(), "jperez@gmail.com");
-        assert_eq!(ok("j.perez+crm@hotmail.com.ar").0.key(), "j.perez@hotmail.com.ar");
-        assert_eq!(ok("j.perez+crm@empresa.com.ar").0.key(), "j.perez+crm@empresa.com.ar");
+        assert_eq!(
+            ok("j.perez+crm@hotmail.com.ar").0.key(),
+            "j.perez@hotmail.com.ar"
+        );
+        assert_eq!(
+            ok("j.perez+crm@empresa.com.ar").0.key(),
+            "j.perez+crm@empresa.com.ar"
+        );
         assert_eq!(
             ok("SANTIAGO_FERNANDEZ@yahoo.com.ar").0.key(),
             ok("santiago_fernandez@yahoo.com.ar").0.key()
@@ -432,7 +436,13 @@ mod tests {
             assert_eq!(problems[0].code, "email.domain_typo");
             assert_eq!(problems[0].suggestion, Some(format!("ana@{fixed}")));
         }
-        for fine in ["gmail.com", "hotmail.es", "live.com.ar", "empresa.com.ar", "uba.ar"] {
+        for fine in [
+            "gmail.com",
+            "hotmail.es",
+            "live.com.ar",
+            "empresa.com.ar",
+            "uba.ar",
+        ] {
             assert!(ok(&format!("ana@{fine}")).1.is_empty(), "{fine}");
         }
     }
@@ -455,7 +465,10 @@ mod tests {
         assert_eq!(code("ana@example.c"), "email.domain");
         assert_eq!(code("ana@example.123"), "email.domain");
         assert_eq!(code("ana@exa_mple.com"), "email.domain");
-        assert_eq!(code(&format!("{}@example.com", "a".repeat(65))), "email.local_part");
+        assert_eq!(
+            code(&format!("{}@example.com", "a".repeat(65))),
+            "email.local_part"
+        );
         assert_eq!(code(&format!("ana@{}.com", "a".repeat(64))), "email.domain");
         assert_eq!(code(&"a".repeat(1 << 20)), "email.too_long");
     }

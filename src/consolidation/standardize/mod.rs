@@ -21,7 +21,10 @@ pub mod email;
 pub mod ids;
 pub mod names;
 pub mod phone;
+mod record;
 pub(crate) mod text;
+
+pub use record::{standardize, Finding, Options, Standardized};
 
 use std::fmt;
 

@@ -1,1 +1,2046 @@
-//! names: being written.
+//! People's and companies' names: a display form that keeps accents, and folded
+//! comparison keys.
+//!
+//! A person's name is read from two fields ([`parse_person`]) or from one
+//! ([`parse_full_name`]). Either way the result is a [`PersonName`]: given names and
+//! surnames in title case with their accents, the title (`Dr.`, `Sra.`) taken out,
+//! one entry per surname with its particles (`de la Fuente`, `del Valle`,
+//! `San Martín`). Its keys are for comparing records: [`PersonName::given_key`] and
+//! [`PersonName::surname_keys`] fold case and accents and drop particles, and
+//! [`PersonName::given_canonical_keys`] also resolves nicknames (`Pepe` is `José`).
+//!
+//! A company's name is read by [`parse_company`]: the legal form at its end, however
+//! it is written (`SRL`, `S. R. L.`, `Sociedad de Responsabilidad Limitada`), becomes
+//! one [`LegalForm`].
+//!
+//! Standardising is idempotent: feeding a display form back in gives the same value
+//! and no new problem.
+//!
+//! # Example
+//!
+//! ```
+//! use ciclo::consolidation::standardize::names::parse_person;
+//!
+//! let (name, problems) = parse_person("DRA. MARIA JOSE", "DE LA FUENTE GARCIA")?;
+//! assert_eq!(name.display(), "Maria Jose de la Fuente Garcia");
+//! assert_eq!(name.title.as_deref(), Some("Dra."));
+//! assert_eq!(name.surname_keys(), ["fuente", "garcia"]);
+//! assert_eq!(problems[0].code, "name.title_removed");
+//! # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+//! ```
+
+mod given_names;
+mod nicknames;
+mod surnames;
+
+use std::fmt;
+use std::ops::Range;
+
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::UnicodeNormalization;
+
+use super::text::{fold, tidy};
+use super::Problem;
+
+/// The longest given-name or surname field accepted, in characters.
+const MAX_PART: usize = 100;
+/// The longest full name or company name accepted, in characters.
+const MAX_FULL: usize = 200;
+/// The most alternatives [`PersonName::given_canonical_keys`] returns.
+const MAX_CANONICAL: usize = 8;
+
+// ---------------------------------------------------------------------------
+// People
+// ---------------------------------------------------------------------------
+
+/// A person's name in standard form.
+///
+/// The fields are the display form: NFC, title case with accents kept, particles in
+/// lower case (`María del Carmen`, `de la Fuente`), initials with a dot (`J.`).
+/// Mixed-case words that look deliberate (`McDonald`, `DiMaría`) keep their case.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct PersonName {
+    /// Given names, space separated (`María José`); empty when only surnames were
+    /// given.
+    pub given: String,
+    /// One entry per surname, each with its particles (`de la Fuente`, `García`,
+    /// `y Gasset`). A hyphenated double surname (`Sánchez-Vicario`) is one entry.
+    pub surnames: Vec<String>,
+    /// The canonical title taken out of the input (`Dr.`, `Sra.`), if any.
+    pub title: Option<String>,
+}
+
+impl PersonName {
+    /// Given names then surnames, without the title:
+    /// `María José de la Fuente García`.
+    pub fn display(&self) -> String {
+        let len = self.given.len() + self.surnames.iter().map(|s| s.len() + 1).sum::<usize>();
+        let mut out = String::with_capacity(len);
+        out.push_str(&self.given);
+        for s in &self.surnames {
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(s);
+        }
+        out
+    }
+
+    /// The given names folded for comparison: lower case, no accents, apostrophes
+    /// removed, other punctuation as spaces (`María-José` gives `maria jose`).
+    pub fn given_key(&self) -> String {
+        key_fold(&self.given)
+    }
+
+    /// The folded given names with nicknames resolved, one entry per reading.
+    ///
+    /// Each word is replaced by the name it is a nickname of (`pepe` by `jose`,
+    /// `juanjo` by `juan jose`), particles are dropped (`María del Carmen` gives
+    /// `maria carmen`), and a word that is not a nickname stands for itself. A
+    /// nickname of two names gives both readings (`Ale` gives `alejandro` and
+    /// `alejandra`), at most eight in all. Empty when there are no given names.
+    ///
+    /// ```
+    /// use ciclo::consolidation::standardize::names::parse_person;
+    ///
+    /// let (name, _) = parse_person("Ale Pepe", "Sosa")?;
+    /// assert_eq!(name.given_canonical_keys(), ["alejandro jose", "alejandra jose"]);
+    /// # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+    /// ```
+    pub fn given_canonical_keys(&self) -> Vec<String> {
+        let key = self.given_key();
+        let mut combos: Vec<String> = vec![String::new()];
+        let mut any = false;
+        for word in key
+            .split(' ')
+            .filter(|w| !w.is_empty() && !is_given_particle(w))
+        {
+            any = true;
+            let own = [word];
+            let alternatives: &[&str] = match nickname_of(word) {
+                Some(names) => names,
+                None => &own,
+            };
+            let mut next =
+                Vec::with_capacity((combos.len() * alternatives.len()).min(MAX_CANONICAL));
+            'outer: for prefix in &combos {
+                for alt in alternatives {
+                    if next.len() == MAX_CANONICAL {
+                        break 'outer;
+                    }
+                    let mut s = String::with_capacity(prefix.len() + alt.len() + 1);
+                    s.push_str(prefix);
+                    if !s.is_empty() {
+                        s.push(' ');
+                    }
+                    s.push_str(alt);
+                    next.push(s);
+                }
+            }
+            combos = next;
+        }
+        if !any {
+            return if key.is_empty() {
+                Vec::new()
+            } else {
+                vec![key]
+            };
+        }
+        let mut out: Vec<String> = Vec::with_capacity(combos.len());
+        for c in combos {
+            if !out.contains(&c) {
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    /// One folded key per surname, for comparison.
+    ///
+    /// The particles `de`, `del`, `de la`, `de las`, `de los`, `y` (and `da`, `do`,
+    /// `dos`, `das`, `e`, `i`) are dropped; `San`, `Santa`, `Di`, `Lo` and a `La`
+    /// that does not follow `de` are glued to the word after them, so that
+    /// `San Martín` and `Sanmartín` agree (`sanmartin`) without matching `Martín`.
+    /// A hyphenated double surname gives one key per part.
+    ///
+    /// ```
+    /// use ciclo::consolidation::standardize::names::parse_person;
+    ///
+    /// let (name, _) = parse_person("José", "de la Fuente San Martín")?;
+    /// assert_eq!(name.surname_keys(), ["fuente", "sanmartin"]);
+    /// # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+    /// ```
+    pub fn surname_keys(&self) -> Vec<String> {
+        let mut keys = Vec::with_capacity(self.surnames.len());
+        for s in &self.surnames {
+            push_surname_keys(s, &mut keys);
+        }
+        keys
+    }
+}
+
+impl fmt::Display for PersonName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+/// Reads a person's name from a given-name field and a surname field.
+///
+/// Either field may be empty, but not both. Titles at the start of a field are taken
+/// out (with an Info `name.title_removed`) and kept in [`PersonName::title`]. When
+/// the given-name field clearly holds surnames (no known given name, and a known
+/// surname, a `-ez` ending or a particle) and the surname field holds only known
+/// given names, the two are swapped (Info `name.swapped`). When one field is empty
+/// and the other starts with known given names followed by other words, it is split
+/// into given names and surnames (Info `name.split`). `Mª`, `Ma.` and `Fco.` among
+/// given names are written out (Info `name.abbreviation_expanded`).
+///
+/// # Errors
+///
+/// - `name.empty`: nothing but spaces, punctuation or titles in both fields.
+/// - `name.too_long`: a field longer than 100 characters.
+/// - `name.invalid_characters`: digits, symbols or control characters. Letters of
+///   any script, apostrophes, hyphens and dots (of initials) are fine.
+///
+/// # Example
+///
+/// ```
+/// use ciclo::consolidation::standardize::names::parse_person;
+///
+/// let (name, problems) = parse_person("García Márquez", "josé luis")?;
+/// assert_eq!(name.given, "José Luis");
+/// assert_eq!(name.surnames, ["García", "Márquez"]);
+/// assert_eq!(problems[0].code, "name.swapped");
+///
+/// assert_eq!(parse_person("R2D2", "").unwrap_err().code, "name.invalid_characters");
+/// # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+/// ```
+pub fn parse_person(given: &str, surname: &str) -> Result<(PersonName, Vec<Problem>), Problem> {
+    check_len(given, MAX_PART, "name.too_long", "given name")?;
+    check_len(surname, MAX_PART, "name.too_long", "surname")?;
+    let given_clean = clean(given)?;
+    let surname_clean = clean(surname)?;
+    let mut g = tokens(&given_clean);
+    let mut s = tokens(&surname_clean);
+    let mut problems = Vec::new();
+    let mut title = None;
+    strip_titles(&mut g, &mut title, &mut problems);
+    strip_titles(&mut s, &mut title, &mut problems);
+    settle(g, s, title, problems)
+}
+
+/// Brings a given-name part and a surname part to the state [`parse_person`]
+/// leaves alone: titles off the start of each part, the parts swapped when they are
+/// clearly the wrong way round (Info `name.swapped`), a lone part split when that is
+/// clear (Info `name.split`). Each round takes a word off or moves words, so a few
+/// rounds suffice.
+fn settle<'a>(
+    mut g: Vec<Tok<'a>>,
+    mut s: Vec<Tok<'a>>,
+    mut title: Option<String>,
+    mut problems: Vec<Problem>,
+) -> Result<(PersonName, Vec<Problem>), Problem> {
+    for _ in 0..g.len() + s.len() + 2 {
+        strip_titles(&mut g, &mut title, &mut problems);
+        strip_titles(&mut s, &mut title, &mut problems);
+        match (g.is_empty(), s.is_empty()) {
+            (true, true) => return Err(empty_name()),
+            (false, false) => {
+                if !(clearly_surnames(&g) && looks_given(&s)) {
+                    break;
+                }
+                std::mem::swap(&mut g, &mut s);
+                problems.push(Problem::info(
+                    "name.swapped",
+                    "the given name and the surname were in each other's field; swapped them",
+                ));
+            }
+            (_, from_given) => {
+                let field = if from_given { &g } else { &s };
+                let Some(split) = split_strict(field) else {
+                    break;
+                };
+                problems.push(Problem::info(
+                    "name.split",
+                    if from_given {
+                        "the given-name field also held surnames; moved them to the surnames"
+                    } else {
+                        "the surname field also held given names; moved them to the given names"
+                    },
+                ));
+                let field = std::mem::take(if from_given { &mut g } else { &mut s });
+                (g, s) = apply_split(field, split);
+            }
+        }
+    }
+    Ok(build(g, s, title, problems))
+}
+
+/// Reads a person's name written in one field.
+///
+/// `"Sr. José Luis García Márquez"` is read given names first; with a comma,
+/// `"GARCIA MARQUEZ, JOSE LUIS"`, the part before it holds the surnames. Without a
+/// comma the given names are told from the surnames with a table of common given
+/// names: the known given names at the start are the given names, keeping two
+/// surnames when a word could be either (`Juan Martín García` is Juan, Martín
+/// García) and at most two surnames when the words are unknown. A name written
+/// surnames first without a comma (`GARCIA MARQUEZ JOSE LUIS`) is recognised when
+/// it starts with a clear surname and ends with known given names (Info
+/// `name.swapped`). Titles are taken out as in [`parse_person`].
+///
+/// # Errors
+///
+/// As [`parse_person`], with a limit of 200 characters; a second comma is an
+/// invalid character.
+///
+/// # Example
+///
+/// ```
+/// use ciclo::consolidation::standardize::names::parse_full_name;
+///
+/// let (a, _) = parse_full_name("Sr. José Luis García Márquez")?;
+/// let (b, _) = parse_full_name("GARCIA MARQUEZ, JOSE LUIS")?;
+/// assert_eq!(a.given, "José Luis");
+/// assert_eq!(a.title.as_deref(), Some("Sr."));
+/// assert_eq!(b.display(), "Jose Luis Garcia Marquez");
+/// assert_eq!(a.surname_keys(), b.surname_keys());
+/// # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+/// ```
+pub fn parse_full_name(full: &str) -> Result<(PersonName, Vec<Problem>), Problem> {
+    check_len(full, MAX_FULL, "name.too_long", "name")?;
+    let mut problems = Vec::new();
+    let mut title = None;
+    if let Some(comma) = full.find(',') {
+        let surname_clean = clean(&full[..comma])?;
+        let given_clean = clean(&full[comma + 1..])?;
+        let mut s = tokens(&surname_clean);
+        let mut g = tokens(&given_clean);
+        strip_titles(&mut s, &mut title, &mut problems);
+        strip_titles(&mut g, &mut title, &mut problems);
+        if g.is_empty() && s.is_empty() {
+            return Err(empty_name());
+        }
+        if !g.is_empty() || s.is_empty() {
+            // Read as the two fields of `parse_person`.
+            return settle(g, s, title, problems);
+        }
+        // "José García," : nothing after the comma, read the rest without it.
+        return from_one_field(s, title, problems);
+    }
+    let cleaned = clean(full)?;
+    let mut toks = tokens(&cleaned);
+    strip_titles(&mut toks, &mut title, &mut problems);
+    if toks.is_empty() {
+        return Err(empty_name());
+    }
+    from_one_field(toks, title, problems)
+}
+
+/// The given names a folded nickname stands for, folded: `"pepe"` gives
+/// `["jose"]`, `"ale"` gives `["alejandro", "alejandra"]`, `"juanjo"` gives
+/// `["juan jose"]`; `None` for a word that is not a known nickname (`"rocio"`).
+///
+/// The key must already be folded (lower case, no accents): `Toño` is `"tono"`.
+///
+/// ```
+/// use ciclo::consolidation::standardize::names::nickname_of;
+///
+/// assert_eq!(nickname_of("paco"), Some(&["francisco"][..]));
+/// assert_eq!(nickname_of("beto"), Some(&["roberto", "alberto"][..]));
+/// assert_eq!(nickname_of("francisco"), None);
+/// ```
+pub fn nickname_of(word_key: &str) -> Option<&'static [&'static str]> {
+    nicknames::NICKNAMES
+        .binary_search_by(|(nick, _)| (*nick).cmp(word_key))
+        .ok()
+        .and_then(|i| nicknames::NICKNAMES.get(i))
+        .map(|(_, names)| *names)
+}
+
+// ---------------------------------------------------------------------------
+// Companies
+// ---------------------------------------------------------------------------
+
+/// The legal form of a company, as written at the end of its name.
+#[allow(clippy::upper_case_acronyms)] // the forms are written this way
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LegalForm {
+    /// Sociedad Anónima (Argentina, Spain): `S.A.`.
+    SA,
+    /// Sociedad de Responsabilidad Limitada (Argentina): `S.R.L.`.
+    SRL,
+    /// Sociedad por Acciones Simplificada (Argentina): `S.A.S.`.
+    SAS,
+    /// Sociedad en Comandita por Acciones (Argentina): `S.C.A.`.
+    SCA,
+    /// Sociedad de Hecho (Argentina): `S.H.`.
+    SH,
+    /// Cooperativa Limitada (Argentina): `Coop. Ltda.`.
+    CoopLtda,
+    /// Sociedad Limitada (Spain): `S.L.`.
+    SL,
+    /// Sociedad Limitada Unipersonal (Spain): `S.L.U.`.
+    SLU,
+    /// Sociedad Anónima Unipersonal (Spain): `S.A.U.`.
+    SAU,
+    /// Sociedad Cooperativa (Spain): `S.Coop.`.
+    SCoop,
+    /// Sociedad Civil (Spain): `S.C.`.
+    SC,
+    /// Incorporated: `Inc.`.
+    Inc,
+    /// Limited liability company: `LLC`.
+    LLC,
+    /// Limited: `Ltd.`.
+    Ltd,
+    /// Gesellschaft mit beschränkter Haftung: `GmbH`.
+    GmbH,
+}
+
+impl LegalForm {
+    /// The canonical abbreviation: `S.A.`, `S.R.L.`, `Coop. Ltda.`, `GmbH`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LegalForm::SA => "S.A.",
+            LegalForm::SRL => "S.R.L.",
+            LegalForm::SAS => "S.A.S.",
+            LegalForm::SCA => "S.C.A.",
+            LegalForm::SH => "S.H.",
+            LegalForm::CoopLtda => "Coop. Ltda.",
+            LegalForm::SL => "S.L.",
+            LegalForm::SLU => "S.L.U.",
+            LegalForm::SAU => "S.A.U.",
+            LegalForm::SCoop => "S.Coop.",
+            LegalForm::SC => "S.C.",
+            LegalForm::Inc => "Inc.",
+            LegalForm::LLC => "LLC",
+            LegalForm::Ltd => "Ltd.",
+            LegalForm::GmbH => "GmbH",
+        }
+    }
+}
+
+impl fmt::Display for LegalForm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// A company's name in standard form.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub struct CompanyName {
+    /// The name without its legal form, as typed (case kept: `YPF`, `eBay`),
+    /// whitespace collapsed, NFC.
+    pub name: String,
+    /// The legal form found at the end of the name, if any.
+    pub legal_form: Option<LegalForm>,
+}
+
+impl CompanyName {
+    /// The name with its canonical legal form: `Acme S.A.`. A cooperative whose name
+    /// starts with `Cooperativa` ends in `Ltda.` rather than `Coop. Ltda.`.
+    pub fn display(&self) -> String {
+        match self.legal_form {
+            None => self.name.clone(),
+            Some(form) => {
+                let suffix = form_suffix(&self.name, form);
+                let mut out = String::with_capacity(self.name.len() + suffix.len() + 1);
+                out.push_str(&self.name);
+                out.push(' ');
+                out.push_str(suffix);
+                out
+            }
+        }
+    }
+
+    /// The name folded for matching, legal form left out: lower case, no accents,
+    /// punctuation as spaces, the words `y`, `e`, `and`, `the`, `de`, `del`, `la`,
+    /// `las`, `los`, `el` dropped, `Hnos.` and `Cía.` written out (`hermanos`,
+    /// `compania`). `Pérez & Hnos. S.A.` gives `perez hermanos`.
+    pub fn key(&self) -> String {
+        let folded = fold(&self.name);
+        let mut out = String::with_capacity(folded.len());
+        for word in folded.split(' ').filter(|w| !w.is_empty()) {
+            let word = match word {
+                "y" | "e" | "and" | "the" | "de" | "del" | "la" | "las" | "los" | "el" => continue,
+                "hnos" => "hermanos",
+                "hno" => "hermano",
+                "cia" => "compania",
+                other => other,
+            };
+            if !out.is_empty() {
+                out.push(' ');
+            }
+            out.push_str(word);
+        }
+        if out.is_empty() {
+            folded
+        } else {
+            out
+        }
+    }
+}
+
+impl fmt::Display for CompanyName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.display())
+    }
+}
+
+/// Reads a company's name and the legal form at its end.
+///
+/// The legal form may be written with or without dots and spaces and in any case
+/// (`SA`, `S.A`, `S. A.`, `s.a.`), or in full (`Sociedad Anónima`, `Sociedad de
+/// Responsabilidad Limitada`, `Limited Liability Company`); `S. de H.` and
+/// `S. de R.L.` are read too. A name starting with `Cooperativa` and ending in
+/// `Ltda.` or `Limitada` is a [`LegalForm::CoopLtda`]. When the form was not written
+/// canonically, an Info `company.legal_form_normalized` suggests the display form.
+/// The name keeps its case; a comma or dash before the form is dropped.
+///
+/// # Errors
+///
+/// - `company.empty`: nothing but spaces, or only a legal form.
+/// - `company.too_long`: longer than 200 characters.
+/// - `company.invalid_characters`: control characters.
+///
+/// # Example
+///
+/// ```
+/// use ciclo::consolidation::standardize::names::{parse_company, LegalForm};
+///
+/// let (c, problems) = parse_company("Acme, Sociedad de Responsabilidad Limitada")?;
+/// assert_eq!(c.legal_form, Some(LegalForm::SRL));
+/// assert_eq!(c.display(), "Acme S.R.L.");
+/// assert_eq!(problems[0].code, "company.legal_form_normalized");
+/// assert_eq!(parse_company("ACME S. R. L.")?.0.key(), c.key());
+/// # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+/// ```
+pub fn parse_company(text: &str) -> Result<(CompanyName, Vec<Problem>), Problem> {
+    check_len(text, MAX_FULL, "company.too_long", "company name")?;
+    if let Some(c) = text.chars().find(|c| c.is_control() && !c.is_whitespace()) {
+        return Err(Problem::error(
+            "company.invalid_characters",
+            format!("`{}` is not allowed in a company name", c.escape_debug()),
+        ));
+    }
+    // A comma always ends a word: "Acme,S.A." is "Acme, S.A.".
+    let spaced;
+    let text = if text.contains(',') {
+        spaced = text.replace(',', ", ");
+        spaced.as_str()
+    } else {
+        text
+    };
+    let tidied = tidy(text);
+    let toks: Vec<&str> = tidied.split(' ').filter(|t| !t.is_empty()).collect();
+    if toks.is_empty() {
+        return Err(Problem::error("company.empty", "the company name is empty"));
+    }
+    let found = find_legal_form(&toks);
+    let name_len = toks.len() - found.map_or(0, |(_, j)| j);
+    let mut name = toks.get(..name_len).unwrap_or(&[]).join(" ");
+    let trimmed_len = name
+        .trim_end_matches([',', ';', ':', '-', '–', '—', ' '])
+        .len();
+    name.truncate(trimmed_len);
+    if !name.chars().any(char::is_alphanumeric) {
+        return Err(Problem::error(
+            "company.empty",
+            "the company name is empty or holds only a legal form",
+        ));
+    }
+    let mut problems = Vec::new();
+    let legal_form = found.map(|(form, j)| {
+        let written = toks.get(toks.len() - j..).unwrap_or(&[]).join(" ");
+        if written != form_suffix(&name, form) {
+            let company = CompanyName {
+                name: name.clone(),
+                legal_form: Some(form),
+            };
+            problems.push(
+                Problem::info(
+                    "company.legal_form_normalized",
+                    format!("wrote the legal form `{written}` as `{}`", form.as_str()),
+                )
+                .suggest(company.display()),
+            );
+        }
+        form
+    });
+    Ok((CompanyName { name, legal_form }, problems))
+}
+
+/// The text written after the name for `form`.
+fn form_suffix(name: &str, form: LegalForm) -> &'static str {
+    if form == LegalForm::CoopLtda && starts_with_cooperativa(name) {
+        "Ltda."
+    } else {
+        form.as_str()
+    }
+}
+
+fn starts_with_cooperativa(name: &str) -> bool {
+    name.split(' ')
+        .next()
+        .is_some_and(|w| w.len() == "cooperativa".len() && w.eq_ignore_ascii_case("cooperativa"))
+}
+
+/// The legal form at the end of `toks` and how many tokens it takes, longest first.
+fn find_legal_form(toks: &[&str]) -> Option<(LegalForm, usize)> {
+    let n = toks.len();
+    for j in (1..=n.min(6)).rev() {
+        let tail = &toks[n - j..];
+        let folded = fold(&tail.join(" "));
+        if let Some(form) = long_form(&folded) {
+            return Some((form, j));
+        }
+        if tail.iter().all(|t| is_abbreviation_token(t)) {
+            let compact: String = folded.chars().filter(|c| *c != ' ').collect();
+            if let Some(form) = abbreviated_form(&compact) {
+                return Some((form, j));
+            }
+        }
+    }
+    // "Cooperativa de Trabajo El Progreso Ltda."
+    if n >= 3 && starts_with_cooperativa(toks[0]) {
+        let last = fold(toks[n - 1]);
+        if last == "ltda" || last == "limitada" {
+            return Some((LegalForm::CoopLtda, 1));
+        }
+    }
+    None
+}
+
+/// A short run of letters with dots or slashes (`S.A.`, `SRL`, `Coop.`, `GmbH`).
+fn is_abbreviation_token(t: &str) -> bool {
+    let mut letters = 0;
+    for c in t.chars() {
+        if c.is_alphabetic() {
+            letters += 1;
+        } else if c != '.' && c != '/' {
+            return false;
+        }
+    }
+    (1..=5).contains(&letters)
+}
+
+fn abbreviated_form(compact: &str) -> Option<LegalForm> {
+    Some(match compact {
+        "sa" => LegalForm::SA,
+        "srl" | "sderl" => LegalForm::SRL,
+        "sas" => LegalForm::SAS,
+        "sca" => LegalForm::SCA,
+        "sh" | "sdeh" => LegalForm::SH,
+        "coopltda" => LegalForm::CoopLtda,
+        "sl" => LegalForm::SL,
+        "slu" => LegalForm::SLU,
+        "sau" => LegalForm::SAU,
+        "scoop" | "soccoop" => LegalForm::SCoop,
+        "sc" => LegalForm::SC,
+        "inc" => LegalForm::Inc,
+        "llc" => LegalForm::LLC,
+        "ltd" => LegalForm::Ltd,
+        "gmbh" => LegalForm::GmbH,
+        _ => return None,
+    })
+}
+
+fn long_form(folded: &str) -> Option<LegalForm> {
+    Some(match folded {
+        "sociedad anonima" => LegalForm::SA,
+        "sociedad de responsabilidad limitada" => LegalForm::SRL,
+        "sociedad por acciones simplificada" => LegalForm::SAS,
+        "sociedad en comandita por acciones" => LegalForm::SCA,
+        "sociedad de hecho" => LegalForm::SH,
+        "cooperativa limitada" | "cooperativa ltda" | "coop limitada" => LegalForm::CoopLtda,
+        "sociedad limitada" => LegalForm::SL,
+        "sociedad limitada unipersonal" | "s l unipersonal" | "sl unipersonal" => LegalForm::SLU,
+        "sociedad anonima unipersonal" | "s a unipersonal" | "sa unipersonal" => LegalForm::SAU,
+        "sociedad cooperativa" => LegalForm::SCoop,
+        "sociedad civil" => LegalForm::SC,
+        "incorporated" => LegalForm::Inc,
+        "limited liability company" => LegalForm::LLC,
+        "limited" => LegalForm::Ltd,
+        "gesellschaft mit beschrankter haftung" => LegalForm::GmbH,
+        _ => return None,
+    })
+}
+
+// ---------------------------------------------------------------------------
+// Person-name internals
+// ---------------------------------------------------------------------------
+
+/// One word of a name: its text as typed (trimmed of stray punctuation) and its
+/// folded key.
+#[derive(Clone, Debug)]
+struct Tok<'a> {
+    raw: &'a str,
+    key: String,
+}
+
+fn empty_name() -> Problem {
+    Problem::error("name.empty", "the name is empty")
+}
+
+fn check_len(text: &str, max: usize, code: &'static str, what: &str) -> Result<(), Problem> {
+    // Four bytes per character at most: a longer text is too long without counting.
+    if text.len() > max * 4 || (text.len() > max && text.chars().count() > max) {
+        return Err(Problem::error(
+            code,
+            format!("the {what} is longer than {max} characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn is_apostrophe(c: char) -> bool {
+    matches!(c, '\'' | '’' | '‘' | '´' | '`' | 'ʼ' | 'ʻ')
+}
+
+fn is_hyphen(c: char) -> bool {
+    matches!(c, '-' | '‐' | '‑' | '‒' | '–' | '—' | '\u{2212}')
+}
+
+/// NFC, whitespace collapsed, apostrophes and hyphens unified, a space after a dot
+/// that runs into a letter (`J.L.` is `J. L.`), `M.ª` written `Mª`; anything that
+/// is not a letter, mark, apostrophe, hyphen or dot is an error.
+fn clean(text: &str) -> Result<String, Problem> {
+    let mut out = String::with_capacity(text.len() + 4);
+    let result = if text.is_ascii() {
+        clean_chars(text.chars(), &mut out)
+    } else {
+        clean_chars(text.nfc(), &mut out)
+    };
+    match result {
+        Ok(()) => Ok(out),
+        Err(c) => Err(Problem::error(
+            "name.invalid_characters",
+            format!(
+                "`{}` is not allowed in a person's name (letters, apostrophes, hyphens and dots only)",
+                c.escape_debug()
+            ),
+        )),
+    }
+}
+
+fn clean_chars(chars: impl Iterator<Item = char>, out: &mut String) -> Result<(), char> {
+    let mut chars = chars.peekable();
+    let mut after_hyphen = false;
+    while let Some(c) = chars.next() {
+        if c.is_alphabetic() || is_combining_mark(c) {
+            out.push(c);
+            after_hyphen = false;
+        } else if c.is_whitespace() {
+            if !after_hyphen && !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        } else if is_apostrophe(c) {
+            out.push('\'');
+            after_hyphen = false;
+        } else if is_hyphen(c) {
+            if out.ends_with(' ') {
+                out.pop();
+            }
+            out.push('-');
+            after_hyphen = true;
+        } else if c == '.' {
+            match chars.peek() {
+                Some('ª' | 'º') => {}
+                Some(&n) if n.is_alphabetic() => out.push_str(". "),
+                _ => out.push('.'),
+            }
+            after_hyphen = false;
+        } else {
+            return Err(c);
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    Ok(())
+}
+
+/// The words of a cleaned text; words without a letter are dropped.
+fn tokens(cleaned: &str) -> Vec<Tok<'_>> {
+    cleaned
+        .split(' ')
+        .filter_map(|t| {
+            let t = t.trim_start_matches(['.', '-', '\'']);
+            // Keep one dot right after the last letter (`J.`, `Ma.`), no other
+            // trailing punctuation.
+            let core = t.trim_end_matches(['-', '\'', '.']);
+            let t = match t.get(core.len()..) {
+                Some(rest) if rest.starts_with('.') => t.get(..core.len() + 1).unwrap_or(core),
+                _ => core,
+            };
+            if t.chars().any(char::is_alphabetic) {
+                Some(Tok {
+                    raw: t,
+                    key: key_fold(t),
+                })
+            } else {
+                None
+            }
+        })
+        .collect()
+}
+
+/// [`fold`] with apostrophes removed rather than turned into spaces
+/// (`D'Angelo` is `dangelo`).
+fn key_fold(text: &str) -> String {
+    if text.contains(is_apostrophe) {
+        let joined: String = text.chars().filter(|c| !is_apostrophe(*c)).collect();
+        fold(&joined)
+    } else {
+        fold(text)
+    }
+}
+
+/// `(folded title, canonical, whole word)`, sorted by the folded form. Whole words
+/// (`doctor`, `don`) are only taken out when a name follows them.
+static TITLES: &[(&str, &str, bool)] = &[
+    ("arq", "Arq.", false),
+    ("arquitecta", "Arq.", true),
+    ("arquitecto", "Arq.", true),
+    ("contador", "Cr.", true),
+    ("contadora", "Cra.", true),
+    ("cr", "Cr.", false),
+    ("cra", "Cra.", false),
+    ("dna", "Dña.", false),
+    ("doctor", "Dr.", true),
+    ("doctora", "Dra.", true),
+    ("don", "D.", true),
+    ("dona", "Dña.", true),
+    ("dr", "Dr.", false),
+    ("dra", "Dra.", false),
+    ("ing", "Ing.", false),
+    ("ingeniera", "Ing.", true),
+    ("ingeniero", "Ing.", true),
+    ("lcda", "Lic.", false),
+    ("lcdo", "Lic.", false),
+    ("lic", "Lic.", false),
+    ("licda", "Lic.", false),
+    ("licenciada", "Lic.", true),
+    ("licenciado", "Lic.", true),
+    ("prof", "Prof.", false),
+    ("profa", "Prof.", false),
+    ("profesor", "Prof.", true),
+    ("profesora", "Prof.", true),
+    ("senor", "Sr.", true),
+    ("senora", "Sra.", true),
+    ("senorita", "Srta.", true),
+    ("sr", "Sr.", false),
+    ("sra", "Sra.", false),
+    ("srta", "Srta.", false),
+];
+
+fn title_of(key: &str) -> Option<(&'static str, bool)> {
+    TITLES
+        .binary_search_by(|(k, _, _)| (*k).cmp(key))
+        .ok()
+        .and_then(|i| TITLES.get(i))
+        .map(|(_, canonical, word)| (*canonical, *word))
+}
+
+/// Takes titles off the start of a field.
+fn strip_titles(toks: &mut Vec<Tok<'_>>, title: &mut Option<String>, problems: &mut Vec<Problem>) {
+    let mut n = 0;
+    while let Some(t) = toks.get(n) {
+        let Some((canonical, whole_word)) = title_of(&t.key) else {
+            break;
+        };
+        if whole_word && n + 1 >= toks.len() {
+            break;
+        }
+        if title.is_none() {
+            *title = Some(canonical.to_string());
+        }
+        problems.push(Problem::info(
+            "name.title_removed",
+            format!("took the title `{canonical}` out of the name"),
+        ));
+        n += 1;
+    }
+    toks.drain(..n);
+}
+
+fn in_table(table: &[&str], key: &str) -> bool {
+    table.binary_search(&key).is_ok()
+}
+
+/// Every part of the word is a known given name or nickname.
+fn is_given_word(key: &str) -> bool {
+    let mut any = false;
+    for part in key.split(' ') {
+        if !(in_table(given_names::GIVEN_NAMES, part) || nickname_of(part).is_some()) {
+            return false;
+        }
+        any = true;
+    }
+    any
+}
+
+/// Some part of the word is a listed surname.
+fn is_listed_surname(key: &str) -> bool {
+    key.split(' ').any(|p| in_table(surnames::SURNAMES, p))
+}
+
+/// Some part of the word is a listed surname or ends in `-ez` without being a
+/// given name.
+fn is_surname_like(key: &str) -> bool {
+    key.split(' ').any(|p| {
+        in_table(surnames::SURNAMES, p)
+            || (p.len() >= 5 && p.ends_with("ez") && !in_table(given_names::GIVEN_NAMES, p))
+    })
+}
+
+fn is_initial(t: &Tok<'_>) -> bool {
+    let mut chars = t.key.chars();
+    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_ascii_alphabetic())
+}
+
+/// `Mª`, `Ma.` and `Fco.` written out.
+fn expansion(t: &Tok<'_>) -> Option<&'static str> {
+    let base = t.raw.trim_end_matches('.');
+    let dotted = base.len() < t.raw.len();
+    let mut chars = base.chars();
+    match (chars.next(), chars.next(), chars.next(), chars.next()) {
+        (Some('M' | 'm'), Some('ª'), None, _) => Some("María"),
+        (Some('M' | 'm'), Some('a' | 'A'), None, _) if dotted => Some("María"),
+        (Some('F' | 'f'), Some('c' | 'C'), Some('o' | 'O'), None) => Some("Francisco"),
+        _ => None,
+    }
+}
+
+/// Particles inside compound given names (`María del Carmen`).
+fn is_given_particle(key: &str) -> bool {
+    matches!(key, "de" | "del" | "la" | "las" | "los" | "y")
+}
+
+/// Particles dropped from surname keys and written in lower case.
+fn is_dropped_particle(key: &str) -> bool {
+    matches!(key, "de" | "del" | "da" | "do" | "dos" | "das")
+}
+
+/// Particles glued to the next word in surname keys and written capitalised.
+fn is_glued_particle(key: &str) -> bool {
+    matches!(key, "san" | "santa" | "la" | "las" | "los" | "lo" | "di")
+}
+
+/// Conjunctions between two surnames (`Ortega y Gasset`, `Puig i Cadafalch`).
+fn is_conjunction(key: &str) -> bool {
+    matches!(key, "y" | "e" | "i")
+}
+
+/// A word that opens a surname unit rather than closing it, at position `i` of
+/// `toks`, with `has_previous` units before it.
+fn is_surname_prefix(toks: &[Tok<'_>], i: usize, at_unit_start: bool, has_previous: bool) -> bool {
+    let Some(t) = toks.get(i) else { return false };
+    if i + 1 >= toks.len() {
+        return false;
+    }
+    is_dropped_particle(&t.key)
+        || is_glued_particle(&t.key)
+        || (is_conjunction(&t.key) && at_unit_start && has_previous)
+}
+
+/// The surname units of `toks`: each is its particles and one word.
+fn surname_units(toks: &[Tok<'_>]) -> Vec<Range<usize>> {
+    let mut units: Vec<Range<usize>> = Vec::with_capacity(toks.len());
+    let mut start = 0;
+    for i in 0..toks.len() {
+        if is_surname_prefix(toks, i, i == start, !units.is_empty()) {
+            continue;
+        }
+        units.push(start..i + 1);
+        start = i + 1;
+    }
+    // A particle left at the end ("García de") stays with the surname before it.
+    if units.len() >= 2 {
+        let dangling = units.last().is_some_and(|r| {
+            toks.get(r.clone()).is_some_and(|ts| {
+                ts.iter()
+                    .all(|t| is_dropped_particle(&t.key) || is_glued_particle(&t.key))
+            })
+        });
+        if dangling {
+            if let Some(last) = units.pop() {
+                if let Some(prev) = units.last_mut() {
+                    prev.end = last.end;
+                }
+            }
+        }
+    }
+    units
+}
+
+fn unit_count(toks: &[Tok<'_>]) -> usize {
+    surname_units(toks).len()
+}
+
+/// A known given name (or an initial or abbreviation); with `strict`, not also a
+/// listed surname.
+fn is_given_tok(t: &Tok<'_>, strict: bool) -> bool {
+    is_initial(t)
+        || expansion(t).is_some()
+        || (is_given_word(&t.key) && !(strict && is_listed_surname(&t.key)))
+}
+
+/// A word that is clearly a surname: no given name, and a listed surname or `-ez`.
+fn is_clear_surname(t: &Tok<'_>) -> bool {
+    !is_initial(t) && !is_given_word(&t.key) && is_surname_like(&t.key)
+}
+
+/// How many words at the start are given names (`María del Carmen` is three).
+fn given_run(toks: &[Tok<'_>], strict: bool) -> usize {
+    let mut k = 0;
+    while let Some(t) = toks.get(k) {
+        if is_given_tok(t, strict) {
+            k += 1;
+            continue;
+        }
+        if k > 0 && is_given_particle(&t.key) {
+            let mut j = k;
+            while toks.get(j).is_some_and(|t| is_given_particle(&t.key)) {
+                j += 1;
+            }
+            if toks
+                .get(j)
+                .is_some_and(|t| !is_initial(t) && is_given_word(&t.key))
+            {
+                k = j + 1;
+                continue;
+            }
+        }
+        break;
+    }
+    k
+}
+
+/// How many words at the end are unambiguous given names.
+fn trailing_given_run(toks: &[Tok<'_>]) -> usize {
+    toks.iter()
+        .rev()
+        .take_while(|t| is_given_tok(t, true))
+        .count()
+}
+
+/// The field starts with a clear surname or a surname particle.
+fn starts_with_surname(toks: &[Tok<'_>]) -> bool {
+    toks.first().is_some_and(|t| {
+        is_clear_surname(t)
+            || is_dropped_particle(&t.key)
+            || matches!(t.key.as_str(), "san" | "santa")
+    })
+}
+
+/// Where one field holding a whole name divides.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Split {
+    /// Given names are the first `k` words.
+    GivenFirst(usize),
+    /// Surnames are the first `k` words.
+    SurnameFirst(usize),
+}
+
+/// Moves the given-name start forward while more than two surnames remain and the
+/// next word is not clearly a surname.
+fn keep_two_surnames(toks: &[Tok<'_>], mut k: usize) -> usize {
+    while let Some(t) = toks.get(k) {
+        let rest = toks.get(k..).unwrap_or(&[]);
+        if k + 1 >= toks.len()
+            || unit_count(rest) <= 2
+            || is_surname_like(&t.key)
+            || is_dropped_particle(&t.key)
+            || is_glued_particle(&t.key)
+        {
+            break;
+        }
+        k += 1;
+    }
+    k
+}
+
+/// Splits a one-field name when the split is clear (used for a lone field in
+/// [`parse_person`]); `None` leaves the field as it is.
+fn split_strict(toks: &[Tok<'_>]) -> Option<Split> {
+    let n = toks.len();
+    if n < 2 {
+        return None;
+    }
+    let k = given_run(toks, true);
+    if k == 0 {
+        let t = trailing_given_run(toks);
+        return (t > 0 && t < n && starts_with_surname(toks)).then_some(Split::SurnameFirst(n - t));
+    }
+    if k >= n {
+        return None;
+    }
+    Some(Split::GivenFirst(keep_two_surnames(toks, k)))
+}
+
+/// Splits a full name; always divides when there are two words or more.
+fn split_full(toks: &[Tok<'_>]) -> Split {
+    let n = toks.len();
+    let mut k = given_run(toks, false);
+    if k == 0 {
+        let t = trailing_given_run(toks);
+        if t > 0 && t < n && starts_with_surname(toks) {
+            return Split::SurnameFirst(n - t);
+        }
+        k = 1;
+    }
+    if k >= n {
+        k = n.saturating_sub(1).max(1);
+    }
+    // Prefer two surnames when the word before them could be either.
+    while k > 1
+        && unit_count(toks.get(k..).unwrap_or(&[])) < 2
+        && toks
+            .get(k - 1)
+            .is_some_and(|t| !is_initial(t) && is_listed_surname(&t.key))
+    {
+        k -= 1;
+    }
+    Split::GivenFirst(keep_two_surnames(toks, k))
+}
+
+fn apply_split(mut toks: Vec<Tok<'_>>, split: Split) -> (Vec<Tok<'_>>, Vec<Tok<'_>>) {
+    match split {
+        Split::GivenFirst(k) => {
+            let rest = toks.split_off(k.min(toks.len()));
+            (toks, rest)
+        }
+        Split::SurnameFirst(k) => {
+            let rest = toks.split_off(k.min(toks.len()));
+            (rest, toks)
+        }
+    }
+}
+
+/// A whole name in one field, titles already taken out, at least one word.
+fn from_one_field(
+    toks: Vec<Tok<'_>>,
+    title: Option<String>,
+    mut problems: Vec<Problem>,
+) -> Result<(PersonName, Vec<Problem>), Problem> {
+    if toks.len() == 1 {
+        let surname_only = toks.first().is_some_and(is_clear_surname);
+        return if surname_only {
+            settle(Vec::new(), toks, title, problems)
+        } else {
+            settle(toks, Vec::new(), title, problems)
+        };
+    }
+    let split = split_full(&toks);
+    if matches!(split, Split::SurnameFirst(_)) {
+        problems.push(Problem::info(
+            "name.swapped",
+            "the name was written surnames first; put the given names first",
+        ));
+    }
+    let (g, s) = apply_split(toks, split);
+    settle(g, s, title, problems)
+}
+
+/// The display form from the words of each part.
+fn build(
+    given: Vec<Tok<'_>>,
+    surnames: Vec<Tok<'_>>,
+    title: Option<String>,
+    mut problems: Vec<Problem>,
+) -> (PersonName, Vec<Problem>) {
+    let mut given_out = String::with_capacity(given.iter().map(|t| t.raw.len() + 2).sum());
+    let mut expanded = false;
+    let n = given.len();
+    for (i, t) in given.iter().enumerate() {
+        if i > 0 {
+            given_out.push(' ');
+        }
+        if let Some(full) = expansion(t) {
+            given_out.push_str(full);
+            expanded = true;
+        } else if i > 0 && i + 1 < n && is_given_particle(&t.key) {
+            given_out.push_str(&t.key);
+        } else {
+            push_word(t, &mut given_out);
+        }
+    }
+    if expanded {
+        problems.push(Problem::info(
+            "name.abbreviation_expanded",
+            "wrote out an abbreviated given name",
+        ));
+    }
+    let mut surnames_out = Vec::new();
+    for range in surname_units(&surnames) {
+        let unit = surnames.get(range).unwrap_or(&[]);
+        let mut s = String::with_capacity(unit.iter().map(|t| t.raw.len() + 2).sum());
+        let mut after_de = false;
+        for (i, t) in unit.iter().enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            let prefix = i + 1 < unit.len();
+            let lower = (is_dropped_particle(&t.key) && unit.len() > 1)
+                || (prefix && is_conjunction(&t.key))
+                || (prefix && after_de && matches!(t.key.as_str(), "la" | "las" | "los"));
+            after_de = is_dropped_particle(&t.key);
+            if lower {
+                s.push_str(&t.key);
+            } else {
+                push_word(t, &mut s);
+            }
+        }
+        surnames_out.push(s);
+    }
+    let name = PersonName {
+        given: given_out,
+        surnames: surnames_out,
+        title,
+    };
+    (name, problems)
+}
+
+/// One word in display form: [`case_word`] without trailing dots, but an initial
+/// with one (`J.`).
+fn push_word(t: &Tok<'_>, out: &mut String) {
+    case_word(t.raw.trim_end_matches('.'), out);
+    // An initial, or an abbreviation left as it is among surnames (`Ma.`).
+    if is_initial(t) || (t.raw.ends_with('.') && expansion(t).is_some()) {
+        out.push('.');
+    }
+}
+
+/// The upper case of `c` when it is one character, else `c`.
+fn upper1(c: char) -> char {
+    let mut up = c.to_uppercase();
+    match (up.next(), up.next()) {
+        (Some(u), None) => u,
+        _ => c,
+    }
+}
+
+/// The lower case of `c` when it is one character, else `c`.
+fn lower1(c: char) -> char {
+    let mut low = c.to_lowercase();
+    match (low.next(), low.next()) {
+        (Some(l), None) => l,
+        _ => c,
+    }
+}
+
+/// Title case for one word (`GARCÍA` is `García`, `o'brien` is `O'Brien`,
+/// `maría-josé` is `María-José`), except that a word typed with a capital first and
+/// more lower case than upper case letters after it, and more than one capital,
+/// keeps its case (`McDonald`, `DiMaría`). Case is changed one character for one
+/// character, so the result is stable and stays NFC.
+fn case_word(word: &str, out: &mut String) {
+    let mut upper = 0usize;
+    let mut lower = 0usize;
+    for c in word.chars() {
+        if c.is_uppercase() {
+            upper += 1;
+        } else if c.is_lowercase() {
+            lower += 1;
+        }
+    }
+    let first_upper = word.chars().next().is_some_and(char::is_uppercase);
+    if first_upper && upper >= 2 && lower > upper {
+        out.push_str(word);
+        return;
+    }
+    let mut start = true;
+    for c in word.chars() {
+        out.push(if start { upper1(c) } else { lower1(c) });
+        start = matches!(c, '-' | '\'' | '.');
+    }
+}
+
+/// Pushes the keys of one surname unit.
+fn push_surname_keys(unit: &str, keys: &mut Vec<String>) {
+    let folded = key_fold(unit);
+    let start = keys.len();
+    let mut glue = String::new();
+    let mut after_de = false;
+    let mut words = folded.split(' ').filter(|w| !w.is_empty()).peekable();
+    while let Some(w) = words.next() {
+        let last = words.peek().is_none();
+        if is_dropped_particle(w) || is_conjunction(w) {
+            after_de = is_dropped_particle(w);
+            continue;
+        }
+        if after_de && matches!(w, "la" | "las" | "los") {
+            after_de = false;
+            continue;
+        }
+        after_de = false;
+        glue.push_str(w);
+        if last || !is_glued_particle(w) {
+            keys.push(std::mem::take(&mut glue));
+        }
+    }
+    if !glue.is_empty() {
+        keys.push(glue);
+    }
+    if keys.len() == start && !folded.is_empty() {
+        keys.push(folded.replace(' ', ""));
+    }
+}
+
+/// Every word is a given name that is not also a listed surname, with particles
+/// only inside (`María del Carmen`): the field holds given names.
+fn looks_given(toks: &[Tok<'_>]) -> bool {
+    let n = toks.len();
+    n > 0
+        && toks.iter().enumerate().all(|(i, t)| {
+            if is_given_particle(&t.key) {
+                i > 0 && i + 1 < n
+            } else {
+                !is_initial(t) && is_given_word(&t.key) && !is_listed_surname(&t.key)
+            }
+        })
+}
+
+/// No word is a given name and one is clearly a surname, or a particle
+/// (`de la Fuente`): the field holds surnames.
+fn clearly_surnames(toks: &[Tok<'_>]) -> bool {
+    let mut evidence = false;
+    for t in toks {
+        if is_initial(t) || is_given_word(&t.key) {
+            return false;
+        }
+        if is_surname_like(&t.key) || is_dropped_particle(&t.key) {
+            evidence = true;
+        }
+    }
+    evidence
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::consolidation::standardize::Severity;
+    use proptest::prelude::*;
+
+    fn person(g: &str, s: &str) -> PersonName {
+        parse_person(g, s).unwrap().0
+    }
+
+    fn codes(problems: &[Problem]) -> Vec<&'static str> {
+        problems.iter().map(|p| p.code).collect()
+    }
+
+    #[test]
+    fn tables_are_sorted_and_folded() {
+        for table in [given_names::GIVEN_NAMES, surnames::SURNAMES] {
+            assert!(table.windows(2).all(|w| w[0] < w[1]), "not sorted");
+            assert!(table.iter().all(|w| fold(w) == *w && !w.contains(' ')));
+        }
+        assert!(given_names::GIVEN_NAMES.len() >= 500);
+        assert!(nicknames::NICKNAMES.windows(2).all(|w| w[0].0 < w[1].0));
+        for (nick, names) in nicknames::NICKNAMES {
+            assert_eq!(fold(nick), *nick);
+            assert!(
+                !in_table(given_names::GIVEN_NAMES, nick),
+                "{nick} is a nickname and a name"
+            );
+            for name in *names {
+                assert_eq!(fold(name), *name);
+                for part in name.split(' ') {
+                    assert!(in_table(given_names::GIVEN_NAMES, part), "{part} missing");
+                }
+            }
+        }
+        assert!(TITLES.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+
+    #[test]
+    fn every_nickname_of_names_md() {
+        let table: &[(&str, &[&str])] = &[
+            ("pepe", &["jose"]),
+            ("pepa", &["josefa"]),
+            ("paco", &["francisco"]),
+            ("pancho", &["francisco"]),
+            ("curro", &["francisco"]),
+            ("nacho", &["ignacio"]),
+            ("lola", &["dolores"]),
+            ("quique", &["enrique"]),
+            ("guille", &["guillermo"]),
+            ("ale", &["alejandro", "alejandra"]),
+            ("beto", &["roberto", "alberto"]),
+            ("chucho", &["jesus"]),
+            ("chuy", &["jesus"]),
+            ("concha", &["concepcion"]),
+            ("conchita", &["concepcion"]),
+            ("manolo", &["manuel"]),
+            ("manu", &["manuel"]),
+            ("charo", &["rosario"]),
+            ("meche", &["mercedes"]),
+            ("tono", &["antonio"]),
+            ("toni", &["antonio"]),
+            ("lalo", &["eduardo"]),
+            ("nando", &["fernando"]),
+            ("moncho", &["ramon"]),
+            ("santi", &["santiago"]),
+            ("fede", &["federico"]),
+            ("nico", &["nicolas"]),
+            ("seba", &["sebastian"]),
+            ("tomi", &["tomas"]),
+            ("rafa", &["rafael"]),
+            ("juanjo", &["juan jose"]),
+            ("chema", &["jose maria"]),
+            ("maite", &["maria teresa"]),
+            ("marisa", &["maria luisa"]),
+            ("mari", &["maria"]),
+            ("maru", &["maria"]),
+            ("lupe", &["guadalupe"]),
+            ("chelo", &["consuelo"]),
+            ("pili", &["pilar"]),
+            ("fito", &["adolfo", "rodolfo"]),
+            ("gonza", &["gonzalo"]),
+            ("lucho", &["luis"]),
+            ("tere", &["teresa"]),
+            ("cata", &["catalina"]),
+            ("flor", &["florencia"]),
+            ("vicky", &["victoria"]),
+            ("mercho", &["mercedes"]),
+        ];
+        for (nick, names) in table {
+            assert_eq!(nickname_of(nick), Some(*names), "{nick}");
+        }
+        assert_eq!(nickname_of("rocio"), None);
+        assert_eq!(nickname_of(""), None);
+        assert_eq!(nickname_of("Pepe"), None, "keys are folded");
+    }
+
+    #[test]
+    fn canonical_keys_resolve_nicknames() {
+        assert_eq!(person("Pepe", "Pérez").given_canonical_keys(), ["jose"]);
+        assert_eq!(person("TOÑO", "Pérez").given_canonical_keys(), ["antonio"]);
+        assert_eq!(
+            person("Ale", "Sosa").given_canonical_keys(),
+            ["alejandro", "alejandra"]
+        );
+        assert_eq!(
+            person("Fito", "Páez").given_canonical_keys(),
+            ["adolfo", "rodolfo"]
+        );
+        assert_eq!(
+            person("Juanjo", "Sosa").given_canonical_keys(),
+            ["juan jose"]
+        );
+        assert_eq!(
+            person("Juan José", "Sosa").given_canonical_keys(),
+            person("Juanjo", "Sosa").given_canonical_keys()
+        );
+        assert_eq!(
+            person("Chema", "Sosa").given_canonical_keys(),
+            ["jose maria"]
+        );
+        assert_eq!(person("Rocío", "Sosa").given_canonical_keys(), ["rocio"]);
+        assert_eq!(
+            person("Mari Carmen", "Sosa").given_canonical_keys(),
+            person("María del Carmen", "Sosa").given_canonical_keys()
+        );
+        assert_eq!(
+            person("Mª José", "Sosa").given_canonical_keys(),
+            ["maria jose"]
+        );
+        assert!(person("", "Sosa").given_canonical_keys().is_empty());
+        // Many ambiguous words: capped, no duplicates.
+        let keys = person("Ale Beto Fito Ale", "Sosa").given_canonical_keys();
+        assert_eq!(keys.len(), MAX_CANONICAL);
+        assert_eq!(keys[0], "alejandro roberto adolfo alejandro");
+    }
+
+    #[test]
+    fn accents_kept_in_display_folded_in_keys() {
+        let p = person("  maría   JOSÉ ", "MUÑOZ  güemes");
+        assert_eq!(p.given, "María José");
+        assert_eq!(p.surnames, ["Muñoz", "Güemes"]);
+        assert_eq!(p.given_key(), "maria jose");
+        assert_eq!(p.surname_keys(), ["munoz", "guemes"]);
+        // Decomposed input is composed.
+        let q = person("Jose\u{301}", "Mun\u{303}oz");
+        assert_eq!(q.given, "José");
+        assert_eq!(q.surnames, ["Muñoz"]);
+        assert_eq!(q.display(), "José Muñoz");
+    }
+
+    #[test]
+    fn titles_are_removed() {
+        for (input, title) in [
+            ("Sr. José", "Sr."),
+            ("sra josé", "Sra."),
+            ("SRTA. José", "Srta."),
+            ("Dr José", "Dr."),
+            ("dra. José", "Dra."),
+            ("LIC. José", "Lic."),
+            ("Ing José", "Ing."),
+            ("arq. José", "Arq."),
+            ("Prof. José", "Prof."),
+            ("CR. José", "Cr."),
+            ("Doctor José", "Dr."),
+            ("Don José", "D."),
+        ] {
+            let (p, problems) = parse_person(input, "García").unwrap();
+            assert_eq!(p.given, "José", "{input}");
+            assert_eq!(p.title.as_deref(), Some(title), "{input}");
+            assert_eq!(codes(&problems), ["name.title_removed"], "{input}");
+            assert_eq!(problems[0].severity, Severity::Info);
+        }
+        let (p, problems) = parse_person("Sr. Dr. José", "García").unwrap();
+        assert_eq!(
+            (p.given.as_str(), p.title.as_deref()),
+            ("José", Some("Sr."))
+        );
+        assert_eq!(problems.len(), 2);
+        // A title alone in the given field leaves only the surname.
+        let (p, _) = parse_person("Dr.", "García").unwrap();
+        assert_eq!((p.given.as_str(), p.display().as_str()), ("", "García"));
+        // A whole word needs a name after it.
+        assert_eq!(person("Don", "García").given, "Don");
+        assert_eq!(parse_person("Dr.", "").unwrap_err().code, "name.empty");
+        // Titles inside the name are names.
+        assert_eq!(person("José", "Doctor").surnames, ["Doctor"]);
+    }
+
+    #[test]
+    fn particles_stay_with_their_surname() {
+        let p = person("maría josé", "DE LA FUENTE GARCÍA");
+        assert_eq!(p.surnames, ["de la Fuente", "García"]);
+        assert_eq!(p.surname_keys(), ["fuente", "garcia"]);
+        assert_eq!(p.display(), "María José de la Fuente García");
+
+        let p = person("Lucía", "del valle");
+        assert_eq!(p.surnames, ["del Valle"]);
+        assert_eq!(p.surname_keys(), ["valle"]);
+
+        let p = person("José", "SAN MARTÍN");
+        assert_eq!(p.surnames, ["San Martín"]);
+        assert_eq!(p.surname_keys(), ["sanmartin"]);
+        assert_eq!(person("José", "Sanmartín").surname_keys(), ["sanmartin"]);
+
+        let p = person("José", "Ortega y Gasset");
+        assert_eq!(p.surnames, ["Ortega", "y Gasset"]);
+        assert_eq!(p.surname_keys(), ["ortega", "gasset"]);
+        assert_eq!(p.display(), "José Ortega y Gasset");
+
+        let p = person("Ana", "de los Ríos de las Heras");
+        assert_eq!(p.surnames, ["de los Ríos", "de las Heras"]);
+        assert_eq!(p.surname_keys(), ["rios", "heras"]);
+
+        let p = person("Ana", "Las Heras");
+        assert_eq!(p.surnames, ["Las Heras"]);
+        assert_eq!(p.surname_keys(), ["lasheras"]);
+
+        let p = person("Ángel", "di maría");
+        assert_eq!(p.surnames, ["Di María"]);
+        assert_eq!(person("Ángel", "DiMaría").surnames, ["DiMaría"]);
+        assert_eq!(p.surname_keys(), person("Ángel", "DiMaría").surname_keys());
+
+        let p = person("Arantxa", "Sánchez - Vicario");
+        assert_eq!(p.surnames, ["Sánchez-Vicario"]);
+        assert_eq!(p.surname_keys(), ["sanchez", "vicario"]);
+
+        let p = person("Josep", "Puig i Cadafalch");
+        assert_eq!(p.surnames, ["Puig", "i Cadafalch"]);
+        assert_eq!(p.surname_keys(), ["puig", "cadafalch"]);
+
+        // A particle left at the end stays with the surname before it.
+        let p = person("José", "García de");
+        assert_eq!(p.surnames, ["García de"]);
+        assert_eq!(p.surname_keys(), ["garcia"]);
+        // Only particles: still one key.
+        assert_eq!(person("José", "de la").surname_keys(), ["dela"]);
+
+        // Given names keep their particles in display and drop them in keys.
+        let p = person("MARÍA DE LOS ÁNGELES", "López");
+        assert_eq!(p.given, "María de los Ángeles");
+        assert_eq!(p.given_key(), "maria de los angeles");
+        assert_eq!(p.given_canonical_keys(), ["maria angeles"]);
+    }
+
+    #[test]
+    fn apostrophes_hyphens_initials_and_case() {
+        let p = person("j.l.", "o’brien");
+        assert_eq!(p.given, "J. L.");
+        assert_eq!(p.surnames, ["O'Brien"]);
+        assert_eq!(p.surname_keys(), ["obrien"]);
+        assert_eq!(person("juan j", "D´Angelo").display(), "Juan J. D'Angelo");
+        assert_eq!(
+            person("maría-josé", "McDonald").display(),
+            "María-José McDonald"
+        );
+        assert_eq!(
+            person("MARIA-JOSE", "MCDONALD").display(),
+            "Maria-Jose Mcdonald"
+        );
+        assert_eq!(person("Mª Luisa", "Pérez").given, "María Luisa");
+        assert_eq!(person("M.ª Luisa", "Pérez").given, "María Luisa");
+        assert_eq!(person("Ma. Luisa", "Pérez").given, "María Luisa");
+        assert_eq!(person("Fco. Javier", "Pérez").given, "Francisco Javier");
+        assert_eq!(person("Ma", "Pérez").given, "Ma");
+        let (_, problems) = parse_person("Mª Luisa", "Pérez").unwrap();
+        assert_eq!(codes(&problems), ["name.abbreviation_expanded"]);
+        assert_eq!(person("García.", "López").given, "García");
+        // Other scripts are letters.
+        assert_eq!(person("李", "王").display(), "李 王");
+        assert_eq!(person("ßa", "İstanbul").display(), "ßa İstanbul");
+    }
+
+    #[test]
+    fn invalid_characters_and_limits() {
+        for bad in [
+            "Juan2",
+            "Juan!",
+            "Ana@",
+            "Jo\u{0}sé",
+            "😀",
+            "Ana & Luis",
+            "A_B",
+            "Ana, Luis",
+        ] {
+            let err = parse_person(bad, "García").unwrap_err();
+            assert_eq!(err.code, "name.invalid_characters", "{bad:?}");
+            assert_eq!(err.severity, Severity::Error);
+        }
+        assert_eq!(parse_person("", "").unwrap_err().code, "name.empty");
+        assert_eq!(parse_person(" - ", " . ' ").unwrap_err().code, "name.empty");
+        let long = "a".repeat(101);
+        assert_eq!(parse_person(&long, "").unwrap_err().code, "name.too_long");
+        assert!(parse_person(&"á".repeat(100), "").is_ok());
+        assert_eq!(
+            parse_full_name(&"a ".repeat(101)).unwrap_err().code,
+            "name.too_long"
+        );
+        // Tabs and new lines are spaces.
+        assert_eq!(
+            person("José\tLuis", "García\n").display(),
+            "José Luis García"
+        );
+    }
+
+    #[test]
+    fn swapped_fields() {
+        let (p, problems) = parse_person("García Márquez", "José Luis").unwrap();
+        assert_eq!(p.given, "José Luis");
+        assert_eq!(p.surnames, ["García", "Márquez"]);
+        assert_eq!(codes(&problems), ["name.swapped"]);
+        let (p, problems) = parse_person("FERNANDEZ", "ANA").unwrap();
+        assert_eq!(p.display(), "Ana Fernandez");
+        assert_eq!(codes(&problems), ["name.swapped"]);
+        let (p, _) = parse_person("de la Fuente", "María del Carmen").unwrap();
+        assert_eq!(p.display(), "María del Carmen de la Fuente");
+        // Not swapped: a given name in the given field, an ambiguous surname field,
+        // or nothing that says "surname" in the given field.
+        for (g, s) in [
+            ("Martín", "García"),
+            ("García", "Martín"),
+            ("Custodio", "Ramón"),
+            ("Zxqw", "José"),
+            ("García", "J."),
+        ] {
+            let (p, problems) = parse_person(g, s).unwrap();
+            assert!(problems.is_empty(), "{g} / {s}");
+            assert_eq!(fold(&p.given), fold(g));
+        }
+        // The output does not swap back.
+        let (p, _) = parse_person("García", "José").unwrap();
+        let (q, problems) = parse_person(&p.given, &p.surnames.join(" ")).unwrap();
+        assert_eq!(p, q);
+        assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn lone_field_is_split_when_clear() {
+        let (p, problems) = parse_person("Juan Pablo Cruz", "").unwrap();
+        assert_eq!(
+            (p.given.as_str(), p.surnames.as_slice()),
+            ("Juan Pablo", &["Cruz".to_string()][..])
+        );
+        assert_eq!(codes(&problems), ["name.split"]);
+        let (p, _) = parse_person("", "José García López").unwrap();
+        assert_eq!(p.given, "José");
+        assert_eq!(p.surnames, ["García", "López"]);
+        let (p, _) = parse_person("", "GARCIA LOPEZ JOSE").unwrap();
+        assert_eq!(p.display(), "Jose Garcia Lopez");
+        // Not split: all given names, only surnames, or an ambiguous start.
+        for (g, s) in [
+            ("María José", ""),
+            ("", "García López"),
+            ("", "Martín García"),
+            ("José", ""),
+        ] {
+            let (p, problems) = parse_person(g, s).unwrap();
+            assert!(problems.is_empty(), "{g} / {s}");
+            assert_eq!(p.given.is_empty(), g.is_empty());
+        }
+    }
+
+    #[test]
+    fn full_names_both_orders() {
+        let (p, problems) = parse_full_name("Sr. José Luis García Márquez").unwrap();
+        assert_eq!(p.given, "José Luis");
+        assert_eq!(p.surnames, ["García", "Márquez"]);
+        assert_eq!(p.title.as_deref(), Some("Sr."));
+        assert_eq!(codes(&problems), ["name.title_removed"]);
+
+        let (p, problems) = parse_full_name("GARCIA MARQUEZ, JOSE LUIS").unwrap();
+        assert_eq!(p.display(), "Jose Luis Garcia Marquez");
+        assert!(problems.is_empty());
+        let (p, _) = parse_full_name("García, Dra. María").unwrap();
+        assert_eq!(
+            (p.display().as_str(), p.title.as_deref()),
+            ("María García", Some("Dra."))
+        );
+
+        let (p, problems) = parse_full_name("GARCIA MARQUEZ JOSE LUIS").unwrap();
+        assert_eq!(p.display(), "Jose Luis Garcia Marquez");
+        assert_eq!(codes(&problems), ["name.swapped"]);
+
+        let cases = [
+            (
+                "María del Carmen Rodríguez",
+                "María del Carmen",
+                "Rodríguez",
+            ),
+            ("María de la Fuente", "María", "de la Fuente"),
+            ("José Ortega y Gasset", "José", "Ortega y Gasset"),
+            ("Juan Martín García", "Juan", "Martín García"),
+            ("Mia Jazmín Medina Quiroga", "Mia Jazmín", "Medina Quiroga"),
+            ("Xqz Wyk Medina Quiroga", "Xqz Wyk", "Medina Quiroga"),
+            ("Ana López", "Ana", "López"),
+            ("J. L. Borges", "J. L.", "Borges"),
+            ("José Luis", "José", "Luis"),
+            ("Pepe", "Pepe", ""),
+            ("González", "", "González"),
+            ("José García,", "José", "García"),
+            (", José", "José", ""),
+        ];
+        for (full, given, surnames) in cases {
+            let (p, _) = parse_full_name(full).unwrap();
+            assert_eq!(p.given, given, "{full}");
+            assert_eq!(p.surnames.join(" "), surnames, "{full}");
+        }
+        assert_eq!(
+            parse_full_name("García, José, Luis").unwrap_err().code,
+            "name.invalid_characters"
+        );
+        assert_eq!(parse_full_name(" , ").unwrap_err().code, "name.empty");
+        assert_eq!(parse_full_name("Dr.").unwrap_err().code, "name.empty");
+    }
+
+    #[test]
+    fn companies_every_legal_form_spelling() {
+        let cases: &[(&str, LegalForm)] = &[
+            ("Acme S.A.", LegalForm::SA),
+            ("Acme SA", LegalForm::SA),
+            ("Acme S. A.", LegalForm::SA),
+            ("Acme s.a", LegalForm::SA),
+            ("Acme, S.A.", LegalForm::SA),
+            ("Acme Sociedad Anónima", LegalForm::SA),
+            ("ACME SOCIEDAD ANONIMA", LegalForm::SA),
+            ("Acme S/A", LegalForm::SA),
+            ("Acme S.R.L.", LegalForm::SRL),
+            ("Acme SRL", LegalForm::SRL),
+            ("Acme S. R. L.", LegalForm::SRL),
+            ("Acme S.R.L", LegalForm::SRL),
+            ("Acme srl", LegalForm::SRL),
+            ("Acme S. de R.L.", LegalForm::SRL),
+            ("Acme Sociedad de Responsabilidad Limitada", LegalForm::SRL),
+            ("Acme S.A.S.", LegalForm::SAS),
+            ("Acme SAS", LegalForm::SAS),
+            ("Acme Sociedad por Acciones Simplificada", LegalForm::SAS),
+            ("Acme S.C.A.", LegalForm::SCA),
+            ("Acme SCA", LegalForm::SCA),
+            ("Acme Sociedad en Comandita por Acciones", LegalForm::SCA),
+            ("Acme S.H.", LegalForm::SH),
+            ("Acme SH", LegalForm::SH),
+            ("Acme S. de H.", LegalForm::SH),
+            ("Acme Sociedad de Hecho", LegalForm::SH),
+            ("Acme Coop. Ltda.", LegalForm::CoopLtda),
+            ("Acme Coop Ltda", LegalForm::CoopLtda),
+            ("Acme Cooperativa Limitada", LegalForm::CoopLtda),
+            ("Cooperativa Eléctrica de Zárate Ltda.", LegalForm::CoopLtda),
+            ("Cooperativa de Trabajo Limitada", LegalForm::CoopLtda),
+            ("Acme S.L.", LegalForm::SL),
+            ("Acme SL", LegalForm::SL),
+            ("Acme Sociedad Limitada", LegalForm::SL),
+            ("Acme S.L.U.", LegalForm::SLU),
+            ("Acme SLU", LegalForm::SLU),
+            ("Acme S.L. Unipersonal", LegalForm::SLU),
+            ("Acme Sociedad Limitada Unipersonal", LegalForm::SLU),
+            ("Acme S.A.U.", LegalForm::SAU),
+            ("Acme SAU", LegalForm::SAU),
+            ("Acme Sociedad Anónima Unipersonal", LegalForm::SAU),
+            ("Acme S.Coop.", LegalForm::SCoop),
+            ("Acme S. Coop.", LegalForm::SCoop),
+            ("Acme SCOOP", LegalForm::SCoop),
+            ("Acme Sociedad Cooperativa", LegalForm::SCoop),
+            ("Acme S.C.", LegalForm::SC),
+            ("Acme SC", LegalForm::SC),
+            ("Acme Sociedad Civil", LegalForm::SC),
+            ("Acme Inc.", LegalForm::Inc),
+            ("Acme, Inc", LegalForm::Inc),
+            ("Acme Incorporated", LegalForm::Inc),
+            ("Acme LLC", LegalForm::LLC),
+            ("Acme L.L.C.", LegalForm::LLC),
+            ("Acme Limited Liability Company", LegalForm::LLC),
+            ("Acme Ltd.", LegalForm::Ltd),
+            ("Acme Ltd", LegalForm::Ltd),
+            ("Acme Limited", LegalForm::Ltd),
+            ("Acme GmbH", LegalForm::GmbH),
+            ("Acme GMBH", LegalForm::GmbH),
+            ("Acme G.m.b.H.", LegalForm::GmbH),
+        ];
+        for (text, form) in cases {
+            let (c, problems) = parse_company(text).unwrap();
+            assert_eq!(c.legal_form, Some(*form), "{text}");
+            let display = c.display();
+            let canonical = text.ends_with(&format!(" {}", form_suffix(&c.name, *form)));
+            assert_eq!(problems.is_empty(), canonical, "{text}: {problems:?}");
+            if !canonical {
+                assert_eq!(problems[0].code, "company.legal_form_normalized");
+                assert_eq!(problems[0].suggestion.as_deref(), Some(display.as_str()));
+            }
+            let (again, problems) = parse_company(&display).unwrap();
+            assert_eq!(again, c, "{text}");
+            assert!(problems.is_empty());
+            if !text.starts_with("Coop") {
+                assert_eq!(c.key(), "acme", "{text}");
+            }
+        }
+        let (c, _) = parse_company("Cooperativa Eléctrica de Zárate Ltda.").unwrap();
+        assert_eq!(c.name, "Cooperativa Eléctrica de Zárate");
+        assert_eq!(c.display(), "Cooperativa Eléctrica de Zárate Ltda.");
+        assert_eq!(c.key(), "cooperativa electrica zarate");
+        assert_eq!(LegalForm::CoopLtda.to_string(), "Coop. Ltda.");
+    }
+
+    #[test]
+    fn companies_other_cases() {
+        let (c, problems) = parse_company("YPF").unwrap();
+        assert_eq!((c.name.as_str(), c.legal_form), ("YPF", None));
+        assert!(problems.is_empty());
+        assert_eq!(
+            parse_company("Pérez & Hnos. S.A.").unwrap().0.key(),
+            "perez hermanos"
+        );
+        assert_eq!(
+            parse_company("Pérez y Hermanos SA").unwrap().0.key(),
+            parse_company("PEREZ & HNOS. S.A.").unwrap().0.key()
+        );
+        assert_eq!(parse_company("Acme SA SA").unwrap().0.name, "Acme SA");
+        assert_eq!(parse_company("Acme,S.A.").unwrap().0.display(), "Acme S.A.");
+        assert_eq!(
+            parse_company("El Corte Inglés, S.A.").unwrap().0.key(),
+            "corte ingles"
+        );
+        assert_eq!(parse_company("").unwrap_err().code, "company.empty");
+        assert_eq!(parse_company("  S.A. ").unwrap_err().code, "company.empty");
+        assert_eq!(
+            parse_company("- , S.R.L.").unwrap_err().code,
+            "company.empty"
+        );
+        assert_eq!(
+            parse_company("Ac\u{7}me").unwrap_err().code,
+            "company.invalid_characters"
+        );
+        assert_eq!(
+            parse_company(&"x".repeat(201)).unwrap_err().code,
+            "company.too_long"
+        );
+        // Digits and symbols are fine in a company name.
+        assert_eq!(
+            parse_company("3M Argentina S.A.C.I.F.I.A.")
+                .unwrap()
+                .0
+                .legal_form,
+            None
+        );
+        assert_eq!(
+            parse_company("24/7 Servicios SRL").unwrap().0.name,
+            "24/7 Servicios"
+        );
+    }
+
+    #[test]
+    fn garbage_never_panics() {
+        let big = "José ".repeat(200_000);
+        let inputs: Vec<String> = vec![
+            String::new(),
+            big,
+            "\u{0}\u{1}\u{7f}".into(),
+            "😀👍🏽".into(),
+            "\u{301}\u{301}".into(),
+            "ª".into(),
+            ".ª".into(),
+            "M.ª".into(),
+            "-'.".into(),
+            "a-".into(),
+            "de".into(),
+            "de la de las".into(),
+            "San".into(),
+            "y y y".into(),
+            "i e y".into(),
+            "\u{200b}".into(),
+            "\u{feff}Ana".into(),
+            "ﬀ".into(),
+            "ǅemal".into(),
+            "Ⅻ".into(),
+            "ß".repeat(50),
+            "İ".repeat(60),
+            ",,,,".into(),
+            ", , S.A.".into(),
+            "Cooperativa".into(),
+            "Cooperativa Ltda.".into(),
+            "مرحبا".into(),
+            "Москва".into(),
+            "\u{1F600}S.A.".into(),
+            "a\u{0301}\u{0302}\u{0303}".into(),
+        ];
+        for a in &inputs {
+            for b in &inputs {
+                if let Ok((p, _)) = parse_person(a, b) {
+                    let _ = (
+                        p.display(),
+                        p.given_key(),
+                        p.given_canonical_keys(),
+                        p.surname_keys(),
+                    );
+                }
+            }
+            if let Ok((p, _)) = parse_full_name(a) {
+                let _ = (p.display(), p.given_canonical_keys(), p.surname_keys());
+            }
+            if let Ok((c, _)) = parse_company(a) {
+                let _ = (c.display(), c.key());
+            }
+        }
+    }
+
+    /// Name-like text: real words, particles, titles and awkward characters.
+    fn namish() -> impl Strategy<Value = String> {
+        let words = prop::sample::select(vec![
+            "José",
+            "JOSÉ",
+            "jose",
+            "María",
+            "maria",
+            "del",
+            "de",
+            "la",
+            "las",
+            "Los",
+            "y",
+            "e",
+            "i",
+            "San",
+            "santa",
+            "Di",
+            "Lo",
+            "Carmen",
+            "Fuente",
+            "García",
+            "MUÑOZ",
+            "Martín",
+            "Cruz",
+            "Luna",
+            "González",
+            "Pepe",
+            "Ale",
+            "Juanjo",
+            "Dr.",
+            "sra",
+            "Don",
+            "doctor",
+            "Mª",
+            "M.ª",
+            "Ma.",
+            "Fco",
+            "J.",
+            "j",
+            "L",
+            "O'Brien",
+            "d´angelo",
+            "McDonald",
+            "DiMaría",
+            "-",
+            "'",
+            ".",
+            "..",
+            "María-José",
+            "Sánchez-",
+            "ß",
+            "İ",
+            "ǅ",
+            "Ⅻ",
+            "\u{301}",
+            "e\u{301}",
+            "李",
+            "Ñ",
+            "CaAPARRO",
+            "aJazmin",
+            "Ltda.",
+            "Zxqw",
+        ]);
+        prop::collection::vec(words, 0..6).prop_map(|w| w.join(" "))
+    }
+
+    fn assert_person_idempotent(first: &PersonName) -> Result<(), TestCaseError> {
+        let (again, problems) = parse_person(&first.given, &first.surnames.join(" "))
+            .map_err(|e| TestCaseError::fail(format!("{first:?}: {e}")))?;
+        let expected = PersonName {
+            title: None,
+            ..first.clone()
+        };
+        prop_assert_eq!(&again, &expected);
+        prop_assert!(problems.is_empty(), "{:?} gave {:?}", first, problems);
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn person_is_idempotent(g in namish(), s in namish()) {
+            if let Ok((p, _)) = parse_person(&g, &s) {
+                assert_person_idempotent(&p)?;
+            }
+        }
+
+        #[test]
+        fn full_name_output_is_idempotent_as_fields(full in namish(), comma in any::<bool>()) {
+            let text = if comma { full.replacen(' ', ", ", 1) } else { full };
+            if let Ok((p, _)) = parse_full_name(&text) {
+                assert_person_idempotent(&p)?;
+            }
+        }
+
+        #[test]
+        fn any_text_never_panics(g in "\\PC{0,30}", s in ".{0,30}") {
+            if let Ok((p, _)) = parse_person(&g, &s) {
+                assert_person_idempotent(&p)?;
+            }
+            let _ = parse_full_name(&g);
+            if let Ok((c, _)) = parse_company(&s) {
+                let (again, problems) = parse_company(&c.display()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(again, c);
+                prop_assert!(problems.is_empty());
+            }
+        }
+
+        #[test]
+        fn company_is_idempotent(name in namish(), form in prop::sample::select(vec![
+            "", "SA", "S. A.", "s.r.l", "S.A.S", "SCA", "S. de H.", "Coop Ltda", "SL", "S.L.U",
+            "sau", "S Coop", "SC", "inc", "L.L.C", "ltd", "gmbh", "Sociedad Anónima", "Limitada",
+        ])) {
+            if let Ok((c, _)) = parse_company(&format!("{name} {form}")) {
+                let (again, problems) = parse_company(&c.display()).map_err(|e| TestCaseError::fail(e.to_string()))?;
+                prop_assert_eq!(again, c);
+                prop_assert!(problems.is_empty());
+            }
+        }
+    }
+}

@@ -110,8 +110,14 @@ mod tests {
     #[test]
     fn title_case_keeps_particles_lower() {
         let lower = ["de", "la", "del", "y"];
-        assert_eq!(title_case("MARÍA DE LA FUENTE", &lower), "María de la Fuente");
+        assert_eq!(
+            title_case("MARÍA DE LA FUENTE", &lower),
+            "María de la Fuente"
+        );
         assert_eq!(title_case("de la fuente", &lower), "De la Fuente");
-        assert_eq!(title_case("maría-josé o'brien", &lower), "María-José O'Brien");
+        assert_eq!(
+            title_case("maría-josé o'brien", &lower),
+            "María-José O'Brien"
+        );
     }
 }

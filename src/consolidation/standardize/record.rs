@@ -1,0 +1,411 @@
+//! A whole record standardised: every field through its own standardiser, the
+//! country worked out once, and every problem reported as a [`Finding`] that names
+//! its field.
+
+use time::Date;
+
+use super::address::{self, Address, AddressInput};
+use super::dates;
+use super::email::{self, Email};
+use super::ids::{self, NationalId};
+use super::names::{self, CompanyName, PersonName};
+use super::phone::{self, Phone};
+use super::text::tidy;
+use super::{Country, Problem, Severity};
+use crate::model::record::Record;
+
+/// What a host tells the standardiser beyond the record itself.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Options {
+    /// The country assumed when a record does not say and nothing in it tells
+    /// (domestic phone numbers, bare postal codes): the CRM's home market.
+    pub default_country: Option<Country>,
+    /// Today's date, against which birth dates in the future are rejected. The
+    /// caller passes it so that standardising stays pure and repeatable.
+    pub today: Date,
+}
+
+impl Options {
+    /// Options with a default country and today's date.
+    pub fn new(default_country: Option<Country>, today: Date) -> Options {
+        Options {
+            default_country,
+            today,
+        }
+    }
+}
+
+/// A [`Problem`] found in one field of a record.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// The record field, by its JSON name (`email`, `phone`, `mobile`,
+    /// `country`, `birth_date`, `national_id`, `company`), or `name` for the
+    /// person's name fields together (`title`, `given_name`, `surname`,
+    /// `full_name`) and `address` for the address fields together.
+    pub field: &'static str,
+    /// What was found.
+    pub problem: Problem,
+}
+
+/// A record after standardisation: the standard record, the parsed values behind
+/// it, and the findings.
+///
+/// Nothing typed is lost. A field that validates holds its standard form in
+/// [`record`](Self::record) and its parsed value in the matching field here; a
+/// field that does not validate keeps what was typed (whitespace tidied) in
+/// `record`, its parsed value is `None`, and an error finding says why.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Standardized {
+    /// The record with every field in standard form.
+    pub record: Record,
+    /// The record's country: the `country` field if it names one, else what the
+    /// address, phones or identifier tell, else the default country.
+    pub country: Option<Country>,
+    /// The person's name.
+    pub name: Option<PersonName>,
+    /// The company's name.
+    pub company: Option<CompanyName>,
+    /// The email address.
+    pub email: Option<Email>,
+    /// The phone number.
+    pub phone: Option<Phone>,
+    /// The second phone number.
+    pub mobile: Option<Phone>,
+    /// The postal address (present when any address field is).
+    pub address: Option<Address>,
+    /// The birth date.
+    pub birth_date: Option<Date>,
+    /// The national identifier.
+    pub national_id: Option<NationalId>,
+    /// Everything found, in the order a form shows the fields (name, company,
+    /// email, phones, address, country, birth date, identifier).
+    pub findings: Vec<Finding>,
+}
+
+impl Standardized {
+    /// Whether any finding is an error (a field that did not validate).
+    pub fn has_errors(&self) -> bool {
+        self.findings
+            .iter()
+            .any(|f| f.problem.severity == Severity::Error)
+    }
+}
+
+/// Standardises and validates every field of a record.
+///
+/// Never fails: each problem becomes a [`Finding`] on its field. Standardising the
+/// standardised record gives the same record again (the findings about values
+/// that were changed, such as a removed title, do not repeat; errors do).
+///
+/// ```
+/// use ciclo::consolidation::standardize::{standardize, Country, Options};
+/// use ciclo::model::Record;
+///
+/// let record = Record {
+///     given_name: Some("  pepe ".into()),
+///     surname: Some("GARCÍA  márquez".into()),
+///     email: Some("Pepe.Garcia@GMIAL.com".into()),
+///     phone: Some("011 15-2345-6789".into()),
+///     national_id: Some("20-12345678-6".into()),
+///     birth_date: Some("9/1/1986".into()),
+///     ..Record::default()
+/// };
+/// let today = time::macros::date!(2026 - 11 - 23);
+/// let out = standardize(&record, &Options::new(Some(Country::AR), today));
+/// assert_eq!(out.record.surname.as_deref(), Some("García Márquez"));
+/// assert_eq!(out.record.phone.as_deref(), Some("+5491123456789"));
+/// assert_eq!(out.record.birth_date.as_deref(), Some("1986-01-09"));
+/// assert!(out.findings.iter().any(|f| f.problem.code == "email.domain_typo"));
+/// ```
+pub fn standardize(record: &Record, options: &Options) -> Standardized {
+    let mut findings = Vec::new();
+    let mut out = Record::default();
+    let note = |field: &'static str, problems: Vec<Problem>, findings: &mut Vec<Finding>| {
+        findings.extend(
+            problems
+                .into_iter()
+                .map(|problem| Finding { field, problem }),
+        );
+    };
+
+    // Country first: the other fields are read in its light. It is the typed
+    // country, else what the data tells by itself (an address with a CPA or a
+    // Spanish postal code, a phone written with its country code, the shape of
+    // the identifier), else the default. Domestic phone numbers tell nothing:
+    // they are read in the country's plan.
+    let typed_country = present(&record.country);
+    let mut country = None;
+    if let Some(text) = typed_country {
+        match country_named(text) {
+            Some(c) => country = Some(c),
+            None => note(
+                "country",
+                vec![Problem::error(
+                    "country.unknown",
+                    format!("`{text}` is not a known country name or ISO 3166 code"),
+                )],
+                &mut findings,
+            ),
+        }
+    }
+    let address_input = |country: Option<Country>| AddressInput {
+        street: present(&record.street).unwrap_or(""),
+        street_number: present(&record.street_number).unwrap_or(""),
+        extra: present(&record.address_extra).unwrap_or(""),
+        locality: present(&record.locality).unwrap_or(""),
+        province: present(&record.province).unwrap_or(""),
+        postal_code: present(&record.postal_code).unwrap_or(""),
+        country,
+    };
+    let has_address = [
+        &record.street,
+        &record.street_number,
+        &record.address_extra,
+        &record.locality,
+        &record.province,
+        &record.postal_code,
+    ]
+    .iter()
+    .any(|f| present(f).is_some());
+    if country.is_none() && has_address {
+        country = address::parse(&address_input(None)).0.country;
+    }
+    if country.is_none() {
+        country = [&record.phone, &record.mobile]
+            .into_iter()
+            .filter_map(present)
+            .filter(|t| t.trim_start().starts_with('+'))
+            .find_map(|t| phone::parse(t, Country::US).ok())
+            .map(|p| p.region);
+    }
+    if country.is_none() {
+        country = present(&record.national_id)
+            .and_then(|t| ids::detect(t, None).ok())
+            .map(|id| id.kind().country());
+    }
+    let country = country.or(options.default_country);
+
+    // Address.
+    let address = has_address.then(|| {
+        let (address, problems) = address::parse(&address_input(country));
+        note("address", problems, &mut findings);
+        address
+    });
+
+    // Phones, in the country's numbering plan.
+    let region = country.filter(|c| phone::is_supported(*c));
+    let read_phone = |field: &'static str, typed: &Option<String>, findings: &mut Vec<Finding>| {
+        let text = present(typed)?;
+        // A number written with `+` carries its own country code: any supported
+        // region reads it the same.
+        let international = text.trim_start().starts_with('+');
+        let Some(region) = region.or_else(|| international.then_some(Country::US)) else {
+            note(
+                field,
+                vec![Problem::error(
+                    "phone.no_region",
+                    "a domestic number needs the record's country (or a default \
+                     country) to be one whose numbering plan is known",
+                )],
+                findings,
+            );
+            return None;
+        };
+        match phone::parse(text, region) {
+            Ok(p) => Some(p),
+            Err(problem) => {
+                note(field, vec![problem], findings);
+                None
+            }
+        }
+    };
+    let phone = read_phone("phone", &record.phone, &mut findings);
+    let mobile = read_phone("mobile", &record.mobile, &mut findings);
+
+    // National identifier.
+    let national_id =
+        present(&record.national_id).and_then(|text| match ids::detect(text, country) {
+            Ok(id) => Some(id),
+            Err(problem) => {
+                note("national_id", vec![problem], &mut findings);
+                None
+            }
+        });
+
+    // Names.
+    let given = present(&record.given_name);
+    let surname = present(&record.surname);
+    let name = if given.is_some() || surname.is_some() {
+        Some(names::parse_person(
+            given.unwrap_or(""),
+            surname.unwrap_or(""),
+        ))
+    } else {
+        present(&record.full_name).map(names::parse_full_name)
+    };
+    let name = match name {
+        None => None,
+        Some(Ok((mut name, problems))) => {
+            note("name", problems, &mut findings);
+            if name.title.is_none() {
+                name.title = tidied(&record.title);
+            }
+            Some(name)
+        }
+        Some(Err(problem)) => {
+            note("name", vec![problem], &mut findings);
+            None
+        }
+    };
+    let company = present(&record.company).and_then(|text| match names::parse_company(text) {
+        Ok((company, problems)) => {
+            note("company", problems, &mut findings);
+            Some(company)
+        }
+        Err(problem) => {
+            note("company", vec![problem], &mut findings);
+            None
+        }
+    });
+
+    // Email.
+    let email = present(&record.email).and_then(|text| match email::parse(text) {
+        Ok((email, problems)) => {
+            note("email", problems, &mut findings);
+            Some(email)
+        }
+        Err(problem) => {
+            note("email", vec![problem], &mut findings);
+            None
+        }
+    });
+
+    // Birth date.
+    let birth_date = present(&record.birth_date).and_then(|text| {
+        match dates::parse_birth_date(text, options.today) {
+            Ok((date, problems)) => {
+                note("birth_date", problems, &mut findings);
+                Some(date)
+            }
+            Err(problem) => {
+                note("birth_date", vec![problem], &mut findings);
+                None
+            }
+        }
+    });
+
+    // The standard record: standard forms where valid, tidied text otherwise.
+    match &name {
+        Some(n) => {
+            out.given_name = nonempty(n.given.clone());
+            out.surname = nonempty(n.surnames.join(" "));
+            out.full_name = present(&record.full_name).map(|_| n.display());
+            out.title = n.title.clone();
+        }
+        None => {
+            out.title = tidied(&record.title);
+            out.given_name = tidied(&record.given_name);
+            out.surname = tidied(&record.surname);
+            out.full_name = tidied(&record.full_name);
+        }
+    }
+    out.company = match &company {
+        Some(c) => Some(c.display()),
+        None => tidied(&record.company),
+    };
+    out.email = match &email {
+        Some(e) => Some(e.address().to_string()),
+        None => tidied(&record.email),
+    };
+    out.phone = match &phone {
+        Some(p) => Some(p.e164.clone()),
+        None => tidied(&record.phone),
+    };
+    out.mobile = match &mobile {
+        Some(p) => Some(p.e164.clone()),
+        None => tidied(&record.mobile),
+    };
+    if let Some(a) = &address {
+        out.street = nonempty(a.street_line());
+        out.address_extra = a.extra.clone();
+        out.locality = a.locality.clone();
+        out.province = a.province.clone();
+        out.postal_code = a.postal_code.clone();
+    }
+    // A country typed but not recognised stays as typed (with its error), even
+    // when the rest of the record tells the country.
+    out.country = match (typed_country, typed_country.and_then(country_named)) {
+        (Some(_), None) => tidied(&record.country),
+        _ => country.map(|c| c.to_string()),
+    };
+    out.birth_date = match birth_date {
+        Some(d) => Some(dates::format(d)),
+        None => tidied(&record.birth_date),
+    };
+    out.national_id = match &national_id {
+        Some(id) => Some(id.canonical().to_string()),
+        None => tidied(&record.national_id),
+    };
+
+    findings.sort_by_key(|f| FIELD_ORDER.iter().position(|&name| name == f.field));
+    Standardized {
+        record: out,
+        country,
+        name,
+        company,
+        email,
+        phone,
+        mobile,
+        address,
+        birth_date,
+        national_id,
+        findings,
+    }
+}
+
+/// The order of findings: the fields as a form shows them. `name` covers
+/// `title`, `given_name`, `surname` and `full_name`; `address` covers the street
+/// fields, locality, province and postal code.
+const FIELD_ORDER: [&str; 9] = [
+    "name",
+    "company",
+    "email",
+    "phone",
+    "mobile",
+    "address",
+    "country",
+    "birth_date",
+    "national_id",
+];
+
+/// The field's text if it has any non-whitespace.
+fn present(field: &Option<String>) -> Option<&str> {
+    field.as_deref().filter(|t| !t.trim().is_empty())
+}
+
+fn tidied(field: &Option<String>) -> Option<String> {
+    present(field).map(tidy)
+}
+
+fn nonempty(text: String) -> Option<String> {
+    (!text.is_empty()).then_some(text)
+}
+
+/// A country from its ISO code or a common name in Spanish or English.
+fn country_named(text: &str) -> Option<Country> {
+    let key = super::text::fold(text);
+    let named = match key.as_str() {
+        "argentina" | "republica argentina" => Country::AR,
+        "espana" | "spain" | "reino de espana" => Country::ES,
+        "mexico" | "estados unidos mexicanos" => Country::MX,
+        "chile" => Country::CL,
+        "colombia" => Country::CO,
+        "uruguay" => Country::UY,
+        "peru" => Country::PE,
+        "brasil" | "brazil" => Country::BR,
+        "estados unidos" | "united states" | "usa" | "eeuu" | "ee uu" => Country::US,
+        "australia" => Country::AU,
+        _ => return Country::parse(text),
+    };
+    Some(named)
+}
