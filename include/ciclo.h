@@ -20,6 +20,11 @@
 
 
 /**
+ * Birth dates more than this many years ago are flagged as implausible.
+ */
+#define MAX_AGE_YEARS 120
+
+/**
  * A content or site visit.
  */
 #define CICLO_EVENT_KIND_VISIT 1
@@ -146,6 +151,11 @@
 #define CICLO_ABI_VERSION 1
 
 /**
+ * The kinds of national identifier this module knows.
+ */
+typedef struct IdKind IdKind;
+
+/**
  * An engine: a thread-safe registry of customers and their lifecycle states under
  * one stage model. Opaque; create with `ciclo_engine_new` or `ciclo_engine_restore`,
  * release with `ciclo_engine_free`. Share it freely between threads.
@@ -261,6 +271,8 @@ typedef struct ciclo_outcome {
   int64_t at_ms;
 } ciclo_outcome;
 
+
+
 /**
  * Success.
  */
@@ -345,6 +357,12 @@ typedef struct ciclo_outcome {
  * An index out of range.
  */
 #define CICLO_STATUS_OUT_OF_RANGE 16
+
+/**
+ * A value that does not validate: a phone number outside the numbering plan, an
+ * identifier with a wrong check digit. The message names the field and the code.
+ */
+#define CICLO_STATUS_INVALID_VALUE 17
 
 /**
  * A panic was caught inside the library; the call had no effect on stored state.
@@ -583,6 +601,76 @@ void ciclo_string_free(char *s);
  * `bytes` is NULL or a buffer from this library not yet freed, with its length.
  */
 void ciclo_bytes_free(uint8_t *bytes, size_t len);
+
+/**
+ * Normalises a phone number to E.164 (`+5491123456789`).
+ *
+ * `input` is a number in any common written form: international (`+54 9 11
+ * 2345-6789`, `0054...`), national with the trunk prefix (`011 2345-6789`), an
+ * Argentine domestic mobile with `15` (`011 15-2345-6789`). `default_region` is
+ * the ISO 3166 region assumed for national numbers (`"AR"`, `"ES"`, `"MX"`,
+ * `"CL"`, `"CO"`, `"UY"`, `"PE"`, `"BR"`, `"US"`); NULL or `""` accepts only
+ * numbers that start with `+`.
+ *
+ * On success `*out_e164` receives the number, released with `ciclo_string_free`.
+ * Errors: `CICLO_STATUS_INVALID_VALUE` for a number that is not valid in its
+ * numbering plan (the message gives the reason and a code such as
+ * `phone.too_short`), `CICLO_STATUS_INVALID_ARGUMENT` for an unknown or
+ * unsupported region, `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `input` and `default_region` are NULL or NUL-terminated strings; `out_e164` is
+ * valid for writes.
+ */
+ciclo_status ciclo_phone_normalize(const char *input, const char *default_region, char **out_e164);
+
+/**
+ * Validates a national identifier and gives its canonical form.
+ *
+ * `kind` is one of `"ar_cuit"` (CUIT and CUIL), `"ar_dni"`, `"es_dni"`,
+ * `"es_nie"`, `"es_nif"` (any Spanish NIF: DNI, NIE or the K/L/M forms), `"es_cif"`.
+ * `input` may carry the usual noise (spaces, dots, dashes). On success
+ * `*out_canonical` receives the canonical form (`20-12345678-6` for a CUIT,
+ * `12345678Z` for a Spanish DNI), released with `ciclo_string_free`.
+ *
+ * Errors: `CICLO_STATUS_INVALID_VALUE` for an identifier that does not validate
+ * (the message says why: length, characters, check digit, with a code such as
+ * `id.check_digit`), `CICLO_STATUS_INVALID_ARGUMENT` for an unknown `kind`,
+ * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * # Safety
+ * `kind` and `input` are NULL or NUL-terminated strings; `out_canonical` is valid
+ * for writes.
+ */
+ciclo_status ciclo_id_normalize(const char *kind, const char *input, char **out_canonical);
+
+/**
+ * Standardises and validates a whole customer record.
+ *
+ * `record_json` is an object with any of the text fields `title`, `given_name`, `surname`,
+ * `full_name`, `company`, `email`, `phone`, `mobile`, `street`, `street_number`,
+ * `address_extra`, `locality`, `province`, `postal_code`, `country`, `birth_date`,
+ * `national_id` (unknown fields are `CICLO_STATUS_UNKNOWN_FIELD`).
+ * `options_json` is NULL, `""`, or `{"default_country": "AR", "today":
+ * "2026-11-23"}` (both optional; `today` defaults to the current UTC date and is
+ * what future birth dates are checked against).
+ *
+ * On success `*out_json` receives `{"record", "country", "valid", "findings",
+ * "parsed"}`: the standard record (invalid values kept as typed), whether no
+ * field had an error, the findings (`field`, `severity`, `code`, `message`,
+ * `suggestion`) and the parsed values with their comparison keys; the README
+ * shows an example. Release it with `ciclo_string_free`. A record with invalid
+ * fields is still `CICLO_STATUS_OK`: the findings say what to fix. Errors:
+ * `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
+ * `CICLO_STATUS_INVALID_ARGUMENT` (options), `CICLO_STATUS_NULL_ARGUMENT`,
+ * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * # Safety
+ * `record_json` is a NUL-terminated string, `options_json` NULL or one;
+ * `out_json` is valid for writes.
+ */
+ciclo_status ciclo_record_standardize_json(const char *record_json, const char *options_json, char **out_json);
 
 /**
  * The static name of a status code (`"CICLO_STATUS_NOT_FOUND"`), or

@@ -52,6 +52,17 @@ fn c_example_builds_runs_and_prints_transitions() {
         "\"to\":\"delivery\"",
         "\"rule\":\"after_sales_period\"",
         "3 customers left",
+        "-> +5491123456789",
+        "-> +5492916757491",
+        "-> +34612301815",
+        "-> 20-12345678-6",
+        "-> 12.345.678",
+        "-> 12345678Z",
+        "-> X1234567L",
+        "CICLO_STATUS_INVALID_VALUE",
+        "\"code\":\"email.domain_typo\"",
+        "\"code\":\"date.impossible\"",
+        "\"surname\":\"García Márquez\"",
         "done",
     ] {
         assert!(
@@ -92,14 +103,47 @@ fn shared_library_exports_only_ciclo_symbols() {
 
 #[test]
 fn readme_c_quickstart_compiles_and_runs() {
+    let blocks = readme_c_blocks();
+    let stdout = compile_and_run("readme_quickstart", &blocks[0]);
+    assert!(stdout.contains("\"rule\":\"first_purchase\""));
+}
+
+#[test]
+fn readme_c_fragments_compile_and_run() {
+    // Blocks after the quickstart are fragments: each runs inside a main() that
+    // fails if any `if (... == CICLO_STATUS_OK)` branch was not taken.
+    let blocks = readme_c_blocks();
+    assert!(blocks.len() >= 2, "README has C fragments");
+    for (i, block) in blocks.iter().enumerate().skip(1) {
+        let body = block.replace("== CICLO_STATUS_OK) {", "== CICLO_STATUS_OK) { taken++;");
+        let branches = block.matches("== CICLO_STATUS_OK) {").count();
+        let program = format!(
+            "#include <stdio.h>\n#include \"ciclo.h\"\nint main(void) {{\n    int taken = 0;\n\
+             {body}\n    printf(\"taken %d\\n\", taken);\n    return taken == {branches} ? 0 : 1;\n}}\n"
+        );
+        let stdout = compile_and_run(&format!("readme_fragment_{i}"), &program);
+        assert!(stdout.contains(&format!("taken {branches}")), "{stdout}");
+    }
+}
+
+/// The README's ```c blocks, in order.
+fn readme_c_blocks() -> Vec<String> {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let readme = std::fs::read_to_string(root.join("README.md")).unwrap();
-    let start = readme.find("```c\n").expect("README has a C quickstart") + 5;
-    let end = start + readme[start..].find("```").unwrap();
+    readme
+        .split("```c\n")
+        .skip(1)
+        .map(|rest| rest[..rest.find("```").unwrap()].to_string())
+        .collect()
+}
+
+/// Compiles a C program against the static library, runs it, returns its stdout.
+fn compile_and_run(name: &str, source: &str) -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
-    let src = dir.join("readme_quickstart.c");
-    std::fs::write(&src, &readme[start..end]).unwrap();
-    let out = dir.join("readme_quickstart");
+    let src = dir.join(format!("{name}.c"));
+    std::fs::write(&src, source).unwrap();
+    let out = dir.join(name);
     let status = Command::new("cc")
         .args(["-std=c99", "-Wall", "-Wextra", "-Werror"])
         .arg("-I")
@@ -112,9 +156,10 @@ fn readme_c_quickstart_compiles_and_runs() {
         .unwrap();
     assert!(
         status.success(),
-        "the README's C quickstart does not compile"
+        "the README's C block `{name}` does not compile"
     );
     let run = Command::new(&out).output().unwrap();
-    assert!(run.status.success());
-    assert!(String::from_utf8_lossy(&run.stdout).contains("\"rule\":\"first_purchase\""));
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
+    assert!(run.status.success(), "`{name}` failed: {stdout}");
+    stdout
 }

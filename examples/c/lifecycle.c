@@ -6,8 +6,9 @@
  * transition with the rule that fired and why; then ticks the clock so that
  * inactive customers lapse, shows a customer's state as JSON, recovers from bad
  * input, snapshots and restores the engine, and uses the stateless step for a host
- * that keeps states in its own database. Every status is checked; everything the
- * library returns is freed.
+ * that keeps states in its own database; finally standardises a customer record
+ * at the point of entry (phones to E.164, identifiers, a whole record with its
+ * findings). Every status is checked; everything the library returns is freed.
  *
  * Build (after `cargo build`):
  *   cc -std=c99 -Wall -Wextra -Iinclude examples/c/lifecycle.c \
@@ -83,6 +84,59 @@ static ciclo_event event_of(const char *customer, const char *id, int64_t at_ms,
     e.at_ms = at_ms;
     e.kind = kind;
     return e;
+}
+
+/* The CRM's entry form: single-field checks as the user types, then the whole
+   record on save, showing each finding to the user. */
+static void standardize_at_entry(void) {
+    printf("\nstandardising at the point of entry:\n");
+    static const char *phones[][2] = {
+        {"011 15-2345-6789", "AR"},     /* Buenos Aires mobile, domestic form */
+        {"(0291) 15 675-7491", "AR"},   /* Bahia Blanca mobile */
+        {"+54 9 11 2345-6789", NULL},   /* international form needs no region */
+        {"612 30 18 15", "ES"},
+    };
+    for (size_t i = 0; i < sizeof phones / sizeof phones[0]; i++) {
+        char *e164 = NULL;
+        check(ciclo_phone_normalize(phones[i][0], phones[i][1], &e164), "ciclo_phone_normalize");
+        printf("  phone %-22s -> %s\n", phones[i][0], e164);
+        ciclo_string_free(e164);
+    }
+    char *e164 = NULL;
+    expect_error(ciclo_phone_normalize("0341-6", "AR", &e164), CICLO_STATUS_INVALID_VALUE,
+                 "a short phone");
+    expect_error(ciclo_phone_normalize("612301815", "XX", &e164), CICLO_STATUS_INVALID_ARGUMENT,
+                 "an unknown region");
+
+    static const char *ids[][2] = {
+        {"ar_cuit", "20123456786"},
+        {"ar_dni", "12345678"},
+        {"es_dni", "12345678-z"},
+        {"es_nie", "x1234567l"},
+    };
+    for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+        char *canonical = NULL;
+        check(ciclo_id_normalize(ids[i][0], ids[i][1], &canonical), "ciclo_id_normalize");
+        printf("  %-7s %-12s -> %s\n", ids[i][0], ids[i][1], canonical);
+        ciclo_string_free(canonical);
+    }
+    char *canonical = NULL;
+    expect_error(ciclo_id_normalize("ar_cuit", "20123456780", &canonical),
+                 CICLO_STATUS_INVALID_VALUE, "a CUIT check digit");
+
+    const char *record =
+        "{\"given_name\": \"Dra. pepa\", \"surname\": \"GARCÍA  márquez\","
+        " \"email\": \"Pepa.Garcia@GMIAL.com\", \"phone\": \"011 15-2345-6789\","
+        " \"street\": \"Av. Corrientes 1234, 5º B\", \"province\": \"Capital Federal\","
+        " \"postal_code\": \"c1043aaz\", \"birth_date\": \"31/02/1986\","
+        " \"national_id\": \"27-12345678-0\"}";
+    char *result = NULL;
+    check(ciclo_record_standardize_json(record, "{\"default_country\": \"AR\"}", &result),
+          "ciclo_record_standardize_json");
+    printf("  record: %s\n", result);
+    ciclo_string_free(result);
+    expect_error(ciclo_record_standardize_json("{\"nombre\": \"x\"}", NULL, &result),
+                 CICLO_STATUS_UNKNOWN_FIELD, "an unknown record field");
 }
 
 int main(void) {
@@ -213,6 +267,8 @@ int main(void) {
 
     ciclo_engine_free(engine);
     ciclo_engine_free(NULL); /* a no-op, like free(NULL) */
+
+    standardize_at_entry();
     printf("\ndone\n");
     return 0;
 }
