@@ -290,13 +290,12 @@ fn check_domain(domain: &str) -> Result<(), Problem> {
     if domain.len() > MAX_DOMAIN {
         return bad(format!("the domain is longer than {MAX_DOMAIN} characters"));
     }
-    let labels: Vec<&str> = domain.split('.').collect();
-    if labels.len() < 2 {
+    if !domain.contains('.') {
         return bad(format!(
             "`{domain}` has no dot: a domain such as `example.com` is needed"
         ));
     }
-    for label in &labels {
+    for label in domain.split('.') {
         if label.is_empty() {
             return bad(format!("`{domain}` has an empty part between dots"));
         }
@@ -313,7 +312,7 @@ fn check_domain(domain: &str) -> Result<(), Problem> {
             ));
         }
     }
-    let tld = labels[labels.len() - 1];
+    let tld = domain.rsplit('.').next().unwrap_or(domain);
     if tld.chars().count() < 2 || !tld.chars().all(char::is_alphabetic) {
         return bad(format!(
             "`{tld}` is not a top-level domain (two or more letters)"

@@ -1,31 +1,37 @@
 //! Text helpers shared by the field standardisers: Unicode normalisation, whitespace,
 //! case and accent folding.
 
-use unicode_normalization::char::is_combining_mark;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::{decompose_canonical, is_combining_mark};
+use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
 /// NFC form with runs of whitespace collapsed to one space and the ends trimmed:
 /// the display form keeps accents and case.
 pub(crate) fn tidy(text: &str) -> String {
+    let text = text.trim();
     let mut out = String::with_capacity(text.len());
-    let composed: Box<dyn Iterator<Item = char>> = if text.is_ascii() {
-        Box::new(text.chars())
+    if text.is_ascii() || is_nfc_quick(text.chars()) == IsNormalized::Yes {
+        collapse(text.chars(), &mut out);
     } else {
-        Box::new(text.nfc())
-    };
-    for c in composed {
+        collapse(text.nfc(), &mut out);
+    }
+    out
+}
+
+/// Appends `chars` with every run of whitespace turned into one space; `chars`
+/// neither starts nor ends with whitespace.
+fn collapse(chars: impl Iterator<Item = char>, out: &mut String) {
+    let mut space = false;
+    for c in chars {
         if c.is_whitespace() {
-            if !out.is_empty() && !out.ends_with(' ') {
-                out.push(' ');
-            }
+            space = true;
         } else {
+            if space {
+                out.push(' ');
+                space = false;
+            }
             out.push(c);
         }
     }
-    if out.ends_with(' ') {
-        out.pop();
-    }
-    out
 }
 
 /// The comparison key of a text: lower case, accents and other combining marks
@@ -35,26 +41,37 @@ pub(crate) fn tidy(text: &str) -> String {
 /// `"  José-María  MUÑOZ "` gives `"jose maria munoz"`.
 pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let push = |c: char, out: &mut String| {
-        if c.is_alphanumeric() {
-            for l in c.to_lowercase() {
-                out.push(l);
+    // A separator is written only before the next letter or digit, so that the
+    // key never starts or ends with a space.
+    let mut gap = false;
+    let mut push = |c: char, out: &mut String| {
+        if c.is_ascii_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
             }
-        } else if !out.is_empty() && !out.ends_with(' ') {
-            out.push(' ');
+            gap = false;
+            out.push(c.to_ascii_lowercase());
+        } else if c.is_alphanumeric() {
+            if gap && !out.is_empty() {
+                out.push(' ');
+            }
+            gap = false;
+            out.extend(c.to_lowercase());
+        } else if !is_combining_mark(c) {
+            gap = true;
         }
     };
-    if text.is_ascii() {
-        for c in text.chars() {
+    for c in text.chars() {
+        if c.is_ascii() {
             push(c, &mut out);
+        } else {
+            // Canonical decomposition of one character: `ñ` is `n` + U+0303.
+            decompose_canonical(c, |d| {
+                if !is_combining_mark(d) {
+                    push(d, &mut out)
+                }
+            });
         }
-    } else {
-        for c in text.nfd().filter(|&c| !is_combining_mark(c)) {
-            push(c, &mut out);
-        }
-    }
-    if out.ends_with(' ') {
-        out.pop();
     }
     out
 }
