@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-use ciclo::consolidation::standardize::names::{parse_person, PersonName};
+use ciclo::consolidation::standardize::names::{parse_full_name, parse_person, PersonName};
 
 /// One CSV record: fields, with `"` quoting and `""` escapes.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
@@ -67,6 +67,7 @@ struct Record {
     given: String,
     surname: String,
     name: PersonName,
+    problems: Vec<&'static str>,
 }
 
 /// Case and accents folded, punctuation as spaces: the raw baseline.
@@ -174,13 +175,14 @@ fn load() -> Vec<Record> {
     rows[1..]
         .iter()
         .map(|row| {
-            let (name, _) =
+            let (name, problems) =
                 parse_person(&row[given], &row[surname]).unwrap_or_else(|e| panic!("{row:?}: {e}"));
             Record {
                 cluster: row[cluster].clone(),
                 given: row[given].clone(),
                 surname: row[surname].clone(),
                 name,
+                problems: problems.iter().map(|p| p.code).collect(),
             }
         })
         .collect()
@@ -276,6 +278,16 @@ fn dupes_es_names_agree_within_clusters() {
 #[test]
 fn dupes_es_is_idempotent_and_fast() {
     let records = load();
+    // The file has no titles and no given names in the surname field: whatever is
+    // reported would be a false alarm.
+    let mut codes: BTreeMap<&str, usize> = BTreeMap::new();
+    for r in &records {
+        for code in &r.problems {
+            *codes.entry(code).or_default() += 1;
+        }
+    }
+    println!("problems on 20,000 records: {codes:?}");
+    assert!(codes.is_empty(), "{codes:?}");
     for r in &records {
         let (again, problems) = parse_person(&r.name.given, &r.name.surnames.join(" "))
             .unwrap_or_else(|e| panic!("{:?}: {e}", r.name));
@@ -299,4 +311,66 @@ fn dupes_es_is_idempotent_and_fast() {
         elapsed.as_nanos() as f64 / (5 * records.len()) as f64,
         n
     );
+}
+
+/// The same records typed the wrong way: the two fields swapped, or the whole name
+/// in one field in three orders. The oracle is the two-field reading.
+#[test]
+fn dupes_es_swapped_fields_and_full_names() {
+    let records = load();
+    let same =
+        |p: &PersonName, r: &Record| p.given == r.name.given && p.surnames == r.name.surnames;
+    let (mut swapped, mut given_first, mut comma, mut surname_first) = (0, 0, 0, 0);
+    let mut both = 0;
+    for r in &records {
+        if r.given.trim().is_empty() || r.surname.trim().is_empty() {
+            continue;
+        }
+        both += 1;
+        if parse_person(&r.surname, &r.given).is_ok_and(|(p, _)| same(&p, r)) {
+            swapped += 1;
+        }
+        let full = format!("{} {}", r.given, r.surname);
+        if parse_full_name(&full).is_ok_and(|(p, _)| same(&p, r)) {
+            given_first += 1;
+        }
+        let full = format!("{}, {}", r.surname, r.given);
+        if parse_full_name(&full).is_ok_and(|(p, _)| same(&p, r)) {
+            comma += 1;
+        }
+        let full = format!("{} {}", r.surname, r.given);
+        if parse_full_name(&full).is_ok_and(|(p, _)| same(&p, r)) {
+            surname_first += 1;
+        }
+    }
+    let rate = |n: usize| n as f64 / both as f64;
+    println!("{both} records with both fields, read back as typed in two fields:");
+    println!(
+        "  fields swapped, swapped back:          {:.4}",
+        rate(swapped)
+    );
+    println!(
+        "  one field, given names first:          {:.4}",
+        rate(given_first)
+    );
+    println!(
+        "  one field, `surnames, given names`:    {:.4}",
+        rate(comma)
+    );
+    println!(
+        "  one field, surnames first, no comma:   {:.4}",
+        rate(surname_first)
+    );
+    // Bars just under the figures measured when this test was written: swapped
+    // 0.7603, given first 0.9839, comma 1.0000, surnames first 0.7683. What is left
+    // is mostly typos (a misspelt given name is not known to be one, and is left
+    // where it is rather than risk a wrong swap), words that are both given names
+    // and surnames (Luna, Cruz, Pascual, Alfonso), and surnames one typo away from a
+    // given name (Soria and Sonia). No record of the file, as typed, is swapped or
+    // split: see `dupes_es_is_idempotent_and_fast`.
+    assert!(both > 19_000);
+    assert!(rate(comma) >= 0.999);
+    assert!(rate(given_first) >= 0.98);
+    assert!(rate(swapped) >= 0.75);
+    assert!(rate(surname_first) >= 0.76);
 }

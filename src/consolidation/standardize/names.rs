@@ -33,9 +33,11 @@ mod given_names;
 mod nicknames;
 mod surnames;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
+use compact_str::CompactString;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
@@ -89,7 +91,7 @@ impl PersonName {
     /// The given names folded for comparison: lower case, no accents, apostrophes
     /// removed, other punctuation as spaces (`María-José` gives `maria jose`).
     pub fn given_key(&self) -> String {
-        key_fold(&self.given)
+        key_fold(&self.given).into_string()
     }
 
     /// The folded given names with nicknames resolved, one entry per reading.
@@ -109,12 +111,15 @@ impl PersonName {
     /// ```
     pub fn given_canonical_keys(&self) -> Vec<String> {
         let key = self.given_key();
+        if key.is_empty() {
+            return Vec::new();
+        }
+        if words(&key).all(|w| !is_given_particle(w) && nickname_of(w).is_none()) {
+            return vec![key];
+        }
         let mut combos: Vec<String> = vec![String::new()];
         let mut any = false;
-        for word in key
-            .split(' ')
-            .filter(|w| !w.is_empty() && !is_given_particle(w))
-        {
+        for word in words(&key).filter(|w| !is_given_particle(w)) {
             any = true;
             let own = [word];
             let alternatives: &[&str] = match nickname_of(word) {
@@ -187,11 +192,17 @@ impl fmt::Display for PersonName {
 
 /// Reads a person's name from a given-name field and a surname field.
 ///
-/// Either field may be empty, but not both. Titles at the start of a field are taken
-/// out (with an Info `name.title_removed`) and kept in [`PersonName::title`]. When
-/// the given-name field clearly holds surnames (no known given name, and a known
-/// surname, a `-ez` ending or a particle) and the surname field holds only known
-/// given names, the two are swapped (Info `name.swapped`). When one field is empty
+/// Either field may be empty, but not both. Titles at the start of a field (`Sr.`,
+/// `sra`, `DR`, `Lic.`, `Doctor`) are taken out (with an Info `name.title_removed`)
+/// and kept in [`PersonName::title`]; a title alone in its field only when written
+/// with its dot (`Dr.`), since `Dra` alone may be a mistyped Dora. When the
+/// given-name field clearly holds surnames (no known given name, and either a known
+/// surname, a `-ez` ending or a particle, or no word one typo away from a known
+/// given name) and the surname field holds only known given names that are not also
+/// common surnames, the two are swapped (Info `name.swapped`); the tables are a
+/// thousand common given names of Spain and Latin America and a few hundred common
+/// surnames, so an unusual or misspelt name is left where it was typed. When one
+/// field is empty
 /// and the other starts with known given names followed by other words, it is split
 /// into given names and surnames (Info `name.split`). `Mª`, `Ma.` and `Fco.` among
 /// given names are written out (Info `name.abbreviation_expanded`).
@@ -221,33 +232,33 @@ pub fn parse_person(given: &str, surname: &str) -> Result<(PersonName, Vec<Probl
     check_len(surname, MAX_PART, "name.too_long", "surname")?;
     let given_clean = clean(given)?;
     let surname_clean = clean(surname)?;
-    let mut g = tokens(&given_clean);
-    let mut s = tokens(&surname_clean);
-    let mut problems = Vec::new();
-    let mut title = None;
-    strip_titles(&mut g, &mut title, &mut problems);
-    strip_titles(&mut s, &mut title, &mut problems);
-    settle(g, s, title, problems)
+    let mut toks = Vec::with_capacity(8);
+    push_tokens(&given_clean, &mut toks);
+    let mid = toks.len();
+    push_tokens(&surname_clean, &mut toks);
+    let end = toks.len();
+    settle(&toks, 0..mid, mid..end, None, Vec::new())
 }
 
-/// Brings a given-name part and a surname part to the state [`parse_person`]
-/// leaves alone: titles off the start of each part, the parts swapped when they are
-/// clearly the wrong way round (Info `name.swapped`), a lone part split when that is
-/// clear (Info `name.split`). Each round takes a word off or moves words, so a few
-/// rounds suffice.
-fn settle<'a>(
-    mut g: Vec<Tok<'a>>,
-    mut s: Vec<Tok<'a>>,
+/// Brings a given-name part and a surname part (ranges of `toks`) to the state
+/// [`parse_person`] leaves alone: titles off the start of each part, the parts
+/// swapped when they are clearly the wrong way round (Info `name.swapped`), a lone
+/// part split when that is clear (Info `name.split`). Each round takes a word off
+/// or moves words, so a few rounds suffice.
+fn settle(
+    toks: &[Tok<'_>],
+    mut g: Range<usize>,
+    mut s: Range<usize>,
     mut title: Option<String>,
     mut problems: Vec<Problem>,
 ) -> Result<(PersonName, Vec<Problem>), Problem> {
-    for _ in 0..g.len() + s.len() + 2 {
-        strip_titles(&mut g, &mut title, &mut problems);
-        strip_titles(&mut s, &mut title, &mut problems);
+    for _ in 0..toks.len() + 2 {
+        strip_titles(toks, &mut g, &mut title, &mut problems);
+        strip_titles(toks, &mut s, &mut title, &mut problems);
         match (g.is_empty(), s.is_empty()) {
             (true, true) => return Err(empty_name()),
             (false, false) => {
-                if !(clearly_surnames(&g) && looks_given(&s)) {
+                if !should_swap(part(toks, &g), part(toks, &s)) {
                     break;
                 }
                 std::mem::swap(&mut g, &mut s);
@@ -257,8 +268,8 @@ fn settle<'a>(
                 ));
             }
             (_, from_given) => {
-                let field = if from_given { &g } else { &s };
-                let Some(split) = split_strict(field) else {
+                let field = if from_given { g.clone() } else { s.clone() };
+                let Some(split) = split_strict(part(toks, &field)) else {
                     break;
                 };
                 problems.push(Problem::info(
@@ -269,12 +280,16 @@ fn settle<'a>(
                         "the surname field also held given names; moved them to the given names"
                     },
                 ));
-                let field = std::mem::take(if from_given { &mut g } else { &mut s });
                 (g, s) = apply_split(field, split);
             }
         }
     }
-    Ok(build(g, s, title, problems))
+    Ok(build(part(toks, &g), part(toks, &s), title, problems))
+}
+
+/// The words of `toks` in `range` (empty when out of bounds).
+fn part<'t, 'a>(toks: &'t [Tok<'a>], range: &Range<usize>) -> &'t [Tok<'a>] {
+    toks.get(range.clone()).unwrap_or(&[])
 }
 
 /// Reads a person's name written in one field.
@@ -283,8 +298,10 @@ fn settle<'a>(
 /// `"GARCIA MARQUEZ, JOSE LUIS"`, the part before it holds the surnames. Without a
 /// comma the given names are told from the surnames with a table of common given
 /// names: the known given names at the start are the given names, keeping two
-/// surnames when a word could be either (`Juan Martín García` is Juan, Martín
-/// García) and at most two surnames when the words are unknown. A name written
+/// surnames when a word could be either (`Pedro Martín García` is Pedro, Martín
+/// García; but `Juan Martín García` is Juan Martín, García, as `Juan`, `José` and
+/// `María` so often open a compound name) and at most two surnames when the words
+/// are unknown. A name written
 /// surnames first without a comma (`GARCIA MARQUEZ JOSE LUIS`) is recognised when
 /// it starts with a clear surname and ends with known given names (Info
 /// `name.swapped`). Titles are taken out as in [`parse_person`].
@@ -309,32 +326,34 @@ fn settle<'a>(
 /// ```
 pub fn parse_full_name(full: &str) -> Result<(PersonName, Vec<Problem>), Problem> {
     check_len(full, MAX_FULL, "name.too_long", "name")?;
-    let mut problems = Vec::new();
-    let mut title = None;
+    let mut toks = Vec::with_capacity(8);
     if let Some(comma) = full.find(',') {
-        let surname_clean = clean(&full[..comma])?;
-        let given_clean = clean(&full[comma + 1..])?;
-        let mut s = tokens(&surname_clean);
-        let mut g = tokens(&given_clean);
-        strip_titles(&mut s, &mut title, &mut problems);
-        strip_titles(&mut g, &mut title, &mut problems);
-        if g.is_empty() && s.is_empty() {
-            return Err(empty_name());
-        }
+        let surname_clean = clean(full.get(..comma).unwrap_or(""))?;
+        let given_clean = clean(full.get(comma + 1..).unwrap_or(""))?;
+        push_tokens(&surname_clean, &mut toks);
+        let mid = toks.len();
+        push_tokens(&given_clean, &mut toks);
+        let end = toks.len();
+        let (mut s, mut g) = (0..mid, mid..end);
+        let (mut title, mut problems) = (None, Vec::new());
+        strip_titles(&toks, &mut s, &mut title, &mut problems);
+        strip_titles(&toks, &mut g, &mut title, &mut problems);
         if !g.is_empty() || s.is_empty() {
             // Read as the two fields of `parse_person`.
-            return settle(g, s, title, problems);
+            return settle(&toks, g, s, title, problems);
         }
         // "José García," : nothing after the comma, read the rest without it.
-        return from_one_field(s, title, problems);
+        return from_one_field(&toks, s, title, problems);
     }
     let cleaned = clean(full)?;
-    let mut toks = tokens(&cleaned);
-    strip_titles(&mut toks, &mut title, &mut problems);
-    if toks.is_empty() {
+    push_tokens(&cleaned, &mut toks);
+    let mut all = 0..toks.len();
+    let (mut title, mut problems) = (None, Vec::new());
+    strip_titles(&toks, &mut all, &mut title, &mut problems);
+    if all.is_empty() {
         return Err(empty_name());
     }
-    from_one_field(toks, title, problems)
+    from_one_field(&toks, all, title, problems)
 }
 
 /// The given names a folded nickname stands for, folded: `"pepe"` gives
@@ -351,11 +370,7 @@ pub fn parse_full_name(full: &str) -> Result<(PersonName, Vec<Problem>), Problem
 /// assert_eq!(nickname_of("francisco"), None);
 /// ```
 pub fn nickname_of(word_key: &str) -> Option<&'static [&'static str]> {
-    nicknames::NICKNAMES
-        .binary_search_by(|(nick, _)| (*nick).cmp(word_key))
-        .ok()
-        .and_then(|i| nicknames::NICKNAMES.get(i))
-        .map(|(_, names)| *names)
+    lexicon(word_key.as_bytes()).nickname
 }
 
 // ---------------------------------------------------------------------------
@@ -588,23 +603,61 @@ fn starts_with_cooperativa(name: &str) -> bool {
 
 /// The legal form at the end of `toks` and how many tokens it takes, longest first.
 fn find_legal_form(toks: &[&str]) -> Option<(LegalForm, usize)> {
+    const LONGEST: usize = 6;
     let n = toks.len();
-    for j in (1..=n.min(6)).rev() {
-        let tail = &toks[n - j..];
-        let folded = fold(&tail.join(" "));
-        if let Some(form) = long_form(&folded) {
+    let m = n.min(LONGEST);
+    let tail = toks.get(n - m..).unwrap_or(&[]);
+    // The last words folded once, and where each starts.
+    let mut folded = String::with_capacity(64);
+    let mut starts = [0usize; LONGEST];
+    for (i, t) in tail.iter().enumerate() {
+        let f = key_fold(t);
+        if !f.is_empty() && !folded.is_empty() {
+            folded.push(' ');
+        }
+        if let Some(start) = starts.get_mut(i) {
+            *start = folded.len();
+        }
+        folded.push_str(&f);
+    }
+    for j in (1..=m).rev() {
+        let first = m - j;
+        let suffix = starts
+            .get(first)
+            .and_then(|&at| folded.get(at..))
+            .unwrap_or("")
+            .trim_start();
+        if let Some(form) = long_form(suffix) {
             return Some((form, j));
         }
-        if tail.iter().all(|t| is_abbreviation_token(t)) {
-            let compact: String = folded.chars().filter(|c| *c != ' ').collect();
-            if let Some(form) = abbreviated_form(&compact) {
+        if tail
+            .get(first..)
+            .is_some_and(|ts| ts.iter().all(|t| is_abbreviation_token(t)))
+        {
+            let mut compact = [0u8; 16];
+            let mut len = 0;
+            for b in suffix.bytes().filter(|&b| b != b' ') {
+                match compact.get_mut(len) {
+                    Some(slot) => *slot = b,
+                    // Longer than any abbreviation.
+                    None => {
+                        len = 0;
+                        break;
+                    }
+                }
+                len += 1;
+            }
+            let form = std::str::from_utf8(compact.get(..len).unwrap_or(&[]))
+                .ok()
+                .and_then(abbreviated_form);
+            if let Some(form) = form {
                 return Some((form, j));
             }
         }
     }
     // "Cooperativa de Trabajo El Progreso Ltda."
-    if n >= 3 && starts_with_cooperativa(toks[0]) {
-        let last = fold(toks[n - 1]);
+    if n >= 3 && toks.first().is_some_and(|t| starts_with_cooperativa(t)) {
+        let last = toks.last().map(|t| key_fold(t)).unwrap_or_default();
         if last == "ltda" || last == "limitada" {
             return Some((LegalForm::CoopLtda, 1));
         }
@@ -671,12 +724,133 @@ fn long_form(folded: &str) -> Option<LegalForm> {
 // Person-name internals
 // ---------------------------------------------------------------------------
 
-/// One word of a name: its text as typed (trimmed of stray punctuation) and its
-/// folded key.
+/// One word of a name: its text as typed (trimmed of stray punctuation) and what
+/// its folded form tells, worked out once.
 #[derive(Clone, Debug)]
 struct Tok<'a> {
     raw: &'a str,
-    key: String,
+    /// The word in lower case if it is a particle (`de`, `la`, `y`, `san`).
+    particle: Option<&'static str>,
+    /// Every part is a known given name or nickname.
+    given: bool,
+    /// Some part is a listed surname.
+    listed_surname: bool,
+    /// Some part is a listed surname or ends in `-ez` without being a given name.
+    surname_like: bool,
+    /// A single ASCII letter (`J`, `J.`).
+    initial: bool,
+    /// The canonical title and whether it is a whole word (`doctor`), if the word
+    /// is a title.
+    title: Option<(&'static str, bool)>,
+    /// The given name an abbreviation stands for (`Mª`, `Fco.`).
+    expansion: Option<&'static str>,
+    /// `Juan`, `José` or `María`, which often open a compound given name (`Juan
+    /// Cruz`, `María Paz`) whose second word is also a surname.
+    compound_head: bool,
+}
+
+impl<'a> Tok<'a> {
+    fn new(raw: &'a str) -> Tok<'a> {
+        let mut buf = [0u8; 48];
+        let slow;
+        let key: &[u8] = match fold_into(raw, &mut buf) {
+            Some(len) => buf.get(..len).unwrap_or(&[]),
+            None => {
+                slow = slow_key_fold(raw);
+                slow.as_bytes()
+            }
+        };
+        let mut given = true;
+        let mut listed_surname = false;
+        let mut surname_like = false;
+        let mut parts = 0;
+        let mut title = None;
+        for part in key.split(|&b| b == b' ').filter(|p| !p.is_empty()) {
+            parts += 1;
+            let entry = lexicon(part);
+            given &= entry.given || entry.nickname.is_some();
+            listed_surname |= entry.surname;
+            surname_like |=
+                entry.surname || (part.len() >= 5 && part.ends_with(b"ez") && !entry.given);
+            title = entry.title;
+        }
+        Tok {
+            raw,
+            particle: particle_of(key),
+            given: given && parts > 0,
+            listed_surname,
+            surname_like,
+            initial: matches!(key, [b] if b.is_ascii_alphabetic()),
+            title: if parts == 1 { title } else { None },
+            expansion: expansion_of(raw),
+            compound_head: matches!(key, b"juan" | b"jose" | b"maria"),
+        }
+    }
+
+    /// The particle in lower case, or `""`.
+    fn particle(&self) -> &'static str {
+        self.particle.unwrap_or("")
+    }
+}
+
+/// The lower-case text of a folded particle.
+fn particle_of(key: &[u8]) -> Option<&'static str> {
+    Some(match key {
+        b"de" => "de",
+        b"del" => "del",
+        b"da" => "da",
+        b"do" => "do",
+        b"dos" => "dos",
+        b"das" => "das",
+        b"la" => "la",
+        b"las" => "las",
+        b"los" => "los",
+        b"lo" => "lo",
+        b"di" => "di",
+        b"san" => "san",
+        b"santa" => "santa",
+        b"y" => "y",
+        b"e" => "e",
+        b"i" => "i",
+        _ => return None,
+    })
+}
+
+/// What the tables say about one folded word.
+#[derive(Clone, Copy, Debug, Default)]
+struct Entry {
+    given: bool,
+    surname: bool,
+    nickname: Option<&'static [&'static str]>,
+    title: Option<(&'static str, bool)>,
+}
+
+type Lexicon = hashbrown::HashMap<&'static [u8], Entry, foldhash::fast::FixedState>;
+
+/// The given-name, surname, nickname and title tables in one hash map, built on
+/// first use: one lookup per word instead of four binary searches.
+fn lexicon(word: &[u8]) -> Entry {
+    static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
+    let map = LEXICON.get_or_init(|| {
+        let mut map = Lexicon::with_capacity_and_hasher(
+            given_names::GIVEN_NAMES.len() + surnames::SURNAMES.len() + 200,
+            foldhash::fast::FixedState::default(),
+        );
+        for name in given_names::GIVEN_NAMES {
+            map.entry(name.as_bytes()).or_default().given = true;
+        }
+        for name in surnames::SURNAMES {
+            map.entry(name.as_bytes()).or_default().surname = true;
+        }
+        for (nick, names) in nicknames::NICKNAMES {
+            map.entry(nick.as_bytes()).or_default().nickname = Some(names);
+        }
+        for (key, canonical, whole_word) in TITLES {
+            map.entry(key.as_bytes()).or_default().title = Some((canonical, *whole_word));
+        }
+        map
+    });
+    map.get(word).copied().unwrap_or_default()
 }
 
 fn empty_name() -> Problem {
@@ -705,15 +879,19 @@ fn is_hyphen(c: char) -> bool {
 /// NFC, whitespace collapsed, apostrophes and hyphens unified, a space after a dot
 /// that runs into a letter (`J.L.` is `J. L.`), `M.ª` written `Mª`; anything that
 /// is not a letter, mark, apostrophe, hyphen or dot is an error.
-fn clean(text: &str) -> Result<String, Problem> {
+fn clean(text: &str) -> Result<Cow<'_, str>, Problem> {
+    if is_clean(text) {
+        return Ok(Cow::Borrowed(text));
+    }
     let mut out = String::with_capacity(text.len() + 4);
-    let result = if text.is_ascii() {
+    // Below U+0300 there are no combining marks and nothing that NFC changes.
+    let result = if text.chars().all(|c| c < '\u{300}') {
         clean_chars(text.chars(), &mut out)
     } else {
         clean_chars(text.nfc(), &mut out)
     };
     match result {
-        Ok(()) => Ok(out),
+        Ok(()) => Ok(Cow::Owned(out)),
         Err(c) => Err(Problem::error(
             "name.invalid_characters",
             format!(
@@ -724,11 +902,41 @@ fn clean(text: &str) -> Result<String, Problem> {
     }
 }
 
+/// Text that [`clean`] would leave as it is, in the common case: letters below
+/// U+0300 (no combining marks, nothing NFC changes) and single spaces between
+/// words.
+fn is_clean(text: &str) -> bool {
+    let mut after_space = true;
+    for c in text.chars() {
+        if c == ' ' {
+            if after_space {
+                return false;
+            }
+            after_space = true;
+        } else if c < '\u{300}' && is_letter(c) {
+            after_space = false;
+        } else {
+            return false;
+        }
+    }
+    !after_space || text.is_empty()
+}
+
+/// `char::is_alphabetic`, quicker for ASCII and Latin-1.
+fn is_letter(c: char) -> bool {
+    match c {
+        'a'..='z' | 'A'..='Z' => true,
+        '\0'..='\u{7f}' | '×' | '÷' => false,
+        'À'..='ÿ' => true,
+        _ => c.is_alphabetic(),
+    }
+}
+
 fn clean_chars(chars: impl Iterator<Item = char>, out: &mut String) -> Result<(), char> {
     let mut chars = chars.peekable();
     let mut after_hyphen = false;
     while let Some(c) = chars.next() {
-        if c.is_alphabetic() || is_combining_mark(c) {
+        if is_letter(c) || (c >= '\u{300}' && is_combining_mark(c)) {
             out.push(c);
             after_hyphen = false;
         } else if c.is_whitespace() {
@@ -747,7 +955,7 @@ fn clean_chars(chars: impl Iterator<Item = char>, out: &mut String) -> Result<()
         } else if c == '.' {
             match chars.peek() {
                 Some('ª' | 'º') => {}
-                Some(&n) if n.is_alphabetic() => out.push_str(". "),
+                Some(&n) if is_letter(n) => out.push_str(". "),
                 _ => out.push('.'),
             }
             after_hyphen = false;
@@ -761,44 +969,144 @@ fn clean_chars(chars: impl Iterator<Item = char>, out: &mut String) -> Result<()
     Ok(())
 }
 
-/// The words of a cleaned text; words without a letter are dropped.
-fn tokens(cleaned: &str) -> Vec<Tok<'_>> {
-    cleaned
-        .split(' ')
-        .filter_map(|t| {
-            let t = t.trim_start_matches(['.', '-', '\'']);
-            // Keep one dot right after the last letter (`J.`, `Ma.`), no other
-            // trailing punctuation.
-            let core = t.trim_end_matches(['-', '\'', '.']);
-            let t = match t.get(core.len()..) {
-                Some(rest) if rest.starts_with('.') => t.get(..core.len() + 1).unwrap_or(core),
-                _ => core,
-            };
-            if t.chars().any(char::is_alphabetic) {
-                Some(Tok {
-                    raw: t,
-                    key: key_fold(t),
-                })
-            } else {
-                None
-            }
-        })
-        .collect()
+/// Appends the words of a cleaned text to `out`; words without a letter are
+/// dropped.
+fn push_tokens<'a>(cleaned: &'a str, out: &mut Vec<Tok<'a>>) {
+    for t in words(cleaned) {
+        if t.bytes().all(|b| b.is_ascii_alphabetic()) {
+            out.push(Tok::new(t));
+            continue;
+        }
+        let t = t.trim_start_matches(['.', '-', '\'']);
+        // Keep one dot right after the last letter (`J.`, `Ma.`), no other trailing
+        // punctuation.
+        let core = t.trim_end_matches(['-', '\'', '.']);
+        let t = match t.get(core.len()..) {
+            Some(rest) if rest.starts_with('.') => t.get(..core.len() + 1).unwrap_or(core),
+            _ => core,
+        };
+        let has_letter = if t.is_ascii() {
+            t.bytes().any(|b| b.is_ascii_alphabetic())
+        } else {
+            t.chars().any(char::is_alphabetic)
+        };
+        if has_letter {
+            out.push(Tok::new(t));
+        }
+    }
 }
 
 /// [`fold`] with apostrophes removed rather than turned into spaces
-/// (`D'Angelo` is `dangelo`).
-fn key_fold(text: &str) -> String {
-    if text.contains(is_apostrophe) {
+/// (`D'Angelo` is `dangelo`). Text in ASCII and the accented letters of Latin-1 is
+/// folded here directly; anything else goes through [`fold`].
+fn key_fold(text: &str) -> CompactString {
+    let mut buf = [0u8; 48];
+    match fold_into(text, &mut buf).map(|len| std::str::from_utf8(buf.get(..len).unwrap_or(&[]))) {
+        Some(Ok(key)) => CompactString::new(key),
+        _ => slow_key_fold(text),
+    }
+}
+
+/// [`key_fold`] into `buf` for text in ASCII and the accented letters of Latin-1
+/// that fits: the length written, or `None` to take the slow path. What is written
+/// is ASCII.
+fn fold_into(text: &str, buf: &mut [u8]) -> Option<usize> {
+    let mut len = 0;
+    if text.is_ascii() {
+        for &b in text.as_bytes() {
+            let folded = if b.is_ascii_alphanumeric() {
+                b.to_ascii_lowercase()
+            } else if b != b'\'' && len > 0 && buf.get(len - 1) != Some(&b' ') {
+                b' '
+            } else {
+                continue;
+            };
+            *buf.get_mut(len)? = folded;
+            len += 1;
+        }
+        if len > 0 && buf.get(len - 1) == Some(&b' ') {
+            len -= 1;
+        }
+        return Some(len);
+    }
+    for c in text.chars() {
+        let folded = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase()
+        } else if c.is_ascii() {
+            if c != '\'' && len > 0 && buf.get(len - 1) != Some(&b' ') {
+                ' '
+            } else {
+                continue;
+            }
+        } else if is_apostrophe(c) {
+            continue;
+        } else {
+            latin1_base(c)?
+        };
+        *buf.get_mut(len)? = folded as u8;
+        len += 1;
+    }
+    if len > 0 && buf.get(len - 1) == Some(&b' ') {
+        len -= 1;
+    }
+    Some(len)
+}
+
+fn slow_key_fold(text: &str) -> CompactString {
+    let folded = if text.contains(is_apostrophe) {
         let joined: String = text.chars().filter(|c| !is_apostrophe(*c)).collect();
         fold(&joined)
     } else {
         fold(text)
+    };
+    CompactString::from(folded)
+}
+
+/// The words of `text` between ASCII spaces, empty ones skipped: `split(' ')`
+/// without the searcher set-up, for short text.
+fn words(text: &str) -> Words<'_> {
+    Words { rest: text }
+}
+
+struct Words<'a> {
+    rest: &'a str,
+}
+
+impl<'a> Iterator for Words<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let bytes = self.rest.as_bytes();
+        let start = bytes.iter().position(|&b| b != b' ')?;
+        let len = bytes
+            .get(start..)?
+            .iter()
+            .position(|&b| b == b' ')
+            .unwrap_or(bytes.len() - start);
+        let word = self.rest.get(start..start + len)?;
+        self.rest = self.rest.get(start + len..).unwrap_or("");
+        Some(word)
     }
 }
 
+/// The folded letter of an accented Latin-1 letter, as [`fold`] gives it.
+fn latin1_base(c: char) -> Option<char> {
+    Some(match c {
+        'À'..='Å' | 'à'..='å' => 'a',
+        'Ç' | 'ç' => 'c',
+        'È'..='Ë' | 'è'..='ë' => 'e',
+        'Ì'..='Ï' | 'ì'..='ï' => 'i',
+        'Ñ' | 'ñ' => 'n',
+        'Ò'..='Ö' | 'ò'..='ö' => 'o',
+        'Ù'..='Ü' | 'ù'..='ü' => 'u',
+        'Ý' | 'ý' | 'ÿ' => 'y',
+        _ => return None,
+    })
+}
+
 /// `(folded title, canonical, whole word)`, sorted by the folded form. Whole words
-/// (`doctor`, `don`) are only taken out when a name follows them.
+/// (`doctor`, `don`) and abbreviations without their dot (`Dra`) are only taken out
+/// when a name follows them in the same part.
 static TITLES: &[(&str, &str, bool)] = &[
     ("arq", "Arq.", false),
     ("arquitecta", "Arq.", true),
@@ -835,22 +1143,20 @@ static TITLES: &[(&str, &str, bool)] = &[
     ("srta", "Srta.", false),
 ];
 
-fn title_of(key: &str) -> Option<(&'static str, bool)> {
-    TITLES
-        .binary_search_by(|(k, _, _)| (*k).cmp(key))
-        .ok()
-        .and_then(|i| TITLES.get(i))
-        .map(|(_, canonical, word)| (*canonical, *word))
-}
-
-/// Takes titles off the start of a field.
-fn strip_titles(toks: &mut Vec<Tok<'_>>, title: &mut Option<String>, problems: &mut Vec<Problem>) {
-    let mut n = 0;
-    while let Some(t) = toks.get(n) {
-        let Some((canonical, whole_word)) = title_of(&t.key) else {
+/// Takes titles off the start of a part.
+fn strip_titles(
+    toks: &[Tok<'_>],
+    range: &mut Range<usize>,
+    title: &mut Option<String>,
+    problems: &mut Vec<Problem>,
+) {
+    while let Some(t) = toks.get(range.start).filter(|_| range.start < range.end) {
+        let Some((canonical, whole_word)) = t.title else {
             break;
         };
-        if whole_word && n + 1 >= toks.len() {
+        // Alone in its part, only a dotted abbreviation is surely a title: `Dra`
+        // alone may be Dora mistyped, `Don` a name.
+        if (whole_word || !t.raw.ends_with('.')) && range.start + 1 >= range.end {
             break;
         }
         if title.is_none() {
@@ -860,50 +1166,26 @@ fn strip_titles(toks: &mut Vec<Tok<'_>>, title: &mut Option<String>, problems: &
             "name.title_removed",
             format!("took the title `{canonical}` out of the name"),
         ));
-        n += 1;
+        range.start += 1;
     }
-    toks.drain(..n);
 }
 
+#[cfg(test)]
 fn in_table(table: &[&str], key: &str) -> bool {
     table.binary_search(&key).is_ok()
 }
 
-/// Every part of the word is a known given name or nickname.
-fn is_given_word(key: &str) -> bool {
-    let mut any = false;
-    for part in key.split(' ') {
-        if !(in_table(given_names::GIVEN_NAMES, part) || nickname_of(part).is_some()) {
-            return false;
-        }
-        any = true;
-    }
-    any
-}
-
-/// Some part of the word is a listed surname.
-fn is_listed_surname(key: &str) -> bool {
-    key.split(' ').any(|p| in_table(surnames::SURNAMES, p))
-}
-
-/// Some part of the word is a listed surname or ends in `-ez` without being a
-/// given name.
-fn is_surname_like(key: &str) -> bool {
-    key.split(' ').any(|p| {
-        in_table(surnames::SURNAMES, p)
-            || (p.len() >= 5 && p.ends_with("ez") && !in_table(given_names::GIVEN_NAMES, p))
-    })
-}
-
 fn is_initial(t: &Tok<'_>) -> bool {
-    let mut chars = t.key.chars();
-    matches!((chars.next(), chars.next()), (Some(c), None) if c.is_ascii_alphabetic())
+    t.initial
 }
 
 /// `Mª`, `Ma.` and `Fco.` written out.
-fn expansion(t: &Tok<'_>) -> Option<&'static str> {
-    let base = t.raw.trim_end_matches('.');
-    let dotted = base.len() < t.raw.len();
+fn expansion_of(raw: &str) -> Option<&'static str> {
+    if raw.len() > 5 {
+        return None;
+    }
+    let base = raw.trim_end_matches('.');
+    let dotted = base.len() < raw.len();
     let mut chars = base.chars();
     match (chars.next(), chars.next(), chars.next(), chars.next()) {
         (Some('M' | 'm'), Some('ª'), None, _) => Some("María"),
@@ -940,56 +1222,51 @@ fn is_surname_prefix(toks: &[Tok<'_>], i: usize, at_unit_start: bool, has_previo
     if i + 1 >= toks.len() {
         return false;
     }
-    is_dropped_particle(&t.key)
-        || is_glued_particle(&t.key)
-        || (is_conjunction(&t.key) && at_unit_start && has_previous)
+    is_dropped_particle(t.particle())
+        || is_glued_particle(t.particle())
+        || (is_conjunction(t.particle()) && at_unit_start && has_previous)
 }
 
-/// The surname units of `toks`: each is its particles and one word.
-fn surname_units(toks: &[Tok<'_>]) -> Vec<Range<usize>> {
-    let mut units: Vec<Range<usize>> = Vec::with_capacity(toks.len());
-    let mut start = 0;
-    for i in 0..toks.len() {
-        if is_surname_prefix(toks, i, i == start, !units.is_empty()) {
-            continue;
-        }
-        units.push(start..i + 1);
-        start = i + 1;
+/// The end of the surname unit of `toks` starting at `start`: its particles and one
+/// word. Particles left at the very end (`García de`) stay with the unit before.
+fn unit_end(toks: &[Tok<'_>], start: usize) -> usize {
+    let n = toks.len();
+    let mut i = start;
+    while is_surname_prefix(toks, i, i == start, start > 0) {
+        i += 1;
     }
-    // A particle left at the end ("García de") stays with the surname before it.
-    if units.len() >= 2 {
-        let dangling = units.last().is_some_and(|r| {
-            toks.get(r.clone()).is_some_and(|ts| {
-                ts.iter()
-                    .all(|t| is_dropped_particle(&t.key) || is_glued_particle(&t.key))
-            })
+    let end = (i + 1).min(n);
+    let dangling = end < n
+        && toks.get(end..).is_some_and(|rest| {
+            rest.iter()
+                .all(|t| is_dropped_particle(t.particle()) || is_glued_particle(t.particle()))
         });
-        if dangling {
-            if let Some(last) = units.pop() {
-                if let Some(prev) = units.last_mut() {
-                    prev.end = last.end;
-                }
-            }
-        }
+    if dangling {
+        n
+    } else {
+        end
     }
-    units
 }
 
 fn unit_count(toks: &[Tok<'_>]) -> usize {
-    surname_units(toks).len()
+    let mut count = 0;
+    let mut start = 0;
+    while start < toks.len() {
+        start = unit_end(toks, start);
+        count += 1;
+    }
+    count
 }
 
 /// A known given name (or an initial or abbreviation); with `strict`, not also a
 /// listed surname.
 fn is_given_tok(t: &Tok<'_>, strict: bool) -> bool {
-    is_initial(t)
-        || expansion(t).is_some()
-        || (is_given_word(&t.key) && !(strict && is_listed_surname(&t.key)))
+    is_initial(t) || t.expansion.is_some() || (t.given && !(strict && t.listed_surname))
 }
 
 /// A word that is clearly a surname: no given name, and a listed surname or `-ez`.
 fn is_clear_surname(t: &Tok<'_>) -> bool {
-    !is_initial(t) && !is_given_word(&t.key) && is_surname_like(&t.key)
+    !t.initial && !t.given && t.surname_like
 }
 
 /// How many words at the start are given names (`María del Carmen` is three).
@@ -1000,15 +1277,12 @@ fn given_run(toks: &[Tok<'_>], strict: bool) -> usize {
             k += 1;
             continue;
         }
-        if k > 0 && is_given_particle(&t.key) {
+        if k > 0 && is_given_particle(t.particle()) {
             let mut j = k;
-            while toks.get(j).is_some_and(|t| is_given_particle(&t.key)) {
+            while toks.get(j).is_some_and(|t| is_given_particle(t.particle())) {
                 j += 1;
             }
-            if toks
-                .get(j)
-                .is_some_and(|t| !is_initial(t) && is_given_word(&t.key))
-            {
+            if toks.get(j).is_some_and(|t| !t.initial && t.given) {
                 k = j + 1;
                 continue;
             }
@@ -1030,9 +1304,18 @@ fn trailing_given_run(toks: &[Tok<'_>]) -> usize {
 fn starts_with_surname(toks: &[Tok<'_>]) -> bool {
     toks.first().is_some_and(|t| {
         is_clear_surname(t)
-            || is_dropped_particle(&t.key)
-            || matches!(t.key.as_str(), "san" | "santa")
+            || is_dropped_particle(t.particle())
+            || matches!(t.particle(), "san" | "santa")
     })
+}
+
+/// The first `k` words are surnames and the rest known given names: the run of
+/// given names at the end is `n - k` words long, and the words before it start with
+/// a clear surname or are [`surnames_clear`].
+fn surnames_before(toks: &[Tok<'_>], k: usize) -> bool {
+    k > 0
+        && k < toks.len()
+        && (starts_with_surname(toks) || surnames_clear(toks.get(..k).unwrap_or(&[])))
 }
 
 /// Where one field holding a whole name divides.
@@ -1051,9 +1334,9 @@ fn keep_two_surnames(toks: &[Tok<'_>], mut k: usize) -> usize {
         let rest = toks.get(k..).unwrap_or(&[]);
         if k + 1 >= toks.len()
             || unit_count(rest) <= 2
-            || is_surname_like(&t.key)
-            || is_dropped_particle(&t.key)
-            || is_glued_particle(&t.key)
+            || t.surname_like
+            || is_dropped_particle(t.particle())
+            || is_glued_particle(t.particle())
         {
             break;
         }
@@ -1072,7 +1355,8 @@ fn split_strict(toks: &[Tok<'_>]) -> Option<Split> {
     let k = given_run(toks, true);
     if k == 0 {
         let t = trailing_given_run(toks);
-        return (t > 0 && t < n && starts_with_surname(toks)).then_some(Split::SurnameFirst(n - t));
+        let k = n.saturating_sub(t);
+        return surnames_before(toks, k).then_some(Split::SurnameFirst(k));
     }
     if k >= n {
         return None;
@@ -1086,68 +1370,69 @@ fn split_full(toks: &[Tok<'_>]) -> Split {
     let mut k = given_run(toks, false);
     if k == 0 {
         let t = trailing_given_run(toks);
-        if t > 0 && t < n && starts_with_surname(toks) {
-            return Split::SurnameFirst(n - t);
+        if surnames_before(toks, n.saturating_sub(t)) {
+            return Split::SurnameFirst(n.saturating_sub(t));
         }
         k = 1;
     }
     if k >= n {
         k = n.saturating_sub(1).max(1);
     }
-    // Prefer two surnames when the word before them could be either.
+    // Prefer two surnames when the word before them could be either, unless it
+    // completes a compound given name (`Juan Cruz`, `María Paz`).
     while k > 1
         && unit_count(toks.get(k..).unwrap_or(&[])) < 2
         && toks
             .get(k - 1)
-            .is_some_and(|t| !is_initial(t) && is_listed_surname(&t.key))
+            .is_some_and(|t| !t.initial && t.listed_surname)
+        && !(k == 2 && toks.first().is_some_and(|t| t.compound_head))
     {
         k -= 1;
     }
     Split::GivenFirst(keep_two_surnames(toks, k))
 }
 
-fn apply_split(mut toks: Vec<Tok<'_>>, split: Split) -> (Vec<Tok<'_>>, Vec<Tok<'_>>) {
+/// The given-name and surname ranges of `field` divided at `split`.
+fn apply_split(field: Range<usize>, split: Split) -> (Range<usize>, Range<usize>) {
+    let at = |k: usize| field.start + k.min(field.len());
     match split {
-        Split::GivenFirst(k) => {
-            let rest = toks.split_off(k.min(toks.len()));
-            (toks, rest)
-        }
-        Split::SurnameFirst(k) => {
-            let rest = toks.split_off(k.min(toks.len()));
-            (rest, toks)
-        }
+        Split::GivenFirst(k) => (field.start..at(k), at(k)..field.end),
+        Split::SurnameFirst(k) => (at(k)..field.end, field.start..at(k)),
     }
 }
 
-/// A whole name in one field, titles already taken out, at least one word.
+/// A whole name in one field (`range` of `toks`), titles already taken out, at
+/// least one word.
 fn from_one_field(
-    toks: Vec<Tok<'_>>,
+    toks: &[Tok<'_>],
+    range: Range<usize>,
     title: Option<String>,
     mut problems: Vec<Problem>,
 ) -> Result<(PersonName, Vec<Problem>), Problem> {
-    if toks.len() == 1 {
-        let surname_only = toks.first().is_some_and(is_clear_surname);
-        return if surname_only {
-            settle(Vec::new(), toks, title, problems)
+    let field = part(toks, &range);
+    let none = range.end..range.end;
+    if field.len() == 1 {
+        return if field.first().is_some_and(is_clear_surname) {
+            settle(toks, none, range, title, problems)
         } else {
-            settle(toks, Vec::new(), title, problems)
+            settle(toks, range, none, title, problems)
         };
     }
-    let split = split_full(&toks);
+    let split = split_full(field);
     if matches!(split, Split::SurnameFirst(_)) {
         problems.push(Problem::info(
             "name.swapped",
             "the name was written surnames first; put the given names first",
         ));
     }
-    let (g, s) = apply_split(toks, split);
-    settle(g, s, title, problems)
+    let (g, s) = apply_split(range, split);
+    settle(toks, g, s, title, problems)
 }
 
 /// The display form from the words of each part.
 fn build(
-    given: Vec<Tok<'_>>,
-    surnames: Vec<Tok<'_>>,
+    given: &[Tok<'_>],
+    surnames: &[Tok<'_>],
     title: Option<String>,
     mut problems: Vec<Problem>,
 ) -> (PersonName, Vec<Problem>) {
@@ -1158,11 +1443,11 @@ fn build(
         if i > 0 {
             given_out.push(' ');
         }
-        if let Some(full) = expansion(t) {
+        if let Some(full) = t.expansion {
             given_out.push_str(full);
             expanded = true;
-        } else if i > 0 && i + 1 < n && is_given_particle(&t.key) {
-            given_out.push_str(&t.key);
+        } else if i > 0 && i + 1 < n && is_given_particle(t.particle()) {
+            given_out.push_str(t.particle());
         } else {
             push_word(t, &mut given_out);
         }
@@ -1173,9 +1458,12 @@ fn build(
             "wrote out an abbreviated given name",
         ));
     }
-    let mut surnames_out = Vec::new();
-    for range in surname_units(&surnames) {
-        let unit = surnames.get(range).unwrap_or(&[]);
+    let mut surnames_out = Vec::with_capacity(surnames.len());
+    let mut start = 0;
+    while start < surnames.len() {
+        let end = unit_end(surnames, start);
+        let unit = surnames.get(start..end).unwrap_or(&[]);
+        start = end;
         let mut s = String::with_capacity(unit.iter().map(|t| t.raw.len() + 2).sum());
         let mut after_de = false;
         for (i, t) in unit.iter().enumerate() {
@@ -1183,12 +1471,12 @@ fn build(
                 s.push(' ');
             }
             let prefix = i + 1 < unit.len();
-            let lower = (is_dropped_particle(&t.key) && unit.len() > 1)
-                || (prefix && is_conjunction(&t.key))
-                || (prefix && after_de && matches!(t.key.as_str(), "la" | "las" | "los"));
-            after_de = is_dropped_particle(&t.key);
+            let lower = (is_dropped_particle(t.particle()) && unit.len() > 1)
+                || (prefix && is_conjunction(t.particle()))
+                || (prefix && after_de && matches!(t.particle(), "la" | "las" | "los"));
+            after_de = is_dropped_particle(t.particle());
             if lower {
-                s.push_str(&t.key);
+                s.push_str(t.particle());
             } else {
                 push_word(t, &mut s);
             }
@@ -1206,15 +1494,29 @@ fn build(
 /// One word in display form: [`case_word`] without trailing dots, but an initial
 /// with one (`J.`).
 fn push_word(t: &Tok<'_>, out: &mut String) {
-    case_word(t.raw.trim_end_matches('.'), out);
+    let word = if t.raw.ends_with('.') {
+        t.raw.trim_end_matches('.')
+    } else {
+        t.raw
+    };
+    case_word(word, out);
     // An initial, or an abbreviation left as it is among surnames (`Ma.`).
-    if is_initial(t) || (t.raw.ends_with('.') && expansion(t).is_some()) {
+    if is_initial(t) || (t.raw.ends_with('.') && t.expansion.is_some()) {
         out.push('.');
     }
 }
 
 /// The upper case of `c` when it is one character, else `c`.
 fn upper1(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_uppercase();
+    }
+    if ('à'..='þ').contains(&c) && c != '÷' {
+        return char::from_u32(u32::from(c) - 0x20).unwrap_or(c);
+    }
+    if ('À'..='Þ').contains(&c) {
+        return c;
+    }
     let mut up = c.to_uppercase();
     match (up.next(), up.next()) {
         (Some(u), None) => u,
@@ -1224,6 +1526,15 @@ fn upper1(c: char) -> char {
 
 /// The lower case of `c` when it is one character, else `c`.
 fn lower1(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    if ('À'..='Þ').contains(&c) && c != '×' {
+        return char::from_u32(u32::from(c) + 0x20).unwrap_or(c);
+    }
+    if ('ß'..='ÿ').contains(&c) {
+        return c;
+    }
     let mut low = c.to_lowercase();
     match (low.next(), low.next()) {
         (Some(l), None) => l,
@@ -1237,14 +1548,38 @@ fn lower1(c: char) -> char {
 /// keeps its case (`McDonald`, `DiMaría`). Case is changed one character for one
 /// character, so the result is stable and stays NFC.
 fn case_word(word: &str, out: &mut String) {
+    if word.is_ascii() {
+        let from = out.len();
+        let (mut upper, mut lower) = (0usize, 0usize);
+        let mut start = true;
+        for b in word.bytes() {
+            upper += usize::from(b.is_ascii_uppercase());
+            lower += usize::from(b.is_ascii_lowercase());
+            out.push(char::from(if start {
+                b.to_ascii_uppercase()
+            } else {
+                b.to_ascii_lowercase()
+            }));
+            start = matches!(b, b'-' | b'\'' | b'.');
+        }
+        let first_upper = word.as_bytes().first().is_some_and(u8::is_ascii_uppercase);
+        if first_upper && upper >= 2 && lower > upper {
+            out.truncate(from);
+            out.push_str(word);
+        }
+        return;
+    }
     let mut upper = 0usize;
     let mut lower = 0usize;
     for c in word.chars() {
-        if c.is_uppercase() {
-            upper += 1;
-        } else if c.is_lowercase() {
-            lower += 1;
-        }
+        let (is_upper, is_lower) = match c {
+            'A'..='Z' | 'À'..='Ö' | 'Ø'..='Þ' => (true, false),
+            'a'..='z' | 'ß'..='ö' | 'ø'..='ÿ' => (false, true),
+            '\0'..='\u{7f}' => (false, false),
+            _ => (c.is_uppercase(), c.is_lowercase()),
+        };
+        upper += usize::from(is_upper);
+        lower += usize::from(is_lower);
     }
     let first_upper = word.chars().next().is_some_and(char::is_uppercase);
     if first_upper && upper >= 2 && lower > upper {
@@ -1264,9 +1599,9 @@ fn push_surname_keys(unit: &str, keys: &mut Vec<String>) {
     let start = keys.len();
     let mut glue = String::new();
     let mut after_de = false;
-    let mut words = folded.split(' ').filter(|w| !w.is_empty()).peekable();
-    while let Some(w) = words.next() {
-        let last = words.peek().is_none();
+    let mut parts = words(&folded).peekable();
+    while let Some(w) = parts.next() {
+        let last = parts.peek().is_none();
         if is_dropped_particle(w) || is_conjunction(w) {
             after_de = is_dropped_particle(w);
             continue;
@@ -1295,27 +1630,67 @@ fn looks_given(toks: &[Tok<'_>]) -> bool {
     let n = toks.len();
     n > 0
         && toks.iter().enumerate().all(|(i, t)| {
-            if is_given_particle(&t.key) {
+            if is_given_particle(t.particle()) {
                 i > 0 && i + 1 < n
             } else {
-                !is_initial(t) && is_given_word(&t.key) && !is_listed_surname(&t.key)
+                !t.initial && t.given && !t.listed_surname
             }
         })
 }
 
-/// No word is a given name and one is clearly a surname, or a particle
-/// (`de la Fuente`): the field holds surnames.
-fn clearly_surnames(toks: &[Tok<'_>]) -> bool {
-    let mut evidence = false;
-    for t in toks {
-        if is_initial(t) || is_given_word(&t.key) {
-            return false;
-        }
-        if is_surname_like(&t.key) || is_dropped_particle(&t.key) {
-            evidence = true;
+/// The given-name part `g` holds surnames and the surname part `s` given names:
+/// `s` is only known given names that are not also surnames, and `g` is
+/// [`surnames_clear`].
+fn should_swap(g: &[Tok<'_>], s: &[Tok<'_>]) -> bool {
+    looks_given(s) && surnames_clear(g)
+}
+
+/// No word is a known given name, and there is a clear sign of a surname (a listed
+/// surname, a `-ez` ending, a particle: `de la Fuente`) or no word is one typo away
+/// from a known given name (`Gervaso` is a mistyped Gervasio, not a surname).
+fn surnames_clear(toks: &[Tok<'_>]) -> bool {
+    !toks.is_empty()
+        && !toks.iter().any(|t| t.initial || t.given)
+        && (toks
+            .iter()
+            .any(|t| t.surname_like || is_dropped_particle(t.particle()))
+            || !toks.iter().any(near_given_name))
+}
+
+/// Within one typo (a letter added, dropped, changed, or two neighbours swapped)
+/// of a known given name. Scans the table: only asked in the rare case where a
+/// swap is otherwise in view.
+fn near_given_name(t: &Tok<'_>) -> bool {
+    let key = key_fold(t.raw);
+    words(&key).any(|part| {
+        given_names::GIVEN_NAMES
+            .iter()
+            .chain(nicknames::NICKNAMES.iter().map(|(nick, _)| nick))
+            .any(|name| within_one_edit(part.as_bytes(), name.as_bytes()))
+    })
+}
+
+/// Whether `a` and `b` differ by at most one insertion, deletion, substitution or
+/// transposition of neighbours.
+fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 {
+        return false;
+    }
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    let (ra, rb) = (a.get(p..).unwrap_or(&[]), b.get(p..).unwrap_or(&[]));
+    match ra.len().cmp(&rb.len()) {
+        std::cmp::Ordering::Greater => ra.get(1..) == Some(rb),
+        std::cmp::Ordering::Less => rb.get(1..) == Some(ra),
+        std::cmp::Ordering::Equal => {
+            ra.is_empty()
+                || ra.get(1..) == rb.get(1..)
+                || (ra
+                    .get(..2)
+                    .zip(rb.get(..2))
+                    .is_some_and(|(x, y)| x.first() == y.get(1) && x.get(1) == y.first())
+                    && ra.get(2..) == rb.get(2..))
         }
     }
-    evidence
 }
 
 #[cfg(test)]
@@ -1500,8 +1875,11 @@ mod tests {
         // A title alone in the given field leaves only the surname.
         let (p, _) = parse_person("Dr.", "García").unwrap();
         assert_eq!((p.given.as_str(), p.display().as_str()), ("", "García"));
-        // A whole word needs a name after it.
+        // A whole word, or an abbreviation without its dot, needs a name after it:
+        // `Dra` alone may be Dora mistyped.
         assert_eq!(person("Don", "García").given, "Don");
+        assert_eq!(person("Dra", "Cruz Calderón").given, "Dra");
+        assert_eq!(person("SRA", "Cabrera").given, "Sra");
         assert_eq!(parse_person("Dr.", "").unwrap_err().code, "name.empty");
         // Titles inside the name are names.
         assert_eq!(person("José", "Doctor").surnames, ["Doctor"]);
@@ -1640,18 +2018,47 @@ mod tests {
             ("Martín", "García"),
             ("García", "Martín"),
             ("Custodio", "Ramón"),
-            ("Zxqw", "José"),
+            ("Gervaso", "José"),
             ("García", "J."),
         ] {
             let (p, problems) = parse_person(g, s).unwrap();
             assert!(problems.is_empty(), "{g} / {s}");
             assert_eq!(fold(&p.given), fold(g));
         }
+        // A mistyped given name is not a surname; an unknown word far from any
+        // given name is.
+        assert!(parse_person("Gervaso", "Juan").unwrap().1.is_empty());
+        assert!(parse_person("Hoarcio", "Gonzalo").unwrap().1.is_empty());
+        assert_eq!(person("Olivera", "Francisco").given, "Francisco");
+        assert_eq!(person("Aroca Prat", "Ana").display(), "Ana Aroca Prat");
         // The output does not swap back.
         let (p, _) = parse_person("García", "José").unwrap();
         let (q, problems) = parse_person(&p.given, &p.surnames.join(" ")).unwrap();
         assert_eq!(p, q);
         assert!(problems.is_empty());
+    }
+
+    #[test]
+    fn one_edit() {
+        for (a, b) in [
+            ("gervasio", "gervaso"),
+            ("horacio", "hoarcio"),
+            ("lara", "laara"),
+            ("ana", "ana"),
+            ("ana", "ena"),
+            ("", "a"),
+        ] {
+            assert!(within_one_edit(a.as_bytes(), b.as_bytes()), "{a} {b}");
+            assert!(within_one_edit(b.as_bytes(), a.as_bytes()), "{b} {a}");
+        }
+        for (a, b) in [
+            ("olivera", "oliva"),
+            ("ana", "nna a"),
+            ("abc", "cab"),
+            ("", "ab"),
+        ] {
+            assert!(!within_one_edit(a.as_bytes(), b.as_bytes()), "{a} {b}");
+        }
     }
 
     #[test]
@@ -1691,6 +2098,13 @@ mod tests {
         let (p, problems) = parse_full_name("GARCIA MARQUEZ, JOSE LUIS").unwrap();
         assert_eq!(p.display(), "Jose Luis Garcia Marquez");
         assert!(problems.is_empty());
+        let (p, _) = parse_full_name("AROCA PRAT ANA").unwrap();
+        assert_eq!(p.display(), "Ana Aroca Prat");
+        let (p, _) = parse_full_name("Gervaso Juan").unwrap();
+        assert_eq!(
+            (p.given.as_str(), p.surnames.join(" ")),
+            ("Gervaso", "Juan".into())
+        );
         let (p, _) = parse_full_name("García, Dra. María").unwrap();
         assert_eq!(
             (p.display().as_str(), p.title.as_deref()),
@@ -1709,7 +2123,9 @@ mod tests {
             ),
             ("María de la Fuente", "María", "de la Fuente"),
             ("José Ortega y Gasset", "José", "Ortega y Gasset"),
-            ("Juan Martín García", "Juan", "Martín García"),
+            ("Juan Martín García", "Juan Martín", "García"),
+            ("Pedro Martín García", "Pedro", "Martín García"),
+            ("María Paz Luna", "María Paz", "Luna"),
             ("Mia Jazmín Medina Quiroga", "Mia Jazmín", "Medina Quiroga"),
             ("Xqz Wyk Medina Quiroga", "Xqz Wyk", "Medina Quiroga"),
             ("Ana López", "Ana", "López"),

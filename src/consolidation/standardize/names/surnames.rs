@@ -221,6 +221,7 @@ pub(super) static SURNAMES: &[&str] = &[
     "roldan",
     "roman",
     "romero",
+    "rosa",
     "rosado",
     "rosell",
     "rubio",
