@@ -199,11 +199,19 @@ pub fn parse(input: &str) -> Result<(Email, Vec<Problem>), Problem> {
             format!("{} bytes is too long for an email address", input.len()),
         ));
     }
-    let text = tidy(input);
+    // An address has no inner whitespace (one that does is refused below), so
+    // only non-ASCII text needs the full tidy (Unicode NFC).
+    let tidied;
+    let text = if input.is_ascii() {
+        input.trim()
+    } else {
+        tidied = tidy(input);
+        &tidied
+    };
     let text = text
         .strip_prefix("mailto:")
         .or_else(|| text.strip_prefix("MAILTO:"))
-        .unwrap_or(&text);
+        .unwrap_or(text);
     if text.is_empty() {
         return Err(Problem::error("email.empty", "the email address is empty"));
     }
@@ -221,9 +229,19 @@ pub fn parse(input: &str) -> Result<(Email, Vec<Problem>), Problem> {
         ));
     }
     check_local(local)?;
-    let domain = domain.strip_suffix('.').unwrap_or(domain).to_lowercase();
+    let domain = domain.strip_suffix('.').unwrap_or(domain);
+    let domain = if domain.is_ascii() {
+        let mut lower = String::with_capacity(domain.len());
+        lower.extend(domain.bytes().map(|b| b.to_ascii_lowercase() as char));
+        lower
+    } else {
+        domain.to_lowercase()
+    };
     check_domain(&domain)?;
-    let address = format!("{local}@{domain}");
+    let mut address = String::with_capacity(local.len() + 1 + domain.len());
+    address.push_str(local);
+    address.push('@');
+    address.push_str(&domain);
     if address.len() > MAX_ADDRESS {
         return Err(Problem::error(
             "email.too_long",
@@ -270,10 +288,16 @@ fn check_local(local: &str) -> Result<(), Problem> {
     if local.contains("..") {
         return bad("the part before the `@` has two dots in a row".into());
     }
-    if let Some(c) = local
-        .chars()
-        .find(|&c| !(c.is_alphanumeric() || "!#$%&'*+/=?^_`{|}~.-".contains(c)))
-    {
+    let allowed = |c: char| {
+        c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                '!' | '#' | '$' | '%' | '&' | '\'' | '*' | '+' | '/' | '=' | '?' | '^' | '_'
+                    | '`' | '{' | '|' | '}' | '~' | '.' | '-'
+            )
+            || (!c.is_ascii() && c.is_alphanumeric())
+    };
+    if let Some(c) = local.chars().find(|&c| !allowed(c)) {
         return bad(format!(
             "the part before the `@` contains `{}`, which addresses do not use",
             c.escape_default()
@@ -323,7 +347,11 @@ fn check_domain(domain: &str) -> Result<(), Problem> {
 
 fn key_of(local: &str, domain: &str) -> String {
     let provider = PROVIDERS.iter().find(|p| p.domains.contains(&domain));
-    let mut local = local.to_lowercase();
+    let mut local = if local.is_ascii() {
+        local.to_ascii_lowercase()
+    } else {
+        local.to_lowercase()
+    };
     let mut domain = domain;
     if let Some(p) = provider {
         if p.plus_tags {
@@ -336,7 +364,10 @@ fn key_of(local: &str, domain: &str) -> String {
             domain = p.domains[0];
         }
     }
-    format!("{local}@{domain}")
+    local.reserve(1 + domain.len());
+    local.push('@');
+    local.push_str(domain);
+    local
 }
 
 /// The popular domain that `domain` is most likely a typo of, if any.
