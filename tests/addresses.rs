@@ -179,10 +179,9 @@ fn dupes_es_streets_provinces_and_postal_codes() {
             !r["postal_code"].trim().is_empty(),
             "{r:?}"
         );
-        assert_eq!(
-            a.province.is_some() || a.postal_code.is_some(),
-            !province.is_empty() || a.postal_code.is_some()
-        );
+        if !province.is_empty() {
+            assert!(a.province.is_some(), "{r:?}");
+        }
         let (again, new_problems) = reparse(a);
         if &again != a {
             not_idempotent += 1;
@@ -246,10 +245,13 @@ fn dupes_es_streets_provinces_and_postal_codes() {
     }
 
     println!(
-        "dupes_es: {} rows parsed in {:?} ({:.2} µs per address, unoptimised build)",
+        "dupes_es: {} rows parsed in {elapsed:?} ({} build; see the `throughput` test)",
         rows.len(),
-        elapsed,
-        elapsed.as_secs_f64() * 1e6 / rows.len() as f64
+        if cfg!(debug_assertions) {
+            "debug"
+        } else {
+            "release"
+        }
     );
     println!(
         "  streets with a name and a number: {name_and_number}/{streets} ({:.2}%)",
@@ -426,44 +428,22 @@ fn febrl1_addresses() {
     assert_eq!(not_idempotent, 0);
 }
 
+/// Throughput on the dupes_es addresses; run with `cargo test --release --test
+/// addresses -- --ignored --nocapture`.
 #[test]
-fn speed_breakdown() {
+#[ignore = "timing; run in release"]
+fn throughput() {
     let rows = load("dupes_es.csv");
-    let variants: [(&str, fn(&HashMap<String, String>) -> AddressInput<'_>); 5] = [
-        ("all", |r| dupes_input(r)),
-        ("street", |r| AddressInput {
-            street: &r["street"],
-            country: Country::parse(&r["country"]),
-            ..AddressInput::default()
-        }),
-        ("province", |r| AddressInput {
-            province: &r["province"],
-            country: Country::parse(&r["country"]),
-            ..AddressInput::default()
-        }),
-        ("postal", |r| AddressInput {
-            postal_code: &r["postal_code"],
-            country: Country::parse(&r["country"]),
-            ..AddressInput::default()
-        }),
-        ("locality", |r| AddressInput {
-            locality: &r["city"],
-            country: Country::parse(&r["country"]),
-            ..AddressInput::default()
-        }),
-    ];
-    for (name, f) in variants {
-        let inputs: Vec<AddressInput<'_>> = rows.iter().map(f).collect();
-        let mut best = f64::MAX;
-        for _ in 0..5 {
-            let t = Instant::now();
-            let mut n = 0;
-            for i in &inputs {
-                n += parse(i).1.len();
-            }
-            std::hint::black_box(n);
-            best = best.min(t.elapsed().as_secs_f64() * 1e6 / inputs.len() as f64);
+    let inputs: Vec<AddressInput<'_>> = rows.iter().map(dupes_input).collect();
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let started = Instant::now();
+        let mut n = 0;
+        for i in &inputs {
+            n += parse(std::hint::black_box(i)).1.len();
         }
-        println!("speed {name}: {best:.3} µs per address");
+        std::hint::black_box(n);
+        best = best.min(started.elapsed().as_secs_f64() * 1e6 / inputs.len() as f64);
     }
+    println!("address::parse on dupes_es: {best:.3} µs per address (best of 5)");
 }

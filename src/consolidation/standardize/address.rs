@@ -8,17 +8,25 @@
 //! [`Address::extra`] with a warning, and a postal code that disagrees with the
 //! province is a warning, not a correction.
 //!
-//! Three conventions are understood:
+//! Two ways of writing a street are understood:
 //!
 //! - Spanish and Argentine: the street type first, then the name and the number
-//!   (`Avda. de Mayo 1370, 3º B`, `C/ Mayor, 5, 3º 2ª`, `Ruta 40 Km 3,5`). In
-//!   Spain `3º 2ª` after the number is floor 3, door 2; in Argentina `5º B` is
-//!   floor 5, flat B.
+//!   (`Avda. de Mayo 1370, 3º B`, `C/ Mayor, 5, 3º 2ª`, `Ruta 40 Km 3,5`,
+//!   `Bº Los Álamos, Mz. 3, Lote 12`). In Spain `3º 2ª` after the number is
+//!   floor 3, door 2; in Argentina `5º B` is floor 5, flat B.
 //! - Australian (the FEBRL benchmark data): the number first and the street type
-//!   last (`6 tullaroop street`, `5/12 smith st`).
-//! - Province or state and postal code of Argentina (CPA `C1425ABC` and the old
-//!   four digits), Spain (five digits, the first two naming the province) and
-//!   Australia (four digits).
+//!   last (`6 tullaroop street`, `5/12 smith st`), typos in the type tolerated
+//!   (`srteet`, `cre scent`, `macneilplace`).
+//!
+//! The country's own way is used when the country is known; without one, a
+//! street whose name ends in an English street type is read the Australian way.
+//!
+//! Provinces, states and postal codes are known for Argentina (24
+//! jurisdictions; CPA `C1425ABC`, whose letter names the province, and the old
+//! four digits), Spain (52 provinces; five digits, the first two naming the
+//! province) and Australia (8 states and territories; four digits). The
+//! country is inferred when missing: a CPA means Argentina, five digits with a
+//! Spanish province Spain, an Australian state Australia.
 //!
 //! ```
 //! use ciclo::consolidation::standardize::address::{parse, AddressInput, StreetType};
@@ -60,12 +68,16 @@
 //! | `address.street_name_missing` | warning | a street was written but no name was found in it |
 //! | `address.unparsed` | warning | part of the street could not be read; kept in `extra` |
 
+mod postal;
+mod street;
 mod tables;
 
 use super::text::{fold, tidy, title_case};
 use super::{Country, Problem};
+use postal::{check_postal, postal_province, Postal};
+use std::borrow::Cow;
 use std::fmt;
-use tables::{Kw, Prov};
+use tables::Prov;
 
 /// The number of an address written `s/n` (sin número, no number).
 pub const NO_NUMBER: &str = "s/n";
@@ -381,7 +393,9 @@ impl Address {
             }
             push(&mut out, &self.street_name);
             if let Some(n) = &self.number {
-                if self.street_name.is_empty() && self.street_type.is_some() {
+                // `Calle, 5`, `Calle del Portal, 5`: the number would
+                // otherwise be read as the name or as the portal.
+                if street::number_needs_comma(self.street_type, &self.street_name) {
                     out.push(',');
                 }
                 push(&mut out, n);
@@ -495,10 +509,10 @@ impl Address {
 /// assert_eq!(canonical_province("Córdoba", None), None);
 /// ```
 pub fn canonical_province(text: &str, country: Option<Country>) -> Option<(&'static str, Country)> {
-    let found = tables::provinces_of_key(&tables::province_key(text));
+    let found = tables::provinces_named(text);
     let mut pick = found
         .iter()
-        .map(|(_, p)| *p)
+        .copied()
         .filter(|p| country.is_none_or(|c| p.country() == c));
     let first = pick.next()?;
     if pick.next().is_some() {
@@ -524,93 +538,85 @@ pub fn canonical_province(text: &str, country: Option<Country>) -> Option<(&'sta
 /// ```
 pub fn province_of_postal_code(code: &str, country: Option<Country>) -> Option<&'static str> {
     let postal = Postal::read(code);
+    let country = match (&postal, country) {
+        (Postal::Five(..), None) => Some(Country::ES),
+        _ => country,
+    };
     postal_province(&postal, country).map(Prov::name)
 }
 
-/// A postal code, cleaned and classified by shape.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Postal {
-    Empty,
-    /// An Argentine CPA: the letter, and whether the three trailing letters are
-    /// there.
-    Cpa(String),
-    /// Four digits.
-    Four(u32, String),
-    /// Five digits.
-    Five(u32, String),
-    /// Anything else, tidied and upper-cased.
-    Other(String),
-}
-
-impl Postal {
-    fn read(text: &str) -> Postal {
-        let cleaned = clean(text);
-        if cleaned.is_empty() {
-            return Postal::Empty;
+/// Tidied text (NFC, single spaces, trimmed) with control characters turned
+/// into spaces; borrowed when already tidy. Text below U+0300 (ASCII, Latin-1, Latin Extended) is already
+/// in NFC and only has its spaces collapsed.
+fn clean(text: &str) -> Cow<'_, str> {
+    if text.is_empty() {
+        return Cow::Borrowed("");
+    }
+    // Already tidy: one copy.
+    let bytes = text.as_bytes();
+    let mut prev_space = true;
+    let mut tidy_already = true;
+    for &b in bytes {
+        let space = b == b' ';
+        if (space && prev_space) || (b < b' ' && !space) || b == 0x7f {
+            tidy_already = false;
+            break;
         }
-        let compact: String = cleaned
-            .chars()
-            .filter(|c| !matches!(c, ' ' | '-' | '.'))
-            .flat_map(char::to_uppercase)
-            .collect();
-        let b = compact.as_bytes();
-        let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
-        let letters = |s: &[u8]| s.iter().all(u8::is_ascii_uppercase);
-        let value = |s: &str| s.parse::<u32>().unwrap_or(0);
-        match b.len() {
-            4 if digits(b) => Postal::Four(value(&compact), compact),
-            5 if digits(b) => Postal::Five(value(&compact), compact),
-            5 | 8
-                if b.first().copied().and_then(Prov::of_cpa_letter).is_some()
-                    && digits(b.get(1..5).unwrap_or(&[]))
-                    && letters(b.get(5..).unwrap_or(&[])) =>
-            {
-                Postal::Cpa(compact)
+        prev_space = space;
+    }
+    if tidy_already
+        && !prev_space
+        && (text.is_ascii()
+            || text
+                .chars()
+                .all(|c| c < '\u{300}' && (c == ' ' || !(c.is_whitespace() || c.is_control()))))
+    {
+        return Cow::Borrowed(text);
+    }
+    if text.chars().all(|c| c < '\u{300}') {
+        let mut out = String::with_capacity(text.len());
+        for c in text.chars() {
+            if c.is_whitespace() || c.is_control() {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            } else {
+                out.push(c);
             }
-            _ => Postal::Other(cleaned.to_uppercase()),
         }
+        if out.ends_with(' ') {
+            out.pop();
+        }
+        return Cow::Owned(out);
     }
-}
-
-/// The province a postal code names, given the country.
-fn postal_province(postal: &Postal, country: Option<Country>) -> Option<Prov> {
-    match (postal, country) {
-        (Postal::Cpa(code), None) | (Postal::Cpa(code), Some(Country::AR)) => {
-            code.bytes().next().and_then(Prov::of_cpa_letter)
-        }
-        (Postal::Five(n, _), None) | (Postal::Five(n, _), Some(Country::ES)) => {
-            Prov::of_es_prefix(n / 1000)
-        }
-        (Postal::Four(n, _), Some(Country::ES)) => Prov::of_es_prefix(n / 1000),
-        (Postal::Four(n, _), Some(Country::AU)) => Prov::of_au_postcode(*n),
-        _ => None,
-    }
-}
-
-/// Tidied text with control characters turned into spaces.
-fn clean(text: &str) -> String {
     if text.chars().any(char::is_control) {
         let spaced: String = text
             .chars()
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect();
-        tidy(&spaced)
+        Cow::Owned(tidy(&spaced))
     } else {
-        tidy(text)
+        Cow::Owned(tidy(text))
     }
 }
 
 /// A name written all in upper or all in lower case is title-cased (particles
 /// lower case, except a first word that stands alone); a name with mixed case is
 /// kept as typed.
-fn name_case(text: &str, spanish: bool) -> String {
+fn name_case(text: String, spanish: bool) -> String {
     let has_upper = text.chars().any(char::is_uppercase);
     let has_lower = text.chars().any(char::is_lowercase);
     if has_upper && has_lower {
-        return text.to_string();
+        return text;
     }
     let particles: &[&str] = if spanish { &PARTICLES } else { &[] };
-    let mut cased = title_case(text, particles);
+    let mut cased = title_case(&text, particles);
+    // Upper-casing may add letters (`ß` → `SS`): once more from lower case.
+    if cased != text
+        && !(cased.chars().any(char::is_uppercase) && cased.chars().any(char::is_lowercase))
+    {
+        cased = title_case(&cased.to_lowercase(), particles);
+    }
     if spanish {
         if let Some((first, rest)) = cased.split_once(' ') {
             let lowered = first.to_lowercase();
@@ -619,7 +625,12 @@ fn name_case(text: &str, spanish: bool) -> String {
             }
         }
     }
-    cased
+    if cased.is_ascii() {
+        cased
+    } else {
+        // Case mapping can leave decomposed letters (`ῒ` → `Ϊ̀`).
+        clean(&cased).into_owned()
+    }
 }
 
 /// Reads an address into its parts, with what was found wrong or inferred.
@@ -663,13 +674,13 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
     let province_found = if province_text.is_empty() {
         &[][..]
     } else {
-        tables::provinces_of_key(&tables::province_key(&province_text))
+        tables::provinces_named(&province_text)
     };
 
     // The country: given, or inferred from the postal code and the province.
     let mut country = input.country;
     if country.is_none() {
-        let mut countries = province_found.iter().map(|(_, p)| p.country());
+        let mut countries = province_found.iter().map(|p| p.country());
         let first = countries.next();
         let unique = first.filter(|c| countries.all(|d| d == *c));
         let inferred = match (&postal, first, unique) {
@@ -677,7 +688,7 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
             (_, _, Some(c)) => Some(c),
             (Postal::Five(..), Some(_), None) => Some(Country::ES),
             (Postal::Four(..), Some(_), None) => Some(Country::AR),
-            (Postal::Four(..), None, None) if looks_english(&clean(input.street)) => {
+            (Postal::Four(..), None, None) if street::looks_english(&clean(input.street)) => {
                 Some(Country::AU)
             }
             _ => None,
@@ -705,7 +716,7 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
         if known_country {
             let own = province_found
                 .iter()
-                .map(|(_, p)| *p)
+                .copied()
                 .find(|p| country.is_none_or(|c| p.country() == c));
             match (own, province_found.first()) {
                 (Some(p), _) => {
@@ -714,19 +725,25 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
                         province_prov = Some(p);
                     }
                 }
-                (None, Some((_, other))) => {
-                    province = Some(other.name().to_string());
-                    problems.push(Problem::warning(
-                        "address.province_country_mismatch",
-                        format!(
-                            "the province `{province_text}` is in {}, not {}",
-                            other.country(),
-                            country.map_or_else(|| "??".to_string(), |c| c.to_string())
-                        ),
-                    ));
+                (None, Some(other)) => {
+                    // Kept as typed: the other country's name could mean a
+                    // province of this one (`Córdoba`).
+                    problems.push(
+                        Problem::warning(
+                            "address.province_country_mismatch",
+                            format!(
+                                "the province `{province_text}` is {} in {}, not in {}",
+                                other.name(),
+                                other.country(),
+                                country.map_or_else(|| "??".to_string(), |c| c.to_string())
+                            ),
+                        )
+                        .suggest(other.name()),
+                    );
+                    province = Some(province_text.to_string());
                 }
                 (None, None) => {
-                    province = Some(province_text.clone());
+                    province = Some(province_text.to_string());
                     problems.push(Problem::warning(
                         "address.province_unknown",
                         format!("`{province_text}` is not a known province or state"),
@@ -734,13 +751,14 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
                 }
             }
         } else {
-            province = Some(province_text.clone());
+            province = Some(province_text.to_string());
         }
     }
 
     // The postal code.
-    let postal_code = check_postal(&postal, country, &mut problems);
-    if let Some(implied) = postal_province(&postal, country) {
+    let implied = postal_province(&postal, country);
+    let postal_code = check_postal(&postal, country, &mut problems).or_else(|| postal.into_code());
+    if let Some(implied) = implied {
         match (province_prov, &province) {
             (Some(given), _) if given != implied => {
                 problems.push(
@@ -775,19 +793,17 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
 
     // The street.
     let street_text = clean(input.street);
-    let english = match country {
-        Some(Country::AU) => true,
-        Some(_) => false,
-        None => looks_english(&street_text),
+    let mode = match country {
+        Some(Country::AU) => Some(true),
+        Some(_) => Some(false),
+        None => None,
     };
-    let tokens = tokenize(&street_text);
-    let mut parser = Parser {
-        toks: tokens,
-        english,
-        parts: Parts::default(),
+    let mut parts = if street_text.is_empty() {
+        street::Parts::default()
+    } else {
+        street::parse_street(&street_text, mode)
     };
-    parser.run();
-    let mut parts = parser.parts;
+    let english = parts.english || mode == Some(true);
     for note in parts.notes.drain(..) {
         problems.push(note);
     }
@@ -796,7 +812,7 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
     let number_text = clean(input.street_number);
     if !number_text.is_empty() {
         let read = if english {
-            split_unit_number(&number_text)
+            street::split_unit_number(&number_text)
         } else {
             None
         };
@@ -804,9 +820,8 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
             Some((u, n)) => (Some(u), Some(n)),
             None => (
                 None,
-                house_number(&number_text).or_else(|| {
-                    (Key::of(&number_text).as_str() == "s/n").then(|| NO_NUMBER.to_string())
-                }),
+                street::house_number(&number_text)
+                    .or_else(|| street::is_sin_numero(&number_text).then(|| NO_NUMBER.to_string())),
             ),
         };
         match (number, &parts.number) {
@@ -827,7 +842,7 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
                     );
                 }
             }
-            (None, _) => push_leftover(&mut parts.leftover, &number_text),
+            (None, _) => street::push_leftover(&mut parts.leftover, &number_text),
         }
     }
 
@@ -840,7 +855,7 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
             format!("no street name found in `{street_text}`"),
         ));
     }
-    let extra_text = clean(input.extra);
+    let extra_text = clean(input.extra).into_owned();
     let extra = if parts.leftover.is_empty() {
         extra_text
     } else {
@@ -858,18 +873,20 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
         }
     };
 
-    let locality_text = clean(input.locality);
+    let locality_text = clean(input.locality).into_owned();
     let locality = if locality_text.is_empty() {
         None
     } else {
-        let caba = matches!(
-            canonical_province(&locality_text, Some(Country::AR)),
-            Some(("Ciudad Autónoma de Buenos Aires", _))
-        );
+        // Every spelling of CABA starts with a C or a B.
+        let caba = locality_text.starts_with(['C', 'c', 'B', 'b'])
+            && matches!(
+                canonical_province(&locality_text, Some(Country::AR)),
+                Some(("Ciudad Autónoma de Buenos Aires", _))
+            );
         if caba && country.is_none_or(|c| c == Country::AR) {
             Some("Ciudad Autónoma de Buenos Aires".to_string())
         } else {
-            Some(name_case(&locality_text, true))
+            Some(name_case(locality_text, true))
         }
     };
 
@@ -889,842 +906,6 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
         country,
     };
     (address, problems)
-}
-
-/// The postal code to keep, with problems for a code that does not fit the
-/// country.
-fn check_postal(
-    postal: &Postal,
-    country: Option<Country>,
-    problems: &mut Vec<Problem>,
-) -> Option<String> {
-    let invalid = |problems: &mut Vec<Problem>, code: &str, what: &str| {
-        problems.push(Problem::warning(
-            "address.postal_code_invalid",
-            format!("`{code}` is not a valid {what} postal code"),
-        ));
-    };
-    let foreign = |problems: &mut Vec<Problem>, code: &str, looks: &str, country: Country| {
-        problems.push(Problem::warning(
-            "address.postal_code_country_mismatch",
-            format!("`{code}` looks like a postal code of {looks}, but the country is {country}"),
-        ));
-    };
-    match (postal, country) {
-        (Postal::Empty, _) => None,
-        (Postal::Cpa(code), Some(Country::AR) | None) => Some(code.clone()),
-        (Postal::Four(_, code), Some(Country::AR)) => Some(code.clone()),
-        (Postal::Five(n, code), Some(Country::AR)) => {
-            if Prov::of_es_prefix(n / 1000).is_some() {
-                foreign(problems, code, "Spain", Country::AR);
-            } else {
-                invalid(problems, code, "Argentine");
-            }
-            Some(code.clone())
-        }
-        (Postal::Five(n, code), Some(Country::ES)) => {
-            if Prov::of_es_prefix(n / 1000).is_none() {
-                invalid(problems, code, "Spanish");
-            }
-            Some(code.clone())
-        }
-        (Postal::Four(n, code), Some(Country::ES)) => {
-            if Prov::of_es_prefix(n / 1000).is_some() {
-                let padded = format!("0{code}");
-                problems.push(
-                    Problem::info(
-                        "address.postal_code_padded",
-                        format!("`{code}` lost its leading zero: {padded}"),
-                    )
-                    .suggest(padded.clone()),
-                );
-                Some(padded)
-            } else {
-                invalid(problems, code, "Spanish");
-                Some(code.clone())
-            }
-        }
-        (Postal::Cpa(code), Some(Country::ES)) => {
-            foreign(problems, code, "Argentina", Country::ES);
-            Some(code.clone())
-        }
-        (Postal::Four(_, code), Some(Country::AU)) => Some(code.clone()),
-        (Postal::Cpa(code), Some(Country::AU)) | (Postal::Five(_, code), Some(Country::AU)) => {
-            invalid(problems, code, "Australian");
-            Some(code.clone())
-        }
-        (Postal::Other(code), Some(c)) if matches!(c, Country::AR | Country::ES | Country::AU) => {
-            let what = match c {
-                Country::AR => "Argentine",
-                Country::ES => "Spanish",
-                _ => "Australian",
-            };
-            invalid(problems, code, what);
-            Some(code.clone())
-        }
-        (Postal::Four(_, code), _) | (Postal::Five(_, code), _) | (Postal::Other(code), _) => {
-            Some(code.clone())
-        }
-        (Postal::Cpa(code), Some(_)) => Some(code.clone()),
-    }
-}
-
-/// Whether a street of unknown country is written the English way: the last
-/// word before the first comma, numbers aside, is an English street type.
-fn looks_english(text: &str) -> bool {
-    let first_segment = text.split([',', ';']).next().unwrap_or("");
-    let mut words = first_segment.split(' ').filter(|w| !w.is_empty());
-    if let Some(first) = words.next() {
-        if tables::prefix_type(Key::of(first).as_str()).is_some() {
-            return false;
-        }
-    }
-    let mut words: Vec<&str> = first_segment
-        .split(' ')
-        .filter(|w| !w.is_empty() && !is_digitish(w))
-        .collect();
-    if words.len() > 8 {
-        return false;
-    }
-    let mut name: Vec<String> = words.drain(..).map(str::to_string).collect();
-    let last = name.last().map(|w| Key::of(w));
-    if last.is_some_and(|k| tables::suffix_type(k.as_str()).is_some()) {
-        return true;
-    }
-    english_suffix(&mut name).is_some()
-}
-
-/// A short lower-case, accentless, dotless form of a token for table lookups;
-/// empty for long tokens and tokens with other characters.
-struct Key {
-    buf: [u8; 24],
-    len: usize,
-}
-
-impl Key {
-    fn of(token: &str) -> Key {
-        let mut key = Key {
-            buf: [0; 24],
-            len: 0,
-        };
-        for c in token.chars() {
-            let b = match c {
-                '.' | ':' => continue,
-                'a'..='z' | '0'..='9' | '/' | '#' | '-' => c as u8,
-                'A'..='Z' => c.to_ascii_lowercase() as u8,
-                'á' | 'à' | 'â' | 'ä' | 'Á' | 'À' | 'Â' | 'Ä' | 'ª' => b'a',
-                'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => b'e',
-                'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => b'i',
-                'ó' | 'ò' | 'ô' | 'ö' | 'Ó' | 'Ò' | 'Ô' | 'Ö' | 'º' | '°' => b'o',
-                'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => b'u',
-                'ñ' | 'Ñ' => b'n',
-                'ç' | 'Ç' => b'c',
-                _ => {
-                    key.len = 0;
-                    return key;
-                }
-            };
-            match key.buf.get_mut(key.len) {
-                Some(slot) => {
-                    *slot = b;
-                    key.len += 1;
-                }
-                None => {
-                    key.len = 0;
-                    return key;
-                }
-            }
-        }
-        key
-    }
-
-    fn as_str(&self) -> &str {
-        self.buf
-            .get(..self.len)
-            .and_then(|b| std::str::from_utf8(b).ok())
-            .unwrap_or("")
-    }
-}
-
-/// Whether a key is an abbreviation that may be glued to the next word
-/// (`Av.Corrientes`, `R.N.40`).
-fn is_abbreviation(key: &str) -> bool {
-    key.len() >= 2
-        && (tables::prefix_type(key).is_some()
-            || tables::keyword(key).is_some()
-            || tables::name_abbreviation(key).is_some())
-}
-
-/// Splits a cleaned street into words and commas (`","`). A comma between
-/// digits stays (`25,5`); `C/Mayor`, `Av.Corrientes`, `3º2ª` and `Nº12` are
-/// split.
-fn tokenize<'a>(text: &'a str) -> Vec<&'a str> {
-    let mut toks: Vec<&str> = Vec::with_capacity(12);
-    let mut start: Option<usize> = None;
-    let mut prev: Option<char> = None;
-    let mut iter = text.char_indices().peekable();
-    while let Some((pos, c)) = iter.next() {
-        let next = iter.peek().map(|&(_, n)| n);
-        let end = pos + c.len_utf8();
-        let flush = |toks: &mut Vec<&'a str>, start: Option<usize>, to: usize| {
-            if let Some(s) = start {
-                if let Some(t) = text.get(s..to) {
-                    if !t.is_empty() {
-                        toks.push(t);
-                    }
-                }
-            }
-        };
-        if c == ' ' {
-            flush(&mut toks, start, pos);
-            start = None;
-        } else if c == ',' || c == ';' {
-            let decimal = c == ','
-                && start.is_some()
-                && prev.is_some_and(|p| p.is_ascii_digit())
-                && next.is_some_and(|n| n.is_ascii_digit());
-            if !decimal {
-                flush(&mut toks, start, pos);
-                start = None;
-                toks.push(",");
-            }
-        } else {
-            let s = *start.get_or_insert(pos);
-            let next_alnum = next.is_some_and(char::is_alphanumeric);
-            let split = match c {
-                '/' => {
-                    next_alnum
-                        && text
-                            .get(s..end)
-                            .is_some_and(|t| t.eq_ignore_ascii_case("c/"))
-                }
-                '.' => {
-                    next_alnum
-                        && text
-                            .get(s..end)
-                            .is_some_and(|t| is_abbreviation(Key::of(t).as_str()))
-                }
-                'º' | 'ª' | '°' => next_alnum,
-                _ => false,
-            };
-            if split {
-                flush(&mut toks, start, end);
-                start = None;
-            }
-        }
-        prev = Some(c);
-    }
-    if let Some(s) = start {
-        if let Some(t) = text.get(s..) {
-            if !t.is_empty() {
-                toks.push(t);
-            }
-        }
-    }
-    toks
-}
-
-/// The canonical house number of a token: one to six digits with an optional
-/// letter (`12A`), a range (`12-14`) or a fraction (`5/12`); an optional leading
-/// `#`.
-fn house_number(token: &str) -> Option<String> {
-    let t = token.strip_prefix('#').unwrap_or(token);
-    let b = t.as_bytes();
-    let lead = b.iter().take_while(|c| c.is_ascii_digit()).count();
-    if lead == 0 || lead > 6 {
-        return None;
-    }
-    let rest = b.get(lead..).unwrap_or(&[]);
-    let ok = match rest {
-        [] => true,
-        [l] => l.is_ascii_alphabetic(),
-        [sep, more @ ..] if (*sep == b'-' || *sep == b'/') => {
-            !more.is_empty() && more.len() <= 6 && more.iter().all(u8::is_ascii_digit)
-        }
-        _ => false,
-    };
-    ok.then(|| t.to_ascii_uppercase())
-}
-
-/// The digits of an ordinal (`3º`, `2ª`, `1er`, `2do`, `4to`, `1ra.`).
-fn ordinal(token: &str) -> Option<&str> {
-    let t = token.strip_suffix('.').unwrap_or(token);
-    let lead = t.bytes().take_while(u8::is_ascii_digit).count();
-    if lead == 0 || lead > 3 {
-        return None;
-    }
-    let (digits, suffix) = t.split_at_checked(lead)?;
-    let suffix = suffix.strip_suffix('.').unwrap_or(suffix);
-    let ok = match suffix {
-        "º" | "ª" | "°" => true,
-        s if s.len() == 2 || s.len() == 3 => matches!(
-            s.to_ascii_lowercase().as_str(),
-            "er" | "ro"
-                | "ra"
-                | "do"
-                | "da"
-                | "to"
-                | "ta"
-                | "vo"
-                | "va"
-                | "mo"
-                | "ma"
-                | "no"
-                | "na"
-                | "ero"
-                | "era"
-        ),
-        _ => false,
-    };
-    ok.then_some(digits)
-}
-
-/// Whether a token is a number or an ordinal.
-fn is_digitish(token: &str) -> bool {
-    house_number(token).is_some() || ordinal(token).is_some()
-}
-
-/// `5/12` as unit 5 of number 12 (Australian usage).
-fn split_unit_number(token: &str) -> Option<(String, String)> {
-    let (unit, number) = token.split_once('/')?;
-    let unit = house_number(unit)?;
-    let number = house_number(number)?;
-    (!unit.contains(['/', '-']) && !number.contains(['/', '-'])).then_some((unit, number))
-}
-
-/// A kilometre value: `25`, `25,5`, `25.300`.
-fn km_value(token: &str) -> Option<String> {
-    let (int, frac) = match token.split_once([',', '.']) {
-        Some((i, f)) => (i, Some(f)),
-        None => (token, None),
-    };
-    let digits = |s: &str, max: usize| {
-        !s.is_empty() && s.len() <= max && s.bytes().all(|b| b.is_ascii_digit())
-    };
-    if !digits(int, 5) || frac.is_some_and(|f| !digits(f, 3)) {
-        return None;
-    }
-    Some(match frac {
-        Some(f) => format!("{int}.{f}"),
-        None => int.to_string(),
-    })
-}
-
-/// A floor value: digits (up to three), an ordinal, or a floor word (`PB`).
-fn floor_value(token: &str) -> Option<String> {
-    if let Some(d) = ordinal(token) {
-        return Some(d.to_string());
-    }
-    if !token.is_empty() && token.len() <= 3 && token.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(token.to_string());
-    }
-    match tables::keyword(Key::of(token).as_str()) {
-        Some(Kw::FloorValue(v)) => Some(v.to_string()),
-        _ => None,
-    }
-}
-
-/// A unit value: an ordinal, a door side, or up to six letters and digits with a
-/// digit or at most three letters (`B`, `12`, `4B`).
-fn unit_value(token: &str) -> Option<String> {
-    if let Some(d) = ordinal(token) {
-        return Some(d.to_string());
-    }
-    let key = Key::of(token);
-    if let Some(side) = tables::side_word(key.as_str()) {
-        return Some(side.to_string());
-    }
-    let t = token.strip_suffix('.').unwrap_or(token);
-    let ok = !t.is_empty()
-        && t.len() <= 6
-        && t.bytes().all(|b| b.is_ascii_alphanumeric())
-        && (t.bytes().any(|b| b.is_ascii_digit()) || t.len() <= 3);
-    ok.then(|| t.to_ascii_uppercase())
-}
-
-/// A detail value: an ordinal, or up to six letters and digits with a digit, or
-/// one or two letters.
-fn detail_value(token: &str) -> Option<String> {
-    if let Some(d) = ordinal(token) {
-        return Some(d.to_string());
-    }
-    let t = token.strip_suffix('.').unwrap_or(token);
-    let ok = !t.is_empty()
-        && t.len() <= 6
-        && t.bytes().all(|b| b.is_ascii_alphanumeric())
-        && (t.bytes().any(|b| b.is_ascii_digit()) || t.len() <= 2);
-    ok.then(|| t.to_ascii_uppercase())
-}
-
-/// Appends a piece to the unread part of the street.
-fn push_leftover(leftover: &mut String, piece: &str) {
-    if piece == "," {
-        if !leftover.is_empty() && !leftover.ends_with(',') {
-            leftover.push(',');
-        }
-    } else {
-        if !leftover.is_empty() {
-            leftover.push(' ');
-        }
-        leftover.push_str(piece);
-    }
-}
-
-/// Whether two words are at most one edit apart (insertion, deletion,
-/// substitution or transposition of neighbours).
-fn one_edit_apart(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a == b {
-        return true;
-    }
-    let prefix = a.iter().zip(b).take_while(|(x, y)| x == y).count();
-    let (ra, rb) = (
-        a.get(prefix..).unwrap_or(&[]),
-        b.get(prefix..).unwrap_or(&[]),
-    );
-    let tail = |x: &[u8]| x.get(1..).unwrap_or(&[]).to_vec();
-    match ra.len().abs_diff(rb.len()) {
-        0 => {
-            tail(ra) == tail(rb)
-                || (ra.len() >= 2
-                    && ra.first() == rb.get(1)
-                    && ra.get(1) == rb.first()
-                    && ra.get(2..) == rb.get(2..))
-        }
-        1 => {
-            if ra.len() > rb.len() {
-                tail(ra) == rb
-            } else {
-                tail(rb) == ra
-            }
-        }
-        _ => false,
-    }
-}
-
-/// A qualifier read at some position.
-enum Qual {
-    Km(String),
-    Number(String),
-    SinNumero,
-    Floor(String),
-    Unit(String),
-    Detail(Detail, String),
-}
-
-/// What the street parser found.
-#[derive(Default)]
-struct Parts {
-    street_type: Option<StreetType>,
-    name: String,
-    number: Option<String>,
-    km: Option<String>,
-    floor: Option<String>,
-    unit: Option<String>,
-    details: Vec<(Detail, String)>,
-    leftover: String,
-    notes: Vec<Problem>,
-}
-
-struct Parser<'t> {
-    toks: Vec<&'t str>,
-    english: bool,
-    parts: Parts,
-}
-
-impl<'t> Parser<'t> {
-    fn tok(&self, i: usize) -> Option<&'t str> {
-        self.toks.get(i).copied()
-    }
-
-    fn key(&self, i: usize) -> Key {
-        Key::of(self.tok(i).unwrap_or(""))
-    }
-
-    /// Whether a qualifier starts at `i`, without reading a whole barrio name.
-    fn starts_qualifier(&self, i: usize) -> bool {
-        match tables::keyword(self.key(i).as_str()) {
-            Some(Kw::Detail(d)) if d.is_named() => self.tok(i + 1).is_some_and(|t| t != ","),
-            _ => self.qualifier_at(i).is_some(),
-        }
-    }
-
-    /// The qualifier at `i` and the position after it.
-    fn qualifier_at(&self, i: usize) -> Option<(Qual, usize)> {
-        let tok = self.tok(i)?;
-        if let Some(d) = ordinal(tok) {
-            if let Some(Kw::Floor) = tables::keyword(self.key(i + 1).as_str()) {
-                return Some((Qual::Floor(d.to_string()), i + 2));
-            }
-            return None;
-        }
-        let key = self.key(i);
-        let next = self.tok(i + 1).unwrap_or("");
-        if key.as_str() == "sin"
-            && matches!(Key::of(next).as_str(), "numero" | "nro" | "no" | "num")
-        {
-            return Some((Qual::SinNumero, i + 2));
-        }
-        match tables::keyword(key.as_str())? {
-            Kw::Km => km_value(next).map(|v| (Qual::Km(v), i + 2)),
-            Kw::NumMarker => house_number(next).map(|n| {
-                if Key::of(self.tok(i + 2).unwrap_or("")).as_str() == "bis" {
-                    (Qual::Number(format!("{n} bis")), i + 3)
-                } else {
-                    (Qual::Number(n), i + 2)
-                }
-            }),
-            Kw::SinNumero => Some((Qual::SinNumero, i + 1)),
-            Kw::Floor => {
-                if Key::of(next).as_str() == "baja" {
-                    return Some((Qual::Floor("PB".to_string()), i + 2));
-                }
-                floor_value(next).map(|v| (Qual::Floor(v), i + 2))
-            }
-            Kw::FloorValue(v) => Some((Qual::Floor(v.to_string()), i + 1)),
-            Kw::Unit => unit_value(next).map(|v| (Qual::Unit(v), i + 2)),
-            Kw::Detail(d) if d.is_named() => {
-                let mut j = i + 1;
-                while let Some(t) = self.tok(j) {
-                    if t == "," || (j > i + 1 && self.starts_qualifier(j)) {
-                        break;
-                    }
-                    j += 1;
-                }
-                if j == i + 1 {
-                    return None;
-                }
-                let words = self.toks.get(i + 1..j)?.join(" ");
-                Some((Qual::Detail(d, name_case(&words, !self.english)), j))
-            }
-            Kw::Detail(d) => detail_value(next).map(|v| (Qual::Detail(d, v), i + 2)),
-        }
-    }
-
-    /// Records a qualifier, or keeps its words as unread when the slot is taken.
-    fn apply(&mut self, q: Qual, from: usize, to: usize) {
-        let slot = match q {
-            Qual::Km(v) => (&mut self.parts.km, v),
-            Qual::Number(v) => (&mut self.parts.number, v),
-            Qual::SinNumero => (&mut self.parts.number, NO_NUMBER.to_string()),
-            Qual::Floor(v) => (&mut self.parts.floor, v),
-            Qual::Unit(v) => (&mut self.parts.unit, v),
-            Qual::Detail(d, v) => {
-                self.parts.details.push((d, v));
-                return;
-            }
-        };
-        if slot.0.is_none() {
-            *slot.0 = Some(slot.1);
-        } else {
-            for k in from..to {
-                if let Some(t) = self.tok(k) {
-                    push_leftover(&mut self.parts.leftover, t);
-                }
-            }
-        }
-    }
-
-    /// Whether the token at `j` is an ordinary word (not a number, comma,
-    /// `bis` or qualifier).
-    fn plain_word_at(&self, j: usize) -> bool {
-        match self.tok(j) {
-            None | Some(",") => false,
-            Some(t) => {
-                !is_digitish(t) && self.key(j).as_str() != "bis" && !self.starts_qualifier(j)
-            }
-        }
-    }
-
-    fn run(&mut self) {
-        let mut i = 0;
-        // Qualifiers written before the street (`Bº Centro, Mz. 3, Lote 12`,
-        // `Unit 5, 12 Smith Street`).
-        loop {
-            while self.tok(i) == Some(",") {
-                i += 1;
-            }
-            match self.qualifier_at(i) {
-                Some((q, j)) => {
-                    self.apply(q, i, j);
-                    i = j;
-                }
-                None => break,
-            }
-        }
-        // English: the number first.
-        if self.english && self.parts.number.is_none() && self.plain_word_at(i + 1) {
-            if let Some(t) = self.tok(i) {
-                if let Some((unit, number)) = split_unit_number(t) {
-                    self.parts.number = Some(number);
-                    if self.parts.unit.is_none() {
-                        self.parts.unit = Some(unit);
-                    }
-                    i += 1;
-                } else if let Some(n) = house_number(t) {
-                    self.parts.number = Some(n);
-                    i += 1;
-                }
-            }
-        }
-        // Spanish: the type first.
-        let mut name: Vec<String> = Vec::new();
-        if !self.english {
-            let key = self.key(i);
-            if let Some(t) = tables::prefix_type(key.as_str()) {
-                self.parts.street_type = Some(t);
-                match key.as_str() {
-                    "rn" => name.push("Nacional".to_string()),
-                    "rp" => name.push("Provincial".to_string()),
-                    _ => {}
-                }
-                i += 1;
-            }
-        }
-        // The name.
-        let route = matches!(
-            self.parts.street_type,
-            Some(
-                StreetType::Ruta
-                    | StreetType::Carretera
-                    | StreetType::Autopista
-                    | StreetType::Autovia
-            )
-        );
-        let mut cased_source = String::new();
-        while let Some(t) = self.tok(i) {
-            if t == "," {
-                break;
-            }
-            let route_prefix_only = route
-                && !name.is_empty()
-                && name.iter().all(|w| {
-                    matches!(
-                        Key::of(w).as_str(),
-                        "nacional" | "provincial" | "nac" | "prov"
-                    )
-                });
-            if is_digitish(t) {
-                if (name.is_empty() || route_prefix_only)
-                    && (self.parts.street_type.is_some() || self.plain_word_at(i + 1))
-                {
-                    name.push(t.to_string());
-                    cased_source.push_str(t);
-                    cased_source.push(' ');
-                    i += 1;
-                    continue;
-                }
-                break;
-            }
-            let keyword = tables::keyword(self.key(i).as_str());
-            let stops = match keyword {
-                Some(Kw::Detail(d)) if d.is_named() => false,
-                Some(Kw::SinNumero | Kw::NumMarker | Kw::Km) => self.qualifier_at(i).is_some(),
-                Some(_) => !name.is_empty() && self.qualifier_at(i).is_some(),
-                None => key_is_sin_numero(self, i),
-            };
-            if stops {
-                break;
-            }
-            cased_source.push_str(t);
-            cased_source.push(' ');
-            let expanded = if self.english {
-                None
-            } else {
-                tables::name_abbreviation(self.key(i).as_str())
-            };
-            name.push(expanded.map_or_else(|| t.to_string(), str::to_string));
-            i += 1;
-        }
-        // English: the type last.
-        if self.english && self.parts.street_type.is_none() {
-            self.english_type(&mut name);
-        }
-        let joined = name.join(" ");
-        self.parts.name = if joined.is_empty() {
-            joined
-        } else {
-            let has_upper = cased_source.chars().any(char::is_uppercase);
-            let has_lower = cased_source.chars().any(char::is_lowercase);
-            if has_upper && has_lower {
-                joined
-            } else {
-                name_case(&joined.to_lowercase(), !self.english)
-            }
-        };
-        // The number, possibly after a comma (`C/ Mayor, 5`).
-        if self.parts.number.is_none() {
-            let mut j = i;
-            while self.tok(j) == Some(",") {
-                j += 1;
-            }
-            if let Some(n) = self.tok(j).and_then(house_number) {
-                if Key::of(self.tok(j + 1).unwrap_or("")).as_str() == "bis" {
-                    self.parts.number = Some(format!("{n} bis"));
-                    i = j + 2;
-                } else {
-                    self.parts.number = Some(n);
-                    i = j + 1;
-                }
-            }
-        }
-        // The rest: qualifiers, bare floor and unit (`3º 2ª`, `5º B`).
-        while let Some(t) = self.tok(i) {
-            if t == "," {
-                push_leftover(&mut self.parts.leftover, t);
-                i += 1;
-                continue;
-            }
-            if let Some((q, j)) = self.qualifier_at(i) {
-                self.apply(q, i, j);
-                i = j;
-                continue;
-            }
-            self.bare(t);
-            i += 1;
-        }
-        let trimmed = self.parts.leftover.trim_matches(|c| c == ',' || c == ' ');
-        if trimmed.len() != self.parts.leftover.len() {
-            self.parts.leftover = trimmed.to_string();
-        }
-    }
-
-    /// A token after the number that is not a labelled qualifier.
-    fn bare(&mut self, t: &str) {
-        let p = &mut self.parts;
-        let digits = t.bytes().all(|b| b.is_ascii_digit());
-        if let Some(d) = ordinal(t) {
-            if p.floor.is_none() {
-                p.floor = Some(d.to_string());
-                return;
-            }
-            if p.unit.is_none() {
-                p.unit = Some(d.to_string());
-                return;
-            }
-        } else if let Some(n) = house_number(t) {
-            if p.number.is_none() {
-                p.number = Some(n);
-                return;
-            }
-            if digits && t.len() <= 3 && p.floor.is_none() && p.unit.is_none() {
-                p.floor = Some(n);
-                return;
-            }
-            if digits && t.len() <= 4 && p.unit.is_none() {
-                p.unit = Some(n);
-                return;
-            }
-            let (lead, letter) = n.split_at(n.len().saturating_sub(1));
-            if !lead.is_empty()
-                && lead.len() <= 3
-                && lead.bytes().all(|b| b.is_ascii_digit())
-                && letter.bytes().all(|b| b.is_ascii_alphabetic())
-                && p.floor.is_none()
-                && p.unit.is_none()
-            {
-                p.floor = Some(lead.to_string());
-                p.unit = Some(letter.to_string());
-                return;
-            }
-        } else if p.unit.is_none() {
-            let key = Key::of(t);
-            if let Some(side) = tables::side_word(key.as_str()) {
-                p.unit = Some(side.to_string());
-                return;
-            }
-            let letter = t.strip_suffix('.').unwrap_or(t);
-            if letter.len() == 1 && letter.bytes().all(|b| b.is_ascii_alphabetic()) {
-                p.unit = Some(letter.to_ascii_uppercase());
-                return;
-            }
-        }
-        push_leftover(&mut p.leftover, t);
-    }
-
-    /// Takes an English street type off the end of the name.
-    fn english_type(&mut self, name: &mut Vec<String>) {
-        if let Some((t, note)) = english_suffix(name) {
-            self.parts.street_type = Some(t);
-            if let Some(note) = note {
-                self.parts.notes.push(note);
-            }
-        }
-    }
-}
-
-/// Takes an English street type off the end of a street name: exact (`street`,
-/// `st`), one typo away (`srteet`), split in two (`cre scent`) or glued to the
-/// name (`macneilplace`); with an Info finding for all but the exact.
-fn english_suffix(name: &mut Vec<String>) -> Option<(StreetType, Option<Problem>)> {
-    let last = name.last()?.clone();
-    let key_buf = Key::of(&last);
-    let key = key_buf.as_str();
-    let lower = !key.is_empty() && key.bytes().all(|b| b.is_ascii_lowercase());
-    let corrected = |from: &str, t: StreetType| {
-        Problem::info(
-            "address.street_type_corrected",
-            format!("`{from}` read as the street type {}", t.as_str()),
-        )
-        .suggest(t.as_str())
-    };
-    if name.len() >= 2 {
-        if let Some(t) = tables::suffix_type(key) {
-            name.pop();
-            return Some((t, None));
-        }
-        if lower && key.len() >= 4 {
-            if let Some((_, t, _)) = tables::SUFFIX_TYPO_CANDIDATES
-                .iter()
-                .find(|(w, _, _)| one_edit_apart(key, w))
-            {
-                name.pop();
-                return Some((*t, Some(corrected(&last, *t))));
-            }
-        }
-    }
-    if name.len() >= 3 {
-        let before = name.get(name.len() - 2).cloned().unwrap_or_default();
-        let before_key = Key::of(&before);
-        let joined = format!("{}{}", before_key.as_str(), key);
-        if lower && before.len() <= 3 && before_key.as_str().bytes().all(|b| b.is_ascii_lowercase())
-        {
-            if let Some((_, t, _)) = tables::SUFFIX_TYPO_CANDIDATES
-                .iter()
-                .find(|(w, _, _)| one_edit_apart(&joined, w))
-            {
-                name.truncate(name.len() - 2);
-                return Some((*t, Some(corrected(&format!("{before} {last}"), *t))));
-            }
-        }
-    }
-    if lower {
-        for (word, t, glued) in tables::SUFFIX_TYPO_CANDIDATES {
-            if !glued {
-                continue;
-            }
-            if let Some(stem) = key.strip_suffix(word) {
-                if stem.len() >= 3 {
-                    let stem_text = last.get(..stem.len()).unwrap_or(stem).to_string();
-                    let note = Problem::info(
-                        "address.street_type_corrected",
-                        format!("`{last}` read as `{stem_text} {word}`"),
-                    )
-                    .suggest(format!("{stem_text} {}", t.as_str()));
-                    if let Some(l) = name.last_mut() {
-                        *l = stem_text;
-                    }
-                    return Some((t, Some(note)));
-                }
-            }
-        }
-    }
-    None
-}
-
-/// `sin número` written as two words.
-fn key_is_sin_numero(parser: &Parser<'_>, i: usize) -> bool {
-    parser.key(i).as_str() == "sin" && matches!(parser.qualifier_at(i), Some((Qual::SinNumero, _)))
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Static tables for address parsing: street types, qualifiers, title
 //! abbreviations inside street names, provinces and their common spellings.
 
+use super::street::fold_latin;
 use super::{Detail, StreetType};
 use crate::consolidation::standardize::text::fold;
 use crate::consolidation::standardize::Country;
@@ -271,37 +272,108 @@ impl Prov {
     }
 }
 
-/// The lookup key of a province text: folded, administrative prefixes such as
-/// `provincia de` removed, spaces removed (`Pcia. de Bs. As.` gives `bsas`).
-pub(super) fn province_key(text: &str) -> String {
-    let folded = fold(text);
-    let mut rest = folded.as_str();
-    for prefix in [
-        "provincia de ",
-        "provincia del ",
-        "provincia ",
-        "pcia de ",
-        "pcia ",
-        "prov de ",
-        "prov ",
-    ] {
-        if let Some(r) = rest.strip_prefix(prefix) {
-            rest = r;
+/// Administrative words before a province name, folded.
+const PROVINCE_PREFIXES: [&str; 7] = [
+    "provincia de ",
+    "provincia del ",
+    "provincia ",
+    "pcia de ",
+    "pcia ",
+    "prov de ",
+    "prov ",
+];
+
+/// The key of folded, single-spaced text: prefixes and suffixes such as
+/// `provincia de` removed, then the spaces.
+fn strip_to_key(folded: &str) -> (usize, usize) {
+    let mut end = folded.trim_end().len();
+    let mut start = 0;
+    for prefix in PROVINCE_PREFIXES {
+        if folded.starts_with(prefix) && prefix.len() < end {
+            start = prefix.len();
             break;
         }
     }
     for suffix in [" province", " provincia"] {
-        if let Some(r) = rest.strip_suffix(suffix) {
-            rest = r;
+        if folded.get(..end).is_some_and(|f| f.ends_with(suffix)) && end - suffix.len() > start {
+            end -= suffix.len();
         }
     }
-    rest.chars().filter(|c| *c != ' ').collect()
+    (start, end)
 }
 
-/// Every known spelling, by key, sorted for binary search. A key may name two
-/// provinces in different countries (`cordoba`, `larioja`).
-fn province_index() -> &'static [(String, Prov)] {
-    static INDEX: OnceLock<Vec<(String, Prov)>> = OnceLock::new();
+/// The lookup key of a province text: folded, administrative prefixes such as
+/// `provincia de` removed, spaces removed (`Pcia. de Bs. As.` gives `bsas`).
+pub(super) fn province_key(text: &str) -> String {
+    let folded = fold(text);
+    let (start, end) = strip_to_key(&folded);
+    folded
+        .get(start..end)
+        .unwrap_or("")
+        .chars()
+        .filter(|c| *c != ' ')
+        .collect()
+}
+
+/// The provinces a text names, by [`province_key`]: none, one, or one per
+/// country (`Córdoba`, `La Rioja`). Folds ASCII and accented Latin text on the
+/// stack.
+pub(super) fn provinces_named(text: &str) -> &'static [Prov] {
+    let mut buf = [0u8; 64];
+    let mut len = 0;
+    let mut fast = true;
+    for c in text.chars() {
+        let b = if c.is_ascii_alphanumeric() {
+            c.to_ascii_lowercase() as u8
+        } else if let Some(b) = fold_latin(c) {
+            b
+        } else if c.is_ascii() || c.is_whitespace() {
+            if len == 0 || buf.get(len - 1) == Some(&b' ') {
+                continue;
+            }
+            b' '
+        } else {
+            fast = false;
+            break;
+        };
+        match buf.get_mut(len) {
+            Some(slot) => {
+                *slot = b;
+                len += 1;
+            }
+            None => {
+                fast = false;
+                break;
+            }
+        }
+    }
+    let index = province_index();
+    let found = if fast {
+        let folded = std::str::from_utf8(buf.get(..len).unwrap_or(&[])).unwrap_or("");
+        let (start, end) = strip_to_key(folded);
+        let mut key = [0u8; 64];
+        let mut n = 0;
+        for &b in folded.as_bytes().get(start..end).unwrap_or(&[]) {
+            if b != b' ' {
+                if let Some(slot) = key.get_mut(n) {
+                    *slot = b;
+                    n += 1;
+                }
+            }
+        }
+        let key = std::str::from_utf8(key.get(..n).unwrap_or(&[])).unwrap_or("");
+        index.get(key)
+    } else {
+        index.get(province_key(text).as_str())
+    };
+    found.map_or(&[], Vec::as_slice)
+}
+
+type ProvinceMap = std::collections::HashMap<String, Vec<Prov>, foldhash::fast::FixedState>;
+
+/// Every known spelling, by key.
+fn province_index() -> &'static ProvinceMap {
+    static INDEX: OnceLock<ProvinceMap> = OnceLock::new();
     INDEX.get_or_init(|| {
         let mut v: Vec<(String, Prov)> = Vec::with_capacity(400);
         for (i, (letter, name)) in AR_PROVINCES.iter().enumerate() {
@@ -315,8 +387,7 @@ fn province_index() -> &'static [(String, Prov)] {
             }
         }
         for (i, name) in ES_PROVINCES.iter().enumerate() {
-            let p = Prov::Es(i as u8);
-            v.push((province_key(name), p));
+            v.push((province_key(name), Prov::Es(i as u8)));
         }
         for (i, code) in ES_ISO.iter().enumerate() {
             v.push((
@@ -337,85 +408,153 @@ fn province_index() -> &'static [(String, Prov)] {
         }
         v.sort();
         v.dedup();
-        v
+        let mut map = ProvinceMap::default();
+        for (key, p) in v {
+            map.entry(key).or_default().push(p);
+        }
+        map
     })
 }
 
-/// The provinces a key names: none, one, or one per country.
-pub(super) fn provinces_of_key(key: &str) -> &'static [(String, Prov)] {
-    let index = province_index();
-    let start = index.partition_point(|(k, _)| k.as_str() < key);
-    let end = start + index[start..].partition_point(|(k, _)| k.as_str() == key);
-    index.get(start..end).unwrap_or(&[])
-}
-
-/// A street-type word written before the name (Spanish usage), by key.
-pub(super) fn prefix_type(key: &str) -> Option<StreetType> {
+/// Street-type words written before the name (Spanish usage), by key.
+const PREFIX_TYPES: &[(&str, StreetType)] = {
     use StreetType::*;
-    Some(match key {
-        "avenida" | "av" | "avda" | "avd" | "avenid" | "avnda" | "avad" => Avenida,
-        "calle" | "c/" | "cl" | "cll" | "cal" => Calle,
-        "pasaje" | "pje" | "psje" | "pj" | "psj" | "pasage" => Pasaje,
-        "boulevard" | "bulevar" | "bv" | "bvd" | "blvd" | "bvar" | "boulevar" | "bulevard"
-        | "blv" => Boulevard,
-        "plaza" | "pza" | "pl" | "plz" | "pzas" => Plaza,
-        "paseo" | "po" | "pso" | "pseo" => Paseo,
-        "camino" | "cno" | "cmno" | "cam" => Camino,
-        "carretera" | "ctra" | "crta" | "carret" => Carretera,
-        "ruta" | "rta" | "rn" | "rp" => Ruta,
-        "ronda" | "rda" => Ronda,
-        "travesia" | "trav" | "trva" | "travesa" => Travesia,
-        "diagonal" | "diag" | "dg" => Diagonal,
-        "costanera" => Costanera,
-        "autopista" | "autop" => Autopista,
-        "autovia" | "autov" => Autovia,
-        "rambla" | "rbla" => Rambla,
-        "glorieta" | "glta" => Glorieta,
-        "callejon" | "cjon" | "cjn" => Callejon,
-        "via" => Via,
-        "alameda" | "alam" => Alameda,
-        _ => return None,
-    })
-}
+    &[
+        ("avenida", Avenida),
+        ("av", Avenida),
+        ("avda", Avenida),
+        ("avd", Avenida),
+        ("avenid", Avenida),
+        ("avnda", Avenida),
+        ("calle", Calle),
+        ("c/", Calle),
+        ("cl", Calle),
+        ("cll", Calle),
+        ("pasaje", Pasaje),
+        ("pje", Pasaje),
+        ("psje", Pasaje),
+        ("pj", Pasaje),
+        ("psj", Pasaje),
+        ("boulevard", Boulevard),
+        ("bulevar", Boulevard),
+        ("bv", Boulevard),
+        ("bvd", Boulevard),
+        ("blvd", Boulevard),
+        ("bvar", Boulevard),
+        ("boulevar", Boulevard),
+        ("bulevard", Boulevard),
+        ("plaza", Plaza),
+        ("pza", Plaza),
+        ("pl", Plaza),
+        ("plz", Plaza),
+        ("paseo", Paseo),
+        ("po", Paseo),
+        ("pso", Paseo),
+        ("camino", Camino),
+        ("cno", Camino),
+        ("cmno", Camino),
+        ("carretera", Carretera),
+        ("ctra", Carretera),
+        ("crta", Carretera),
+        ("ruta", Ruta),
+        ("rta", Ruta),
+        ("rn", Ruta),
+        ("rp", Ruta),
+        ("ronda", Ronda),
+        ("rda", Ronda),
+        ("travesia", Travesia),
+        ("trav", Travesia),
+        ("trva", Travesia),
+        ("diagonal", Diagonal),
+        ("diag", Diagonal),
+        ("dg", Diagonal),
+        ("costanera", Costanera),
+        ("autopista", Autopista),
+        ("autop", Autopista),
+        ("autovia", Autovia),
+        ("autov", Autovia),
+        ("rambla", Rambla),
+        ("rbla", Rambla),
+        ("glorieta", Glorieta),
+        ("glta", Glorieta),
+        ("callejon", Callejon),
+        ("cjon", Callejon),
+        ("via", Via),
+        ("alameda", Alameda),
+    ]
+};
 
-/// A street-type word written after the name (English usage), by key.
-pub(super) fn suffix_type(key: &str) -> Option<StreetType> {
+/// Street-type words written after the name (English usage), by key.
+const SUFFIX_TYPES: &[(&str, StreetType)] = {
     use StreetType::*;
-    Some(match key {
-        "street" | "st" | "str" => Street,
-        "road" | "rd" => Road,
-        "avenue" | "ave" | "av" | "avenu" => Avenue,
-        "place" | "pl" | "plc" => Place,
-        "crescent" | "cres" | "cresc" | "crs" | "cr" => Crescent,
-        "drive" | "dr" | "drv" => Drive,
-        "court" | "ct" | "crt" => Court,
-        "circuit" | "cct" | "cirt" => Circuit,
-        "close" | "cl" => Close,
-        "parade" | "pde" => Parade,
-        "terrace" | "tce" | "terr" => Terrace,
-        "lane" | "ln" => Lane,
-        "way" | "wy" => Way,
-        "highway" | "hwy" => Highway,
-        "grove" | "gr" | "gro" => Grove,
-        "square" | "sq" => Square,
-        "boulevard" | "bvd" | "blvd" => Boulevard,
-        "parkway" | "pkwy" => Parkway,
-        "circle" | "cir" | "circ" => Circle,
-        "loop" => Loop,
-        "row" => Row,
-        "cove" => Cove,
-        "esplanade" | "esp" => Esplanade,
-        "gardens" | "garden" | "gdns" => Gardens,
-        "rise" => Rise,
-        "walk" => Walk,
-        _ => return None,
-    })
-}
+    &[
+        ("street", Street),
+        ("st", Street),
+        ("str", Street),
+        ("road", Road),
+        ("rd", Road),
+        ("avenue", Avenue),
+        ("ave", Avenue),
+        ("av", Avenue),
+        ("place", Place),
+        ("pl", Place),
+        ("plc", Place),
+        ("crescent", Crescent),
+        ("cres", Crescent),
+        ("cresc", Crescent),
+        ("crs", Crescent),
+        ("cr", Crescent),
+        ("drive", Drive),
+        ("dr", Drive),
+        ("drv", Drive),
+        ("court", Court),
+        ("ct", Court),
+        ("crt", Court),
+        ("circuit", Circuit),
+        ("cct", Circuit),
+        ("close", Close),
+        ("cl", Close),
+        ("parade", Parade),
+        ("pde", Parade),
+        ("terrace", Terrace),
+        ("tce", Terrace),
+        ("terr", Terrace),
+        ("lane", Lane),
+        ("ln", Lane),
+        ("way", Way),
+        ("wy", Way),
+        ("highway", Highway),
+        ("hwy", Highway),
+        ("grove", Grove),
+        ("gr", Grove),
+        ("gro", Grove),
+        ("square", Square),
+        ("sq", Square),
+        ("boulevard", Boulevard),
+        ("bvd", Boulevard),
+        ("blvd", Boulevard),
+        ("parkway", Parkway),
+        ("pkwy", Parkway),
+        ("circle", Circle),
+        ("cir", Circle),
+        ("circ", Circle),
+        ("loop", Loop),
+        ("row", Row),
+        ("cove", Cove),
+        ("esplanade", Esplanade),
+        ("esp", Esplanade),
+        ("gardens", Gardens),
+        ("garden", Gardens),
+        ("gdns", Gardens),
+        ("rise", Rise),
+        ("walk", Walk),
+    ]
+};
 
-/// English street types long enough to be recognised with one typo or when
-/// glued to the name (`srteet`, `macneilplace`): the word and whether it may be
-/// found glued.
-pub(super) const SUFFIX_TYPO_CANDIDATES: [(&str, StreetType, bool); 12] = [
+/// English street types long enough to be recognised with one typo, split in
+/// two or glued to the name (`srteet`, `cre scent`, `macneilplace`): the word
+/// and whether it may be found glued.
+pub(super) const SUFFIX_TYPO_CANDIDATES: [(&str, StreetType, bool); 13] = [
     ("street", StreetType::Street, true),
     ("place", StreetType::Place, true),
     ("crescent", StreetType::Crescent, true),
@@ -428,6 +567,7 @@ pub(super) const SUFFIX_TYPO_CANDIDATES: [(&str, StreetType, bool); 12] = [
     ("terrace", StreetType::Terrace, true),
     ("highway", StreetType::Highway, true),
     ("square", StreetType::Square, true),
+    ("parkway", StreetType::Parkway, true),
 ];
 
 /// What a qualifier word introduces.
@@ -449,70 +589,215 @@ pub(super) enum Kw {
     Detail(Detail),
 }
 
-/// The qualifier a word introduces, by key.
-pub(super) fn keyword(key: &str) -> Option<Kw> {
+/// Qualifier words, by key.
+const KEYWORDS: &[(&str, Kw)] = {
     use Detail::*;
-    Some(match key {
-        "km" | "kilometro" | "kms" => Kw::Km,
-        "no" | "nro" | "num" | "numero" | "n#" | "#" => Kw::NumMarker,
-        "s/n" | "sn" | "s/no" | "s/nro" | "s-n" | "s/num" => Kw::SinNumero,
-        "piso" | "planta" | "level" | "lvl" | "floor" | "fl" => Kw::Floor,
-        "pb" | "bajo" | "bj" | "bjo" => Kw::FloorValue("PB"),
-        "entresuelo" | "entlo" | "entl" => Kw::FloorValue("Entresuelo"),
-        "entrepiso" | "ep" => Kw::FloorValue("Entrepiso"),
-        "principal" | "pral" | "ppal" => Kw::FloorValue("Principal"),
-        "atico" | "atc" => Kw::FloorValue("Ático"),
-        "sotano" | "subsuelo" | "ss" => Kw::FloorValue("Sótano"),
-        "dpto" | "depto" | "dto" | "dpt" | "dep" | "departamento" | "apto" | "apartamento"
-        | "unidad" | "uf" | "of" | "ofic" | "oficina" | "local" | "pta" | "puerta" | "unit"
-        | "apt" | "apartment" | "flat" | "suite" | "ste" | "shop" | "apmnt" | "aprt" => Kw::Unit,
-        "esc" | "escalera" | "escal" => Kw::Detail(Escalera),
-        "bloque" | "blq" | "bloq" | "bl" => Kw::Detail(Bloque),
-        "portal" | "ptal" => Kw::Detail(Portal),
-        "torre" | "twr" | "tower" => Kw::Detail(Torre),
-        "mz" | "mza" | "manzana" | "mzna" => Kw::Detail(Manzana),
-        "lote" | "lt" | "lot" => Kw::Detail(Lote),
-        "casa" => Kw::Detail(Casa),
-        "bo" | "barrio" | "bario" | "b/" => Kw::Detail(Barrio),
-        "urb" | "urbanizacion" | "urbaniz" => Kw::Detail(Urbanizacion),
-        _ => return None,
-    })
-}
+    &[
+        ("km", Kw::Km),
+        ("kilometro", Kw::Km),
+        ("kms", Kw::Km),
+        ("no", Kw::NumMarker),
+        ("nro", Kw::NumMarker),
+        ("num", Kw::NumMarker),
+        ("numero", Kw::NumMarker),
+        ("#", Kw::NumMarker),
+        ("s/n", Kw::SinNumero),
+        ("s/no", Kw::SinNumero),
+        ("s/nro", Kw::SinNumero),
+        ("s-n", Kw::SinNumero),
+        ("s/num", Kw::SinNumero),
+        ("piso", Kw::Floor),
+        ("planta", Kw::Floor),
+        ("level", Kw::Floor),
+        ("lvl", Kw::Floor),
+        ("floor", Kw::Floor),
+        ("fl", Kw::Floor),
+        ("pb", Kw::FloorValue("PB")),
+        ("bajo", Kw::FloorValue("PB")),
+        ("bj", Kw::FloorValue("PB")),
+        ("bjo", Kw::FloorValue("PB")),
+        ("entresuelo", Kw::FloorValue("Entresuelo")),
+        ("entlo", Kw::FloorValue("Entresuelo")),
+        ("entrepiso", Kw::FloorValue("Entrepiso")),
+        ("ep", Kw::FloorValue("Entrepiso")),
+        ("principal", Kw::FloorValue("Principal")),
+        ("pral", Kw::FloorValue("Principal")),
+        ("atico", Kw::FloorValue("Ático")),
+        ("sotano", Kw::FloorValue("Sótano")),
+        ("subsuelo", Kw::FloorValue("Sótano")),
+        ("dpto", Kw::Unit),
+        ("depto", Kw::Unit),
+        ("dto", Kw::Unit),
+        ("dpt", Kw::Unit),
+        ("dep", Kw::Unit),
+        ("departamento", Kw::Unit),
+        ("apto", Kw::Unit),
+        ("apartamento", Kw::Unit),
+        ("unidad", Kw::Unit),
+        ("uf", Kw::Unit),
+        ("of", Kw::Unit),
+        ("ofic", Kw::Unit),
+        ("oficina", Kw::Unit),
+        ("local", Kw::Unit),
+        ("pta", Kw::Unit),
+        ("puerta", Kw::Unit),
+        ("unit", Kw::Unit),
+        ("apt", Kw::Unit),
+        ("apartment", Kw::Unit),
+        ("flat", Kw::Unit),
+        ("flt", Kw::Unit),
+        ("suite", Kw::Unit),
+        ("ste", Kw::Unit),
+        ("shop", Kw::Unit),
+        ("apmnt", Kw::Unit),
+        ("aprt", Kw::Unit),
+        ("esc", Kw::Detail(Escalera)),
+        ("escalera", Kw::Detail(Escalera)),
+        ("bloque", Kw::Detail(Bloque)),
+        ("blq", Kw::Detail(Bloque)),
+        ("bloq", Kw::Detail(Bloque)),
+        ("bl", Kw::Detail(Bloque)),
+        ("portal", Kw::Detail(Portal)),
+        ("ptal", Kw::Detail(Portal)),
+        ("torre", Kw::Detail(Torre)),
+        ("tower", Kw::Detail(Torre)),
+        ("mz", Kw::Detail(Manzana)),
+        ("mza", Kw::Detail(Manzana)),
+        ("manzana", Kw::Detail(Manzana)),
+        ("mzna", Kw::Detail(Manzana)),
+        ("lote", Kw::Detail(Lote)),
+        ("lt", Kw::Detail(Lote)),
+        ("lot", Kw::Detail(Lote)),
+        ("casa", Kw::Detail(Casa)),
+        ("bo", Kw::Detail(Barrio)),
+        ("barrio", Kw::Detail(Barrio)),
+        ("urb", Kw::Detail(Urbanizacion)),
+        ("urbanizacion", Kw::Detail(Urbanizacion)),
+    ]
+};
 
-/// A word that may stand alone as a unit (Spanish door side): its canonical form.
-pub(super) fn side_word(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "izq" | "izqda" | "izda" | "izquierda" | "izdo" | "izqdo" | "iz" => "Izquierda",
-        "dcha" | "dch" | "dcho" | "dr" | "der" | "derecha" | "dra" => "Derecha",
-        "ctro" | "centro" | "cent" => "Centro",
-        _ => return None,
-    })
-}
+/// Words that may stand alone as a unit (Spanish door sides), by key.
+const SIDE_WORDS: &[(&str, &str)] = &[
+    ("izq", "Izquierda"),
+    ("izqda", "Izquierda"),
+    ("izda", "Izquierda"),
+    ("izquierda", "Izquierda"),
+    ("izdo", "Izquierda"),
+    ("dcha", "Derecha"),
+    ("dch", "Derecha"),
+    ("dcho", "Derecha"),
+    ("dr", "Derecha"),
+    ("dra", "Derecha"),
+    ("der", "Derecha"),
+    ("derecha", "Derecha"),
+    ("ctro", "Centro"),
+    ("centro", "Centro"),
+];
 
 /// Title abbreviations inside Spanish street names (`Gral. Paz`), by key.
-pub(super) fn name_abbreviation(key: &str) -> Option<&'static str> {
-    Some(match key {
-        "gral" => "General",
-        "pte" | "pdte" | "pres" | "presid" => "Presidente",
-        "cnel" | "crnel" | "cor" => "Coronel",
-        "tte" | "tnte" => "Teniente",
-        "gdor" | "gob" => "Gobernador",
-        "dr" => "Doctor",
-        "dra" => "Doctora",
-        "ing" => "Ingeniero",
-        "sta" => "Santa",
-        "sto" => "Santo",
-        "sgto" => "Sargento",
-        "cmte" | "cte" | "cmdte" => "Comandante",
-        "alte" => "Almirante",
-        "pbro" => "Presbítero",
-        "mtro" => "Maestro",
-        "prof" => "Profesor",
-        "mons" => "Monseñor",
-        "cap" | "cpt" => "Capitán",
-        "arq" => "Arquitecto",
-        "brig" => "Brigadier",
-        "cdte" => "Comandante",
-        _ => return None,
+const NAME_ABBREVIATIONS: &[(&str, &str)] = &[
+    ("gral", "General"),
+    ("pte", "Presidente"),
+    ("pdte", "Presidente"),
+    ("pres", "Presidente"),
+    ("cnel", "Coronel"),
+    ("crnel", "Coronel"),
+    ("tte", "Teniente"),
+    ("gdor", "Gobernador"),
+    ("gob", "Gobernador"),
+    ("dr", "Doctor"),
+    ("dra", "Doctora"),
+    ("ing", "Ingeniero"),
+    ("sta", "Santa"),
+    ("sto", "Santo"),
+    ("sgto", "Sargento"),
+    ("cmte", "Comandante"),
+    ("cdte", "Comandante"),
+    ("alte", "Almirante"),
+    ("pbro", "Presbítero"),
+    ("mtro", "Maestro"),
+    ("prof", "Profesor"),
+    ("mons", "Monseñor"),
+    ("cap", "Capitán"),
+    ("arq", "Arquitecto"),
+    ("brig", "Brigadier"),
+];
+
+/// Words with a meaning of their own in a street line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(super) enum Special {
+    /// Nothing special.
+    #[default]
+    None,
+    /// `bis` after a number.
+    Bis,
+    /// `sin`, as in `sin número`.
+    Sin,
+    /// `número` after `sin`.
+    Numero,
+    /// `baja`, as in `planta baja`.
+    Baja,
+    /// `nacional`, `provincial`: part of a route's name.
+    RouteClass,
+}
+
+const SPECIALS: &[(&str, Special)] = &[
+    ("bis", Special::Bis),
+    ("sin", Special::Sin),
+    ("numero", Special::Numero),
+    ("nro", Special::Numero),
+    ("no", Special::Numero),
+    ("num", Special::Numero),
+    ("baja", Special::Baja),
+    ("nacional", Special::RouteClass),
+    ("provincial", Special::RouteClass),
+    ("nac", Special::RouteClass),
+    ("prov", Special::RouteClass),
+];
+
+/// Everything a word can mean in a street line.
+#[derive(Clone, Copy, Debug, Default)]
+pub(super) struct Word {
+    /// As a street type before the name.
+    pub(super) prefix: Option<StreetType>,
+    /// As a street type after the name.
+    pub(super) suffix: Option<StreetType>,
+    /// As a qualifier.
+    pub(super) keyword: Option<Kw>,
+    /// As a door side.
+    pub(super) side: Option<&'static str>,
+    /// As a title abbreviation inside a name.
+    pub(super) abbreviation: Option<&'static str>,
+    /// Other meanings.
+    pub(super) special: Special,
+}
+
+type WordMap = std::collections::HashMap<&'static [u8], Word, foldhash::fast::FixedState>;
+
+/// The meanings of a word, by key (see `Key`).
+pub(super) fn word(key: &[u8]) -> Option<&'static Word> {
+    static MAP: OnceLock<WordMap> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = WordMap::default();
+        for (k, t) in PREFIX_TYPES {
+            map.entry(k.as_bytes()).or_default().prefix = Some(*t);
+        }
+        for (k, t) in SUFFIX_TYPES {
+            map.entry(k.as_bytes()).or_default().suffix = Some(*t);
+        }
+        for (k, kw) in KEYWORDS {
+            map.entry(k.as_bytes()).or_default().keyword = Some(*kw);
+        }
+        for (k, v) in SIDE_WORDS {
+            map.entry(k.as_bytes()).or_default().side = Some(v);
+        }
+        for (k, v) in NAME_ABBREVIATIONS {
+            map.entry(k.as_bytes()).or_default().abbreviation = Some(v);
+        }
+        for (k, v) in SPECIALS {
+            map.entry(k.as_bytes()).or_default().special = *v;
+        }
+        map
     })
+    .get(key)
 }
