@@ -268,7 +268,7 @@ fn invalid_values_are_kept_as_typed_with_an_error() {
     let fields: Vec<_> = errors.iter().map(|(f, _)| *f).collect();
     assert_eq!(
         fields,
-        ["phone", "national_id", "email", "birth_date"],
+        ["email", "phone", "birth_date", "national_id"],
         "{errors:?}"
     );
     assert!(errors.contains(&("birth_date", "date.impossible")));
