@@ -10,7 +10,6 @@ use ciclo::consolidation::standardize::address::{
 };
 use ciclo::consolidation::standardize::{Country, Problem};
 use std::collections::{BTreeMap, HashMap};
-use std::time::Instant;
 
 /// A CSV file as rows of fields: comma separated, fields may be quoted with
 /// `"`, a doubled `""` inside quotes is one quote, quoted fields may hold commas
@@ -116,10 +115,8 @@ fn abbreviated(street: &str) -> bool {
 fn dupes_es_streets_provinces_and_postal_codes() {
     let rows = load("dupes_es.csv");
     assert_eq!(rows.len(), 20_000);
-    let started = Instant::now();
     let parsed: Vec<(Address, Vec<Problem>)> =
         rows.iter().map(|r| parse(&dupes_input(r))).collect();
-    let elapsed = started.elapsed();
 
     let mut streets = 0;
     let mut name_and_number = 0;
@@ -244,15 +241,6 @@ fn dupes_es_streets_provinces_and_postal_codes() {
         }
     }
 
-    println!(
-        "dupes_es: {} rows parsed in {elapsed:?} ({} build; see the `throughput` test)",
-        rows.len(),
-        if cfg!(debug_assertions) {
-            "debug"
-        } else {
-            "release"
-        }
-    );
     println!(
         "  streets with a name and a number: {name_and_number}/{streets} ({:.2}%)",
         pct(name_and_number, streets)
@@ -426,24 +414,4 @@ fn febrl1_addresses() {
     assert!(pct(states_known, states) >= 97.0);
     assert!(equal_keys > equal_raw);
     assert_eq!(not_idempotent, 0);
-}
-
-/// Throughput on the dupes_es addresses; run with `cargo test --release --test
-/// addresses -- --ignored --nocapture`.
-#[test]
-#[ignore = "timing; run in release"]
-fn throughput() {
-    let rows = load("dupes_es.csv");
-    let inputs: Vec<AddressInput<'_>> = rows.iter().map(dupes_input).collect();
-    let mut best = f64::MAX;
-    for _ in 0..5 {
-        let started = Instant::now();
-        let mut n = 0;
-        for i in &inputs {
-            n += parse(std::hint::black_box(i)).1.len();
-        }
-        std::hint::black_box(n);
-        best = best.min(started.elapsed().as_secs_f64() * 1e6 / inputs.len() as f64);
-    }
-    println!("address::parse on dupes_es: {best:.3} µs per address (best of 5)");
 }
