@@ -12,7 +12,6 @@
 //! clusters the same figures say how often the keys agree by accident.
 
 use std::collections::BTreeMap;
-use std::time::Instant;
 
 use ciclo::consolidation::standardize::names::{parse_full_name, parse_person, PersonName};
 
@@ -295,22 +294,6 @@ fn dupes_es_is_idempotent_and_fast() {
         assert_eq!(again.surnames, r.name.surnames);
         assert!(problems.is_empty(), "{:?}: {problems:?}", r.name);
     }
-    // Throughput, printed and not asserted (speed lives in benchmarks).
-    let start = Instant::now();
-    let mut n = 0usize;
-    for _ in 0..5 {
-        for r in &records {
-            if let Ok((p, _)) = parse_person(&r.given, &r.surname) {
-                n += p.given.len();
-            }
-        }
-    }
-    let elapsed = start.elapsed();
-    println!(
-        "parse_person: {:.0} ns per record ({} bytes of given names)",
-        elapsed.as_nanos() as f64 / (5 * records.len()) as f64,
-        n
-    );
 }
 
 /// The same records typed the wrong way: the two fields swapped, or the whole name
