@@ -557,3 +557,41 @@ proptest! {
         assert_idempotent(&r, &options(default));
     }
 }
+
+#[test]
+fn c_functions_take_huge_and_hostile_strings() {
+    let mega = "9".repeat(1 << 20);
+    let hostile = [
+        "",
+        mega.as_str(),
+        "\u{1}\u{2}\u{7f}",
+        "٠١١ ١٥ ٢٣٤٥ ٦٧٨٩",
+        "+54 9 11 2345 6789 🎂",
+    ];
+    for text in hostile {
+        unsafe {
+            let mut out = ptr::null_mut();
+            let status = ciclo_phone_normalize(c(text).as_ptr(), c("AR").as_ptr(), &mut out);
+            assert!(
+                status == CICLO_STATUS_OK || status == CICLO_STATUS_INVALID_VALUE,
+                "{status}"
+            );
+            if status == CICLO_STATUS_OK {
+                take(out);
+            }
+            let mut out = ptr::null_mut();
+            let status = ciclo_id_normalize(c("ar_cuit").as_ptr(), c(text).as_ptr(), &mut out);
+            assert_eq!(status, CICLO_STATUS_INVALID_VALUE);
+            let record = serde_json::json!({"given_name": text, "phone": text, "street": text,
+                "email": text, "national_id": text, "birth_date": text})
+            .to_string();
+            let mut out = ptr::null_mut();
+            let status = ciclo_record_standardize_json(c(&record).as_ptr(), ptr::null(), &mut out);
+            assert_eq!(status, CICLO_STATUS_OK, "{}", last_error());
+            let v: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
+            if !text.is_empty() {
+                assert_eq!(v["valid"], false, "{text:.40}");
+            }
+        }
+    }
+}
