@@ -232,7 +232,7 @@ pub fn parse_person(given: &str, surname: &str) -> Result<(PersonName, Vec<Probl
     check_len(surname, MAX_PART, "name.too_long", "surname")?;
     let given_clean = clean(given)?;
     let surname_clean = clean(surname)?;
-    let mut toks = Vec::with_capacity(8);
+    let mut toks = TokBuf::default();
     push_tokens(&given_clean, &mut toks);
     let mid = toks.len();
     push_tokens(&surname_clean, &mut toks);
@@ -326,7 +326,7 @@ fn part<'t, 'a>(toks: &'t [Tok<'a>], range: &Range<usize>) -> &'t [Tok<'a>] {
 /// ```
 pub fn parse_full_name(full: &str) -> Result<(PersonName, Vec<Problem>), Problem> {
     check_len(full, MAX_FULL, "name.too_long", "name")?;
-    let mut toks = Vec::with_capacity(8);
+    let mut toks = TokBuf::default();
     if let Some(comma) = full.find(',') {
         let surname_clean = clean(full.get(..comma).unwrap_or(""))?;
         let given_clean = clean(full.get(comma + 1..).unwrap_or(""))?;
@@ -724,9 +724,48 @@ fn long_form(folded: &str) -> Option<LegalForm> {
 // Person-name internals
 // ---------------------------------------------------------------------------
 
+/// How many words a name holds without [`TokBuf`] allocating.
+const INLINE_TOKS: usize = 8;
+
+/// The words of a name: up to [`INLINE_TOKS`] on the stack, more on the heap, so
+/// that a typical name costs no allocation for its words.
+#[derive(Default)]
+struct TokBuf<'a> {
+    inline: [Tok<'a>; INLINE_TOKS],
+    len: usize,
+    /// Every word, once there are more than [`INLINE_TOKS`].
+    heap: Vec<Tok<'a>>,
+}
+
+impl<'a> TokBuf<'a> {
+    fn push(&mut self, tok: Tok<'a>) {
+        if self.heap.is_empty() {
+            if let Some(slot) = self.inline.get_mut(self.len) {
+                *slot = tok;
+                self.len += 1;
+                return;
+            }
+            self.heap.extend_from_slice(&self.inline);
+        }
+        self.heap.push(tok);
+    }
+}
+
+impl<'a> std::ops::Deref for TokBuf<'a> {
+    type Target = [Tok<'a>];
+
+    fn deref(&self) -> &[Tok<'a>] {
+        if self.heap.is_empty() {
+            self.inline.get(..self.len).unwrap_or(&[])
+        } else {
+            &self.heap
+        }
+    }
+}
+
 /// One word of a name: its text as typed (trimmed of stray punctuation) and what
 /// its folded form tells, worked out once.
-#[derive(Clone, Debug)]
+#[derive(Clone, Copy, Debug, Default)]
 struct Tok<'a> {
     raw: &'a str,
     /// The word in lower case if it is a particle (`de`, `la`, `y`, `san`).
@@ -753,11 +792,21 @@ impl<'a> Tok<'a> {
     fn new(raw: &'a str) -> Tok<'a> {
         let mut buf = [0u8; 48];
         let slow;
-        let key: &[u8] = match fold_into(raw, &mut buf) {
-            Some(len) => buf.get(..len).unwrap_or(&[]),
-            None => {
-                slow = slow_key_fold(raw);
-                slow.as_bytes()
+        let plain = buf
+            .get_mut(..raw.len())
+            .filter(|_| raw.bytes().all(|b| b.is_ascii_alphabetic()));
+        let key: &[u8] = if let Some(dst) = plain {
+            // The common case, a word of ASCII letters: its key is its lower case.
+            dst.copy_from_slice(raw.as_bytes());
+            dst.make_ascii_lowercase();
+            dst
+        } else {
+            match fold_into(raw, &mut buf) {
+                Some(len) => buf.get(..len).unwrap_or(&[]),
+                None => {
+                    slow = slow_key_fold(raw);
+                    slow.as_bytes()
+                }
             }
         };
         let mut given = true;
@@ -776,7 +825,11 @@ impl<'a> Tok<'a> {
         }
         Tok {
             raw,
-            particle: particle_of(key),
+            particle: if key.len() <= 5 {
+                particle_of(key)
+            } else {
+                None
+            },
             given: given && parts > 0,
             listed_surname,
             surname_like,
@@ -906,6 +959,23 @@ fn clean(text: &str) -> Result<Cow<'_, str>, Problem> {
 /// U+0300 (no combining marks, nothing NFC changes) and single spaces between
 /// words.
 fn is_clean(text: &str) -> bool {
+    if text.is_ascii() {
+        // The same test on bytes, without decoding characters.
+        let mut after_space = true;
+        for &b in text.as_bytes() {
+            if b == b' ' {
+                if after_space {
+                    return false;
+                }
+                after_space = true;
+            } else if b.is_ascii_alphabetic() {
+                after_space = false;
+            } else {
+                return false;
+            }
+        }
+        return !after_space || text.is_empty();
+    }
     let mut after_space = true;
     for c in text.chars() {
         if c == ' ' {
@@ -971,7 +1041,7 @@ fn clean_chars(chars: impl Iterator<Item = char>, out: &mut String) -> Result<()
 
 /// Appends the words of a cleaned text to `out`; words without a letter are
 /// dropped.
-fn push_tokens<'a>(cleaned: &'a str, out: &mut Vec<Tok<'a>>) {
+fn push_tokens<'a>(cleaned: &'a str, out: &mut TokBuf<'a>) {
     for t in words(cleaned) {
         if t.bytes().all(|b| b.is_ascii_alphabetic()) {
             out.push(Tok::new(t));
@@ -1181,7 +1251,7 @@ fn is_initial(t: &Tok<'_>) -> bool {
 
 /// `Mª`, `Ma.` and `Fco.` written out.
 fn expansion_of(raw: &str) -> Option<&'static str> {
-    if raw.len() > 5 {
+    if raw.len() > 5 || !matches!(raw.as_bytes().first(), Some(b'M' | b'm' | b'F' | b'f')) {
         return None;
     }
     let base = raw.trim_end_matches('.');
@@ -1549,23 +1619,28 @@ fn lower1(c: char) -> char {
 /// character, so the result is stable and stays NFC.
 fn case_word(word: &str, out: &mut String) {
     if word.is_ascii() {
+        let bytes = word.as_bytes();
+        let upper = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
+        let lower = bytes.iter().filter(|b| b.is_ascii_lowercase()).count();
         let from = out.len();
-        let (mut upper, mut lower) = (0usize, 0usize);
-        let mut start = true;
-        for b in word.bytes() {
-            upper += usize::from(b.is_ascii_uppercase());
-            lower += usize::from(b.is_ascii_lowercase());
-            out.push(char::from(if start {
-                b.to_ascii_uppercase()
-            } else {
-                b.to_ascii_lowercase()
-            }));
-            start = matches!(b, b'-' | b'\'' | b'.');
-        }
-        let first_upper = word.as_bytes().first().is_some_and(u8::is_ascii_uppercase);
+        out.push_str(word);
+        let first_upper = bytes.first().is_some_and(u8::is_ascii_uppercase);
         if first_upper && upper >= 2 && lower > upper {
-            out.truncate(from);
-            out.push_str(word);
+            return;
+        }
+        // Lower case all, then upper case the first letter and each one after a
+        // hyphen, apostrophe or dot, in place.
+        if let Some(typed) = out.get_mut(from..) {
+            typed.make_ascii_lowercase();
+        }
+        let mut start = true;
+        for (i, &b) in bytes.iter().enumerate() {
+            if start {
+                if let Some(c) = out.get_mut(from + i..from + i + 1) {
+                    c.make_ascii_uppercase();
+                }
+            }
+            start = matches!(b, b'-' | b'\'' | b'.');
         }
         return;
     }
