@@ -11,6 +11,29 @@ pub(super) struct Key {
     len: usize,
 }
 
+/// In [`KEY_BYTES`]: the byte is left out of the key (`.`, `:`).
+const KEY_SKIP: u8 = 0;
+/// In [`KEY_BYTES`]: the byte makes the token keyless.
+const KEY_REJECT: u8 = 0xFF;
+
+/// The key byte of each ASCII byte: lower-case letters, digits, `/`, `#` and
+/// `-` as they are, upper-case letters lowered, [`KEY_SKIP`] for `.` and `:`,
+/// [`KEY_REJECT`] for the rest.
+static KEY_BYTES: [u8; 128] = {
+    let mut table = [KEY_REJECT; 128];
+    let mut b = 0u8;
+    while b < 128 {
+        table[b as usize] = match b {
+            b'.' | b':' => KEY_SKIP,
+            b'a'..=b'z' | b'0'..=b'9' | b'/' | b'#' | b'-' => b,
+            b'A'..=b'Z' => b | 0x20,
+            _ => KEY_REJECT,
+        };
+        b += 1;
+    }
+    table
+};
+
 impl Key {
     pub(super) fn of(token: &str) -> Key {
         let mut key = Key {
@@ -18,26 +41,20 @@ impl Key {
             len: 0,
         };
         if token.is_ascii() {
+            // One table lookup a byte: the folded byte, a skip or a reject.
             for &b in token.as_bytes() {
-                let b = match b {
-                    b'.' | b':' => continue,
-                    b'a'..=b'z' | b'0'..=b'9' | b'/' | b'#' | b'-' => b,
-                    b'A'..=b'Z' => b | 0x20,
-                    _ => {
-                        key.len = 0;
-                        return key;
-                    }
-                };
-                match key.buf.get_mut(key.len) {
-                    Some(slot) => {
-                        *slot = b;
-                        key.len += 1;
-                    }
-                    None => {
-                        key.len = 0;
-                        return key;
-                    }
+                let folded = KEY_BYTES.get(usize::from(b)).copied().unwrap_or(KEY_REJECT);
+                if folded == KEY_SKIP {
+                    continue;
                 }
+                if folded == KEY_REJECT || key.len >= key.buf.len() {
+                    key.len = 0;
+                    return key;
+                }
+                if let Some(slot) = key.buf.get_mut(key.len) {
+                    *slot = folded;
+                }
+                key.len += 1;
             }
             return key;
         }

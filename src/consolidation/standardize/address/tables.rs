@@ -285,17 +285,22 @@ const PROVINCE_PREFIXES: [&str; 7] = [
 
 /// The key of folded, single-spaced text: prefixes and suffixes such as
 /// `provincia de` removed, then the spaces.
-fn strip_to_key(folded: &str) -> (usize, usize) {
-    let mut end = folded.trim_end().len();
+fn strip_to_key(folded: &[u8]) -> (usize, usize) {
+    // Folded text holds letters, digits and single spaces: only spaces trail.
+    let mut end = folded.trim_ascii_end().len();
     let mut start = 0;
     for prefix in PROVINCE_PREFIXES {
-        if folded.starts_with(prefix) && prefix.len() < end {
+        if folded.starts_with(prefix.as_bytes()) && prefix.len() < end {
             start = prefix.len();
             break;
         }
     }
     for suffix in [" province", " provincia"] {
-        if folded.get(..end).is_some_and(|f| f.ends_with(suffix)) && end - suffix.len() > start {
+        if folded
+            .get(..end)
+            .is_some_and(|f| f.ends_with(suffix.as_bytes()))
+            && end - suffix.len() > start
+        {
             end -= suffix.len();
         }
     }
@@ -306,7 +311,7 @@ fn strip_to_key(folded: &str) -> (usize, usize) {
 /// `provincia de` removed, spaces removed (`Pcia. de Bs. As.` gives `bsas`).
 pub(super) fn province_key(text: &str) -> String {
     let folded = fold(text);
-    let (start, end) = strip_to_key(&folded);
+    let (start, end) = strip_to_key(folded.as_bytes());
     folded
         .get(start..end)
         .unwrap_or("")
@@ -322,38 +327,61 @@ pub(super) fn provinces_named(text: &str) -> &'static [Prov] {
     let mut buf = [0u8; 64];
     let mut len = 0;
     let mut fast = true;
-    for c in text.chars() {
-        let b = if c.is_ascii_alphanumeric() {
-            c.to_ascii_lowercase() as u8
-        } else if let Some(b) = fold_latin(c) {
-            b
-        } else if c.is_ascii() || c.is_whitespace() {
-            if len == 0 || buf.get(len - 1) == Some(&b' ') {
+    if text.is_ascii() {
+        // The same folding as below, a byte at a time.
+        for &b in text.as_bytes() {
+            let b = if b.is_ascii_alphanumeric() {
+                b.to_ascii_lowercase()
+            } else if len == 0 || buf.get(len - 1) == Some(&b' ') {
                 continue;
+            } else {
+                b' '
+            };
+            match buf.get_mut(len) {
+                Some(slot) => {
+                    *slot = b;
+                    len += 1;
+                }
+                None => {
+                    fast = false;
+                    break;
+                }
             }
-            b' '
-        } else {
-            fast = false;
-            break;
-        };
-        match buf.get_mut(len) {
-            Some(slot) => {
-                *slot = b;
-                len += 1;
-            }
-            None => {
+        }
+    } else {
+        for c in text.chars() {
+            let b = if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase() as u8
+            } else if let Some(b) = fold_latin(c) {
+                b
+            } else if c.is_ascii() || c.is_whitespace() {
+                if len == 0 || buf.get(len - 1) == Some(&b' ') {
+                    continue;
+                }
+                b' '
+            } else {
                 fast = false;
                 break;
+            };
+            match buf.get_mut(len) {
+                Some(slot) => {
+                    *slot = b;
+                    len += 1;
+                }
+                None => {
+                    fast = false;
+                    break;
+                }
             }
         }
     }
     let index = province_index();
     let found = if fast {
-        let folded = std::str::from_utf8(buf.get(..len).unwrap_or(&[])).unwrap_or("");
+        let folded = buf.get(..len).unwrap_or(&[]);
         let (start, end) = strip_to_key(folded);
         let mut key = [0u8; 64];
         let mut n = 0;
-        for &b in folded.as_bytes().get(start..end).unwrap_or(&[]) {
+        for &b in folded.get(start..end).unwrap_or(&[]) {
             if b != b' ' {
                 if let Some(slot) = key.get_mut(n) {
                     *slot = b;
@@ -361,15 +389,15 @@ pub(super) fn provinces_named(text: &str) -> &'static [Prov] {
                 }
             }
         }
-        let key = std::str::from_utf8(key.get(..n).unwrap_or(&[])).unwrap_or("");
-        index.get(key)
+        index.get(key.get(..n).unwrap_or(&[]))
     } else {
-        index.get(province_key(text).as_str())
+        index.get(province_key(text).as_bytes())
     };
     found.map_or(&[], Vec::as_slice)
 }
 
-type ProvinceMap = std::collections::HashMap<String, Vec<Prov>, foldhash::fast::FixedState>;
+/// Provinces by key (see [`province_key`]), the key as bytes.
+type ProvinceMap = std::collections::HashMap<Vec<u8>, Vec<Prov>, foldhash::fast::FixedState>;
 
 /// Every known spelling, by key.
 fn province_index() -> &'static ProvinceMap {
@@ -410,7 +438,7 @@ fn province_index() -> &'static ProvinceMap {
         v.dedup();
         let mut map = ProvinceMap::default();
         for (key, p) in v {
-            map.entry(key).or_default().push(p);
+            map.entry(key.into_bytes()).or_default().push(p);
         }
         map
     })
