@@ -569,7 +569,11 @@ fn status_names_and_versions() {
             assert!(seen.insert(n), "two codes share a name");
         }
     }
-    assert_eq!(seen.len(), 18);
+    assert_eq!(seen.len(), 19);
+    assert_eq!(
+        name(CICLO_STATUS_INVALID_VALUE),
+        "CICLO_STATUS_INVALID_VALUE"
+    );
     let v = unsafe { CStr::from_ptr(ciclo_version()) }.to_str().unwrap();
     assert_eq!(v, env!("CARGO_PKG_VERSION"));
     assert_eq!(ciclo_abi_version(), CICLO_ABI_VERSION);

@@ -15,50 +15,14 @@ use std::collections::BTreeMap;
 
 use ciclo::consolidation::standardize::names::{parse_full_name, parse_person, PersonName};
 
-/// One CSV record: fields, with `"` quoting and `""` escapes.
+/// The rows of a CSV text, the header row first, read with the `csv` crate.
 fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    let mut rows = Vec::new();
-    let mut row = Vec::new();
-    let mut field = String::new();
-    let mut quoted = false;
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        if quoted {
-            match c {
-                '"' if chars.peek() == Some(&'"') => {
-                    chars.next();
-                    field.push('"');
-                }
-                '"' => quoted = false,
-                _ => field.push(c),
-            }
-            continue;
-        }
-        match c {
-            '"' => quoted = true,
-            ',' => row.push(std::mem::take(&mut field)),
-            '\r' => {}
-            '\n' => {
-                row.push(std::mem::take(&mut field));
-                rows.push(std::mem::take(&mut row));
-            }
-            _ => field.push(c),
-        }
-    }
-    if !field.is_empty() || !row.is_empty() {
-        row.push(field);
-        rows.push(row);
-    }
-    rows
-}
-
-#[test]
-fn csv_reader_handles_quotes() {
-    let rows = parse_csv("a,b\n\"x, y\",\"say \"\"hi\"\"\"\r\nlast,\n");
-    assert_eq!(
-        rows,
-        [vec!["a", "b"], vec!["x, y", "say \"hi\""], vec!["last", ""]]
-    );
+    csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(text.as_bytes())
+        .records()
+        .map(|r| r.expect("a CSV row").iter().map(str::to_string).collect())
+        .collect()
 }
 
 struct Record {

@@ -243,55 +243,24 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     } else {
         present(&record.full_name).map(names::parse_full_name)
     };
-    let name = match name {
-        None => None,
-        Some(Ok((mut name, problems))) => {
-            note("name", problems, &mut findings);
-            if name.title.is_none() {
-                name.title = tidied(&record.title);
-            }
-            Some(name)
-        }
-        Some(Err(problem)) => {
-            note("name", vec![problem], &mut findings);
-            None
-        }
-    };
-    let company = present(&record.company).and_then(|text| match names::parse_company(text) {
-        Ok((company, problems)) => {
-            note("company", problems, &mut findings);
-            Some(company)
-        }
-        Err(problem) => {
-            note("company", vec![problem], &mut findings);
-            None
-        }
-    });
+    let mut name = name.and_then(|r| keep("name", r, &mut findings));
+    if let Some(name) = name.as_mut().filter(|n| n.title.is_none()) {
+        name.title = tidied(&record.title);
+    }
+    let company = present(&record.company)
+        .and_then(|text| keep("company", names::parse_company(text), &mut findings));
 
     // Email.
-    let email = present(&record.email).and_then(|text| match email::parse(text) {
-        Ok((email, problems)) => {
-            note("email", problems, &mut findings);
-            Some(email)
-        }
-        Err(problem) => {
-            note("email", vec![problem], &mut findings);
-            None
-        }
-    });
+    let email =
+        present(&record.email).and_then(|text| keep("email", email::parse(text), &mut findings));
 
     // Birth date.
     let birth_date = present(&record.birth_date).and_then(|text| {
-        match dates::parse_birth_date(text, options.today) {
-            Ok((date, problems)) => {
-                note("birth_date", problems, &mut findings);
-                Some(date)
-            }
-            Err(problem) => {
-                note("birth_date", vec![problem], &mut findings);
-                None
-            }
-        }
+        keep(
+            "birth_date",
+            dates::parse_birth_date(text, options.today),
+            &mut findings,
+        )
     });
 
     // The standard record: standard forms where valid, tidied text otherwise.
@@ -361,6 +330,24 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
         national_id,
         findings,
     }
+}
+
+/// The value of a field standardiser's result, its problems noted as findings.
+fn keep<T>(
+    field: &'static str,
+    result: Result<(T, Vec<Problem>), Problem>,
+    findings: &mut Vec<Finding>,
+) -> Option<T> {
+    let (value, problems) = match result {
+        Ok((value, problems)) => (Some(value), problems),
+        Err(problem) => (None, vec![problem]),
+    };
+    findings.extend(
+        problems
+            .into_iter()
+            .map(|problem| Finding { field, problem }),
+    );
+    value
 }
 
 /// The order of findings: the fields as a form shows them. `name` covers
