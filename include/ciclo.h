@@ -20,11 +20,6 @@
 
 
 /**
- * Birth dates more than this many years ago are flagged as implausible.
- */
-#define MAX_AGE_YEARS 120
-
-/**
  * A content or site visit.
  */
 #define CICLO_EVENT_KIND_VISIT 1
@@ -149,11 +144,6 @@
  * Compare it with `ciclo_abi_version()` at load time.
  */
 #define CICLO_ABI_VERSION 1
-
-/**
- * The kinds of national identifier this module knows.
- */
-typedef struct IdKind IdKind;
 
 /**
  * An engine: a thread-safe registry of customers and their lifecycle states under

@@ -80,8 +80,13 @@ fn agrees_with_libphonenumber() {
         rows.len(),
         100.0 * all_rate
     );
-    assert!(number_rate >= 0.99, "(valid, e164) agreement {number_rate}");
-    assert!(all_rate >= 0.99, "(valid, e164, type) agreement {all_rate}");
+    // The bar is 99%; these are what the module reaches (the one type
+    // disagreement, UY 2123, is a gap in the oracle file: see BENCHMARKS.md).
+    assert!(number_rate >= 1.0, "(valid, e164) agreement {number_rate}");
+    assert!(
+        all_rate >= 0.9995,
+        "(valid, e164, type) agreement {all_rate}"
+    );
 }
 
 #[test]

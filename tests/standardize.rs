@@ -83,9 +83,11 @@ fn assert_idempotent(record: &Record, opts: &Options) {
         codes(&twice, Severity::Error),
         "from {record:#?}"
     );
-    assert_eq!(once.name, twice.name);
+    assert_eq!(once.name, twice.name, "from {record:#?}");
+    assert_eq!(once.company, twice.company, "from {record:#?}");
     assert_eq!(once.email, twice.email);
     assert_eq!(once.phone, twice.phone);
+    assert_eq!(once.mobile, twice.mobile);
     assert_eq!(once.address, twice.address, "from {record:#?}");
     assert_eq!(once.national_id, twice.national_id);
     assert_eq!(once.birth_date, twice.birth_date);
@@ -531,6 +533,8 @@ prop_compose! {
         company in pick(&["Acme S.A.", "acme sa", "Distribuidora del Sur S. R. L.", "Foo Sociedad Anónima", "Bar SL"]),
         email in pick(&["Ana.Lopez@Example.COM", "j.perez+x@gmail.com", "ana@hotmial.com", "bad@", "x@y.con"]),
         phone in pick(&["011 15-2345-6789", "+54 9 11 2345-6789", "(0291) 15 675-7491", "612 30 18 15", "+34612301815", "0341-6", "+1 201 555 0123"]),
+        mobile in pick(&["+54 9 11 2345-6789", "15-2345-6789", "612 30 18 15", "12"]),
+        address_extra in pick(&["Torre 2", "willaroo", "Bº Los Álamos"]),
         street in pick(&["Av. Corrientes 1234, 5º B", "Calle Mayor 5, 3º 2ª", "C/ Alcalá s/n", "Ruta 8 Km. 45", "6 tullaroop street", "Avenida Valdez 1149, Piso 11 Dpto. B"]),
         street_number in pick(&["12", "s/n", "4B"]),
         locality in pick(&["Buenos Aires", "MADRID", "st james", "Mar del Plata"]),
@@ -541,8 +545,8 @@ prop_compose! {
         national_id in pick(&["20-12345678-6", "12345678", "12345678Z", "X1234567L", "B12345674", "20123456780"]),
     ) -> Record {
         Record {
-            title, given_name, surname, full_name, company, email, phone, mobile: None, street,
-            street_number, address_extra: None, locality, province, postal_code, country,
+            title, given_name, surname, full_name, company, email, phone, mobile, street,
+            street_number, address_extra, locality, province, postal_code, country,
             birth_date, national_id,
         }
     }
@@ -594,4 +598,57 @@ fn c_functions_take_huge_and_hostile_strings() {
             }
         }
     }
+}
+
+#[test]
+fn typed_values_beside_standardised_ones_are_kept() {
+    let record = Record {
+        title: Some("Lic.".into()),
+        given_name: Some("Dr. José".into()),
+        surname: Some("García".into()),
+        full_name: Some("Sr. José Luis García Márquez".into()),
+        street: Some("Calle Mayor 5".into()),
+        street_number: Some("7".into()),
+        country: Some("ES".into()),
+        ..Record::default()
+    };
+    let out = standardize(&record, &options(None));
+    assert_eq!(
+        out.record.title.as_deref(),
+        Some("Lic."),
+        "the title field wins"
+    );
+    assert_eq!(
+        out.record.full_name.as_deref(),
+        Some("Sr. José Luis García Márquez"),
+        "kept as typed next to separate fields"
+    );
+    assert_eq!(
+        out.record.street_number.as_deref(),
+        Some("7"),
+        "a disagreeing number is kept"
+    );
+    assert_idempotent(&record, &options(None));
+}
+
+#[test]
+fn bare_digits_do_not_override_the_default_country() {
+    let record = Record {
+        national_id: Some("12345678".into()),
+        phone: Some("612 30 18 15".into()),
+        ..Record::default()
+    };
+    let out = standardize(&record, &options(Some(Country::ES)));
+    assert_eq!(out.country, Some(Country::ES));
+    assert_eq!(out.record.phone.as_deref(), Some("+34612301815"));
+    assert_eq!(codes(&out, Severity::Error), [("national_id", "id.length")]);
+    // Without a default, an 11-digit CUIT does tell the country.
+    let record = Record {
+        national_id: Some("20123456786".into()),
+        ..Record::default()
+    };
+    assert_eq!(
+        standardize(&record, &options(None)).country,
+        Some(Country::AR)
+    );
 }

@@ -19,9 +19,9 @@
 //! |---|---|---|
 //! | `dd/mm/yyyy` | `09/01/1986`, `9-1-1986`, `09.01.1986` | day first, as in Spanish-speaking countries; any of `/ - .` or spaces between the parts |
 //! | `yyyy-mm-dd` | `1986-01-09`, `1986/1/9` | ISO order, recognised by the four-digit first part |
-//! | `yyyymmdd` | `19860109` | eight digits whose first four are a year from 1800 |
+//! | `yyyymmdd` | `19860109` | eight digits read this way when that is a real date from 1800 to today |
 //! | `ddmmyyyy` | `09011986` | eight digits otherwise |
-//! | `dd/mm/yy` | `09/01/86` | two-digit year: the latest year not after today's (an info finding says so) |
+//! | `dd/mm/yy` | `09/01/86` | two-digit year: the latest date not after today (an info finding says so) |
 //! | month names | `9 de enero de 1986`, `09-ene-1986`, `9 Jan 1986` | Spanish and English names and three-letter abbreviations (`set` too) |
 //!
 //! A month-first date (`01/31/1986`) is read as such only when the day-first
@@ -76,10 +76,12 @@ pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>)
     let (year, month, day) = match parts.as_slice() {
         [Part::Number(n, 8)] => {
             let (hi, lo) = (n / 10_000, n % 10_000);
-            if hi >= 1800 {
-                (hi, (lo / 100) as u8, (lo % 100) as u8)
-            } else {
-                (lo, ((hi % 100) as u8), (hi / 100) as u8)
+            let iso = (hi, (lo / 100) as u8, (lo % 100) as u8);
+            let day_first = (lo, (hi % 100) as u8, (hi / 100) as u8);
+            // yyyymmdd when that is a real date not after today, else ddmmyyyy.
+            match calendar(iso.0, iso.1, iso.2) {
+                Some(d) if hi >= 1800 && d <= today => iso,
+                _ => day_first,
             }
         }
         [Part::Number(y, 4), Part::Number(m, 1..=2), Part::Number(d, 1..=2)] => {
@@ -104,12 +106,28 @@ pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>)
         }
         _ => return Err(unreadable()),
     };
-    let date = calendar(year, month, day).ok_or_else(|| {
+    let mut date = calendar(year, month, day).ok_or_else(|| {
         Problem::error(
             "date.impossible",
             format!("day {day} of month {month} of year {year} does not exist"),
         )
     })?;
+    // A two-digit year later this year than today belongs to the last century.
+    let two_digit = problems.iter().any(|p| p.code == "date.two_digit_year");
+    if two_digit && date > today {
+        if let Some(earlier) = calendar(year - 100, month, day) {
+            date = earlier;
+            problems.retain(|p| p.code != "date.two_digit_year");
+            problems.push(Problem::info(
+                "date.two_digit_year",
+                format!(
+                    "the two-digit year {:02} was read as {}",
+                    year % 100,
+                    year - 100
+                ),
+            ));
+        }
+    }
     if date > today {
         return Err(Problem::error(
             "date.future",
@@ -201,7 +219,8 @@ fn month_named(word: &str) -> Option<u8> {
 }
 
 /// A two-digit year becomes the latest year ending in those digits that is not
-/// after today's year.
+/// after today's year (the caller goes back a century more when the whole date
+/// is after today).
 fn full_year(year: i32, digits: usize, today: Date, problems: &mut Vec<Problem>) -> i32 {
     if digits == 4 {
         return year;
@@ -265,6 +284,18 @@ mod tests {
             assert!(codes(input).is_empty(), "{input}");
         }
         assert_eq!(ok("19081209"), date!(1908 - 12 - 09), "FEBRL's form");
+        assert_eq!(
+            ok("25121990"),
+            date!(1990 - 12 - 25),
+            "ddmmyyyy, day 18 or more"
+        );
+        assert_eq!(ok("18011990"), date!(1990 - 01 - 18));
+        assert_eq!(ok("31121999"), date!(1999 - 12 - 31));
+        assert_eq!(
+            ok("20011990"),
+            date!(1990 - 01 - 20),
+            "2001-19-90 is no date"
+        );
         assert_eq!(ok("5 de setiembre de 1970"), date!(1970 - 09 - 05));
     }
 
@@ -275,6 +306,12 @@ mod tests {
         assert_eq!(ok("09/01/26"), date!(2026 - 01 - 09));
         assert_eq!(ok("09/01/27"), date!(1927 - 01 - 09));
         assert_eq!(codes("09/01/86"), ["date.two_digit_year"]);
+        assert_eq!(
+            ok("15/12/26"),
+            date!(1926 - 12 - 15),
+            "December 2026 is still ahead"
+        );
+        assert_eq!(codes("15/12/26"), ["date.two_digit_year"]);
     }
 
     #[test]

@@ -19,7 +19,7 @@
 //! The practical subset of RFC 5321 that mail providers accept, not the full
 //! RFC 5322 grammar (no quoted local parts, no comments, no IP-literal domains):
 //!
-//! - one `@`, a local part of 1 to 64 characters and a domain of at most 253, 254
+//! - one `@`, a local part of 1 to 64 bytes and a domain of at most 253, 254
 //!   in all;
 //! - the local part made of letters, digits and ``!#$%&'*+/=?^_`{|}~.-``, with no
 //!   dot at either end and no two dots in a row (letters may be non-ASCII, as
@@ -35,7 +35,7 @@
 use super::text::tidy;
 use super::Problem;
 
-/// Longest local part, in characters (RFC 5321, section 4.5.3.1.1).
+/// Longest local part, in bytes (RFC 5321, section 4.5.3.1.1, counts octets).
 const MAX_LOCAL: usize = 64;
 /// Longest domain, in bytes (RFC 1035 with the root dot left out).
 const MAX_DOMAIN: usize = 253;
@@ -208,10 +208,10 @@ pub fn parse(input: &str) -> Result<(Email, Vec<Problem>), Problem> {
         tidied = tidy(input);
         &tidied
     };
-    let text = text
-        .strip_prefix("mailto:")
-        .or_else(|| text.strip_prefix("MAILTO:"))
-        .unwrap_or(text);
+    let text = match text.get(..7) {
+        Some(scheme) if scheme.eq_ignore_ascii_case("mailto:") => &text[7..],
+        _ => text,
+    };
     if text.is_empty() {
         return Err(Problem::error("email.empty", "the email address is empty"));
     }
@@ -277,9 +277,9 @@ fn check_local(local: &str) -> Result<(), Problem> {
     if local.is_empty() {
         return bad("nothing before the `@`".into());
     }
-    if local.chars().count() > MAX_LOCAL {
+    if local.len() > MAX_LOCAL {
         return bad(format!(
-            "the part before the `@` is longer than {MAX_LOCAL} characters"
+            "the part before the `@` is longer than {MAX_LOCAL} bytes"
         ));
     }
     if local.starts_with('.') || local.ends_with('.') {
@@ -447,6 +447,7 @@ mod tests {
         assert_eq!(e.key(), "ana.lopez@example.com");
         assert!(problems.is_empty());
         assert_eq!(ok("mailto:ana@example.com").0.address(), "ana@example.com");
+        assert_eq!(ok("Mailto:ana@example.com").0.address(), "ana@example.com");
     }
 
     #[test]

@@ -179,8 +179,11 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
             .map(|p| p.region);
     }
     if country.is_none() {
+        // Only shapes that belong to one country: bare 7 or 8 digits could be an
+        // Argentine DNI or a Spanish DNI without its letter.
         country = present(&record.national_id)
             .and_then(|t| ids::detect(t, None).ok())
+            .filter(|id| id.kind() != ids::IdKind::ArDni)
             .map(|id| id.kind().country());
     }
     let country = country.or(options.default_country);
@@ -243,9 +246,13 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     } else {
         present(&record.full_name).map(names::parse_full_name)
     };
+    let from_full_name = given.is_none() && surname.is_none();
     let mut name = name.and_then(|r| keep("name", r, &mut findings));
-    if let Some(name) = name.as_mut().filter(|n| n.title.is_none()) {
-        name.title = tidied(&record.title);
+    // A title typed in its own field wins over one found in the name fields.
+    if let Some(name) = name.as_mut() {
+        if let Some(title) = tidied(&record.title) {
+            name.title = Some(title);
+        }
     }
     let company = present(&record.company)
         .and_then(|text| keep("company", names::parse_company(text), &mut findings));
@@ -268,7 +275,13 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
         Some(n) => {
             out.given_name = nonempty(n.given.clone());
             out.surname = nonempty(n.surnames.join(" "));
-            out.full_name = present(&record.full_name).map(|_| n.display());
+            // The full name is rewritten only when the name was read from it; next
+            // to separate fields it is kept as typed.
+            out.full_name = if from_full_name {
+                present(&record.full_name).map(|_| n.display())
+            } else {
+                tidied(&record.full_name)
+            };
             out.title = n.title.clone();
         }
         None => {
@@ -296,6 +309,14 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     };
     if let Some(a) = &address {
         out.street = nonempty(a.street_line());
+        // A house number typed apart that disagrees with the one in the street
+        // line is not in the standard street line: it is kept as typed.
+        let mismatch = findings
+            .iter()
+            .any(|f| f.problem.code == "address.number_mismatch");
+        if mismatch {
+            out.street_number = tidied(&record.street_number);
+        }
         out.address_extra = a.extra.clone();
         out.locality = a.locality.clone();
         out.province = a.province.clone();
