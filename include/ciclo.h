@@ -606,7 +606,8 @@ void ciclo_bytes_free(uint8_t *bytes, size_t len);
  * Errors: `CICLO_STATUS_INVALID_VALUE` for a number that is not valid in its
  * numbering plan (the message gives the reason and a code such as
  * `phone.too_short`), `CICLO_STATUS_INVALID_ARGUMENT` for an unknown or
- * unsupported region, `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`.
+ * unsupported region or for a number without `+` when no region is given,
+ * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`.
  * Thread-safe.
  *
  * # Safety
