@@ -6,47 +6,17 @@
 //!
 //! Run: `cargo bench --bench standardize`.
 
+#[path = "../tests/common/mod.rs"]
+mod common;
+
 use std::hint::black_box;
 
 use ciclo::consolidation::standardize::{email, ids, phone, standardize, Country, Options};
 use ciclo::model::Record;
 use criterion::{criterion_group, Criterion, Throughput};
 
-fn records() -> Vec<Record> {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/dupes_es.csv");
-    let mut reader = csv::Reader::from_path(path).expect("tests/data/dupes_es.csv");
-    let headers = reader.headers().expect("a header row").clone();
-    let column = |name: &str| headers.iter().position(|h| h == name);
-    let get = |row: &csv::StringRecord, name: &str| {
-        column(name)
-            .and_then(|i| row.get(i))
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    };
-    reader
-        .records()
-        .map(|row| {
-            let row = row.expect("a CSV row");
-            Record {
-                given_name: get(&row, "given_name"),
-                surname: get(&row, "surname"),
-                email: get(&row, "email"),
-                phone: get(&row, "phone"),
-                street: get(&row, "street"),
-                locality: get(&row, "city"),
-                province: get(&row, "province"),
-                postal_code: get(&row, "postal_code"),
-                country: get(&row, "country"),
-                birth_date: get(&row, "birth_date"),
-                national_id: get(&row, "national_id"),
-                ..Record::default()
-            }
-        })
-        .collect()
-}
-
 fn bench(c: &mut Criterion) {
-    let records = records();
+    let records = common::dupes_es_records();
     let options = Options::new(Some(Country::AR), time::macros::date!(2026 - 11 - 23));
 
     let mut group = c.benchmark_group("standardize");

@@ -499,7 +499,6 @@ pub fn standardize_options_from_json(
 ///                  "person_number": "12345678"}}
 /// ```
 pub fn standardized_to_json(out: &crate::consolidation::standardize::Standardized) -> String {
-    use crate::consolidation::standardize::ids::Holder;
     use serde_json::{json, Value};
 
     let findings: Vec<Value> = out
@@ -557,11 +556,7 @@ pub fn standardized_to_json(out: &crate::consolidation::standardize::Standardize
         "national_id": out.national_id.as_ref().map(|id| json!({
             "kind": id.kind().as_str(),
             "canonical": id.canonical(),
-            "holder": match id.holder() {
-                Holder::Person => "person",
-                Holder::Company => "company",
-                Holder::Unknown => "unknown",
-            },
+            "holder": id.holder().as_str(),
             "person_number": id.person_number(),
         })),
     });

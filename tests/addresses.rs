@@ -5,33 +5,20 @@
 //!
 //! Run with `cargo test --test addresses -- --nocapture` to see the figures.
 
+mod common;
+
 use ciclo::consolidation::standardize::address::{
     canonical_province, parse, Address, AddressInput, StreetType,
 };
 use ciclo::consolidation::standardize::{Country, Problem};
 use std::collections::{BTreeMap, HashMap};
 
-/// The rows of a CSV text, the header row first, read with the `csv` crate.
-fn read_csv(text: &str) -> Vec<Vec<String>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.expect("a CSV row").iter().map(str::to_string).collect())
-        .collect()
-}
-
 /// The rows of a CSV file under `tests/data/`, each as a map from column name.
 fn load(name: &str) -> Vec<HashMap<String, String>> {
-    let path = format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
-    let mut rows = read_csv(&text).into_iter();
-    let header = rows.next().expect("a header row");
-    rows.map(|r| {
-        assert_eq!(r.len(), header.len(), "row {r:?}");
-        header.iter().cloned().zip(r).collect()
-    })
-    .collect()
+    let (header, rows) = common::csv(name);
+    rows.into_iter()
+        .map(|r| header.iter().cloned().zip(r).collect())
+        .collect()
 }
 
 /// Parses the street line of an address again with its other fields: the

@@ -5,22 +5,19 @@
 //! Columns: `kind,input,valid,normalized,note`. Inputs keep their surrounding
 //! spaces (they are part of the case); read with the `csv` crate.
 
+mod common;
+
 use ciclo::consolidation::standardize::ids::{normalize, IdKind};
 
 #[test]
 fn agrees_with_stdnum() {
-    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/ids.csv");
-    // The csv crate trims nothing by default: inputs keep their spaces.
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    assert_eq!(
-        reader.headers().unwrap(),
-        vec!["kind", "input", "valid", "normalized", "note"]
-    );
+    // Inputs keep their spaces: the reader trims nothing.
+    let (header, rows) = common::csv("ids.csv");
+    assert_eq!(header, ["kind", "input", "valid", "normalized", "note"]);
     let mut checked = 0usize;
     let mut disagreements = Vec::new();
-    for (n, row) in reader.records().enumerate() {
-        let row = row.unwrap();
-        let row: Vec<&str> = row.iter().collect();
+    for (n, row) in rows.iter().enumerate() {
+        let row: Vec<&str> = row.iter().map(String::as_str).collect();
         let [kind, input, valid, normalized, note] = row.as_slice() else {
             panic!("line {}: expected 5 fields, got {row:?}", n + 2);
         };

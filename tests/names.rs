@@ -11,19 +11,11 @@
 //! standardisation, so neither reaches 100%. For pairs of records of different
 //! clusters the same figures say how often the keys agree by accident.
 
+mod common;
+
 use std::collections::BTreeMap;
 
 use ciclo::consolidation::standardize::names::{parse_full_name, parse_person, PersonName};
-
-/// The rows of a CSV text, the header row first, read with the `csv` crate.
-fn parse_csv(text: &str) -> Vec<Vec<String>> {
-    csv::ReaderBuilder::new()
-        .has_headers(false)
-        .from_reader(text.as_bytes())
-        .records()
-        .map(|r| r.expect("a CSV row").iter().map(str::to_string).collect())
-        .collect()
-}
 
 struct Record {
     cluster: String,
@@ -126,17 +118,10 @@ impl Tally {
 }
 
 fn load() -> Vec<Record> {
-    let text = std::fs::read_to_string(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/dupes_es.csv"
-    ))
-    .expect("tests/data/dupes_es.csv");
-    let rows = parse_csv(&text);
-    let header = &rows[0];
+    let (header, rows) = common::csv("dupes_es.csv");
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
     let (cluster, given, surname) = (col("cluster_id"), col("given_name"), col("surname"));
-    rows[1..]
-        .iter()
+    rows.iter()
         .map(|row| {
             let (name, problems) =
                 parse_person(&row[given], &row[surname]).unwrap_or_else(|e| panic!("{row:?}: {e}"));

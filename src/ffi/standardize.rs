@@ -54,18 +54,13 @@ pub unsafe extern "C" fn ciclo_phone_normalize(
                     })?,
             ),
         };
-        let parsed = match region {
-            Some(region) => phone::parse(text, region),
-            None if text.trim_start().starts_with('+') => phone::parse(text, Country::US),
-            None => {
-                return Err(Error::invalid(
-                    "default_region",
-                    "a number without `+` needs a default region",
-                )
-                .into())
-            }
-        };
-        let number = parsed.map_err(|p| invalid_value("input", p))?;
+        let number = phone::parse_in(text, region).map_err(|p| match p.code {
+            "phone.no_region" => Error::invalid(
+                "default_region",
+                "a number without `+` needs a default region",
+            ),
+            _ => invalid_value("input", p),
+        })?;
         *out_e164 = into_c_string(number.e164);
         Ok(())
     })

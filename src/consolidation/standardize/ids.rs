@@ -165,6 +165,17 @@ pub enum Holder {
     Unknown,
 }
 
+impl Holder {
+    /// `"person"`, `"company"` or `"unknown"`, as the JSON shapes write it.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Holder::Person => "person",
+            Holder::Company => "company",
+            Holder::Unknown => "unknown",
+        }
+    }
+}
+
 /// A valid national identifier in canonical form.
 ///
 /// Built by [`normalize`] or [`detect`]; two values are equal when they have the
@@ -210,6 +221,7 @@ impl NationalId {
     ///
     /// assert_eq!(normalize(IdKind::ArCuit, "30-50001091-2").unwrap().holder(), Holder::Company);
     /// assert_eq!(normalize(IdKind::EsNif, "B58378431").unwrap().holder(), Holder::Company);
+    /// assert_eq!(Holder::Company.as_str(), "company");
     /// assert_eq!(normalize(IdKind::EsNif, "X5253868R").unwrap().holder(), Holder::Person);
     /// ```
     pub fn holder(&self) -> Holder {

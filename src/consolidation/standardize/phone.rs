@@ -159,8 +159,26 @@ pub fn is_supported(region: Country) -> bool {
 /// assert_eq!(parse("tel. 612", Country::ES).unwrap_err().code, "phone.not_a_number");
 /// ```
 pub fn parse(input: &str, default_region: Country) -> Result<Phone, Problem> {
+    parse_in(input, Some(default_region))
+}
+
+/// [`parse`] with the default region optional: without one, only a number
+/// written with `+` and its country code can be read.
+///
+/// # Errors
+///
+/// As [`parse`], and `phone.no_region` for a number without `+` when
+/// `default_region` is `None`.
+///
+/// ```
+/// use ciclo::consolidation::standardize::phone::parse_in;
+///
+/// assert_eq!(parse_in("+34 612 30 18 15", None).unwrap().e164, "+34612301815");
+/// assert_eq!(parse_in("612 30 18 15", None).unwrap_err().code, "phone.no_region");
+/// ```
+pub fn parse_in(input: &str, default_region: Option<Country>) -> Result<Phone, Problem> {
     let written = scan(input)?;
-    let default = plan_for(|raw| raw.region == default_region);
+    let default = default_region.and_then(|region| plan_for(|raw| raw.region == region));
 
     // The country code: after a `+` or an international prefix, or the default
     // region's own code written without either.
@@ -178,6 +196,12 @@ pub fn parse(input: &str, default_region: Country) -> Result<Phone, Problem> {
         other => other?,
     };
     let plan = if country_code == 0 {
+        let Some(default_region) = default_region else {
+            return Err(Problem::error(
+                "phone.no_region",
+                "a number without + and its country code needs a region whose numbering plan is known",
+            ));
+        };
         let Some(plan) = default else {
             return Err(Problem::error(
                 "phone.unsupported_region",

@@ -120,14 +120,6 @@ impl Standardized {
 pub fn standardize(record: &Record, options: &Options) -> Standardized {
     let mut findings = Vec::new();
     let mut out = Record::default();
-    let note = |field: &'static str, problems: Vec<Problem>, findings: &mut Vec<Finding>| {
-        findings.extend(
-            problems
-                .into_iter()
-                .map(|problem| Finding { field, problem }),
-        );
-    };
-
     // Country first: the other fields are read in its light. It is the typed
     // country, else what the data tells by itself (an address with a CPA or a
     // Spanish postal code, a phone written with its country code, the shape of
@@ -138,14 +130,13 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     if let Some(text) = typed_country {
         match country_named(text) {
             Some(c) => country = Some(c),
-            None => note(
-                "country",
-                vec![Problem::error(
+            None => findings.push(Finding {
+                field: "country",
+                problem: Problem::error(
                     "country.unknown",
                     format!("`{text}` is not a known country name or ISO 3166 code"),
-                )],
-                &mut findings,
-            ),
+                ),
+            }),
         }
     }
     let address_input = |country: Option<Country>| AddressInput {
@@ -174,8 +165,7 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
         country = [&record.phone, &record.mobile]
             .into_iter()
             .filter_map(present)
-            .filter(|t| t.trim_start().starts_with('+'))
-            .find_map(|t| phone::parse(t, Country::US).ok())
+            .find_map(|t| phone::parse_in(t, None).ok())
             .map(|p| p.region);
     }
     if country.is_none() {
@@ -195,45 +185,22 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
         address
     });
 
-    // Phones, in the country's numbering plan.
+    // Phones, in the country's numbering plan (only `+` numbers when no plan is
+    // known for it).
     let region = country.filter(|c| phone::is_supported(*c));
-    let read_phone = |field: &'static str, typed: &Option<String>, findings: &mut Vec<Finding>| {
+    let mut read_phone = |field, typed: &Option<String>| {
         let text = present(typed)?;
-        // A number written with `+` carries its own country code: any supported
-        // region reads it the same.
-        let international = text.trim_start().starts_with('+');
-        let Some(region) = region.or_else(|| international.then_some(Country::US)) else {
-            note(
-                field,
-                vec![Problem::error(
-                    "phone.no_region",
-                    "a domestic number needs the record's country (or a default \
-                     country) to be one whose numbering plan is known",
-                )],
-                findings,
-            );
-            return None;
-        };
-        match phone::parse(text, region) {
-            Ok(p) => Some(p),
-            Err(problem) => {
-                note(field, vec![problem], findings);
-                None
-            }
-        }
+        let parsed = phone::parse_in(text, region).map(|p| (p, Vec::new()));
+        keep(field, parsed, &mut findings)
     };
-    let phone = read_phone("phone", &record.phone, &mut findings);
-    let mobile = read_phone("mobile", &record.mobile, &mut findings);
+    let phone = read_phone("phone", &record.phone);
+    let mobile = read_phone("mobile", &record.mobile);
 
     // National identifier.
-    let national_id =
-        present(&record.national_id).and_then(|text| match ids::detect(text, country) {
-            Ok(id) => Some(id),
-            Err(problem) => {
-                note("national_id", vec![problem], &mut findings);
-                None
-            }
-        });
+    let national_id = present(&record.national_id).and_then(|text| {
+        let parsed = ids::detect(text, country).map(|id| (id, Vec::new()));
+        keep("national_id", parsed, &mut findings)
+    });
 
     // Names.
     let given = present(&record.given_name);
@@ -359,16 +326,25 @@ fn keep<T>(
     result: Result<(T, Vec<Problem>), Problem>,
     findings: &mut Vec<Finding>,
 ) -> Option<T> {
-    let (value, problems) = match result {
-        Ok((value, problems)) => (Some(value), problems),
-        Err(problem) => (None, vec![problem]),
-    };
+    match result {
+        Ok((value, problems)) => {
+            note(field, problems, findings);
+            Some(value)
+        }
+        Err(problem) => {
+            findings.push(Finding { field, problem });
+            None
+        }
+    }
+}
+
+/// Notes problems found in `field` as findings.
+fn note(field: &'static str, problems: Vec<Problem>, findings: &mut Vec<Finding>) {
     findings.extend(
         problems
             .into_iter()
             .map(|problem| Finding { field, problem }),
     );
-    value
 }
 
 /// The order of findings: the fields as a form shows them. `name` covers

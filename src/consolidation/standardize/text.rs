@@ -41,39 +41,47 @@ fn collapse(chars: impl Iterator<Item = char>, out: &mut String) {
 /// `"  José-María  MUÑOZ "` gives `"jose maria munoz"`.
 pub(crate) fn fold(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    fold_each(text, |c| out.push(c));
+    out
+}
+
+/// [`fold`] without the allocation: each character of the key in turn.
+pub(crate) fn fold_each(text: &str, mut emit: impl FnMut(char)) {
     // A separator is written only before the next letter or digit, so that the
     // key never starts or ends with a space.
     let mut gap = false;
-    let mut push = |c: char, out: &mut String| {
+    let mut started = false;
+    let mut push = |c: char| {
         if c.is_ascii_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
+            if gap && started {
+                emit(' ');
             }
             gap = false;
-            out.push(c.to_ascii_lowercase());
+            started = true;
+            emit(c.to_ascii_lowercase());
         } else if c.is_alphanumeric() {
-            if gap && !out.is_empty() {
-                out.push(' ');
+            if gap && started {
+                emit(' ');
             }
             gap = false;
-            out.extend(c.to_lowercase());
+            started = true;
+            c.to_lowercase().for_each(&mut emit);
         } else if !is_combining_mark(c) {
             gap = true;
         }
     };
     for c in text.chars() {
         if c.is_ascii() {
-            push(c, &mut out);
+            push(c);
         } else {
             // Canonical decomposition of one character: `ñ` is `n` + U+0303.
             decompose_canonical(c, |d| {
                 if !is_combining_mark(d) {
-                    push(d, &mut out)
+                    push(d)
                 }
             });
         }
     }
-    out
 }
 
 /// Title case for names and places: the first letter of each word upper case, the

@@ -1,9 +1,8 @@
 //! Static tables for address parsing: street types, qualifiers, title
 //! abbreviations inside street names, provinces and their common spellings.
 
-use super::street::fold_latin;
 use super::{Detail, StreetType};
-use crate::consolidation::standardize::text::fold;
+use crate::consolidation::standardize::text::{fold, fold_each};
 use crate::consolidation::standardize::Country;
 use std::sync::OnceLock;
 
@@ -321,63 +320,22 @@ pub(super) fn province_key(text: &str) -> String {
 }
 
 /// The provinces a text names, by [`province_key`]: none, one, or one per
-/// country (`Córdoba`, `La Rioja`). Folds ASCII and accented Latin text on the
-/// stack.
+/// country (`Córdoba`, `La Rioja`). The key is built on the stack when it is
+/// short and ASCII, as it is for every real province name.
 pub(super) fn provinces_named(text: &str) -> &'static [Prov] {
-    let mut buf = [0u8; 64];
+    let mut folded = [0u8; 64];
     let mut len = 0;
-    let mut fast = true;
-    if text.is_ascii() {
-        // The same folding as below, a byte at a time.
-        for &b in text.as_bytes() {
-            let b = if b.is_ascii_alphanumeric() {
-                b.to_ascii_lowercase()
-            } else if len == 0 || buf.get(len - 1) == Some(&b' ') {
-                continue;
-            } else {
-                b' '
-            };
-            match buf.get_mut(len) {
-                Some(slot) => {
-                    *slot = b;
-                    len += 1;
-                }
-                None => {
-                    fast = false;
-                    break;
-                }
-            }
+    let mut fits = true;
+    fold_each(text, |c| match folded.get_mut(len) {
+        Some(slot) if c.is_ascii() => {
+            *slot = c as u8;
+            len += 1;
         }
-    } else {
-        for c in text.chars() {
-            let b = if c.is_ascii_alphanumeric() {
-                c.to_ascii_lowercase() as u8
-            } else if let Some(b) = fold_latin(c) {
-                b
-            } else if c.is_ascii() || c.is_whitespace() {
-                if len == 0 || buf.get(len - 1) == Some(&b' ') {
-                    continue;
-                }
-                b' '
-            } else {
-                fast = false;
-                break;
-            };
-            match buf.get_mut(len) {
-                Some(slot) => {
-                    *slot = b;
-                    len += 1;
-                }
-                None => {
-                    fast = false;
-                    break;
-                }
-            }
-        }
-    }
+        _ => fits = false,
+    });
     let index = province_index();
-    let found = if fast {
-        let folded = buf.get(..len).unwrap_or(&[]);
+    let found = if fits {
+        let folded = folded.get(..len).unwrap_or(&[]);
         let (start, end) = strip_to_key(folded);
         let mut key = [0u8; 64];
         let mut n = 0;
