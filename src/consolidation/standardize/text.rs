@@ -46,11 +46,28 @@ pub(crate) fn fold(text: &str) -> String {
 }
 
 /// [`fold`] without the allocation: each character of the key in turn.
+#[inline]
 pub(crate) fn fold_each(text: &str, mut emit: impl FnMut(char)) {
     // A separator is written only before the next letter or digit, so that the
     // key never starts or ends with a space.
     let mut gap = false;
     let mut started = false;
+    if text.is_ascii() {
+        // The common case, a byte at a time: no decomposition, no Unicode case.
+        for &b in text.as_bytes() {
+            if b.is_ascii_alphanumeric() {
+                if gap && started {
+                    emit(' ');
+                }
+                gap = false;
+                started = true;
+                emit(char::from(b.to_ascii_lowercase()));
+            } else {
+                gap = true;
+            }
+        }
+        return;
+    }
     let mut push = |c: char| {
         if c.is_ascii_alphanumeric() {
             if gap && started {
