@@ -275,7 +275,7 @@ pub(crate) struct EventFacts {
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct EvalContext<'a> {
     pub now: Timestamp,
-    pub stage_entered: Timestamp,
+    pub stage_entered: &'a Timestamp,
     pub settings: &'a MetricSettings,
     pub lead: &'a crate::lifecycle::model::LeadScoring,
     pub event: Option<EventFacts>,
@@ -603,7 +603,7 @@ impl Metrics {
             M::EventCount => Some(self.event_count as f64),
             M::DaysSinceFirstSeen => days(Some(self.first_seen)),
             M::DaysSinceLastActivity => days(Some(self.last_activity)),
-            M::DaysInStage => days(Some(ctx.stage_entered)),
+            M::DaysInStage => days(Some(*ctx.stage_entered)),
             M::PurchaseCount => count(p.map(|p| p.count)),
             M::Revenue => Some(p.map_or(0.0, |p| p.revenue as f64)),
             M::AverageOrderValue => p

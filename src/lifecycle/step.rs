@@ -199,15 +199,17 @@ impl CustomerState {
         self.metrics.value(metric, &ctx)
     }
 
-    fn context<'m>(
-        &self,
-        model: &'m StageModel,
+    fn context<'a>(
+        &'a self,
+        model: &'a StageModel,
         now: Timestamp,
         event: Option<EventFacts>,
-    ) -> EvalContext<'m> {
+    ) -> EvalContext<'a> {
         EvalContext {
             now,
-            stage_entered: self.stage_entered(),
+            // A reference, read only by the rules that ask for it: the history lives
+            // in its own allocation, one more cache line to fetch per event otherwise.
+            stage_entered: &self.history.last().expect("a state has a history").at,
             settings: model.settings(),
             lead: model.lead_scoring(),
             event,
