@@ -34,6 +34,7 @@ pub mod consolidation;
 pub mod engine;
 pub mod error;
 pub mod ffi;
+pub mod import;
 pub mod json;
 pub mod lifecycle;
 pub mod model;

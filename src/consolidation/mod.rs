@@ -6,4 +6,6 @@
 //!
 //! Pure: values in, values out, no I/O.
 
+pub mod dedup;
+pub mod matching;
 pub mod standardize;

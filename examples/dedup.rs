@@ -1,0 +1,132 @@
+//! Deduplicates a CSV export: one golden customer id per record.
+//!
+//! ```sh
+//! cargo run --release --example dedup -- INPUT.csv OUTPUT.csv [--map column=field]... [--country CC]
+//! ```
+//!
+//! The header row names the columns; the first column is the record id. Known
+//! columns are recognised by name (FEBRL's, dupes_es's, and the usual English and
+//! Spanish names: see `ciclo::import`); others are ignored unless mapped with
+//! `--map column=field` (a field of `ciclo::model::Record`, or `ignore`).
+//! `--country` sets the country assumed for records that do not tell theirs
+//! (phones written domestically, identifiers without a country).
+//!
+//! Writes `rec_id,golden_id` for every input record, in input order; the golden id
+//! is the id of the customer's first record in the file. Prints a summary on
+//! stderr, with progress on long inputs.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use ciclo::consolidation::dedup::{deduplicate, DedupOptions, Progress};
+use ciclo::consolidation::standardize::{Country, Options};
+use ciclo::import::read_csv;
+
+const USAGE: &str = "usage: dedup INPUT.csv OUTPUT.csv [--map column=field]... [--country CC]";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("dedup: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<(), String> {
+    let mut args = std::env::args().skip(1);
+    let mut paths = Vec::new();
+    let mut mapping = Vec::new();
+    let mut country = None;
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--map" => {
+                let spec = args.next().ok_or(USAGE)?;
+                let (column, field) = spec
+                    .split_once('=')
+                    .ok_or_else(|| format!("--map {spec}: expected column=field"))?;
+                mapping.push((column.to_string(), field.to_string()));
+            }
+            "--country" => {
+                let code = args.next().ok_or(USAGE)?;
+                country =
+                    Some(Country::parse(&code).ok_or_else(|| {
+                        format!("--country {code}: not an ISO 3166 country code")
+                    })?);
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            _ if arg.starts_with("--") => return Err(format!("unknown option {arg}\n{USAGE}")),
+            _ => paths.push(arg),
+        }
+    }
+    let [input, output] = paths.as_slice() else {
+        return Err(USAGE.to_string());
+    };
+
+    let start = Instant::now();
+    let file = File::open(input).map_err(|e| format!("{input}: {e}"))?;
+    let export = read_csv(file, &mapping).map_err(|e| format!("{input}: {e}"))?;
+    let ignored: Vec<&str> = export
+        .columns
+        .iter()
+        .filter(|(_, f)| f.is_none())
+        .map(|(c, _)| c.as_str())
+        .collect();
+    if !ignored.is_empty() {
+        eprintln!("ignored columns: {}", ignored.join(", "));
+    }
+
+    let today = today();
+    let options = DedupOptions::new(Options::new(country, today));
+    let long = export.records.len() >= 50_000;
+    let mut last_step = "";
+    let mut progress = |p: Progress| {
+        if long && (p.step != last_step || p.done == p.total || p.done % (p.total / 10).max(1) == 0)
+        {
+            eprintln!(
+                "{:>11} {:>3}% ({}/{})",
+                p.step,
+                p.done * 100 / p.total.max(1),
+                p.done,
+                p.total
+            );
+            last_step = p.step;
+        }
+    };
+    let dedup = deduplicate(&export.records, &options, &mut progress);
+
+    let out = File::create(output).map_err(|e| format!("{output}: {e}"))?;
+    let mut out = BufWriter::new(out);
+    let mut writer = csv::Writer::from_writer(&mut out);
+    let fail = |e: csv::Error| format!("{output}: {e}");
+    writer.write_record(["rec_id", "golden_id"]).map_err(fail)?;
+    for (i, id) in export.ids.iter().enumerate() {
+        let golden = &export.ids[dedup.clusters.leader[i] as usize];
+        writer.write_record([id, golden]).map_err(fail)?;
+    }
+    writer.flush().map_err(|e| format!("{output}: {e}"))?;
+    drop(writer);
+    out.flush().map_err(|e| format!("{output}: {e}"))?;
+
+    eprintln!(
+        "records: {}\ngolden records: {}\nmerges: {}\nreview pairs: {}\npairs compared: {}\ntime: {:.3} s",
+        export.records.len(),
+        dedup.customers(),
+        dedup.clusters.merged.len(),
+        dedup.clusters.review.len(),
+        dedup.compared_pairs,
+        start.elapsed().as_secs_f64()
+    );
+    Ok(())
+}
+
+/// Today's date (UTC), for judging birth dates in the future.
+fn today() -> time::Date {
+    time::OffsetDateTime::now_utc().date()
+}

@@ -1,0 +1,174 @@
+//! Blocking keys: which records are worth comparing.
+//!
+//! Comparing every record with every other is quadratic; records that share no
+//! blocking key are never compared. Each record gets several keys, each enough
+//! to catch duplicates that kept that part intact: the identifier, the email, a
+//! phone, the sound of a surname with a given-name initial (and of the given name
+//! with a surname initial, for records typed with the two swapped), the postal
+//! code with the initials, the birth date, the street with its number, and
+//! each half of the identifier (which survives a typo in the other half).
+//!
+//! The keys are public so that a host with its own database can store them in an
+//! indexed column, fetch the candidates of a new record itself, and ask the
+//! library only to score ([`MatchModel::score`](super::MatchModel::score)).
+
+use std::fmt;
+
+use super::phonetic;
+use super::profile::Profile;
+
+/// What a blocking key is made of.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum KeyKind {
+    /// The national identifier's person number.
+    NationalId,
+    /// The first five characters of the identifier (with [`KeyKind::IdTail`],
+    /// an identifier with one typo meets the right one through the half it kept).
+    IdHead,
+    /// The last five characters of the identifier.
+    IdTail,
+    /// The email's comparison key.
+    Email,
+    /// A phone in E.164.
+    Phone,
+    /// The sound of the first surname with the given name's initial, and the
+    /// sound of the first given name with the surname's initial: one kind, so
+    /// that a record typed with given name and surname swapped meets the other.
+    NameSound,
+    /// The postal code and the initials of given name and surname (in
+    /// alphabetical order, whatever the field they came from).
+    PostalInitials,
+    /// The birth date.
+    BirthDate,
+    /// The street and its number.
+    StreetNumber,
+    /// The company's key.
+    Company,
+}
+
+impl KeyKind {
+    /// The kind's name, the prefix of [`BlockingKey`]'s text form (`id`, `email`).
+    pub fn name(self) -> &'static str {
+        match self {
+            KeyKind::NationalId => "id",
+            KeyKind::IdHead => "id_head",
+            KeyKind::IdTail => "id_tail",
+            KeyKind::Email => "email",
+            KeyKind::Phone => "phone",
+            KeyKind::NameSound => "name",
+            KeyKind::PostalInitials => "postal",
+            KeyKind::BirthDate => "birth",
+            KeyKind::StreetNumber => "street",
+            KeyKind::Company => "company",
+        }
+    }
+}
+
+/// One blocking key of a record. Its text form (`Display`), `kind:value`, is what a
+/// host stores.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct BlockingKey {
+    /// What the key is made of.
+    pub kind: KeyKind,
+    /// Its value.
+    pub value: String,
+}
+
+impl fmt::Display for BlockingKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.kind.name(), self.value)
+    }
+}
+
+/// The blocking keys of a profile, without repeats. Two records that may be the
+/// same customer almost always share one.
+///
+/// ```
+/// use ciclo::consolidation::matching::{blocking_keys, Profile};
+/// use ciclo::consolidation::standardize::{standardize, Options};
+/// use ciclo::model::record::Record;
+///
+/// let record = Record {
+///     given_name: Some("Pepe".into()),
+///     surname: Some("González Pérez".into()),
+///     email: Some("Pepe.Gonzalez@gmail.com".into()),
+///     country: Some("AR".into()),
+///     ..Record::default()
+/// };
+/// let today = time::macros::date!(2026 - 11 - 23);
+/// let profile = Profile::new(&standardize(&record, &Options::new(None, today)));
+/// let keys: Vec<String> = blocking_keys(&profile).iter().map(|k| k.to_string()).collect();
+/// assert!(keys.contains(&"email:pepegonzalez@gmail.com".to_string()));
+/// assert!(keys.contains(&"name:GNSLS j".to_string())); // pepe is jose
+/// assert!(keys.contains(&"name:GNSLS p".to_string()));
+/// ```
+pub fn blocking_keys(p: &Profile) -> Vec<BlockingKey> {
+    let mut keys = Vec::with_capacity(10);
+    let mut push = |kind: KeyKind, value: String| {
+        if !value.is_empty()
+            && !keys
+                .iter()
+                .any(|k: &BlockingKey| k.kind == kind && k.value == value)
+        {
+            keys.push(BlockingKey { kind, value });
+        }
+    };
+    if let Some(id) = &p.national_id {
+        push(KeyKind::NationalId, id.clone());
+        if id.len() >= 7 && id.is_ascii() {
+            push(KeyKind::IdHead, id[..5].to_string());
+            push(KeyKind::IdTail, id[id.len() - 5..].to_string());
+        }
+    }
+    if let Some(email) = &p.email {
+        push(KeyKind::Email, email.clone());
+    }
+    for phone in &p.phones {
+        push(KeyKind::Phone, phone.clone());
+    }
+    let given_initial = initial(p.given.first());
+    let surname_initial = initial(p.surnames.first());
+    if let (Some(surname), Some(g)) = (p.surnames.first(), given_initial) {
+        push(
+            KeyKind::NameSound,
+            format!("{} {g}", phonetic::spanish(surname)),
+        );
+    }
+    // A nickname's name gives the initial too: `pepe` and `jose`.
+    for reading in &p.given_readings {
+        if let (Some(surname), Some(g)) = (p.surnames.first(), reading.chars().next()) {
+            push(
+                KeyKind::NameSound,
+                format!("{} {g}", phonetic::spanish(surname)),
+            );
+        }
+    }
+    if let (Some(given), Some(s)) = (p.given.first(), surname_initial) {
+        push(
+            KeyKind::NameSound,
+            format!("{} {s}", phonetic::spanish(given)),
+        );
+    }
+    let mut initials: Vec<char> = given_initial.into_iter().chain(surname_initial).collect();
+    initials.sort_unstable();
+    if let (Some(postal), 2) = (&p.postal_code, initials.len()) {
+        push(
+            KeyKind::PostalInitials,
+            format!("{postal} {}{}", initials[0], initials[1]),
+        );
+    }
+    if let Some(birth) = &p.birth {
+        push(KeyKind::BirthDate, birth.clone());
+    }
+    if let (Some(street), Some(number)) = (&p.street, &p.number) {
+        push(KeyKind::StreetNumber, format!("{street} {number}"));
+    }
+    if let Some(company) = &p.company {
+        push(KeyKind::Company, company.clone());
+    }
+    keys
+}
+
+fn initial(word: Option<&String>) -> Option<char> {
+    word.and_then(|w| w.chars().next())
+}

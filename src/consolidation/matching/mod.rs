@@ -1,0 +1,27 @@
+//! Matching: is this record someone we already know?
+//!
+//! - [`Profile`]: a standardised record reduced to comparison keys.
+//! - [`blocking_keys`]: which records are worth comparing.
+//! - [`Field`] comparators: how alike two profiles are, field by field.
+//! - [`MatchModel`]: Fellegi-Sunter scoring with term-frequency adjustment and an
+//!   explanation of every score ([`Score::contributions`]), and the decision:
+//!   merge, review or distinct.
+//! - [`cluster`]: groups of records from scored pairs, safe from chaining.
+//!
+//! Pure: values in, values out, no I/O.
+
+mod cluster;
+mod compare;
+mod keys;
+mod model;
+pub mod phonetic;
+mod profile;
+
+pub use cluster::{cluster, Clusters, ReviewReason, ScoredPair};
+pub use compare::{Field, FIELDS};
+pub use keys::{blocking_keys, BlockingKey, KeyKind};
+pub use model::{
+    probability, Contribution, Decision, FieldParams, LevelParams, MatchModel, Score,
+    TermFrequencies,
+};
+pub use profile::Profile;

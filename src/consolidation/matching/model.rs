@@ -1,0 +1,434 @@
+//! [`MatchModel`]: Fellegi-Sunter scoring of a pair of profiles, with an
+//! explanation of every score.
+//!
+//! For each field, each comparison level has two probabilities: `m`, that the
+//! level is seen when the two records are the same person, and `u`, when they are
+//! not. A level adds `log2(m / u)` to the pair's match weight (positive evidence
+//! for a match, negative against); a missing value adds nothing. The weights start
+//! from the prior, `log2(λ / (1 - λ))` for the share λ of compared pairs that are
+//! matches, and the total is the posterior log-odds: the match probability is
+//! `2^w / (1 + 2^w)`.
+//!
+//! **Term frequencies.** An exact match on a common value is weaker evidence than
+//! on a rare one: two `García` are more often two people than two `Iturralde`. When
+//! the model is given the data's [`TermFrequencies`], the `u` of an exact given
+//! name or surname is the share of records with that value instead of the field's
+//! average.
+//!
+//! **Vetoes.** Fellegi-Sunter adds fields as if they were independent. People who
+//! share a home share a surname, an address, a landline and sometimes an email,
+//! and those fields together can outweigh a different given name, birth date and
+//! identifier. A veto level (by default: identifiers that both validate and
+//! differ, birth dates that differ beyond a typo, given names that are not the
+//! same name) keeps such a pair from being merged automatically whatever its
+//! weight; it is sent to review instead when its weight would have merged it.
+
+use std::collections::HashMap;
+
+use super::compare::{Field, FIELDS};
+use super::profile::Profile;
+
+/// `m` and `u` of one comparison level.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LevelParams {
+    /// Probability of the level among true matches.
+    pub m: f64,
+    /// Probability of the level among non-matches.
+    pub u: f64,
+}
+
+impl LevelParams {
+    /// `log2(m / u)`.
+    pub fn weight(&self) -> f64 {
+        (self.m / self.u).log2()
+    }
+}
+
+/// The parameters of one field: one [`LevelParams`] per level of
+/// [`Field::levels`], and the levels that veto an automatic merge.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FieldParams {
+    /// The field.
+    pub field: Field,
+    /// Per level, in the order of [`Field::levels`].
+    pub levels: Vec<LevelParams>,
+    /// Levels that keep a pair from being merged automatically.
+    pub vetoes: Vec<u8>,
+}
+
+/// Frequencies of given names and surnames in the host's data, for the
+/// term-frequency adjustment.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TermFrequencies {
+    given: HashMap<String, f64>,
+    surname: HashMap<String, f64>,
+}
+
+impl TermFrequencies {
+    /// Counts the values of `profiles`.
+    pub fn from_profiles<'a>(profiles: impl IntoIterator<Item = &'a Profile>) -> TermFrequencies {
+        let mut given: HashMap<String, f64> = HashMap::new();
+        let mut surname: HashMap<String, f64> = HashMap::new();
+        let (mut ng, mut ns) = (0.0, 0.0);
+        for p in profiles {
+            if !p.given.is_empty() {
+                *given.entry(p.given.join(" ")).or_default() += 1.0;
+                ng += 1.0;
+            }
+            if !p.surnames.is_empty() {
+                *surname.entry(p.surnames.join(" ")).or_default() += 1.0;
+                ns += 1.0;
+            }
+        }
+        given.values_mut().for_each(|v| *v /= ng);
+        surname.values_mut().for_each(|v| *v /= ns);
+        TermFrequencies { given, surname }
+    }
+
+    /// The share of records whose given names are `key` (folded words joined by
+    /// spaces).
+    pub fn given(&self, key: &str) -> Option<f64> {
+        self.given.get(key).copied()
+    }
+
+    /// The share of records whose surnames are `key`.
+    pub fn surname(&self, key: &str) -> Option<f64> {
+        self.surname.get(key).copied()
+    }
+}
+
+/// The Fellegi-Sunter model: per-field parameters, the prior, and the two
+/// decision thresholds.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MatchModel {
+    /// One entry per compared field.
+    pub fields: Vec<FieldParams>,
+    /// λ: the probability that two records compared (in one block) are a match.
+    pub prior: f64,
+    /// Match probability from which a pair is merged automatically.
+    pub merge_threshold: f64,
+    /// Match probability from which a pair goes to clerical review.
+    pub review_threshold: f64,
+    /// Levels that lift every veto when seen (by default the national
+    /// identifier's `exact` and `one_typo`).
+    pub veto_lifters: Vec<(Field, u8)>,
+}
+
+/// What one field added to a score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Contribution {
+    /// The field.
+    pub field: Field,
+    /// The level seen (`exact`, `fuzzy`, ...).
+    pub level: &'static str,
+    /// The weight it added, in bits (`log2(m / u)`, term-frequency adjusted).
+    pub weight: f64,
+    /// Whether this level vetoes an automatic merge.
+    pub veto: bool,
+}
+
+/// The score of a pair, with its explanation: a waterfall from the prior through
+/// each field's weight to the total.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Score {
+    /// The prior's weight, `log2(λ / (1 - λ))`.
+    pub prior_weight: f64,
+    /// Prior plus every contribution: the posterior log-odds of a match, in bits.
+    pub weight: f64,
+    /// `2^weight / (1 + 2^weight)`.
+    pub probability: f64,
+    /// One entry per field both records have, in [`FIELDS`] order.
+    pub contributions: Vec<Contribution>,
+    /// Whether given names and surnames were compared crosswise (one record
+    /// has them swapped).
+    pub names_swapped: bool,
+    /// The level that lifted the vetoes, if one did (`national_id`, `exact`).
+    pub veto_lifted_by: Option<(Field, &'static str)>,
+}
+
+impl Score {
+    /// Whether a contribution vetoes an automatic merge (and no veto lifter was
+    /// seen).
+    pub fn vetoed(&self) -> bool {
+        self.veto_lifted_by.is_none() && self.contributions.iter().any(|c| c.veto)
+    }
+
+    /// The comparison level of `field`, if both records had it.
+    pub fn level(&self, field: Field) -> Option<&'static str> {
+        self.contributions
+            .iter()
+            .find(|c| c.field == field)
+            .map(|c| c.level)
+    }
+}
+
+/// What to do with a pair.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Decision {
+    /// Same customer: merge.
+    Merge,
+    /// Possibly the same customer: a data steward decides.
+    Review,
+    /// Different customers.
+    Distinct,
+}
+
+impl Decision {
+    /// `merge`, `review` or `distinct`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Decision::Merge => "merge",
+            Decision::Review => "review",
+            Decision::Distinct => "distinct",
+        }
+    }
+}
+
+impl Default for MatchModel {
+    /// Parameters that work without training on customer data of Spanish-speaking
+    /// countries (and on FEBRL's Australian records): `m` from the kinds of error
+    /// typed records carry, `u` from how often unrelated people agree by chance.
+    fn default() -> MatchModel {
+        let p = |m: f64, u: f64| LevelParams { m, u };
+        let field = |field: Field, levels: Vec<LevelParams>, vetoes: &[&str]| {
+            debug_assert_eq!(levels.len(), field.levels().len());
+            FieldParams {
+                field,
+                levels,
+                vetoes: vetoes
+                    .iter()
+                    .map(|v| field.level_index(v).expect("a level of the field"))
+                    .collect(),
+            }
+        };
+        MatchModel {
+            fields: vec![
+                field(
+                    Field::GivenName,
+                    vec![
+                        p(0.86, 0.01),
+                        p(0.05, 0.002),
+                        p(0.05, 0.004),
+                        p(0.02, 0.03),
+                        p(0.02, 0.954),
+                    ],
+                    &["different"],
+                ),
+                field(
+                    Field::Surname,
+                    vec![
+                        p(0.80, 0.004),
+                        p(0.03, 0.0004),
+                        p(0.08, 0.02),
+                        p(0.05, 0.003),
+                        p(0.01, 0.006),
+                        p(0.03, 0.9666),
+                    ],
+                    &[],
+                ),
+                field(
+                    Field::BirthDate,
+                    vec![
+                        p(0.90, 0.0005),
+                        p(0.02, 0.0001),
+                        p(0.05, 0.004),
+                        p(0.02, 0.02),
+                        p(0.01, 0.9754),
+                    ],
+                    &["different"],
+                ),
+                field(
+                    Field::NationalId,
+                    vec![
+                        p(0.89, 0.0001),
+                        p(0.07, 0.0002),
+                        p(0.01, 0.0001),
+                        p(0.02, 0.3),
+                        p(0.01, 0.6996),
+                    ],
+                    &["different"],
+                ),
+                field(
+                    Field::Email,
+                    vec![
+                        p(0.75, 0.001),
+                        p(0.05, 0.0005),
+                        p(0.05, 0.001),
+                        p(0.15, 0.9975),
+                    ],
+                    &[],
+                ),
+                field(
+                    Field::Phone,
+                    vec![p(0.70, 0.001), p(0.05, 0.001), p(0.25, 0.998)],
+                    &[],
+                ),
+                field(
+                    Field::Street,
+                    vec![
+                        p(0.75, 0.001),
+                        p(0.10, 0.001),
+                        p(0.05, 0.005),
+                        p(0.10, 0.993),
+                    ],
+                    &[],
+                ),
+                field(
+                    Field::Area,
+                    vec![
+                        p(0.80, 0.005),
+                        p(0.05, 0.01),
+                        p(0.05, 0.02),
+                        p(0.05, 0.02),
+                        p(0.05, 0.945),
+                    ],
+                    &[],
+                ),
+                field(
+                    Field::Company,
+                    vec![p(0.85, 0.01), p(0.10, 0.01), p(0.05, 0.98)],
+                    &[],
+                ),
+            ],
+            prior: 1e-4,
+            merge_threshold: 0.99,
+            review_threshold: 0.5,
+            veto_lifters: vec![(Field::NationalId, 0), (Field::NationalId, 1)],
+        }
+    }
+}
+
+impl MatchModel {
+    /// The parameters of `field`.
+    pub fn field(&self, field: Field) -> Option<&FieldParams> {
+        self.fields.iter().find(|f| f.field == field)
+    }
+
+    /// Scores a pair, with the weight of every field. Names are compared straight
+    /// and crosswise (given names against surnames), and the better reading is
+    /// kept: a record typed with the two swapped is still the same person.
+    pub fn score(&self, a: &Profile, b: &Profile, tf: Option<&TermFrequencies>) -> Score {
+        let prior_weight = (self.prior / (1.0 - self.prior)).log2();
+        let mut contributions = Vec::with_capacity(FIELDS.len());
+        let mut names_swapped = false;
+        if let (Some(g), Some(s)) = (self.field(Field::GivenName), self.field(Field::Surname)) {
+            let straight = self.names(g, s, a, b, tf, false);
+            let crossed = if cross_possible(a, b) {
+                self.names(g, s, a, b, tf, true)
+            } else {
+                Vec::new()
+            };
+            let sum = |c: &[Contribution]| c.iter().map(|c| c.weight).sum::<f64>();
+            if !crossed.is_empty() && sum(&crossed) > sum(&straight) + 1.0 {
+                names_swapped = true;
+                contributions.extend(crossed);
+            } else {
+                contributions.extend(straight);
+            }
+        }
+        for params in &self.fields {
+            if matches!(params.field, Field::GivenName | Field::Surname) {
+                continue;
+            }
+            if let Some(level) = params.field.compare(a, b) {
+                contributions.push(contribution(params, level, None));
+            }
+        }
+        contributions.sort_by_key(|c| FIELDS.iter().position(|f| *f == c.field));
+        let weight = prior_weight + contributions.iter().map(|c| c.weight).sum::<f64>();
+        let veto_lifted_by = contributions.iter().find_map(|c| {
+            let level = c.field.level_index(c.level)?;
+            self.veto_lifters
+                .contains(&(c.field, level))
+                .then_some((c.field, c.level))
+        });
+        Score {
+            prior_weight,
+            weight,
+            probability: probability(weight),
+            contributions,
+            names_swapped,
+            veto_lifted_by,
+        }
+    }
+
+    /// The decision for a score: merge, review or distinct. A vetoed pair is
+    /// never merged; it goes to review when its probability would have merged it.
+    pub fn decide(&self, score: &Score) -> Decision {
+        if score.probability >= self.merge_threshold {
+            if score.vetoed() {
+                Decision::Review
+            } else {
+                Decision::Merge
+            }
+        } else if score.probability >= self.review_threshold && !score.vetoed() {
+            Decision::Review
+        } else {
+            Decision::Distinct
+        }
+    }
+
+    fn names(
+        &self,
+        g: &FieldParams,
+        s: &FieldParams,
+        a: &Profile,
+        b: &Profile,
+        tf: Option<&TermFrequencies>,
+        crossed: bool,
+    ) -> Vec<Contribution> {
+        use super::compare::{given_names, surnames};
+        let mut out = Vec::with_capacity(2);
+        // Crosswise, b's surnames are read as given names and its given names as
+        // surnames.
+        let (b_given, b_readings, b_surnames): (Vec<String>, Vec<String>, Vec<String>) = if crossed
+        {
+            let as_given: Vec<String> = b.surnames.clone();
+            let joined = as_given.join(" ");
+            (as_given, vec![joined], vec![b.given.concat()])
+        } else {
+            (
+                b.given.clone(),
+                b.given_readings.clone(),
+                b.surnames.clone(),
+            )
+        };
+        if let Some(level) = given_names(&a.given, &a.given_readings, &b_given, &b_readings) {
+            let tf_u = (level == 0)
+                .then(|| tf.and_then(|t| t.given(&a.given.join(" "))))
+                .flatten();
+            out.push(contribution(g, level, tf_u));
+        }
+        if let Some(level) = surnames(&a.surnames, &b_surnames) {
+            let tf_u = (level == 0)
+                .then(|| tf.and_then(|t| t.surname(&a.surnames.join(" "))))
+                .flatten();
+            out.push(contribution(s, level, tf_u));
+        }
+        out
+    }
+}
+
+/// Whether crosswise names can be compared: both records have given names and
+/// surnames.
+fn cross_possible(a: &Profile, b: &Profile) -> bool {
+    !a.given.is_empty() && !a.surnames.is_empty() && !b.given.is_empty() && !b.surnames.is_empty()
+}
+
+fn contribution(params: &FieldParams, level: u8, tf_u: Option<f64>) -> Contribution {
+    let l = params.levels[level as usize];
+    // The term frequency replaces the level's u, never below one in a million
+    // (a value seen once in a small file is not proof).
+    let u = tf_u.map_or(l.u, |f| f.max(1e-6));
+    Contribution {
+        field: params.field,
+        level: params.field.levels()[level as usize],
+        weight: (l.m / u).log2(),
+        veto: params.vetoes.contains(&level),
+    }
+}
+
+/// `2^w / (1 + 2^w)`, without overflow.
+pub fn probability(weight: f64) -> f64 {
+    1.0 / (1.0 + (-weight).exp2())
+}

@@ -1,0 +1,177 @@
+//! [`Profile`]: a standardised record reduced to the keys that matching compares.
+
+use crate::consolidation::standardize::{Country, Standardized};
+
+/// The comparison keys of one record: folded (lower case, no accents), nicknames
+/// resolved, phones in E.164, identifiers reduced to the person's number. Built
+/// once per record by [`Profile::new`]; the comparators and the blocking keys read
+/// only this.
+///
+/// A value that did not validate is still compared, by a looser key: the digits of
+/// a phone, date or identifier that failed its checks (a wrong check digit is one
+/// of the typos a duplicate carries).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Profile {
+    /// Folded given names, one entry per word, particles included (`maria`,
+    /// `del`, `carmen`).
+    pub given: Vec<String>,
+    /// The given names with nicknames resolved, one entry per reading
+    /// ([`PersonName::given_canonical_keys`](crate::consolidation::standardize::names::PersonName::given_canonical_keys)).
+    pub given_readings: Vec<String>,
+    /// One folded key per surname, particles dropped.
+    pub surnames: Vec<String>,
+    /// The company's folded key.
+    pub company: Option<String>,
+    /// The email's comparison key (provider rules applied).
+    pub email: Option<String>,
+    /// Phones in E.164 (`+5491123456789`), or the last eight digits of a number
+    /// that did not validate.
+    pub phones: Vec<String>,
+    /// The folded street name, without its type.
+    pub street: Option<String>,
+    /// The house number.
+    pub number: Option<String>,
+    /// The folded locality.
+    pub locality: Option<String>,
+    /// The postal code.
+    pub postal_code: Option<String>,
+    /// The birth date as `yyyymmdd`, or the eight digits of a date that did not
+    /// validate.
+    pub birth: Option<String>,
+    /// The national identifier reduced to what names the person: the DNI inside
+    /// a CUIT/CUIL, the canonical NIF or NIE, the company's CUIT or CIF; for an
+    /// identifier that did not validate, its letters and digits.
+    pub national_id: Option<String>,
+    /// Whether [`Profile::national_id`] validated (a check digit, a known shape).
+    pub national_id_valid: bool,
+    /// The record's country.
+    pub country: Option<Country>,
+}
+
+impl Profile {
+    /// The profile of a standardised record.
+    pub fn new(s: &Standardized) -> Profile {
+        let text = crate::consolidation::standardize::text::fold;
+        let mut p = Profile {
+            country: s.country,
+            ..Profile::default()
+        };
+        if let Some(name) = &s.name {
+            let key = name.given_key();
+            p.given = key
+                .split(' ')
+                .filter(|w| !w.is_empty())
+                .map(str::to_string)
+                .collect();
+            p.given_readings = name.given_canonical_keys();
+            p.surnames = name.surname_keys();
+        }
+        p.company = s
+            .company
+            .as_ref()
+            .map(|c| c.key())
+            .filter(|k| !k.is_empty());
+        p.email = match &s.email {
+            Some(e) => Some(e.key().to_string()),
+            None => s.record.email.as_deref().map(|e| e.trim().to_lowercase()),
+        }
+        .filter(|e| !e.is_empty());
+        for (parsed, typed) in [(&s.phone, &s.record.phone), (&s.mobile, &s.record.mobile)] {
+            let key = match parsed {
+                Some(phone) => Some(phone.e164.clone()),
+                None => typed.as_deref().and_then(|t| last_digits(t, 8)),
+            };
+            if let Some(key) = key {
+                if !p.phones.contains(&key) {
+                    p.phones.push(key);
+                }
+            }
+        }
+        if let Some(a) = &s.address {
+            p.street = Some(street_name_key(&a.street_key())).filter(|k| !k.is_empty());
+            p.number = a.number.clone();
+            p.locality = a.locality.as_deref().map(text).filter(|k| !k.is_empty());
+            p.postal_code = a.postal_code.clone();
+        }
+        p.birth = match s.birth_date {
+            Some(d) => Some(format!(
+                "{:04}{:02}{:02}",
+                d.year(),
+                d.month() as u8,
+                d.day()
+            )),
+            None => s
+                .record
+                .birth_date
+                .as_deref()
+                .map(digits)
+                .filter(|d| d.len() == 8),
+        };
+        match &s.national_id {
+            Some(id) => {
+                p.national_id_valid = true;
+                p.national_id = Some(match id.person_number() {
+                    Some(n) => n.to_string(),
+                    None => id.compact().to_string(),
+                });
+            }
+            None => {
+                p.national_id = s
+                    .record
+                    .national_id
+                    .as_deref()
+                    .map(loose_id)
+                    .filter(|k| k.len() >= 5);
+            }
+        }
+        p
+    }
+
+    /// Whether the profile names a person (given names or surnames) rather than
+    /// only a company or nothing.
+    pub fn is_person(&self) -> bool {
+        !self.given.is_empty() || !self.surnames.is_empty()
+    }
+}
+
+/// The street key without its house number: [`Address::street_key`] ends with the
+/// number and kilometre, which the profile keeps apart.
+///
+/// [`Address::street_key`]: crate::consolidation::standardize::address::Address::street_key
+fn street_name_key(key: &str) -> String {
+    key.split(' ')
+        .take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()) && *w != "sn")
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+/// The last `n` digits of a text with at least six digits.
+fn last_digits(text: &str, n: usize) -> Option<String> {
+    let d = digits(text);
+    (d.len() >= 6).then(|| d[d.len().saturating_sub(n)..].to_string())
+}
+
+/// The key of an identifier that did not validate: upper-case letters and digits,
+/// and for an 11-digit Argentine CUIT/CUIL of a person, the DNI inside it (so that
+/// a CUIT with a wrong check digit still meets the DNI of its holder).
+fn loose_id(text: &str) -> String {
+    let key: String = text
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .map(|c| c.to_ascii_uppercase())
+        .collect();
+    if key.len() == 11 && key.bytes().all(|b| b.is_ascii_digit()) {
+        let person = matches!(&key[..2], "20" | "23" | "24" | "27");
+        if person {
+            return key[2..10].trim_start_matches('0').to_string();
+        }
+    }
+    if key.bytes().all(|b| b.is_ascii_digit()) {
+        return key.trim_start_matches('0').to_string();
+    }
+    key
+}

@@ -1,0 +1,514 @@
+//! Reading customer exports: a CSV file with a header row, or JSON lines.
+//!
+//! A CSV export's first column is the record id. The other columns are recognised
+//! by name: the record's own field names, FEBRL's and dupes_es's, and the usual
+//! English and Spanish ones (`first_name`, `nombre`, `apellidos`, `telefono`,
+//! `codigo_postal`, `fecha_nacimiento`, `dni`, ...), compared without case,
+//! accents or punctuation. Columns that are not recognised (such as a
+//! `cluster_id`) are ignored unless mapped by hand.
+
+use std::io::{BufRead, Read};
+
+use crate::error::{Error, Result};
+use crate::model::record::Record;
+
+/// A field of [`Record`] that a column can fill.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum RecordField {
+    /// [`Record::title`].
+    Title,
+    /// [`Record::given_name`].
+    GivenName,
+    /// [`Record::surname`].
+    Surname,
+    /// [`Record::full_name`].
+    FullName,
+    /// [`Record::company`].
+    Company,
+    /// [`Record::email`].
+    Email,
+    /// [`Record::phone`].
+    Phone,
+    /// [`Record::mobile`].
+    Mobile,
+    /// [`Record::street`].
+    Street,
+    /// [`Record::street_number`].
+    StreetNumber,
+    /// [`Record::address_extra`].
+    AddressExtra,
+    /// [`Record::locality`].
+    Locality,
+    /// [`Record::province`].
+    Province,
+    /// [`Record::postal_code`].
+    PostalCode,
+    /// [`Record::country`].
+    Country,
+    /// [`Record::birth_date`].
+    BirthDate,
+    /// [`Record::national_id`].
+    NationalId,
+}
+
+/// Each field with the column names that mean it (folded: lower case, no accents,
+/// `_` for any run of other characters).
+const NAMES: &[(RecordField, &[&str])] = &[
+    (
+        RecordField::Title,
+        &["title", "titulo", "tratamiento", "salutation"],
+    ),
+    (
+        RecordField::GivenName,
+        &[
+            "given_name",
+            "given_names",
+            "first_name",
+            "firstname",
+            "forename",
+            "nombre",
+            "nombres",
+            "primer_nombre",
+        ],
+    ),
+    (
+        RecordField::Surname,
+        &[
+            "surname",
+            "surnames",
+            "last_name",
+            "lastname",
+            "family_name",
+            "apellido",
+            "apellidos",
+        ],
+    ),
+    (
+        RecordField::FullName,
+        &[
+            "full_name",
+            "fullname",
+            "name",
+            "customer_name",
+            "nombre_completo",
+            "nombre_y_apellido",
+            "cliente",
+        ],
+    ),
+    (
+        RecordField::Company,
+        &[
+            "company",
+            "company_name",
+            "organization",
+            "organisation",
+            "empresa",
+            "razon_social",
+            "compania",
+        ],
+    ),
+    (
+        RecordField::Email,
+        &[
+            "email",
+            "e_mail",
+            "email_address",
+            "mail",
+            "correo",
+            "correo_electronico",
+        ],
+    ),
+    (
+        RecordField::Phone,
+        &[
+            "phone",
+            "phone_number",
+            "telephone",
+            "tel",
+            "telefono",
+            "telefono_fijo",
+            "landline",
+        ],
+    ),
+    (
+        RecordField::Mobile,
+        &[
+            "mobile",
+            "mobile_phone",
+            "cell",
+            "cell_phone",
+            "celular",
+            "movil",
+            "telefono_movil",
+        ],
+    ),
+    (
+        RecordField::Street,
+        &[
+            "street",
+            "address",
+            "address_1",
+            "address1",
+            "street_address",
+            "address_line_1",
+            "direccion",
+            "calle",
+            "domicilio",
+        ],
+    ),
+    (
+        RecordField::StreetNumber,
+        &[
+            "street_number",
+            "house_number",
+            "number",
+            "numero",
+            "nro",
+            "altura",
+        ],
+    ),
+    (
+        RecordField::AddressExtra,
+        &[
+            "address_extra",
+            "address_2",
+            "address2",
+            "address_line_2",
+            "piso_depto",
+            "complemento",
+        ],
+    ),
+    (
+        RecordField::Locality,
+        &[
+            "locality",
+            "city",
+            "suburb",
+            "town",
+            "localidad",
+            "ciudad",
+            "municipio",
+            "poblacion",
+        ],
+    ),
+    (
+        RecordField::Province,
+        &[
+            "province",
+            "state",
+            "region",
+            "provincia",
+            "estado",
+            "comunidad",
+        ],
+    ),
+    (
+        RecordField::PostalCode,
+        &[
+            "postal_code",
+            "postcode",
+            "post_code",
+            "zip",
+            "zip_code",
+            "zipcode",
+            "codigo_postal",
+            "cp",
+            "cpa",
+        ],
+    ),
+    (RecordField::Country, &["country", "country_code", "pais"]),
+    (
+        RecordField::BirthDate,
+        &[
+            "birth_date",
+            "date_of_birth",
+            "dob",
+            "birthdate",
+            "birthday",
+            "fecha_nacimiento",
+            "fecha_de_nacimiento",
+        ],
+    ),
+    (
+        RecordField::NationalId,
+        &[
+            "national_id",
+            "soc_sec_id",
+            "ssn",
+            "tax_id",
+            "dni",
+            "cuit",
+            "cuil",
+            "nif",
+            "nie",
+            "documento",
+            "nro_documento",
+            "id_number",
+        ],
+    ),
+];
+
+impl RecordField {
+    /// The field's name in [`Record`] (and in its JSON): `given_name`.
+    pub fn name(self) -> &'static str {
+        NAMES
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map(|(_, names)| names[0])
+            .expect("every field has names")
+    }
+
+    /// The field a column header means, if any: `Nombre`, `first_name` and
+    /// `FirstName` give [`RecordField::GivenName`].
+    pub fn recognise(header: &str) -> Option<RecordField> {
+        let key = fold_header(header);
+        NAMES
+            .iter()
+            .find(|(_, names)| names.contains(&key.as_str()))
+            .map(|(f, _)| *f)
+    }
+
+    /// Sets this field of `record`.
+    pub fn set(self, record: &mut Record, value: String) {
+        let slot = match self {
+            RecordField::Title => &mut record.title,
+            RecordField::GivenName => &mut record.given_name,
+            RecordField::Surname => &mut record.surname,
+            RecordField::FullName => &mut record.full_name,
+            RecordField::Company => &mut record.company,
+            RecordField::Email => &mut record.email,
+            RecordField::Phone => &mut record.phone,
+            RecordField::Mobile => &mut record.mobile,
+            RecordField::Street => &mut record.street,
+            RecordField::StreetNumber => &mut record.street_number,
+            RecordField::AddressExtra => &mut record.address_extra,
+            RecordField::Locality => &mut record.locality,
+            RecordField::Province => &mut record.province,
+            RecordField::PostalCode => &mut record.postal_code,
+            RecordField::Country => &mut record.country,
+            RecordField::BirthDate => &mut record.birth_date,
+            RecordField::NationalId => &mut record.national_id,
+        };
+        *slot = Some(value);
+    }
+}
+
+/// `FirstName`, `first name` and `Fecha de Nacimiento` as `first_name`,
+/// `first_name` and `fecha_de_nacimiento`: camel case split, lower case, accents
+/// removed, runs of other characters as one `_`.
+fn fold_header(header: &str) -> String {
+    let mut spaced = String::with_capacity(header.len() + 4);
+    let mut prev_lower = false;
+    for c in header.trim().chars() {
+        if c.is_uppercase() && prev_lower {
+            spaced.push(' ');
+        }
+        prev_lower = c.is_lowercase();
+        spaced.push(c);
+    }
+    crate::consolidation::standardize::text::fold(&spaced).replace(' ', "_")
+}
+
+/// Records read from an export, with their ids.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Export {
+    /// The record ids (the first CSV column, or each JSON line's `id`).
+    pub ids: Vec<String>,
+    /// The records, in file order.
+    pub records: Vec<Record>,
+    /// Each CSV column after the id, with the field it fills (`None`: ignored).
+    pub columns: Vec<(String, Option<RecordField>)>,
+}
+
+/// Reads a CSV export: a header row, the record id in the first column.
+///
+/// `mapping` maps more columns by hand, as `(column, field)` pairs: `field` is a
+/// [`RecordField::name`], or `ignore` to drop a column that would be recognised.
+/// Empty cells are absent values.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] naming the line for an unreadable row, a row with
+/// the wrong number of cells, an empty or repeated record id, or a mapping that
+/// names an unknown column or field; also when two columns fill one field.
+///
+/// ```
+/// use ciclo::import::read_csv;
+///
+/// let csv = "rec_id,Nombre,Apellidos,cluster_id\nr1,Pepe,García López,7\n";
+/// let export = read_csv(csv.as_bytes(), &[])?;
+/// assert_eq!(export.ids, ["r1"]);
+/// assert_eq!(export.records[0].given_name.as_deref(), Some("Pepe"));
+/// assert_eq!(export.columns[2].1, None); // cluster_id: ignored
+/// # Ok::<(), ciclo::Error>(())
+/// ```
+pub fn read_csv<R: Read>(reader: R, mapping: &[(String, String)]) -> Result<Export> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(reader);
+    let header = reader
+        .headers()
+        .map_err(|e| Error::invalid("csv header", e))?
+        .clone();
+    if header.is_empty() {
+        return Err(Error::invalid("csv header", "no columns"));
+    }
+    let mut columns: Vec<(String, Option<RecordField>)> = header
+        .iter()
+        .skip(1)
+        .map(|h| (h.to_string(), RecordField::recognise(h)))
+        .collect();
+    for (column, field) in mapping {
+        let slot = columns
+            .iter_mut()
+            .find(|(h, _)| h == column)
+            .ok_or_else(|| {
+                Error::invalid("mapping", format!("no column `{column}` in the header"))
+            })?;
+        slot.1 = if field == "ignore" {
+            None
+        } else {
+            Some(
+                NAMES
+                    .iter()
+                    .find(|(f, _)| f.name() == field)
+                    .map(|(f, _)| *f)
+                    .ok_or_else(|| Error::invalid("mapping", format!("unknown field `{field}`")))?,
+            )
+        };
+    }
+    for (i, (h, f)) in columns.iter().enumerate() {
+        if let Some(f) = f {
+            if let Some((other, _)) = columns[..i].iter().find(|(_, g)| g == &Some(*f)) {
+                return Err(Error::invalid(
+                    "csv header",
+                    format!(
+                        "columns `{other}` and `{h}` both fill `{}`; map one with `{h}=ignore` or to another field",
+                        f.name()
+                    ),
+                ));
+            }
+        }
+    }
+    let mut export = Export {
+        columns,
+        ..Export::default()
+    };
+    let mut seen = std::collections::HashSet::new();
+    let mut row = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(Error::invalid(format!("csv line {line}"), e)),
+        }
+        let id = row.get(0).unwrap_or("").trim();
+        if id.is_empty() {
+            return Err(Error::invalid(
+                format!("csv line {line}"),
+                "empty record id",
+            ));
+        }
+        if !seen.insert(id.to_string()) {
+            return Err(Error::invalid(
+                format!("csv line {line}"),
+                format!("record id `{id}` repeated"),
+            ));
+        }
+        let mut record = Record::default();
+        for (cell, (_, field)) in row.iter().skip(1).zip(&export.columns) {
+            if let Some(field) = field {
+                if !cell.trim().is_empty() {
+                    field.set(&mut record, cell.to_string());
+                }
+            }
+        }
+        export.ids.push(id.to_string());
+        export.records.push(record);
+    }
+    Ok(export)
+}
+
+/// Reads JSON lines: one object per line, its `id` (a string) and the
+/// [`Record`] fields. Blank lines are skipped.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] naming the line for unreadable input, invalid JSON,
+/// a missing, empty or repeated `id`, or an unknown field.
+///
+/// ```
+/// use ciclo::import::read_json_lines;
+///
+/// let lines = "{\"id\": \"r1\", \"given_name\": \"Ana\"}\n\n{\"id\": \"r2\", \"email\": \"a@b.ar\"}\n";
+/// let export = read_json_lines(lines.as_bytes())?;
+/// assert_eq!(export.ids, ["r1", "r2"]);
+/// # Ok::<(), ciclo::Error>(())
+/// ```
+pub fn read_json_lines<R: BufRead>(reader: R) -> Result<Export> {
+    let mut export = Export::default();
+    let mut seen = std::collections::HashSet::new();
+    for (i, line) in reader.lines().enumerate() {
+        let field = || format!("json line {}", i + 1);
+        let line = line.map_err(|e| Error::invalid(field(), e))?;
+        if line.trim().is_empty() {
+            continue;
+        }
+        let mut value: serde_json::Map<String, serde_json::Value> =
+            serde_json::from_str(&line).map_err(|e| Error::invalid(field(), e))?;
+        let id = match value.remove("id") {
+            Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
+            _ => return Err(Error::invalid(field(), "`id` must be a non-empty string")),
+        };
+        if !seen.insert(id.clone()) {
+            return Err(Error::invalid(
+                field(),
+                format!("record id `{id}` repeated"),
+            ));
+        }
+        let record: Record = serde_json::from_value(serde_json::Value::Object(value))
+            .map_err(|e| Error::invalid(field(), e))?;
+        export.ids.push(id);
+        export.records.push(record);
+    }
+    Ok(export)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers() {
+        assert_eq!(
+            RecordField::recognise("FirstName"),
+            Some(RecordField::GivenName)
+        );
+        assert_eq!(
+            RecordField::recognise("Fecha de Nacimiento"),
+            Some(RecordField::BirthDate)
+        );
+        assert_eq!(
+            RecordField::recognise("Código Postal"),
+            Some(RecordField::PostalCode)
+        );
+        assert_eq!(
+            RecordField::recognise("soc_sec_id"),
+            Some(RecordField::NationalId)
+        );
+        assert_eq!(RecordField::recognise("cluster_id"), None);
+    }
+
+    #[test]
+    fn bad_csv() {
+        let err = |text: &str, map: &[(String, String)]| {
+            read_csv(text.as_bytes(), map).unwrap_err().to_string()
+        };
+        assert!(err("id,email\nr1,a\nr1,b\n", &[]).contains("repeated"));
+        assert!(err("id,email\nr1,a,b\n", &[]).contains("line 2"));
+        assert!(err("id,email,mail\nr1,a,b\n", &[]).contains("both fill"));
+        assert!(err("id,x\nr1,a\n", &[("y".into(), "email".into())]).contains("no column"));
+        assert!(err("id,x\nr1,a\n", &[("x".into(), "shoe".into())]).contains("unknown field"));
+    }
+}
