@@ -313,7 +313,9 @@ impl MatchModel {
         let mut names_swapped = false;
         if let (Some(g), Some(s)) = (self.field(Field::GivenName), self.field(Field::Surname)) {
             let straight = self.names(g, s, a, b, tf, false);
-            let crossed = if cross_possible(a, b) {
+            // Both names already exact: the crosswise reading cannot do better.
+            let exact = straight.len() == 2 && straight.iter().all(|c| c.level == "exact");
+            let crossed = if !exact && cross_possible(a, b) {
                 self.names(g, s, a, b, tf, true)
             } else {
                 Vec::new()
@@ -380,26 +382,25 @@ impl MatchModel {
         use super::compare::{given_names, surnames};
         let mut out = Vec::with_capacity(2);
         // Crosswise, b's surnames are read as given names and its given names as
-        // surnames.
-        let (b_given, b_readings, b_surnames): (Vec<String>, Vec<String>, Vec<String>) = if crossed
-        {
-            let as_given: Vec<String> = b.surnames.clone();
-            let joined = as_given.join(" ");
-            (as_given, vec![joined], vec![b.given.concat()])
-        } else {
-            (
-                b.given.clone(),
-                b.given_readings.clone(),
+        // surnames (built only then: most pairs are compared straight only).
+        let crossed_b;
+        let (b_given, b_readings, b_surnames): (&[String], &[String], &[String]) = if crossed {
+            crossed_b = (
                 b.surnames.clone(),
-            )
+                vec![b.surnames.join(" ")],
+                vec![b.given.concat()],
+            );
+            (&crossed_b.0, &crossed_b.1, &crossed_b.2)
+        } else {
+            (&b.given, &b.given_readings, &b.surnames)
         };
-        if let Some(level) = given_names(&a.given, &a.given_readings, &b_given, &b_readings) {
+        if let Some(level) = given_names(&a.given, &a.given_readings, b_given, b_readings) {
             let tf_u = (level == 0)
                 .then(|| tf.and_then(|t| t.given(&a.given.join(" "))))
                 .flatten();
             out.push(contribution(g, level, tf_u));
         }
-        if let Some(level) = surnames(&a.surnames, &b_surnames) {
+        if let Some(level) = surnames(&a.surnames, b_surnames) {
             let tf_u = (level == 0)
                 .then(|| tf.and_then(|t| t.surname(&a.surnames.join(" "))))
                 .flatten();
