@@ -1,7 +1,7 @@
 //! Deduplicates a CSV export: one golden customer id per record.
 //!
 //! ```sh
-//! cargo run --release --example dedup -- INPUT.csv OUTPUT.csv [--map column=field]... [--country CC]
+//! cargo run --release --example dedup -- INPUT.csv OUTPUT.csv [--map column=field]... [--country CC] [--progress]
 //! ```
 //!
 //! The header row names the columns; the first column is the record id. Known
@@ -13,7 +13,8 @@
 //!
 //! Writes `rec_id,golden_id` for every input record, in input order; the golden id
 //! is the id of the customer's first record in the file. Prints a summary on
-//! stderr, with progress on long inputs.
+//! stderr, with progress (and the time spent so far) on inputs of 50,000 records
+//! or more, or always with `--progress`.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -41,6 +42,7 @@ fn run() -> Result<(), String> {
     let mut paths = Vec::new();
     let mut mapping = Vec::new();
     let mut country = None;
+    let mut show_progress = false;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--map" => {
@@ -57,6 +59,7 @@ fn run() -> Result<(), String> {
                         format!("--country {code}: not an ISO 3166 country code")
                     })?);
             }
+            "--progress" => show_progress = true,
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -84,17 +87,18 @@ fn run() -> Result<(), String> {
 
     let today = today();
     let options = DedupOptions::new(Options::new(country, today));
-    let long = export.records.len() >= 50_000;
+    let long = show_progress || export.records.len() >= 50_000;
     let mut last_step = "";
     let mut progress = |p: Progress| {
         if long && (p.step != last_step || p.done == p.total || p.done % (p.total / 10).max(1) == 0)
         {
             eprintln!(
-                "{:>11} {:>3}% ({}/{})",
+                "{:>11} {:>3}% ({}/{}) {:.3} s",
                 p.step,
                 p.done * 100 / p.total.max(1),
                 p.done,
-                p.total
+                p.total,
+                start.elapsed().as_secs_f64()
             );
             last_step = p.step;
         }

@@ -8,7 +8,6 @@
 
 use strsim::{jaro_winkler, osa_distance};
 
-use super::phonetic;
 use super::profile::Profile;
 
 /// A field compared between two records.
@@ -113,10 +112,8 @@ impl Field {
     /// Compares the field of two profiles.
     pub fn compare(self, a: &Profile, b: &Profile) -> Option<u8> {
         match self {
-            Field::GivenName => {
-                given_names(&a.given, &a.given_readings, &b.given, &b.given_readings)
-            }
-            Field::Surname => surnames(&a.surnames, &b.surnames),
+            Field::GivenName => given_names(&Names::straight(a), &Names::straight(b)),
+            Field::Surname => surnames(&Names::straight(a), &Names::straight(b)),
             Field::BirthDate => birth_dates(a.birth.as_deref()?, b.birth.as_deref()?),
             Field::NationalId => national_ids(a, b),
             Field::Email => emails(a.email.as_deref()?, b.email.as_deref()?),
@@ -128,62 +125,104 @@ impl Field {
     }
 }
 
+/// A record's names as the name comparators read them, straight or crosswise
+/// (surnames read as given names and the other way round), borrowed from a
+/// [`Profile`] that computed every part once.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Names<'a> {
+    pub given: &'a [String],
+    /// `given` joined with spaces.
+    pub given_joined: &'a str,
+    pub readings: &'a [String],
+    pub surnames: &'a [String],
+    /// `surnames` joined without spaces.
+    pub surnames_concat: &'a str,
+    /// The phonetic code of each surname.
+    pub sounds: &'a [String],
+}
+
+impl<'a> Names<'a> {
+    /// The names as typed.
+    pub fn straight(p: &'a Profile) -> Names<'a> {
+        Names {
+            given: &p.given,
+            given_joined: &p.derived.given_joined,
+            readings: &p.given_readings,
+            surnames: &p.surnames,
+            surnames_concat: &p.derived.surnames_concat,
+            sounds: &p.derived.surname_sounds,
+        }
+    }
+
+    /// The names read crosswise: the surnames as given names, the given names
+    /// as one surname.
+    pub fn crossed(p: &'a Profile) -> Names<'a> {
+        let d = &p.derived;
+        Names {
+            given: &p.surnames,
+            given_joined: &d.surnames_joined,
+            readings: std::slice::from_ref(&d.surnames_joined),
+            surnames: std::slice::from_ref(&d.given_concat),
+            surnames_concat: &d.given_concat,
+            sounds: std::slice::from_ref(&d.given_concat_sound),
+        }
+    }
+}
+
 /// Given names, as folded words and nickname readings.
-pub(crate) fn given_names(
-    a: &[String],
-    a_readings: &[String],
-    b: &[String],
-    b_readings: &[String],
-) -> Option<u8> {
-    if a.is_empty() || b.is_empty() {
+pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
+    let (x, y) = (a.given, b.given);
+    if x.is_empty() || y.is_empty() {
         return None;
     }
-    if a == b {
+    if x == y {
         return Some(0);
     }
-    let shared_reading = a_readings.iter().any(|r| b_readings.contains(r));
+    let shared_reading = a.readings.iter().any(|r| b.readings.contains(r));
     // One given name dropped: `maria jose` and `maria`.
-    let (short, long) = if a.len() <= b.len() { (a, b) } else { (b, a) };
+    let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
     let dropped = short.iter().all(|w| w.len() > 1 && long.contains(w));
     if shared_reading || dropped {
         return Some(1);
     }
-    let a_joined = a.join(" ");
-    let b_joined = b.join(" ");
-    if jaro_winkler(&a_joined, &b_joined) >= 0.92 || jaro_winkler(&a[0], &b[0]) >= 0.94 {
+    let joined = jaro_winkler(a.given_joined, b.given_joined);
+    if joined >= 0.92 || (x.len() > 1 || y.len() > 1) && jaro_winkler(&x[0], &y[0]) >= 0.94 {
         return Some(2);
     }
-    let initial = |x: &[String], y: &[String]| x[0].len() == 1 && y[0].starts_with(&x[0]);
-    if initial(a, b) || initial(b, a) || jaro_winkler(&a_joined, &b_joined) >= 0.85 {
+    let initial = |p: &[String], q: &[String]| p[0].len() == 1 && q[0].starts_with(&p[0]);
+    if initial(x, y) || initial(y, x) || joined >= 0.85 {
         return Some(3);
     }
     Some(4)
 }
 
 /// Surname keys, in order.
-pub(crate) fn surnames(a: &[String], b: &[String]) -> Option<u8> {
-    if a.is_empty() || b.is_empty() {
+pub(crate) fn surnames(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
+    let (x, y) = (a.surnames, b.surnames);
+    if x.is_empty() || y.is_empty() {
         return None;
     }
-    if a == b {
+    if x == y {
         return Some(0);
     }
-    if a.len() == b.len() && a.iter().all(|s| b.contains(s)) && b.iter().all(|s| a.contains(s)) {
+    if x.len() == y.len() && x.iter().all(|s| y.contains(s)) && y.iter().all(|s| x.contains(s)) {
         return Some(1);
     }
-    if a.iter().any(|s| b.contains(s)) {
+    if x.iter().any(|s| y.contains(s)) {
         return Some(2);
     }
-    let joined = |x: &[String]| x.concat();
-    if jaro_winkler(&joined(a), &joined(b)) >= 0.92
-        || a.iter()
-            .any(|x| b.iter().any(|y| jaro_winkler(x, y) >= 0.94))
-    {
+    let pairwise = || {
+        (x.len() > 1 || y.len() > 1)
+            && x.iter()
+                .any(|p| y.iter().any(|q| jaro_winkler(p, q) >= 0.94))
+    };
+    if jaro_winkler(a.surnames_concat, b.surnames_concat) >= 0.92 || pairwise() {
         return Some(3);
     }
-    let sounds = |x: &[String]| x.iter().map(|s| phonetic::spanish(s)).collect::<Vec<_>>();
-    let (sa, sb) = (sounds(a), sounds(b));
-    if sa.iter().any(|s| !s.is_empty() && sb.contains(s)) {
+    if a.sounds
+        .iter()
+        .any(|s| !s.is_empty() && b.sounds.contains(s))
+    {
         return Some(4);
     }
     Some(5)
@@ -316,6 +355,23 @@ mod tests {
         s.split(' ').map(str::to_string).collect()
     }
 
+    fn profile(given: &str, readings: &[String], surnames: &str) -> Profile {
+        let mut p = Profile {
+            given: words(given),
+            given_readings: readings.to_vec(),
+            surnames: words(surnames),
+            ..Profile::default()
+        };
+        p.derive();
+        p
+    }
+
+    impl Profile {
+        fn view(&self) -> Names<'_> {
+            Names::straight(self)
+        }
+    }
+
     #[test]
     fn every_field_ends_with_different() {
         for f in FIELDS {
@@ -328,7 +384,10 @@ mod tests {
     fn given_name_levels() {
         let g = |a: &str, ar: &[&str], b: &str, br: &[&str]| {
             let r = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-            given_names(&words(a), &r(ar), &words(b), &r(br))
+            given_names(
+                &profile(a, &r(ar), "x").view(),
+                &profile(b, &r(br), "x").view(),
+            )
         };
         assert_eq!(g("jose", &["jose"], "jose", &["jose"]), Some(0));
         assert_eq!(g("pepe", &["jose"], "jose", &["jose"]), Some(1));
@@ -346,7 +405,8 @@ mod tests {
 
     #[test]
     fn surname_levels() {
-        let s = |a: &str, b: &str| surnames(&words(a), &words(b));
+        let s =
+            |a: &str, b: &str| surnames(&profile("x", &[], a).view(), &profile("x", &[], b).view());
         assert_eq!(s("garcia lopez", "garcia lopez"), Some(0));
         assert_eq!(s("garcia lopez", "lopez garcia"), Some(1));
         assert_eq!(s("garcia lopez", "garcia"), Some(2));

@@ -72,11 +72,13 @@ impl TermFrequencies {
         let (mut ng, mut ns) = (0.0, 0.0);
         for p in profiles {
             if !p.given.is_empty() {
-                *given.entry(p.given.join(" ")).or_default() += 1.0;
+                *given.entry(p.derived.given_joined.clone()).or_default() += 1.0;
                 ng += 1.0;
             }
             if !p.surnames.is_empty() {
-                *surname.entry(p.surnames.join(" ")).or_default() += 1.0;
+                *surname
+                    .entry(p.derived.surnames_joined.clone())
+                    .or_default() += 1.0;
                 ns += 1.0;
             }
         }
@@ -379,30 +381,23 @@ impl MatchModel {
         tf: Option<&TermFrequencies>,
         crossed: bool,
     ) -> Vec<Contribution> {
-        use super::compare::{given_names, surnames};
+        use super::compare::{given_names, surnames, Names};
         let mut out = Vec::with_capacity(2);
-        // Crosswise, b's surnames are read as given names and its given names as
-        // surnames (built only then: most pairs are compared straight only).
-        let crossed_b;
-        let (b_given, b_readings, b_surnames): (&[String], &[String], &[String]) = if crossed {
-            crossed_b = (
-                b.surnames.clone(),
-                vec![b.surnames.join(" ")],
-                vec![b.given.concat()],
-            );
-            (&crossed_b.0, &crossed_b.1, &crossed_b.2)
+        let x = Names::straight(a);
+        let y = if crossed {
+            Names::crossed(b)
         } else {
-            (&b.given, &b.given_readings, &b.surnames)
+            Names::straight(b)
         };
-        if let Some(level) = given_names(&a.given, &a.given_readings, b_given, b_readings) {
+        if let Some(level) = given_names(&x, &y) {
             let tf_u = (level == 0)
-                .then(|| tf.and_then(|t| t.given(&a.given.join(" "))))
+                .then(|| tf.and_then(|t| t.given(x.given_joined)))
                 .flatten();
             out.push(contribution(g, level, tf_u));
         }
-        if let Some(level) = surnames(&a.surnames, b_surnames) {
+        if let Some(level) = surnames(&x, &y) {
             let tf_u = (level == 0)
-                .then(|| tf.and_then(|t| t.surname(&a.surnames.join(" "))))
+                .then(|| tf.and_then(|t| t.surname(&a.derived.surnames_joined)))
                 .flatten();
             out.push(contribution(s, level, tf_u));
         }

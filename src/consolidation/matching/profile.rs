@@ -1,5 +1,6 @@
 //! [`Profile`]: a standardised record reduced to the keys that matching compares.
 
+use super::phonetic;
 use crate::consolidation::standardize::{Country, Standardized};
 
 /// The comparison keys of one record: folded (lower case, no accents), nicknames
@@ -46,6 +47,26 @@ pub struct Profile {
     pub national_id_valid: bool,
     /// The record's country.
     pub country: Option<Country>,
+    /// Forms of the names the comparators need for every pair, computed once.
+    pub(crate) derived: Derived,
+}
+
+/// Forms of a profile's names computed once for all its comparisons.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Derived {
+    /// Given names joined with spaces (`maria jose`).
+    pub given_joined: String,
+    /// Given names joined without spaces, as one surname when names are read
+    /// crosswise.
+    pub given_concat: String,
+    /// The phonetic code of `given_concat`.
+    pub given_concat_sound: String,
+    /// Surnames joined with spaces, as given names when read crosswise.
+    pub surnames_joined: String,
+    /// Surnames joined without spaces.
+    pub surnames_concat: String,
+    /// The phonetic code of each surname.
+    pub surname_sounds: Vec<String>,
 }
 
 impl Profile {
@@ -124,7 +145,21 @@ impl Profile {
                     .filter(|k| k.len() >= 5);
             }
         }
+        p.derive();
         p
+    }
+
+    /// Computes [`Profile::derived`] from the names.
+    pub(crate) fn derive(&mut self) {
+        let given_concat = self.given.concat();
+        self.derived = Derived {
+            given_joined: self.given.join(" "),
+            given_concat_sound: phonetic::spanish(&given_concat),
+            given_concat,
+            surnames_joined: self.surnames.join(" "),
+            surnames_concat: self.surnames.concat(),
+            surname_sounds: self.surnames.iter().map(|s| phonetic::spanish(s)).collect(),
+        };
     }
 
     /// Whether the profile names a person (given names or surnames) rather than
