@@ -72,7 +72,7 @@ mod postal;
 mod street;
 mod tables;
 
-use super::text::{fold, tidy, title_case};
+use super::text::{concat, fold, tidy, title_case};
 use super::{Country, Problem};
 use postal::{check_postal, postal_province, Postal};
 use std::borrow::Cow;
@@ -552,27 +552,51 @@ fn clean(text: &str) -> Cow<'_, str> {
     if text.is_empty() {
         return Cow::Borrowed("");
     }
-    // Already tidy: one copy.
-    let bytes = text.as_bytes();
-    let mut prev_space = true;
-    let mut tidy_already = true;
-    for &b in bytes {
-        let space = b == b' ';
-        if (space && prev_space) || (b < b' ' && !space) || b == 0x7f {
-            tidy_already = false;
-            break;
+    let tidy = match tidy_ascii(text) {
+        Some(tidy) => tidy,
+        None => tidy_latin(text),
+    };
+    if tidy {
+        Cow::Borrowed(text)
+    } else {
+        clean_slow(text)
+    }
+}
+
+/// Whether an ASCII text is already clean: printable characters, single spaces
+/// between words and none at either end. `None` for text that is not ASCII.
+/// Most fields are clean ASCII, so this answers them in one quick pass.
+fn tidy_ascii(text: &str) -> Option<bool> {
+    let mut after_space = true;
+    for &b in text.as_bytes() {
+        match b {
+            b'!'..=b'~' => after_space = false,
+            b' ' if !after_space => after_space = true,
+            0x80.. => return None,
+            // A space after a space or at the start, a control character.
+            _ => return Some(false),
         }
-        prev_space = space;
     }
-    if tidy_already
-        && !prev_space
-        && (text.is_ascii()
-            || text
-                .chars()
-                .all(|c| c < '\u{300}' && (c == ' ' || !(c.is_whitespace() || c.is_control()))))
-    {
-        return Cow::Borrowed(text);
+    Some(!after_space)
+}
+
+/// [`tidy_ascii`] for any text: below U+0300 (where nothing changes in NFC),
+/// no control characters or whitespace other than single spaces between words.
+fn tidy_latin(text: &str) -> bool {
+    let mut after_space = true;
+    for c in text.chars() {
+        match c {
+            '!'..='~' => after_space = false,
+            ' ' if !after_space => after_space = true,
+            '\u{80}'..='\u{2ff}' if !c.is_whitespace() && !c.is_control() => after_space = false,
+            _ => return false,
+        }
     }
+    !after_space
+}
+
+/// [`clean`] for text that is not clean already.
+fn clean_slow(text: &str) -> Cow<'_, str> {
     if text.chars().all(|c| c < '\u{300}') {
         let mut out = String::with_capacity(text.len());
         for c in text.chars() {
@@ -604,8 +628,18 @@ fn clean(text: &str) -> Cow<'_, str> {
 /// lower case, except a first word that stands alone); a name with mixed case is
 /// kept as typed.
 fn name_case(text: String, spanish: bool) -> String {
-    let has_upper = text.chars().any(char::is_uppercase);
-    let has_lower = text.chars().any(char::is_lowercase);
+    let (has_upper, has_lower) = if text.is_ascii() {
+        let bytes = text.as_bytes();
+        (
+            bytes.iter().any(u8::is_ascii_uppercase),
+            bytes.iter().any(u8::is_ascii_lowercase),
+        )
+    } else {
+        (
+            text.chars().any(char::is_uppercase),
+            text.chars().any(char::is_lowercase),
+        )
+    };
     if has_upper && has_lower {
         return text;
     }
@@ -764,12 +798,14 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
                 problems.push(
                     Problem::warning(
                         "address.postal_code_province_mismatch",
-                        format!(
-                            "the postal code {} is in {}, not {}",
+                        concat(&[
+                            "the postal code ",
                             postal_code.as_deref().unwrap_or(""),
+                            " is in ",
                             implied.name(),
-                            given.name()
-                        ),
+                            ", not ",
+                            given.name(),
+                        ]),
                     )
                     .suggest(implied.name()),
                 );

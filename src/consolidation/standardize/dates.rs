@@ -52,7 +52,7 @@ const MAX_INPUT: usize = 64;
 /// forms above), `date.impossible` (such as 31 February, or month 13) or
 /// `date.future` (after `today`).
 pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>), Problem> {
-    let text = input.trim();
+    let text = super::text::trim(input);
     if text.is_empty() {
         return Err(Problem::error("date.empty", "the date is empty"));
     }
@@ -71,9 +71,9 @@ pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>)
     if text.len() > MAX_INPUT {
         return Err(unreadable());
     }
-    let parts = split(text).ok_or_else(unreadable)?;
+    let (parts, len) = split(text).ok_or_else(unreadable)?;
     let mut problems = Vec::new();
-    let (year, month, day) = match parts.as_slice() {
+    let (year, month, day) = match parts.get(..len).unwrap_or(&[]) {
         [Part::Number(n, 8)] => {
             let (hi, lo) = (n / 10_000, n % 10_000);
             let iso = (hi, (lo / 100) as u8, (lo % 100) as u8);
@@ -172,29 +172,33 @@ enum Part {
 }
 
 /// Splits on separators into numbers and month names; `de`/`del` are skipped.
-fn split(text: &str) -> Option<Vec<Part>> {
-    let mut parts = Vec::with_capacity(3);
-    for token in text
-        .split(['/', '-', '.', ',', ' ', '\t'])
-        .filter(|t| !t.is_empty())
-    {
-        if parts.len() == 3 {
-            return None;
-        }
-        if token.bytes().all(|b| b.is_ascii_digit()) {
+/// A date has at most three parts: they are returned on the stack, with how
+/// many there are.
+fn split(text: &str) -> Option<([Part; 3], usize)> {
+    let mut parts = [Part::Month(0); 3];
+    let mut len = 0;
+    // The separators are ASCII, so splitting the bytes never cuts a character.
+    let separator = |b: &u8| matches!(b, b'/' | b'-' | b'.' | b',' | b' ' | b'\t');
+    for token in text.as_bytes().split(separator).filter(|t| !t.is_empty()) {
+        let slot = parts.get_mut(len)?;
+        if token.iter().all(u8::is_ascii_digit) {
             if token.len() > 8 {
                 return None;
             }
-            parts.push(Part::Number(token.parse().ok()?, token.len()));
+            let value = token
+                .iter()
+                .fold(0i32, |n, &d| n * 10 + i32::from(d - b'0'));
+            *slot = Part::Number(value, token.len());
         } else {
-            let word = super::text::fold(token);
+            let word = super::text::fold(std::str::from_utf8(token).ok()?);
             if word == "de" || word == "del" {
                 continue;
             }
-            parts.push(Part::Month(month_named(&word)?));
+            *slot = Part::Month(month_named(&word)?);
         }
+        len += 1;
     }
-    Some(parts)
+    Some((parts, len))
 }
 
 fn month_named(word: &str) -> Option<u8> {

@@ -32,7 +32,7 @@
 //! removed. The domain is lower-cased; the local part keeps its case in the
 //! standard form (it is the owner's to choose) and is lower-cased in the key.
 
-use super::text::tidy;
+use super::text::{tidy, trim};
 use super::Problem;
 
 /// Longest local part, in bytes (RFC 5321, section 4.5.3.1.1, counts octets).
@@ -203,7 +203,7 @@ pub fn parse(input: &str) -> Result<(Email, Vec<Problem>), Problem> {
     // only non-ASCII text needs the full tidy (Unicode NFC).
     let tidied;
     let text = if input.is_ascii() {
-        input.trim()
+        trim(input)
     } else {
         tidied = tidy(input);
         &tidied
@@ -215,14 +215,15 @@ pub fn parse(input: &str) -> Result<(Email, Vec<Problem>), Problem> {
     if text.is_empty() {
         return Err(Problem::error("email.empty", "the email address is empty"));
     }
-    let Some(at) = text.find('@') else {
+    // `@` is ASCII: a byte search finds it.
+    let Some(at) = text.bytes().position(|b| b == b'@') else {
         return Err(Problem::error(
             "email.missing_at",
             format!("`{text}` has no `@`"),
         ));
     };
     let (local, domain) = (&text[..at], &text[at + 1..]);
-    if domain.contains('@') {
+    if domain.as_bytes().contains(&b'@') {
         return Err(Problem::error(
             "email.several_at",
             format!("`{text}` has more than one `@`"),
@@ -230,18 +231,20 @@ pub fn parse(input: &str) -> Result<(Email, Vec<Problem>), Problem> {
     }
     check_local(local)?;
     let domain = domain.strip_suffix('.').unwrap_or(domain);
-    let domain = if domain.is_ascii() {
-        let mut lower = String::with_capacity(domain.len());
-        lower.extend(domain.bytes().map(|b| b.to_ascii_lowercase() as char));
-        lower
-    } else {
-        domain.to_lowercase()
-    };
-    check_domain(&domain)?;
+    // The standard form is built at once, the domain lower-cased in place.
     let mut address = String::with_capacity(local.len() + 1 + domain.len());
     address.push_str(local);
     address.push('@');
-    address.push_str(&domain);
+    if domain.is_ascii() {
+        address.push_str(domain);
+        if let Some(lower) = address.get_mut(local.len() + 1..) {
+            lower.make_ascii_lowercase();
+        }
+    } else {
+        address.push_str(&domain.to_lowercase());
+    }
+    let domain = address.get(local.len() + 1..).unwrap_or("");
+    check_domain(domain)?;
     if address.len() > MAX_ADDRESS {
         return Err(Problem::error(
             "email.too_long",
@@ -251,9 +254,9 @@ pub fn parse(input: &str) -> Result<(Email, Vec<Problem>), Problem> {
             ),
         ));
     }
-    let key = key_of(local, &domain);
+    let key = key_of(local, domain);
     let mut problems = Vec::new();
-    if let Some(fixed) = domain_typo(&domain) {
+    if let Some(fixed) = domain_typo(domain) {
         problems.push(
             Problem::warning(
                 "email.domain_typo",
@@ -273,6 +276,9 @@ pub fn parse(input: &str) -> Result<(Email, Vec<Problem>), Problem> {
 }
 
 fn check_local(local: &str) -> Result<(), Problem> {
+    if plain_local(local) {
+        return Ok(());
+    }
     let bad = |why: String| Err(Problem::error("email.local_part", why));
     if local.is_empty() {
         return bad("nothing before the `@`".into());
@@ -324,6 +330,9 @@ fn check_local(local: &str) -> Result<(), Problem> {
 }
 
 fn check_domain(domain: &str) -> Result<(), Problem> {
+    if plain_domain(domain) {
+        return Ok(());
+    }
     let bad = |why: String| Err(Problem::error("email.domain", why));
     if domain.is_empty() {
         return bad("nothing after the `@`".into());
@@ -362,13 +371,72 @@ fn check_domain(domain: &str) -> Result<(), Problem> {
     Ok(())
 }
 
+/// Whether an ASCII local part passes every test of [`check_local`], in one
+/// pass over its bytes: the common case, told without building messages or
+/// decoding characters. `false` sends it through the full checks.
+fn plain_local(local: &str) -> bool {
+    let bytes = local.as_bytes();
+    if bytes.is_empty() || bytes.len() > MAX_LOCAL {
+        return false;
+    }
+    let mut after_dot = true;
+    for &b in bytes {
+        let ok = match b {
+            b'.' => !after_dot,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => true,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'/' | b'=' | b'?' | b'^'
+            | b'_' | b'`' | b'{' | b'|' | b'}' | b'~' | b'-' => true,
+            _ => false,
+        };
+        if !ok {
+            return false;
+        }
+        after_dot = b == b'.';
+    }
+    !after_dot
+}
+
+/// Whether an ASCII domain passes every test of [`check_domain`], in one pass
+/// over its bytes; `false` sends it through the full checks.
+fn plain_domain(domain: &str) -> bool {
+    let bytes = domain.as_bytes();
+    if bytes.len() > MAX_DOMAIN {
+        return false;
+    }
+    let mut dots = 0;
+    // The current label: its length, whether it ends in `-`, whether it is
+    // all letters (what the last one, the top-level domain, must be).
+    let (mut len, mut hyphen, mut letters) = (0usize, false, true);
+    for &b in bytes {
+        match b {
+            b'.' => {
+                if len == 0 || hyphen {
+                    return false;
+                }
+                dots += 1;
+                (len, letters) = (0, true);
+                continue;
+            }
+            b'-' if len == 0 => return false,
+            b'-' | b'0'..=b'9' => letters = false,
+            b'a'..=b'z' | b'A'..=b'Z' => {}
+            _ => return false,
+        }
+        len += 1;
+        hyphen = b == b'-';
+        if len > 63 {
+            return false;
+        }
+    }
+    dots > 0 && len >= 2 && !hyphen && letters
+}
+
 fn key_of(local: &str, domain: &str) -> String {
     let provider = PROVIDERS.iter().find(|p| p.domains.contains(&domain));
-    let mut local = if local.is_ascii() {
-        local.to_ascii_lowercase()
-    } else {
-        local.to_lowercase()
-    };
+    if local.is_ascii() {
+        return ascii_key(local, domain, provider);
+    }
+    let mut local = local.to_lowercase();
     let mut domain = domain;
     if let Some(p) = provider {
         if p.plus_tags {
@@ -385,6 +453,34 @@ fn key_of(local: &str, domain: &str) -> String {
     local.push('@');
     local.push_str(domain);
     local
+}
+
+/// [`key_of`] for an ASCII local part, the usual case: built in one string of
+/// the right size, without lower-casing a copy first.
+fn ascii_key(mut local: &str, mut domain: &str, provider: Option<&Provider>) -> String {
+    let mut ignores_dots = false;
+    if let Some(p) = provider {
+        if p.plus_tags {
+            if let Some(plus) = local.bytes().position(|b| b == b'+') {
+                local = local.get(..plus).unwrap_or(local);
+            }
+        }
+        if p.ignores_dots {
+            ignores_dots = true;
+            domain = p.domains[0];
+        }
+    }
+    let mut key = String::with_capacity(local.len() + 1 + domain.len());
+    if ignores_dots {
+        let dotless = local.bytes().filter(|&b| b != b'.').map(char::from);
+        key.extend(dotless);
+    } else {
+        key.push_str(local);
+    }
+    key.make_ascii_lowercase();
+    key.push('@');
+    key.push_str(domain);
+    key
 }
 
 /// The popular domain that `domain` is most likely a typo of, if any.
@@ -436,6 +532,40 @@ mod tests {
 
     fn code(input: &str) -> &'static str {
         parse(input).expect_err(input).code
+    }
+
+    #[test]
+    fn plain_checks_agree_with_the_full_ones() {
+        // The quick checks may only say yes where the full ones do, and must
+        // for plain ASCII.
+        for local in [
+            "ana", "a.b", ".a", "a.", "a..b", "a+b", "a b", "ñ", "", "a\"b", "x_y-z",
+        ] {
+            let ascii_ok = local.is_ascii() && check_local(local).is_ok();
+            assert_eq!(plain_local(local), ascii_ok, "{local:?}");
+        }
+        let long_label = format!("{}.com", "a".repeat(64));
+        for domain in [
+            "gmail.com",
+            "a.b",
+            "a.bc",
+            "a-b.com",
+            "-a.com",
+            "a-.com",
+            "a..com",
+            "com",
+            ".com",
+            "a.c1",
+            "a.c-",
+            "a.co.",
+            "xn--a.com",
+            "ñ.com",
+            "a_b.com",
+            &long_label,
+        ] {
+            let ascii_ok = domain.is_ascii() && check_domain(domain).is_ok();
+            assert_eq!(plain_domain(domain), ascii_ok, "{domain:?}");
+        }
     }
 
     #[test]

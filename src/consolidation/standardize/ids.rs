@@ -577,11 +577,11 @@ impl Compact {
                 if delete(char::from(byte)) {
                     continue;
                 }
-                out.push(char::from(if upper {
+                out.push_ascii(if upper {
                     byte.to_ascii_uppercase()
                 } else {
                     byte
-                }));
+                });
             }
             return out;
         }
@@ -601,6 +601,19 @@ impl Compact {
             }
         }
         out
+    }
+
+    /// [`Compact::push`] for an ASCII byte: a letter or digit with no
+    /// whitespace pending, the usual case, is stored at once.
+    #[inline]
+    fn push_ascii(&mut self, b: u8) {
+        match self.buf.get_mut(self.len) {
+            Some(slot) if b.is_ascii_alphanumeric() && !self.pending_space => {
+                *slot = b;
+                self.len += 1;
+            }
+            _ => self.push(char::from(b)),
+        }
     }
 
     #[inline]

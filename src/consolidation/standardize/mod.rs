@@ -58,7 +58,7 @@ impl Country {
     /// (`"ar"`, `"AR"`), after trimming surrounding whitespace; `None` for
     /// anything else (`"XX"`, `"UK"`, `"ARG"`).
     pub fn parse(code: &str) -> Option<Country> {
-        match code.trim().as_bytes() {
+        match text::trim(code).as_bytes() {
             &[a, b] => {
                 let code = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
                 ASSIGNED.binary_search(&code).ok().map(|_| Country(code))

@@ -41,7 +41,9 @@ use compact_str::CompactString;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::UnicodeNormalization;
 
-use super::text::{fold, tidy};
+use smallvec::SmallVec;
+
+use super::text::{fold, packed_key, tidy};
 use super::Problem;
 
 /// The longest given-name or surname field accepted, in characters.
@@ -326,10 +328,10 @@ fn part<'t, 'a>(toks: &'t [Tok<'a>], range: &Range<usize>) -> &'t [Tok<'a>] {
 /// ```
 pub fn parse_full_name(full: &str) -> Result<(PersonName, Vec<Problem>), Problem> {
     check_len(full, MAX_FULL, "name.too_long", "name")?;
-    let mut toks = TokBuf::default();
     if let Some(comma) = full.find(',') {
         let surname_clean = clean(full.get(..comma).unwrap_or(""))?;
         let given_clean = clean(full.get(comma + 1..).unwrap_or(""))?;
+        let mut toks = TokBuf::default();
         push_tokens(&surname_clean, &mut toks);
         let mid = toks.len();
         push_tokens(&given_clean, &mut toks);
@@ -346,6 +348,7 @@ pub fn parse_full_name(full: &str) -> Result<(PersonName, Vec<Problem>), Problem
         return from_one_field(&toks, s, title, problems);
     }
     let cleaned = clean(full)?;
+    let mut toks = TokBuf::default();
     push_tokens(&cleaned, &mut toks);
     let mut all = 0..toks.len();
     let (mut title, mut problems) = (None, Vec::new());
@@ -729,39 +732,7 @@ const INLINE_TOKS: usize = 8;
 
 /// The words of a name: up to [`INLINE_TOKS`] on the stack, more on the heap, so
 /// that a typical name costs no allocation for its words.
-#[derive(Default)]
-struct TokBuf<'a> {
-    inline: [Tok<'a>; INLINE_TOKS],
-    len: usize,
-    /// Every word, once there are more than [`INLINE_TOKS`].
-    heap: Vec<Tok<'a>>,
-}
-
-impl<'a> TokBuf<'a> {
-    fn push(&mut self, tok: Tok<'a>) {
-        if self.heap.is_empty() {
-            if let Some(slot) = self.inline.get_mut(self.len) {
-                *slot = tok;
-                self.len += 1;
-                return;
-            }
-            self.heap.extend_from_slice(&self.inline);
-        }
-        self.heap.push(tok);
-    }
-}
-
-impl<'a> std::ops::Deref for TokBuf<'a> {
-    type Target = [Tok<'a>];
-
-    fn deref(&self) -> &[Tok<'a>] {
-        if self.heap.is_empty() {
-            self.inline.get(..self.len).unwrap_or(&[])
-        } else {
-            &self.heap
-        }
-    }
-}
+type TokBuf<'a> = SmallVec<[Tok<'a>; INLINE_TOKS]>;
 
 /// One word of a name: its text as typed (trimmed of stray punctuation) and what
 /// its folded form tells, worked out once.
@@ -878,32 +849,43 @@ struct Entry {
     title: Option<(&'static str, bool)>,
 }
 
-type Lexicon = hashbrown::HashMap<&'static [u8], Entry, foldhash::fast::FixedState>;
+/// The tables by packed key (see [`packed_key`]).
+type Lexicon = hashbrown::HashMap<u128, Entry, foldhash::fast::FixedState>;
 
 /// The given-name, surname, nickname and title tables in one hash map, built on
 /// first use: one lookup per word instead of four binary searches.
 fn lexicon(word: &[u8]) -> Entry {
     static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
     let map = LEXICON.get_or_init(|| {
+        // Every word fits a packed key (a unit test checks); one that did not
+        // would be filed under 0, which no key packs to, and is taken out.
+        fn entry<'m>(map: &'m mut Lexicon, word: &str) -> &'m mut Entry {
+            map.entry(packed_key(word.as_bytes()).unwrap_or(0))
+                .or_default()
+        }
         let mut map = Lexicon::with_capacity_and_hasher(
             given_names::GIVEN_NAMES.len() + surnames::SURNAMES.len() + 200,
             foldhash::fast::FixedState::default(),
         );
         for name in given_names::GIVEN_NAMES {
-            map.entry(name.as_bytes()).or_default().given = true;
+            entry(&mut map, name).given = true;
         }
         for name in surnames::SURNAMES {
-            map.entry(name.as_bytes()).or_default().surname = true;
+            entry(&mut map, name).surname = true;
         }
         for (nick, names) in nicknames::NICKNAMES {
-            map.entry(nick.as_bytes()).or_default().nickname = Some(names);
+            entry(&mut map, nick).nickname = Some(names);
         }
         for (key, canonical, whole_word) in TITLES {
-            map.entry(key.as_bytes()).or_default().title = Some((canonical, *whole_word));
+            entry(&mut map, key).title = Some((canonical, *whole_word));
         }
+        map.remove(&0);
         map
     });
-    map.get(word).copied().unwrap_or_default()
+    // No word of the tables is longer than a packed key.
+    packed_key(word)
+        .and_then(|key| map.get(&key).copied())
+        .unwrap_or_default()
 }
 
 fn empty_name() -> Problem {
@@ -1620,27 +1602,37 @@ fn lower1(c: char) -> char {
 fn case_word(word: &str, out: &mut String) {
     if word.is_ascii() {
         let bytes = word.as_bytes();
-        let upper = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
-        let lower = bytes.iter().filter(|b| b.is_ascii_lowercase()).count();
-        let from = out.len();
-        out.push_str(word);
-        let first_upper = bytes.first().is_some_and(u8::is_ascii_uppercase);
-        if first_upper && upper >= 2 && lower > upper {
-            return;
+        // Two capitals are needed to keep the case: count only when there is
+        // a capital after the first letter, which most words lack.
+        let later_upper = bytes
+            .get(1..)
+            .is_some_and(|b| b.iter().any(u8::is_ascii_uppercase));
+        if later_upper && bytes.first().is_some_and(u8::is_ascii_uppercase) {
+            let upper = bytes.iter().filter(|b| b.is_ascii_uppercase()).count();
+            let lower = bytes.iter().filter(|b| b.is_ascii_lowercase()).count();
+            if upper >= 2 && lower > upper {
+                out.push_str(word);
+                return;
+            }
         }
         // Lower case all, then upper case the first letter and each one after a
         // hyphen, apostrophe or dot, in place.
-        if let Some(typed) = out.get_mut(from..) {
-            typed.make_ascii_lowercase();
+        let from = out.len();
+        out.push_str(word);
+        let Some(typed) = out.get_mut(from..) else {
+            return;
+        };
+        typed.make_ascii_lowercase();
+        if let Some(letter) = typed.get_mut(..1) {
+            letter.make_ascii_uppercase();
         }
-        let mut start = true;
-        for (i, &b) in bytes.iter().enumerate() {
-            if start {
-                if let Some(c) = out.get_mut(from + i..from + i + 1) {
-                    c.make_ascii_uppercase();
+        let separator = |b: &u8| matches!(b, b'-' | b'\'' | b'.');
+        if bytes.iter().any(separator) {
+            for (i, _) in bytes.iter().enumerate().filter(|(_, b)| separator(b)) {
+                if let Some(letter) = typed.get_mut(i + 1..i + 2) {
+                    letter.make_ascii_uppercase();
                 }
             }
-            start = matches!(b, b'-' | b'\'' | b'.');
         }
         return;
     }
@@ -1804,6 +1796,19 @@ mod tests {
             }
         }
         assert!(TITLES.windows(2).all(|w| w[0].0 < w[1].0));
+        // Every word is in the lexicon under its packed key.
+        let words = given_names::GIVEN_NAMES
+            .iter()
+            .chain(surnames::SURNAMES)
+            .chain(nicknames::NICKNAMES.iter().map(|(nick, _)| nick))
+            .chain(TITLES.iter().map(|(key, _, _)| key));
+        for word in words {
+            let e = lexicon(word.as_bytes());
+            assert!(
+                e.given || e.surname || e.nickname.is_some() || e.title.is_some(),
+                "{word}"
+            );
+        }
     }
 
     #[test]

@@ -41,6 +41,7 @@ use std::sync::OnceLock;
 
 use self::metadata::{RawDesc, RawPlan, COUNTRY_CODES, PLANS};
 use self::pattern::{Captures, Pattern, PatternSet};
+use super::text::concat;
 use super::{Country, Problem};
 
 /// A valid phone number in its standard form.
@@ -247,14 +248,11 @@ pub fn parse_in(input: &str, default_region: Option<Country>) -> Result<Phone, P
         }
         .into());
     }
-    let mut e164 = String::with_capacity(1 + 3 + national.len());
-    e164.push('+');
-    let digits = plan
-        .code_digits
-        .as_slice()
-        .iter()
-        .chain(national.as_slice());
-    e164.extend(digits.map(|&d| char::from(d)));
+    // Put together on the stack, then copied once.
+    let mut e164 = Digits::from_slice(b"+");
+    e164.extend(plan.code_digits.as_slice());
+    e164.extend(national.as_slice());
+    let e164 = e164.as_str().to_string();
     Ok(Phone {
         e164,
         region: plan.raw.region,
@@ -295,7 +293,7 @@ impl From<Failure> for Problem {
             ),
             Failure::Invalid(region) => Problem::error(
                 "phone.invalid",
-                format!("not a number of the {region} numbering plan"),
+                concat(&["not a number of the ", region.as_str(), " numbering plan"]),
             ),
             Failure::UnknownCountryCode => Problem::error(
                 "phone.unsupported_country_code",
@@ -339,6 +337,11 @@ impl Digits {
 
     fn as_slice(&self) -> &[u8] {
         self.buf.get(..self.len).unwrap_or(&[])
+    }
+
+    /// The digits as text (they are ASCII digits, and a `+`).
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(self.as_slice()).unwrap_or("")
     }
 
     fn len(&self) -> usize {
@@ -619,9 +622,15 @@ impl Plan {
         let Some((end, caps)) = prefix.match_prefix(digits) else {
             return number;
         };
-        let viable = self.fits(digits);
         let groups = prefix.groups();
         let last_group = caps.get(groups).copied().flatten();
+        let transforms = self.raw.transform_rule.is_some() && groups > 0 && last_group.is_some();
+        if end == 0 && !transforms {
+            // Nothing to strip (a mobile `9 11 …` in Argentina): the number as
+            // it is, without matching it against the plan twice.
+            return number;
+        }
+        let viable = self.fits(digits);
         let result = match self.raw.transform_rule {
             Some(rule) if groups > 0 && last_group.is_some() => {
                 let mut out = transform(rule, digits, &caps);

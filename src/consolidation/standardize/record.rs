@@ -10,7 +10,7 @@ use super::email::{self, Email};
 use super::ids::{self, NationalId};
 use super::names::{self, CompanyName, PersonName};
 use super::phone::{self, Phone};
-use super::text::tidy;
+use super::text::{join_words, tidy};
 use super::{Country, Problem, Severity};
 use crate::model::record::Record;
 
@@ -126,9 +126,12 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     // the identifier), else the default. Domestic phone numbers tell nothing:
     // they are read in the country's plan.
     let typed_country = present(&record.country);
+    // Read once: the typed country decides both the country and, when it is not
+    // recognised, what the standard record keeps.
+    let named_country = typed_country.and_then(country_named);
     let mut country = None;
     if let Some(text) = typed_country {
-        match country_named(text) {
+        match named_country {
             Some(c) => country = Some(c),
             None => findings.push(Finding {
                 field: "country",
@@ -241,7 +244,7 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     match &name {
         Some(n) => {
             out.given_name = nonempty(n.given.clone());
-            out.surname = nonempty(n.surnames.join(" "));
+            out.surname = nonempty(join_words(&n.surnames));
             // The full name is rewritten only when the name was read from it; next
             // to separate fields it is kept as typed.
             out.full_name = if from_full_name {
@@ -291,9 +294,9 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     }
     // A country typed but not recognised stays as typed (with its error), even
     // when the rest of the record tells the country.
-    out.country = match (typed_country, typed_country.and_then(country_named)) {
+    out.country = match (typed_country, named_country) {
         (Some(_), None) => tidied(&record.country),
-        _ => country.map(|c| c.to_string()),
+        _ => country.map(|c| c.as_str().to_string()),
     };
     out.birth_date = match birth_date {
         Some(d) => Some(dates::format(d)),
@@ -364,7 +367,19 @@ const FIELD_ORDER: [&str; 9] = [
 
 /// The field's text if it has any non-whitespace.
 fn present(field: &Option<String>) -> Option<&str> {
-    field.as_deref().filter(|t| !t.trim().is_empty())
+    field.as_deref().filter(|t| has_text(t))
+}
+
+/// Whether a text has any non-whitespace. Fields are looked at several times
+/// a record, and nearly all start with a visible ASCII character: that answers
+/// without trimming.
+fn has_text(text: &str) -> bool {
+    match text.as_bytes().first() {
+        None => false,
+        // The ASCII characters `char::is_whitespace` takes: space, `\t` to `\r`.
+        Some(&b) if b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r') => true,
+        Some(_) => !text.trim().is_empty(),
+    }
 }
 
 fn tidied(field: &Option<String>) -> Option<String> {
@@ -377,6 +392,11 @@ fn nonempty(text: String) -> Option<String> {
 
 /// A country from its ISO code or a common name in Spanish or English.
 fn country_named(text: &str) -> Option<Country> {
+    // An ISO code first, the usual case, without folding: no name below is two
+    // letters long, so a text that is a code is never one of them.
+    if let Some(code) = Country::parse(text) {
+        return Some(code);
+    }
     let key = super::text::fold(text);
     let named = match key.as_str() {
         "argentina" | "republica argentina" => Country::AR,
@@ -389,7 +409,7 @@ fn country_named(text: &str) -> Option<Country> {
         "brasil" | "brazil" => Country::BR,
         "estados unidos" | "united states" | "usa" | "eeuu" | "ee uu" => Country::US,
         "australia" => Country::AU,
-        _ => return Country::parse(text),
+        _ => return None,
     };
     Some(named)
 }

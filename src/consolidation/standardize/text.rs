@@ -17,6 +17,18 @@ pub(crate) fn tidy(text: &str) -> String {
     out
 }
 
+/// `text.trim()`, answered at once for the usual text that starts and ends with
+/// a visible ASCII character (which `trim` never removes).
+pub(crate) fn trim(text: &str) -> &str {
+    let visible = |b: Option<&u8>| b.is_some_and(|b| (b'!'..=b'~').contains(b));
+    let bytes = text.as_bytes();
+    if visible(bytes.first()) && visible(bytes.last()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
 /// Appends `chars` with every run of whitespace turned into one space; `chars`
 /// neither starts nor ends with whitespace.
 fn collapse(chars: impl Iterator<Item = char>, out: &mut String) {
@@ -101,6 +113,47 @@ pub(crate) fn fold_each(text: &str, mut emit: impl FnMut(char)) {
     }
 }
 
+/// The longest key [`packed_key`] packs.
+pub(crate) const MAX_PACKED: usize = 16;
+
+/// A short table key (a folded word, no zero byte in it) as one number: its
+/// bytes in order, zero-padded. Tables keyed by it hash and compare a key at
+/// once rather than byte by byte; `None` for keys longer than [`MAX_PACKED`],
+/// which no table holds.
+pub(crate) fn packed_key(key: &[u8]) -> Option<u128> {
+    if key.len() > MAX_PACKED {
+        return None;
+    }
+    let mut buf = [0u8; MAX_PACKED];
+    for (slot, &b) in buf.iter_mut().zip(key) {
+        *slot = b;
+    }
+    Some(u128::from_le_bytes(buf))
+}
+
+/// The pieces one after the other: `format!` for messages made of text only,
+/// without the formatting machinery, for the messages most records get.
+pub(crate) fn concat(pieces: &[&str]) -> String {
+    let mut out = String::with_capacity(pieces.iter().map(|p| p.len()).sum());
+    pieces.iter().for_each(|p| out.push_str(p));
+    out
+}
+
+/// The words joined with single spaces: `[T]::join(" ")` without its generic
+/// set-up, which costs more than the copying for the few short words of a
+/// name or a street.
+pub(crate) fn join_words<S: AsRef<str>>(words: &[S]) -> String {
+    let len = words.iter().map(|w| w.as_ref().len() + 1).sum::<usize>();
+    let mut out = String::with_capacity(len.saturating_sub(1));
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(word.as_ref());
+    }
+    out
+}
+
 /// Title case for names and places: the first letter of each word upper case, the
 /// rest lower case; words in `lower` (already lower case, such as `de`, `del`,
 /// `la`) stay lower case except at the start. Hyphens and apostrophes start a new
@@ -147,6 +200,23 @@ mod tests {
         assert_eq!(fold("Güemes"), "guemes");
         assert_eq!(fold("O'Brien, S.A."), "o brien s a");
         assert_eq!(fold("---"), "");
+    }
+
+    #[test]
+    fn trim_is_str_trim() {
+        for text in ["", " a ", "a", "ab", "\u{a0}a", "a\t", "é", " ", "a b"] {
+            assert_eq!(trim(text), text.trim(), "{text:?}");
+        }
+    }
+
+    #[test]
+    fn join_words_is_join() {
+        assert_eq!(
+            join_words(&["de la", "Fuente", "García"]),
+            "de la Fuente García"
+        );
+        assert_eq!(join_words::<&str>(&[]), "");
+        assert_eq!(join_words(&[String::from("a")]), "a");
     }
 
     #[test]

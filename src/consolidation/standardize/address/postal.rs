@@ -22,7 +22,7 @@ pub(super) enum Postal {
 
 impl Postal {
     pub(super) fn read(text: &str) -> Postal {
-        let trimmed = text.trim();
+        let trimmed = crate::consolidation::standardize::text::trim(text);
         if trimmed.is_empty() {
             return Postal::Empty;
         }
@@ -38,12 +38,11 @@ impl Postal {
             return other();
         }
         let mut compact = String::with_capacity(trimmed.len());
-        compact.extend(
-            trimmed
-                .chars()
-                .filter(|c| !matches!(c, ' ' | '-' | '.'))
-                .map(|c| c.to_ascii_uppercase()),
-        );
+        for b in trimmed.bytes() {
+            if !matches!(b, b' ' | b'-' | b'.') {
+                compact.push(char::from(b.to_ascii_uppercase()));
+            }
+        }
         let b = compact.as_bytes();
         let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
         let letters = |s: &[u8]| s.iter().all(u8::is_ascii_uppercase);

@@ -2,10 +2,14 @@
 
 use super::tables::{self, Kw, Special, Word};
 use super::{name_case, Detail, StreetType, NO_NUMBER};
+use smallvec::SmallVec;
+
+use crate::consolidation::standardize::text::{join_words, MAX_PACKED};
 use crate::consolidation::standardize::Problem;
 
 /// A short lower-case, accentless, dotless form of a token for table lookups;
-/// empty for long tokens and tokens with other characters.
+/// empty for long tokens and tokens with other characters. The buffer is zero
+/// past the key.
 pub(super) struct Key {
     buf: [u8; 24],
     len: usize,
@@ -15,18 +19,22 @@ pub(super) struct Key {
 const KEY_SKIP: u8 = 0;
 /// In [`KEY_BYTES`]: the byte makes the token keyless.
 const KEY_REJECT: u8 = 0xFF;
+/// In [`KEY_BYTES`]: a byte of a character beyond ASCII, read character by
+/// character instead.
+const KEY_WIDE: u8 = 0xFE;
 
-/// The key byte of each ASCII byte: lower-case letters, digits, `/`, `#` and
-/// `-` as they are, upper-case letters lowered, [`KEY_SKIP`] for `.` and `:`,
-/// [`KEY_REJECT`] for the rest.
-static KEY_BYTES: [u8; 128] = {
-    let mut table = [KEY_REJECT; 128];
-    let mut b = 0u8;
-    while b < 128 {
-        table[b as usize] = match b {
+/// The key byte of each byte: lower-case letters, digits, `/`, `#` and `-` as
+/// they are, upper-case letters lowered, [`KEY_SKIP`] for `.` and `:`,
+/// [`KEY_WIDE`] past ASCII, [`KEY_REJECT`] for the rest.
+static KEY_BYTES: [u8; 256] = {
+    let mut table = [KEY_REJECT; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        table[b] = match b as u8 {
             b'.' | b':' => KEY_SKIP,
-            b'a'..=b'z' | b'0'..=b'9' | b'/' | b'#' | b'-' => b,
-            b'A'..=b'Z' => b | 0x20,
+            c @ (b'a'..=b'z' | b'0'..=b'9' | b'/' | b'#' | b'-') => c,
+            c @ b'A'..=b'Z' => c | 0x20,
+            0x80.. => KEY_WIDE,
             _ => KEY_REJECT,
         };
         b += 1;
@@ -35,29 +43,35 @@ static KEY_BYTES: [u8; 128] = {
 };
 
 impl Key {
+    const NONE: Key = Key {
+        buf: [0; 24],
+        len: 0,
+    };
+
     pub(super) fn of(token: &str) -> Key {
-        let mut key = Key {
-            buf: [0; 24],
-            len: 0,
-        };
-        if token.is_ascii() {
-            // One table lookup a byte: the folded byte, a skip or a reject.
-            for &b in token.as_bytes() {
-                let folded = KEY_BYTES.get(usize::from(b)).copied().unwrap_or(KEY_REJECT);
-                if folded == KEY_SKIP {
-                    continue;
-                }
-                if folded == KEY_REJECT || key.len >= key.buf.len() {
-                    key.len = 0;
-                    return key;
-                }
-                if let Some(slot) = key.buf.get_mut(key.len) {
-                    *slot = folded;
-                }
-                key.len += 1;
+        let mut key = Key::NONE;
+        // One table look-up a byte: the folded byte, a skip, a reject, or a
+        // character past ASCII, which the slower path reads.
+        for &b in token.as_bytes() {
+            match KEY_BYTES.get(usize::from(b)).copied().unwrap_or(KEY_REJECT) {
+                KEY_SKIP => {}
+                KEY_REJECT => return Key::NONE,
+                KEY_WIDE => return Key::of_chars(token),
+                folded => match key.buf.get_mut(key.len) {
+                    Some(slot) => {
+                        *slot = folded;
+                        key.len += 1;
+                    }
+                    None => return Key::NONE,
+                },
             }
-            return key;
         }
+        key
+    }
+
+    /// [`Key::of`] a character at a time, for tokens beyond ASCII.
+    fn of_chars(token: &str) -> Key {
+        let mut key = Key::NONE;
         for c in token.chars() {
             let b = match c {
                 '.' | ':' => continue,
@@ -94,17 +108,15 @@ impl Key {
             .unwrap_or("")
     }
 
-    fn bytes(&self) -> &[u8] {
-        self.buf.get(..self.len).unwrap_or(&[])
-    }
-
     /// The meanings of the word.
     fn word(&self) -> Option<&'static Word> {
-        if self.len == 0 {
-            None
-        } else {
-            tables::word(self.bytes())
+        if self.len == 0 || self.len > MAX_PACKED {
+            return None;
         }
+        // The buffer is zero past the key: its first bytes are the packed key.
+        let mut packed = [0u8; MAX_PACKED];
+        packed.copy_from_slice(self.buf.get(..MAX_PACKED)?);
+        tables::word_packed(u128::from_le_bytes(packed))
     }
 }
 
@@ -124,7 +136,7 @@ pub(super) fn fold_latin(c: char) -> Option<u8> {
 }
 
 /// A word of a street line, with its meanings looked up once.
-#[derive(Clone, Copy)]
+#[derive(Clone, Copy, Default)]
 struct Tok<'a> {
     text: &'a str,
     comma: bool,
@@ -172,6 +184,16 @@ impl<'a> Tok<'a> {
     }
 }
 
+/// How many tokens a street line holds without [`Toks`] allocating.
+const INLINE_TOKS: usize = 16;
+
+/// The tokens of a street line: up to [`INLINE_TOKS`] on the stack, more on the
+/// heap, so that a typical street costs no allocation for its words.
+type Toks<'a> = SmallVec<[Tok<'a>; INLINE_TOKS]>;
+
+/// The words of a street name, on the stack up to eight.
+type Words<'a> = SmallVec<[&'a str; 8]>;
+
 /// Whether a key is an abbreviation that may be glued to the next word
 /// (`Av.Corrientes`, `R.N.40`).
 fn is_abbreviation(key: &Key) -> bool {
@@ -184,10 +206,10 @@ fn is_abbreviation(key: &Key) -> bool {
 /// Splits a cleaned street into words and commas (`","`). A comma between
 /// digits stays (`25,5`); a dash standing alone is a comma; `C/Mayor`,
 /// `Av.Corrientes`, `3º2ª` and `Nº12` are split.
-fn tokenize<'a>(text: &'a str) -> Vec<Tok<'a>> {
-    let mut toks = Vec::with_capacity(12);
+fn tokenize<'a>(text: &'a str) -> Toks<'a> {
+    let mut toks = Toks::default();
     let mut start: Option<usize> = None;
-    let flush = |toks: &mut Vec<Tok<'a>>, start: Option<usize>, to: usize| {
+    let flush = |toks: &mut Toks<'a>, start: Option<usize>, to: usize| {
         if let Some(t) = start.and_then(|s| text.get(s..to)) {
             if t.chars().all(|c| matches!(c, '-' | '–' | '—' | '|')) {
                 // A dash standing alone separates like a comma (`5 - 3º A`).
@@ -354,7 +376,11 @@ pub(super) fn number_needs_comma(street_type: Option<StreetType>, name: &str) ->
     if street_type.is_some() && name.is_empty() {
         return true;
     }
-    if takes_value(name.rsplit(' ').next().unwrap_or("")) {
+    let last_word = match name.as_bytes().iter().rposition(|&b| b == b' ') {
+        Some(space) => name.get(space + 1..).unwrap_or(""),
+        None => name,
+    };
+    if takes_value(last_word) {
         return true;
     }
     matches!(
@@ -488,8 +514,9 @@ pub(super) fn one_edit_apart(a: &str, b: &str) -> bool {
 /// Whether a street of unknown country is written the English way (see
 /// [`parse_street`]).
 pub(super) fn looks_english(text: &str) -> bool {
+    let toks = tokenize(text);
     let mut parser = Parser {
-        toks: tokenize(text),
+        toks: &toks,
         english: false,
         parts: Parts::default(),
     };
@@ -500,7 +527,7 @@ pub(super) fn looks_english(text: &str) -> bool {
 /// Takes an English street type off the end of a street name: exact (`street`,
 /// `st`), one typo away (`srteet`), split in two (`cre scent`) or glued to the
 /// name (`macneilplace`); with an Info finding for all but the exact.
-fn english_suffix<'a>(name: &mut Vec<&'a str>) -> Option<(StreetType, Option<Problem>)> {
+fn english_suffix<'a>(name: &mut Words<'a>) -> Option<(StreetType, Option<Problem>)> {
     let last: &'a str = name.last()?;
     let key_buf = Key::of(last);
     let key = key_buf.as_str();
@@ -599,8 +626,9 @@ pub(super) struct Parts {
 /// tell by the words of the name: English when the last one is an English street
 /// type (or one typo away from one).
 pub(super) fn parse_street(text: &str, english: Option<bool>) -> Parts {
+    let toks = tokenize(text);
     let mut parser = Parser {
-        toks: tokenize(text),
+        toks: &toks,
         english: english.unwrap_or(false),
         parts: Parts::default(),
     };
@@ -609,13 +637,13 @@ pub(super) fn parse_street(text: &str, english: Option<bool>) -> Parts {
     parser.parts
 }
 
-struct Parser<'t> {
-    toks: Vec<Tok<'t>>,
+struct Parser<'p, 't> {
+    toks: &'p [Tok<'t>],
     english: bool,
     parts: Parts,
 }
 
-impl<'t> Parser<'t> {
+impl<'t> Parser<'_, 't> {
     fn tok(&self, i: usize) -> Option<&Tok<'t>> {
         self.toks.get(i)
     }
@@ -785,7 +813,7 @@ impl<'t> Parser<'t> {
         if self.tok(j).is_some_and(|t| t.number) {
             j += 1;
         }
-        let mut words: Vec<&str> = Vec::with_capacity(6);
+        let mut words = Words::default();
         while let Some(t) = self.tok(j) {
             if words.len() > 8 || !self.name_takes(j, words.is_empty(), false, false) {
                 break;
@@ -846,17 +874,19 @@ impl<'t> Parser<'t> {
             }
         }
         // Spanish: the type first.
-        let mut name: Vec<&str> = Vec::with_capacity(6);
+        let mut name = Words::default();
         let mut cased_upper = false;
         let mut cased_lower = false;
         if !self.english {
             if let Some(tok) = self.tok(i).copied() {
                 if let Some(t) = tok.word.and_then(|w| w.prefix) {
                     self.parts.street_type = Some(t);
-                    match Key::of(tok.text).as_str() {
-                        "rn" => name.push("Nacional"),
-                        "rp" => name.push("Provincial"),
-                        _ => {}
+                    if t == StreetType::Ruta {
+                        match Key::of(tok.text).as_str() {
+                            "rn" => name.push("Nacional"),
+                            "rp" => name.push("Provincial"),
+                            _ => {}
+                        }
                     }
                     i += 1;
                 }
@@ -903,7 +933,7 @@ impl<'t> Parser<'t> {
         }
         // A qualifier word without its value standing for the whole street
         // (`Bº` alone) cannot be read.
-        if let [only] = name.as_slice() {
+        if let [only] = name[..] {
             if self.parts.street_type.is_none()
                 && Key::of(only).word().is_some_and(|w| w.keyword.is_some())
             {
@@ -918,7 +948,7 @@ impl<'t> Parser<'t> {
                 self.parts.notes.extend(note);
             }
         }
-        let joined = name.join(" ");
+        let joined = join_words(&name[..]);
         self.parts.name = if joined.is_empty() || (cased_upper && cased_lower) {
             joined
         } else {

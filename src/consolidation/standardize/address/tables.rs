@@ -2,7 +2,7 @@
 //! abbreviations inside street names, provinces and their common spellings.
 
 use super::{Detail, StreetType};
-use crate::consolidation::standardize::text::{fold, fold_each};
+use crate::consolidation::standardize::text::{fold, fold_each, packed_key};
 use crate::consolidation::standardize::Country;
 use std::sync::OnceLock;
 
@@ -320,9 +320,19 @@ pub(super) fn province_key(text: &str) -> String {
 }
 
 /// The provinces a text names, by [`province_key`]: none, one, or one per
-/// country (`Córdoba`, `La Rioja`). The key is built on the stack when it is
-/// short and ASCII, as it is for every real province name.
+/// country (`Córdoba`, `La Rioja`).
 pub(super) fn provinces_named(text: &str) -> &'static [Prov] {
+    // Most provinces are typed as one of the listed spellings: those are
+    // looked up as they are, without folding.
+    match spelling_index().get(text) {
+        Some(found) => found,
+        None => provinces_keyed(text),
+    }
+}
+
+/// [`provinces_named`] through the key. The key is built on the stack when it
+/// is short and ASCII, as it is for every real province name.
+fn provinces_keyed(text: &str) -> &'static [Prov] {
     let mut folded = [0u8; 64];
     let mut len = 0;
     let mut fits = true;
@@ -352,6 +362,28 @@ pub(super) fn provinces_named(text: &str) -> &'static [Prov] {
         index.get(province_key(text).as_bytes())
     };
     found.map_or(&[], Vec::as_slice)
+}
+
+/// Every listed spelling as written (canonical names, aliases, Australian
+/// abbreviations), with what [`provinces_keyed`] gives for it.
+type SpellingMap =
+    std::collections::HashMap<&'static str, &'static [Prov], foldhash::fast::FixedState>;
+
+/// Every listed spelling, as written.
+fn spelling_index() -> &'static SpellingMap {
+    static INDEX: OnceLock<SpellingMap> = OnceLock::new();
+    INDEX.get_or_init(|| {
+        let spellings = AR_PROVINCES
+            .iter()
+            .map(|(_, name)| *name)
+            .chain(AR_ALIASES.iter().map(|(alias, _)| *alias))
+            .chain(ES_PROVINCES)
+            .chain(ES_ALIASES.iter().map(|(alias, _)| *alias))
+            .chain(AU_STATES.iter().flat_map(|(abbrev, name)| [*abbrev, *name]));
+        spellings
+            .map(|spelling| (spelling, provinces_keyed(spelling)))
+            .collect()
+    })
 }
 
 /// Provinces by key (see [`province_key`]), the key as bytes.
@@ -758,32 +790,70 @@ pub(super) struct Word {
     pub(super) special: Special,
 }
 
-type WordMap = std::collections::HashMap<&'static [u8], Word, foldhash::fast::FixedState>;
+/// The words by their packed key (see [`packed_key`]).
+type WordMap = std::collections::HashMap<u128, Word, foldhash::fast::FixedState>;
 
 /// The meanings of a word, by key (see `Key`).
+#[cfg(test)]
 pub(super) fn word(key: &[u8]) -> Option<&'static Word> {
+    word_packed(packed_key(key)?)
+}
+
+/// The meanings of a word, by its packed key (see [`packed_key`]): every word
+/// of the tables fits in one.
+pub(super) fn word_packed(key: u128) -> Option<&'static Word> {
     static MAP: OnceLock<WordMap> = OnceLock::new();
     MAP.get_or_init(|| {
+        // Every word fits (a unit test checks); one that did not would be
+        // filed under 0, which no key packs to, and is taken out below.
+        fn entry<'m>(map: &'m mut WordMap, k: &str) -> &'m mut Word {
+            map.entry(packed_key(k.as_bytes()).unwrap_or(0))
+                .or_default()
+        }
         let mut map = WordMap::default();
         for (k, t) in PREFIX_TYPES {
-            map.entry(k.as_bytes()).or_default().prefix = Some(*t);
+            entry(&mut map, k).prefix = Some(*t);
         }
         for (k, t) in SUFFIX_TYPES {
-            map.entry(k.as_bytes()).or_default().suffix = Some(*t);
+            entry(&mut map, k).suffix = Some(*t);
         }
         for (k, kw) in KEYWORDS {
-            map.entry(k.as_bytes()).or_default().keyword = Some(*kw);
+            entry(&mut map, k).keyword = Some(*kw);
         }
         for (k, v) in SIDE_WORDS {
-            map.entry(k.as_bytes()).or_default().side = Some(v);
+            entry(&mut map, k).side = Some(v);
         }
         for (k, v) in NAME_ABBREVIATIONS {
-            map.entry(k.as_bytes()).or_default().abbreviation = Some(v);
+            entry(&mut map, k).abbreviation = Some(v);
         }
         for (k, v) in SPECIALS {
-            map.entry(k.as_bytes()).or_default().special = *v;
+            entry(&mut map, k).special = *v;
         }
+        map.remove(&0);
         map
     })
-    .get(key)
+    .get(&key)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_word_has_a_packed_key() {
+        let words = PREFIX_TYPES
+            .iter()
+            .map(|(k, _)| *k)
+            .chain(SUFFIX_TYPES.iter().map(|(k, _)| *k))
+            .chain(KEYWORDS.iter().map(|(k, _)| *k))
+            .chain(SIDE_WORDS.iter().map(|(k, _)| *k))
+            .chain(NAME_ABBREVIATIONS.iter().map(|(k, _)| *k))
+            .chain(SPECIALS.iter().map(|(k, _)| *k));
+        for w in words {
+            assert!(!w.is_empty() && !w.contains('\0'), "{w:?}");
+            assert!(word(w.as_bytes()).is_some(), "{w:?}");
+        }
+        assert!(word(b"corrientes").is_none());
+        assert!(word(&[b'a'; 17]).is_none());
+    }
 }

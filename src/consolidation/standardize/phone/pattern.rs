@@ -40,20 +40,34 @@ pub(super) struct Pattern {
     root: Node,
     /// The number of capture groups.
     groups: usize,
+    /// The digits a match can start with (bit `d` for digit `d`).
+    first: u16,
+    /// Whether the pattern matches the empty string.
+    nullable: bool,
+    /// Whether some capture group can match the empty string, so that an empty
+    /// match may still capture something.
+    empty_captures: bool,
 }
 
 impl Pattern {
     /// Compiles a pattern, or says what in it is outside the supported subset.
     pub(super) fn new(source: &str) -> Result<Pattern, String> {
         let (root, groups) = parse(source)?;
-        Ok(Pattern { root, groups })
+        Ok(Pattern::with_root(root, groups))
     }
 
     /// A pattern that matches nothing.
     pub(super) fn never() -> Pattern {
+        Pattern::with_root(Node::Alt(Vec::new()), 0)
+    }
+
+    fn with_root(root: Node, groups: usize) -> Pattern {
         Pattern {
-            root: Node::Alt(Vec::new()),
-            groups: 0,
+            first: first_digits(&root),
+            nullable: nullable(&root),
+            empty_captures: empty_captures(&root),
+            root,
+            groups,
         }
     }
 
@@ -66,6 +80,15 @@ impl Pattern {
     /// all be matched): where it ends and what its groups captured.
     pub(super) fn match_prefix(&self, digits: &[u8]) -> Option<(usize, Captures)> {
         let mut caps: Captures = [None; MAX_GROUPS];
+        // A number whose first digit no match can start with (a mobile `9 11
+        // …` against Argentina's trunk prefix) only matches empty, and then
+        // captures nothing: no need to backtrack through every alternative.
+        let can_start = digits
+            .first()
+            .is_some_and(|&d| d.is_ascii_digit() && self.first & (1 << (d - b'0')) != 0);
+        if !can_start && !self.empty_captures {
+            return self.nullable.then_some((0, caps));
+        }
         let mut found = None;
         backtrack(&self.root, digits, 0, &mut caps, &mut |end, caps| {
             found = Some((end, *caps));
@@ -286,6 +309,56 @@ impl Parser<'_> {
             return Err(format!("lazy or stacked quantifier at {at}"));
         }
         Ok(Node::Repeat(Box::new(atom), min, max))
+    }
+}
+
+/// Whether `node` matches the empty string.
+fn nullable(node: &Node) -> bool {
+    match node {
+        Node::Class(_) => false,
+        Node::Seq(items) => items.iter().all(nullable),
+        Node::Alt(alts) => alts.iter().any(nullable),
+        Node::Repeat(inner, min, _) => *min == 0 || nullable(inner),
+        Node::Group(inner, _) => nullable(inner),
+    }
+}
+
+/// The digits a non-empty match of `node` can start with.
+fn first_digits(node: &Node) -> u16 {
+    match node {
+        Node::Class(set) => *set,
+        Node::Seq(items) => {
+            let mut first = 0;
+            for item in items {
+                first |= first_digits(item);
+                if !nullable(item) {
+                    break;
+                }
+            }
+            first
+        }
+        Node::Alt(alts) => alts.iter().fold(0, |set, a| set | first_digits(a)),
+        Node::Repeat(inner, _, max) => {
+            if *max == 0 {
+                0
+            } else {
+                first_digits(inner)
+            }
+        }
+        Node::Group(inner, _) => first_digits(inner),
+    }
+}
+
+/// Whether some capture group in `node` matches the empty string.
+fn empty_captures(node: &Node) -> bool {
+    match node {
+        Node::Class(_) => false,
+        Node::Seq(items) => items.iter().any(empty_captures),
+        Node::Alt(alts) => alts.iter().any(empty_captures),
+        Node::Repeat(inner, _, _) => empty_captures(inner),
+        Node::Group(inner, capture) => {
+            (capture.is_some() && nullable(inner)) || empty_captures(inner)
+        }
     }
 }
 
@@ -571,6 +644,30 @@ mod tests {
         let p = Pattern::new(r"(?:0|90)(?:(1[245])(\d{10,11}))?").unwrap();
         let (end, caps) = p.match_prefix(b"0141123456789").unwrap();
         assert_eq!((end, caps[1], caps[2]), (13, Some((1, 3)), Some((3, 13))));
+    }
+
+    #[test]
+    fn first_digits_decide_without_backtracking() {
+        let p = Pattern::new(r"0?(?:(11|2(?:2|3)?)15)?").unwrap();
+        assert_eq!(
+            (p.first, p.nullable, p.empty_captures),
+            (0b111, true, false)
+        );
+        assert_eq!(
+            p.match_prefix(b"91123456789"),
+            Some((0, [None; MAX_GROUPS]))
+        );
+        assert_eq!(p.match_prefix(b""), Some((0, [None; MAX_GROUPS])));
+        let p = Pattern::new(r"00|19(?:1[124]|77|90)00").unwrap();
+        assert!(!p.nullable);
+        assert_eq!(p.match_prefix(b"5411"), None);
+        // An empty group still captures on an empty match: backtrack then.
+        let p = Pattern::new(r"(\d*)5?").unwrap();
+        assert!(p.empty_captures);
+        assert_eq!(
+            p.match_prefix(b""),
+            Some((0, [None, Some((0, 0)), None, None]))
+        );
     }
 
     #[test]
