@@ -1,0 +1,243 @@
+//! Matching at the point of entry: a source record in, a golden customer out.
+
+use super::{is_empty, key_prints, Entry, GoldenId, Registry};
+use crate::consolidation::golden::{Member, SourceKey};
+use crate::consolidation::matching::{Decision, Profile, Score};
+use crate::consolidation::standardize::{standardize, Finding, Options};
+use crate::error::{Error, Result};
+use crate::model::record::Record;
+use crate::model::time::Timestamp;
+
+/// How many candidates an [`Ingested`] lists at most.
+const SHOWN: usize = 5;
+
+/// What [`Registry::ingest`] did with a record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IngestDecision {
+    /// No known customer is like it: a new golden customer.
+    New,
+    /// It is a customer already known: merged into their golden record.
+    Merged,
+    /// It may be a customer already known: a new golden customer for now, and a
+    /// review for a data steward ([`Registry::reviews`]).
+    Review,
+    /// The source record was known: its new version replaced the old one in its
+    /// golden customer.
+    Updated,
+}
+
+impl IngestDecision {
+    /// `new`, `merged`, `review` or `updated`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IngestDecision::New => "new",
+            IngestDecision::Merged => "merged",
+            IngestDecision::Review => "review",
+            IngestDecision::Updated => "updated",
+        }
+    }
+}
+
+/// A golden customer a new record was compared with: the best-matching member
+/// and the explained score.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Candidate {
+    /// The golden customer.
+    pub golden: GoldenId,
+    /// Its member record that matched best.
+    pub source: SourceKey,
+    /// The score against that member, field by field.
+    pub score: Score,
+    /// What the score alone decides.
+    pub decision: Decision,
+}
+
+/// The outcome of [`Registry::ingest`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct Ingested {
+    /// The golden customer the record now belongs to.
+    pub golden: GoldenId,
+    /// What happened.
+    pub decision: IngestDecision,
+    /// The best candidates, best first (at most five), with their explanations.
+    pub candidates: Vec<Candidate>,
+    /// What standardisation found in the record.
+    pub findings: Vec<Finding>,
+}
+
+/// A record standardised and keyed, before anything is stored.
+struct Prepared {
+    member: Member,
+    profile: Profile,
+    keys: Vec<u64>,
+    findings: Vec<Finding>,
+}
+
+impl Registry {
+    /// Standardises a source record, finds the golden customer it belongs to,
+    /// and stores it.
+    ///
+    /// `updated` is when the source system last changed the record: it orders
+    /// versions of one record, feeds the `most_recent` survivorship rule, and is
+    /// the "today" against which a birth date in the future is refused.
+    ///
+    /// A record whose key is already registered is an update: it replaces the
+    /// stored version in the same golden customer (it is not matched again; a
+    /// data steward unmerges it if it no longer belongs). A new record is
+    /// compared with the members of every golden customer it shares a blocking
+    /// key with; it merges into the best when the score passes the merge
+    /// threshold and no member of that customer vetoes it (a different identifier,
+    /// birth date or given name), goes to review when a score passes the review
+    /// threshold, and is a new customer otherwise. When it passes the merge
+    /// threshold for more than one customer, it merges into the best and the
+    /// others go to review: the two customers may be one.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for an invalid key or a record with every field
+    /// empty, [`Error::Conflict`] for an update older than the stored version.
+    /// Nothing changes on an error.
+    pub fn ingest(
+        &mut self,
+        key: SourceKey,
+        updated: Timestamp,
+        record: Record,
+    ) -> Result<Ingested> {
+        key.validate()?;
+        if is_empty(&record) {
+            return Err(Error::InvalidArgument {
+                field: "record".into(),
+                message: format!("every field of {key} is empty"),
+            });
+        }
+        if let Some(&slot) = self.slots.get(&key) {
+            let stored = self.entry(slot).member.updated;
+            if updated < stored {
+                return Err(Error::Conflict {
+                    field: "updated".into(),
+                    message: format!(
+                        "{key} was updated at {updated}, before the stored version of {stored}"
+                    ),
+                });
+            }
+            let prepared = self.prepare(key, updated, &record);
+            return Ok(self.replace(slot, record, prepared));
+        }
+        let prepared = self.prepare(key, updated, &record);
+        Ok(self.insert_new(record, prepared))
+    }
+
+    fn prepare(&self, key: SourceKey, updated: Timestamp, record: &Record) -> Prepared {
+        let today = time::Date::from_julian_day((updated.epoch_day() + 2_440_588) as i32)
+            .unwrap_or(time::Date::MAX);
+        let standardized = standardize(record, &Options::new(self.config.default_country, today));
+        let profile = Profile::new(&standardized);
+        Prepared {
+            member: Member::new(key, updated, &standardized),
+            keys: key_prints(&profile),
+            profile,
+            findings: standardized.findings,
+        }
+    }
+
+    fn replace(&mut self, slot: u32, original: Record, p: Prepared) -> Ingested {
+        let old_keys = std::mem::take(&mut self.entry_mut(slot).keys);
+        self.index.remove(&old_keys, slot);
+        self.index.insert(&p.keys, slot);
+        let entry = self.entry_mut(slot);
+        entry.original = original;
+        entry.member = p.member;
+        entry.profile = p.profile;
+        entry.keys = p.keys;
+        Ingested {
+            golden: entry.golden,
+            decision: IngestDecision::Updated,
+            candidates: Vec::new(),
+            findings: p.findings,
+        }
+    }
+
+    fn insert_new(&mut self, original: Record, p: Prepared) -> Ingested {
+        let candidates = self.candidates(&p.profile, &p.keys);
+        let model = &self.config.model;
+        let mergeable: Vec<&Candidate> = candidates
+            .iter()
+            .filter(|c| c.decision == Decision::Merge)
+            .collect();
+        // The best mergeable customer, unless one of its members vetoes the
+        // record: a customer is merged into only when all of it agrees.
+        let target = mergeable.first().map(|c| c.golden).filter(|&g| {
+            self.goldens[&g].iter().all(|&s| {
+                let score = model.score(&p.profile, &self.entry(s).profile, None);
+                !score.vetoed()
+            })
+        });
+        let reviewable: Vec<Candidate> = candidates
+            .iter()
+            .filter(|c| c.decision != Decision::Distinct && Some(c.golden) != target)
+            .cloned()
+            .collect();
+        let (golden, decision) = match target {
+            Some(g) => (g, IngestDecision::Merged),
+            None if !reviewable.is_empty() => (self.issue_id(), IngestDecision::Review),
+            None => (self.issue_id(), IngestDecision::New),
+        };
+        let slot = self.entries.len() as u32;
+        let key = p.member.key.clone();
+        self.index.insert(&p.keys, slot);
+        self.slots.insert(key.clone(), slot);
+        self.entries.push(Some(Entry {
+            original,
+            member: p.member,
+            profile: p.profile,
+            keys: p.keys,
+            golden,
+            origin: golden,
+        }));
+        let members = self.goldens.entry(golden).or_default();
+        members.push(slot);
+        if !reviewable.is_empty() {
+            self.reviews.insert(key, reviewable);
+        }
+        let mut shown = candidates;
+        shown.truncate(SHOWN);
+        Ingested {
+            golden,
+            decision,
+            candidates: shown,
+            findings: p.findings,
+        }
+    }
+
+    /// The golden customers sharing a blocking key with a profile, each with
+    /// its best-scoring member, best first (ties by golden id).
+    fn candidates(&self, profile: &Profile, keys: &[u64]) -> Vec<Candidate> {
+        let model = &self.config.model;
+        let mut best: Vec<Candidate> = Vec::new();
+        for slot in self.index.candidates(keys, self.config.max_block) {
+            let entry = self.entry(slot);
+            let score = model.score(profile, &entry.profile, None);
+            match best.iter_mut().find(|c| c.golden == entry.golden) {
+                Some(c) if c.score.weight >= score.weight => {}
+                Some(c) => {
+                    c.decision = model.decide(&score);
+                    c.source = entry.member.key.clone();
+                    c.score = score;
+                }
+                None => best.push(Candidate {
+                    golden: entry.golden,
+                    source: entry.member.key.clone(),
+                    decision: model.decide(&score),
+                    score,
+                }),
+            }
+        }
+        best.sort_by(|a, b| {
+            b.score
+                .weight
+                .total_cmp(&a.score.weight)
+                .then(a.golden.cmp(&b.golden))
+        });
+        best
+    }
+}

@@ -1,0 +1,168 @@
+//! A data steward's corrections: merge two customers, unmerge a record, dismiss
+//! a review, remove a record its source deleted.
+
+use super::{Candidate, GoldenId, Registry};
+use crate::consolidation::golden::SourceKey;
+use crate::error::{Error, Result};
+
+/// A record waiting for a data steward: it may be one of the candidates.
+#[derive(Clone, Copy, Debug)]
+pub struct Review<'a> {
+    /// The record.
+    pub record: &'a SourceKey,
+    /// The golden customer it is in now.
+    pub golden: GoldenId,
+    /// The customers it may belong to, best first, with explanations.
+    pub candidates: &'a [Candidate],
+}
+
+/// The outcome of [`Registry::merge`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Merged {
+    /// The golden id that stays: the older of the two.
+    pub survivor: GoldenId,
+    /// The golden id retired; it resolves to the survivor from now on.
+    pub retired: GoldenId,
+}
+
+impl Registry {
+    /// Merges two golden customers into one. The older id survives; the other
+    /// is retired and resolves to it. The golden record is recomputed from all
+    /// the members, so which of the two is named first does not matter.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when `a` and `b` are one customer,
+    /// [`Error::NotFound`] for an id that is not live (a retired id's error says
+    /// what it was merged into). Nothing changes on an error.
+    pub fn merge(&mut self, a: GoldenId, b: GoldenId) -> Result<Merged> {
+        self.live(a)?;
+        self.live(b)?;
+        if a == b {
+            return Err(Error::InvalidArgument {
+                field: "golden_id".into(),
+                message: format!("{a} cannot be merged with itself"),
+            });
+        }
+        let (survivor, retired) = (a.min(b), a.max(b));
+        let moved = self.goldens.remove(&retired).expect("checked live");
+        for &slot in &moved {
+            self.entry_mut(slot).golden = survivor;
+        }
+        let members = self.goldens.get_mut(&survivor).expect("checked live");
+        members.extend(moved);
+        members.sort_unstable();
+        self.retired.insert(retired, survivor);
+        self.settle_reviews(retired, survivor);
+        Ok(Merged { survivor, retired })
+    }
+
+    /// Takes a source record out of its golden customer and makes it a customer
+    /// of its own: the golden id it had before it was merged, if that id is
+    /// retired and nothing else resolves through it, else a new id. The customer
+    /// it leaves gets exactly the golden record its other members make.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown record, [`Error::Conflict`] when the
+    /// record is its customer's only member (nothing to unmerge). Nothing changes
+    /// on an error.
+    pub fn unmerge(&mut self, key: &SourceKey) -> Result<GoldenId> {
+        let slot = self.slot_of(key)?;
+        let (golden, origin) = {
+            let e = self.entry(slot);
+            (e.golden, e.origin)
+        };
+        if self.goldens[&golden].len() == 1 {
+            return Err(Error::Conflict {
+                field: "source".into(),
+                message: format!("{key} is the only record of {golden}: nothing to unmerge"),
+            });
+        }
+        let revivable = origin != golden
+            && self.retired.contains_key(&origin)
+            && !self.retired.values().any(|&to| to == origin);
+        let id = if revivable {
+            self.retired.remove(&origin);
+            origin
+        } else {
+            self.issue_id()
+        };
+        self.goldens
+            .get_mut(&golden)
+            .expect("a record's golden is live")
+            .retain(|&s| s != slot);
+        self.goldens.insert(id, vec![slot]);
+        self.entry_mut(slot).golden = id;
+        Ok(id)
+    }
+
+    /// Drops the review of a record: the steward decided it is a customer of its
+    /// own.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] when the record has no review.
+    pub fn dismiss_review(&mut self, key: &SourceKey) -> Result<()> {
+        self.reviews
+            .remove(key)
+            .map(|_| ())
+            .ok_or_else(|| Error::NotFound {
+                what: "review".into(),
+                id: key.to_string(),
+            })
+    }
+
+    /// Removes a source record that its system deleted. Its golden customer
+    /// keeps the other members; a customer left with none is gone (its id no
+    /// longer resolves). Returns the golden id the record was in.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown record.
+    pub fn remove(&mut self, key: &SourceKey) -> Result<GoldenId> {
+        let slot = self.slot_of(key)?;
+        let entry = self.entries[slot as usize]
+            .take()
+            .expect("slots point at live entries");
+        self.slots.remove(key);
+        self.index.remove(&entry.keys, slot);
+        self.reviews.remove(key);
+        let members = self
+            .goldens
+            .get_mut(&entry.golden)
+            .expect("a record's golden is live");
+        members.retain(|&s| s != slot);
+        if members.is_empty() {
+            self.goldens.remove(&entry.golden);
+            self.retired.retain(|_, to| *to != entry.golden);
+        }
+        Ok(entry.golden)
+    }
+
+    /// After `retired` merged into `survivor`: candidates name the survivor, and
+    /// a review whose every candidate is now its own customer is settled.
+    fn settle_reviews(&mut self, retired: GoldenId, survivor: GoldenId) {
+        let mut settled = Vec::new();
+        for (key, candidates) in self.reviews.iter_mut() {
+            for c in candidates.iter_mut() {
+                if c.golden == retired {
+                    c.golden = survivor;
+                }
+            }
+            let own = self.slots.get(key).map(|&s| {
+                self.entries[s as usize]
+                    .as_ref()
+                    .expect("slots point at live entries")
+                    .golden
+            });
+            candidates.retain(|c| Some(c.golden) != own);
+            if candidates.is_empty() {
+                settled.push(key.clone());
+            }
+        }
+        for key in settled {
+            self.reviews.remove(&key);
+        }
+    }
+}
