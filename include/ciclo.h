@@ -164,6 +164,14 @@ typedef struct ciclo_model ciclo_model;
 typedef int32_t ciclo_status;
 
 /**
+ * Called now and then by `ciclo_dedup_json` with the step (`"standardize"`,
+ * `"block"`, `"compare"`, `"estimate"`, `"score"`, `"cluster"`, a static
+ * NUL-terminated string), the units
+ * of the step done and in all, and the caller's `user` pointer.
+ */
+typedef void (*ciclo_progress_fn)(void *user, const char *step, size_t done, size_t total);
+
+/**
  * An event for `ciclo_engine_apply`, the allocation-light alternative to JSON.
  *
  * Strings are borrowed for the duration of the call only. Optional strings may be
@@ -260,6 +268,10 @@ typedef struct ciclo_outcome {
    */
   int64_t at_ms;
 } ciclo_outcome;
+
+
+
+
 
 
 
@@ -368,6 +380,208 @@ typedef struct ciclo_outcome {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Sets how the engine matches records and builds golden records, before the
+ * first `ciclo_engine_ingest_json`.
+ *
+ * `config_json` is an object with any of `survivorship` (`{"source_priority":
+ * ["erp", "crm"], "default": ["validated", "most_recent"], "fields": {"email":
+ * ["source_priority", "most_recent"]}}`; criteria: `validated`, `most_recent`,
+ * `most_frequent`, `source_priority`, `most_complete`; fields: `name`,
+ * `company`, `email`, `phone`, `mobile`, `address`, `country`, `birth_date`,
+ * `national_id`), `default_country` (`"AR"`), `max_block`, `merge_threshold`,
+ * `review_threshold`. Errors: `CICLO_STATUS_INVALID_CONFIG` naming the setting (an
+ * empty chain, a criterion twice, `source_priority` with no systems listed),
+ * `CICLO_STATUS_CONFLICT` once records are registered, `CICLO_STATUS_INVALID_JSON`,
+ * `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error.
+ *
+ * # Safety
+ * `engine` is a live engine; `config_json` a NUL-terminated string.
+ */
+ciclo_status ciclo_engine_configure_consolidation(const struct ciclo_engine *engine, const char *config_json);
+
+/**
+ * Matches a source record at the point of entry and stores it.
+ *
+ * `request_json` is `{"system": "crm", "id": "C-1042", "updated":
+ * "2026-11-23T10:00:00Z", "record": {...}}` (`updated`, when the source system
+ * last changed the record, defaults to now; `record` has the fields of
+ * `ciclo_record_standardize_json`). The record is standardised, compared with
+ * the customers it shares a blocking key with, and merged into one, sent to
+ * review, or made a new customer; a known `system`/`id` is an update.
+ *
+ * `*out_json` receives `{"golden_id": "G7", "decision":
+ * "new"|"merged"|"review"|"updated", "candidates": [...], "findings": [...]}`:
+ * each candidate with its probability and the weight every field added.
+ * Release it with `ciclo_string_free`. Send the customer's events with the
+ * golden id as `customer`. Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a record
+ * with every field empty, an empty system or id), `CICLO_STATUS_CONFLICT` (an
+ * update older than the stored version), `CICLO_STATUS_INVALID_JSON`,
+ * `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP`. Nothing
+ * changes on an error. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `request_json` a NUL-terminated string; `out_json`
+ * valid for writes.
+ */
+ciclo_status ciclo_engine_ingest_json(const struct ciclo_engine *engine, const char *request_json, char **out_json);
+
+/**
+ * The golden record of a customer as JSON: `{"golden_id", "record", "lineage",
+ * "emails", "phones", "addresses", "sources"}` — the surviving values, where
+ * each came from and which rule chose it, and every alternate email, phone and
+ * address with its sources. A golden id retired by a merge gives the customer
+ * it was merged into (see `golden_id` in the result).
+ *
+ * Errors: `CICLO_STATUS_NOT_FOUND`, `CICLO_STATUS_INVALID_ARGUMENT` (not a
+ * golden id). Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `golden_id` a NUL-terminated string; `out_json`
+ * valid for writes.
+ */
+ciclo_status ciclo_engine_golden_json(const struct ciclo_engine *engine, const char *golden_id, char **out_json);
+
+/**
+ * The cross-reference: the golden id (`G7`) of the record `id` of source system
+ * `system`, released with `ciclo_string_free`. Errors: `CICLO_STATUS_NOT_FOUND`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `system` and `id` NUL-terminated strings;
+ * `out_golden_id` valid for writes.
+ */
+ciclo_status ciclo_engine_golden_of(const struct ciclo_engine *engine, const char *system, const char *id, char **out_golden_id);
+
+/**
+ * Merges two golden customers (a data steward's decision). The older id
+ * survives and is written to `*out_survivor` (release with
+ * `ciclo_string_free`; NULL to ignore it); the other resolves to it from now on.
+ * Their events combine and the survivor's lifecycle stage is recomputed.
+ *
+ * Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a customer merged with itself),
+ * `CICLO_STATUS_NOT_FOUND` (an unknown or already retired id; the message says
+ * what it was merged into). Nothing changes on an error. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `a` and `b` NUL-terminated strings;
+ * `out_survivor` NULL or valid for writes.
+ */
+ciclo_status ciclo_engine_merge(const struct ciclo_engine *engine, const char *a, const char *b, char **out_survivor);
+
+/**
+ * Takes the record `id` of `system` out of its golden customer and makes it a
+ * customer of its own; `*out_golden_id` receives its golden id (the one it had
+ * before it was merged, when that id is free, else a new one; release with
+ * `ciclo_string_free`; NULL to ignore). The customer it leaves is recomputed
+ * without it.
+ *
+ * Errors: `CICLO_STATUS_NOT_FOUND` (an unknown record), `CICLO_STATUS_CONFLICT`
+ * (the record is its customer's only one: nothing to unmerge). Nothing changes
+ * on an error. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `system` and `id` NUL-terminated strings;
+ * `out_golden_id` NULL or valid for writes.
+ */
+ciclo_status ciclo_engine_unmerge(const struct ciclo_engine *engine, const char *system, const char *id, char **out_golden_id);
+
+/**
+ * The records waiting for a data steward, as JSON: `[{"record": {"system",
+ * "id"}, "golden_id", "candidates": [{"golden_id", "probability", "source"}]}]`.
+ * Release with `ciclo_string_free`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_reviews_json(const struct ciclo_engine *engine, char **out_json);
+
+/**
+ * Drops the review of the record `id` of `system`: the steward decided it is a
+ * customer of its own. Errors: `CICLO_STATUS_NOT_FOUND`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `system` and `id` NUL-terminated strings.
+ */
+ciclo_status ciclo_engine_dismiss_review(const struct ciclo_engine *engine, const char *system, const char *id);
+
+/**
+ * Links `child` under `parent` in the hierarchy `kind` (`"household"`,
+ * `"company_contacts"`, `"corporate"`, or a custom name). Both are golden ids
+ * or customer ids the engine tracks. Linking the same pair twice is fine.
+ *
+ * Errors: `CICLO_STATUS_NOT_FOUND` (an unknown customer),
+ * `CICLO_STATUS_CONFLICT` (a link that would make a cycle, naming its path, or
+ * a child that already has another parent in that hierarchy),
+ * `CICLO_STATUS_INVALID_ARGUMENT` (a customer linked to itself, a bad kind
+ * name). Nothing changes on an error. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; the strings NUL-terminated.
+ */
+ciclo_status ciclo_engine_link(const struct ciclo_engine *engine, const char *kind, const char *parent, const char *child);
+
+/**
+ * Removes the link of `child` under `parent` in the hierarchy `kind`.
+ * Errors: `CICLO_STATUS_NOT_FOUND` (no such link). Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; the strings NUL-terminated.
+ */
+ciclo_status ciclo_engine_unlink(const struct ciclo_engine *engine, const char *kind, const char *parent, const char *child);
+
+/**
+ * A customer's place in the hierarchy `kind`, as JSON: `{"id", "kind",
+ * "parent", "root", "children", "ancestors" (nearest first), "descendants"}`.
+ * A customer with no links is its own root. Release with `ciclo_string_free`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; the strings NUL-terminated; `out_json` valid for
+ * writes.
+ */
+ciclo_status ciclo_engine_hierarchy_json(const struct ciclo_engine *engine, const char *kind, const char *id, char **out_json);
+
+/**
+ * The revenue (minor units) of a customer and everything below it in the
+ * hierarchy `kind` (the revenue of a corporate group), from the lifecycle
+ * states, as JSON: `{"kind", "root", "total", "missing", "nodes": [{"id",
+ * "parent", "depth", "own", "subtotal"}]}`; `missing` counts members without a
+ * lifecycle state. Release with `ciclo_string_free`. Errors:
+ * `CICLO_STATUS_INVALID_ARGUMENT` for a bad kind name or an overflowing sum.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; the strings NUL-terminated; `out_json` valid for
+ * writes.
+ */
+ciclo_status ciclo_engine_roll_up_json(const struct ciclo_engine *engine, const char *kind, const char *id, char **out_json);
+
+/**
+ * Deduplicates many records at once (a whole export), without an engine.
+ *
+ * `records_jsonl` holds one JSON object per line: `{"id": "r1", "given_name":
+ * ..., ...}` with the record fields of `ciclo_record_standardize_json` and the
+ * record's `id`. `options_json` is NULL, `""` or `{"default_country": "AR",
+ * "today": "2026-11-23"}`. `progress` (may be NULL) is called on the calling
+ * thread as the work goes.
+ *
+ * `*out_json` receives `{"records": n, "customers": k, "compared_pairs": p,
+ * "golden": ["r1", "r1", "r3", ...], "reviews": [{"a": "r5", "b": "r9",
+ * "reason": "uncertain"}]}`: for every input record, in input order, the id of
+ * the first record of its customer. Deterministic. Release with
+ * `ciclo_string_free`. Errors: `CICLO_STATUS_INVALID_JSON` and
+ * `CICLO_STATUS_UNKNOWN_FIELD` naming the line, `CICLO_STATUS_INVALID_ARGUMENT`
+ * for a missing, empty or repeated `id` or bad options, `CICLO_STATUS_NULL_ARGUMENT`,
+ * `CICLO_STATUS_INVALID_UTF8`.
+ *
+ * # Safety
+ * `records_jsonl` is a NUL-terminated string, `options_json` NULL or one;
+ * `progress` NULL or a function safe to call with `user`; `out_json` valid for
+ * writes.
+ */
+ciclo_status ciclo_dedup_json(const char *records_jsonl, const char *options_json, ciclo_progress_fn progress, void *user, char **out_json);
 
 /**
  * Creates an engine from a configuration in JSON: NULL or `""` for the default

@@ -435,8 +435,10 @@ pub fn read_csv<R: Read>(reader: R, mapping: &[(String, String)]) -> Result<Expo
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] naming the line for unreadable input, invalid JSON,
-/// a missing, empty or repeated `id`, or an unknown field.
+/// [`Error::Json`] naming the line for a line that is not a JSON object or a
+/// field that is not text, [`Error::UnknownField`] for an unknown field, and
+/// [`Error::InvalidArgument`] naming the line for unreadable input or a missing,
+/// empty or repeated `id`.
 ///
 /// ```
 /// use ciclo::import::read_json_lines;
@@ -455,8 +457,12 @@ pub fn read_json_lines<R: BufRead>(reader: R) -> Result<Export> {
         if line.trim().is_empty() {
             continue;
         }
+        let json = |e: serde_json::Error| Error::Json {
+            what: "records",
+            message: format!("line {}: {e}", i + 1),
+        };
         let mut value: serde_json::Map<String, serde_json::Value> =
-            serde_json::from_str(&line).map_err(|e| Error::invalid(field(), e))?;
+            serde_json::from_str(&line).map_err(json)?;
         let id = match value.remove("id") {
             Some(serde_json::Value::String(s)) if !s.trim().is_empty() => s,
             _ => return Err(Error::invalid(field(), "`id` must be a non-empty string")),
@@ -467,8 +473,18 @@ pub fn read_json_lines<R: BufRead>(reader: R) -> Result<Export> {
                 format!("record id `{id}` repeated"),
             ));
         }
-        let record: Record = serde_json::from_value(serde_json::Value::Object(value))
-            .map_err(|e| Error::invalid(field(), e))?;
+        let record: Record = match serde_json::from_value(serde_json::Value::Object(value.clone())) {
+            Ok(record) => record,
+            Err(e) => {
+                return Err(match value.keys().find(|k| !NAMES.iter().any(|(f, _)| f.name() == k.as_str())) {
+                    Some(unknown) => Error::UnknownField {
+                        what: "records",
+                        field: format!("line {}: {unknown}", i + 1),
+                    },
+                    None => json(e),
+                })
+            }
+        };
         export.ids.push(id);
         export.records.push(record);
     }

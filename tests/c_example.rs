@@ -15,29 +15,62 @@ fn artifact(name: &str) -> PathBuf {
     path
 }
 
-#[test]
-fn c_example_builds_runs_and_prints_transitions() {
+/// Builds `examples/c/<name>.c` against the static library, runs it, and gives
+/// what it printed.
+fn build_and_run_example(name: &str) -> String {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let lib = artifact("libciclo.a");
-    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("lifecycle_c");
+    let out = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}_c"));
     let status = Command::new("cc")
         .args(["-std=c99", "-Wall", "-Wextra", "-Werror", "-pedantic", "-g"])
         .arg("-I")
         .arg(root.join("include"))
-        .arg(root.join("examples/c/lifecycle.c"))
+        .arg(root.join(format!("examples/c/{name}.c")))
         .arg(&lib)
         .args(["-lpthread", "-ldl", "-lm", "-o"])
         .arg(&out)
         .status()
         .expect("a C compiler (cc) is installed");
-    assert!(status.success(), "the C example does not compile");
+    assert!(status.success(), "the C example {name}.c does not compile");
     let run = Command::new(&out).output().unwrap();
-    let stdout = String::from_utf8_lossy(&run.stdout);
+    let stdout = String::from_utf8_lossy(&run.stdout).into_owned();
     assert!(
         run.status.success(),
-        "the C example failed:\n{stdout}\n{}",
+        "the C example {name}.c failed:\n{stdout}\n{}",
         String::from_utf8_lossy(&run.stderr)
     );
+    stdout
+}
+
+#[test]
+fn consolidation_c_example_builds_runs_and_consolidates() {
+    let stdout = build_and_run_example("consolidation");
+    for expected in [
+        "merged   -> G1",
+        "cross-reference: erp/000233 is G1",
+        "\"given_name\":\"José Luis\"",
+        "\"national_id\":\"20-12345678-6\"",
+        "\"decided\":{\"by\":\"only_source\"},\"field\":\"address\"",
+        "survivor G1",
+        "crm/C-2001 is G2 again",
+        "\"total\":105000000",
+        "CICLO_STATUS_INVALID_CONFIG",
+        "would make a cycle",
+        "nothing to unmerge",
+        "progress: cluster 3/3",
+        "\"golden\":[\"r1\",\"r1\",\"r3\"]",
+        "done",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn c_example_builds_runs_and_prints_transitions() {
+    let stdout = build_and_run_example("lifecycle");
     for expected in [
         "\"rule\":\"qualified_lead\"",
         "\"rule\":\"first_purchase\"",

@@ -44,6 +44,12 @@ fn header_exports_only_ciclo_names() {
             rest.split_whitespace().next()
         } else if let Some(rest) = line.strip_prefix("typedef struct ") {
             rest.split_whitespace().next()
+        } else if let Some((_, rest)) = line
+            .strip_prefix("typedef ")
+            .and_then(|l| l.split_once("(*"))
+        {
+            // A function pointer type: `typedef void (*name)(...);`.
+            rest.split(')').next()
         } else if line.contains('(') && line.ends_with(");") && !line.starts_with(' ') {
             line.split('(')
                 .next()

@@ -6,13 +6,18 @@
 //! for each other; events of one customer are applied one at a time, in the order
 //! the calls take the shard's lock.
 
+mod identity;
 mod snapshot;
 
+pub use identity::ReviewItem;
+
 use std::hash::BuildHasher;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use compact_str::CompactString;
 
+use crate::consolidation::registry::{GoldenId, RegistryConfig};
 use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, ModelConfig, Move, Outcome, StageId, StageModel};
 use crate::model::event::Event;
@@ -101,6 +106,14 @@ pub struct Engine {
     model: Arc<StageModel>,
     shards: Box<[Mutex<Shard>]>,
     hasher: foldhash::fast::RandomState,
+    /// Consolidation: the registry of source records, hierarchies, and the
+    /// events of golden customers.
+    identity: RwLock<identity::Identity>,
+    /// Whether any record was ingested: until then events skip the identity
+    /// lock entirely.
+    consolidating: AtomicBool,
+    /// The last tick's moment in epoch milliseconds (`i64::MIN`: none yet).
+    last_tick: AtomicI64,
 }
 
 /// What a [`Engine::tick`] did.
@@ -121,6 +134,12 @@ impl Engine {
             model: Arc::new(model),
             shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
             hasher: foldhash::fast::RandomState::default(),
+            identity: RwLock::new(
+                identity::Identity::new(RegistryConfig::default())
+                    .expect("the default consolidation configuration is valid"),
+            ),
+            consolidating: AtomicBool::new(false),
+            last_tick: AtomicI64::new(i64::MIN),
         }
     }
 
@@ -144,7 +163,24 @@ impl Engine {
     ///
     /// On error (invalid event, unknown kind, out of order, currency conflict)
     /// nothing changes.
+    ///
+    /// An event for a golden id (`G42`, from [`Engine::ingest`]) is kept with
+    /// that customer so that its state can follow merges and unmerges; one for a
+    /// golden id retired by a merge goes to the customer it was merged into (see
+    /// the rule in [`Engine::merge`]).
     pub fn apply(&self, event: &Event) -> Result<Outcome> {
+        if self.consolidating.load(Ordering::Acquire) && event.customer.starts_with('G') {
+            if let Ok(id) = event.customer.parse::<GoldenId>() {
+                if let Some(result) = self.apply_golden(id, event) {
+                    return result;
+                }
+            }
+        }
+        self.apply_plain(event)
+    }
+
+    /// Applies one event to the customer it names.
+    fn apply_plain(&self, event: &Event) -> Result<Outcome> {
         let (hash, shard) = self.locate(&event.customer);
         let mut shard = lock(shard);
         match shard.get_mut(hash, &event.customer) {
@@ -166,6 +202,8 @@ impl Engine {
             evaluated: 0,
             moves: Vec::new(),
         };
+        self.last_tick
+            .fetch_max(now.as_millis(), Ordering::AcqRel);
         if self.model.tick_rules().is_empty() {
             return report;
         }

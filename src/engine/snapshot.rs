@@ -5,10 +5,10 @@
 //! | bytes | content |
 //! |---|---|
 //! | 8 | magic `CICLOSNP` |
-//! | 4 | format version (1) |
+//! | 4 | format version (2; version 1, without consolidation, still restores) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 (IEEE) of the payload |
-//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id |
+//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when no record was ingested): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events of golden customers and the hierarchy links merges moved |
 //!
 //! Restoring checks everything before building anything: a truncated, corrupt or
 //! unknown-version snapshot is an [`Error::CorruptSnapshot`], never a half-loaded
@@ -19,17 +19,44 @@ use std::hash::BuildHasher;
 use serde::{Deserialize, Serialize};
 
 use super::{Engine, Shard};
+use std::collections::BTreeMap;
+
+use crate::consolidation::hierarchy::{Hierarchies, Rename};
+use crate::consolidation::registry::{GoldenId, Registry, RegistryConfig, RegistryImage};
 use crate::error::{Error, Result};
+use crate::json::consolidation as cjson;
 use crate::lifecycle::{CustomerState, StageModel, StateRecord};
 
 const MAGIC: &[u8; 8] = b"CICLOSNP";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 #[derive(Serialize, Deserialize)]
 struct Payload {
     config_json: String,
     customers: Vec<(String, StateRecord)>,
+    identity_json: String,
+}
+
+/// The payload of version 1 snapshots.
+#[derive(Deserialize)]
+struct PayloadV1 {
+    config_json: String,
+    customers: Vec<(String, StateRecord)>,
+}
+
+/// The consolidation state in a snapshot.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IdentityImage {
+    config_json: String,
+    registry: RegistryImage,
+    hierarchies: Hierarchies,
+    /// Per golden customer: (id the event was sent for, event as JSON).
+    logs: Vec<(GoldenId, Vec<(GoldenId, String)>)>,
+    renames: Vec<(GoldenId, Rename)>,
+    /// The last tick, epoch milliseconds (recomputed states tick to it).
+    last_tick: Option<i64>,
 }
 
 impl Engine {
@@ -47,6 +74,7 @@ impl Engine {
         let payload = Payload {
             config_json: crate::json::config_to_json(self.model.config()),
             customers,
+            identity_json: self.identity_json(),
         };
         let body = postcard::to_allocvec(&payload).expect("encoding into memory cannot fail");
         let mut out = Vec::with_capacity(HEADER + body.len());
@@ -71,7 +99,7 @@ impl Engine {
             return Err(corrupt("not a ciclo snapshot (bad magic)".into()));
         }
         let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if version != VERSION {
+        if version != VERSION && version != 1 {
             return Err(corrupt(format!("unsupported snapshot version {version}")));
         }
         let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
@@ -86,11 +114,96 @@ impl Engine {
         if crc32fast::hash(body) != crc {
             return Err(corrupt("checksum mismatch".into()));
         }
-        let payload: Payload =
-            postcard::from_bytes(body).map_err(|e| corrupt(format!("undecodable payload: {e}")))?;
+        let undecodable = |e: postcard::Error| corrupt(format!("undecodable payload: {e}"));
+        let payload: Payload = if version == 1 {
+            let v1: PayloadV1 = postcard::from_bytes(body).map_err(undecodable)?;
+            Payload {
+                config_json: v1.config_json,
+                customers: v1.customers,
+                identity_json: String::new(),
+            }
+        } else {
+            postcard::from_bytes(body).map_err(undecodable)?
+        };
         let model = crate::json::config_from_json(&payload.config_json)
             .map_err(|e| corrupt(format!("model: {e}")))?;
-        restore_into(model, payload.customers)
+        let engine = restore_into(model, payload.customers)?;
+        if !payload.identity_json.is_empty() {
+            engine.restore_identity(&payload.identity_json)?;
+        }
+        Ok(engine)
+    }
+
+    /// The consolidation state as JSON; empty when nothing was ever ingested.
+    fn identity_json(&self) -> String {
+        let identity = self.identity.read().unwrap_or_else(|p| p.into_inner());
+        let untouched = identity.registry.source_count() == 0
+            && identity.registry.golden_count() == 0
+            && identity.hierarchies.is_empty()
+            && identity.registry.config() == &RegistryConfig::default();
+        if untouched {
+            return String::new();
+        }
+        let image = IdentityImage {
+            config_json: cjson::consolidation_config_to_json(identity.registry.config()),
+            registry: identity.registry.image(),
+            hierarchies: identity.hierarchies.clone(),
+            logs: identity
+                .logs
+                .iter()
+                .map(|(g, events)| {
+                    let events = events
+                        .iter()
+                        .map(|(sent, e)| (*sent, cjson::event_to_json(e)))
+                        .collect();
+                    (*g, events)
+                })
+                .collect(),
+            renames: identity
+                .renames
+                .iter()
+                .map(|(g, r)| (*g, r.clone()))
+                .collect(),
+            last_tick: Some(self.last_tick.load(std::sync::atomic::Ordering::Acquire))
+                .filter(|&t| t != i64::MIN),
+        };
+        serde_json::to_string(&image).expect("images serialise")
+    }
+
+    /// Restores the consolidation state into a fresh engine.
+    fn restore_identity(&self, text: &str) -> Result<()> {
+        let corrupt = |m: String| Error::CorruptSnapshot(format!("consolidation: {m}"));
+        let image: IdentityImage =
+            serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
+        let config = cjson::consolidation_config_from_json(&image.config_json)
+            .map_err(|e| corrupt(e.to_string()))?;
+        let registry = Registry::from_image(config, image.registry)?;
+        let mut logs = BTreeMap::new();
+        for (golden, events) in image.logs {
+            let events = events
+                .into_iter()
+                .map(|(sent, e)| {
+                    crate::json::event_from_json(&e)
+                        .map(|e| (sent, e))
+                        .map_err(|e| corrupt(format!("event of {golden}: {e}")))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            logs.insert(golden, events);
+        }
+        let consolidating = registry.source_count() > 0;
+        let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
+        *identity = super::identity::Identity {
+            registry,
+            hierarchies: image.hierarchies,
+            logs,
+            renames: image.renames.into_iter().collect(),
+        };
+        self.consolidating
+            .store(consolidating, std::sync::atomic::Ordering::Release);
+        if let Some(t) = image.last_tick {
+            self.last_tick.store(t, std::sync::atomic::Ordering::Release);
+        }
+        Ok(())
     }
 }
 

@@ -16,7 +16,7 @@ use crate::model::time::Timestamp;
 /// one stage model. Opaque; create with `ciclo_engine_new` or `ciclo_engine_restore`,
 /// release with `ciclo_engine_free`. Share it freely between threads.
 pub struct ciclo_engine {
-    engine: Engine,
+    pub(super) engine: Engine,
     stage_names: Vec<CString>,
     rule_names: Vec<CString>,
 }
@@ -36,7 +36,7 @@ impl ciclo_engine {
 
 /// # Safety
 /// `ptr` is NULL or a live engine.
-unsafe fn handle<'a>(ptr: *const ciclo_engine) -> Result<&'a ciclo_engine, Failure> {
+pub(super) unsafe fn handle<'a>(ptr: *const ciclo_engine) -> Result<&'a ciclo_engine, Failure> {
     ptr.as_ref().ok_or(Failure::Null("engine"))
 }
 

@@ -129,9 +129,37 @@ pub struct Survivorship {
     /// The chain for fields without their own.
     #[serde(default = "default_chain")]
     pub default: Vec<Criterion>,
-    /// Chains per field.
-    #[serde(default)]
+    /// Chains per field. In configuration, the fields named replace the
+    /// built-in chains of those fields; the others keep theirs.
+    #[serde(default = "default_fields", deserialize_with = "over_default_fields")]
     pub fields: BTreeMap<GoldenField, Vec<Criterion>>,
+}
+
+fn default_fields() -> BTreeMap<GoldenField, Vec<Criterion>> {
+    let agreed = vec![
+        Criterion::Validated,
+        Criterion::MostFrequent,
+        Criterion::MostComplete,
+        Criterion::MostRecent,
+    ];
+    [
+        GoldenField::Name,
+        GoldenField::Company,
+        GoldenField::BirthDate,
+        GoldenField::NationalId,
+    ]
+    .into_iter()
+    .map(|f| (f, agreed.clone()))
+    .collect()
+}
+
+fn over_default_fields<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<GoldenField, Vec<Criterion>>, D::Error> {
+    let given = BTreeMap::<GoldenField, Vec<Criterion>>::deserialize(d)?;
+    let mut fields = default_fields();
+    fields.extend(given);
+    Ok(fields)
 }
 
 fn default_chain() -> Vec<Criterion> {
@@ -140,24 +168,10 @@ fn default_chain() -> Vec<Criterion> {
 
 impl Default for Survivorship {
     fn default() -> Survivorship {
-        let agreed = vec![
-            Criterion::Validated,
-            Criterion::MostFrequent,
-            Criterion::MostComplete,
-            Criterion::MostRecent,
-        ];
         Survivorship {
             source_priority: Vec::new(),
             default: default_chain(),
-            fields: [
-                GoldenField::Name,
-                GoldenField::Company,
-                GoldenField::BirthDate,
-                GoldenField::NationalId,
-            ]
-            .into_iter()
-            .map(|f| (f, agreed.clone()))
-            .collect(),
+            fields: default_fields(),
         }
     }
 }

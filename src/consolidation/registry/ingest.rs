@@ -66,11 +66,11 @@ pub struct Ingested {
 }
 
 /// A record standardised and keyed, before anything is stored.
-struct Prepared {
-    member: Member,
-    profile: Profile,
-    keys: Vec<u64>,
-    findings: Vec<Finding>,
+pub(super) struct Prepared {
+    pub(super) member: Member,
+    pub(super) profile: Profile,
+    pub(super) keys: Vec<u64>,
+    pub(super) findings: Vec<Finding>,
 }
 
 impl Registry {
@@ -127,7 +127,7 @@ impl Registry {
         Ok(self.insert_new(record, prepared))
     }
 
-    fn prepare(&self, key: SourceKey, updated: Timestamp, record: &Record) -> Prepared {
+    pub(super) fn prepare(&self, key: SourceKey, updated: Timestamp, record: &Record) -> Prepared {
         let today = time::Date::from_julian_day((updated.epoch_day() + 2_440_588) as i32)
             .unwrap_or(time::Date::MAX);
         let standardized = standardize(record, &Options::new(self.config.default_country, today));

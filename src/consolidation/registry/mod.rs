@@ -22,6 +22,7 @@
 //! ([`Registry::resolve`]).
 
 mod ids;
+mod image;
 mod index;
 mod ingest;
 mod steward;
@@ -31,6 +32,7 @@ use std::collections::BTreeMap;
 use hashbrown::HashMap;
 
 pub use ids::GoldenId;
+pub use image::{RegistryImage, ReviewImage, SourceImage};
 pub use ingest::{Candidate, IngestDecision, Ingested};
 pub use steward::{Merged, Review};
 
@@ -177,6 +179,11 @@ impl Registry {
             id = *self.retired.get(&id)?;
         }
         None
+    }
+
+    /// Whether `id` is a live golden id.
+    pub fn contains(&self, id: GoldenId) -> bool {
+        self.goldens.contains_key(&id)
     }
 
     /// The golden record of a live golden id.

@@ -1,0 +1,472 @@
+//! Record consolidation through the engine: ingest at the point of entry, golden
+//! records, the cross-reference, a data steward's merge, unmerge and reviews,
+//! hierarchies, and batch deduplication of many records.
+
+use std::ffi::{c_char, c_void};
+
+use super::boundary::{into_c_string, optional_str, required_out, required_str, run, Failure};
+use super::engine::{ciclo_engine, handle};
+use super::status::ciclo_status;
+use crate::consolidation::dedup::{deduplicate, DedupOptions, Progress};
+use crate::consolidation::golden::SourceKey;
+use crate::consolidation::hierarchy::HierarchyKind;
+use crate::consolidation::registry::GoldenId;
+use crate::json;
+use crate::json::consolidation as cjson;
+use crate::model::time::Timestamp;
+
+/// The current time, from the system clock: the FFI layer's part.
+fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64);
+    Timestamp::from_millis(ms, "now").expect("the clock is in range")
+}
+
+unsafe fn golden_arg(ptr: *const c_char, arg: &'static str) -> Result<GoldenId, Failure> {
+    let text = required_str(ptr, arg)?;
+    text.parse::<GoldenId>().map_err(|_| {
+        Failure::Core(crate::error::Error::invalid(
+            arg,
+            format!("`{text}` is not a golden id (`G` and a number, as `G42`)"),
+        ))
+    })
+}
+
+unsafe fn source_arg(system: *const c_char, id: *const c_char) -> Result<SourceKey, Failure> {
+    Ok(SourceKey::new(
+        required_str(system, "system")?,
+        required_str(id, "id")?,
+    )?)
+}
+
+unsafe fn kind_arg(kind: *const c_char) -> Result<HierarchyKind, Failure> {
+    Ok(HierarchyKind::new(required_str(kind, "kind")?)?)
+}
+
+/// Sets how the engine matches records and builds golden records, before the
+/// first `ciclo_engine_ingest_json`.
+///
+/// `config_json` is an object with any of `survivorship` (`{"source_priority":
+/// ["erp", "crm"], "default": ["validated", "most_recent"], "fields": {"email":
+/// ["source_priority", "most_recent"]}}`; criteria: `validated`, `most_recent`,
+/// `most_frequent`, `source_priority`, `most_complete`; fields: `name`,
+/// `company`, `email`, `phone`, `mobile`, `address`, `country`, `birth_date`,
+/// `national_id`), `default_country` (`"AR"`), `max_block`, `merge_threshold`,
+/// `review_threshold`. Errors: `CICLO_STATUS_INVALID_CONFIG` naming the setting (an
+/// empty chain, a criterion twice, `source_priority` with no systems listed),
+/// `CICLO_STATUS_CONFLICT` once records are registered, `CICLO_STATUS_INVALID_JSON`,
+/// `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error.
+///
+/// # Safety
+/// `engine` is a live engine; `config_json` a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_configure_consolidation(
+    engine: *const ciclo_engine,
+    config_json: *const c_char,
+) -> ciclo_status {
+    run("ciclo_engine_configure_consolidation", || {
+        let h = handle(engine)?;
+        let config = cjson::consolidation_config_from_json(required_str(config_json, "config_json")?)?;
+        h.engine.configure_consolidation(config)?;
+        Ok(())
+    })
+}
+
+/// Matches a source record at the point of entry and stores it.
+///
+/// `request_json` is `{"system": "crm", "id": "C-1042", "updated":
+/// "2026-11-23T10:00:00Z", "record": {...}}` (`updated`, when the source system
+/// last changed the record, defaults to now; `record` has the fields of
+/// `ciclo_record_standardize_json`). The record is standardised, compared with
+/// the customers it shares a blocking key with, and merged into one, sent to
+/// review, or made a new customer; a known `system`/`id` is an update.
+///
+/// `*out_json` receives `{"golden_id": "G7", "decision":
+/// "new"|"merged"|"review"|"updated", "candidates": [...], "findings": [...]}`:
+/// each candidate with its probability and the weight every field added.
+/// Release it with `ciclo_string_free`. Send the customer's events with the
+/// golden id as `customer`. Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a record
+/// with every field empty, an empty system or id), `CICLO_STATUS_CONFLICT` (an
+/// update older than the stored version), `CICLO_STATUS_INVALID_JSON`,
+/// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP`. Nothing
+/// changes on an error. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `request_json` a NUL-terminated string; `out_json`
+/// valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_ingest_json(
+    engine: *const ciclo_engine,
+    request_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_ingest_json", || {
+        let h = handle(engine)?;
+        required_out(out_json, "out_json")?;
+        let (key, updated, record) =
+            cjson::ingest_from_json(required_str(request_json, "request_json")?, now())?;
+        let out = h.engine.ingest(key, updated, record)?;
+        *out_json = into_c_string(cjson::ingested_to_json(&out));
+        Ok(())
+    })
+}
+
+/// The golden record of a customer as JSON: `{"golden_id", "record", "lineage",
+/// "emails", "phones", "addresses", "sources"}` — the surviving values, where
+/// each came from and which rule chose it, and every alternate email, phone and
+/// address with its sources. A golden id retired by a merge gives the customer
+/// it was merged into (see `golden_id` in the result).
+///
+/// Errors: `CICLO_STATUS_NOT_FOUND`, `CICLO_STATUS_INVALID_ARGUMENT` (not a
+/// golden id). Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `golden_id` a NUL-terminated string; `out_json`
+/// valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_golden_json(
+    engine: *const ciclo_engine,
+    golden_id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_golden_json", || {
+        let h = handle(engine)?;
+        required_out(out_json, "out_json")?;
+        let (live, golden) = h.engine.golden(golden_arg(golden_id, "golden_id")?)?;
+        *out_json = into_c_string(cjson::golden_to_json(live, &golden));
+        Ok(())
+    })
+}
+
+/// The cross-reference: the golden id (`G7`) of the record `id` of source system
+/// `system`, released with `ciclo_string_free`. Errors: `CICLO_STATUS_NOT_FOUND`.
+/// Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `system` and `id` NUL-terminated strings;
+/// `out_golden_id` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_golden_of(
+    engine: *const ciclo_engine,
+    system: *const c_char,
+    id: *const c_char,
+    out_golden_id: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_golden_of", || {
+        let h = handle(engine)?;
+        required_out(out_golden_id, "out_golden_id")?;
+        let golden = h.engine.golden_of(&source_arg(system, id)?)?;
+        *out_golden_id = into_c_string(golden.to_string());
+        Ok(())
+    })
+}
+
+/// Merges two golden customers (a data steward's decision). The older id
+/// survives and is written to `*out_survivor` (release with
+/// `ciclo_string_free`; NULL to ignore it); the other resolves to it from now on.
+/// Their events combine and the survivor's lifecycle stage is recomputed.
+///
+/// Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a customer merged with itself),
+/// `CICLO_STATUS_NOT_FOUND` (an unknown or already retired id; the message says
+/// what it was merged into). Nothing changes on an error. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `a` and `b` NUL-terminated strings;
+/// `out_survivor` NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_merge(
+    engine: *const ciclo_engine,
+    a: *const c_char,
+    b: *const c_char,
+    out_survivor: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_merge", || {
+        let h = handle(engine)?;
+        let merged = h.engine.merge(golden_arg(a, "a")?, golden_arg(b, "b")?)?;
+        if !out_survivor.is_null() {
+            *out_survivor = into_c_string(merged.survivor.to_string());
+        }
+        Ok(())
+    })
+}
+
+/// Takes the record `id` of `system` out of its golden customer and makes it a
+/// customer of its own; `*out_golden_id` receives its golden id (the one it had
+/// before it was merged, when that id is free, else a new one; release with
+/// `ciclo_string_free`; NULL to ignore). The customer it leaves is recomputed
+/// without it.
+///
+/// Errors: `CICLO_STATUS_NOT_FOUND` (an unknown record), `CICLO_STATUS_CONFLICT`
+/// (the record is its customer's only one: nothing to unmerge). Nothing changes
+/// on an error. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `system` and `id` NUL-terminated strings;
+/// `out_golden_id` NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_unmerge(
+    engine: *const ciclo_engine,
+    system: *const c_char,
+    id: *const c_char,
+    out_golden_id: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_unmerge", || {
+        let h = handle(engine)?;
+        let back = h.engine.unmerge(&source_arg(system, id)?)?;
+        if !out_golden_id.is_null() {
+            *out_golden_id = into_c_string(back.to_string());
+        }
+        Ok(())
+    })
+}
+
+/// The records waiting for a data steward, as JSON: `[{"record": {"system",
+/// "id"}, "golden_id", "candidates": [{"golden_id", "probability", "source"}]}]`.
+/// Release with `ciclo_string_free`. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `out_json` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_reviews_json(
+    engine: *const ciclo_engine,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_reviews_json", || {
+        let h = handle(engine)?;
+        required_out(out_json, "out_json")?;
+        *out_json = into_c_string(cjson::reviews_to_json(&h.engine.reviews()));
+        Ok(())
+    })
+}
+
+/// Drops the review of the record `id` of `system`: the steward decided it is a
+/// customer of its own. Errors: `CICLO_STATUS_NOT_FOUND`. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `system` and `id` NUL-terminated strings.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_dismiss_review(
+    engine: *const ciclo_engine,
+    system: *const c_char,
+    id: *const c_char,
+) -> ciclo_status {
+    run("ciclo_engine_dismiss_review", || {
+        let h = handle(engine)?;
+        h.engine.dismiss_review(&source_arg(system, id)?)?;
+        Ok(())
+    })
+}
+
+/// Links `child` under `parent` in the hierarchy `kind` (`"household"`,
+/// `"company_contacts"`, `"corporate"`, or a custom name). Both are golden ids
+/// or customer ids the engine tracks. Linking the same pair twice is fine.
+///
+/// Errors: `CICLO_STATUS_NOT_FOUND` (an unknown customer),
+/// `CICLO_STATUS_CONFLICT` (a link that would make a cycle, naming its path, or
+/// a child that already has another parent in that hierarchy),
+/// `CICLO_STATUS_INVALID_ARGUMENT` (a customer linked to itself, a bad kind
+/// name). Nothing changes on an error. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; the strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_link(
+    engine: *const ciclo_engine,
+    kind: *const c_char,
+    parent: *const c_char,
+    child: *const c_char,
+) -> ciclo_status {
+    run("ciclo_engine_link", || {
+        let h = handle(engine)?;
+        h.engine.link(
+            &kind_arg(kind)?,
+            required_str(parent, "parent")?,
+            required_str(child, "child")?,
+        )?;
+        Ok(())
+    })
+}
+
+/// Removes the link of `child` under `parent` in the hierarchy `kind`.
+/// Errors: `CICLO_STATUS_NOT_FOUND` (no such link). Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; the strings NUL-terminated.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_unlink(
+    engine: *const ciclo_engine,
+    kind: *const c_char,
+    parent: *const c_char,
+    child: *const c_char,
+) -> ciclo_status {
+    run("ciclo_engine_unlink", || {
+        let h = handle(engine)?;
+        h.engine.unlink(
+            &kind_arg(kind)?,
+            required_str(parent, "parent")?,
+            required_str(child, "child")?,
+        )?;
+        Ok(())
+    })
+}
+
+/// A customer's place in the hierarchy `kind`, as JSON: `{"id", "kind",
+/// "parent", "root", "children", "ancestors" (nearest first), "descendants"}`.
+/// A customer with no links is its own root. Release with `ciclo_string_free`.
+/// Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; the strings NUL-terminated; `out_json` valid for
+/// writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_hierarchy_json(
+    engine: *const ciclo_engine,
+    kind: *const c_char,
+    id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_hierarchy_json", || {
+        let h = handle(engine)?;
+        required_out(out_json, "out_json")?;
+        let kind = kind_arg(kind)?;
+        let id = required_str(id, "id")?;
+        let text = h.engine.with_hierarchies(|hs| {
+            serde_json::json!({
+                "id": id,
+                "kind": kind.as_str(),
+                "parent": hs.parent(&kind, id),
+                "root": hs.root(&kind, id),
+                "children": hs.children(&kind, id),
+                "ancestors": hs.ancestors(&kind, id),
+                "descendants": hs.descendants(&kind, id),
+            })
+            .to_string()
+        });
+        *out_json = into_c_string(text);
+        Ok(())
+    })
+}
+
+/// The revenue (minor units) of a customer and everything below it in the
+/// hierarchy `kind` (the revenue of a corporate group), from the lifecycle
+/// states, as JSON: `{"kind", "root", "total", "missing", "nodes": [{"id",
+/// "parent", "depth", "own", "subtotal"}]}`; `missing` counts members without a
+/// lifecycle state. Release with `ciclo_string_free`. Errors:
+/// `CICLO_STATUS_INVALID_ARGUMENT` for a bad kind name or an overflowing sum.
+/// Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; the strings NUL-terminated; `out_json` valid for
+/// writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_roll_up_json(
+    engine: *const ciclo_engine,
+    kind: *const c_char,
+    id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_roll_up_json", || {
+        let h = handle(engine)?;
+        required_out(out_json, "out_json")?;
+        let roll_up = h
+            .engine
+            .revenue_roll_up(&kind_arg(kind)?, required_str(id, "id")?)?;
+        *out_json = into_c_string(cjson::to_json(&roll_up));
+        Ok(())
+    })
+}
+
+/// Called now and then by `ciclo_dedup_json` with the step (`"standardize"`,
+/// `"block"`, `"compare"`, `"estimate"`, `"score"`, `"cluster"`, a static
+/// NUL-terminated string), the units
+/// of the step done and in all, and the caller's `user` pointer.
+pub type ciclo_progress_fn =
+    Option<unsafe extern "C" fn(user: *mut c_void, step: *const c_char, done: usize, total: usize)>;
+
+/// Deduplicates many records at once (a whole export), without an engine.
+///
+/// `records_jsonl` holds one JSON object per line: `{"id": "r1", "given_name":
+/// ..., ...}` with the record fields of `ciclo_record_standardize_json` and the
+/// record's `id`. `options_json` is NULL, `""` or `{"default_country": "AR",
+/// "today": "2026-11-23"}`. `progress` (may be NULL) is called on the calling
+/// thread as the work goes.
+///
+/// `*out_json` receives `{"records": n, "customers": k, "compared_pairs": p,
+/// "golden": ["r1", "r1", "r3", ...], "reviews": [{"a": "r5", "b": "r9",
+/// "reason": "uncertain"}]}`: for every input record, in input order, the id of
+/// the first record of its customer. Deterministic. Release with
+/// `ciclo_string_free`. Errors: `CICLO_STATUS_INVALID_JSON` and
+/// `CICLO_STATUS_UNKNOWN_FIELD` naming the line, `CICLO_STATUS_INVALID_ARGUMENT`
+/// for a missing, empty or repeated `id` or bad options, `CICLO_STATUS_NULL_ARGUMENT`,
+/// `CICLO_STATUS_INVALID_UTF8`.
+///
+/// # Safety
+/// `records_jsonl` is a NUL-terminated string, `options_json` NULL or one;
+/// `progress` NULL or a function safe to call with `user`; `out_json` valid for
+/// writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_dedup_json(
+    records_jsonl: *const c_char,
+    options_json: *const c_char,
+    progress: ciclo_progress_fn,
+    user: *mut c_void,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_dedup_json", || {
+        required_out(out_json, "out_json")?;
+        let text = required_str(records_jsonl, "records_jsonl")?;
+        let options = json::standardize_options_from_json(
+            optional_str(options_json, "options_json")?.unwrap_or(""),
+            time::OffsetDateTime::now_utc().date(),
+        )?;
+        let export = crate::import::read_json_lines(text.as_bytes())?;
+        let steps: [(&str, &std::ffi::CStr); 6] = [
+            ("standardize", c"standardize"),
+            ("block", c"block"),
+            ("compare", c"compare"),
+            ("estimate", c"estimate"),
+            ("score", c"score"),
+            ("cluster", c"cluster"),
+        ];
+        let mut report = |p: Progress| {
+            if let Some(f) = progress {
+                let step = steps
+                    .iter()
+                    .find(|(name, _)| *name == p.step)
+                    .map_or(c"work".as_ptr(), |(_, c)| c.as_ptr());
+                f(user, step, p.done, p.total);
+            }
+        };
+        let dedup = deduplicate(&export.records, &DedupOptions::new(options), &mut report);
+        let golden: Vec<&str> = dedup
+            .clusters
+            .leader
+            .iter()
+            .map(|&l| export.ids[l as usize].as_str())
+            .collect();
+        let reviews: Vec<serde_json::Value> = dedup
+            .clusters
+            .review
+            .iter()
+            .map(|(a, b, reason)| {
+                serde_json::json!({
+                    "a": export.ids[*a as usize],
+                    "b": export.ids[*b as usize],
+                    "reason": reason.as_str(),
+                })
+            })
+            .collect();
+        *out_json = into_c_string(
+            serde_json::json!({
+                "records": export.records.len(),
+                "customers": dedup.customers(),
+                "compared_pairs": dedup.compared_pairs,
+                "golden": golden,
+                "reviews": reviews,
+            })
+            .to_string(),
+        );
+        Ok(())
+    })
+}

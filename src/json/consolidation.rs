@@ -1,0 +1,261 @@
+//! JSON shapes of record consolidation: ingest requests and outcomes, golden
+//! records, reviews, merges, hierarchies and batch deduplication.
+//!
+//! Ingest request (`updated` defaults to now when the C ABI reads it):
+//!
+//! ```json
+//! {"system": "crm", "id": "C-1042", "updated": "2026-11-23T10:00:00Z",
+//!  "record": {"given_name": "Pepe", "surname": "García", "email": "pepe@gmail.com"}}
+//! ```
+//!
+//! Ingest outcome:
+//!
+//! ```json
+//! {"golden_id": "G7", "decision": "merged",
+//!  "candidates": [{"golden_id": "G7", "source": {"system": "erp", "id": "233"},
+//!                  "decision": "merge", "probability": 0.9999, "weight": 21.4,
+//!                  "names_swapped": false,
+//!                  "contributions": [{"field": "given_name", "level": "nickname",
+//!                                     "weight": 3.1, "veto": false}, ...]}],
+//!  "findings": [{"field": "email", "severity": "warning", "code": "...",
+//!                "message": "...", "suggestion": "..."}]}
+//! ```
+
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::read;
+use crate::consolidation::golden::{GoldenRecord, SourceKey, Survivorship};
+use crate::consolidation::matching::Score;
+use crate::consolidation::registry::{GoldenId, Ingested, RegistryConfig};
+use crate::consolidation::standardize::{Country, Finding};
+use crate::engine::ReviewItem;
+use crate::error::{Error, Result};
+use crate::model::record::Record;
+use crate::model::time::Timestamp;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct IngestRequest {
+    system: String,
+    id: String,
+    #[serde(default)]
+    updated: Option<String>,
+    record: Record,
+}
+
+/// Reads an ingest request: the source key, when the record was last updated
+/// (`now` when the request does not say), and the record.
+///
+/// # Errors
+///
+/// [`Error::Json`], [`Error::UnknownField`], [`Error::InvalidArgument`] for an
+/// empty or overlong system or id, [`Error::InvalidTimestamp`] naming `updated`.
+pub fn ingest_from_json(text: &str, now: Timestamp) -> Result<(SourceKey, Timestamp, Record)> {
+    let request: IngestRequest = read(text, "ingest request")?;
+    let key = SourceKey::new(&request.system, &request.id)?;
+    let updated = match request.updated {
+        Some(t) => Timestamp::parse(&t, "updated")?,
+        None => now,
+    };
+    Ok((key, updated, request.record))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ConsolidationConfig {
+    #[serde(default)]
+    survivorship: Option<Survivorship>,
+    #[serde(default)]
+    default_country: Option<String>,
+    #[serde(default)]
+    max_block: Option<usize>,
+    #[serde(default)]
+    merge_threshold: Option<f64>,
+    #[serde(default)]
+    review_threshold: Option<f64>,
+}
+
+/// Reads a consolidation configuration; every key is optional:
+///
+/// ```json
+/// {"survivorship": {"source_priority": ["erp", "crm"],
+///                   "default": ["validated", "most_recent"],
+///                   "fields": {"email": ["source_priority", "most_recent"]}},
+///  "default_country": "AR", "max_block": 200,
+///  "merge_threshold": 0.99, "review_threshold": 0.5}
+/// ```
+///
+/// # Errors
+///
+/// [`Error::Json`], [`Error::UnknownField`], [`Error::Config`] for an unknown
+/// country or an inconsistent survivorship chain.
+pub fn consolidation_config_from_json(text: &str) -> Result<RegistryConfig> {
+    let c: ConsolidationConfig = read(text, "consolidation config")?;
+    let mut config = RegistryConfig::default();
+    if let Some(s) = c.survivorship {
+        s.validate()?;
+        config.survivorship = s;
+    }
+    if let Some(code) = c.default_country {
+        config.default_country = Some(Country::parse(&code).ok_or_else(|| Error::Config {
+            field: "default_country".into(),
+            message: format!("`{code}` is not an ISO 3166 country code"),
+        })?);
+    }
+    if let Some(n) = c.max_block {
+        config.max_block = n;
+    }
+    if let Some(t) = c.merge_threshold {
+        config.model.merge_threshold = t;
+    }
+    if let Some(t) = c.review_threshold {
+        config.model.review_threshold = t;
+    }
+    Ok(config)
+}
+
+fn key_json(key: &SourceKey) -> Value {
+    json!({"system": key.system, "id": key.id})
+}
+
+/// A score with every field's weight: the waterfall a data steward sees.
+pub fn score_json(score: &Score) -> Value {
+    json!({
+        "probability": score.probability,
+        "weight": score.weight,
+        "prior_weight": score.prior_weight,
+        "names_swapped": score.names_swapped,
+        "veto_lifted_by": score.veto_lifted_by.map(|(f, level)| json!({"field": f.name(), "level": level})),
+        "contributions": score.contributions.iter().map(|c| json!({
+            "field": c.field.name(),
+            "level": c.level,
+            "weight": c.weight,
+            "veto": c.veto,
+        })).collect::<Vec<_>>(),
+    })
+}
+
+fn findings_json(findings: &[Finding]) -> Vec<Value> {
+    findings
+        .iter()
+        .map(|f| {
+            let mut v = json!({
+                "field": f.field,
+                "severity": f.problem.severity.as_str(),
+                "code": f.problem.code,
+                "message": f.problem.message,
+            });
+            if let Some(s) = &f.problem.suggestion {
+                v["suggestion"] = json!(s);
+            }
+            v
+        })
+        .collect()
+}
+
+/// An ingest outcome (see the module documentation).
+pub fn ingested_to_json(out: &Ingested) -> String {
+    let candidates: Vec<Value> = out
+        .candidates
+        .iter()
+        .map(|c| {
+            let mut v = score_json(&c.score);
+            v["golden_id"] = json!(c.golden.to_string());
+            v["source"] = key_json(&c.source);
+            v["decision"] = json!(c.decision.as_str());
+            v
+        })
+        .collect();
+    json!({
+        "golden_id": out.golden.to_string(),
+        "decision": out.decision.as_str(),
+        "candidates": candidates,
+        "findings": findings_json(&out.findings),
+    })
+    .to_string()
+}
+
+/// A golden record: `{"golden_id", "record", "lineage", "emails", "phones",
+/// "addresses", "sources"}`; lineage entries are `{"field", "source", "decided",
+/// "validated"}` with `decided` as `{"by": "criterion", "criterion":
+/// "most_recent"}`, `{"by": "only_source"}`, `{"by": "unanimous"}` or `{"by":
+/// "source_key"}`.
+pub fn golden_to_json(id: GoldenId, golden: &GoldenRecord) -> String {
+    let mut v = serde_json::to_value(golden).expect("golden records serialise");
+    v["golden_id"] = json!(id.to_string());
+    v.to_string()
+}
+
+/// The reviews: `[{"record": {"system", "id"}, "golden_id", "candidates":
+/// [{"golden_id", "probability", "source"}]}]`.
+pub fn reviews_to_json(reviews: &[ReviewItem]) -> String {
+    Value::Array(
+        reviews
+            .iter()
+            .map(|r| {
+                json!({
+                    "record": key_json(&r.record),
+                    "golden_id": r.golden.to_string(),
+                    "candidates": r.candidates.iter().map(|(g, p, s)| json!({
+                        "golden_id": g.to_string(),
+                        "probability": p,
+                        "source": key_json(s),
+                    })).collect::<Vec<_>>(),
+                })
+            })
+            .collect(),
+    )
+    .to_string()
+}
+
+/// Any serialisable value as JSON (roll-ups, hierarchy views).
+pub fn to_json<T: serde::Serialize>(value: &T) -> String {
+    serde_json::to_string(value).expect("values built in memory serialise")
+}
+
+/// A consolidation configuration as JSON, in the shape
+/// [`consolidation_config_from_json`] reads.
+pub fn consolidation_config_to_json(config: &RegistryConfig) -> String {
+    json!({
+        "survivorship": config.survivorship,
+        "default_country": config.default_country.map(|c| c.as_str().to_string()),
+        "max_block": config.max_block,
+        "merge_threshold": config.model.merge_threshold,
+        "review_threshold": config.model.review_threshold,
+    })
+    .to_string()
+}
+
+/// An event as JSON, in the shape [`event_from_json`](super::event_from_json)
+/// reads.
+pub fn event_to_json(event: &crate::model::event::Event) -> String {
+    let mut v = json!({
+        "customer": event.customer,
+        "at": event.at.to_rfc3339(),
+        "kind": event.kind.name(),
+    });
+    if let Some(id) = &event.id {
+        v["id"] = json!(id);
+    }
+    if let Some(m) = &event.amount {
+        v["amount"] = json!(m.minor);
+        v["currency"] = json!(m.currency.as_str());
+    }
+    if let Some(c) = &event.category {
+        v["category"] = json!(c);
+    }
+    if let Some(s) = event.score {
+        v["score"] = json!(s);
+    }
+    if let Some(q) = event.quantity {
+        v["quantity"] = json!(q);
+    }
+    if let Some(r) = &event.reason {
+        v["reason"] = json!(r);
+    }
+    if !event.attributes.is_empty() {
+        v["attributes"] = json!(event.attributes);
+    }
+    v.to_string()
+}

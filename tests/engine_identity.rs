@@ -1,0 +1,205 @@
+//! The engine with consolidation: ingest at entry, lifecycle state following the
+//! identity through merge and unmerge, hierarchies with revenue roll-up.
+
+use ciclo::consolidation::golden::SourceKey;
+use ciclo::consolidation::hierarchy::HierarchyKind;
+use ciclo::consolidation::registry::IngestDecision;
+use ciclo::model::{BuiltinKind as K, Currency, Event, Money, Record, Timestamp};
+use ciclo::{Engine, ErrorKind};
+
+const DAY: i64 = 86_400_000;
+const T0: i64 = 1_767_225_600_000;
+
+fn day(d: i64) -> Timestamp {
+    Timestamp::from_millis(T0 + d * DAY, "t").unwrap()
+}
+
+fn buy(customer: &str, d: i64, minor: i64) -> Event {
+    Event::new(customer, day(d), K::Purchase).with_amount(Money {
+        minor,
+        currency: Currency::parse("ARS", "currency").unwrap(),
+    })
+}
+
+fn key(system: &str, id: &str) -> SourceKey {
+    SourceKey::new(system, id).unwrap()
+}
+
+fn person(given: &str, surname: &str, email: &str) -> Record {
+    Record {
+        given_name: Some(given.into()),
+        surname: Some(surname.into()),
+        email: Some(email.into()),
+        country: Some("AR".into()),
+        ..Record::default()
+    }
+}
+
+fn purchases(engine: &Engine, customer: &str) -> Option<u32> {
+    engine
+        .with_customer(customer, |s| s.metrics().purchase_count())
+        .ok()
+}
+
+#[test]
+fn lifecycle_state_follows_merge_and_unmerge() {
+    let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
+    let a = engine
+        .ingest(
+            key("crm", "1"),
+            day(0),
+            person("Ana", "Ruiz", "ana@ruiz.es"),
+        )
+        .unwrap();
+    let b = engine
+        .ingest(
+            key("erp", "7"),
+            day(0),
+            person("Luis", "Paz", "luis@paz.com.ar"),
+        )
+        .unwrap();
+    assert_eq!(a.decision, IngestDecision::New);
+    assert_ne!(a.golden, b.golden);
+    let (ga, gb) = (a.golden.to_string(), b.golden.to_string());
+    engine.apply(&buy(&ga, 1, 1_000)).unwrap();
+    engine.apply(&buy(&ga, 3, 1_000)).unwrap();
+    engine.apply(&buy(&gb, 2, 5_000)).unwrap();
+    let stage_a = engine.customer(&ga).unwrap().stage();
+
+    // A steward merges them: events combine, the state is recomputed.
+    let merged = engine.merge(b.golden, a.golden).unwrap();
+    assert_eq!(merged.survivor, a.golden);
+    assert_eq!(purchases(&engine, &ga), Some(3));
+    assert_eq!(
+        engine.customer(&ga).unwrap().metrics().revenue(),
+        7_000
+    );
+    assert_eq!(purchases(&engine, &gb), None, "the retired id has no state");
+    // An event for the retired id goes to the survivor.
+    engine.apply(&buy(&gb, 4, 100)).unwrap();
+    assert_eq!(purchases(&engine, &ga), Some(4));
+    assert_eq!(engine.golden(b.golden).unwrap().0, a.golden);
+
+    // Unmerged, each gets its own back: `erp/7` gets its golden id and the
+    // events sent for it (also the one sent after the merge for its old id).
+    let back = engine.unmerge(&key("erp", "7")).unwrap();
+    assert_eq!(back, b.golden);
+    assert_eq!(purchases(&engine, &ga), Some(2));
+    assert_eq!(engine.customer(&ga).unwrap().stage(), stage_a);
+    assert_eq!(purchases(&engine, &gb), Some(2));
+    assert_eq!(
+        engine.customer(&gb).unwrap().metrics().revenue(),
+        5_100
+    );
+    assert_eq!(engine.golden_of(&key("erp", "7")).unwrap(), b.golden);
+}
+
+#[test]
+fn hierarchies_link_known_customers_and_roll_up_revenue() {
+    let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
+    let corp = HierarchyKind::Corporate;
+    let mut ids = Vec::new();
+    for (i, name) in ["Holding", "Filial Norte", "Filial Sur"].iter().enumerate() {
+        let record = Record {
+            company: Some(format!("{name} SA")),
+            country: Some("AR".into()),
+            ..Record::default()
+        };
+        let g = engine
+            .ingest(key("erp", &i.to_string()), day(0), record)
+            .unwrap()
+            .golden
+            .to_string();
+        engine.apply(&buy(&g, 1, 1_000 * (i as i64 + 1))).unwrap();
+        ids.push(g);
+    }
+    engine.link(&corp, &ids[0], &ids[1]).unwrap();
+    engine.link(&corp, &ids[1], &ids[2]).unwrap();
+    // A cycle and an unknown id are refused.
+    let err = engine.link(&corp, &ids[2], &ids[0]).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict, "{err}");
+    let err = engine.link(&corp, &ids[0], "G999").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert!(err.to_string().contains("G999"), "{err}");
+    let group = engine.revenue_roll_up(&corp, &ids[0]).unwrap();
+    assert_eq!(group.total, 6_000);
+    let ancestors = engine.with_hierarchies(|h| {
+        h.ancestors(&corp, &ids[2])
+            .into_iter()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    });
+    assert_eq!(ancestors, [ids[1].clone(), ids[0].clone()]);
+    engine.unlink(&corp, &ids[1], &ids[2]).unwrap();
+    assert_eq!(engine.revenue_roll_up(&corp, &ids[0]).unwrap().total, 3_000);
+}
+
+#[test]
+fn customers_without_golden_ids_work_as_before() {
+    let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
+    engine
+        .ingest(key("crm", "1"), day(0), person("Ana", "Ruiz", "ana@ruiz.es"))
+        .unwrap();
+    engine.apply(&buy("cliente-1", 1, 10)).unwrap();
+    engine.apply(&buy("G77", 1, 10)).unwrap(); // never issued: a plain id
+    assert_eq!(purchases(&engine, "cliente-1"), Some(1));
+    assert_eq!(purchases(&engine, "G77"), Some(1));
+    // Configuring consolidation after records are in is refused.
+    let err = engine
+        .configure_consolidation(Default::default())
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Conflict);
+}
+
+#[test]
+fn snapshots_keep_identity_events_and_hierarchies() {
+    let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
+    let a = engine
+        .ingest(key("crm", "1"), day(0), person("Ana", "Ruiz", "ana@ruiz.es"))
+        .unwrap()
+        .golden;
+    let b = engine
+        .ingest(
+            key("erp", "2"),
+            day(1),
+            person("Luis", "Paz", "luis@paz.com.ar"),
+        )
+        .unwrap()
+        .golden;
+    // A doubtful one, for a review.
+    engine
+        .ingest(
+            key("web", "3"),
+            day(2),
+            Record {
+                given_name: Some("Ana".into()),
+                surname: Some("Ruiz".into()),
+                country: Some("AR".into()),
+                ..Record::default()
+            },
+        )
+        .unwrap();
+    engine.apply(&buy(&a.to_string(), 1, 1_000)).unwrap();
+    engine.apply(&buy(&b.to_string(), 2, 2_000)).unwrap();
+    engine.tick(day(30));
+    engine
+        .link(&HierarchyKind::Household, &a.to_string(), &b.to_string())
+        .unwrap();
+    engine.merge(a, b).unwrap();
+    let bytes = engine.snapshot();
+    let restored = Engine::restore(&bytes).unwrap();
+    assert_eq!(restored.snapshot(), bytes, "a restored engine saves the same bytes");
+    assert_eq!(restored.golden(a).unwrap(), engine.golden(a).unwrap());
+    assert_eq!(restored.reviews(), engine.reviews());
+    assert_eq!(
+        restored.customer(&a.to_string()).unwrap(),
+        engine.customer(&a.to_string()).unwrap()
+    );
+    // The restored engine unmerges exactly as the original does.
+    assert_eq!(
+        restored.unmerge(&key("erp", "2")).unwrap(),
+        engine.unmerge(&key("erp", "2")).unwrap()
+    );
+    assert_eq!(restored.snapshot(), engine.snapshot());
+    assert_eq!(purchases(&restored, &b.to_string()), Some(1));
+}
