@@ -473,16 +473,22 @@ pub fn read_json_lines<R: BufRead>(reader: R) -> Result<Export> {
                 format!("record id `{id}` repeated"),
             ));
         }
-        let record: Record = match serde_json::from_value(serde_json::Value::Object(value.clone())) {
+        let record: Record = match serde_json::from_value(serde_json::Value::Object(value.clone()))
+        {
             Ok(record) => record,
             Err(e) => {
-                return Err(match value.keys().find(|k| !NAMES.iter().any(|(f, _)| f.name() == k.as_str())) {
-                    Some(unknown) => Error::UnknownField {
-                        what: "records",
-                        field: format!("line {}: {unknown}", i + 1),
+                return Err(
+                    match value
+                        .keys()
+                        .find(|k| !NAMES.iter().any(|(f, _)| f.name() == k.as_str()))
+                    {
+                        Some(unknown) => Error::UnknownField {
+                            what: "records",
+                            field: format!("line {}: {unknown}", i + 1),
+                        },
+                        None => json(e),
                     },
-                    None => json(e),
-                })
+                )
             }
         };
         export.ids.push(id);

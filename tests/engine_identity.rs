@@ -70,10 +70,7 @@ fn lifecycle_state_follows_merge_and_unmerge() {
     let merged = engine.merge(b.golden, a.golden).unwrap();
     assert_eq!(merged.survivor, a.golden);
     assert_eq!(purchases(&engine, &ga), Some(3));
-    assert_eq!(
-        engine.customer(&ga).unwrap().metrics().revenue(),
-        7_000
-    );
+    assert_eq!(engine.customer(&ga).unwrap().metrics().revenue(), 7_000);
     assert_eq!(purchases(&engine, &gb), None, "the retired id has no state");
     // An event for the retired id goes to the survivor.
     engine.apply(&buy(&gb, 4, 100)).unwrap();
@@ -87,10 +84,7 @@ fn lifecycle_state_follows_merge_and_unmerge() {
     assert_eq!(purchases(&engine, &ga), Some(2));
     assert_eq!(engine.customer(&ga).unwrap().stage(), stage_a);
     assert_eq!(purchases(&engine, &gb), Some(2));
-    assert_eq!(
-        engine.customer(&gb).unwrap().metrics().revenue(),
-        5_100
-    );
+    assert_eq!(engine.customer(&gb).unwrap().metrics().revenue(), 5_100);
     assert_eq!(engine.golden_of(&key("erp", "7")).unwrap(), b.golden);
 }
 
@@ -138,7 +132,11 @@ fn hierarchies_link_known_customers_and_roll_up_revenue() {
 fn customers_without_golden_ids_work_as_before() {
     let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
     engine
-        .ingest(key("crm", "1"), day(0), person("Ana", "Ruiz", "ana@ruiz.es"))
+        .ingest(
+            key("crm", "1"),
+            day(0),
+            person("Ana", "Ruiz", "ana@ruiz.es"),
+        )
         .unwrap();
     engine.apply(&buy("cliente-1", 1, 10)).unwrap();
     engine.apply(&buy("G77", 1, 10)).unwrap(); // never issued: a plain id
@@ -155,7 +153,11 @@ fn customers_without_golden_ids_work_as_before() {
 fn snapshots_keep_identity_events_and_hierarchies() {
     let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
     let a = engine
-        .ingest(key("crm", "1"), day(0), person("Ana", "Ruiz", "ana@ruiz.es"))
+        .ingest(
+            key("crm", "1"),
+            day(0),
+            person("Ana", "Ruiz", "ana@ruiz.es"),
+        )
         .unwrap()
         .golden;
     let b = engine
@@ -188,7 +190,11 @@ fn snapshots_keep_identity_events_and_hierarchies() {
     engine.merge(a, b).unwrap();
     let bytes = engine.snapshot();
     let restored = Engine::restore(&bytes).unwrap();
-    assert_eq!(restored.snapshot(), bytes, "a restored engine saves the same bytes");
+    assert_eq!(
+        restored.snapshot(),
+        bytes,
+        "a restored engine saves the same bytes"
+    );
     assert_eq!(restored.golden(a).unwrap(), engine.golden(a).unwrap());
     assert_eq!(restored.reviews(), engine.reviews());
     assert_eq!(
@@ -202,4 +208,23 @@ fn snapshots_keep_identity_events_and_hierarchies() {
     );
     assert_eq!(restored.snapshot(), engine.snapshot());
     assert_eq!(purchases(&restored, &b.to_string()), Some(1));
+}
+
+#[test]
+fn version_1_snapshots_still_restore() {
+    let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
+    engine.apply(&buy("cliente-1", 1, 500)).unwrap();
+    let v2 = engine.snapshot();
+    // A version 2 payload ends with the empty consolidation text (one zero byte);
+    // without it, it is the version 1 payload.
+    let body = &v2[24..v2.len() - 1];
+    assert_eq!(v2.last(), Some(&0));
+    let mut v1 = Vec::new();
+    v1.extend_from_slice(b"CICLOSNP");
+    v1.extend_from_slice(&1u32.to_le_bytes());
+    v1.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    v1.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
+    v1.extend_from_slice(body);
+    let restored = Engine::restore(&v1).unwrap();
+    assert_eq!(restored.snapshot(), v2);
 }

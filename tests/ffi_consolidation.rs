@@ -6,12 +6,12 @@
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::ptr;
 
+use ciclo::ffi::ciclo_engine;
 use ciclo::ffi::consolidation::*;
 use ciclo::ffi::engine::*;
 use ciclo::ffi::memory::*;
 use ciclo::ffi::status::*;
 use ciclo::ffi::version::*;
-use ciclo::ffi::ciclo_engine;
 
 fn c(s: &str) -> CString {
     CString::new(s).unwrap()
@@ -79,7 +79,10 @@ const LUIS: &str = r#"{"system": "erp", "id": "7",
 fn ingest_merge_unmerge_and_query_through_the_c_abi() {
     let e = engine();
     let a = ingest(&e, ANA).unwrap();
-    assert!(a.contains(r#""golden_id":"G1""#) && a.contains(r#""decision":"new""#), "{a}");
+    assert!(
+        a.contains(r#""golden_id":"G1""#) && a.contains(r#""decision":"new""#),
+        "{a}"
+    );
     let again = ingest(
         &e,
         r#"{"system": "web", "id": "x", "updated": "2026-02-01T00:00:00Z",
@@ -102,7 +105,10 @@ fn ingest_merge_unmerge_and_query_through_the_c_abi() {
         CICLO_STATUS_OK
     );
     let golden = take(out);
-    assert!(golden.contains(r#""sources":[{"id":"1","system":"crm"},{"id":"x","system":"web"}]"#), "{golden}");
+    assert!(
+        golden.contains(r#""sources":[{"id":"1","system":"crm"},{"id":"x","system":"web"}]"#),
+        "{golden}"
+    );
     let g2 = c("G2");
     assert_eq!(
         unsafe { ciclo_engine_merge(e.0, g2.as_ptr(), g1.as_ptr(), &mut out) },
@@ -155,59 +161,294 @@ fn every_consolidation_entry_point_refuses_bad_input_and_changes_nothing() {
     let bad_utf8: &[u8] = b"G\xff1\0";
     let bad = bad_utf8.as_ptr() as *const c_char;
     let s = |t: &str| c(t);
-    let (crm, one, g1, g2, g9, corp) = (s("crm"), s("1"), s("G1"), s("G2"), s("G9"), s("corporate"));
+    let (crm, one, g1, g2, g9, corp) =
+        (s("crm"), s("1"), s("G1"), s("G2"), s("G9"), s("corporate"));
     let mut out: *mut c_char = ptr::null_mut();
     let o = &mut out as *mut *mut c_char;
-    type Case<'a> = (&'a str, Box<dyn Fn() -> ciclo_status + 'a>, ciclo_status, &'a str);
+    type Case<'a> = (
+        &'a str,
+        Box<dyn Fn() -> ciclo_status + 'a>,
+        ciclo_status,
+        &'a str,
+    );
     let cases: Vec<Case> = vec![
-        ("ingest NULL engine", Box::new(|| unsafe { ciclo_engine_ingest_json(ptr::null(), crm.as_ptr(), o) }), CICLO_STATUS_NULL_ARGUMENT, "engine"),
-        ("ingest NULL json", Box::new(|| unsafe { ciclo_engine_ingest_json(e.0, ptr::null(), o) }), CICLO_STATUS_NULL_ARGUMENT, "request_json"),
-        ("ingest NULL out", Box::new(|| unsafe { ciclo_engine_ingest_json(e.0, crm.as_ptr(), ptr::null_mut()) }), CICLO_STATUS_NULL_ARGUMENT, "out_json"),
-        ("ingest bad UTF-8", Box::new(|| unsafe { ciclo_engine_ingest_json(e.0, bad, o) }), CICLO_STATUS_INVALID_UTF8, "request_json"),
-        ("ingest malformed", Box::new(|| { let j = s("{\"system\":"); unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) } }), CICLO_STATUS_INVALID_JSON, "ingest request"),
-        ("ingest unknown field", Box::new(|| { let j = s(r#"{"system":"a","id":"b","record":{},"extra":1}"#); unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) } }), CICLO_STATUS_UNKNOWN_FIELD, "extra"),
-        ("ingest unknown record field", Box::new(|| { let j = s(r#"{"system":"a","id":"b","record":{"nombre":"x"}}"#); unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) } }), CICLO_STATUS_UNKNOWN_FIELD, "nombre"),
-        ("ingest empty record", Box::new(|| { let j = s(r#"{"system":"a","id":"b","record":{"email":""}}"#); unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) } }), CICLO_STATUS_INVALID_ARGUMENT, "record"),
-        ("ingest empty system", Box::new(|| { let j = s(r#"{"system":" ","id":"b","record":{"email":"a@b.es"}}"#); unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) } }), CICLO_STATUS_INVALID_ARGUMENT, "source.system"),
-        ("ingest bad time", Box::new(|| { let j = s(r#"{"system":"a","id":"b","updated":"ayer","record":{"email":"a@b.es"}}"#); unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) } }), CICLO_STATUS_INVALID_TIMESTAMP, "updated"),
-        ("ingest older update", Box::new(|| { let j = s(r#"{"system":"crm","id":"1","updated":"2025-01-01T00:00:00Z","record":{"email":"a@b.es"}}"#); unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) } }), CICLO_STATUS_CONFLICT, "updated"),
-        ("golden not an id", Box::new(|| { let j = s("cliente"); unsafe { ciclo_engine_golden_json(e.0, j.as_ptr(), o) } }), CICLO_STATUS_INVALID_ARGUMENT, "golden_id"),
-        ("golden bad UTF-8", Box::new(|| unsafe { ciclo_engine_golden_json(e.0, bad, o) }), CICLO_STATUS_INVALID_UTF8, "golden_id"),
-        ("golden unknown", Box::new(|| unsafe { ciclo_engine_golden_json(e.0, g9.as_ptr(), o) }), CICLO_STATUS_NOT_FOUND, "G9"),
-        ("golden_of unknown", Box::new(|| unsafe { ciclo_engine_golden_of(e.0, crm.as_ptr(), g9.as_ptr(), o) }), CICLO_STATUS_NOT_FOUND, "crm/G9"),
-        ("golden_of NULL id", Box::new(|| unsafe { ciclo_engine_golden_of(e.0, crm.as_ptr(), ptr::null(), o) }), CICLO_STATUS_NULL_ARGUMENT, "id"),
-        ("merge with itself", Box::new(|| unsafe { ciclo_engine_merge(e.0, g1.as_ptr(), g1.as_ptr(), o) }), CICLO_STATUS_INVALID_ARGUMENT, "itself"),
-        ("merge unknown", Box::new(|| unsafe { ciclo_engine_merge(e.0, g1.as_ptr(), g9.as_ptr(), o) }), CICLO_STATUS_NOT_FOUND, "G9"),
-        ("merge NULL", Box::new(|| unsafe { ciclo_engine_merge(e.0, ptr::null(), g1.as_ptr(), o) }), CICLO_STATUS_NULL_ARGUMENT, "a"),
-        ("unmerge never merged", Box::new(|| unsafe { ciclo_engine_unmerge(e.0, crm.as_ptr(), one.as_ptr(), o) }), CICLO_STATUS_CONFLICT, "nothing to unmerge"),
-        ("unmerge unknown", Box::new(|| unsafe { ciclo_engine_unmerge(e.0, crm.as_ptr(), g9.as_ptr(), o) }), CICLO_STATUS_NOT_FOUND, "crm/G9"),
-        ("dismiss no review", Box::new(|| unsafe { ciclo_engine_dismiss_review(e.0, crm.as_ptr(), one.as_ptr()) }), CICLO_STATUS_NOT_FOUND, "review"),
-        ("link unknown", Box::new(|| unsafe { ciclo_engine_link(e.0, corp.as_ptr(), g1.as_ptr(), g9.as_ptr()) }), CICLO_STATUS_NOT_FOUND, "G9"),
-        ("link itself", Box::new(|| unsafe { ciclo_engine_link(e.0, corp.as_ptr(), g1.as_ptr(), g1.as_ptr()) }), CICLO_STATUS_INVALID_ARGUMENT, "G1"),
-        ("link bad kind", Box::new(|| { let k = s(" "); unsafe { ciclo_engine_link(e.0, k.as_ptr(), g1.as_ptr(), g2.as_ptr()) } }), CICLO_STATUS_INVALID_ARGUMENT, "kind"),
-        ("unlink missing", Box::new(|| unsafe { ciclo_engine_unlink(e.0, corp.as_ptr(), g1.as_ptr(), g2.as_ptr()) }), CICLO_STATUS_NOT_FOUND, "G1"),
-        ("configure after ingest", Box::new(|| { let j = s("{}"); unsafe { ciclo_engine_configure_consolidation(e.0, j.as_ptr()) } }), CICLO_STATUS_CONFLICT, "consolidation"),
-        ("configure bad chain", Box::new(|| { let j = s(r#"{"survivorship": {"default": []}}"#); unsafe { ciclo_engine_configure_consolidation(e.0, j.as_ptr()) } }), CICLO_STATUS_INVALID_CONFIG, "survivorship.default"),
-        ("configure bad country", Box::new(|| { let j = s(r#"{"default_country": "Narnia"}"#); unsafe { ciclo_engine_configure_consolidation(e.0, j.as_ptr()) } }), CICLO_STATUS_INVALID_CONFIG, "default_country"),
-        ("reviews NULL out", Box::new(|| unsafe { ciclo_engine_reviews_json(e.0, ptr::null_mut()) }), CICLO_STATUS_NULL_ARGUMENT, "out_json"),
-        ("dedup malformed line", Box::new(|| { let j = s("{\"id\": \"r1\"}\n{\"id\":"); unsafe { ciclo_dedup_json(j.as_ptr(), ptr::null(), None, ptr::null_mut(), o) } }), CICLO_STATUS_INVALID_JSON, "line 2"),
-        ("dedup unknown field", Box::new(|| { let j = s("{\"id\": \"r1\", \"nombre\": \"x\"}"); unsafe { ciclo_dedup_json(j.as_ptr(), ptr::null(), None, ptr::null_mut(), o) } }), CICLO_STATUS_UNKNOWN_FIELD, "nombre"),
-        ("dedup repeated id", Box::new(|| { let j = s("{\"id\": \"r1\"}\n{\"id\": \"r1\"}"); unsafe { ciclo_dedup_json(j.as_ptr(), ptr::null(), None, ptr::null_mut(), o) } }), CICLO_STATUS_INVALID_ARGUMENT, "repeated"),
-        ("dedup NULL records", Box::new(|| unsafe { ciclo_dedup_json(ptr::null(), ptr::null(), None, ptr::null_mut(), o) }), CICLO_STATUS_NULL_ARGUMENT, "records_jsonl"),
+        (
+            "ingest NULL engine",
+            Box::new(|| unsafe { ciclo_engine_ingest_json(ptr::null(), crm.as_ptr(), o) }),
+            CICLO_STATUS_NULL_ARGUMENT,
+            "engine",
+        ),
+        (
+            "ingest NULL json",
+            Box::new(|| unsafe { ciclo_engine_ingest_json(e.0, ptr::null(), o) }),
+            CICLO_STATUS_NULL_ARGUMENT,
+            "request_json",
+        ),
+        (
+            "ingest NULL out",
+            Box::new(|| unsafe { ciclo_engine_ingest_json(e.0, crm.as_ptr(), ptr::null_mut()) }),
+            CICLO_STATUS_NULL_ARGUMENT,
+            "out_json",
+        ),
+        (
+            "ingest bad UTF-8",
+            Box::new(|| unsafe { ciclo_engine_ingest_json(e.0, bad, o) }),
+            CICLO_STATUS_INVALID_UTF8,
+            "request_json",
+        ),
+        (
+            "ingest malformed",
+            Box::new(|| {
+                let j = s("{\"system\":");
+                unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) }
+            }),
+            CICLO_STATUS_INVALID_JSON,
+            "ingest request",
+        ),
+        (
+            "ingest unknown field",
+            Box::new(|| {
+                let j = s(r#"{"system":"a","id":"b","record":{},"extra":1}"#);
+                unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) }
+            }),
+            CICLO_STATUS_UNKNOWN_FIELD,
+            "extra",
+        ),
+        (
+            "ingest unknown record field",
+            Box::new(|| {
+                let j = s(r#"{"system":"a","id":"b","record":{"nombre":"x"}}"#);
+                unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) }
+            }),
+            CICLO_STATUS_UNKNOWN_FIELD,
+            "nombre",
+        ),
+        (
+            "ingest empty record",
+            Box::new(|| {
+                let j = s(r#"{"system":"a","id":"b","record":{"email":""}}"#);
+                unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) }
+            }),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "record",
+        ),
+        (
+            "ingest empty system",
+            Box::new(|| {
+                let j = s(r#"{"system":" ","id":"b","record":{"email":"a@b.es"}}"#);
+                unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) }
+            }),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "source.system",
+        ),
+        (
+            "ingest bad time",
+            Box::new(|| {
+                let j =
+                    s(r#"{"system":"a","id":"b","updated":"ayer","record":{"email":"a@b.es"}}"#);
+                unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) }
+            }),
+            CICLO_STATUS_INVALID_TIMESTAMP,
+            "updated",
+        ),
+        (
+            "ingest older update",
+            Box::new(|| {
+                let j = s(
+                    r#"{"system":"crm","id":"1","updated":"2025-01-01T00:00:00Z","record":{"email":"a@b.es"}}"#,
+                );
+                unsafe { ciclo_engine_ingest_json(e.0, j.as_ptr(), o) }
+            }),
+            CICLO_STATUS_CONFLICT,
+            "updated",
+        ),
+        (
+            "golden not an id",
+            Box::new(|| {
+                let j = s("cliente");
+                unsafe { ciclo_engine_golden_json(e.0, j.as_ptr(), o) }
+            }),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "golden_id",
+        ),
+        (
+            "golden bad UTF-8",
+            Box::new(|| unsafe { ciclo_engine_golden_json(e.0, bad, o) }),
+            CICLO_STATUS_INVALID_UTF8,
+            "golden_id",
+        ),
+        (
+            "golden unknown",
+            Box::new(|| unsafe { ciclo_engine_golden_json(e.0, g9.as_ptr(), o) }),
+            CICLO_STATUS_NOT_FOUND,
+            "G9",
+        ),
+        (
+            "golden_of unknown",
+            Box::new(|| unsafe { ciclo_engine_golden_of(e.0, crm.as_ptr(), g9.as_ptr(), o) }),
+            CICLO_STATUS_NOT_FOUND,
+            "crm/G9",
+        ),
+        (
+            "golden_of NULL id",
+            Box::new(|| unsafe { ciclo_engine_golden_of(e.0, crm.as_ptr(), ptr::null(), o) }),
+            CICLO_STATUS_NULL_ARGUMENT,
+            "id",
+        ),
+        (
+            "merge with itself",
+            Box::new(|| unsafe { ciclo_engine_merge(e.0, g1.as_ptr(), g1.as_ptr(), o) }),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "itself",
+        ),
+        (
+            "merge unknown",
+            Box::new(|| unsafe { ciclo_engine_merge(e.0, g1.as_ptr(), g9.as_ptr(), o) }),
+            CICLO_STATUS_NOT_FOUND,
+            "G9",
+        ),
+        (
+            "merge NULL",
+            Box::new(|| unsafe { ciclo_engine_merge(e.0, ptr::null(), g1.as_ptr(), o) }),
+            CICLO_STATUS_NULL_ARGUMENT,
+            "a",
+        ),
+        (
+            "unmerge never merged",
+            Box::new(|| unsafe { ciclo_engine_unmerge(e.0, crm.as_ptr(), one.as_ptr(), o) }),
+            CICLO_STATUS_CONFLICT,
+            "nothing to unmerge",
+        ),
+        (
+            "unmerge unknown",
+            Box::new(|| unsafe { ciclo_engine_unmerge(e.0, crm.as_ptr(), g9.as_ptr(), o) }),
+            CICLO_STATUS_NOT_FOUND,
+            "crm/G9",
+        ),
+        (
+            "dismiss no review",
+            Box::new(|| unsafe { ciclo_engine_dismiss_review(e.0, crm.as_ptr(), one.as_ptr()) }),
+            CICLO_STATUS_NOT_FOUND,
+            "review",
+        ),
+        (
+            "link unknown",
+            Box::new(|| unsafe { ciclo_engine_link(e.0, corp.as_ptr(), g1.as_ptr(), g9.as_ptr()) }),
+            CICLO_STATUS_NOT_FOUND,
+            "G9",
+        ),
+        (
+            "link itself",
+            Box::new(|| unsafe { ciclo_engine_link(e.0, corp.as_ptr(), g1.as_ptr(), g1.as_ptr()) }),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "G1",
+        ),
+        (
+            "link bad kind",
+            Box::new(|| {
+                let k = s(" ");
+                unsafe { ciclo_engine_link(e.0, k.as_ptr(), g1.as_ptr(), g2.as_ptr()) }
+            }),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "kind",
+        ),
+        (
+            "unlink missing",
+            Box::new(|| unsafe {
+                ciclo_engine_unlink(e.0, corp.as_ptr(), g1.as_ptr(), g2.as_ptr())
+            }),
+            CICLO_STATUS_NOT_FOUND,
+            "G1",
+        ),
+        (
+            "configure after ingest",
+            Box::new(|| {
+                let j = s("{}");
+                unsafe { ciclo_engine_configure_consolidation(e.0, j.as_ptr()) }
+            }),
+            CICLO_STATUS_CONFLICT,
+            "consolidation",
+        ),
+        (
+            "configure bad chain",
+            Box::new(|| {
+                let j = s(r#"{"survivorship": {"default": []}}"#);
+                unsafe { ciclo_engine_configure_consolidation(e.0, j.as_ptr()) }
+            }),
+            CICLO_STATUS_INVALID_CONFIG,
+            "survivorship.default",
+        ),
+        (
+            "configure bad country",
+            Box::new(|| {
+                let j = s(r#"{"default_country": "Narnia"}"#);
+                unsafe { ciclo_engine_configure_consolidation(e.0, j.as_ptr()) }
+            }),
+            CICLO_STATUS_INVALID_CONFIG,
+            "default_country",
+        ),
+        (
+            "reviews NULL out",
+            Box::new(|| unsafe { ciclo_engine_reviews_json(e.0, ptr::null_mut()) }),
+            CICLO_STATUS_NULL_ARGUMENT,
+            "out_json",
+        ),
+        (
+            "dedup malformed line",
+            Box::new(|| {
+                let j = s("{\"id\": \"r1\"}\n{\"id\":");
+                unsafe { ciclo_dedup_json(j.as_ptr(), ptr::null(), None, ptr::null_mut(), o) }
+            }),
+            CICLO_STATUS_INVALID_JSON,
+            "line 2",
+        ),
+        (
+            "dedup unknown field",
+            Box::new(|| {
+                let j = s("{\"id\": \"r1\", \"nombre\": \"x\"}");
+                unsafe { ciclo_dedup_json(j.as_ptr(), ptr::null(), None, ptr::null_mut(), o) }
+            }),
+            CICLO_STATUS_UNKNOWN_FIELD,
+            "nombre",
+        ),
+        (
+            "dedup repeated id",
+            Box::new(|| {
+                let j = s("{\"id\": \"r1\"}\n{\"id\": \"r1\"}");
+                unsafe { ciclo_dedup_json(j.as_ptr(), ptr::null(), None, ptr::null_mut(), o) }
+            }),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "repeated",
+        ),
+        (
+            "dedup NULL records",
+            Box::new(|| unsafe {
+                ciclo_dedup_json(ptr::null(), ptr::null(), None, ptr::null_mut(), o)
+            }),
+            CICLO_STATUS_NULL_ARGUMENT,
+            "records_jsonl",
+        ),
     ];
     for (what, call, expected, says) in &cases {
         let status = call();
         assert_eq!(status, *expected, "{what}: {}", last_error());
         assert!(out.is_null(), "{what}: out written on error");
         let message = last_error();
-        assert!(message.contains(says), "{what}: `{message}` should name `{says}`");
+        assert!(
+            message.contains(says),
+            "{what}: `{message}` should name `{says}`"
+        );
         assert_eq!(snapshot(&e), before, "{what} changed the engine");
     }
 }
 
 unsafe extern "C" fn count(user: *mut c_void, step: *const c_char, done: usize, total: usize) {
     let steps = &mut *(user as *mut Vec<(String, usize, usize)>);
-    steps.push((CStr::from_ptr(step).to_string_lossy().into_owned(), done, total));
+    steps.push((
+        CStr::from_ptr(step).to_string_lossy().into_owned(),
+        done,
+        total,
+    ));
 }
 
 #[test]
@@ -236,5 +477,8 @@ fn batch_dedup_through_the_c_abi_reports_progress() {
     let text = take(out);
     assert!(text.contains(r#""golden":["a","a","c"]"#), "{text}");
     assert!(text.contains(r#""customers":2"#), "{text}");
-    assert!(steps.iter().any(|(s, d, t)| s == "cluster" && d == t), "{steps:?}");
+    assert!(
+        steps.iter().any(|(s, d, t)| s == "cluster" && d == t),
+        "{steps:?}"
+    );
 }

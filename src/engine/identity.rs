@@ -81,8 +81,7 @@ impl Engine {
         if identity.registry.source_count() > 0 {
             return Err(Error::Conflict {
                 field: "consolidation".into(),
-                message: "records are already registered; configure before the first ingest"
-                    .into(),
+                message: "records are already registered; configure before the first ingest".into(),
             });
         }
         *identity = Identity::new(config)?;
@@ -112,7 +111,10 @@ impl Engine {
     pub fn golden(&self, id: GoldenId) -> Result<(GoldenId, GoldenRecord)> {
         let identity = self.identity.read().unwrap_or_else(|p| p.into_inner());
         let live = resolve(&identity.registry, id)?;
-        let golden = identity.registry.golden(live).expect("resolved ids are live");
+        let golden = identity
+            .registry
+            .golden(live)
+            .expect("resolved ids are live");
         Ok((live, golden))
     }
 
@@ -205,14 +207,18 @@ impl Engine {
     /// As [`Registry::unmerge`]; nothing changes on an error.
     pub fn unmerge(&self, key: &SourceKey) -> Result<GoldenId> {
         let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
-        let from = identity.registry.golden_of(key).ok_or_else(|| Error::NotFound {
-            what: "source record".into(),
-            id: key.to_string(),
-        })?;
+        let from = identity
+            .registry
+            .golden_of(key)
+            .ok_or_else(|| Error::NotFound {
+                what: "source record".into(),
+                id: key.to_string(),
+            })?;
         let back = identity.registry.unmerge(key)?;
         if let Some(log) = identity.logs.get_mut(&from) {
-            let (theirs, ours): (Vec<_>, Vec<_>) =
-                std::mem::take(log).into_iter().partition(|(sent, _)| *sent == back);
+            let (theirs, ours): (Vec<_>, Vec<_>) = std::mem::take(log)
+                .into_iter()
+                .partition(|(sent, _)| *sent == back);
             *log = ours;
             if !theirs.is_empty() {
                 identity.logs.insert(back, theirs);
@@ -313,7 +319,11 @@ impl Engine {
                 Some(s) => {
                     let _ = s.apply(&self.model, &event);
                 }
-                None => state = CustomerState::start(&self.model, &event).ok().map(|(s, _)| s),
+                None => {
+                    state = CustomerState::start(&self.model, &event)
+                        .ok()
+                        .map(|(s, _)| s)
+                }
             }
         }
         let Some(mut state) = state else {
@@ -349,7 +359,11 @@ impl Engine {
             Ok(())
         } else {
             Err(Error::NotFound {
-                what: if field == "parent" { "parent customer" } else { "child customer" },
+                what: if field == "parent" {
+                    "parent customer"
+                } else {
+                    "child customer"
+                },
                 id: id.to_string(),
             })
         }

@@ -202,8 +202,7 @@ impl Engine {
             evaluated: 0,
             moves: Vec::new(),
         };
-        self.last_tick
-            .fetch_max(now.as_millis(), Ordering::AcqRel);
+        self.last_tick.fetch_max(now.as_millis(), Ordering::AcqRel);
         if self.model.tick_rules().is_empty() {
             return report;
         }

@@ -114,16 +114,25 @@ impl Engine {
         if crc32fast::hash(body) != crc {
             return Err(corrupt("checksum mismatch".into()));
         }
-        let undecodable = |e: postcard::Error| corrupt(format!("undecodable payload: {e}"));
+        // Every byte of the payload must be read: a payload of one version
+        // labelled as the other is refused, not half-read.
+        fn whole<'a, T: Deserialize<'a>>(body: &'a [u8]) -> std::result::Result<T, String> {
+            match postcard::take_from_bytes(body) {
+                Ok((value, [])) => Ok(value),
+                Ok((_, rest)) => Err(format!("{} bytes left over", rest.len())),
+                Err(e) => Err(e.to_string()),
+            }
+        }
+        let undecodable = |e: String| corrupt(format!("undecodable payload: {e}"));
         let payload: Payload = if version == 1 {
-            let v1: PayloadV1 = postcard::from_bytes(body).map_err(undecodable)?;
+            let v1: PayloadV1 = whole(body).map_err(undecodable)?;
             Payload {
                 config_json: v1.config_json,
                 customers: v1.customers,
                 identity_json: String::new(),
             }
         } else {
-            postcard::from_bytes(body).map_err(undecodable)?
+            whole(body).map_err(undecodable)?
         };
         let model = crate::json::config_from_json(&payload.config_json)
             .map_err(|e| corrupt(format!("model: {e}")))?;
@@ -201,7 +210,8 @@ impl Engine {
         self.consolidating
             .store(consolidating, std::sync::atomic::Ordering::Release);
         if let Some(t) = image.last_tick {
-            self.last_tick.store(t, std::sync::atomic::Ordering::Release);
+            self.last_tick
+                .store(t, std::sync::atomic::Ordering::Release);
         }
         Ok(())
     }

@@ -67,7 +67,8 @@ pub unsafe extern "C" fn ciclo_engine_configure_consolidation(
 ) -> ciclo_status {
     run("ciclo_engine_configure_consolidation", || {
         let h = handle(engine)?;
-        let config = cjson::consolidation_config_from_json(required_str(config_json, "config_json")?)?;
+        let config =
+            cjson::consolidation_config_from_json(required_str(config_json, "config_json")?)?;
         h.engine.configure_consolidation(config)?;
         Ok(())
     })

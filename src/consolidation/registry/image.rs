@@ -113,13 +113,18 @@ impl Registry {
         let mut retired = BTreeMap::new();
         for &(from, to) in &image.retired {
             if live.contains(&from) || !issued(from) || !issued(to) || from == to {
-                return Err(corrupt(format!("retired id {from} -> {to} is inconsistent")));
+                return Err(corrupt(format!(
+                    "retired id {from} -> {to} is inconsistent"
+                )));
             }
             retired.insert(from, to);
         }
         for v in &image.reviews {
             if !keys.contains(&v.record) || v.candidates.iter().any(|(_, k)| !keys.contains(k)) {
-                return Err(corrupt(format!("the review of {} names unknown records", v.record)));
+                return Err(corrupt(format!(
+                    "the review of {} names unknown records",
+                    v.record
+                )));
             }
         }
         for s in image.sources {
