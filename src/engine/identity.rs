@@ -129,7 +129,7 @@ impl Engine {
             .registry
             .golden_of(key)
             .ok_or_else(|| Error::NotFound {
-                what: "source record".into(),
+                what: "source record",
                 id: key.to_string(),
             })
     }
@@ -211,7 +211,7 @@ impl Engine {
             .registry
             .golden_of(key)
             .ok_or_else(|| Error::NotFound {
-                what: "source record".into(),
+                what: "source record",
                 id: key.to_string(),
             })?;
         let back = identity.registry.unmerge(key)?;
@@ -372,7 +372,7 @@ impl Engine {
 
 fn resolve(registry: &Registry, id: GoldenId) -> Result<GoldenId> {
     registry.resolve(id).ok_or_else(|| Error::NotFound {
-        what: "golden customer".into(),
+        what: "golden customer",
         id: id.to_string(),
     })
 }

@@ -203,9 +203,9 @@ pub fn survive<'a>(
 
 /// Adds `value` from member `m` to `list`, or `m` to the sources of the same
 /// value already there. Members come sorted, so sources stay sorted.
-fn add<T: ?Sized>(list: &mut Vec<Alternate<T::Owned>>, value: &T, m: &Member, validated: bool)
+fn add<T>(list: &mut Vec<Alternate<T::Owned>>, value: &T, m: &Member, validated: bool)
 where
-    T: ToOwned,
+    T: ToOwned + ?Sized,
     T::Owned: PartialEq<T>,
 {
     match list.iter_mut().find(|a| a.value == *value) {

@@ -247,7 +247,7 @@ impl Registry {
     /// The slot of a registered key.
     fn slot_of(&self, key: &SourceKey) -> Result<u32> {
         self.slots.get(key).copied().ok_or_else(|| Error::NotFound {
-            what: "source record".into(),
+            what: "source record",
             id: key.to_string(),
         })
     }
@@ -256,7 +256,7 @@ impl Registry {
     /// merged into, if retired).
     fn live(&self, id: GoldenId) -> Result<&Vec<u32>> {
         self.goldens.get(&id).ok_or_else(|| Error::NotFound {
-            what: "golden customer".into(),
+            what: "golden customer",
             id: match self.resolve(id) {
                 Some(now) => format!("{id} (merged into {now})"),
                 None => id.to_string(),

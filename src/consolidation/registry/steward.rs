@@ -108,7 +108,7 @@ impl Registry {
             .remove(key)
             .map(|_| ())
             .ok_or_else(|| Error::NotFound {
-                what: "review".into(),
+                what: "review",
                 id: key.to_string(),
             })
     }
