@@ -11,6 +11,7 @@ use crate::consolidation::dedup::{deduplicate, DedupOptions, Progress};
 use crate::consolidation::golden::SourceKey;
 use crate::consolidation::hierarchy::HierarchyKind;
 use crate::consolidation::registry::GoldenId;
+use crate::engine::Engine;
 use crate::json;
 use crate::json::consolidation as cjson;
 use crate::model::time::Timestamp;
@@ -42,6 +43,27 @@ unsafe fn source_arg(system: *const c_char, id: *const c_char) -> Result<SourceK
 
 unsafe fn kind_arg(kind: *const c_char) -> Result<HierarchyKind, Failure> {
     Ok(HierarchyKind::new(required_str(kind, "kind")?)?)
+}
+
+/// Reads the arguments of a link and applies `op` to them.
+///
+/// # Safety
+/// As `ciclo_engine_link`.
+unsafe fn with_link(
+    engine: *const ciclo_engine,
+    kind: *const c_char,
+    parent: *const c_char,
+    child: *const c_char,
+    op: fn(&Engine, &HierarchyKind, &str, &str) -> crate::error::Result<()>,
+) -> Result<(), Failure> {
+    let h = handle(engine)?;
+    op(
+        &h.engine,
+        &kind_arg(kind)?,
+        required_str(parent, "parent")?,
+        required_str(child, "child")?,
+    )?;
+    Ok(())
 }
 
 /// Sets how the engine matches records and builds golden records, before the
@@ -279,13 +301,7 @@ pub unsafe extern "C" fn ciclo_engine_link(
     child: *const c_char,
 ) -> ciclo_status {
     run("ciclo_engine_link", || {
-        let h = handle(engine)?;
-        h.engine.link(
-            &kind_arg(kind)?,
-            required_str(parent, "parent")?,
-            required_str(child, "child")?,
-        )?;
-        Ok(())
+        with_link(engine, kind, parent, child, Engine::link)
     })
 }
 
@@ -302,13 +318,7 @@ pub unsafe extern "C" fn ciclo_engine_unlink(
     child: *const c_char,
 ) -> ciclo_status {
     run("ciclo_engine_unlink", || {
-        let h = handle(engine)?;
-        h.engine.unlink(
-            &kind_arg(kind)?,
-            required_str(parent, "parent")?,
-            required_str(child, "child")?,
-        )?;
-        Ok(())
+        with_link(engine, kind, parent, child, Engine::unlink)
     })
 }
 
