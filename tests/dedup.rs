@@ -19,11 +19,17 @@ fn export(name: &str) -> Export {
 
 fn run(export: &Export) -> Dedup {
     let today = time::macros::date!(2026 - 11 - 23);
-    deduplicate(
-        &export.records,
-        &DedupOptions::new(Options::new(None, today)),
-        &mut |_| {},
-    )
+    let mut options = DedupOptions::new(Options::new(None, today));
+    // DEDUP_NO_EM=1: the default model, not estimated, for comparison (the
+    // floors below are those of the estimated model: they fail).
+    if std::env::var("DEDUP_NO_EM").is_ok() {
+        options.estimate = None;
+    }
+    // DEDUP_SEED=n: another sample of random pairs for u.
+    if let (Some(em), Ok(v)) = (options.estimate.as_mut(), std::env::var("DEDUP_SEED")) {
+        em.seed = v.parse().unwrap();
+    }
+    deduplicate(&export.records, &options, &mut |_| {})
 }
 
 /// The pairs of records that ended in one customer, as id pairs (sorted).
@@ -111,8 +117,39 @@ fn report(
             .enumerate()
             .map(|(i, id)| (id.as_str(), i))
             .collect();
-        let model = ciclo::consolidation::matching::MatchModel::default();
-        for (x, y) in truth.difference(&found).take(25) {
+        let model = &dedup.model;
+        if let Some(e) = &dedup.estimate {
+            println!(
+                "estimate: u pairs {} m {:?}",
+                e.u.sampled_pairs,
+                e.m.as_ref()
+                    .map(|m| (m.pairs, m.patterns, m.matches, m.iterations, m.converged))
+            );
+            println!("prior {:e}", model.prior);
+            for f in &model.fields {
+                println!(
+                    "  {:12} {}",
+                    f.field.name(),
+                    f.levels
+                        .iter()
+                        .zip(f.field.levels())
+                        .map(|(l, n)| format!(
+                            "{n}: m {:.4} u {:.2e} w {:.1}",
+                            l.m,
+                            l.u,
+                            l.weight()
+                        ))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
+                );
+            }
+        }
+        for (x, y) in truth.difference(&found).take(
+            std::env::var("DEDUP_DEBUG")
+                .ok()
+                .and_then(|v| v.parse().ok())
+                .unwrap_or(25),
+        ) {
             let (i, j) = (index[x.as_str()], index[y.as_str()]);
             let s = model.score(
                 &dedup.profiles[i],
@@ -131,6 +168,9 @@ fn report(
             println!("MISSED {x} {y} review={review:?} shared_keys={shared} w={:.1} {:?}\n  {:?}\n  {:?}", s.weight,
                 s.contributions.iter().map(|c| format!("{}:{}:{:.1}{}", c.field.name(), c.level, c.weight, if c.veto {"!"} else {""})).collect::<Vec<_>>(),
                 export.records[i], export.records[j]);
+            if std::env::var("DEDUP_PROFILES").is_ok() {
+                println!("  {:?}\n  {:?}", dedup.profiles[i], dedup.profiles[j]);
+            }
         }
     }
     a
@@ -146,10 +186,22 @@ fn febrl1() {
         &dedup,
         &true_pairs_file("febrl1_true_pairs.csv"),
     );
-    // The target is F1 0.999 (recordlinkage reaches 0.9990, Splink 0.9980); the
-    // default model without training reaches 0.9940. This bar keeps what is reached.
+    // The target is F1 0.999 (recordlinkage reaches 0.9990, Splink 0.9980).
+    // The default model reaches 0.9940; estimated from the file (EM), with
+    // vetoes bridged inside a group, 0.9970 at precision 1.0000. The three
+    // pairs missed: one never compared (no given name, and the identifier,
+    // birth date and street each with a typo: no blocking key in common), one
+    // with surname and birth date both replaced, one with the given name and
+    // identifier replaced, nothing to tell it from a twin at the same address
+    // (kept apart on purpose: merging two people is worse than missing a
+    // duplicate). This bar keeps what is reached.
     assert!(a.precision >= 0.999, "precision {:.4}", a.precision);
-    assert!(a.f1 >= 0.993, "F1 {:.4}", a.f1);
+    assert!(a.f1 >= 0.9965, "F1 {:.4}", a.f1);
+    // The EM finds about as many matches among the candidate pairs as there
+    // are (500), without labels.
+    let m = dedup.estimate.as_ref().and_then(|e| e.m.as_ref()).unwrap();
+    assert!(m.converged);
+    assert!((m.matches - 500.0).abs() < 25.0, "{}", m.matches);
 }
 
 #[test]
@@ -162,10 +214,28 @@ fn febrl2() {
         &dedup,
         &true_pairs_file("febrl2_true_pairs.csv"),
     );
-    // The target is F1 0.999 (recordlinkage 0.9964, Splink 0.9992); the default
-    // model without training reaches 0.9906. This bar keeps what is reached.
+    // The target is F1 0.999 (recordlinkage 0.9964, Splink 0.9992). The
+    // default model reaches 0.9906 (0.9930 with the vetoes bridged); estimated
+    // from the file, 0.9984 at precision 1.0000. The six pairs missed are three
+    // duplicates whose given name was replaced and whose identifier is
+    // corrupted: two with the same surname and birth date at the same or a
+    // near address (nothing tells them from twins), one whose birth year also
+    // changed (a parent and child at one address look so). This bar keeps what
+    // is reached.
     assert!(a.precision >= 0.999, "precision {:.4}", a.precision);
-    assert!(a.f1 >= 0.99, "F1 {:.4}", a.f1);
+    assert!(a.f1 >= 0.998, "F1 {:.4}", a.f1);
+    let m = dedup.estimate.as_ref().and_then(|e| e.m.as_ref()).unwrap();
+    assert!(m.converged);
+    assert!((m.matches - 1934.0).abs() < 100.0, "{}", m.matches);
+}
+
+#[test]
+fn deterministic() {
+    let export = export("febrl1.csv");
+    let (a, b) = (run(&export), run(&export));
+    assert_eq!(a.clusters, b.clusters);
+    assert_eq!(a.model, b.model);
+    assert_eq!(a.estimate, b.estimate);
 }
 
 #[test]
@@ -194,8 +264,10 @@ fn dupes_es() {
     }
     let dedup = run(&export);
     let a = report("dupes_es", &export, &dedup, &truth);
-    // The bars (Splink reaches F1 0.875 here); measured: precision 1.0000,
-    // F1 0.9956.
-    assert!(a.precision >= 0.99, "precision {:.4}", a.precision);
-    assert!(a.f1 >= 0.97, "F1 {:.4}", a.f1);
+    // The bars are precision 0.99 and F1 0.97 (Splink reaches F1 0.875
+    // here); measured: precision 1.0000, F1 0.9992 (0.9956 with the default
+    // model before estimation, bridging and the one-typo given names). The
+    // pairs missed are nicknames typed with a typo (`Tooo`, `CUHCHO`).
+    assert!(a.precision >= 0.999, "precision {:.4}", a.precision);
+    assert!(a.f1 >= 0.999, "F1 {:.4}", a.f1);
 }

@@ -1,15 +1,18 @@
 //! Batch deduplication: a whole export in, one customer per real person out.
 //!
 //! The steps: standardise every record, reduce it to a [`Profile`], index the
-//! profiles by their [`blocking_keys`], score every pair that shares a key with
-//! the [`MatchModel`] (term frequencies of the names taken from the batch itself),
-//! and [`cluster`] the pairs. No labels are needed.
+//! profiles by their [`blocking_keys`], compare every pair that shares a key,
+//! [`estimate`] the [`MatchModel`]'s parameters from the batch itself (when
+//! [`DedupOptions::estimate`] asks), score the pairs (term frequencies of the
+//! names taken from the batch too), and [`cluster`] them. No labels are needed.
 
 use std::collections::HashMap;
 
+use foldhash::fast::FixedState;
+
 use super::matching::{
-    blocking_keys, cluster, BlockingKey, Clusters, Decision, MatchModel, Profile, ScoredPair,
-    TermFrequencies,
+    blocking_keys, cluster, estimate, BlockingKey, Clusters, Comparison, Decision, EmOptions,
+    Estimate, MatchModel, Profile, ScoredPair, TermFrequencies,
 };
 use super::standardize::{standardize, Options};
 use crate::model::record::Record;
@@ -29,16 +32,27 @@ pub struct DedupOptions {
     /// Whether exact name matches are weighted by how common the name is in the
     /// batch.
     pub term_frequencies: bool,
+    /// Whether (and how) to estimate the model's `m`, `u` and prior from the
+    /// batch before scoring, starting from [`DedupOptions::model`] (which stays
+    /// the fallback when the batch is too small to learn from); `None` scores
+    /// with [`DedupOptions::model`] as it is. On by default: estimated, the
+    /// model finds more duplicates at the same precision on every reference
+    /// data set (`tests/dedup.rs`). Deterministic: the sample of random pairs
+    /// is seeded.
+    pub estimate: Option<EmOptions>,
 }
 
 impl DedupOptions {
-    /// The default model and limits, with these standardisation options.
+    /// The default model, estimated from the batch with the default
+    /// [`EmOptions`], and the default limits, with these standardisation
+    /// options.
     pub fn new(standardize: Options) -> DedupOptions {
         DedupOptions {
             model: MatchModel::default(),
             standardize,
             max_block: 200,
             term_frequencies: true,
+            estimate: Some(EmOptions::default()),
         }
     }
 }
@@ -46,7 +60,7 @@ impl DedupOptions {
 /// A step of a long deduplication, for a progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
-    /// `standardize`, `block`, `score` or `cluster`.
+    /// `standardize`, `block`, `compare`, `estimate`, `score` or `cluster`.
     pub step: &'static str,
     /// Units of the step done.
     pub done: usize,
@@ -67,6 +81,10 @@ pub struct Dedup {
     pub skipped_blocks: usize,
     /// The term frequencies the scores used, if any.
     pub term_frequencies: Option<TermFrequencies>,
+    /// The model the scores used: [`DedupOptions::model`], or the estimate's.
+    pub model: MatchModel,
+    /// What was estimated, when [`DedupOptions::estimate`] asked.
+    pub estimate: Option<Estimate>,
 }
 
 impl Dedup {
@@ -101,17 +119,40 @@ pub fn deduplicate(
         done: n,
         total: n,
     });
+    let mut comparisons: Vec<Comparison> = Vec::with_capacity(pairs.len());
+    let report_every = (pairs.len() / 20).max(10_000);
+    for (k, &(a, b)) in pairs.iter().enumerate() {
+        comparisons.push(
+            options
+                .model
+                .compare(&profiles[a as usize], &profiles[b as usize]),
+        );
+        if (k + 1) % report_every == 0 || k + 1 == pairs.len() {
+            progress(Progress {
+                step: "compare",
+                done: k + 1,
+                total: pairs.len(),
+            });
+        }
+    }
+    let estimate = options.estimate.as_ref().map(|em| {
+        let e = estimate(&profiles, &comparisons, &options.model, em);
+        progress(Progress {
+            step: "estimate",
+            done: 1,
+            total: 1,
+        });
+        e
+    });
+    let model = estimate.as_ref().map_or(&options.model, |e| &e.model);
     let tf = options
         .term_frequencies
         .then(|| TermFrequencies::from_profiles(&profiles));
     let mut scored = Vec::with_capacity(pairs.len());
-    let report_every = (pairs.len() / 20).max(10_000);
-    for (k, &(a, b)) in pairs.iter().enumerate() {
-        let score = options
-            .model
-            .score(&profiles[a as usize], &profiles[b as usize], tf.as_ref());
-        let decision = options.model.decide(&score);
-        if decision != Decision::Distinct || score.probability >= options.model.review_threshold {
+    for (k, (&(a, b), c)) in pairs.iter().zip(&comparisons).enumerate() {
+        let score = model.score_comparison(c, &profiles[a as usize], tf.as_ref());
+        let decision = model.decide(&score);
+        if decision != Decision::Distinct || score.probability >= model.review_threshold {
             scored.push(ScoredPair {
                 a,
                 b,
@@ -127,7 +168,7 @@ pub fn deduplicate(
             });
         }
     }
-    let clusters = cluster(&profiles, &scored, &options.model, tf.as_ref());
+    let clusters = cluster(&profiles, &scored, model, tf.as_ref());
     progress(Progress {
         step: "cluster",
         done: n,
@@ -139,13 +180,16 @@ pub fn deduplicate(
         compared_pairs: pairs.len(),
         skipped_blocks,
         term_frequencies: tf,
+        model: model.clone(),
+        estimate,
     }
 }
 
 /// The pairs `(a, b)`, `a < b`, of records sharing a blocking key, sorted, each
 /// once; and how many blocks were too large to compare.
 pub fn candidate_pairs(profiles: &[Profile], max_block: usize) -> (Vec<(u32, u32)>, usize) {
-    let mut blocks: HashMap<BlockingKey, Vec<u32>> = HashMap::new();
+    let mut blocks: HashMap<BlockingKey, Vec<u32>, FixedState> =
+        HashMap::with_hasher(FixedState::with_seed(0));
     for (i, p) in profiles.iter().enumerate() {
         for key in blocking_keys(p) {
             blocks.entry(key).or_default().push(i as u32);

@@ -6,8 +6,15 @@
 //! someone else's record does not pull that someone into its customer through one
 //! bad link (the chaining that joins a whole household in single-linkage
 //! clustering). A join refused this way becomes a review pair.
+//!
+//! One exception: a veto between two records is no objection when the value it
+//! objects to is already in the other group. A group that holds `Jack` and, by
+//! an identifier that lifted the veto, `Isabella` (one record typed with a wrong
+//! given name) can take another `Jack` record though it differs from
+//! `Isabella`: the variation is one the group already accepted. The value must
+//! be there, compared and agreeing (not a veto level), not merely missing.
 
-use super::model::{Decision, MatchModel, TermFrequencies};
+use super::model::{Comparison, Decision, MatchModel, TermFrequencies};
 use super::profile::Profile;
 
 /// A scored candidate pair: record indexes `a < b`.
@@ -109,13 +116,12 @@ pub fn cluster(
         if ga == gb {
             continue;
         }
-        let compatible = members[ga as usize].iter().all(|&x| {
-            members[gb as usize].iter().all(|&y| {
-                !model
-                    .score(&profiles[x as usize], &profiles[y as usize], tf)
-                    .vetoed()
-            })
-        });
+        let compatible = joinable(
+            &members[ga as usize],
+            &members[gb as usize],
+            profiles,
+            model,
+        );
         if !compatible {
             review.push((pair.a, pair.b, ReviewReason::Chaining));
             continue;
@@ -143,5 +149,114 @@ pub fn cluster(
         leader,
         merged,
         review,
+    }
+}
+
+/// Whether groups `a` and `b` can be joined: every pair of records between them
+/// is either not vetoed or, field by field, its veto is bridged (the vetoed
+/// value agrees with another record of the other group).
+fn joinable(a: &[u32], b: &[u32], profiles: &[Profile], model: &MatchModel) -> bool {
+    let compare = |x: u32, y: u32| model.compare(&profiles[x as usize], &profiles[y as usize]);
+    // Singletons, the usual case: one comparison, nothing to bridge with.
+    if a.len() == 1 && b.len() == 1 {
+        return !model.vetoed(&compare(a[0], b[0]));
+    }
+    let cross: Vec<Comparison> = a
+        .iter()
+        .flat_map(|&x| b.iter().map(move |&y| (x, y)))
+        .map(|(x, y)| compare(x, y))
+        .collect();
+    let at = |i: usize, j: usize| &cross[i * b.len() + j];
+    let agrees = |c: &Comparison, field| {
+        c.level(field)
+            .is_some_and(|l| model.field(field).is_some_and(|p| !p.vetoes.contains(&l)))
+    };
+    for i in 0..a.len() {
+        for j in 0..b.len() {
+            let c = at(i, j);
+            if !model.vetoed(c) {
+                continue;
+            }
+            for (field, level) in c.fields() {
+                let veto = model
+                    .field(field)
+                    .is_some_and(|p| p.vetoes.contains(&level));
+                if !veto {
+                    continue;
+                }
+                let bridged = (0..a.len()).any(|i2| i2 != i && agrees(at(i2, j), field))
+                    || (0..b.len()).any(|j2| j2 != j && agrees(at(i, j2), field));
+                if !bridged {
+                    return false;
+                }
+            }
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn person(given: &str, birth: Option<&str>, id: &str, valid: bool) -> Profile {
+        let mut p = Profile {
+            given: vec![given.to_string()],
+            given_readings: vec![given.to_string()],
+            surnames: vec!["maier".to_string()],
+            birth: birth.map(str::to_string),
+            national_id: Some(id.to_string()),
+            national_id_valid: valid,
+            street: Some("curtis".to_string()),
+            number: Some("207".to_string()),
+            ..Profile::default()
+        };
+        p.derive();
+        p
+    }
+
+    fn merge(a: u32, b: u32, weight: f64) -> ScoredPair {
+        ScoredPair {
+            a,
+            b,
+            weight,
+            decision: Decision::Merge,
+        }
+    }
+
+    #[test]
+    fn a_veto_on_a_value_the_group_holds_is_bridged() {
+        let model = MatchModel::default();
+        let profiles = [
+            person("jack", Some("19630227"), "9021684", false),
+            // The same person typed with a wrong given name: the identifier
+            // lifts the veto.
+            person("isabella", Some("19630227"), "9021684", false),
+            // And with a mistyped identifier: vetoed against `isabella`, but
+            // its given name is the group's `jack`.
+            person("jack", Some("19630227"), "3288185", false),
+        ];
+        let pairs = [merge(0, 1, 50.0), merge(0, 2, 40.0)];
+        let c = cluster(&profiles, &pairs, &model, None);
+        assert_eq!(c.leader, vec![0, 0, 0]);
+        assert!(c.review.is_empty());
+    }
+
+    #[test]
+    fn a_missing_value_does_not_bridge() {
+        let model = MatchModel::default();
+        let profiles = [
+            person("john", Some("19600101"), "20111222", true),
+            // No birth date: it could be either.
+            person("john", None, "20111222", true),
+            // The son, named after his father (an identifier that does not
+            // validate: no veto).
+            person("john", Some("19881230"), "38444555", false),
+        ];
+        assert!(!model.vetoed(&model.compare(&profiles[1], &profiles[2])));
+        let pairs = [merge(0, 1, 50.0), merge(1, 2, 40.0)];
+        let c = cluster(&profiles, &pairs, &model, None);
+        assert_eq!(c.leader, vec![0, 0, 2]);
+        assert_eq!(c.review, vec![(1, 2, ReviewReason::Chaining)]);
     }
 }

@@ -6,12 +6,15 @@
 //! - [`MatchModel`]: Fellegi-Sunter scoring with term-frequency adjustment and an
 //!   explanation of every score ([`Score::contributions`]), and the decision:
 //!   merge, review or distinct.
+//! - [`estimate`]: the model's parameters estimated from the host's own data,
+//!   without labels (`u` from random pairs, `m` and the prior by EM).
 //! - [`cluster`]: groups of records from scored pairs, safe from chaining.
 //!
 //! Pure: values in, values out, no I/O.
 
 mod cluster;
 mod compare;
+mod em;
 mod keys;
 mod model;
 pub mod phonetic;
@@ -19,9 +22,13 @@ mod profile;
 
 pub use cluster::{cluster, Clusters, ReviewReason, ScoredPair};
 pub use compare::{Field, FIELDS};
+pub use em::{
+    estimate, estimate_m, estimate_u, EmOptions, Estimate, Iteration, MEstimate, MEstimateSummary,
+    Patterns, UEstimate, UEstimateSummary,
+};
 pub use keys::{blocking_keys, BlockingKey, KeyKind};
 pub use model::{
-    probability, Contribution, Decision, FieldParams, LevelParams, MatchModel, Score,
+    probability, Comparison, Contribution, Decision, FieldParams, LevelParams, MatchModel, Score,
     TermFrequencies,
 };
 pub use profile::Profile;

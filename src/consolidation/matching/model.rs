@@ -5,9 +5,14 @@
 //! level is seen when the two records are the same person, and `u`, when they are
 //! not. A level adds `log2(m / u)` to the pair's match weight (positive evidence
 //! for a match, negative against); a missing value adds nothing. The weights start
-//! from the prior, `log2(λ / (1 - λ))` for the share λ of compared pairs that are
-//! matches, and the total is the posterior log-odds: the match probability is
+//! from the prior, `log2(λ / (1 - λ))` for the probability λ that two records
+//! drawn at random are the same person (the scale on which `u` is measured), and
+//! the total is the posterior log-odds: the match probability is
 //! `2^w / (1 + 2^w)`.
+//!
+//! **Estimation.** The default parameters work without training;
+//! [`estimate`](super::estimate) fits `m`, `u` and λ to the host's own records,
+//! without labels.
 //!
 //! **Term frequencies.** An exact match on a common value is weaker evidence than
 //! on a rare one: two `García` are more often two people than two `Iturralde`. When
@@ -105,7 +110,8 @@ impl TermFrequencies {
 pub struct MatchModel {
     /// One entry per compared field.
     pub fields: Vec<FieldParams>,
-    /// λ: the probability that two records compared (in one block) are a match.
+    /// λ: the probability that two records drawn at random are a match (on the
+    /// scale of `u`, which is measured on such pairs).
     pub prior: f64,
     /// Match probability from which a pair is merged automatically.
     pub merge_threshold: f64,
@@ -161,6 +167,37 @@ impl Score {
             .iter()
             .find(|c| c.field == field)
             .map(|c| c.level)
+    }
+}
+
+/// How alike two profiles are, field by field: the comparison vector of a pair,
+/// from [`MatchModel::compare`].
+///
+/// It holds levels only, no weights: the same comparison can be scored by
+/// several models ([`MatchModel::score_comparison`]), and counted to estimate a
+/// model's parameters ([`estimate`](super::estimate)).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Comparison {
+    /// Per field, in [`FIELDS`] order, the index of the level seen in
+    /// [`Field::levels`], or `None` when either record lacks the field (or the
+    /// model does not compare it).
+    pub levels: [Option<u8>; FIELDS.len()],
+    /// Whether given names and surnames were compared crosswise.
+    pub names_swapped: bool,
+}
+
+impl Comparison {
+    /// The level of `field`, if it was compared.
+    pub fn level(&self, field: Field) -> Option<u8> {
+        self.levels[field.index()]
+    }
+
+    /// The fields compared, with their levels, in [`FIELDS`] order.
+    pub fn fields(&self) -> impl Iterator<Item = (Field, u8)> + '_ {
+        FIELDS
+            .iter()
+            .zip(&self.levels)
+            .filter_map(|(f, l)| Some((*f, (*l)?)))
     }
 }
 
@@ -306,39 +343,98 @@ impl MatchModel {
         self.fields.iter().find(|f| f.field == field)
     }
 
-    /// Scores a pair, with the weight of every field. Names are compared straight
-    /// and crosswise (given names against surnames), and the better reading is
-    /// kept: a record typed with the two swapped is still the same person.
-    pub fn score(&self, a: &Profile, b: &Profile, tf: Option<&TermFrequencies>) -> Score {
-        let prior_weight = (self.prior / (1.0 - self.prior)).log2();
-        let mut contributions = Vec::with_capacity(FIELDS.len());
-        let mut names_swapped = false;
+    /// Compares a pair field by field: the comparison vector that
+    /// [`MatchModel::score_comparison`] weighs and that
+    /// [`estimate`](super::estimate) counts.
+    ///
+    /// Names are compared straight and crosswise (given names against
+    /// surnames), and the reading this model weighs higher is kept (crosswise
+    /// only when it is better by more than a bit): a record typed with the two
+    /// swapped is still the same person. Fields the model has no parameters
+    /// for are not compared.
+    pub fn compare(&self, a: &Profile, b: &Profile) -> Comparison {
+        self.compare_with(a, b, None, true)
+    }
+
+    /// [`MatchModel::compare`] with names read straight only: for pairs drawn at
+    /// random, where the crosswise reading is almost never the better one and
+    /// would double the cost of the names.
+    pub(crate) fn compare_straight(&self, a: &Profile, b: &Profile) -> Comparison {
+        self.compare_with(a, b, None, false)
+    }
+
+    /// [`MatchModel::compare`], the names' reading chosen with the term
+    /// frequencies.
+    fn compare_with(
+        &self,
+        a: &Profile,
+        b: &Profile,
+        tf: Option<&TermFrequencies>,
+        cross: bool,
+    ) -> Comparison {
+        use super::compare::{given_names, surnames, Names};
+        let mut c = Comparison::default();
+        let (gi, si) = (Field::GivenName.index(), Field::Surname.index());
         if let (Some(g), Some(s)) = (self.field(Field::GivenName), self.field(Field::Surname)) {
-            let straight = self.names(g, s, a, b, tf, false);
+            let x = Names::straight(a);
+            let straight = Names::straight(b);
+            let (sg, ss) = (given_names(&x, &straight), surnames(&x, &straight));
+            c.levels[gi] = sg;
+            c.levels[si] = ss;
             // Both names already exact: the crosswise reading cannot do better.
-            let exact = straight.len() == 2 && straight.iter().all(|c| c.level == "exact");
-            let crossed = if !exact && cross_possible(a, b) {
-                self.names(g, s, a, b, tf, true)
-            } else {
-                Vec::new()
-            };
-            let sum = |c: &[Contribution]| c.iter().map(|c| c.weight).sum::<f64>();
-            if !crossed.is_empty() && sum(&crossed) > sum(&straight) + 1.0 {
-                names_swapped = true;
-                contributions.extend(crossed);
-            } else {
-                contributions.extend(straight);
+            if cross && !(sg == Some(0) && ss == Some(0)) && cross_possible(a, b) {
+                let crossed = Names::crossed(b);
+                let (cg, cs) = (given_names(&x, &crossed), surnames(&x, &crossed));
+                let sum = |gl: Option<u8>, sl: Option<u8>| {
+                    let gw = gl.map_or(0.0, |l| name_weight(g, l, a, tf, true));
+                    let sw = sl.map_or(0.0, |l| name_weight(s, l, a, tf, false));
+                    gw + sw
+                };
+                if sum(cg, cs) > sum(sg, ss) + 1.0 {
+                    c.levels[gi] = cg;
+                    c.levels[si] = cs;
+                    c.names_swapped = true;
+                }
             }
         }
         for params in &self.fields {
             if matches!(params.field, Field::GivenName | Field::Surname) {
                 continue;
             }
-            if let Some(level) = params.field.compare(a, b) {
-                contributions.push(contribution(params, level, None));
-            }
+            c.levels[params.field.index()] = params.field.compare(a, b);
         }
-        contributions.sort_by_key(|c| FIELDS.iter().position(|f| *f == c.field));
+        c
+    }
+
+    /// Scores a pair, with the weight of every field: [`MatchModel::compare`]
+    /// then [`MatchModel::score_comparison`], the names' reading chosen with the
+    /// term frequencies.
+    pub fn score(&self, a: &Profile, b: &Profile, tf: Option<&TermFrequencies>) -> Score {
+        self.score_comparison(&self.compare_with(a, b, tf, true), a, tf)
+    }
+
+    /// Scores a comparison of `a` with another record. `a` is read only for the
+    /// term frequencies of its names (when the names are exact, the other
+    /// record's are the same).
+    pub fn score_comparison(
+        &self,
+        comparison: &Comparison,
+        a: &Profile,
+        tf: Option<&TermFrequencies>,
+    ) -> Score {
+        let prior_weight = (self.prior / (1.0 - self.prior)).log2();
+        let mut contributions = Vec::with_capacity(FIELDS.len());
+        for (field, level) in comparison.fields() {
+            let Some(params) = self.field(field) else {
+                continue;
+            };
+            let tf_u = match (field, level) {
+                (Field::GivenName, 0) => tf.and_then(|t| t.given(&a.derived.given_joined)),
+                (Field::Surname, 0) => tf.and_then(|t| t.surname(&a.derived.surnames_joined)),
+                _ => None,
+            };
+            contributions.push(contribution(params, level, tf_u));
+        }
         let weight = prior_weight + contributions.iter().map(|c| c.weight).sum::<f64>();
         let veto_lifted_by = contributions.iter().find_map(|c| {
             let level = c.field.level_index(c.level)?;
@@ -351,9 +447,22 @@ impl MatchModel {
             weight,
             probability: probability(weight),
             contributions,
-            names_swapped,
+            names_swapped: comparison.names_swapped,
             veto_lifted_by,
         }
+    }
+
+    /// Whether a comparison vetoes an automatic merge: it has a veto level and
+    /// no veto lifter. The same as [`Score::vetoed`], without the weights.
+    pub fn vetoed(&self, comparison: &Comparison) -> bool {
+        let mut veto = false;
+        for (field, level) in comparison.fields() {
+            if self.veto_lifters.contains(&(field, level)) {
+                return false;
+            }
+            veto |= self.field(field).is_some_and(|p| p.vetoes.contains(&level));
+        }
+        veto
     }
 
     /// The decision for a score: merge, review or distinct. A vetoed pair is
@@ -371,44 +480,28 @@ impl MatchModel {
             Decision::Distinct
         }
     }
-
-    fn names(
-        &self,
-        g: &FieldParams,
-        s: &FieldParams,
-        a: &Profile,
-        b: &Profile,
-        tf: Option<&TermFrequencies>,
-        crossed: bool,
-    ) -> Vec<Contribution> {
-        use super::compare::{given_names, surnames, Names};
-        let mut out = Vec::with_capacity(2);
-        let x = Names::straight(a);
-        let y = if crossed {
-            Names::crossed(b)
-        } else {
-            Names::straight(b)
-        };
-        if let Some(level) = given_names(&x, &y) {
-            let tf_u = (level == 0)
-                .then(|| tf.and_then(|t| t.given(x.given_joined)))
-                .flatten();
-            out.push(contribution(g, level, tf_u));
-        }
-        if let Some(level) = surnames(&x, &y) {
-            let tf_u = (level == 0)
-                .then(|| tf.and_then(|t| t.surname(&a.derived.surnames_joined)))
-                .flatten();
-            out.push(contribution(s, level, tf_u));
-        }
-        out
-    }
 }
 
 /// Whether crosswise names can be compared: both records have given names and
 /// surnames.
 fn cross_possible(a: &Profile, b: &Profile) -> bool {
     !a.given.is_empty() && !a.surnames.is_empty() && !b.given.is_empty() && !b.surnames.is_empty()
+}
+
+/// The weight of a name level, term-frequency adjusted when exact.
+fn name_weight(
+    params: &FieldParams,
+    level: u8,
+    a: &Profile,
+    tf: Option<&TermFrequencies>,
+    given: bool,
+) -> f64 {
+    let tf_u = match (level, tf) {
+        (0, Some(t)) if given => t.given(&a.derived.given_joined),
+        (0, Some(t)) => t.surname(&a.derived.surnames_joined),
+        _ => None,
+    };
+    contribution(params, level, tf_u).weight
 }
 
 fn contribution(params: &FieldParams, level: u8, tf_u: Option<f64>) -> Contribution {
@@ -427,4 +520,57 @@ fn contribution(params: &FieldParams, level: u8, tf_u: Option<f64>) -> Contribut
 /// `2^w / (1 + 2^w)`, without overflow.
 pub fn probability(weight: f64) -> f64 {
     1.0 / (1.0 + (-weight).exp2())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn profile(given: &str, surnames: &str, birth: &str, id: &str) -> Profile {
+        let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let mut p = Profile {
+            given: words(given),
+            given_readings: vec![given.to_string()],
+            surnames: words(surnames),
+            birth: Some(birth.to_string()),
+            national_id: Some(id.to_string()),
+            national_id_valid: true,
+            ..Profile::default()
+        };
+        p.derive();
+        p
+    }
+
+    #[test]
+    fn score_is_the_score_of_the_comparison() {
+        let model = MatchModel::default();
+        let a = profile("ana", "garcia", "19800102", "30111222");
+        let pairs = [
+            profile("ana", "garcia", "19800102", "30111222"),
+            profile("garcia", "ana", "19800102", "30111222"),
+            profile("eva", "garcia", "19800102", "30999888"),
+            profile("ana", "garcia", "19550713", "30111223"),
+        ];
+        for b in &pairs {
+            let c = model.compare(&a, b);
+            let score = model.score(&a, b, None);
+            assert_eq!(model.score_comparison(&c, &a, None), score);
+            assert_eq!(model.vetoed(&c), score.vetoed(), "{b:?}");
+            for contribution in &score.contributions {
+                let level = c.level(contribution.field).unwrap();
+                assert_eq!(
+                    contribution.field.levels()[level as usize],
+                    contribution.level
+                );
+            }
+        }
+        assert!(model.compare(&a, &pairs[1]).names_swapped);
+        // A different given name and identifier veto; a near identifier lifts
+        // the birth date's veto.
+        assert!(model.vetoed(&model.compare(&a, &pairs[2])));
+        assert!(!model.vetoed(&model.compare(&a, &pairs[3])));
+        let straight = model.compare_straight(&a, &pairs[1]);
+        assert!(!straight.names_swapped);
+        assert_eq!(straight.level(Field::GivenName), Some(4));
+    }
 }
