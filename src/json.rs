@@ -519,13 +519,13 @@ pub fn standardized_to_json(out: &crate::consolidation::standardize::Standardize
         .collect();
     let phone = |p: &Option<crate::consolidation::standardize::phone::Phone>| {
         p.as_ref()
-            .map(|p| json!({"e164": p.e164, "region": p.region.as_str(), "line": p.line.as_str()}))
+            .map(|p| json!({"e164": p.e164.as_str(), "region": p.region.as_str(), "line": p.line.as_str()}))
     };
     let parsed = json!({
         "name": out.name.as_ref().map(|n| json!({
-            "given": n.given,
-            "surnames": n.surnames,
-            "title": n.title,
+            "given": n.given.as_str(),
+            "surnames": n.surnames.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
+            "title": n.title.as_deref(),
             "given_keys": n.given_canonical_keys(),
             "surname_keys": n.surname_keys(),
         })),
@@ -539,16 +539,16 @@ pub fn standardized_to_json(out: &crate::consolidation::standardize::Standardize
         "mobile": phone(&out.mobile),
         "address": out.address.as_ref().map(|a| json!({
             "street_type": a.street_type.map(|t| t.as_str()),
-            "street_name": a.street_name,
-            "number": a.number,
-            "km": a.km,
-            "floor": a.floor,
-            "unit": a.unit,
-            "details": a.details.iter().map(|(d, v)| json!({"label": d.label(), "value": v})).collect::<Vec<_>>(),
-            "extra": a.extra,
-            "locality": a.locality,
-            "province": a.province,
-            "postal_code": a.postal_code,
+            "street_name": a.street_name.as_str(),
+            "number": a.number.as_deref(),
+            "km": a.km.as_deref(),
+            "floor": a.floor.as_deref(),
+            "unit": a.unit.as_deref(),
+            "details": a.details.iter().map(|(d, v)| json!({"label": d.label(), "value": v.as_str()})).collect::<Vec<_>>(),
+            "extra": a.extra.as_deref(),
+            "locality": a.locality.as_deref(),
+            "province": a.province.as_deref(),
+            "postal_code": a.postal_code.as_deref(),
             "country": a.country.map(|c| c.to_string()),
             "street_key": a.street_key(),
         })),

@@ -61,7 +61,7 @@ pub unsafe extern "C" fn ciclo_phone_normalize(
             ),
             _ => invalid_value("input", p),
         })?;
-        *out_e164 = into_c_string(number.e164);
+        *out_e164 = into_c_string(number.e164.into_string());
         Ok(())
     })
 }

@@ -99,7 +99,7 @@ impl Profile {
         .filter(|e| !e.is_empty());
         for (parsed, typed) in [(&s.phone, &s.record.phone), (&s.mobile, &s.record.mobile)] {
             let key = match parsed {
-                Some(phone) => Some(phone.e164.clone()),
+                Some(phone) => Some(phone.e164.to_string()),
                 None => typed.as_deref().and_then(|t| last_digits(t, 8)),
             };
             if let Some(key) = key {
@@ -110,9 +110,9 @@ impl Profile {
         }
         if let Some(a) = &s.address {
             p.street = Some(street_name_key(&a.street_key())).filter(|k| !k.is_empty());
-            p.number = a.number.clone();
+            p.number = a.number.as_deref().map(str::to_string);
             p.locality = a.locality.as_deref().map(text).filter(|k| !k.is_empty());
-            p.postal_code = a.postal_code.clone();
+            p.postal_code = a.postal_code.as_deref().map(str::to_string);
         }
         p.birth = match s.birth_date {
             Some(d) => Some(format!(

@@ -74,6 +74,7 @@ mod tables;
 
 use super::text::{concat, fold, tidy, title_case};
 use super::{Country, Problem};
+use compact_str::CompactString;
 use postal::{check_postal, postal_province, Postal};
 use std::borrow::Cow;
 use std::fmt;
@@ -319,37 +320,42 @@ pub struct AddressInput<'a> {
 
 /// A standardised address. Texts are tidied (NFC, single spaces); names typed
 /// all in upper or all in lower case are title-cased.
+///
+/// The texts are [`CompactString`]s: those of up to 24 bytes (nearly all
+/// numbers, floors, units, postal codes, most names) are held inline, and the
+/// canonical province names point at static text, so that an address costs few
+/// or no allocations.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct Address {
     /// The street type, when one was written.
     pub street_type: Option<StreetType>,
     /// The street name without its type, title abbreviations expanded (`Gral.
     /// Paz` → `General Paz`); empty when none was found.
-    pub street_name: String,
+    pub street_name: CompactString,
     /// The house number: digits with an optional letter (`12A`), a range
     /// (`12-14`), `1149 bis`, or [`NO_NUMBER`] for `s/n`.
-    pub number: Option<String>,
+    pub number: Option<CompactString>,
     /// The kilometre of a road (`25.5`), decimal point.
-    pub km: Option<String>,
+    pub km: Option<CompactString>,
     /// The floor: digits, or `PB` (planta baja, bajo), `Entresuelo`,
     /// `Entrepiso`, `Principal`, `Ático`, `Sótano`.
-    pub floor: Option<String>,
+    pub floor: Option<CompactString>,
     /// The flat, door, office or unit (`B`, `2`, `4B`, `Izquierda`).
-    pub unit: Option<String>,
+    pub unit: Option<CompactString>,
     /// Other qualifiers, ordered by kind.
-    pub details: Vec<(Detail, String)>,
+    pub details: Vec<(Detail, CompactString)>,
     /// The second address line, preceded by any part of the street that could
     /// not be read (joined with `; `).
-    pub extra: Option<String>,
+    pub extra: Option<CompactString>,
     /// City, town or suburb.
-    pub locality: Option<String>,
+    pub locality: Option<CompactString>,
     /// The province or state: the canonical name when known (`Ciudad Autónoma
     /// de Buenos Aires`, `Santa Fe`, `A Coruña`, `NSW`), else the text as typed,
     /// tidied.
-    pub province: Option<String>,
+    pub province: Option<CompactString>,
     /// The postal code: canonical when valid for the country (`C1425ABC`,
     /// `02102`), else the text as typed, tidied and upper-cased.
-    pub postal_code: Option<String>,
+    pub postal_code: Option<CompactString>,
     /// The country, given or inferred.
     pub country: Option<Country>,
 }
@@ -552,50 +558,114 @@ fn clean(text: &str) -> Cow<'_, str> {
     if text.is_empty() {
         return Cow::Borrowed("");
     }
-    let tidy = match tidy_ascii(text) {
-        Some(tidy) => tidy,
-        None => tidy_latin(text),
-    };
-    if tidy {
+    if is_tidy(text) {
         Cow::Borrowed(text)
     } else {
         clean_slow(text)
     }
 }
 
-/// Whether an ASCII text is already clean: printable characters, single spaces
-/// between words and none at either end. `None` for text that is not ASCII.
-/// Most fields are clean ASCII, so this answers them in one quick pass.
-fn tidy_ascii(text: &str) -> Option<bool> {
+/// Whether a text is already clean: printable characters below U+0300 (where
+/// nothing changes in NFC), no control characters, no whitespace other than
+/// single spaces between words. Most fields are printable ASCII: those are
+/// answered eight bytes at a time.
+fn is_tidy(text: &str) -> bool {
+    let bytes = text.as_bytes();
+    let (Some(&first), Some(&last)) = (bytes.first(), bytes.last()) else {
+        return false;
+    };
+    if first == b' ' || last == b' ' {
+        return false;
+    }
+    let n = bytes.len();
+    if n < 8 {
+        // Padded with a letter, which neither is a space nor spoils a word.
+        let mut padded = [b'a'; 8];
+        if let Some(head) = padded.get_mut(..n) {
+            head.copy_from_slice(bytes);
+        }
+        return match ascii_spaces(u64::from_le_bytes(padded)) {
+            Some(spaces) => spaces & (spaces << 8) == 0,
+            None => tidy_bytes(bytes),
+        };
+    }
+    let word_at = |at: usize| {
+        bytes
+            .get(at..at + 8)
+            .and_then(|w| <[u8; 8]>::try_from(w).ok())
+            .map(u64::from_le_bytes)
+    };
+    // Whether the byte before the current word is a space.
+    let mut space_before = false;
+    let mut i = 0;
+    while let Some(word) = word_at(i) {
+        let Some(spaces) = ascii_spaces(word) else {
+            return tidy_bytes(bytes);
+        };
+        if spaces & (spaces << 8) != 0 || (space_before && spaces & 0x80 != 0) {
+            return false;
+        }
+        space_before = spaces >> 63 != 0;
+        i += 8;
+    }
+    if i < n {
+        // The last eight bytes, overlapping the word before: the pair across
+        // the two is inside them.
+        match word_at(n - 8).and_then(ascii_spaces) {
+            Some(spaces) if spaces & (spaces << 8) != 0 => return false,
+            Some(_) => {}
+            None => return tidy_bytes(bytes),
+        }
+    }
+    true
+}
+
+/// Of eight bytes, `None` if one is not printable ASCII (0x20 to 0x7E), else
+/// the high bit of each byte that is a space.
+fn ascii_spaces(word: u64) -> Option<u64> {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let below = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    let above = (word.wrapping_add(ONES) | word) & HIGH;
+    if below | above != 0 {
+        return None;
+    }
+    // Exact: no byte has its high bit set, and no carry crosses bytes.
+    let x = word ^ (ONES * 0x20);
+    Some(!(((x & !HIGH).wrapping_add(!HIGH)) | x) & HIGH)
+}
+
+/// [`is_tidy`] a byte at a time, for text that is not all printable ASCII.
+#[cold]
+fn tidy_bytes(bytes: &[u8]) -> bool {
+    // As if after a space: a leading space is not tidy.
     let mut after_space = true;
-    for &b in text.as_bytes() {
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
         match b {
             b'!'..=b'~' => after_space = false,
             b' ' if !after_space => after_space = true,
-            0x80.. => return None,
-            // A space after a space or at the start, a control character.
-            _ => return Some(false),
-        }
-    }
-    Some(!after_space)
-}
-
-/// [`tidy_ascii`] for any text: below U+0300 (where nothing changes in NFC),
-/// no control characters or whitespace other than single spaces between words.
-fn tidy_latin(text: &str) -> bool {
-    let mut after_space = true;
-    for c in text.chars() {
-        match c {
-            '!'..='~' => after_space = false,
-            ' ' if !after_space => after_space = true,
-            '\u{80}'..='\u{2ff}' if !c.is_whitespace() && !c.is_control() => after_space = false,
+            // U+00A1 to U+02FF, two bytes each: neither whitespace nor control
+            // (U+0080 to U+00A0 are, and start with C2 80 to C2 A0).
+            0xC2..=0xCB => {
+                if b == 0xC2 && bytes.get(i + 1).is_some_and(|&n| n <= 0xA0) {
+                    return false;
+                }
+                after_space = false;
+                i += 1;
+            }
+            // A space after a space or at the start, a control character,
+            // anything from U+0300 on.
             _ => return false,
         }
+        i += 1;
     }
     !after_space
 }
 
 /// [`clean`] for text that is not clean already.
+#[cold]
+#[inline(never)]
 fn clean_slow(text: &str) -> Cow<'_, str> {
     if text.chars().all(|c| c < '\u{300}') {
         let mut out = String::with_capacity(text.len());
@@ -627,7 +697,7 @@ fn clean_slow(text: &str) -> Cow<'_, str> {
 /// A name written all in upper or all in lower case is title-cased (particles
 /// lower case, except a first word that stands alone); a name with mixed case is
 /// kept as typed.
-fn name_case(text: String, spanish: bool) -> String {
+fn name_case(text: CompactString, spanish: bool) -> CompactString {
     let (has_upper, has_lower) = if text.is_ascii() {
         let bytes = text.as_bytes();
         (
@@ -660,10 +730,10 @@ fn name_case(text: String, spanish: bool) -> String {
         }
     }
     if cased.is_ascii() {
-        cased
+        cased.into()
     } else {
         // Case mapping can leave decomposed letters (`ῒ` → `Ϊ̀`).
-        clean(&cased).into_owned()
+        CompactString::from(clean(&cased))
     }
 }
 
@@ -745,7 +815,7 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
 
     // The province.
     let mut province_prov: Option<Prov> = None;
-    let mut province: Option<String> = None;
+    let mut province: Option<CompactString> = None;
     if !province_text.is_empty() {
         if known_country {
             let own = province_found
@@ -754,7 +824,7 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
                 .find(|p| country.is_none_or(|c| p.country() == c));
             match (own, province_found.first()) {
                 (Some(p), _) => {
-                    province = Some(p.name().to_string());
+                    province = Some(CompactString::const_new(p.name()));
                     if country.is_some() {
                         province_prov = Some(p);
                     }
@@ -774,10 +844,10 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
                         )
                         .suggest(other.name()),
                     );
-                    province = Some(province_text.to_string());
+                    province = Some(CompactString::new(&province_text));
                 }
                 (None, None) => {
-                    province = Some(province_text.to_string());
+                    province = Some(CompactString::new(&province_text));
                     problems.push(Problem::warning(
                         "address.province_unknown",
                         format!("`{province_text}` is not a known province or state"),
@@ -785,7 +855,7 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
                 }
             }
         } else {
-            province = Some(province_text.to_string());
+            province = Some(CompactString::new(&province_text));
         }
     }
 
@@ -811,7 +881,7 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
                 );
             }
             (_, None) => {
-                province = Some(implied.name().to_string());
+                province = Some(CompactString::const_new(implied.name()));
                 problems.push(
                     Problem::info(
                         "address.province_inferred",
@@ -856,8 +926,9 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
             Some((u, n)) => (Some(u), Some(n)),
             None => (
                 None,
-                street::house_number(&number_text)
-                    .or_else(|| street::is_sin_numero(&number_text).then(|| NO_NUMBER.to_string())),
+                street::house_number(&number_text).or_else(|| {
+                    street::is_sin_numero(&number_text).then(|| CompactString::const_new(NO_NUMBER))
+                }),
             ),
         };
         match (number, &parts.number) {
@@ -868,7 +939,7 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
                 }
             }
             (Some(n), Some(street_n)) => {
-                if &n != street_n {
+                if n != *street_n {
                     problems.push(
                         Problem::warning(
                             "address.number_mismatch",
@@ -891,9 +962,9 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
             format!("no street name found in `{street_text}`"),
         ));
     }
-    let extra_text = clean(input.extra).into_owned();
+    let extra_text = clean(input.extra);
     let extra = if parts.leftover.is_empty() {
-        extra_text
+        CompactString::new(&extra_text)
     } else {
         problems.push(Problem::warning(
             "address.unparsed",
@@ -903,13 +974,13 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
             ),
         ));
         if extra_text.is_empty() {
-            parts.leftover
+            CompactString::from(parts.leftover)
         } else {
-            format!("{}; {}", parts.leftover, extra_text)
+            CompactString::from(format!("{}; {}", parts.leftover, extra_text))
         }
     };
 
-    let locality_text = clean(input.locality).into_owned();
+    let locality_text = clean(input.locality);
     let locality = if locality_text.is_empty() {
         None
     } else {
@@ -920,9 +991,9 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
                 Some(("Ciudad Autónoma de Buenos Aires", _))
             );
         if caba && country.is_none_or(|c| c == Country::AR) {
-            Some("Ciudad Autónoma de Buenos Aires".to_string())
+            Some(CompactString::const_new("Ciudad Autónoma de Buenos Aires"))
         } else {
-            Some(name_case(locality_text, true))
+            Some(name_case(CompactString::new(&locality_text), true))
         }
     };
 

@@ -71,7 +71,9 @@ pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>)
     if text.len() > MAX_INPUT {
         return Err(unreadable());
     }
-    let (parts, len) = split(text).ok_or_else(unreadable)?;
+    let (parts, len) = iso_parts(text)
+        .or_else(|| split(text))
+        .ok_or_else(unreadable)?;
     let mut problems = Vec::new();
     let (year, month, day) = match parts.get(..len).unwrap_or(&[]) {
         [Part::Number(n, 8)] => {
@@ -145,22 +147,28 @@ pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>)
 
 /// A date as the standard text `yyyy-mm-dd`.
 pub fn format(date: Date) -> String {
-    // By hand: `format!` costs ten times as much, once per record.
-    let mut out = String::with_capacity(10);
+    // By hand, on the stack: `format!` costs ten times as much, once per record.
     let year = date.year();
-    if !(0..=9999).contains(&year) {
-        return std::format!("{year:04}-{:02}-{:02}", u8::from(date.month()), date.day());
-    }
-    let digit = |n: i32| char::from(b'0' + n as u8);
-    for n in [year / 1000, year / 100 % 10, year / 10 % 10, year % 10] {
-        out.push(digit(n));
-    }
-    for part in [i32::from(u8::from(date.month())), i32::from(date.day())] {
-        out.push('-');
-        out.push(digit(part / 10));
-        out.push(digit(part % 10));
-    }
-    out
+    let (month, day) = (u8::from(date.month()), date.day());
+    let Some(year) = u16::try_from(year).ok().filter(|y| *y <= 9999) else {
+        return std::format!("{year:04}-{month:02}-{day:02}");
+    };
+    let digit = |n: u16| b'0' + (n % 10) as u8;
+    let text = [
+        digit(year / 1000),
+        digit(year / 100),
+        digit(year / 10),
+        digit(year),
+        b'-',
+        digit(u16::from(month / 10)),
+        digit(u16::from(month)),
+        b'-',
+        digit(u16::from(day / 10)),
+        digit(u16::from(day)),
+    ];
+    super::text::ascii_str(&text)
+        .map(str::to_owned)
+        .unwrap_or_default()
 }
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -169,6 +177,32 @@ enum Part {
     Number(i32, usize),
     /// A month named in words, 1 to 12.
     Month(u8),
+}
+
+/// The parts of the usual `yyyy-mm-dd` (any separator of [`split`]), read at
+/// once: what `split` gives for it.
+fn iso_parts(text: &str) -> Option<([Part; 3], usize)> {
+    let b: &[u8; 10] = text.as_bytes().try_into().ok()?;
+    let separator = |c: u8| matches!(c, b'/' | b'-' | b'.' | b',' | b' ' | b'\t');
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0i32, |n, &d| {
+            d.is_ascii_digit().then(|| n * 10 + i32::from(d - b'0'))
+        })
+    };
+    if !separator(b[4]) || !separator(b[7]) {
+        return None;
+    }
+    let year = number(&b[..4])?;
+    let month = number(&b[5..7])?;
+    let day = number(&b[8..])?;
+    Some((
+        [
+            Part::Number(year, 4),
+            Part::Number(month, 2),
+            Part::Number(day, 2),
+        ],
+        3,
+    ))
 }
 
 /// Splits on separators into numbers and month names; `de`/`del` are skipped.
@@ -358,5 +392,27 @@ mod tests {
             assert!(codes(&format(d)).is_empty());
         }
         assert_eq!(format(date!(0986 - 01 - 09)), "0986-01-09");
+        assert_eq!(format(date!(-0001 - 12 - 31)), "-001-12-31");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn format_is_the_iso_form(day in -1_930_000i32..5_373_000) {
+            let d = Date::from_julian_day(day).unwrap();
+            let expected = std::format!(
+                "{:04}-{:02}-{:02}",
+                d.year(),
+                u8::from(d.month()),
+                d.day()
+            );
+            proptest::prop_assert_eq!(format(d), expected);
+        }
+
+        #[test]
+        fn iso_parts_are_what_split_gives(text in "[0-9a/ .,-]{10}") {
+            if let Some(parts) = iso_parts(&text) {
+                proptest::prop_assert_eq!(Some(parts), split(&text));
+            }
+        }
     }
 }

@@ -32,6 +32,8 @@
 //! removed. The domain is lower-cased; the local part keeps its case in the
 //! standard form (it is the owner's to choose) and is lower-cased in the key.
 
+use std::fmt;
+
 use super::text::{tidy, trim};
 use super::Problem;
 
@@ -43,27 +45,35 @@ const MAX_DOMAIN: usize = 253;
 const MAX_ADDRESS: usize = 254;
 
 /// A valid email address in standard form, with its comparison key.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, PartialEq, Eq)]
 pub struct Email {
-    address: String,
+    /// The address, then the key right after it (one allocation for both), or
+    /// only the address when it is its own key, as a lower-case address
+    /// usually is.
+    text: String,
+    /// Where the `@` of the address is.
     at: usize,
-    key: String,
+    /// The address's length.
+    address_end: usize,
+    /// Where the key starts: the address's length, or 0 when the address is
+    /// its own key.
+    key_start: usize,
 }
 
 impl Email {
     /// The standard form: the local part as typed, `@`, the domain in lower case.
     pub fn address(&self) -> &str {
-        &self.address
+        self.text.get(..self.address_end).unwrap_or("")
     }
 
     /// The local part (before the `@`), as typed.
     pub fn local(&self) -> &str {
-        &self.address[..self.at]
+        self.text.get(..self.at).unwrap_or("")
     }
 
     /// The domain (after the `@`), lower case.
     pub fn domain(&self) -> &str {
-        &self.address[self.at + 1..]
+        self.text.get(self.at + 1..self.address_end).unwrap_or("")
     }
 
     /// The comparison key: two addresses that reach the same mailbox have the same
@@ -76,7 +86,17 @@ impl Email {
     ///   Live/MSN, iCloud, Proton, Fastmail) the `+tag` is dropped.
     /// - Elsewhere the local part is kept whole: a `+` or dot may be significant.
     pub fn key(&self) -> &str {
-        &self.key
+        self.text.get(self.key_start..).unwrap_or("")
+    }
+}
+
+impl fmt::Debug for Email {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Email")
+            .field("address", &self.address())
+            .field("at", &self.at)
+            .field("key", &self.key())
+            .finish()
     }
 }
 
@@ -231,30 +251,29 @@ pub fn parse(input: &str) -> Result<(Email, Vec<Problem>), Problem> {
     }
     check_local(local)?;
     let domain = domain.strip_suffix('.').unwrap_or(domain);
-    // The standard form is built at once, the domain lower-cased in place.
-    let mut address = String::with_capacity(local.len() + 1 + domain.len());
-    address.push_str(local);
-    address.push('@');
-    if domain.is_ascii() {
-        address.push_str(domain);
-        if let Some(lower) = address.get_mut(local.len() + 1..) {
-            lower.make_ascii_lowercase();
-        }
+    // The standard form is built at once, the domain lower-cased in place, and
+    // the key written right after it in the same string.
+    let lowered;
+    let written_domain = if domain.is_ascii() {
+        domain
     } else {
-        address.push_str(&domain.to_lowercase());
-    }
-    let domain = address.get(local.len() + 1..).unwrap_or("");
+        lowered = domain.to_lowercase();
+        lowered.as_str()
+    };
+    let mut text = String::with_capacity(2 * (local.len() + 1 + written_domain.len()));
+    text.push_str(local);
+    text.push('@');
+    push_lower(&mut text, written_domain);
+    let at = local.len();
+    let address_end = text.len();
+    let domain = text.get(at + 1..).unwrap_or("");
     check_domain(domain)?;
-    if address.len() > MAX_ADDRESS {
+    if address_end > MAX_ADDRESS {
         return Err(Problem::error(
             "email.too_long",
-            format!(
-                "{} bytes is longer than the limit of {MAX_ADDRESS}",
-                address.len()
-            ),
+            format!("{address_end} bytes is longer than the limit of {MAX_ADDRESS}"),
         ));
     }
-    let key = key_of(local, domain);
     let mut problems = Vec::new();
     if let Some(fixed) = domain_typo(domain) {
         problems.push(
@@ -265,11 +284,13 @@ pub fn parse(input: &str) -> Result<(Email, Vec<Problem>), Problem> {
             .suggest(format!("{local}@{fixed}")),
         );
     }
+    let key_start = push_key(&mut text, local, written_domain, at);
     Ok((
         Email {
-            address,
-            at: local.len(),
-            key,
+            text,
+            at,
+            address_end,
+            key_start,
         },
         problems,
     ))
@@ -371,6 +392,54 @@ fn check_domain(domain: &str) -> Result<(), Problem> {
     Ok(())
 }
 
+/// In [`LOCAL_BYTES`] and [`DOMAIN_BYTES`]: a byte that is not allowed.
+const BAD: u8 = 0;
+/// In [`LOCAL_BYTES`]: a byte allowed anywhere in a local part.
+const LOCAL_OK: u8 = 1;
+/// In [`LOCAL_BYTES`] and [`DOMAIN_BYTES`]: `.`.
+const DOT: u8 = 2;
+/// In [`DOMAIN_BYTES`]: an ASCII letter.
+const LETTER: u8 = 3;
+/// In [`DOMAIN_BYTES`]: a digit.
+const DIGIT: u8 = 4;
+/// In [`DOMAIN_BYTES`]: `-`.
+const HYPHEN: u8 = 5;
+
+/// What each byte is in a local part that [`plain_local`] passes: letters,
+/// digits and ``!#$%&'*+/=?^_`{|}~-`` are [`LOCAL_OK`], `.` is [`DOT`].
+static LOCAL_BYTES: [u8; 256] = {
+    let mut table = [BAD; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'.' => DOT,
+            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => LOCAL_OK,
+            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'/' | b'=' | b'?' | b'^'
+            | b'_' | b'`' | b'{' | b'|' | b'}' | b'~' | b'-' => LOCAL_OK,
+            _ => BAD,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// What each byte is in a domain that [`plain_domain`] passes.
+static DOMAIN_BYTES: [u8; 256] = {
+    let mut table = [BAD; 256];
+    let mut b = 0usize;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'.' => DOT,
+            b'a'..=b'z' | b'A'..=b'Z' => LETTER,
+            b'0'..=b'9' => DIGIT,
+            b'-' => HYPHEN,
+            _ => BAD,
+        };
+        b += 1;
+    }
+    table
+};
+
 /// Whether an ASCII local part passes every test of [`check_local`], in one
 /// pass over its bytes: the common case, told without building messages or
 /// decoding characters. `false` sends it through the full checks.
@@ -379,21 +448,16 @@ fn plain_local(local: &str) -> bool {
     if bytes.is_empty() || bytes.len() > MAX_LOCAL {
         return false;
     }
-    let mut after_dot = true;
+    // As if after a dot: a dot may not start the part, follow a dot or end it.
+    let mut previous = DOT;
     for &b in bytes {
-        let ok = match b {
-            b'.' => !after_dot,
-            b'a'..=b'z' | b'A'..=b'Z' | b'0'..=b'9' => true,
-            b'!' | b'#' | b'$' | b'%' | b'&' | b'\'' | b'*' | b'+' | b'/' | b'=' | b'?' | b'^'
-            | b'_' | b'`' | b'{' | b'|' | b'}' | b'~' | b'-' => true,
-            _ => false,
-        };
-        if !ok {
+        let class = LOCAL_BYTES.get(usize::from(b)).copied().unwrap_or(BAD);
+        if class == BAD || (class == DOT && previous == DOT) {
             return false;
         }
-        after_dot = b == b'.';
+        previous = class;
     }
-    !after_dot
+    previous != DOT
 }
 
 /// Whether an ASCII domain passes every test of [`check_domain`], in one pass
@@ -404,61 +468,53 @@ fn plain_domain(domain: &str) -> bool {
         return false;
     }
     let mut dots = 0;
-    // The current label: its length, whether it ends in `-`, whether it is
-    // all letters (what the last one, the top-level domain, must be).
-    let (mut len, mut hyphen, mut letters) = (0usize, false, true);
+    // The current label: its length, its last byte's class, whether it is all
+    // letters (what the last one, the top-level domain, must be).
+    let (mut len, mut previous, mut letters) = (0usize, DOT, true);
     for &b in bytes {
-        match b {
-            b'.' => {
-                if len == 0 || hyphen {
-                    return false;
-                }
+        let class = DOMAIN_BYTES.get(usize::from(b)).copied().unwrap_or(BAD);
+        match class {
+            LETTER => {}
+            DIGIT => letters = false,
+            HYPHEN if len > 0 => letters = false,
+            DOT if len > 0 && previous != HYPHEN => {
                 dots += 1;
-                (len, letters) = (0, true);
+                (len, previous, letters) = (0, DOT, true);
                 continue;
             }
-            b'-' if len == 0 => return false,
-            b'-' | b'0'..=b'9' => letters = false,
-            b'a'..=b'z' | b'A'..=b'Z' => {}
             _ => return false,
         }
         len += 1;
-        hyphen = b == b'-';
+        previous = class;
         if len > 63 {
             return false;
         }
     }
-    dots > 0 && len >= 2 && !hyphen && letters
+    dots > 0 && len >= 2 && previous != HYPHEN && letters
 }
 
-fn key_of(local: &str, domain: &str) -> String {
-    let provider = PROVIDERS.iter().find(|p| p.domains.contains(&domain));
-    if local.is_ascii() {
-        return ascii_key(local, domain, provider);
+/// Appends `domain` with its ASCII letters lower-cased (all of them are, once
+/// the non-ASCII ones have gone through `to_lowercase`).
+fn push_lower(text: &mut String, domain: &str) {
+    let from = text.len();
+    text.push_str(domain);
+    if let Some(lower) = text.get_mut(from..) {
+        lower.make_ascii_lowercase();
     }
-    let mut local = local.to_lowercase();
-    let mut domain = domain;
-    if let Some(p) = provider {
-        if p.plus_tags {
-            if let Some(plus) = local.find('+') {
-                local.truncate(plus);
-            }
-        }
-        if p.ignores_dots {
-            local.retain(|c| c != '.');
-            domain = p.domains[0];
-        }
-    }
-    local.reserve(1 + domain.len());
-    local.push('@');
-    local.push_str(domain);
-    local
 }
 
-/// [`key_of`] for an ASCII local part, the usual case: built in one string of
-/// the right size, without lower-casing a copy first.
-fn ascii_key(mut local: &str, mut domain: &str, provider: Option<&Provider>) -> String {
+/// Appends the comparison key (see [`Email::key`]) to `text`, which holds the
+/// standard address with its `@` at `at`; `local` is the local part as typed,
+/// `domain` the domain as written in the address (before lower-casing ASCII).
+/// Where the key starts: 0, with nothing appended, when the address is its own
+/// key.
+fn push_key(text: &mut String, local: &str, domain: &str, at: usize) -> usize {
+    let address_domain = text.get(at + 1..).unwrap_or("");
+    let provider = PROVIDERS.iter().find(|p| listed(p.domains, address_domain));
+    let mut local = local;
     let mut ignores_dots = false;
+    // The domain of the key: the provider's own, or the address's.
+    let mut key_domain = None;
     if let Some(p) = provider {
         if p.plus_tags {
             if let Some(plus) = local.bytes().position(|b| b == b'+') {
@@ -467,25 +523,60 @@ fn ascii_key(mut local: &str, mut domain: &str, provider: Option<&Provider>) -> 
         }
         if p.ignores_dots {
             ignores_dots = true;
-            domain = p.domains[0];
+            key_domain = p.domains.first().copied();
         }
     }
-    let mut key = String::with_capacity(local.len() + 1 + domain.len());
-    if ignores_dots {
-        let dotless = local.bytes().filter(|&b| b != b'.').map(char::from);
-        key.extend(dotless);
-    } else {
-        key.push_str(local);
+    // The key is the address itself when none of the rules above changed
+    // anything and the local part is ASCII without capitals, as most are.
+    let typed = text.get(..at).unwrap_or("");
+    let unchanged = local.len() == typed.len()
+        && !(ignores_dots && local.contains('.'))
+        && key_domain.is_none_or(|d| d == address_domain)
+        && local
+            .bytes()
+            .all(|b| b.is_ascii() && !b.is_ascii_uppercase());
+    if unchanged {
+        return 0;
     }
-    key.make_ascii_lowercase();
-    key.push('@');
-    key.push_str(domain);
-    key
+    let key_start = text.len();
+    if local.is_ascii() {
+        // The usual case: copied and lower-cased in place.
+        if ignores_dots {
+            text.extend(local.bytes().filter(|&b| b != b'.').map(char::from));
+        } else {
+            text.push_str(local);
+        }
+        if let Some(key) = text.get_mut(key_start..) {
+            key.make_ascii_lowercase();
+        }
+    } else {
+        let lower = local.to_lowercase();
+        if ignores_dots {
+            text.extend(lower.chars().filter(|&c| c != '.'));
+        } else {
+            text.push_str(&lower);
+        }
+    }
+    text.push('@');
+    match key_domain {
+        Some(d) => text.push_str(d),
+        None => push_lower(text, domain),
+    }
+    key_start
+}
+
+/// Whether `domain` is one of `domains`: `contains` that compares the whole
+/// text only when the length and the first byte agree, as they seldom do.
+fn listed(domains: &[&str], domain: &str) -> bool {
+    let first = domain.as_bytes().first();
+    domains
+        .iter()
+        .any(|d| d.len() == domain.len() && d.as_bytes().first() == first && *d == domain)
 }
 
 /// The popular domain that `domain` is most likely a typo of, if any.
 fn domain_typo(domain: &str) -> Option<String> {
-    if POPULAR_DOMAINS.contains(&domain) {
+    if listed(POPULAR_DOMAINS, domain) {
         return None;
     }
     let near = POPULAR_DOMAINS
@@ -682,5 +773,45 @@ mod tests {
         assert!(!one_edit("gmail.com", "gmail.com"));
         assert!(!one_edit("gmx.es", "gmail.com"));
         assert!(!one_edit("hotmail.es", "hotmail.com"));
+    }
+
+    /// The key as the providers' rules define it, put together the plain way.
+    fn key_by_the_rules(address: &str) -> String {
+        let (local, domain) = address.split_once('@').unwrap();
+        let mut local = local.to_lowercase();
+        let mut domain = domain.to_string();
+        if let Some(p) = PROVIDERS
+            .iter()
+            .find(|p| p.domains.contains(&domain.as_str()))
+        {
+            if p.plus_tags {
+                if let Some(plus) = local.find('+') {
+                    local.truncate(plus);
+                }
+            }
+            if p.ignores_dots {
+                local.retain(|c| c != '.');
+                domain = p.domains[0].to_string();
+            }
+        }
+        format!("{local}@{domain}")
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn keys_follow_the_rules(
+            local in "[a-zA-Z0-9._+ñÑ-]{1,12}",
+            domain in proptest::sample::select(vec![
+                "gmail.com", "GoogleMail.com", "hotmail.com", "outlook.es", "yahoo.com.ar",
+                "me.com", "Ejemplo.COM", "proton.me", "fastmail.fm", "correo.es",
+            ]),
+        ) {
+            let input = format!("{local}@{domain}");
+            if let Ok((email, _)) = parse(&input) {
+                proptest::prop_assert_eq!(email.key(), key_by_the_rules(email.address()));
+                proptest::prop_assert_eq!(email.local(), local.as_str());
+                proptest::prop_assert_eq!(email.domain(), domain.to_lowercase());
+            }
+        }
     }
 }

@@ -322,7 +322,13 @@ pub fn same_person(a: &NationalId, b: &NationalId) -> bool {
 /// ```
 pub fn normalize(kind: IdKind, input: &str) -> Result<NationalId, Problem> {
     let strict = Compact::new(input, |c| stdnum_separator(kind, c), kind.upper_cases());
-    match validate(kind, &strict) {
+    normalize_compact(kind, input, &strict)
+}
+
+/// [`normalize`] with the input already reduced the way stdnum's `compact()`
+/// reduces it for `kind`.
+fn normalize_compact(kind: IdKind, input: &str, strict: &Compact) -> Result<NationalId, Problem> {
+    match validate(kind, strict) {
         Ok(id) => Ok(id),
         Err(mut problem) => {
             if problem.code == INVALID_CHARACTERS && problem.suggestion.is_none() {
@@ -392,6 +398,23 @@ pub fn normalize_named(kind: &str, input: &str) -> Result<NationalId, Problem> {
 /// ```
 pub fn detect(input: &str, country: Option<Country>) -> Result<NationalId, Problem> {
     let shape = Compact::new(input, |c| !c.is_alphanumeric(), true);
+    let kind = kind_of_shape(&shape, country)?;
+    // A significant character for every byte: only letters and digits, the
+    // usual case (a deleted separator or whitespace, or a character beyond
+    // ASCII that counts once for several bytes, shortens the shape; `ß` counts
+    // twice, as `SS`, in both readings). Nothing for any kind's separators to
+    // delete, and the letters of a Spanish kind are upper-cased either way (an
+    // Argentine shape is all digits): the shape is what `normalize` would read.
+    if shape.len == input.len() {
+        normalize_compact(kind, input, &shape)
+    } else {
+        normalize(kind, input)
+    }
+}
+
+/// The kind [`detect`] guesses from the shape of an identifier (letters and
+/// digits only, upper case) and the record's country.
+fn kind_of_shape(shape: &Compact, country: Option<Country>) -> Result<IdKind, Problem> {
     if shape.len == 0 {
         return Err(empty());
     }
@@ -413,13 +436,12 @@ pub fn detect(input: &str, country: Option<Country>) -> Result<NationalId, Probl
         }
         None => ar_shape(b, shape.len, false).or_else(|| es_shape(b, shape.len, false)),
     };
-    match kind {
-        Some(kind) => normalize(kind, input),
-        None => Err(Problem::error(
+    kind.ok_or_else(|| {
+        Problem::error(
             UNKNOWN_KIND,
             "could not tell which kind of identifier this is",
-        )),
-    }
+        )
+    })
 }
 
 /// The Argentine kind with this compact shape. `loose` also takes near misses.
@@ -574,6 +596,19 @@ impl Compact {
         if input.is_ascii() {
             // Nothing to map and upper case is one byte: the common, fast path.
             for &byte in input.as_bytes() {
+                // Letters and digits are never deleted: stored at once while
+                // there is room and no whitespace is pending.
+                if byte.is_ascii_alphanumeric() && !out.pending_space {
+                    if let Some(slot) = out.buf.get_mut(out.len) {
+                        *slot = if upper {
+                            byte.to_ascii_uppercase()
+                        } else {
+                            byte
+                        };
+                        out.len += 1;
+                        continue;
+                    }
+                }
                 if delete(char::from(byte)) {
                     continue;
                 }
@@ -707,7 +742,7 @@ fn id(kind: IdKind, canonical: CompactString, compact: &[u8]) -> NationalId {
 
 /// `bytes` (ASCII letters, digits and separators) as a string.
 fn ascii(bytes: &[u8]) -> CompactString {
-    CompactString::from_utf8(bytes).unwrap_or_default()
+    CompactString::new(super::text::ascii_str(bytes).unwrap_or_default())
 }
 
 fn cuit_check(first10: &[u8]) -> u8 {
@@ -798,10 +833,11 @@ fn ar_dni(b: &[u8], len: usize) -> Result<NationalId, Problem> {
 
 /// The DNI letter of a run of ASCII digits.
 fn dni_letter(digits: &[u8]) -> u8 {
-    let rem = digits
+    // Eight digits at most: the number fits, and one remainder suffices.
+    let n = digits
         .iter()
-        .fold(0u32, |r, &d| (r * 10 + u32::from(d - b'0')) % 23);
-    DNI_LETTERS[rem as usize]
+        .fold(0u64, |n, &d| n * 10 + u64::from(d - b'0'));
+    DNI_LETTERS[(n % 23) as usize]
 }
 
 /// Checks the last of 9 characters `d` (the rest already checked) against
@@ -1309,6 +1345,19 @@ mod tests {
             let cuit = normalize(IdKind::ArCuit, &format!("{body}{check}")).unwrap();
             let dni = normalize(IdKind::ArDni, &n.to_string()).unwrap();
             proptest::prop_assert!(same_person(&cuit, &dni));
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn detect_reads_as_normalize_does(
+            input in "[0-9A-Za-zß .-]{0,14}",
+            country in proptest::sample::select(vec![None, Some(Country::AR), Some(Country::ES)]),
+        ) {
+            let shape = Compact::new(&input, |c| !c.is_alphanumeric(), true);
+            if let Ok(kind) = kind_of_shape(&shape, country) {
+                proptest::prop_assert_eq!(detect(&input, country), normalize(kind, &input));
+            }
         }
     }
 }

@@ -61,7 +61,11 @@ impl Country {
         match text::trim(code).as_bytes() {
             &[a, b] => {
                 let code = [a.to_ascii_uppercase(), b.to_ascii_uppercase()];
-                ASSIGNED.binary_search(&code).ok().map(|_| Country(code))
+                let (row, column) = (code[0].wrapping_sub(b'A'), code[1].wrapping_sub(b'A'));
+                let assigned = ASSIGNED_BITS
+                    .get(usize::from(row))
+                    .is_some_and(|bits| column < 26 && bits & (1 << column) != 0);
+                assigned.then_some(Country(code))
             }
             _ => None,
         }
@@ -70,7 +74,7 @@ impl Country {
     /// The two upper-case letters.
     pub fn as_str(&self) -> &str {
         // Only ASCII letters are ever stored.
-        std::str::from_utf8(&self.0).unwrap_or("??")
+        text::ascii_str(&self.0).unwrap_or("??")
     }
 }
 
@@ -104,6 +108,19 @@ const ASSIGNED: [[u8; 2]; 249] = [
     *b"TZ", *b"UA", *b"UG", *b"UM", *b"US", *b"UY", *b"UZ", *b"VA", *b"VC", *b"VE", *b"VG", *b"VI",
     *b"VN", *b"VU", *b"WF", *b"WS", *b"YE", *b"YT", *b"ZA", *b"ZM", *b"ZW",
 ];
+
+/// [`ASSIGNED`] as one row of bits per first letter, bit `n` for the second
+/// letter `A + n`: a code is looked up in two steps.
+const ASSIGNED_BITS: [u32; 26] = {
+    let mut rows = [0u32; 26];
+    let mut i = 0;
+    while i < ASSIGNED.len() {
+        let [a, b] = ASSIGNED[i];
+        rows[(a - b'A') as usize] |= 1 << (b - b'A');
+        i += 1;
+    }
+    rows
+};
 
 /// How serious a [`Problem`] is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -209,5 +226,17 @@ mod tests {
             ASSIGNED.windows(2).all(|w| w[0] < w[1]),
             "sorted, no repeats"
         );
+        // Every pair of letters agrees with the list.
+        for a in b'A'..=b'Z' {
+            for b in b'A'..=b'Z' {
+                let text = [a, b];
+                let text = std::str::from_utf8(&text).unwrap();
+                assert_eq!(
+                    Country::parse(text).is_some(),
+                    ASSIGNED.contains(&[a, b]),
+                    "{text}"
+                );
+            }
+        }
     }
 }

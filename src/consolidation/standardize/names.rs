@@ -43,7 +43,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use smallvec::SmallVec;
 
-use super::text::{fold, packed_key, tidy};
+use super::text::{ascii_str, fold, packed_key, tidy, ShortText, MAX_PACKED};
 use super::Problem;
 
 /// The longest given-name or surname field accepted, in characters.
@@ -62,17 +62,25 @@ const MAX_CANONICAL: usize = 8;
 /// The fields are the display form: NFC, title case with accents kept, particles in
 /// lower case (`María del Carmen`, `de la Fuente`), initials with a dot (`J.`).
 /// Mixed-case words that look deliberate (`McDonald`, `DiMaría`) keep their case.
+///
+/// The texts are [`CompactString`]s, held inline up to 24 bytes, and the two
+/// surnames most names have fit in [`Surnames`] without an allocation: a usual
+/// name costs none.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct PersonName {
     /// Given names, space separated (`María José`); empty when only surnames were
     /// given.
-    pub given: String,
+    pub given: CompactString,
     /// One entry per surname, each with its particles (`de la Fuente`, `García`,
     /// `y Gasset`). A hyphenated double surname (`Sánchez-Vicario`) is one entry.
-    pub surnames: Vec<String>,
+    pub surnames: Surnames,
     /// The canonical title taken out of the input (`Dr.`, `Sra.`), if any.
-    pub title: Option<String>,
+    pub title: Option<CompactString>,
 }
+
+/// The surnames of a [`PersonName`]: a vector that holds two entries without
+/// allocating (a [`SmallVec`]; it dereferences to a slice).
+pub type Surnames = SmallVec<[CompactString; 2]>;
 
 impl PersonName {
     /// Given names then surnames, without the title:
@@ -232,6 +240,20 @@ impl fmt::Display for PersonName {
 pub fn parse_person(given: &str, surname: &str) -> Result<(PersonName, Vec<Problem>), Problem> {
     check_len(given, MAX_PART, "name.too_long", "given name")?;
     check_len(surname, MAX_PART, "name.too_long", "surname")?;
+    // The usual fields, ASCII letters and single spaces, are read in one pass.
+    let mut toks = TokBuf::default();
+    if push_plain_tokens(given, &mut toks) {
+        let mid = toks.len();
+        if push_plain_tokens(surname, &mut toks) {
+            let end = toks.len();
+            return settle(&toks, 0..mid, mid..end, None, Vec::new());
+        }
+    }
+    parse_person_cleaned(given, surname)
+}
+
+/// [`parse_person`] through [`clean`] and [`push_tokens`], for any text.
+fn parse_person_cleaned(given: &str, surname: &str) -> Result<(PersonName, Vec<Problem>), Problem> {
     let given_clean = clean(given)?;
     let surname_clean = clean(surname)?;
     let mut toks = TokBuf::default();
@@ -251,7 +273,7 @@ fn settle(
     toks: &[Tok<'_>],
     mut g: Range<usize>,
     mut s: Range<usize>,
-    mut title: Option<String>,
+    mut title: Option<CompactString>,
     mut problems: Vec<Problem>,
 ) -> Result<(PersonName, Vec<Problem>), Problem> {
     for _ in 0..toks.len() + 2 {
@@ -739,8 +761,17 @@ type TokBuf<'a> = SmallVec<[Tok<'a>; INLINE_TOKS]>;
 #[derive(Clone, Copy, Debug, Default)]
 struct Tok<'a> {
     raw: &'a str,
-    /// The word in lower case if it is a particle (`de`, `la`, `y`, `san`).
-    particle: Option<&'static str>,
+    /// Only ASCII letters (`Garcia`): displayed by the quick path of
+    /// [`push_word`].
+    plain: bool,
+    /// Only letters of ASCII and Latin-1 that fold to an ASCII letter
+    /// (`García`, `Muñoz`), read by [`push_plain_tokens`].
+    latin: bool,
+    /// With `latin`: an upper-case letter, then lower case only (`García`).
+    title_case: bool,
+    /// The word in lower case if it is a particle (`de`, `la`, `y`, `san`), else
+    /// `""`.
+    particle: &'static str,
     /// Every part is a known given name or nickname.
     given: bool,
     /// Some part is a listed surname.
@@ -749,11 +780,11 @@ struct Tok<'a> {
     surname_like: bool,
     /// A single ASCII letter (`J`, `J.`).
     initial: bool,
-    /// The canonical title and whether it is a whole word (`doctor`), if the word
-    /// is a title.
-    title: Option<(&'static str, bool)>,
-    /// The given name an abbreviation stands for (`Mª`, `Fco.`).
-    expansion: Option<&'static str>,
+    /// The word's entry in [`TITLES`], if it is a title.
+    title: Option<u8>,
+    /// The given name an abbreviation stands for (`Mª`, `Fco.`), as an
+    /// [`Expansion`].
+    expansion: Option<Expansion>,
     /// `Juan`, `José` or `María`, which often open a compound given name (`Juan
     /// Cruz`, `María Paz`) whose second word is also a surname.
     compound_head: bool,
@@ -761,6 +792,10 @@ struct Tok<'a> {
 
 impl<'a> Tok<'a> {
     fn new(raw: &'a str) -> Tok<'a> {
+        let bytes = raw.as_bytes();
+        if bytes.len() <= MAX_PACKED && bytes.iter().all(u8::is_ascii_alphabetic) {
+            return Tok::plain(raw);
+        }
         let mut buf = [0u8; 48];
         let slow;
         let plain = buf
@@ -785,6 +820,7 @@ impl<'a> Tok<'a> {
         let mut surname_like = false;
         let mut parts = 0;
         let mut title = None;
+        // Words of several parts (`Jean-Pierre`, `D'Angelo`) are rare.
         for part in key.split(|&b| b == b' ').filter(|p| !p.is_empty()) {
             parts += 1;
             let entry = lexicon(part);
@@ -796,10 +832,13 @@ impl<'a> Tok<'a> {
         }
         Tok {
             raw,
+            plain: false,
+            latin: false,
+            title_case: false,
             particle: if key.len() <= 5 {
-                particle_of(key)
+                particle_of(key).unwrap_or("")
             } else {
-                None
+                ""
             },
             given: given && parts > 0,
             listed_surname,
@@ -811,11 +850,91 @@ impl<'a> Tok<'a> {
         }
     }
 
+    /// [`Tok::new`] for a word of ASCII letters that fits a packed key, the
+    /// usual case: its key is its lower case, packed at once, and the one table
+    /// look-up tells everything (particles and compound heads are in it too).
+    fn plain(raw: &'a str) -> Tok<'a> {
+        let mut packed = [0u8; MAX_PACKED];
+        for (slot, &b) in packed.iter_mut().zip(raw.as_bytes()) {
+            *slot = b | 0x20;
+        }
+        let bytes = raw.as_bytes();
+        let title_case = bytes.first().is_some_and(u8::is_ascii_uppercase)
+            && !bytes.iter().skip(1).any(u8::is_ascii_uppercase);
+        Tok::packed(raw, packed, raw.len(), true, title_case)
+    }
+
+    /// [`Tok::new`] for a word of letters whose key (`len` bytes, at most
+    /// [`MAX_PACKED`]) is already packed: ASCII letters (`ascii`), or ASCII and
+    /// Latin-1 letters that fold to one ASCII letter each. The one table
+    /// look-up tells everything, particles and compound heads included.
+    fn packed(
+        raw: &'a str,
+        packed: [u8; MAX_PACKED],
+        len: usize,
+        ascii: bool,
+        title_case: bool,
+    ) -> Tok<'a> {
+        let entry = lexicon_packed(u128::from_le_bytes(packed));
+        let ez = len >= 5 && packed.get(len - 2..len) == Some(b"ez".as_slice());
+        Tok {
+            raw,
+            plain: ascii,
+            latin: true,
+            title_case,
+            particle: entry.particle,
+            given: entry.given || entry.nickname.is_some(),
+            listed_surname: entry.surname,
+            surname_like: entry.surname || (ez && !entry.given),
+            initial: len == 1,
+            title: entry.title,
+            expansion: expansion_of(raw),
+            compound_head: entry.compound_head,
+        }
+    }
+
     /// The particle in lower case, or `""`.
     fn particle(&self) -> &'static str {
-        self.particle.unwrap_or("")
+        self.particle
+    }
+
+    /// The canonical title and whether it is a whole word (`doctor`), if the
+    /// word is a title.
+    fn title(&self) -> Option<(&'static str, bool)> {
+        let (_, canonical, whole_word) = TITLES.get(usize::from(self.title?))?;
+        Some((canonical, *whole_word))
+    }
+
+    /// The given name an abbreviation stands for (`Mª`, `Fco.`).
+    fn expansion(&self) -> Option<&'static str> {
+        self.expansion.map(Expansion::full)
     }
 }
+
+/// A given name written abbreviated.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expansion {
+    /// `Mª`, `Ma.`.
+    Maria,
+    /// `Fco.`.
+    Francisco,
+}
+
+impl Expansion {
+    /// The name written out.
+    fn full(self) -> &'static str {
+        match self {
+            Expansion::Maria => "María",
+            Expansion::Francisco => "Francisco",
+        }
+    }
+}
+
+/// Every particle [`particle_of`] knows.
+const PARTICLES: [&str; 16] = [
+    "de", "del", "da", "do", "dos", "das", "la", "las", "los", "lo", "di", "san", "santa", "y",
+    "e", "i",
+];
 
 /// The lower-case text of a folded particle.
 fn particle_of(key: &[u8]) -> Option<&'static str> {
@@ -846,17 +965,22 @@ struct Entry {
     given: bool,
     surname: bool,
     nickname: Option<&'static [&'static str]>,
-    title: Option<(&'static str, bool)>,
+    /// The word's entry in [`TITLES`].
+    title: Option<u8>,
+    /// The word is a particle (see [`particle_of`]), else `""`.
+    particle: &'static str,
+    /// `juan`, `jose` or `maria` (see [`Tok::compound_head`]).
+    compound_head: bool,
 }
 
 /// The tables by packed key (see [`packed_key`]).
 type Lexicon = hashbrown::HashMap<u128, Entry, foldhash::fast::FixedState>;
 
-/// The given-name, surname, nickname and title tables in one hash map, built on
-/// first use: one lookup per word instead of four binary searches.
-fn lexicon(word: &[u8]) -> Entry {
+/// The given-name, surname, nickname, title and particle tables in one hash
+/// map, built on first use: one lookup per word instead of five searches.
+fn lexicon_map() -> &'static Lexicon {
     static LEXICON: std::sync::OnceLock<Lexicon> = std::sync::OnceLock::new();
-    let map = LEXICON.get_or_init(|| {
+    LEXICON.get_or_init(|| {
         // Every word fits a packed key (a unit test checks); one that did not
         // would be filed under 0, which no key packs to, and is taken out.
         fn entry<'m>(map: &'m mut Lexicon, word: &str) -> &'m mut Entry {
@@ -876,16 +1000,29 @@ fn lexicon(word: &[u8]) -> Entry {
         for (nick, names) in nicknames::NICKNAMES {
             entry(&mut map, nick).nickname = Some(names);
         }
-        for (key, canonical, whole_word) in TITLES {
-            entry(&mut map, key).title = Some((canonical, *whole_word));
+        for (i, (key, _, _)) in TITLES.iter().enumerate() {
+            entry(&mut map, key).title = u8::try_from(i).ok();
+        }
+        for particle in PARTICLES {
+            entry(&mut map, particle).particle = particle_of(particle.as_bytes()).unwrap_or("");
+        }
+        for head in ["juan", "jose", "maria"] {
+            entry(&mut map, head).compound_head = true;
         }
         map.remove(&0);
         map
-    });
+    })
+}
+
+/// What the tables say about a folded word.
+fn lexicon(word: &[u8]) -> Entry {
     // No word of the tables is longer than a packed key.
-    packed_key(word)
-        .and_then(|key| map.get(&key).copied())
-        .unwrap_or_default()
+    packed_key(word).map_or_else(Entry::default, lexicon_packed)
+}
+
+/// What the tables say about a folded word, by its packed key.
+fn lexicon_packed(key: u128) -> Entry {
+    lexicon_map().get(&key).copied().unwrap_or_default()
 }
 
 fn empty_name() -> Problem {
@@ -1024,9 +1161,35 @@ fn clean_chars(chars: impl Iterator<Item = char>, out: &mut String) -> Result<()
 /// Appends the words of a cleaned text to `out`; words without a letter are
 /// dropped.
 fn push_tokens<'a>(cleaned: &'a str, out: &mut TokBuf<'a>) {
-    for t in words(cleaned) {
-        if t.bytes().all(|b| b.is_ascii_alphabetic()) {
-            out.push(Tok::new(t));
+    let bytes = cleaned.as_bytes();
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        if b == b' ' {
+            i += 1;
+            continue;
+        }
+        // The word read once: whether it is only ASCII letters, and its packed
+        // key as it goes (lower case, zero-padded), for the usual short word.
+        let start = i;
+        let mut packed = [0u8; MAX_PACKED];
+        let mut plain = true;
+        while let Some(&b) = bytes.get(i).filter(|&&b| b != b' ') {
+            plain &= b.is_ascii_alphabetic();
+            if let Some(slot) = packed.get_mut(i - start) {
+                *slot = b | 0x20;
+            }
+            i += 1;
+        }
+        // Spaces are ASCII: the word starts and ends on character boundaries.
+        let Some(t) = cleaned.get(start..i) else {
+            continue;
+        };
+        if plain {
+            out.push(if t.len() <= MAX_PACKED {
+                Tok::plain(t)
+            } else {
+                Tok::new(t)
+            });
             continue;
         }
         let t = t.trim_start_matches(['.', '-', '\'']);
@@ -1048,14 +1211,111 @@ fn push_tokens<'a>(cleaned: &'a str, out: &mut TokBuf<'a>) {
     }
 }
 
+/// [`clean`] and [`push_tokens`] at once for the usual text, letters with single
+/// spaces between words (which `clean` leaves as it is), the letters ASCII or
+/// Latin-1 ones that fold to an ASCII letter (`á`, `Ñ`, `ü`): `false`, with
+/// `out` as it was, for any other text.
+fn push_plain_tokens<'a>(text: &'a str, out: &mut TokBuf<'a>) -> bool {
+    let bytes = text.as_bytes();
+    if bytes.is_empty() {
+        return true;
+    }
+    let kept = out.len();
+    let mut i = 0;
+    loop {
+        let start = i;
+        // The key, folded and packed as the word is read.
+        let mut packed = [0u8; MAX_PACKED];
+        let mut len = 0;
+        let mut ascii = true;
+        let mut letters = true;
+        // Capitals: ASCII letters and the second byte of a Latin-1 one are
+        // upper case when bit 5 is clear (`A` 41, `a` 61; `Á` C3 81, `á` C3 A1).
+        let mut capitals = 0usize;
+        while let Some(&b) = bytes.get(i).filter(|&&b| b != b' ') {
+            let folded = if b.is_ascii_alphabetic() {
+                i += 1;
+                capitals += usize::from(b & 0x20 == 0);
+                b | 0x20
+            } else {
+                // `À` to `ÿ` are C3 80 to C3 BF.
+                let base = match (b, bytes.get(i + 1)) {
+                    (0xC3, Some(&next)) => LATIN1_BASE
+                        .get(usize::from(next.wrapping_sub(0x80)))
+                        .copied()
+                        .unwrap_or(0),
+                    _ => 0,
+                };
+                ascii = false;
+                letters &= base != 0;
+                capitals += usize::from(bytes.get(i + 1).is_some_and(|&next| next & 0x20 == 0));
+                i += 2;
+                base
+            };
+            if let Some(slot) = packed.get_mut(len) {
+                *slot = folded;
+            }
+            len += 1;
+        }
+        // No word (a space at the start, after a space or at the end), or a
+        // character that is not such a letter: not plain.
+        let word = text.get(start..i).filter(|_| letters && i > start);
+        let Some(t) = word else {
+            out.truncate(kept);
+            return false;
+        };
+        // One capital, the first letter.
+        let first_capital = match t.as_bytes() {
+            [0xC3, second, ..] => second & 0x20 == 0,
+            [first, ..] => first & 0x20 == 0,
+            [] => false,
+        };
+        let title_case = first_capital && capitals == 1;
+        out.push(if len <= MAX_PACKED {
+            Tok::packed(t, packed, len, ascii, title_case)
+        } else {
+            Tok::new(t)
+        });
+        if i >= bytes.len() {
+            return true;
+        }
+        // Past the space.
+        i += 1;
+    }
+}
+
+/// The ASCII letter each Latin-1 letter from `À` (U+00C0) to `ÿ` (U+00FF)
+/// folds to, by its second UTF-8 byte less 0x80, as [`latin1_base`] folds it;
+/// 0 for the others (`Æ`, `×`, `ß`, `ø`...).
+const LATIN1_BASE: [u8; 64] = {
+    let mut table = [0u8; 64];
+    let mut i = 0;
+    while i < 64 {
+        let c = 0xC0 + i as u32;
+        table[i] = match c {
+            0xC0..=0xC5 | 0xE0..=0xE5 => b'a',
+            0xC7 | 0xE7 => b'c',
+            0xC8..=0xCB | 0xE8..=0xEB => b'e',
+            0xCC..=0xCF | 0xEC..=0xEF => b'i',
+            0xD1 | 0xF1 => b'n',
+            0xD2..=0xD6 | 0xF2..=0xF6 => b'o',
+            0xD9..=0xDC | 0xF9..=0xFC => b'u',
+            0xDD | 0xFD | 0xFF => b'y',
+            _ => 0,
+        };
+        i += 1;
+    }
+    table
+};
+
 /// [`fold`] with apostrophes removed rather than turned into spaces
 /// (`D'Angelo` is `dangelo`). Text in ASCII and the accented letters of Latin-1 is
 /// folded here directly; anything else goes through [`fold`].
 fn key_fold(text: &str) -> CompactString {
     let mut buf = [0u8; 48];
-    match fold_into(text, &mut buf).map(|len| std::str::from_utf8(buf.get(..len).unwrap_or(&[]))) {
-        Some(Ok(key)) => CompactString::new(key),
-        _ => slow_key_fold(text),
+    match fold_into(text, &mut buf).and_then(|len| ascii_str(buf.get(..len).unwrap_or(&[]))) {
+        Some(key) => CompactString::new(key),
+        None => slow_key_fold(text),
     }
 }
 
@@ -1199,11 +1459,11 @@ static TITLES: &[(&str, &str, bool)] = &[
 fn strip_titles(
     toks: &[Tok<'_>],
     range: &mut Range<usize>,
-    title: &mut Option<String>,
+    title: &mut Option<CompactString>,
     problems: &mut Vec<Problem>,
 ) {
     while let Some(t) = toks.get(range.start).filter(|_| range.start < range.end) {
-        let Some((canonical, whole_word)) = t.title else {
+        let Some((canonical, whole_word)) = t.title() else {
             break;
         };
         // Alone in its part, only a dotted abbreviation is surely a title: `Dra`
@@ -1212,7 +1472,7 @@ fn strip_titles(
             break;
         }
         if title.is_none() {
-            *title = Some(canonical.to_string());
+            *title = Some(CompactString::const_new(canonical));
         }
         problems.push(Problem::info(
             "name.title_removed",
@@ -1232,7 +1492,7 @@ fn is_initial(t: &Tok<'_>) -> bool {
 }
 
 /// `Mª`, `Ma.` and `Fco.` written out.
-fn expansion_of(raw: &str) -> Option<&'static str> {
+fn expansion_of(raw: &str) -> Option<Expansion> {
     if raw.len() > 5 || !matches!(raw.as_bytes().first(), Some(b'M' | b'm' | b'F' | b'f')) {
         return None;
     }
@@ -1240,9 +1500,9 @@ fn expansion_of(raw: &str) -> Option<&'static str> {
     let dotted = base.len() < raw.len();
     let mut chars = base.chars();
     match (chars.next(), chars.next(), chars.next(), chars.next()) {
-        (Some('M' | 'm'), Some('ª'), None, _) => Some("María"),
-        (Some('M' | 'm'), Some('a' | 'A'), None, _) if dotted => Some("María"),
-        (Some('F' | 'f'), Some('c' | 'C'), Some('o' | 'O'), None) => Some("Francisco"),
+        (Some('M' | 'm'), Some('ª'), None, _) => Some(Expansion::Maria),
+        (Some('M' | 'm'), Some('a' | 'A'), None, _) if dotted => Some(Expansion::Maria),
+        (Some('F' | 'f'), Some('c' | 'C'), Some('o' | 'O'), None) => Some(Expansion::Francisco),
         _ => None,
     }
 }
@@ -1458,7 +1718,7 @@ fn apply_split(field: Range<usize>, split: Split) -> (Range<usize>, Range<usize>
 fn from_one_field(
     toks: &[Tok<'_>],
     range: Range<usize>,
-    title: Option<String>,
+    title: Option<CompactString>,
     mut problems: Vec<Problem>,
 ) -> Result<(PersonName, Vec<Problem>), Problem> {
     let field = part(toks, &range);
@@ -1485,17 +1745,25 @@ fn from_one_field(
 fn build(
     given: &[Tok<'_>],
     surnames: &[Tok<'_>],
-    title: Option<String>,
+    title: Option<CompactString>,
     mut problems: Vec<Problem>,
 ) -> (PersonName, Vec<Problem>) {
-    let mut given_out = String::with_capacity(given.iter().map(|t| t.raw.len() + 2).sum());
+    let mut given_out = ShortText::new();
     let mut expanded = false;
     let n = given.len();
-    for (i, t) in given.iter().enumerate() {
+    let given_as_typed = match given {
+        [only] => as_typed(only),
+        _ => None,
+    };
+    for (i, t) in given
+        .iter()
+        .enumerate()
+        .filter(|_| given_as_typed.is_none())
+    {
         if i > 0 {
-            given_out.push(' ');
+            given_out.push_str(" ");
         }
-        if let Some(full) = t.expansion {
+        if let Some(full) = t.expansion() {
             given_out.push_str(full);
             expanded = true;
         } else if i > 0 && i + 1 < n && is_given_particle(t.particle()) {
@@ -1510,17 +1778,24 @@ fn build(
             "wrote out an abbreviated given name",
         ));
     }
-    let mut surnames_out = Vec::with_capacity(surnames.len());
+    let mut surnames_out = Surnames::new();
     let mut start = 0;
     while start < surnames.len() {
         let end = unit_end(surnames, start);
         let unit = surnames.get(start..end).unwrap_or(&[]);
         start = end;
-        let mut s = String::with_capacity(unit.iter().map(|t| t.raw.len() + 2).sum());
+        if let Some(word) = match unit {
+            [only] => as_typed(only),
+            _ => None,
+        } {
+            surnames_out.push(word);
+            continue;
+        }
+        let mut s = ShortText::new();
         let mut after_de = false;
         for (i, t) in unit.iter().enumerate() {
             if i > 0 {
-                s.push(' ');
+                s.push_str(" ");
             }
             let prefix = i + 1 < unit.len();
             let lower = (is_dropped_particle(t.particle()) && unit.len() > 1)
@@ -1533,19 +1808,34 @@ fn build(
                 push_word(t, &mut s);
             }
         }
-        surnames_out.push(s);
+        surnames_out.push(s.finish());
     }
     let name = PersonName {
-        given: given_out,
+        given: given_as_typed.unwrap_or_else(|| given_out.finish()),
         surnames: surnames_out,
         title,
     };
     (name, problems)
 }
 
+/// A word whose display form is the word as typed, the usual case: ASCII
+/// letters in title case (`Garcia`), neither an initial nor an abbreviation.
+/// [`push_word`] would copy it unchanged.
+fn as_typed(t: &Tok<'_>) -> Option<CompactString> {
+    (t.latin && t.title_case && !t.initial && t.expansion.is_none())
+        .then(|| CompactString::new(t.raw))
+}
+
 /// One word in display form: [`case_word`] without trailing dots, but an initial
 /// with one (`J.`).
-fn push_word(t: &Tok<'_>, out: &mut String) {
+fn push_word(t: &Tok<'_>, out: &mut ShortText) {
+    if t.plain {
+        case_plain(t.raw, out);
+        if t.initial {
+            out.push_str(".");
+        }
+        return;
+    }
     let word = if t.raw.ends_with('.') {
         t.raw.trim_end_matches('.')
     } else {
@@ -1594,12 +1884,33 @@ fn lower1(c: char) -> char {
     }
 }
 
+/// [`case_word`] for a word of ASCII letters only.
+fn case_plain(word: &str, out: &mut ShortText) {
+    let bytes = word.as_bytes();
+    let Some((first, rest)) = bytes.split_first() else {
+        return;
+    };
+    if first.is_ascii_uppercase() {
+        let upper = rest.iter().filter(|b| b.is_ascii_uppercase()).count();
+        // Already in title case, as most names are typed; or mixed case that
+        // looks deliberate (`McDonald`): kept.
+        if upper == 0 || (upper + 1 >= 2 && rest.len() - upper > upper + 1) {
+            out.push_str(word);
+            return;
+        }
+    }
+    let from = out.len();
+    out.push_str(word);
+    out.make_ascii_lowercase_from(from);
+    out.make_ascii_uppercase_at(from);
+}
+
 /// Title case for one word (`GARCÍA` is `García`, `o'brien` is `O'Brien`,
 /// `maría-josé` is `María-José`), except that a word typed with a capital first and
 /// more lower case than upper case letters after it, and more than one capital,
 /// keeps its case (`McDonald`, `DiMaría`). Case is changed one character for one
 /// character, so the result is stable and stays NFC.
-fn case_word(word: &str, out: &mut String) {
+fn case_word(word: &str, out: &mut ShortText) {
     if word.is_ascii() {
         let bytes = word.as_bytes();
         // Two capitals are needed to keep the case: count only when there is
@@ -1619,19 +1930,12 @@ fn case_word(word: &str, out: &mut String) {
         // hyphen, apostrophe or dot, in place.
         let from = out.len();
         out.push_str(word);
-        let Some(typed) = out.get_mut(from..) else {
-            return;
-        };
-        typed.make_ascii_lowercase();
-        if let Some(letter) = typed.get_mut(..1) {
-            letter.make_ascii_uppercase();
-        }
+        out.make_ascii_lowercase_from(from);
+        out.make_ascii_uppercase_at(from);
         let separator = |b: &u8| matches!(b, b'-' | b'\'' | b'.');
         if bytes.iter().any(separator) {
             for (i, _) in bytes.iter().enumerate().filter(|(_, b)| separator(b)) {
-                if let Some(letter) = typed.get_mut(i + 1..i + 2) {
-                    letter.make_ascii_uppercase();
-                }
+                out.make_ascii_uppercase_at(from + i + 1);
             }
         }
         return;
@@ -1775,6 +2079,135 @@ mod tests {
     }
 
     #[test]
+    fn plain_tokens_agree_with_the_general_path() {
+        let mut words: Vec<String> = [
+            "García",
+            "Muñoz",
+            "JOSÉ",
+            "José",
+            "María",
+            "Ñandú",
+            "Álvarez",
+            "ÁNGEL",
+            "Ángel",
+            "de",
+            "Dé",
+            "Á",
+            "á",
+            "Fco",
+            "fco",
+            "Güemes",
+            "Sánchez",
+            "Peña",
+            "Ruíz",
+            "Martínez",
+            "Yáñez",
+            "Çelik",
+            "Zoë",
+            "Ýves",
+            "ÿ",
+            "y",
+            "Y",
+            "maría",
+            "mARÍA",
+            "DiMaría",
+            "McDonald",
+            "LÓPEZ",
+            "lópez",
+            "Abcdefghijklmnopqrstuvwxyz",
+            "Ábcdefghijklmnopqr",
+        ]
+        .map(String::from)
+        .to_vec();
+        for table in [given_names::GIVEN_NAMES, surnames::SURNAMES] {
+            for w in table {
+                words.push(w.to_string());
+                let mut chars = w.chars();
+                let capital: String = chars
+                    .next()
+                    .map(|c| c.to_ascii_uppercase())
+                    .into_iter()
+                    .chain(chars)
+                    .collect();
+                words.push(capital);
+                words.push(w.to_uppercase());
+            }
+        }
+        for (_, canonical, _) in TITLES {
+            words.push(canonical.trim_end_matches('.').to_string());
+        }
+        for w in &words {
+            let mut fast = TokBuf::default();
+            assert!(push_plain_tokens(w, &mut fast), "{w}");
+            let cleaned = clean(w).unwrap();
+            let mut general = TokBuf::default();
+            push_tokens(&cleaned, &mut general);
+            assert_eq!(fast.len(), 1, "{w}");
+            // Only the marks of the quick path may differ.
+            let (mut tok, mut other) = (fast[0], general[0]);
+            (tok.latin, other.latin) = (false, false);
+            (tok.title_case, other.title_case) = (false, false);
+            assert_eq!(format!("{tok:?}"), format!("{other:?}"), "{w}");
+            let mut shown = ShortText::new();
+            push_word(&fast[0], &mut shown);
+            if let Some(typed) = as_typed(&fast[0]) {
+                assert_eq!(typed, shown.as_str(), "{w}");
+            }
+        }
+        let texts = [
+            "García Márquez",
+            "Ana",
+            "",
+            " Ana",
+            "Ana ",
+            "Ana  María",
+            "Æon",
+            "Jo-Ann",
+            "ā",
+            "a\u{301}",
+            "Müller €",
+        ];
+        for text in texts {
+            let mut fast = TokBuf::default();
+            let plain = push_plain_tokens(text, &mut fast);
+            let general = clean(text).map(|c| {
+                let mut toks = TokBuf::default();
+                push_tokens(&c, &mut toks);
+                toks.iter()
+                    .map(|t| {
+                        let mut t = *t;
+                        (t.latin, t.title_case) = (false, false);
+                        format!("{t:?}")
+                    })
+                    .collect::<Vec<_>>()
+            });
+            if plain {
+                let fast: Vec<String> = fast
+                    .iter()
+                    .map(|t| {
+                        let mut t = *t;
+                        (t.latin, t.title_case) = (false, false);
+                        format!("{t:?}")
+                    })
+                    .collect();
+                assert_eq!(Ok(fast), general.map_err(|_| ()), "{text:?}");
+            } else {
+                assert!(fast.is_empty(), "{text:?}");
+            }
+        }
+    }
+
+    proptest! {
+        #[test]
+        fn the_plain_path_agrees_with_the_general_one(
+            given in "[A-Za-zÀ-ÿ]{1,8}( [A-Za-zÀ-ÿ]{1,8}){0,2}",
+            surname in "[A-Za-zÀ-ÿ]{0,8}( [A-Za-zÀ-ÿ]{1,8}){0,2}",
+        ) {
+            prop_assert_eq!(parse_person(&given, &surname), parse_person_cleaned(&given, &surname));
+        }
+    }
+
+    #[test]
     fn tables_are_sorted_and_folded() {
         for table in [given_names::GIVEN_NAMES, surnames::SURNAMES] {
             assert!(table.windows(2).all(|w| w[0] < w[1]), "not sorted");
@@ -1914,13 +2347,13 @@ mod tests {
     fn accents_kept_in_display_folded_in_keys() {
         let p = person("  maría   JOSÉ ", "MUÑOZ  güemes");
         assert_eq!(p.given, "María José");
-        assert_eq!(p.surnames, ["Muñoz", "Güemes"]);
+        assert_eq!(p.surnames[..], ["Muñoz", "Güemes"]);
         assert_eq!(p.given_key(), "maria jose");
         assert_eq!(p.surname_keys(), ["munoz", "guemes"]);
         // Decomposed input is composed.
         let q = person("Jose\u{301}", "Mun\u{303}oz");
         assert_eq!(q.given, "José");
-        assert_eq!(q.surnames, ["Muñoz"]);
+        assert_eq!(q.surnames[..], ["Muñoz"]);
         assert_eq!(q.display(), "José Muñoz");
     }
 
@@ -1962,54 +2395,54 @@ mod tests {
         assert_eq!(person("SRA", "Cabrera").given, "Sra");
         assert_eq!(parse_person("Dr.", "").unwrap_err().code, "name.empty");
         // Titles inside the name are names.
-        assert_eq!(person("José", "Doctor").surnames, ["Doctor"]);
+        assert_eq!(person("José", "Doctor").surnames[..], ["Doctor"]);
     }
 
     #[test]
     fn particles_stay_with_their_surname() {
         let p = person("maría josé", "DE LA FUENTE GARCÍA");
-        assert_eq!(p.surnames, ["de la Fuente", "García"]);
+        assert_eq!(p.surnames[..], ["de la Fuente", "García"]);
         assert_eq!(p.surname_keys(), ["fuente", "garcia"]);
         assert_eq!(p.display(), "María José de la Fuente García");
 
         let p = person("Lucía", "del valle");
-        assert_eq!(p.surnames, ["del Valle"]);
+        assert_eq!(p.surnames[..], ["del Valle"]);
         assert_eq!(p.surname_keys(), ["valle"]);
 
         let p = person("José", "SAN MARTÍN");
-        assert_eq!(p.surnames, ["San Martín"]);
+        assert_eq!(p.surnames[..], ["San Martín"]);
         assert_eq!(p.surname_keys(), ["sanmartin"]);
         assert_eq!(person("José", "Sanmartín").surname_keys(), ["sanmartin"]);
 
         let p = person("José", "Ortega y Gasset");
-        assert_eq!(p.surnames, ["Ortega", "y Gasset"]);
+        assert_eq!(p.surnames[..], ["Ortega", "y Gasset"]);
         assert_eq!(p.surname_keys(), ["ortega", "gasset"]);
         assert_eq!(p.display(), "José Ortega y Gasset");
 
         let p = person("Ana", "de los Ríos de las Heras");
-        assert_eq!(p.surnames, ["de los Ríos", "de las Heras"]);
+        assert_eq!(p.surnames[..], ["de los Ríos", "de las Heras"]);
         assert_eq!(p.surname_keys(), ["rios", "heras"]);
 
         let p = person("Ana", "Las Heras");
-        assert_eq!(p.surnames, ["Las Heras"]);
+        assert_eq!(p.surnames[..], ["Las Heras"]);
         assert_eq!(p.surname_keys(), ["lasheras"]);
 
         let p = person("Ángel", "di maría");
-        assert_eq!(p.surnames, ["Di María"]);
-        assert_eq!(person("Ángel", "DiMaría").surnames, ["DiMaría"]);
+        assert_eq!(p.surnames[..], ["Di María"]);
+        assert_eq!(person("Ángel", "DiMaría").surnames[..], ["DiMaría"]);
         assert_eq!(p.surname_keys(), person("Ángel", "DiMaría").surname_keys());
 
         let p = person("Arantxa", "Sánchez - Vicario");
-        assert_eq!(p.surnames, ["Sánchez-Vicario"]);
+        assert_eq!(p.surnames[..], ["Sánchez-Vicario"]);
         assert_eq!(p.surname_keys(), ["sanchez", "vicario"]);
 
         let p = person("Josep", "Puig i Cadafalch");
-        assert_eq!(p.surnames, ["Puig", "i Cadafalch"]);
+        assert_eq!(p.surnames[..], ["Puig", "i Cadafalch"]);
         assert_eq!(p.surname_keys(), ["puig", "cadafalch"]);
 
         // A particle left at the end stays with the surname before it.
         let p = person("José", "García de");
-        assert_eq!(p.surnames, ["García de"]);
+        assert_eq!(p.surnames[..], ["García de"]);
         assert_eq!(p.surname_keys(), ["garcia"]);
         // Only particles: still one key.
         assert_eq!(person("José", "de la").surname_keys(), ["dela"]);
@@ -2025,7 +2458,7 @@ mod tests {
     fn apostrophes_hyphens_initials_and_case() {
         let p = person("j.l.", "o’brien");
         assert_eq!(p.given, "J. L.");
-        assert_eq!(p.surnames, ["O'Brien"]);
+        assert_eq!(p.surnames[..], ["O'Brien"]);
         assert_eq!(p.surname_keys(), ["obrien"]);
         assert_eq!(person("juan j", "D´Angelo").display(), "Juan J. D'Angelo");
         assert_eq!(
@@ -2085,7 +2518,7 @@ mod tests {
     fn swapped_fields() {
         let (p, problems) = parse_person("García Márquez", "José Luis").unwrap();
         assert_eq!(p.given, "José Luis");
-        assert_eq!(p.surnames, ["García", "Márquez"]);
+        assert_eq!(p.surnames[..], ["García", "Márquez"]);
         assert_eq!(codes(&problems), ["name.swapped"]);
         let (p, problems) = parse_person("FERNANDEZ", "ANA").unwrap();
         assert_eq!(p.display(), "Ana Fernandez");
@@ -2146,12 +2579,12 @@ mod tests {
         let (p, problems) = parse_person("Juan Pablo Cruz", "").unwrap();
         assert_eq!(
             (p.given.as_str(), p.surnames.as_slice()),
-            ("Juan Pablo", &["Cruz".to_string()][..])
+            ("Juan Pablo", &[CompactString::const_new("Cruz")][..])
         );
         assert_eq!(codes(&problems), ["name.split"]);
         let (p, _) = parse_person("", "José García López").unwrap();
         assert_eq!(p.given, "José");
-        assert_eq!(p.surnames, ["García", "López"]);
+        assert_eq!(p.surnames[..], ["García", "López"]);
         let (p, _) = parse_person("", "GARCIA LOPEZ JOSE").unwrap();
         assert_eq!(p.display(), "Jose Garcia Lopez");
         // Not split: all given names, only surnames, or an ambiguous start.
@@ -2171,7 +2604,7 @@ mod tests {
     fn full_names_both_orders() {
         let (p, problems) = parse_full_name("Sr. José Luis García Márquez").unwrap();
         assert_eq!(p.given, "José Luis");
-        assert_eq!(p.surnames, ["García", "Márquez"]);
+        assert_eq!(p.surnames[..], ["García", "Márquez"]);
         assert_eq!(p.title.as_deref(), Some("Sr."));
         assert_eq!(codes(&problems), ["name.title_removed"]);
 

@@ -39,6 +39,8 @@ mod pattern;
 
 use std::sync::OnceLock;
 
+use compact_str::CompactString;
+
 use self::metadata::{RawDesc, RawPlan, COUNTRY_CODES, PLANS};
 use self::pattern::{Captures, Pattern, PatternSet};
 use super::text::concat;
@@ -48,8 +50,9 @@ use super::{Country, Problem};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Phone {
     /// The number in E.164 form: `+`, the country calling code and the national
-    /// significant number, digits only (`+5491123456789`).
-    pub e164: String,
+    /// significant number, digits only (`+5491123456789`). At most 21 bytes, so
+    /// always held inline, without an allocation.
+    pub e164: CompactString,
     /// The region whose numbering plan the number belongs to.
     pub region: Country,
     /// What kind of line the numbering plan says the number is.
@@ -248,11 +251,11 @@ pub fn parse_in(input: &str, default_region: Option<Country>) -> Result<Phone, P
         }
         .into());
     }
-    // Put together on the stack, then copied once.
+    // Put together on the stack, then copied once (inline: no allocation).
     let mut e164 = Digits::from_slice(b"+");
     e164.extend(plan.code_digits.as_slice());
     e164.extend(national.as_slice());
-    let e164 = e164.as_str().to_string();
+    let e164 = CompactString::new(e164.as_str());
     Ok(Phone {
         e164,
         region: plan.raw.region,
@@ -326,12 +329,22 @@ impl Digits {
         out
     }
 
+    /// Appends as many of `digits` as there is room for.
     fn extend(&mut self, digits: &[u8]) {
-        for &d in digits {
-            if let Some(slot) = self.buf.get_mut(self.len) {
-                *slot = d;
-                self.len += 1;
-            }
+        let n = digits.len().min(MAX_DIGITS - self.len);
+        if let (Some(slot), Some(digits)) =
+            (self.buf.get_mut(self.len..self.len + n), digits.get(..n))
+        {
+            slot.copy_from_slice(digits);
+            self.len += n;
+        }
+    }
+
+    /// Appends a digit if there is room.
+    fn push(&mut self, d: u8) {
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = d;
+            self.len += 1;
         }
     }
 
@@ -341,7 +354,7 @@ impl Digits {
 
     /// The digits as text (they are ASCII digits, and a `+`).
     fn as_str(&self) -> &str {
-        std::str::from_utf8(self.as_slice()).unwrap_or("")
+        super::text::ascii_str(self.as_slice()).unwrap_or("")
     }
 
     fn len(&self) -> usize {
@@ -402,8 +415,13 @@ fn scan(input: &str) -> Result<Written, Problem> {
     for c in input.chars() {
         if c.is_ascii_digit() {
             count += 1;
-            digits.extend(&[c as u8]);
-        } else if c == '+' || c == '\u{FF0B}' {
+            digits.push(c as u8);
+            blank = false;
+            previous_plus = false;
+            continue;
+        }
+        let is_plus = c == '+' || c == '\u{FF0B}';
+        if is_plus {
             // Only one run of plus signs, before the first digit.
             if count > 0 || (plus && !previous_plus) {
                 return Err(Problem::error(
@@ -419,7 +437,7 @@ fn scan(input: &str) -> Result<Written, Problem> {
             ));
         }
         blank &= c.is_whitespace();
-        previous_plus = c == '+' || c == '\u{FF0B}';
+        previous_plus = is_plus;
     }
     if blank {
         return Err(Problem::error("phone.empty", "no phone number"));
@@ -686,7 +704,7 @@ fn transform(rule: &str, digits: &[u8], caps: &Captures) -> Digits {
                 out.extend(digits.get(*from..*to).unwrap_or(&[]));
             }
         } else if b.is_ascii_digit() {
-            out.extend(&[b]);
+            out.push(b);
         }
     }
     out
@@ -707,7 +725,7 @@ mod tests {
 
     fn e164(input: &str, region: Country) -> String {
         match parse(input, region) {
-            Ok(p) => p.e164,
+            Ok(p) => p.e164.into_string(),
             Err(e) => format!("error {}", e.code),
         }
     }

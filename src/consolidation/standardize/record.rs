@@ -2,6 +2,7 @@
 //! country worked out once, and every problem reported as a [`Finding`] that names
 //! its field.
 
+use compact_str::CompactString;
 use time::Date;
 
 use super::address::{self, Address, AddressInput};
@@ -118,19 +119,19 @@ impl Standardized {
 /// assert!(out.findings.iter().any(|f| f.problem.code == "email.domain_typo"));
 /// ```
 pub fn standardize(record: &Record, options: &Options) -> Standardized {
+    let typed = Typed::of(record);
     let mut findings = Vec::new();
-    let mut out = Record::default();
     // Country first: the other fields are read in its light. It is the typed
     // country, else what the data tells by itself (an address with a CPA or a
     // Spanish postal code, a phone written with its country code, the shape of
     // the identifier), else the default. Domestic phone numbers tell nothing:
     // they are read in the country's plan.
-    let typed_country = present(&record.country);
+    //
     // Read once: the typed country decides both the country and, when it is not
     // recognised, what the standard record keeps.
-    let named_country = typed_country.and_then(country_named);
+    let named_country = typed.country.and_then(country_named);
     let mut country = None;
-    if let Some(text) = typed_country {
+    if let Some(text) = typed.country {
         match named_country {
             Some(c) => country = Some(c),
             None => findings.push(Finding {
@@ -143,38 +144,39 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
         }
     }
     let address_input = |country: Option<Country>| AddressInput {
-        street: present(&record.street).unwrap_or(""),
-        street_number: present(&record.street_number).unwrap_or(""),
-        extra: present(&record.address_extra).unwrap_or(""),
-        locality: present(&record.locality).unwrap_or(""),
-        province: present(&record.province).unwrap_or(""),
-        postal_code: present(&record.postal_code).unwrap_or(""),
+        street: typed.street.unwrap_or(""),
+        street_number: typed.street_number.unwrap_or(""),
+        extra: typed.address_extra.unwrap_or(""),
+        locality: typed.locality.unwrap_or(""),
+        province: typed.province.unwrap_or(""),
+        postal_code: typed.postal_code.unwrap_or(""),
         country,
     };
     let has_address = [
-        &record.street,
-        &record.street_number,
-        &record.address_extra,
-        &record.locality,
-        &record.province,
-        &record.postal_code,
+        typed.street,
+        typed.street_number,
+        typed.address_extra,
+        typed.locality,
+        typed.province,
+        typed.postal_code,
     ]
     .iter()
-    .any(|f| present(f).is_some());
+    .any(Option::is_some);
     if country.is_none() && has_address {
         country = address::parse(&address_input(None)).0.country;
     }
     if country.is_none() {
-        country = [&record.phone, &record.mobile]
+        country = [typed.phone, typed.mobile]
             .into_iter()
-            .filter_map(present)
+            .flatten()
             .find_map(|t| phone::parse_in(t, None).ok())
             .map(|p| p.region);
     }
     if country.is_none() {
         // Only shapes that belong to one country: bare 7 or 8 digits could be an
         // Argentine DNI or a Spanish DNI without its letter.
-        country = present(&record.national_id)
+        country = typed
+            .national_id
             .and_then(|t| ids::detect(t, None).ok())
             .filter(|id| id.kind() != ids::IdKind::ArDni)
             .map(|id| id.kind().country());
@@ -191,48 +193,47 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     // Phones, in the country's numbering plan (only `+` numbers when no plan is
     // known for it).
     let region = country.filter(|c| phone::is_supported(*c));
-    let mut read_phone = |field, typed: &Option<String>| {
-        let text = present(typed)?;
-        let parsed = phone::parse_in(text, region).map(|p| (p, Vec::new()));
+    let mut read_phone = |field, text: Option<&str>| {
+        let parsed = phone::parse_in(text?, region).map(|p| (p, Vec::new()));
         keep(field, parsed, &mut findings)
     };
-    let phone = read_phone("phone", &record.phone);
-    let mobile = read_phone("mobile", &record.mobile);
+    let phone = read_phone("phone", typed.phone);
+    let mobile = read_phone("mobile", typed.mobile);
 
     // National identifier.
-    let national_id = present(&record.national_id).and_then(|text| {
+    let national_id = typed.national_id.and_then(|text| {
         let parsed = ids::detect(text, country).map(|id| (id, Vec::new()));
         keep("national_id", parsed, &mut findings)
     });
 
     // Names.
-    let given = present(&record.given_name);
-    let surname = present(&record.surname);
-    let name = if given.is_some() || surname.is_some() {
-        Some(names::parse_person(
-            given.unwrap_or(""),
-            surname.unwrap_or(""),
-        ))
+    let from_full_name = typed.given_name.is_none() && typed.surname.is_none();
+    let name = if from_full_name {
+        typed.full_name.map(names::parse_full_name)
     } else {
-        present(&record.full_name).map(names::parse_full_name)
+        Some(names::parse_person(
+            typed.given_name.unwrap_or(""),
+            typed.surname.unwrap_or(""),
+        ))
     };
-    let from_full_name = given.is_none() && surname.is_none();
     let mut name = name.and_then(|r| keep("name", r, &mut findings));
     // A title typed in its own field wins over one found in the name fields.
     if let Some(name) = name.as_mut() {
-        if let Some(title) = tidied(&record.title) {
-            name.title = Some(title);
+        if let Some(title) = typed.title {
+            name.title = Some(CompactString::from(tidy(title)));
         }
     }
-    let company = present(&record.company)
+    let company = typed
+        .company
         .and_then(|text| keep("company", names::parse_company(text), &mut findings));
 
     // Email.
-    let email =
-        present(&record.email).and_then(|text| keep("email", email::parse(text), &mut findings));
+    let email = typed
+        .email
+        .and_then(|text| keep("email", email::parse(text), &mut findings));
 
     // Birth date.
-    let birth_date = present(&record.birth_date).and_then(|text| {
+    let birth_date = typed.birth_date.and_then(|text| {
         keep(
             "birth_date",
             dates::parse_birth_date(text, options.today),
@@ -241,75 +242,95 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     });
 
     // The standard record: standard forms where valid, tidied text otherwise.
-    match &name {
-        Some(n) => {
-            out.given_name = nonempty(n.given.clone());
-            out.surname = nonempty(join_words(&n.surnames));
-            // The full name is rewritten only when the name was read from it; next
-            // to separate fields it is kept as typed.
-            out.full_name = if from_full_name {
-                present(&record.full_name).map(|_| n.display())
+    let (title, given_name, surname, full_name) = match &name {
+        Some(n) => (
+            n.title.as_deref().map(str::to_owned),
+            owned(&n.given),
+            nonempty(join_words(&n.surnames)),
+            // The full name is rewritten only when the name was read from it;
+            // next to separate fields it is kept as typed.
+            if from_full_name {
+                typed.full_name.map(|_| n.display())
             } else {
-                tidied(&record.full_name)
-            };
-            out.title = n.title.clone();
-        }
-        None => {
-            out.title = tidied(&record.title);
-            out.given_name = tidied(&record.given_name);
-            out.surname = tidied(&record.surname);
-            out.full_name = tidied(&record.full_name);
-        }
-    }
-    out.company = match &company {
-        Some(c) => Some(c.display()),
-        None => tidied(&record.company),
+                typed.full_name.map(tidy)
+            },
+        ),
+        None => (
+            typed.title.map(tidy),
+            typed.given_name.map(tidy),
+            typed.surname.map(tidy),
+            typed.full_name.map(tidy),
+        ),
     };
-    out.email = match &email {
-        Some(e) => Some(e.address().to_string()),
-        None => tidied(&record.email),
-    };
-    out.phone = match &phone {
-        Some(p) => Some(p.e164.clone()),
-        None => tidied(&record.phone),
-    };
-    out.mobile = match &mobile {
-        Some(p) => Some(p.e164.clone()),
-        None => tidied(&record.mobile),
-    };
+    let mut street = None;
+    let mut street_number = None;
+    let mut address_extra = None;
+    let mut locality = None;
+    let mut province = None;
+    let mut postal_code = None;
     if let Some(a) = &address {
-        out.street = nonempty(a.street_line());
+        street = nonempty(a.street_line());
         // A house number typed apart that disagrees with the one in the street
         // line is not in the standard street line: it is kept as typed.
         let mismatch = findings
             .iter()
             .any(|f| f.problem.code == "address.number_mismatch");
         if mismatch {
-            out.street_number = tidied(&record.street_number);
+            street_number = typed.street_number.map(tidy);
         }
-        out.address_extra = a.extra.clone();
-        out.locality = a.locality.clone();
-        out.province = a.province.clone();
-        out.postal_code = a.postal_code.clone();
+        address_extra = a.extra.as_deref().map(str::to_owned);
+        locality = a.locality.as_deref().map(str::to_owned);
+        province = a.province.as_deref().map(str::to_owned);
+        postal_code = a.postal_code.as_deref().map(str::to_owned);
     }
-    // A country typed but not recognised stays as typed (with its error), even
-    // when the rest of the record tells the country.
-    out.country = match (typed_country, named_country) {
-        (Some(_), None) => tidied(&record.country),
-        _ => country.map(|c| c.as_str().to_string()),
-    };
-    out.birth_date = match birth_date {
-        Some(d) => Some(dates::format(d)),
-        None => tidied(&record.birth_date),
-    };
-    out.national_id = match &national_id {
-        Some(id) => Some(id.canonical().to_string()),
-        None => tidied(&record.national_id),
+    let record = Record {
+        title,
+        given_name,
+        surname,
+        full_name,
+        company: match &company {
+            Some(c) => Some(c.display()),
+            None => typed.company.map(tidy),
+        },
+        email: match &email {
+            Some(e) => Some(e.address().to_owned()),
+            None => typed.email.map(tidy),
+        },
+        phone: match &phone {
+            Some(p) => Some(p.e164.as_str().to_owned()),
+            None => typed.phone.map(tidy),
+        },
+        mobile: match &mobile {
+            Some(p) => Some(p.e164.as_str().to_owned()),
+            None => typed.mobile.map(tidy),
+        },
+        street,
+        street_number,
+        address_extra,
+        locality,
+        province,
+        postal_code,
+        // A country typed but not recognised stays as typed (with its error),
+        // even when the rest of the record tells the country.
+        country: match (typed.country, named_country) {
+            (Some(text), None) => Some(tidy(text)),
+            _ => country.map(|c| c.as_str().to_owned()),
+        },
+        birth_date: match birth_date {
+            Some(d) => Some(dates::format(d)),
+            None => typed.birth_date.map(tidy),
+        },
+        national_id: match &national_id {
+            Some(id) => Some(id.canonical().to_owned()),
+            None => typed.national_id.map(tidy),
+        },
     };
 
-    findings.sort_by_key(|f| FIELD_ORDER.iter().position(|&name| name == f.field));
+    if findings.len() > 1 {
+        findings.sort_by_key(|f| FIELD_ORDER.iter().position(|&name| name == f.field));
+    }
     Standardized {
-        record: out,
+        record,
         country,
         name,
         company,
@@ -320,6 +341,52 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
         birth_date,
         national_id,
         findings,
+    }
+}
+
+/// The fields of a record that hold text (anything but whitespace), looked at
+/// once.
+struct Typed<'r> {
+    title: Option<&'r str>,
+    given_name: Option<&'r str>,
+    surname: Option<&'r str>,
+    full_name: Option<&'r str>,
+    company: Option<&'r str>,
+    email: Option<&'r str>,
+    phone: Option<&'r str>,
+    mobile: Option<&'r str>,
+    street: Option<&'r str>,
+    street_number: Option<&'r str>,
+    address_extra: Option<&'r str>,
+    locality: Option<&'r str>,
+    province: Option<&'r str>,
+    postal_code: Option<&'r str>,
+    country: Option<&'r str>,
+    birth_date: Option<&'r str>,
+    national_id: Option<&'r str>,
+}
+
+impl<'r> Typed<'r> {
+    fn of(record: &'r Record) -> Typed<'r> {
+        Typed {
+            title: present(&record.title),
+            given_name: present(&record.given_name),
+            surname: present(&record.surname),
+            full_name: present(&record.full_name),
+            company: present(&record.company),
+            email: present(&record.email),
+            phone: present(&record.phone),
+            mobile: present(&record.mobile),
+            street: present(&record.street),
+            street_number: present(&record.street_number),
+            address_extra: present(&record.address_extra),
+            locality: present(&record.locality),
+            province: present(&record.province),
+            postal_code: present(&record.postal_code),
+            country: present(&record.country),
+            birth_date: present(&record.birth_date),
+            national_id: present(&record.national_id),
+        }
     }
 }
 
@@ -382,12 +449,13 @@ fn has_text(text: &str) -> bool {
     }
 }
 
-fn tidied(field: &Option<String>) -> Option<String> {
-    present(field).map(tidy)
-}
-
 fn nonempty(text: String) -> Option<String> {
     (!text.is_empty()).then_some(text)
+}
+
+/// A copy of a parsed value's text for the standard record; `None` when empty.
+fn owned(text: &str) -> Option<String> {
+    (!text.is_empty()).then(|| text.to_owned())
 }
 
 /// A country from its ISO code or a common name in Spanish or English.

@@ -1,6 +1,7 @@
 //! Text helpers shared by the field standardisers: Unicode normalisation, whitespace,
 //! case and accent folding.
 
+use compact_str::CompactString;
 use unicode_normalization::char::{decompose_canonical, is_combining_mark};
 use unicode_normalization::{is_nfc_quick, IsNormalized, UnicodeNormalization};
 
@@ -152,6 +153,144 @@ pub(crate) fn join_words<S: AsRef<str>>(words: &[S]) -> String {
         out.push_str(word.as_ref());
     }
     out
+}
+
+/// [`join_words`] into a [`CompactString`]: held inline, without an
+/// allocation, when the words add up to at most 24 bytes, as most names do.
+pub(crate) fn join_compact<S: AsRef<str>>(words: &[S]) -> CompactString {
+    if let [only] = words {
+        return CompactString::new(only.as_ref());
+    }
+    let mut out = ShortText::new();
+    for (i, word) in words.iter().enumerate() {
+        if i > 0 {
+            out.push_str(" ");
+        }
+        out.push_str(word.as_ref());
+    }
+    out.finish()
+}
+
+/// ASCII bytes as text, without the general UTF-8 check (which costs several
+/// times more for a short text); `None` if any byte is not ASCII.
+#[inline]
+pub(crate) fn ascii_str(bytes: &[u8]) -> Option<&str> {
+    // SAFETY: ASCII is valid UTF-8.
+    bytes
+        .is_ascii()
+        .then(|| unsafe { std::str::from_utf8_unchecked(bytes) })
+}
+
+/// How many bytes [`ShortText`] holds on the stack (a [`CompactString`]'s
+/// inline capacity).
+const SHORT: usize = 24;
+
+/// A short text (a name, a number, a postal code) put together piece by piece
+/// on the stack and made into a [`CompactString`] at once: appending to a
+/// `CompactString` costs an out-of-line call per piece. A text that outgrows
+/// the stack buffer goes on in a `String`, whose allocation the result keeps.
+pub(crate) struct ShortText {
+    buf: [u8; SHORT],
+    len: usize,
+    /// The whole text once it is longer than [`SHORT`]; empty before.
+    long: String,
+}
+
+impl ShortText {
+    /// An empty text.
+    #[inline]
+    pub(crate) fn new() -> ShortText {
+        ShortText {
+            buf: [0; SHORT],
+            len: 0,
+            long: String::new(),
+        }
+    }
+
+    /// The text so far.
+    #[inline]
+    pub(crate) fn as_str(&self) -> &str {
+        if self.long.is_empty() {
+            let bytes = self.buf.get(..self.len).unwrap_or(&[]);
+            debug_assert!(std::str::from_utf8(bytes).is_ok());
+            // SAFETY: `buf[..len]` only ever receives whole `str`s, appended
+            // after each other (`push_str`), and ASCII case changes, which
+            // alter ASCII letters only, bytes that are never part of a longer
+            // UTF-8 sequence: it is valid UTF-8. Checking it again would cost
+            // more than the rest of building a short name.
+            unsafe { std::str::from_utf8_unchecked(bytes) }
+        } else {
+            &self.long
+        }
+    }
+
+    /// Its length in bytes.
+    #[inline]
+    pub(crate) fn len(&self) -> usize {
+        if self.long.is_empty() {
+            self.len
+        } else {
+            self.long.len()
+        }
+    }
+
+    /// Appends a piece.
+    #[inline]
+    pub(crate) fn push_str(&mut self, piece: &str) {
+        if self.long.is_empty() {
+            let end = self.len + piece.len();
+            if let Some(slot) = self.buf.get_mut(self.len..end) {
+                slot.copy_from_slice(piece.as_bytes());
+                self.len = end;
+                return;
+            }
+            let mut long = String::with_capacity(end + SHORT);
+            long.push_str(self.as_str());
+            self.long = long;
+        }
+        self.long.push_str(piece);
+    }
+
+    /// Appends a character.
+    #[inline]
+    pub(crate) fn push(&mut self, c: char) {
+        self.push_str(c.encode_utf8(&mut [0; 4]));
+    }
+
+    /// Lower-cases the ASCII letters from `from` on (a length the text had).
+    #[inline]
+    pub(crate) fn make_ascii_lowercase_from(&mut self, from: usize) {
+        if self.long.is_empty() {
+            if let Some(tail) = self.buf.get_mut(from..self.len) {
+                tail.make_ascii_lowercase();
+            }
+        } else if let Some(tail) = self.long.get_mut(from..) {
+            tail.make_ascii_lowercase();
+        }
+    }
+
+    /// Upper-cases the character at `at` if it is an ASCII letter.
+    #[inline]
+    pub(crate) fn make_ascii_uppercase_at(&mut self, at: usize) {
+        if self.long.is_empty() {
+            if let Some(b) = self.buf.get_mut(at).filter(|_| at < self.len) {
+                b.make_ascii_uppercase();
+            }
+        } else if let Some(c) = self.long.get_mut(at..at + 1) {
+            c.make_ascii_uppercase();
+        }
+    }
+
+    /// The text as a [`CompactString`]: inline when short, else in the
+    /// `String`'s allocation.
+    #[inline]
+    pub(crate) fn finish(self) -> CompactString {
+        if self.long.is_empty() {
+            CompactString::new(self.as_str())
+        } else {
+            CompactString::from(self.long)
+        }
+    }
 }
 
 /// Title case for names and places: the first letter of each word upper case, the

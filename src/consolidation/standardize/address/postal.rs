@@ -4,6 +4,7 @@
 use super::clean;
 use super::tables::Prov;
 use crate::consolidation::standardize::{Country, Problem};
+use compact_str::CompactString;
 
 /// A postal code, cleaned and classified by shape.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -11,13 +12,13 @@ pub(super) enum Postal {
     Empty,
     /// An Argentine CPA: the letter, and whether the three trailing letters are
     /// there.
-    Cpa(String),
+    Cpa(CompactString),
     /// Four digits.
-    Four(u32, String),
+    Four(u32, CompactString),
     /// Five digits.
-    Five(u32, String),
+    Five(u32, CompactString),
     /// Anything else, tidied and upper-cased.
-    Other(String),
+    Other(CompactString),
 }
 
 impl Postal {
@@ -31,25 +32,36 @@ impl Postal {
             if cleaned.is_empty() {
                 Postal::Empty
             } else {
-                Postal::Other(clean(&cleaned.to_uppercase()).into_owned())
+                Postal::Other(CompactString::from(clean(&cleaned.to_uppercase())))
             }
         };
         if !trimmed.is_ascii() || trimmed.len() > 16 {
             return other();
         }
-        let mut compact = String::with_capacity(trimmed.len());
+        // At most 16 ASCII bytes: put together on the stack.
+        let mut buf = [0u8; 16];
+        let mut len = 0;
         for b in trimmed.bytes() {
             if !matches!(b, b' ' | b'-' | b'.') {
-                compact.push(char::from(b.to_ascii_uppercase()));
+                if let Some(slot) = buf.get_mut(len) {
+                    *slot = b.to_ascii_uppercase();
+                    len += 1;
+                }
             }
         }
-        let b = compact.as_bytes();
+        let b = buf.get(..len).unwrap_or(&[]);
+        let compact =
+            CompactString::new(crate::consolidation::standardize::text::ascii_str(b).unwrap_or(""));
         let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
         let letters = |s: &[u8]| s.iter().all(u8::is_ascii_uppercase);
-        let value = |s: &str| s.parse::<u32>().unwrap_or(0);
+        // Only asked of digits.
+        let value = |s: &[u8]| {
+            s.iter()
+                .fold(0u32, |n, &d| n * 10 + u32::from(d.wrapping_sub(b'0')))
+        };
         match b.len() {
-            4 if digits(b) => Postal::Four(value(&compact), compact),
-            5 if digits(b) => Postal::Five(value(&compact), compact),
+            4 if digits(b) => Postal::Four(value(b), compact),
+            5 if digits(b) => Postal::Five(value(b), compact),
             5 | 8
                 if b.first().copied().and_then(Prov::of_cpa_letter).is_some()
                     && digits(b.get(1..5).unwrap_or(&[]))
@@ -64,7 +76,7 @@ impl Postal {
 
 impl Postal {
     /// The code as read: canonical for a known shape, else tidied upper case.
-    pub(super) fn into_code(self) -> Option<String> {
+    pub(super) fn into_code(self) -> Option<CompactString> {
         match self {
             Postal::Empty => None,
             Postal::Cpa(c) | Postal::Four(_, c) | Postal::Five(_, c) | Postal::Other(c) => Some(c),
@@ -92,7 +104,7 @@ pub(super) fn check_postal(
     postal: &Postal,
     country: Option<Country>,
     problems: &mut Vec<Problem>,
-) -> Option<String> {
+) -> Option<CompactString> {
     let invalid = |problems: &mut Vec<Problem>, code: &str, what: &str| {
         problems.push(Problem::warning(
             "address.postal_code_invalid",
@@ -118,7 +130,8 @@ pub(super) fn check_postal(
         }
         (Postal::Four(n, code), Some(Country::ES)) => {
             if Prov::of_es_prefix(n / 1000).is_some() {
-                let padded = format!("0{code}");
+                let mut padded = CompactString::const_new("0");
+                padded.push_str(code);
                 problems.push(
                     Problem::info(
                         "address.postal_code_padded",

@@ -2,9 +2,10 @@
 
 use super::tables::{self, Kw, Special, Word};
 use super::{name_case, Detail, StreetType, NO_NUMBER};
+use compact_str::CompactString;
 use smallvec::SmallVec;
 
-use crate::consolidation::standardize::text::{join_words, MAX_PACKED};
+use crate::consolidation::standardize::text::{join_compact, MAX_PACKED};
 use crate::consolidation::standardize::Problem;
 
 /// A short lower-case, accentless, dotless form of a token for table lookups;
@@ -104,8 +105,33 @@ impl Key {
     pub(super) fn as_str(&self) -> &str {
         self.buf
             .get(..self.len)
-            .and_then(|b| std::str::from_utf8(b).ok())
+            .and_then(crate::consolidation::standardize::text::ascii_str)
             .unwrap_or("")
+    }
+
+    /// The meanings of a token's key ([`Key::of`]`(token).word()`), packed
+    /// straight from the bytes: the key of a word of the tables fits a packed
+    /// key, so a longer one is no word.
+    fn word_of(token: &str) -> Option<&'static Word> {
+        let mut packed = [0u8; MAX_PACKED];
+        let mut len = 0;
+        for &b in token.as_bytes() {
+            let folded = KEY_BYTES.get(usize::from(b)).copied().unwrap_or(KEY_REJECT);
+            // A key byte (neither skip, reject nor wide), the usual case, in
+            // one test.
+            if folded.wrapping_sub(1) < KEY_WIDE - 1 {
+                *packed.get_mut(len)? = folded;
+                len += 1;
+            } else if folded == KEY_REJECT {
+                return None;
+            } else if folded == KEY_WIDE {
+                return Key::of_chars(token).word();
+            }
+        }
+        if len == 0 {
+            return None;
+        }
+        tables::word_packed(u128::from_le_bytes(packed))
     }
 
     /// The meanings of the word.
@@ -146,15 +172,20 @@ struct Tok<'a> {
 }
 
 impl<'a> Tok<'a> {
+    /// A comma, or a dash standing alone.
+    fn comma() -> Tok<'a> {
+        Tok {
+            text: ",",
+            comma: true,
+            word: None,
+            number: false,
+            ordinal: false,
+        }
+    }
+
     fn new(text: &'a str) -> Tok<'a> {
         if text == "," {
-            return Tok {
-                text,
-                comma: true,
-                word: None,
-                number: false,
-                ordinal: false,
-            };
+            return Tok::comma();
         }
         let digit_first = text.starts_with(|c: char| c.is_ascii_digit() || c == '#');
         Tok {
@@ -164,7 +195,7 @@ impl<'a> Tok<'a> {
             word: if text.starts_with(|c: char| c.is_ascii_digit()) {
                 None
             } else {
-                Key::of(text).word()
+                Key::word_of(text)
             },
             number: digit_first && is_house_number(text),
             ordinal: digit_first && ordinal(text).is_some(),
@@ -203,19 +234,48 @@ fn is_abbreviation(key: &Key) -> bool {
             .is_some_and(|w| w.prefix.is_some() || w.keyword.is_some() || w.abbreviation.is_some())
 }
 
+/// In [`SPLIT_BYTES`]: a byte inside a word that never ends it.
+const PLAIN: u8 = 0;
+/// In [`SPLIT_BYTES`]: a space.
+const SPACE: u8 = 1;
+/// In [`SPLIT_BYTES`]: `,` or `;`.
+const COMMA: u8 = 2;
+/// In [`SPLIT_BYTES`]: a byte after which a word may be split: `/`, `.`, and
+/// the second byte of `º`, `ª`, `°`.
+const SPLIT: u8 = 3;
+
+/// What each byte means to [`tokenize`]: most are [`PLAIN`], read a run at a
+/// time.
+static SPLIT_BYTES: [u8; 256] = {
+    let mut table = [PLAIN; 256];
+    table[b' ' as usize] = SPACE;
+    table[b',' as usize] = COMMA;
+    table[b';' as usize] = COMMA;
+    table[b'/' as usize] = SPLIT;
+    table[b'.' as usize] = SPLIT;
+    table[0xBA] = SPLIT;
+    table[0xAA] = SPLIT;
+    table[0xB0] = SPLIT;
+    table
+};
+
 /// Splits a cleaned street into words and commas (`","`). A comma between
 /// digits stays (`25,5`); a dash standing alone is a comma; `C/Mayor`,
-/// `Av.Corrientes`, `3º2ª` and `Nº12` are split.
-fn tokenize<'a>(text: &'a str) -> Toks<'a> {
-    let mut toks = Toks::default();
-    let mut start: Option<usize> = None;
+/// `Av.Corrientes`, `3º2ª` and `Nº12` are split. Written into `toks` (empty)
+/// rather than returned: the buffer is large.
+fn tokenize<'a>(text: &'a str, toks: &mut Toks<'a>) {
     let flush = |toks: &mut Toks<'a>, start: Option<usize>, to: usize| {
-        if let Some(t) = start.and_then(|s| text.get(s..to)) {
-            if t.chars().all(|c| matches!(c, '-' | '–' | '—' | '|')) {
+        if let Some(t) = start
+            .and_then(|s| text.get(s..to))
+            .filter(|t| !t.is_empty())
+        {
+            // Only a word starting with a dash or a bar (`–` and `—` start
+            // with E2) can be all dashes.
+            let dashes = matches!(t.as_bytes().first(), Some(b'-' | b'|' | 0xE2))
+                && t.chars().all(|c| matches!(c, '-' | '–' | '—' | '|'));
+            if dashes {
                 // A dash standing alone separates like a comma (`5 - 3º A`).
-                if !t.is_empty() {
-                    toks.push(Tok::new(","));
-                }
+                toks.push(Tok::comma());
             } else {
                 toks.push(Tok::new(t));
             }
@@ -229,13 +289,25 @@ fn tokenize<'a>(text: &'a str) -> Toks<'a> {
             .and_then(|rest| rest.chars().next())
             .is_some_and(char::is_alphanumeric)
     };
-    for (pos, &b) in bytes.iter().enumerate() {
-        match b {
-            b' ' => {
-                flush(&mut toks, start, pos);
+    let class = |b: u8| SPLIT_BYTES.get(usize::from(b)).copied().unwrap_or(PLAIN);
+    let mut start: Option<usize> = None;
+    let mut pos = 0;
+    while let Some(&b) = bytes.get(pos) {
+        match class(b) {
+            PLAIN => {
+                // The rest of the run at once.
+                start.get_or_insert(pos);
+                pos += 1;
+                while bytes.get(pos).is_some_and(|&b| class(b) == PLAIN) {
+                    pos += 1;
+                }
+                continue;
+            }
+            SPACE => {
+                flush(toks, start, pos);
                 start = None;
             }
-            b',' | b';' => {
+            COMMA => {
                 let digit_at = |at: Option<usize>| {
                     at.and_then(|at| bytes.get(at))
                         .is_some_and(u8::is_ascii_digit)
@@ -245,9 +317,9 @@ fn tokenize<'a>(text: &'a str) -> Toks<'a> {
                     && digit_at(pos.checked_sub(1))
                     && digit_at(Some(pos + 1));
                 if !decimal {
-                    flush(&mut toks, start, pos);
+                    flush(toks, start, pos);
                     start = None;
-                    toks.push(Tok::new(","));
+                    toks.push(Tok::comma());
                 }
             }
             _ => {
@@ -265,21 +337,20 @@ fn tokenize<'a>(text: &'a str) -> Toks<'a> {
                                 .get(s..end)
                                 .is_some_and(|t| is_abbreviation(&Key::of(t)))
                     }
-                    0xBA | 0xAA | 0xB0 => {
+                    _ => {
                         pos.checked_sub(1).and_then(|p| bytes.get(p)) == Some(&0xC2)
                             && next_alnum(end)
                     }
-                    _ => false,
                 };
                 if split {
-                    flush(&mut toks, start, end);
+                    flush(toks, start, end);
                     start = None;
                 }
             }
         }
+        pos += 1;
     }
-    flush(&mut toks, start, text.len());
-    toks
+    flush(toks, start, text.len());
 }
 
 /// Whether a token is a house number: one to six digits with an optional letter
@@ -303,12 +374,14 @@ fn is_house_number(token: &str) -> bool {
 
 /// The canonical house number of a token (see [`is_house_number`]): letters
 /// upper case, `#` removed.
-pub(super) fn house_number(token: &str) -> Option<String> {
+pub(super) fn house_number(token: &str) -> Option<CompactString> {
     is_house_number(token).then(|| {
-        token
-            .strip_prefix('#')
-            .unwrap_or(token)
-            .to_ascii_uppercase()
+        let number = token.strip_prefix('#').unwrap_or(token);
+        if number.bytes().any(|b| b.is_ascii_lowercase()) {
+            upper(number)
+        } else {
+            CompactString::new(number)
+        }
     })
 }
 
@@ -351,10 +424,16 @@ fn ordinal(token: &str) -> Option<&str> {
     ok.then_some(digits)
 }
 
+/// A house number followed by ` bis` (`1149 bis`).
+fn with_bis(mut number: CompactString) -> CompactString {
+    number.push_str(" bis");
+    number
+}
+
 /// Whether a text says `s/n` (sin número) in one of its spellings.
 pub(super) fn is_sin_numero(text: &str) -> bool {
     matches!(
-        Key::of(text).word().and_then(|w| w.keyword),
+        Key::word_of(text).and_then(|w| w.keyword),
         Some(Kw::SinNumero)
     )
 }
@@ -364,7 +443,7 @@ pub(super) fn is_sin_numero(text: &str) -> bool {
 /// that value.
 pub(super) fn takes_value(word: &str) -> bool {
     matches!(
-        Key::of(word).word().and_then(|w| w.keyword),
+        Key::word_of(word).and_then(|w| w.keyword),
         Some(Kw::Km | Kw::NumMarker | Kw::Floor | Kw::Unit | Kw::Detail(_))
     )
 }
@@ -388,15 +467,13 @@ pub(super) fn number_needs_comma(street_type: Option<StreetType>, name: &str) ->
         Some(
             StreetType::Ruta | StreetType::Carretera | StreetType::Autopista | StreetType::Autovia
         )
-    ) && name.split(' ').all(|w| {
-        Key::of(w)
-            .word()
-            .is_some_and(|w| w.special == Special::RouteClass)
-    })
+    ) && name
+        .split(' ')
+        .all(|w| Key::word_of(w).is_some_and(|w| w.special == Special::RouteClass))
 }
 
 /// `5/12` as unit 5 of number 12 (Australian usage).
-pub(super) fn split_unit_number(token: &str) -> Option<(String, String)> {
+pub(super) fn split_unit_number(token: &str) -> Option<(CompactString, CompactString)> {
     let (unit, number) = token.split_once('/')?;
     let unit = house_number(unit)?;
     let number = house_number(number)?;
@@ -404,7 +481,7 @@ pub(super) fn split_unit_number(token: &str) -> Option<(String, String)> {
 }
 
 /// A kilometre value: `25`, `25,5`, `25.300`.
-fn km_value(token: &str) -> Option<String> {
+fn km_value(token: &str) -> Option<CompactString> {
     let (int, frac) = match token.split_once([',', '.']) {
         Some((i, f)) => (i, Some(f)),
         None => (token, None),
@@ -415,49 +492,51 @@ fn km_value(token: &str) -> Option<String> {
     if !digits(int, 5) || frac.is_some_and(|f| !digits(f, 3)) {
         return None;
     }
-    Some(match frac {
-        Some(f) => format!("{int}.{f}"),
-        None => int.to_string(),
-    })
+    let mut km = CompactString::new(int);
+    if let Some(f) = frac {
+        km.push('.');
+        km.push_str(f);
+    }
+    Some(km)
 }
 
 /// A floor value: digits (up to three), an ordinal, or a floor word (`PB`).
-fn floor_value(tok: &Tok<'_>) -> Option<String> {
+fn floor_value(tok: &Tok<'_>) -> Option<CompactString> {
     if let Some(d) = ordinal(tok.text) {
-        return Some(d.to_string());
+        return Some(CompactString::new(d));
     }
     let t = tok.text;
     if !t.is_empty() && t.len() <= 3 && t.bytes().all(|b| b.is_ascii_digit()) {
-        return Some(t.to_string());
+        return Some(CompactString::new(t));
     }
     match tok.keyword() {
-        Some(Kw::FloorValue(v)) => Some(v.to_string()),
+        Some(Kw::FloorValue(v)) => Some(CompactString::const_new(v)),
         _ => None,
     }
 }
 
 /// A unit value: an ordinal, a door side, or up to six letters and digits with a
 /// digit or at most three letters (`B`, `12`, `4B`).
-fn unit_value(tok: &Tok<'_>) -> Option<String> {
+fn unit_value(tok: &Tok<'_>) -> Option<CompactString> {
     if let Some(d) = ordinal(tok.text) {
-        return Some(d.to_string());
+        return Some(CompactString::new(d));
     }
     if let Some(side) = tok.word.and_then(|w| w.side) {
-        return Some(side.to_string());
+        return Some(CompactString::const_new(side));
     }
     let t = tok.text.strip_suffix('.').unwrap_or(tok.text);
     let ok = !t.is_empty()
         && t.len() <= 6
         && t.bytes().all(|b| b.is_ascii_alphanumeric())
         && (t.bytes().any(|b| b.is_ascii_digit()) || t.len() <= 3);
-    ok.then(|| t.to_ascii_uppercase())
+    ok.then(|| upper(t))
 }
 
 /// A detail value: an ordinal, or up to six letters and digits with a digit, or
 /// one or two letters other than a Spanish particle (`de`, `la`).
-fn detail_value(tok: &Tok<'_>) -> Option<String> {
+fn detail_value(tok: &Tok<'_>) -> Option<CompactString> {
     if let Some(d) = ordinal(tok.text) {
-        return Some(d.to_string());
+        return Some(CompactString::new(d));
     }
     let t = tok.text.strip_suffix('.').unwrap_or(tok.text);
     if ["de", "la", "el", "lo", "y", "e", "o", "a", "en"]
@@ -470,7 +549,14 @@ fn detail_value(tok: &Tok<'_>) -> Option<String> {
         && t.len() <= 6
         && t.bytes().all(|b| b.is_ascii_alphanumeric())
         && (t.bytes().any(|b| b.is_ascii_digit()) || t.len() <= 2);
-    ok.then(|| t.to_ascii_uppercase())
+    ok.then(|| upper(t))
+}
+
+/// The ASCII upper case of a short text.
+fn upper(text: &str) -> CompactString {
+    let mut out = CompactString::new(text);
+    out.make_ascii_uppercase();
+    out
 }
 
 /// Appends a piece to the unread part of a street.
@@ -514,7 +600,8 @@ pub(super) fn one_edit_apart(a: &str, b: &str) -> bool {
 /// Whether a street of unknown country is written the English way (see
 /// [`parse_street`]).
 pub(super) fn looks_english(text: &str) -> bool {
-    let toks = tokenize(text);
+    let mut toks = Toks::new();
+    tokenize(text, &mut toks);
     let mut parser = Parser {
         toks: &toks,
         english: false,
@@ -598,12 +685,12 @@ fn english_suffix<'a>(name: &mut Words<'a>) -> Option<(StreetType, Option<Proble
 
 /// A qualifier read at some position.
 enum Qual {
-    Km(String),
-    Number(String),
+    Km(CompactString),
+    Number(CompactString),
     SinNumero,
-    Floor(String),
-    Unit(String),
-    Detail(Detail, String),
+    Floor(CompactString),
+    Unit(CompactString),
+    Detail(Detail, CompactString),
 }
 
 /// What the street parser found.
@@ -611,12 +698,12 @@ enum Qual {
 pub(super) struct Parts {
     pub(super) english: bool,
     pub(super) street_type: Option<StreetType>,
-    pub(super) name: String,
-    pub(super) number: Option<String>,
-    pub(super) km: Option<String>,
-    pub(super) floor: Option<String>,
-    pub(super) unit: Option<String>,
-    pub(super) details: Vec<(Detail, String)>,
+    pub(super) name: CompactString,
+    pub(super) number: Option<CompactString>,
+    pub(super) km: Option<CompactString>,
+    pub(super) floor: Option<CompactString>,
+    pub(super) unit: Option<CompactString>,
+    pub(super) details: Vec<(Detail, CompactString)>,
     pub(super) leftover: String,
     pub(super) notes: Vec<Problem>,
 }
@@ -626,7 +713,8 @@ pub(super) struct Parts {
 /// tell by the words of the name: English when the last one is an English street
 /// type (or one typo away from one).
 pub(super) fn parse_street(text: &str, english: Option<bool>) -> Parts {
-    let toks = tokenize(text);
+    let mut toks = Toks::new();
+    tokenize(text, &mut toks);
     let mut parser = Parser {
         toks: &toks,
         english: english.unwrap_or(false),
@@ -671,7 +759,7 @@ impl<'t> Parser<'_, 't> {
             return match next.and_then(Tok::keyword) {
                 Some(Kw::Floor) => {
                     let d = ordinal(tok.text).unwrap_or("");
-                    Some((Qual::Floor(d.to_string()), i + 2))
+                    Some((Qual::Floor(CompactString::new(d)), i + 2))
                 }
                 _ => None,
             };
@@ -683,7 +771,7 @@ impl<'t> Parser<'_, 't> {
         // Qualifiers that need no value.
         match keyword {
             Kw::SinNumero => return Some((Qual::SinNumero, i + 1)),
-            Kw::FloorValue(v) => return Some((Qual::Floor(v.to_string()), i + 1)),
+            Kw::FloorValue(v) => return Some((Qual::Floor(CompactString::const_new(v)), i + 1)),
             _ => {}
         }
         let next = next?;
@@ -691,14 +779,14 @@ impl<'t> Parser<'_, 't> {
             Kw::Km => km_value(next.text).map(|v| (Qual::Km(v), i + 2)),
             Kw::NumMarker => house_number(next.text).map(|n| {
                 if !self.english && self.tok(i + 2).is_some_and(|t| t.special() == Special::Bis) {
-                    (Qual::Number(format!("{n} bis")), i + 3)
+                    (Qual::Number(with_bis(n)), i + 3)
                 } else {
                     (Qual::Number(n), i + 2)
                 }
             }),
             Kw::Floor => {
                 if next.special() == Special::Baja {
-                    return Some((Qual::Floor("PB".to_string()), i + 2));
+                    return Some((Qual::Floor(CompactString::const_new("PB")), i + 2));
                 }
                 floor_value(next).map(|v| (Qual::Floor(v), i + 2))
             }
@@ -711,8 +799,8 @@ impl<'t> Parser<'_, 't> {
                     }
                     j += 1;
                 }
-                let words: Vec<&str> = self.toks.get(i + 1..j)?.iter().map(|t| t.text).collect();
-                Some((Qual::Detail(d, name_case(words.join(" "), true)), j))
+                let words: Words<'_> = self.toks.get(i + 1..j)?.iter().map(|t| t.text).collect();
+                Some((Qual::Detail(d, name_case(join_compact(&words), true)), j))
             }
             Kw::Detail(d) => detail_value(next).map(|v| (Qual::Detail(d, v), i + 2)),
             Kw::SinNumero | Kw::FloorValue(_) => None,
@@ -721,12 +809,12 @@ impl<'t> Parser<'_, 't> {
 
     /// Sets the number (canonical, see [`house_number`]); in English `5/12` is
     /// unit 5 of number 12.
-    fn set_number(&mut self, number: String) {
+    fn set_number(&mut self, number: CompactString) {
         if self.english {
             if let Some(stem) = number.strip_suffix(" bis") {
                 // `bis` is Spanish usage: unread in an English street.
                 push_leftover(&mut self.parts.leftover, "bis");
-                let stem = stem.to_string();
+                let stem = CompactString::new(stem);
                 return self.set_number(stem);
             }
             if let Some((unit, n)) = split_unit_number(&number) {
@@ -754,7 +842,7 @@ impl<'t> Parser<'_, 't> {
         let (slot, value) = match q {
             Qual::Km(v) => (&mut self.parts.km, v),
             Qual::Number(v) => (&mut self.parts.number, v),
-            Qual::SinNumero => (&mut self.parts.number, NO_NUMBER.to_string()),
+            Qual::SinNumero => (&mut self.parts.number, CompactString::const_new(NO_NUMBER)),
             Qual::Floor(v) => (&mut self.parts.floor, v),
             Qual::Unit(v) => (&mut self.parts.unit, v),
             Qual::Detail(d, v) => {
@@ -935,7 +1023,7 @@ impl<'t> Parser<'_, 't> {
         // (`Bº` alone) cannot be read.
         if let [only] = name[..] {
             if self.parts.street_type.is_none()
-                && Key::of(only).word().is_some_and(|w| w.keyword.is_some())
+                && Key::word_of(only).is_some_and(|w| w.keyword.is_some())
             {
                 push_leftover(&mut self.parts.leftover, only);
                 name.clear();
@@ -948,7 +1036,7 @@ impl<'t> Parser<'_, 't> {
                 self.parts.notes.extend(note);
             }
         }
-        let joined = join_words(&name[..]);
+        let joined = join_compact(&name[..]);
         self.parts.name = if joined.is_empty() || (cased_upper && cased_lower) {
             joined
         } else {
@@ -966,7 +1054,7 @@ impl<'t> Parser<'_, 't> {
                 .and_then(|t| house_number(t.text))
             {
                 if !self.english && self.tok(j + 1).is_some_and(|t| t.special() == Special::Bis) {
-                    self.set_number(format!("{n} bis"));
+                    self.set_number(with_bis(n));
                     i = j + 2;
                 } else {
                     self.set_number(n);
@@ -1018,11 +1106,11 @@ impl<'t> Parser<'_, 't> {
         let p = &mut self.parts;
         if let Some(d) = ordinal(t) {
             if p.floor.is_none() {
-                p.floor = Some(d.to_string());
+                p.floor = Some(CompactString::new(d));
                 return true;
             }
             if p.unit.is_none() {
-                p.unit = Some(d.to_string());
+                p.unit = Some(CompactString::new(d));
                 return true;
             }
         } else if tok.number {
@@ -1044,18 +1132,18 @@ impl<'t> Parser<'_, 't> {
                 && p.floor.is_none()
                 && p.unit.is_none()
             {
-                p.floor = Some(lead.to_string());
-                p.unit = Some(letter.to_string());
+                p.floor = Some(CompactString::new(lead));
+                p.unit = Some(CompactString::new(letter));
                 return true;
             }
         } else if p.unit.is_none() {
             if let Some(side) = tok.word.and_then(|w| w.side) {
-                p.unit = Some(side.to_string());
+                p.unit = Some(CompactString::const_new(side));
                 return true;
             }
             let letter = t.strip_suffix('.').unwrap_or(t);
             if letter.len() == 1 && letter.bytes().all(|b| b.is_ascii_alphabetic()) {
-                p.unit = Some(letter.to_ascii_uppercase());
+                p.unit = Some(upper(letter));
                 return true;
             }
         }

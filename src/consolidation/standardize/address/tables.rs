@@ -201,6 +201,20 @@ const ES_ISO: [&str; 52] = [
     "ZA", "Z", "CE", "ML",
 ];
 
+/// In [`CPA_LETTERS`]: a letter that names no province.
+const NO_PROVINCE: u8 = u8::MAX;
+
+/// The index in [`AR_PROVINCES`] of each letter `A` to `Z`.
+const CPA_LETTERS: [u8; 26] = {
+    let mut table = [NO_PROVINCE; 26];
+    let mut i = 0;
+    while i < AR_PROVINCES.len() {
+        table[(AR_PROVINCES[i].0 - b'A') as usize] = i as u8;
+        i += 1;
+    }
+    table
+};
+
 /// A known province, state or autonomous city.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(super) enum Prov {
@@ -233,12 +247,11 @@ impl Prov {
 
     /// The Argentine province of a CPA letter.
     pub(super) fn of_cpa_letter(letter: u8) -> Option<Prov> {
-        let letter = letter.to_ascii_uppercase();
-        AR_PROVINCES
-            .iter()
-            .position(|p| p.0 == letter)
-            .and_then(|i| u8::try_from(i).ok())
-            .map(Prov::Ar)
+        let row = letter.to_ascii_uppercase().wrapping_sub(b'A');
+        match CPA_LETTERS.get(usize::from(row)) {
+            Some(&i) if i != NO_PROVINCE => Some(Prov::Ar(i)),
+            _ => None,
+        }
     }
 
     /// The Spanish province of a postal prefix (1 to 52).

@@ -195,7 +195,10 @@ fn spanish_floor_and_door() {
         (Some("3"), Some("Izquierda"))
     );
     let a = street_in("Calle Mayor 8, Esc. B, 4º Dcha", Country::ES);
-    assert_eq!(a.details, vec![(Detail::Escalera, "B".to_string())]);
+    assert_eq!(
+        a.details,
+        vec![(Detail::Escalera, CompactString::const_new("B"))]
+    );
     assert_eq!(
         (a.floor.as_deref(), a.unit.as_deref()),
         (Some("4"), Some("Derecha"))
@@ -268,9 +271,9 @@ fn barrio_manzana_lote_casa() {
     assert_eq!(
         a.details,
         vec![
-            (Detail::Barrio, "Los Álamos".to_string()),
-            (Detail::Manzana, "3".to_string()),
-            (Detail::Lote, "12".to_string()),
+            (Detail::Barrio, CompactString::const_new("Los Álamos")),
+            (Detail::Manzana, CompactString::const_new("3")),
+            (Detail::Lote, CompactString::const_new("12")),
         ]
     );
     assert_eq!(a.street_line(), "Bº Los Álamos, Mz. 3, Lote 12");
@@ -286,8 +289,8 @@ fn barrio_manzana_lote_casa() {
     assert_eq!(
         a.details,
         vec![
-            (Detail::Barrio, "Centro".to_string()),
-            (Detail::Casa, "4".to_string()),
+            (Detail::Barrio, CompactString::const_new("Centro")),
+            (Detail::Casa, CompactString::const_new("4")),
         ]
     );
     // A street that happens to be called Torre or Casa.
@@ -1283,5 +1286,74 @@ proptest! {
         let (first, _) = parse(&input);
         let (second, _) = reparse(&first);
         prop_assert_eq!(&first, &second, "{:?} -> {:?}", street, first.street_line());
+    }
+}
+
+/// The character-by-character definition [`is_tidy`] answers on bytes.
+fn tidy_by_chars(text: &str) -> bool {
+    let mut after_space = true;
+    for c in text.chars() {
+        match c {
+            '!'..='~' => after_space = false,
+            ' ' if !after_space => after_space = true,
+            '\u{80}'..='\u{2ff}' if !c.is_whitespace() && !c.is_control() => after_space = false,
+            _ => return false,
+        }
+    }
+    !after_space
+}
+
+#[test]
+fn is_tidy_agrees_with_the_definition() {
+    let texts = [
+        "",
+        " ",
+        "a",
+        "a ",
+        " a",
+        "a b",
+        "a  b",
+        "Avenida Valdez 1149, Piso 11",
+        "Avenida Valdez 1149,  Piso 11",
+        "Avenida Valdez  1149, Piso 11",
+        "12345678 9",
+        "1234567  9",
+        "12345678  ",
+        "1234567 ",
+        "Córdoba",
+        "Neuquén 1234 Río Negro",
+        "a\u{a0}b",
+        "a\u{85}b",
+        "a\u{a1}b",
+        "ǿ x ˿",
+        "e\u{301}",
+        "a\tb",
+        "a\u{7f}b",
+        "abcdefgh\u{1}",
+        "abcdefg\u{80}h",
+        "abcdefg",
+        "abcdef g",
+        "abcdefg h",
+        "abcdefg  h",
+        "abcdefgh ij",
+        "abcdefg  hijklmn",
+        "abcdefghijklmno p",
+        "abcdefghijklmn  p",
+        "abcdefghijklmnop",
+        "abcdefghijklmnop ",
+        "a b c d e f g h i j k",
+        "a b c d e f g h i j  k",
+        "Córdoba Capital 1234",
+        "1234567 Córdoba",
+    ];
+    for text in texts {
+        assert_eq!(super::is_tidy(text), tidy_by_chars(text), "{text:?}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn is_tidy_agrees_on_any_text(text in "[ a-zA-Z0-9,.\\u{80}-\\u{300}\\t\\u{0}-\\u{1f}]{0,40}|.{0,40}") {
+        prop_assert_eq!(super::is_tidy(&text), tidy_by_chars(&text), "{:?}", text);
     }
 }

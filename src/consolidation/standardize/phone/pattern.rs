@@ -517,19 +517,44 @@ impl Nfa {
         }
     }
 
-    fn closure(&self, set: &mut Vec<u32>) {
-        let mut stack = set.clone();
+    /// Adds to `set` every state its states reach by empty moves, then sorts
+    /// it. `scratch` is reused from call to call: which states are in the set
+    /// (all unmarked between calls), and a stack.
+    fn closure(&self, set: &mut Vec<u32>, scratch: &mut Scratch) {
+        let Scratch { seen, stack } = scratch;
+        seen.resize(self.eps.len(), false);
+        set.retain(|&s| match seen.get_mut(s as usize) {
+            Some(mark) if !*mark => {
+                *mark = true;
+                true
+            }
+            _ => false,
+        });
+        stack.clear();
+        stack.extend_from_slice(set);
         while let Some(s) = stack.pop() {
             for &t in self.eps.get(s as usize).map(Vec::as_slice).unwrap_or(&[]) {
-                if !set.contains(&t) {
+                if let Some(mark) = seen.get_mut(t as usize).filter(|mark| !**mark) {
+                    *mark = true;
                     set.push(t);
                     stack.push(t);
                 }
             }
         }
+        for &s in set.iter() {
+            if let Some(mark) = seen.get_mut(s as usize) {
+                *mark = false;
+            }
+        }
         set.sort_unstable();
-        set.dedup();
     }
+}
+
+/// Working space of [`Nfa::closure`], kept across calls.
+#[derive(Default)]
+struct Scratch {
+    seen: Vec<bool>,
+    stack: Vec<u32>,
 }
 
 /// The subset construction: one DFA over the ten digits for all the patterns,
@@ -549,33 +574,37 @@ fn determinize(roots: &[Node]) -> Result<(Vec<[u16; 10]>, Vec<u32>), String> {
             .filter(|(end, _)| set.binary_search(end).is_ok())
             .fold(0u32, |m, (_, bit)| m | bit)
     };
+    let mut scratch = Scratch::default();
     let mut first = vec![start];
-    nfa.closure(&mut first);
+    nfa.closure(&mut first, &mut scratch);
     let mut trans = vec![[0u16; 10], [0u16; 10]];
     let mut accept = vec![0, tags(&first)];
-    let mut ids: HashMap<Vec<u32>, u16> = HashMap::new();
+    let mut ids: HashMap<Vec<u32>, u16, foldhash::fast::FixedState> = HashMap::default();
     ids.insert(first.clone(), 1);
     let mut work = vec![(first, 1u16)];
+    // The states after a digit, built in one buffer, copied only when new.
+    let mut next: Vec<u32> = Vec::new();
     while let Some((set, id)) = work.pop() {
         for d in 0..10u16 {
-            let mut next: Vec<u32> = set
-                .iter()
-                .filter_map(|&s| nfa.edge.get(s as usize).copied().flatten())
-                .filter(|&(class, _)| class & (1 << d) != 0)
-                .map(|(_, t)| t)
-                .collect();
+            next.clear();
+            next.extend(
+                set.iter()
+                    .filter_map(|&s| nfa.edge.get(s as usize).copied().flatten())
+                    .filter(|&(class, _)| class & (1 << d) != 0)
+                    .map(|(_, t)| t),
+            );
             if next.is_empty() {
                 continue;
             }
-            nfa.closure(&mut next);
-            let target = match ids.get(&next) {
+            nfa.closure(&mut next, &mut scratch);
+            let target = match ids.get(next.as_slice()) {
                 Some(&t) => t,
                 None => {
                     let t = u16::try_from(trans.len()).map_err(|_| "DFA too large".to_string())?;
                     trans.push([0; 10]);
                     accept.push(tags(&next));
                     ids.insert(next.clone(), t);
-                    work.push((next, t));
+                    work.push((next.clone(), t));
                     t
                 }
             };
