@@ -231,7 +231,7 @@ impl fmt::Display for PersonName {
 ///
 /// let (name, problems) = parse_person("García Márquez", "josé luis")?;
 /// assert_eq!(name.given, "José Luis");
-/// assert_eq!(name.surnames, ["García", "Márquez"]);
+/// assert_eq!(name.surnames.as_slice(), ["García", "Márquez"]);
 /// assert_eq!(problems[0].code, "name.swapped");
 ///
 /// assert_eq!(parse_person("R2D2", "").unwrap_err().code, "name.invalid_characters");
