@@ -13,6 +13,8 @@
 //! - [`consolidation`]: record standardisation and validation (names, emails,
 //!   phones, addresses, national identifiers, birth dates).
 //! - [`model`]: shared value types (time, money, events).
+//! - [`synthetic`]: realistic Spanish and Argentine customer records with known
+//!   duplicates, for testing and benchmarking consolidation at any size.
 //!
 //! ```
 //! use ciclo::Engine;
@@ -39,6 +41,7 @@ pub mod json;
 pub mod lifecycle;
 pub mod model;
 pub mod sample;
+pub mod synthetic;
 
 pub use engine::Engine;
 pub use error::{Error, ErrorKind, Result};

@@ -6,13 +6,13 @@
 //! [`DedupOptions::estimate`] asks), score the pairs (term frequencies of the
 //! names taken from the batch too), and [`cluster`] them. No labels are needed.
 
-use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use foldhash::fast::FixedState;
 
 use super::matching::{
-    blocking_keys, cluster, estimate, BlockingKey, Clusters, Comparison, Decision, EmOptions,
-    Estimate, MatchModel, Profile, ScoredPair, TermFrequencies,
+    blocking_keys, cluster, estimate, refinements, BlockingKey, Clusters, Comparison, Decision,
+    EmOptions, Estimate, KeyKind, MatchModel, Profile, ScoredPair, TermFrequencies,
 };
 use super::standardize::{standardize, Options};
 use crate::model::record::Record;
@@ -29,6 +29,18 @@ pub struct DedupOptions {
     /// initial, a company's switchboard) tells little, and the pairs would grow
     /// quadratically. Their records still meet through their other keys.
     pub max_block: usize,
+    /// Blocks larger than this are refined rather than compared pair by pair:
+    /// two of their records are compared only when they also share a narrower
+    /// key (the initials, the year of birth, the second surname; see
+    /// [`KeyKind`](super::matching::KeyKind)). On a few thousand records blocks
+    /// stay small and nothing changes; on a million, a birth date or a common
+    /// name is shared by dozens of people and comparing them all would cost
+    /// more than everything else together.
+    pub refine_block: usize,
+    /// How many threads standardise and compare (the other steps run on the
+    /// calling thread); `0`, the default, uses the machine's available
+    /// parallelism. The result does not depend on it.
+    pub threads: usize,
     /// Whether exact name matches are weighted by how common the name is in the
     /// batch.
     pub term_frequencies: bool,
@@ -51,6 +63,8 @@ impl DedupOptions {
             model: MatchModel::default(),
             standardize,
             max_block: 200,
+            refine_block: 24,
+            threads: 0,
             term_frequencies: true,
             estimate: Some(EmOptions::default()),
         }
@@ -77,7 +91,8 @@ pub struct Dedup {
     pub clusters: Clusters,
     /// Pairs compared (sharing at least one blocking key).
     pub compared_pairs: usize,
-    /// Blocks skipped for being larger than [`DedupOptions::max_block`].
+    /// Blocks (or parts of refined blocks) skipped for being larger than
+    /// [`DedupOptions::max_block`].
     pub skipped_blocks: usize,
     /// The term frequencies the scores used, if any.
     pub term_frequencies: Option<TermFrequencies>,
@@ -101,19 +116,24 @@ pub fn deduplicate(
     progress: &mut dyn FnMut(Progress),
 ) -> Dedup {
     let n = records.len();
-    let report_every = (n / 20).max(1000);
+    let threads = match options.threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        t => t,
+    };
+    let chunk = (n / 20).max(1000);
     let mut profiles = Vec::with_capacity(n);
-    for (i, r) in records.iter().enumerate() {
-        profiles.push(Profile::new(&standardize(r, &options.standardize)));
-        if (i + 1) % report_every == 0 || i + 1 == n {
-            progress(Progress {
-                step: "standardize",
-                done: i + 1,
-                total: n,
-            });
-        }
+    for part in records.chunks(chunk) {
+        profiles.extend(parallel_map(part, threads, |r| {
+            Profile::new(&standardize(r, &options.standardize))
+        }));
+        progress(Progress {
+            step: "standardize",
+            done: profiles.len(),
+            total: n,
+        });
     }
-    let (pairs, skipped_blocks) = candidate_pairs(&profiles, options.max_block);
+    let (pairs, skipped_blocks) =
+        candidate_pairs(&profiles, options.max_block, options.refine_block);
     progress(Progress {
         step: "block",
         done: n,
@@ -121,19 +141,17 @@ pub fn deduplicate(
     });
     let mut comparisons: Vec<Comparison> = Vec::with_capacity(pairs.len());
     let report_every = (pairs.len() / 20).max(10_000);
-    for (k, &(a, b)) in pairs.iter().enumerate() {
-        comparisons.push(
+    for part in pairs.chunks(report_every) {
+        comparisons.extend(parallel_map(part, threads, |&(a, b)| {
             options
                 .model
-                .compare(&profiles[a as usize], &profiles[b as usize]),
-        );
-        if (k + 1) % report_every == 0 || k + 1 == pairs.len() {
-            progress(Progress {
-                step: "compare",
-                done: k + 1,
-                total: pairs.len(),
-            });
-        }
+                .compare(&profiles[a as usize], &profiles[b as usize])
+        }));
+        progress(Progress {
+            step: "compare",
+            done: comparisons.len(),
+            total: pairs.len(),
+        });
     }
     let estimate = options.estimate.as_ref().map(|em| {
         let e = estimate(&profiles, &comparisons, &options.model, em);
@@ -185,33 +203,137 @@ pub fn deduplicate(
     }
 }
 
+/// `f` over `items` on up to `threads` scoped threads, in order.
+fn parallel_map<T: Sync, U: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> U + Sync,
+) -> Vec<U> {
+    if threads <= 1 || items.len() < 2 * threads {
+        return items.iter().map(&f).collect();
+    }
+    let per = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let f = &f;
+        let handles: Vec<_> = items
+            .chunks(per)
+            .map(|part| scope.spawn(move || part.iter().map(f).collect::<Vec<U>>()))
+            .collect();
+        let mut out = Vec::with_capacity(items.len());
+        for handle in handles {
+            match handle.join() {
+                Ok(part) => out.extend(part),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        }
+        out
+    })
+}
+
 /// The pairs `(a, b)`, `a < b`, of records sharing a blocking key, sorted, each
-/// once; and how many blocks were too large to compare.
-pub fn candidate_pairs(profiles: &[Profile], max_block: usize) -> (Vec<(u32, u32)>, usize) {
-    let mut blocks: HashMap<BlockingKey, Vec<u32>, FixedState> =
-        HashMap::with_hasher(FixedState::with_seed(0));
+/// once; and how many blocks (or parts of refined blocks) were too large to
+/// compare.
+///
+/// A block of up to `refine_block` records gives all its pairs. A larger one is
+/// split by the narrower keys of its kind (the initials; the year of birth
+/// and the second surname for name keys): two of its records are paired when
+/// they share one, and a record without any is paired with the whole block. A
+/// part, or a block with records without narrower keys, larger than
+/// `max_block` is skipped.
+pub fn candidate_pairs(
+    profiles: &[Profile],
+    max_block: usize,
+    refine_block: usize,
+) -> (Vec<(u32, u32)>, usize) {
+    // (fingerprint of the key, with its kind in the low four bits; record).
+    let mut entries: Vec<(u64, u32)> = Vec::with_capacity(profiles.len() * 8);
     for (i, p) in profiles.iter().enumerate() {
         for key in blocking_keys(p) {
-            blocks.entry(key).or_default().push(i as u32);
+            entries.push((fingerprint(&key), i as u32));
         }
     }
+    entries.sort_unstable();
     let mut pairs = Vec::new();
     let mut skipped = 0;
-    for members in blocks.values() {
-        if members.len() < 2 {
+    let mut refined: Vec<(u64, u32)> = Vec::new();
+    let mut loose: Vec<u32> = Vec::new();
+    let mut narrower: Vec<u64> = Vec::new();
+    for block in entries.chunk_by(|x, y| x.0 == y.0) {
+        if block.len() < 2 {
             continue;
         }
-        if members.len() > max_block {
-            skipped += 1;
+        if block.len() <= refine_block.max(2) {
+            all_pairs(block.iter().map(|e| e.1), &mut pairs);
             continue;
         }
-        for (i, &a) in members.iter().enumerate() {
-            for &b in &members[i + 1..] {
-                pairs.push((a.min(b), a.max(b)));
+        let kind = KIND_ORDER[(block[0].0 & 0xF) as usize];
+        refined.clear();
+        loose.clear();
+        for &(_, i) in block {
+            narrower.clear();
+            refinements(kind, &profiles[i as usize], &mut narrower);
+            if narrower.is_empty() {
+                loose.push(i);
+            }
+            refined.extend(narrower.iter().map(|&k| (k, i)));
+        }
+        refined.sort_unstable();
+        for part in refined.chunk_by(|x, y| x.0 == y.0) {
+            if part.len() > max_block {
+                skipped += 1;
+            } else {
+                all_pairs(part.iter().map(|e| e.1), &mut pairs);
+            }
+        }
+        if !loose.is_empty() {
+            if block.len() > max_block {
+                skipped += 1;
+            } else {
+                for &a in &loose {
+                    for &(_, b) in block {
+                        if a != b {
+                            pairs.push((a.min(b), a.max(b)));
+                        }
+                    }
+                }
             }
         }
     }
     pairs.sort_unstable();
     pairs.dedup();
     (pairs, skipped)
+}
+
+/// Every pair of `members` (ascending record indices), smaller index first.
+fn all_pairs(members: impl Iterator<Item = u32> + Clone, pairs: &mut Vec<(u32, u32)>) {
+    let mut rest = members;
+    while let Some(a) = rest.next() {
+        pairs.extend(
+            rest.clone()
+                .filter(|&b| b != a)
+                .map(|b| (a.min(b), a.max(b))),
+        );
+    }
+}
+
+/// The key kinds by the index [`fingerprint`] keeps in its low four bits.
+const KIND_ORDER: [KeyKind; 10] = [
+    KeyKind::NationalId,
+    KeyKind::IdHead,
+    KeyKind::IdTail,
+    KeyKind::Email,
+    KeyKind::Phone,
+    KeyKind::NameSound,
+    KeyKind::PostalInitials,
+    KeyKind::BirthDate,
+    KeyKind::StreetNumber,
+    KeyKind::Company,
+];
+
+/// A blocking key as 64 bits: a hash of its value with its kind in the low four
+/// bits (a collision only adds pairs that scoring then rejects).
+fn fingerprint(key: &BlockingKey) -> u64 {
+    let kind = KIND_ORDER.iter().position(|&k| k == key.kind).unwrap_or(0) as u64;
+    let hash = FixedState::with_seed(0x6369_636c_6f00_0003).hash_one(key);
+    (hash & !0xF) | kind
 }

@@ -12,6 +12,7 @@
 //! library only to score ([`MatchModel::score`](super::MatchModel::score)).
 
 use std::fmt;
+use std::hash::BuildHasher;
 
 use super::phonetic;
 use super::profile::Profile;
@@ -170,4 +171,52 @@ pub fn blocking_keys(p: &Profile) -> Vec<BlockingKey> {
 
 fn initial(word: Option<&String>) -> Option<char> {
     word.and_then(|w| w.chars().next())
+}
+
+/// The narrower keys that split a block too large to compare pair by pair
+/// (batch deduplication refines such a block rather than dropping it): two
+/// records of a large block are compared when they also share one of these.
+///
+/// - A block of a name sound or of a postal code with initials (the name is in
+///   the key already) is split by the year of birth and by the sound of the
+///   second surname: a duplicate that lost one of the two still meets the
+///   other record through the one it kept.
+/// - Any other block (a birth date, a street and number, half an identifier,
+///   an email or phone many records share) is split by the initials of given
+///   name and surname, in alphabetical order, once per reading of a nickname
+///   (`pepe` as `jose`), so swapped fields and nicknames still meet.
+///
+/// A record with none of these (no birth date and one surname; no given name
+/// or no surname) has no refinement: it is compared with the whole block. The values are 64-bit
+/// fingerprints, appended to `out`.
+pub(crate) fn refinements(kind: KeyKind, p: &Profile, out: &mut Vec<u64>) {
+    let hasher = foldhash::fast::FixedState::with_seed(0x6369_636c_6f00_0002);
+    match kind {
+        KeyKind::NameSound | KeyKind::PostalInitials => {
+            if let Some(year) = p.birth.as_deref().and_then(|b| b.get(..4)) {
+                out.push(hasher.hash_one((1u8, year)));
+            }
+            if let Some(second) = p.surnames.get(1) {
+                out.push(hasher.hash_one((2u8, phonetic::spanish(second))));
+            }
+        }
+        _ => {
+            let Some(surname) = initial(p.surnames.first()) else {
+                return;
+            };
+            let givens = p
+                .given
+                .first()
+                .into_iter()
+                .chain(&p.given_readings)
+                .filter_map(|g| g.chars().next());
+            let start = out.len();
+            for g in givens {
+                let h = hasher.hash_one((3u8, g.min(surname), g.max(surname)));
+                if !out[start..].contains(&h) {
+                    out.push(h);
+                }
+            }
+        }
+    }
 }
