@@ -201,14 +201,14 @@ mod tests {
 
     fn person(given: &str, birth: Option<&str>, id: &str, valid: bool) -> Profile {
         let mut p = Profile {
-            given: vec![given.to_string()],
-            given_readings: vec![given.to_string()],
-            surnames: vec!["maier".to_string()],
-            birth: birth.map(str::to_string),
-            national_id: Some(id.to_string()),
+            given: smallvec::smallvec![given.into()],
+            given_readings: smallvec::smallvec![given.into()],
+            surnames: smallvec::smallvec!["maier".into()],
+            birth: birth.map(Into::into),
+            national_id: Some(id.into()),
             national_id_valid: valid,
-            street: Some("curtis".to_string()),
-            number: Some("207".to_string()),
+            street: Some("curtis".into()),
+            number: Some("207".into()),
             ..Profile::default()
         };
         p.derive();

@@ -6,7 +6,7 @@
 //! those of `strsim`: Jaro-Winkler for names, optimal string alignment (Damerau-
 //! Levenshtein without repeated edits of one substring) for digits and typos.
 
-use super::profile::Profile;
+use super::profile::{Key, Profile};
 
 /// A field compared between two records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -133,15 +133,15 @@ impl Field {
 /// [`Profile`] that computed every part once.
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Names<'a> {
-    pub given: &'a [String],
+    pub given: &'a [Key],
     /// `given` joined with spaces.
     pub given_joined: &'a str,
-    pub readings: &'a [String],
-    pub surnames: &'a [String],
+    pub readings: &'a [Key],
+    pub surnames: &'a [Key],
     /// `surnames` joined without spaces.
     pub surnames_concat: &'a str,
     /// The phonetic code of each surname.
-    pub sounds: &'a [String],
+    pub sounds: &'a [Key],
 }
 
 impl<'a> Names<'a> {
@@ -195,7 +195,7 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
     {
         return Some(2);
     }
-    let initial = |p: &[String], q: &[String]| p[0].len() == 1 && q[0].starts_with(&p[0]);
+    let initial = |p: &[Key], q: &[Key]| p[0].len() == 1 && q[0].starts_with(p[0].as_str());
     if initial(x, y) || initial(y, x) || joined >= 0.85 {
         return Some(3);
     }
@@ -414,7 +414,7 @@ fn emails(a: &str, b: &str) -> Option<u8> {
     Some(3)
 }
 
-fn phones(a: &[String], b: &[String]) -> Option<u8> {
+fn phones(a: &[Key], b: &[Key]) -> Option<u8> {
     if a.is_empty() || b.is_empty() {
         return None;
     }
@@ -482,15 +482,16 @@ fn companies(a: &str, b: &str) -> Option<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::consolidation::matching::profile::Keys;
 
-    fn words(s: &str) -> Vec<String> {
-        s.split(' ').map(str::to_string).collect()
+    fn words(s: &str) -> Keys {
+        s.split(' ').map(Key::from).collect()
     }
 
-    fn profile(given: &str, readings: &[String], surnames: &str) -> Profile {
+    fn profile(given: &str, readings: &[Key], surnames: &str) -> Profile {
         let mut p = Profile {
             given: words(given),
-            given_readings: readings.to_vec(),
+            given_readings: readings.iter().cloned().collect(),
             surnames: words(surnames),
             ..Profile::default()
         };
@@ -516,7 +517,7 @@ mod tests {
     #[test]
     fn given_name_levels() {
         let g = |a: &str, ar: &[&str], b: &str, br: &[&str]| {
-            let r = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+            let r = |x: &[&str]| x.iter().map(|&s| Key::from(s)).collect::<Vec<_>>();
             given_names(
                 &profile(a, &r(ar), "x").view(),
                 &profile(b, &r(br), "x").view(),

@@ -945,9 +945,9 @@ mod tests {
 
     fn profile(birth: &str, given: &str) -> Profile {
         let mut p = Profile {
-            birth: Some(birth.to_string()),
-            given: vec![given.to_string()],
-            given_readings: vec![given.to_string()],
+            birth: Some(birth.into()),
+            given: smallvec::smallvec![given.into()],
+            given_readings: smallvec::smallvec![given.into()],
             ..Profile::default()
         };
         p.derive();

@@ -15,7 +15,7 @@ use std::fmt;
 use std::hash::BuildHasher;
 
 use super::phonetic;
-use super::profile::Profile;
+use super::profile::{Key, Profile};
 
 /// What a blocking key is made of.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,17 +114,17 @@ pub fn blocking_keys(p: &Profile) -> Vec<BlockingKey> {
         }
     };
     if let Some(id) = &p.national_id {
-        push(KeyKind::NationalId, id.clone());
+        push(KeyKind::NationalId, id.to_string());
         if id.len() >= 7 && id.is_ascii() {
             push(KeyKind::IdHead, id[..5].to_string());
             push(KeyKind::IdTail, id[id.len() - 5..].to_string());
         }
     }
     if let Some(email) = &p.email {
-        push(KeyKind::Email, email.clone());
+        push(KeyKind::Email, email.to_string());
     }
     for phone in &p.phones {
-        push(KeyKind::Phone, phone.clone());
+        push(KeyKind::Phone, phone.to_string());
     }
     let given_initial = initial(p.given.first());
     let surname_initial = initial(p.surnames.first());
@@ -136,7 +136,7 @@ pub fn blocking_keys(p: &Profile) -> Vec<BlockingKey> {
         let firsts = p
             .given
             .first()
-            .map(String::as_str)
+            .map(Key::as_str)
             .into_iter()
             .chain(p.given_readings.iter().filter_map(|r| r.split(' ').next()));
         for given in firsts {
@@ -158,18 +158,18 @@ pub fn blocking_keys(p: &Profile) -> Vec<BlockingKey> {
         );
     }
     if let Some(birth) = &p.birth {
-        push(KeyKind::BirthDate, birth.clone());
+        push(KeyKind::BirthDate, birth.to_string());
     }
     if let (Some(street), Some(number)) = (&p.street, &p.number) {
         push(KeyKind::StreetNumber, format!("{street} {number}"));
     }
     if let Some(company) = &p.company {
-        push(KeyKind::Company, company.clone());
+        push(KeyKind::Company, company.to_string());
     }
     keys
 }
 
-fn initial(word: Option<&String>) -> Option<char> {
+fn initial(word: Option<&Key>) -> Option<char> {
     word.and_then(|w| w.chars().next())
 }
 

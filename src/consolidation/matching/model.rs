@@ -77,12 +77,12 @@ impl TermFrequencies {
         let (mut ng, mut ns) = (0.0, 0.0);
         for p in profiles {
             if !p.given.is_empty() {
-                *given.entry(p.derived.given_joined.clone()).or_default() += 1.0;
+                *given.entry(p.derived.given_joined.to_string()).or_default() += 1.0;
                 ng += 1.0;
             }
             if !p.surnames.is_empty() {
                 *surname
-                    .entry(p.derived.surnames_joined.clone())
+                    .entry(p.derived.surnames_joined.to_string())
                     .or_default() += 1.0;
                 ns += 1.0;
             }
@@ -527,13 +527,13 @@ mod tests {
     use super::*;
 
     fn profile(given: &str, surnames: &str, birth: &str, id: &str) -> Profile {
-        let words = |s: &str| s.split(' ').map(str::to_string).collect::<Vec<_>>();
+        let words = |s: &str| s.split(' ').map(Into::into).collect();
         let mut p = Profile {
             given: words(given),
-            given_readings: vec![given.to_string()],
+            given_readings: smallvec::smallvec![given.into()],
             surnames: words(surnames),
-            birth: Some(birth.to_string()),
-            national_id: Some(id.to_string()),
+            birth: Some(birth.into()),
+            national_id: Some(id.into()),
             national_id_valid: true,
             ..Profile::default()
         };

@@ -1,7 +1,17 @@
 //! [`Profile`]: a standardised record reduced to the keys that matching compares.
 
+use compact_str::CompactString;
+use smallvec::SmallVec;
+
 use super::phonetic;
 use crate::consolidation::standardize::{Country, Standardized};
+
+/// A comparison key: inline up to 24 bytes, as nearly all are, so that a
+/// million profiles are not twenty million small allocations.
+pub type Key = CompactString;
+
+/// A few keys (given names, surnames, phones), inline up to two.
+pub type Keys = SmallVec<[Key; 2]>;
 
 /// The comparison keys of one record: folded (lower case, no accents), nicknames
 /// resolved, phones in E.164, identifiers reduced to the person's number. Built
@@ -15,34 +25,34 @@ use crate::consolidation::standardize::{Country, Standardized};
 pub struct Profile {
     /// Folded given names, one entry per word, particles included (`maria`,
     /// `del`, `carmen`).
-    pub given: Vec<String>,
+    pub given: Keys,
     /// The given names with nicknames resolved, one entry per reading
     /// ([`PersonName::given_canonical_keys`](crate::consolidation::standardize::names::PersonName::given_canonical_keys)).
-    pub given_readings: Vec<String>,
+    pub given_readings: Keys,
     /// One folded key per surname, particles dropped.
-    pub surnames: Vec<String>,
+    pub surnames: Keys,
     /// The company's folded key.
-    pub company: Option<String>,
+    pub company: Option<Key>,
     /// The email's comparison key (provider rules applied).
-    pub email: Option<String>,
+    pub email: Option<Key>,
     /// Phones in E.164 (`+5491123456789`), or the last eight digits of a number
     /// that did not validate.
-    pub phones: Vec<String>,
+    pub phones: Keys,
     /// The folded street name, without its type.
-    pub street: Option<String>,
+    pub street: Option<Key>,
     /// The house number.
-    pub number: Option<String>,
+    pub number: Option<Key>,
     /// The folded locality.
-    pub locality: Option<String>,
+    pub locality: Option<Key>,
     /// The postal code.
-    pub postal_code: Option<String>,
+    pub postal_code: Option<Key>,
     /// The birth date as `yyyymmdd`, or the eight digits of a date that did not
     /// validate.
-    pub birth: Option<String>,
+    pub birth: Option<Key>,
     /// The national identifier reduced to what names the person: the DNI inside
     /// a CUIT/CUIL, the canonical NIF or NIE, the company's CUIT or CIF; for an
     /// identifier that did not validate, its letters and digits.
-    pub national_id: Option<String>,
+    pub national_id: Option<Key>,
     /// Whether [`Profile::national_id`] validated (a check digit, a known shape).
     pub national_id_valid: bool,
     /// The record's country.
@@ -55,18 +65,18 @@ pub struct Profile {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct Derived {
     /// Given names joined with spaces (`maria jose`).
-    pub given_joined: String,
+    pub given_joined: Key,
     /// Given names joined without spaces, as one surname when names are read
     /// crosswise.
-    pub given_concat: String,
+    pub given_concat: Key,
     /// The phonetic code of `given_concat`.
-    pub given_concat_sound: String,
+    pub given_concat_sound: Key,
     /// Surnames joined with spaces, as given names when read crosswise.
-    pub surnames_joined: String,
+    pub surnames_joined: Key,
     /// Surnames joined without spaces.
-    pub surnames_concat: String,
+    pub surnames_concat: Key,
     /// The phonetic code of each surname.
-    pub surname_sounds: Vec<String>,
+    pub surname_sounds: Keys,
 }
 
 impl Profile {
@@ -82,25 +92,36 @@ impl Profile {
             p.given = key
                 .split(' ')
                 .filter(|w| !w.is_empty())
-                .map(str::to_string)
+                .map(Key::from)
                 .collect();
-            p.given_readings = name.given_canonical_keys();
-            p.surnames = name.surname_keys();
+            p.given_readings = name
+                .given_canonical_keys()
+                .into_iter()
+                .map(Key::from)
+                .collect();
+            p.surnames = name.surname_keys().into_iter().map(Key::from).collect();
         }
         p.company = s
             .company
             .as_ref()
-            .map(|c| c.key())
+            .map(|c| Key::from(c.key()))
             .filter(|k| !k.is_empty());
         p.email = match &s.email {
-            Some(e) => Some(e.key().to_string()),
-            None => s.record.email.as_deref().map(|e| e.trim().to_lowercase()),
+            Some(e) => Some(Key::from(e.key())),
+            None => s
+                .record
+                .email
+                .as_deref()
+                .map(|e| Key::from(e.trim().to_lowercase())),
         }
         .filter(|e| !e.is_empty());
         for (parsed, typed) in [(&s.phone, &s.record.phone), (&s.mobile, &s.record.mobile)] {
             let key = match parsed {
-                Some(phone) => Some(phone.e164.to_string()),
-                None => typed.as_deref().and_then(|t| last_digits(t, 8)),
+                Some(phone) => Some(phone.e164.clone()),
+                None => typed
+                    .as_deref()
+                    .and_then(|t| last_digits(t, 8))
+                    .map(Key::from),
             };
             if let Some(key) = key {
                 if !p.phones.contains(&key) {
@@ -109,13 +130,17 @@ impl Profile {
             }
         }
         if let Some(a) = &s.address {
-            p.street = Some(street_name_key(&a.street_key())).filter(|k| !k.is_empty());
-            p.number = a.number.as_deref().map(str::to_string);
-            p.locality = a.locality.as_deref().map(text).filter(|k| !k.is_empty());
-            p.postal_code = a.postal_code.as_deref().map(str::to_string);
+            p.street = Some(Key::from(street_name_key(&a.street_key()))).filter(|k| !k.is_empty());
+            p.number = a.number.clone();
+            p.locality = a
+                .locality
+                .as_deref()
+                .map(|l| Key::from(text(l)))
+                .filter(|k| !k.is_empty());
+            p.postal_code = a.postal_code.clone();
         }
         p.birth = match s.birth_date {
-            Some(d) => Some(format!(
+            Some(d) => Some(compact_str::format_compact!(
                 "{:04}{:02}{:02}",
                 d.year(),
                 d.month() as u8,
@@ -126,14 +151,15 @@ impl Profile {
                 .birth_date
                 .as_deref()
                 .map(digits)
-                .filter(|d| d.len() == 8),
+                .filter(|d| d.len() == 8)
+                .map(Key::from),
         };
         match &s.national_id {
             Some(id) => {
                 p.national_id_valid = true;
                 p.national_id = Some(match id.person_number() {
-                    Some(n) => n.to_string(),
-                    None => id.compact().to_string(),
+                    Some(n) => compact_str::format_compact!("{n}"),
+                    None => Key::from(id.compact()),
                 });
             }
             None => {
@@ -142,7 +168,8 @@ impl Profile {
                     .national_id
                     .as_deref()
                     .map(loose_id)
-                    .filter(|k| k.len() >= 5);
+                    .filter(|k| k.len() >= 5)
+                    .map(Key::from);
             }
         }
         p.derive();
@@ -153,12 +180,16 @@ impl Profile {
     pub(crate) fn derive(&mut self) {
         let given_concat = self.given.concat();
         self.derived = Derived {
-            given_joined: self.given.join(" "),
-            given_concat_sound: phonetic::spanish(&given_concat),
-            given_concat,
-            surnames_joined: self.surnames.join(" "),
-            surnames_concat: self.surnames.concat(),
-            surname_sounds: self.surnames.iter().map(|s| phonetic::spanish(s)).collect(),
+            given_joined: Key::from(self.given.join(" ")),
+            given_concat_sound: Key::from(phonetic::spanish(&given_concat)),
+            given_concat: Key::from(given_concat),
+            surnames_joined: Key::from(self.surnames.join(" ")),
+            surnames_concat: Key::from(self.surnames.concat()),
+            surname_sounds: self
+                .surnames
+                .iter()
+                .map(|s| Key::from(phonetic::spanish(s)))
+                .collect(),
         };
     }
 
