@@ -6,13 +6,9 @@
 //! [`DedupOptions::estimate`] asks), score the pairs (term frequencies of the
 //! names taken from the batch too), and [`cluster`] them. No labels are needed.
 
-use std::hash::BuildHasher;
-
-use foldhash::fast::FixedState;
-
 use super::matching::{
-    blocking_keys, cluster, estimate, refinements, BlockingKey, Clusters, Comparison, Decision,
-    EmOptions, Estimate, KeyKind, MatchModel, Profile, ScoredPair, TermFrequencies,
+    blocking_keys, cluster, estimate, fingerprint, fingerprint_kind, refinements, Clusters,
+    Comparison, Decision, EmOptions, Estimate, MatchModel, Profile, ScoredPair, TermFrequencies,
 };
 use super::standardize::{standardize, Options};
 use crate::model::record::Record;
@@ -266,7 +262,7 @@ pub fn candidate_pairs(
             all_pairs(block.iter().map(|e| e.1), &mut pairs);
             continue;
         }
-        let kind = KIND_ORDER[(block[0].0 & 0xF) as usize];
+        let kind = fingerprint_kind(block[0].0);
         refined.clear();
         loose.clear();
         for &(_, i) in block {
@@ -314,26 +310,4 @@ fn all_pairs(members: impl Iterator<Item = u32> + Clone, pairs: &mut Vec<(u32, u
                 .map(|b| (a.min(b), a.max(b))),
         );
     }
-}
-
-/// The key kinds by the index [`fingerprint`] keeps in its low four bits.
-const KIND_ORDER: [KeyKind; 10] = [
-    KeyKind::NationalId,
-    KeyKind::IdHead,
-    KeyKind::IdTail,
-    KeyKind::Email,
-    KeyKind::Phone,
-    KeyKind::NameSound,
-    KeyKind::PostalInitials,
-    KeyKind::BirthDate,
-    KeyKind::StreetNumber,
-    KeyKind::Company,
-];
-
-/// A blocking key as 64 bits: a hash of its value with its kind in the low four
-/// bits (a collision only adds pairs that scoring then rejects).
-fn fingerprint(key: &BlockingKey) -> u64 {
-    let kind = KIND_ORDER.iter().position(|&k| k == key.kind).unwrap_or(0) as u64;
-    let hash = FixedState::with_seed(0x6369_636c_6f00_0003).hash_one(key);
-    (hash & !0xF) | kind
 }

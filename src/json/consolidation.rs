@@ -71,6 +71,8 @@ struct ConsolidationConfig {
     #[serde(default)]
     max_block: Option<usize>,
     #[serde(default)]
+    refine_block: Option<usize>,
+    #[serde(default)]
     merge_threshold: Option<f64>,
     #[serde(default)]
     review_threshold: Option<f64>,
@@ -82,7 +84,7 @@ struct ConsolidationConfig {
 /// {"survivorship": {"source_priority": ["erp", "crm"],
 ///                   "default": ["validated", "most_recent"],
 ///                   "fields": {"email": ["source_priority", "most_recent"]}},
-///  "default_country": "AR", "max_block": 200,
+///  "default_country": "AR", "max_block": 200, "refine_block": 24,
 ///  "merge_threshold": 0.99, "review_threshold": 0.5}
 /// ```
 ///
@@ -105,6 +107,9 @@ pub fn consolidation_config_from_json(text: &str) -> Result<RegistryConfig> {
     }
     if let Some(n) = c.max_block {
         config.max_block = n;
+    }
+    if let Some(n) = c.refine_block {
+        config.refine_block = n;
     }
     if let Some(t) = c.merge_threshold {
         config.model.merge_threshold = t;
@@ -221,6 +226,7 @@ pub fn consolidation_config_to_json(config: &RegistryConfig) -> String {
         "survivorship": config.survivorship,
         "default_country": config.default_country.map(|c| c.as_str().to_string()),
         "max_block": config.max_block,
+        "refine_block": config.refine_block,
         "merge_threshold": config.model.merge_threshold,
         "review_threshold": config.model.review_threshold,
     })

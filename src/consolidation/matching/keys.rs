@@ -220,3 +220,34 @@ pub(crate) fn refinements(kind: KeyKind, p: &Profile, out: &mut Vec<u64>) {
         }
     }
 }
+
+/// The key kinds by the index [`fingerprint`] keeps in its low four bits.
+const KIND_ORDER: [KeyKind; 10] = [
+    KeyKind::NationalId,
+    KeyKind::IdHead,
+    KeyKind::IdTail,
+    KeyKind::Email,
+    KeyKind::Phone,
+    KeyKind::NameSound,
+    KeyKind::PostalInitials,
+    KeyKind::BirthDate,
+    KeyKind::StreetNumber,
+    KeyKind::Company,
+];
+
+/// A blocking key as 64 bits: a hash of the key with its kind in the low four
+/// bits ([`fingerprint_kind`]). Fixed seed, so an index rebuilt from a snapshot
+/// is the same index; a collision only adds a candidate that scoring rejects.
+pub(crate) fn fingerprint(key: &BlockingKey) -> u64 {
+    let kind = KIND_ORDER.iter().position(|&k| k == key.kind).unwrap_or(0) as u64;
+    let hash = foldhash::fast::FixedState::with_seed(0x6369_636c_6f00_0001).hash_one(key);
+    (hash & !0xF) | kind
+}
+
+/// The kind of the key behind a [`fingerprint`].
+pub(crate) fn fingerprint_kind(fingerprint: u64) -> KeyKind {
+    KIND_ORDER
+        .get((fingerprint & 0xF) as usize)
+        .copied()
+        .unwrap_or(KeyKind::NationalId)
+}

@@ -26,8 +26,8 @@ pub use em::{
     estimate, estimate_m, estimate_u, EmOptions, Estimate, Iteration, MEstimate, MEstimateSummary,
     Patterns, UEstimate, UEstimateSummary,
 };
-pub(crate) use keys::refinements;
 pub use keys::{blocking_keys, BlockingKey, KeyKind};
+pub(crate) use keys::{fingerprint, fingerprint_kind, refinements};
 pub use model::{
     probability, Comparison, Contribution, Decision, FieldParams, LevelParams, MatchModel, Score,
     TermFrequencies,

@@ -4,22 +4,12 @@
 //! several million keys, and a fingerprint collision only adds a candidate that
 //! scoring then rejects.
 
-use std::hash::BuildHasher;
-
 use hashbrown::HashMap;
-
-use crate::consolidation::matching::BlockingKey;
 
 /// Fingerprints of blocking keys to the slots of the records that hold them.
 #[derive(Debug, Default, Clone)]
 pub(super) struct BlockIndex {
     buckets: HashMap<u64, Vec<u32>, foldhash::fast::FixedState>,
-}
-
-/// The fingerprint of a key; fixed seed, so an index rebuilt from a snapshot is
-/// the same index.
-pub(super) fn fingerprint(key: &BlockingKey) -> u64 {
-    foldhash::fast::FixedState::with_seed(0x6369_636c_6f00_0001).hash_one(key)
 }
 
 impl BlockIndex {
@@ -45,20 +35,9 @@ impl BlockIndex {
         }
     }
 
-    /// The slots sharing a key with `keys`, each once, sorted; buckets larger
-    /// than `max_block` are skipped (a key that many records share tells little).
-    pub(super) fn candidates(&self, keys: &[u64], max_block: usize) -> Vec<u32> {
-        let mut out = Vec::new();
-        for k in keys {
-            if let Some(bucket) = self.buckets.get(k) {
-                if bucket.len() <= max_block {
-                    out.extend_from_slice(bucket);
-                }
-            }
-        }
-        out.sort_unstable();
-        out.dedup();
-        out
+    /// The slots holding the key with this fingerprint.
+    pub(super) fn bucket(&self, key: u64) -> &[u32] {
+        self.buckets.get(&key).map_or(&[], Vec::as_slice)
     }
 
     /// How many distinct keys the index holds.

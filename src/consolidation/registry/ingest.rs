@@ -2,7 +2,7 @@
 
 use super::{is_empty, key_prints, Entry, GoldenId, Registry};
 use crate::consolidation::golden::{Member, SourceKey};
-use crate::consolidation::matching::{Decision, Profile, Score};
+use crate::consolidation::matching::{fingerprint_kind, refinements, Decision, Profile, Score};
 use crate::consolidation::standardize::{standardize, Finding, Options};
 use crate::error::{Error, Result};
 use crate::model::record::Record;
@@ -209,12 +209,50 @@ impl Registry {
         }
     }
 
+    /// The slots sharing a blocking key with a profile, each once, sorted:
+    /// every slot of a small bucket; of a bucket larger than
+    /// [`RegistryConfig::refine_block`], those sharing a narrower key too (or
+    /// with none, or all when the profile has none); none of a bucket larger than
+    /// [`RegistryConfig::max_block`].
+    fn candidate_slots(&self, profile: &Profile, keys: &[u64]) -> Vec<u32> {
+        let mut out = Vec::new();
+        let mut mine = Vec::new();
+        let mut theirs = Vec::new();
+        for &key in keys {
+            let bucket = self.index.bucket(key);
+            if bucket.len() > self.config.max_block {
+                continue;
+            }
+            if bucket.len() <= self.config.refine_block {
+                out.extend_from_slice(bucket);
+                continue;
+            }
+            let kind = fingerprint_kind(key);
+            mine.clear();
+            refinements(kind, profile, &mut mine);
+            if mine.is_empty() {
+                out.extend_from_slice(bucket);
+                continue;
+            }
+            for &slot in bucket {
+                theirs.clear();
+                refinements(kind, &self.entry(slot).profile, &mut theirs);
+                if theirs.is_empty() || theirs.iter().any(|t| mine.contains(t)) {
+                    out.push(slot);
+                }
+            }
+        }
+        out.sort_unstable();
+        out.dedup();
+        out
+    }
+
     /// The golden customers sharing a blocking key with a profile, each with
     /// its best-scoring member, best first (ties by golden id).
     fn candidates(&self, profile: &Profile, keys: &[u64]) -> Vec<Candidate> {
         let model = &self.config.model;
         let mut best: Vec<Candidate> = Vec::new();
-        for slot in self.index.candidates(keys, self.config.max_block) {
+        for slot in self.candidate_slots(profile, keys) {
             let entry = self.entry(slot);
             let score = model.score(profile, &entry.profile, None);
             match best.iter_mut().find(|c| c.golden == entry.golden) {

@@ -37,10 +37,10 @@ pub use ingest::{Candidate, IngestDecision, Ingested};
 pub use steward::{Merged, Review};
 
 use super::golden::{survive, GoldenRecord, Member, SourceKey, Survivorship};
-use super::matching::{blocking_keys, MatchModel, Profile};
+use super::matching::{blocking_keys, fingerprint, MatchModel, Profile};
 use crate::error::{Error, Result};
 use crate::model::record::Record;
-use index::{fingerprint, BlockIndex};
+use index::BlockIndex;
 
 /// How a [`Registry`] matches and builds golden records.
 #[derive(Clone, Debug, PartialEq)]
@@ -54,6 +54,13 @@ pub struct RegistryConfig {
     /// Blocking keys that more records than this share are not used to find
     /// candidates (a company switchboard, a very common name sound).
     pub max_block: usize,
+    /// A blocking key that more records than this (but no more than
+    /// [`RegistryConfig::max_block`]) share finds only those that also share a
+    /// narrower key with the new record: the initials, or for a name key the
+    /// year of birth or the second surname (a record without any is not
+    /// narrowed). With a million customers a birth date or a common name is
+    /// shared by dozens; scoring them all would cost most of the call.
+    pub refine_block: usize,
 }
 
 impl Default for RegistryConfig {
@@ -63,6 +70,7 @@ impl Default for RegistryConfig {
             survivorship: Survivorship::default(),
             default_country: None,
             max_block: 200,
+            refine_block: 24,
         }
     }
 }
@@ -127,6 +135,12 @@ impl Registry {
         if config.max_block < 2 {
             return Err(Error::Config {
                 field: "matching.max_block".into(),
+                message: "must be at least 2".into(),
+            });
+        }
+        if config.refine_block < 2 {
+            return Err(Error::Config {
+                field: "matching.refine_block".into(),
                 message: "must be at least 2".into(),
             });
         }
