@@ -390,7 +390,10 @@ extern "C" {
  * ["source_priority", "most_recent"]}}`; criteria: `validated`, `most_recent`,
  * `most_frequent`, `source_priority`, `most_complete`; fields: `name`,
  * `company`, `email`, `phone`, `mobile`, `address`, `country`, `birth_date`,
- * `national_id`), `default_country` (`"AR"`), `max_block`, `merge_threshold`,
+ * `national_id`), `default_country` (`"AR"`), `max_block` (200: a blocking key
+ * shared by more records finds none), `refine_block` (24: a key shared by more
+ * finds only those sharing initials, birth year or second surname too),
+ * `merge_threshold`,
  * `review_threshold`. Errors: `CICLO_STATUS_INVALID_CONFIG` naming the setting (an
  * empty chain, a criterion twice, `source_priority` with no systems listed),
  * `CICLO_STATUS_CONFLICT` once records are registered, `CICLO_STATUS_INVALID_JSON`,
