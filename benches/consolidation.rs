@@ -19,7 +19,10 @@
 //!   against the truth. Criterion then measures the deduplication of
 //!   `min(CICLO_BENCH_DEDUP, 20,000)` records.
 //!
-//! Run: `cargo bench --bench consolidation` (both), or with a filter:
+//! - `dedup_reference`: the reference files of `tests/data` (FEBRL1, FEBRL2,
+//!   dupes_es) deduplicated whole, in a warm process.
+//!
+//! Run: `cargo bench --bench consolidation` (all three), or with a filter:
 //! `CICLO_BENCH_GOLDEN=1000000 cargo bench --bench consolidation -- ingest`.
 //! The peak resident memory (`VmHWM`) is reset at the start of each part
 //! (Linux), so each part's peak is its own. As a test (`cargo test --benches`)
@@ -469,7 +472,37 @@ fn dedup_batch(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, ingest, dedup_batch);
+/// The reference files of `tests/data` deduplicated whole, in a warm process
+/// (the lookup tables built once, as in a host that keeps the library loaded):
+/// the FEBRL2 and dupes_es times.
+fn dedup_reference(c: &mut Criterion) {
+    if !selected("consolidation/dedup_reference") {
+        return;
+    }
+    let mut group = c.benchmark_group("consolidation/dedup_reference");
+    group.sample_size(20);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(5));
+    for name in ["febrl1", "febrl2", "dupes_es"] {
+        let path = format!("{}/tests/data/{name}.csv", env!("CARGO_MANIFEST_DIR"));
+        let file = std::fs::File::open(&path).expect("the reference file");
+        let export = ciclo::import::read_csv(file, &[]).expect("a readable export");
+        let options = DedupOptions::new(Options::new(None, time::macros::date!(2026 - 01 - 01)));
+        group.throughput(Throughput::Elements(export.records.len() as u64));
+        group.bench_function(name, |b| {
+            b.iter(|| {
+                black_box(deduplicate(
+                    black_box(&export.records),
+                    &options,
+                    &mut |_| {},
+                ))
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, ingest, dedup_batch, dedup_reference);
 
 fn main() {
     benches();

@@ -2,12 +2,12 @@
 //!
 //! The steps: standardise every record, reduce it to a [`Profile`], index the
 //! profiles by their [`blocking_keys`], compare every pair that shares a key,
-//! [`estimate`] the [`MatchModel`]'s parameters from the batch itself (when
+//! [`estimate`](super::matching::estimate) the [`MatchModel`]'s parameters from the batch itself (when
 //! [`DedupOptions::estimate`] asks), score the pairs (term frequencies of the
 //! names taken from the batch too), and [`cluster`] them. No labels are needed.
 
 use super::matching::{
-    blocking_keys, cluster, estimate, fingerprint, fingerprint_kind, refinements, Clusters,
+    blocking_keys, cluster, estimate_with, fingerprint, fingerprint_kind, refinements, Clusters,
     Comparison, Decision, EmOptions, Estimate, MatchModel, Profile, ScoredPair, TermFrequencies,
 };
 use super::standardize::{standardize, Options};
@@ -150,7 +150,13 @@ pub fn deduplicate(
         });
     }
     let estimate = options.estimate.as_ref().map(|em| {
-        let e = estimate(&profiles, &comparisons, &options.model, em);
+        let e = estimate_with(&profiles, &comparisons, &options.model, em, &mut |sample| {
+            parallel_map(sample, threads, |&(a, b)| {
+                options
+                    .model
+                    .compare_straight(&profiles[a as usize], &profiles[b as usize])
+            })
+        });
         progress(Progress {
             step: "estimate",
             done: 1,

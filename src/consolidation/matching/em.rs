@@ -352,6 +352,36 @@ impl SplitMix64 {
 /// With fewer than two profiles nothing is sampled and `model` is returned
 /// unchanged.
 pub fn estimate_u(profiles: &[Profile], model: &MatchModel, options: &EmOptions) -> UEstimate {
+    estimate_u_with(profiles, model, options, &mut |pairs| {
+        compare_sample(profiles, model, pairs)
+    })
+}
+
+/// The comparisons of [`estimate_u`]'s sample, one pair after the other.
+fn compare_sample(
+    profiles: &[Profile],
+    model: &MatchModel,
+    pairs: &[(u32, u32)],
+) -> Vec<Comparison> {
+    pairs
+        .iter()
+        .map(|&(i, j)| model.compare_straight(&profiles[i as usize], &profiles[j as usize]))
+        .collect()
+}
+
+/// Compares pairs of records `(i, j)` by index, returning their comparisons in
+/// order.
+pub(crate) type CompareAll<'a> = &'a mut dyn FnMut(&[(u32, u32)]) -> Vec<Comparison>;
+
+/// [`estimate_u`], with the sampled pairs compared by `compare_all`, which
+/// returns their comparisons in order ([`MatchModel::compare`] with names read
+/// straight): a batch compares them on all its threads.
+pub(crate) fn estimate_u_with(
+    profiles: &[Profile],
+    model: &MatchModel,
+    options: &EmOptions,
+    compare_all: CompareAll<'_>,
+) -> UEstimate {
     let n = profiles.len() as u64;
     let mut out = model.clone();
     let mut counts: Vec<Vec<f64>> = model
@@ -361,14 +391,18 @@ pub fn estimate_u(profiles: &[Profile], model: &MatchModel, options: &EmOptions)
         .collect();
     let sample = (options.u_sample as u64).min(n * n.saturating_sub(1) / 2);
     let mut rng = SplitMix64(options.seed);
+    let pairs: Vec<(u32, u32)> = (0..sample)
+        .map(|_| {
+            let i = rng.below(n);
+            let mut j = rng.below(n - 1);
+            if j >= i {
+                j += 1;
+            }
+            (i as u32, j as u32)
+        })
+        .collect();
     let prior_weight = log_odds(model.prior);
-    for _ in 0..sample {
-        let i = rng.below(n);
-        let mut j = rng.below(n - 1);
-        if j >= i {
-            j += 1;
-        }
-        let c = model.compare_straight(&profiles[i as usize], &profiles[j as usize]);
+    for c in compare_all(&pairs) {
         let non_match = 1.0 - probability(prior_weight + weight(model, &c));
         for (k, f) in model.fields.iter().enumerate() {
             if let Some(level) = c.level(f.field) {
@@ -605,7 +639,21 @@ pub fn estimate(
     model: &MatchModel,
     options: &EmOptions,
 ) -> Estimate {
-    let u = estimate_u(profiles, model, options);
+    estimate_with(profiles, comparisons, model, options, &mut |pairs| {
+        compare_sample(profiles, model, pairs)
+    })
+}
+
+/// [`estimate`], with [`estimate_u`]'s sample compared by `compare_all` (see
+/// [`estimate_u_with`]).
+pub(crate) fn estimate_with(
+    profiles: &[Profile],
+    comparisons: &[Comparison],
+    model: &MatchModel,
+    options: &EmOptions,
+    compare_all: CompareAll<'_>,
+) -> Estimate {
+    let u = estimate_u_with(profiles, model, options, compare_all);
     let u_summary = UEstimateSummary {
         sampled_pairs: u.sampled_pairs,
         estimated: u.estimated,

@@ -131,8 +131,7 @@ pub fn blocking_keys(p: &Profile) -> Vec<BlockingKey> {
     // The sounds of the first surname and the first given name, in alphabetical
     // order so that a record typed with the two swapped gives the same key; once
     // more for each reading of a nickname (`pepe` as `jose`).
-    if let Some(surname) = p.surnames.first() {
-        let surname = phonetic::spanish(surname);
+    if let Some(surname) = p.derived.surname_sounds.first() {
         let firsts = p
             .given
             .first()
@@ -141,32 +140,41 @@ pub fn blocking_keys(p: &Profile) -> Vec<BlockingKey> {
             .chain(p.given_readings.iter().filter_map(|r| r.split(' ').next()));
         for given in firsts {
             let given = phonetic::spanish(given);
-            let (x, y) = if given <= surname {
-                (&given, &surname)
+            let (x, y) = if given.as_str() <= surname.as_str() {
+                (given.as_str(), surname.as_str())
             } else {
-                (&surname, &given)
+                (surname.as_str(), given.as_str())
             };
-            push(KeyKind::NameSound, format!("{x} {y}"));
+            push(KeyKind::NameSound, joined(x, ' ', y));
         }
     }
     let mut initials: Vec<char> = given_initial.into_iter().chain(surname_initial).collect();
     initials.sort_unstable();
     if let (Some(postal), 2) = (&p.postal_code, initials.len()) {
-        push(
-            KeyKind::PostalInitials,
-            format!("{postal} {}{}", initials[0], initials[1]),
-        );
+        let mut key = joined(postal, ' ', "");
+        key.push(initials[0]);
+        key.push(initials[1]);
+        push(KeyKind::PostalInitials, key);
     }
     if let Some(birth) = &p.birth {
         push(KeyKind::BirthDate, birth.to_string());
     }
     if let (Some(street), Some(number)) = (&p.street, &p.number) {
-        push(KeyKind::StreetNumber, format!("{street} {number}"));
+        push(KeyKind::StreetNumber, joined(street, ' ', number));
     }
     if let Some(company) = &p.company {
         push(KeyKind::Company, company.to_string());
     }
     keys
+}
+
+/// `a`, `separator` and `b` in one string, allocated once.
+fn joined(a: &str, separator: char, b: &str) -> String {
+    let mut out = String::with_capacity(a.len() + 1 + b.len() + 2);
+    out.push_str(a);
+    out.push(separator);
+    out.push_str(b);
+    out
 }
 
 fn initial(word: Option<&Key>) -> Option<char> {

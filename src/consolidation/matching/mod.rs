@@ -22,6 +22,7 @@ mod profile;
 
 pub use cluster::{cluster, Clusters, ReviewReason, ScoredPair};
 pub use compare::{Field, FIELDS};
+pub(crate) use em::estimate_with;
 pub use em::{
     estimate, estimate_m, estimate_u, EmOptions, Estimate, Iteration, MEstimate, MEstimateSummary,
     Patterns, UEstimate, UEstimateSummary,

@@ -23,7 +23,7 @@
 /// assert_ne!(spanish("garcia"), spanish("garrido"));
 /// ```
 pub fn spanish(word: &str) -> String {
-    let letters: Vec<u8> = word
+    let letters: smallvec::SmallVec<[u8; 32]> = word
         .bytes()
         .filter(u8::is_ascii_alphabetic)
         .map(|b| b.to_ascii_lowercase())
