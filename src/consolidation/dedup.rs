@@ -6,9 +6,13 @@
 //! [`DedupOptions::estimate`] asks), score the pairs (term frequencies of the
 //! names taken from the batch too), and [`cluster`] them. No labels are needed.
 
+use foldhash::fast::FixedState;
+use hashbrown::HashMap;
+
 use super::matching::{
     blocking_keys, cluster, estimate_with, fingerprint, fingerprint_kind, refinements, Clusters,
-    Comparison, Decision, EmOptions, Estimate, MatchModel, Profile, ScoredPair, TermFrequencies,
+    Comparison, Decision, EmOptions, Estimate, MatchModel, Patterns, Profile, ScoredPair,
+    TermFrequencies,
 };
 use super::standardize::{standardize, Options};
 use crate::model::record::Record;
@@ -135,22 +139,39 @@ pub fn deduplicate(
         done: n,
         total: n,
     });
-    let mut comparisons: Vec<Comparison> = Vec::with_capacity(pairs.len());
+    // Each pair's comparison, interned: a million records make millions of
+    // pairs but only tens of thousands of distinct comparisons.
+    let mut kinds: Vec<Comparison> = Vec::new();
+    let mut kind_of: HashMap<Comparison, u32, FixedState> =
+        HashMap::with_hasher(FixedState::with_seed(0));
+    let mut counts: Vec<u64> = Vec::new();
+    let mut compared: Vec<u32> = Vec::with_capacity(pairs.len());
     let report_every = (pairs.len() / 20).max(10_000);
     for part in pairs.chunks(report_every) {
-        comparisons.extend(parallel_map(part, threads, |&(a, b)| {
+        let comparisons = parallel_map(part, threads, |&(a, b)| {
             options
                 .model
                 .compare(&profiles[a as usize], &profiles[b as usize])
-        }));
+        });
+        for c in comparisons {
+            let id = *kind_of.entry(c).or_insert_with(|| {
+                kinds.push(c);
+                counts.push(0);
+                (kinds.len() - 1) as u32
+            });
+            counts[id as usize] += 1;
+            compared.push(id);
+        }
         progress(Progress {
             step: "compare",
-            done: comparisons.len(),
+            done: compared.len(),
             total: pairs.len(),
         });
     }
+    drop(kind_of);
     let estimate = options.estimate.as_ref().map(|em| {
-        let e = estimate_with(&profiles, &comparisons, &options.model, em, &mut |sample| {
+        let patterns = Patterns::from_counts(kinds.iter().copied().zip(counts.iter().copied()));
+        let e = estimate_with(&profiles, &patterns, &options.model, em, &mut |sample| {
             parallel_map(sample, threads, |&(a, b)| {
                 options
                     .model
@@ -169,8 +190,8 @@ pub fn deduplicate(
         .term_frequencies
         .then(|| TermFrequencies::from_profiles(&profiles));
     let mut scored = Vec::with_capacity(pairs.len());
-    for (k, (&(a, b), c)) in pairs.iter().zip(&comparisons).enumerate() {
-        let score = model.score_comparison(c, &profiles[a as usize], tf.as_ref());
+    for (k, (&(a, b), &c)) in pairs.iter().zip(&compared).enumerate() {
+        let score = model.score_comparison(&kinds[c as usize], &profiles[a as usize], tf.as_ref());
         let decision = model.decide(&score);
         if decision != Decision::Distinct || score.probability >= model.review_threshold {
             scored.push(ScoredPair {

@@ -639,16 +639,18 @@ pub fn estimate(
     model: &MatchModel,
     options: &EmOptions,
 ) -> Estimate {
-    estimate_with(profiles, comparisons, model, options, &mut |pairs| {
+    let patterns = Patterns::from_comparisons(comparisons);
+    estimate_with(profiles, &patterns, model, options, &mut |pairs| {
         compare_sample(profiles, model, pairs)
     })
 }
 
-/// [`estimate`], with [`estimate_u`]'s sample compared by `compare_all` (see
+/// [`estimate`], from the candidate pairs' comparisons counted as patterns,
+/// with [`estimate_u`]'s sample compared by `compare_all` (see
 /// [`estimate_u_with`]).
 pub(crate) fn estimate_with(
     profiles: &[Profile],
-    comparisons: &[Comparison],
+    patterns: &Patterns,
     model: &MatchModel,
     options: &EmOptions,
     compare_all: CompareAll<'_>,
@@ -660,8 +662,8 @@ pub(crate) fn estimate_with(
     };
     let n = profiles.len() as f64;
     let all_pairs = n * (n - 1.0) / 2.0;
-    let candidates = comparisons.len() as f64;
-    if comparisons.len() < options.min_pairs.max(1) || all_pairs < candidates {
+    let candidates = patterns.pairs() as f64;
+    if patterns.pairs() < options.min_pairs.max(1) as u64 || all_pairs < candidates {
         return Estimate {
             model: u.model,
             u: u_summary,
@@ -669,8 +671,7 @@ pub(crate) fn estimate_with(
         };
     }
     let start = u.model;
-    let patterns = Patterns::from_comparisons(comparisons);
-    let m = estimate_m(&patterns, all_pairs, &start, options);
+    let m = estimate_m(patterns, all_pairs, &start, options);
     if m.estimated.is_empty() {
         // The EM failed or learned nothing: the starting m and prior.
         return Estimate {
