@@ -567,16 +567,22 @@ ciclo_status ciclo_engine_roll_up_json(const struct ciclo_engine *engine, const 
  * `records_jsonl` holds one JSON object per line: `{"id": "r1", "given_name":
  * ..., ...}` with the record fields of `ciclo_record_standardize_json` and the
  * record's `id`. `options_json` is NULL, `""` or `{"default_country": "AR",
- * "today": "2026-11-23"}`. `progress` (may be NULL) is called on the calling
- * thread as the work goes.
+ * "today": "2026-11-23", "golden_records": true}`, every key optional.
+ * `progress` (may be NULL) is called on the calling thread as the work goes.
  *
  * `*out_json` receives `{"records": n, "customers": k, "compared_pairs": p,
  * "golden": ["r1", "r1", "r3", ...], "reviews": [{"a": "r5", "b": "r9",
  * "reason": "uncertain"}]}`: for every input record, in input order, the id of
- * the first record of its customer. Deterministic. Release with
+ * the first record of its customer. With `"golden_records": true` it also
+ * holds `"golden_records"`: each customer's golden record, in the order of
+ * their first records, in the shape of `ciclo_engine_golden_json` with the
+ * first record's id as `golden_id` and the records as sources of system
+ * `batch`, built by the default survivorship (the records carry no dates: the
+ * smallest key breaks ties). Deterministic. Release with
  * `ciclo_string_free`. Errors: `CICLO_STATUS_INVALID_JSON` and
  * `CICLO_STATUS_UNKNOWN_FIELD` naming the line, `CICLO_STATUS_INVALID_ARGUMENT`
- * for a missing, empty or repeated `id` or bad options, `CICLO_STATUS_NULL_ARGUMENT`,
+ * for a missing, empty or repeated `id` or bad options (naming the option),
+ * `CICLO_STATUS_NULL_ARGUMENT`,
  * `CICLO_STATUS_INVALID_UTF8`.
  *
  * # Safety

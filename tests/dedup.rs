@@ -271,3 +271,78 @@ fn dupes_es() {
     assert!(a.precision >= 0.999, "precision {:.4}", a.precision);
     assert!(a.f1 >= 0.999, "F1 {:.4}", a.f1);
 }
+
+/// The batch's golden records: one per customer, in the order of their first
+/// records, each holding exactly its customer's records, none lost; a mismatched
+/// argument is an error naming it.
+#[test]
+fn golden_records_of_a_batch() {
+    use ciclo::consolidation::golden::{GoldenField, SourceKey, Survivorship};
+    use ciclo::model::time::Timestamp;
+
+    let export = export("febrl1.csv");
+    let today = time::macros::date!(2026 - 11 - 23);
+    let options = DedupOptions::new(Options::new(None, today));
+    let dedup = deduplicate(&export.records, &options, &mut |_| {});
+    let keys: Vec<SourceKey> = export
+        .ids
+        .iter()
+        .map(|id| SourceKey::new("febrl", id).unwrap())
+        .collect();
+    let updated = Timestamp::parse("2026-11-23T00:00:00Z", "updated").unwrap();
+    let survivorship = Survivorship::default();
+    let golden = dedup
+        .golden_records(&export.records, &keys, updated, &options, &survivorship)
+        .unwrap();
+    assert_eq!(golden.len(), dedup.customers());
+    let mut seen = HashSet::new();
+    let mut last = None;
+    for (first, record) in &golden {
+        assert!(last < Some(*first), "in the order of their first records");
+        last = Some(*first);
+        // Its sources are exactly the records whose leader it is.
+        let members: Vec<&SourceKey> = (0..export.ids.len())
+            .filter(|&i| dedup.clusters.leader[i] == *first)
+            .map(|i| &keys[i])
+            .collect();
+        let mut expected: Vec<&SourceKey> = members.clone();
+        expected.sort();
+        assert_eq!(record.sources.iter().collect::<Vec<_>>(), expected);
+        for key in &record.sources {
+            assert!(seen.insert(key.clone()), "{key:?} in two golden records");
+        }
+        // Every surviving value names a member as its source.
+        for field in GoldenField::ALL {
+            if let Some(lineage) = record.lineage_of(field) {
+                assert!(members.contains(&&lineage.source));
+            }
+        }
+        assert!(record.record.surname.is_some() || record.record.given_name.is_some());
+    }
+    assert_eq!(
+        seen.len(),
+        export.ids.len(),
+        "every record in a golden record"
+    );
+
+    let err = dedup
+        .golden_records(
+            &export.records[1..],
+            &keys,
+            updated,
+            &options,
+            &survivorship,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("records"), "{err}");
+    let err = dedup
+        .golden_records(
+            &export.records,
+            &keys[1..],
+            updated,
+            &options,
+            &survivorship,
+        )
+        .unwrap_err();
+    assert!(err.to_string().contains("keys"), "{err}");
+}

@@ -451,16 +451,20 @@ unsafe extern "C" fn count(user: *mut c_void, step: *const c_char, done: usize, 
     ));
 }
 
+/// Three records as JSON lines: José García twice (the second typed as Pepe
+/// Garcia, with `second_email`), and Ana Ruiz.
+fn batch_records(second_email: &str) -> CString {
+    let lines = [
+        r#"{"id": "a", "given_name": "José", "surname": "García", "email": "jose.garcia@gmail.com", "birth_date": "1986-01-09", "phone": "+54 9 11 2345-6789"}"#.to_string(),
+        format!(r#"{{"id": "b", "given_name": "Pepe", "surname": "Garcia", "email": "{second_email}", "birth_date": "09/01/1986", "phone": "011 15-2345-6789"}}"#),
+        r#"{"id": "c", "given_name": "Ana", "surname": "Ruiz", "email": "ana@ruiz.es"}"#.to_string(),
+    ];
+    c(&(lines.join("\n") + "\n"))
+}
+
 #[test]
 fn batch_dedup_through_the_c_abi_reports_progress() {
-    let records = c(concat!(
-        r#"{"id": "a", "given_name": "José", "surname": "García", "email": "jose.garcia@gmail.com", "birth_date": "1986-01-09", "phone": "+54 9 11 2345-6789"}"#,
-        "\n",
-        r#"{"id": "b", "given_name": "Pepe", "surname": "Garcia", "email": "josegarcia@gmail.com", "birth_date": "09/01/1986", "phone": "011 15-2345-6789"}"#,
-        "\n",
-        r#"{"id": "c", "given_name": "Ana", "surname": "Ruiz", "email": "ana@ruiz.es"}"#,
-        "\n",
-    ));
+    let records = batch_records("josegarcia@gmail.com");
     let options = c(r#"{"default_country": "AR", "today": "2026-11-23"}"#);
     let mut steps: Vec<(String, usize, usize)> = Vec::new();
     let mut out = ptr::null_mut();
@@ -481,4 +485,48 @@ fn batch_dedup_through_the_c_abi_reports_progress() {
         steps.iter().any(|(s, d, t)| s == "cluster" && d == t),
         "{steps:?}"
     );
+}
+
+#[test]
+fn batch_dedup_through_the_c_abi_builds_golden_records_on_request() {
+    let records = batch_records("josegarcia@hotmail.com");
+    let dedup = |options: &str| {
+        let options = c(options);
+        let mut out = ptr::null_mut();
+        let status = unsafe {
+            ciclo_dedup_json(
+                records.as_ptr(),
+                options.as_ptr(),
+                None,
+                ptr::null_mut(),
+                &mut out,
+            )
+        };
+        (status, out)
+    };
+    let (status, out) = dedup(r#"{"default_country": "AR", "golden_records": true}"#);
+    assert_eq!(status, CICLO_STATUS_OK, "{}", last_error());
+    let v: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
+    let golden = v["golden_records"].as_array().unwrap();
+    assert_eq!(golden.len(), 2, "{v}");
+    assert_eq!(golden[0]["golden_id"], "a");
+    assert_eq!(golden[0]["sources"].as_array().unwrap().len(), 2);
+    assert_eq!(golden[0]["sources"][1]["system"], "batch");
+    // Both emails kept, one surviving; the name from the records.
+    assert_eq!(golden[0]["emails"].as_array().unwrap().len(), 2, "{v}");
+    assert_eq!(golden[0]["record"]["surname"], "García");
+    assert_eq!(golden[1]["golden_id"], "c");
+
+    // Not asked for: not built.
+    let (status, out) = dedup(r#"{"default_country": "AR"}"#);
+    assert_eq!(status, CICLO_STATUS_OK, "{}", last_error());
+    assert!(!take(out).contains("golden_records"));
+
+    // A bad value names the option; nothing is written.
+    let (status, out) = dedup(r#"{"golden_records": "yes"}"#);
+    assert_eq!(status, CICLO_STATUS_INVALID_ARGUMENT);
+    assert!(out.is_null());
+    assert!(last_error().contains("golden_records"), "{}", last_error());
+    let (status, _) = dedup(r#"{"golden_record": true}"#);
+    assert_eq!(status, CICLO_STATUS_UNKNOWN_FIELD, "{}", last_error());
 }

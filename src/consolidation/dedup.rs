@@ -9,13 +9,16 @@
 use foldhash::fast::FixedState;
 use hashbrown::HashMap;
 
+use super::golden::{survive, GoldenRecord, Member, SourceKey, Survivorship};
 use super::matching::{
     blocking_keys, cluster, estimate_with, fingerprint, fingerprint_kind, refinements, Clusters,
     Comparison, Decision, EmOptions, Estimate, MatchModel, Patterns, Profile, ScoredPair,
     TermFrequencies,
 };
 use super::standardize::{standardize, Options};
+use crate::error::{Error, Result};
 use crate::model::record::Record;
+use crate::model::time::Timestamp;
 
 /// How [`deduplicate`] works.
 #[derive(Clone, Debug)]
@@ -107,6 +110,103 @@ impl Dedup {
     pub fn customers(&self) -> usize {
         self.clusters.count()
     }
+
+    /// The golden record of every customer, built by [`survive`] from its
+    /// records, with the index of the customer's first record, in that order.
+    ///
+    /// `records` are the records deduplicated, `keys[i]` names record `i` (its
+    /// source system and id: lineage and alternates say which record gave what).
+    /// Every record counts as changed at `updated`: an export rarely tells when
+    /// each record last changed, so `most_recent` ties and the next criterion of
+    /// the chain decides. The records are standardised again (the batch keeps
+    /// only their profiles), on [`DedupOptions::threads`] threads.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] when `records` or `keys` are not one per
+    /// record deduplicated.
+    ///
+    /// ```
+    /// use ciclo::consolidation::dedup::{deduplicate, DedupOptions};
+    /// use ciclo::consolidation::golden::{SourceKey, Survivorship};
+    /// use ciclo::consolidation::standardize::Options;
+    /// use ciclo::model::{time::Timestamp, Record};
+    ///
+    /// let record = |given: &str, email: &str| Record {
+    ///     given_name: Some(given.into()),
+    ///     surname: Some("García Márquez".into()),
+    ///     email: Some(email.into()),
+    ///     birth_date: Some("03/04/1980".into()),
+    ///     national_id: Some("12.345.678".into()),
+    ///     country: Some("AR".into()),
+    ///     ..Record::default()
+    /// };
+    /// let records = [
+    ///     record("José", "jose@example.com"),
+    ///     record("Pepe", "pepe@example.com"),
+    /// ];
+    /// let options = DedupOptions::new(Options::new(None, time::macros::date!(2026 - 11 - 23)));
+    /// let dedup = deduplicate(&records, &options, &mut |_| {});
+    /// let keys = [SourceKey::new("crm", "1")?, SourceKey::new("crm", "2")?];
+    /// let updated = Timestamp::parse("2026-11-23T00:00:00Z", "updated")?;
+    /// let golden = dedup.golden_records(&records, &keys, updated, &options, &Survivorship::default())?;
+    /// assert_eq!(golden.len(), 1);
+    /// let (first, customer) = &golden[0];
+    /// assert_eq!(*first, 0);
+    /// assert_eq!(customer.sources.len(), 2);
+    /// assert_eq!(customer.emails.len(), 2); // both kept, one surviving
+    /// # Ok::<(), ciclo::Error>(())
+    /// ```
+    pub fn golden_records(
+        &self,
+        records: &[Record],
+        keys: &[SourceKey],
+        updated: Timestamp,
+        options: &DedupOptions,
+        survivorship: &Survivorship,
+    ) -> Result<Vec<(u32, GoldenRecord)>> {
+        let n = self.clusters.leader.len();
+        for (field, len) in [("records", records.len()), ("keys", keys.len())] {
+            if len != n {
+                return Err(Error::InvalidArgument {
+                    field: field.into(),
+                    message: format!("{len} given for {n} records deduplicated"),
+                });
+            }
+        }
+        let threads = thread_count(options.threads);
+        let indices: Vec<usize> = (0..n).collect();
+        let members = parallel_map(&indices, threads, |&i| {
+            Member::new(
+                keys[i].clone(),
+                updated,
+                &standardize(&records[i], &options.standardize),
+            )
+        });
+        // Each customer's members, by its first record.
+        let mut groups: Vec<(u32, Vec<&Member>)> = Vec::new();
+        let mut group_of: Vec<u32> = vec![u32::MAX; n];
+        for (i, member) in members.iter().enumerate() {
+            let leader = self.clusters.leader[i] as usize;
+            if group_of[leader] == u32::MAX {
+                group_of[leader] = groups.len() as u32;
+                groups.push((leader as u32, Vec::new()));
+            }
+            groups[group_of[leader] as usize].1.push(member);
+        }
+        Ok(groups
+            .into_iter()
+            .map(|(leader, members)| (leader, survive(members, survivorship)))
+            .collect())
+    }
+}
+
+/// The threads to use: `threads`, or the machine's available parallelism for 0.
+fn thread_count(threads: usize) -> usize {
+    match threads {
+        0 => std::thread::available_parallelism().map_or(1, usize::from),
+        t => t,
+    }
 }
 
 /// Deduplicates `records`, calling `progress` now and then. Deterministic.
@@ -116,10 +216,7 @@ pub fn deduplicate(
     progress: &mut dyn FnMut(Progress),
 ) -> Dedup {
     let n = records.len();
-    let threads = match options.threads {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        t => t,
-    };
+    let threads = thread_count(options.threads);
     let chunk = (n / 20).max(1000);
     let mut profiles = Vec::with_capacity(n);
     for part in records.chunks(chunk) {

@@ -8,11 +8,10 @@ use super::boundary::{into_c_string, optional_str, required_out, required_str, r
 use super::engine::{ciclo_engine, handle};
 use super::status::ciclo_status;
 use crate::consolidation::dedup::{deduplicate, DedupOptions, Progress};
-use crate::consolidation::golden::SourceKey;
+use crate::consolidation::golden::{SourceKey, Survivorship};
 use crate::consolidation::hierarchy::HierarchyKind;
 use crate::consolidation::registry::GoldenId;
 use crate::engine::Engine;
-use crate::json;
 use crate::json::consolidation as cjson;
 use crate::model::time::Timestamp;
 
@@ -403,16 +402,22 @@ pub type ciclo_progress_fn =
 /// `records_jsonl` holds one JSON object per line: `{"id": "r1", "given_name":
 /// ..., ...}` with the record fields of `ciclo_record_standardize_json` and the
 /// record's `id`. `options_json` is NULL, `""` or `{"default_country": "AR",
-/// "today": "2026-11-23"}`. `progress` (may be NULL) is called on the calling
-/// thread as the work goes.
+/// "today": "2026-11-23", "golden_records": true}`, every key optional.
+/// `progress` (may be NULL) is called on the calling thread as the work goes.
 ///
 /// `*out_json` receives `{"records": n, "customers": k, "compared_pairs": p,
 /// "golden": ["r1", "r1", "r3", ...], "reviews": [{"a": "r5", "b": "r9",
 /// "reason": "uncertain"}]}`: for every input record, in input order, the id of
-/// the first record of its customer. Deterministic. Release with
+/// the first record of its customer. With `"golden_records": true` it also
+/// holds `"golden_records"`: each customer's golden record, in the order of
+/// their first records, in the shape of `ciclo_engine_golden_json` with the
+/// first record's id as `golden_id` and the records as sources of system
+/// `batch`, built by the default survivorship (the records carry no dates: the
+/// smallest key breaks ties). Deterministic. Release with
 /// `ciclo_string_free`. Errors: `CICLO_STATUS_INVALID_JSON` and
 /// `CICLO_STATUS_UNKNOWN_FIELD` naming the line, `CICLO_STATUS_INVALID_ARGUMENT`
-/// for a missing, empty or repeated `id` or bad options, `CICLO_STATUS_NULL_ARGUMENT`,
+/// for a missing, empty or repeated `id` or bad options (naming the option),
+/// `CICLO_STATUS_NULL_ARGUMENT`,
 /// `CICLO_STATUS_INVALID_UTF8`.
 ///
 /// # Safety
@@ -430,7 +435,7 @@ pub unsafe extern "C" fn ciclo_dedup_json(
     run("ciclo_dedup_json", || {
         required_out(out_json, "out_json")?;
         let text = required_str(records_jsonl, "records_jsonl")?;
-        let options = json::standardize_options_from_json(
+        let (options, want_golden) = cjson::dedup_options_from_json(
             optional_str(options_json, "options_json")?.unwrap_or(""),
             time::OffsetDateTime::now_utc().date(),
         )?;
@@ -452,7 +457,8 @@ pub unsafe extern "C" fn ciclo_dedup_json(
                 f(user, step, p.done, p.total);
             }
         };
-        let dedup = deduplicate(&export.records, &DedupOptions::new(options), &mut report);
+        let options = DedupOptions::new(options);
+        let dedup = deduplicate(&export.records, &options, &mut report);
         let golden: Vec<&str> = dedup
             .clusters
             .leader
@@ -471,16 +477,33 @@ pub unsafe extern "C" fn ciclo_dedup_json(
                 })
             })
             .collect();
-        *out_json = into_c_string(
-            serde_json::json!({
-                "records": export.records.len(),
-                "customers": dedup.customers(),
-                "compared_pairs": dedup.compared_pairs,
-                "golden": golden,
-                "reviews": reviews,
-            })
-            .to_string(),
-        );
+        let mut out = serde_json::json!({
+            "records": export.records.len(),
+            "customers": dedup.customers(),
+            "compared_pairs": dedup.compared_pairs,
+            "golden": golden,
+            "reviews": reviews,
+        });
+        if want_golden {
+            let keys = export
+                .ids
+                .iter()
+                .map(|id| SourceKey::new("batch", id))
+                .collect::<crate::Result<Vec<_>>>()?;
+            let updated = Timestamp::from_millis(0, "updated")?;
+            let records = dedup.golden_records(
+                &export.records,
+                &keys,
+                updated,
+                &options,
+                &Survivorship::default(),
+            )?;
+            out["golden_records"] = records
+                .iter()
+                .map(|(first, g)| cjson::golden_value(&export.ids[*first as usize], g))
+                .collect();
+        }
+        *out_json = into_c_string(out.to_string());
         Ok(())
     })
 }

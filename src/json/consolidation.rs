@@ -187,9 +187,50 @@ pub fn ingested_to_json(out: &Ingested) -> String {
 /// "most_recent"}`, `{"by": "only_source"}`, `{"by": "unanimous"}` or `{"by":
 /// "source_key"}`.
 pub fn golden_to_json(id: GoldenId, golden: &GoldenRecord) -> String {
+    golden_value(&id.to_string(), golden).to_string()
+}
+
+/// A golden record as a JSON value in the shape of [`golden_to_json`], with
+/// `golden_id` as given (a batch names a customer by its first record's id).
+pub fn golden_value(id: &str, golden: &GoldenRecord) -> Value {
     let mut v = serde_json::to_value(golden).expect("golden records serialise");
-    v["golden_id"] = json!(id.to_string());
-    v.to_string()
+    v["golden_id"] = json!(id);
+    v
+}
+
+/// Reads the options of a batch deduplication: those of
+/// [`standardize_options_from_json`](super::standardize_options_from_json)
+/// (`default_country`, `today`) and `golden_records`, `true` to have each
+/// customer's golden record built too; empty for none.
+///
+/// # Errors
+///
+/// [`Error::Json`], [`Error::UnknownField`], [`Error::InvalidArgument`]
+/// naming `options.golden_records` when it is not a boolean, or the other
+/// option at fault.
+pub fn dedup_options_from_json(
+    text: &str,
+    today: time::Date,
+) -> Result<(crate::consolidation::standardize::Options, bool)> {
+    if text.trim().is_empty() {
+        return Ok((super::standardize_options_from_json("", today)?, false));
+    }
+    let mut options: Value = read(text, "options")?;
+    let golden = match options
+        .as_object_mut()
+        .and_then(|o| o.remove("golden_records"))
+    {
+        None => false,
+        Some(Value::Bool(b)) => b,
+        Some(other) => {
+            return Err(Error::invalid(
+                "options.golden_records",
+                format!("expected true or false, not {other}"),
+            ))
+        }
+    };
+    let options = super::standardize_options_from_json(&options.to_string(), today)?;
+    Ok((options, golden))
 }
 
 /// The reviews: `[{"record": {"system", "id"}, "golden_id", "candidates":
