@@ -20,7 +20,8 @@
 //!   `min(CICLO_BENCH_DEDUP, 20,000)` records.
 //!
 //! - `dedup_reference`: the reference files of `tests/data` (FEBRL1, FEBRL2,
-//!   dupes_es) deduplicated whole, in a warm process.
+//!   dupes_es) deduplicated whole, in a warm process; and again with every
+//!   customer's golden record built (`+golden`).
 //!
 //! Run: `cargo bench --bench consolidation` (all three), or with a filter:
 //! `CICLO_BENCH_GOLDEN=1000000 cargo bench --bench consolidation -- ingest`.
@@ -34,7 +35,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use ciclo::consolidation::dedup::{deduplicate, DedupOptions, Progress};
-use ciclo::consolidation::golden::SourceKey;
+use ciclo::consolidation::golden::{SourceKey, Survivorship};
 use ciclo::consolidation::registry::{GoldenId, IngestDecision, Registry, RegistryConfig};
 use ciclo::consolidation::standardize::Options;
 use ciclo::model::time::Timestamp;
@@ -496,6 +497,29 @@ fn dedup_reference(c: &mut Criterion) {
                     &options,
                     &mut |_| {},
                 ))
+            })
+        });
+        // The same, and every customer's golden record built.
+        let keys: Vec<SourceKey> = export
+            .ids
+            .iter()
+            .map(|id| SourceKey::new("export", id).expect("a valid key"))
+            .collect();
+        let survivorship = Survivorship::default();
+        group.bench_function(format!("{name}+golden"), |b| {
+            b.iter(|| {
+                let dedup = deduplicate(black_box(&export.records), &options, &mut |_| {});
+                black_box(
+                    dedup
+                        .golden_records(
+                            &export.records,
+                            &keys,
+                            timestamp(),
+                            &options,
+                            &survivorship,
+                        )
+                        .expect("one key per record"),
+                )
             })
         });
     }
