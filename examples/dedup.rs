@@ -107,6 +107,19 @@ fn run() -> Result<(), String> {
         eprintln!("ignored columns: {}", ignored.join(", "));
     }
 
+    // The records' keys in the golden records, checked before any work.
+    let keys = match &golden_path {
+        None => Vec::new(),
+        Some(_) => export
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                SourceKey::new("export", id)
+                    .map_err(|e| format!("{input}: record {} (line {}): {e}", i + 1, i + 2))
+            })
+            .collect::<Result<Vec<_>, _>>()?,
+    };
     let today = today();
     let mut options = DedupOptions::new(Options::new(country, today));
     if !estimate {
@@ -168,12 +181,6 @@ fn run() -> Result<(), String> {
     eprintln!("model: {model}");
     if let Some(path) = &golden_path {
         let built = Instant::now();
-        let keys = export
-            .ids
-            .iter()
-            .map(|id| SourceKey::new("export", id))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("{input}: {e}"))?;
         let updated =
             ciclo::model::time::Timestamp::from_millis(0, "updated").map_err(|e| e.to_string())?;
         let golden = dedup

@@ -346,3 +346,49 @@ fn golden_records_of_a_batch() {
         .unwrap_err();
     assert!(err.to_string().contains("keys"), "{err}");
 }
+
+/// A large name block (32 José Garcías, 30 with a second surname and a birth
+/// date) is refined, not compared whole: two copies of one person, one keeping
+/// only the second surname and one only the birth date, still meet. A block
+/// over `max_block` is not used, whatever `refine_block`.
+#[test]
+fn large_blocks_are_refined_and_capped() {
+    use ciclo::consolidation::dedup::candidate_pairs;
+    use ciclo::consolidation::matching::Profile;
+    use ciclo::consolidation::standardize::standardize;
+    use ciclo::model::Record;
+
+    let options = Options::new(None, time::macros::date!(2026 - 11 - 23));
+    let person = |surname: &str, birth: Option<String>| Record {
+        given_name: Some("José".into()),
+        surname: Some(surname.into()),
+        birth_date: birth,
+        country: Some("ES".into()),
+        ..Record::default()
+    };
+    let seconds = [
+        "López", "Ruiz", "Sanz", "Mora", "Vidal", "Soler", "Prat", "Roca", "Ferrer", "Pons",
+    ];
+    let mut records: Vec<Record> = (0..30)
+        .map(|i| {
+            let surname = format!("García {}", seconds[i % seconds.len()]);
+            person(&surname, Some(format!("{:02}/03/19{}", i % 28 + 1, 30 + i)))
+        })
+        .collect();
+    records.push(person("García Pérez", None));
+    records.push(person("García", Some("03/04/1980".into())));
+    let profiles: Vec<Profile> = records
+        .iter()
+        .map(|r| Profile::new(&standardize(r, &options)))
+        .collect();
+    let (a, b) = (30u32, 31u32);
+    let (pairs, skipped) = candidate_pairs(&profiles, 200, 24);
+    assert_eq!(skipped, 0);
+    assert!(pairs.contains(&(a, b)), "the two copies meet");
+    // Refined: far fewer than every pair of the 32.
+    assert!(pairs.len() < 32 * 31 / 2, "{} pairs", pairs.len());
+    // Over max_block: not used, even with refine_block above it.
+    let (pairs, skipped) = candidate_pairs(&profiles, 5, 100);
+    assert!(skipped >= 1);
+    assert!(!pairs.contains(&(a, b)));
+}

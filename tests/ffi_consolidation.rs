@@ -529,4 +529,36 @@ fn batch_dedup_through_the_c_abi_builds_golden_records_on_request() {
     assert!(last_error().contains("golden_records"), "{}", last_error());
     let (status, _) = dedup(r#"{"golden_record": true}"#);
     assert_eq!(status, CICLO_STATUS_UNKNOWN_FIELD, "{}", last_error());
+
+    // An id that cannot be a source key (a control character) is refused,
+    // naming the record, before any work; without golden records it is fine.
+    let bad = c(concat!(
+        r#"{"id": "a", "given_name": "Ana", "surname": "Ruiz"}"#,
+        "\n",
+        r#"{"id": "b\tc", "given_name": "Eva", "surname": "Sanz"}"#,
+        "\n",
+    ));
+    for (golden, expected) in [
+        (true, CICLO_STATUS_INVALID_ARGUMENT),
+        (false, CICLO_STATUS_OK),
+    ] {
+        let options = c(&format!(r#"{{"golden_records": {golden}}}"#));
+        let mut out = ptr::null_mut();
+        let status = unsafe {
+            ciclo_dedup_json(
+                bad.as_ptr(),
+                options.as_ptr(),
+                None,
+                ptr::null_mut(),
+                &mut out,
+            )
+        };
+        assert_eq!(status, expected, "{}", last_error());
+        if golden {
+            assert!(out.is_null());
+            assert!(last_error().contains("record 2"), "{}", last_error());
+        } else {
+            take(out);
+        }
+    }
 }

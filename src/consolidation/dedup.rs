@@ -27,22 +27,24 @@ pub struct DedupOptions {
     pub model: MatchModel,
     /// Standardisation options (default country, today).
     pub standardize: Options,
-    /// Blocks (records sharing one key) larger than this are not compared pair
-    /// by pair: a key that many records share (a common surname sound with an
-    /// initial, a company's switchboard) tells little, and the pairs would grow
+    /// Blocks (records sharing one key) larger than this are not used: a key
+    /// that many records share (a common name sound, a company's switchboard, a
+    /// placeholder birth date) tells little, and the pairs would grow
     /// quadratically. Their records still meet through their other keys.
     pub max_block: usize,
-    /// Blocks larger than this are refined rather than compared pair by pair:
-    /// two of their records are compared only when they also share a narrower
-    /// key (the initials, the year of birth, the second surname; see
-    /// [`KeyKind`](super::matching::KeyKind)). On a few thousand records blocks
-    /// stay small and nothing changes; on a million, a birth date or a common
-    /// name is shared by dozens of people and comparing them all would cost
-    /// more than everything else together.
+    /// Blocks larger than this (and no larger than
+    /// [`DedupOptions::max_block`]) are refined rather than compared pair by
+    /// pair: two of their records are compared only when they also share a
+    /// narrower key (the initials, the year of birth, the second surname; see
+    /// [`candidate_pairs`]). On a few thousand records blocks stay small and
+    /// nothing changes; on a million, a birth date or a common name is shared by
+    /// dozens of people and comparing them all would cost more than everything
+    /// else together.
     pub refine_block: usize,
     /// How many threads standardise and compare (the other steps run on the
-    /// calling thread); `0`, the default, uses the machine's available
-    /// parallelism. The result does not depend on it.
+    /// calling thread); `0`, the default, and any number above the machine's
+    /// available parallelism use that parallelism. The result does not depend
+    /// on it.
     pub threads: usize,
     /// Whether exact name matches are weighted by how common the name is in the
     /// batch.
@@ -94,8 +96,7 @@ pub struct Dedup {
     pub clusters: Clusters,
     /// Pairs compared (sharing at least one blocking key).
     pub compared_pairs: usize,
-    /// Blocks (or parts of refined blocks) skipped for being larger than
-    /// [`DedupOptions::max_block`].
+    /// Blocks not used for being larger than [`DedupOptions::max_block`].
     pub skipped_blocks: usize,
     /// The term frequencies the scores used, if any.
     pub term_frequencies: Option<TermFrequencies>,
@@ -201,11 +202,13 @@ impl Dedup {
     }
 }
 
-/// The threads to use: `threads`, or the machine's available parallelism for 0.
+/// The threads to use: `threads`, at most the machine's available parallelism
+/// (all of it for 0).
 fn thread_count(threads: usize) -> usize {
+    let available = std::thread::available_parallelism().map_or(1, usize::from);
     match threads {
-        0 => std::thread::available_parallelism().map_or(1, usize::from),
-        t => t,
+        0 => available,
+        t => t.min(available),
     }
 }
 
@@ -329,7 +332,7 @@ fn parallel_map<T: Sync, U: Send>(
     threads: usize,
     f: impl Fn(&T) -> U + Sync,
 ) -> Vec<U> {
-    if threads <= 1 || items.len() < 2 * threads {
+    if threads <= 1 || items.len() < threads.saturating_mul(2) {
         return items.iter().map(&f).collect();
     }
     let per = items.len().div_ceil(threads);
@@ -350,16 +353,18 @@ fn parallel_map<T: Sync, U: Send>(
     })
 }
 
-/// The pairs `(a, b)`, `a < b`, of records sharing a blocking key, sorted, each
-/// once; and how many blocks (or parts of refined blocks) were too large to
-/// compare.
+/// The candidate pairs `(a, b)`, `a < b`, sorted, each once, and how many
+/// blocks were too large to use.
 ///
-/// A block of up to `refine_block` records gives all its pairs. A larger one is
-/// split by the narrower keys of its kind (the initials; the year of birth
-/// and the second surname for name keys): two of its records are paired when
-/// they share one, and a record without any is paired with the whole block. A
-/// part, or a block with records without narrower keys, larger than
-/// `max_block` is skipped.
+/// Records that share a blocking key form a block. A block of more than
+/// `max_block` records is not used (a key that many share tells little; its
+/// records meet through their other keys). A block of up to `refine_block`
+/// records gives all its pairs. A block in between is split by the narrower
+/// keys of its kind ([`KeyKind`](super::matching::KeyKind): the initials; the
+/// birth year and the second surname for name keys): two of its records are
+/// paired when they share one, and a record without narrower keys is paired
+/// with the whole block. The registry finds candidates at the point of entry by
+/// the same rules ([`RegistryConfig`](super::registry::RegistryConfig)).
 pub fn candidate_pairs(
     profiles: &[Profile],
     max_block: usize,
@@ -382,6 +387,10 @@ pub fn candidate_pairs(
         if block.len() < 2 {
             continue;
         }
+        if block.len() > max_block {
+            skipped += 1;
+            continue;
+        }
         if block.len() <= refine_block.max(2) {
             all_pairs(block.iter().map(|e| e.1), &mut pairs);
             continue;
@@ -399,22 +408,12 @@ pub fn candidate_pairs(
         }
         refined.sort_unstable();
         for part in refined.chunk_by(|x, y| x.0 == y.0) {
-            if part.len() > max_block {
-                skipped += 1;
-            } else {
-                all_pairs(part.iter().map(|e| e.1), &mut pairs);
-            }
+            all_pairs(part.iter().map(|e| e.1), &mut pairs);
         }
-        if !loose.is_empty() {
-            if block.len() > max_block {
-                skipped += 1;
-            } else {
-                for &a in &loose {
-                    for &(_, b) in block {
-                        if a != b {
-                            pairs.push((a.min(b), a.max(b)));
-                        }
-                    }
+        for &a in &loose {
+            for &(_, b) in block {
+                if a != b {
+                    pairs.push((a.min(b), a.max(b)));
                 }
             }
         }

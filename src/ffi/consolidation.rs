@@ -440,6 +440,21 @@ pub unsafe extern "C" fn ciclo_dedup_json(
             time::OffsetDateTime::now_utc().date(),
         )?;
         let export = crate::import::read_json_lines(text.as_bytes())?;
+        // The records' keys in the golden records, checked before any work.
+        let keys = if want_golden {
+            let mut keys = Vec::with_capacity(export.ids.len());
+            for (line, id) in export.ids.iter().enumerate() {
+                keys.push(SourceKey::new("batch", id).map_err(|e| {
+                    crate::Error::invalid(
+                        format!("records_jsonl record {}", line + 1),
+                        e.to_string(),
+                    )
+                })?);
+            }
+            Some(keys)
+        } else {
+            None
+        };
         let steps: [(&str, &std::ffi::CStr); 6] = [
             ("standardize", c"standardize"),
             ("block", c"block"),
@@ -484,12 +499,7 @@ pub unsafe extern "C" fn ciclo_dedup_json(
             "golden": golden,
             "reviews": reviews,
         });
-        if want_golden {
-            let keys = export
-                .ids
-                .iter()
-                .map(|id| SourceKey::new("batch", id))
-                .collect::<crate::Result<Vec<_>>>()?;
+        if let Some(keys) = keys {
             let updated = Timestamp::from_millis(0, "updated")?;
             let records = dedup.golden_records(
                 &export.records,

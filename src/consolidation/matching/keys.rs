@@ -131,7 +131,15 @@ pub fn blocking_keys(p: &Profile) -> Vec<BlockingKey> {
     // The sounds of the first surname and the first given name, in alphabetical
     // order so that a record typed with the two swapped gives the same key; once
     // more for each reading of a nickname (`pepe` as `jose`).
-    if let Some(surname) = p.derived.surname_sounds.first() {
+    // The profile's own sound of its first surname, or (for a profile put
+    // together by hand, without its derived forms) computed here.
+    let surname_sound = p
+        .derived
+        .surname_sounds
+        .first()
+        .cloned()
+        .or_else(|| p.surnames.first().map(|s| Key::from(phonetic::spanish(s))));
+    if let Some(surname) = &surname_sound {
         let firsts = p
             .given
             .first()
@@ -182,29 +190,37 @@ fn initial(word: Option<&Key>) -> Option<char> {
 }
 
 /// The narrower keys that split a block too large to compare pair by pair
-/// (batch deduplication refines such a block rather than dropping it): two
-/// records of a large block are compared when they also share one of these.
+/// (see [`candidate_pairs`](crate::consolidation::dedup::candidate_pairs)): two
+/// records of such a block are compared when they also share one of these.
 ///
-/// - A block of a name sound or of a postal code with initials (the name is in
-///   the key already) is split by the year of birth and by the sound of the
-///   second surname: a duplicate that lost one of the two still meets the
-///   other record through the one it kept.
+/// - A block of a name sound or of a postal code with initials (which name the
+///   person already) is split by the year of birth and by the sound of the
+///   second surname: a duplicate that lost one of the two still meets the other
+///   record through the one it kept. A record with only one of the two (no
+///   birth date, or one surname) has no narrower keys, so that it meets a copy
+///   that kept only the other.
 /// - Any other block (a birth date, a street and number, half an identifier,
 ///   an email or phone many records share) is split by the initials of given
 ///   name and surname, in alphabetical order, once per reading of a nickname
-///   (`pepe` as `jose`), so swapped fields and nicknames still meet.
+///   (`pepe` as `jose`), so swapped fields and nicknames still meet. A record
+///   without given name or surname has no narrower keys.
 ///
-/// A record with none of these (no birth date and one surname; no given name
-/// or no surname) has no refinement: it is compared with the whole block. The values are 64-bit
-/// fingerprints, appended to `out`.
+/// A record without narrower keys is compared with the whole block. A birth
+/// date that did not validate (eight digits in any order) gives no year. The
+/// values are 64-bit fingerprints, appended to `out`.
 pub(crate) fn refinements(kind: KeyKind, p: &Profile, out: &mut Vec<u64>) {
     let hasher = foldhash::fast::FixedState::with_seed(0x6369_636c_6f00_0002);
     match kind {
         KeyKind::NameSound | KeyKind::PostalInitials => {
-            if let Some(year) = p.birth.as_deref().and_then(|b| b.get(..4)) {
+            // Both or none: a record with one of the two meets the whole block,
+            // so that it still meets a copy that kept only the other.
+            let year = p
+                .birth
+                .as_deref()
+                .and_then(|b| b.get(..4))
+                .filter(|y| y.parse::<u16>().is_ok_and(|y| (1850..=2100).contains(&y)));
+            if let (Some(year), Some(second)) = (year, p.surnames.get(1)) {
                 out.push(hasher.hash_one((1u8, year)));
-            }
-            if let Some(second) = p.surnames.get(1) {
                 out.push(hasher.hash_one((2u8, phonetic::spanish(second))));
             }
         }
