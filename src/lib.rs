@@ -41,6 +41,7 @@ pub mod json;
 pub mod lifecycle;
 pub mod model;
 pub mod sample;
+mod splitmix;
 pub mod synthetic;
 
 pub use engine::Engine;

@@ -392,3 +392,19 @@ fn large_blocks_are_refined_and_capped() {
     assert!(skipped >= 1);
     assert!(!pairs.contains(&(a, b)));
 }
+
+/// The result does not depend on the number of threads.
+#[test]
+fn results_do_not_depend_on_threads() {
+    let export = export("febrl2.csv");
+    let today = time::macros::date!(2026 - 11 - 23);
+    let run = |threads: usize| {
+        let mut options = DedupOptions::new(Options::new(None, today));
+        options.threads = threads;
+        deduplicate(&export.records, &options, &mut |_| {})
+    };
+    let (one, two) = (run(1), run(2));
+    assert_eq!(one.clusters, two.clusters);
+    assert_eq!(one.compared_pairs, two.compared_pairs);
+    assert_eq!(one.model, two.model);
+}

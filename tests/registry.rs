@@ -489,3 +489,30 @@ fn dupes_es_at_the_point_of_entry() {
     assert!(precision >= 0.99, "precision {precision:.4}");
     assert!(f1 >= 0.97, "F1 {f1:.4}");
 }
+
+/// The blocking limits: each at least 2, refused by name otherwise; read from
+/// and written to the JSON configuration.
+#[test]
+fn blocking_limits_are_checked_and_round_trip() {
+    use ciclo::json::consolidation::{
+        consolidation_config_from_json, consolidation_config_to_json,
+    };
+    for (max_block, refine_block, field) in [
+        (1, 24, "matching.max_block"),
+        (200, 1, "matching.refine_block"),
+    ] {
+        let config = RegistryConfig {
+            max_block,
+            refine_block,
+            ..RegistryConfig::default()
+        };
+        let err = Registry::new(config).unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+        assert!(err.to_string().contains(field), "{err}");
+    }
+    let config =
+        consolidation_config_from_json(r#"{"max_block": 100, "refine_block": 12}"#).unwrap();
+    assert_eq!((config.max_block, config.refine_block), (100, 12));
+    let again = consolidation_config_from_json(&consolidation_config_to_json(&config)).unwrap();
+    assert_eq!(again, config);
+}

@@ -16,6 +16,7 @@ use super::rng::{Rng, Weights};
 use super::tables;
 use super::{Origin, SyntheticOptions, SyntheticRecord};
 use crate::model::record::Record;
+use crate::splitmix::SplitMix64;
 
 /// A national identifier's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -171,7 +172,7 @@ impl Generator {
         let copies = copies.min(options.records);
         Generator {
             options: options.clone(),
-            rng: Rng(options.seed ^ 0x5EED_C1C1_0000_0000),
+            rng: Rng(SplitMix64(options.seed ^ 0x5EED_C1C1_0000_0000)),
             weights: Weights::new(),
             emitted: 0,
             persons_left: options.records - copies,
@@ -367,11 +368,13 @@ pub(super) fn strip_particles(name: &str) -> &str {
 
 /// A name folded for an email: lower case ASCII letters only.
 pub(super) fn fold_word(word: &str) -> String {
-    drop_accents(word)
-        .chars()
-        .filter(char::is_ascii_alphabetic)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
+    let mut out = String::with_capacity(word.len());
+    crate::consolidation::standardize::text::fold_each(word, |c| {
+        if c.is_ascii_alphabetic() {
+            out.push(c);
+        }
+    });
+    out
 }
 
 /// Text without accents or tildes, as legacy systems write it.

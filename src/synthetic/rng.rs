@@ -3,23 +3,21 @@
 //! dependency, and the weights of the name, street and place tables.
 
 use super::tables;
+use crate::splitmix::SplitMix64;
 
-/// A small deterministic PRNG: splitmix64 (Steele, Lea and Flood, 2014).
+/// The generator's source of randomness: [`SplitMix64`], seeded, with the
+/// draws the generator needs.
 #[derive(Clone, Debug)]
-pub(super) struct Rng(pub(super) u64);
+pub(super) struct Rng(pub(super) SplitMix64);
 
 impl Rng {
     pub(super) fn next_u64(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        self.0.next()
     }
 
     /// A number in `0..n` (`n > 0`), by multiply-shift.
     pub(super) fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next_u64()) * u128::from(n)) >> 64) as u64
+        self.0.below(n)
     }
 
     /// A number in `lo..=hi`.

@@ -65,6 +65,7 @@ use foldhash::fast::FixedState;
 use super::compare::{Field, FIELDS};
 use super::model::{probability, Comparison, MatchModel};
 use super::profile::Profile;
+use crate::splitmix::SplitMix64;
 
 /// How [`estimate`] works: sample size, seed, limits and safeguards.
 #[derive(Clone, Debug, PartialEq)]
@@ -312,26 +313,6 @@ impl Patterns {
     /// The patterns with their counts, in a fixed order.
     pub fn iter(&self) -> impl Iterator<Item = (&Comparison, u64)> + '_ {
         self.counts.iter().map(|(c, n)| (c, *n))
-    }
-}
-
-/// A small, fast, seeded generator (SplitMix64): the same seed gives the same
-/// sequence on every platform.
-#[derive(Clone, Debug)]
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    }
-
-    /// A number in `0..n` (`n > 0`), by multiply-shift.
-    fn below(&mut self, n: u64) -> u64 {
-        ((u128::from(self.next()) * u128::from(n)) >> 64) as u64
     }
 }
 

@@ -22,15 +22,22 @@ impl Generator {
     pub(super) fn fresh(&mut self, spain: bool) -> Person {
         let female = self.rng.chance(0.52);
         let given = self.given_name(spain, female);
+        let (surname1, surname2) = self.surnames(spain);
+        let birth = self.birth_date(FIRST_YEAR, LAST_YEAR);
+        let home = self.home(spain, None);
+        self.person(spain, female, given, surname1, surname2, birth, home)
+    }
+
+    /// A first surname, and a second one: always in Spain, for a quarter of
+    /// the people in Argentina.
+    fn surnames(&mut self, spain: bool) -> (&'static str, Option<&'static str>) {
         let surname1 = self.surname(spain);
         let surname2 = if spain || self.rng.chance(0.25) {
             Some(self.second_surname(spain, surname1))
         } else {
             None
         };
-        let birth = self.birth_date(FIRST_YEAR, LAST_YEAR);
-        let home = self.home(spain, None);
-        self.person(spain, female, given, surname1, surname2, birth, home)
+        (surname1, surname2)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -124,12 +131,7 @@ impl Generator {
             _ => {
                 let female = !anchor.female;
                 let given = self.given_name(spain, female);
-                let surname1 = self.surname(spain);
-                let surname2 = if spain || self.rng.chance(0.25) {
-                    Some(self.second_surname(spain, surname1))
-                } else {
-                    None
-                };
+                let (surname1, surname2) = self.surnames(spain);
                 let year = (anchor_year + self.rng.range(0, 12))
                     .saturating_sub(6)
                     .clamp(FIRST_YEAR, LAST_YEAR);
