@@ -474,46 +474,18 @@ pub unsafe extern "C" fn ciclo_dedup_json(
         };
         let options = DedupOptions::new(options);
         let dedup = deduplicate(&export.records, &options, &mut report);
-        let golden: Vec<&str> = dedup
-            .clusters
-            .leader
-            .iter()
-            .map(|&l| export.ids[l as usize].as_str())
-            .collect();
-        let reviews: Vec<serde_json::Value> = dedup
-            .clusters
-            .review
-            .iter()
-            .map(|(a, b, reason)| {
-                serde_json::json!({
-                    "a": export.ids[*a as usize],
-                    "b": export.ids[*b as usize],
-                    "reason": reason.as_str(),
-                })
-            })
-            .collect();
-        let mut out = serde_json::json!({
-            "records": export.records.len(),
-            "customers": dedup.customers(),
-            "compared_pairs": dedup.compared_pairs,
-            "golden": golden,
-            "reviews": reviews,
-        });
-        if let Some(keys) = keys {
-            let updated = Timestamp::from_millis(0, "updated")?;
-            let records = dedup.golden_records(
+        let golden = match keys {
+            Some(keys) => Some(dedup.golden_records(
                 &export.records,
                 &keys,
-                updated,
+                Timestamp::from_millis(0, "updated")?,
                 &options,
                 &Survivorship::default(),
-            )?;
-            out["golden_records"] = records
-                .iter()
-                .map(|(first, g)| cjson::golden_value(&export.ids[*first as usize], g))
-                .collect();
-        }
-        *out_json = into_c_string(out.to_string());
+            )?),
+            None => None,
+        };
+        let out = cjson::dedup_to_json(&export.ids, &dedup, golden.as_deref());
+        *out_json = into_c_string(out);
         Ok(())
     })
 }

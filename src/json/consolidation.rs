@@ -25,6 +25,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::read;
+use crate::consolidation::dedup::Dedup;
 use crate::consolidation::golden::{GoldenRecord, SourceKey, Survivorship};
 use crate::consolidation::matching::Score;
 use crate::consolidation::registry::{GoldenId, Ingested, RegistryConfig};
@@ -196,6 +197,39 @@ pub fn golden_value(id: &str, golden: &GoldenRecord) -> Value {
     let mut v = serde_json::to_value(golden).expect("golden records serialise");
     v["golden_id"] = json!(id);
     v
+}
+
+/// A batch deduplication as JSON: `{"records", "customers", "compared_pairs",
+/// "golden": [id of each record's customer's first record, in input order],
+/// "reviews": [{"a", "b", "reason"}]}`, and `"golden_records"` (in the shape of
+/// [`golden_value`], by first record) when `golden` is given. `ids` name the
+/// records, by index.
+pub fn dedup_to_json(
+    ids: &[String],
+    dedup: &Dedup,
+    golden: Option<&[(u32, GoldenRecord)]>,
+) -> String {
+    let id = |i: u32| ids[i as usize].as_str();
+    let reviews: Vec<Value> = dedup
+        .clusters
+        .review
+        .iter()
+        .map(|&(a, b, reason)| json!({"a": id(a), "b": id(b), "reason": reason.as_str()}))
+        .collect();
+    let mut out = json!({
+        "records": dedup.clusters.leader.len(),
+        "customers": dedup.customers(),
+        "compared_pairs": dedup.compared_pairs,
+        "golden": dedup.clusters.leader.iter().map(|&l| id(l)).collect::<Vec<_>>(),
+        "reviews": reviews,
+    });
+    if let Some(golden) = golden {
+        out["golden_records"] = golden
+            .iter()
+            .map(|(first, g)| golden_value(id(*first), g))
+            .collect();
+    }
+    out.to_string()
 }
 
 /// Reads the options of a batch deduplication: those of
