@@ -717,20 +717,36 @@ fn decay(value: f64, from: Timestamp, to: Timestamp, half_life_ms: Option<f64>) 
 /// 32-bit FNV-1a of the case-folded text: stable across versions and platforms, so
 /// stored category sets stay valid.
 pub(crate) fn fnv1a32(text: &str) -> u32 {
-    let mut h: u32 = 0x811c_9dc5;
+    const OFFSET: u32 = 0x811c_9dc5;
+    let step = |h: u32, b: u8| (h ^ b as u32).wrapping_mul(0x0100_0193);
     let text = text.trim();
-    if text.is_ascii() {
-        for b in text.bytes() {
-            h ^= b.to_ascii_lowercase() as u32;
-            h = h.wrapping_mul(0x0100_0193);
-        }
-        return h;
-    }
-    for c in text.chars().flat_map(char::to_lowercase) {
-        let mut buf = [0u8; 4];
-        for &b in c.encode_utf8(&mut buf).as_bytes() {
-            h ^= b as u32;
-            h = h.wrapping_mul(0x0100_0193);
+    // Fast path: ASCII and Latin-1 letters (U+0080 to U+00FF, two bytes led by 0xc2
+    // or 0xc3), whose lower case is À-Þ (but ×) shifted by 0x20, all else unchanged.
+    let bytes = text.as_bytes();
+    let mut h = OFFSET;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            0..=0x7f => {
+                h = step(h, b.to_ascii_lowercase());
+                i += 1;
+            }
+            0xc2 | 0xc3 => {
+                let c = bytes[i + 1];
+                let upper = b == 0xc3 && (0x80..=0x9e).contains(&c) && c != 0x97;
+                h = step(step(h, b), if upper { c + 0x20 } else { c });
+                i += 2;
+            }
+            _ => {
+                h = OFFSET;
+                for c in text.chars().flat_map(char::to_lowercase) {
+                    let mut buf = [0u8; 4];
+                    for &b in c.encode_utf8(&mut buf).as_bytes() {
+                        h = step(h, b);
+                    }
+                }
+                return h;
+            }
         }
     }
     h
@@ -770,5 +786,20 @@ mod tests {
     fn category_hash_folds_case() {
         assert_eq!(fnv1a32("Hogar"), fnv1a32(" hogar "));
         assert_ne!(fnv1a32("hogar"), fnv1a32("jardín"));
+        assert_eq!(fnv1a32("ELECTRÓNICA"), fnv1a32("electrónica"));
+        // The Latin-1 fast path folds exactly as `char::to_lowercase` does.
+        let slow = |t: &str| {
+            let mut h: u32 = 0x811c_9dc5;
+            for c in t.trim().chars().flat_map(char::to_lowercase) {
+                for &b in c.to_string().as_bytes() {
+                    h = (h ^ b as u32).wrapping_mul(0x0100_0193);
+                }
+            }
+            h
+        };
+        for c in (0..0x300u32).filter_map(char::from_u32) {
+            let text = format!(" A{c}ño{c} ");
+            assert_eq!(fnv1a32(&text), slow(&text), "{c:?}");
+        }
     }
 }

@@ -129,6 +129,11 @@ impl CustomerState {
     /// late, out-of-order and duplicate events.
     pub fn apply(&mut self, model: &StageModel, event: &Event) -> Result<Outcome> {
         admit(model, event)?;
+        self.apply_admitted(model, event)
+    }
+
+    /// [`CustomerState::apply`] for an event that [`admit`] accepted.
+    pub(crate) fn apply_admitted(&mut self, model: &StageModel, event: &Event) -> Result<Outcome> {
         let fingerprint = event.id.as_deref().map(fnv1a64);
         if fingerprint.is_some_and(|f| self.recent_ids.contains(f)) {
             return Ok(Outcome::duplicate(self.stage));
@@ -297,7 +302,7 @@ fn evidence_of(
 }
 
 /// Checks an event on its own and against the model's kinds.
-fn admit(model: &StageModel, event: &Event) -> Result<()> {
+pub(crate) fn admit(model: &StageModel, event: &Event) -> Result<()> {
     event.validate()?;
     if model.accepts(&event.kind) {
         Ok(())

@@ -414,10 +414,20 @@ fn not_for(field: &str, kind: &EventKind) -> Error {
     )
 }
 
+#[inline]
 fn check_text(field: &str, text: &str, allow_empty: bool) -> Result<()> {
     if text_is_clean(text, allow_empty) {
-        return Ok(());
+        Ok(())
+    } else {
+        text_error(field, text, allow_empty)
     }
+}
+
+/// The slow half of [`check_text`], kept out of line so that the common clean
+/// case pays for no error building.
+#[cold]
+#[inline(never)]
+fn text_error(field: &str, text: &str, allow_empty: bool) -> Result<()> {
     match text_problem(text, allow_empty) {
         None => Ok(()),
         Some(message) => Err(Error::invalid(field, message)),
@@ -430,11 +440,40 @@ fn check_text(field: &str, text: &str, allow_empty: bool) -> Result<()> {
 #[inline]
 fn text_is_clean(text: &str, allow_empty: bool) -> bool {
     let bytes = text.as_bytes();
-    (allow_empty || !bytes.is_empty())
-        && bytes.len() <= MAX_TEXT_LEN
-        && !bytes.iter().fold(false, |acc, &b| {
-            acc | (b < 0x20) | (b == 0x7f) | (b == 0xc2)
-        })
+    (allow_empty || !bytes.is_empty()) && bytes.len() <= MAX_TEXT_LEN && !has_suspect_byte(bytes)
+}
+
+/// Whether any byte is below 0x20, 0x7f or 0xc2, eight bytes at a time: a text of
+/// 4 to 16 bytes (most ids) costs one or two word tests, overlapping at the ends.
+#[inline]
+fn has_suspect_byte(bytes: &[u8]) -> bool {
+    let n = bytes.len();
+    let word = |i: usize| u64::from_le_bytes(bytes[i..i + 8].try_into().expect("8 bytes"));
+    if n >= 8 {
+        let mut found = 0;
+        let mut i = 0;
+        while i + 8 < n {
+            found |= suspect_bytes(word(i));
+            i += 8;
+        }
+        found |= suspect_bytes(word(n - 8));
+        found != 0
+    } else if n >= 4 {
+        let half = |i: usize| u32::from_le_bytes(bytes[i..i + 4].try_into().expect("4 bytes"));
+        suspect_bytes(u64::from(half(0)) | u64::from(half(n - 4)) << 32) != 0
+    } else {
+        bytes.iter().any(|&b| b < 0x20 || b == 0x7f || b == 0xc2)
+    }
+}
+
+/// Non-zero when some byte of `w` is below 0x20, 0x7f or 0xc2 (the classic
+/// "has less than" and "has zero byte" word tests; exact as a yes or no).
+#[inline]
+fn suspect_bytes(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    (w.wrapping_sub(ONES * 0x20) & !w & HIGH) | zero(w ^ (ONES * 0x7f)) | zero(w ^ (ONES * 0xc2))
 }
 
 /// What is wrong with a text field, if anything: empty (unless allowed), longer than
@@ -467,6 +506,24 @@ mod tests {
 
     fn t() -> Timestamp {
         Timestamp::parse("2026-01-01T00:00:00Z", "t").unwrap()
+    }
+
+    #[test]
+    fn word_scan_agrees_with_bytewise_scan() {
+        let naive = |b: &[u8]| b.iter().any(|&c| c < 0x20 || c == 0x7f || c == 0xc2);
+        for len in 0..=24usize {
+            for background in [b'a', 0xc3, 0xff, 0x20, 0x80] {
+                let clean = vec![background; len];
+                assert_eq!(has_suspect_byte(&clean), naive(&clean), "len {len}");
+                for pos in 0..len {
+                    for byte in 0..=255u8 {
+                        let mut text = clean.clone();
+                        text[pos] = byte;
+                        assert_eq!(has_suspect_byte(&text), naive(&text), "{text:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]
