@@ -34,7 +34,7 @@ use std::hint::black_box;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
-use ciclo::consolidation::dedup::{deduplicate, DedupOptions, Progress};
+use ciclo::consolidation::dedup::{deduplicate, deduplicate_golden, DedupOptions, Progress};
 use ciclo::consolidation::golden::{SourceKey, Survivorship};
 use ciclo::consolidation::registry::{GoldenId, IngestDecision, Registry, RegistryConfig};
 use ciclo::consolidation::standardize::Options;
@@ -508,17 +508,16 @@ fn dedup_reference(c: &mut Criterion) {
         let survivorship = Survivorship::default();
         group.bench_function(format!("{name}+golden"), |b| {
             b.iter(|| {
-                let dedup = deduplicate(black_box(&export.records), &options, &mut |_| {});
                 black_box(
-                    dedup
-                        .golden_records(
-                            &export.records,
-                            &keys,
-                            timestamp(),
-                            &options,
-                            &survivorship,
-                        )
-                        .expect("one key per record"),
+                    deduplicate_golden(
+                        black_box(&export.records),
+                        &keys,
+                        timestamp(),
+                        &options,
+                        &survivorship,
+                        &mut |_| {},
+                    )
+                    .expect("one key per record"),
                 )
             })
         });

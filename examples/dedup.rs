@@ -36,7 +36,7 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use ciclo::consolidation::dedup::{deduplicate, DedupOptions, Progress};
+use ciclo::consolidation::dedup::{deduplicate, deduplicate_golden, DedupOptions, Progress};
 use ciclo::consolidation::golden::{SourceKey, Survivorship};
 use ciclo::consolidation::standardize::{Country, Options};
 use ciclo::import::read_csv;
@@ -141,7 +141,23 @@ fn run() -> Result<(), String> {
             last_step = p.step;
         }
     };
-    let dedup = deduplicate(&export.records, &options, &mut progress);
+    let (dedup, golden) = match &golden_path {
+        None => (deduplicate(&export.records, &options, &mut progress), None),
+        Some(_) => {
+            let updated = ciclo::model::time::Timestamp::from_millis(0, "updated")
+                .map_err(|e| e.to_string())?;
+            let (dedup, golden) = deduplicate_golden(
+                &export.records,
+                &keys,
+                updated,
+                &options,
+                &Survivorship::default(),
+                &mut progress,
+            )
+            .map_err(|e| e.to_string())?;
+            (dedup, Some(golden))
+        }
+    };
 
     let out = File::create(output).map_err(|e| format!("{output}: {e}"))?;
     let mut out = BufWriter::new(out);
@@ -179,22 +195,11 @@ fn run() -> Result<(), String> {
             }
         };
     eprintln!("model: {model}");
-    if let Some(path) = &golden_path {
+    if let (Some(path), Some(golden)) = (&golden_path, &golden) {
         let built = Instant::now();
-        let updated =
-            ciclo::model::time::Timestamp::from_millis(0, "updated").map_err(|e| e.to_string())?;
-        let golden = dedup
-            .golden_records(
-                &export.records,
-                &keys,
-                updated,
-                &options,
-                &Survivorship::default(),
-            )
-            .map_err(|e| e.to_string())?;
         let file = File::create(path).map_err(|e| format!("{path}: {e}"))?;
         let mut file = BufWriter::new(file);
-        for (first, record) in &golden {
+        for (first, record) in golden {
             let line = golden_value(&export.ids[*first as usize], record);
             writeln!(file, "{line}").map_err(|e| format!("{path}: {e}"))?;
         }

@@ -165,8 +165,8 @@ typedef int32_t ciclo_status;
 
 /**
  * Called now and then by `ciclo_dedup_json` with the step (`"standardize"`,
- * `"block"`, `"compare"`, `"estimate"`, `"score"`, `"cluster"`, a static
- * NUL-terminated string), the units
+ * `"block"`, `"compare"`, `"estimate"`, `"score"`, `"cluster"`, and with
+ * golden records `"golden"`: a static NUL-terminated string), the units
  * of the step done and in all, and the caller's `user` pointer.
  */
 typedef void (*ciclo_progress_fn)(void *user, const char *step, size_t done, size_t total);

@@ -345,6 +345,29 @@ fn golden_records_of_a_batch() {
         )
         .unwrap_err();
     assert!(err.to_string().contains("keys"), "{err}");
+
+    // In one pass: the same customers and the same golden records.
+    let (once, golden_once) = ciclo::consolidation::dedup::deduplicate_golden(
+        &export.records,
+        &keys,
+        updated,
+        &options,
+        &survivorship,
+        &mut |_| {},
+    )
+    .unwrap();
+    assert_eq!(once.clusters.leader, dedup.clusters.leader);
+    assert_eq!(golden_once, golden);
+    let err = ciclo::consolidation::dedup::deduplicate_golden(
+        &export.records,
+        &keys[1..],
+        updated,
+        &options,
+        &survivorship,
+        &mut |_| {},
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("keys"), "{err}");
 }
 
 /// A large name block (32 José Garcías, 30 with a second surname and a birth

@@ -79,7 +79,8 @@ impl DedupOptions {
 /// A step of a long deduplication, for a progress bar.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Progress {
-    /// `standardize`, `block`, `compare`, `estimate`, `score` or `cluster`.
+    /// `standardize`, `block`, `compare`, `estimate`, `score`, `cluster`, or
+    /// (from [`deduplicate_golden`]) `golden`.
     pub step: &'static str,
     /// Units of the step done.
     pub done: usize,
@@ -120,7 +121,9 @@ impl Dedup {
     /// Every record counts as changed at `updated`: an export rarely tells when
     /// each record last changed, so `most_recent` ties and the next criterion of
     /// the chain decides. The records are standardised again (the batch keeps
-    /// only their profiles), on [`DedupOptions::threads`] threads.
+    /// only their profiles), on [`DedupOptions::threads`] threads: when the
+    /// golden records are wanted from the start, [`deduplicate_golden`] does
+    /// both in one pass.
     ///
     /// # Errors
     ///
@@ -178,15 +181,25 @@ impl Dedup {
         let threads = thread_count(options.threads);
         let indices: Vec<usize> = (0..n).collect();
         let members = parallel_map(&indices, threads, |&i| {
-            Member::new(
+            Member::from_standardized(
                 keys[i].clone(),
                 updated,
-                &standardize(&records[i], &options.standardize),
+                standardize(&records[i], &options.standardize),
             )
         });
-        // Each customer's members, by its first record.
+        Ok(self.survive_all(&members, survivorship, threads))
+    }
+
+    /// Each customer's golden record from `members` (one per record), by the
+    /// customer's first record, on up to `threads` threads.
+    fn survive_all(
+        &self,
+        members: &[Member],
+        survivorship: &Survivorship,
+        threads: usize,
+    ) -> Vec<(u32, GoldenRecord)> {
         let mut groups: Vec<(u32, Vec<&Member>)> = Vec::new();
-        let mut group_of: Vec<u32> = vec![u32::MAX; n];
+        let mut group_of: Vec<u32> = vec![u32::MAX; members.len()];
         for (i, member) in members.iter().enumerate() {
             let leader = self.clusters.leader[i] as usize;
             if group_of[leader] == u32::MAX {
@@ -195,10 +208,9 @@ impl Dedup {
             }
             groups[group_of[leader] as usize].1.push(member);
         }
-        Ok(groups
-            .into_iter()
-            .map(|(leader, members)| (leader, survive(members, survivorship)))
-            .collect())
+        parallel_map(&groups, threads, |(leader, members)| {
+            (*leader, survive(members.iter().copied(), survivorship))
+        })
     }
 }
 
@@ -218,14 +230,68 @@ pub fn deduplicate(
     options: &DedupOptions,
     progress: &mut dyn FnMut(Progress),
 ) -> Dedup {
+    run(records, None, options, progress).0
+}
+
+/// [`deduplicate`], and every customer's golden record as
+/// [`Dedup::golden_records`] builds it, standardising each record once rather
+/// than twice (the faster way when the golden records are wanted at once).
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] when `keys` are not one per record, before any
+/// work.
+pub fn deduplicate_golden(
+    records: &[Record],
+    keys: &[SourceKey],
+    updated: Timestamp,
+    options: &DedupOptions,
+    survivorship: &Survivorship,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<(Dedup, Vec<(u32, GoldenRecord)>)> {
+    if keys.len() != records.len() {
+        return Err(Error::InvalidArgument {
+            field: "keys".into(),
+            message: format!("{} given for {} records", keys.len(), records.len()),
+        });
+    }
+    let (dedup, members) = run(records, Some((keys, updated)), options, progress);
+    let golden = dedup.survive_all(&members, survivorship, thread_count(options.threads));
+    progress(Progress {
+        step: "golden",
+        done: golden.len(),
+        total: golden.len(),
+    });
+    Ok((dedup, golden))
+}
+
+/// The batch deduplication; with `members` (the records' keys and update time),
+/// also each record as a golden-record [`Member`], from the same standardisation.
+fn run(
+    records: &[Record],
+    members: Option<(&[SourceKey], Timestamp)>,
+    options: &DedupOptions,
+    progress: &mut dyn FnMut(Progress),
+) -> (Dedup, Vec<Member>) {
     let n = records.len();
     let threads = thread_count(options.threads);
     let chunk = (n / 20).max(1000);
     let mut profiles = Vec::with_capacity(n);
-    for part in records.chunks(chunk) {
-        profiles.extend(parallel_map(part, threads, |r| {
-            Profile::new(&standardize(r, &options.standardize))
-        }));
+    let mut kept = Vec::with_capacity(if members.is_some() { n } else { 0 });
+    for start in (0..n).step_by(chunk) {
+        let indices: Vec<usize> = (start..n.min(start + chunk)).collect();
+        let done = parallel_map(&indices, threads, |&i| {
+            let standard = standardize(&records[i], &options.standardize);
+            let profile = Profile::new(&standard);
+            let member = members.map(|(keys, updated)| {
+                Member::from_standardized(keys[i].clone(), updated, standard)
+            });
+            (profile, member)
+        });
+        for (profile, member) in done {
+            profiles.push(profile);
+            kept.extend(member);
+        }
         progress(Progress {
             step: "standardize",
             done: profiles.len(),
@@ -315,7 +381,7 @@ pub fn deduplicate(
         done: n,
         total: n,
     });
-    Dedup {
+    let dedup = Dedup {
         profiles,
         clusters,
         compared_pairs: pairs.len(),
@@ -323,7 +389,8 @@ pub fn deduplicate(
         term_frequencies: tf,
         model: model.clone(),
         estimate,
-    }
+    };
+    (dedup, kept)
 }
 
 /// `f` over `items` on up to `threads` scoped threads, in order.

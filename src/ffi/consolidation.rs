@@ -7,7 +7,7 @@ use std::ffi::{c_char, c_void};
 use super::boundary::{into_c_string, optional_str, required_out, required_str, run, Failure};
 use super::engine::{ciclo_engine, handle};
 use super::status::ciclo_status;
-use crate::consolidation::dedup::{deduplicate, DedupOptions, Progress};
+use crate::consolidation::dedup::{deduplicate, deduplicate_golden, DedupOptions, Progress};
 use crate::consolidation::golden::{SourceKey, Survivorship};
 use crate::consolidation::hierarchy::HierarchyKind;
 use crate::consolidation::registry::GoldenId;
@@ -391,8 +391,8 @@ pub unsafe extern "C" fn ciclo_engine_roll_up_json(
 }
 
 /// Called now and then by `ciclo_dedup_json` with the step (`"standardize"`,
-/// `"block"`, `"compare"`, `"estimate"`, `"score"`, `"cluster"`, a static
-/// NUL-terminated string), the units
+/// `"block"`, `"compare"`, `"estimate"`, `"score"`, `"cluster"`, and with
+/// golden records `"golden"`: a static NUL-terminated string), the units
 /// of the step done and in all, and the caller's `user` pointer.
 pub type ciclo_progress_fn =
     Option<unsafe extern "C" fn(user: *mut c_void, step: *const c_char, done: usize, total: usize)>;
@@ -455,13 +455,14 @@ pub unsafe extern "C" fn ciclo_dedup_json(
         } else {
             None
         };
-        let steps: [(&str, &std::ffi::CStr); 6] = [
+        let steps: [(&str, &std::ffi::CStr); 7] = [
             ("standardize", c"standardize"),
             ("block", c"block"),
             ("compare", c"compare"),
             ("estimate", c"estimate"),
             ("score", c"score"),
             ("cluster", c"cluster"),
+            ("golden", c"golden"),
         ];
         let mut report = |p: Progress| {
             if let Some(f) = progress {
@@ -473,16 +474,19 @@ pub unsafe extern "C" fn ciclo_dedup_json(
             }
         };
         let options = DedupOptions::new(options);
-        let dedup = deduplicate(&export.records, &options, &mut report);
-        let golden = match keys {
-            Some(keys) => Some(dedup.golden_records(
-                &export.records,
-                &keys,
-                Timestamp::from_millis(0, "updated")?,
-                &options,
-                &Survivorship::default(),
-            )?),
-            None => None,
+        let (dedup, golden) = match keys {
+            Some(keys) => {
+                let (dedup, golden) = deduplicate_golden(
+                    &export.records,
+                    &keys,
+                    Timestamp::from_millis(0, "updated")?,
+                    &options,
+                    &Survivorship::default(),
+                    &mut report,
+                )?;
+                (dedup, Some(golden))
+            }
+            None => (deduplicate(&export.records, &options, &mut report), None),
         };
         let out = cjson::dedup_to_json(&export.ids, &dedup, golden.as_deref());
         *out_json = into_c_string(out);

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+use compact_str::CompactString;
+
 use serde::{Deserialize, Serialize};
 
 use super::survivorship::GoldenField;
@@ -19,10 +21,10 @@ use crate::model::time::Timestamp;
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SourceKey {
-    /// The source system (`crm`, `erp`, `web`).
-    pub system: String,
-    /// The record's id in that system.
-    pub id: String,
+    /// The source system (`crm`, `erp`, `web`); inline up to 24 bytes.
+    pub system: CompactString,
+    /// The record's id in that system; inline up to 24 bytes.
+    pub id: CompactString,
 }
 
 impl SourceKey {
@@ -36,8 +38,8 @@ impl SourceKey {
         check_part("source.system", system)?;
         check_part("source.id", id)?;
         Ok(SourceKey {
-            system: system.to_string(),
-            id: id.to_string(),
+            system: system.into(),
+            id: id.into(),
         })
     }
 
@@ -92,10 +94,30 @@ impl Member {
     /// A member from a standardised record: its standard form, and as validated
     /// every field with a value and no error finding.
     pub fn new(key: SourceKey, updated: Timestamp, standardized: &Standardized) -> Member {
+        Member::from_parts(key, updated, standardized.record.clone(), standardized)
+    }
+
+    /// [`Member::new`], taking the standard form rather than copying it.
+    pub fn from_standardized(
+        key: SourceKey,
+        updated: Timestamp,
+        mut standardized: Standardized,
+    ) -> Member {
+        let record = std::mem::take(&mut standardized.record);
+        Member::from_parts(key, updated, record, &standardized)
+    }
+
+    /// A member holding `record`, the standard form of `standardized`.
+    fn from_parts(
+        key: SourceKey,
+        updated: Timestamp,
+        record: Record,
+        standardized: &Standardized,
+    ) -> Member {
         let mut member = Member {
             key,
             updated,
-            record: standardized.record.clone(),
+            record,
             validated: 0,
         };
         for field in GoldenField::ALL {
@@ -126,7 +148,7 @@ impl Member {
 
     /// Whether two records hold the same value for `field` (every part equal).
     pub fn same_value(&self, other: &Member, field: GoldenField) -> bool {
-        self.parts(field) == other.parts(field)
+        *self.parts(field) == *other.parts(field)
     }
 
     /// How complete the value of `field` is: parts filled, then characters.
@@ -143,7 +165,7 @@ impl Member {
     }
 
     /// The record fields that make up `field`, in a fixed order.
-    pub(super) fn parts(&self, field: GoldenField) -> Vec<Option<&str>> {
+    pub(super) fn parts(&self, field: GoldenField) -> Parts<'_> {
         let r = &self.record;
         let list: &[&Option<String>] = match field {
             GoldenField::Name => &[&r.title, &r.given_name, &r.surname, &r.full_name],
@@ -163,6 +185,32 @@ impl Member {
             GoldenField::BirthDate => &[&r.birth_date],
             GoldenField::NationalId => &[&r.national_id],
         };
-        list.iter().map(|o| o.as_deref()).collect()
+        let mut parts = Parts {
+            items: [None; MAX_PARTS],
+            len: list.len(),
+        };
+        for (slot, value) in parts.items.iter_mut().zip(list) {
+            *slot = value.as_deref();
+        }
+        parts
+    }
+}
+
+/// The most record fields a [`GoldenField`] is made of (the address's six).
+const MAX_PARTS: usize = 6;
+
+/// The parts of one field of a member, on the stack: survivorship compares them
+/// many times per customer.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(super) struct Parts<'a> {
+    items: [Option<&'a str>; MAX_PARTS],
+    len: usize,
+}
+
+impl<'a> std::ops::Deref for Parts<'a> {
+    type Target = [Option<&'a str>];
+
+    fn deref(&self) -> &Self::Target {
+        &self.items[..self.len]
     }
 }

@@ -80,6 +80,16 @@ impl AddressLines {
             postal_code: r.postal_code.clone(),
         }
     }
+
+    /// Whether these are `r`'s address lines (without copying them).
+    fn is_of(&self, r: &Record) -> bool {
+        self.street == r.street
+            && self.street_number == r.street_number
+            && self.address_extra == r.address_extra
+            && self.locality == r.locality
+            && self.province == r.province
+            && self.postal_code == r.postal_code
+    }
 }
 
 /// The best-known version of one customer, with where each value came from and
@@ -148,6 +158,7 @@ pub fn survive<'a>(
     members.sort_by(|a, b| a.key.cmp(&b.key));
     let mut golden = GoldenRecord {
         sources: members.iter().map(|m| m.key.clone()).collect(),
+        lineage: Vec::with_capacity(GoldenField::ALL.len()),
         ..GoldenRecord::default()
     };
     for field in GoldenField::ALL {
@@ -189,13 +200,15 @@ pub fn survive<'a>(
             );
         }
         if m.has(GoldenField::Address) {
-            let lines = AddressLines::of(r);
-            add(
-                &mut golden.addresses,
-                &lines,
-                m,
-                m.is_validated(GoldenField::Address),
-            );
+            let validated = m.is_validated(GoldenField::Address);
+            match golden.addresses.iter_mut().find(|a| a.value.is_of(r)) {
+                Some(a) => join(a, m, validated),
+                None => golden.addresses.push(Alternate {
+                    value: AddressLines::of(r),
+                    sources: vec![m.key.clone()],
+                    validated,
+                }),
+            }
         }
     }
     golden
@@ -209,18 +222,21 @@ where
     T::Owned: PartialEq<T>,
 {
     match list.iter_mut().find(|a| a.value == *value) {
-        Some(a) => {
-            if a.sources.last() != Some(&m.key) {
-                a.sources.push(m.key.clone());
-            }
-            a.validated |= validated;
-        }
+        Some(a) => join(a, m, validated),
         None => list.push(Alternate {
             value: value.to_owned(),
             sources: vec![m.key.clone()],
             validated,
         }),
     }
+}
+
+/// Adds member `m` to the sources of an alternate it also holds.
+fn join<T>(a: &mut Alternate<T>, m: &Member, validated: bool) {
+    if a.sources.last() != Some(&m.key) {
+        a.sources.push(m.key.clone());
+    }
+    a.validated |= validated;
 }
 
 /// Copies the parts of `field` from `from` into `to`.

@@ -268,10 +268,16 @@ pub(super) fn choose<'a>(
         _ => {}
     }
     let chain = config.chain(field);
-    let frequency: Vec<usize> = candidates
+    let parts: Vec<_> = candidates.iter().map(|m| m.parts(field)).collect();
+    let frequency: Vec<usize> = parts
         .iter()
-        .map(|m| candidates.iter().filter(|o| o.same_value(m, field)).count())
+        .map(|p| parts.iter().filter(|o| **o == *p).count())
         .collect();
+    let completeness: Vec<(usize, usize)> = if chain.contains(&Criterion::MostComplete) {
+        candidates.iter().map(|m| m.completeness(field)).collect()
+    } else {
+        Vec::new()
+    };
     // `Less` puts candidate `a` first.
     let compare = |a: usize, b: usize, c: Criterion| -> Ordering {
         let (ma, mb) = (candidates[a], candidates[b]);
@@ -282,7 +288,7 @@ pub(super) fn choose<'a>(
             Criterion::SourcePriority => config
                 .rank(&ma.key.system)
                 .cmp(&config.rank(&mb.key.system)),
-            Criterion::MostComplete => mb.completeness(field).cmp(&ma.completeness(field)),
+            Criterion::MostComplete => completeness[b].cmp(&completeness[a]),
         }
     };
     let full = |&a: &usize, &b: &usize| {
@@ -296,10 +302,7 @@ pub(super) fn choose<'a>(
     ranked.sort_by(full);
     let winner = ranked[0];
     // Why it won: what put it ahead of the best candidate with another value.
-    let rival = ranked
-        .iter()
-        .copied()
-        .find(|&i| !candidates[i].same_value(candidates[winner], field));
+    let rival = ranked.iter().copied().find(|&i| parts[i] != parts[winner]);
     let decided = match rival {
         None => Decided::Unanimous,
         Some(rival) => chain
