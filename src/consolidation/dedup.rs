@@ -485,8 +485,18 @@ pub fn candidate_pairs(
             }
         }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
+    // Sorted as one u64 each (the smaller index in the high half): one compare
+    // a step rather than a tuple's two.
+    let mut packed: Vec<u64> = pairs
+        .into_iter()
+        .map(|(a, b)| u64::from(a) << 32 | u64::from(b))
+        .collect();
+    packed.sort_unstable();
+    packed.dedup();
+    let pairs = packed
+        .into_iter()
+        .map(|p| ((p >> 32) as u32, p as u32))
+        .collect();
     (pairs, skipped)
 }
 

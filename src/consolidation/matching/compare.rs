@@ -270,6 +270,9 @@ pub(crate) fn osa_within(a: &str, b: &str, k: usize) -> usize {
     if x.len().abs_diff(y.len()) > k {
         return k.saturating_add(1);
     }
+    if k < 8 {
+        return osa_banded(x, y, k as u8);
+    }
     let k = k.min(64) as u8;
     let mut above = false;
     let lb = y.len();
@@ -296,6 +299,51 @@ pub(crate) fn osa_within(a: &str, b: &str, k: usize) -> usize {
         let row_above = rows[curr][..=lb].iter().all(|&d| d > k);
         if row_above && above {
             return usize::from(k) + 1;
+        }
+        above = row_above;
+        (two, prev, curr) = (prev, curr, two);
+    }
+    usize::from(rows[prev][lb])
+}
+
+/// [`osa_within`] for a small `k` on ASCII strings of up to 32 bytes, their
+/// lengths at most `k` apart: only the cells within `k` of the diagonal are
+/// computed (any other is above `k`), and every distance is capped at `k + 1`.
+fn osa_banded(x: &[u8], y: &[u8], k: u8) -> usize {
+    let over = k + 1;
+    let (la, lb) = (x.len(), y.len());
+    let band = usize::from(k);
+    // Row r holds the distances from x[..r] to y[..c]; cells outside the band
+    // read as `over`.
+    let mut rows = [[over; 34]; 3];
+    for (c, d) in rows[1].iter_mut().enumerate().take(band.min(lb) + 1) {
+        *d = c as u8;
+    }
+    let (mut two, mut prev, mut curr) = (0, 1, 2);
+    let mut above = false;
+    for r in 1..=la {
+        let lo = r.saturating_sub(band).max(1);
+        let hi = (r + band).min(lb);
+        let ca = x[r - 1];
+        rows[curr][lo - 1] = if lo == 1 && r <= band { r as u8 } else { over };
+        let mut row_above = rows[curr][lo - 1] > k;
+        for c in lo..=hi {
+            let cb = y[c - 1];
+            let cost = u8::from(ca != cb);
+            let mut d = (rows[curr][c - 1] + 1)
+                .min(rows[prev][c] + 1)
+                .min(rows[prev][c - 1] + cost);
+            if r > 1 && c > 1 && ca != cb && ca == y[c - 2] && cb == x[r - 2] {
+                d = d.min(rows[two][c - 2] + 1);
+            }
+            let d = d.min(over);
+            row_above &= d > k;
+            rows[curr][c] = d;
+        }
+        // The next row reads one cell further right: outside this row's band.
+        rows[curr][hi + 1] = over;
+        if row_above && above {
+            return usize::from(over);
         }
         above = row_above;
         (two, prev, curr) = (prev, curr, two);
@@ -600,7 +648,7 @@ mod tests {
             proptest::prop_assert_eq!(jaro_winkler(&a, &b), strsim::jaro_winkler(&a, &b));
             proptest::prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
             let exact = strsim::osa_distance(&a, &b);
-            for k in 0..4 {
+            for k in 0..10 {
                 proptest::prop_assert_eq!(osa_within(&a, &b, k).min(k + 1), exact.min(k + 1));
             }
             proptest::prop_assert_eq!(
@@ -613,6 +661,10 @@ mod tests {
             let (a, b) = (a.replace('ñ', "n"), b.replace('ñ', "n"));
             proptest::prop_assert_eq!(jaro_winkler(&a, &b), strsim::jaro_winkler(&a, &b));
             proptest::prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
+            let exact = strsim::osa_distance(&a, &b);
+            for k in 0..10 {
+                proptest::prop_assert_eq!(osa_within(&a, &b, k).min(k + 1), exact.min(k + 1));
+            }
         }
     }
 
