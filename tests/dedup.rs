@@ -265,11 +265,12 @@ fn dupes_es() {
     let dedup = run(&export);
     let a = report("dupes_es", &export, &dedup, &truth);
     // The bars are precision 0.99 and F1 0.97 (Splink reaches F1 0.875
-    // here); measured: precision 1.0000, F1 0.9992 (0.9956 with the default
-    // model before estimation, bridging and the one-typo given names). The
-    // pairs missed are nicknames typed with a typo (`Tooo`, `CUHCHO`).
+    // here); measured: precision 1.0000, recall 1.0000 (F1 0.9992 before
+    // misspelt nicknames such as `Tooo` and `CUHCHO` were read as typos of
+    // `Antonio` and `Jesús`; 0.9956 with the default model before estimation,
+    // bridging and the one-typo given names).
     assert!(a.precision >= 0.999, "precision {:.4}", a.precision);
-    assert!(a.f1 >= 0.999, "F1 {:.4}", a.f1);
+    assert!(a.f1 >= 0.9995, "F1 {:.4}", a.f1);
 }
 
 /// The batch's golden records: one per customer, in the order of their first

@@ -485,18 +485,10 @@ pub fn candidate_pairs(
             }
         }
     }
-    // Sorted as one u64 each (the smaller index in the high half): one compare
-    // a step rather than a tuple's two.
-    let mut packed: Vec<u64> = pairs
-        .into_iter()
-        .map(|(a, b)| u64::from(a) << 32 | u64::from(b))
-        .collect();
-    packed.sort_unstable();
-    packed.dedup();
-    let pairs = packed
-        .into_iter()
-        .map(|p| ((p >> 32) as u32, p as u32))
-        .collect();
+    // Compared as one u64 each (the smaller index in the high half): one
+    // compare a step rather than a tuple's two, in place.
+    pairs.sort_unstable_by_key(|&(a, b)| u64::from(a) << 32 | u64::from(b));
+    pairs.dedup();
     (pairs, skipped)
 }
 

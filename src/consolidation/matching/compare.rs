@@ -7,11 +7,13 @@
 //! Levenshtein without repeated edits of one substring) for digits and typos.
 
 use super::profile::{Key, Profile};
+use crate::consolidation::standardize::names::is_misspelt_nickname;
 
 /// A field compared between two records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
-    /// Given names: accent-folded, nickname-aware.
+    /// Given names: accent-folded, nickname-aware (`fuzzy` takes typos,
+    /// misspelt nicknames such as `Tooo` for `Antonio` included).
     GivenName,
     /// Surnames: order-insensitive, one surname dropped, typos, sounds.
     Surname,
@@ -189,9 +191,16 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
         return Some(1);
     }
     let joined = jaro_winkler(a.given_joined, b.given_joined);
+    // A one-word name that is a misspelt nickname of the other's name (`tooo`
+    // for `antonio`) is as close as a typo.
+    let misspelt = |p: &[Key], q: &Names<'_>| {
+        p.len() == 1 && q.readings.iter().any(|r| is_misspelt_nickname(&p[0], r))
+    };
     if joined >= 0.92
         || (x.len() > 1 || y.len() > 1) && jaro_winkler(&x[0], &y[0]) >= 0.94
         || one_typo(a.given_joined, b.given_joined)
+        || misspelt(x, b)
+        || misspelt(y, a)
     {
         return Some(2);
     }
@@ -589,6 +598,14 @@ mod tests {
         assert_eq!(g("ana", &["ana"], "ada", &["ada"]), Some(4));
         assert_eq!(g("j", &["j"], "juan", &["juan"]), Some(3));
         assert_eq!(g("ana", &["ana"], "pedro", &["pedro"]), Some(4));
+        // A misspelt nickname of the other's name (`toño`, `chucho`, `manolo`),
+        // either way round; a real name of its own or a nickname of another
+        // name is still different.
+        assert_eq!(g("tooo", &["tooo"], "antonio", &["antonio"]), Some(2));
+        assert_eq!(g("jesus", &["jesus"], "cuhcho", &["cuhcho"]), Some(2));
+        assert_eq!(g("manoo", &["manoo"], "manuel", &["manuel"]), Some(2));
+        assert_eq!(g("tooo", &["tooo"], "jesus", &["jesus"]), Some(4));
+        assert_eq!(g("pepa", &["josefa"], "jose", &["jose"]), Some(4));
     }
 
     #[test]

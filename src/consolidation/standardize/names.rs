@@ -398,6 +398,56 @@ pub fn nickname_of(word_key: &str) -> Option<&'static [&'static str]> {
     lexicon(word_key.as_bytes()).nickname
 }
 
+/// Whether a folded word that the name tables do not know is one typo (a
+/// letter replaced, inserted, dropped, or two swapped) from a nickname of the
+/// folded given name `given`: a misspelt nickname, such as `tooo` (`toño`) for
+/// `antonio` or `cuhcho` (`chucho`) for `jesus`. Words of fewer than four
+/// letters, and words the tables know as names, are never taken for typos.
+///
+/// ```
+/// use ciclo::consolidation::standardize::names::is_misspelt_nickname;
+///
+/// assert!(is_misspelt_nickname("tooo", "antonio"));
+/// assert!(is_misspelt_nickname("cuhcho", "jesus"));
+/// assert!(!is_misspelt_nickname("tono", "antonio")); // the nickname itself
+/// assert!(!is_misspelt_nickname("pepa", "jose")); // a name of its own
+/// assert!(!is_misspelt_nickname("tooo", "jesus"));
+/// ```
+pub fn is_misspelt_nickname(word_key: &str, given: &str) -> bool {
+    if word_key.len() < 4 {
+        return false;
+    }
+    let Some(nicknames) = nicknames_by_name().get(given) else {
+        return false;
+    };
+    let entry = lexicon(word_key.as_bytes());
+    if entry.given || entry.surname || entry.nickname.is_some() {
+        return false;
+    }
+    nicknames
+        .iter()
+        .any(|nick| nick.len() >= 4 && strsim::osa_distance(word_key, nick) == 1)
+}
+
+/// Given names to their nicknames.
+type NicknamesByName =
+    hashbrown::HashMap<&'static str, Vec<&'static str>, foldhash::fast::FixedState>;
+
+/// The nicknames of each given name (`antonio`: `tono`, `toni`, ...), built on
+/// first use from the nickname table.
+fn nicknames_by_name() -> &'static NicknamesByName {
+    static MAP: std::sync::OnceLock<NicknamesByName> = std::sync::OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = NicknamesByName::default();
+        for (nick, names) in nicknames::NICKNAMES {
+            for name in *names {
+                map.entry(name).or_default().push(nick);
+            }
+        }
+        map
+    })
+}
+
 // ---------------------------------------------------------------------------
 // Companies
 // ---------------------------------------------------------------------------
