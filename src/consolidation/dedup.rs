@@ -278,6 +278,8 @@ fn run(
     let chunk = (n / 20).max(1000);
     let mut profiles = Vec::with_capacity(n);
     let mut kept = Vec::with_capacity(if members.is_some() { n } else { 0 });
+    // The blocking keys' (fingerprint, record), computed on the same threads.
+    let mut entries: Vec<(u64, u32)> = Vec::with_capacity(n * 8);
     for start in (0..n).step_by(chunk) {
         let indices: Vec<usize> = (start..n.min(start + chunk)).collect();
         let done = parallel_map(&indices, threads, |&i| {
@@ -286,9 +288,12 @@ fn run(
             let member = members.map(|(keys, updated)| {
                 Member::from_standardized(keys[i].clone(), updated, standard)
             });
-            (profile, member)
+            let keys = fingerprints(&profile);
+            (profile, member, keys)
         });
-        for (profile, member) in done {
+        for (profile, member, keys) in done {
+            let record = profiles.len() as u32;
+            entries.extend(keys.into_iter().map(|f| (f, record)));
             profiles.push(profile);
             kept.extend(member);
         }
@@ -299,7 +304,7 @@ fn run(
         });
     }
     let (pairs, skipped_blocks) =
-        candidate_pairs(&profiles, options.max_block, options.refine_block);
+        pairs_of_entries(entries, &profiles, options.max_block, options.refine_block);
     progress(Progress {
         step: "block",
         done: n,
@@ -437,13 +442,26 @@ pub fn candidate_pairs(
     max_block: usize,
     refine_block: usize,
 ) -> (Vec<(u32, u32)>, usize) {
-    // (fingerprint of the key, with its kind in the low four bits; record).
     let mut entries: Vec<(u64, u32)> = Vec::with_capacity(profiles.len() * 8);
     for (i, p) in profiles.iter().enumerate() {
-        for key in blocking_keys(p) {
-            entries.push((fingerprint(&key), i as u32));
-        }
+        entries.extend(fingerprints(p).into_iter().map(|f| (f, i as u32)));
     }
+    pairs_of_entries(entries, profiles, max_block, refine_block)
+}
+
+/// The fingerprints of a profile's blocking keys, each with its kind in the
+/// low four bits.
+fn fingerprints(profile: &Profile) -> smallvec::SmallVec<[u64; 12]> {
+    blocking_keys(profile).iter().map(fingerprint).collect()
+}
+
+/// [`candidate_pairs`] from the blocking keys' `(fingerprint, record)` entries.
+fn pairs_of_entries(
+    mut entries: Vec<(u64, u32)>,
+    profiles: &[Profile],
+    max_block: usize,
+    refine_block: usize,
+) -> (Vec<(u32, u32)>, usize) {
     entries.sort_unstable();
     let mut pairs = Vec::new();
     let mut skipped = 0;
