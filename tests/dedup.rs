@@ -347,6 +347,29 @@ fn golden_records_of_a_batch() {
         .unwrap_err();
     assert!(err.to_string().contains("keys"), "{err}");
 
+    // The batch takes the surviving values out of its members rather than
+    // copying them: the result is what `survive` gives on the same members.
+    let standardize = |i: usize| {
+        ciclo::consolidation::golden::Member::new(
+            keys[i].clone(),
+            updated,
+            &ciclo::consolidation::standardize::standardize(
+                &export.records[i],
+                &options.standardize,
+            ),
+        )
+    };
+    for (first, record) in golden.iter().step_by(7) {
+        let members: Vec<_> = (0..export.ids.len())
+            .filter(|&i| dedup.clusters.leader[i] == *first)
+            .map(standardize)
+            .collect();
+        assert_eq!(
+            &ciclo::consolidation::golden::survive(&members, &survivorship),
+            record
+        );
+    }
+
     // In one pass: the same customers and the same golden records.
     let (once, golden_once) = ciclo::consolidation::dedup::deduplicate_golden(
         &export.records,
