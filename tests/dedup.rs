@@ -188,15 +188,16 @@ fn febrl1() {
     );
     // The target is F1 0.999 (recordlinkage reaches 0.9990, Splink 0.9980).
     // The default model reaches 0.9940; estimated from the file (EM), with
-    // vetoes bridged inside a group, 0.9970 at precision 1.0000. The three
-    // pairs missed: one never compared (no given name, and the identifier,
-    // birth date and street each with a typo: no blocking key in common), one
-    // with surname and birth date both replaced, one with the given name and
-    // identifier replaced, nothing to tell it from a twin at the same address
-    // (kept apart on purpose: merging two people is worse than missing a
-    // duplicate). This bar keeps what is reached.
+    // vetoes bridged inside a group, 0.9970 at precision 1.0000; 0.9980 since
+    // identifiers with two digits swapped meet through their sorted digits
+    // (the pair with no given name, a transposed identifier, and birth date
+    // and street each with a typo). The two pairs missed: one with surname and
+    // birth date both replaced, one with the given name and identifier
+    // replaced, nothing to tell it from a twin at the same address (kept apart
+    // on purpose: merging two people is worse than missing a duplicate). This
+    // bar keeps what is reached.
     assert!(a.precision >= 0.999, "precision {:.4}", a.precision);
-    assert!(a.f1 >= 0.9965, "F1 {:.4}", a.f1);
+    assert!(a.f1 >= 0.9975, "F1 {:.4}", a.f1);
     // The EM finds about as many matches among the candidate pairs as there
     // are (500), without labels.
     let m = dedup.estimate.as_ref().and_then(|e| e.m.as_ref()).unwrap();

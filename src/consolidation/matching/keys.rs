@@ -27,6 +27,10 @@ pub enum KeyKind {
     IdHead,
     /// The last five characters of the identifier.
     IdTail,
+    /// The identifier's characters in sorted order: an identifier typed with
+    /// two characters swapped anywhere (`6646273` for `6646723`, which breaks
+    /// both halves) still meets the right one.
+    IdDigits,
     /// The email's comparison key.
     Email,
     /// A phone in E.164.
@@ -53,6 +57,7 @@ impl KeyKind {
             KeyKind::NationalId => "id",
             KeyKind::IdHead => "id_head",
             KeyKind::IdTail => "id_tail",
+            KeyKind::IdDigits => "id_digits",
             KeyKind::Email => "email",
             KeyKind::Phone => "phone",
             KeyKind::NameSound => "name",
@@ -118,6 +123,9 @@ pub fn blocking_keys(p: &Profile) -> Vec<BlockingKey> {
         if id.len() >= 7 && id.is_ascii() {
             push(KeyKind::IdHead, id[..5].to_string());
             push(KeyKind::IdTail, id[id.len() - 5..].to_string());
+            let mut sorted = id.as_bytes().to_vec();
+            sorted.sort_unstable();
+            push(KeyKind::IdDigits, String::from_utf8(sorted).expect("ASCII"));
         }
     }
     if let Some(email) = &p.email {
@@ -246,10 +254,11 @@ pub(crate) fn refinements(kind: KeyKind, p: &Profile, out: &mut Vec<u64>) {
 }
 
 /// The key kinds by the index [`fingerprint`] keeps in its low four bits.
-const KIND_ORDER: [KeyKind; 10] = [
+const KIND_ORDER: [KeyKind; 11] = [
     KeyKind::NationalId,
     KeyKind::IdHead,
     KeyKind::IdTail,
+    KeyKind::IdDigits,
     KeyKind::Email,
     KeyKind::Phone,
     KeyKind::NameSound,
@@ -274,4 +283,44 @@ pub(crate) fn fingerprint_kind(fingerprint: u64) -> KeyKind {
         .get((fingerprint & 0xF) as usize)
         .copied()
         .unwrap_or(KeyKind::NationalId)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn id_keys(id: &str) -> Vec<BlockingKey> {
+        let p = Profile {
+            national_id: Some(id.into()),
+            ..Profile::default()
+        };
+        blocking_keys(&p)
+    }
+
+    #[test]
+    fn an_identifier_with_two_digits_swapped_meets_through_its_sorted_digits() {
+        let (a, b) = (id_keys("6646723"), id_keys("6646273"));
+        let shared: Vec<&BlockingKey> = a.iter().filter(|k| b.contains(k)).collect();
+        assert_eq!(
+            shared,
+            [&BlockingKey {
+                kind: KeyKind::IdDigits,
+                value: "2346667".into()
+            }]
+        );
+        assert_eq!(shared[0].to_string(), "id_digits:2344667");
+        // Short identifiers have no halves nor sorted digits.
+        assert_eq!(id_keys("12345").len(), 1);
+    }
+
+    #[test]
+    fn fingerprints_keep_every_kind() {
+        for kind in KIND_ORDER {
+            let key = BlockingKey {
+                kind,
+                value: "x".into(),
+            };
+            assert_eq!(fingerprint_kind(fingerprint(&key)), kind);
+        }
+    }
 }
