@@ -308,7 +308,7 @@ mod tests {
                 value: "2346667".into()
             }]
         );
-        assert_eq!(shared[0].to_string(), "id_digits:2344667");
+        assert_eq!(shared[0].to_string(), "id_digits:2346667");
         // Short identifiers have no halves nor sorted digits.
         assert_eq!(id_keys("12345").len(), 1);
     }
