@@ -344,9 +344,6 @@ fn not_found(customer: &str) -> Error {
     }
 }
 
-/// Locks a shard. A panic while a shard was locked cannot leave a state half
-/// changed (states are changed only after every check passed), so a poisoned lock
-/// is taken over.
 /// Asks the CPU to start loading `value`'s cache lines (a hint; no effect on
 /// targets without a stable prefetch instruction).
 #[inline(always)]
@@ -362,13 +359,18 @@ fn prefetch<T>(value: &T) {
             unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(offset)) };
             offset += 64;
         }
+        // The last byte's line, when the value straddles one more line.
+        let last = std::mem::size_of::<T>().saturating_sub(1);
         // SAFETY: as above.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(std::mem::size_of::<T>() - 1)) };
+        unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(last)) };
     }
     #[cfg(not(target_arch = "x86_64"))]
     let _ = value;
 }
 
+/// Locks a shard. A panic while a shard was locked cannot leave a state half
+/// changed (states are changed only after every check passed), so a poisoned lock
+/// is taken over.
 fn lock(m: &Mutex<Shard>) -> MutexGuard<'_, Shard> {
     m.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }

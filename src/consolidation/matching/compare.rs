@@ -12,8 +12,9 @@ use crate::consolidation::standardize::names::is_misspelt_nickname;
 /// A field compared between two records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Field {
-    /// Given names: accent-folded, nickname-aware (`fuzzy` takes typos,
-    /// misspelt nicknames such as `Tooo` for `Antonio` included).
+    /// Given names: accent-folded, nickname-aware (`fuzzy` takes typos, and
+    /// misspelt nicknames such as `Tooo` for `Antonio` between records with
+    /// the same birth date).
     GivenName,
     /// Surnames: order-insensitive, one surname dropped, typos, sounds.
     Surname,
@@ -144,6 +145,8 @@ pub(crate) struct Names<'a> {
     pub surnames_concat: &'a str,
     /// The phonetic code of each surname.
     pub sounds: &'a [Key],
+    /// The record's birth date, if any.
+    pub birth: Option<&'a str>,
 }
 
 impl<'a> Names<'a> {
@@ -156,6 +159,7 @@ impl<'a> Names<'a> {
             surnames: &p.surnames,
             surnames_concat: &p.derived.surnames_concat,
             sounds: &p.derived.surname_sounds,
+            birth: p.birth.as_deref(),
         }
     }
 
@@ -170,6 +174,7 @@ impl<'a> Names<'a> {
             surnames: std::slice::from_ref(&d.given_concat),
             surnames_concat: &d.given_concat,
             sounds: std::slice::from_ref(&d.given_concat_sound),
+            birth: p.birth.as_deref(),
         }
     }
 }
@@ -192,9 +197,12 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
     }
     let joined = jaro_winkler(a.given_joined, b.given_joined);
     // A one-word name that is a misspelt nickname of the other's name (`tooo`
-    // for `antonio`) is as close as a typo.
+    // for `antonio`) is as close as a typo, when the two were born the same
+    // day: a name missing from the tables one letter from a nickname (`dana`
+    // and `dani`) is otherwise as likely a sibling's.
+    let same_birth = a.birth.is_some() && a.birth == b.birth;
     let misspelt = |p: &[Key], q: &Names<'_>| {
-        p.len() == 1 && q.readings.iter().any(|r| is_misspelt_nickname(&p[0], r))
+        same_birth && p.len() == 1 && q.readings.iter().any(|r| is_misspelt_nickname(&p[0], r))
     };
     if joined >= 0.92
         || (x.len() > 1 || y.len() > 1) && jaro_winkler(&x[0], &y[0]) >= 0.94
@@ -601,11 +609,32 @@ mod tests {
         // A misspelt nickname of the other's name (`toño`, `chucho`, `manolo`),
         // either way round; a real name of its own or a nickname of another
         // name is still different.
-        assert_eq!(g("tooo", &["tooo"], "antonio", &["antonio"]), Some(2));
-        assert_eq!(g("jesus", &["jesus"], "cuhcho", &["cuhcho"]), Some(2));
-        assert_eq!(g("manoo", &["manoo"], "manuel", &["manuel"]), Some(2));
-        assert_eq!(g("tooo", &["tooo"], "jesus", &["jesus"]), Some(4));
-        assert_eq!(g("pepa", &["josefa"], "jose", &["jose"]), Some(4));
+    }
+
+    #[test]
+    fn misspelt_nicknames_of_people_born_the_same_day() {
+        // A misspelt nickname of the other's name (`toño`, `chucho`, `manolo`),
+        // either way round, with the same birth date; a real name of its own,
+        // a nickname of another name, or another birth date stays different.
+        let g = |a: &str, b: &str, births: (&str, &str)| {
+            let p = |given: &str, birth: &str| {
+                let mut p = profile(given, &[Key::from(given)], "x");
+                p.birth = (!birth.is_empty()).then(|| Key::from(birth));
+                p
+            };
+            given_names(&p(a, births.0).view(), &p(b, births.1).view())
+        };
+        let same = ("19800101", "19800101");
+        assert_eq!(g("tooo", "antonio", same), Some(2));
+        assert_eq!(g("jesus", "cuhcho", same), Some(2));
+        assert_eq!(g("manoo", "manuel", same), Some(2));
+        assert_eq!(g("tooo", "jesus", same), Some(4));
+        assert_eq!(g("pepa", "jose", same), Some(4));
+        assert_eq!(g("tooo", "antonio", ("19800101", "19850101")), Some(4));
+        assert_eq!(g("tooo", "antonio", ("", "")), Some(4));
+        // Siblings whose names are missing from the tables (`dana`, `mike`).
+        assert_eq!(g("dana", "daniel", ("19900101", "19930101")), Some(4));
+        assert_eq!(g("mike", "enrique", ("19900101", "19930101")), Some(4));
     }
 
     #[test]
