@@ -27,20 +27,12 @@ pub fn csv(name: &str) -> (Vec<String>, Vec<Vec<String>>) {
 pub fn dupes_es_records() -> Vec<Record> {
     let (header, rows) = csv("dupes_es.csv");
     let col = |name: &str| header.iter().position(|h| h == name).expect(name);
-    let cols = [
-        "given_name",
-        "surname",
-        "email",
-        "phone",
-        "street",
-        "city",
-        "province",
-        "postal_code",
-        "country",
-        "birth_date",
-        "national_id",
-    ]
-    .map(col);
+    // The columns after `rec_id` and `cluster_id`: the synthetic generator
+    // writes the same layout.
+    let cols: Vec<usize> = ciclo::synthetic::CSV_COLUMNS[2..]
+        .iter()
+        .map(|c| col(c))
+        .collect();
     rows.iter()
         .map(|row| {
             let v = |i: usize| Some(row[cols[i]].clone()).filter(|s| !s.is_empty());
