@@ -222,6 +222,10 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
 /// Jaro-Winkler similarity, exactly as [`strsim::jaro_winkler`] computes it,
 /// without allocating for ASCII strings of up to 64 bytes (every folded name,
 /// street and locality); other strings go to `strsim`.
+///
+/// Each character of `a` takes the first unmatched equal character of `b`
+/// within the window, found in one step from a bit mask of where each byte
+/// occurs in `b`.
 pub(crate) fn jaro_winkler(a: &str, b: &str) -> f64 {
     let (x, y) = (a.as_bytes(), b.as_bytes());
     if !(a.is_ascii() && b.is_ascii() && x.len() <= 64 && y.len() <= 64) {
@@ -232,18 +236,21 @@ pub(crate) fn jaro_winkler(a: &str, b: &str) -> f64 {
         return if la == lb { 1.0 } else { 0.0 };
     }
     let range = (la.max(lb) / 2).saturating_sub(1);
+    let at = positions(y);
     let (mut fa, mut fb) = (0u64, 0u64);
     let mut matches = 0usize;
     for (i, &c) in x.iter().enumerate() {
         let lo = i.saturating_sub(range);
         let hi = lb.min(i + range + 1);
-        for (j, &d) in y.iter().enumerate().take(hi).skip(lo) {
-            if fb & (1 << j) == 0 && d == c {
-                fa |= 1 << i;
-                fb |= 1 << j;
-                matches += 1;
-                break;
-            }
+        if lo >= hi {
+            break;
+        }
+        let window = (u64::MAX >> (64 - (hi - lo))) << lo;
+        let free = at[usize::from(c)] & window & !fb;
+        if free != 0 {
+            fa |= 1 << i;
+            fb |= free & free.wrapping_neg();
+            matches += 1;
         }
     }
     if matches == 0 {
@@ -268,104 +275,63 @@ pub(crate) fn jaro_winkler(a: &str, b: &str) -> f64 {
     }
 }
 
+/// For each ASCII byte, the bit mask of its positions in `text` (at most 64
+/// ASCII bytes).
+fn positions(text: &[u8]) -> [u64; 128] {
+    let mut at = [0u64; 128];
+    for (i, &c) in text.iter().enumerate() {
+        at[usize::from(c & 0x7f)] |= 1 << i;
+    }
+    at
+}
+
 /// Optimal string alignment distance, exactly as [`strsim::osa_distance`]
-/// computes it, without allocating for ASCII strings of up to 32 bytes (dates,
+/// computes it, without allocating for ASCII strings of up to 64 bytes (dates,
 /// identifiers, postal codes, emails); other strings go to `strsim`.
 pub(crate) fn osa_distance(a: &str, b: &str) -> usize {
     osa_within(a, b, usize::MAX)
 }
 
-/// [`osa_distance`], or any number above `k` when the distance is above `k`:
-/// stops as soon as two rows of the table exceed `k` (an alignment crosses
-/// one of any two consecutive rows).
+/// [`osa_distance`], or any number above `k` when the distance is above `k`
+/// (decided at once when the lengths are more than `k` apart).
+///
+/// ASCII strings of up to 64 bytes take Hyyrö's bit-parallel algorithm
+/// (*A bit-vector algorithm for computing Levenshtein and Damerau edit
+/// distances*, 2003), one column of the table per step in a few word
+/// operations, as `rapidfuzz` computes it.
 pub(crate) fn osa_within(a: &str, b: &str, k: usize) -> usize {
     let (x, y) = (a.as_bytes(), b.as_bytes());
-    if !(a.is_ascii() && b.is_ascii() && x.len() <= 32 && y.len() <= 32) {
+    if !(a.is_ascii() && b.is_ascii() && x.len() <= 64 && y.len() <= 64) {
         return strsim::osa_distance(a, b);
     }
     // The distance is at least the difference in length.
     if x.len().abs_diff(y.len()) > k {
         return k.saturating_add(1);
     }
-    if k < 8 {
-        return osa_banded(x, y, k as u8);
+    if x.is_empty() {
+        return y.len();
     }
-    let k = k.min(64) as u8;
-    let mut above = false;
-    let lb = y.len();
-    // Three rows (two back, previous, current), rotated by index; distances
-    // fit a byte.
-    let mut first = [0u8; 33];
-    for (j, d) in first.iter_mut().enumerate() {
-        *d = j as u8;
+    let at = positions(x);
+    let last = 1u64 << (x.len() - 1);
+    // Vertical positive and negative differences, the diagonal zero mask and
+    // the previous column's matches.
+    let (mut vp, mut vn, mut d0, mut before) = (u64::MAX, 0u64, 0u64, 0u64);
+    let mut distance = x.len();
+    for &c in y {
+        let here = at[usize::from(c)];
+        let transposed = ((!d0 & here) << 1) & before;
+        d0 = ((here & vp).wrapping_add(vp) ^ vp) | here | vn | transposed;
+        let hp = vn | !(d0 | vp);
+        let hn = d0 & vp;
+        distance += usize::from(hp & last != 0);
+        distance -= usize::from(hn & last != 0);
+        let hp = (hp << 1) | 1;
+        let hn = hn << 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        before = here;
     }
-    let mut rows = [first, first, [0u8; 33]];
-    let (mut two, mut prev, mut curr) = (0, 1, 2);
-    for (i, &ca) in x.iter().enumerate() {
-        rows[curr][0] = i as u8 + 1;
-        for (j, &cb) in y.iter().enumerate() {
-            let cost = u8::from(ca != cb);
-            let mut d = (rows[curr][j] + 1)
-                .min(rows[prev][j + 1] + 1)
-                .min(rows[prev][j] + cost);
-            if i > 0 && j > 0 && ca != cb && ca == y[j - 1] && cb == x[i - 1] {
-                d = d.min(rows[two][j - 1] + 1);
-            }
-            rows[curr][j + 1] = d;
-        }
-        let row_above = rows[curr][..=lb].iter().all(|&d| d > k);
-        if row_above && above {
-            return usize::from(k) + 1;
-        }
-        above = row_above;
-        (two, prev, curr) = (prev, curr, two);
-    }
-    usize::from(rows[prev][lb])
-}
-
-/// [`osa_within`] for a small `k` on ASCII strings of up to 32 bytes, their
-/// lengths at most `k` apart: only the cells within `k` of the diagonal are
-/// computed (any other is above `k`), and every distance is capped at `k + 1`.
-fn osa_banded(x: &[u8], y: &[u8], k: u8) -> usize {
-    let over = k + 1;
-    let (la, lb) = (x.len(), y.len());
-    let band = usize::from(k);
-    // Row r holds the distances from x[..r] to y[..c]; cells outside the band
-    // read as `over`.
-    let mut rows = [[over; 34]; 3];
-    for (c, d) in rows[1].iter_mut().enumerate().take(band.min(lb) + 1) {
-        *d = c as u8;
-    }
-    let (mut two, mut prev, mut curr) = (0, 1, 2);
-    let mut above = false;
-    for r in 1..=la {
-        let lo = r.saturating_sub(band).max(1);
-        let hi = (r + band).min(lb);
-        let ca = x[r - 1];
-        rows[curr][lo - 1] = if lo == 1 && r <= band { r as u8 } else { over };
-        let mut row_above = rows[curr][lo - 1] > k;
-        for c in lo..=hi {
-            let cb = y[c - 1];
-            let cost = u8::from(ca != cb);
-            let mut d = (rows[curr][c - 1] + 1)
-                .min(rows[prev][c] + 1)
-                .min(rows[prev][c - 1] + cost);
-            if r > 1 && c > 1 && ca != cb && ca == y[c - 2] && cb == x[r - 2] {
-                d = d.min(rows[two][c - 2] + 1);
-            }
-            let d = d.min(over);
-            row_above &= d > k;
-            rows[curr][c] = d;
-        }
-        // The next row reads one cell further right: outside this row's band.
-        rows[curr][hi + 1] = over;
-        if row_above && above {
-            return usize::from(over);
-        }
-        above = row_above;
-        (two, prev, curr) = (prev, curr, two);
-    }
-    usize::from(rows[prev][lb])
+    distance
 }
 
 /// Whether two names of five letters or more are one typo apart (a letter
@@ -466,7 +432,9 @@ fn emails(a: &str, b: &str) -> Option<u8> {
     if a == b {
         return Some(0);
     }
-    let local = |e: &str| e.split_once('@').map_or(e, |(l, _)| l).to_string();
+    fn local(e: &str) -> &str {
+        e.split_once('@').map_or(e, |(l, _)| l)
+    }
     let (la, lb) = (local(a), local(b));
     if la == lb && la.len() >= 4 {
         return Some(1);
@@ -486,7 +454,9 @@ fn phones(a: &[Key], b: &[Key]) -> Option<u8> {
     if a.iter().any(|p| b.contains(p)) {
         return Some(0);
     }
-    let tail = |p: &str| p[p.len().saturating_sub(8)..].to_string();
+    fn tail(p: &str) -> &str {
+        p.get(p.len().saturating_sub(8)..).unwrap_or(p)
+    }
     if a.iter().any(|p| b.iter().any(|q| tail(p) == tail(q))) {
         return Some(1);
     }
@@ -709,6 +679,41 @@ mod tests {
             proptest::prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
             let exact = strsim::osa_distance(&a, &b);
             for k in 0..10 {
+                proptest::prop_assert_eq!(osa_within(&a, &b, k).min(k + 1), exact.min(k + 1));
+            }
+        }
+    }
+
+    proptest::proptest! {
+        // Up to the 64 bytes of the bit-parallel measures, and past them.
+        #[test]
+        fn long_string_measures_match_strsim(a in "[ab0-2]{0,70}", b in "[ab0-2]{0,70}") {
+            proptest::prop_assert_eq!(jaro_winkler(&a, &b), strsim::jaro_winkler(&a, &b));
+            proptest::prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
+        }
+
+        #[test]
+        fn measures_of_a_string_and_its_typos_match_strsim(
+            a in "[a-z0-9@. ]{0,64}",
+            edits in proptest::collection::vec((0usize..64, 0u8..4, proptest::char::range('a', 'e')), 0..4),
+        ) {
+            // Copies a few edits away: the pairs a comparator mostly sees.
+            let mut b: Vec<char> = a.chars().collect();
+            for (at, kind, c) in edits {
+                let at = at.min(b.len());
+                match kind {
+                    0 if at < b.len() => b[at] = c,
+                    1 if b.len() < 64 => b.insert(at, c),
+                    2 if at < b.len() => { b.remove(at); }
+                    _ if at + 1 < b.len() => b.swap(at, at + 1),
+                    _ => {}
+                }
+            }
+            let b: String = b.into_iter().collect();
+            proptest::prop_assert_eq!(jaro_winkler(&a, &b), strsim::jaro_winkler(&a, &b));
+            proptest::prop_assert_eq!(osa_distance(&a, &b), strsim::osa_distance(&a, &b));
+            let exact = strsim::osa_distance(&a, &b);
+            for k in 0..4 {
                 proptest::prop_assert_eq!(osa_within(&a, &b, k).min(k + 1), exact.min(k + 1));
             }
         }

@@ -737,6 +737,44 @@ fn name_case(text: CompactString, spanish: bool) -> CompactString {
     }
 }
 
+/// The country an address without one is in, as [`parse`] infers it (from the
+/// postal code, the province and the street's language), without reading the
+/// rest: a record whose country comes from its address learns it here and is
+/// then parsed once, in that country.
+pub(crate) fn infer_country(input: &AddressInput<'_>) -> Option<Country> {
+    let province_text = clean(input.province);
+    let province_found = if province_text.is_empty() {
+        &[][..]
+    } else {
+        tables::provinces_named(&province_text)
+    };
+    inferred_country(
+        &Postal::read(input.postal_code),
+        province_found,
+        input.street,
+    )
+}
+
+/// The country of a postal code's shape and the provinces a name matches: a
+/// CPA means Argentina; one country among the provinces, that one; five digits
+/// with provinces of several countries Spain, four Argentina; four digits with
+/// no province and an English street Australia.
+fn inferred_country(postal: &Postal, province_found: &[Prov], street: &str) -> Option<Country> {
+    let mut countries = province_found.iter().map(|p| p.country());
+    let first = countries.next();
+    let unique = first.filter(|c| countries.all(|d| d == *c));
+    match (postal, first, unique) {
+        (Postal::Cpa(_), _, _) => Some(Country::AR),
+        (_, _, Some(c)) => Some(c),
+        (Postal::Five(..), Some(_), None) => Some(Country::ES),
+        (Postal::Four(..), Some(_), None) => Some(Country::AR),
+        (Postal::Four(..), None, None) if street::looks_english(&clean(street)) => {
+            Some(Country::AU)
+        }
+        _ => None,
+    }
+}
+
 /// Reads an address into its parts, with what was found wrong or inferred.
 ///
 /// Never fails: a part that cannot be read is kept (tidied) in
@@ -784,20 +822,7 @@ pub fn parse(input: &AddressInput<'_>) -> (Address, Vec<Problem>) {
     // The country: given, or inferred from the postal code and the province.
     let mut country = input.country;
     if country.is_none() {
-        let mut countries = province_found.iter().map(|p| p.country());
-        let first = countries.next();
-        let unique = first.filter(|c| countries.all(|d| d == *c));
-        let inferred = match (&postal, first, unique) {
-            (Postal::Cpa(_), _, _) => Some(Country::AR),
-            (_, _, Some(c)) => Some(c),
-            (Postal::Five(..), Some(_), None) => Some(Country::ES),
-            (Postal::Four(..), Some(_), None) => Some(Country::AR),
-            (Postal::Four(..), None, None) if street::looks_english(&clean(input.street)) => {
-                Some(Country::AU)
-            }
-            _ => None,
-        };
-        if let Some(c) = inferred {
+        if let Some(c) = inferred_country(&postal, province_found, input.street) {
             country = Some(c);
             problems.push(
                 Problem::info(

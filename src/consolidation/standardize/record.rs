@@ -163,7 +163,7 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     .iter()
     .any(Option::is_some);
     if country.is_none() && has_address {
-        country = address::parse(&address_input(None)).0.country;
+        country = address::infer_country(&address_input(None));
     }
     if country.is_none() {
         country = [typed.phone, typed.mobile]

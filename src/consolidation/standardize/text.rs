@@ -298,6 +298,15 @@ impl ShortText {
 /// `la`) stay lower case except at the start. Hyphens and apostrophes start a new
 /// word (`María-José`, `O'Brien`).
 pub(crate) fn title_case(text: &str, lower: &[&str]) -> String {
+    if text.is_ascii() {
+        title_case_ascii(text, lower)
+    } else {
+        title_case_chars(text, lower)
+    }
+}
+
+/// [`title_case`] of any text, character by character.
+fn title_case_chars(text: &str, lower: &[&str]) -> String {
     let mut out = String::with_capacity(text.len());
     for (i, word) in text.split(' ').enumerate() {
         if i > 0 {
@@ -319,6 +328,32 @@ pub(crate) fn title_case(text: &str, lower: &[&str]) -> String {
         }
     }
     out
+}
+
+/// [`title_case`] of ASCII text, byte by byte, with no word lowered into a
+/// string of its own.
+fn title_case_ascii(text: &str, lower: &[&str]) -> String {
+    let mut out = Vec::with_capacity(text.len());
+    for (i, word) in text.split(' ').enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        if i > 0 && lower.iter().any(|l| l.eq_ignore_ascii_case(word)) {
+            out.extend(word.bytes().map(|b| b.to_ascii_lowercase()));
+            continue;
+        }
+        let mut start = true;
+        for b in word.bytes() {
+            out.push(if start {
+                b.to_ascii_uppercase()
+            } else {
+                b.to_ascii_lowercase()
+            });
+            start = matches!(b, b'-' | b'\'' | b'.');
+        }
+    }
+    // Only ASCII bytes went in.
+    String::from_utf8(out).expect("ASCII is UTF-8")
 }
 
 #[cfg(test)]
@@ -356,6 +391,32 @@ mod tests {
         );
         assert_eq!(join_words::<&str>(&[]), "");
         assert_eq!(join_words(&[String::from("a")]), "a");
+    }
+
+    #[test]
+    fn title_case_of_ascii_is_that_of_chars() {
+        let lower = ["de", "la", "del"];
+        let alphabet = b"aZd e-'.lLA";
+        // Every text of up to five characters from a small alphabet.
+        let mut texts = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> = texts
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |&b| format!("{t}{}", b as char)))
+                .collect();
+            texts.extend(longer);
+            texts.dedup();
+        }
+        for text in texts
+            .iter()
+            .chain(&["DE LA FUENTE".to_string(), "o'brien del".to_string()])
+        {
+            assert_eq!(
+                title_case_ascii(text, &lower),
+                title_case_chars(text, &lower),
+                "{text:?}"
+            );
+        }
     }
 
     #[test]

@@ -823,13 +823,19 @@ fn province_inferred_from_the_postal_code() {
 #[test]
 fn country_inference() {
     let infer = |province: &str, postal_code: &str| {
-        parse(&AddressInput {
+        let input = AddressInput {
             province,
             postal_code,
             ..AddressInput::default()
-        })
-        .0
-        .country
+        };
+        let country = parse(&input).0.country;
+        // The shortcut a record takes agrees with the whole parse.
+        assert_eq!(
+            super::infer_country(&input),
+            country,
+            "{province} {postal_code}"
+        );
+        country
     };
     assert_eq!(infer("", "C1425ABC"), Some(Country::AR));
     assert_eq!(infer("Huesca", "22001"), Some(Country::ES));
@@ -1249,6 +1255,8 @@ proptest! {
         let text = format!("{t} {name}{number}{tail}");
         let input = AddressInput { street: &text, province, postal_code, country, ..AddressInput::default() };
         let (first, problems) = parse(&input);
+        let inferred = super::infer_country(&AddressInput { country: None, ..input });
+        prop_assert_eq!(inferred, parse(&AddressInput { country: None, ..input }).0.country);
         let (second, again) = reparse(&first);
         prop_assert_eq!(&first, &second, "{:?} -> {:?}", text, first.street_line());
         for p in &again {
