@@ -534,3 +534,106 @@ mod tests {
         assert!(err("id,x\nr1,a\n", &[("x".into(), "shoe".into())]).contains("unknown field"));
     }
 }
+
+/// Customer summaries read from a CSV file, with their ids.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Summaries {
+    /// The customer ids (the first column), in file order.
+    pub ids: Vec<String>,
+    /// The summaries, in file order.
+    pub customers: Vec<crate::retention::CustomerSummary>,
+}
+
+/// Reads customer summaries in the `lifetimes` format: a header row, the
+/// customer id in the first column, then columns named `frequency`,
+/// `recency`, `T` and `monetary_value` in any order (names compared without
+/// case; `monetary_value` may be missing, and reads as 0). Other columns are
+/// ignored.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] naming the header for a missing column, and
+/// naming the line and column for an unreadable row, a cell that is not a
+/// number, an empty or repeated id, or a summary that
+/// [`CustomerSummary::check`](crate::retention::CustomerSummary::check)
+/// rejects.
+///
+/// ```
+/// use ciclo::import::read_summaries_csv;
+///
+/// let csv = "customer_id,frequency,recency,T,monetary_value\n1,2,30.43,38.86,22.35\n3,0,0,38.86,0\n";
+/// let s = read_summaries_csv(csv.as_bytes())?;
+/// assert_eq!(s.ids, ["1", "3"]);
+/// assert_eq!(s.customers[0].recency, 30.43);
+/// let bad = "id,frequency,recency,T\nx,1,40,38.86\n";
+/// assert_eq!(
+///     read_summaries_csv(bad.as_bytes()).unwrap_err().to_string(),
+///     "invalid argument csv line 2.recency: 40 is after T (38.86): the last purchase cannot follow the end of the observation"
+/// );
+/// # Ok::<(), ciclo::Error>(())
+/// ```
+pub fn read_summaries_csv<R: Read>(reader: R) -> Result<Summaries> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(false)
+        .from_reader(reader);
+    let header = reader
+        .headers()
+        .map_err(|e| Error::invalid("csv header", e))?
+        .clone();
+    let column = |name: &str| {
+        header
+            .iter()
+            .skip(1)
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+            .map(|i| i + 1)
+    };
+    let needed = |name: &str| {
+        column(name).ok_or_else(|| {
+            Error::invalid(
+                "csv header",
+                format!("no `{name}` column (after the id, in the lifetimes summary format)"),
+            )
+        })
+    };
+    let fields = [needed("frequency")?, needed("recency")?, needed("T")?];
+    let monetary = column("monetary_value");
+    let mut out = Summaries::default();
+    let mut seen = std::collections::HashSet::new();
+    let mut row = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut row) {
+            Ok(false) => break,
+            Ok(true) => {}
+            Err(e) => return Err(Error::invalid(format!("csv line {line}"), e)),
+        }
+        let id = row.get(0).unwrap_or("").trim();
+        if id.is_empty() || !seen.insert(id.to_string()) {
+            let message = if id.is_empty() {
+                "empty customer id".to_string()
+            } else {
+                format!("customer id `{id}` repeated")
+            };
+            return Err(Error::invalid(format!("csv line {line}"), message));
+        }
+        let number = |at: usize| -> Result<f64> {
+            let cell = row.get(at).unwrap_or("").trim();
+            cell.parse::<f64>().map_err(|_| {
+                Error::invalid(
+                    format!("csv line {line}.{}", &header[at]),
+                    format!("`{cell}` is not a number"),
+                )
+            })
+        };
+        let customer = crate::retention::CustomerSummary::new(
+            number(fields[0])?,
+            number(fields[1])?,
+            number(fields[2])?,
+            monetary.map(number).transpose()?.unwrap_or(0.0),
+        );
+        customer.check(&format!("csv line {line}"))?;
+        out.ids.push(id.to_string());
+        out.customers.push(customer);
+    }
+    Ok(out)
+}

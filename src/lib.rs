@@ -13,6 +13,7 @@
 //! - [`consolidation`]: record standardisation and validation (names, emails,
 //!   phones, addresses, national identifiers, birth dates).
 //! - [`model`]: shared value types (time, money, events).
+//! - [`retention`]: customer-base models (BG/NBD, Gamma-Gamma) and lifetime value.
 //! - [`synthetic`]: realistic Spanish and Argentine customer records with known
 //!   duplicates, for testing and benchmarking consolidation at any size.
 //!
@@ -40,6 +41,7 @@ pub mod import;
 pub mod json;
 pub mod lifecycle;
 pub mod model;
+pub mod retention;
 pub mod sample;
 mod splitmix;
 pub mod synthetic;

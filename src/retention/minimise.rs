@@ -1,0 +1,248 @@
+//! Minimisation of a smooth function of a few unconstrained variables: BFGS
+//! with a backtracking line search, for the maximum-likelihood fits.
+//!
+//! The models have three or four parameters, fitted on their logarithms (so
+//! every value is allowed), with exact gradients: BFGS needs a few dozen
+//! evaluations where a simplex method needs hundreds.
+
+/// Largest magnitude of a parameter's logarithm in a fit: parameters stay
+/// within [1e-9, 1e9], where the likelihoods are computed accurately. A
+/// search that runs into this bound has no maximum to find.
+pub(crate) const LN_BOUND: f64 = 20.72;
+
+/// Checks a fit's penalty coefficient.
+pub(crate) fn check_penalizer(penalizer: f64) -> crate::Result<()> {
+    if penalizer.is_finite() && penalizer >= 0.0 {
+        Ok(())
+    } else {
+        Err(crate::Error::InvalidArgument {
+            field: "penalizer".into(),
+            message: format!("{penalizer} is not a finite number of at least 0"),
+        })
+    }
+}
+
+/// Where [`minimise`] stopped.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) struct Minimum<const N: usize> {
+    /// The point.
+    pub x: [f64; N],
+    /// The function's value there.
+    pub value: f64,
+    /// Iterations taken.
+    pub iterations: usize,
+}
+
+/// Largest step, in any variable, of one line search: the variables are
+/// logarithms, and a step of 4 multiplies a parameter by 55.
+const MAX_STEP: f64 = 4.0;
+
+/// Gradient below which a search that no longer decreases the value has
+/// stopped at its minimum as well as the arithmetic allows: a likelihood
+/// whose maximum lies at infinity (a small population where no customer seems
+/// to drop out) flattens out along a ridge, and its gradient only tends to 0.
+const STALLED_GRADIENT: f64 = 1e-6;
+
+/// Iterations without a relative decrease above `f64::EPSILON` that make a
+/// search stalled.
+const STALLED_ITERATIONS: usize = 10;
+
+/// Minimises `f` from `start` by BFGS.
+///
+/// `f(x, gradient)` returns the value at `x` and writes the gradient there; a
+/// value that is not finite means "outside the domain" and makes the line
+/// search step back. Stops when every component of the gradient is below
+/// `tolerance` in magnitude, or, with the gradient below
+/// [`STALLED_GRADIENT`], when the value stops decreasing. Returns `None`
+/// after `max_iterations`, when the start is outside the domain, or when no
+/// step decreases `f` while the gradient is still large.
+pub(crate) fn minimise<const N: usize>(
+    mut f: impl FnMut(&[f64; N], &mut [f64; N]) -> f64,
+    start: [f64; N],
+    tolerance: f64,
+    max_iterations: usize,
+) -> Option<Minimum<N>> {
+    let mut x = start;
+    let mut g = [0.0; N];
+    let mut fx = f(&x, &mut g);
+    if !fx.is_finite() || g.iter().any(|v| !v.is_finite()) {
+        return None;
+    }
+    let mut h = identity::<N>();
+    let mut scaled = false;
+    let mut flat = 0;
+    for iteration in 0..max_iterations {
+        if max_abs(&g) < tolerance || (flat >= STALLED_ITERATIONS && max_abs(&g) < STALLED_GRADIENT)
+        {
+            return Some(Minimum {
+                x,
+                value: fx,
+                iterations: iteration,
+            });
+        }
+        let mut d = mul(&h, &g).map(|v| -v);
+        let mut slope = dot(&g, &d);
+        if slope >= 0.0 || !slope.is_finite() {
+            // Not a descent direction: start the curvature estimate over.
+            h = identity::<N>();
+            scaled = false;
+            d = g.map(|v| -v);
+            slope = dot(&g, &d);
+        }
+        let longest = max_abs(&d);
+        let mut step = if longest > MAX_STEP {
+            MAX_STEP / longest
+        } else {
+            1.0
+        };
+        // Rounding slack: near the minimum a decrease can be below what the
+        // value's last bits resolve.
+        let slack = 8.0 * f64::EPSILON * fx.abs().max(1.0);
+        let mut next = None;
+        for _ in 0..60 {
+            let xn: [f64; N] = std::array::from_fn(|i| x[i] + step * d[i]);
+            let mut gn = [0.0; N];
+            let fxn = f(&xn, &mut gn);
+            if fxn.is_finite()
+                && gn.iter().all(|v| v.is_finite())
+                && fxn <= fx + 1e-4 * step * slope + slack
+            {
+                next = Some((xn, fxn, gn));
+                break;
+            }
+            step *= 0.5;
+        }
+        let Some((xn, fxn, gn)) = next else {
+            if scaled {
+                // Try once more along the gradient itself.
+                h = identity::<N>();
+                scaled = false;
+                continue;
+            }
+            if max_abs(&g) < STALLED_GRADIENT {
+                return Some(Minimum {
+                    x,
+                    value: fx,
+                    iterations: iteration,
+                });
+            }
+            return None;
+        };
+        let s: [f64; N] = std::array::from_fn(|i| xn[i] - x[i]);
+        let y: [f64; N] = std::array::from_fn(|i| gn[i] - g[i]);
+        let sy = dot(&s, &y);
+        if sy > 1e-300 {
+            if !scaled {
+                // The first update starts from a scaled identity (Nocedal
+                // and Wright, eq. 6.20).
+                let scale = sy / dot(&y, &y);
+                h = identity::<N>();
+                for (i, row) in h.iter_mut().enumerate() {
+                    row[i] = scale;
+                }
+                scaled = true;
+            }
+            update(&mut h, &s, &y, sy);
+        }
+        if fx - fxn > f64::EPSILON * fx.abs() {
+            flat = 0;
+        } else {
+            flat += 1;
+        }
+        (x, fx, g) = (xn, fxn, gn);
+    }
+    None
+}
+
+/// The inverse-Hessian update of BFGS:
+/// `H ← (I − ρ s yᵀ) H (I − ρ y sᵀ) + ρ s sᵀ` with `ρ = 1 / sᵀy`.
+fn update<const N: usize>(h: &mut [[f64; N]; N], s: &[f64; N], y: &[f64; N], sy: f64) {
+    let rho = 1.0 / sy;
+    let hy = mul(h, y);
+    let yhy = dot(y, &hy);
+    for i in 0..N {
+        for j in 0..N {
+            h[i][j] += -rho * (hy[i] * s[j] + s[i] * hy[j]) + (rho * rho * yhy + rho) * s[i] * s[j];
+        }
+    }
+}
+
+fn identity<const N: usize>() -> [[f64; N]; N] {
+    std::array::from_fn(|i| std::array::from_fn(|j| if i == j { 1.0 } else { 0.0 }))
+}
+
+fn mul<const N: usize>(h: &[[f64; N]; N], v: &[f64; N]) -> [f64; N] {
+    std::array::from_fn(|i| dot(&h[i], v))
+}
+
+fn dot<const N: usize>(a: &[f64; N], b: &[f64; N]) -> f64 {
+    a.iter().zip(b).map(|(x, y)| x * y).sum()
+}
+
+fn max_abs<const N: usize>(v: &[f64; N]) -> f64 {
+    v.iter().fold(0.0, |m, x| m.max(x.abs()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_minimum_of_rosenbrock() {
+        let m = minimise(
+            |x: &[f64; 2], g: &mut [f64; 2]| {
+                let (a, b) = (1.0 - x[0], x[1] - x[0] * x[0]);
+                g[0] = -2.0 * a - 400.0 * x[0] * b;
+                g[1] = 200.0 * b;
+                a * a + 100.0 * b * b
+            },
+            [-1.2, 1.0],
+            1e-10,
+            500,
+        )
+        .unwrap();
+        assert!(
+            (m.x[0] - 1.0).abs() < 1e-8 && (m.x[1] - 1.0).abs() < 1e-8,
+            "{m:?}"
+        );
+    }
+
+    #[test]
+    fn steps_back_from_outside_the_domain() {
+        // ln is only defined for positive x: the first full step overshoots.
+        let m = minimise(
+            |x: &[f64; 1], g: &mut [f64; 1]| {
+                if x[0] <= 0.0 {
+                    return f64::NAN;
+                }
+                g[0] = 1.0 - 3.0 / x[0];
+                x[0] - 3.0 * x[0].ln()
+            },
+            [0.1],
+            1e-12,
+            100,
+        )
+        .unwrap();
+        assert!((m.x[0] - 3.0).abs() < 1e-9, "{m:?}");
+    }
+
+    #[test]
+    fn gives_up_without_a_minimum() {
+        // Decreases forever.
+        let m = minimise(
+            |x: &[f64; 1], g: &mut [f64; 1]| {
+                g[0] = -1.0;
+                -x[0]
+            },
+            [0.0],
+            1e-9,
+            50,
+        );
+        assert_eq!(m, None);
+        // Starts outside the domain.
+        assert_eq!(
+            minimise(|_: &[f64; 1], _: &mut [f64; 1]| f64::NAN, [0.0], 1e-9, 50),
+            None
+        );
+    }
+}
