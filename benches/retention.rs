@@ -18,7 +18,10 @@ use ciclo::retention::{lifetime_value, BgNbd, ClvOptions, CustomerSummary, Gamma
 use criterion::{criterion_group, Criterion, Throughput};
 
 fn cdnow() -> Vec<CustomerSummary> {
-    let path = format!("{}/tests/data/cdnow_summary.csv", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/tests/data/cdnow_summary.csv",
+        env!("CARGO_MANIFEST_DIR")
+    );
     read_summaries_csv(std::fs::File::open(path).expect("the CDNOW summary"))
         .expect("a valid summary")
         .customers

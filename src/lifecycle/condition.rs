@@ -24,7 +24,7 @@ pub enum Op {
 }
 
 impl Op {
-    fn parse(text: &str) -> Option<Op> {
+    pub(crate) fn parse(text: &str) -> Option<Op> {
         Some(match text {
             "<" => Op::Lt,
             "<=" => Op::Le,
@@ -48,7 +48,7 @@ impl Op {
         }
     }
 
-    fn holds(self, a: f64, b: f64) -> bool {
+    pub(crate) fn holds(self, a: f64, b: f64) -> bool {
         match self {
             Op::Lt => a < b,
             Op::Le => a <= b,

@@ -42,13 +42,21 @@
 //! ```
 
 mod bgnbd;
+mod churn;
 mod clv;
+pub mod config;
 mod gamma_gamma;
 mod hypergeometric;
 mod minimise;
+mod signals;
 mod summary;
+mod triggers;
 
 pub use bgnbd::{BgNbd, BgNbdFit};
+pub use churn::{ChurnComponent, ChurnPart, ChurnRisk, ChurnScore};
 pub use clv::{lifetime_value, ClvOptions};
+pub use config::TriggerConfig;
 pub use gamma_gamma::{GammaGamma, GammaGammaFit};
+pub use signals::{summary_of, CustomerModels, Signal, SignalContext, Signals};
 pub use summary::CustomerSummary;
+pub use triggers::{Action, Firing, FiringLog, SignalCondition, SignalEvidence, Triggers};

@@ -1,0 +1,267 @@
+//! Signals of (dis)content: what the retention triggers and the churn score
+//! read, computed per customer from the lifecycle metrics.
+
+use crate::lifecycle::metrics::Metric;
+use crate::lifecycle::state::CustomerState;
+use crate::lifecycle::StageModel;
+use crate::model::time::Timestamp;
+
+use super::bgnbd::BgNbd;
+use super::clv::{lifetime_value, ClvOptions};
+use super::gamma_gamma::GammaGamma;
+use super::summary::CustomerSummary;
+
+macro_rules! signals {
+    ($( $(#[$doc:meta])* $variant:ident => $name:literal, $unit:literal; )*) => {
+        /// A signal a trigger condition or the churn score can read. Each has a
+        /// name (what the JSON uses), a unit and a definition (below); a signal
+        /// without a value for a customer (a ratio of purchase intervals before
+        /// the second purchase) makes every comparison with it false.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Signal {
+            $( $(#[$doc])* $variant, )*
+        }
+
+        impl Signal {
+            /// Every signal, in order.
+            pub const ALL: &'static [Signal] = &[$(Signal::$variant),*];
+
+            /// The signal's name in JSON.
+            pub fn name(self) -> &'static str {
+                match self { $(Signal::$variant => $name,)* }
+            }
+
+            /// The signal's unit.
+            pub fn unit(self) -> &'static str {
+                match self { $(Signal::$variant => $unit,)* }
+            }
+
+            /// The signal with this name.
+            pub fn from_name(name: &str) -> Option<Signal> {
+                match name { $($name => Some(Signal::$variant),)* _ => None }
+            }
+        }
+    };
+}
+
+signals! {
+    /// Days since the latest purchase divided by the customer's own mean
+    /// interval between purchases: how many usual intervals they have gone
+    /// without buying (1 is on time, 3 is very late). Needs two purchases.
+    RecencyRatio => "recency_ratio", "intervals";
+    /// Days since the latest purchase. Needs a purchase.
+    DaysSinceLastPurchase => "days_since_last_purchase", "days";
+    /// Days since the latest event of any kind.
+    DaysSinceLastActivity => "days_since_last_activity", "days";
+    /// The latest survey score. Needs a survey.
+    Satisfaction => "satisfaction", "score 0-100";
+    /// The survey score before the latest minus the latest: positive when
+    /// satisfaction dropped. Needs two surveys.
+    SatisfactionDrop => "satisfaction_drop", "points";
+    /// Complaints within the lifecycle's window (`metrics.window_days`, 90 by
+    /// default) ending now.
+    ComplaintsInWindow => "complaints_in_window", "complaints";
+    /// Support tickets opened and not resolved.
+    OpenTickets => "open_tickets", "tickets";
+    /// Support tickets opened within the window.
+    TicketsInWindow => "tickets_in_window", "tickets";
+    /// Payment failures within the window.
+    PaymentFailuresInWindow => "payment_failures_in_window", "failures";
+    /// How far recent usage fell below the trailing usage: `1 − recent rate /
+    /// trailing rate` (0.5: usage halved; negative: usage grew). Needs usage.
+    UsageDecline => "usage_decline", "fraction";
+    /// Days until the contract comes up for renewal: the latest renewal (or the
+    /// first purchase) plus the configured contract term, minus now; negative
+    /// once overdue. Needs a contract term in the configuration and a purchase
+    /// or renewal.
+    DaysToRenewal => "days_to_renewal", "days";
+    /// Days since the first purchase. Needs a purchase.
+    TenureDays => "tenure_days", "days";
+    /// Purchases made.
+    PurchaseCount => "purchase_count", "purchases";
+    /// Purchase and renewal revenue, in minor units of the customer's currency.
+    Revenue => "revenue", "minor units";
+    /// 1 when the latest cancellation is after the latest purchase and
+    /// renewal, else 0.
+    Cancelled => "cancelled", "flag";
+    /// Days since the latest cancellation. Needs a cancellation.
+    DaysSinceCancellation => "days_since_cancellation", "days";
+    /// Offers the customer declined.
+    OffersDeclined => "offers_declined", "offers";
+    /// The probability that the customer is still alive under the BG/NBD
+    /// model. Needs customer-base models and a purchase.
+    PAlive => "p_alive", "probability";
+    /// The customer's discounted value over the models' horizon
+    /// ([`lifetime_value`]), in minor units. Needs customer-base models and a
+    /// purchase.
+    ExpectedValue => "expected_value", "minor units";
+    /// The churn-risk score ([`ChurnScore`](super::ChurnScore)), from the
+    /// other signals. Needs one of the signals it weighs.
+    ChurnRisk => "churn_risk", "score 0-1";
+}
+
+/// Customer-base models fitted on the host's customers, which give the
+/// `p_alive` and `expected_value` signals.
+///
+/// The models must have been fitted on summaries built as
+/// [`summary_of`] builds them, in the same time unit: amounts in minor units,
+/// time in units of `unit_days` days.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CustomerModels {
+    /// Purchases and dropout.
+    pub bgnbd: BgNbd,
+    /// Spend per purchase.
+    pub spend: GammaGamma,
+    /// Days in the models' time unit (7 for weeks).
+    pub unit_days: f64,
+    /// How `expected_value` discounts and over how long.
+    pub clv: ClvOptions,
+}
+
+/// A customer's purchase history as the customer-base models read it, at
+/// `now`, in time units of `unit_days` days: repeat purchases (purchases after
+/// the first), the time from the first purchase to the latest and to `now`, and
+/// the average purchase value in minor units (revenue, renewals included, over
+/// purchases: the metrics keep no separate sum of repeat purchases). `None`
+/// before the first purchase.
+pub fn summary_of(
+    state: &CustomerState,
+    now: Timestamp,
+    unit_days: f64,
+) -> Option<CustomerSummary> {
+    let p = state.metrics().purchases.as_deref()?;
+    let (first, last) = (p.first?, p.last?);
+    let now = now.max(state.watermark());
+    let frequency = f64::from(p.count.saturating_sub(1));
+    Some(CustomerSummary {
+        frequency,
+        recency: if frequency > 0.0 {
+            last.days_since(first) / unit_days
+        } else {
+            0.0
+        },
+        t: now.days_since(first) / unit_days,
+        monetary_value: if frequency > 0.0 {
+            p.revenue as f64 / f64::from(p.count)
+        } else {
+            0.0
+        },
+    })
+}
+
+/// The values of every signal for one customer at one moment.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Signals {
+    values: [Option<f64>; Signal::ALL.len()],
+}
+
+/// What signals need besides the customer's state.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SignalContext<'a> {
+    /// The contract term, in days, for `days_to_renewal`.
+    pub contract_term_days: Option<f64>,
+    /// Customer-base models, for `p_alive` and `expected_value`.
+    pub models: Option<&'a CustomerModels>,
+}
+
+impl Signals {
+    /// Every signal of `state` at `now` (at least the state's watermark)
+    /// under `model`, except `churn_risk`, which
+    /// [`ChurnScore::assess`](super::ChurnScore::assess) adds.
+    pub fn of(
+        state: &CustomerState,
+        model: &StageModel,
+        now: Timestamp,
+        context: &SignalContext<'_>,
+    ) -> Signals {
+        let now = now.max(state.watermark());
+        let metric = |m: Metric| state.metric(model, m, now);
+        let mut values = [None; Signal::ALL.len()];
+        for &signal in Signal::ALL {
+            use Signal as S;
+            values[signal as usize] = match signal {
+                S::RecencyRatio => metric(Metric::PurchaseIntervalRatio),
+                S::DaysSinceLastPurchase => metric(Metric::DaysSinceLastPurchase),
+                S::DaysSinceLastActivity => metric(Metric::DaysSinceLastActivity),
+                S::Satisfaction => metric(Metric::Satisfaction),
+                S::SatisfactionDrop => metric(Metric::SatisfactionChange).map(|c| -c),
+                S::ComplaintsInWindow => metric(Metric::ComplaintsInWindow),
+                S::OpenTickets => metric(Metric::OpenTickets),
+                S::TicketsInWindow => metric(Metric::TicketsInWindow),
+                S::PaymentFailuresInWindow => metric(Metric::PaymentFailuresInWindow),
+                S::UsageDecline => metric(Metric::UsageTrend).map(|t| -t),
+                S::DaysToRenewal => context.contract_term_days.and_then(|term| {
+                    let m = state.metrics();
+                    let start = m
+                        .relationship
+                        .as_deref()
+                        .and_then(|r| r.last_renewal)
+                        .or_else(|| m.purchases.as_deref().and_then(|p| p.first))?;
+                    Some(start.plus_days(term).days_since(now))
+                }),
+                S::TenureDays => metric(Metric::TenureDays),
+                S::PurchaseCount => metric(Metric::PurchaseCount),
+                S::Revenue => metric(Metric::Revenue),
+                S::Cancelled => metric(Metric::Cancelled),
+                S::DaysSinceCancellation => metric(Metric::DaysSinceCancellation),
+                S::OffersDeclined => metric(Metric::OffersDeclined),
+                S::PAlive | S::ExpectedValue | S::ChurnRisk => None,
+            };
+        }
+        if let Some(models) = context.models {
+            if let Some(summary) = summary_of(state, now, models.unit_days) {
+                values[Signal::PAlive as usize] = models.bgnbd.p_alive(&summary).ok();
+                values[Signal::ExpectedValue as usize] =
+                    lifetime_value(&models.bgnbd, &models.spend, &summary, &models.clv).ok();
+            }
+        }
+        Signals { values }
+    }
+
+    /// Signals with no value at all, to fill with [`Signals::set`] (a host
+    /// computing its own).
+    pub fn empty() -> Signals {
+        Signals {
+            values: [None; Signal::ALL.len()],
+        }
+    }
+
+    /// The value of a signal, `None` when the customer has none.
+    pub fn get(&self, signal: Signal) -> Option<f64> {
+        self.values[signal as usize]
+    }
+
+    /// Sets (or clears) the value of a signal.
+    pub fn set(&mut self, signal: Signal, value: Option<f64>) {
+        self.values[signal as usize] = value.filter(|v| v.is_finite());
+    }
+
+    /// Every signal with a value, in [`Signal::ALL`] order.
+    pub fn iter(&self) -> impl Iterator<Item = (Signal, f64)> + '_ {
+        Signal::ALL
+            .iter()
+            .filter_map(|&s| self.values[s as usize].map(|v| (s, v)))
+    }
+}
+
+impl serde::Serialize for Signal {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Signal {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Signal, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Signal::from_name(&name).ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "unknown signal `{name}` (known: {})",
+                Signal::ALL
+                    .iter()
+                    .map(|s| s.name())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))
+        })
+    }
+}

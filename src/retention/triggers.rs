@@ -1,0 +1,576 @@
+//! Retention triggers: rules over signals that name an action, with
+//! priorities, cooldowns and caps so that no customer is spammed.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use super::churn::{ChurnRisk, ChurnScore};
+use super::config::{CapConfig, RuleConfig, SignalConditionConfig, TriggerConfig};
+use super::signals::{CustomerModels, Signal, SignalContext, Signals};
+use crate::error::{Error, Result};
+use crate::lifecycle::state::CustomerState;
+use crate::lifecycle::{Op, StageId, StageModel};
+use crate::model::time::Timestamp;
+
+/// What a trigger asks the host to do.
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum Action {
+    /// Enrol in the loyalty programme (`loyalty_program`).
+    LoyaltyProgram,
+    /// A benefit earned by tenure or history (`exclusive_benefit`).
+    ExclusiveBenefit,
+    /// A discount (`discount`).
+    Discount,
+    /// A person calls or writes (`personal_outreach`).
+    PersonalOutreach,
+    /// An offer with better conditions to come back (`win_back_offer`).
+    WinBackOffer,
+    /// The host's own action.
+    Custom(String),
+}
+
+impl Action {
+    /// The action with this name: a built-in one, or a custom name (lowercase
+    /// ASCII letters, digits, `_`, `-` and `.`, 1 to 64 of them).
+    pub fn parse(name: &str) -> Option<Action> {
+        Some(match name {
+            "loyalty_program" => Action::LoyaltyProgram,
+            "exclusive_benefit" => Action::ExclusiveBenefit,
+            "discount" => Action::Discount,
+            "personal_outreach" => Action::PersonalOutreach,
+            "win_back_offer" => Action::WinBackOffer,
+            custom => {
+                let valid = (1..=64).contains(&custom.len())
+                    && custom.bytes().all(|b| {
+                        b.is_ascii_lowercase() || b.is_ascii_digit() || b"_-.".contains(&b)
+                    });
+                if !valid {
+                    return None;
+                }
+                Action::Custom(custom.to_string())
+            }
+        })
+    }
+
+    /// The action's name.
+    pub fn name(&self) -> &str {
+        match self {
+            Action::LoyaltyProgram => "loyalty_program",
+            Action::ExclusiveBenefit => "exclusive_benefit",
+            Action::Discount => "discount",
+            Action::PersonalOutreach => "personal_outreach",
+            Action::WinBackOffer => "win_back_offer",
+            Action::Custom(name) => name,
+        }
+    }
+}
+
+impl fmt::Display for Action {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Serialize for Action {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.name())
+    }
+}
+
+impl<'de> Deserialize<'de> for Action {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> std::result::Result<Action, D::Error> {
+        let name = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        Action::parse(&name)
+            .ok_or_else(|| serde::de::Error::custom(format!("`{name}` is not an action name")))
+    }
+}
+
+/// A validated condition over signals.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SignalCondition {
+    /// Every condition holds.
+    All(Vec<SignalCondition>),
+    /// At least one holds.
+    Any(Vec<SignalCondition>),
+    /// The condition does not hold.
+    Not(Box<SignalCondition>),
+    /// `signal op value`; false when the signal has no value.
+    Compare {
+        /// The signal.
+        signal: Signal,
+        /// The operator.
+        op: Op,
+        /// The constant.
+        value: f64,
+    },
+}
+
+/// One comparison behind a firing, with the customer's value.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+pub struct SignalEvidence {
+    /// The signal compared.
+    pub signal: Signal,
+    /// The operator, as written (`>=`).
+    pub op: &'static str,
+    /// The rule's constant.
+    pub threshold: f64,
+    /// The customer's value, `None` when undefined.
+    pub actual: Option<f64>,
+}
+
+impl SignalCondition {
+    /// Validates a condition; `field` is its path for errors.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the field for a malformed condition, an
+    /// unknown signal or operator, or a constant that is not finite.
+    pub fn compile(config: &SignalConditionConfig, field: &str) -> Result<SignalCondition> {
+        let forms = [
+            config.all.is_some(),
+            config.any.is_some(),
+            config.not.is_some(),
+            config.signal.is_some() || config.op.is_some() || config.value.is_some(),
+        ];
+        if forms.iter().filter(|&&f| f).count() != 1 {
+            return Err(Error::config(
+                field,
+                "a condition has exactly one of `all`, `any`, `not`, or `signal`/`op`/`value`",
+            ));
+        }
+        let list = |items: &[SignalConditionConfig], key: &str| {
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, c)| SignalCondition::compile(c, &format!("{field}.{key}[{i}]")))
+                .collect::<Result<Vec<_>>>()
+        };
+        if let Some(items) = &config.all {
+            return Ok(SignalCondition::All(list(items, "all")?));
+        }
+        if let Some(items) = &config.any {
+            return Ok(SignalCondition::Any(list(items, "any")?));
+        }
+        if let Some(inner) = &config.not {
+            return Ok(SignalCondition::Not(Box::new(SignalCondition::compile(
+                inner,
+                &format!("{field}.not"),
+            )?)));
+        }
+        let name = config
+            .signal
+            .as_deref()
+            .ok_or_else(|| Error::config(format!("{field}.signal"), "missing"))?;
+        let signal = Signal::from_name(name).ok_or_else(|| {
+            Error::config(
+                format!("{field}.signal"),
+                format!(
+                    "unknown signal `{name}` (known: {})",
+                    Signal::ALL
+                        .iter()
+                        .map(|s| s.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })?;
+        let op_text = config
+            .op
+            .as_deref()
+            .ok_or_else(|| Error::config(format!("{field}.op"), "missing"))?;
+        let op = Op::parse(op_text).ok_or_else(|| {
+            Error::config(
+                format!("{field}.op"),
+                format!("`{op_text}` is not one of <, <=, >, >=, ==, !="),
+            )
+        })?;
+        let value = config
+            .value
+            .ok_or_else(|| Error::config(format!("{field}.value"), "missing"))?;
+        if !value.is_finite() {
+            return Err(Error::config(format!("{field}.value"), "must be finite"));
+        }
+        Ok(SignalCondition::Compare { signal, op, value })
+    }
+
+    /// Whether the condition holds.
+    pub fn holds(&self, signals: &Signals) -> bool {
+        match self {
+            SignalCondition::All(items) => items.iter().all(|c| c.holds(signals)),
+            SignalCondition::Any(items) => items.iter().any(|c| c.holds(signals)),
+            SignalCondition::Not(inner) => !inner.holds(signals),
+            SignalCondition::Compare { signal, op, value } => signals
+                .get(*signal)
+                .is_some_and(|actual| op.holds(actual, *value)),
+        }
+    }
+
+    /// The comparisons that decide the condition, with the customer's
+    /// values: every comparison of an `all`, the branches of an `any` that
+    /// hold (all of them when none holds), the inside of a `not`.
+    pub fn evidence(&self, signals: &Signals, out: &mut Vec<SignalEvidence>) {
+        match self {
+            SignalCondition::All(items) => items.iter().for_each(|c| c.evidence(signals, out)),
+            SignalCondition::Any(items) => {
+                let holding: Vec<&SignalCondition> =
+                    items.iter().filter(|c| c.holds(signals)).collect();
+                if holding.is_empty() {
+                    items.iter().for_each(|c| c.evidence(signals, out));
+                } else {
+                    holding.into_iter().for_each(|c| c.evidence(signals, out));
+                }
+            }
+            SignalCondition::Not(inner) => inner.evidence(signals, out),
+            SignalCondition::Compare { signal, op, value } => out.push(SignalEvidence {
+                signal: *signal,
+                op: op.as_str(),
+                threshold: *value,
+                actual: signals.get(*signal),
+            }),
+        }
+    }
+}
+
+/// A compiled rule.
+#[derive(Clone, Debug, PartialEq)]
+struct TriggerRule {
+    name: String,
+    when: Option<SignalCondition>,
+    /// Stages it applies in; every stage when `None`.
+    stages: Option<Vec<StageId>>,
+    action: Action,
+    priority: i32,
+    cooldown_days: f64,
+    cap: Option<CapConfig>,
+}
+
+/// Retention triggers compiled against a stage model: the rules, the churn
+/// score and what the signals need.
+///
+/// ```
+/// use ciclo::retention::{FiringLog, TriggerConfig, Triggers};
+/// use ciclo::{json, StageModel};
+///
+/// let model = StageModel::six_stage();
+/// let triggers = Triggers::compile(&TriggerConfig::default(), &model)?;
+/// // A customer who complained twice within the window.
+/// let mut state = None;
+/// for line in [
+///     r#"{"customer": "c-1", "at": "2026-01-05T10:00:00Z", "kind": "purchase", "amount": 1000, "currency": "ARS"}"#,
+///     r#"{"customer": "c-1", "at": "2026-02-01T10:00:00Z", "kind": "complaint"}"#,
+///     r#"{"customer": "c-1", "at": "2026-02-03T10:00:00Z", "kind": "complaint"}"#,
+/// ] {
+///     let event = json::event_from_json(line)?;
+///     state = Some(ciclo::lifecycle::step(&model, state.as_ref(), &event)?.0);
+/// }
+/// let state = state.unwrap();
+/// let now = ciclo::model::Timestamp::parse("2026-02-03T12:00:00Z", "now")?;
+/// let mut log = FiringLog::default();
+/// let firings = triggers.evaluate(&state, &model, now, None, &mut log);
+/// assert_eq!(firings[0].rule, "discontent");
+/// assert_eq!(firings[0].action.name(), "personal_outreach");
+/// // The cooldown keeps it quiet the next day.
+/// let later = ciclo::model::Timestamp::parse("2026-02-04T12:00:00Z", "now")?;
+/// assert!(triggers.evaluate(&state, &model, later, None, &mut log).is_empty());
+/// # Ok::<(), ciclo::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Triggers {
+    /// Rules by priority, highest first (config order among equals).
+    rules: Vec<TriggerRule>,
+    churn: ChurnScore,
+    contract_term_days: Option<f64>,
+    contact_cap: CapConfig,
+    max_per_evaluation: u32,
+    /// The longest time a log entry matters, in days.
+    memory_days: f64,
+}
+
+/// A rule that fired for a customer.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Firing {
+    /// The rule's name.
+    pub rule: String,
+    /// What to do.
+    pub action: Action,
+    /// The rule's priority.
+    pub priority: i32,
+    /// When it fired.
+    pub at: Timestamp,
+    /// The comparisons that made the rule hold, with the customer's values.
+    pub evidence: Vec<SignalEvidence>,
+    /// The customer's churn risk at that moment, if any signal it weighs has a
+    /// value.
+    pub churn_risk: Option<f64>,
+}
+
+/// One customer's past firings, as far back as cooldowns and caps look: what
+/// keeps the triggers from repeating themselves. Hosts that keep customer
+/// states themselves keep this beside each state (it round-trips exactly
+/// through serde); the engine keeps it for them.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FiringLog {
+    /// Rule names and firing times, oldest first.
+    pub entries: Vec<(String, Timestamp)>,
+}
+
+impl FiringLog {
+    fn since<'a>(&'a self, from: Timestamp) -> impl Iterator<Item = &'a (String, Timestamp)> + 'a {
+        self.entries.iter().filter(move |(_, at)| *at > from)
+    }
+}
+
+impl Triggers {
+    /// Validates `config` against the stage model the customers live in.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] naming the field (`rules[2].when.all[0].signal`,
+    /// `rules[1].cooldown_days`, `contact_cap.count`, ...) for an empty or
+    /// repeated rule name, an unknown signal, action or operator, a negative
+    /// or non-finite number of days, a cap of 0, or a bad churn component;
+    /// [`Error::UnknownStage`] for a stage the model does not have.
+    pub fn compile(config: &TriggerConfig, model: &StageModel) -> Result<Triggers> {
+        let mut rules = Vec::with_capacity(config.rules.len());
+        for (i, rule) in config.rules.iter().enumerate() {
+            rules.push(compile_rule(
+                rule,
+                &format!("rules[{i}]"),
+                model,
+                &config.rules[..i],
+            )?);
+        }
+        check_cap(&config.contact_cap, "contact_cap")?;
+        if config.max_per_evaluation == 0 {
+            return Err(Error::config("max_per_evaluation", "must be at least 1"));
+        }
+        if let Some(term) = config.contract_term_days {
+            if !(term.is_finite() && term > 0.0) {
+                return Err(Error::config(
+                    "contract_term_days",
+                    format!("{term} is not a positive number of days"),
+                ));
+            }
+        }
+        let churn = match &config.churn {
+            Some(components) => ChurnScore::new(components.clone())?,
+            None => ChurnScore::default(),
+        };
+        rules.sort_by_key(|r| std::cmp::Reverse(r.priority));
+        let memory_days = rules
+            .iter()
+            .map(|r| r.cooldown_days.max(r.cap.map_or(0.0, |c| c.period_days)))
+            .fold(config.contact_cap.period_days, f64::max);
+        Ok(Triggers {
+            rules,
+            churn,
+            contract_term_days: config.contract_term_days,
+            contact_cap: config.contact_cap,
+            max_per_evaluation: config.max_per_evaluation,
+            memory_days,
+        })
+    }
+
+    /// The churn score.
+    pub fn churn_score(&self) -> &ChurnScore {
+        &self.churn
+    }
+
+    /// Every signal of `state` at `now`, the churn risk included.
+    pub fn signals(
+        &self,
+        state: &CustomerState,
+        model: &StageModel,
+        now: Timestamp,
+        models: Option<&CustomerModels>,
+    ) -> Signals {
+        let context = SignalContext {
+            contract_term_days: self.contract_term_days,
+            models,
+        };
+        let mut signals = Signals::of(state, model, now, &context);
+        let risk = self.churn.assess(&signals);
+        signals.set(Signal::ChurnRisk, risk.score);
+        signals
+    }
+
+    /// The customer's churn risk at `now`, explained.
+    pub fn churn_risk(
+        &self,
+        state: &CustomerState,
+        model: &StageModel,
+        now: Timestamp,
+        models: Option<&CustomerModels>,
+    ) -> ChurnRisk {
+        let context = SignalContext {
+            contract_term_days: self.contract_term_days,
+            models,
+        };
+        self.churn.assess(&Signals::of(state, model, now, &context))
+    }
+
+    /// Evaluates the rules for one customer at `now` (after an event, or on a
+    /// tick), records what fires in `log` and returns it: the rules that apply
+    /// in the customer's stage and hold, highest priority first, skipping a
+    /// rule within its cooldown or over its cap, up to
+    /// `max_per_evaluation` and within the contact cap.
+    pub fn evaluate(
+        &self,
+        state: &CustomerState,
+        model: &StageModel,
+        now: Timestamp,
+        models: Option<&CustomerModels>,
+        log: &mut FiringLog,
+    ) -> Vec<Firing> {
+        let now = now.max(state.watermark());
+        let signals = self.signals(state, model, now, models);
+        self.evaluate_signals(state.stage(), &signals, now, log)
+    }
+
+    /// [`Triggers::evaluate`] on signals the host computed (or completed with
+    /// its own values), for a customer in `stage`.
+    pub fn evaluate_signals(
+        &self,
+        stage: StageId,
+        signals: &Signals,
+        now: Timestamp,
+        log: &mut FiringLog,
+    ) -> Vec<Firing> {
+        // Forget what no cooldown or cap looks at any more.
+        let horizon = now.plus_days(-self.memory_days);
+        log.entries.retain(|(_, at)| *at > horizon);
+        let mut fired = Vec::new();
+        for rule in &self.rules {
+            if fired.len() >= self.max_per_evaluation as usize {
+                break;
+            }
+            let contacts = log
+                .since(now.plus_days(-self.contact_cap.period_days))
+                .count();
+            if contacts >= self.contact_cap.count as usize {
+                break;
+            }
+            if rule.stages.as_ref().is_some_and(|s| !s.contains(&stage)) {
+                continue;
+            }
+            if !rule.when.as_ref().is_none_or(|c| c.holds(signals)) {
+                continue;
+            }
+            let mine = |from: Timestamp| {
+                log.since(from)
+                    .filter(|(name, _)| *name == rule.name)
+                    .count()
+            };
+            if rule.cooldown_days > 0.0 && mine(now.plus_days(-rule.cooldown_days)) > 0 {
+                continue;
+            }
+            if rule
+                .cap
+                .is_some_and(|cap| mine(now.plus_days(-cap.period_days)) >= cap.count as usize)
+            {
+                continue;
+            }
+            let mut evidence = Vec::new();
+            if let Some(when) = &rule.when {
+                when.evidence(signals, &mut evidence);
+            }
+            log.entries.push((rule.name.clone(), now));
+            fired.push(Firing {
+                rule: rule.name.clone(),
+                action: rule.action.clone(),
+                priority: rule.priority,
+                at: now,
+                evidence,
+                churn_risk: signals.get(Signal::ChurnRisk),
+            });
+        }
+        fired
+    }
+}
+
+fn compile_rule(
+    config: &RuleConfig,
+    field: &str,
+    model: &StageModel,
+    before: &[RuleConfig],
+) -> Result<TriggerRule> {
+    if config.name.trim().is_empty() {
+        return Err(Error::config(format!("{field}.name"), "empty"));
+    }
+    if before.iter().any(|r| r.name == config.name) {
+        return Err(Error::config(
+            format!("{field}.name"),
+            format!("`{}` names two rules", config.name),
+        ));
+    }
+    let when = config
+        .when
+        .as_ref()
+        .map(|c| SignalCondition::compile(c, &format!("{field}.when")))
+        .transpose()?;
+    let stages = if config.stages.is_empty() {
+        None
+    } else {
+        let mut ids = Vec::with_capacity(config.stages.len());
+        for (j, name) in config.stages.iter().enumerate() {
+            ids.push(model.stage_id(name).ok_or_else(|| Error::UnknownStage {
+                field: format!("{field}.stages[{j}]"),
+                stage: name.clone(),
+            })?);
+        }
+        Some(ids)
+    };
+    let action = Action::parse(&config.action).ok_or_else(|| {
+        Error::config(
+            format!("{field}.action"),
+            format!(
+                "`{}` is neither a built-in action nor a custom name (lowercase letters, digits, `_`, `-`, `.`; at most 64)",
+                config.action
+            ),
+        )
+    })?;
+    if !(config.cooldown_days.is_finite() && config.cooldown_days >= 0.0) {
+        return Err(Error::config(
+            format!("{field}.cooldown_days"),
+            format!(
+                "{} is not a number of days of at least 0",
+                config.cooldown_days
+            ),
+        ));
+    }
+    if let Some(cap) = &config.cap {
+        check_cap(cap, &format!("{field}.cap"))?;
+    }
+    Ok(TriggerRule {
+        name: config.name.clone(),
+        when,
+        stages,
+        action,
+        priority: config.priority,
+        cooldown_days: config.cooldown_days,
+        cap: config.cap,
+    })
+}
+
+fn check_cap(cap: &CapConfig, field: &str) -> Result<()> {
+    if cap.count == 0 {
+        return Err(Error::config(
+            format!("{field}.count"),
+            "must be at least 1",
+        ));
+    }
+    if !(cap.period_days.is_finite() && cap.period_days > 0.0) {
+        return Err(Error::config(
+            format!("{field}.period_days"),
+            format!("{} is not a positive number of days", cap.period_days),
+        ));
+    }
+    Ok(())
+}
