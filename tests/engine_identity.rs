@@ -211,20 +211,23 @@ fn snapshots_keep_identity_events_and_hierarchies() {
 }
 
 #[test]
-fn version_1_snapshots_still_restore() {
+fn older_snapshots_still_restore() {
     let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
     engine.apply(&buy("cliente-1", 1, 500)).unwrap();
-    let v2 = engine.snapshot();
-    // A version 2 payload ends with the empty consolidation text (one zero byte);
-    // without it, it is the version 1 payload.
-    let body = &v2[24..v2.len() - 1];
-    assert_eq!(v2.last(), Some(&0));
-    let mut v1 = Vec::new();
-    v1.extend_from_slice(b"CICLOSNP");
-    v1.extend_from_slice(&1u32.to_le_bytes());
-    v1.extend_from_slice(&(body.len() as u64).to_le_bytes());
-    v1.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
-    v1.extend_from_slice(body);
-    let restored = Engine::restore(&v1).unwrap();
-    assert_eq!(restored.snapshot(), v2);
+    let v3 = engine.snapshot();
+    // A version 3 payload ends with the empty consolidation and retention texts
+    // (one zero byte each); without the last, it is a version 2 payload, without
+    // both a version 1 payload.
+    assert_eq!(&v3[v3.len() - 2..], &[0, 0]);
+    for (version, cut) in [(2u32, 1), (1, 2)] {
+        let body = &v3[24..v3.len() - cut];
+        let mut old = Vec::new();
+        old.extend_from_slice(b"CICLOSNP");
+        old.extend_from_slice(&version.to_le_bytes());
+        old.extend_from_slice(&(body.len() as u64).to_le_bytes());
+        old.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
+        old.extend_from_slice(body);
+        let restored = Engine::restore(&old).unwrap();
+        assert_eq!(restored.snapshot(), v3, "version {version}");
+    }
 }

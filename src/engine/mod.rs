@@ -7,6 +7,7 @@
 //! the calls take the shard's lock.
 
 mod identity;
+mod retention;
 mod snapshot;
 
 pub use identity::ReviewItem;
@@ -114,6 +115,9 @@ pub struct Engine {
     consolidating: AtomicBool,
     /// The last tick's moment in epoch milliseconds (`i64::MIN`: none yet).
     last_tick: AtomicI64,
+    /// Retention triggers, firing logs, customer-base models and win-back
+    /// outcomes. Locked after a shard, never before.
+    retention: Mutex<retention::Retention>,
 }
 
 /// What a [`Engine::tick`] did.
@@ -130,7 +134,9 @@ pub struct TickReport {
 impl Engine {
     /// An empty engine running `model`.
     pub fn new(model: StageModel) -> Engine {
+        let retention = Mutex::new(retention::Retention::new(&model));
         Engine {
+            retention,
             model: Arc::new(model),
             shards: (0..SHARDS).map(|_| Mutex::new(Shard::default())).collect(),
             hasher: foldhash::fast::RandomState::default(),
@@ -266,13 +272,15 @@ impl Engine {
     }
 
     /// Removes a customer and their whole state (for example to honour an erasure
-    /// request), returning it. Thread-safe. A later event for the same id starts a
+    /// request), their retention firing log included, returning it. Thread-safe. A later event for the same id starts a
     /// new customer.
     pub fn remove(&self, customer: &str) -> Result<CustomerState> {
         let (hash, shard) = self.locate(customer);
-        lock(shard)
+        let state = lock(shard)
             .remove(hash, customer)
-            .ok_or_else(|| not_found(customer))
+            .ok_or_else(|| not_found(customer))?;
+        self.forget_firings(customer);
+        Ok(state)
     }
 
     /// A copy of a customer's state.

@@ -5,10 +5,10 @@
 //! | bytes | content |
 //! |---|---|
 //! | 8 | magic `CICLOSNP` |
-//! | 4 | format version (2; version 1, without consolidation, still restores) |
+//! | 4 | format version (3; version 2, without retention, and version 1, without consolidation either, still restore) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 (IEEE) of the payload |
-//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when no record was ingested): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events of golden customers and the hierarchy links merges moved |
+//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when no record was ingested): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes |
 //!
 //! Restoring checks everything before building anything: a truncated, corrupt or
 //! unknown-version snapshot is an [`Error::CorruptSnapshot`], never a half-loaded
@@ -18,6 +18,7 @@ use std::hash::BuildHasher;
 
 use serde::{Deserialize, Serialize};
 
+use super::retention::{Retention, RetentionImage};
 use super::{Engine, Shard};
 use std::collections::BTreeMap;
 
@@ -28,11 +29,20 @@ use crate::json::consolidation as cjson;
 use crate::lifecycle::{CustomerState, StageModel, StateRecord};
 
 const MAGIC: &[u8; 8] = b"CICLOSNP";
-const VERSION: u32 = 2;
+const VERSION: u32 = 3;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 #[derive(Serialize, Deserialize)]
 struct Payload {
+    config_json: String,
+    customers: Vec<(String, StateRecord)>,
+    identity_json: String,
+    retention_json: String,
+}
+
+/// The payload of version 2 snapshots.
+#[derive(Deserialize)]
+struct PayloadV2 {
     config_json: String,
     customers: Vec<(String, StateRecord)>,
     identity_json: String,
@@ -75,6 +85,7 @@ impl Engine {
             config_json: crate::json::config_to_json(self.model.config()),
             customers,
             identity_json: self.identity_json(),
+            retention_json: self.retention_json(),
         };
         let body = postcard::to_allocvec(&payload).expect("encoding into memory cannot fail");
         let mut out = Vec::with_capacity(HEADER + body.len());
@@ -99,7 +110,7 @@ impl Engine {
             return Err(corrupt("not a ciclo snapshot (bad magic)".into()));
         }
         let version = u32::from_le_bytes(bytes[8..12].try_into().expect("4 bytes"));
-        if version != VERSION && version != 1 {
+        if !(1..=VERSION).contains(&version) {
             return Err(corrupt(format!("unsupported snapshot version {version}")));
         }
         let len = u64::from_le_bytes(bytes[12..20].try_into().expect("8 bytes"));
@@ -130,6 +141,15 @@ impl Engine {
                 config_json: v1.config_json,
                 customers: v1.customers,
                 identity_json: String::new(),
+                retention_json: String::new(),
+            }
+        } else if version == 2 {
+            let v2: PayloadV2 = whole(body).map_err(undecodable)?;
+            Payload {
+                config_json: v2.config_json,
+                customers: v2.customers,
+                identity_json: v2.identity_json,
+                retention_json: String::new(),
             }
         } else {
             whole(body).map_err(undecodable)?
@@ -140,7 +160,41 @@ impl Engine {
         if !payload.identity_json.is_empty() {
             engine.restore_identity(&payload.identity_json)?;
         }
+        if !payload.retention_json.is_empty() {
+            engine.restore_retention(&payload.retention_json)?;
+        }
         Ok(engine)
+    }
+
+    /// The retention state as JSON; empty when untouched.
+    fn retention_json(&self) -> String {
+        let retention = self.retention.lock().unwrap_or_else(|p| p.into_inner());
+        if retention.untouched() {
+            return String::new();
+        }
+        serde_json::to_string(&retention.image()).expect("images serialise")
+    }
+
+    /// Restores the retention state into a fresh engine.
+    fn restore_retention(&self, text: &str) -> Result<()> {
+        let corrupt = |m: String| Error::CorruptSnapshot(format!("retention: {m}"));
+        let image: RetentionImage =
+            serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
+        let triggers = crate::retention::Triggers::compile(&image.config, &self.model)
+            .map_err(|e| corrupt(e.to_string()))?;
+        let mut retention = self.retention.lock().unwrap_or_else(|p| p.into_inner());
+        *retention = Retention {
+            config: image.config,
+            triggers,
+            models: image.models,
+            logs: image
+                .logs
+                .into_iter()
+                .map(|(id, log)| (compact_str::CompactString::from(id), log))
+                .collect(),
+            stats: image.stats,
+        };
+        Ok(())
     }
 
     /// The consolidation state as JSON; empty when nothing was ever ingested.

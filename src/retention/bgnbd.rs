@@ -67,11 +67,12 @@ impl BgNbd {
     /// same summary are counted once, so a fit costs a few milliseconds for
     /// thousands of customers. No penalty is added to the likelihood.
     ///
-    /// On a small population where no customer seems to drop out, the
-    /// likelihood is highest with `a` and `b` at 0: the fit stops on that
-    /// ridge, with `a` and `b` tiny and their ratio what the data says (the
-    /// predictions stay finite); [`BgNbd::fit_penalized`] keeps them away
-    /// from it.
+    /// Some populations have their maximum at a limit: where no customer
+    /// seems to drop out, `a` and `b` tend to 0; where everyone buys at much
+    /// the same rate, `r` and `α` tend to infinity (a Poisson process). The
+    /// fit stops at the limit, such parameters near 1e-9 or 1e9 and their
+    /// ratios what the data says, so predictions stay finite;
+    /// [`BgNbd::fit_penalized`] keeps them away from it.
     ///
     /// # Errors
     ///
@@ -109,9 +110,6 @@ impl BgNbd {
         let n = customers.len() as f64;
         let minimum = minimise(
             |theta: &[f64; 4], gradient: &mut [f64; 4]| {
-                if theta.iter().any(|t| t.abs() > LN_BOUND) {
-                    return f64::NAN;
-                }
                 let params = theta.map(f64::exp);
                 let ll = data.log_likelihood(&params, Some(gradient));
                 for (g, p) in gradient.iter_mut().zip(params) {
@@ -120,6 +118,7 @@ impl BgNbd {
                 -ll / n + penalizer * params.iter().map(|p| p * p).sum::<f64>()
             },
             [0.0; 4],
+            LN_BOUND,
             TOLERANCE,
             1_000,
         )

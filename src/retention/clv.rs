@@ -30,8 +30,12 @@ impl ClvOptions {
     }
 
     /// Weeks per month, as `lifetimes` counts them.
+    ///
+    /// cbindgen:ignore
     pub const WEEKS: f64 = 4.345;
     /// Days per month, as `lifetimes` counts them.
+    ///
+    /// cbindgen:ignore
     pub const DAYS: f64 = 30.0;
 
     fn check(&self) -> Result<()> {

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::churn::ChurnComponent;
+use super::winback::WinBackConfig;
 
 /// Retention triggers, the churn score and what the signals need.
 ///
@@ -33,6 +34,10 @@ pub struct TriggerConfig {
     /// highest priorities first. Default 1: one action at a time.
     #[serde(default = "default_max_per_evaluation")]
     pub max_per_evaluation: u32,
+    /// When a customer has lapsed, and the reactivation rate assumed before
+    /// outcomes are recorded.
+    #[serde(default)]
+    pub win_back: WinBackConfig,
 }
 
 fn default_contact_cap() -> CapConfig {
@@ -154,6 +159,7 @@ impl Default for TriggerConfig {
             contract_term_days: None,
             contact_cap: default_contact_cap(),
             max_per_evaluation: default_max_per_evaluation(),
+            win_back: WinBackConfig::default(),
         }
     }
 }

@@ -104,9 +104,6 @@ impl GammaGamma {
         let n = data.customers as f64;
         let minimum = minimise(
             |theta: &[f64; 3], gradient: &mut [f64; 3]| {
-                if theta.iter().any(|t| t.abs() > LN_BOUND) {
-                    return f64::NAN;
-                }
                 let params = theta.map(f64::exp);
                 let ll = data.log_likelihood(&params, Some(gradient));
                 for (g, p) in gradient.iter_mut().zip(params) {
@@ -115,6 +112,7 @@ impl GammaGamma {
                 -ll / n + penalizer * params.iter().map(|p| p * p).sum::<f64>()
             },
             [0.0; 3],
+            LN_BOUND,
             TOLERANCE,
             1_000,
         )

@@ -7,7 +7,8 @@
 
 /// Largest magnitude of a parameter's logarithm in a fit: parameters stay
 /// within [1e-9, 1e9], where the likelihoods are computed accurately. A
-/// search that runs into this bound has no maximum to find.
+/// likelihood whose maximum is at a limit (a parameter at 0 or infinity) is
+/// maximised on this edge.
 pub(crate) const LN_BOUND: f64 = 20.72;
 
 /// Checks a fit's penalty coefficient.
@@ -43,51 +44,90 @@ const MAX_STEP: f64 = 4.0;
 /// to drop out) flattens out along a ridge, and its gradient only tends to 0.
 const STALLED_GRADIENT: f64 = 1e-6;
 
+/// How near the box's edge a variable counts as on it.
+const EDGE: f64 = 0.5;
+
 /// Iterations without a relative decrease above `f64::EPSILON` that make a
-/// search stalled.
+/// search stalled (also with a large gradient, when a variable is on the
+/// box's edge: the value is flat along the ridge to the limit).
 const STALLED_ITERATIONS: usize = 10;
 
-/// Minimises `f` from `start` by BFGS.
+/// Minimises `f` from `start` over the box `|xᵢ| ≤ bound` by BFGS, steps
+/// projected onto the box.
 ///
 /// `f(x, gradient)` returns the value at `x` and writes the gradient there; a
 /// value that is not finite means "outside the domain" and makes the line
-/// search step back. Stops when every component of the gradient is below
-/// `tolerance` in magnitude, or, with the gradient below
-/// [`STALLED_GRADIENT`], when the value stops decreasing. Returns `None`
-/// after `max_iterations`, when the start is outside the domain, or when no
-/// step decreases `f` while the gradient is still large.
+/// search step back. A variable on the box's edge whose gradient pushes it
+/// outward stays there (its maximum is at infinity: the fit keeps the limit).
+/// Within [`EDGE`] of the edge counts as on it.
+/// Stops when every component of that projected gradient is below `tolerance`
+/// in magnitude, or, with it below [`STALLED_GRADIENT`], when the value stops
+/// decreasing or no step decreases it. Returns `None` after `max_iterations`,
+/// when the start is outside the domain, or when no step decreases `f` while
+/// the projected gradient is still large.
 pub(crate) fn minimise<const N: usize>(
     mut f: impl FnMut(&[f64; N], &mut [f64; N]) -> f64,
     start: [f64; N],
+    bound: f64,
     tolerance: f64,
     max_iterations: usize,
 ) -> Option<Minimum<N>> {
-    let mut x = start;
+    let clamp = |v: [f64; N]| v.map(|x| x.clamp(-bound, bound));
+    let mut x = clamp(start);
     let mut g = [0.0; N];
     let mut fx = f(&x, &mut g);
     if !fx.is_finite() || g.iter().any(|v| !v.is_finite()) {
         return None;
     }
+    // The gradient without the components that push a variable (on the edge,
+    // or within EDGE of it) out of the box.
+    let projected = |x: &[f64; N], g: &[f64; N]| -> [f64; N] {
+        std::array::from_fn(|i| {
+            let out = (x[i] >= bound - EDGE && g[i] < 0.0) || (x[i] <= -bound + EDGE && g[i] > 0.0);
+            if out {
+                0.0
+            } else {
+                g[i]
+            }
+        })
+    };
     let mut h = identity::<N>();
     let mut scaled = false;
     let mut flat = 0;
+    let mut was_held = [false; N];
     for iteration in 0..max_iterations {
-        if max_abs(&g) < tolerance || (flat >= STALLED_ITERATIONS && max_abs(&g) < STALLED_GRADIENT)
-        {
-            return Some(Minimum {
-                x,
-                value: fx,
-                iterations: iteration,
-            });
+        let pg = projected(&x, &g);
+        let done = Minimum {
+            x,
+            value: fx,
+            iterations: iteration,
+        };
+        let on_edge = x.iter().any(|v| v.abs() >= bound - EDGE);
+        let stalled = flat >= STALLED_ITERATIONS && (max_abs(&pg) < STALLED_GRADIENT || on_edge);
+        if max_abs(&pg) < tolerance || stalled {
+            return Some(done);
         }
-        let mut d = mul(&h, &g).map(|v| -v);
-        let mut slope = dot(&g, &d);
+        // Variables held on the edge do not move; the curvature estimate
+        // starts over when the held ones change.
+        let held: [bool; N] = std::array::from_fn(|i| pg[i] == 0.0 && g[i] != 0.0);
+        if held != was_held {
+            h = identity::<N>();
+            scaled = false;
+            was_held = held;
+        }
+        let mut d = mul(&h, &pg).map(|v| -v);
+        for i in 0..N {
+            if held[i] {
+                d[i] = 0.0;
+            }
+        }
+        let mut slope = dot(&pg, &d);
         if slope >= 0.0 || !slope.is_finite() {
             // Not a descent direction: start the curvature estimate over.
             h = identity::<N>();
             scaled = false;
-            d = g.map(|v| -v);
-            slope = dot(&g, &d);
+            d = pg.map(|v| -v);
+            slope = dot(&pg, &d);
         }
         let longest = max_abs(&d);
         let mut step = if longest > MAX_STEP {
@@ -100,12 +140,13 @@ pub(crate) fn minimise<const N: usize>(
         let slack = 8.0 * f64::EPSILON * fx.abs().max(1.0);
         let mut next = None;
         for _ in 0..60 {
-            let xn: [f64; N] = std::array::from_fn(|i| x[i] + step * d[i]);
+            let xn = clamp(std::array::from_fn(|i| x[i] + step * d[i]));
+            let moved: [f64; N] = std::array::from_fn(|i| xn[i] - x[i]);
             let mut gn = [0.0; N];
             let fxn = f(&xn, &mut gn);
             if fxn.is_finite()
                 && gn.iter().all(|v| v.is_finite())
-                && fxn <= fx + 1e-4 * step * slope + slack
+                && fxn <= fx + 1e-4 * dot(&g, &moved) + slack
             {
                 next = Some((xn, fxn, gn));
                 break;
@@ -119,12 +160,8 @@ pub(crate) fn minimise<const N: usize>(
                 scaled = false;
                 continue;
             }
-            if max_abs(&g) < STALLED_GRADIENT {
-                return Some(Minimum {
-                    x,
-                    value: fx,
-                    iterations: iteration,
-                });
+            if max_abs(&pg) < STALLED_GRADIENT {
+                return Some(done);
             }
             return None;
         };
@@ -197,6 +234,7 @@ mod tests {
                 a * a + 100.0 * b * b
             },
             [-1.2, 1.0],
+            10.0,
             1e-10,
             500,
         )
@@ -219,11 +257,31 @@ mod tests {
                 x[0] - 3.0 * x[0].ln()
             },
             [0.1],
+            10.0,
             1e-12,
             100,
         )
         .unwrap();
         assert!((m.x[0] - 3.0).abs() < 1e-9, "{m:?}");
+    }
+
+    #[test]
+    fn stops_on_the_edge_of_the_box() {
+        // Decreases forever toward +∞ in x, has its minimum at 2 in y.
+        let m = minimise(
+            |x: &[f64; 2], g: &mut [f64; 2]| {
+                g[0] = -(-x[0]).exp();
+                g[1] = 2.0 * (x[1] - 2.0);
+                (-x[0]).exp() + (x[1] - 2.0).powi(2)
+            },
+            [0.0, 0.0],
+            20.0,
+            1e-10,
+            200,
+        )
+        .unwrap();
+        assert!(m.x[0] >= 20.0 - EDGE, "{m:?}");
+        assert!((m.x[1] - 2.0).abs() < 1e-8, "{m:?}");
     }
 
     #[test]
@@ -235,13 +293,20 @@ mod tests {
                 -x[0]
             },
             [0.0],
+            f64::INFINITY,
             1e-9,
             50,
         );
         assert_eq!(m, None);
         // Starts outside the domain.
         assert_eq!(
-            minimise(|_: &[f64; 1], _: &mut [f64; 1]| f64::NAN, [0.0], 1e-9, 50),
+            minimise(
+                |_: &[f64; 1], _: &mut [f64; 1]| f64::NAN,
+                [0.0],
+                1.0,
+                1e-9,
+                50
+            ),
             None
         );
     }

@@ -51,6 +51,7 @@ mod minimise;
 mod signals;
 mod summary;
 mod triggers;
+mod winback;
 
 pub use bgnbd::{BgNbd, BgNbdFit};
 pub use churn::{ChurnComponent, ChurnPart, ChurnRisk, ChurnScore};
@@ -60,3 +61,6 @@ pub use gamma_gamma::{GammaGamma, GammaGammaFit};
 pub use signals::{summary_of, CustomerModels, Signal, SignalContext, Signals};
 pub use summary::CustomerSummary;
 pub use triggers::{Action, Firing, FiringLog, SignalCondition, SignalEvidence, Triggers};
+pub use winback::{
+    win_back_candidate, WinBackCandidate, WinBackConfig, WinBackCount, WinBackStats,
+};

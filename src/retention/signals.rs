@@ -106,7 +106,8 @@ signals! {
 /// The models must have been fitted on summaries built as
 /// [`summary_of`] builds them, in the same time unit: amounts in minor units,
 /// time in units of `unit_days` days.
-#[derive(Clone, Copy, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CustomerModels {
     /// Purchases and dropout.
     pub bgnbd: BgNbd,

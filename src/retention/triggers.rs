@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::churn::{ChurnRisk, ChurnScore};
 use super::config::{CapConfig, RuleConfig, SignalConditionConfig, TriggerConfig};
 use super::signals::{CustomerModels, Signal, SignalContext, Signals};
+use super::winback::WinBackConfig;
 use crate::error::{Error, Result};
 use crate::lifecycle::state::CustomerState;
 use crate::lifecycle::{Op, StageId, StageModel};
@@ -288,6 +289,7 @@ pub struct Triggers {
     contract_term_days: Option<f64>,
     contact_cap: CapConfig,
     max_per_evaluation: u32,
+    win_back: WinBackConfig,
     /// The longest time a log entry matters, in days.
     memory_days: f64,
 }
@@ -348,6 +350,7 @@ impl Triggers {
             )?);
         }
         check_cap(&config.contact_cap, "contact_cap")?;
+        config.win_back.check()?;
         if config.max_per_evaluation == 0 {
             return Err(Error::config("max_per_evaluation", "must be at least 1"));
         }
@@ -374,6 +377,7 @@ impl Triggers {
             contract_term_days: config.contract_term_days,
             contact_cap: config.contact_cap,
             max_per_evaluation: config.max_per_evaluation,
+            win_back: config.win_back,
             memory_days,
         })
     }
@@ -381,6 +385,11 @@ impl Triggers {
     /// The churn score.
     pub fn churn_score(&self) -> &ChurnScore {
         &self.churn
+    }
+
+    /// When a customer has lapsed, and the reactivation rate assumed.
+    pub fn win_back(&self) -> &WinBackConfig {
+        &self.win_back
     }
 
     /// Every signal of `state` at `now`, the churn risk included.

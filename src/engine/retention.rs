@@ -1,0 +1,332 @@
+//! Retention in the engine: triggers evaluated for one customer or all,
+//! firing logs kept per customer, customer-base models fitted on the engine's
+//! own customers, win-back candidates and outcomes. Everything here is in the
+//! snapshot.
+
+use std::collections::HashMap;
+
+use compact_str::CompactString;
+use serde::{Deserialize, Serialize};
+
+use super::{lock, not_found, Engine};
+use crate::error::{Error, Result};
+use crate::model::time::Timestamp;
+use crate::retention::{
+    summary_of, win_back_candidate, BgNbd, BgNbdFit, ChurnRisk, ClvOptions, CustomerModels, Firing,
+    FiringLog, GammaGamma, GammaGammaFit, Signals, TriggerConfig, Triggers, WinBackCandidate,
+    WinBackStats,
+};
+
+/// The engine's retention state.
+#[derive(Debug)]
+pub(crate) struct Retention {
+    pub(crate) config: TriggerConfig,
+    pub(crate) triggers: Triggers,
+    pub(crate) models: Option<CustomerModels>,
+    pub(crate) logs: HashMap<CompactString, FiringLog>,
+    pub(crate) stats: WinBackStats,
+}
+
+impl Retention {
+    /// The default triggers under `model` (their rules name no stage).
+    pub(crate) fn new(model: &crate::lifecycle::StageModel) -> Retention {
+        let config = TriggerConfig::default();
+        Retention {
+            triggers: Triggers::compile(&config, model)
+                .expect("the default triggers name no stage"),
+            config,
+            models: None,
+            logs: HashMap::new(),
+            stats: WinBackStats::default(),
+        }
+    }
+
+    /// Whether nothing differs from [`Retention::new`].
+    pub(crate) fn untouched(&self) -> bool {
+        self.config == TriggerConfig::default()
+            && self.models.is_none()
+            && self.logs.is_empty()
+            && self.stats == WinBackStats::default()
+    }
+
+    /// The state as a snapshot keeps it.
+    pub(crate) fn image(&self) -> RetentionImage {
+        let mut logs: Vec<(String, FiringLog)> = self
+            .logs
+            .iter()
+            .filter(|(_, log)| !log.entries.is_empty())
+            .map(|(id, log)| (id.to_string(), log.clone()))
+            .collect();
+        logs.sort_by(|a, b| a.0.cmp(&b.0));
+        RetentionImage {
+            config: self.config.clone(),
+            models: self.models,
+            logs,
+            stats: self.stats.clone(),
+        }
+    }
+}
+
+/// The retention state in a snapshot.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RetentionImage {
+    pub(crate) config: TriggerConfig,
+    pub(crate) models: Option<CustomerModels>,
+    pub(crate) logs: Vec<(String, FiringLog)>,
+    pub(crate) stats: WinBackStats,
+}
+
+impl Engine {
+    fn retention(&self) -> std::sync::MutexGuard<'_, Retention> {
+        // A panic while holding it cannot leave the state half-changed: every
+        // change is one assignment or one push.
+        self.retention.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Replaces the retention triggers, churn score and win-back settings
+    /// (the defaults until then: [`TriggerConfig::default`]). Firing logs,
+    /// fitted models and win-back outcomes are kept. Thread-safe.
+    ///
+    /// # Errors
+    ///
+    /// As [`Triggers::compile`] against the engine's stage model; nothing
+    /// changes on error.
+    pub fn set_retention(&self, config: TriggerConfig) -> Result<()> {
+        let triggers = Triggers::compile(&config, &self.model)?;
+        let mut retention = self.retention();
+        retention.config = config;
+        retention.triggers = triggers;
+        Ok(())
+    }
+
+    /// The retention configuration in force.
+    pub fn retention_config(&self) -> TriggerConfig {
+        self.retention().config.clone()
+    }
+
+    /// Evaluates the retention triggers for one customer at `now` (call it
+    /// after applying an event, or on a schedule), records what fires in the
+    /// customer's firing log (cooldowns and caps count from it) and returns
+    /// it, highest priority first. Thread-safe.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown customer.
+    pub fn evaluate(&self, customer: &str, now: Timestamp) -> Result<Vec<Firing>> {
+        let (hash, shard) = self.locate(customer);
+        let shard = lock(shard);
+        let state = shard
+            .get(hash, customer)
+            .ok_or_else(|| not_found(customer))?;
+        let mut guard = self.retention();
+        let retention = &mut *guard;
+        let log = retention
+            .logs
+            .entry(CompactString::from(customer))
+            .or_default();
+        Ok(retention
+            .triggers
+            .evaluate(state, &self.model, now, retention.models.as_ref(), log))
+    }
+
+    /// [`Engine::evaluate`] for every customer, sorted by customer id (the
+    /// firings of one customer highest priority first). Thread-safe; shards
+    /// are visited one after another.
+    pub fn evaluate_all(&self, now: Timestamp) -> Vec<(String, Firing)> {
+        let mut out = Vec::new();
+        for shard in self.shards.iter() {
+            let shard = lock(shard);
+            let mut guard = self.retention();
+            let retention = &mut *guard;
+            for (id, state) in shard.iter() {
+                let log = retention.logs.entry(CompactString::from(id)).or_default();
+                let firings = retention.triggers.evaluate(
+                    state,
+                    &self.model,
+                    now,
+                    retention.models.as_ref(),
+                    log,
+                );
+                if log.entries.is_empty() {
+                    retention.logs.remove(id);
+                }
+                out.extend(firings.into_iter().map(|f| (id.to_string(), f)));
+            }
+        }
+        out.sort_by(|a, b| a.0.cmp(&b.0));
+        out
+    }
+
+    /// Every signal of a customer at `now`, the churn risk included.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown customer.
+    pub fn signals(&self, customer: &str, now: Timestamp) -> Result<Signals> {
+        self.with_customer(customer, |state| {
+            let retention = self.retention();
+            retention
+                .triggers
+                .signals(state, &self.model, now, retention.models.as_ref())
+        })
+    }
+
+    /// A customer's churn risk at `now`, with each signal's part.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown customer.
+    pub fn churn_risk(&self, customer: &str, now: Timestamp) -> Result<ChurnRisk> {
+        self.with_customer(customer, |state| {
+            let retention = self.retention();
+            retention
+                .triggers
+                .churn_risk(state, &self.model, now, retention.models.as_ref())
+        })
+    }
+
+    /// Fits the BG/NBD and Gamma-Gamma models on the engine's customers with
+    /// a purchase ([`summary_of`] at `now`, time in units of `unit_days`
+    /// days, amounts in minor units; customers of every currency together, so
+    /// an engine whose customers pay in several currencies should fit its own
+    /// populations and [`Engine::set_models`]), keeps them for the `p_alive`
+    /// and `expected_value` signals, and returns the fits.
+    ///
+    /// # Errors
+    ///
+    /// As [`BgNbd::fit_penalized`] and [`GammaGamma::fit_penalized`] (an empty
+    /// population: no customer has bought), and [`Error::InvalidArgument`]
+    /// naming `unit_days` when it is not positive; the models in force stay.
+    pub fn fit_models(
+        &self,
+        now: Timestamp,
+        unit_days: f64,
+        penalizer: f64,
+        clv: ClvOptions,
+    ) -> Result<(BgNbdFit, GammaGammaFit)> {
+        if !(unit_days.is_finite() && unit_days > 0.0) {
+            return Err(Error::invalid(
+                "unit_days",
+                format!("{unit_days} is not a positive number of days"),
+            ));
+        }
+        let mut summaries = Vec::new();
+        self.for_each(|_, state| summaries.extend(summary_of(state, now, unit_days)));
+        let purchases = BgNbd::fit_penalized(&summaries, penalizer)?;
+        let spend = GammaGamma::fit_penalized(&summaries, penalizer)?;
+        let models = CustomerModels {
+            bgnbd: purchases.model,
+            spend: spend.model,
+            unit_days,
+            clv,
+        };
+        self.set_models(Some(models))?;
+        Ok((purchases, spend))
+    }
+
+    /// Sets (or clears) the customer-base models the signals use.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] naming the parameter for models that are
+    /// not valid (`bgnbd.a`, `gamma_gamma.q`, `unit_days`).
+    pub fn set_models(&self, models: Option<CustomerModels>) -> Result<()> {
+        if let Some(m) = &models {
+            m.bgnbd.check()?;
+            m.spend.check()?;
+            if !(m.unit_days.is_finite() && m.unit_days > 0.0) {
+                return Err(Error::invalid(
+                    "unit_days",
+                    format!("{} is not a positive number of days", m.unit_days),
+                ));
+            }
+        }
+        self.retention().models = models;
+        Ok(())
+    }
+
+    /// The customer-base models in force.
+    pub fn models(&self) -> Option<CustomerModels> {
+        self.retention().models
+    }
+
+    /// The lapsed customers worth winning back at `now`, most valuable first
+    /// (by [`WinBackCandidate::expected_value`]), at most `limit`: each with
+    /// why they left and their last signals.
+    pub fn win_back_candidates(&self, now: Timestamp, limit: usize) -> Vec<WinBackCandidate> {
+        // Copied out: shards are locked before the retention state, never after.
+        let (config, stats, models) = {
+            let retention = self.retention();
+            (
+                *retention.triggers.win_back(),
+                retention.stats.clone(),
+                retention.models,
+            )
+        };
+        let mut out = Vec::new();
+        self.for_each(|id, state| {
+            out.extend(win_back_candidate(
+                id,
+                state,
+                &self.model,
+                now,
+                &config,
+                &stats,
+                models.as_ref(),
+            ))
+        });
+        out.sort_by(|a, b| {
+            b.expected_value
+                .total_cmp(&a.expected_value)
+                .then_with(|| a.customer.cmp(&b.customer))
+        });
+        out.truncate(limit);
+        out
+    }
+
+    /// Records the outcome of a win-back attempt on a customer: whether they
+    /// came back. The attempt counts under the customer's exit reason as
+    /// [`Engine::win_back_candidates`] gives it now (call it before applying
+    /// the purchase that brings them back), or `inactive` when the customer no
+    /// longer looks lapsed. Thread-safe.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown customer.
+    pub fn record_win_back(&self, customer: &str, now: Timestamp, won: bool) -> Result<()> {
+        // Copied out: shards are locked before the retention state, never after.
+        let (config, stats, models) = {
+            let retention = self.retention();
+            (
+                *retention.triggers.win_back(),
+                retention.stats.clone(),
+                retention.models,
+            )
+        };
+        let reason = self.with_customer(customer, |state| {
+            win_back_candidate(
+                customer,
+                state,
+                &self.model,
+                now,
+                &config,
+                &stats,
+                models.as_ref(),
+            )
+            .map_or_else(|| "inactive".to_string(), |c| c.exit_reason)
+        })?;
+        self.retention().stats.record(&reason, won);
+        Ok(())
+    }
+
+    /// Drops a customer's firing log.
+    pub(crate) fn forget_firings(&self, customer: &str) {
+        self.retention().logs.remove(customer);
+    }
+
+    /// Win-back attempts and outcomes recorded, by exit reason.
+    pub fn win_back_stats(&self) -> WinBackStats {
+        self.retention().stats.clone()
+    }
+}

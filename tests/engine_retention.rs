@@ -1,0 +1,209 @@
+//! Retention through the engine: triggers per customer and for all, models
+//! fitted on the engine's customers, win-back candidates and outcomes, and
+//! the whole retention state through snapshots.
+
+use ciclo::model::Timestamp;
+use ciclo::retention::{ClvOptions, Signal, TriggerConfig};
+use ciclo::{json, Engine, StageModel};
+
+fn at(day: &str) -> Timestamp {
+    Timestamp::parse(&format!("{day}T12:00:00Z"), "at").unwrap()
+}
+
+fn send(engine: &Engine, customer: &str, day: &str, kind: &str, extra: &str) {
+    let extra = if extra.is_empty() {
+        String::new()
+    } else {
+        format!(", {extra}")
+    };
+    let event = json::event_from_json(&format!(
+        r#"{{"customer": "{customer}", "at": "{day}T10:00:00Z", "kind": "{kind}"{extra}}}"#
+    ))
+    .unwrap();
+    engine.apply(&event).unwrap();
+}
+
+fn buy(engine: &Engine, customer: &str, day: &str, amount: i64) {
+    send(
+        engine,
+        customer,
+        day,
+        "purchase",
+        &format!(r#""amount": {amount}, "currency": "ARS""#),
+    );
+}
+
+/// Forty customers buying on their own rhythms, some slipping away, two who
+/// complained, two who cancelled.
+fn population() -> Engine {
+    let engine = Engine::new(StageModel::six_stage());
+    for i in 0..40u32 {
+        let id = format!("c{i:02}");
+        let every = 5 + (i % 7) * 4; // days between purchases
+        let count = 2 + i % 5;
+        let start = 1 + i % 20;
+        for k in 0..count {
+            let day = start + k * every;
+            let date = ciclo::model::Timestamp::parse("2026-01-01T00:00:00Z", "t")
+                .unwrap()
+                .plus_days(f64::from(day));
+            let day = &date.to_string()[..10];
+            buy(&engine, &id, day, 10_000 + i64::from(i) * 500);
+        }
+    }
+    send(&engine, "c03", "2026-04-01", "complaint", "");
+    send(&engine, "c03", "2026-04-02", "complaint", "");
+    send(
+        &engine,
+        "c07",
+        "2026-04-01",
+        "cancellation",
+        r#""reason": "price""#,
+    );
+    send(&engine, "c11", "2026-03-20", "support_ticket", "");
+    send(&engine, "c11", "2026-03-21", "cancellation", "");
+    engine
+}
+
+#[test]
+fn triggers_fire_once_per_cooldown() {
+    let engine = population();
+    let firings = engine.evaluate("c03", at("2026-04-03")).unwrap();
+    assert_eq!(firings[0].rule, "discontent");
+    assert!(engine.evaluate("c03", at("2026-04-04")).unwrap().is_empty());
+    assert!(engine.evaluate("nobody", at("2026-04-04")).is_err());
+    // Everyone at once: sorted by customer, the complainer already served.
+    let all = engine.evaluate_all(at("2026-04-05"));
+    assert!(all.windows(2).all(|w| w[0].0 <= w[1].0));
+    assert!(!all.iter().any(|(c, _)| c == "c03"));
+    let later = engine.evaluate_all(at("2026-05-15"));
+    assert!(
+        later
+            .iter()
+            .any(|(c, f)| c == "c11" && f.rule == "win_back"),
+        "{later:?}"
+    );
+    // Signals and churn through the engine.
+    let signals = engine.signals("c03", at("2026-04-05")).unwrap();
+    assert_eq!(signals.get(Signal::ComplaintsInWindow), Some(2.0));
+    let risk = engine.churn_risk("c03", at("2026-04-05")).unwrap();
+    assert_eq!(risk.score, signals.get(Signal::ChurnRisk));
+}
+
+#[test]
+fn models_fitted_on_the_engine_feed_the_signals() {
+    let engine = population();
+    assert_eq!(
+        engine
+            .signals("c05", at("2026-04-05"))
+            .unwrap()
+            .get(Signal::PAlive),
+        None
+    );
+    let (purchases, spend) = engine
+        .fit_models(
+            at("2026-04-05"),
+            7.0,
+            0.0,
+            ClvOptions::new(0.01, ClvOptions::WEEKS),
+        )
+        .unwrap();
+    assert_eq!(purchases.customers, 40);
+    assert_eq!(spend.customers + spend.skipped, 40);
+    let s = engine.signals("c05", at("2026-04-05")).unwrap();
+    let alive = s.get(Signal::PAlive).unwrap();
+    assert!((0.0..=1.0).contains(&alive));
+    assert!(s.get(Signal::ExpectedValue).unwrap() > 0.0);
+    assert!(engine.models().is_some());
+    assert!(engine
+        .fit_models(at("2026-04-05"), 0.0, 0.0, ClvOptions::new(0.01, 4.345))
+        .is_err());
+    // An engine without purchases has nothing to fit.
+    let empty = Engine::new(StageModel::six_stage());
+    send(&empty, "p", "2026-01-01", "visit", "");
+    let err = empty
+        .fit_models(at("2026-04-05"), 7.0, 0.0, ClvOptions::new(0.01, 4.345))
+        .unwrap_err();
+    assert!(err.to_string().contains("customers"), "{err}");
+}
+
+#[test]
+fn win_back_candidates_are_ranked_and_outcomes_measured() {
+    let engine = population();
+    let now = at("2026-06-01");
+    let candidates = engine.win_back_candidates(now, 100);
+    assert!(candidates
+        .windows(2)
+        .all(|w| w[0].expected_value >= w[1].expected_value));
+    let price = candidates.iter().find(|c| c.customer == "c07").unwrap();
+    assert_eq!(price.exit_reason, "price");
+    assert_eq!(
+        price.lapsed_at,
+        Timestamp::parse("2026-04-01T10:00:00Z", "t").unwrap()
+    );
+    let silent = candidates.iter().find(|c| c.customer == "c11").unwrap();
+    assert_eq!(silent.exit_reason, "cancelled");
+    assert!(
+        silent.last_signals.contains(&(Signal::OpenTickets, 1.0)),
+        "{:?}",
+        silent.last_signals
+    );
+    assert!(candidates.iter().any(|c| c.exit_reason == "inactive"));
+    assert_eq!(engine.win_back_candidates(now, 2).len(), 2);
+    // Before any outcome, the assumed 10%; after two wins of two, more.
+    assert!((price.win_back_probability - 0.1).abs() < 1e-12);
+    engine.record_win_back("c07", now, true).unwrap();
+    engine.record_win_back("c07", now, true).unwrap();
+    let stats = engine.win_back_stats();
+    assert_eq!(stats.by_reason["price"].attempts, 2);
+    assert_eq!(stats.rate(), Some(1.0));
+    let again = engine.win_back_candidates(now, 100);
+    let price = again.iter().find(|c| c.customer == "c07").unwrap();
+    assert!((price.win_back_probability - 3.0 / 12.0).abs() < 1e-12);
+}
+
+#[test]
+fn retention_state_survives_snapshots_and_erasure() {
+    let engine = population();
+    let config = TriggerConfig {
+        contract_term_days: Some(365.0),
+        ..TriggerConfig::default()
+    };
+    engine.set_retention(config.clone()).unwrap();
+    engine.evaluate("c03", at("2026-04-03")).unwrap();
+    engine
+        .fit_models(
+            at("2026-04-05"),
+            7.0,
+            0.0,
+            ClvOptions::new(0.01, ClvOptions::WEEKS),
+        )
+        .unwrap();
+    engine
+        .record_win_back("c07", at("2026-06-01"), false)
+        .unwrap();
+    let bytes = engine.snapshot();
+    let restored = Engine::restore(&bytes).unwrap();
+    assert_eq!(restored.snapshot(), bytes);
+    assert_eq!(restored.retention_config(), config);
+    assert_eq!(restored.models(), engine.models());
+    assert_eq!(restored.win_back_stats(), engine.win_back_stats());
+    // The cooldown came along.
+    assert!(restored
+        .evaluate("c03", at("2026-04-04"))
+        .unwrap()
+        .is_empty());
+    // A bad configuration changes nothing.
+    let mut bad = TriggerConfig::default();
+    bad.rules[0].stages = vec!["limbo".into()];
+    assert!(restored.set_retention(bad).is_err());
+    assert_eq!(restored.retention_config(), config);
+    // Erasure takes the firing log with the customer.
+    restored.remove("c03").unwrap();
+    send(&restored, "c03", "2026-04-04", "complaint", "");
+    send(&restored, "c03", "2026-04-04", "complaint", "");
+    assert_eq!(
+        restored.evaluate("c03", at("2026-04-04")).unwrap()[0].rule,
+        "discontent"
+    );
+}
