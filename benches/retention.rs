@@ -7,6 +7,12 @@
 //!   population.
 //! - `predict`: every customer's P(alive), expected purchases in 30 and 90
 //!   weeks and 12-month lifetime value under the fitted models.
+//! - `triggers`: the default retention triggers evaluated over an
+//!   [`Engine`](ciclo::Engine) holding a year of the built-in sample
+//!   (`ciclo::sample`, `CICLO_BENCH_CUSTOMERS` customers, default 20,000),
+//!   every customer at once (`evaluate_all`, throughput in customers), on one
+//!   thread; without customer-base models, and with models fitted on the
+//!   engine's customers (the churn score then reads `p_alive`).
 //!
 //! Run: `cargo bench --bench retention`.
 
@@ -14,7 +20,10 @@ use std::hint::black_box;
 use std::time::Duration;
 
 use ciclo::import::read_summaries_csv;
-use ciclo::retention::{lifetime_value, BgNbd, ClvOptions, CustomerSummary, GammaGamma};
+use ciclo::retention::{
+    lifetime_value, summary_of, BgNbd, ClvOptions, CustomerModels, CustomerSummary, GammaGamma,
+};
+use ciclo::{Engine, StageModel};
 use criterion::{criterion_group, Criterion, Throughput};
 
 fn cdnow() -> Vec<CustomerSummary> {
@@ -56,7 +65,56 @@ fn models(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, models);
+fn triggers(c: &mut Criterion) {
+    let customers: usize = std::env::var("CICLO_BENCH_CUSTOMERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let engine = Engine::new(StageModel::six_stage());
+    for event in ciclo::sample::events(customers, 7) {
+        engine.apply(&event).expect("sample events apply");
+    }
+    let now = ciclo::sample::end();
+    // The steady state: every customer evaluated once already, cooldowns running.
+    let first = engine.evaluate_all(now);
+    eprintln!(
+        "triggers: {} customers, {} firings at the first evaluation",
+        engine.len(),
+        first.len()
+    );
+    let mut group = c.benchmark_group("retention/triggers");
+    group.measurement_time(Duration::from_secs(5));
+    group.throughput(Throughput::Elements(engine.len() as u64));
+    group.bench_function("evaluate_all", |b| {
+        b.iter(|| engine.evaluate_all(black_box(now)))
+    });
+    // The sample mixes pesos and euros, too dispersed a spend for the
+    // Gamma-Gamma model: BG/NBD is fitted on the engine's customers, the
+    // spend model is CDNOW's (the churn score reads only `p_alive`).
+    let mut summaries = Vec::new();
+    engine.for_each(|_, state| summaries.extend(summary_of(state, now, 7.0)));
+    let bgnbd = BgNbd::fit(&summaries)
+        .expect("BG/NBD fits the sample")
+        .model;
+    engine
+        .set_models(Some(CustomerModels {
+            bgnbd,
+            spend: GammaGamma {
+                p: 6.25,
+                q: 3.74,
+                v: 15.45,
+            },
+            unit_days: 7.0,
+            clv: ClvOptions::new(0.01, ClvOptions::WEEKS),
+        }))
+        .expect("valid models");
+    group.bench_function("evaluate_all_with_models", |b| {
+        b.iter(|| engine.evaluate_all(black_box(now)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, models, triggers);
 
 fn main() {
     benches();

@@ -570,3 +570,4 @@ pub fn standardized_to_json(out: &crate::consolidation::standardize::Standardize
     .to_string()
 }
 pub mod consolidation;
+pub mod retention;

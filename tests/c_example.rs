@@ -69,6 +69,44 @@ fn consolidation_c_example_builds_runs_and_consolidates() {
 }
 
 #[test]
+fn retention_c_example_builds_runs_and_predicts() {
+    let stdout = build_and_run_example("retention");
+    for expected in [
+        "{\"bgnbd\":{\"r\":",
+        "\"customers\":10,\"skipped\":4}}",
+        "c04: P(alive) 0.",
+        "c12: P(alive) 0.",
+        "12-month CLV",
+        "new: {\"customers\":[{\"id\":\"new\",\"p_alive\":",
+        "customers[0].recency: 40 is after T",
+        "customers: the population is empty",
+        "gamma_gamma.q: 0.9 is not above 1",
+        "unknown field `horizon` in options",
+        "CICLO_STATUS_NULL_ARGUMENT",
+        "done",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in:\n{stdout}"
+        );
+    }
+    // c12 bought last week, c04 nine weeks ago: c12 is likelier still a customer.
+    let p_alive = |id: &str| -> f64 {
+        let line = stdout
+            .lines()
+            .find(|l| l.trim_start().starts_with(&format!("{id}: P(alive)")))
+            .unwrap_or_else(|| panic!("no line for {id} in:\n{stdout}"));
+        line.split_whitespace()
+            .nth(2)
+            .unwrap()
+            .trim_end_matches(',')
+            .parse()
+            .unwrap()
+    };
+    assert!(p_alive("c12") > p_alive("c04"), "{stdout}");
+}
+
+#[test]
 fn c_example_builds_runs_and_prints_transitions() {
     let stdout = build_and_run_example("lifecycle");
     for expected in [

@@ -68,7 +68,7 @@ fn signals_follow_their_definitions() {
     ]);
     let context = SignalContext {
         contract_term_days: Some(365.0),
-        models: None,
+        ..SignalContext::default()
     };
     let s = Signals::of(&state, &model, at("2026-02-20"), &context);
     // Last purchase 30 days before, every 10 days usually: three intervals late.
@@ -139,8 +139,8 @@ fn model_signals_come_from_the_summary() {
         clv: ClvOptions::new(0.01, ClvOptions::WEEKS),
     };
     let context = SignalContext {
-        contract_term_days: None,
         models: Some(&models),
+        ..SignalContext::default()
     };
     let s = Signals::of(&state, &model, now, &context);
     assert_eq!(

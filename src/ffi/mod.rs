@@ -29,6 +29,7 @@ pub mod consolidation;
 pub mod engine;
 pub mod event;
 pub mod memory;
+pub mod retention;
 pub mod standardize;
 pub mod status;
 pub mod step;

@@ -200,6 +200,14 @@ impl BgNbd {
         c: &CustomerSummary,
         horizon: f64,
     ) -> Result<f64> {
+        // The formula divides by `a − 1`, and its bracket vanishes with it: at
+        // and around `a = 1` the value is the mean of two points either side,
+        // off by the square of the step.
+        const NEAR_ONE: f64 = 1e-5;
+        if (self.a - 1.0).abs() < NEAR_ONE {
+            let at = |a: f64| BgNbd { a, ..*self }.expected_purchases_checked(c, horizon);
+            return Ok((at(1.0 - 2.0 * NEAR_ONE)? + at(1.0 + 2.0 * NEAR_ONE)?) / 2.0);
+        }
         let BgNbd { r, alpha, a, b } = *self;
         let x = c.frequency;
         if horizon == 0.0 {
@@ -210,7 +218,9 @@ impl BgNbd {
             Error::InvalidArgument {
                 field: "horizon".into(),
                 message: format!(
-                    "{horizon} is too far for this model and customer: the hypergeometric series does not converge"
+                    "the expected purchases over {horizon} cannot be computed for this model and customer: \
+                     the hypergeometric series is at a pole (a + b + frequency − 1 is 0 or a \
+                     negative whole number) or does not converge (a horizon too far)"
                 ),
             }
         })?;
@@ -422,6 +432,30 @@ mod tests {
             err.to_string(),
             "invalid argument customers[4].T: NaN is not a finite number"
         );
+    }
+
+    #[test]
+    fn a_of_one_is_the_limit_of_its_neighbours() {
+        let c = CustomerSummary::new(2.0, 30.43, 38.86, 22.35);
+        let new = CustomerSummary::new(0.0, 0.0, 38.86, 0.0);
+        for customer in [c, new] {
+            let at = |a: f64| {
+                BgNbd {
+                    r: 0.24,
+                    alpha: 4.4,
+                    a,
+                    b: 2.4,
+                }
+                .expected_purchases(&customer, 52.0)
+                .unwrap()
+            };
+            let (below, one, above) = (at(1.0 - 1e-3), at(1.0), at(1.0 + 1e-3));
+            assert!(one.is_finite() && one > 0.0, "{one}");
+            assert!(
+                (one - (below + above) / 2.0).abs() < 1e-5 * one,
+                "{below} {one} {above}"
+            );
+        }
     }
 
     #[test]

@@ -66,7 +66,8 @@ pub struct ChurnPart {
     /// The component's weight.
     pub weight: f64,
     /// What it added to the score: `weight · risk / Σ weights of the
-    /// components with a value`. The contributions sum to the score.
+    /// components with a value`. The contributions sum to the score (to the
+    /// last bits).
     pub contribution: f64,
 }
 
@@ -143,6 +144,19 @@ impl ChurnScore {
         &self.components
     }
 
+    /// The score alone, [`ChurnRisk::score`] of [`ChurnScore::assess`]
+    /// without building the explanation.
+    pub fn score(&self, signals: &Signals) -> Option<f64> {
+        let (mut weighted, mut total) = (0.0, 0.0);
+        for c in &self.components {
+            if let Some(v) = signals.get(c.signal) {
+                weighted += c.weight * ((v - c.low) / (c.high - c.low)).clamp(0.0, 1.0);
+                total += c.weight;
+            }
+        }
+        (total > 0.0).then(|| (weighted / total).clamp(0.0, 1.0))
+    }
+
     /// The customer's churn risk from their signals, explained.
     pub fn assess(&self, signals: &Signals) -> ChurnRisk {
         let mut parts: Vec<ChurnPart> = self
@@ -167,15 +181,13 @@ impl ChurnScore {
         if total == 0.0 {
             return ChurnRisk { score: None, parts };
         }
-        let mut score = 0.0;
         for p in &mut parts {
             if let Some(risk) = p.risk {
                 p.contribution = p.weight * risk / total;
-                score += p.contribution;
             }
         }
         ChurnRisk {
-            score: Some(score.clamp(0.0, 1.0)),
+            score: self.score(signals),
             parts,
         }
     }

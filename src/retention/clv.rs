@@ -30,19 +30,28 @@ impl ClvOptions {
     }
 
     /// Weeks per month, as `lifetimes` counts them.
-    ///
-    /// cbindgen:ignore
     pub const WEEKS: f64 = 4.345;
     /// Days per month, as `lifetimes` counts them.
-    ///
-    /// cbindgen:ignore
     pub const DAYS: f64 = 30.0;
+
+    /// Months [`lifetime_value`] counts at most: a century.
+    pub const MAX_MONTHS: u32 = 1200;
 
     fn check(&self) -> Result<()> {
         let bad = |field: &str, message: String| Error::InvalidArgument {
             field: format!("clv.{field}"),
             message,
         };
+        if self.months > ClvOptions::MAX_MONTHS {
+            return Err(bad(
+                "months",
+                format!(
+                    "{} is more than {} months",
+                    self.months,
+                    ClvOptions::MAX_MONTHS
+                ),
+            ));
+        }
         if !(self.monthly_discount.is_finite() && self.monthly_discount > -1.0) {
             return Err(bad(
                 "monthly_discount",
@@ -94,7 +103,7 @@ pub fn lifetime_value(
     for month in 1..=options.months {
         let upto = bgnbd
             .expected_purchases_checked(customer, f64::from(month) * options.periods_per_month)?;
-        total += value * (upto - before) / (1.0 + options.monthly_discount).powi(month as i32);
+        total += value * (upto - before) / (1.0 + options.monthly_discount).powi(month as i32); // months ≤ MAX_MONTHS
         before = upto;
     }
     Ok(total)

@@ -42,7 +42,7 @@ const MAX_STEP: f64 = 4.0;
 /// stopped at its minimum as well as the arithmetic allows: a likelihood
 /// whose maximum lies at infinity (a small population where no customer seems
 /// to drop out) flattens out along a ridge, and its gradient only tends to 0.
-const STALLED_GRADIENT: f64 = 1e-6;
+const STALLED_GRADIENT: f64 = 1e-4;
 
 /// How near the box's edge a variable counts as on it.
 const EDGE: f64 = 0.5;

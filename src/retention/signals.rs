@@ -156,6 +156,33 @@ pub struct Signals {
     values: [Option<f64>; Signal::ALL.len()],
 }
 
+/// A set of signals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct SignalSet(u32);
+
+impl SignalSet {
+    /// Every signal.
+    pub const ALL: SignalSet = SignalSet((1 << Signal::ALL.len()) - 1);
+    /// No signal.
+    pub const NONE: SignalSet = SignalSet(0);
+
+    /// Whether `signal` is in the set.
+    pub fn contains(self, signal: Signal) -> bool {
+        self.0 & (1 << signal as u32) != 0
+    }
+
+    /// The set with `signal` too.
+    pub fn with(self, signal: Signal) -> SignalSet {
+        SignalSet(self.0 | 1 << signal as u32)
+    }
+}
+
+impl Default for SignalSet {
+    fn default() -> Self {
+        SignalSet::ALL
+    }
+}
+
 /// What signals need besides the customer's state.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SignalContext<'a> {
@@ -163,6 +190,10 @@ pub struct SignalContext<'a> {
     pub contract_term_days: Option<f64>,
     /// Customer-base models, for `p_alive` and `expected_value`.
     pub models: Option<&'a CustomerModels>,
+    /// The signals to compute (the others are left without a value): every
+    /// one by default. `expected_value` costs a dozen hypergeometric series;
+    /// the triggers compute only what their rules and churn score read.
+    pub wanted: SignalSet,
 }
 
 impl Signals {
@@ -179,6 +210,9 @@ impl Signals {
         let metric = |m: Metric| state.metric(model, m, now);
         let mut values = [None; Signal::ALL.len()];
         for &signal in Signal::ALL {
+            if !context.wanted.contains(signal) {
+                continue;
+            }
             use Signal as S;
             values[signal as usize] = match signal {
                 S::RecencyRatio => metric(Metric::PurchaseIntervalRatio),
@@ -209,11 +243,19 @@ impl Signals {
                 S::PAlive | S::ExpectedValue | S::ChurnRisk => None,
             };
         }
+        let wants = |s| context.wanted.contains(s);
         if let Some(models) = context.models {
-            if let Some(summary) = summary_of(state, now, models.unit_days) {
-                values[Signal::PAlive as usize] = models.bgnbd.p_alive(&summary).ok();
-                values[Signal::ExpectedValue as usize] =
-                    lifetime_value(&models.bgnbd, &models.spend, &summary, &models.clv).ok();
+            if wants(Signal::PAlive) || wants(Signal::ExpectedValue) {
+                if let Some(summary) = summary_of(state, now, models.unit_days) {
+                    if wants(Signal::PAlive) {
+                        values[Signal::PAlive as usize] = models.bgnbd.p_alive(&summary).ok();
+                    }
+                    if wants(Signal::ExpectedValue) {
+                        values[Signal::ExpectedValue as usize] =
+                            lifetime_value(&models.bgnbd, &models.spend, &summary, &models.clv)
+                                .ok();
+                    }
+                }
             }
         }
         Signals { values }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::churn::{ChurnRisk, ChurnScore};
 use super::config::{CapConfig, RuleConfig, SignalConditionConfig, TriggerConfig};
-use super::signals::{CustomerModels, Signal, SignalContext, Signals};
+use super::signals::{CustomerModels, Signal, SignalContext, SignalSet, Signals};
 use super::winback::WinBackConfig;
 use crate::error::{Error, Result};
 use crate::lifecycle::state::CustomerState;
@@ -200,6 +200,17 @@ impl SignalCondition {
         Ok(SignalCondition::Compare { signal, op, value })
     }
 
+    /// `set` with the signals the condition reads.
+    fn signals(&self, set: SignalSet) -> SignalSet {
+        match self {
+            SignalCondition::All(items) | SignalCondition::Any(items) => {
+                items.iter().fold(set, |set, c| c.signals(set))
+            }
+            SignalCondition::Not(inner) => inner.signals(set),
+            SignalCondition::Compare { signal, .. } => set.with(*signal),
+        }
+    }
+
     /// Whether the condition holds.
     pub fn holds(&self, signals: &Signals) -> bool {
         match self {
@@ -290,6 +301,8 @@ pub struct Triggers {
     contact_cap: CapConfig,
     max_per_evaluation: u32,
     win_back: WinBackConfig,
+    /// The signals the rules and the churn score read.
+    wanted: SignalSet,
     /// The longest time a log entry matters, in days.
     memory_days: f64,
 }
@@ -367,6 +380,15 @@ impl Triggers {
             None => ChurnScore::default(),
         };
         rules.sort_by_key(|r| std::cmp::Reverse(r.priority));
+        let mut wanted = churn
+            .components()
+            .iter()
+            .fold(SignalSet::NONE, |set, c| set.with(c.signal));
+        for rule in &rules {
+            if let Some(when) = &rule.when {
+                wanted = when.signals(wanted);
+            }
+        }
         let memory_days = rules
             .iter()
             .map(|r| r.cooldown_days.max(r.cap.map_or(0.0, |c| c.period_days)))
@@ -378,6 +400,7 @@ impl Triggers {
             contact_cap: config.contact_cap,
             max_per_evaluation: config.max_per_evaluation,
             win_back: config.win_back,
+            wanted,
             memory_days,
         })
     }
@@ -400,13 +423,26 @@ impl Triggers {
         now: Timestamp,
         models: Option<&CustomerModels>,
     ) -> Signals {
+        self.signals_of(state, model, now, models, SignalSet::ALL)
+    }
+
+    fn signals_of(
+        &self,
+        state: &CustomerState,
+        model: &StageModel,
+        now: Timestamp,
+        models: Option<&CustomerModels>,
+        wanted: SignalSet,
+    ) -> Signals {
         let context = SignalContext {
             contract_term_days: self.contract_term_days,
             models,
+            wanted,
         };
         let mut signals = Signals::of(state, model, now, &context);
-        let risk = self.churn.assess(&signals);
-        signals.set(Signal::ChurnRisk, risk.score);
+        if wanted.contains(Signal::ChurnRisk) {
+            signals.set(Signal::ChurnRisk, self.churn.score(&signals));
+        }
         signals
     }
 
@@ -421,6 +457,7 @@ impl Triggers {
         let context = SignalContext {
             contract_term_days: self.contract_term_days,
             models,
+            wanted: SignalSet::ALL,
         };
         self.churn.assess(&Signals::of(state, model, now, &context))
     }
@@ -439,7 +476,9 @@ impl Triggers {
         log: &mut FiringLog,
     ) -> Vec<Firing> {
         let now = now.max(state.watermark());
-        let signals = self.signals(state, model, now, models);
+        // Firings report the churn risk: always computed.
+        let wanted = self.wanted.with(Signal::ChurnRisk);
+        let signals = self.signals_of(state, model, now, models, wanted);
         self.evaluate_signals(state.stage(), &signals, now, log)
     }
 

@@ -191,6 +191,7 @@ pub fn win_back_candidate(
     let context = SignalContext {
         contract_term_days: None,
         models,
+        ..SignalContext::default()
     };
     let current = Signals::of(state, model, now, &context);
     let late = current
