@@ -23,7 +23,7 @@ pub(crate) struct Retention {
     pub(crate) config: TriggerConfig,
     pub(crate) triggers: Triggers,
     pub(crate) models: Option<CustomerModels>,
-    pub(crate) logs: HashMap<CompactString, FiringLog>,
+    pub(crate) logs: HashMap<CompactString, FiringLog, foldhash::fast::RandomState>,
     pub(crate) stats: WinBackStats,
 }
 
@@ -36,7 +36,7 @@ impl Retention {
                 .expect("the default triggers name no stage"),
             config,
             models: None,
-            logs: HashMap::new(),
+            logs: HashMap::default(),
             stats: WinBackStats::default(),
         }
     }
@@ -139,18 +139,45 @@ impl Engine {
             let shard = lock(shard);
             let mut guard = self.retention();
             let retention = &mut *guard;
-            for (id, state) in shard.iter() {
-                let log = retention.logs.entry(CompactString::from(id)).or_default();
-                let firings = retention.triggers.evaluate(
-                    state,
-                    &self.model,
-                    now,
-                    retention.models.as_ref(),
-                    log,
-                );
-                if log.entries.is_empty() {
-                    retention.logs.remove(id);
+            // Each customer's state, then the metric groups it points to, are
+            // fetched from memory two and one customers ahead: evaluating is
+            // quicker than a cache miss.
+            let entries: Vec<(&str, &crate::lifecycle::CustomerState)> = shard.iter().collect();
+            for (k, &(id, state)) in entries.iter().enumerate() {
+                if let Some((_, ahead)) = entries.get(k + 2) {
+                    super::prefetch(*ahead);
                 }
+                if let Some((_, next)) = entries.get(k + 1) {
+                    let m = next.metrics();
+                    if let Some(p) = m.purchases.as_deref() {
+                        super::prefetch(p);
+                    }
+                    if let Some(s) = m.service.as_deref() {
+                        super::prefetch(s);
+                    }
+                    if let Some(r) = m.relationship.as_deref() {
+                        super::prefetch(r);
+                    }
+                }
+                let (triggers, models) = (&retention.triggers, retention.models.as_ref());
+                // Most customers have no log and get none: no entry is made.
+                let firings = match retention.logs.get_mut(id) {
+                    Some(log) => {
+                        let firings = triggers.evaluate(state, &self.model, now, models, log);
+                        if log.entries.is_empty() {
+                            retention.logs.remove(id);
+                        }
+                        firings
+                    }
+                    None => {
+                        let mut log = FiringLog::default();
+                        let firings = triggers.evaluate(state, &self.model, now, models, &mut log);
+                        if !log.entries.is_empty() {
+                            retention.logs.insert(CompactString::from(id), log);
+                        }
+                        firings
+                    }
+                };
                 out.extend(firings.into_iter().map(|f| (id.to_string(), f)));
             }
         }

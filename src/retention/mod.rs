@@ -48,6 +48,7 @@ pub mod config;
 mod gamma_gamma;
 mod hypergeometric;
 mod minimise;
+mod program;
 mod signals;
 mod summary;
 mod triggers;

@@ -153,7 +153,9 @@ pub fn summary_of(
 /// The values of every signal for one customer at one moment.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Signals {
-    values: [Option<f64>; Signal::ALL.len()],
+    /// NaN for a signal without a value (half the size of `Option<f64>`s:
+    /// signals are computed for every customer evaluated).
+    values: [f64; Signal::ALL.len()],
 }
 
 /// A set of signals.
@@ -208,13 +210,13 @@ impl Signals {
     ) -> Signals {
         let now = now.max(state.watermark());
         let metric = |m: Metric| state.metric(model, m, now);
-        let mut values = [None; Signal::ALL.len()];
+        let mut values = [f64::NAN; Signal::ALL.len()];
         for &signal in Signal::ALL {
             if !context.wanted.contains(signal) {
                 continue;
             }
             use Signal as S;
-            values[signal as usize] = match signal {
+            let value = match signal {
                 S::RecencyRatio => metric(Metric::PurchaseIntervalRatio),
                 S::DaysSinceLastPurchase => metric(Metric::DaysSinceLastPurchase),
                 S::DaysSinceLastActivity => metric(Metric::DaysSinceLastActivity),
@@ -242,18 +244,20 @@ impl Signals {
                 S::OffersDeclined => metric(Metric::OffersDeclined),
                 S::PAlive | S::ExpectedValue | S::ChurnRisk => None,
             };
+            values[signal as usize] = value.filter(|v| v.is_finite()).unwrap_or(f64::NAN);
         }
         let wants = |s| context.wanted.contains(s);
         if let Some(models) = context.models {
             if wants(Signal::PAlive) || wants(Signal::ExpectedValue) {
                 if let Some(summary) = summary_of(state, now, models.unit_days) {
                     if wants(Signal::PAlive) {
-                        values[Signal::PAlive as usize] = models.bgnbd.p_alive(&summary).ok();
+                        values[Signal::PAlive as usize] =
+                            models.bgnbd.p_alive(&summary).unwrap_or(f64::NAN);
                     }
                     if wants(Signal::ExpectedValue) {
                         values[Signal::ExpectedValue as usize] =
                             lifetime_value(&models.bgnbd, &models.spend, &summary, &models.clv)
-                                .ok();
+                                .unwrap_or(f64::NAN);
                     }
                 }
             }
@@ -265,25 +269,31 @@ impl Signals {
     /// computing its own).
     pub fn empty() -> Signals {
         Signals {
-            values: [None; Signal::ALL.len()],
+            values: [f64::NAN; Signal::ALL.len()],
         }
     }
 
     /// The value of a signal, `None` when the customer has none.
     pub fn get(&self, signal: Signal) -> Option<f64> {
-        self.values[signal as usize]
+        let value = self.values[signal as usize];
+        (!value.is_nan()).then_some(value)
+    }
+
+    /// Every value by `Signal as usize`, NaN for none.
+    pub(crate) fn raw(&self) -> &[f64; Signal::ALL.len()] {
+        &self.values
     }
 
     /// Sets (or clears) the value of a signal.
     pub fn set(&mut self, signal: Signal, value: Option<f64>) {
-        self.values[signal as usize] = value.filter(|v| v.is_finite());
+        self.values[signal as usize] = value.filter(|v| v.is_finite()).unwrap_or(f64::NAN);
     }
 
     /// Every signal with a value, in [`Signal::ALL`] order.
     pub fn iter(&self) -> impl Iterator<Item = (Signal, f64)> + '_ {
         Signal::ALL
             .iter()
-            .filter_map(|&s| self.values[s as usize].map(|v| (s, v)))
+            .filter_map(|&s| self.get(s).map(|v| (s, v)))
     }
 }
 

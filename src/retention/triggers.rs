@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::churn::{ChurnRisk, ChurnScore};
 use super::config::{CapConfig, RuleConfig, SignalConditionConfig, TriggerConfig};
+use super::program::Program;
 use super::signals::{CustomerModels, Signal, SignalContext, SignalSet, Signals};
 use super::winback::WinBackConfig;
 use crate::error::{Error, Result};
@@ -254,6 +255,8 @@ impl SignalCondition {
 struct TriggerRule {
     name: String,
     when: Option<SignalCondition>,
+    /// `when`, compiled flat.
+    program: Option<Program>,
     /// Stages it applies in; every stage when `None`.
     stages: Option<Vec<StageId>>,
     action: Action,
@@ -495,20 +498,19 @@ impl Triggers {
         let horizon = now.plus_days(-self.memory_days);
         log.entries.retain(|(_, at)| *at > horizon);
         let mut fired = Vec::new();
+        let mut contacts = log
+            .since(now.plus_days(-self.contact_cap.period_days))
+            .count();
         for rule in &self.rules {
-            if fired.len() >= self.max_per_evaluation as usize {
-                break;
-            }
-            let contacts = log
-                .since(now.plus_days(-self.contact_cap.period_days))
-                .count();
-            if contacts >= self.contact_cap.count as usize {
+            if fired.len() >= self.max_per_evaluation as usize
+                || contacts >= self.contact_cap.count as usize
+            {
                 break;
             }
             if rule.stages.as_ref().is_some_and(|s| !s.contains(&stage)) {
                 continue;
             }
-            if !rule.when.as_ref().is_none_or(|c| c.holds(signals)) {
+            if !rule.program.as_ref().is_none_or(|p| p.holds(signals)) {
                 continue;
             }
             let mine = |from: Timestamp| {
@@ -530,6 +532,7 @@ impl Triggers {
                 when.evidence(signals, &mut evidence);
             }
             log.entries.push((rule.name.clone(), now));
+            contacts += 1;
             fired.push(Firing {
                 rule: rule.name.clone(),
                 action: rule.action.clone(),
@@ -598,6 +601,7 @@ fn compile_rule(
     }
     Ok(TriggerRule {
         name: config.name.clone(),
+        program: when.as_ref().map(Program::compile),
         when,
         stages,
         action,

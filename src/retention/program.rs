@@ -1,0 +1,220 @@
+//! A trigger condition compiled flat, for evaluation: every customer at every
+//! evaluation runs every rule's condition, so the tree of boxes and vectors
+//! becomes a postfix program run over a stack of bits, without branches on
+//! the outcome of each comparison and without recursion.
+
+use super::signals::Signals;
+use super::triggers::SignalCondition;
+use crate::lifecycle::Op;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Step {
+    /// Pushes `signal < value` (false without a value: NaN compares false).
+    Lt(u8, f64),
+    /// Pushes `signal <= value`.
+    Le(u8, f64),
+    /// Pushes `signal > value`.
+    Gt(u8, f64),
+    /// Pushes `signal >= value`.
+    Ge(u8, f64),
+    /// Pushes `signal == value`.
+    Eq(u8, f64),
+    /// Pushes `signal != value`, false without a value.
+    Ne(u8, f64),
+    /// Pops `n` results, pushes whether all hold.
+    All(u32),
+    /// Pops `n` results, pushes whether one holds.
+    Any(u32),
+    /// Negates the top result.
+    Not,
+}
+
+/// A condition as a postfix program, or the tree itself when the program
+/// would need more than 64 results at once.
+#[derive(Clone, Debug, PartialEq)]
+pub(crate) enum Program {
+    Postfix(Box<[Step]>),
+    Tree(SignalCondition),
+}
+
+impl Program {
+    /// The program of `condition`.
+    pub(crate) fn compile(condition: &SignalCondition) -> Program {
+        let mut steps = Vec::new();
+        let mut depth = 0;
+        let mut deepest = 0;
+        emit(condition, &mut steps, &mut depth, &mut deepest);
+        if deepest <= 64 {
+            Program::Postfix(steps.into_boxed_slice())
+        } else {
+            Program::Tree(condition.clone())
+        }
+    }
+
+    /// Whether the condition holds: the same answer as
+    /// [`SignalCondition::holds`].
+    pub(crate) fn holds(&self, signals: &Signals) -> bool {
+        let steps = match self {
+            Program::Postfix(steps) => steps,
+            Program::Tree(tree) => return tree.holds(signals),
+        };
+        // The results so far, the latest in the lowest bit.
+        let mut stack = 0u64;
+        // A signal without a value is NaN, which every comparison but `!=`
+        // finds false.
+        let raw = signals.raw();
+        let at = |s: u8| raw.get(s as usize).copied().unwrap_or(f64::NAN);
+        for step in steps.iter() {
+            let holds = match *step {
+                Step::Lt(s, v) => at(s) < v,
+                Step::Le(s, v) => at(s) <= v,
+                Step::Gt(s, v) => at(s) > v,
+                Step::Ge(s, v) => at(s) >= v,
+                Step::Eq(s, v) => at(s) == v,
+                Step::Ne(s, v) => {
+                    let actual = at(s);
+                    !actual.is_nan() && actual != v
+                }
+                Step::All(n) => {
+                    let mask = low_bits(n);
+                    let all = stack & mask == mask;
+                    stack = shift_out(stack, n);
+                    all
+                }
+                Step::Any(n) => {
+                    let any = stack & low_bits(n) != 0;
+                    stack = shift_out(stack, n);
+                    any
+                }
+                Step::Not => {
+                    let top = stack & 1 == 0;
+                    stack >>= 1;
+                    top
+                }
+            };
+            stack = stack << 1 | u64::from(holds);
+        }
+        stack & 1 == 1
+    }
+}
+
+/// The lowest `n` bits set (`n` at most 64).
+fn low_bits(n: u32) -> u64 {
+    u64::MAX.checked_shr(64 - n).unwrap_or(0)
+}
+
+/// `stack` without its lowest `n` bits.
+fn shift_out(stack: u64, n: u32) -> u64 {
+    stack.checked_shr(n).unwrap_or(0)
+}
+
+fn emit(
+    condition: &SignalCondition,
+    steps: &mut Vec<Step>,
+    depth: &mut usize,
+    deepest: &mut usize,
+) {
+    match condition {
+        SignalCondition::Compare { signal, op, value } => {
+            let (s, v) = (*signal as u8, *value);
+            steps.push(match op {
+                Op::Lt => Step::Lt(s, v),
+                Op::Le => Step::Le(s, v),
+                Op::Gt => Step::Gt(s, v),
+                Op::Ge => Step::Ge(s, v),
+                Op::Eq => Step::Eq(s, v),
+                Op::Ne => Step::Ne(s, v),
+            });
+            *depth += 1;
+        }
+        SignalCondition::All(items) | SignalCondition::Any(items) => {
+            for item in items {
+                emit(item, steps, depth, deepest);
+            }
+            let n = items.len() as u32;
+            steps.push(if matches!(condition, SignalCondition::All(_)) {
+                Step::All(n)
+            } else {
+                Step::Any(n)
+            });
+            // Pops n, pushes 1 (an empty list pushes its constant).
+            *depth = *depth + 1 - items.len();
+        }
+        SignalCondition::Not(inner) => {
+            emit(inner, steps, depth, deepest);
+            steps.push(Step::Not);
+        }
+    }
+    *deepest = (*deepest).max(*depth);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::retention::config::{SignalConditionConfig as C, TriggerConfig};
+    use crate::retention::Signal;
+
+    /// Every default rule and a few nested shapes agree with the tree on
+    /// signals where each compared signal is absent, below, at or above its
+    /// constant.
+    #[test]
+    fn programs_agree_with_their_trees() {
+        let mut conditions: Vec<C> = TriggerConfig::default_rules()
+            .into_iter()
+            .filter_map(|r| r.when)
+            .collect();
+        conditions.push(C {
+            not: Some(Box::new(C::any(vec![
+                C::all(vec![]),
+                C::cmp("recency_ratio", "!=", 2.0),
+            ]))),
+            ..C::default()
+        });
+        conditions.push(C::any(vec![]));
+        conditions.push(C::all(vec![
+            C::any(vec![C::cmp("p_alive", "<", 0.5)]),
+            C::cmp("revenue", "==", 3.0),
+        ]));
+        // Wider than the stack: the tree itself.
+        conditions.push(C::any(
+            (0..70)
+                .map(|i| C::cmp("revenue", "==", f64::from(i)))
+                .collect(),
+        ));
+        let values = [
+            None,
+            Some(-1.0),
+            Some(0.0),
+            Some(0.5),
+            Some(1.0),
+            Some(2.0),
+            Some(3.0),
+            Some(30.0),
+            Some(400.0),
+        ];
+        let mut seed = 7u64;
+        for (k, config) in conditions.iter().enumerate() {
+            let tree = SignalCondition::compile(config, "c").unwrap();
+            let program = Program::compile(&tree);
+            assert_eq!(
+                matches!(program, Program::Tree(_)),
+                k + 1 == conditions.len(),
+                "{k}"
+            );
+            for _ in 0..2_000 {
+                let mut signals = Signals::empty();
+                for &s in Signal::ALL {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    signals.set(s, values[(seed >> 33) as usize % values.len()]);
+                }
+                assert_eq!(
+                    program.holds(&signals),
+                    tree.holds(&signals),
+                    "condition {k}: {signals:?}"
+                );
+            }
+        }
+    }
+}
