@@ -9,7 +9,7 @@
 //! computes them.
 
 use super::hypergeometric::ln_hyp2f1;
-use super::minimise::{check_penalizer, minimise, LN_BOUND};
+use super::minimise::{check_penalizer, maximise_likelihood};
 use super::summary::{check_all, CustomerSummary};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -53,10 +53,6 @@ pub struct BgNbdFit {
     /// Iterations of the optimiser.
     pub iterations: usize,
 }
-
-/// Largest gradient component (of the mean log-likelihood over the
-/// parameters' logarithms) at which a fit has converged.
-const TOLERANCE: f64 = 1e-10;
 
 impl BgNbd {
     /// Fits the model to `customers` by maximum likelihood.
@@ -107,34 +103,20 @@ impl BgNbd {
             });
         }
         let data = Data::new(customers);
-        let n = customers.len() as f64;
-        let minimum = minimise(
-            |theta: &[f64; 4], gradient: &mut [f64; 4]| {
-                let params = theta.map(f64::exp);
-                let ll = data.log_likelihood(&params, Some(gradient));
-                for (g, p) in gradient.iter_mut().zip(params) {
-                    *g = -*g * p / n + 2.0 * penalizer * p * p;
-                }
-                -ll / n + penalizer * params.iter().map(|p| p * p).sum::<f64>()
+        let ([r, alpha, a, b], iterations) = maximise_likelihood(
+            |params: &[f64; 4], gradient: &mut [f64; 4]| {
+                data.log_likelihood(params, Some(gradient))
             },
-            [0.0; 4],
-            LN_BOUND,
-            TOLERANCE,
-            1_000,
-        )
-        .ok_or_else(|| Error::InvalidArgument {
-            field: "customers".into(),
-            message: "the BG/NBD likelihood has no maximum the optimiser could reach: the \
-                      parameters run off (a small population where no customer seems to drop \
-                      out?); fit more customers, or add a penalizer"
-                .into(),
-        })?;
-        let [r, alpha, a, b] = minimum.x.map(f64::exp);
+            customers.len() as f64,
+            penalizer,
+            "BG/NBD",
+            "a small population where no customer seems to drop out?",
+        )?;
         Ok(BgNbdFit {
             model: BgNbd { r, alpha, a, b },
             log_likelihood: data.log_likelihood(&[r, alpha, a, b], None),
             customers: customers.len(),
-            iterations: minimum.iterations,
+            iterations,
         })
     }
 

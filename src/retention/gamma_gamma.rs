@@ -7,7 +7,7 @@
 //! what their future purchases are worth. Fitted on customers with at least
 //! one repeat purchase and positive spend, as the model requires.
 
-use super::minimise::{check_penalizer, minimise, LN_BOUND};
+use super::minimise::{check_penalizer, maximise_likelihood};
 use super::summary::{check_all, CustomerSummary};
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -55,10 +55,6 @@ pub struct GammaGammaFit {
     pub iterations: usize,
 }
 
-/// Largest gradient component (of the mean log-likelihood over the
-/// parameters' logarithms) at which a fit has converged.
-const TOLERANCE: f64 = 1e-10;
-
 impl GammaGamma {
     /// Fits the model by maximum likelihood to the customers of `customers`
     /// with at least one repeat purchase and a positive monetary value; the
@@ -101,29 +97,15 @@ impl GammaGamma {
                     .into(),
             });
         }
-        let n = data.customers as f64;
-        let minimum = minimise(
-            |theta: &[f64; 3], gradient: &mut [f64; 3]| {
-                let params = theta.map(f64::exp);
-                let ll = data.log_likelihood(&params, Some(gradient));
-                for (g, p) in gradient.iter_mut().zip(params) {
-                    *g = -*g * p / n + 2.0 * penalizer * p * p;
-                }
-                -ll / n + penalizer * params.iter().map(|p| p * p).sum::<f64>()
+        let ([p, q, v], iterations) = maximise_likelihood(
+            |params: &[f64; 3], gradient: &mut [f64; 3]| {
+                data.log_likelihood(params, Some(gradient))
             },
-            [0.0; 3],
-            LN_BOUND,
-            TOLERANCE,
-            1_000,
-        )
-        .ok_or_else(|| Error::InvalidArgument {
-            field: "customers".into(),
-            message: "the Gamma-Gamma likelihood has no maximum the optimiser could reach: \
-                      the parameters run off (every customer spending alike?); fit more \
-                      customers, or add a penalizer"
-                .into(),
-        })?;
-        let [p, q, v] = minimum.x.map(f64::exp);
+            data.customers as f64,
+            penalizer,
+            "Gamma-Gamma",
+            "every customer spending alike?",
+        )?;
         let model = GammaGamma { p, q, v };
         if q <= 1.0 {
             return Err(Error::InvalidArgument {
@@ -138,7 +120,7 @@ impl GammaGamma {
             log_likelihood: data.log_likelihood(&[p, q, v], None),
             customers: data.customers,
             skipped: customers.len() - data.customers,
-            iterations: minimum.iterations,
+            iterations,
         })
     }
 

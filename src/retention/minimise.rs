@@ -23,6 +23,54 @@ pub(crate) fn check_penalizer(penalizer: f64) -> crate::Result<()> {
     }
 }
 
+/// Largest gradient component (of the mean log-likelihood over the
+/// parameters' logarithms) at which a fit has converged.
+const LIKELIHOOD_TOLERANCE: f64 = 1e-10;
+
+/// Fits a model's positive parameters by maximum likelihood: minimises the
+/// mean negative log-likelihood over `n` customers, plus `penalizer · Σ p²`,
+/// over the parameters' logarithms from every parameter 1 (as `lifetimes`
+/// starts), within [1e-9, 1e9]. `log_likelihood(params, gradient)` is the
+/// total log-likelihood at `params`, its gradient over them written into
+/// `gradient`. Returns the parameters and the iterations taken.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming
+/// `customers`, the message naming `model` and suggesting `hint`, when the
+/// optimiser finds no maximum.
+pub(crate) fn maximise_likelihood<const N: usize>(
+    log_likelihood: impl Fn(&[f64; N], &mut [f64; N]) -> f64,
+    n: f64,
+    penalizer: f64,
+    model: &str,
+    hint: &str,
+) -> crate::Result<([f64; N], usize)> {
+    let minimum = minimise(
+        |theta: &[f64; N], gradient: &mut [f64; N]| {
+            let params = theta.map(f64::exp);
+            let ll = log_likelihood(&params, gradient);
+            // d/dθ of a function of p = e^θ is p · d/dp.
+            for (g, p) in gradient.iter_mut().zip(params) {
+                *g = -*g * p / n + 2.0 * penalizer * p * p;
+            }
+            -ll / n + penalizer * params.iter().map(|p| p * p).sum::<f64>()
+        },
+        [0.0; N],
+        LN_BOUND,
+        LIKELIHOOD_TOLERANCE,
+        1_000,
+    )
+    .ok_or_else(|| crate::Error::InvalidArgument {
+        field: "customers".into(),
+        message: format!(
+            "the {model} likelihood has no maximum the optimiser could reach: the parameters \
+             run off ({hint}); fit more customers, or add a penalizer"
+        ),
+    })?;
+    Ok((minimum.x.map(f64::exp), minimum.iterations))
+}
+
 /// Where [`minimise`] stopped.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) struct Minimum<const N: usize> {
