@@ -1,4 +1,5 @@
-//! Reading customer exports: a CSV file with a header row, or JSON lines.
+//! Reading customer exports: a CSV file with a header row, or JSON lines; and
+//! customer summaries for the customer-base models ([`read_summaries_csv`]).
 //!
 //! A CSV export's first column is the record id. The other columns are recognised
 //! by name: the record's own field names, FEBRL's and dupes_es's, and the usual
@@ -394,28 +395,7 @@ pub fn read_csv<R: Read>(reader: R, mapping: &[(String, String)]) -> Result<Expo
         columns,
         ..Export::default()
     };
-    let mut seen = std::collections::HashSet::new();
-    let mut row = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut row) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(Error::invalid(format!("csv line {line}"), e)),
-        }
-        let id = row.get(0).unwrap_or("").trim();
-        if id.is_empty() {
-            return Err(Error::invalid(
-                format!("csv line {line}"),
-                "empty record id",
-            ));
-        }
-        if !seen.insert(id.to_string()) {
-            return Err(Error::invalid(
-                format!("csv line {line}"),
-                format!("record id `{id}` repeated"),
-            ));
-        }
+    for_each_row(&mut reader, "record", |_, id, row| {
         let mut record = Record::default();
         for (cell, (_, field)) in row.iter().skip(1).zip(&export.columns) {
             if let Some(field) = field {
@@ -426,7 +406,8 @@ pub fn read_csv<R: Read>(reader: R, mapping: &[(String, String)]) -> Result<Expo
         }
         export.ids.push(id.to_string());
         export.records.push(record);
-    }
+        Ok(())
+    })?;
     Ok(export)
 }
 
@@ -598,24 +579,7 @@ pub fn read_summaries_csv<R: Read>(reader: R) -> Result<Summaries> {
     let fields = [needed("frequency")?, needed("recency")?, needed("T")?];
     let monetary = column("monetary_value");
     let mut out = Summaries::default();
-    let mut seen = std::collections::HashSet::new();
-    let mut row = csv::StringRecord::new();
-    loop {
-        let line = reader.position().line();
-        match reader.read_record(&mut row) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => return Err(Error::invalid(format!("csv line {line}"), e)),
-        }
-        let id = row.get(0).unwrap_or("").trim();
-        if id.is_empty() || !seen.insert(id.to_string()) {
-            let message = if id.is_empty() {
-                "empty customer id".to_string()
-            } else {
-                format!("customer id `{id}` repeated")
-            };
-            return Err(Error::invalid(format!("csv line {line}"), message));
-        }
+    for_each_row(&mut reader, "customer", |line, id, row| {
         let number = |at: usize| -> Result<f64> {
             let cell = row.get(at).unwrap_or("").trim();
             cell.parse::<f64>().map_err(|_| {
@@ -634,6 +598,46 @@ pub fn read_summaries_csv<R: Read>(reader: R) -> Result<Summaries> {
         customer.check(&format!("csv line {line}"))?;
         out.ids.push(id.to_string());
         out.customers.push(customer);
-    }
+        Ok(())
+    })?;
     Ok(out)
+}
+
+/// Reads every row of a CSV file after its header, each with the line it
+/// starts on and its id (the first cell, trimmed): `what` names the ids in
+/// errors (`record`, `customer`).
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] naming the line for an unreadable row or an
+/// empty or repeated id, and whatever `f` returns.
+fn for_each_row<R: Read>(
+    reader: &mut csv::Reader<R>,
+    what: &str,
+    mut f: impl FnMut(u64, &str, &csv::StringRecord) -> Result<()>,
+) -> Result<()> {
+    let mut seen = std::collections::HashSet::new();
+    let mut row = csv::StringRecord::new();
+    loop {
+        let line = reader.position().line();
+        match reader.read_record(&mut row) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => return Err(Error::invalid(format!("csv line {line}"), e)),
+        }
+        let id = row.get(0).unwrap_or("").trim();
+        if id.is_empty() {
+            return Err(Error::invalid(
+                format!("csv line {line}"),
+                format!("empty {what} id"),
+            ));
+        }
+        if !seen.insert(id.to_string()) {
+            return Err(Error::invalid(
+                format!("csv line {line}"),
+                format!("{what} id `{id}` repeated"),
+            ));
+        }
+        f(line, id, &row)?;
+    }
 }
