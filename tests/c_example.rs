@@ -107,6 +107,44 @@ fn retention_c_example_builds_runs_and_predicts() {
 }
 
 #[test]
+fn triggers_c_example_builds_runs_and_fires() {
+    let stdout = build_and_run_example("triggers");
+    for expected in [
+        "triggers set",
+        "{\"customer\":\"ana\",\"rule\":\"complaint_callback\",\"action\":\"call_back\",\"priority\":95,\"at\":\"2026-04-03T12:00:00Z\"",
+        "{\"signal\":\"complaints_in_window\",\"op\":\">=\",\"threshold\":2.0,\"actual\":2.0}",
+        "{\"customer\":\"beto\",\"rule\":\"win_back\",\"action\":\"win_back_offer\"",
+        "{\"customer\":\"caro\",\"rule\":\"win_back\"",
+        "{\"firings\":[]}",
+        "{\"customer\":\"ana\",\"score\":",
+        "\"exit_reason\":\"precio\",\"lapsed_at\":\"2026-03-01T10:00:00Z\"",
+        "\"by_reason\":{\"precio\":{\"attempts\":1,\"won\":1,\"rate\":1.0}}",
+        "rules[0].when.signal: unknown signal `mood`",
+        "unknown stage `limbo` in rules[0].stages[0]",
+        "customer `nobody` not found",
+        "invalid argument won: 7",
+        "CICLO_STATUS_NULL_ARGUMENT",
+        "done",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in:\n{stdout}"
+        );
+    }
+    // Firings sorted by customer; candidates by expected value (caro brought
+    // more a year while she bought).
+    let at = |s: &str| {
+        stdout
+            .find(s)
+            .unwrap_or_else(|| panic!("no `{s}` in:\n{stdout}"))
+    };
+    assert!(at("\"customer\":\"ana\",\"rule\"") < at("\"customer\":\"beto\",\"rule\""));
+    assert!(
+        at("\"customer\":\"caro\",\"exit_reason\"") < at("\"customer\":\"beto\",\"exit_reason\"")
+    );
+}
+
+#[test]
 fn c_example_builds_runs_and_prints_transitions() {
     let stdout = build_and_run_example("lifecycle");
     for expected in [

@@ -1,5 +1,7 @@
-//! JSON shapes of the customer-base models: a population of customer
-//! summaries, the fitted parameters, and the predictions.
+//! JSON shapes of retention: the customer-base models (a population of
+//! customer summaries, the fitted parameters, the predictions) and, in the
+//! engine, the trigger configuration, firings, signals, churn risk, models
+//! fitted on the engine's customers, win-back candidates and outcomes.
 //!
 //! A population (the `lifetimes` summary format, one time unit of the host's
 //! choice; `id` is optional and only echoed back):
@@ -38,12 +40,76 @@
 //! Input is strict: an unknown field is [`Error::UnknownField`] naming its
 //! path (`customers[3].foo`, `bgnbd.beta`), and every summary is checked by
 //! [`CustomerSummary::check`] under its path (`customers[2].recency`).
+//!
+//! # Retention in the engine
+//!
+//! The retention configuration is [`TriggerConfig`] as serde reads it (empty
+//! text: [`TriggerConfig::default`]; `rules` required, every other key with
+//! its default):
+//!
+//! ```json
+//! {"rules": [{"name": "vip_at_risk", "stages": ["growth", "retention"], "action": "call_from_manager",
+//!             "priority": 95, "cooldown_days": 14, "cap": {"count": 2, "period_days": 90},
+//!             "when": {"all": [{"signal": "revenue", "op": ">=", "value": 500000},
+//!                              {"signal": "churn_risk", "op": ">=", "value": 0.4}]}}],
+//!  "contract_term_days": 365,
+//!  "contact_cap": {"count": 2, "period_days": 30},
+//!  "max_per_evaluation": 1,
+//!  "win_back": {"lapse_recency_ratio": 4, "prior_rate": 0.1, "prior_weight": 10},
+//!  "churn": [{"signal": "recency_ratio", "low": 1, "high": 3, "weight": 3}]}
+//! ```
+//!
+//! Firings (one customer's, or every customer's sorted by customer; each
+//! customer's highest priority first):
+//!
+//! ```json
+//! {"firings": [{"customer": "c1", "rule": "discontent", "action": "personal_outreach",
+//!               "priority": 90, "at": "2026-04-03T12:00:00Z", "churn_risk": 0.36,
+//!               "evidence": [{"signal": "cancelled", "op": "==", "threshold": 0.0, "actual": 0.0},
+//!                            {"signal": "complaints_in_window", "op": ">=", "threshold": 2.0, "actual": 2.0}]}]}
+//! ```
+//!
+//! A customer's signals (those with a value) and every signal's unit, both
+//! in [`Signal::ALL`] order:
+//!
+//! ```json
+//! {"customer": "c1",
+//!  "signals": {"recency_ratio": 2.5, "days_since_last_purchase": 40.0, "complaints_in_window": 2.0, ...},
+//!  "units": {"recency_ratio": "intervals", "days_since_last_purchase": "days", ...}}
+//! ```
+//!
+//! A churn risk with each component's part (`value`, `risk` null and
+//! `contribution` 0 for a signal without a value; `score` null when none has
+//! one):
+//!
+//! ```json
+//! {"customer": "c1", "score": 0.36,
+//!  "parts": [{"signal": "recency_ratio", "value": 2.5, "risk": 0.75, "weight": 3.0, "contribution": 0.18}, ...]}
+//! ```
+//!
+//! Fitting on the engine's customers: options `{"unit_days": 7, "penalizer":
+//! 0, "clv": {"months": 12, "monthly_discount": 0.01, "periods_per_month":
+//! 4.345}}`, every key optional; the result is the fit above plus the
+//! options in force (`"unit_days"`, `"penalizer"`, `"clv"`).
+//!
+//! Win-back candidates, most valuable first, and outcomes by exit reason:
+//!
+//! ```json
+//! {"candidates": [{"customer": "c7", "exit_reason": "price", "lapsed_at": "2026-04-01T10:00:00Z",
+//!                  "last_signals": {"complaints_in_window": 1.0, "open_tickets": 0.0},
+//!                  "annual_value": 1250000.0, "win_back_probability": 0.1, "expected_value": 125000.0}]}
+//! {"by_reason": {"price": {"attempts": 2, "won": 1, "rate": 0.5}}, "attempts": 2, "won": 1, "rate": 0.5}
+//! ```
 
 use serde::{Deserialize, Serialize};
 
 use super::read;
 use crate::error::{Error, Result};
-use crate::retention::{BgNbd, BgNbdFit, ClvOptions, CustomerSummary, GammaGamma, GammaGammaFit};
+use crate::model::time::Timestamp;
+use crate::retention::{
+    BgNbd, BgNbdFit, ChurnRisk, ClvOptions, CustomerSummary, Firing, GammaGamma, GammaGammaFit,
+    Signal, SignalEvidence, Signals, TriggerConfig, WinBackCandidate, WinBackCount, WinBackStats,
+};
 
 /// A population read from JSON: each customer's summary and optional id, in
 /// input order.
@@ -173,7 +239,11 @@ struct ModelsJson {
 /// "log_likelihood", "customers", "skipped"}}` (the shape of the `clv`
 /// example's output; [`models_from_json`] reads it back).
 pub fn fits_to_json(bgnbd: &BgNbdFit, gamma_gamma: &GammaGammaFit) -> String {
-    let json = ModelsJson {
+    serde_json::to_string(&models_json(bgnbd, gamma_gamma)).expect("fits always serialise")
+}
+
+fn models_json(bgnbd: &BgNbdFit, gamma_gamma: &GammaGammaFit) -> ModelsJson {
+    ModelsJson {
         bgnbd: BgNbdJson {
             r: bgnbd.model.r,
             alpha: bgnbd.model.alpha,
@@ -190,8 +260,7 @@ pub fn fits_to_json(bgnbd: &BgNbdFit, gamma_gamma: &GammaGammaFit) -> String {
             customers: Some(gamma_gamma.customers),
             skipped: Some(gamma_gamma.skipped),
         },
-    };
-    serde_json::to_string(&json).expect("fits always serialise")
+    }
 }
 
 /// Reads the two models' parameters, in the shape [`fits_to_json`] writes
@@ -293,29 +362,35 @@ pub fn predict_options_from_json(text: &str) -> Result<PredictOptions> {
         options.horizons = horizons;
     }
     if let Some(clv) = raw.clv {
-        if let Some(months) = clv.months {
-            options.clv.months = months;
-        }
-        if let Some(d) = clv.monthly_discount {
-            if !(d.is_finite() && d > -1.0) {
-                return Err(Error::invalid(
-                    "options.clv.monthly_discount",
-                    format!("{d} is not a rate above -1"),
-                ));
-            }
-            options.clv.monthly_discount = d;
-        }
-        if let Some(p) = clv.periods_per_month {
-            if !(p.is_finite() && p > 0.0) {
-                return Err(Error::invalid(
-                    "options.clv.periods_per_month",
-                    format!("{p} is not a positive finite number"),
-                ));
-            }
-            options.clv.periods_per_month = p;
-        }
+        apply_clv_options(clv, &mut options.clv)?;
     }
     Ok(options)
+}
+
+/// Overrides `options` with the keys given, checking each (`options.clv.…`).
+fn apply_clv_options(raw: ClvOptionsJson, options: &mut ClvOptions) -> Result<()> {
+    if let Some(months) = raw.months {
+        options.months = months;
+    }
+    if let Some(d) = raw.monthly_discount {
+        if !(d.is_finite() && d > -1.0) {
+            return Err(Error::invalid(
+                "options.clv.monthly_discount",
+                format!("{d} is not a rate above -1"),
+            ));
+        }
+        options.monthly_discount = d;
+    }
+    if let Some(p) = raw.periods_per_month {
+        if !(p.is_finite() && p > 0.0) {
+            return Err(Error::invalid(
+                "options.clv.periods_per_month",
+                format!("{p} is not a positive finite number"),
+            ));
+        }
+        options.periods_per_month = p;
+    }
+    Ok(())
 }
 
 /// One customer's predictions.
@@ -361,6 +436,359 @@ pub fn predictions_to_json(ids: &[Option<String>], predictions: &[Prediction]) -
             .collect(),
     };
     serde_json::to_string(&out).expect("predictions always serialise")
+}
+
+// ---------------------------------------------------------------------------
+// Retention in the engine: triggers, firings, signals, churn, models fitted on
+// the engine's customers, win-back.
+
+/// Reads a retention configuration ([`TriggerConfig`]): empty (or only
+/// whitespace) for [`TriggerConfig::default`], what an engine starts with;
+/// otherwise an object whose `rules` is required and whose other keys take
+/// their defaults when absent (`{"rules": []}` is no rule at all, with the
+/// default churn score, contact cap and win-back settings). The rules are
+/// validated against the stage model later, by
+/// [`Triggers::compile`](crate::retention::Triggers::compile) (in
+/// [`Engine::set_retention`](crate::Engine::set_retention)).
+///
+/// # Errors
+///
+/// [`Error::Json`] for malformed JSON, a missing `rules`, or a mistyped value
+/// (naming its path: `rules[0].cooldown_days`), [`Error::UnknownField`]
+/// naming the path of an unknown key (`rules[2].when.all[0].foo`).
+pub fn trigger_config_from_json(text: &str) -> Result<TriggerConfig> {
+    if text.trim().is_empty() {
+        return Ok(TriggerConfig::default());
+    }
+    read(text, "retention")
+}
+
+/// A retention configuration as pretty JSON, exactly as it was set:
+/// [`trigger_config_from_json`] reads it back to the same configuration.
+/// `churn` is absent while the default churn score is in force.
+pub fn trigger_config_to_json(config: &TriggerConfig) -> String {
+    serde_json::to_string_pretty(config).expect("configurations always serialise")
+}
+
+/// Firings as JSON, in the order given: `{"firings": [{"customer", "rule",
+/// "action", "priority", "at", "churn_risk", "evidence": [{"signal", "op",
+/// "threshold", "actual"}]}]}`; `churn_risk` and an evidence's `actual` are
+/// `null` without a value.
+pub fn firings_to_json<'a>(firings: impl IntoIterator<Item = (&'a str, &'a Firing)>) -> String {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        customer: &'a str,
+        rule: &'a str,
+        action: &'a str,
+        priority: i32,
+        at: Timestamp,
+        churn_risk: Option<f64>,
+        evidence: &'a [SignalEvidence],
+    }
+    #[derive(Serialize)]
+    struct Out<'a> {
+        firings: Vec<Row<'a>>,
+    }
+    let out = Out {
+        firings: firings
+            .into_iter()
+            .map(|(customer, f)| Row {
+                customer,
+                rule: &f.rule,
+                action: f.action.name(),
+                priority: f.priority,
+                at: f.at,
+                churn_risk: f.churn_risk,
+                evidence: &f.evidence,
+            })
+            .collect(),
+    };
+    serde_json::to_string(&out).expect("firings always serialise")
+}
+
+/// Signal names to values, as an object in the order given.
+struct SignalMap<'a>(&'a [(Signal, f64)]);
+
+impl Serialize for SignalMap<'_> {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (signal, value) in self.0 {
+            map.serialize_entry(signal.name(), value)?;
+        }
+        map.end()
+    }
+}
+
+/// Every signal's unit, in [`Signal::ALL`] order.
+struct Units;
+
+impl Serialize for Units {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(Signal::ALL.len()))?;
+        for signal in Signal::ALL {
+            map.serialize_entry(signal.name(), signal.unit())?;
+        }
+        map.end()
+    }
+}
+
+/// A customer's signals as JSON: `{"customer": "c1", "signals":
+/// {"days_since_last_activity": 3.5, "complaints_in_window": 2.0, ...},
+/// "units": {"recency_ratio": "intervals", ...}}`. `signals` holds the
+/// signals with a value (a signal missing from it has none for this
+/// customer); `units` holds every signal's unit, both in [`Signal::ALL`]
+/// order.
+pub fn signals_to_json(customer: &str, signals: &Signals) -> String {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        customer: &'a str,
+        signals: SignalMap<'a>,
+        units: Units,
+    }
+    let values: Vec<(Signal, f64)> = signals.iter().collect();
+    let out = Out {
+        customer,
+        signals: SignalMap(&values),
+        units: Units,
+    };
+    serde_json::to_string(&out).expect("signals always serialise")
+}
+
+/// A customer's churn risk as JSON: `{"customer": "c1", "score": 0.36,
+/// "parts": [{"signal", "value", "risk", "weight", "contribution"}]}`, one
+/// part per component of the churn score in its order; `score` is `null`
+/// when no component's signal has a value, and a part's `value` and `risk`
+/// are `null` (its `contribution` 0) when its signal has none.
+pub fn churn_to_json(customer: &str, risk: &ChurnRisk) -> String {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        customer: &'a str,
+        #[serde(flatten)]
+        risk: &'a ChurnRisk,
+    }
+    serde_json::to_string(&Out { customer, risk }).expect("churn risks always serialise")
+}
+
+/// The options of fitting the customer-base models on an engine's
+/// customers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct EngineFitOptions {
+    /// Days in the models' time unit (7: weeks).
+    pub unit_days: f64,
+    /// The L2 penalty of the fits.
+    pub penalizer: f64,
+    /// How the `expected_value` signal discounts and over how long.
+    pub clv: ClvOptions,
+}
+
+impl EngineFitOptions {
+    /// Time units of `unit_days` days, no penalty, twelve months at 1% a
+    /// month (months of 4.345 weeks, or of 30 days).
+    pub fn new(unit_days: f64) -> EngineFitOptions {
+        EngineFitOptions {
+            unit_days,
+            penalizer: 0.0,
+            clv: ClvOptions::new(0.01, default_periods_per_month(unit_days)),
+        }
+    }
+}
+
+impl Default for EngineFitOptions {
+    /// Weeks, no penalty, twelve months at 1% a month (4.345 weeks a month).
+    fn default() -> Self {
+        EngineFitOptions::new(7.0)
+    }
+}
+
+/// The time units in a month, as `lifetimes` counts them: 4.345 weeks, else
+/// 30 days of `unit_days` each.
+fn default_periods_per_month(unit_days: f64) -> f64 {
+    if unit_days == 7.0 {
+        ClvOptions::WEEKS
+    } else {
+        ClvOptions::DAYS / unit_days
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(
+    deny_unknown_fields,
+    expecting = "an object with `unit_days`, `penalizer` and `clv`"
+)]
+struct EngineFitOptionsJson {
+    #[serde(default)]
+    unit_days: Option<f64>,
+    #[serde(default)]
+    penalizer: Option<f64>,
+    #[serde(default)]
+    clv: Option<ClvOptionsJson>,
+}
+
+/// Reads the options of fitting the models on an engine's customers: empty
+/// (or only whitespace) for the [defaults](EngineFitOptions::default), or
+/// `{"unit_days": 7, "penalizer": 0, "clv": {"months": 12,
+/// "monthly_discount": 0.01, "periods_per_month": 4.345}}`, every key
+/// optional. `periods_per_month` defaults to the time units of `unit_days`
+/// days in a month: 4.345 for weeks (7), otherwise `30 / unit_days` (30 for
+/// days).
+///
+/// # Errors
+///
+/// [`Error::Json`], [`Error::UnknownField`] naming the path,
+/// [`Error::InvalidArgument`] naming the option: `options.unit_days` when
+/// not positive, `options.penalizer` when negative,
+/// `options.clv.months` above [`ClvOptions::MAX_MONTHS`],
+/// `options.clv.monthly_discount` when not above -1,
+/// `options.clv.periods_per_month` when not positive.
+pub fn engine_fit_options_from_json(text: &str) -> Result<EngineFitOptions> {
+    if text.trim().is_empty() {
+        return Ok(EngineFitOptions::default());
+    }
+    let raw: EngineFitOptionsJson = read(text, "options")?;
+    let unit_days = raw.unit_days.unwrap_or(7.0);
+    if !(unit_days.is_finite() && unit_days > 0.0) {
+        return Err(Error::invalid(
+            "options.unit_days",
+            format!("{unit_days} is not a positive number of days"),
+        ));
+    }
+    let mut options = EngineFitOptions::new(unit_days);
+    if let Some(penalizer) = raw.penalizer {
+        if !(penalizer.is_finite() && penalizer >= 0.0) {
+            return Err(Error::invalid(
+                "options.penalizer",
+                format!("{penalizer} is not a finite number of at least 0"),
+            ));
+        }
+        options.penalizer = penalizer;
+    }
+    if let Some(clv) = raw.clv {
+        apply_clv_options(clv, &mut options.clv)?;
+    }
+    if options.clv.months > ClvOptions::MAX_MONTHS {
+        return Err(Error::invalid(
+            "options.clv.months",
+            format!(
+                "{} is more than {} months",
+                options.clv.months,
+                ClvOptions::MAX_MONTHS
+            ),
+        ));
+    }
+    Ok(options)
+}
+
+/// The models fitted on an engine's customers, as JSON: the shape of
+/// [`fits_to_json`] with the options the `p_alive` and `expected_value`
+/// signals use: `{"bgnbd": {...}, "gamma_gamma": {...}, "unit_days": 7.0,
+/// "penalizer": 0.0, "clv": {"months": 12, "monthly_discount": 0.01,
+/// "periods_per_month": 4.345}}`. (Its `bgnbd` and `gamma_gamma` objects
+/// are what [`models_from_json`] reads.)
+pub fn engine_fits_to_json(
+    bgnbd: &BgNbdFit,
+    gamma_gamma: &GammaGammaFit,
+    options: &EngineFitOptions,
+) -> String {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        #[serde(flatten)]
+        models: ModelsJson,
+        unit_days: f64,
+        penalizer: f64,
+        clv: &'a ClvOptions,
+    }
+    let out = Out {
+        models: models_json(bgnbd, gamma_gamma),
+        unit_days: options.unit_days,
+        penalizer: options.penalizer,
+        clv: &options.clv,
+    };
+    serde_json::to_string(&out).expect("fits always serialise")
+}
+
+/// Win-back candidates as JSON, in the order given (most valuable first
+/// from the engine): `{"candidates": [{"customer", "exit_reason",
+/// "lapsed_at", "last_signals": {"complaints_in_window": 2.0, ...},
+/// "annual_value", "win_back_probability", "expected_value"}]}`;
+/// `last_signals` holds the signals of discontent with a value at the
+/// customer's last event, by name.
+pub fn win_back_candidates_to_json(candidates: &[WinBackCandidate]) -> String {
+    #[derive(Serialize)]
+    struct Row<'a> {
+        customer: &'a str,
+        exit_reason: &'a str,
+        lapsed_at: Timestamp,
+        last_signals: SignalMap<'a>,
+        annual_value: f64,
+        win_back_probability: f64,
+        expected_value: f64,
+    }
+    #[derive(Serialize)]
+    struct Out<'a> {
+        candidates: Vec<Row<'a>>,
+    }
+    let out = Out {
+        candidates: candidates
+            .iter()
+            .map(|c| Row {
+                customer: &c.customer,
+                exit_reason: &c.exit_reason,
+                lapsed_at: c.lapsed_at,
+                last_signals: SignalMap(&c.last_signals),
+                annual_value: c.annual_value,
+                win_back_probability: c.win_back_probability,
+                expected_value: c.expected_value,
+            })
+            .collect(),
+    };
+    serde_json::to_string(&out).expect("candidates always serialise")
+}
+
+/// Win-back outcomes as JSON: `{"by_reason": {"price": {"attempts": 2,
+/// "won": 1, "rate": 0.5}, ...}, "attempts": 2, "won": 1, "rate": 0.5}`:
+/// per exit reason (sorted by name) and over every reason; `rate` is won
+/// over attempts, `null` overall before any attempt.
+pub fn win_back_stats_to_json(stats: &WinBackStats) -> String {
+    #[derive(Serialize)]
+    struct Reason {
+        attempts: u64,
+        won: u64,
+        rate: Option<f64>,
+    }
+    #[derive(Serialize)]
+    struct Out<'a> {
+        by_reason: std::collections::BTreeMap<&'a str, Reason>,
+        attempts: u64,
+        won: u64,
+        rate: Option<f64>,
+    }
+    let reason = |c: &WinBackCount| Reason {
+        attempts: c.attempts,
+        won: c.won,
+        rate: (c.attempts > 0).then(|| c.won as f64 / c.attempts as f64),
+    };
+    let (attempts, won) = stats.by_reason.values().fold((0u64, 0u64), |(a, w), c| {
+        (a.saturating_add(c.attempts), w.saturating_add(c.won))
+    });
+    let out = Out {
+        by_reason: stats
+            .by_reason
+            .iter()
+            .map(|(name, c)| (name.as_str(), reason(c)))
+            .collect(),
+        attempts,
+        won,
+        rate: stats.rate(),
+    };
+    serde_json::to_string(&out).expect("statistics always serialise")
 }
 
 #[cfg(test)]
@@ -586,6 +1014,223 @@ mod tests {
         assert_eq!(
             predictions_to_json(&ids, &rows),
             r#"{"customers":[{"id":"c1","p_alive":0.5,"expected_purchases":[1.0,2.5],"expected_average_value":20.0,"clv":30.0},{"id":null,"p_alive":1.0,"expected_purchases":[0.25,0.5],"expected_average_value":35.0,"clv":8.0}]}"#
+        );
+    }
+
+    fn t(text: &str) -> Timestamp {
+        Timestamp::parse(text, "t").unwrap()
+    }
+
+    #[test]
+    fn trigger_configs_read_with_defaults_and_named_errors() {
+        assert_eq!(
+            trigger_config_from_json(" ").unwrap(),
+            TriggerConfig::default()
+        );
+        let none = trigger_config_from_json(r#"{"rules": []}"#).unwrap();
+        assert_eq!(
+            none,
+            TriggerConfig {
+                rules: Vec::new(),
+                ..TriggerConfig::default()
+            }
+        );
+        // What is written reads back to the same configuration.
+        let default = TriggerConfig::default();
+        assert_eq!(
+            trigger_config_from_json(&trigger_config_to_json(&default)).unwrap(),
+            default
+        );
+        let err = trigger_config_from_json(
+            r#"{"rules": [{"name": "a", "action": "discount"}, {"name": "b", "action": "discount"},
+                          {"name": "c", "action": "discount",
+                           "when": {"all": [{"signal": "revenue", "op": ">", "value": 1, "foo": 2}]}}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            err,
+            Error::UnknownField {
+                what: "retention",
+                field: "rules[2].when.all[0].foo".into()
+            }
+        );
+        let err = trigger_config_from_json(
+            r#"{"rules": [{"name": "a", "action": "discount", "cooldown_days": "3"}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Json);
+        assert!(err.to_string().contains("rules[0].cooldown_days"), "{err}");
+        let err = trigger_config_from_json("{}").unwrap_err();
+        assert!(err.to_string().contains("missing field `rules`"), "{err}");
+    }
+
+    #[test]
+    fn firings_name_the_customer_and_the_evidence() {
+        let firing = Firing {
+            rule: "discontent".into(),
+            action: crate::retention::Action::PersonalOutreach,
+            priority: 90,
+            at: t("2026-04-03T12:00:00Z"),
+            evidence: vec![
+                SignalEvidence {
+                    signal: Signal::ComplaintsInWindow,
+                    op: ">=",
+                    threshold: 2.0,
+                    actual: Some(2.0),
+                },
+                SignalEvidence {
+                    signal: Signal::SatisfactionDrop,
+                    op: ">=",
+                    threshold: 20.0,
+                    actual: None,
+                },
+            ],
+            churn_risk: Some(0.375),
+        };
+        assert_eq!(
+            firings_to_json([("c1", &firing)]),
+            r#"{"firings":[{"customer":"c1","rule":"discontent","action":"personal_outreach","priority":90,"at":"2026-04-03T12:00:00Z","churn_risk":0.375,"evidence":[{"signal":"complaints_in_window","op":">=","threshold":2.0,"actual":2.0},{"signal":"satisfaction_drop","op":">=","threshold":20.0,"actual":null}]}]}"#
+        );
+        assert_eq!(firings_to_json([]), r#"{"firings":[]}"#);
+    }
+
+    #[test]
+    fn signals_keep_their_order_and_units() {
+        let mut signals = Signals::empty();
+        signals.set(Signal::Revenue, Some(150000.0));
+        signals.set(Signal::RecencyRatio, Some(2.5));
+        let text = signals_to_json("c1", &signals);
+        assert!(
+            text.starts_with(
+                r#"{"customer":"c1","signals":{"recency_ratio":2.5,"revenue":150000.0},"units":{"recency_ratio":"intervals","days_since_last_purchase":"days","#
+            ),
+            "{text}"
+        );
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(value["units"].as_object().unwrap().len(), Signal::ALL.len());
+    }
+
+    #[test]
+    fn churn_win_back_and_stats_shapes() {
+        let risk = crate::retention::ChurnScore::default().assess(&Signals::empty());
+        let text = churn_to_json("c1", &risk);
+        assert!(
+            text.starts_with(
+                r#"{"customer":"c1","score":null,"parts":[{"signal":"recency_ratio","value":null,"risk":null,"weight":3.0,"contribution":0.0},"#
+            ),
+            "{text}"
+        );
+        let candidate = WinBackCandidate {
+            customer: "c7".into(),
+            exit_reason: "price".into(),
+            lapsed_at: t("2026-04-01T10:00:00Z"),
+            last_signals: vec![
+                (Signal::ComplaintsInWindow, 1.0),
+                (Signal::OpenTickets, 0.0),
+            ],
+            annual_value: 1000.0,
+            win_back_probability: 0.25,
+            expected_value: 250.0,
+        };
+        assert_eq!(
+            win_back_candidates_to_json(&[candidate]),
+            r#"{"candidates":[{"customer":"c7","exit_reason":"price","lapsed_at":"2026-04-01T10:00:00Z","last_signals":{"complaints_in_window":1.0,"open_tickets":0.0},"annual_value":1000.0,"win_back_probability":0.25,"expected_value":250.0}]}"#
+        );
+        let mut stats = WinBackStats::default();
+        assert_eq!(
+            win_back_stats_to_json(&stats),
+            r#"{"by_reason":{},"attempts":0,"won":0,"rate":null}"#
+        );
+        stats.record("price", true);
+        stats.record("price", false);
+        stats.record("inactive", false);
+        assert_eq!(
+            win_back_stats_to_json(&stats),
+            r#"{"by_reason":{"inactive":{"attempts":1,"won":0,"rate":0.0},"price":{"attempts":2,"won":1,"rate":0.5}},"attempts":3,"won":1,"rate":0.3333333333333333}"#
+        );
+    }
+
+    #[test]
+    fn engine_fit_options_have_defaults_and_named_errors() {
+        let weeks = engine_fit_options_from_json("").unwrap();
+        assert_eq!(weeks, EngineFitOptions::default());
+        assert_eq!(
+            (weeks.unit_days, weeks.penalizer, weeks.clv),
+            (7.0, 0.0, ClvOptions::new(0.01, ClvOptions::WEEKS))
+        );
+        assert_eq!(engine_fit_options_from_json("{}").unwrap(), weeks);
+        let days = engine_fit_options_from_json(r#"{"unit_days": 1}"#).unwrap();
+        assert_eq!(days.clv.periods_per_month, 30.0);
+        let months = engine_fit_options_from_json(
+            r#"{"unit_days": 30, "penalizer": 0.5, "clv": {"months": 24}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                months.penalizer,
+                months.clv.months,
+                months.clv.periods_per_month
+            ),
+            (0.5, 24, 1.0)
+        );
+        for (text, field) in [
+            (r#"{"unit_days": 0}"#, "options.unit_days"),
+            (r#"{"unit_days": -7}"#, "options.unit_days"),
+            (r#"{"penalizer": -1}"#, "options.penalizer"),
+            (r#"{"clv": {"months": 1201}}"#, "options.clv.months"),
+            (
+                r#"{"clv": {"monthly_discount": -2}}"#,
+                "options.clv.monthly_discount",
+            ),
+            (
+                r#"{"clv": {"periods_per_month": 0}}"#,
+                "options.clv.periods_per_month",
+            ),
+        ] {
+            let err = engine_fit_options_from_json(text).unwrap_err();
+            assert!(
+                err.to_string()
+                    .starts_with(&format!("invalid argument {field}:")),
+                "{text}: {err}"
+            );
+        }
+        assert_eq!(
+            engine_fit_options_from_json(r#"{"clv": {"month": 3}}"#).unwrap_err(),
+            Error::UnknownField {
+                what: "options",
+                field: "clv.month".into()
+            }
+        );
+    }
+
+    #[test]
+    fn engine_fits_carry_their_options() {
+        let bgnbd = BgNbdFit {
+            model: BgNbd {
+                r: 0.25,
+                alpha: 4.5,
+                a: 0.75,
+                b: 2.5,
+            },
+            log_likelihood: -100.5,
+            customers: 40,
+            iterations: 9,
+        };
+        let spend = GammaGammaFit {
+            model: GammaGamma {
+                p: 6.25,
+                q: 3.75,
+                v: 15.5,
+            },
+            log_likelihood: -50.25,
+            customers: 30,
+            skipped: 10,
+            iterations: 7,
+        };
+        let text = engine_fits_to_json(&bgnbd, &spend, &EngineFitOptions::default());
+        assert_eq!(
+            text,
+            r#"{"bgnbd":{"r":0.25,"alpha":4.5,"a":0.75,"b":2.5,"log_likelihood":-100.5,"customers":40},"gamma_gamma":{"p":6.25,"q":3.75,"v":15.5,"log_likelihood":-50.25,"customers":30,"skipped":10},"unit_days":7.0,"penalizer":0.0,"clv":{"months":12,"monthly_discount":0.01,"periods_per_month":4.345}}"#
         );
     }
 }
