@@ -104,6 +104,7 @@ fn triggers(c: &mut Criterion) {
                 q: 3.74,
                 v: 15.45,
             },
+            currency: None,
             unit_days: 7.0,
             clv: ClvOptions::new(0.01, ClvOptions::WEEKS),
         }))

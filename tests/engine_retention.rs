@@ -3,7 +3,7 @@
 //! the whole retention state through snapshots.
 
 use ciclo::model::Timestamp;
-use ciclo::retention::{ClvOptions, Signal, TriggerConfig};
+use ciclo::retention::{ModelFitOptions, Signal, TriggerConfig};
 use ciclo::{json, Engine, StageModel};
 
 fn at(day: &str) -> Timestamp {
@@ -101,12 +101,7 @@ fn models_fitted_on_the_engine_feed_the_signals() {
         None
     );
     let (purchases, spend) = engine
-        .fit_models(
-            at("2026-04-05"),
-            7.0,
-            0.0,
-            ClvOptions::new(0.01, ClvOptions::WEEKS),
-        )
+        .fit_models(at("2026-04-05"), &ModelFitOptions::default())
         .unwrap();
     assert_eq!(purchases.customers, 40);
     assert_eq!(spend.customers + spend.skipped, 40);
@@ -116,13 +111,48 @@ fn models_fitted_on_the_engine_feed_the_signals() {
     assert!(s.get(Signal::ExpectedValue).unwrap() > 0.0);
     assert!(engine.models().is_some());
     assert!(engine
-        .fit_models(at("2026-04-05"), 0.0, 0.0, ClvOptions::new(0.01, 4.345))
+        .fit_models(at("2026-04-05"), &ModelFitOptions::new(0.0))
         .is_err());
+    // Customers paying in two currencies: the spend model needs one named.
+    let mixed = population();
+    buy(&mixed, "eu", "2026-01-03", 5_000);
+    let eur = ciclo::json::event_from_json(
+        r#"{"customer": "eu2", "at": "2026-01-04T10:00:00Z", "kind": "purchase", "amount": 7000, "currency": "EUR"}"#,
+    )
+    .unwrap();
+    mixed.apply(&eur).unwrap();
+    let err = mixed
+        .fit_models(at("2026-04-05"), &ModelFitOptions::default())
+        .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("invalid argument currency: the customers pay in ARS, EUR"),
+        "{err}"
+    );
+    let ars = ModelFitOptions {
+        currency: Some(ciclo::model::Currency::parse("ARS", "c").unwrap()),
+        ..ModelFitOptions::default()
+    };
+    let (purchases, spend) = mixed.fit_models(at("2026-04-05"), &ars).unwrap();
+    assert_eq!(purchases.customers, 42);
+    assert_eq!(spend.customers + spend.skipped, 41);
+    // The euro customer gets P(alive), not a value in pesos.
+    let s = mixed.signals("eu2", at("2026-04-05")).unwrap();
+    assert!(s.get(Signal::PAlive).is_some());
+    assert_eq!(s.get(Signal::ExpectedValue), None);
+    // Bad CLV options are refused.
+    let mut bad = ModelFitOptions::default();
+    bad.clv.monthly_discount = -5.0;
+    assert!(engine
+        .fit_models(at("2026-04-05"), &bad)
+        .unwrap_err()
+        .to_string()
+        .contains("clv.monthly_discount"));
     // An engine without purchases has nothing to fit.
     let empty = Engine::new(StageModel::six_stage());
     send(&empty, "p", "2026-01-01", "visit", "");
     let err = empty
-        .fit_models(at("2026-04-05"), 7.0, 0.0, ClvOptions::new(0.01, 4.345))
+        .fit_models(at("2026-04-05"), &ModelFitOptions::default())
         .unwrap_err();
     assert!(err.to_string().contains("customers"), "{err}");
 }
@@ -172,12 +202,7 @@ fn retention_state_survives_snapshots_and_erasure() {
     engine.set_retention(config.clone()).unwrap();
     engine.evaluate("c03", at("2026-04-03")).unwrap();
     engine
-        .fit_models(
-            at("2026-04-05"),
-            7.0,
-            0.0,
-            ClvOptions::new(0.01, ClvOptions::WEEKS),
-        )
+        .fit_models(at("2026-04-05"), &ModelFitOptions::default())
         .unwrap();
     engine
         .record_win_back("c07", at("2026-06-01"), false)
@@ -206,4 +231,16 @@ fn retention_state_survives_snapshots_and_erasure() {
         restored.evaluate("c03", at("2026-04-04")).unwrap()[0].rule,
         "discontent"
     );
+}
+
+#[test]
+fn evaluating_without_firings_leaves_no_trace() {
+    let engine = Engine::new(StageModel::six_stage());
+    send(&engine, "p", "2026-01-01", "visit", "");
+    let before = engine.snapshot();
+    assert!(engine.evaluate("p", at("2026-01-02")).unwrap().is_empty());
+    assert!(engine.evaluate_all(at("2026-01-03")).is_empty());
+    assert_eq!(engine.snapshot(), before);
+    let restored = Engine::restore(&before).unwrap();
+    assert_eq!(restored.snapshot(), before);
 }

@@ -135,6 +135,7 @@ fn model_signals_come_from_the_summary() {
             q: 3.74,
             v: 15.45,
         },
+        currency: None,
         unit_days: 7.0,
         clv: ClvOptions::new(0.01, ClvOptions::WEEKS),
     };

@@ -12,8 +12,8 @@ use super::{lock, not_found, Engine};
 use crate::error::{Error, Result};
 use crate::model::time::Timestamp;
 use crate::retention::{
-    summary_of, win_back_candidate, BgNbd, BgNbdFit, ChurnRisk, ClvOptions, CustomerModels, Firing,
-    FiringLog, GammaGamma, GammaGammaFit, Signals, TriggerConfig, Triggers, WinBackCandidate,
+    summary_of, win_back_candidate, BgNbd, BgNbdFit, ChurnRisk, CustomerModels, Firing, FiringLog,
+    GammaGamma, GammaGammaFit, ModelFitOptions, Signals, TriggerConfig, Triggers, WinBackCandidate,
     WinBackStats,
 };
 
@@ -77,6 +77,39 @@ pub(crate) struct RetentionImage {
     pub(crate) stats: WinBackStats,
 }
 
+impl Retention {
+    /// Evaluates one customer's triggers with their firing log. No log is
+    /// kept for a customer without firings to remember (most customers): no
+    /// map entry per customer evaluated, and an engine's snapshot is the same
+    /// whether or not it was evaluated.
+    fn evaluate(
+        &mut self,
+        customer: &str,
+        state: &crate::lifecycle::CustomerState,
+        model: &crate::lifecycle::StageModel,
+        now: Timestamp,
+    ) -> Vec<Firing> {
+        let models = self.models.as_ref();
+        match self.logs.get_mut(customer) {
+            Some(log) => {
+                let firings = self.triggers.evaluate(state, model, now, models, log);
+                if log.entries.is_empty() {
+                    self.logs.remove(customer);
+                }
+                firings
+            }
+            None => {
+                let mut log = FiringLog::default();
+                let firings = self.triggers.evaluate(state, model, now, models, &mut log);
+                if !log.entries.is_empty() {
+                    self.logs.insert(CompactString::from(customer), log);
+                }
+                firings
+            }
+        }
+    }
+}
+
 impl Engine {
     fn retention(&self) -> std::sync::MutexGuard<'_, Retention> {
         // A panic while holding it cannot leave the state half-changed: every
@@ -119,15 +152,7 @@ impl Engine {
         let state = shard
             .get(hash, customer)
             .ok_or_else(|| not_found(customer))?;
-        let mut guard = self.retention();
-        let retention = &mut *guard;
-        let log = retention
-            .logs
-            .entry(CompactString::from(customer))
-            .or_default();
-        Ok(retention
-            .triggers
-            .evaluate(state, &self.model, now, retention.models.as_ref(), log))
+        Ok(self.retention().evaluate(customer, state, &self.model, now))
     }
 
     /// [`Engine::evaluate`] for every customer, sorted by customer id (the
@@ -159,25 +184,7 @@ impl Engine {
                         super::prefetch(r);
                     }
                 }
-                let (triggers, models) = (&retention.triggers, retention.models.as_ref());
-                // Most customers have no log and get none: no entry is made.
-                let firings = match retention.logs.get_mut(id) {
-                    Some(log) => {
-                        let firings = triggers.evaluate(state, &self.model, now, models, log);
-                        if log.entries.is_empty() {
-                            retention.logs.remove(id);
-                        }
-                        firings
-                    }
-                    None => {
-                        let mut log = FiringLog::default();
-                        let firings = triggers.evaluate(state, &self.model, now, models, &mut log);
-                        if !log.entries.is_empty() {
-                            retention.logs.insert(CompactString::from(id), log);
-                        }
-                        firings
-                    }
-                };
+                let firings = retention.evaluate(id, state, &self.model, now);
                 out.extend(firings.into_iter().map(|f| (id.to_string(), f)));
             }
         }
@@ -214,41 +221,72 @@ impl Engine {
     }
 
     /// Fits the BG/NBD and Gamma-Gamma models on the engine's customers with
-    /// a purchase ([`summary_of`] at `now`, time in units of `unit_days`
-    /// days, amounts in minor units; customers of every currency together, so
-    /// an engine whose customers pay in several currencies should fit its own
-    /// populations and [`Engine::set_models`]), keeps them for the `p_alive`
-    /// and `expected_value` signals, and returns the fits.
+    /// a purchase ([`summary_of`] at `now`, time in units of
+    /// [`ModelFitOptions::unit_days`] days, amounts in minor units), keeps
+    /// them for the `p_alive` and `expected_value` signals, and returns the
+    /// fits. BG/NBD counts purchases and is fitted on every customer who
+    /// bought; the spend model on those paying in
+    /// [`ModelFitOptions::currency`] (amounts of different currencies cannot
+    /// be averaged), whose customers alone then get an `expected_value`.
     ///
     /// # Errors
     ///
     /// As [`BgNbd::fit_penalized`] and [`GammaGamma::fit_penalized`] (an empty
-    /// population: no customer has bought), and [`Error::InvalidArgument`]
-    /// naming `unit_days` when it is not positive; the models in force stay.
+    /// population: no customer has bought); [`Error::InvalidArgument`] naming
+    /// `unit_days` when it is not positive, `clv.…` for bad CLV options, and
+    /// `currency` when no currency is named and the customers pay in several.
+    /// The models in force stay on error.
     pub fn fit_models(
         &self,
         now: Timestamp,
-        unit_days: f64,
-        penalizer: f64,
-        clv: ClvOptions,
+        options: &ModelFitOptions,
     ) -> Result<(BgNbdFit, GammaGammaFit)> {
+        let unit_days = options.unit_days;
         if !(unit_days.is_finite() && unit_days > 0.0) {
             return Err(Error::invalid(
                 "unit_days",
                 format!("{unit_days} is not a positive number of days"),
             ));
         }
-        let mut summaries = Vec::new();
-        self.for_each(|_, state| summaries.extend(summary_of(state, now, unit_days)));
-        let purchases = BgNbd::fit_penalized(&summaries, penalizer)?;
-        let spend = GammaGamma::fit_penalized(&summaries, penalizer)?;
-        let models = CustomerModels {
+        options.clv.check()?;
+        let mut everyone = Vec::new();
+        let mut paying = Vec::new();
+        let mut currencies = std::collections::BTreeSet::new();
+        self.for_each(|_, state| {
+            let Some(summary) = summary_of(state, now, unit_days) else {
+                return;
+            };
+            let currency = state
+                .metrics()
+                .purchases
+                .as_deref()
+                .and_then(|p| p.currency);
+            currencies.extend(currency);
+            everyone.push(summary);
+            if options.currency.is_none_or(|c| currency == Some(c)) {
+                paying.push(summary);
+            }
+        });
+        if options.currency.is_none() && currencies.len() > 1 {
+            let names: Vec<String> = currencies.iter().map(|c| c.to_string()).collect();
+            return Err(Error::invalid(
+                "currency",
+                format!(
+                    "the customers pay in {}: amounts in different currencies cannot be \
+                     averaged; name the currency to fit the spend model on",
+                    names.join(", ")
+                ),
+            ));
+        }
+        let purchases = BgNbd::fit_penalized(&everyone, options.penalizer)?;
+        let spend = GammaGamma::fit_penalized(&paying, options.penalizer)?;
+        self.set_models(Some(CustomerModels {
             bgnbd: purchases.model,
             spend: spend.model,
+            currency: options.currency,
             unit_days,
-            clv,
-        };
-        self.set_models(Some(models))?;
+            clv: options.clv,
+        }))?;
         Ok((purchases, spend))
     }
 
@@ -262,6 +300,7 @@ impl Engine {
         if let Some(m) = &models {
             m.bgnbd.check()?;
             m.spend.check()?;
+            m.clv.check()?;
             if !(m.unit_days.is_finite() && m.unit_days > 0.0) {
                 return Err(Error::invalid(
                     "unit_days",

@@ -433,9 +433,7 @@ pub unsafe extern "C" fn ciclo_engine_fit_models_json(
             optional_str(options_json, "options_json")?.unwrap_or(""),
         )?;
         required_out(out_json, "out_json")?;
-        let (bgnbd, spend) =
-            h.engine
-                .fit_models(now, options.unit_days, options.penalizer, options.clv)?;
+        let (bgnbd, spend) = h.engine.fit_models(now, &options)?;
         *out_json = into_c_string(rjson::engine_fits_to_json(&bgnbd, &spend, &options));
         Ok(())
     })

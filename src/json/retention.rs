@@ -105,10 +105,12 @@ use serde::{Deserialize, Serialize};
 
 use super::read;
 use crate::error::{Error, Result};
+use crate::model::money::Currency;
 use crate::model::time::Timestamp;
 use crate::retention::{
     BgNbd, BgNbdFit, ChurnRisk, ClvOptions, CustomerSummary, Firing, GammaGamma, GammaGammaFit,
-    Signal, SignalEvidence, Signals, TriggerConfig, WinBackCandidate, WinBackCount, WinBackStats,
+    ModelFitOptions, Signal, SignalEvidence, Signals, TriggerConfig, WinBackCandidate,
+    WinBackCount, WinBackStats,
 };
 
 /// A population read from JSON: each customer's summary and optional id, in
@@ -577,55 +579,16 @@ pub fn churn_to_json(customer: &str, risk: &ChurnRisk) -> String {
     serde_json::to_string(&Out { customer, risk }).expect("churn risks always serialise")
 }
 
-/// The options of fitting the customer-base models on an engine's
-/// customers.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub struct EngineFitOptions {
-    /// Days in the models' time unit (7: weeks).
-    pub unit_days: f64,
-    /// The L2 penalty of the fits.
-    pub penalizer: f64,
-    /// How the `expected_value` signal discounts and over how long.
-    pub clv: ClvOptions,
-}
-
-impl EngineFitOptions {
-    /// Time units of `unit_days` days, no penalty, twelve months at 1% a
-    /// month (months of 4.345 weeks, or of 30 days).
-    pub fn new(unit_days: f64) -> EngineFitOptions {
-        EngineFitOptions {
-            unit_days,
-            penalizer: 0.0,
-            clv: ClvOptions::new(0.01, default_periods_per_month(unit_days)),
-        }
-    }
-}
-
-impl Default for EngineFitOptions {
-    /// Weeks, no penalty, twelve months at 1% a month (4.345 weeks a month).
-    fn default() -> Self {
-        EngineFitOptions::new(7.0)
-    }
-}
-
-/// The time units in a month, as `lifetimes` counts them: 4.345 weeks, else
-/// 30 days of `unit_days` each.
-fn default_periods_per_month(unit_days: f64) -> f64 {
-    if unit_days == 7.0 {
-        ClvOptions::WEEKS
-    } else {
-        ClvOptions::DAYS / unit_days
-    }
-}
-
 #[derive(Deserialize)]
 #[serde(
     deny_unknown_fields,
-    expecting = "an object with `unit_days`, `penalizer` and `clv`"
+    expecting = "an object with `unit_days`, `penalizer`, `clv` and `currency`"
 )]
 struct EngineFitOptionsJson {
     #[serde(default)]
     unit_days: Option<f64>,
+    #[serde(default)]
+    currency: Option<String>,
     #[serde(default)]
     penalizer: Option<f64>,
     #[serde(default)]
@@ -633,10 +596,11 @@ struct EngineFitOptionsJson {
 }
 
 /// Reads the options of fitting the models on an engine's customers: empty
-/// (or only whitespace) for the [defaults](EngineFitOptions::default), or
-/// `{"unit_days": 7, "penalizer": 0, "clv": {"months": 12,
+/// (or only whitespace) for the [defaults](ModelFitOptions::default), or
+/// `{"unit_days": 7, "penalizer": 0, "currency": "ARS", "clv": {"months": 12,
 /// "monthly_discount": 0.01, "periods_per_month": 4.345}}`, every key
-/// optional. `periods_per_month` defaults to the time units of `unit_days`
+/// optional (`currency`: the one whose customers the spend model is fitted
+/// on, needed when customers pay in several). `periods_per_month` defaults to the time units of `unit_days`
 /// days in a month: 4.345 for weeks (7), otherwise `30 / unit_days` (30 for
 /// days).
 ///
@@ -647,10 +611,11 @@ struct EngineFitOptionsJson {
 /// not positive, `options.penalizer` when negative,
 /// `options.clv.months` above [`ClvOptions::MAX_MONTHS`],
 /// `options.clv.monthly_discount` when not above -1,
-/// `options.clv.periods_per_month` when not positive.
-pub fn engine_fit_options_from_json(text: &str) -> Result<EngineFitOptions> {
+/// `options.clv.periods_per_month` when not positive, `options.currency`
+/// when not a currency code.
+pub fn engine_fit_options_from_json(text: &str) -> Result<ModelFitOptions> {
     if text.trim().is_empty() {
-        return Ok(EngineFitOptions::default());
+        return Ok(ModelFitOptions::default());
     }
     let raw: EngineFitOptionsJson = read(text, "options")?;
     let unit_days = raw.unit_days.unwrap_or(7.0);
@@ -660,7 +625,10 @@ pub fn engine_fit_options_from_json(text: &str) -> Result<EngineFitOptions> {
             format!("{unit_days} is not a positive number of days"),
         ));
     }
-    let mut options = EngineFitOptions::new(unit_days);
+    let mut options = ModelFitOptions::new(unit_days);
+    if let Some(code) = &raw.currency {
+        options.currency = Some(Currency::parse(code, "options.currency")?);
+    }
     if let Some(penalizer) = raw.penalizer {
         if !(penalizer.is_finite() && penalizer >= 0.0) {
             return Err(Error::invalid(
@@ -695,7 +663,7 @@ pub fn engine_fit_options_from_json(text: &str) -> Result<EngineFitOptions> {
 pub fn engine_fits_to_json(
     bgnbd: &BgNbdFit,
     gamma_gamma: &GammaGammaFit,
-    options: &EngineFitOptions,
+    options: &ModelFitOptions,
 ) -> String {
     #[derive(Serialize)]
     struct Out<'a> {
@@ -704,12 +672,15 @@ pub fn engine_fits_to_json(
         unit_days: f64,
         penalizer: f64,
         clv: &'a ClvOptions,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        currency: Option<Currency>,
     }
     let out = Out {
         models: models_json(bgnbd, gamma_gamma),
         unit_days: options.unit_days,
         penalizer: options.penalizer,
         clv: &options.clv,
+        currency: options.currency,
     };
     serde_json::to_string(&out).expect("fits always serialise")
 }
@@ -1153,7 +1124,7 @@ mod tests {
     #[test]
     fn engine_fit_options_have_defaults_and_named_errors() {
         let weeks = engine_fit_options_from_json("").unwrap();
-        assert_eq!(weeks, EngineFitOptions::default());
+        assert_eq!(weeks, ModelFitOptions::default());
         assert_eq!(
             (weeks.unit_days, weeks.penalizer, weeks.clv),
             (7.0, 0.0, ClvOptions::new(0.01, ClvOptions::WEEKS))
@@ -1227,7 +1198,7 @@ mod tests {
             skipped: 10,
             iterations: 7,
         };
-        let text = engine_fits_to_json(&bgnbd, &spend, &EngineFitOptions::default());
+        let text = engine_fits_to_json(&bgnbd, &spend, &ModelFitOptions::default());
         assert_eq!(
             text,
             r#"{"bgnbd":{"r":0.25,"alpha":4.5,"a":0.75,"b":2.5,"log_likelihood":-100.5,"customers":40},"gamma_gamma":{"p":6.25,"q":3.75,"v":15.5,"log_likelihood":-50.25,"customers":30,"skipped":10},"unit_days":7.0,"penalizer":0.0,"clv":{"months":12,"monthly_discount":0.01,"periods_per_month":4.345}}"#

@@ -76,12 +76,12 @@ impl ChurnScore {
     ///
     /// # Errors
     ///
-    /// [`Error::Config`] naming `churn.components[i]` for a weight that is not
+    /// [`Error::Config`] naming `churn[i]` for a weight that is not
     /// positive and finite, bounds that are not finite or equal, a component
     /// on `churn_risk` itself, or a signal weighed twice.
     pub fn new(components: Vec<ChurnComponent>) -> Result<ChurnScore> {
         for (i, c) in components.iter().enumerate() {
-            let field = format!("churn.components[{i}]");
+            let field = format!("churn[{i}]");
             if !(c.weight.is_finite() && c.weight > 0.0) {
                 return Err(Error::config(
                     format!("{field}.weight"),

@@ -37,7 +37,14 @@ impl ClvOptions {
     /// Months [`lifetime_value`] counts at most: a century.
     pub const MAX_MONTHS: u32 = 1200;
 
-    fn check(&self) -> Result<()> {
+    /// Checks the options.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] naming `clv.months` above
+    /// [`ClvOptions::MAX_MONTHS`], `clv.monthly_discount` not above -1, or
+    /// `clv.periods_per_month` not positive.
+    pub fn check(&self) -> Result<()> {
         let bad = |field: &str, message: String| Error::InvalidArgument {
             field: format!("clv.{field}"),
             message,

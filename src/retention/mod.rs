@@ -59,7 +59,9 @@ pub use churn::{ChurnComponent, ChurnPart, ChurnRisk, ChurnScore};
 pub use clv::{lifetime_value, ClvOptions};
 pub use config::TriggerConfig;
 pub use gamma_gamma::{GammaGamma, GammaGammaFit};
-pub use signals::{summary_of, CustomerModels, Signal, SignalContext, SignalSet, Signals};
+pub use signals::{
+    summary_of, CustomerModels, ModelFitOptions, Signal, SignalContext, SignalSet, Signals,
+};
 pub use summary::CustomerSummary;
 pub use triggers::{Action, Firing, FiringLog, SignalCondition, SignalEvidence, Triggers};
 pub use winback::{

@@ -4,6 +4,7 @@
 use crate::lifecycle::metrics::Metric;
 use crate::lifecycle::state::CustomerState;
 use crate::lifecycle::StageModel;
+use crate::model::money::Currency;
 use crate::model::time::Timestamp;
 
 use super::bgnbd::BgNbd;
@@ -92,8 +93,8 @@ signals! {
     /// model. Needs customer-base models and a purchase.
     PAlive => "p_alive", "probability";
     /// The customer's discounted value over the models' horizon
-    /// ([`lifetime_value`]), in minor units. Needs customer-base models and a
-    /// purchase.
+    /// ([`lifetime_value`]), in minor units. Needs customer-base models, a
+    /// purchase, and the currency the spend model was fitted in.
     ExpectedValue => "expected_value", "minor units";
     /// The churn-risk score ([`ChurnScore`](super::ChurnScore)), from the
     /// other signals. Needs one of the signals it weighs.
@@ -111,12 +112,61 @@ signals! {
 pub struct CustomerModels {
     /// Purchases and dropout.
     pub bgnbd: BgNbd,
-    /// Spend per purchase.
+    /// Spend per purchase, of customers paying in `currency`.
     pub spend: GammaGamma,
+    /// The currency `spend` was fitted in: amounts of different currencies
+    /// cannot be averaged, so `expected_value` is only given to the
+    /// customers paying in it (`None`: every customer).
+    #[serde(default)]
+    pub currency: Option<Currency>,
     /// Days in the models' time unit (7 for weeks).
     pub unit_days: f64,
     /// How `expected_value` discounts and over how long.
     pub clv: ClvOptions,
+}
+
+/// How [`Engine::fit_models`](crate::Engine::fit_models) fits the
+/// customer-base models on an engine's customers.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct ModelFitOptions {
+    /// Days in the models' time unit (7: weeks).
+    pub unit_days: f64,
+    /// The L2 penalty of both fits ([`BgNbd::fit_penalized`]). It weighs the
+    /// parameters as they are, and the Gamma-Gamma scale `v` is in minor
+    /// units of money: a penalty crushes it, so prefer none on large
+    /// populations.
+    pub penalizer: f64,
+    /// How the `expected_value` signal discounts and over how long.
+    pub clv: ClvOptions,
+    /// The currency whose customers the spend model is fitted on (BG/NBD,
+    /// which counts purchases, is fitted on every customer who bought).
+    /// `None` when every customer pays in one currency.
+    pub currency: Option<Currency>,
+}
+
+impl ModelFitOptions {
+    /// Time units of `unit_days` days, no penalty, twelve months at 1% a
+    /// month (months of 4.345 weeks, or of 30 days), one currency.
+    pub fn new(unit_days: f64) -> ModelFitOptions {
+        let periods = if unit_days == 7.0 {
+            ClvOptions::WEEKS
+        } else {
+            ClvOptions::DAYS / unit_days
+        };
+        ModelFitOptions {
+            unit_days,
+            penalizer: 0.0,
+            clv: ClvOptions::new(0.01, periods),
+            currency: None,
+        }
+    }
+}
+
+impl Default for ModelFitOptions {
+    /// Weeks, no penalty, twelve months at 1% a month, one currency.
+    fn default() -> Self {
+        ModelFitOptions::new(7.0)
+    }
 }
 
 /// A customer's purchase history as the customer-base models read it, at
@@ -254,7 +304,13 @@ impl Signals {
                         values[Signal::PAlive as usize] =
                             models.bgnbd.p_alive(&summary).unwrap_or(f64::NAN);
                     }
-                    if wants(Signal::ExpectedValue) {
+                    let paying = state
+                        .metrics()
+                        .purchases
+                        .as_deref()
+                        .and_then(|p| p.currency);
+                    let same_currency = models.currency.is_none_or(|c| paying == Some(c));
+                    if wants(Signal::ExpectedValue) && same_currency {
                         values[Signal::ExpectedValue as usize] =
                             lifetime_value(&models.bgnbd, &models.spend, &summary, &models.clv)
                                 .unwrap_or(f64::NAN);
