@@ -391,24 +391,28 @@ pub unsafe extern "C" fn ciclo_engine_churn_json(
 /// `ciclo_models_fit_json`) on the engine's customers who bought, summarised
 /// at `now_ms` (milliseconds since the Unix epoch, UTC), and keeps them for
 /// the `p_alive` and `expected_value` signals (and the churn score, which
-/// weighs `p_alive`). Amounts are in minor units, every currency together:
-/// an engine whose customers pay in several currencies gets one model for
-/// all of them.
+/// weighs `p_alive`). BG/NBD counts purchases and is fitted on every
+/// customer who bought; the spend model, in minor units, on the customers
+/// paying in `currency` (amounts of different currencies cannot be
+/// averaged), who alone then get an `expected_value`.
 ///
 /// `options_json` is NULL, `""` or `{"unit_days": 7, "penalizer": 0,
-/// "clv": {"months": 12, "monthly_discount": 0.01, "periods_per_month":
-/// 4.345}}`, every key optional with those defaults: the models' time unit
-/// in days, the fits' L2 penalty, and how `expected_value` discounts and
-/// over how long (`periods_per_month` defaults to 4.345 for weeks, otherwise
-/// `30 / unit_days`).
+/// "currency": "ARS", "clv": {"months": 12, "monthly_discount": 0.01,
+/// "periods_per_month": 4.345}}`, every key optional with those defaults:
+/// the models' time unit in days, the fits' L2 penalty, the currency
+/// (needed when customers pay in several), and how `expected_value`
+/// discounts and over how long (`periods_per_month` defaults to 4.345 for
+/// weeks, otherwise `30 / unit_days`).
 ///
 /// `*out_json` receives the fits as `ciclo_models_fit_json` writes them
 /// plus the options in force: `{"bgnbd": {...}, "gamma_gamma": {...},
-/// "unit_days": 7.0, "penalizer": 0.0, "clv": {...}}`. Release it with
-/// `ciclo_string_free`.
+/// "unit_days": 7.0, "penalizer": 0.0, "clv": {...}, "currency": "ARS"}`.
+/// Release it with `ciclo_string_free`.
 ///
 /// Errors: `CICLO_STATUS_INVALID_ARGUMENT` naming `options.unit_days`,
-/// `options.penalizer` or `options.clv.*` for a bad option, or `customers`
+/// `options.penalizer`, `options.currency` or `options.clv.*` for a bad
+/// option, `currency` when none is named and the customers pay in several,
+/// or `customers`
 /// when there is nothing to fit (no customer bought, none bought twice, a
 /// fit that does not converge: try a penalizer); `CICLO_STATUS_INVALID_JSON`,
 /// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP`,
