@@ -244,3 +244,41 @@ fn evaluating_without_firings_leaves_no_trace() {
     let restored = Engine::restore(&before).unwrap();
     assert_eq!(restored.snapshot(), before);
 }
+
+#[test]
+fn triggers_on_every_event_and_every_tick() {
+    let engine = Engine::new(StageModel::six_stage());
+    let mut fired = Vec::new();
+    for line in [
+        r#"{"customer": "ana", "at": "2026-01-05T10:00:00Z", "kind": "purchase", "amount": 90000, "currency": "ARS"}"#,
+        r#"{"customer": "ana", "at": "2026-01-15T10:00:00Z", "kind": "purchase", "amount": 90000, "currency": "ARS"}"#,
+        r#"{"customer": "ana", "at": "2026-02-01T10:00:00Z", "kind": "complaint"}"#,
+        r#"{"customer": "ana", "at": "2026-02-03T10:00:00Z", "kind": "complaint"}"#,
+    ] {
+        let event = json::event_from_json(line).unwrap();
+        let (outcome, firings) = engine.apply_and_evaluate(&event).unwrap();
+        // The event itself was applied as `apply` would.
+        assert_eq!(engine.customer("ana").unwrap().watermark(), event.at);
+        assert_eq!(outcome.stage, engine.customer("ana").unwrap().stage());
+        fired.extend(firings);
+    }
+    assert_eq!(fired.len(), 1);
+    assert_eq!(fired[0].rule, "discontent");
+    // A bad event changes nothing and evaluates nothing.
+    assert!(engine
+        .apply_and_evaluate(
+            &json::event_from_json(
+                r#"{"customer": "ana", "at": "2026-01-01T10:00:00Z", "kind": "complaint"}"#
+            )
+            .unwrap()
+        )
+        .is_err());
+    // Months later, on a tick: bought every 10 days, then nothing for long.
+    let (report, firings) = engine.tick_and_evaluate(at("2026-06-01"));
+    assert_eq!(report.now, at("2026-06-01"));
+    assert_eq!(firings.len(), 1, "{firings:?}");
+    assert_eq!(
+        (firings[0].0.as_str(), firings[0].1.rule.as_str()),
+        ("ana", "win_back")
+    );
+}

@@ -155,6 +155,32 @@ impl Engine {
         Ok(self.retention().evaluate(customer, state, &self.model, now))
     }
 
+    /// Applies an event ([`Engine::apply`]) and then evaluates the
+    /// customer's retention triggers at the event's time
+    /// ([`Engine::evaluate`]): triggers on every event in one call. The event
+    /// counts even when the evaluation finds nothing to fire.
+    ///
+    /// # Errors
+    ///
+    /// As [`Engine::apply`]; nothing changes on error.
+    pub fn apply_and_evaluate(
+        &self,
+        event: &crate::model::event::Event,
+    ) -> Result<(crate::lifecycle::Outcome, Vec<Firing>)> {
+        let outcome = self.apply(event)?;
+        let customer = outcome_customer(self, event);
+        let firings = self.evaluate(&customer, event.at)?;
+        Ok((outcome, firings))
+    }
+
+    /// Ticks the lifecycle ([`Engine::tick`]) and then evaluates every
+    /// customer's retention triggers at `now` ([`Engine::evaluate_all`]):
+    /// triggers on every tick in one call.
+    pub fn tick_and_evaluate(&self, now: Timestamp) -> (super::TickReport, Vec<(String, Firing)>) {
+        let report = self.tick(now);
+        (report, self.evaluate_all(now))
+    }
+
     /// [`Engine::evaluate`] for every customer, sorted by customer id (the
     /// firings of one customer highest priority first). Thread-safe; shards
     /// are visited one after another.
@@ -395,4 +421,22 @@ impl Engine {
     pub fn win_back_stats(&self) -> WinBackStats {
         self.retention().stats.clone()
     }
+}
+
+/// The customer an applied event landed on: its own id, or for an event sent
+/// to a golden id retired by a merge, the customer it was merged into.
+fn outcome_customer(engine: &Engine, event: &crate::model::event::Event) -> String {
+    use std::sync::atomic::Ordering;
+    if engine.consolidating.load(Ordering::Acquire) {
+        if let Ok(id) = event
+            .customer
+            .parse::<crate::consolidation::registry::GoldenId>()
+        {
+            let identity = engine.identity.read().unwrap_or_else(|p| p.into_inner());
+            if let Some(live) = identity.registry.resolve(id) {
+                return live.to_string();
+            }
+        }
+    }
+    event.customer.clone()
 }
