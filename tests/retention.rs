@@ -165,3 +165,48 @@ fn every_cdnow_prediction_is_finite_and_in_range() {
         assert!(value.is_finite() && value >= 0.0, "{c:?}");
     }
 }
+
+/// Simulated populations (`tests/data/hard_fits/`, rows of frequency, recency,
+/// T, monetary value) on which an earlier optimiser stopped short of the
+/// maximum or gave up: each fit must reach the interior maximum found from
+/// many starting points.
+#[test]
+fn hard_populations_reach_their_maximum() {
+    let read = |name: &str| -> Vec<CustomerSummary> {
+        let path = format!(
+            "{}/tests/data/hard_fits/{name}.csv",
+            env!("CARGO_MANIFEST_DIR")
+        );
+        std::fs::read_to_string(path)
+            .expect("the population")
+            .lines()
+            .map(|l| {
+                let v: Vec<f64> = l.split(',').map(|x| x.parse().expect("a number")).collect();
+                CustomerSummary::new(v[0], v[1], v[2], v[3])
+            })
+            .collect()
+    };
+    for (name, r, alpha, a, b) in [
+        ("pop176", 78.6236, 544.800, 17.6748, 26.2669),
+        ("pop322", 1.05211, 8.74964, 10.8454, 9.46790),
+    ] {
+        let fit = BgNbd::fit(&read(name)).unwrap();
+        for (ours, theirs) in [
+            (fit.model.r, r),
+            (fit.model.alpha, alpha),
+            (fit.model.a, a),
+            (fit.model.b, b),
+        ] {
+            relative(ours, theirs, 1e-4, name);
+        }
+    }
+    for (name, p, q, v) in [
+        ("gg1450", 15.6950, 6.28413, 34.1094),
+        ("gg632", 3.86222, 4.51884, 203.030),
+    ] {
+        let fit = GammaGamma::fit(&read(name)).unwrap();
+        for (ours, theirs) in [(fit.model.p, p), (fit.model.q, q), (fit.model.v, v)] {
+            relative(ours, theirs, 1e-4, name);
+        }
+    }
+}
