@@ -3,7 +3,7 @@
 //! the whole retention state through snapshots.
 
 use ciclo::model::Timestamp;
-use ciclo::retention::{ModelFitOptions, Signal, TriggerConfig};
+use ciclo::retention::{ClvOptions, ModelFitOptions, Signal, TriggerConfig};
 use ciclo::{json, Engine, StageModel};
 
 fn at(day: &str) -> Timestamp {
@@ -281,4 +281,104 @@ fn triggers_on_every_event_and_every_tick() {
         (firings[0].0.as_str(), firings[0].1.rule.as_str()),
         ("ana", "win_back")
     );
+}
+
+#[test]
+fn a_merge_carries_the_firing_log_to_the_survivor() {
+    use ciclo::consolidation::golden::SourceKey;
+    use ciclo::model::Record;
+    let engine = Engine::new(StageModel::six_stage());
+    let person = |g: &str, s: &str, e: &str| Record {
+        given_name: Some(g.into()),
+        surname: Some(s.into()),
+        email: Some(e.into()),
+        country: Some("AR".into()),
+        ..Record::default()
+    };
+    let a = engine
+        .ingest(
+            SourceKey::new("crm", "1").unwrap(),
+            at("2026-01-01"),
+            person("Ana", "Ruiz", "ana@ruiz.es"),
+        )
+        .unwrap();
+    let b = engine
+        .ingest(
+            SourceKey::new("erp", "7").unwrap(),
+            at("2026-01-01"),
+            person("Luis", "Paz", "luis@paz.com.ar"),
+        )
+        .unwrap();
+    let (ga, gb) = (a.golden.to_string(), b.golden.to_string());
+    buy(&engine, &ga, "2026-01-02", 1000);
+    buy(&engine, &gb, "2026-01-02", 1000);
+    send(&engine, &gb, "2026-01-03", "complaint", "");
+    send(&engine, &gb, "2026-01-04", "complaint", "");
+    assert_eq!(
+        engine.evaluate(&gb, at("2026-01-04")).unwrap()[0].rule,
+        "discontent"
+    );
+    let merged = engine.merge(b.golden, a.golden).unwrap();
+    let survivor = merged.survivor.to_string();
+    // The survivor inherits the complaints and the cooldown of what they
+    // caused: no second outreach for them.
+    let again = engine.evaluate(&survivor, at("2026-01-05")).unwrap();
+    assert!(again.iter().all(|f| f.rule != "discontent"), "{again:?}");
+    // No log is left behind under the retired id: a snapshot restores the same.
+    let bytes = engine.snapshot();
+    assert_eq!(Engine::restore(&bytes).unwrap().snapshot(), bytes);
+    assert!(!String::from_utf8_lossy(&bytes)
+        .contains(&format!("[\"{}\",{{\"entries\"", merged.retired)));
+}
+
+#[test]
+fn one_moment_is_one_evaluation() {
+    let engine = population();
+    let now = at("2026-06-01");
+    let first = engine.evaluate_all(now);
+    assert!(!first.is_empty());
+    // Evaluating again at the same moment (after an event, then on a tick)
+    // fires nothing more: one action at a time.
+    assert!(engine.evaluate_all(now).is_empty());
+    for (customer, _) in &first {
+        assert!(engine.evaluate(customer, now).unwrap().is_empty());
+    }
+}
+
+#[test]
+fn win_back_values_stay_in_their_currency() {
+    let engine = Engine::new(StageModel::six_stage());
+    for (c, currency, amount) in [("c-ars", "ARS", 100_000), ("c-usd", "USD", 100)] {
+        for day in ["2026-01-01", "2026-01-08", "2026-01-15"] {
+            send(
+                &engine,
+                c,
+                day,
+                "purchase",
+                &format!(r#""amount": {amount}, "currency": "{currency}""#),
+            );
+        }
+    }
+    engine
+        .set_models(Some(ciclo::retention::CustomerModels {
+            bgnbd: ciclo::retention::BgNbd {
+                r: 0.24,
+                alpha: 4.4,
+                a: 0.79,
+                b: 2.4,
+            },
+            spend: ciclo::retention::GammaGamma {
+                p: 6.25,
+                q: 3.74,
+                v: 150_000.0,
+            },
+            currency: Some(ciclo::model::Currency::parse("ARS", "c").unwrap()),
+            unit_days: 7.0,
+            clv: ClvOptions::new(0.01, ClvOptions::WEEKS),
+        }))
+        .unwrap();
+    let candidates = engine.win_back_candidates(at("2026-06-01"), 10);
+    let usd = candidates.iter().find(|c| c.customer == "c-usd").unwrap();
+    // Its own revenue (300 cents over its weeks of activity), not pesos.
+    assert!(usd.annual_value < 10_000.0, "{}", usd.annual_value);
 }

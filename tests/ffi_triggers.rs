@@ -1147,7 +1147,7 @@ fn every_bad_input_is_refused_naming_the_field() {
             "fit too many months",
             Box::new(|| fit(r#"{"clv": {"months": 5000}}"#)),
             CICLO_STATUS_INVALID_ARGUMENT,
-            "invalid argument options.clv.months: 5000 is more than 1200 months",
+            "invalid argument options.clv.months: 5000 is more than 120 months",
         ),
         (
             "fit discount at -1",

@@ -194,6 +194,9 @@ impl Engine {
         }
         self.recompute(&identity, merged.survivor);
         self.drop_state(&retired);
+        // What fired for either keeps counting against the survivor's
+        // cooldowns and caps (an unmerge leaves it with the survivor).
+        self.merge_firings(&retired, &survivor);
         Ok(merged)
     }
 

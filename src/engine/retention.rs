@@ -412,6 +412,20 @@ impl Engine {
         Ok(())
     }
 
+    /// Moves a retired customer's firing log into the survivor's, oldest
+    /// first.
+    pub(crate) fn merge_firings(&self, retired: &str, survivor: &str) {
+        let mut retention = self.retention();
+        if let Some(log) = retention.logs.remove(retired) {
+            let into = retention
+                .logs
+                .entry(CompactString::from(survivor))
+                .or_default();
+            into.entries.extend(log.entries);
+            into.entries.sort_by_key(|(_, at)| *at);
+        }
+    }
+
     /// Drops a customer's firing log.
     pub(crate) fn forget_firings(&self, customer: &str) {
         self.retention().logs.remove(customer);

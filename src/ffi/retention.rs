@@ -181,8 +181,8 @@ fn predict(
         return Err(Error::invalid(
             "models",
             format!(
-                "the predicted {name} is {value}: these parameters are at a numerical edge of \
-                 the model (a BG/NBD `a` of exactly 1?)"
+                "the predicted {name} is {value}: these parameters are beyond what the model \
+                 computes (parameters near 0 or infinity, or a horizon too far)"
             ),
         ));
     }

@@ -344,7 +344,7 @@ struct ClvOptionsJson {
 ///
 /// [`Error::Json`], [`Error::UnknownField`], [`Error::InvalidArgument`]
 /// naming the option: `options.horizons[i]` when negative,
-/// `options.clv.monthly_discount` when not above -1,
+/// `options.clv.monthly_discount` when below 0,
 /// `options.clv.periods_per_month` when not positive.
 pub fn predict_options_from_json(text: &str) -> Result<PredictOptions> {
     let mut options = PredictOptions::default();
@@ -375,10 +375,10 @@ fn apply_clv_options(raw: ClvOptionsJson, options: &mut ClvOptions) -> Result<()
         options.months = months;
     }
     if let Some(d) = raw.monthly_discount {
-        if !(d.is_finite() && d > -1.0) {
+        if !(d.is_finite() && d >= 0.0) {
             return Err(Error::invalid(
                 "options.clv.monthly_discount",
-                format!("{d} is not a rate above -1"),
+                format!("{d} is not a discount rate of at least 0"),
             ));
         }
         options.monthly_discount = d;
@@ -610,7 +610,7 @@ struct EngineFitOptionsJson {
 /// [`Error::InvalidArgument`] naming the option: `options.unit_days` when
 /// not positive, `options.penalizer` when negative,
 /// `options.clv.months` above [`ClvOptions::MAX_MONTHS`],
-/// `options.clv.monthly_discount` when not above -1,
+/// `options.clv.monthly_discount` when below 0,
 /// `options.clv.periods_per_month` when not positive, `options.currency`
 /// when not a currency code.
 pub fn engine_fit_options_from_json(text: &str) -> Result<ModelFitOptions> {

@@ -182,13 +182,27 @@ impl BgNbd {
         c: &CustomerSummary,
         horizon: f64,
     ) -> Result<f64> {
-        // The formula divides by `a − 1`, and its bracket vanishes with it: at
-        // and around `a = 1` the value is the mean of two points either side,
-        // off by the square of the step.
-        const NEAR_ONE: f64 = 1e-5;
-        if (self.a - 1.0).abs() < NEAR_ONE {
+        // Two removable singularities, where the value is the limit of its
+        // neighbours: the formula divides by `a − 1` (and its bracket vanishes
+        // with it), and the series has a pole where `a + b + x − 1` is 0 or a
+        // negative whole number. Near either, the value is interpolated
+        // linearly between two points on each side (off by the square of the
+        // step).
+        const NEAR: f64 = 1e-5;
+        let interpolate = |at: &dyn Fn(f64) -> Result<f64>, centre: f64, value: f64| {
+            let (low, high) = (centre - 2.0 * NEAR, centre + 2.0 * NEAR);
+            let (below, above) = (at(low)?, at(high)?);
+            Ok(below + (value - low) / (high - low) * (above - below))
+        };
+        if (self.a - 1.0).abs() < NEAR {
             let at = |a: f64| BgNbd { a, ..*self }.expected_purchases_checked(c, horizon);
-            return Ok((at(1.0 - 2.0 * NEAR_ONE)? + at(1.0 + 2.0 * NEAR_ONE)?) / 2.0);
+            return interpolate(&at, 1.0, self.a);
+        }
+        let pole = self.a + self.b + c.frequency - 1.0;
+        if pole < NEAR && (pole - pole.round()).abs() < NEAR {
+            // Moving b moves the pole's argument one for one.
+            let at = |b: f64| BgNbd { b, ..*self }.expected_purchases_checked(c, horizon);
+            return interpolate(&at, self.b - (pole - pole.round()), self.b);
         }
         let BgNbd { r, alpha, a, b } = *self;
         let x = c.frequency;
@@ -438,6 +452,38 @@ mod tests {
                 "{below} {one} {above}"
             );
         }
+    }
+
+    #[test]
+    fn limits_at_the_poles_and_huge_parameters() {
+        // a + b = 1 without repeat purchases: the series' pole at c = 0.
+        let new = CustomerSummary::new(0.0, 0.0, 30.0, 0.0);
+        let at = |b: f64| {
+            BgNbd {
+                r: 1.0,
+                alpha: 1.0,
+                a: 0.5,
+                b,
+            }
+            .expected_purchases(&new, 52.0)
+            .unwrap()
+        };
+        let (pole, near) = (at(0.5), at(0.5 + 1e-4));
+        assert!(
+            pole.is_finite() && (pole - near).abs() < 1e-3 * near,
+            "{pole} {near}"
+        );
+        // A fit at a limit gives b in the millions: still a value (mpmath: 4.55).
+        let heavy = BgNbd {
+            r: 0.5,
+            alpha: 10.0,
+            a: 1e-4,
+            b: 1e6,
+        };
+        let value = heavy
+            .expected_purchases(&CustomerSummary::new(3.0, 20.0, 30.0, 5.0), 52.0)
+            .unwrap();
+        assert!((value - 4.55).abs() < 0.01, "{value}");
     }
 
     #[test]

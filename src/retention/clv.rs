@@ -34,15 +34,16 @@ impl ClvOptions {
     /// Days per month, as `lifetimes` counts them.
     pub const DAYS: f64 = 30.0;
 
-    /// Months [`lifetime_value`] counts at most: a century.
-    pub const MAX_MONTHS: u32 = 1200;
+    /// Months [`lifetime_value`] counts at most: ten years (each month sums a
+    /// hypergeometric series, slower the farther the horizon).
+    pub const MAX_MONTHS: u32 = 120;
 
     /// Checks the options.
     ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] naming `clv.months` above
-    /// [`ClvOptions::MAX_MONTHS`], `clv.monthly_discount` not above -1, or
+    /// [`ClvOptions::MAX_MONTHS`], `clv.monthly_discount` below 0, or
     /// `clv.periods_per_month` not positive.
     pub fn check(&self) -> Result<()> {
         let bad = |field: &str, message: String| Error::InvalidArgument {
@@ -59,10 +60,14 @@ impl ClvOptions {
                 ),
             ));
         }
-        if !(self.monthly_discount.is_finite() && self.monthly_discount > -1.0) {
+        if !(self.monthly_discount.is_finite() && self.monthly_discount >= 0.0) {
             return Err(bad(
                 "monthly_discount",
-                format!("{} is not a rate above -1", self.monthly_discount),
+                format!(
+                    "{} is not a discount rate of at least 0 (a negative one values the far \
+                     future without bound)",
+                    self.monthly_discount
+                ),
             ));
         }
         if !(self.periods_per_month.is_finite() && self.periods_per_month > 0.0) {

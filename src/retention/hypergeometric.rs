@@ -2,7 +2,7 @@
 //! purchases need.
 
 /// Terms summed at most: the series converges like `zⁿ`, after its terms
-/// stop growing (about `a·b / (c·(1 − z))` terms in).
+/// stop growing; near `z = 1` that takes about `1 / (1 − z)` terms.
 const MAX_TERMS: usize = 1_000_000;
 
 /// ₂F₁(a, b; c; z) for `0 ≤ z < 1` as its sign and the natural logarithm of
@@ -32,12 +32,16 @@ pub(crate) fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
             sum *= 1e-200;
             shift += 200.0 * std::f64::consts::LN_10;
         }
-        // Past the early terms (beyond `a + b + |c|` the ratio of one term to
-        // the last settles toward `z`), decreasing, and too small to change
-        // the sum.
-        let settled = k > a.abs() + b.abs() + c.abs() && ratio.abs() < 1.0;
-        if settled && term.abs() <= f64::EPSILON * 1e-2 * sum.abs() {
-            return (sum != 0.0).then(|| (sum.signum(), sum.abs().ln() + shift));
+        // A bound on every later ratio: (a + j)/(j + 1) and (b + j)/(c + j)
+        // are monotone in j, each tending to 1, so from here on neither
+        // exceeds the larger of 1 and its value now. With it below 1, the
+        // terms left sum to at most |term|·ρ/(1 − ρ).
+        let j = k + 1.0;
+        if c + j > 0.0 {
+            let rho = z * ((a + j) / (j + 1.0)).abs().max(1.0) * ((b + j) / (c + j)).abs().max(1.0);
+            if rho < 1.0 && term.abs() * rho / (1.0 - rho) <= f64::EPSILON * 1e-2 * sum.abs() {
+                return (sum != 0.0).then(|| (sum.signum(), sum.abs().ln() + shift));
+            }
         }
         if term == 0.0 {
             return (sum != 0.0).then(|| (sum.signum(), sum.abs().ln() + shift));
@@ -94,6 +98,16 @@ mod tests {
         assert!(sign > 0.0 && close(ln, 0.5f64.ln()));
         let (sign, _) = ln_hyp2f1(1.0, 1.0, -0.5, 0.9).unwrap();
         assert_eq!(sign, -1.0);
+    }
+
+    #[test]
+    fn huge_parameters_converge_quickly() {
+        // b ≈ c in the millions, as fits at a limit give: ₂F₁(a, b; b; z) =
+        // (1 − z)^−a whatever b.
+        for b in [1e6, 3e7, 1e9] {
+            let (sign, ln) = ln_hyp2f1(0.5, b, b, 0.4).unwrap();
+            assert!(sign > 0.0 && close(ln, -0.5 * 0.6f64.ln()), "{b}: {ln}");
+        }
     }
 
     #[test]

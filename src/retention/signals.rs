@@ -301,8 +301,12 @@ impl Signals {
             if wants(Signal::PAlive) || wants(Signal::ExpectedValue) {
                 if let Some(summary) = summary_of(state, now, models.unit_days) {
                     if wants(Signal::PAlive) {
-                        values[Signal::PAlive as usize] =
-                            models.bgnbd.p_alive(&summary).unwrap_or(f64::NAN);
+                        values[Signal::PAlive as usize] = models
+                            .bgnbd
+                            .p_alive(&summary)
+                            .ok()
+                            .filter(|v| v.is_finite())
+                            .unwrap_or(f64::NAN);
                     }
                     let paying = state
                         .metrics()
@@ -313,6 +317,8 @@ impl Signals {
                     if wants(Signal::ExpectedValue) && same_currency {
                         values[Signal::ExpectedValue as usize] =
                             lifetime_value(&models.bgnbd, &models.spend, &summary, &models.clv)
+                                .ok()
+                                .filter(|v| v.is_finite())
                                 .unwrap_or(f64::NAN);
                     }
                 }

@@ -501,8 +501,12 @@ impl Triggers {
         let mut contacts = log
             .since(now.plus_days(-self.contact_cap.period_days))
             .count();
+        // Firings already logged at this very moment count toward the
+        // evaluation's maximum: evaluating twice at one time (after the event,
+        // then on a tick) is one evaluation.
+        let already = log.entries.iter().filter(|(_, at)| *at == now).count();
         for rule in &self.rules {
-            if fired.len() >= self.max_per_evaluation as usize
+            if already + fired.len() >= self.max_per_evaluation as usize
                 || contacts >= self.contact_cap.count as usize
             {
                 break;

@@ -149,9 +149,10 @@ pub struct WinBackCandidate {
     pub last_signals: Vec<(Signal, f64)>,
     /// What the customer brought in a year while active, in minor units:
     /// revenue over the time from the first purchase to the lapse (at least a
-    /// month), scaled to 365 days; with customer-base models, the spend per
-    /// purchase the Gamma-Gamma model expects times the purchases a year of
-    /// the customer's own rhythm.
+    /// month), scaled to 365 days; with customer-base models whose spend
+    /// model is in the customer's currency, the spend per purchase the
+    /// Gamma-Gamma model expects times the purchases a year of the customer's
+    /// own rhythm.
     pub annual_value: f64,
     /// The probability of winning them back ([`WinBackStats::probability`]
     /// for their exit reason).
@@ -225,7 +226,9 @@ pub fn win_back_candidate(
     } else {
         365.0 / active_days
     };
-    let annual_value = match models {
+    // The spend model speaks its own currency only.
+    let spend_model = models.filter(|m| m.currency.is_none_or(|c| purchases.currency == Some(c)));
+    let annual_value = match spend_model {
         Some(m) => super::signals::summary_of(state, now, m.unit_days)
             .and_then(|s| m.spend.expected_average_value(&s).ok())
             .map(|v| v * per_year_purchases)
