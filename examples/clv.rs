@@ -36,7 +36,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use ciclo::import::read_summaries_csv;
-use ciclo::retention::{lifetime_value, BgNbd, ClvOptions, GammaGamma};
+use ciclo::retention::{predict, BgNbd, ClvOptions, GammaGamma};
 
 const USAGE: &str = "usage: clv SUMMARY.csv [--out PREDICTIONS.csv] [--unit weeks|days|months] [--discount 0.01] [--months 12] [--penalizer 0]";
 
@@ -146,16 +146,10 @@ fn run() -> Result<(), String> {
     .map_err(write_error)?;
     let bgnbd = &purchases.model;
     for (id, c) in summaries.ids.iter().zip(customers) {
-        let predict = || -> ciclo::Result<[f64; 5]> {
-            Ok([
-                bgnbd.p_alive(c)?,
-                bgnbd.expected_purchases(c, 30.0)?,
-                bgnbd.expected_purchases(c, 90.0)?,
-                spend.model.expected_average_value(c)?,
-                lifetime_value(bgnbd, &spend.model, c, &options)?,
-            ])
-        };
-        let [alive, e30, e90, value, clv] = predict().map_err(|e| format!("customer {id}: {e}"))?;
+        let p = predict(bgnbd, &spend.model, c, &[30.0, 90.0], &options)
+            .map_err(|e| format!("customer {id}: {e}"))?;
+        let (alive, value, clv) = (p.p_alive, p.expected_average_value, p.clv);
+        let (e30, e90) = (p.expected_purchases[0], p.expected_purchases[1]);
         writeln!(
             writer,
             "{},{alive},{e30},{e90},{value},{clv}",

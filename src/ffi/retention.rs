@@ -13,7 +13,7 @@ use super::status::ciclo_status;
 use crate::error::{Error, Result};
 use crate::json::retention as rjson;
 use crate::model::time::Timestamp;
-use crate::retention::{lifetime_value, BgNbd, CustomerSummary, GammaGamma};
+use crate::retention::{self, BgNbd, CustomerSummary, GammaGamma, Prediction};
 
 /// Fits the customer-base models to a population, by maximum likelihood: the
 /// BG/NBD model (purchases and dropout) on every customer and the Gamma-Gamma
@@ -133,60 +133,20 @@ pub unsafe extern "C" fn ciclo_models_predict_json(
     })
 }
 
-/// One customer's predictions.
+/// One customer's predictions, errors named as the options name them
+/// (`options.horizons[1]`, `options.clv.months`).
 fn predict(
     bgnbd: &BgNbd,
     spend: &GammaGamma,
     c: &CustomerSummary,
     options: &rjson::PredictOptions,
-) -> Result<rjson::Prediction> {
-    let expected_purchases = options
-        .horizons
-        .iter()
-        .enumerate()
-        .map(|(j, &h)| {
-            bgnbd.expected_purchases(c, h).map_err(|e| match e {
-                Error::InvalidArgument { field, message } if field == "horizon" => {
-                    Error::invalid(format!("options.horizons[{j}]"), message)
-                }
-                other => other,
-            })
-        })
-        .collect::<Result<Vec<_>>>()?;
-    let prediction = rjson::Prediction {
-        p_alive: bgnbd.p_alive(c)?,
-        expected_purchases,
-        expected_average_value: spend.expected_average_value(c)?,
-        clv: lifetime_value(bgnbd, spend, c, &options.clv).map_err(|e| match e {
-            Error::InvalidArgument { field, message } if field == "horizon" => {
-                Error::invalid("options.clv.months", message)
-            }
-            other => other,
-        })?,
-    };
-    // JSON has no infinity or NaN (serde_json would write null): refuse
-    // rather than hand the host a null it did not expect.
-    let mut values = std::iter::once(("p_alive", prediction.p_alive))
-        .chain(
-            prediction
-                .expected_purchases
-                .iter()
-                .map(|&e| ("expected_purchases", e)),
-        )
-        .chain([
-            ("expected_average_value", prediction.expected_average_value),
-            ("clv", prediction.clv),
-        ]);
-    if let Some((name, value)) = values.find(|(_, v)| !v.is_finite()) {
-        return Err(Error::invalid(
-            "models",
-            format!(
-                "the predicted {name} is {value}: these parameters are beyond what the model \
-                 computes (parameters near 0 or infinity, or a horizon too far)"
-            ),
-        ));
-    }
-    Ok(prediction)
+) -> Result<Prediction> {
+    retention::predict(bgnbd, spend, c, &options.horizons, &options.clv).map_err(|e| match e {
+        Error::InvalidArgument { field, message } if field != "models" => {
+            Error::invalid(format!("options.{field}"), message)
+        }
+        other => other,
+    })
 }
 
 /// An error predicting customer `i`, which the checks before could not see

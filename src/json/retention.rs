@@ -109,7 +109,7 @@ use crate::model::money::Currency;
 use crate::model::time::Timestamp;
 use crate::retention::{
     BgNbd, BgNbdFit, ChurnRisk, ClvOptions, CustomerSummary, Firing, GammaGamma, GammaGammaFit,
-    ModelFitOptions, Signal, SignalEvidence, Signals, TriggerConfig, WinBackCandidate,
+    ModelFitOptions, Prediction, Signal, SignalEvidence, Signals, TriggerConfig, WinBackCandidate,
     WinBackCount, WinBackStats,
 };
 
@@ -393,19 +393,6 @@ fn apply_clv_options(raw: ClvOptionsJson, options: &mut ClvOptions) -> Result<()
         options.periods_per_month = p;
     }
     Ok(())
-}
-
-/// One customer's predictions.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Prediction {
-    /// [`BgNbd::p_alive`].
-    pub p_alive: f64,
-    /// [`BgNbd::expected_purchases`] over each of the options' horizons.
-    pub expected_purchases: Vec<f64>,
-    /// [`GammaGamma::expected_average_value`].
-    pub expected_average_value: f64,
-    /// [`lifetime_value`](crate::retention::lifetime_value).
-    pub clv: f64,
 }
 
 /// The predictions, as JSON: `{"customers": [{"id", "p_alive",

@@ -275,22 +275,10 @@ mod tests {
     #[test]
     fn gradient_is_the_likelihoods_slope() {
         let data = Data::new(&population());
-        let p = [4.0, 3.0, 12.0];
-        let mut g = [0.0; 3];
-        data.log_likelihood(&p, Some(&mut g));
-        for i in 0..3 {
-            let h = 1e-6 * p[i];
-            let (mut up, mut down) = (p, p);
-            up[i] += h;
-            down[i] -= h;
-            let slope =
-                (data.log_likelihood(&up, None) - data.log_likelihood(&down, None)) / (2.0 * h);
-            assert!(
-                (slope - g[i]).abs() < 1e-6 * slope.abs().max(1.0),
-                "{i}: {slope} {}",
-                g[i]
-            );
-        }
+        crate::retention::minimise::assert_gradient(
+            |p, g| data.log_likelihood(p, g),
+            [4.0, 3.0, 12.0],
+        );
     }
 
     #[test]

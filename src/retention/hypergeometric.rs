@@ -39,7 +39,7 @@ pub(crate) fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
         let j = k + 1.0;
         if c + j > 0.0 {
             let rho = z * ((a + j) / (j + 1.0)).abs().max(1.0) * ((b + j) / (c + j)).abs().max(1.0);
-            if rho < 1.0 && term.abs() * rho / (1.0 - rho) <= f64::EPSILON * 1e-2 * sum.abs() {
+            if rho < 1.0 && term.abs() * rho / (1.0 - rho) <= f64::EPSILON * sum.abs() {
                 return (sum != 0.0).then(|| (sum.signum(), sum.abs().ln() + shift));
             }
         }

@@ -100,8 +100,9 @@ pub(crate) struct Minimum<const N: usize> {
     pub value: f64,
     /// Iterations taken.
     pub iterations: usize,
-    /// Whether the gradient fell below the tolerance (rather than the search
-    /// stalling, on an edge or in rounding).
+    /// Whether the projected gradient is below [`CRAWL_GRADIENT`] where the
+    /// search stopped (rather than stalling on a ridge or in a badly scaled
+    /// valley, which a fit tries again from other starts).
     pub converged: bool,
 }
 
@@ -187,8 +188,12 @@ pub(crate) fn minimise<const N: usize>(
             converged: false,
         };
         let on_edge = x.iter().any(|v| v.abs() >= bound - EDGE);
-        if max_abs(&pg) < tolerance {
-            done.converged = true;
+        // Converged (no restart needed) below the crawl tolerance too: a
+        // search that stops in rounding there is at its minimum.
+        done.converged = max_abs(&pg) < CRAWL_GRADIENT;
+        // Below the tolerance, or converged and no longer decreasing beyond
+        // rounding: steps from here only move the last bits.
+        if max_abs(&pg) < tolerance || (done.converged && flat > 0) {
             return Some(done);
         }
         if on_edge && flat >= STALLED_ITERATIONS {
@@ -224,8 +229,14 @@ pub(crate) fn minimise<const N: usize>(
         } else {
             1.0
         };
+        // Rounding slack on the sufficient decrease: near the minimum a
+        // decrease can be below what the value's last bits resolve (the step
+        // must still move the point and not raise the value).
+        let slack = 8.0 * f64::EPSILON * fx.abs().max(1.0);
         let mut next = None;
-        for _ in 0..60 {
+        // Thirty halvings shrink a step a billion times: below that the
+        // point only moves in its last bits.
+        for _ in 0..30 {
             let xn = clamp(std::array::from_fn(|i| x[i] + step * d[i]));
             let moved: [f64; N] = std::array::from_fn(|i| xn[i] - x[i]);
             if moved.iter().all(|&m| m == 0.0) {
@@ -235,8 +246,8 @@ pub(crate) fn minimise<const N: usize>(
             let fxn = f(&xn, &mut gn);
             if fxn.is_finite()
                 && gn.iter().all(|v| v.is_finite())
-                && fxn < fx
-                && fxn <= fx + 1e-4 * dot(&g, &moved)
+                && fxn <= fx
+                && fxn <= fx + 1e-4 * dot(&g, &moved) + slack
             {
                 next = Some((xn, fxn, gn));
                 break;
@@ -244,6 +255,10 @@ pub(crate) fn minimise<const N: usize>(
             step *= 0.5;
         }
         let Some((xn, fxn, gn)) = next else {
+            if done.converged {
+                // At the minimum as far as rounding tells.
+                return Some(done);
+            }
             if scaled {
                 // Try again along the gradient itself.
                 h = identity::<N>();
@@ -305,6 +320,28 @@ fn dot<const N: usize>(a: &[f64; N], b: &[f64; N]) -> f64 {
 
 fn max_abs<const N: usize>(v: &[f64; N]) -> f64 {
     v.iter().fold(0.0, |m, x| m.max(x.abs()))
+}
+
+/// Checks a likelihood's gradient at `p` against central differences.
+#[cfg(test)]
+pub(crate) fn assert_gradient<const N: usize>(
+    f: impl Fn(&[f64; N], Option<&mut [f64; N]>) -> f64,
+    p: [f64; N],
+) {
+    let mut g = [0.0; N];
+    f(&p, Some(&mut g));
+    for i in 0..N {
+        let h = 1e-6 * p[i];
+        let (mut up, mut down) = (p, p);
+        up[i] += h;
+        down[i] -= h;
+        let slope = (f(&up, None) - f(&down, None)) / (2.0 * h);
+        assert!(
+            (slope - g[i]).abs() < 1e-6 * slope.abs().max(1.0),
+            "{i}: {slope} {}",
+            g[i]
+        );
+    }
 }
 
 #[cfg(test)]

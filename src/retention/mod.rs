@@ -48,6 +48,7 @@ pub mod config;
 mod gamma_gamma;
 mod hypergeometric;
 mod minimise;
+mod predict;
 mod program;
 mod signals;
 mod summary;
@@ -59,6 +60,7 @@ pub use churn::{ChurnComponent, ChurnPart, ChurnRisk, ChurnScore};
 pub use clv::{lifetime_value, ClvOptions};
 pub use config::TriggerConfig;
 pub use gamma_gamma::{GammaGamma, GammaGammaFit};
+pub use predict::{predict, Prediction};
 pub use signals::{
     summary_of, CustomerModels, ModelFitOptions, Signal, SignalContext, SignalSet, Signals,
 };

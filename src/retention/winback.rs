@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::signals::{CustomerModels, Signal, SignalContext, Signals};
+use super::signals::{CustomerModels, Signal, SignalContext, SignalSet, Signals};
 use crate::error::{Error, Result};
 use crate::lifecycle::state::CustomerState;
 use crate::lifecycle::StageModel;
@@ -189,10 +189,12 @@ pub fn win_back_candidate(
     let (first, last) = (purchases.first?, purchases.last?);
     let now = now.max(state.watermark());
     let cancelled = metrics.is_cancelled();
+    // Only the signals read here: the model's value would cost a dozen
+    // series per customer.
     let context = SignalContext {
         contract_term_days: None,
         models,
-        ..SignalContext::default()
+        wanted: SignalSet::NONE.with(Signal::RecencyRatio),
     };
     let current = Signals::of(state, model, now, &context);
     let late = current
@@ -215,7 +217,13 @@ pub fn win_back_candidate(
     };
     // The signals as of the customer's last event, the moment closest to the
     // lapse the metrics can be read at.
-    let at_exit = Signals::of(state, model, state.watermark(), &context);
+    let exit_context = SignalContext {
+        wanted: EXIT_SIGNALS
+            .iter()
+            .fold(SignalSet::NONE, |set, &s| set.with(s)),
+        ..context
+    };
+    let at_exit = Signals::of(state, model, state.watermark(), &exit_context);
     let last_signals = EXIT_SIGNALS
         .iter()
         .filter_map(|&s| at_exit.get(s).map(|v| (s, v)))
