@@ -393,8 +393,11 @@ extern "C" {
  * `national_id`), `default_country` (`"AR"`), `max_block` (200: a blocking key
  * shared by more records finds none), `refine_block` (24: a key shared by more
  * finds only those sharing initials, birth year or second surname too),
- * `merge_threshold`,
- * `review_threshold`. Errors: `CICLO_STATUS_INVALID_CONFIG` naming the setting (an
+ * `merge_threshold`, `review_threshold`, `customers_from_events` (false: once
+ * consolidation is configured every customer is a golden id, and an event or
+ * import naming another id is `CICLO_STATUS_NOT_FOUND`; true also takes
+ * customers created by their first event). Hierarchy links made before are
+ * kept. Errors: `CICLO_STATUS_INVALID_CONFIG` naming the setting (an
  * empty chain, a criterion twice, `source_priority` with no systems listed),
  * `CICLO_STATUS_CONFLICT` once records are registered, `CICLO_STATUS_INVALID_JSON`,
  * `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error.
@@ -463,9 +466,10 @@ ciclo_status ciclo_engine_golden_of(const struct ciclo_engine *engine, const cha
  * `ciclo_string_free`; NULL to ignore it); the other resolves to it from now on.
  * Their events combine and the survivor's lifecycle stage is recomputed.
  *
- * Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a customer merged with itself),
- * `CICLO_STATUS_NOT_FOUND` (an unknown or already retired id; the message says
- * what it was merged into). Nothing changes on an error. Thread-safe.
+ * A golden id retired by an earlier merge stands for the customer it was
+ * merged into. Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a customer merged with
+ * itself, also through a retired id), `CICLO_STATUS_NOT_FOUND` (an id never
+ * issued or erased). Nothing changes on an error. Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; `a` and `b` NUL-terminated strings;
@@ -489,6 +493,28 @@ ciclo_status ciclo_engine_merge(const struct ciclo_engine *engine, const char *a
  * `out_golden_id` NULL or valid for writes.
  */
 ciclo_status ciclo_engine_unmerge(const struct ciclo_engine *engine, const char *system, const char *id, char **out_golden_id);
+
+/**
+ * Removes the record `id` of `system` (its system deleted it, or the person
+ * asked to be forgotten): the golden record becomes exactly the one the
+ * customer's other records make, as if this record had never been ingested;
+ * the record's reviews and the review candidates naming it go too. A customer
+ * left without records is erased as by `ciclo_engine_remove_customer`. The
+ * customer's events stay with the customer.
+ *
+ * If `out_json` is not NULL it receives `{"golden_id": "G7", "erased":
+ * false}`: the customer the record was in, and whether it was erased with it
+ * (release with `ciclo_string_free`).
+ *
+ * Errors: `CICLO_STATUS_NOT_FOUND` (a record never ingested or already
+ * removed), `CICLO_STATUS_INVALID_ARGUMENT` (an empty system or id). Nothing
+ * changes on an error. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `system` and `id` NUL-terminated strings;
+ * `out_json` NULL or valid for writes.
+ */
+ciclo_status ciclo_engine_remove_source(const struct ciclo_engine *engine, const char *system, const char *id, char **out_json);
 
 /**
  * The records waiting for a data steward, as JSON: `[{"record": {"system",
@@ -537,7 +563,10 @@ ciclo_status ciclo_engine_unlink(const struct ciclo_engine *engine, const char *
 /**
  * A customer's place in the hierarchy `kind`, as JSON: `{"id", "kind",
  * "parent", "root", "children", "ancestors" (nearest first), "descendants"}`.
- * A customer with no links is its own root. Release with `ciclo_string_free`.
+ * A customer with no links is its own root; a golden id retired by a merge
+ * answers for the customer it was merged into (`id` names it). Release with
+ * `ciclo_string_free`. Errors: `CICLO_STATUS_NOT_FOUND` for an id that is
+ * neither a customer the engine tracks, a golden id, nor in a hierarchy.
  * Thread-safe.
  *
  * # Safety
@@ -656,8 +685,10 @@ ciclo_status ciclo_engine_apply(const struct ciclo_engine *engine, const struct 
  *
  * If `out_transitions` is not NULL it receives the number of transitions; if
  * `out_report_json` is not NULL, the report as JSON (`{"now", "evaluated",
- * "transitions": [...]}`), to be released with `ciclo_string_free`.
- * Errors: `CICLO_STATUS_INVALID_TIMESTAMP`. Thread-safe.
+ * "transitions": [...]}`), to be released with `ciclo_string_free`. With
+ * `out_report_json` NULL no list of transitions is built: the tick needs no
+ * memory beyond the states. Errors: `CICLO_STATUS_INVALID_TIMESTAMP`.
+ * Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; out-parameters are NULL or valid for writes.
@@ -705,10 +736,19 @@ ciclo_status ciclo_engine_customer_state_json(const struct ciclo_engine *engine,
 ciclo_status ciclo_engine_import_customer(const struct ciclo_engine *engine, const char *customer_id, const char *state_json);
 
 /**
- * Removes a customer and their whole state from the engine (for example to honour
- * an erasure request). A later event for the same id starts a new customer.
+ * Erases a customer completely (the right to be forgotten: GDPR, Argentina's
+ * Ley 25.326). For a golden id (a retired one stands for the customer it was
+ * merged into): its source records, golden record, cross-reference, blocking
+ * keys, reviews, hierarchy links, events, imported states, firing log and
+ * lifecycle state. Afterwards `ciclo_engine_golden_json`,
+ * `ciclo_engine_golden_of` and every call naming the customer answer
+ * `CICLO_STATUS_NOT_FOUND`, and no later snapshot holds any of it; golden ids
+ * are never issued again. For a customer that is not a golden id: its
+ * lifecycle state, firing log and hierarchy links (a later event for the same
+ * id starts a new customer, where such customers are allowed).
  *
- * Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer. Thread-safe.
+ * Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer. Nothing changes on
+ * an error. Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; `customer_id` a NUL-terminated string.

@@ -71,7 +71,15 @@ fn lifecycle_state_follows_merge_and_unmerge() {
     assert_eq!(merged.survivor, a.golden);
     assert_eq!(purchases(&engine, &ga), Some(3));
     assert_eq!(engine.customer(&ga).unwrap().metrics().revenue(), 7_000);
-    assert_eq!(purchases(&engine, &gb), None, "the retired id has no state");
+    assert!(
+        !engine.customer_ids().contains(&gb),
+        "the retired id has no state of its own"
+    );
+    assert_eq!(
+        purchases(&engine, &gb),
+        Some(3),
+        "the retired id answers for the survivor"
+    );
     // An event for the retired id goes to the survivor.
     engine.apply(&buy(&gb, 4, 100)).unwrap();
     assert_eq!(purchases(&engine, &ga), Some(4));
@@ -129,8 +137,10 @@ fn hierarchies_link_known_customers_and_roll_up_revenue() {
 }
 
 #[test]
-fn customers_without_golden_ids_work_as_before() {
+fn customers_without_golden_ids_need_the_configuration() {
     let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
+    // Before consolidation, any id is a customer.
+    engine.apply(&buy("antes-1", 1, 10)).unwrap();
     engine
         .ingest(
             key("crm", "1"),
@@ -138,15 +148,31 @@ fn customers_without_golden_ids_work_as_before() {
             person("Ana", "Ruiz", "ana@ruiz.es"),
         )
         .unwrap();
-    engine.apply(&buy("cliente-1", 1, 10)).unwrap();
-    engine.apply(&buy("G77", 1, 10)).unwrap(); // never issued: a plain id
-    assert_eq!(purchases(&engine, "cliente-1"), Some(1));
-    assert_eq!(purchases(&engine, "G77"), Some(1));
+    // Consolidating: customers are golden ids.
+    let err = engine.apply(&buy("cliente-1", 1, 10)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
+    assert!(err.to_string().contains("customers_from_events"), "{err}");
+    let err = engine.apply(&buy("G77", 1, 10)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound, "G77 was never issued");
+    assert_eq!(purchases(&engine, "cliente-1"), None);
     // Configuring consolidation after records are in is refused.
     let err = engine
         .configure_consolidation(Default::default())
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Conflict);
+
+    // Allowed by the configuration: plain ids work as before; golden-shaped
+    // ids stay reserved.
+    let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
+    let config = ciclo::consolidation::registry::RegistryConfig {
+        customers_from_events: true,
+        ..Default::default()
+    };
+    engine.configure_consolidation(config).unwrap();
+    engine.apply(&buy("cliente-1", 1, 10)).unwrap();
+    assert_eq!(purchases(&engine, "cliente-1"), Some(1));
+    let err = engine.apply(&buy("G77", 1, 10)).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotFound);
 }
 
 #[test]

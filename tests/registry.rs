@@ -264,7 +264,7 @@ fn unmerge_gives_each_customer_its_own_back() {
     assert_eq!(r.resolve(b), Some(b));
     assert_eq!(r.golden_of(&key("erp", "1")), Some(b));
     // Removing the last record of a customer ends it.
-    assert_eq!(r.remove(&key("erp", "1")).unwrap(), b);
+    assert_eq!(r.remove(&key("erp", "1")).unwrap(), (b, true));
     assert_eq!(r.resolve(b), None);
     assert_eq!(r.golden_count(), 1);
 }

@@ -1,32 +1,52 @@
 //! Who the customer is, inside the engine: the consolidation [`Registry`], the
-//! [`Hierarchies`] between customers, and the events of golden customers, so that
-//! lifecycle state follows identity.
+//! [`Hierarchies`] between customers, and the events and imported states of
+//! golden customers, so that lifecycle state follows identity.
 //!
 //! # The rule: lifecycle state follows the identity
 //!
 //! Events sent for a golden id (`G42`, as [`Engine::ingest`] returns) are kept
-//! with that customer, tagged with the id they were sent for. An event sent for
-//! a golden id that a merge retired goes to the customer it was merged into.
+//! with that customer, tagged with the id they were sent for. A state imported
+//! for a golden id ([`Engine::import`]) is kept the same way.
 //!
+//! - **Retired ids.** Every call that takes a customer id treats a golden id
+//!   retired by a merge as the customer it was merged into, and names that
+//!   customer in its result. A golden id never issued, or erased, is not found.
 //! - **Merge**: the survivor's events are both customers' events, and its stage,
 //!   history and metrics are recomputed by applying them in time order to a new
 //!   state (then the clock is ticked at the engine's last tick, so inactivity
-//!   rules see the same time as before). The retired id's own state is removed.
+//!   rules see the same time as before). Imported states are the customer's
+//!   history before its events: the survivor starts from both customers'
+//!   imported states joined ([`CustomerState::combine`]) and applies the events
+//!   after them; events older than that start are replayed apart and joined too.
+//!   Nothing either customer had is dropped. The retired id's own state is
+//!   removed.
 //! - **Unmerge**: when the record leaving gets its old golden id back, the events
-//!   sent for that id go back with it, the events sent for the survivor stay, and
-//!   both states are recomputed. A record that never had a golden id of its own
-//!   leaves with no events: what was sent for the merged customer stays with it.
+//!   and imported states sent for that id go back with it, those sent for the
+//!   survivor stay, and both states are recomputed. A record that never had a
+//!   golden id of its own leaves with no events: what was sent for the merged
+//!   customer stays with it.
+//! - **Erasure** ([`Engine::erase`]): a golden customer's source records,
+//!   golden record, cross-reference, blocking keys, reviews, hierarchy links,
+//!   events, imported states, firing log and lifecycle state all go; its ids no
+//!   longer resolve. [`Engine::remove_source`] removes one source record: the
+//!   golden record becomes the one the others make, and a customer left without
+//!   records is erased.
 //!
-//! Events of customers that are not golden ids (hosts that do not consolidate)
-//! are not kept: their state is updated in place, as always.
+//! Events of customers that are not golden ids are not kept: their state is
+//! updated in place, as always. Once consolidation is configured (or a record
+//! ingested) such events are refused unless
+//! [`RegistryConfig::customers_from_events`] allows them.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
 use super::{lock, Engine};
 use crate::consolidation::golden::{GoldenRecord, SourceKey};
 use crate::consolidation::hierarchy::{Hierarchies, HierarchyKind, Rename, RollUp};
-use crate::consolidation::registry::{GoldenId, Ingested, Merged, Registry, RegistryConfig};
+use crate::consolidation::registry::{
+    Erased, GoldenId, Ingested, Merged, Registry, RegistryConfig,
+};
 use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, Outcome};
 use crate::model::event::Event;
@@ -40,9 +60,15 @@ pub(super) struct Identity {
     pub(super) hierarchies: Hierarchies,
     /// Events of golden customers: the id each was sent for, and the event.
     pub(super) logs: BTreeMap<GoldenId, Vec<(GoldenId, Event)>>,
+    /// States imported for golden customers: the id each was imported for,
+    /// and the state as imported.
+    pub(super) imported: BTreeMap<GoldenId, Vec<(GoldenId, CustomerState)>>,
     /// Hierarchy links a merge moved from the retired id to the survivor, to
     /// move back if the retired id comes back.
     pub(super) renames: BTreeMap<GoldenId, Rename>,
+    /// Whether consolidation was configured or a record ingested: golden ids
+    /// are then the customers' ids.
+    pub(super) configured: bool,
 }
 
 impl Identity {
@@ -51,8 +77,48 @@ impl Identity {
             registry: Registry::new(config)?,
             hierarchies: Hierarchies::new(),
             logs: BTreeMap::new(),
+            imported: BTreeMap::new(),
             renames: BTreeMap::new(),
+            configured: false,
         })
+    }
+
+    /// The customer id calls act on for `customer`: a retired golden id's
+    /// survivor, itself otherwise. Golden ids never issued or erased, and
+    /// (unless the configuration allows them) ids that are not golden, are not
+    /// found once consolidation is configured.
+    pub(super) fn resolve<'a>(&self, customer: &'a str) -> Result<Cow<'a, str>> {
+        if !self.configured {
+            return Ok(Cow::Borrowed(customer));
+        }
+        match golden_shaped(customer) {
+            Some(id) => match self.registry.resolve(id) {
+                Some(live) if live == id => Ok(Cow::Borrowed(customer)),
+                Some(live) => Ok(Cow::Owned(live.to_string())),
+                None => Err(Error::NotFound {
+                    what: "golden customer",
+                    id: crate::model::time::clip(customer),
+                }),
+            },
+            None if self.registry.config().customers_from_events => Ok(Cow::Borrowed(customer)),
+            None => Err(Error::NotFound {
+                what: "customer",
+                id: format!(
+                    "{} (consolidation is configured: customers are golden ids; \
+                     `customers_from_events` allows others)",
+                    crate::model::time::clip(customer)
+                ),
+            }),
+        }
+    }
+}
+
+/// The golden id `customer` spells, if it spells one (`G42`).
+fn golden_shaped(customer: &str) -> Option<GoldenId> {
+    if customer.starts_with('G') {
+        customer.parse().ok()
+    } else {
+        None
     }
 }
 
@@ -68,23 +134,80 @@ pub struct ReviewItem {
     pub candidates: Vec<(GoldenId, f64, SourceKey)>,
 }
 
+/// What [`Engine::remove_source`] did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceRemoved {
+    /// The golden customer the record was in.
+    pub golden: GoldenId,
+    /// Whether that customer had no other record and was erased with it.
+    pub erased: bool,
+}
+
 impl Engine {
-    /// Sets how records are matched and golden records built. Only before the
-    /// first record is ingested.
+    fn identity_read(&self) -> std::sync::RwLockReadGuard<'_, Identity> {
+        self.identity.read().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn identity_write(&self) -> std::sync::RwLockWriteGuard<'_, Identity> {
+        self.identity.write().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The customer id that calls taking `customer` act on: for a golden id
+    /// retired by a merge, the customer it was merged into; otherwise
+    /// `customer` itself. Every method that takes a customer id applies this
+    /// rule, and results name the customer it gives.
+    ///
+    /// # Errors
+    ///
+    /// Once consolidation is configured (or a record ingested):
+    /// [`Error::NotFound`] for a golden id never issued or erased, and for an id
+    /// that is not a golden id unless
+    /// [`RegistryConfig::customers_from_events`] allows it.
+    pub fn resolve(&self, customer: &str) -> Result<String> {
+        if !self.consolidating.load(Ordering::Acquire) {
+            return Ok(customer.to_string());
+        }
+        self.identity_read().resolve(customer).map(Cow::into_owned)
+    }
+
+    /// Runs `f` on the live customer `customer` resolves to (see
+    /// [`Engine::resolve`]), with the id it resolved to. The identity is held
+    /// (shared) for the call, so no merge moves the customer meanwhile.
+    pub(super) fn on_resolved<R>(
+        &self,
+        customer: &str,
+        f: impl FnOnce(&str) -> Result<R>,
+    ) -> Result<R> {
+        if !self.consolidating.load(Ordering::Acquire) {
+            return f(customer);
+        }
+        let identity = self.identity_read();
+        let live = identity.resolve(customer)?;
+        f(&live)
+    }
+
+    /// Sets how records are matched and golden records built. Before the first
+    /// record is ingested; hierarchy links already made are kept.
+    ///
+    /// From then on the engine consolidates: customers are golden ids (see
+    /// [`Engine::resolve`]).
     ///
     /// # Errors
     ///
     /// [`Error::Config`] for an inconsistent configuration, [`Error::Conflict`]
     /// once records are registered. Nothing changes on an error.
     pub fn configure_consolidation(&self, config: RegistryConfig) -> Result<()> {
-        let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
-        if identity.registry.source_count() > 0 {
+        let mut identity = self.identity_write();
+        if identity.registry.source_count() > 0 || identity.registry.golden_count() > 0 {
             return Err(Error::Conflict {
                 field: "consolidation".into(),
                 message: "records are already registered; configure before the first ingest".into(),
             });
         }
-        *identity = Identity::new(config)?;
+        let fresh = Identity::new(config)?;
+        identity.registry = fresh.registry;
+        identity.configured = true;
+        self.consolidating.store(true, Ordering::Release);
         Ok(())
     }
 
@@ -96,8 +219,9 @@ impl Engine {
     ///
     /// As [`Registry::ingest`]; nothing changes on an error.
     pub fn ingest(&self, key: SourceKey, updated: Timestamp, record: Record) -> Result<Ingested> {
-        let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
+        let mut identity = self.identity_write();
         let out = identity.registry.ingest(key, updated, record)?;
+        identity.configured = true;
         self.consolidating.store(true, Ordering::Release);
         Ok(out)
     }
@@ -107,9 +231,9 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// [`Error::NotFound`] for an id never issued or whose records were removed.
+    /// [`Error::NotFound`] for an id never issued or erased.
     pub fn golden(&self, id: GoldenId) -> Result<(GoldenId, GoldenRecord)> {
-        let identity = self.identity.read().unwrap_or_else(|p| p.into_inner());
+        let identity = self.identity_read();
         let live = resolve(&identity.registry, id)?;
         let golden = identity
             .registry
@@ -122,9 +246,9 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// [`Error::NotFound`] for a record never ingested.
+    /// [`Error::NotFound`] for a record never ingested or removed.
     pub fn golden_of(&self, key: &SourceKey) -> Result<GoldenId> {
-        let identity = self.identity.read().unwrap_or_else(|p| p.into_inner());
+        let identity = self.identity_read();
         identity
             .registry
             .golden_of(key)
@@ -137,13 +261,12 @@ impl Engine {
     /// Runs `f` on the registry (read-only), for queries this API does not
     /// wrap.
     pub fn with_registry<R>(&self, f: impl FnOnce(&Registry) -> R) -> R {
-        let identity = self.identity.read().unwrap_or_else(|p| p.into_inner());
-        f(&identity.registry)
+        f(&self.identity_read().registry)
     }
 
     /// The records waiting for a data steward.
     pub fn reviews(&self) -> Vec<ReviewItem> {
-        let identity = self.identity.read().unwrap_or_else(|p| p.into_inner());
+        let identity = self.identity_read();
         identity
             .registry
             .reviews()
@@ -165,21 +288,25 @@ impl Engine {
     ///
     /// [`Error::NotFound`] when the record has no review.
     pub fn dismiss_review(&self, key: &SourceKey) -> Result<()> {
-        let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
-        identity.registry.dismiss_review(key)
+        self.identity_write().registry.dismiss_review(key)
     }
 
     /// Merges two golden customers (a data steward's decision): see
-    /// [`Registry::merge`]. Their events combine and the survivor's lifecycle
-    /// state is recomputed; the hierarchy links of the retired id move to the
-    /// survivor (a link that would conflict with one of the survivor's is dropped
-    /// and comes back on unmerge).
+    /// [`Registry::merge`]. A retired id stands for the customer it was merged
+    /// into. Their events and imported states combine and the survivor's
+    /// lifecycle state is recomputed (see the [module rule](self)); the
+    /// hierarchy links of the retired id move to the survivor (a link that would
+    /// conflict with one of the survivor's is dropped and comes back on
+    /// unmerge).
     ///
     /// # Errors
     ///
-    /// As [`Registry::merge`]; nothing changes on an error.
+    /// As [`Registry::merge`] ([`Error::InvalidArgument`] when both ids are
+    /// one customer); nothing changes on an error.
     pub fn merge(&self, a: GoldenId, b: GoldenId) -> Result<Merged> {
-        let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
+        let mut identity = self.identity_write();
+        let a = resolve(&identity.registry, a)?;
+        let b = resolve(&identity.registry, b)?;
         let merged = identity.registry.merge(a, b)?;
         let (survivor, retired) = (merged.survivor.to_string(), merged.retired.to_string());
         if let Ok(rename) = identity.hierarchies.rename_customer(&retired, &survivor) {
@@ -192,6 +319,13 @@ impl Engine {
                 .or_default()
                 .extend(events);
         }
+        if let Some(states) = identity.imported.remove(&merged.retired) {
+            identity
+                .imported
+                .entry(merged.survivor)
+                .or_default()
+                .extend(states);
+        }
         self.recompute(&identity, merged.survivor);
         self.drop_state(&retired);
         // What fired for either keeps counting against the survivor's
@@ -202,14 +336,14 @@ impl Engine {
 
     /// Takes a source record out of its golden customer: see
     /// [`Registry::unmerge`]. When the record gets its old golden id back, that
-    /// id's events and hierarchy links come back with it and both lifecycle
-    /// states are recomputed.
+    /// id's events, imported states and hierarchy links come back with it and
+    /// both lifecycle states are recomputed.
     ///
     /// # Errors
     ///
     /// As [`Registry::unmerge`]; nothing changes on an error.
     pub fn unmerge(&self, key: &SourceKey) -> Result<GoldenId> {
-        let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
+        let mut identity = self.identity_write();
         let from = identity
             .registry
             .golden_of(key)
@@ -218,15 +352,8 @@ impl Engine {
                 id: key.to_string(),
             })?;
         let back = identity.registry.unmerge(key)?;
-        if let Some(log) = identity.logs.get_mut(&from) {
-            let (theirs, ours): (Vec<_>, Vec<_>) = std::mem::take(log)
-                .into_iter()
-                .partition(|(sent, _)| *sent == back);
-            *log = ours;
-            if !theirs.is_empty() {
-                identity.logs.insert(back, theirs);
-            }
-        }
+        split_off(&mut identity.logs, from, back);
+        split_off(&mut identity.imported, from, back);
         if let Some(rename) = identity.renames.remove(&back) {
             // Links made since may stand in the way; those that cannot move back
             // stay with the survivor.
@@ -237,35 +364,146 @@ impl Engine {
         Ok(back)
     }
 
+    /// Erases a customer completely (the right to be forgotten: GDPR,
+    /// Argentina's Ley 25.326). For a golden id (a retired one stands for its
+    /// survivor): its source records, golden record, cross-reference, blocking
+    /// keys, reviews and review candidates, hierarchy links, events, imported
+    /// states, firing log and lifecycle state; neither the id nor the ids
+    /// merged into it resolve afterwards, and no later snapshot holds any of
+    /// it. For another customer: the lifecycle state, firing log and hierarchy
+    /// links. Golden ids are never issued again. Returns the erased ids (the
+    /// customer's first).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown customer. Nothing changes on an error.
+    pub fn erase(&self, customer: &str) -> Result<Vec<String>> {
+        let mut identity = self.identity_write();
+        let live = identity.resolve(customer)?.into_owned();
+        match golden_shaped(&live).filter(|&g| identity.registry.contains(g)) {
+            Some(id) => {
+                let erased = identity.registry.erase(id)?;
+                Ok(self.forget_golden(&mut identity, &erased))
+            }
+            None => {
+                let (hash, shard) = self.locate(&live);
+                let state = lock(shard).remove(hash, &live);
+                let linked = !identity.hierarchies.links_of(&live).is_empty();
+                if state.is_none() && !linked {
+                    return Err(super::not_found(&live));
+                }
+                forget_links(&mut identity, &live);
+                self.forget_firings(&live);
+                Ok(vec![live])
+            }
+        }
+    }
+
+    /// Removes one source record (its system deleted it, or the person asked):
+    /// the golden record becomes exactly the one the customer's other records
+    /// make, as if this one had never been ingested, and the record's reviews
+    /// go. A customer left without records is erased as by
+    /// [`Engine::erase`]. The customer's events stay with the customer.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for a record never ingested or already removed.
+    pub fn remove_source(&self, key: &SourceKey) -> Result<SourceRemoved> {
+        let mut identity = self.identity_write();
+        let golden = identity
+            .registry
+            .golden_of(key)
+            .ok_or_else(|| Error::NotFound {
+                what: "source record",
+                id: key.to_string(),
+            })?;
+        let alone = identity
+            .registry
+            .members(golden)
+            .is_some_and(|m| m.len() == 1);
+        if alone {
+            let erased = identity.registry.erase(golden)?;
+            self.forget_golden(&mut identity, &erased);
+        } else {
+            identity.registry.remove(key)?;
+        }
+        Ok(SourceRemoved {
+            golden,
+            erased: alone,
+        })
+    }
+
+    /// Drops everything the engine keeps about erased golden ids besides the
+    /// registry: hierarchy links, renames, events, imported states, lifecycle
+    /// states and firing logs.
+    fn forget_golden(&self, identity: &mut Identity, erased: &Erased) -> Vec<String> {
+        let names: Vec<String> = erased.ids.iter().map(GoldenId::to_string).collect();
+        for (id, name) in erased.ids.iter().zip(&names) {
+            identity.logs.remove(id);
+            identity.imported.remove(id);
+            identity.renames.remove(id);
+            forget_links(identity, name);
+            self.drop_state(name);
+            self.forget_firings(name);
+        }
+        names
+    }
+
     /// Links two customers in a hierarchy (`parent` above `child`). Ids are
-    /// golden ids or lifecycle customer ids the engine tracks.
+    /// golden ids (a retired one stands for its survivor) or lifecycle customer
+    /// ids the engine tracks.
     ///
     /// # Errors
     ///
     /// [`Error::NotFound`] for an unknown customer; as
     /// [`Hierarchies::link`] for a cycle or a second parent.
     pub fn link(&self, kind: &HierarchyKind, parent: &str, child: &str) -> Result<()> {
-        let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
-        self.known(&identity, "parent", parent)?;
-        self.known(&identity, "child", child)?;
-        identity.hierarchies.link(kind, parent, child)
+        let mut identity = self.identity_write();
+        let parent = self.known(&identity, "parent", parent)?;
+        let child = self.known(&identity, "child", child)?;
+        identity.hierarchies.link(kind, &parent, &child)
     }
 
-    /// Removes a hierarchy link.
+    /// Removes a hierarchy link (a retired golden id stands for its survivor).
     ///
     /// # Errors
     ///
     /// As [`Hierarchies::unlink`].
     pub fn unlink(&self, kind: &HierarchyKind, parent: &str, child: &str) -> Result<()> {
-        let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
-        identity.hierarchies.unlink(kind, parent, child)
+        let mut identity = self.identity_write();
+        let parent = identity.resolve(parent)?.into_owned();
+        let child = identity.resolve(child)?.into_owned();
+        identity.hierarchies.unlink(kind, &parent, &child)
     }
 
     /// Runs `f` on the hierarchies (read-only): parents, children, ancestors,
     /// descendants.
     pub fn with_hierarchies<R>(&self, f: impl FnOnce(&Hierarchies) -> R) -> R {
-        let identity = self.identity.read().unwrap_or_else(|p| p.into_inner());
-        f(&identity.hierarchies)
+        f(&self.identity_read().hierarchies)
+    }
+
+    /// Runs `f` on the hierarchies with the customer `id` resolves to (see
+    /// [`Engine::resolve`]).
+    ///
+    /// # Errors
+    ///
+    /// As [`Engine::resolve`]; and [`Error::NotFound`] for an id that is neither
+    /// a customer the engine tracks, a live golden id nor in any hierarchy.
+    pub fn with_hierarchy_of<R>(
+        &self,
+        id: &str,
+        f: impl FnOnce(&Hierarchies, &str) -> R,
+    ) -> Result<R> {
+        let identity = self.identity_read();
+        let live = self.known(&identity, "customer", id).or_else(|e| {
+            let live = identity.resolve(id)?;
+            if identity.hierarchies.links_of(&live).is_empty() {
+                Err(e)
+            } else {
+                Ok(live.into_owned())
+            }
+        })?;
+        Ok(f(&identity.hierarchies, &live))
     }
 
     /// The revenue (minor units) of a customer and everything below it in a
@@ -273,62 +511,114 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// As [`Hierarchies::roll_up`] (an overflow is an error, not a wrap).
+    /// As [`Engine::resolve`]; as [`Hierarchies::roll_up`] (an overflow is an
+    /// error, not a wrap).
     pub fn revenue_roll_up(&self, kind: &HierarchyKind, id: &str) -> Result<RollUp> {
-        let identity = self.identity.read().unwrap_or_else(|p| p.into_inner());
-        identity.hierarchies.roll_up(kind, id, |node| {
-            self.with_customer(node, |s| s.metrics().revenue()).ok()
+        let identity = self.identity_read();
+        let live = identity.resolve(id)?;
+        identity.hierarchies.roll_up(kind, &live, |node| {
+            let (hash, shard) = self.locate(node);
+            lock(shard).get(hash, node).map(|s| s.metrics().revenue())
         })
     }
 
-    /// Applies an event sent for a golden id: to the live customer, kept in its
-    /// log. `None` when `named` is not a golden id the registry knows.
-    pub(super) fn apply_golden(&self, named: GoldenId, event: &Event) -> Option<Result<Outcome>> {
-        let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
-        let live = identity.registry.resolve(named)?;
-        let result = if live == named {
-            self.apply_plain(event)
+    /// Applies an event in a consolidating engine: to the live customer of a
+    /// golden id (kept in its log), or to a plain customer if the
+    /// configuration allows them. Returns the live golden id the event went to
+    /// when it was not the one named.
+    pub(super) fn apply_consolidated(&self, event: &Event) -> Result<(Option<GoldenId>, Outcome)> {
+        let Some(named) = golden_shaped(&event.customer) else {
+            let identity = self.identity_read();
+            identity.resolve(&event.customer)?;
+            drop(identity);
+            return Ok((None, self.apply_plain(event)?));
+        };
+        let mut identity = self.identity_write();
+        if !identity.configured {
+            // Consolidation was dropped by a restore of an older snapshot.
+            drop(identity);
+            return Ok((None, self.apply_plain(event)?));
+        }
+        let live = resolve(&identity.registry, named)?;
+        let outcome = if live == named {
+            self.apply_plain(event)?
         } else {
             let mut moved = event.clone();
             moved.customer = live.to_string();
-            self.apply_plain(&moved)
+            self.apply_plain(&moved)?
         };
-        if result.is_ok() {
-            identity
-                .logs
-                .entry(live)
-                .or_default()
-                .push((named, event.clone()));
-        }
-        Some(result)
+        identity
+            .logs
+            .entry(live)
+            .or_default()
+            .push((named, event.clone()));
+        Ok(((live != named).then_some(live), outcome))
     }
 
-    /// Recomputes a golden customer's lifecycle state from its events.
+    /// Imports a state in a consolidating engine: for a live golden id, kept
+    /// with the customer so merges combine it.
+    pub(super) fn import_consolidated(&self, customer: &str, state: CustomerState) -> Result<()> {
+        let mut identity = self.identity_write();
+        let Some(named) = golden_shaped(customer) else {
+            identity.resolve(customer)?;
+            drop(identity);
+            return self.import_plain(customer, state);
+        };
+        let live = resolve(&identity.registry, named)?;
+        if live != named {
+            return Err(Error::Conflict {
+                field: "customer".into(),
+                message: format!(
+                    "{named} was merged into {live}: no event reaches {named}; import under {live}"
+                ),
+            });
+        }
+        self.import_plain(customer, state.clone())?;
+        identity
+            .imported
+            .entry(live)
+            .or_default()
+            .push((named, state));
+        Ok(())
+    }
+
+    /// Recomputes a golden customer's lifecycle state from its imported states
+    /// and events (see the [module rule](self)).
     fn recompute(&self, identity: &Identity, id: GoldenId) {
         let customer = id.to_string();
-        let Some(log) = identity.logs.get(&id).filter(|l| !l.is_empty()) else {
-            self.drop_state(&customer);
-            return;
-        };
-        let mut events: Vec<&Event> = log.iter().map(|(_, e)| e).collect();
+        let mut events: Vec<&Event> = identity
+            .logs
+            .get(&id)
+            .map(|l| l.iter().map(|(_, e)| e).collect())
+            .unwrap_or_default();
         events.sort_by_key(|e| e.at);
-        let mut state: Option<CustomerState> = None;
-        for event in events {
-            let mut event = event.clone();
-            event.customer.clone_from(&customer);
-            // Each event was accepted once; one the combined history refuses
-            // (a purchase in another currency) stays in the log, unapplied.
-            match state.as_mut() {
-                Some(s) => {
-                    let _ = s.apply(&self.model, &event);
+        let base = identity
+            .imported
+            .get(&id)
+            .into_iter()
+            .flatten()
+            .map(|(_, s)| s)
+            .fold(None::<CustomerState>, |acc, s| match acc {
+                None => Some(s.clone()),
+                Some(a) => Some(a.combine(s, &self.model)),
+            });
+        let state = match base {
+            None => self.replay(&customer, &events),
+            Some(mut state) => {
+                let start = state.watermark();
+                let (late, early): (Vec<&Event>, Vec<&Event>) =
+                    events.iter().partition(|e| e.at >= start);
+                for event in late {
+                    let mut event = event.clone();
+                    event.customer.clone_from(&customer);
+                    let _ = state.apply(&self.model, &event);
                 }
-                None => {
-                    state = CustomerState::start(&self.model, &event)
-                        .ok()
-                        .map(|(s, _)| s)
+                match self.replay(&customer, &early) {
+                    Some(before) => Some(state.combine(&before, &self.model)),
+                    None => Some(state),
                 }
             }
-        }
+        };
         let Some(mut state) = state else {
             self.drop_state(&customer);
             return;
@@ -347,29 +637,82 @@ impl Engine {
         shard.insert_new(&self.hasher, hash, &customer, state);
     }
 
+    /// A state from events in time order (`None` for none applicable).
+    fn replay(&self, customer: &str, events: &[&Event]) -> Option<CustomerState> {
+        let mut state: Option<CustomerState> = None;
+        for event in events {
+            let mut event = (*event).clone();
+            event.customer = customer.to_string();
+            // Each event was accepted once; one the combined history refuses
+            // (a purchase in another currency) stays in the log, unapplied.
+            match state.as_mut() {
+                Some(s) => {
+                    let _ = s.apply(&self.model, &event);
+                }
+                None => {
+                    state = CustomerState::start(&self.model, &event)
+                        .ok()
+                        .map(|(s, _)| s)
+                }
+            }
+        }
+        state
+    }
+
     fn drop_state(&self, customer: &str) {
         let (hash, shard) = self.locate(customer);
         lock(shard).remove(hash, customer);
     }
 
-    /// Checks that `id` is a live golden id or a tracked customer.
-    fn known(&self, identity: &Identity, field: &str, id: &str) -> Result<()> {
-        let golden = id
-            .parse::<GoldenId>()
-            .ok()
-            .is_some_and(|g| identity.registry.contains(g));
-        if golden || self.with_customer(id, |_| ()).is_ok() {
-            Ok(())
+    /// The live id of `id` if it is a live golden id (a retired one resolves)
+    /// or a tracked customer.
+    fn known(&self, identity: &Identity, field: &str, id: &str) -> Result<String> {
+        let what = match field {
+            "parent" => "parent customer",
+            "child" => "child customer",
+            _ => "customer",
+        };
+        let missing = || Error::NotFound {
+            what,
+            id: crate::model::time::clip(id),
+        };
+        let live = identity.resolve(id).map_err(|_| missing())?;
+        let golden = golden_shaped(&live).is_some_and(|g| identity.registry.contains(g));
+        let (hash, shard) = self.locate(&live);
+        if golden || lock(shard).contains(hash, &live) {
+            Ok(live.into_owned())
         } else {
-            Err(Error::NotFound {
-                what: if field == "parent" {
-                    "parent customer"
-                } else {
-                    "child customer"
-                },
-                id: id.to_string(),
-            })
+            Err(missing())
         }
+    }
+}
+
+/// Moves the entries sent for `back` from `from`'s list to `back`'s.
+fn split_off<T>(
+    lists: &mut BTreeMap<GoldenId, Vec<(GoldenId, T)>>,
+    from: GoldenId,
+    back: GoldenId,
+) {
+    if let Some(list) = lists.get_mut(&from) {
+        let (theirs, ours): (Vec<_>, Vec<_>) = std::mem::take(list)
+            .into_iter()
+            .partition(|(sent, _)| *sent == back);
+        *list = ours;
+        if list.is_empty() {
+            lists.remove(&from);
+        }
+        if !theirs.is_empty() {
+            lists.insert(back, theirs);
+        }
+    }
+}
+
+/// Drops every hierarchy link of `customer`, and every trace of it in the
+/// links merges moved (to be put back by an unmerge).
+fn forget_links(identity: &mut Identity, customer: &str) {
+    identity.hierarchies.remove_customer(customer);
+    for rename in identity.renames.values_mut() {
+        rename.forget(customer);
     }
 }
 

@@ -10,7 +10,7 @@ mod identity;
 mod retention;
 mod snapshot;
 
-pub use identity::ReviewItem;
+pub use identity::{ReviewItem, SourceRemoved};
 
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use compact_str::CompactString;
 
-use crate::consolidation::registry::{GoldenId, RegistryConfig};
+use crate::consolidation::registry::RegistryConfig;
 use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, ModelConfig, Move, Outcome, StageId, StageModel};
 use crate::model::event::Event;
@@ -29,12 +29,21 @@ const SHARDS: usize = 64;
 /// One shard: customers by id, in a hash table keyed by the engine's one hash of the
 /// id (computed once per call: its middle bits pick the shard, the table uses the
 /// rest). Keys up to 24 bytes (most customer ids) live inside the table slot, so
-/// finding a customer touches no other memory. States are boxed: a hash table keeps
-/// free slots, and a slot of 32 bytes wastes far less than one the size of a state.
-#[derive(Debug, Default)]
+/// finding a customer touches no other memory.
+///
+/// Copy-on-write: the table and each state are reference-counted. A snapshot
+/// takes its consistent cut by cloning the 64 tables' pointers (microseconds,
+/// whatever the number of customers) and serialises outside the locks; the first
+/// write to a shard after a cut copies that shard's table of pointers, and the
+/// first write to a customer copies that one state. Without a snapshot in
+/// progress, nothing is copied.
+#[derive(Debug, Default, Clone)]
 pub(crate) struct Shard {
-    table: hashbrown::HashTable<(CompactString, Box<CustomerState>)>,
+    table: Arc<Table>,
 }
+
+/// A shard's table: id and state.
+type Table = hashbrown::HashTable<(CompactString, Arc<CustomerState>)>;
 
 impl Shard {
     fn get(&self, hash: u64, customer: &str) -> Option<&CustomerState> {
@@ -44,9 +53,11 @@ impl Shard {
     }
 
     fn get_mut(&mut self, hash: u64, customer: &str) -> Option<&mut CustomerState> {
-        self.table
+        // Find first: a miss must not copy a table a snapshot shares.
+        self.table.find(hash, |(k, _)| k.as_str() == customer)?;
+        Arc::make_mut(&mut self.table)
             .find_mut(hash, |(k, _)| k.as_str() == customer)
-            .map(|(_, s)| &mut **s)
+            .map(|(_, s)| Arc::make_mut(s))
     }
 
     /// Inserts a customer known to be absent.
@@ -57,9 +68,9 @@ impl Shard {
         customer: &str,
         state: CustomerState,
     ) {
-        self.table.insert_unique(
+        Arc::make_mut(&mut self.table).insert_unique(
             hash,
-            (CompactString::from(customer), Box::new(state)),
+            (CompactString::from(customer), Arc::new(state)),
             |(k, _)| hasher.hash_one(k.as_str()),
         );
     }
@@ -70,10 +81,11 @@ impl Shard {
     }
 
     fn remove(&mut self, hash: u64, customer: &str) -> Option<CustomerState> {
-        self.table
+        self.table.find(hash, |(k, _)| k.as_str() == customer)?;
+        Arc::make_mut(&mut self.table)
             .find_entry(hash, |(k, _)| k.as_str() == customer)
             .ok()
-            .map(|entry| *entry.remove().0 .1)
+            .map(|entry| Arc::unwrap_or_clone(entry.remove().0 .1))
     }
 
     fn len(&self) -> usize {
@@ -84,16 +96,25 @@ impl Shard {
         self.table.iter().map(|(k, s)| (k.as_str(), &**s))
     }
 
-    fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut CustomerState)> {
-        self.table.iter_mut().map(|(k, s)| (k.as_str(), &mut **s))
+    /// Every customer, to change some: copies the table of pointers if a
+    /// snapshot shares it. Change a state through `Arc::make_mut`, which copies
+    /// it only if a snapshot shares it.
+    fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut Arc<CustomerState>)> {
+        Arc::make_mut(&mut self.table)
+            .iter_mut()
+            .map(|(k, s)| (k.as_str(), s))
     }
 
     fn memory_bytes(&self) -> usize {
-        self.table.capacity() * (std::mem::size_of::<(CompactString, Box<CustomerState>)>() + 1)
+        self.table.capacity() * (std::mem::size_of::<(CompactString, Arc<CustomerState>)>() + 1)
             + self
                 .table
                 .iter()
-                .map(|(k, s)| if k.is_heap_allocated() { k.len() } else { 0 } + s.memory_bytes())
+                .map(|(k, s)| {
+                    let key = if k.is_heap_allocated() { k.len() } else { 0 };
+                    // The reference counts beside each state.
+                    key + 2 * std::mem::size_of::<usize>() + s.memory_bytes()
+                })
                 .sum::<usize>()
     }
 }
@@ -173,16 +194,28 @@ impl Engine {
     /// An event for a golden id (`G42`, from [`Engine::ingest`]) is kept with
     /// that customer so that its state can follow merges and unmerges; one for a
     /// golden id retired by a merge goes to the customer it was merged into (see
-    /// the rule in [`Engine::merge`]).
+    /// the rule in [`Engine::merge`], and [`Engine::apply_resolved`] for the id
+    /// it went to). Once consolidation is configured, an event for a golden id
+    /// never issued (or erased) is [`Error::NotFound`], and so is one for an id
+    /// that is not a golden id unless
+    /// [`RegistryConfig::customers_from_events`] allows it.
     pub fn apply(&self, event: &Event) -> Result<Outcome> {
-        if self.consolidating.load(Ordering::Acquire) && event.customer.starts_with('G') {
-            if let Ok(id) = event.customer.parse::<GoldenId>() {
-                if let Some(result) = self.apply_golden(id, event) {
-                    return result;
-                }
-            }
+        if self.consolidating.load(Ordering::Acquire) {
+            return self.apply_consolidated(event).map(|(_, outcome)| outcome);
         }
         self.apply_plain(event)
+    }
+
+    /// [`Engine::apply`], and the customer the event went to: the event's own
+    /// customer, or for a golden id retired by a merge, the customer it was
+    /// merged into.
+    pub fn apply_resolved(&self, event: &Event) -> Result<(String, Outcome)> {
+        if self.consolidating.load(Ordering::Acquire) {
+            let (moved, outcome) = self.apply_consolidated(event)?;
+            let customer = moved.map_or_else(|| event.customer.clone(), |g| g.to_string());
+            return Ok((customer, outcome));
+        }
+        Ok((event.customer.clone(), self.apply_plain(event)?))
     }
 
     /// Applies one event to the customer it names.
@@ -209,53 +242,125 @@ impl Engine {
     /// shards are visited one after another, so events applied concurrently to other
     /// shards are not delayed.
     pub fn tick(&self, now: Timestamp) -> TickReport {
-        let mut report = TickReport {
+        let mut moves = Vec::new();
+        let evaluated = self.tick_each(now, |id, state, rule| {
+            let ctx_evidence = state.explain(&self.model, rule, now);
+            let transition = state.tick_to(&self.model, rule, now);
+            moves.push((
+                id.to_string(),
+                Move {
+                    transition,
+                    evidence: ctx_evidence,
+                },
+            ));
+        });
+        moves.sort_by(|a, b| a.0.cmp(&b.0));
+        TickReport {
             now,
-            evaluated: 0,
-            moves: Vec::new(),
-        };
+            evaluated,
+            moves,
+        }
+    }
+
+    /// [`Engine::tick`] for hosts that need only the numbers: customers
+    /// evaluated and customers moved. No move list, no evidence, no ids are
+    /// built: the memory used is the states'.
+    pub fn tick_counts(&self, now: Timestamp) -> (usize, usize) {
+        let mut moved = 0;
+        let evaluated = self.tick_each(now, |_, state, rule| {
+            state.tick_to(&self.model, rule, now);
+            moved += 1;
+        });
+        (evaluated, moved)
+    }
+
+    /// Runs `moved` on every customer a tick rule moves at `now`; returns the
+    /// customers evaluated.
+    fn tick_each(
+        &self,
+        now: Timestamp,
+        mut moved: impl FnMut(&str, &mut CustomerState, crate::lifecycle::RuleId),
+    ) -> usize {
         self.last_tick.fetch_max(now.as_millis(), Ordering::AcqRel);
         if self.model.tick_rules().is_empty() {
-            return report;
+            return 0;
         }
+        let mut evaluated = 0;
         for shard in self.shards.iter() {
             let mut shard = lock(shard);
+            let due = shard.iter().any(|(_, s)| s.is_due(now));
+            if !due {
+                continue;
+            }
             for (id, state) in shard.iter_mut() {
                 if !state.is_due(now) {
                     continue;
                 }
-                report.evaluated += 1;
-                if let Some(m) = state.tick(&self.model, now) {
-                    report.moves.push((id.to_string(), m));
+                evaluated += 1;
+                if let Some(rule) = state.tick_rule(&self.model, now) {
+                    moved(id, Arc::make_mut(state), rule);
                 }
             }
         }
-        report.moves.sort_by(|a, b| a.0.cmp(&b.0));
-        report
+        evaluated
     }
 
-    /// Runs `f` on a customer's state.
+    /// Runs `f` on a customer's state. A golden id retired by a merge stands for
+    /// the customer it was merged into (see [`Engine::resolve`]).
     pub fn with_customer<R>(
         &self,
         customer: &str,
         f: impl FnOnce(&CustomerState) -> R,
     ) -> Result<R> {
-        let (hash, shard) = self.locate(customer);
-        let shard = lock(shard);
-        shard
-            .get(hash, customer)
-            .map(f)
-            .ok_or_else(|| not_found(customer))
+        self.with_resolved(customer, |_, state| f(state))
+    }
+
+    /// Runs `f` on a customer's state with the id it resolved to (see
+    /// [`Engine::resolve`]): the id results should name.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown customer.
+    pub fn with_resolved<R>(
+        &self,
+        customer: &str,
+        f: impl FnOnce(&str, &CustomerState) -> R,
+    ) -> Result<R> {
+        self.on_resolved(customer, |live| {
+            let (hash, shard) = self.locate(live);
+            let shard = lock(shard);
+            shard
+                .get(hash, live)
+                .map(|s| f(live, s))
+                .ok_or_else(|| not_found(live))
+        })
     }
 
     /// Adds a customer with a state kept elsewhere until now (for example a state a
     /// host stored through the pure step, read with `json::state_from_json`).
-    /// Thread-safe. A customer already tracked is a [`Error::Conflict`] and stays as
-    /// it was.
+    /// Thread-safe.
+    ///
+    /// Once consolidation is configured the customer is a live golden id (a
+    /// retired one is a [`Error::Conflict`] naming the customer it was merged
+    /// into: no event would reach it); the state is kept with the customer, so a
+    /// later merge combines it with the other customer's (see
+    /// [`CustomerState::combine`]).
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Conflict`] for a customer already tracked (it stays as it was),
+    /// [`Error::NotFound`] as for [`Engine::apply`].
     pub fn import(&self, customer: &str, state: CustomerState) -> Result<()> {
         if let Some(problem) = crate::model::event::text_problem(customer, false) {
             return Err(Error::invalid("customer", problem));
         }
+        if self.consolidating.load(Ordering::Acquire) {
+            return self.import_consolidated(customer, state);
+        }
+        self.import_plain(customer, state)
+    }
+
+    fn import_plain(&self, customer: &str, state: CustomerState) -> Result<()> {
         let (hash, shard) = self.locate(customer);
         let mut shard = lock(shard);
         if shard.contains(hash, customer) {
@@ -271,15 +376,16 @@ impl Engine {
         Ok(())
     }
 
-    /// Removes a customer and their whole state (for example to honour an erasure
-    /// request), their retention firing log included, returning it. Thread-safe. A later event for the same id starts a
-    /// new customer.
+    /// Erases a customer (for example to honour an erasure request) and returns
+    /// the lifecycle state it had: everything [`Engine::erase`] erases. Thread-safe.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an unknown customer or one without a lifecycle
+    /// state (use [`Engine::erase`] for a golden customer without events).
     pub fn remove(&self, customer: &str) -> Result<CustomerState> {
-        let (hash, shard) = self.locate(customer);
-        let state = lock(shard)
-            .remove(hash, customer)
-            .ok_or_else(|| not_found(customer))?;
-        self.forget_firings(customer);
+        let state = self.customer(customer)?;
+        self.erase(customer)?;
         Ok(state)
     }
 
@@ -336,6 +442,11 @@ impl Engine {
 
     fn lock_all(&self) -> Vec<MutexGuard<'_, Shard>> {
         self.shards.iter().map(lock).collect()
+    }
+
+    /// The consolidation state lock, for the snapshot.
+    fn identity_guard(&self) -> std::sync::RwLockReadGuard<'_, identity::Identity> {
+        self.identity.read().unwrap_or_else(|p| p.into_inner())
     }
 }
 

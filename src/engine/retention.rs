@@ -17,13 +17,18 @@ use crate::retention::{
     WinBackStats,
 };
 
+/// Firing logs by customer.
+pub(crate) type FiringLogs = HashMap<CompactString, FiringLog, foldhash::fast::RandomState>;
+
 /// The engine's retention state.
 #[derive(Debug)]
 pub(crate) struct Retention {
     pub(crate) config: TriggerConfig,
     pub(crate) triggers: Triggers,
     pub(crate) models: Option<CustomerModels>,
-    pub(crate) logs: HashMap<CompactString, FiringLog, foldhash::fast::RandomState>,
+    /// Firing logs by customer; copy-on-write, so that a snapshot's cut shares
+    /// them instead of copying.
+    pub(crate) logs: std::sync::Arc<FiringLogs>,
     pub(crate) stats: WinBackStats,
 }
 
@@ -36,7 +41,7 @@ impl Retention {
                 .expect("the default triggers name no stage"),
             config,
             models: None,
-            logs: HashMap::default(),
+            logs: Default::default(),
             stats: WinBackStats::default(),
         }
     }
@@ -49,6 +54,29 @@ impl Retention {
             && self.stats == WinBackStats::default()
     }
 
+    /// The state at this moment, sharing the firing logs (cheap: no log is
+    /// copied).
+    pub(crate) fn cut(&self) -> RetentionCut {
+        RetentionCut {
+            config: self.config.clone(),
+            models: self.models,
+            logs: std::sync::Arc::clone(&self.logs),
+            stats: self.stats.clone(),
+            untouched: self.untouched(),
+        }
+    }
+}
+
+/// The retention state at one moment, sharing the firing logs.
+pub(crate) struct RetentionCut {
+    config: TriggerConfig,
+    models: Option<CustomerModels>,
+    logs: std::sync::Arc<FiringLogs>,
+    stats: WinBackStats,
+    pub(crate) untouched: bool,
+}
+
+impl RetentionCut {
     /// The state as a snapshot keeps it.
     pub(crate) fn image(&self) -> RetentionImage {
         let mut logs: Vec<(String, FiringLog)> = self
@@ -90,22 +118,21 @@ impl Retention {
         now: Timestamp,
     ) -> Vec<Firing> {
         let models = self.models.as_ref();
-        match self.logs.get_mut(customer) {
-            Some(log) => {
-                let firings = self.triggers.evaluate(state, model, now, models, log);
-                if log.entries.is_empty() {
-                    self.logs.remove(customer);
-                }
-                firings
+        if self.logs.contains_key(customer) {
+            let logs = std::sync::Arc::make_mut(&mut self.logs);
+            let log = logs.get_mut(customer).expect("just checked");
+            let firings = self.triggers.evaluate(state, model, now, models, log);
+            if log.entries.is_empty() {
+                logs.remove(customer);
             }
-            None => {
-                let mut log = FiringLog::default();
-                let firings = self.triggers.evaluate(state, model, now, models, &mut log);
-                if !log.entries.is_empty() {
-                    self.logs.insert(CompactString::from(customer), log);
-                }
-                firings
+            firings
+        } else {
+            let mut log = FiringLog::default();
+            let firings = self.triggers.evaluate(state, model, now, models, &mut log);
+            if !log.entries.is_empty() {
+                std::sync::Arc::make_mut(&mut self.logs).insert(CompactString::from(customer), log);
             }
+            firings
         }
     }
 }
@@ -147,12 +174,14 @@ impl Engine {
     ///
     /// [`Error::NotFound`] for an unknown customer.
     pub fn evaluate(&self, customer: &str, now: Timestamp) -> Result<Vec<Firing>> {
-        let (hash, shard) = self.locate(customer);
-        let shard = lock(shard);
-        let state = shard
-            .get(hash, customer)
-            .ok_or_else(|| not_found(customer))?;
-        Ok(self.retention().evaluate(customer, state, &self.model, now))
+        self.on_resolved(customer, |customer| {
+            let (hash, shard) = self.locate(customer);
+            let shard = lock(shard);
+            let state = shard
+                .get(hash, customer)
+                .ok_or_else(|| not_found(customer))?;
+            Ok(self.retention().evaluate(customer, state, &self.model, now))
+        })
     }
 
     /// Applies an event ([`Engine::apply`]) and then evaluates the
@@ -167,8 +196,7 @@ impl Engine {
         &self,
         event: &crate::model::event::Event,
     ) -> Result<(crate::lifecycle::Outcome, Vec<Firing>)> {
-        let outcome = self.apply(event)?;
-        let customer = outcome_customer(self, event);
+        let (customer, outcome) = self.apply_resolved(event)?;
         let firings = self.evaluate(&customer, event.at)?;
         Ok((outcome, firings))
     }
@@ -396,7 +424,7 @@ impl Engine {
                 retention.models,
             )
         };
-        let reason = self.with_customer(customer, |state| {
+        let reason = self.with_resolved(customer, |customer, state| {
             win_back_candidate(
                 customer,
                 state,
@@ -416,11 +444,12 @@ impl Engine {
     /// first.
     pub(crate) fn merge_firings(&self, retired: &str, survivor: &str) {
         let mut retention = self.retention();
-        if let Some(log) = retention.logs.remove(retired) {
-            let into = retention
-                .logs
-                .entry(CompactString::from(survivor))
-                .or_default();
+        if !retention.logs.contains_key(retired) {
+            return;
+        }
+        let logs = std::sync::Arc::make_mut(&mut retention.logs);
+        if let Some(log) = logs.remove(retired) {
+            let into = logs.entry(CompactString::from(survivor)).or_default();
             into.entries.extend(log.entries);
             into.entries.sort_by_key(|(_, at)| *at);
         }
@@ -428,29 +457,14 @@ impl Engine {
 
     /// Drops a customer's firing log.
     pub(crate) fn forget_firings(&self, customer: &str) {
-        self.retention().logs.remove(customer);
+        let mut retention = self.retention();
+        if retention.logs.contains_key(customer) {
+            std::sync::Arc::make_mut(&mut retention.logs).remove(customer);
+        }
     }
 
     /// Win-back attempts and outcomes recorded, by exit reason.
     pub fn win_back_stats(&self) -> WinBackStats {
         self.retention().stats.clone()
     }
-}
-
-/// The customer an applied event landed on: its own id, or for an event sent
-/// to a golden id retired by a merge, the customer it was merged into.
-fn outcome_customer(engine: &Engine, event: &crate::model::event::Event) -> String {
-    use std::sync::atomic::Ordering;
-    if engine.consolidating.load(Ordering::Acquire) {
-        if let Ok(id) = event
-            .customer
-            .parse::<crate::consolidation::registry::GoldenId>()
-        {
-            let identity = engine.identity.read().unwrap_or_else(|p| p.into_inner());
-            if let Some(live) = identity.registry.resolve(id) {
-                return live.to_string();
-            }
-        }
-    }
-    event.customer.clone()
 }

@@ -5,22 +5,45 @@
 //! | bytes | content |
 //! |---|---|
 //! | 8 | magic `CICLOSNP` |
-//! | 4 | format version (3; version 2, without retention, and version 1, without consolidation either, still restore) |
+//! | 4 | format version (4; versions 3, 2 without retention, and 1 without consolidation either, still restore) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 (IEEE) of the payload |
-//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when no record was ingested): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes |
+//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes |
 //!
-//! Restoring checks everything before building anything: a truncated, corrupt or
-//! unknown-version snapshot is an [`Error::CorruptSnapshot`], never a half-loaded
-//! engine. The same engine always gives the same bytes.
+//! # One moment, without stopping writers
+//!
+//! A snapshot is one consistent moment: it holds the consolidation state
+//! (shared) while it takes the cut of every shard and of the retention state
+//! at once, so no merge, event or evaluation is half in it. The cut itself
+//! copies nothing but 64 table pointers and the firing-log pointer (customer
+//! states are copy-on-write, see `Shard`); the states are encoded after every
+//! shard lock is released, so applying events to customers who are not golden
+//! ids never waits for the encoding. The consolidation state is encoded while
+//! it is held: ingests, merges and events for golden ids wait for that part.
+//!
+//! The bytes are written once into a buffer of their exact size (a first pass
+//! measures them), so a snapshot needs little more memory than its own size.
+//!
+//! # Restore checks content, not only the checksum
+//!
+//! Restoring checks everything before building anything: a truncated, corrupt
+//! or unknown-version snapshot, and one whose parts do not agree (events or
+//! imported states of a golden id that is not live, a customer's events given
+//! twice, a state for a retired or never-issued golden id, a firing log of a
+//! customer without a state, a bad consolidation configuration, hierarchy
+//! links of a golden id that is not live), is an [`Error::CorruptSnapshot`]
+//! naming what is wrong, never a half-loaded engine. The same engine always
+//! gives the same bytes.
 
+use std::collections::{BTreeMap, HashSet};
 use std::hash::BuildHasher;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
+use super::identity::Identity;
 use super::retention::{Retention, RetentionImage};
 use super::{Engine, Shard};
-use std::collections::BTreeMap;
 
 use crate::consolidation::hierarchy::{Hierarchies, Rename};
 use crate::consolidation::registry::{GoldenId, Registry, RegistryConfig, RegistryImage};
@@ -29,7 +52,7 @@ use crate::json::consolidation as cjson;
 use crate::lifecycle::{CustomerState, StageModel, StateRecord};
 
 const MAGIC: &[u8; 8] = b"CICLOSNP";
-const VERSION: u32 = 3;
+const VERSION: u32 = 4;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 #[derive(Serialize, Deserialize)]
@@ -64,40 +87,86 @@ struct IdentityImage {
     hierarchies: Hierarchies,
     /// Per golden customer: (id the event was sent for, event as JSON).
     logs: Vec<(GoldenId, Vec<(GoldenId, String)>)>,
+    /// Per golden customer: (id the state was imported for, the state).
+    #[serde(default)]
+    imported: Vec<(GoldenId, Vec<(GoldenId, StateRecord)>)>,
     renames: Vec<(GoldenId, Rename)>,
     /// The last tick, epoch milliseconds (recomputed states tick to it).
     last_tick: Option<i64>,
+    /// Whether consolidation was configured (absent before version 4: then
+    /// whether a record was ingested or the configuration is not the default).
+    #[serde(default)]
+    configured: Option<bool>,
 }
 
 impl Engine {
-    /// The engine as bytes: model and every customer state, versioned and
-    /// checksummed. Consistent: taken with every shard locked at once.
+    /// The engine as bytes: model, every customer state, the consolidation and
+    /// retention state, versioned and checksummed. One consistent moment, taken
+    /// without stopping writers for longer than the cut (see the module
+    /// documentation). Thread-safe.
     pub fn snapshot(&self) -> Vec<u8> {
-        let shards = self.lock_all();
-        let mut customers: Vec<(String, StateRecord)> = shards
-            .iter()
-            .flat_map(|s| s.iter())
-            .map(|(id, state)| (id.to_string(), state.to_record(&self.model)))
-            .collect();
-        drop(shards);
-        customers.sort_by(|a, b| a.0.cmp(&b.0));
-        let payload = Payload {
-            config_json: crate::json::config_to_json(self.model.config()),
-            customers,
-            identity_json: self.identity_json(),
-            retention_json: self.retention_json(),
+        let identity = self.identity_guard();
+        let (tables, retention) = {
+            let shards = self.lock_all();
+            let tables: Vec<Arc<super::Table>> =
+                shards.iter().map(|s| Arc::clone(&s.table)).collect();
+            let retention = self
+                .retention
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .cut();
+            (tables, retention)
         };
-        let body = postcard::to_allocvec(&payload).expect("encoding into memory cannot fail");
-        let mut out = Vec::with_capacity(HEADER + body.len());
+        let identity_json = self.identity_json(&identity);
+        drop(identity);
+        let retention_json = if retention.untouched {
+            String::new()
+        } else {
+            serde_json::to_string(&retention.image()).expect("images serialise")
+        };
+        drop(retention);
+        let config_json = crate::json::config_to_json(self.model.config());
+
+        let mut customers: Vec<(&str, &CustomerState)> = tables
+            .iter()
+            .flat_map(|t| t.iter().map(|(k, s)| (k.as_str(), &**s)))
+            .collect();
+        customers.sort_unstable_by(|a, b| a.0.cmp(b.0));
+
+        // Measure, then write into a buffer of the exact size.
+        let mut len =
+            encoded_len(&config_json) + encoded_len(&identity_json) + encoded_len(&retention_json);
+        len += varint_len(customers.len() as u64);
+        for (id, state) in &customers {
+            len += encoded_len(&(*id, state.to_record(&self.model)));
+        }
+        let mut out = Vec::with_capacity(HEADER + len);
         out.extend_from_slice(MAGIC);
         out.extend_from_slice(&VERSION.to_le_bytes());
-        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        out.extend_from_slice(&crc32fast::hash(&body).to_le_bytes());
-        out.extend_from_slice(&body);
+        out.extend_from_slice(&(len as u64).to_le_bytes());
+        out.extend_from_slice(&[0; 4]);
+        // The payload is the postcard encoding of `Payload`, written field by
+        // field: a struct is its fields in order, a sequence its length then
+        // its elements.
+        let mut out = encode(&config_json, out);
+        out = encode(&(customers.len() as u64), out);
+        for (id, state) in &customers {
+            out = encode(&(*id, state.to_record(&self.model)), out);
+        }
+        out = encode(&identity_json, out);
+        out = encode(&retention_json, out);
+        debug_assert_eq!(out.len(), HEADER + len);
+        let crc = crc32fast::hash(&out[HEADER..]);
+        out[20..24].copy_from_slice(&crc.to_le_bytes());
         out
     }
 
     /// An engine from bytes written by [`Engine::snapshot`].
+    ///
+    /// # Errors
+    ///
+    /// [`Error::CorruptSnapshot`] naming what is wrong (see the module
+    /// documentation); nothing is built.
     pub fn restore(bytes: &[u8]) -> Result<Engine> {
         let corrupt = |m: String| Error::CorruptSnapshot(m);
         if bytes.len() < HEADER {
@@ -158,7 +227,7 @@ impl Engine {
             .map_err(|e| corrupt(format!("model: {e}")))?;
         let engine = restore_into(model, payload.customers)?;
         if !payload.identity_json.is_empty() {
-            engine.restore_identity(&payload.identity_json)?;
+            engine.restore_identity(&payload.identity_json, version)?;
         }
         if !payload.retention_json.is_empty() {
             engine.restore_retention(&payload.retention_json)?;
@@ -166,41 +235,49 @@ impl Engine {
         Ok(engine)
     }
 
-    /// The retention state as JSON; empty when untouched.
-    fn retention_json(&self) -> String {
-        let retention = self.retention.lock().unwrap_or_else(|p| p.into_inner());
-        if retention.untouched() {
-            return String::new();
-        }
-        serde_json::to_string(&retention.image()).expect("images serialise")
-    }
-
-    /// Restores the retention state into a fresh engine.
+    /// Restores the retention state into a fresh engine whose customers are
+    /// restored.
     fn restore_retention(&self, text: &str) -> Result<()> {
         let corrupt = |m: String| Error::CorruptSnapshot(format!("retention: {m}"));
         let image: RetentionImage =
             serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
         let triggers = crate::retention::Triggers::compile(&image.config, &self.model)
             .map_err(|e| corrupt(e.to_string()))?;
+        let mut logs = super::retention::FiringLogs::default();
+        for (id, log) in image.logs {
+            let (hash, shard) = self.locate(&id);
+            if !super::lock(shard).contains(hash, &id) {
+                return Err(corrupt(format!(
+                    "firing log of `{}`, which is not a customer",
+                    crate::model::time::clip(&id)
+                )));
+            }
+            if logs
+                .insert(compact_str::CompactString::from(id.as_str()), log)
+                .is_some()
+            {
+                return Err(corrupt(format!(
+                    "firing log of `{}` given twice",
+                    crate::model::time::clip(&id)
+                )));
+            }
+        }
         let mut retention = self.retention.lock().unwrap_or_else(|p| p.into_inner());
         *retention = Retention {
             config: image.config,
             triggers,
             models: image.models,
-            logs: image
-                .logs
-                .into_iter()
-                .map(|(id, log)| (compact_str::CompactString::from(id), log))
-                .collect(),
+            logs: Arc::new(logs),
             stats: image.stats,
         };
         Ok(())
     }
 
-    /// The consolidation state as JSON; empty when nothing was ever ingested.
-    fn identity_json(&self) -> String {
-        let identity = self.identity.read().unwrap_or_else(|p| p.into_inner());
-        let untouched = identity.registry.source_count() == 0
+    /// The consolidation state as JSON; empty when consolidation was never
+    /// configured.
+    fn identity_json(&self, identity: &Identity) -> String {
+        let untouched = !identity.configured
+            && identity.registry.source_count() == 0
             && identity.registry.golden_count() == 0
             && identity.hierarchies.is_empty()
             && identity.registry.config() == &RegistryConfig::default();
@@ -222,6 +299,17 @@ impl Engine {
                     (*g, events)
                 })
                 .collect(),
+            imported: identity
+                .imported
+                .iter()
+                .map(|(g, states)| {
+                    let states = states
+                        .iter()
+                        .map(|(sent, s)| (*sent, s.to_record(&self.model)))
+                        .collect();
+                    (*g, states)
+                })
+                .collect(),
             renames: identity
                 .renames
                 .iter()
@@ -229,37 +317,137 @@ impl Engine {
                 .collect(),
             last_tick: Some(self.last_tick.load(std::sync::atomic::Ordering::Acquire))
                 .filter(|&t| t != i64::MIN),
+            configured: Some(identity.configured),
         };
         serde_json::to_string(&image).expect("images serialise")
     }
 
-    /// Restores the consolidation state into a fresh engine.
-    fn restore_identity(&self, text: &str) -> Result<()> {
+    /// Restores the consolidation state into a fresh engine whose customers are
+    /// restored, checking that every part agrees with the registry.
+    fn restore_identity(&self, text: &str, version: u32) -> Result<()> {
         let corrupt = |m: String| Error::CorruptSnapshot(format!("consolidation: {m}"));
         let image: IdentityImage =
             serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
         let config = cjson::consolidation_config_from_json(&image.config_json)
-            .map_err(|e| corrupt(e.to_string()))?;
-        let registry = Registry::from_image(config, image.registry)?;
+            .map_err(|e| corrupt(format!("configuration: {e}")))?;
+        let default_config = config == RegistryConfig::default();
+        let registry = Registry::from_image(config, image.registry).map_err(|e| match e {
+            Error::CorruptSnapshot(m) => corrupt(m),
+            other => corrupt(format!("configuration: {other}")),
+        })?;
+        let configured = image.configured.unwrap_or(
+            registry.source_count() > 0 || registry.golden_count() > 0 || !default_config,
+        );
+        // A golden id's events and imported states: under a live id, each sent
+        // for an id that resolves to it; each customer once.
+        let owned_by = |golden: GoldenId, sent: GoldenId, what: &str| -> Result<()> {
+            if !registry.contains(golden) {
+                return Err(corrupt(format!(
+                    "{what} of {golden}, which is not a live golden id"
+                )));
+            }
+            if registry.resolve(sent) != Some(golden) {
+                return Err(corrupt(format!(
+                    "{what} of {golden} sent for {sent}, which does not resolve to it"
+                )));
+            }
+            Ok(())
+        };
         let mut logs = BTreeMap::new();
         for (golden, events) in image.logs {
-            let events = events
-                .into_iter()
-                .map(|(sent, e)| {
-                    crate::json::event_from_json(&e)
-                        .map(|e| (sent, e))
-                        .map_err(|e| corrupt(format!("event of {golden}: {e}")))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            logs.insert(golden, events);
+            let mut list = Vec::with_capacity(events.len());
+            for (sent, e) in events {
+                owned_by(golden, sent, "events")?;
+                let event = crate::json::event_from_json(&e)
+                    .map_err(|e| corrupt(format!("event of {golden}: {e}")))?;
+                list.push((sent, event));
+            }
+            if logs.insert(golden, list).is_some() {
+                return Err(corrupt(format!("the events of {golden} are given twice")));
+            }
         }
-        let consolidating = registry.source_count() > 0;
+        let mut imported = BTreeMap::new();
+        for (golden, states) in image.imported {
+            let mut list = Vec::with_capacity(states.len());
+            for (sent, record) in states {
+                owned_by(golden, sent, "imported state")?;
+                let state = CustomerState::from_record(&self.model, record)
+                    .map_err(|e| corrupt(format!("imported state of {golden}: {e}")))?;
+                list.push((sent, state));
+            }
+            if imported.insert(golden, list).is_some() {
+                return Err(corrupt(format!(
+                    "the imported states of {golden} are given twice"
+                )));
+            }
+        }
+        let issued = |id: GoldenId| registry.issued(id);
+        let mut renames = BTreeMap::new();
+        for (id, rename) in image.renames {
+            if !issued(id) {
+                return Err(corrupt(format!("moved links of {id}, an id never issued")));
+            }
+            if renames.insert(id, rename).is_some() {
+                return Err(corrupt(format!("the moved links of {id} are given twice")));
+            }
+        }
+        let golden_node = |node: &str| node.starts_with('G') && node.parse::<GoldenId>().is_ok();
+        let mut seen = HashSet::new();
+        for kind in image.hierarchies.kinds() {
+            for (parent, child) in image.hierarchies.links(kind) {
+                for node in [parent, child] {
+                    if !seen.insert(node.to_string()) {
+                        continue;
+                    }
+                    let live = node.parse::<GoldenId>().is_ok_and(|g| registry.contains(g));
+                    let tracked = {
+                        let (hash, shard) = self.locate(node);
+                        super::lock(shard).contains(hash, node)
+                    };
+                    if configured && golden_node(node) && !live && !tracked {
+                        return Err(corrupt(format!(
+                            "hierarchy link of {}, which is not a live golden id",
+                            crate::model::time::clip(node)
+                        )));
+                    }
+                }
+            }
+        }
+        if configured {
+            for shard in self.shards.iter() {
+                for (id, _) in super::lock(shard).iter() {
+                    if let Ok(g) = id.parse::<GoldenId>() {
+                        if id.starts_with('G') && !registry.contains(g) {
+                            return Err(corrupt(format!(
+                                "a lifecycle state for {g}, which is not a live golden id"
+                            )));
+                        }
+                    }
+                }
+            }
+        }
+        if version < 4 {
+            // Before version 4 imported states were not kept apart: a live
+            // golden customer with a state and no events had it imported.
+            for shard in self.shards.iter() {
+                for (id, state) in super::lock(shard).iter() {
+                    if let Ok(g) = id.parse::<GoldenId>() {
+                        if registry.contains(g) && !logs.contains_key(&g) {
+                            imported.insert(g, vec![(g, state.clone())]);
+                        }
+                    }
+                }
+            }
+        }
+        let consolidating = configured;
         let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
-        *identity = super::identity::Identity {
+        *identity = Identity {
             registry,
             hierarchies: image.hierarchies,
             logs,
-            renames: image.renames.into_iter().collect(),
+            imported,
+            renames,
+            configured,
         };
         self.consolidating
             .store(consolidating, std::sync::atomic::Ordering::Release);
@@ -275,13 +463,15 @@ fn restore_into(model: StageModel, customers: Vec<(String, StateRecord)>) -> Res
     let engine = Engine::new(model);
     let mut staged: Vec<Shard> = (0..engine.shards.len()).map(|_| Shard::default()).collect();
     for (id, record) in customers {
-        let state = CustomerState::from_record(&engine.model, record)
-            .map_err(|e| Error::CorruptSnapshot(format!("customer `{id}`: {e}")))?;
+        let state = CustomerState::from_record(&engine.model, record).map_err(|e| {
+            Error::CorruptSnapshot(format!("customer `{}`: {e}", crate::model::time::clip(&id)))
+        })?;
         let hash = engine.hasher.hash_one(id.as_str());
         let shard = &mut staged[super::shard_index(hash)];
         if shard.contains(hash, &id) {
             return Err(Error::CorruptSnapshot(format!(
-                "customer `{id}` appears twice"
+                "customer `{}` appears twice",
+                crate::model::time::clip(&id)
             )));
         }
         shard.insert_new(&engine.hasher, hash, &id, state);
@@ -290,4 +480,57 @@ fn restore_into(model: StageModel, customers: Vec<(String, StateRecord)>) -> Res
         *super::lock(slot) = shard;
     }
     Ok(engine)
+}
+
+/// Postcard-encodes `value` at the end of `out`.
+fn encode<T: Serialize + ?Sized>(value: &T, out: Vec<u8>) -> Vec<u8> {
+    postcard::to_extend(value, out).expect("encoding into memory cannot fail")
+}
+
+/// The length of an unsigned LEB128 varint.
+fn varint_len(mut n: u64) -> usize {
+    let mut len = 1;
+    while n >= 0x80 {
+        n >>= 7;
+        len += 1;
+    }
+    len
+}
+
+/// The length of `value`'s postcard encoding.
+fn encoded_len<T: Serialize + ?Sized>(value: &T) -> usize {
+    postcard::serialize_with_flavor(value, postcard::ser_flavors::Size::default())
+        .expect("measuring cannot fail")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn streamed_payload_is_the_postcard_encoding() {
+        use crate::model::event::{BuiltinKind, Event};
+        use crate::model::time::Timestamp;
+        let engine = Engine::new(StageModel::six_stage());
+        for (i, c) in ["b", "a", "c"].iter().enumerate() {
+            let at = Timestamp::from_millis(1_700_000_000_000 + i as i64, "t").unwrap();
+            engine
+                .apply(&Event::new(*c, at, BuiltinKind::Visit))
+                .unwrap();
+        }
+        let bytes = engine.snapshot();
+        let mut customers: Vec<(String, StateRecord)> = Vec::new();
+        engine.for_each(|id, s| customers.push((id.to_string(), s.to_record(engine.model()))));
+        customers.sort_by(|a, b| a.0.cmp(&b.0));
+        let payload = Payload {
+            config_json: crate::json::config_to_json(engine.model().config()),
+            customers,
+            identity_json: String::new(),
+            retention_json: String::new(),
+        };
+        assert_eq!(&bytes[HEADER..], postcard::to_allocvec(&payload).unwrap());
+        assert_eq!(varint_len(127), 1);
+        assert_eq!(varint_len(128), 2);
+        assert_eq!(varint_len(u64::MAX), 10);
+    }
 }

@@ -76,8 +76,11 @@ unsafe fn with_link(
 /// `national_id`), `default_country` (`"AR"`), `max_block` (200: a blocking key
 /// shared by more records finds none), `refine_block` (24: a key shared by more
 /// finds only those sharing initials, birth year or second surname too),
-/// `merge_threshold`,
-/// `review_threshold`. Errors: `CICLO_STATUS_INVALID_CONFIG` naming the setting (an
+/// `merge_threshold`, `review_threshold`, `customers_from_events` (false: once
+/// consolidation is configured every customer is a golden id, and an event or
+/// import naming another id is `CICLO_STATUS_NOT_FOUND`; true also takes
+/// customers created by their first event). Hierarchy links made before are
+/// kept. Errors: `CICLO_STATUS_INVALID_CONFIG` naming the setting (an
 /// empty chain, a criterion twice, `source_priority` with no systems listed),
 /// `CICLO_STATUS_CONFLICT` once records are registered, `CICLO_STATUS_INVALID_JSON`,
 /// `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error.
@@ -192,9 +195,10 @@ pub unsafe extern "C" fn ciclo_engine_golden_of(
 /// `ciclo_string_free`; NULL to ignore it); the other resolves to it from now on.
 /// Their events combine and the survivor's lifecycle stage is recomputed.
 ///
-/// Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a customer merged with itself),
-/// `CICLO_STATUS_NOT_FOUND` (an unknown or already retired id; the message says
-/// what it was merged into). Nothing changes on an error. Thread-safe.
+/// A golden id retired by an earlier merge stands for the customer it was
+/// merged into. Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a customer merged with
+/// itself, also through a retired id), `CICLO_STATUS_NOT_FOUND` (an id never
+/// issued or erased). Nothing changes on an error. Thread-safe.
 ///
 /// # Safety
 /// `engine` is a live engine; `a` and `b` NUL-terminated strings;
@@ -241,6 +245,47 @@ pub unsafe extern "C" fn ciclo_engine_unmerge(
         let back = h.engine.unmerge(&source_arg(system, id)?)?;
         if !out_golden_id.is_null() {
             *out_golden_id = into_c_string(back.to_string());
+        }
+        Ok(())
+    })
+}
+
+/// Removes the record `id` of `system` (its system deleted it, or the person
+/// asked to be forgotten): the golden record becomes exactly the one the
+/// customer's other records make, as if this record had never been ingested;
+/// the record's reviews and the review candidates naming it go too. A customer
+/// left without records is erased as by `ciclo_engine_remove_customer`. The
+/// customer's events stay with the customer.
+///
+/// If `out_json` is not NULL it receives `{"golden_id": "G7", "erased":
+/// false}`: the customer the record was in, and whether it was erased with it
+/// (release with `ciclo_string_free`).
+///
+/// Errors: `CICLO_STATUS_NOT_FOUND` (a record never ingested or already
+/// removed), `CICLO_STATUS_INVALID_ARGUMENT` (an empty system or id). Nothing
+/// changes on an error. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `system` and `id` NUL-terminated strings;
+/// `out_json` NULL or valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_remove_source(
+    engine: *const ciclo_engine,
+    system: *const c_char,
+    id: *const c_char,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_remove_source", || {
+        let h = handle(engine)?;
+        let removed = h.engine.remove_source(&source_arg(system, id)?)?;
+        if !out_json.is_null() {
+            *out_json = into_c_string(
+                serde_json::json!({
+                    "golden_id": removed.golden.to_string(),
+                    "erased": removed.erased,
+                })
+                .to_string(),
+            );
         }
         Ok(())
     })
@@ -326,7 +371,10 @@ pub unsafe extern "C" fn ciclo_engine_unlink(
 
 /// A customer's place in the hierarchy `kind`, as JSON: `{"id", "kind",
 /// "parent", "root", "children", "ancestors" (nearest first), "descendants"}`.
-/// A customer with no links is its own root. Release with `ciclo_string_free`.
+/// A customer with no links is its own root; a golden id retired by a merge
+/// answers for the customer it was merged into (`id` names it). Release with
+/// `ciclo_string_free`. Errors: `CICLO_STATUS_NOT_FOUND` for an id that is
+/// neither a customer the engine tracks, a golden id, nor in a hierarchy.
 /// Thread-safe.
 ///
 /// # Safety
@@ -344,7 +392,7 @@ pub unsafe extern "C" fn ciclo_engine_hierarchy_json(
         required_out(out_json, "out_json")?;
         let kind = kind_arg(kind)?;
         let id = required_str(id, "id")?;
-        let text = h.engine.with_hierarchies(|hs| {
+        let text = h.engine.with_hierarchy_of(id, |hs, id| {
             serde_json::json!({
                 "id": id,
                 "kind": kind.as_str(),
@@ -355,7 +403,7 @@ pub unsafe extern "C" fn ciclo_engine_hierarchy_json(
                 "descendants": hs.descendants(&kind, id),
             })
             .to_string()
-        });
+        })?;
         *out_json = into_c_string(text);
         Ok(())
     })

@@ -55,7 +55,7 @@ unsafe fn write_customer(
     required_out(out_json, "out_json")?;
     let text = h
         .engine
-        .with_customer(id, |s| render(h.engine.model(), id, s))?;
+        .with_resolved(id, |live, s| render(h.engine.model(), live, s))?;
     *out_json = into_c_string(text);
     Ok(())
 }
@@ -134,9 +134,11 @@ pub unsafe extern "C" fn ciclo_engine_apply_json(
 ) -> ciclo_status {
     run("ciclo_engine_apply_json", || {
         let h = handle(engine)?;
-        let event = json::event_from_json(required_str(event_json, "event_json")?)?;
-        let outcome = h.engine.apply(&event)?;
+        let mut event = json::event_from_json(required_str(event_json, "event_json")?)?;
+        let (customer, outcome) = h.engine.apply_resolved(&event)?;
         write_optional_string(out_outcome_json, || {
+            // The outcome names the customer the event went to.
+            event.customer = customer;
             json::outcome_to_json(h.engine.model(), &event, &outcome)
         });
         Ok(())
@@ -175,8 +177,10 @@ pub unsafe extern "C" fn ciclo_engine_apply(
 ///
 /// If `out_transitions` is not NULL it receives the number of transitions; if
 /// `out_report_json` is not NULL, the report as JSON (`{"now", "evaluated",
-/// "transitions": [...]}`), to be released with `ciclo_string_free`.
-/// Errors: `CICLO_STATUS_INVALID_TIMESTAMP`. Thread-safe.
+/// "transitions": [...]}`), to be released with `ciclo_string_free`. With
+/// `out_report_json` NULL no list of transitions is built: the tick needs no
+/// memory beyond the states. Errors: `CICLO_STATUS_INVALID_TIMESTAMP`.
+/// Thread-safe.
 ///
 /// # Safety
 /// `engine` is a live engine; out-parameters are NULL or valid for writes.
@@ -190,6 +194,13 @@ pub unsafe extern "C" fn ciclo_engine_tick(
     run("ciclo_engine_tick", || {
         let h = handle(engine)?;
         let now = Timestamp::from_millis(now_ms, "now_ms")?;
+        if out_report_json.is_null() {
+            let (_, moved) = h.engine.tick_counts(now);
+            if !out_transitions.is_null() {
+                *out_transitions = moved;
+            }
+            return Ok(());
+        }
         let report = h.engine.tick(now);
         if !out_transitions.is_null() {
             *out_transitions = report.moves.len();
@@ -269,10 +280,19 @@ pub unsafe extern "C" fn ciclo_engine_import_customer(
     })
 }
 
-/// Removes a customer and their whole state from the engine (for example to honour
-/// an erasure request). A later event for the same id starts a new customer.
+/// Erases a customer completely (the right to be forgotten: GDPR, Argentina's
+/// Ley 25.326). For a golden id (a retired one stands for the customer it was
+/// merged into): its source records, golden record, cross-reference, blocking
+/// keys, reviews, hierarchy links, events, imported states, firing log and
+/// lifecycle state. Afterwards `ciclo_engine_golden_json`,
+/// `ciclo_engine_golden_of` and every call naming the customer answer
+/// `CICLO_STATUS_NOT_FOUND`, and no later snapshot holds any of it; golden ids
+/// are never issued again. For a customer that is not a golden id: its
+/// lifecycle state, firing log and hierarchy links (a later event for the same
+/// id starts a new customer, where such customers are allowed).
 ///
-/// Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer. Thread-safe.
+/// Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer. Nothing changes on
+/// an error. Thread-safe.
 ///
 /// # Safety
 /// `engine` is a live engine; `customer_id` a NUL-terminated string.
@@ -284,7 +304,7 @@ pub unsafe extern "C" fn ciclo_engine_remove_customer(
     run("ciclo_engine_remove_customer", || {
         let h = handle(engine)?;
         let id = required_str(customer_id, "customer_id")?;
-        h.engine.remove(id)?;
+        h.engine.erase(id)?;
         Ok(())
     })
 }

@@ -77,6 +77,8 @@ struct ConsolidationConfig {
     merge_threshold: Option<f64>,
     #[serde(default)]
     review_threshold: Option<f64>,
+    #[serde(default)]
+    customers_from_events: Option<bool>,
 }
 
 /// Reads a consolidation configuration; every key is optional:
@@ -86,7 +88,8 @@ struct ConsolidationConfig {
 ///                   "default": ["validated", "most_recent"],
 ///                   "fields": {"email": ["source_priority", "most_recent"]}},
 ///  "default_country": "AR", "max_block": 200, "refine_block": 24,
-///  "merge_threshold": 0.99, "review_threshold": 0.5}
+///  "merge_threshold": 0.99, "review_threshold": 0.5,
+///  "customers_from_events": false}
 /// ```
 ///
 /// # Errors
@@ -117,6 +120,9 @@ pub fn consolidation_config_from_json(text: &str) -> Result<RegistryConfig> {
     }
     if let Some(t) = c.review_threshold {
         config.model.review_threshold = t;
+    }
+    if let Some(b) = c.customers_from_events {
+        config.customers_from_events = b;
     }
     Ok(config)
 }
@@ -304,6 +310,7 @@ pub fn consolidation_config_to_json(config: &RegistryConfig) -> String {
         "refine_block": config.refine_block,
         "merge_threshold": config.model.merge_threshold,
         "review_threshold": config.model.review_threshold,
+        "customers_from_events": config.customers_from_events,
     })
     .to_string()
 }

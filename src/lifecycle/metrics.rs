@@ -705,7 +705,7 @@ fn in_window(s: Option<&Service>, kind: IncidentKind, ctx: &EvalContext<'_>) -> 
 }
 
 /// `value` decayed from `from` to `to` with a half-life in milliseconds.
-fn decay(value: f64, from: Timestamp, to: Timestamp, half_life_ms: Option<f64>) -> f64 {
+pub(crate) fn decay(value: f64, from: Timestamp, to: Timestamp, half_life_ms: Option<f64>) -> f64 {
     match half_life_ms {
         Some(h) if value != 0.0 && to > from => {
             value * (-((to.as_millis() - from.as_millis()) as f64) / h).exp2()

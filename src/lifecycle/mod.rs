@@ -22,6 +22,7 @@
 //! # Ok::<(), ciclo::Error>(())
 //! ```
 
+mod combine;
 pub mod condition;
 pub mod config;
 pub mod metrics;

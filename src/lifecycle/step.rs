@@ -159,18 +159,34 @@ impl CustomerState {
     /// Evaluates the tick rules at `now`; returns the transition if one fired.
     /// A `now` earlier than the watermark does nothing.
     pub fn tick(&mut self, model: &StageModel, now: Timestamp) -> Option<Move> {
+        let rule = self.tick_rule(model, now)?;
+        let ctx = self.context(model, now, None);
+        let evidence = evidence_of(model, rule, &self.metrics, &ctx);
+        Some(Move {
+            transition: self.tick_to(model, rule, now),
+            evidence,
+        })
+    }
+
+    /// The tick rule that fires at `now`, without changing anything.
+    pub(crate) fn tick_rule(&self, model: &StageModel, now: Timestamp) -> Option<RuleId> {
         if !self.is_due(now) {
             return None;
         }
         let ctx = self.context(model, now, None);
-        let rule = select(model, model.tick_rules(), self.stage, &self.metrics, &ctx)?;
-        let evidence = evidence_of(model, rule, &self.metrics, &ctx);
+        select(model, model.tick_rules(), self.stage, &self.metrics, &ctx)
+    }
+
+    /// Moves by `rule` (from [`CustomerState::tick_rule`]) at `now`, without
+    /// the evidence.
+    pub(crate) fn tick_to(
+        &mut self,
+        model: &StageModel,
+        rule: RuleId,
+        now: Timestamp,
+    ) -> StageChange {
         self.advance_watermark(now);
-        let transition = self.move_to(model, rule, now, Cause::TICK, None);
-        Some(Move {
-            transition,
-            evidence,
-        })
+        self.move_to(model, rule, now, Cause::TICK, None)
     }
 
     /// The comparisons of `rule`'s condition with this customer's values at `now`:

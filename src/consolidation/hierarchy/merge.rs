@@ -63,6 +63,20 @@ pub struct DroppedLink {
     pub reason: DropReason,
 }
 
+impl Rename {
+    /// Forgets every link naming `id` (a customer erased since the merge):
+    /// undoing the rename then neither removes nor puts back a link of it.
+    pub fn forget(&mut self, id: &str) {
+        let names = |l: &Link| l.parent == id || l.child == id;
+        self.removed.retain(|l| !names(l));
+        self.added.retain(|l| !names(l));
+        self.dropped.retain(|d| {
+            !names(&d.link)
+                && !matches!(&d.reason, DropReason::ParentConflict { kept } if kept == id)
+        });
+    }
+}
+
 /// Why a link of an absorbed record was not moved to its survivor.
 ///
 /// Serialises as `{"reason": "parent_conflict", "kept": "group-b"}`,

@@ -34,7 +34,7 @@ use hashbrown::HashMap;
 pub use ids::GoldenId;
 pub use image::{RegistryImage, ReviewImage, SourceImage};
 pub use ingest::{Candidate, IngestDecision, Ingested};
-pub use steward::{Merged, Review};
+pub use steward::{Erased, Merged, Review};
 
 use super::golden::{survive, GoldenRecord, Member, SourceKey, Survivorship};
 use super::matching::{blocking_keys, fingerprint, MatchModel, Profile};
@@ -61,6 +61,14 @@ pub struct RegistryConfig {
     /// narrowed). With a million customers a birth date or a common name is
     /// shared by dozens; scoring them all would cost most of the call.
     pub refine_block: usize,
+    /// Whether an [`Engine`](crate::Engine) consolidating records also takes
+    /// events for customers that are not golden ids (customers created by their
+    /// first event, as without consolidation). Off by default: once records are
+    /// consolidated, every customer comes from a record, and an event naming an
+    /// id the registry never issued is refused as not found. Golden-shaped ids
+    /// (`G42`) the registry never issued are refused either way: they are
+    /// reserved for the ids it will issue.
+    pub customers_from_events: bool,
 }
 
 impl Default for RegistryConfig {
@@ -71,6 +79,7 @@ impl Default for RegistryConfig {
             default_country: None,
             max_block: 200,
             refine_block: 24,
+            customers_from_events: false,
         }
     }
 }
@@ -193,6 +202,11 @@ impl Registry {
             id = *self.retired.get(&id)?;
         }
         None
+    }
+
+    /// Whether `id` was ever issued (live, retired or erased).
+    pub fn issued(&self, id: GoldenId) -> bool {
+        id.0 >= 1 && id.0 < self.next_id
     }
 
     /// Whether `id` is a live golden id.

@@ -1,5 +1,5 @@
 //! A data steward's corrections: merge two customers, unmerge a record, dismiss
-//! a review, remove a record its source deleted.
+//! a review, remove a record its source deleted, erase a customer.
 
 use super::{Candidate, GoldenId, Registry};
 use crate::consolidation::golden::SourceKey;
@@ -14,6 +14,15 @@ pub struct Review<'a> {
     pub golden: GoldenId,
     /// The customers it may belong to, best first, with explanations.
     pub candidates: &'a [Candidate],
+}
+
+/// What [`Registry::erase`] erased.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Erased {
+    /// The erased golden id first, then the retired ids that resolved to it.
+    pub ids: Vec<GoldenId>,
+    /// The source records erased, sorted.
+    pub sources: Vec<SourceKey>,
 }
 
 /// The outcome of [`Registry::merge`].
@@ -114,30 +123,102 @@ impl Registry {
     }
 
     /// Removes a source record that its system deleted. Its golden customer
-    /// keeps the other members; a customer left with none is gone (its id no
-    /// longer resolves). Returns the golden id the record was in.
+    /// keeps the other members, and its golden record is exactly the one they
+    /// make without it; a customer left with none is gone (its id, and the ids
+    /// merged into it, no longer resolve). Reviews of the record, and review
+    /// candidates that name it, go with it. Returns the golden id the record was
+    /// in and whether that customer is gone.
     ///
     /// # Errors
     ///
     /// [`Error::NotFound`] for an unknown record.
-    pub fn remove(&mut self, key: &SourceKey) -> Result<GoldenId> {
+    pub fn remove(&mut self, key: &SourceKey) -> Result<(GoldenId, bool)> {
         let slot = self.slot_of(key)?;
+        let golden = self.entry(slot).golden;
+        let gone = self.goldens[&golden].len() == 1;
+        self.drop_entry(slot);
+        if gone {
+            self.drop_golden(golden);
+        }
+        Ok((golden, gone))
+    }
+
+    /// Erases a golden customer: every source record in it (as given and
+    /// standardised), its place in the blocking index and the cross-reference,
+    /// the reviews of its records and every review candidate naming it, and the
+    /// golden ids merged into it. Afterwards neither `id` nor any id merged into
+    /// it resolves, and nothing the registry holds (its [`image`](Registry::image)
+    /// included) carries a value of the erased records. Golden ids are never
+    /// issued again. Returns the erased ids: `id` first, then the retired ids
+    /// that resolved to it, and the erased source keys.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::NotFound`] for an id that is not live (a retired id's error says
+    /// what it was merged into). Nothing changes on an error.
+    pub fn erase(&mut self, id: GoldenId) -> Result<Erased> {
+        let slots = self.live(id)?.clone();
+        let mut sources = Vec::with_capacity(slots.len());
+        for slot in slots {
+            sources.push(self.entry(slot).member.key.clone());
+            self.drop_entry(slot);
+        }
+        sources.sort();
+        let mut ids = vec![id];
+        ids.extend(self.drop_golden(id));
+        Ok(Erased { ids, sources })
+    }
+
+    /// Removes a record's entry: slot, index, cross-reference, its reviews and
+    /// candidates naming it. Its golden's member list loses it.
+    fn drop_entry(&mut self, slot: u32) {
         let entry = self.entries[slot as usize]
             .take()
             .expect("slots point at live entries");
+        let key = &entry.member.key;
         self.slots.remove(key);
         self.index.remove(&entry.keys, slot);
         self.reviews.remove(key);
-        let members = self
-            .goldens
-            .get_mut(&entry.golden)
-            .expect("a record's golden is live");
-        members.retain(|&s| s != slot);
-        if members.is_empty() {
-            self.goldens.remove(&entry.golden);
-            self.retired.retain(|_, to| *to != entry.golden);
+        self.reviews.retain(|_, candidates| {
+            candidates.retain(|c| &c.source != key);
+            !candidates.is_empty()
+        });
+        if let Some(members) = self.goldens.get_mut(&entry.golden) {
+            members.retain(|&s| s != slot);
         }
-        Ok(entry.golden)
+    }
+
+    /// Drops a golden id left with no member: the id, the retired ids that
+    /// resolve to it (returned, sorted) and review candidates naming it.
+    fn drop_golden(&mut self, id: GoldenId) -> Vec<GoldenId> {
+        self.goldens.remove(&id);
+        // Retired ids whose chain ends at `id`: resolve before removing any.
+        let gone: Vec<GoldenId> = self
+            .retired
+            .keys()
+            .copied()
+            .filter(|&r| self.resolve_chain(r) == Some(id))
+            .collect();
+        for r in &gone {
+            self.retired.remove(r);
+        }
+        self.reviews.retain(|_, candidates| {
+            candidates.retain(|c| c.golden != id);
+            !candidates.is_empty()
+        });
+        gone
+    }
+
+    /// Where a retired id's chain ends, live or not.
+    fn resolve_chain(&self, id: GoldenId) -> Option<GoldenId> {
+        let mut id = id;
+        for _ in 0..=self.retired.len() {
+            match self.retired.get(&id) {
+                Some(&next) => id = next,
+                None => return Some(id),
+            }
+        }
+        None
     }
 
     /// After `retired` merged into `survivor`: candidates name the survivor, and
