@@ -15,9 +15,9 @@ impl CustomerState {
     ///
     /// - **Stage**: the further of the two in the model's order (ties: the one
     ///   entered later), so a forward-only lifecycle never moves back on a
-    ///   merge. The history is that state's, with the other's moves made before
-    ///   the current stay interleaved in time order (so
-    ///   [`CustomerState::first_entered`] answers for both).
+    ///   merge, with that state's history (a history is one chain of moves, each
+    ///   from the stage the one before entered: the other's moves cannot be
+    ///   woven into it).
     /// - **Metrics**: counts and revenue add up; first moments take the earlier,
     ///   latest moments the later; flags are set if either is; decayed sums (lead
     ///   score, usage) are decayed to the later moment and added; the latest
@@ -31,19 +31,13 @@ impl CustomerState {
     /// Combining is symmetric in everything but ties, and combining with a state
     /// of no events changes nothing but the counts it adds.
     pub fn combine(&self, other: &CustomerState, model: &StageModel) -> CustomerState {
-        let (lead, rest) = if (self.stage.index(), self.stage_entered())
+        let lead = if (self.stage.index(), self.stage_entered())
             >= (other.stage.index(), other.stage_entered())
         {
-            (self, other)
+            self
         } else {
-            (other, self)
+            other
         };
-        let entered = lead.stage_entered();
-        let mut history: Vec<_> = lead.history.to_vec();
-        let current = history.pop().expect("a state has a history");
-        history.extend(rest.history.iter().filter(|t| t.at < entered).cloned());
-        history.sort_by_key(|t| t.at);
-        history.push(current);
         let newer = if self.watermark >= other.watermark {
             self
         } else {
@@ -53,7 +47,7 @@ impl CustomerState {
             stage: lead.stage,
             watermark: newer.watermark,
             metrics: combine_metrics(&self.metrics, &other.metrics, model),
-            history: history.into_boxed_slice(),
+            history: lead.history.clone(),
             recent_ids: newer.recent_ids.clone(),
         }
     }
