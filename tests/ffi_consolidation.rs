@@ -6,57 +6,13 @@
 use std::ffi::{c_char, c_void, CStr, CString};
 use std::ptr;
 
-use ciclo::ffi::ciclo_engine;
 use ciclo::ffi::consolidation::*;
 use ciclo::ffi::engine::*;
-use ciclo::ffi::memory::*;
 use ciclo::ffi::status::*;
-use ciclo::ffi::version::*;
 
-fn c(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
-
-fn take(s: *mut c_char) -> String {
-    assert!(!s.is_null());
-    let text = unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned();
-    unsafe { ciclo_string_free(s) };
-    text
-}
-
-fn last_error() -> String {
-    unsafe { CStr::from_ptr(ciclo_last_error_message()) }
-        .to_string_lossy()
-        .into_owned()
-}
-
-struct Engine(*mut ciclo_engine);
-
-impl Drop for Engine {
-    fn drop(&mut self) {
-        unsafe { ciclo_engine_free(self.0) };
-    }
-}
-
-fn engine() -> Engine {
-    let mut out = ptr::null_mut();
-    assert_eq!(
-        unsafe { ciclo_engine_new(ptr::null(), &mut out) },
-        CICLO_STATUS_OK
-    );
-    Engine(out)
-}
-
-fn snapshot(e: &Engine) -> Vec<u8> {
-    let (mut bytes, mut len) = (ptr::null_mut(), 0usize);
-    assert_eq!(
-        unsafe { ciclo_engine_snapshot(e.0, &mut bytes, &mut len) },
-        CICLO_STATUS_OK
-    );
-    let copy = unsafe { std::slice::from_raw_parts(bytes, len) }.to_vec();
-    unsafe { ciclo_bytes_free(bytes, len) };
-    copy
-}
+#[path = "common/c_host.rs"]
+mod host;
+use host::*;
 
 fn ingest(e: &Engine, json: &str) -> Result<String, ciclo_status> {
     let request = c(json);

@@ -6,40 +6,15 @@
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 
-use ciclo::consolidation::golden::SourceKey;
 use ciclo::consolidation::hierarchy::HierarchyKind;
 use ciclo::consolidation::registry::{GoldenId, RegistryConfig};
 use ciclo::lifecycle::StageModel;
-use ciclo::model::{BuiltinKind as K, Currency, Event, Money, Record, Timestamp};
+use ciclo::model::{BuiltinKind as K, Event};
 use ciclo::{Engine, ErrorKind};
 
-const DAY: i64 = 86_400_000;
-const T0: i64 = 1_767_225_600_000;
-
-fn day(d: i64) -> Timestamp {
-    Timestamp::from_millis(T0 + d * DAY, "t").unwrap()
-}
-
-fn buy(customer: &str, d: i64, minor: i64) -> Event {
-    Event::new(customer, day(d), K::Purchase).with_amount(Money {
-        minor,
-        currency: Currency::parse("ARS", "currency").unwrap(),
-    })
-}
-
-fn key(system: &str, id: &str) -> SourceKey {
-    SourceKey::new(system, id).unwrap()
-}
-
-fn person(given: &str, surname: &str, email: &str) -> Record {
-    Record {
-        given_name: Some(given.into()),
-        surname: Some(surname.into()),
-        email: Some(email.into()),
-        country: Some("AR".into()),
-        ..Record::default()
-    }
-}
+#[path = "common/rust_host.rs"]
+mod host;
+use host::*;
 
 fn contains(haystack: &[u8], needle: &str) -> bool {
     haystack
