@@ -58,8 +58,6 @@ use crate::model::time::Timestamp;
 pub(super) struct Identity {
     pub(super) registry: Registry,
     pub(super) hierarchies: Hierarchies,
-    /// Events of golden customers: the id each was sent for, and the event.
-    pub(super) logs: BTreeMap<GoldenId, Vec<(GoldenId, Event)>>,
     /// States imported for golden customers: the id each was imported for,
     /// and the state as imported.
     pub(super) imported: BTreeMap<GoldenId, Vec<(GoldenId, CustomerState)>>,
@@ -76,7 +74,6 @@ impl Identity {
         Ok(Identity {
             registry: Registry::new(config)?,
             hierarchies: Hierarchies::new(),
-            logs: BTreeMap::new(),
             imported: BTreeMap::new(),
             renames: BTreeMap::new(),
             configured: false,
@@ -312,12 +309,10 @@ impl Engine {
         if let Ok(rename) = identity.hierarchies.rename_customer(&retired, &survivor) {
             identity.renames.insert(merged.retired, rename);
         }
-        if let Some(events) = identity.logs.remove(&merged.retired) {
-            identity
-                .logs
-                .entry(merged.survivor)
-                .or_default()
-                .extend(events);
+        if let Some(events) = self.take_log(merged.retired) {
+            let mut log = self.take_log(merged.survivor).unwrap_or_default();
+            log.extend(events);
+            self.set_log(merged.survivor, log);
         }
         if let Some(states) = identity.imported.remove(&merged.retired) {
             identity
@@ -352,7 +347,13 @@ impl Engine {
                 id: key.to_string(),
             })?;
         let back = identity.registry.unmerge(key)?;
-        split_off(&mut identity.logs, from, back);
+        if let Some(log) = self.take_log(from) {
+            let mut lists = BTreeMap::from([(from, log)]);
+            split_off(&mut lists, from, back);
+            for (id, log) in lists {
+                self.set_log(id, log);
+            }
+        }
         split_off(&mut identity.imported, from, back);
         if let Some(rename) = identity.renames.remove(&back) {
             // Links made since may stand in the way; those that cannot move back
@@ -439,7 +440,7 @@ impl Engine {
     fn forget_golden(&self, identity: &mut Identity, erased: &Erased) -> Vec<String> {
         let names: Vec<String> = erased.ids.iter().map(GoldenId::to_string).collect();
         for (id, name) in erased.ids.iter().zip(&names) {
-            identity.logs.remove(id);
+            self.take_log(*id);
             identity.imported.remove(id);
             identity.renames.remove(id);
             forget_links(identity, name);
@@ -526,33 +527,52 @@ impl Engine {
     /// golden id (kept in its log), or to a plain customer if the
     /// configuration allows them. Returns the live golden id the event went to
     /// when it was not the one named.
+    ///
+    /// The identity is only read: events of different customers go on in
+    /// parallel, as without consolidation. The state and the log change under
+    /// the customer's shard lock together.
     pub(super) fn apply_consolidated(&self, event: &Event) -> Result<(Option<GoldenId>, Outcome)> {
+        let identity = self.identity_read();
         let Some(named) = golden_shaped(&event.customer) else {
-            let identity = self.identity_read();
             identity.resolve(&event.customer)?;
-            drop(identity);
             return Ok((None, self.apply_plain(event)?));
         };
-        let mut identity = self.identity_write();
         if !identity.configured {
-            // Consolidation was dropped by a restore of an older snapshot.
-            drop(identity);
             return Ok((None, self.apply_plain(event)?));
         }
         let live = resolve(&identity.registry, named)?;
+        let customer = live.to_string();
+        let (hash, shard) = self.locate(&customer);
+        let mut shard = lock(shard);
         let outcome = if live == named {
-            self.apply_plain(event)?
+            self.apply_in(&mut shard, hash, event)?
         } else {
             let mut moved = event.clone();
-            moved.customer = live.to_string();
-            self.apply_plain(&moved)?
+            moved.customer = customer;
+            self.apply_in(&mut shard, hash, &moved)?
         };
-        identity
-            .logs
-            .entry(live)
-            .or_default()
-            .push((named, event.clone()));
+        shard.push_log(&self.hasher, hash, live, (named, event.clone()));
+        drop(identity);
         Ok(((live != named).then_some(live), outcome))
+    }
+
+    /// The event log of a golden customer.
+    pub(super) fn log_of(&self, id: GoldenId) -> Option<std::sync::Arc<super::EventLog>> {
+        let customer = id.to_string();
+        let (hash, shard) = self.locate(&customer);
+        lock(shard).log(hash, id).cloned()
+    }
+
+    fn take_log(&self, id: GoldenId) -> Option<super::EventLog> {
+        let customer = id.to_string();
+        let (hash, shard) = self.locate(&customer);
+        lock(shard).take_log(hash, id)
+    }
+
+    pub(super) fn set_log(&self, id: GoldenId, log: super::EventLog) {
+        let customer = id.to_string();
+        let (hash, shard) = self.locate(&customer);
+        lock(shard).set_log(&self.hasher, hash, id, log);
     }
 
     /// Imports a state in a consolidating engine: for a live golden id, kept
@@ -586,9 +606,9 @@ impl Engine {
     /// and events (see the [module rule](self)).
     fn recompute(&self, identity: &Identity, id: GoldenId) {
         let customer = id.to_string();
-        let mut events: Vec<&Event> = identity
-            .logs
-            .get(&id)
+        let log = self.log_of(id);
+        let mut events: Vec<&Event> = log
+            .as_deref()
             .map(|l| l.iter().map(|(_, e)| e).collect())
             .unwrap_or_default();
         events.sort_by_key(|e| e.at);

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
 use compact_str::CompactString;
 
-use crate::consolidation::registry::RegistryConfig;
+use crate::consolidation::registry::{GoldenId, RegistryConfig};
 use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, ModelConfig, Move, Outcome, StageId, StageModel};
 use crate::model::event::Event;
@@ -37,13 +37,24 @@ const SHARDS: usize = 64;
 /// write to a shard after a cut copies that shard's table of pointers, and the
 /// first write to a customer copies that one state. Without a snapshot in
 /// progress, nothing is copied.
+///
+/// The shard also keeps the events of its golden customers (see
+/// [`Engine::merge`]), beside their states: an event and its place in the log
+/// change under one lock, and a snapshot's cut sees both or neither.
 #[derive(Debug, Default, Clone)]
 pub(crate) struct Shard {
     table: Arc<Table>,
+    logs: Arc<LogTable>,
 }
 
 /// A shard's table: id and state.
 type Table = hashbrown::HashTable<(CompactString, Arc<CustomerState>)>;
+
+/// The events of a golden customer: the id each was sent for, and the event.
+pub(crate) type EventLog = Vec<(GoldenId, Event)>;
+
+/// A shard's event logs of golden customers, hashed like the customer's id.
+type LogTable = hashbrown::HashTable<(GoldenId, Arc<EventLog>)>;
 
 impl Shard {
     fn get(&self, hash: u64, customer: &str) -> Option<&CustomerState> {
@@ -103,6 +114,55 @@ impl Shard {
         Arc::make_mut(&mut self.table)
             .iter_mut()
             .map(|(k, s)| (k.as_str(), s))
+    }
+
+    /// The event log of golden customer `id` (`hash` is its id's hash).
+    fn log(&self, hash: u64, id: GoldenId) -> Option<&Arc<EventLog>> {
+        self.logs.find(hash, |(g, _)| *g == id).map(|(_, l)| l)
+    }
+
+    /// Appends to golden customer `id`'s event log.
+    fn push_log(
+        &mut self,
+        hasher: &foldhash::fast::RandomState,
+        hash: u64,
+        id: GoldenId,
+        entry: (GoldenId, Event),
+    ) {
+        let logs = Arc::make_mut(&mut self.logs);
+        match logs.find_mut(hash, |(g, _)| *g == id) {
+            Some((_, log)) => Arc::make_mut(log).push(entry),
+            None => {
+                logs.insert_unique(hash, (id, Arc::new(vec![entry])), |(g, _)| {
+                    hasher.hash_one(g.to_string().as_str())
+                });
+            }
+        }
+    }
+
+    /// Takes golden customer `id`'s event log out.
+    fn take_log(&mut self, hash: u64, id: GoldenId) -> Option<EventLog> {
+        self.logs.find(hash, |(g, _)| *g == id)?;
+        Arc::make_mut(&mut self.logs)
+            .find_entry(hash, |(g, _)| *g == id)
+            .ok()
+            .map(|entry| Arc::unwrap_or_clone(entry.remove().0 .1))
+    }
+
+    /// Sets golden customer `id`'s event log (none if empty).
+    fn set_log(
+        &mut self,
+        hasher: &foldhash::fast::RandomState,
+        hash: u64,
+        id: GoldenId,
+        log: EventLog,
+    ) {
+        self.take_log(hash, id);
+        if !log.is_empty() {
+            Arc::make_mut(&mut self.logs).insert_unique(hash, (id, Arc::new(log)), |(g, _)| {
+                hasher.hash_one(g.to_string().as_str())
+            });
+        }
     }
 
     fn memory_bytes(&self) -> usize {
@@ -221,7 +281,11 @@ impl Engine {
     /// Applies one event to the customer it names.
     fn apply_plain(&self, event: &Event) -> Result<Outcome> {
         let (hash, shard) = self.locate(&event.customer);
-        let mut shard = lock(shard);
+        self.apply_in(&mut lock(shard), hash, event)
+    }
+
+    /// Applies one event to the customer it names, in their locked shard.
+    fn apply_in(&self, shard: &mut Shard, hash: u64, event: &Event) -> Result<Outcome> {
         match shard.get_mut(hash, &event.customer) {
             Some(state) => {
                 // The state is a pointer away: ask for its cache lines, then check

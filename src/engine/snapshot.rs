@@ -108,8 +108,10 @@ impl Engine {
         let identity = self.identity_guard();
         let (tables, retention) = {
             let shards = self.lock_all();
-            let tables: Vec<Arc<super::Table>> =
-                shards.iter().map(|s| Arc::clone(&s.table)).collect();
+            let tables: Vec<(Arc<super::Table>, Arc<super::LogTable>)> = shards
+                .iter()
+                .map(|s| (Arc::clone(&s.table), Arc::clone(&s.logs)))
+                .collect();
             let retention = self
                 .retention
                 .lock()
@@ -117,7 +119,13 @@ impl Engine {
                 .cut();
             (tables, retention)
         };
-        let identity_json = self.identity_json(&identity);
+        let mut logs: Vec<(GoldenId, &super::EventLog)> = tables
+            .iter()
+            .flat_map(|(_, l)| l.iter().map(|(g, log)| (*g, &**log)))
+            .collect();
+        logs.sort_unstable_by_key(|(g, _)| *g);
+        let identity_json = self.identity_json(&identity, &logs);
+        drop(logs);
         drop(identity);
         let retention_json = if retention.untouched {
             String::new()
@@ -129,7 +137,7 @@ impl Engine {
 
         let mut customers: Vec<(&str, &CustomerState)> = tables
             .iter()
-            .flat_map(|t| t.iter().map(|(k, s)| (k.as_str(), &**s)))
+            .flat_map(|(t, _)| t.iter().map(|(k, s)| (k.as_str(), &**s)))
             .collect();
         customers.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
@@ -275,7 +283,7 @@ impl Engine {
 
     /// The consolidation state as JSON; empty when consolidation was never
     /// configured.
-    fn identity_json(&self, identity: &Identity) -> String {
+    fn identity_json(&self, identity: &Identity, logs: &[(GoldenId, &super::EventLog)]) -> String {
         let untouched = !identity.configured
             && identity.registry.source_count() == 0
             && identity.registry.golden_count() == 0
@@ -288,8 +296,7 @@ impl Engine {
             config_json: cjson::consolidation_config_to_json(identity.registry.config()),
             registry: identity.registry.image(),
             hierarchies: identity.hierarchies.clone(),
-            logs: identity
-                .logs
+            logs: logs
                 .iter()
                 .map(|(g, events)| {
                     let events = events
@@ -440,11 +447,13 @@ impl Engine {
             }
         }
         let consolidating = configured;
+        for (golden, log) in logs {
+            self.set_log(golden, log);
+        }
         let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
         *identity = Identity {
             registry,
             hierarchies: image.hierarchies,
-            logs,
             imported,
             renames,
             configured,
