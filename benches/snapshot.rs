@@ -9,6 +9,9 @@
 //!    the longest and the 99th-percentile wait of one apply while the snapshot
 //!    ran, and the snapshot's peak memory beyond what the engine held before,
 //!    as a multiple of its size (a counting allocator tracks the peak).
+//!    The same with a consolidating engine of K golden customers
+//!    (`CICLO_BENCH_GOLDEN_CUSTOMERS`, default 200,000), the writer sending
+//!    events to golden ids.
 //! 2. **Tick at scale.** An engine of M customers who all lapse at the tick:
 //!    `Engine::tick_counts` (what `ciclo_engine_tick` does when the host asks no
 //!    report) against `Engine::tick` (the full report), time and peak memory
@@ -85,36 +88,71 @@ fn mib(bytes: usize) -> f64 {
     bytes as f64 / (1024.0 * 1024.0)
 }
 
-fn snapshot_under_load(n: usize) {
-    let started = Instant::now();
-    let engine = Arc::new(engine_of(n));
-    println!(
-        "snapshot: {n} customers loaded in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+/// Waits of one apply, in buckets by powers of two of microseconds, and the
+/// longest: a fixed-size record, so measuring adds no memory to the peak.
+struct Waits {
+    buckets: [u64; 32],
+    count: u64,
+    max: Duration,
+}
+
+impl Waits {
+    fn new() -> Waits {
+        Waits {
+            buckets: [0; 32],
+            count: 0,
+            max: Duration::ZERO,
+        }
+    }
+
+    fn add(&mut self, wait: Duration) {
+        let micros = wait.as_micros().max(1) as u64;
+        self.buckets[(63 - micros.leading_zeros()).min(31) as usize] += 1;
+        self.count += 1;
+        self.max = self.max.max(wait);
+    }
+
+    /// The bucket bound (µs) under which `q` of the waits fall.
+    fn quantile(&self, q: f64) -> u64 {
+        let target = (self.count as f64 * q).ceil() as u64;
+        let mut seen = 0;
+        for (i, n) in self.buckets.iter().enumerate() {
+            seen += n;
+            if seen >= target {
+                return 1 << (i + 1);
+            }
+        }
+        u64::MAX
+    }
+
+    fn over(&self, micros: u64) -> u64 {
+        self.buckets
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| (1u64 << i) >= micros)
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+/// Takes a snapshot of `engine` while a writer applies `event(i)` without
+/// pause, and reports what the writer felt and what the snapshot cost.
+fn under_load(label: &str, engine: Arc<Engine>, event: impl Fn(u64) -> Event + Send + 'static) {
     let measuring = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
     let writer = {
         let (engine, measuring, stop) = (engine.clone(), measuring.clone(), stop.clone());
         std::thread::spawn(move || {
-            let mut waits: Vec<Duration> = Vec::new();
-            let mut x: u64 = 0x2545_F491_4F6C_DD1D;
-            let mut ms = T0 + 20 * DAY;
-            let ids: Vec<String> = (0..1024)
-                .map(|i| format!("cliente-{:08}", i * (n / 1024).max(1)))
-                .collect();
+            let mut waits = Waits::new();
+            let mut i = 0;
             while !stop.load(Ordering::Acquire) {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                let id = &ids[(x % ids.len() as u64) as usize];
-                ms += 1;
-                let event = buy(id, ms);
+                i += 1;
+                let event = event(i);
                 let t = Instant::now();
                 engine.apply(&event).unwrap();
                 let wait = t.elapsed();
                 if measuring.load(Ordering::Acquire) {
-                    waits.push(wait);
+                    waits.add(wait);
                 }
             }
             waits
@@ -128,30 +166,106 @@ fn snapshot_under_load(n: usize) {
     let snap = engine.snapshot();
     let took = t.elapsed();
     measuring.store(false, Ordering::Release);
-    let peak = PEAK.load(Ordering::Relaxed) - before;
+    // Beyond the engine as it was before or after, whichever is larger (the
+    // writer's events grow it meanwhile), the snapshot itself included.
+    let peak = PEAK.load(Ordering::Relaxed) - before.max(LIVE.load(Ordering::Relaxed) - snap.len());
     stop.store(true, Ordering::Release);
-    let mut waits = writer.join().unwrap();
-    waits.sort();
-    let p99 = waits[waits.len() * 99 / 100];
-    let max = *waits.last().unwrap();
+    let waits = writer.join().unwrap();
     println!(
-        "snapshot: {:.2} s, {:.1} MiB; {} applies on another thread meanwhile, \
-         longest wait {:.3} ms, p99 {:.4} ms; peak memory beyond the engine {:.1} MiB = {:.2}x the snapshot",
+        "{label}: snapshot {:.2} s, {:.1} MiB; {} applies on another thread meanwhile: \
+         longest {:.2} ms, p99 under {} µs, p99.99 under {} µs, {} over 1 ms, {} over 10 ms; \
+         peak memory beyond the engine {:.1} MiB = {:.2}x the snapshot",
         took.as_secs_f64(),
         mib(snap.len()),
-        waits.len(),
-        max.as_secs_f64() * 1e3,
-        p99.as_secs_f64() * 1e3,
+        waits.count,
+        waits.max.as_secs_f64() * 1e3,
+        waits.quantile(0.99),
+        waits.quantile(0.9999),
+        waits.over(1_000),
+        waits.over(10_000),
         mib(peak),
         peak as f64 / snap.len() as f64,
     );
     let t = Instant::now();
     let restored = Engine::restore(&snap).unwrap();
     println!(
-        "restore: {:.2} s, {} customers",
+        "{label}: restore {:.2} s, {} customers",
         t.elapsed().as_secs_f64(),
         restored.len()
     );
+}
+
+fn snapshot_under_load(n: usize) {
+    let started = Instant::now();
+    let engine = Arc::new(engine_of(n));
+    println!(
+        "plain: {n} customers loaded in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
+    let ids: Vec<String> = (0..1024)
+        .map(|i| format!("cliente-{:08}", i * (n / 1024).max(1)))
+        .collect();
+    under_load("plain", engine, move |i| {
+        buy(
+            &ids[(i.wrapping_mul(0x9E37_79B9) % 1024) as usize],
+            T0 + 20 * DAY + i as i64,
+        )
+    });
+}
+
+/// A consolidating engine: `k` records ingested (distinct people), two
+/// purchases each on their golden ids; the writer sends events to golden ids.
+fn consolidated_under_load(k: usize) {
+    use ciclo::consolidation::golden::SourceKey;
+    use ciclo::model::Record;
+    const S: [&str; 16] = [
+        "ba", "ce", "di", "fo", "gu", "ha", "je", "ki", "lo", "mu", "na", "pe", "ri", "so", "tu",
+        "vi",
+    ];
+    let word = |mut n: usize| {
+        let mut w = String::new();
+        loop {
+            w.push_str(S[n % 16]);
+            n /= 16;
+            if n == 0 {
+                break w;
+            }
+        }
+    };
+    let started = Instant::now();
+    let engine = Engine::new(StageModel::six_stage());
+    let mut goldens = Vec::with_capacity(k);
+    for i in 0..k {
+        let record = Record {
+            given_name: Some(format!("X{}", word(i))),
+            surname: Some(format!("Z{}", word(i.wrapping_mul(7919) % 1_000_003))),
+            email: Some(format!("{}.{i}@ejemplo.com.ar", word(i))),
+            ..Record::default()
+        };
+        let key = SourceKey::new("crm", &i.to_string()).unwrap();
+        let golden = engine
+            .ingest(key, at(T0), record)
+            .unwrap()
+            .golden
+            .to_string();
+        engine.apply(&buy(&golden, T0)).unwrap();
+        engine.apply(&buy(&golden, T0 + 10 * DAY)).unwrap();
+        goldens.push(golden);
+    }
+    println!(
+        "consolidated: {k} records ingested, {} customers, in {:.1} s",
+        engine.len(),
+        started.elapsed().as_secs_f64()
+    );
+    let ids: Vec<String> = (0..1024)
+        .map(|i| goldens[i * (k / 1024).max(1)].clone())
+        .collect();
+    under_load("consolidated", Arc::new(engine), move |i| {
+        buy(
+            &ids[(i.wrapping_mul(0x9E37_79B9) % 1024) as usize],
+            T0 + 20 * DAY + i as i64,
+        )
+    });
 }
 
 fn tick_at_scale(m: usize) {
@@ -167,10 +281,14 @@ fn tick_at_scale(m: usize) {
     PEAK.store(before, Ordering::Relaxed);
     let t = Instant::now();
     let (evaluated, moved) = engine.tick_counts(now);
+    let took = t.elapsed();
+    let after = LIVE.load(Ordering::Relaxed);
     println!(
-        "tick_counts: {:.2} s, {evaluated} evaluated, {moved} moved, peak memory beyond the states {:.1} MiB",
-        t.elapsed().as_secs_f64(),
-        mib(PEAK.load(Ordering::Relaxed).saturating_sub(before)),
+        "tick_counts: {:.2} s, {evaluated} evaluated, {moved} moved; the states grew by {:.1} MiB \
+         (each move recorded), peak memory beyond them {:.1} MiB",
+        took.as_secs_f64(),
+        mib(after - before),
+        mib(PEAK.load(Ordering::Relaxed).saturating_sub(after)),
     );
     drop(engine);
     let engine = engine_of(m);
@@ -178,11 +296,14 @@ fn tick_at_scale(m: usize) {
     PEAK.store(before, Ordering::Relaxed);
     let t = Instant::now();
     let report = engine.tick(now);
+    let took = t.elapsed();
+    let moves = report.moves.len();
+    drop(report);
+    let after = LIVE.load(Ordering::Relaxed);
     println!(
-        "tick (full report): {:.2} s, {} moves, peak memory beyond the states {:.1} MiB",
-        t.elapsed().as_secs_f64(),
-        report.moves.len(),
-        mib(PEAK.load(Ordering::Relaxed).saturating_sub(before)),
+        "tick (full report): {:.2} s, {moves} moves; peak memory beyond the grown states {:.1} MiB",
+        took.as_secs_f64(),
+        mib(PEAK.load(Ordering::Relaxed).saturating_sub(after)),
     );
 }
 
@@ -190,14 +311,16 @@ fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this with
     // tiny sizes so it stays compiled and working.
     let quick = !std::env::args().any(|a| a == "--bench");
-    let (n, m) = if quick {
-        (2_000, 2_000)
+    let (n, k, m) = if quick {
+        (2_000, 2_000, 2_000)
     } else {
         (
             size("CICLO_BENCH_CUSTOMERS", 1_000_000),
+            size("CICLO_BENCH_GOLDEN_CUSTOMERS", 200_000),
             size("CICLO_BENCH_TICK_CUSTOMERS", 10_000_000),
         )
     };
     snapshot_under_load(n);
+    consolidated_under_load(k);
     tick_at_scale(m);
 }

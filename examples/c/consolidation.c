@@ -7,7 +7,8 @@
  * with the value of each field chosen by survivorship rules and every alternate
  * email and phone kept. The program then sends events for golden customers,
  * lets a data steward merge and unmerge (the lifecycle state follows), links a
- * corporate group and rolls its revenue up, lists the reviews, deduplicates a
+ * corporate group and rolls its revenue up, lists the reviews, removes a source
+ * record and erases a customer (the right to be forgotten), deduplicates a
  * small export in one call with a progress callback, and shows that bad input
  * is refused with a clear error. Every status is checked; everything the
  * library returns is freed.
@@ -171,11 +172,21 @@ int main(void) {
     printf("\nreviews: %s\n", json);
     ciclo_string_free(json);
 
+    printf("\nthe ERP deletes its record, then the customer asks to be forgotten:\n");
+    check(ciclo_engine_remove_source(engine, "erp", "000233", &json), "ciclo_engine_remove_source");
+    printf("  %s\n", json);
+    ciclo_string_free(json);
+    check(ciclo_engine_remove_customer(engine, pepe), "ciclo_engine_remove_customer");
+    expect_error(ciclo_engine_golden_json(engine, pepe, &json), CICLO_STATUS_NOT_FOUND,
+                 "an erased customer's golden record");
+    expect_error(ciclo_engine_golden_of(engine, "crm", "C-1042", &json), CICLO_STATUS_NOT_FOUND,
+                 "an erased customer's cross-reference");
+
     printf("\nbad input is refused and changes nothing:\n");
     expect_error(ciclo_engine_ingest_json(engine,
                      "{\"system\": \"crm\", \"id\": \"C-9\", \"record\": {\"email\": \" \"}}", &json),
                  CICLO_STATUS_INVALID_ARGUMENT, "a record with every field empty");
-    expect_error(ciclo_engine_merge(engine, pepe, pepe, NULL), CICLO_STATUS_INVALID_ARGUMENT,
+    expect_error(ciclo_engine_merge(engine, acme, acme, NULL), CICLO_STATUS_INVALID_ARGUMENT,
                  "a customer merged with itself");
     expect_error(ciclo_engine_unmerge(engine, "crm", "C-2001", NULL), CICLO_STATUS_CONFLICT,
                  "unmerging what was never merged");

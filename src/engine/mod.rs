@@ -356,7 +356,24 @@ impl Engine {
             if !due {
                 continue;
             }
-            for (id, state) in shard.iter_mut() {
+            // Each state, then the metric groups it points to, are fetched
+            // from memory two and one customers ahead: evaluating a customer
+            // is quicker than a cache miss.
+            let mut entries: Vec<(&str, &mut Arc<CustomerState>)> = shard.iter_mut().collect();
+            for k in 0..entries.len() {
+                if let Some((_, ahead)) = entries.get(k + 2) {
+                    prefetch(&***ahead);
+                }
+                if let Some((_, next)) = entries.get(k + 1) {
+                    let m = next.metrics();
+                    if let Some(p) = m.purchases.as_deref() {
+                        prefetch(p);
+                    }
+                    if let Some(s) = m.service.as_deref() {
+                        prefetch(s);
+                    }
+                }
+                let (id, state) = &mut entries[k];
                 if !state.is_due(now) {
                     continue;
                 }

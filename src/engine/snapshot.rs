@@ -13,13 +13,14 @@
 //! # One moment, without stopping writers
 //!
 //! A snapshot is one consistent moment: it holds the consolidation state
-//! (shared) while it takes the cut of every shard and of the retention state
-//! at once, so no merge, event or evaluation is half in it. The cut itself
-//! copies nothing but 64 table pointers and the firing-log pointer (customer
-//! states are copy-on-write, see `Shard`); the states are encoded after every
-//! shard lock is released, so applying events to customers who are not golden
-//! ids never waits for the encoding. The consolidation state is encoded while
-//! it is held: ingests, merges and events for golden ids wait for that part.
+//! (shared) while it takes the cut of every shard (customer states and the
+//! events of golden customers) and of the retention state at once, so no
+//! merge, event or evaluation is half in it. The cut copies 64 pairs of table
+//! pointers and the firing-log pointer (states, event logs and firing logs are
+//! copy-on-write: a writer copies only what it changes while a snapshot shares
+//! it) and a list of the registry's entries whose records are shared, not
+//! copied; then every lock is let go and everything is encoded. Events never
+//! wait for the encoding; ingests, merges and erasures wait only for the cut.
 //!
 //! The bytes are written once into a buffer of their exact size (a first pass
 //! measures them), so a snapshot needs little more memory than its own size.
@@ -46,7 +47,9 @@ use super::retention::{Retention, RetentionImage};
 use super::{Engine, Shard};
 
 use crate::consolidation::hierarchy::{Hierarchies, Rename};
-use crate::consolidation::registry::{GoldenId, Registry, RegistryConfig, RegistryImage};
+use crate::consolidation::registry::{
+    GoldenId, Registry, RegistryConfig, RegistryCut, RegistryImage,
+};
 use crate::error::{Error, Result};
 use crate::json::consolidation as cjson;
 use crate::lifecycle::{CustomerState, StageModel, StateRecord};
@@ -76,6 +79,17 @@ struct PayloadV2 {
 struct PayloadV1 {
     config_json: String,
     customers: Vec<(String, StateRecord)>,
+}
+
+/// The consolidation state at the snapshot's moment, to encode after the
+/// identity is let go.
+struct IdentityCut {
+    config_json: String,
+    registry: RegistryCut,
+    hierarchies: Hierarchies,
+    imported: Vec<(GoldenId, Vec<(GoldenId, CustomerState)>)>,
+    renames: Vec<(GoldenId, Rename)>,
+    configured: bool,
 }
 
 /// The consolidation state in a snapshot.
@@ -119,14 +133,15 @@ impl Engine {
                 .cut();
             (tables, retention)
         };
+        let identity_cut = self.identity_cut(&identity);
+        drop(identity);
         let mut logs: Vec<(GoldenId, &super::EventLog)> = tables
             .iter()
             .flat_map(|(_, l)| l.iter().map(|(g, log)| (*g, &**log)))
             .collect();
         logs.sort_unstable_by_key(|(g, _)| *g);
-        let identity_json = self.identity_json(&identity, &logs);
+        let identity_json = self.identity_json(identity_cut, &logs);
         drop(logs);
-        drop(identity);
         let retention_json = if retention.untouched {
             String::new()
         } else {
@@ -281,21 +296,60 @@ impl Engine {
         Ok(())
     }
 
-    /// The consolidation state as JSON; empty when consolidation was never
+    /// The consolidation state at this moment, taken cheaply (the records as
+    /// given are shared, not copied); `None` when consolidation was never
     /// configured.
-    fn identity_json(&self, identity: &Identity, logs: &[(GoldenId, &super::EventLog)]) -> String {
+    fn identity_cut(&self, identity: &Identity) -> Option<IdentityCut> {
         let untouched = !identity.configured
             && identity.registry.source_count() == 0
             && identity.registry.golden_count() == 0
             && identity.hierarchies.is_empty()
             && identity.registry.config() == &RegistryConfig::default();
         if untouched {
-            return String::new();
+            return None;
         }
-        let image = IdentityImage {
+        Some(IdentityCut {
             config_json: cjson::consolidation_config_to_json(identity.registry.config()),
-            registry: identity.registry.image(),
+            registry: identity.registry.cut(),
             hierarchies: identity.hierarchies.clone(),
+            imported: identity
+                .imported
+                .iter()
+                .map(|(g, states)| (*g, states.clone()))
+                .collect(),
+            renames: identity
+                .renames
+                .iter()
+                .map(|(g, r)| (*g, r.clone()))
+                .collect(),
+            configured: identity.configured,
+        })
+    }
+
+    /// The consolidation state as JSON, in the shape of [`IdentityImage`].
+    fn identity_json(
+        &self,
+        cut: Option<IdentityCut>,
+        logs: &[(GoldenId, &super::EventLog)],
+    ) -> String {
+        let Some(cut) = cut else {
+            return String::new();
+        };
+        #[derive(Serialize)]
+        struct Out<'a> {
+            config_json: String,
+            registry: RegistryCut,
+            hierarchies: Hierarchies,
+            logs: Vec<(GoldenId, Vec<(GoldenId, String)>)>,
+            imported: Vec<(GoldenId, Vec<(GoldenId, StateRecord)>)>,
+            renames: &'a [(GoldenId, Rename)],
+            last_tick: Option<i64>,
+            configured: Option<bool>,
+        }
+        let out = Out {
+            config_json: cut.config_json,
+            registry: cut.registry,
+            hierarchies: cut.hierarchies,
             logs: logs
                 .iter()
                 .map(|(g, events)| {
@@ -306,7 +360,7 @@ impl Engine {
                     (*g, events)
                 })
                 .collect(),
-            imported: identity
+            imported: cut
                 .imported
                 .iter()
                 .map(|(g, states)| {
@@ -317,16 +371,12 @@ impl Engine {
                     (*g, states)
                 })
                 .collect(),
-            renames: identity
-                .renames
-                .iter()
-                .map(|(g, r)| (*g, r.clone()))
-                .collect(),
+            renames: &cut.renames,
             last_tick: Some(self.last_tick.load(std::sync::atomic::Ordering::Acquire))
                 .filter(|&t| t != i64::MIN),
-            configured: Some(identity.configured),
+            configured: Some(cut.configured),
         };
-        serde_json::to_string(&image).expect("images serialise")
+        serde_json::to_string(&out).expect("images serialise")
     }
 
     /// Restores the consolidation state into a fresh engine whose customers are

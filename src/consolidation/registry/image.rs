@@ -57,7 +57,68 @@ pub struct RegistryImage {
     pub next_id: u64,
 }
 
+/// A registry's image taken cheaply: the records as given are shared, not
+/// copied, so a snapshot can take it while holding the registry and encode it
+/// after letting go. Serialises exactly as the [`RegistryImage`] it stands for.
+#[derive(Clone, Debug, Serialize)]
+pub struct RegistryCut {
+    sources: Vec<SourceCut>,
+    retired: Vec<(GoldenId, GoldenId)>,
+    reviews: Vec<ReviewImage>,
+    next_id: u64,
+}
+
+/// A source record in a [`RegistryCut`], serialised as a [`SourceImage`].
+#[derive(Clone, Debug, Serialize)]
+struct SourceCut {
+    key: SourceKey,
+    updated: Timestamp,
+    #[serde(serialize_with = "shared_record")]
+    record: std::sync::Arc<Record>,
+    golden: GoldenId,
+    origin: GoldenId,
+}
+
+fn shared_record<S: serde::Serializer>(
+    record: &std::sync::Arc<Record>,
+    s: S,
+) -> std::result::Result<S::Ok, S::Error> {
+    Record::serialize(record, s)
+}
+
 impl Registry {
+    /// The registry as plain data, the records as given shared rather than
+    /// copied: see [`RegistryCut`].
+    pub fn cut(&self) -> RegistryCut {
+        RegistryCut {
+            sources: self
+                .entries
+                .iter()
+                .flatten()
+                .map(|e| SourceCut {
+                    key: e.member.key.clone(),
+                    updated: e.member.updated,
+                    record: std::sync::Arc::clone(&e.original),
+                    golden: e.golden,
+                    origin: e.origin,
+                })
+                .collect(),
+            retired: self.retired.iter().map(|(a, b)| (*a, *b)).collect(),
+            reviews: self.review_images(),
+            next_id: self.next_id,
+        }
+    }
+
+    fn review_images(&self) -> Vec<ReviewImage> {
+        self.reviews
+            .iter()
+            .map(|(k, c)| ReviewImage {
+                record: k.clone(),
+                candidates: c.iter().map(|c| (c.golden, c.source.clone())).collect(),
+            })
+            .collect()
+    }
+
     /// The registry as plain data.
     pub fn image(&self) -> RegistryImage {
         RegistryImage {
@@ -68,20 +129,13 @@ impl Registry {
                 .map(|e| SourceImage {
                     key: e.member.key.clone(),
                     updated: e.member.updated,
-                    record: e.original.clone(),
+                    record: Record::clone(&e.original),
                     golden: e.golden,
                     origin: e.origin,
                 })
                 .collect(),
             retired: self.retired.iter().map(|(a, b)| (*a, *b)).collect(),
-            reviews: self
-                .reviews
-                .iter()
-                .map(|(k, c)| ReviewImage {
-                    record: k.clone(),
-                    candidates: c.iter().map(|c| (c.golden, c.source.clone())).collect(),
-                })
-                .collect(),
+            reviews: self.review_images(),
             next_id: self.next_id,
         }
     }
@@ -134,7 +188,7 @@ impl Registry {
             r.slots.insert(s.key, slot);
             r.goldens.entry(s.golden).or_default().push(slot);
             r.entries.push(Some(Entry {
-                original: s.record,
+                original: std::sync::Arc::new(s.record),
                 member: prepared.member,
                 profile: prepared.profile,
                 keys: prepared.keys,

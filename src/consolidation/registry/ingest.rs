@@ -145,7 +145,7 @@ impl Registry {
         self.index.remove(&old_keys, slot);
         self.index.insert(&p.keys, slot);
         let entry = self.entry_mut(slot);
-        entry.original = original;
+        entry.original = std::sync::Arc::new(original);
         entry.member = p.member;
         entry.profile = p.profile;
         entry.keys = p.keys;
@@ -187,7 +187,7 @@ impl Registry {
         self.index.insert(&p.keys, slot);
         self.slots.insert(key.clone(), slot);
         self.entries.push(Some(Entry {
-            original,
+            original: std::sync::Arc::new(original),
             member: p.member,
             profile: p.profile,
             keys: p.keys,

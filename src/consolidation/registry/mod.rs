@@ -32,7 +32,7 @@ use std::collections::BTreeMap;
 use hashbrown::HashMap;
 
 pub use ids::GoldenId;
-pub use image::{RegistryImage, ReviewImage, SourceImage};
+pub use image::{RegistryCut, RegistryImage, ReviewImage, SourceImage};
 pub use ingest::{Candidate, IngestDecision, Ingested};
 pub use steward::{Erased, Merged, Review};
 
@@ -87,8 +87,8 @@ impl Default for RegistryConfig {
 /// A source record in the registry.
 #[derive(Clone, Debug)]
 struct Entry {
-    /// The record as the host gave it.
-    original: Record,
+    /// The record as the host gave it (shared with snapshots being written).
+    original: std::sync::Arc<Record>,
     /// Its standard form and validation flags.
     member: Member,
     /// Its comparison keys.
