@@ -94,6 +94,8 @@ struct Waits {
     buckets: [u64; 32],
     count: u64,
     max: Duration,
+    over_1ms: u64,
+    over_10ms: u64,
 }
 
 impl Waits {
@@ -102,6 +104,8 @@ impl Waits {
             buckets: [0; 32],
             count: 0,
             max: Duration::ZERO,
+            over_1ms: 0,
+            over_10ms: 0,
         }
     }
 
@@ -110,6 +114,8 @@ impl Waits {
         self.buckets[(63 - micros.leading_zeros()).min(31) as usize] += 1;
         self.count += 1;
         self.max = self.max.max(wait);
+        self.over_1ms += u64::from(wait > Duration::from_millis(1));
+        self.over_10ms += u64::from(wait > Duration::from_millis(10));
     }
 
     /// The bucket bound (µs) under which `q` of the waits fall.
@@ -124,26 +130,19 @@ impl Waits {
         }
         u64::MAX
     }
-
-    fn over(&self, micros: u64) -> u64 {
-        self.buckets
-            .iter()
-            .enumerate()
-            .filter(|(i, _)| (1u64 << i) >= micros)
-            .map(|(_, n)| n)
-            .sum()
-    }
 }
 
 /// Takes a snapshot of `engine` while a writer applies `event(i)` without
 /// pause, and reports what the writer felt and what the snapshot cost.
 fn under_load(label: &str, engine: Arc<Engine>, event: impl Fn(u64) -> Event + Send + 'static) {
-    let measuring = Arc::new(AtomicBool::new(false));
     let stop = Arc::new(AtomicBool::new(false));
+    // Phase 1: the writer alone (what the machine does to it without a
+    // snapshot), phase 2: during the snapshot.
+    let phase = Arc::new(AtomicUsize::new(0));
     let writer = {
-        let (engine, measuring, stop) = (engine.clone(), measuring.clone(), stop.clone());
+        let (engine, phase, stop) = (engine.clone(), phase.clone(), stop.clone());
         std::thread::spawn(move || {
-            let mut waits = Waits::new();
+            let mut waits = [Waits::new(), Waits::new(), Waits::new()];
             let mut i = 0;
             while !stop.load(Ordering::Acquire) {
                 i += 1;
@@ -151,26 +150,33 @@ fn under_load(label: &str, engine: Arc<Engine>, event: impl Fn(u64) -> Event + S
                 let t = Instant::now();
                 engine.apply(&event).unwrap();
                 let wait = t.elapsed();
-                if measuring.load(Ordering::Acquire) {
-                    waits.add(wait);
-                }
+                waits[phase.load(Ordering::Acquire)].add(wait);
             }
             waits
         })
     };
     std::thread::sleep(Duration::from_millis(300));
+    phase.store(1, Ordering::Release);
+    std::thread::sleep(Duration::from_secs(2));
+    phase.store(2, Ordering::Release);
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
-    measuring.store(true, Ordering::Release);
     let t = Instant::now();
     let snap = engine.snapshot();
     let took = t.elapsed();
-    measuring.store(false, Ordering::Release);
+    phase.store(0, Ordering::Release);
     // Beyond the engine as it was before or after, whichever is larger (the
     // writer's events grow it meanwhile), the snapshot itself included.
     let peak = PEAK.load(Ordering::Relaxed) - before.max(LIVE.load(Ordering::Relaxed) - snap.len());
     stop.store(true, Ordering::Release);
-    let waits = writer.join().unwrap();
+    let [_, alone, waits] = writer.join().unwrap();
+    println!(
+        "{label}: the writer alone for 2 s: {} applies, longest {:.2} ms, {} over 1 ms, {} over 10 ms",
+        alone.count,
+        alone.max.as_secs_f64() * 1e3,
+        alone.over_1ms,
+        alone.over_10ms,
+    );
     println!(
         "{label}: snapshot {:.2} s, {:.1} MiB; {} applies on another thread meanwhile: \
          longest {:.2} ms, p99 under {} µs, p99.99 under {} µs, {} over 1 ms, {} over 10 ms; \
@@ -181,8 +187,8 @@ fn under_load(label: &str, engine: Arc<Engine>, event: impl Fn(u64) -> Event + S
         waits.max.as_secs_f64() * 1e3,
         waits.quantile(0.99),
         waits.quantile(0.9999),
-        waits.over(1_000),
-        waits.over(10_000),
+        waits.over_1ms,
+        waits.over_10ms,
         mib(peak),
         peak as f64 / snap.len() as f64,
     );
