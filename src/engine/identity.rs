@@ -94,8 +94,12 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// As [`Registry::ingest`]; nothing changes on an error.
+    /// As [`Registry::ingest`], and [`Error::InvalidArgument`] naming the field
+    /// (`record.surname`) for one longer than the engine's
+    /// [`Limits::record_field_bytes`](crate::model::Limits::record_field_bytes);
+    /// nothing changes on an error.
     pub fn ingest(&self, key: SourceKey, updated: Timestamp, record: Record) -> Result<Ingested> {
+        self.limits().check_record(&record)?;
         let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
         let out = identity.registry.ingest(key, updated, record)?;
         self.consolidating.store(true, Ordering::Release);
@@ -243,12 +247,15 @@ impl Engine {
     /// # Errors
     ///
     /// [`Error::NotFound`] for an unknown customer; as
-    /// [`Hierarchies::link`] for a cycle or a second parent.
+    /// [`Hierarchies::link_within`] for a cycle, a second parent or a link
+    /// deeper than the engine's [`Limits::hierarchy_depth`](crate::model::Limits::hierarchy_depth).
     pub fn link(&self, kind: &HierarchyKind, parent: &str, child: &str) -> Result<()> {
         let mut identity = self.identity.write().unwrap_or_else(|p| p.into_inner());
         self.known(&identity, "parent", parent)?;
         self.known(&identity, "child", child)?;
-        identity.hierarchies.link(kind, parent, child)
+        identity
+            .hierarchies
+            .link_within(kind, parent, child, self.limits().hierarchy_depth)
     }
 
     /// Removes a hierarchy link.
@@ -320,10 +327,10 @@ impl Engine {
             // (a purchase in another currency) stays in the log, unapplied.
             match state.as_mut() {
                 Some(s) => {
-                    let _ = s.apply(&self.model, &event);
+                    let _ = s.apply_within(&self.model, &event, &self.limits());
                 }
                 None => {
-                    state = CustomerState::start(&self.model, &event)
+                    state = CustomerState::start_within(&self.model, &event, &self.limits())
                         .ok()
                         .map(|(s, _)| s)
                 }

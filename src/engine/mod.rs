@@ -7,6 +7,7 @@
 //! the calls take the shard's lock.
 
 mod identity;
+mod limits;
 mod retention;
 mod snapshot;
 
@@ -118,6 +119,8 @@ pub struct Engine {
     /// Retention triggers, firing logs, customer-base models and win-back
     /// outcomes. Locked after a shard, never before.
     retention: Mutex<retention::Retention>,
+    /// The bounds on inputs ([`Engine::set_limits`]).
+    limits: limits::EngineLimits,
 }
 
 /// What a [`Engine::tick`] did.
@@ -146,6 +149,7 @@ impl Engine {
             ),
             consolidating: AtomicBool::new(false),
             last_tick: AtomicI64::new(i64::MIN),
+            limits: limits::EngineLimits::default(),
         }
     }
 
@@ -194,11 +198,12 @@ impl Engine {
                 // The state is a pointer away: ask for its cache lines, then check
                 // the event (which needs no state) while they arrive.
                 prefetch(state);
-                crate::lifecycle::step::admit(&self.model, event)?;
+                crate::lifecycle::step::admit_within(&self.model, event, &self.limits())?;
                 state.apply_admitted(&self.model, event)
             }
             None => {
-                let (state, outcome) = CustomerState::start(&self.model, event)?;
+                let (state, outcome) =
+                    CustomerState::start_within(&self.model, event, &self.limits())?;
                 shard.insert_new(&self.hasher, hash, &event.customer, state);
                 Ok(outcome)
             }

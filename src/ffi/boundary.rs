@@ -47,10 +47,17 @@ fn clear_last_error() {
 
 /// Runs an exported function's body: clears the last error, catches panics, maps
 /// failures to status codes and records their messages.
+///
+/// A success leaves no last error, even when the body called back into the host
+/// (a progress callback) and the host made a `ciclo_` call that failed there: the
+/// thread's last error is cleared again once the body returns.
 pub(crate) fn run(name: &str, body: impl FnOnce() -> FfiResult) -> ciclo_status {
     clear_last_error();
     match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => CICLO_STATUS_OK,
+        Ok(Ok(())) => {
+            clear_last_error();
+            CICLO_STATUS_OK
+        }
         Ok(Err(failure)) => {
             let (status, message) = match failure {
                 Failure::Null(arg) => (

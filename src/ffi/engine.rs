@@ -121,7 +121,12 @@ pub unsafe extern "C" fn ciclo_engine_free(engine: *mut ciclo_engine) {
 /// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_UNKNOWN_EVENT_KIND`,
 /// `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_INVALID_AMOUNT`,
 /// `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`,
-/// `CICLO_STATUS_CONFLICT`; on error nothing changes. Thread-safe.
+/// `CICLO_STATUS_CONFLICT`; on error nothing changes. The engine's limits
+/// (`ciclo_engine_set_limits_json`) apply: a text longer than
+/// `event_json_bytes` is refused before it is parsed
+/// (`CICLO_STATUS_INVALID_ARGUMENT` naming `event`), too many or too long
+/// `attributes` as they are read (`CICLO_STATUS_INVALID_JSON` naming
+/// `attributes`). Thread-safe.
 ///
 /// # Safety
 /// `engine` is a live engine; `event_json` a NUL-terminated string;
@@ -134,7 +139,10 @@ pub unsafe extern "C" fn ciclo_engine_apply_json(
 ) -> ciclo_status {
     run("ciclo_engine_apply_json", || {
         let h = handle(engine)?;
-        let event = json::event_from_json(required_str(event_json, "event_json")?)?;
+        let event = json::event_from_json_with(
+            required_str(event_json, "event_json")?,
+            &h.engine.limits(),
+        )?;
         let outcome = h.engine.apply(&event)?;
         write_optional_string(out_outcome_json, || {
             json::outcome_to_json(h.engine.model(), &event, &outcome)
@@ -461,6 +469,51 @@ pub unsafe extern "C" fn ciclo_engine_restore(
             std::slice::from_raw_parts(bytes, len)
         };
         *out = ciclo_engine::boxed(Engine::restore(slice)?);
+        Ok(())
+    })
+}
+
+/// Sets the engine's limits on inputs from `limits_json`: an object with any of
+/// `event_json_bytes` (default 1048576), `attributes` (256),
+/// `attribute_key_bytes` (1024), `attribute_value_bytes` (1024),
+/// `record_json_bytes` (262144), `record_field_bytes` (1024) and
+/// `hierarchy_depth` (64); a missing key takes its default, so `"{}"` restores
+/// them all. They apply to the calls that start after this one returns; what
+/// the engine holds already is kept. They are not part of a snapshot. Errors:
+/// `CICLO_STATUS_INVALID_CONFIG` naming the limit (0, or above 1073741824),
+/// `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on
+/// an error. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `limits_json` a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_set_limits_json(
+    engine: *const ciclo_engine,
+    limits_json: *const c_char,
+) -> ciclo_status {
+    run("ciclo_engine_set_limits_json", || {
+        let h = handle(engine)?;
+        let limits = json::limits_from_json(required_str(limits_json, "limits_json")?)?;
+        h.engine.set_limits(limits)?;
+        Ok(())
+    })
+}
+
+/// The engine's limits on inputs as JSON, every key present, in the shape
+/// `ciclo_engine_set_limits_json` reads. Release with `ciclo_string_free`.
+/// Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `out_json` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_limits_json(
+    engine: *const ciclo_engine,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_limits_json", || {
+        let h = handle(engine)?;
+        required_out(out_json, "out_json")?;
+        *out_json = into_c_string(json::limits_to_json(&h.engine.limits()));
         Ok(())
     })
 }
