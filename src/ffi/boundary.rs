@@ -29,7 +29,16 @@ thread_local! {
     static LAST_ERROR: RefCell<Option<CString>> = const { RefCell::new(None) };
 }
 
+/// Longest last error message kept, in bytes: messages quote at most a short
+/// prefix of a bad value, and this bounds any that would not.
+const MAX_MESSAGE: usize = 1024;
+
 fn set_last_error(message: String) {
+    let message = if message.len() > MAX_MESSAGE {
+        crate::model::time::clip_message(&message)
+    } else {
+        message
+    };
     let c = CString::new(message.replace('\0', "\\0")).expect("NULs were replaced");
     LAST_ERROR.with(|e| *e.borrow_mut() = Some(c));
 }

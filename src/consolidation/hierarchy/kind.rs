@@ -168,7 +168,10 @@ impl CustomKind {
         };
         Err(Error::InvalidArgument {
             field: "kind".to_string(),
-            message: format!("hierarchy kind `{name}` {problem}"),
+            message: format!(
+                "hierarchy kind `{}` {problem}",
+                crate::model::time::clip(name)
+            ),
         })
     }
 
