@@ -419,7 +419,9 @@ ciclo_status ciclo_engine_configure_consolidation(const struct ciclo_engine *eng
  * each candidate with its probability and the weight every field added.
  * Release it with `ciclo_string_free`. Send the customer's events with the
  * golden id as `customer`. Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a record
- * with every field empty, an empty system or id), `CICLO_STATUS_CONFLICT` (an
+ * with every field empty, an empty system or id, a text longer than the
+ * engine's `record_json_bytes` naming `request`, a field longer than its
+ * `record_field_bytes` naming it, as `record.surname`), `CICLO_STATUS_CONFLICT` (an
  * update older than the stored version), `CICLO_STATUS_INVALID_JSON`,
  * `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP`. Nothing
  * changes on an error. Thread-safe.
@@ -518,7 +520,10 @@ ciclo_status ciclo_engine_dismiss_review(const struct ciclo_engine *engine, cons
  * `CICLO_STATUS_CONFLICT` (a link that would make a cycle, naming its path, or
  * a child that already has another parent in that hierarchy),
  * `CICLO_STATUS_INVALID_ARGUMENT` (a customer linked to itself, a bad kind
- * name). Nothing changes on an error. Thread-safe.
+ * name), `CICLO_STATUS_CONFLICT` for a link that would put a customer more
+ * than the engine's `hierarchy_depth` (64 by default) links below its root;
+ * the check walks at most that many ancestors. Nothing changes on an error.
+ * Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; the strings NUL-terminated.
@@ -628,7 +633,12 @@ void ciclo_engine_free(struct ciclo_engine *engine);
  * `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_UNKNOWN_EVENT_KIND`,
  * `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_INVALID_AMOUNT`,
  * `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`,
- * `CICLO_STATUS_CONFLICT`; on error nothing changes. Thread-safe.
+ * `CICLO_STATUS_CONFLICT`; on error nothing changes. The engine's limits
+ * (`ciclo_engine_set_limits_json`) apply: a text longer than
+ * `event_json_bytes` is refused before it is parsed
+ * (`CICLO_STATUS_INVALID_ARGUMENT` naming `event`), too many or too long
+ * `attributes` as they are read (`CICLO_STATUS_INVALID_JSON` naming
+ * `attributes`). Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; `event_json` a NUL-terminated string;
@@ -796,6 +806,33 @@ ciclo_status ciclo_engine_snapshot(const struct ciclo_engine *engine, uint8_t **
  * valid for writes.
  */
 ciclo_status ciclo_engine_restore(const uint8_t *bytes, size_t len, struct ciclo_engine **out);
+
+/**
+ * Sets the engine's limits on inputs from `limits_json`: an object with any of
+ * `event_json_bytes` (default 1048576), `attributes` (256),
+ * `attribute_key_bytes` (1024), `attribute_value_bytes` (1024),
+ * `record_json_bytes` (262144), `record_field_bytes` (1024) and
+ * `hierarchy_depth` (64); a missing key takes its default, so `"{}"` restores
+ * them all. They apply to the calls that start after this one returns; what
+ * the engine holds already is kept. They are not part of a snapshot. Errors:
+ * `CICLO_STATUS_INVALID_CONFIG` naming the limit (0, or above 1073741824),
+ * `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on
+ * an error. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `limits_json` a NUL-terminated string.
+ */
+ciclo_status ciclo_engine_set_limits_json(const struct ciclo_engine *engine, const char *limits_json);
+
+/**
+ * The engine's limits on inputs as JSON, every key present, in the shape
+ * `ciclo_engine_set_limits_json` reads. Release with `ciclo_string_free`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_limits_json(const struct ciclo_engine *engine, char **out_json);
 
 /**
  * Releases a string returned by a `ciclo_` function through a `char **`
