@@ -317,10 +317,15 @@ pub fn event_from_json(text: &str) -> Result<Event> {
 pub fn event_from_json_with(text: &str, limits: &Limits) -> Result<Event> {
     Limits::check_json_len("event", text, "event_json_bytes", limits.event_json_bytes)?;
     let raw: EventJson = {
-        let before = READING_LIMITS.with(|l| l.replace(*limits));
-        let raw = read_shape(text, "event");
-        READING_LIMITS.with(|l| l.set(before));
-        raw?
+        /// Puts the thread's previous limits back, even if reading panics.
+        struct Restore(Limits);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                READING_LIMITS.with(|l| l.set(self.0));
+            }
+        }
+        let _restore = Restore(READING_LIMITS.with(|l| l.replace(*limits)));
+        read_shape(text, "event")?
     };
     let at = Timestamp::parse(&raw.at, "event.at")?;
     let amount = match (raw.amount, raw.currency) {

@@ -116,7 +116,7 @@ impl Limits {
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] naming `what`.
-    pub fn check_json_len(what: &str, text: &str, limit: &str, max: usize) -> Result<()> {
+    pub(crate) fn check_json_len(what: &str, text: &str, limit: &str, max: usize) -> Result<()> {
         if text.len() <= max {
             Ok(())
         } else {
