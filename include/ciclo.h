@@ -422,7 +422,9 @@ ciclo_status ciclo_engine_configure_consolidation(const struct ciclo_engine *eng
  * each candidate with its probability and the weight every field added.
  * Release it with `ciclo_string_free`. Send the customer's events with the
  * golden id as `customer`. Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a record
- * with every field empty, an empty system or id), `CICLO_STATUS_CONFLICT` (an
+ * with every field empty, an empty system or id, a text longer than the
+ * engine's `record_json_bytes` naming `request`, a field longer than its
+ * `record_field_bytes` naming it, as `record.surname`), `CICLO_STATUS_CONFLICT` (an
  * update older than the stored version), `CICLO_STATUS_INVALID_JSON`,
  * `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP`. Nothing
  * changes on an error. Thread-safe.
@@ -544,7 +546,10 @@ ciclo_status ciclo_engine_dismiss_review(const struct ciclo_engine *engine, cons
  * `CICLO_STATUS_CONFLICT` (a link that would make a cycle, naming its path, or
  * a child that already has another parent in that hierarchy),
  * `CICLO_STATUS_INVALID_ARGUMENT` (a customer linked to itself, a bad kind
- * name). Nothing changes on an error. Thread-safe.
+ * name), `CICLO_STATUS_CONFLICT` for a link that would put a customer more
+ * than the engine's `hierarchy_depth` (64 by default) links below its root;
+ * the check walks at most that many ancestors. Nothing changes on an error.
+ * Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; the strings NUL-terminated.
@@ -657,7 +662,17 @@ void ciclo_engine_free(struct ciclo_engine *engine);
  * `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_UNKNOWN_EVENT_KIND`,
  * `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_INVALID_AMOUNT`,
  * `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`,
- * `CICLO_STATUS_CONFLICT`; on error nothing changes. Thread-safe.
+ * `CICLO_STATUS_CONFLICT`, and once consolidation is configured
+ * `CICLO_STATUS_NOT_FOUND` for a golden id never issued or erased, or an id
+ * that is not a golden id (unless `customers_from_events`, or the customer was
+ * tracked before). An event for a golden id retired by a merge goes to the
+ * customer it was merged into, and the outcome's `customer` names that one.
+ * On error nothing changes. The engine's limits
+ * (`ciclo_engine_set_limits_json`) apply: a text longer than
+ * `event_json_bytes` is refused before it is parsed
+ * (`CICLO_STATUS_INVALID_ARGUMENT` naming `event`), too many or too long
+ * `attributes` as they are read (`CICLO_STATUS_INVALID_JSON` naming
+ * `attributes`). Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; `event_json` a NUL-terminated string;
@@ -700,7 +715,9 @@ ciclo_status ciclo_engine_tick(const struct ciclo_engine *engine, int64_t now_ms
  * stage (entered, left), the history with the rule and event behind each move, and
  * the metrics. `*out_json` is released with `ciclo_string_free`.
  *
- * Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer. Thread-safe.
+ * A golden id retired by a merge answers for the customer it was merged into
+ * (`customer` names it). Errors: `CICLO_STATUS_NOT_FOUND` for an unknown
+ * customer. Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; `customer_id` a NUL-terminated string; `out_json`
@@ -713,6 +730,7 @@ ciclo_status ciclo_engine_customer_json(const struct ciclo_engine *engine, const
  * writes, so a host can move a customer out of the engine into its own storage.
  * `*out_json` is released with `ciclo_string_free`.
  *
+ * A golden id retired by a merge answers for the customer it was merged into.
  * Errors: `CICLO_STATUS_NOT_FOUND`. Thread-safe.
  *
  * # Safety
@@ -726,9 +744,15 @@ ciclo_status ciclo_engine_customer_state_json(const struct ciclo_engine *engine,
  * `ciclo_model_step_json` or `ciclo_engine_customer_state_json`), checked against the
  * engine's model.
  *
- * Errors: `CICLO_STATUS_CONFLICT` if the customer is already tracked (nothing
- * changes), errors naming `state.*` fields for a state that does not fit the model.
- * Thread-safe.
+ * Once consolidation is configured the customer is a live golden id: the state
+ * is kept with the customer, so a later merge joins it with the other
+ * customer's instead of dropping it.
+ *
+ * Errors: `CICLO_STATUS_CONFLICT` if the customer is already tracked, or is a
+ * golden id retired by a merge (the message names the customer it was merged
+ * into: import under that id), `CICLO_STATUS_NOT_FOUND` as for
+ * `ciclo_engine_apply_json`, errors naming `state.*` fields for a state that
+ * does not fit the model. Nothing changes on an error. Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; `customer_id` and `state_json` NUL-terminated strings.
@@ -757,7 +781,8 @@ ciclo_status ciclo_engine_remove_customer(const struct ciclo_engine *engine, con
 
 /**
  * A customer's current stage index (see `ciclo_engine_stage_name`) and the moment
- * they entered it.
+ * they entered it. A golden id retired by a merge answers for the customer it
+ * was merged into.
  *
  * Errors: `CICLO_STATUS_NOT_FOUND`. Thread-safe.
  *
@@ -818,8 +843,10 @@ ciclo_status ciclo_engine_model_json(const struct ciclo_engine *engine, char **o
 /**
  * The whole engine (model and every customer) as bytes: versioned, checksummed,
  * deterministic. `*out_bytes` (of `*out_len` bytes) is released with
- * `ciclo_bytes_free(*out_bytes, *out_len)`. Thread-safe: the snapshot is
- * consistent even while other threads apply events.
+ * `ciclo_bytes_free(*out_bytes, *out_len)`. Thread-safe: the snapshot is one
+ * consistent moment even while other threads apply events, ingest, merge or
+ * erase, and it does not stop them: their calls wait only for the moment's cut
+ * (microseconds for the customer states), not for the encoding.
  *
  * # Safety
  * `engine` is a live engine; out-parameters valid for writes.
@@ -828,7 +855,11 @@ ciclo_status ciclo_engine_snapshot(const struct ciclo_engine *engine, uint8_t **
 
 /**
  * A new engine from snapshot bytes. A truncated, corrupt or unknown-version
- * snapshot is `CICLO_STATUS_CORRUPT_SNAPSHOT` and nothing is created.
+ * snapshot, or one whose parts do not agree behind a valid checksum (events or
+ * states of golden ids that are not live, a list given twice, a firing log of
+ * a customer without a state, a bad consolidation configuration, ...), is
+ * `CICLO_STATUS_CORRUPT_SNAPSHOT` with a message naming what is wrong, and
+ * nothing is created. Snapshots of every earlier format version restore.
  * On success `*out` is released with `ciclo_engine_free`. Thread-safe.
  *
  * # Safety
@@ -836,6 +867,33 @@ ciclo_status ciclo_engine_snapshot(const struct ciclo_engine *engine, uint8_t **
  * valid for writes.
  */
 ciclo_status ciclo_engine_restore(const uint8_t *bytes, size_t len, struct ciclo_engine **out);
+
+/**
+ * Sets the engine's limits on inputs from `limits_json`: an object with any of
+ * `event_json_bytes` (default 1048576), `attributes` (256),
+ * `attribute_key_bytes` (1024), `attribute_value_bytes` (1024),
+ * `record_json_bytes` (262144), `record_field_bytes` (1024) and
+ * `hierarchy_depth` (64); a missing key takes its default, so `"{}"` restores
+ * them all. They apply to the calls that start after this one returns; what
+ * the engine holds already is kept. They are not part of a snapshot. Errors:
+ * `CICLO_STATUS_INVALID_CONFIG` naming the limit (0, or above 1073741824),
+ * `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on
+ * an error. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `limits_json` a NUL-terminated string.
+ */
+ciclo_status ciclo_engine_set_limits_json(const struct ciclo_engine *engine, const char *limits_json);
+
+/**
+ * The engine's limits on inputs as JSON, every key present, in the shape
+ * `ciclo_engine_set_limits_json` reads. Release with `ciclo_string_free`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_limits_json(const struct ciclo_engine *engine, char **out_json);
 
 /**
  * Releases a string returned by a `ciclo_` function through a `char **`

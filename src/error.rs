@@ -4,8 +4,14 @@
 //! field, rule or value that was wrong, so that a message can be shown to the person
 //! who wrote the configuration or sent the event. [`Error::kind`] gives a stable,
 //! coarse classification that the C ABI maps to its status codes.
+//!
+//! Values quoted from the input (an unknown field, stage, metric, kind or id) are
+//! shown clipped to their first 64 bytes, so that a message stays short whatever
+//! the host sent; the variant's field keeps the value whole.
 
 use std::fmt;
+
+use crate::model::time::clip;
 
 /// A `Result` whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -26,7 +32,7 @@ pub enum Error {
         message: String,
     },
     /// A JSON object carried a field that the strict shape does not know.
-    #[error("unknown field `{field}` in {what}")]
+    #[error("unknown field `{}` in {what}", clip(.field))]
     UnknownField {
         /// What was being read (`config`, `event`, `state`).
         what: &'static str,
@@ -42,7 +48,7 @@ pub enum Error {
         message: String,
     },
     /// A stage name that the stage model does not define.
-    #[error("unknown stage `{stage}` in {field}")]
+    #[error("unknown stage `{}` in {field}", clip(.stage))]
     UnknownStage {
         /// Where the stage was named.
         field: String,
@@ -50,7 +56,7 @@ pub enum Error {
         stage: String,
     },
     /// A metric name that the lifecycle does not compute.
-    #[error("unknown metric `{metric}` in {field}")]
+    #[error("unknown metric `{}` in {field}", clip(.metric))]
     UnknownMetric {
         /// Where the metric was named.
         field: String,
@@ -58,7 +64,7 @@ pub enum Error {
         metric: String,
     },
     /// An event kind that is neither built in nor declared in the stage model.
-    #[error("unknown event kind `{kind}` in {field}")]
+    #[error("unknown event kind `{}` in {field}", clip(.kind))]
     UnknownEventKind {
         /// Where the kind was named.
         field: String,
@@ -90,7 +96,7 @@ pub enum Error {
         message: String,
     },
     /// A customer (or other object) that is not known.
-    #[error("{what} `{id}` not found")]
+    #[error("{what} `{}` not found", clip(.id))]
     NotFound {
         /// What was looked up (`customer`).
         what: &'static str,
@@ -102,7 +108,8 @@ pub enum Error {
     /// See the crate documentation, "Late and out-of-order events".
     #[error(
         "out of order: event.at {at} is earlier than {watermark}, the latest moment \
-         already applied to customer `{customer}`"
+         already applied to customer `{}`",
+        clip(.customer)
     )]
     OutOfOrder {
         /// The customer.

@@ -419,7 +419,11 @@ pub fn read_csv<R: Read>(reader: R, mapping: &[(String, String)]) -> Result<Expo
 /// [`Error::Json`] naming the line for a line that is not a JSON object or a
 /// field that is not text, [`Error::UnknownField`] for an unknown field, and
 /// [`Error::InvalidArgument`] naming the line for unreadable input or a missing,
-/// empty or repeated `id`.
+/// empty or repeated `id`, a line longer than the default
+/// [`Limits::record_json_bytes`](crate::model::Limits::record_json_bytes) or a
+/// field longer than [`Limits::record_field_bytes`](crate::model::Limits::record_field_bytes)
+/// (naming the line and the field); [`Error::Json`] naming a key repeated in a
+/// line.
 ///
 /// ```
 /// use ciclo::import::read_json_lines;
@@ -433,14 +437,38 @@ pub fn read_json_lines<R: BufRead>(reader: R) -> Result<Export> {
     let mut export = Export::default();
     let mut seen = std::collections::HashSet::new();
     for (i, line) in reader.lines().enumerate() {
-        let field = || format!("json line {}", i + 1);
+        let field_name = |i: usize| format!("json line {}", i + 1);
+        let field = || field_name(i);
         let line = line.map_err(|e| Error::invalid(field(), e))?;
         if line.trim().is_empty() {
             continue;
         }
+        let limits = crate::model::Limits::DEFAULT;
+        let at_line = |e: Error| match e {
+            Error::InvalidArgument { field, message } => {
+                Error::invalid(format_args!("{}: {field}", field_name(i)), message)
+            }
+            Error::Json { message, .. } => Error::Json {
+                what: "records",
+                message: format!("line {}: {message}", i + 1),
+            },
+            other => other,
+        };
+        crate::model::Limits::check_json_len(
+            "record",
+            &line,
+            "record_json_bytes",
+            limits.record_json_bytes,
+        )
+        .map_err(at_line)?;
+        crate::json::check_unique_keys(&line, "records").map_err(at_line)?;
         let json = |e: serde_json::Error| Error::Json {
             what: "records",
-            message: format!("line {}: {e}", i + 1),
+            message: format!(
+                "line {}: {}",
+                i + 1,
+                crate::model::time::clip_message(&e.to_string())
+            ),
         };
         let mut value: serde_json::Map<String, serde_json::Value> =
             serde_json::from_str(&line).map_err(json)?;
@@ -451,7 +479,7 @@ pub fn read_json_lines<R: BufRead>(reader: R) -> Result<Export> {
         if !seen.insert(id.clone()) {
             return Err(Error::invalid(
                 field(),
-                format!("record id `{id}` repeated"),
+                format!("record id `{}` repeated", crate::model::time::clip(&id)),
             ));
         }
         let record: Record = match serde_json::from_value(serde_json::Value::Object(value.clone()))
@@ -465,13 +493,14 @@ pub fn read_json_lines<R: BufRead>(reader: R) -> Result<Export> {
                     {
                         Some(unknown) => Error::UnknownField {
                             what: "records",
-                            field: format!("line {}: {unknown}", i + 1),
+                            field: format!("line {}: {}", i + 1, crate::model::time::clip(unknown)),
                         },
                         None => json(e),
                     },
                 )
             }
         };
+        limits.check_record(&record).map_err(at_line)?;
         export.ids.push(id);
         export.records.push(record);
     }

@@ -44,16 +44,26 @@ use crate::lifecycle::{
     StateRecord,
 };
 use crate::model::event::{AttrValue, Event, EventKind};
+use crate::model::limits::Limits;
 use crate::model::money::{Currency, Money};
-use crate::model::time::Timestamp;
+use crate::model::time::{clip, clip_message, Timestamp};
 
-/// Reads JSON of type `T`, naming the path of any problem.
+/// Reads JSON of type `T`, naming the path of any problem; a key repeated in any
+/// object is an error naming it (see [`check_unique_keys`]).
 fn read<T: DeserializeOwned>(text: &str, what: &'static str) -> Result<T> {
+    check_unique_keys(text, what)?;
+    read_shape(text, what)
+}
+
+/// [`read`] without the check for repeated keys, for shapes whose every object
+/// refuses them as it is read (structs, and maps read by `unique_map` or
+/// [`attributes_map`]).
+fn read_shape<T: DeserializeOwned>(text: &str, what: &'static str) -> Result<T> {
     let mut de = serde_json::Deserializer::from_str(text);
     let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
+        let path = clip(&e.path().to_string());
         let inner = e.into_inner();
-        let message = inner.to_string();
+        let message = clip_message(&inner.to_string());
         if message.starts_with("unknown field") {
             // The path may or may not end with the unknown key itself.
             let name = message.split('`').nth(1).unwrap_or("?");
@@ -76,9 +86,158 @@ fn read<T: DeserializeOwned>(text: &str, what: &'static str) -> Result<T> {
     })?;
     de.end().map_err(|e| Error::Json {
         what,
-        message: e.to_string(),
+        message: clip_message(&e.to_string()),
     })?;
     Ok(value)
+}
+
+/// Refuses a JSON text in which some object repeats a key, naming the key and
+/// where it is (`rules[1].when`); other problems are left to the reader of the
+/// shape. serde keeps the last of repeated keys of a map or a `Value`, silently:
+/// this pass over the text finds them first, whatever the shape.
+pub(crate) fn check_unique_keys(text: &str, what: &'static str) -> Result<()> {
+    use serde::de::{DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+
+    /// Walks a value; `path` is where it is.
+    struct Walk<'p>(&'p str);
+
+    impl<'de> DeserializeSeed<'de> for Walk<'_> {
+        type Value = ();
+        fn deserialize<D: serde::Deserializer<'de>>(
+            self,
+            d: D,
+        ) -> std::result::Result<(), D::Error> {
+            d.deserialize_any(self)
+        }
+    }
+
+    impl<'de> Visitor<'de> for Walk<'_> {
+        type Value = ();
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a JSON value")
+        }
+        fn visit_bool<E>(self, _: bool) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_i64<E>(self, _: i64) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_u64<E>(self, _: u64) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_f64<E>(self, _: f64) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_str<E>(self, _: &str) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_unit<E>(self) -> std::result::Result<(), E> {
+            Ok(())
+        }
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<(), A::Error> {
+            let mut i = 0usize;
+            loop {
+                let path = format!("{}[{i}]", self.0);
+                if seq.next_element_seed(Walk(&path))?.is_none() {
+                    return Ok(());
+                }
+                i += 1;
+            }
+        }
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<(), A::Error> {
+            let mut seen = std::collections::BTreeSet::new();
+            while let Some(key) = map.next_key::<String>()? {
+                let path = if self.0.is_empty() {
+                    key.clone()
+                } else {
+                    format!("{}.{key}", self.0)
+                };
+                if !seen.insert(key) {
+                    // Keep the error's text short: the key is clipped.
+                    let _ = map.next_value::<IgnoredAny>();
+                    return Err(serde::de::Error::custom(format!(
+                        "duplicate key `{}`",
+                        clip(&path)
+                    )));
+                }
+                map.next_value_seed(Walk(&path))?;
+            }
+            Ok(())
+        }
+    }
+
+    let mut de = serde_json::Deserializer::from_str(text);
+    match Walk("").deserialize(&mut de) {
+        Err(e) if e.is_data() => Err(Error::Json {
+            what,
+            message: clip_message(&e.to_string()),
+        }),
+        // Syntax errors are reported by the reader of the shape, with its path.
+        _ => Ok(()),
+    }
+}
+
+thread_local! {
+    /// The limits of the event being read on this thread (see [`event_from_json_with`]).
+    static READING_LIMITS: std::cell::Cell<Limits> = const { std::cell::Cell::new(Limits::DEFAULT) };
+}
+
+/// Reads an event's attributes within the limits of [`READING_LIMITS`]: the
+/// count, the key and text value lengths and repeated keys are refused as they
+/// are read, before the map grows.
+fn attributes_map<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> std::result::Result<BTreeMap<String, AttrValue>, D::Error> {
+    struct Attrs(Limits);
+    impl<'de> serde::de::Visitor<'de> for Attrs {
+        type Value = BTreeMap<String, AttrValue>;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("an object of attributes")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(
+            self,
+            mut map: A,
+        ) -> std::result::Result<Self::Value, A::Error> {
+            use serde::de::Error as _;
+            let limits = self.0;
+            let mut out = BTreeMap::new();
+            while let Some(key) = map.next_key::<String>()? {
+                if out.len() >= limits.attributes {
+                    return Err(A::Error::custom(format!(
+                        "more than {} attributes; at most {} are accepted (limits.attributes)",
+                        limits.attributes, limits.attributes
+                    )));
+                }
+                if key.len() > limits.attribute_key_bytes {
+                    return Err(A::Error::custom(format!(
+                        "attribute key `{}` is {} bytes; at most {} are accepted \
+                         (limits.attribute_key_bytes)",
+                        clip(&key),
+                        key.len(),
+                        limits.attribute_key_bytes
+                    )));
+                }
+                if out.contains_key(&key) {
+                    return Err(A::Error::custom(format!("duplicate key `{}`", clip(&key))));
+                }
+                let value: AttrValue = map.next_value()?;
+                if let AttrValue::Text(t) = &value {
+                    if t.len() > limits.attribute_value_bytes {
+                        return Err(A::Error::custom(format!(
+                            "attribute `{}` is {} bytes; at most {} are accepted \
+                             (limits.attribute_value_bytes)",
+                            clip(&key),
+                            t.len(),
+                            limits.attribute_value_bytes
+                        )));
+                    }
+                }
+                out.insert(key, value);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(Attrs(READING_LIMITS.with(std::cell::Cell::get)))
 }
 
 /// Reads a stage model configuration: empty for the default preset,
@@ -93,7 +252,7 @@ pub fn config_from_json(text: &str) -> Result<StageModel> {
             if let Some(other) = obj.keys().find(|k| *k != "preset") {
                 return Err(Error::UnknownField {
                     what: "config",
-                    field: other.clone(),
+                    field: clip(other),
                 });
             }
             let name = obj["preset"].as_str().ok_or_else(|| Error::Json {
@@ -104,7 +263,8 @@ pub fn config_from_json(text: &str) -> Result<StageModel> {
                 Error::config(
                     "preset",
                     format!(
-                        "unknown preset `{name}`; known: {}",
+                        "unknown preset `{}`; known: {}",
+                        clip(name),
                         presets::PRESETS.join(", ")
                     ),
                 )
@@ -140,13 +300,33 @@ struct EventJson {
     quantity: Option<f64>,
     #[serde(default)]
     reason: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "attributes_map")]
     attributes: BTreeMap<String, AttrValue>,
 }
 
-/// Reads and validates one event.
+/// Reads and validates one event, within the default [`Limits`].
 pub fn event_from_json(text: &str) -> Result<Event> {
-    let raw: EventJson = read(text, "event")?;
+    event_from_json_with(text, &Limits::DEFAULT)
+}
+
+/// Reads and validates one event within `limits`: a text longer than
+/// `limits.event_json_bytes` is refused before it is parsed
+/// ([`Error::InvalidArgument`] naming `event`), attributes over the limits as
+/// they are read ([`Error::Json`] naming `attributes`), and the event is then
+/// checked by [`Event::validate_with`].
+pub fn event_from_json_with(text: &str, limits: &Limits) -> Result<Event> {
+    Limits::check_json_len("event", text, "event_json_bytes", limits.event_json_bytes)?;
+    let raw: EventJson = {
+        /// Puts the thread's previous limits back, even if reading panics.
+        struct Restore(Limits);
+        impl Drop for Restore {
+            fn drop(&mut self) {
+                READING_LIMITS.with(|l| l.set(self.0));
+            }
+        }
+        let _restore = Restore(READING_LIMITS.with(|l| l.replace(*limits)));
+        read_shape(text, "event")?
+    };
     let at = Timestamp::parse(&raw.at, "event.at")?;
     let amount = match (raw.amount, raw.currency) {
         (None, None) => None,
@@ -180,7 +360,7 @@ pub fn event_from_json(text: &str) -> Result<Event> {
         reason: raw.reason,
         attributes: raw.attributes,
     };
-    event.validate()?;
+    event.validate_with(limits)?;
     Ok(event)
 }
 
@@ -422,9 +602,43 @@ mod tests {
 }
 
 /// Reads a customer [`Record`](crate::model::Record): an object of optional text
-/// fields (see the type's documentation); unknown fields are errors.
+/// fields (see the type's documentation); unknown fields are errors. The text
+/// and each field are checked against the default [`Limits`]
+/// (`record_json_bytes`, `record_field_bytes`): [`Error::InvalidArgument`]
+/// naming `record` or the field (`record.surname`).
 pub fn record_from_json(text: &str) -> Result<crate::model::Record> {
-    read(text, "record")
+    record_from_json_with(text, &Limits::DEFAULT)
+}
+
+/// [`record_from_json`] within `limits`.
+pub fn record_from_json_with(text: &str, limits: &Limits) -> Result<crate::model::Record> {
+    Limits::check_json_len(
+        "record",
+        text,
+        "record_json_bytes",
+        limits.record_json_bytes,
+    )?;
+    let record = read_shape(text, "record")?;
+    limits.check_record(&record)?;
+    Ok(record)
+}
+
+/// Reads [`Limits`]: an object with any of its fields (missing ones keep their
+/// default); unknown fields and repeated keys are errors.
+///
+/// # Errors
+///
+/// [`Error::Json`], [`Error::UnknownField`], [`Error::Config`] naming the limit
+/// (see [`Limits::validate`]).
+pub fn limits_from_json(text: &str) -> Result<Limits> {
+    let limits: Limits = read(text, "limits")?;
+    limits.validate()?;
+    Ok(limits)
+}
+
+/// Limits as JSON, every field present.
+pub fn limits_to_json(limits: &Limits) -> String {
+    serde_json::to_string(limits).expect("limits always serialise")
 }
 
 /// A record as JSON, absent fields left out.
@@ -459,7 +673,7 @@ pub fn standardize_options_from_json(
             Country::parse(&c).ok_or_else(|| {
                 Error::invalid(
                     "options.default_country",
-                    format!("`{c}` is not an ISO 3166 two-letter code"),
+                    format!("`{}` is not an ISO 3166 two-letter code", clip(&c)),
                 )
             })
         })
@@ -470,7 +684,12 @@ pub fn standardize_options_from_json(
             &t,
             time::macros::format_description!("[year]-[month]-[day]"),
         )
-        .map_err(|e| Error::invalid("options.today", format!("`{t}` is not yyyy-mm-dd: {e}")))?,
+        .map_err(|e| {
+            Error::invalid(
+                "options.today",
+                format!("`{}` is not yyyy-mm-dd: {e}", clip(&t)),
+            )
+        })?,
     };
     Ok(Options::new(default_country, today))
 }

@@ -435,10 +435,19 @@ fn large_hierarchies_need_no_quadratic_work() {
     }
     assert_eq!(h.children(&staff, "big-co").len(), 100_000);
     let corp = HierarchyKind::Corporate;
-    for w in ids[..3_000].windows(2) {
+    // `link` keeps chains within the default 64 levels...
+    assert!(h.link(&corp, &ids[0], &ids[1]).is_ok());
+    for w in ids[1..64].windows(2) {
         h.link(&corp, &w[0], &w[1]).unwrap();
     }
-    assert!(h.link(&corp, &ids[2_999], &ids[0]).is_err());
+    assert!(h.link(&corp, &ids[63], &ids[64]).is_ok());
+    let err = h.link(&corp, &ids[64], &ids[65]).unwrap_err();
+    assert!(err.to_string().contains("limits.hierarchy_depth"), "{err}");
+    // ...and `link_within` takes a higher limit.
+    for w in ids[64..3_000].windows(2) {
+        h.link_within(&corp, &w[0], &w[1], 3_000).unwrap();
+    }
+    assert!(h.link_within(&corp, &ids[2_999], &ids[0], 3_000).is_err());
     let back: Hierarchies = postcard::from_bytes(&postcard::to_allocvec(&h).unwrap()).unwrap();
     assert_eq!(back, h);
 }

@@ -41,7 +41,7 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 
-use super::{lock, Engine};
+use super::{lock, Engine, Shard};
 use crate::consolidation::golden::{GoldenRecord, SourceKey};
 use crate::consolidation::hierarchy::{Hierarchies, HierarchyKind, Rename, RollUp};
 use crate::consolidation::registry::{
@@ -67,6 +67,10 @@ pub(super) struct Identity {
     /// Whether consolidation was configured or a record ingested: golden ids
     /// are then the customers' ids.
     pub(super) configured: bool,
+    /// Customers with golden-shaped ids (`G7`) tracked before consolidation
+    /// was configured: plain customers, reachable as before; the registry
+    /// issues ids past them.
+    pub(super) legacy: std::collections::BTreeSet<String>,
 }
 
 impl Identity {
@@ -77,38 +81,60 @@ impl Identity {
             imported: BTreeMap::new(),
             renames: BTreeMap::new(),
             configured: false,
+            legacy: Default::default(),
         })
     }
 
     /// The customer id calls act on for `customer`: a retired golden id's
-    /// survivor, itself otherwise. Golden ids never issued or erased, and
-    /// (unless the configuration allows them) ids that are not golden, are not
-    /// found once consolidation is configured.
-    pub(super) fn resolve<'a>(&self, customer: &'a str) -> Result<Cow<'a, str>> {
+    /// survivor, itself otherwise; `tracked` says whether a lifecycle state is
+    /// kept under an id. Once consolidation is configured, golden ids the
+    /// registry never issued (or erased) are not found, and so are other ids,
+    /// unless the configuration allows customers created by events, or the
+    /// customer was tracked before consolidation was configured (those stay
+    /// reachable: they can be read, sent events and erased).
+    pub(super) fn resolve<'a>(
+        &self,
+        customer: &'a str,
+        tracked: impl Fn(&str) -> bool,
+    ) -> Result<Cow<'a, str>> {
         if !self.configured {
             return Ok(Cow::Borrowed(customer));
         }
-        match golden_shaped(customer) {
-            Some(id) => match self.registry.resolve(id) {
-                Some(live) if live == id => Ok(Cow::Borrowed(customer)),
-                Some(live) => Ok(Cow::Owned(live.to_string())),
-                None => Err(Error::NotFound {
-                    what: "golden customer",
-                    id: crate::model::time::clip(customer),
-                }),
-            },
-            None if self.registry.config().customers_from_events => Ok(Cow::Borrowed(customer)),
-            None => Err(Error::NotFound {
-                what: "customer",
-                id: format!(
-                    "{} (consolidation is configured: customers are golden ids; \
-                     `customers_from_events` allows others)",
-                    crate::model::time::clip(customer)
-                ),
-            }),
+        if let Some(id) = golden_shaped(customer) {
+            match self.registry.resolve(id) {
+                Some(live) if live == id => return Ok(Cow::Borrowed(customer)),
+                Some(live) => return Ok(Cow::Owned(live.to_string())),
+                None if self.legacy.contains(customer) => return Ok(Cow::Borrowed(customer)),
+                None => {
+                    return Err(Error::NotFound {
+                        what: "golden customer",
+                        id: crate::model::time::clip(customer),
+                    })
+                }
+            }
         }
+        if self.registry.config().customers_from_events || tracked(customer) {
+            return Ok(Cow::Borrowed(customer));
+        }
+        Err(Error::NotFound {
+            what: "customer (consolidation is configured: customers are golden ids, \
+                   unless `customers_from_events` is set)",
+            id: crate::model::time::clip(customer),
+        })
     }
 }
+
+/// Replaying events each accepted once: no limit refuses them again (limits
+/// may have been lowered since).
+const REPLAY: crate::model::Limits = crate::model::Limits {
+    event_json_bytes: crate::model::Limits::MAX,
+    attributes: crate::model::Limits::MAX,
+    attribute_key_bytes: crate::model::Limits::MAX,
+    attribute_value_bytes: crate::model::Limits::MAX,
+    record_json_bytes: crate::model::Limits::MAX,
+    record_field_bytes: crate::model::Limits::MAX,
+    hierarchy_depth: crate::model::Limits::MAX,
+};
 
 /// The golden id `customer` spells, if it spells one (`G42`).
 fn golden_shaped(customer: &str) -> Option<GoldenId> {
@@ -164,23 +190,64 @@ impl Engine {
         if !self.consolidating.load(Ordering::Acquire) {
             return Ok(customer.to_string());
         }
-        self.identity_read().resolve(customer).map(Cow::into_owned)
+        let identity = self.identity_read();
+        self.resolve_in(&identity, customer).map(Cow::into_owned)
     }
 
-    /// Runs `f` on the live customer `customer` resolves to (see
-    /// [`Engine::resolve`]), with the id it resolved to. The identity is held
-    /// (shared) for the call, so no merge moves the customer meanwhile.
-    pub(super) fn on_resolved<R>(
+    /// [`Identity::resolve`], a customer being tracked when the engine holds a
+    /// state under its id. No shard may be locked by the caller.
+    pub(super) fn resolve_in<'a>(
+        &self,
+        identity: &Identity,
+        customer: &'a str,
+    ) -> Result<Cow<'a, str>> {
+        identity.resolve(customer, |c| {
+            let (hash, shard) = self.locate(c);
+            lock(shard).contains(hash, c)
+        })
+    }
+
+    /// Runs `f` with the live customer `customer` resolves to (see
+    /// [`Engine::resolve`]), its hash and its shard, locked. The shard is
+    /// locked before the identity is let go, so no merge moves the customer
+    /// in between; `f` runs without the identity held, so it may call the
+    /// engine's registry queries (not, of course, lock the same shard again).
+    pub(super) fn with_shard_of<R>(
         &self,
         customer: &str,
-        f: impl FnOnce(&str) -> Result<R>,
+        f: impl FnOnce(&str, u64, &mut Shard) -> Result<R>,
     ) -> Result<R> {
         if !self.consolidating.load(Ordering::Acquire) {
-            return f(customer);
+            let (hash, shard) = self.locate(customer);
+            return f(customer, hash, &mut lock(shard));
         }
         let identity = self.identity_read();
-        let live = identity.resolve(customer)?;
-        f(&live)
+        let live = self.resolve_in(&identity, customer)?;
+        let (hash, shard) = self.locate(&live);
+        let mut shard = lock(shard);
+        drop(identity);
+        f(&live, hash, &mut shard)
+    }
+
+    /// From now on the engine consolidates. Customers tracked under
+    /// golden-shaped ids (`G7`) before are plain customers the registry must
+    /// not issue ids over: it issues ids past them.
+    fn begin_consolidating(&self, identity: &mut Identity) {
+        if identity.configured {
+            return;
+        }
+        let mut legacy = std::collections::BTreeSet::new();
+        for shard in self.shards.iter() {
+            for (id, _) in lock(shard).iter() {
+                if let Some(g) = golden_shaped(id) {
+                    identity.registry.reserve_through(g);
+                    legacy.insert(id.to_string());
+                }
+            }
+        }
+        identity.legacy = legacy;
+        identity.configured = true;
+        self.consolidating.store(true, Ordering::Release);
     }
 
     /// Sets how records are matched and golden records built. Before the first
@@ -203,8 +270,8 @@ impl Engine {
         }
         let fresh = Identity::new(config)?;
         identity.registry = fresh.registry;
-        identity.configured = true;
-        self.consolidating.store(true, Ordering::Release);
+        identity.configured = false;
+        self.begin_consolidating(&mut identity);
         Ok(())
     }
 
@@ -214,13 +281,23 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// As [`Registry::ingest`]; nothing changes on an error.
+    /// As [`Registry::ingest`], and [`Error::InvalidArgument`] naming the field
+    /// (`record.surname`) for one longer than the engine's
+    /// [`Limits::record_field_bytes`](crate::model::Limits::record_field_bytes);
+    /// nothing changes on an error.
     pub fn ingest(&self, key: SourceKey, updated: Timestamp, record: Record) -> Result<Ingested> {
+        self.limits().check_record(&record)?;
         let mut identity = self.identity_write();
-        let out = identity.registry.ingest(key, updated, record)?;
-        identity.configured = true;
-        self.consolidating.store(true, Ordering::Release);
-        Ok(out)
+        let was = identity.configured;
+        self.begin_consolidating(&mut identity);
+        let out = identity.registry.ingest(key, updated, record);
+        if out.is_err() && !was {
+            // Nothing changes on an error.
+            identity.configured = false;
+            identity.legacy.clear();
+            self.consolidating.store(false, Ordering::Release);
+        }
+        out
     }
 
     /// The golden record of a customer; a retired id gives the customer it was
@@ -380,7 +457,7 @@ impl Engine {
     /// [`Error::NotFound`] for an unknown customer. Nothing changes on an error.
     pub fn erase(&self, customer: &str) -> Result<Vec<String>> {
         let mut identity = self.identity_write();
-        let live = identity.resolve(customer)?.into_owned();
+        let live = self.resolve_in(&identity, customer)?.into_owned();
         match golden_shaped(&live).filter(|&g| identity.registry.contains(g)) {
             Some(id) => {
                 let erased = identity.registry.erase(id)?;
@@ -394,6 +471,7 @@ impl Engine {
                     return Err(super::not_found(&live));
                 }
                 forget_links(&mut identity, &live);
+                identity.legacy.remove(&live);
                 self.forget_firings(&live);
                 Ok(vec![live])
             }
@@ -457,12 +535,15 @@ impl Engine {
     /// # Errors
     ///
     /// [`Error::NotFound`] for an unknown customer; as
-    /// [`Hierarchies::link`] for a cycle or a second parent.
+    /// [`Hierarchies::link_within`] for a cycle, a second parent or a link
+    /// deeper than the engine's [`Limits::hierarchy_depth`](crate::model::Limits::hierarchy_depth).
     pub fn link(&self, kind: &HierarchyKind, parent: &str, child: &str) -> Result<()> {
         let mut identity = self.identity_write();
         let parent = self.known(&identity, "parent", parent)?;
         let child = self.known(&identity, "child", child)?;
-        identity.hierarchies.link(kind, &parent, &child)
+        identity
+            .hierarchies
+            .link_within(kind, &parent, &child, self.limits().hierarchy_depth)
     }
 
     /// Removes a hierarchy link (a retired golden id stands for its survivor).
@@ -472,8 +553,8 @@ impl Engine {
     /// As [`Hierarchies::unlink`].
     pub fn unlink(&self, kind: &HierarchyKind, parent: &str, child: &str) -> Result<()> {
         let mut identity = self.identity_write();
-        let parent = identity.resolve(parent)?.into_owned();
-        let child = identity.resolve(child)?.into_owned();
+        let parent = self.resolve_in(&identity, parent)?.into_owned();
+        let child = self.resolve_in(&identity, child)?.into_owned();
         identity.hierarchies.unlink(kind, &parent, &child)
     }
 
@@ -497,7 +578,7 @@ impl Engine {
     ) -> Result<R> {
         let identity = self.identity_read();
         let live = self.known(&identity, "customer", id).or_else(|e| {
-            let live = identity.resolve(id)?;
+            let live = self.resolve_in(&identity, id)?;
             if identity.hierarchies.links_of(&live).is_empty() {
                 Err(e)
             } else {
@@ -516,7 +597,7 @@ impl Engine {
     /// error, not a wrap).
     pub fn revenue_roll_up(&self, kind: &HierarchyKind, id: &str) -> Result<RollUp> {
         let identity = self.identity_read();
-        let live = identity.resolve(id)?;
+        let live = self.resolve_in(&identity, id)?;
         identity.hierarchies.roll_up(kind, &live, |node| {
             let (hash, shard) = self.locate(node);
             lock(shard).get(hash, node).map(|s| s.metrics().revenue())
@@ -533,14 +614,19 @@ impl Engine {
     /// the customer's shard lock together.
     pub(super) fn apply_consolidated(&self, event: &Event) -> Result<(Option<GoldenId>, Outcome)> {
         let identity = self.identity_read();
-        let Some(named) = golden_shaped(&event.customer) else {
-            identity.resolve(&event.customer)?;
-            return Ok((None, self.apply_plain(event)?));
-        };
         if !identity.configured {
+            // Consolidation was dropped by a restore of an older snapshot.
+            drop(identity);
             return Ok((None, self.apply_plain(event)?));
         }
-        let live = resolve(&identity.registry, named)?;
+        let resolved = self.resolve_in(&identity, &event.customer)?;
+        let golden = golden_shaped(&resolved).filter(|&g| identity.registry.contains(g));
+        let (Some(live), Some(named)) = (golden, golden_shaped(&event.customer)) else {
+            // A plain customer: allowed by the configuration, or tracked
+            // before consolidation was configured.
+            drop(identity);
+            return Ok((None, self.apply_plain(event)?));
+        };
         let customer = live.to_string();
         let (hash, shard) = self.locate(&customer);
         let mut shard = lock(shard);
@@ -551,7 +637,10 @@ impl Engine {
             moved.customer = customer;
             self.apply_in(&mut shard, hash, &moved)?
         };
-        shard.push_log(&self.hasher, hash, live, (named, event.clone()));
+        if outcome.applied == crate::lifecycle::Applied::Applied {
+            // A duplicate changed nothing: nothing to replay.
+            shard.push_log(&self.hasher, hash, live, (named, event.clone()));
+        }
         drop(identity);
         Ok(((live != named).then_some(live), outcome))
     }
@@ -579,12 +668,12 @@ impl Engine {
     /// with the customer so merges combine it.
     pub(super) fn import_consolidated(&self, customer: &str, state: CustomerState) -> Result<()> {
         let mut identity = self.identity_write();
-        let Some(named) = golden_shaped(customer) else {
-            identity.resolve(customer)?;
+        let resolved = self.resolve_in(&identity, customer)?.into_owned();
+        let golden = golden_shaped(&resolved).filter(|&g| identity.registry.contains(g));
+        let (Some(live), Some(named)) = (golden, golden_shaped(customer)) else {
             drop(identity);
             return self.import_plain(customer, state);
         };
-        let live = resolve(&identity.registry, named)?;
         if live != named {
             return Err(Error::Conflict {
                 field: "customer".into(),
@@ -631,7 +720,7 @@ impl Engine {
                 for event in late {
                     let mut event = event.clone();
                     event.customer.clone_from(&customer);
-                    let _ = state.apply(&self.model, &event);
+                    let _ = state.apply_within(&self.model, &event, &REPLAY);
                 }
                 match self.replay(&customer, &early) {
                     Some(before) => Some(state.combine(&before, &self.model)),
@@ -653,7 +742,7 @@ impl Engine {
         }
         let (hash, shard) = self.locate(&customer);
         let mut shard = lock(shard);
-        shard.remove(hash, &customer);
+        shard.discard(hash, &customer);
         shard.insert_new(&self.hasher, hash, &customer, state);
     }
 
@@ -667,10 +756,10 @@ impl Engine {
             // (a purchase in another currency) stays in the log, unapplied.
             match state.as_mut() {
                 Some(s) => {
-                    let _ = s.apply(&self.model, &event);
+                    let _ = s.apply_within(&self.model, &event, &REPLAY);
                 }
                 None => {
-                    state = CustomerState::start(&self.model, &event)
+                    state = CustomerState::start_within(&self.model, &event, &REPLAY)
                         .ok()
                         .map(|(s, _)| s)
                 }
@@ -681,7 +770,7 @@ impl Engine {
 
     fn drop_state(&self, customer: &str) {
         let (hash, shard) = self.locate(customer);
-        lock(shard).remove(hash, customer);
+        lock(shard).discard(hash, customer);
     }
 
     /// The live id of `id` if it is a live golden id (a retired one resolves)
@@ -696,7 +785,7 @@ impl Engine {
             what,
             id: crate::model::time::clip(id),
         };
-        let live = identity.resolve(id).map_err(|_| missing())?;
+        let live = self.resolve_in(identity, id).map_err(|_| missing())?;
         let golden = golden_shaped(&live).is_some_and(|g| identity.registry.contains(g));
         let (hash, shard) = self.locate(&live);
         if golden || lock(shard).contains(hash, &live) {

@@ -7,6 +7,7 @@
 //! the calls take the shard's lock.
 
 mod identity;
+mod limits;
 mod retention;
 mod snapshot;
 
@@ -97,6 +98,21 @@ impl Shard {
             .find_entry(hash, |(k, _)| k.as_str() == customer)
             .ok()
             .map(|entry| Arc::unwrap_or_clone(entry.remove().0 .1))
+    }
+
+    /// Removes a customer without copying a state a snapshot shares.
+    fn discard(&mut self, hash: u64, customer: &str) {
+        if self
+            .table
+            .find(hash, |(k, _)| k.as_str() == customer)
+            .is_some()
+        {
+            if let Ok(entry) =
+                Arc::make_mut(&mut self.table).find_entry(hash, |(k, _)| k.as_str() == customer)
+            {
+                entry.remove();
+            }
+        }
     }
 
     fn len(&self) -> usize {
@@ -199,6 +215,8 @@ pub struct Engine {
     /// Retention triggers, firing logs, customer-base models and win-back
     /// outcomes. Locked after a shard, never before.
     retention: Mutex<retention::Retention>,
+    /// The bounds on inputs ([`Engine::set_limits`]).
+    limits: limits::EngineLimits,
 }
 
 /// What a [`Engine::tick`] did.
@@ -227,6 +245,7 @@ impl Engine {
             ),
             consolidating: AtomicBool::new(false),
             last_tick: AtomicI64::new(i64::MIN),
+            limits: limits::EngineLimits::default(),
         }
     }
 
@@ -291,11 +310,12 @@ impl Engine {
                 // The state is a pointer away: ask for its cache lines, then check
                 // the event (which needs no state) while they arrive.
                 prefetch(state);
-                crate::lifecycle::step::admit(&self.model, event)?;
+                crate::lifecycle::step::admit_within(&self.model, event, &self.limits())?;
                 state.apply_admitted(&self.model, event)
             }
             None => {
-                let (state, outcome) = CustomerState::start(&self.model, event)?;
+                let (state, outcome) =
+                    CustomerState::start_within(&self.model, event, &self.limits())?;
                 shard.insert_new(&self.hasher, hash, &event.customer, state);
                 Ok(outcome)
             }
@@ -407,9 +427,7 @@ impl Engine {
         customer: &str,
         f: impl FnOnce(&str, &CustomerState) -> R,
     ) -> Result<R> {
-        self.on_resolved(customer, |live| {
-            let (hash, shard) = self.locate(live);
-            let shard = lock(shard);
+        self.with_shard_of(customer, |live, hash, shard| {
             shard
                 .get(hash, live)
                 .map(|s| f(live, s))

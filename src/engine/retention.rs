@@ -174,9 +174,7 @@ impl Engine {
     ///
     /// [`Error::NotFound`] for an unknown customer.
     pub fn evaluate(&self, customer: &str, now: Timestamp) -> Result<Vec<Firing>> {
-        self.on_resolved(customer, |customer| {
-            let (hash, shard) = self.locate(customer);
-            let shard = lock(shard);
+        self.with_shard_of(customer, |customer, hash, shard| {
             let state = shard
                 .get(hash, customer)
                 .ok_or_else(|| not_found(customer))?;

@@ -90,6 +90,7 @@ struct IdentityCut {
     imported: Vec<(GoldenId, Vec<(GoldenId, CustomerState)>)>,
     renames: Vec<(GoldenId, Rename)>,
     configured: bool,
+    legacy: Vec<String>,
 }
 
 /// The consolidation state in a snapshot.
@@ -111,6 +112,10 @@ struct IdentityImage {
     /// whether a record was ingested or the configuration is not the default).
     #[serde(default)]
     configured: Option<bool>,
+    /// Customers with golden-shaped ids tracked before consolidation was
+    /// configured (absent before version 4).
+    #[serde(default)]
+    legacy: Vec<String>,
 }
 
 impl Engine {
@@ -120,7 +125,7 @@ impl Engine {
     /// documentation). Thread-safe.
     pub fn snapshot(&self) -> Vec<u8> {
         let identity = self.identity_guard();
-        let (tables, retention) = {
+        let (tables, retention, last_tick) = {
             let shards = self.lock_all();
             let tables: Vec<(Arc<super::Table>, Arc<super::LogTable>)> = shards
                 .iter()
@@ -131,7 +136,8 @@ impl Engine {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .cut();
-            (tables, retention)
+            let last_tick = self.last_tick.load(std::sync::atomic::Ordering::Acquire);
+            (tables, retention, last_tick)
         };
         let identity_cut = self.identity_cut(&identity);
         drop(identity);
@@ -140,7 +146,7 @@ impl Engine {
             .flat_map(|(_, l)| l.iter().map(|(g, log)| (*g, &**log)))
             .collect();
         logs.sort_unstable_by_key(|(g, _)| *g);
-        let identity_json = self.identity_json(identity_cut, &logs);
+        let identity_json = self.identity_json(identity_cut, &logs, last_tick);
         drop(logs);
         let retention_json = if retention.untouched {
             String::new()
@@ -323,6 +329,7 @@ impl Engine {
                 .map(|(g, r)| (*g, r.clone()))
                 .collect(),
             configured: identity.configured,
+            legacy: identity.legacy.iter().cloned().collect(),
         })
     }
 
@@ -331,6 +338,7 @@ impl Engine {
         &self,
         cut: Option<IdentityCut>,
         logs: &[(GoldenId, &super::EventLog)],
+        last_tick: i64,
     ) -> String {
         let Some(cut) = cut else {
             return String::new();
@@ -345,6 +353,7 @@ impl Engine {
             renames: &'a [(GoldenId, Rename)],
             last_tick: Option<i64>,
             configured: Option<bool>,
+            legacy: Vec<String>,
         }
         let out = Out {
             config_json: cut.config_json,
@@ -372,9 +381,9 @@ impl Engine {
                 })
                 .collect(),
             renames: &cut.renames,
-            last_tick: Some(self.last_tick.load(std::sync::atomic::Ordering::Acquire))
-                .filter(|&t| t != i64::MIN),
+            last_tick: Some(last_tick).filter(|&t| t != i64::MIN),
             configured: Some(cut.configured),
+            legacy: cut.legacy,
         };
         serde_json::to_string(&out).expect("images serialise")
     }
@@ -385,10 +394,15 @@ impl Engine {
         let corrupt = |m: String| Error::CorruptSnapshot(format!("consolidation: {m}"));
         let image: IdentityImage =
             serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
-        let config = cjson::consolidation_config_from_json(&image.config_json)
+        let mut config = cjson::consolidation_config_from_json(&image.config_json)
             .map_err(|e| corrupt(format!("configuration: {e}")))?;
         let default_config = config == RegistryConfig::default();
-        let registry = Registry::from_image(config, image.registry).map_err(|e| match e {
+        if version < 4 && !image.config_json.contains("customers_from_events") {
+            // Before version 4 events created customers under any id: an
+            // engine restored from then keeps doing so.
+            config.customers_from_events = true;
+        }
+        let mut registry = Registry::from_image(config, image.registry).map_err(|e| match e {
             Error::CorruptSnapshot(m) => corrupt(m),
             other => corrupt(format!("configuration: {other}")),
         })?;
@@ -438,11 +452,17 @@ impl Engine {
                 )));
             }
         }
-        let issued = |id: GoldenId| registry.issued(id);
         let mut renames = BTreeMap::new();
         for (id, rename) in image.renames {
-            if !issued(id) {
-                return Err(corrupt(format!("moved links of {id}, an id never issued")));
+            // Links a merge moved, kept for an unmerge: of retired ids only.
+            if registry.resolve(id).is_none_or(|live| live == id) {
+                if version < 4 {
+                    // Older engines kept them after the customer went.
+                    continue;
+                }
+                return Err(corrupt(format!(
+                    "moved links of {id}, which is not a retired id"
+                )));
             }
             if renames.insert(id, rename).is_some() {
                 return Err(corrupt(format!("the moved links of {id} are given twice")));
@@ -470,14 +490,54 @@ impl Engine {
                 }
             }
         }
+        let mut legacy = std::collections::BTreeSet::new();
+        for id in image.legacy {
+            let g = golden_node(&id)
+                .then(|| id.parse::<GoldenId>().ok())
+                .flatten()
+                .filter(|&g| registry.issued(g) && registry.resolve(g).is_none())
+                .ok_or_else(|| {
+                    corrupt(format!(
+                        "customer {} tracked before consolidation is not a golden-shaped id \
+                         the registry reserved",
+                        crate::model::time::clip(&id)
+                    ))
+                })?;
+            let _ = g;
+            if !legacy.insert(id) {
+                return Err(corrupt(
+                    "a customer tracked before consolidation is given twice".into(),
+                ));
+            }
+        }
+        // States of golden-shaped ids: live customers, or customers tracked
+        // before consolidation. Older engines also kept states of ids that
+        // were never issued (then plain customers) and of retired ids
+        // (imported after a merge, out of any event's reach): the first stay
+        // plain customers, the second are joined to their survivor.
+        let mut retired_states: Vec<(String, GoldenId, GoldenId)> = Vec::new();
         if configured {
             for shard in self.shards.iter() {
                 for (id, _) in super::lock(shard).iter() {
-                    if let Ok(g) = id.parse::<GoldenId>() {
-                        if id.starts_with('G') && !registry.contains(g) {
-                            return Err(corrupt(format!(
-                                "a lifecycle state for {g}, which is not a live golden id"
-                            )));
+                    let Some(g) = golden_node(id)
+                        .then(|| id.parse::<GoldenId>().ok())
+                        .flatten()
+                    else {
+                        continue;
+                    };
+                    if registry.contains(g) || legacy.contains(id) {
+                        continue;
+                    }
+                    if version >= 4 {
+                        return Err(corrupt(format!(
+                            "a lifecycle state for {g}, which is not a live golden id"
+                        )));
+                    }
+                    match registry.resolve(g) {
+                        Some(live) => retired_states.push((id.to_string(), g, live)),
+                        None => {
+                            registry.reserve_through(g);
+                            legacy.insert(id.to_string());
                         }
                     }
                 }
@@ -496,6 +556,19 @@ impl Engine {
                 }
             }
         }
+        for (id, g, live) in retired_states {
+            let (hash, shard) = self.locate(&id);
+            let retired = super::lock(shard).remove(hash, &id).expect("listed above");
+            let survivor = live.to_string();
+            let (hash, shard) = self.locate(&survivor);
+            let mut shard = super::lock(shard);
+            let joined = match shard.remove(hash, &survivor) {
+                Some(own) => own.combine(&retired, &self.model),
+                None => retired.clone(),
+            };
+            shard.insert_new(&self.hasher, hash, &survivor, joined);
+            imported.entry(live).or_default().push((g, retired));
+        }
         let consolidating = configured;
         for (golden, log) in logs {
             self.set_log(golden, log);
@@ -507,6 +580,7 @@ impl Engine {
             imported,
             renames,
             configured,
+            legacy,
         };
         self.consolidating
             .store(consolidating, std::sync::atomic::Ordering::Release);

@@ -29,7 +29,16 @@ thread_local! {
     static LAST_ERROR: RefCell<Option<CString>> = const { RefCell::new(None) };
 }
 
+/// Longest last error message kept, in bytes: messages quote at most a short
+/// prefix of a bad value, and this bounds any that would not.
+const MAX_MESSAGE: usize = 1024;
+
 fn set_last_error(message: String) {
+    let message = if message.len() > MAX_MESSAGE {
+        crate::model::time::clip_message(&message)
+    } else {
+        message
+    };
     let c = CString::new(message.replace('\0', "\\0")).expect("NULs were replaced");
     LAST_ERROR.with(|e| *e.borrow_mut() = Some(c));
 }
@@ -47,10 +56,17 @@ fn clear_last_error() {
 
 /// Runs an exported function's body: clears the last error, catches panics, maps
 /// failures to status codes and records their messages.
+///
+/// A success leaves no last error, even when the body called back into the host
+/// (a progress callback) and the host made a `ciclo_` call that failed there: the
+/// thread's last error is cleared again once the body returns.
 pub(crate) fn run(name: &str, body: impl FnOnce() -> FfiResult) -> ciclo_status {
     clear_last_error();
     match catch_unwind(AssertUnwindSafe(body)) {
-        Ok(Ok(())) => CICLO_STATUS_OK,
+        Ok(Ok(())) => {
+            clear_last_error();
+            CICLO_STATUS_OK
+        }
         Ok(Err(failure)) => {
             let (status, message) = match failure {
                 Failure::Null(arg) => (

@@ -28,7 +28,10 @@ unsafe fn golden_arg(ptr: *const c_char, arg: &'static str) -> Result<GoldenId, 
     text.parse::<GoldenId>().map_err(|_| {
         Failure::Core(crate::error::Error::invalid(
             arg,
-            format!("`{text}` is not a golden id (`G` and a number, as `G42`)"),
+            format!(
+                "`{}` is not a golden id (`G` and a number, as `G42`)",
+                crate::model::time::clip(text)
+            ),
         ))
     })
 }
@@ -115,7 +118,9 @@ pub unsafe extern "C" fn ciclo_engine_configure_consolidation(
 /// each candidate with its probability and the weight every field added.
 /// Release it with `ciclo_string_free`. Send the customer's events with the
 /// golden id as `customer`. Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a record
-/// with every field empty, an empty system or id), `CICLO_STATUS_CONFLICT` (an
+/// with every field empty, an empty system or id, a text longer than the
+/// engine's `record_json_bytes` naming `request`, a field longer than its
+/// `record_field_bytes` naming it, as `record.surname`), `CICLO_STATUS_CONFLICT` (an
 /// update older than the stored version), `CICLO_STATUS_INVALID_JSON`,
 /// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP`. Nothing
 /// changes on an error. Thread-safe.
@@ -132,8 +137,11 @@ pub unsafe extern "C" fn ciclo_engine_ingest_json(
     run("ciclo_engine_ingest_json", || {
         let h = handle(engine)?;
         required_out(out_json, "out_json")?;
-        let (key, updated, record) =
-            cjson::ingest_from_json(required_str(request_json, "request_json")?, now())?;
+        let (key, updated, record) = cjson::ingest_from_json_with(
+            required_str(request_json, "request_json")?,
+            now(),
+            &h.engine.limits(),
+        )?;
         let out = h.engine.ingest(key, updated, record)?;
         *out_json = into_c_string(cjson::ingested_to_json(&out));
         Ok(())
@@ -336,7 +344,10 @@ pub unsafe extern "C" fn ciclo_engine_dismiss_review(
 /// `CICLO_STATUS_CONFLICT` (a link that would make a cycle, naming its path, or
 /// a child that already has another parent in that hierarchy),
 /// `CICLO_STATUS_INVALID_ARGUMENT` (a customer linked to itself, a bad kind
-/// name). Nothing changes on an error. Thread-safe.
+/// name), `CICLO_STATUS_CONFLICT` for a link that would put a customer more
+/// than the engine's `hierarchy_depth` (64 by default) links below its root;
+/// the check walks at most that many ancestors. Nothing changes on an error.
+/// Thread-safe.
 ///
 /// # Safety
 /// `engine` is a live engine; the strings NUL-terminated.

@@ -121,7 +121,17 @@ pub unsafe extern "C" fn ciclo_engine_free(engine: *mut ciclo_engine) {
 /// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_UNKNOWN_EVENT_KIND`,
 /// `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_INVALID_AMOUNT`,
 /// `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`,
-/// `CICLO_STATUS_CONFLICT`; on error nothing changes. Thread-safe.
+/// `CICLO_STATUS_CONFLICT`, and once consolidation is configured
+/// `CICLO_STATUS_NOT_FOUND` for a golden id never issued or erased, or an id
+/// that is not a golden id (unless `customers_from_events`, or the customer was
+/// tracked before). An event for a golden id retired by a merge goes to the
+/// customer it was merged into, and the outcome's `customer` names that one.
+/// On error nothing changes. The engine's limits
+/// (`ciclo_engine_set_limits_json`) apply: a text longer than
+/// `event_json_bytes` is refused before it is parsed
+/// (`CICLO_STATUS_INVALID_ARGUMENT` naming `event`), too many or too long
+/// `attributes` as they are read (`CICLO_STATUS_INVALID_JSON` naming
+/// `attributes`). Thread-safe.
 ///
 /// # Safety
 /// `engine` is a live engine; `event_json` a NUL-terminated string;
@@ -134,7 +144,10 @@ pub unsafe extern "C" fn ciclo_engine_apply_json(
 ) -> ciclo_status {
     run("ciclo_engine_apply_json", || {
         let h = handle(engine)?;
-        let mut event = json::event_from_json(required_str(event_json, "event_json")?)?;
+        let mut event = json::event_from_json_with(
+            required_str(event_json, "event_json")?,
+            &h.engine.limits(),
+        )?;
         let (customer, outcome) = h.engine.apply_resolved(&event)?;
         write_optional_string(out_outcome_json, || {
             // The outcome names the customer the event went to.
@@ -216,7 +229,9 @@ pub unsafe extern "C" fn ciclo_engine_tick(
 /// stage (entered, left), the history with the rule and event behind each move, and
 /// the metrics. `*out_json` is released with `ciclo_string_free`.
 ///
-/// Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer. Thread-safe.
+/// A golden id retired by a merge answers for the customer it was merged into
+/// (`customer` names it). Errors: `CICLO_STATUS_NOT_FOUND` for an unknown
+/// customer. Thread-safe.
 ///
 /// # Safety
 /// `engine` is a live engine; `customer_id` a NUL-terminated string; `out_json`
@@ -236,6 +251,7 @@ pub unsafe extern "C" fn ciclo_engine_customer_json(
 /// writes, so a host can move a customer out of the engine into its own storage.
 /// `*out_json` is released with `ciclo_string_free`.
 ///
+/// A golden id retired by a merge answers for the customer it was merged into.
 /// Errors: `CICLO_STATUS_NOT_FOUND`. Thread-safe.
 ///
 /// # Safety
@@ -258,9 +274,15 @@ pub unsafe extern "C" fn ciclo_engine_customer_state_json(
 /// `ciclo_model_step_json` or `ciclo_engine_customer_state_json`), checked against the
 /// engine's model.
 ///
-/// Errors: `CICLO_STATUS_CONFLICT` if the customer is already tracked (nothing
-/// changes), errors naming `state.*` fields for a state that does not fit the model.
-/// Thread-safe.
+/// Once consolidation is configured the customer is a live golden id: the state
+/// is kept with the customer, so a later merge joins it with the other
+/// customer's instead of dropping it.
+///
+/// Errors: `CICLO_STATUS_CONFLICT` if the customer is already tracked, or is a
+/// golden id retired by a merge (the message names the customer it was merged
+/// into: import under that id), `CICLO_STATUS_NOT_FOUND` as for
+/// `ciclo_engine_apply_json`, errors naming `state.*` fields for a state that
+/// does not fit the model. Nothing changes on an error. Thread-safe.
 ///
 /// # Safety
 /// `engine` is a live engine; `customer_id` and `state_json` NUL-terminated strings.
@@ -310,7 +332,8 @@ pub unsafe extern "C" fn ciclo_engine_remove_customer(
 }
 
 /// A customer's current stage index (see `ciclo_engine_stage_name`) and the moment
-/// they entered it.
+/// they entered it. A golden id retired by a merge answers for the customer it
+/// was merged into.
 ///
 /// Errors: `CICLO_STATUS_NOT_FOUND`. Thread-safe.
 ///
@@ -436,8 +459,10 @@ pub unsafe extern "C" fn ciclo_engine_model_json(
 
 /// The whole engine (model and every customer) as bytes: versioned, checksummed,
 /// deterministic. `*out_bytes` (of `*out_len` bytes) is released with
-/// `ciclo_bytes_free(*out_bytes, *out_len)`. Thread-safe: the snapshot is
-/// consistent even while other threads apply events.
+/// `ciclo_bytes_free(*out_bytes, *out_len)`. Thread-safe: the snapshot is one
+/// consistent moment even while other threads apply events, ingest, merge or
+/// erase, and it does not stop them: their calls wait only for the moment's cut
+/// (microseconds for the customer states), not for the encoding.
 ///
 /// # Safety
 /// `engine` is a live engine; out-parameters valid for writes.
@@ -459,7 +484,11 @@ pub unsafe extern "C" fn ciclo_engine_snapshot(
 }
 
 /// A new engine from snapshot bytes. A truncated, corrupt or unknown-version
-/// snapshot is `CICLO_STATUS_CORRUPT_SNAPSHOT` and nothing is created.
+/// snapshot, or one whose parts do not agree behind a valid checksum (events or
+/// states of golden ids that are not live, a list given twice, a firing log of
+/// a customer without a state, a bad consolidation configuration, ...), is
+/// `CICLO_STATUS_CORRUPT_SNAPSHOT` with a message naming what is wrong, and
+/// nothing is created. Snapshots of every earlier format version restore.
 /// On success `*out` is released with `ciclo_engine_free`. Thread-safe.
 ///
 /// # Safety
@@ -481,6 +510,51 @@ pub unsafe extern "C" fn ciclo_engine_restore(
             std::slice::from_raw_parts(bytes, len)
         };
         *out = ciclo_engine::boxed(Engine::restore(slice)?);
+        Ok(())
+    })
+}
+
+/// Sets the engine's limits on inputs from `limits_json`: an object with any of
+/// `event_json_bytes` (default 1048576), `attributes` (256),
+/// `attribute_key_bytes` (1024), `attribute_value_bytes` (1024),
+/// `record_json_bytes` (262144), `record_field_bytes` (1024) and
+/// `hierarchy_depth` (64); a missing key takes its default, so `"{}"` restores
+/// them all. They apply to the calls that start after this one returns; what
+/// the engine holds already is kept. They are not part of a snapshot. Errors:
+/// `CICLO_STATUS_INVALID_CONFIG` naming the limit (0, or above 1073741824),
+/// `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on
+/// an error. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `limits_json` a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_set_limits_json(
+    engine: *const ciclo_engine,
+    limits_json: *const c_char,
+) -> ciclo_status {
+    run("ciclo_engine_set_limits_json", || {
+        let h = handle(engine)?;
+        let limits = json::limits_from_json(required_str(limits_json, "limits_json")?)?;
+        h.engine.set_limits(limits)?;
+        Ok(())
+    })
+}
+
+/// The engine's limits on inputs as JSON, every key present, in the shape
+/// `ciclo_engine_set_limits_json` reads. Release with `ciclo_string_free`.
+/// Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `out_json` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_limits_json(
+    engine: *const ciclo_engine,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_limits_json", || {
+        let h = handle(engine)?;
+        required_out(out_json, "out_json")?;
+        *out_json = into_c_string(json::limits_to_json(&h.engine.limits()));
         Ok(())
     })
 }

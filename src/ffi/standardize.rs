@@ -47,7 +47,8 @@ pub unsafe extern "C" fn ciclo_phone_normalize(
                         Error::invalid(
                             "default_region",
                             format!(
-                                "`{code}` is not a supported region; supported: {}",
+                                "`{}` is not a supported region; supported: {}",
+                                crate::model::time::clip(code),
                                 supported_regions()
                             ),
                         )
@@ -96,8 +97,9 @@ pub unsafe extern "C" fn ciclo_id_normalize(
             Error::invalid(
                 "kind",
                 format!(
-                    "unknown identifier kind `{kind_name}`; known: ar_cuit, ar_dni, es_dni, \
-                     es_nie, es_nif, es_cif"
+                    "unknown identifier kind `{}`; known: ar_cuit, ar_dni, es_dni, \
+                     es_nie, es_nif, es_cif",
+                    crate::model::time::clip(kind_name)
                 ),
             )
         })?;

@@ -32,7 +32,9 @@ use crate::consolidation::registry::{GoldenId, Ingested, RegistryConfig};
 use crate::consolidation::standardize::{Country, Finding};
 use crate::engine::ReviewItem;
 use crate::error::{Error, Result};
+use crate::model::limits::Limits;
 use crate::model::record::Record;
+use crate::model::time::clip;
 use crate::model::time::Timestamp;
 
 #[derive(Deserialize)]
@@ -51,9 +53,28 @@ struct IngestRequest {
 /// # Errors
 ///
 /// [`Error::Json`], [`Error::UnknownField`], [`Error::InvalidArgument`] for an
-/// empty or overlong system or id, [`Error::InvalidTimestamp`] naming `updated`.
+/// empty or overlong system or id, a text longer than the default
+/// [`Limits::record_json_bytes`] (naming `request`) or a field longer than
+/// [`Limits::record_field_bytes`] (naming it: `record.surname`),
+/// [`Error::InvalidTimestamp`] naming `updated`.
 pub fn ingest_from_json(text: &str, now: Timestamp) -> Result<(SourceKey, Timestamp, Record)> {
+    ingest_from_json_with(text, now, &Limits::DEFAULT)
+}
+
+/// [`ingest_from_json`] within `limits`.
+pub fn ingest_from_json_with(
+    text: &str,
+    now: Timestamp,
+    limits: &Limits,
+) -> Result<(SourceKey, Timestamp, Record)> {
+    Limits::check_json_len(
+        "request",
+        text,
+        "record_json_bytes",
+        limits.record_json_bytes,
+    )?;
     let request: IngestRequest = read(text, "ingest request")?;
+    limits.check_record(&request.record)?;
     let key = SourceKey::new(&request.system, &request.id)?;
     let updated = match request.updated {
         Some(t) => Timestamp::parse(&t, "updated")?,
@@ -106,7 +127,7 @@ pub fn consolidation_config_from_json(text: &str) -> Result<RegistryConfig> {
     if let Some(code) = c.default_country {
         config.default_country = Some(Country::parse(&code).ok_or_else(|| Error::Config {
             field: "default_country".into(),
-            message: format!("`{code}` is not an ISO 3166 country code"),
+            message: format!("`{}` is not an ISO 3166 country code", clip(&code)),
         })?);
     }
     if let Some(n) = c.max_block {
@@ -265,7 +286,7 @@ pub fn dedup_options_from_json(
         Some(other) => {
             return Err(Error::invalid(
                 "options.golden_records",
-                format!("expected true or false, not {other}"),
+                format!("expected true or false, not {}", clip(&other.to_string())),
             ))
         }
     };

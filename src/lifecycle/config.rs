@@ -189,8 +189,9 @@ impl ConditionConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LeadScoringConfig {
-    /// Points per event kind (negative points are allowed: `unsubscribe`).
-    #[serde(default)]
+    /// Points per event kind (negative points are allowed: `unsubscribe`). A
+    /// kind named twice is an error.
+    #[serde(default, deserialize_with = "crate::model::serde_maps::unique_map")]
     pub points: BTreeMap<String, f64>,
     /// Half-life of the score in days; no decay when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -417,7 +417,8 @@ pub struct TransitionRecord {
     pub cause: String,
     /// Id of the event behind the move.
     pub event_id: Option<String>,
-    /// Attributes of that event.
+    /// Attributes of that event (a key given twice is an error).
+    #[serde(deserialize_with = "crate::model::serde_maps::unique_map")]
     pub attributes: BTreeMap<String, AttrValue>,
 }
 

@@ -36,6 +36,7 @@ use crate::lifecycle::state::{
     compact_attributes, push_exact, Cause, CustomerState, StageChange, Transition,
 };
 use crate::model::event::Event;
+use crate::model::limits::Limits;
 use crate::model::time::Timestamp;
 
 /// Whether an event changed the state.
@@ -91,7 +92,16 @@ impl CustomerState {
     /// initial stage at `event.at`, then the event is applied like any other (and may
     /// move them on at once: a first event that is a purchase converts).
     pub fn start(model: &StageModel, event: &Event) -> Result<(CustomerState, Outcome)> {
-        admit(model, event)?;
+        CustomerState::start_within(model, event, &Limits::DEFAULT)
+    }
+
+    /// [`CustomerState::start`], checking the event against `limits`.
+    pub(crate) fn start_within(
+        model: &StageModel,
+        event: &Event,
+        limits: &Limits,
+    ) -> Result<(CustomerState, Outcome)> {
+        admit_within(model, event, limits)?;
         let metrics = Metrics::new(event.at);
         metrics.check(event)?;
         let initial = model.initial();
@@ -128,11 +138,21 @@ impl CustomerState {
     /// Applies one event. On error nothing changes. See the module documentation for
     /// late, out-of-order and duplicate events.
     pub fn apply(&mut self, model: &StageModel, event: &Event) -> Result<Outcome> {
-        admit(model, event)?;
+        self.apply_within(model, event, &Limits::DEFAULT)
+    }
+
+    /// [`CustomerState::apply`], checking the event against `limits`.
+    pub(crate) fn apply_within(
+        &mut self,
+        model: &StageModel,
+        event: &Event,
+        limits: &Limits,
+    ) -> Result<Outcome> {
+        admit_within(model, event, limits)?;
         self.apply_admitted(model, event)
     }
 
-    /// [`CustomerState::apply`] for an event that [`admit`] accepted.
+    /// [`CustomerState::apply`] for an event that [`admit_within`] accepted.
     pub(crate) fn apply_admitted(&mut self, model: &StageModel, event: &Event) -> Result<Outcome> {
         let fingerprint = event.id.as_deref().map(fnv1a64);
         if fingerprint.is_some_and(|f| self.recent_ids.contains(f)) {
@@ -317,9 +337,9 @@ fn evidence_of(
     out
 }
 
-/// Checks an event on its own and against the model's kinds.
-pub(crate) fn admit(model: &StageModel, event: &Event) -> Result<()> {
-    event.validate()?;
+/// Checks an event on its own (within `limits`) and against the model's kinds.
+pub(crate) fn admit_within(model: &StageModel, event: &Event, limits: &Limits) -> Result<()> {
+    event.validate_with(limits)?;
     if model.accepts(&event.kind) {
         Ok(())
     } else {

@@ -6,6 +6,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::limits::Limits;
 use crate::model::money::Money;
 use crate::model::time::{clip, Timestamp};
 
@@ -304,8 +305,17 @@ impl Event {
 
     /// Checks every field of the event on its own (not against a stage model):
     /// non-empty ids, which optional fields the kind accepts, amounts, scores and
-    /// quantities. Errors name the field as `event.<field>`.
+    /// quantities. Errors name the field as `event.<field>`. Attributes are
+    /// checked against the default [`Limits`]: see [`Event::validate_with`].
     pub fn validate(&self) -> Result<()> {
+        self.validate_with(&Limits::DEFAULT)
+    }
+
+    /// [`Event::validate`] with the attribute bounds of `limits`: at most
+    /// `limits.attributes` attributes (an error naming `event.attributes`), keys
+    /// of at most `limits.attribute_key_bytes` and text values of at most
+    /// `limits.attribute_value_bytes` (errors naming the attribute).
+    pub fn validate_with(&self, limits: &Limits) -> Result<()> {
         check_text("event.customer", &self.customer, false)?;
         if let Some(id) = &self.id {
             check_text("event.id", id, false)?;
@@ -384,10 +394,30 @@ impl Event {
             }
             check_text("event.reason", reason, true)?;
         }
+        if self.attributes.len() > limits.attributes {
+            return Err(Error::invalid(
+                "event.attributes",
+                format!(
+                    "{} attributes; at most {} are accepted (limits.attributes)",
+                    self.attributes.len(),
+                    limits.attributes
+                ),
+            ));
+        }
         for (key, value) in &self.attributes {
             let field = || format!("event.attributes.{}", clip(key));
-            if !text_is_clean(key, false) {
-                if let Some(message) = text_problem(key, false) {
+            if key.len() > limits.attribute_key_bytes {
+                return Err(Error::invalid(
+                    field(),
+                    format!(
+                        "the key is {} bytes; at most {} are accepted (limits.attribute_key_bytes)",
+                        key.len(),
+                        limits.attribute_key_bytes
+                    ),
+                ));
+            }
+            if !text_is_clean_within(key, false, usize::MAX) {
+                if let Some(message) = text_problem_within(key, false, usize::MAX) {
                     return Err(Error::invalid(field(), message));
                 }
             }
@@ -395,8 +425,19 @@ impl Event {
                 AttrValue::Number(n) if !n.is_finite() => {
                     return Err(Error::invalid(field(), "numbers must be finite"))
                 }
-                AttrValue::Text(t) if !text_is_clean(t, true) => {
-                    if let Some(message) = text_problem(t, true) {
+                AttrValue::Text(t) if t.len() > limits.attribute_value_bytes => {
+                    return Err(Error::invalid(
+                        field(),
+                        format!(
+                            "the value is {} bytes; at most {} are accepted \
+                             (limits.attribute_value_bytes)",
+                            t.len(),
+                            limits.attribute_value_bytes
+                        ),
+                    ))
+                }
+                AttrValue::Text(t) if !text_is_clean_within(t, true, usize::MAX) => {
+                    if let Some(message) = text_problem_within(t, true, usize::MAX) {
                         return Err(Error::invalid(field(), message));
                     }
                 }
@@ -439,8 +480,14 @@ fn text_error(field: &str, text: &str, allow_empty: bool) -> Result<()> {
 /// which leads U+0080 to U+009F). A `false` is then explained by `text_problem`.
 #[inline]
 fn text_is_clean(text: &str, allow_empty: bool) -> bool {
+    text_is_clean_within(text, allow_empty, MAX_TEXT_LEN)
+}
+
+/// [`text_is_clean`] with `max` bytes instead of [`MAX_TEXT_LEN`].
+#[inline]
+fn text_is_clean_within(text: &str, allow_empty: bool, max: usize) -> bool {
     let bytes = text.as_bytes();
-    (allow_empty || !bytes.is_empty()) && bytes.len() <= MAX_TEXT_LEN && !has_suspect_byte(bytes)
+    (allow_empty || !bytes.is_empty()) && bytes.len() <= max && !has_suspect_byte(bytes)
 }
 
 /// Whether any byte is below 0x20, 0x7f or 0xc2, eight bytes at a time: a text of
@@ -480,15 +527,20 @@ fn suspect_bytes(w: u64) -> u64 {
 /// [`MAX_TEXT_LEN`], or containing a control character (Unicode category Cc: U+0000
 /// to U+001F and U+007F to U+009F).
 pub(crate) fn text_problem(text: &str, allow_empty: bool) -> Option<String> {
-    if text_is_clean(text, allow_empty) {
+    text_problem_within(text, allow_empty, MAX_TEXT_LEN)
+}
+
+/// [`text_problem`] with `max` bytes instead of [`MAX_TEXT_LEN`].
+fn text_problem_within(text: &str, allow_empty: bool, max: usize) -> Option<String> {
+    if text_is_clean_within(text, allow_empty, max) {
         return None;
     }
     if text.is_empty() && !allow_empty {
         return Some("must not be empty".into());
     }
-    if text.len() > MAX_TEXT_LEN {
+    if text.len() > max {
         return Some(format!(
-            "{} bytes is longer than the limit of {MAX_TEXT_LEN}",
+            "{} bytes is longer than the limit of {max}",
             text.len()
         ));
     }

@@ -123,6 +123,47 @@ impl<'de> Deserialize<'de> for Timestamp {
     }
 }
 
+/// Shortens a message that may quote user input (a serde error such as ``unknown
+/// variant `...` `` or ``invalid type: string "..."``): every quoted span longer
+/// than [`clip`]'s bound is clipped, and the whole is cut at 512 bytes.
+pub(crate) fn clip_message(text: &str) -> String {
+    const MAX: usize = 512;
+    if text.len() <= 64 {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len().min(MAX + 3));
+    let mut rest = text;
+    while let Some(open) = rest.find(['`', '"']) {
+        let quote = rest.as_bytes()[open];
+        out.push_str(&rest[..=open]);
+        rest = &rest[open + 1..];
+        match rest.find(quote as char) {
+            Some(close) => {
+                out.push_str(&clip(&rest[..close]));
+                out.push(quote as char);
+                rest = &rest[close + 1..];
+            }
+            None => {
+                out.push_str(&clip(rest));
+                rest = "";
+            }
+        }
+        if out.len() > MAX {
+            break;
+        }
+    }
+    out.push_str(rest);
+    if out.len() > MAX {
+        let mut end = MAX;
+        while !out.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.truncate(end);
+        out.push_str("...");
+    }
+    out
+}
+
 /// Shortens user input quoted in an error message.
 pub(crate) fn clip(text: &str) -> String {
     const MAX: usize = 64;
@@ -139,6 +180,21 @@ pub(crate) fn clip(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn messages_quoting_long_values_are_clipped() {
+        let long = "x".repeat(1 << 20);
+        let m = clip_message(&format!("unknown variant `{long}`, expected `a` or `b`"));
+        assert!(m.len() < 200, "{m}");
+        assert!(m.ends_with("expected `a` or `b`"), "{m}");
+        let m = clip_message(&format!(
+            "invalid type: string \"{long}\", expected x at line 1"
+        ));
+        assert!(m.len() < 200 && m.ends_with("expected x at line 1"), "{m}");
+        let m = clip_message(&format!("no quotes {long}"));
+        assert!(m.len() <= 515, "{}", m.len());
+        assert_eq!(clip_message("short `x`"), "short `x`");
+    }
 
     #[test]
     fn parses_and_formats_utc() {

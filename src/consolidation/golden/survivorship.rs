@@ -156,7 +156,8 @@ fn default_fields() -> BTreeMap<GoldenField, Vec<Criterion>> {
 fn over_default_fields<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> std::result::Result<BTreeMap<GoldenField, Vec<Criterion>>, D::Error> {
-    let given = BTreeMap::<GoldenField, Vec<Criterion>>::deserialize(d)?;
+    // A field named twice is an error (serde's maps would keep the last chain).
+    let given: BTreeMap<GoldenField, Vec<Criterion>> = crate::model::serde_maps::unique_map(d)?;
     let mut fields = default_fields();
     fields.extend(given);
     Ok(fields)

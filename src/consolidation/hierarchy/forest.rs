@@ -17,17 +17,24 @@ pub(super) enum Refusal<'a> {
     /// The child is already an ancestor of the parent: the ancestry of the
     /// parent, from the parent up to the child.
     Cycle(Vec<&'a str>),
+    /// The link would put some node more than the depth limit below its root:
+    /// how deep (`None`: the parent alone is already deeper than the limit, and
+    /// the walk up stopped there).
+    TooDeep(Option<usize>),
 }
 
 /// A forest over customer ids: each node has at most one parent, no cycles.
 ///
 /// `parent` answers "who is above" in O(1); `links` holds every `(parent,
 /// child)` pair sorted, so the children of a node are one range, in order.
-/// Both always hold the same links.
+/// Both always hold the same links. `height` holds, for every node with
+/// children, the most links from it down to a leaf, so that the depth a link
+/// would create is known from the parent's ancestors alone.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(super) struct Forest {
     parent: Map<Id, Id>,
     links: BTreeSet<(Id, Id)>,
+    height: Map<Id, usize>,
 }
 
 impl Forest {
@@ -96,13 +103,21 @@ impl Forest {
         (nodes, parents)
     }
 
+    /// The most links from `id` down to a leaf below it (0 for a leaf).
+    pub(super) fn height(&self, id: &str) -> usize {
+        self.height.get(id).copied().unwrap_or(0)
+    }
+
     /// Checks that `parent` -> `child` can be added (`parent != child`, both
-    /// valid ids). `Ok(true)` if it is there already, `Ok(false)` if it can be
-    /// added. O(depth of `parent`).
+    /// valid ids) with no node more than `max_depth` links below its root.
+    /// `Ok(true)` if it is there already, `Ok(false)` if it can be added.
+    /// O(min(depth of `parent`, `max_depth`)): the walk up from the parent
+    /// stops after `max_depth` ancestors.
     pub(super) fn check_link<'a>(
         &'a self,
         parent: &'a str,
         child: &str,
+        max_depth: usize,
     ) -> Result<bool, Refusal<'a>> {
         match self.parent(child) {
             Some(p) if p == parent => return Ok(true),
@@ -116,7 +131,19 @@ impl Forest {
             if p == child {
                 return Err(Refusal::Cycle(path));
             }
+            if path.len() > max_depth {
+                // The parent has `max_depth` ancestors: the child would be
+                // deeper than the limit, whatever else is above.
+                return Err(Refusal::TooDeep(None));
+            }
             at = p;
+        }
+        // The parent's depth, plus the link, plus what hangs below the child.
+        let deepest = (path.len() - 1)
+            .saturating_add(1)
+            .saturating_add(self.height(child));
+        if deepest > max_depth {
+            return Err(Refusal::TooDeep(Some(deepest)));
         }
         Ok(false)
     }
@@ -125,7 +152,56 @@ impl Forest {
     pub(super) fn insert(&mut self, parent: &str, child: &str) {
         let (parent, child) = (Id::from(parent), Id::from(child));
         self.parent.insert(child.clone(), parent.clone());
-        self.links.insert((parent, child));
+        self.links.insert((parent.clone(), child.clone()));
+        self.raise_heights(parent, self.height(&child) + 1);
+    }
+
+    /// Makes the height of `at` at least `h`, and of its ancestors one more per
+    /// level, stopping where a height is already enough.
+    fn raise_heights(&mut self, mut at: Id, mut h: usize) {
+        loop {
+            if self.height(&at) >= h {
+                return;
+            }
+            self.height.insert(at.clone(), h);
+            match self.parent.get(&at) {
+                Some(p) => {
+                    at = p.clone();
+                    h += 1;
+                }
+                None => return,
+            }
+        }
+    }
+
+    /// Recomputes the heights of `at` and its ancestors after a link below `at`
+    /// went, stopping where a height does not change.
+    fn lower_heights(&mut self, mut at: Id) {
+        loop {
+            let old = self.height(&at);
+            // Another child that still reaches as deep keeps the height: the
+            // usual case (a household of leaves) stops at the first sibling.
+            if old > 0 && self.children(&at).any(|c| self.height(c) + 1 == old) {
+                return;
+            }
+            let new = self
+                .children(&at)
+                .map(|c| self.height(c) + 1)
+                .max()
+                .unwrap_or(0);
+            if new == old {
+                return;
+            }
+            if new == 0 {
+                self.height.remove(&at);
+            } else {
+                self.height.insert(at.clone(), new);
+            }
+            match self.parent.get(&at) {
+                Some(p) => at = p.clone(),
+                None => return,
+            }
+        }
     }
 
     /// Removes a link; whether it was there.
@@ -135,7 +211,26 @@ impl Forest {
         }
         self.parent.remove(child);
         self.links.remove(&(Id::from(parent), Id::from(child)));
+        self.lower_heights(Id::from(parent));
         true
+    }
+
+    /// Computes the heights of a forest built by [`Forest::from_links`] and
+    /// found free of cycles by [`Forest::find_cycle`].
+    pub(super) fn with_heights(mut self) -> Forest {
+        self.height.clear();
+        let leaves: Vec<Id> = self
+            .parent
+            .keys()
+            .filter(|c| self.children(c).next().is_none())
+            .cloned()
+            .collect();
+        for leaf in leaves {
+            if let Some(p) = self.parent.get(&leaf).cloned() {
+                self.raise_heights(p, 1);
+            }
+        }
+        self
     }
 
     /// Builds a forest from links, all at once, without checking them.
@@ -198,7 +293,9 @@ mod tests {
     use super::*;
 
     fn forest(links: &[(&str, &str)]) -> Forest {
-        Forest::from_links(links.iter().map(|&(p, c)| (Id::from(p), Id::from(c)))).unwrap()
+        Forest::from_links(links.iter().map(|&(p, c)| (Id::from(p), Id::from(c))))
+            .unwrap()
+            .with_heights()
     }
 
     #[test]
@@ -213,16 +310,43 @@ mod tests {
     #[test]
     fn check_link_walks_up_from_the_parent() {
         let f = forest(&[("a", "b"), ("b", "c"), ("c", "d")]);
-        assert!(matches!(f.check_link("c", "d"), Ok(true)));
-        assert!(matches!(f.check_link("d", "e"), Ok(false)));
+        assert!(matches!(f.check_link("c", "d", 64), Ok(true)));
+        assert!(matches!(f.check_link("d", "e", 64), Ok(false)));
         assert!(matches!(
-            f.check_link("a", "d"),
+            f.check_link("a", "d", 64),
             Err(Refusal::HasParent("c"))
         ));
-        match f.check_link("d", "a") {
+        match f.check_link("d", "a", 64) {
             Err(Refusal::Cycle(path)) => assert_eq!(path, ["d", "c", "b", "a"]),
             other => panic!("{other:?}"),
         }
+    }
+
+    #[test]
+    fn the_depth_limit_counts_both_sides_of_a_link() {
+        // a -> b -> c, and x -> y -> z: linking c above x makes z 5 deep.
+        let mut f = forest(&[("a", "b"), ("b", "c"), ("x", "y"), ("y", "z")]);
+        assert_eq!((f.height("a"), f.height("x"), f.height("z")), (2, 2, 0));
+        assert!(matches!(f.check_link("c", "x", 5), Ok(false)));
+        assert!(matches!(
+            f.check_link("c", "x", 4),
+            Err(Refusal::TooDeep(Some(5)))
+        ));
+        // The walk up stops after the limit: d is 3 below a.
+        assert!(matches!(
+            f.check_link("c", "d", 2),
+            Err(Refusal::TooDeep(None))
+        ));
+        f.insert("c", "x");
+        assert_eq!(f.height("a"), 5);
+        // Heights go down again as links go, and match a forest built at once.
+        assert!(f.remove("y", "z"));
+        assert_eq!(f.height("a"), 4);
+        assert_eq!(f, forest(&[("a", "b"), ("b", "c"), ("c", "x"), ("x", "y")]));
+        f.insert("b", "q");
+        assert!(f.remove("c", "x"));
+        assert_eq!(f.height("a"), 2);
+        assert_eq!(f, forest(&[("a", "b"), ("b", "c"), ("b", "q"), ("x", "y")]));
     }
 
     #[test]

@@ -168,7 +168,10 @@ impl CustomKind {
         };
         Err(Error::InvalidArgument {
             field: "kind".to_string(),
-            message: format!("hierarchy kind `{name}` {problem}"),
+            message: format!(
+                "hierarchy kind `{}` {problem}",
+                crate::model::time::clip(name)
+            ),
         })
     }
 
@@ -229,7 +232,11 @@ mod tests {
                 panic!("{bad:?}: {err:?}")
             };
             assert_eq!(field, "kind");
-            assert!(message.contains(&format!("`{bad}`")), "{message}");
+            // The name is quoted, clipped to its first 64 bytes.
+            assert!(
+                message.contains(&format!("`{}", &bad[..bad.len().min(64)])),
+                "{message}"
+            );
         }
     }
 

@@ -280,7 +280,7 @@ impl Hierarchies {
         for link in &rename.added {
             self.remove_link(&link.kind, &link.parent, &link.child);
         }
-        if let Err(err) = self.link_all(&rename.removed) {
+        if let Err(err) = self.link_all_within(&rename.removed, usize::MAX) {
             // The added links were valid together with everything else a
             // moment ago: putting them back cannot fail.
             for link in &rename.added {
@@ -322,13 +322,15 @@ impl Hierarchies {
         child: &str,
     ) -> Result<bool, DropReason> {
         let forest = self.forests.entry(kind.clone()).or_default();
-        let outcome = match forest.check_link(parent, child) {
+        // A merge moves links that were all allowed: no depth limit here (see
+        // `Hierarchies::rename_customer`), so `TooDeep` cannot happen.
+        let outcome = match forest.check_link(parent, child, usize::MAX) {
             Ok(true) => Ok(false),
             Ok(false) => Ok(true),
             Err(Refusal::HasParent(kept)) => Err(DropReason::ParentConflict {
                 kept: kept.to_string(),
             }),
-            Err(Refusal::Cycle(_)) => Err(DropReason::Cycle),
+            Err(Refusal::Cycle(_) | Refusal::TooDeep(_)) => Err(DropReason::Cycle),
         };
         if outcome == Ok(true) {
             forest.insert(parent, child);

@@ -69,6 +69,7 @@ use std::fmt::Write as _;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::model::limits::Limits;
 
 mod forest;
 mod household;
@@ -144,7 +145,8 @@ impl std::fmt::Display for Link {
 ///
 /// See the [module documentation](self) for the rules. All operations that
 /// take ids are O(1) hash lookups or O(log n) ordered lookups per step; the
-/// cycle check of [`link`](Hierarchies::link) is O(depth of the parent).
+/// cycle and depth check of [`link`](Hierarchies::link) walks at most the depth
+/// limit (64 by default) of ancestors of the parent.
 ///
 /// Serialises as a map from kind to its links, sorted, each a `[parent,
 /// child]` pair: `{"corporate": [["holding", "ar"]]}`. Deserialising checks the
@@ -254,7 +256,41 @@ impl Hierarchies {
     /// # Ok::<(), ciclo::Error>(())
     /// ```
     pub fn link(&mut self, kind: &HierarchyKind, parent: &str, child: &str) -> Result<()> {
-        self.link_at(kind, parent, child, LinkAt(None)).map(|_| ())
+        self.link_within(kind, parent, child, Limits::DEFAULT.hierarchy_depth)
+    }
+
+    /// [`link`](Hierarchies::link), with no customer more than `max_depth` links
+    /// below its root ([`link`](Hierarchies::link) uses the default
+    /// [`Limits::hierarchy_depth`], 64). The check walks at most `max_depth`
+    /// ancestors of `parent`, whatever the size of the hierarchy.
+    ///
+    /// # Errors
+    ///
+    /// As [`link`](Hierarchies::link), and [`Error::Conflict`] naming `child`
+    /// for a link that would put a customer deeper than `max_depth`.
+    ///
+    /// # Example
+    ///
+    /// ```
+    /// use ciclo::consolidation::hierarchy::{Hierarchies, HierarchyKind};
+    ///
+    /// let corp = HierarchyKind::Corporate;
+    /// let mut h = Hierarchies::new();
+    /// h.link_within(&corp, "a", "b", 2)?;
+    /// h.link_within(&corp, "b", "c", 2)?;
+    /// let err = h.link_within(&corp, "c", "d", 2).unwrap_err();
+    /// assert!(err.to_string().contains("limits.hierarchy_depth"), "{err}");
+    /// # Ok::<(), ciclo::Error>(())
+    /// ```
+    pub fn link_within(
+        &mut self,
+        kind: &HierarchyKind,
+        parent: &str,
+        child: &str,
+        max_depth: usize,
+    ) -> Result<()> {
+        self.link_at(kind, parent, child, LinkAt(None), max_depth)
+            .map(|_| ())
     }
 
     /// Adds all of `links`, or none of them.
@@ -287,9 +323,21 @@ impl Hierarchies {
     /// # Ok::<(), ciclo::Error>(())
     /// ```
     pub fn link_all(&mut self, links: &[Link]) -> Result<()> {
+        self.link_all_within(links, Limits::DEFAULT.hierarchy_depth)
+    }
+
+    /// [`link_all`](Hierarchies::link_all) with a depth limit, as
+    /// [`link_within`](Hierarchies::link_within).
+    pub(super) fn link_all_within(&mut self, links: &[Link], max_depth: usize) -> Result<()> {
         let mut added: Vec<&Link> = Vec::new();
         for (i, link) in links.iter().enumerate() {
-            match self.link_at(&link.kind, &link.parent, &link.child, LinkAt(Some(i))) {
+            match self.link_at(
+                &link.kind,
+                &link.parent,
+                &link.child,
+                LinkAt(Some(i)),
+                max_depth,
+            ) {
                 Ok(true) => added.push(link),
                 Ok(false) => {}
                 Err(err) => {
@@ -345,6 +393,7 @@ impl Hierarchies {
         parent: &str,
         child: &str,
         prefix: LinkAt,
+        max_depth: usize,
     ) -> Result<bool> {
         check_id(format_args!("{prefix}parent"), parent)?;
         check_id(format_args!("{prefix}child"), child)?;
@@ -355,12 +404,22 @@ impl Hierarchies {
                 message: format!("customer `{child}` cannot be its own parent in {kind}"),
             });
         }
-        match self.forests.get(kind).map(|f| f.check_link(parent, child)) {
+        if max_depth == 0 {
+            return Err(Error::Conflict {
+                field: field(),
+                message: refusal_message(kind, parent, child, &Refusal::TooDeep(Some(1)), 0),
+            });
+        }
+        match self
+            .forests
+            .get(kind)
+            .map(|f| f.check_link(parent, child, max_depth))
+        {
             Some(Ok(true)) => return Ok(false),
             Some(Err(refusal)) => {
                 return Err(Error::Conflict {
                     field: field(),
-                    message: refusal_message(kind, parent, child, &refusal),
+                    message: refusal_message(kind, parent, child, &refusal, max_depth),
                 })
             }
             Some(Ok(false)) | None => {}
@@ -421,8 +480,22 @@ fn check_id(field: impl std::fmt::Display, id: &str) -> Result<()> {
 }
 
 /// Why `parent` -> `child` was refused, naming the ids.
-fn refusal_message(kind: &HierarchyKind, parent: &str, child: &str, refusal: &Refusal) -> String {
+fn refusal_message(
+    kind: &HierarchyKind,
+    parent: &str,
+    child: &str,
+    refusal: &Refusal,
+    max_depth: usize,
+) -> String {
     match refusal {
+        Refusal::TooDeep(deepest) => format!(
+            "linking `{parent}` above `{child}` in {kind} would put a customer {} links \
+             below its root; at most {max_depth} are accepted (limits.hierarchy_depth)",
+            match deepest {
+                Some(d) => d.to_string(),
+                None => format!("more than {max_depth}"),
+            }
+        ),
         Refusal::HasParent(other) => format!(
             "customer `{child}` already has parent `{other}` in {kind}; \
              unlink it before linking it under `{parent}`"

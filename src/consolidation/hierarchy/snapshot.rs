@@ -102,7 +102,7 @@ impl Hierarchies {
                     path_message(&path)
                 ));
             }
-            forests.insert(kind, forest);
+            forests.insert(kind, forest.with_heights());
         }
         Ok(Hierarchies { forests })
     }

@@ -147,7 +147,9 @@ impl Registry {
     ///
     /// [`Error::Config`] for an invalid configuration; [`Error::CorruptSnapshot`]
     /// for an inconsistent image (a key twice, an id at or above `next_id`, a
-    /// retired id that is live, a review of an unknown record).
+    /// retired id that is live, given twice or leading to no live customer, a
+    /// review of an unknown record, given twice, or naming a customer that is
+    /// not live).
     pub fn from_image(config: RegistryConfig, image: RegistryImage) -> Result<Registry> {
         let corrupt = |m: String| Error::CorruptSnapshot(format!("registry: {m}"));
         let mut r = Registry::new(config)?;
@@ -171,12 +173,49 @@ impl Registry {
                     "retired id {from} -> {to} is inconsistent"
                 )));
             }
-            retired.insert(from, to);
+            if retired.insert(from, to).is_some() {
+                return Err(corrupt(format!("retired id {from} is given twice")));
+            }
         }
+        // Every retired id leads to a live customer (an erased customer's
+        // retired ids go with it), without a cycle.
+        for &from in retired.keys() {
+            let mut id = from;
+            for _ in 0..=retired.len() {
+                match retired.get(&id) {
+                    Some(&next) => id = next,
+                    None => break,
+                }
+            }
+            if !live.contains(&id) {
+                return Err(corrupt(format!(
+                    "retired id {from} does not lead to a live customer"
+                )));
+            }
+        }
+        let mut reviewed = BTreeSet::new();
         for v in &image.reviews {
             if !keys.contains(&v.record) || v.candidates.iter().any(|(_, k)| !keys.contains(k)) {
                 return Err(corrupt(format!(
                     "the review of {} names unknown records",
+                    v.record
+                )));
+            }
+            if let Some((g, _)) = v.candidates.iter().find(|(g, _)| !live.contains(g)) {
+                return Err(corrupt(format!(
+                    "the review of {} names {g}, which is not a live golden id",
+                    v.record
+                )));
+            }
+            if v.candidates.is_empty() {
+                return Err(corrupt(format!(
+                    "the review of {} has no candidate",
+                    v.record
+                )));
+            }
+            if !reviewed.insert(&v.record) {
+                return Err(corrupt(format!(
+                    "the review of {} is given twice",
                     v.record
                 )));
             }

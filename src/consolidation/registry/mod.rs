@@ -204,6 +204,12 @@ impl Registry {
         None
     }
 
+    /// Issues no id up to and including `id` from now on (the ids of customers
+    /// tracked before the registry, which it must not issue again).
+    pub fn reserve_through(&mut self, id: GoldenId) {
+        self.next_id = self.next_id.max(id.0.saturating_add(1));
+    }
+
     /// Whether `id` was ever issued (live, retired or erased).
     pub fn issued(&self, id: GoldenId) -> bool {
         id.0 >= 1 && id.0 < self.next_id

@@ -354,7 +354,10 @@ pub fn normalize_named(kind: &str, input: &str) -> Result<NationalId, Problem> {
         Some(kind) => normalize(kind, input),
         None => Err(Problem::error(
             UNKNOWN_KIND,
-            format!("unknown identifier kind `{}`", kind.trim()),
+            format!(
+                "unknown identifier kind `{}`",
+                crate::model::time::clip(kind.trim())
+            ),
         )),
     }
 }
