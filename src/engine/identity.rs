@@ -456,16 +456,37 @@ impl Engine {
     ///
     /// [`Error::NotFound`] for an unknown customer. Nothing changes on an error.
     pub fn erase(&self, customer: &str) -> Result<Vec<String>> {
+        self.erase_taking(customer, false).map(|(ids, _)| ids)
+    }
+
+    /// [`Engine::erase`], returning the lifecycle state erased; with
+    /// `need_state`, a customer without one is [`Error::NotFound`] and stays.
+    pub(super) fn erase_taking(
+        &self,
+        customer: &str,
+        need_state: bool,
+    ) -> Result<(Vec<String>, Option<CustomerState>)> {
         let mut identity = self.identity_write();
         let live = self.resolve_in(&identity, customer)?.into_owned();
+        let (hash, shard) = self.locate(&live);
         match golden_shaped(&live).filter(|&g| identity.registry.contains(g)) {
             Some(id) => {
+                // Events of golden customers need the identity: none comes
+                // between this copy and the erasure.
+                let state = lock(shard).get(hash, &live).cloned();
+                if need_state && state.is_none() {
+                    return Err(super::not_found(&live));
+                }
                 let erased = identity.registry.erase(id)?;
-                Ok(self.forget_golden(&mut identity, &erased))
+                Ok((self.forget_golden(&mut identity, &erased), state))
             }
             None => {
-                let (hash, shard) = self.locate(&live);
-                let state = lock(shard).remove(hash, &live);
+                let mut shard = lock(shard);
+                if need_state && !shard.contains(hash, &live) {
+                    return Err(super::not_found(&live));
+                }
+                let state = shard.remove(hash, &live);
+                drop(shard);
                 let linked = !identity.hierarchies.links_of(&live).is_empty();
                 if state.is_none() && !linked {
                     return Err(super::not_found(&live));
@@ -473,7 +494,7 @@ impl Engine {
                 forget_links(&mut identity, &live);
                 identity.legacy.remove(&live);
                 self.forget_firings(&live);
-                Ok(vec![live])
+                Ok((vec![live], state))
             }
         }
     }

@@ -483,9 +483,8 @@ impl Engine {
     /// [`Error::NotFound`] for an unknown customer or one without a lifecycle
     /// state (use [`Engine::erase`] for a golden customer without events).
     pub fn remove(&self, customer: &str) -> Result<CustomerState> {
-        let state = self.customer(customer)?;
-        self.erase(customer)?;
-        Ok(state)
+        let (_, state) = self.erase_taking(customer, true)?;
+        Ok(state.expect("erase_taking answers a state when asked to"))
     }
 
     /// A copy of a customer's state.
