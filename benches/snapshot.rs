@@ -326,7 +326,16 @@ fn main() {
             size("CICLO_BENCH_TICK_CUSTOMERS", 10_000_000),
         )
     };
-    snapshot_under_load(n);
-    consolidated_under_load(k);
-    tick_at_scale(m);
+    // `CICLO_BENCH_ONLY=plain|consolidated|tick` runs one part.
+    let only = std::env::var("CICLO_BENCH_ONLY").unwrap_or_default();
+    let run = |part: &str| only.is_empty() || only == part;
+    if run("plain") {
+        snapshot_under_load(n);
+    }
+    if run("consolidated") {
+        consolidated_under_load(k);
+    }
+    if run("tick") {
+        tick_at_scale(m);
+    }
 }

@@ -392,6 +392,9 @@ impl Engine {
                     if let Some(s) = m.service.as_deref() {
                         prefetch(s);
                     }
+                    if let Some(t) = next.history().last() {
+                        prefetch(t);
+                    }
                 }
                 let (id, state) = &mut entries[k];
                 if !state.is_due(now) {

@@ -76,21 +76,31 @@ pub(crate) struct RetentionCut {
     pub(crate) untouched: bool,
 }
 
+/// A [`RetentionCut`] being written: [`RetentionImage`]'s fields in its order,
+/// the firing logs borrowed, not copied.
+#[derive(Serialize)]
+pub(crate) struct RetentionOut<'a> {
+    config: &'a TriggerConfig,
+    models: &'a Option<CustomerModels>,
+    logs: Vec<(&'a str, &'a FiringLog)>,
+    stats: &'a WinBackStats,
+}
+
 impl RetentionCut {
-    /// The state as a snapshot keeps it.
-    pub(crate) fn image(&self) -> RetentionImage {
-        let mut logs: Vec<(String, FiringLog)> = self
+    /// The state to write, in the shape of [`RetentionImage`].
+    pub(crate) fn out(&self) -> RetentionOut<'_> {
+        let mut logs: Vec<(&str, &FiringLog)> = self
             .logs
             .iter()
             .filter(|(_, log)| !log.entries.is_empty())
-            .map(|(id, log)| (id.to_string(), log.clone()))
+            .map(|(id, log)| (id.as_str(), log))
             .collect();
-        logs.sort_by(|a, b| a.0.cmp(&b.0));
-        RetentionImage {
-            config: self.config.clone(),
-            models: self.models,
+        logs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        RetentionOut {
+            config: &self.config,
+            models: &self.models,
             logs,
-            stats: self.stats.clone(),
+            stats: &self.stats,
         }
     }
 }

@@ -93,6 +93,75 @@ struct IdentityCut {
     legacy: Vec<String>,
 }
 
+/// The consolidation state being written: [`IdentityImage`]'s fields in its
+/// order.
+#[derive(Serialize)]
+struct IdentityOut<'a> {
+    config_json: String,
+    registry: RegistryCut,
+    hierarchies: Hierarchies,
+    logs: LogsOut<'a>,
+    imported: Vec<(GoldenId, Vec<(GoldenId, StateRecord)>)>,
+    renames: Vec<(GoldenId, Rename)>,
+    last_tick: Option<i64>,
+    configured: Option<bool>,
+    legacy: Vec<String>,
+}
+
+/// Golden customers' events, each written as its JSON text when serialised.
+struct LogsOut<'a>(&'a [(GoldenId, &'a super::EventLog)]);
+
+impl Serialize for LogsOut<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        struct Events<'a>(&'a super::EventLog);
+        impl Serialize for Events<'_> {
+            fn serialize<S: serde::Serializer>(
+                &self,
+                s: S,
+            ) -> std::result::Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(Some(self.0.len()))?;
+                for (sent, event) in self.0 {
+                    seq.serialize_element(&(sent, cjson::event_to_json(event)))?;
+                }
+                seq.end()
+            }
+        }
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for (golden, log) in self.0 {
+            seq.serialize_element(&(golden, Events(log)))?;
+        }
+        seq.end()
+    }
+}
+
+/// A JSON text's length, measured by writing it nowhere.
+fn json_len<T: Serialize>(value: &T) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    serde_json::to_writer(&mut count, value).expect("images serialise");
+    count.0
+}
+
+/// Writes `value` as a postcard string of its JSON text: the length, then the
+/// text, written straight into `out`.
+fn encode_json<T: Serialize>(value: Option<&T>, len: usize, mut out: Vec<u8>) -> Vec<u8> {
+    out = encode(&(len as u64), out);
+    if let Some(value) = value {
+        serde_json::to_writer(&mut out, value).expect("images serialise");
+    }
+    out
+}
+
 /// The consolidation state in a snapshot.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -146,14 +215,10 @@ impl Engine {
             .flat_map(|(_, l)| l.iter().map(|(g, log)| (*g, &**log)))
             .collect();
         logs.sort_unstable_by_key(|(g, _)| *g);
-        let identity_json = self.identity_json(identity_cut, &logs, last_tick);
-        drop(logs);
-        let retention_json = if retention.untouched {
-            String::new()
-        } else {
-            serde_json::to_string(&retention.image()).expect("images serialise")
-        };
-        drop(retention);
+        let identity = identity_cut.map(|cut| self.identity_out(cut, &logs, last_tick));
+        let identity_len = identity.as_ref().map_or(0, json_len);
+        let retention_out = (!retention.untouched).then(|| retention.out());
+        let retention_len = retention_out.as_ref().map_or(0, json_len);
         let config_json = crate::json::config_to_json(self.model.config());
 
         let mut customers: Vec<(&str, &CustomerState)> = tables
@@ -163,8 +228,11 @@ impl Engine {
         customers.sort_unstable_by(|a, b| a.0.cmp(b.0));
 
         // Measure, then write into a buffer of the exact size.
-        let mut len =
-            encoded_len(&config_json) + encoded_len(&identity_json) + encoded_len(&retention_json);
+        let mut len = encoded_len(&config_json)
+            + varint_len(identity_len as u64)
+            + identity_len
+            + varint_len(retention_len as u64)
+            + retention_len;
         len += varint_len(customers.len() as u64);
         for (id, state) in &customers {
             len += encoded_len(&(*id, state.to_record(&self.model)));
@@ -182,8 +250,8 @@ impl Engine {
         for (id, state) in &customers {
             out = encode(&(*id, state.to_record(&self.model)), out);
         }
-        out = encode(&identity_json, out);
-        out = encode(&retention_json, out);
+        out = encode_json(identity.as_ref(), identity_len, out);
+        out = encode_json(retention_out.as_ref(), retention_len, out);
         debug_assert_eq!(out.len(), HEADER + len);
         let crc = crc32fast::hash(&out[HEADER..]);
         out[20..24].copy_from_slice(&crc.to_le_bytes());
@@ -333,42 +401,20 @@ impl Engine {
         })
     }
 
-    /// The consolidation state as JSON, in the shape of [`IdentityImage`].
-    fn identity_json(
-        &self,
-        cut: Option<IdentityCut>,
-        logs: &[(GoldenId, &super::EventLog)],
+    /// The consolidation state, serialising as JSON in the shape of
+    /// [`IdentityImage`] without an intermediate copy: each event's JSON is made
+    /// as it is written.
+    fn identity_out<'a>(
+        &'a self,
+        cut: IdentityCut,
+        logs: &'a [(GoldenId, &'a super::EventLog)],
         last_tick: i64,
-    ) -> String {
-        let Some(cut) = cut else {
-            return String::new();
-        };
-        #[derive(Serialize)]
-        struct Out<'a> {
-            config_json: String,
-            registry: RegistryCut,
-            hierarchies: Hierarchies,
-            logs: Vec<(GoldenId, Vec<(GoldenId, String)>)>,
-            imported: Vec<(GoldenId, Vec<(GoldenId, StateRecord)>)>,
-            renames: &'a [(GoldenId, Rename)],
-            last_tick: Option<i64>,
-            configured: Option<bool>,
-            legacy: Vec<String>,
-        }
-        let out = Out {
+    ) -> IdentityOut<'a> {
+        IdentityOut {
             config_json: cut.config_json,
             registry: cut.registry,
             hierarchies: cut.hierarchies,
-            logs: logs
-                .iter()
-                .map(|(g, events)| {
-                    let events = events
-                        .iter()
-                        .map(|(sent, e)| (*sent, cjson::event_to_json(e)))
-                        .collect();
-                    (*g, events)
-                })
-                .collect(),
+            logs: LogsOut(logs),
             imported: cut
                 .imported
                 .iter()
@@ -380,12 +426,11 @@ impl Engine {
                     (*g, states)
                 })
                 .collect(),
-            renames: &cut.renames,
+            renames: cut.renames,
             last_tick: Some(last_tick).filter(|&t| t != i64::MIN),
             configured: Some(cut.configured),
             legacy: cut.legacy,
-        };
-        serde_json::to_string(&out).expect("images serialise")
+        }
     }
 
     /// Restores the consolidation state into a fresh engine whose customers are
