@@ -42,7 +42,7 @@ const SHARDS: usize = 64;
 /// The shard also keeps the events of its golden customers (see
 /// [`Engine::merge`]), beside their states: an event and its place in the log
 /// change under one lock, and a snapshot's cut sees both or neither.
-#[derive(Debug, Default, Clone)]
+#[derive(Debug, Default)]
 pub(crate) struct Shard {
     table: Arc<Table>,
     logs: Arc<LogTable>,
@@ -65,11 +65,14 @@ impl Shard {
     }
 
     fn get_mut(&mut self, hash: u64, customer: &str) -> Option<&mut CustomerState> {
-        // Find first: a miss must not copy a table a snapshot shares.
-        self.table.find(hash, |(k, _)| k.as_str() == customer)?;
-        Arc::make_mut(&mut self.table)
-            .find_mut(hash, |(k, _)| k.as_str() == customer)
-            .map(|(_, s)| Arc::make_mut(s))
+        let eq = |(k, _): &(CompactString, Arc<CustomerState>)| k.as_str() == customer;
+        if Arc::strong_count(&self.table) > 1 {
+            // A snapshot shares the table: copy it only for a customer it has.
+            self.table.find(hash, eq)?;
+        }
+        unique_mut(&mut self.table)
+            .find_mut(hash, eq)
+            .map(|(_, s)| unique_mut(s))
     }
 
     /// Inserts a customer known to be absent.
@@ -80,7 +83,7 @@ impl Shard {
         customer: &str,
         state: CustomerState,
     ) {
-        Arc::make_mut(&mut self.table).insert_unique(
+        unique_mut(&mut self.table).insert_unique(
             hash,
             (CompactString::from(customer), Arc::new(state)),
             |(k, _)| hasher.hash_one(k.as_str()),
@@ -127,7 +130,7 @@ impl Shard {
     /// snapshot shares it. Change a state through `Arc::make_mut`, which copies
     /// it only if a snapshot shares it.
     fn iter_mut(&mut self) -> impl Iterator<Item = (&str, &mut Arc<CustomerState>)> {
-        Arc::make_mut(&mut self.table)
+        unique_mut(&mut self.table)
             .iter_mut()
             .map(|(k, s)| (k.as_str(), s))
     }
@@ -145,9 +148,9 @@ impl Shard {
         id: GoldenId,
         entry: (GoldenId, Event),
     ) {
-        let logs = Arc::make_mut(&mut self.logs);
+        let logs = unique_mut(&mut self.logs);
         match logs.find_mut(hash, |(g, _)| *g == id) {
-            Some((_, log)) => Arc::make_mut(log).push(entry),
+            Some((_, log)) => unique_mut(log).push(entry),
             None => {
                 logs.insert_unique(hash, (id, Arc::new(vec![entry])), |(g, _)| {
                     hasher.hash_one(g.to_string().as_str())
@@ -192,6 +195,23 @@ impl Shard {
                     key + 2 * std::mem::size_of::<usize>() + s.memory_bytes()
                 })
                 .sum::<usize>()
+    }
+}
+
+/// `Arc::make_mut` for the shards' tables and states, without an atomic
+/// read-modify-write on the hot path. Their `Arc`s are cloned only under their
+/// shard's lock (a snapshot's cut, a table's copy), which the caller holds, and
+/// no `Weak` to them exists: a count of one cannot grow meanwhile, and the
+/// acquire fence orders this thread's writes after every read made through a
+/// reference since dropped (whose release decrement the count shows).
+fn unique_mut<T: Clone>(arc: &mut Arc<T>) -> &mut T {
+    if Arc::strong_count(arc) == 1 {
+        std::sync::atomic::fence(Ordering::Acquire);
+        // SAFETY: this is the only `Arc` to the value (see above), and the
+        // `&mut Arc` proves no other borrow of it exists in this thread.
+        unsafe { &mut *Arc::as_ptr(arc).cast_mut() }
+    } else {
+        Arc::make_mut(arc)
     }
 }
 
@@ -402,7 +422,7 @@ impl Engine {
                 }
                 evaluated += 1;
                 if let Some(rule) = state.tick_rule(&self.model, now) {
-                    moved(id, Arc::make_mut(state), rule);
+                    moved(id, unique_mut(state), rule);
                 }
             }
         }
