@@ -96,6 +96,9 @@ struct Waits {
     max: Duration,
     over_1ms: u64,
     over_10ms: u64,
+    /// The first waits over 10 ms: when each ended (since the phase began)
+    /// and how long it was.
+    long: [(Duration, Duration); 8],
 }
 
 impl Waits {
@@ -106,10 +109,14 @@ impl Waits {
             max: Duration::ZERO,
             over_1ms: 0,
             over_10ms: 0,
+            long: [(Duration::ZERO, Duration::ZERO); 8],
         }
     }
 
-    fn add(&mut self, wait: Duration) {
+    fn add(&mut self, wait: Duration, since_phase: Duration) {
+        if wait > Duration::from_millis(10) && (self.over_10ms as usize) < self.long.len() {
+            self.long[self.over_10ms as usize] = (since_phase, wait);
+        }
         let micros = wait.as_micros().max(1) as u64;
         self.buckets[(63 - micros.leading_zeros()).min(31) as usize] += 1;
         self.count += 1;
@@ -139,8 +146,11 @@ fn under_load(label: &str, engine: Arc<Engine>, event: impl Fn(u64) -> Event + S
     // Phase 1: the writer beside a busy thread (what the machine does to it
     // without a snapshot), phase 2: during the snapshot.
     let phase = Arc::new(AtomicUsize::new(0));
+    let base = Instant::now();
+    let phase_at = Arc::new(std::sync::atomic::AtomicU64::new(0));
     let writer = {
         let (engine, phase, stop) = (engine.clone(), phase.clone(), stop.clone());
+        let phase_at = phase_at.clone();
         std::thread::spawn(move || {
             let mut waits = [Waits::new(), Waits::new(), Waits::new()];
             let mut i = 0;
@@ -150,7 +160,12 @@ fn under_load(label: &str, engine: Arc<Engine>, event: impl Fn(u64) -> Event + S
                 let t = Instant::now();
                 engine.apply(&event).unwrap();
                 let wait = t.elapsed();
-                waits[phase.load(Ordering::Acquire)].add(wait);
+                let p = phase.load(Ordering::Acquire);
+                let since = Duration::from_nanos(
+                    ((Instant::now() - base).as_nanos() as u64)
+                        .saturating_sub(phase_at.load(Ordering::Acquire)),
+                );
+                waits[p].add(wait, since);
             }
             waits
         })
@@ -158,12 +173,14 @@ fn under_load(label: &str, engine: Arc<Engine>, event: impl Fn(u64) -> Event + S
     std::thread::sleep(Duration::from_millis(300));
     // The writer beside a thread that only burns CPU, as the snapshot's
     // thread will: what sharing the cores costs, locks apart.
+    phase_at.store(base.elapsed().as_nanos() as u64, Ordering::Release);
     phase.store(1, Ordering::Release);
     let burn = Instant::now();
     let mut x = 1u64;
     while burn.elapsed() < Duration::from_secs(2) {
         x = std::hint::black_box(x.wrapping_mul(6364136223846793005).wrapping_add(1));
     }
+    phase_at.store(base.elapsed().as_nanos() as u64, Ordering::Release);
     phase.store(2, Ordering::Release);
     let before = LIVE.load(Ordering::Relaxed);
     PEAK.store(before, Ordering::Relaxed);
@@ -182,6 +199,24 @@ fn under_load(label: &str, engine: Arc<Engine>, event: impl Fn(u64) -> Event + S
         alone.max.as_secs_f64() * 1e3,
         alone.over_1ms,
         alone.over_10ms,
+    );
+    let long = |w: &Waits| {
+        w.long[..(w.over_10ms as usize).min(w.long.len())]
+            .iter()
+            .map(|(at, wait)| {
+                format!(
+                    "{:.0} ms at {:.2} s",
+                    wait.as_secs_f64() * 1e3,
+                    at.as_secs_f64()
+                )
+            })
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    println!(
+        "{label}: long waits beside the busy thread: [{}]; during the snapshot: [{}]",
+        long(&alone),
+        long(&waits)
     );
     println!(
         "{label}: snapshot {:.2} s, {:.1} MiB; {} applies on another thread meanwhile: \
