@@ -367,11 +367,20 @@ impl Engine {
 
     /// Merges two golden customers (a data steward's decision): see
     /// [`Registry::merge`]. A retired id stands for the customer it was merged
-    /// into. Their events and imported states combine and the survivor's
-    /// lifecycle state is recomputed (see the [module rule](self)); the
-    /// hierarchy links of the retired id move to the survivor (a link that would
-    /// conflict with one of the survivor's is dropped and comes back on
-    /// unmerge).
+    /// into. The hierarchy links of the retired id move to the survivor (a link
+    /// that would conflict with one of the survivor's is dropped and comes back
+    /// on unmerge).
+    ///
+    /// Lifecycle state follows the identity. Events sent for a golden id are
+    /// kept with that customer, and so is a state imported for it
+    /// ([`Engine::import`]). The survivor's stage, history and metrics are
+    /// recomputed: from both customers' imported states joined
+    /// ([`CustomerState::combine`]), then every event after them applied in
+    /// time order (events older than that start are replayed apart and joined
+    /// too), then the clock ticked at the engine's last tick. Nothing either
+    /// customer had is dropped; the retired id keeps no state of its own. An
+    /// [`Engine::unmerge`] that gives a record its old golden id back gives it
+    /// back the events and imported states sent for that id.
     ///
     /// # Errors
     ///
@@ -713,7 +722,7 @@ impl Engine {
     }
 
     /// Recomputes a golden customer's lifecycle state from its imported states
-    /// and events (see the [module rule](self)).
+    /// and events (see [`Engine::merge`]).
     fn recompute(&self, identity: &Identity, id: GoldenId) {
         let customer = id.to_string();
         let log = self.log_of(id);
