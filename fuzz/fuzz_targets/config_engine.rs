@@ -25,5 +25,7 @@ fuzz_target!(|data: &[u8]| {
     assert_eq!(printed, reprinted, "model JSON round trip changed the model");
     // A fresh engine of this model answers a first event and snapshots.
     let _ = engine.apply_json(c"{\"customer\": \"c1\", \"at\": \"2026-03-01T10:00:00Z\", \"kind\": \"visit\"}");
-    engine.round_trip();
+    if sometimes(data) {
+        engine.round_trip();
+    }
 });

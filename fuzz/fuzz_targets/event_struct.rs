@@ -130,5 +130,7 @@ fuzz_target!(|data: &[u8]| {
         }
         assert_eq!(engine.customer_count(), before + out.created as usize);
     }
-    engine.round_trip();
+    if sometimes(data) {
+        engine.round_trip();
+    }
 });
