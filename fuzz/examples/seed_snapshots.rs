@@ -25,7 +25,13 @@ fn main() {
     ingest.ingest_json(c"{\"system\": \"crm\", \"id\": \"1\", \"updated\": \"2026-01-01T00:00:00Z\", \"record\": {\"given_name\": \"Ana\", \"surname\": \"López\"}}").unwrap();
     let small = small_engine();
 
-    for (name, engine) in [("empty", &empty), ("events", &events), ("mini", &mini), ("ingest", &ingest), ("small", &small)] {
+    for (name, engine) in [
+        ("empty", &empty),
+        ("events", &events),
+        ("mini", &mini),
+        ("ingest", &ingest),
+        ("small", &small),
+    ] {
         let bytes = engine.snapshot();
         fs::write(format!("{raw}/{name}.snap"), &bytes).unwrap();
         // Mode 0x04: the payload, sealed as version 3.
@@ -43,7 +49,11 @@ fn main() {
     // Header-level damage for the raw target.
     let small_bytes = small.snapshot();
     fs::write(format!("{raw}/header_only"), &small_bytes[..HEADER]).unwrap();
-    fs::write(format!("{raw}/truncated"), &small_bytes[..small_bytes.len() / 2]).unwrap();
+    fs::write(
+        format!("{raw}/truncated"),
+        &small_bytes[..small_bytes.len() / 2],
+    )
+    .unwrap();
     let mut v9 = small_bytes.clone();
     v9[8] = 9;
     fs::write(format!("{raw}/version9"), &v9).unwrap();

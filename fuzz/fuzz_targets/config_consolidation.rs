@@ -27,7 +27,11 @@ fuzz_target!(|data: &[u8]| {
     }
     for id in &goldens {
         engine
-            .get_json(ciclo_engine_golden_json, &cstr(id.as_bytes()), "ciclo_engine_golden_json")
+            .get_json(
+                ciclo_engine_golden_json,
+                &cstr(id.as_bytes()),
+                "ciclo_engine_golden_json",
+            )
             .expect("a golden id just returned is found");
     }
     engine.get_json0(ciclo_engine_reviews_json, "ciclo_engine_reviews_json");

@@ -22,9 +22,14 @@ fuzz_target!(|data: &[u8]| {
     let again = Engine::new(Some(&text))
         .unwrap_or_else(|st| panic!("a printed model does not load ({st}): {}", last_error()));
     let reprinted = again.get_json0(ciclo_engine_model_json, "ciclo_engine_model_json");
-    assert_eq!(printed, reprinted, "model JSON round trip changed the model");
+    assert_eq!(
+        printed, reprinted,
+        "model JSON round trip changed the model"
+    );
     // A fresh engine of this model answers a first event and snapshots.
-    let _ = engine.apply_json(c"{\"customer\": \"c1\", \"at\": \"2026-03-01T10:00:00Z\", \"kind\": \"visit\"}");
+    let _ = engine.apply_json(
+        c"{\"customer\": \"c1\", \"at\": \"2026-03-01T10:00:00Z\", \"kind\": \"visit\"}",
+    );
     if sometimes(data) {
         engine.round_trip();
     }

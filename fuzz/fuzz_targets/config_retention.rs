@@ -18,7 +18,8 @@ const EVENTS: [&std::ffi::CStr; 5] = [
 fn default_retention() -> &'static Value {
     static D: OnceLock<Value> = OnceLock::new();
     D.get_or_init(|| {
-        Engine::default_preset().get_json0(ciclo_engine_retention_json, "ciclo_engine_retention_json")
+        Engine::default_preset()
+            .get_json0(ciclo_engine_retention_json, "ciclo_engine_retention_json")
     })
 }
 
@@ -34,20 +35,32 @@ fuzz_target!(|data: &[u8]| {
     );
     let printed = engine.get_json0(ciclo_engine_retention_json, "ciclo_engine_retention_json");
     if st != CICLO_STATUS_OK {
-        assert_eq!(&printed, default_retention(), "a refused configuration changed the engine");
+        assert_eq!(
+            &printed,
+            default_retention(),
+            "a refused configuration changed the engine"
+        );
     } else {
         let text = cstr(printed.to_string().as_bytes());
         let again = check(
             unsafe { ciclo_engine_set_retention_json(engine.0, text.as_ptr()) },
             "ciclo_engine_set_retention_json",
         );
-        assert_eq!(again, CICLO_STATUS_OK, "printed configuration refused: {}", last_error());
-        let reprinted = engine.get_json0(ciclo_engine_retention_json, "ciclo_engine_retention_json");
+        assert_eq!(
+            again,
+            CICLO_STATUS_OK,
+            "printed configuration refused: {}",
+            last_error()
+        );
+        let reprinted =
+            engine.get_json0(ciclo_engine_retention_json, "ciclo_engine_retention_json");
         assert_eq!(printed, reprinted, "retention JSON round trip changed it");
     }
     let now = BASE_MS;
     engine.evaluate_all(now).expect("evaluate at a valid time");
-    engine.evaluate_all(now).expect("evaluate twice at one moment");
+    engine
+        .evaluate_all(now)
+        .expect("evaluate twice at one moment");
     let mut out = sentinel();
     let st = check(
         unsafe { ciclo_engine_win_back_json(engine.0, now, usize::MAX, &mut out) },

@@ -10,7 +10,9 @@ use std::ptr;
 
 unsafe extern "C" fn progress(user: *mut c_void, step: *const c_char, done: usize, total: usize) {
     assert!(!step.is_null());
-    unsafe { CStr::from_ptr(step) }.to_str().expect("step name UTF-8");
+    unsafe { CStr::from_ptr(step) }
+        .to_str()
+        .expect("step name UTF-8");
     assert!(done <= total, "progress: done {done} > total {total}");
     unsafe { *(user as *mut usize) += 1 };
 }
@@ -35,7 +37,9 @@ fuzz_target!(|data: &[u8]| {
         },
         "ciclo_dedup_json",
     );
-    let Some(answer) = take_json(st, out, "ciclo_dedup_json") else { return };
+    let Some(answer) = take_json(st, out, "ciclo_dedup_json") else {
+        return;
+    };
     let n = answer["records"].as_u64().expect("records") as usize;
     let golden = answer["golden"].as_array().expect("golden");
     assert_eq!(golden.len(), n, "one golden id per record");
@@ -44,7 +48,11 @@ fuzz_target!(|data: &[u8]| {
     let mut distinct: Vec<&str> = golden.iter().map(|g| g.as_str().expect("id")).collect();
     distinct.sort_unstable();
     distinct.dedup();
-    assert_eq!(distinct.len(), customers, "customers count disagrees with the golden ids");
+    assert_eq!(
+        distinct.len(),
+        customers,
+        "customers count disagrees with the golden ids"
+    );
     if let Some(g) = answer.get("golden_records") {
         assert_eq!(g.as_array().expect("array").len(), customers);
     }

@@ -17,16 +17,25 @@ fuzz_target!(|data: &[u8]| {
             events.remove(0);
         }
     }
-    let Ok(engine) = Engine::new(config.as_deref()) else { return };
+    let Ok(engine) = Engine::new(config.as_deref()) else {
+        return;
+    };
     let mut customers = BTreeSet::new();
     for line in &events {
         let before = engine.customer_count();
         match engine.apply_json(&cstr(line)) {
             Ok(outcome) => {
-                let c = outcome["customer"].as_str().expect("outcome.customer").to_owned();
+                let c = outcome["customer"]
+                    .as_str()
+                    .expect("outcome.customer")
+                    .to_owned();
                 customers.insert(c);
             }
-            Err(_) => assert_eq!(before, engine.customer_count(), "a refused event changed the engine"),
+            Err(_) => assert_eq!(
+                before,
+                engine.customer_count(),
+                "a refused event changed the engine"
+            ),
         }
     }
     assert_eq!(engine.customer_count(), customers.len());
@@ -39,23 +48,43 @@ fuzz_target!(|data: &[u8]| {
             continue;
         }
         engine
-            .get_json(ciclo_engine_customer_json, &id, "ciclo_engine_customer_json")
+            .get_json(
+                ciclo_engine_customer_json,
+                &id,
+                "ciclo_engine_customer_json",
+            )
             .expect("known customer");
         let state = engine
-            .get_json(ciclo_engine_customer_state_json, &id, "ciclo_engine_customer_state_json")
+            .get_json(
+                ciclo_engine_customer_state_json,
+                &id,
+                "ciclo_engine_customer_state_json",
+            )
             .expect("known customer");
         let text = cstr(state.to_string().as_bytes());
         let st = check(
             unsafe { ciclo_engine_import_customer(other.0, id.as_ptr(), text.as_ptr()) },
             "ciclo_engine_import_customer",
         );
-        assert_eq!(st, CICLO_STATUS_OK, "a state the engine wrote is refused: {}", last_error());
+        assert_eq!(
+            st,
+            CICLO_STATUS_OK,
+            "a state the engine wrote is refused: {}",
+            last_error()
+        );
         let moved = other
-            .get_json(ciclo_engine_customer_state_json, &id, "ciclo_engine_customer_state_json")
+            .get_json(
+                ciclo_engine_customer_state_json,
+                &id,
+                "ciclo_engine_customer_state_json",
+            )
             .expect("imported customer");
         assert_eq!(state, moved, "portable state round trip changed it");
         for (f, name) in [
-            (ciclo_engine_signals_json as unsafe extern "C" fn(_, _, _, _) -> _, "ciclo_engine_signals_json"),
+            (
+                ciclo_engine_signals_json as unsafe extern "C" fn(_, _, _, _) -> _,
+                "ciclo_engine_signals_json",
+            ),
             (ciclo_engine_churn_json, "ciclo_engine_churn_json"),
             (ciclo_engine_evaluate_json, "ciclo_engine_evaluate_json"),
         ] {

@@ -75,8 +75,16 @@ fuzz_target!(|data: &[u8]| {
         let currency = r.string(&["ARS", "USD", "EUR", "ars", "XXX", ""]);
         let category = r.string(&["hogar", "", "ropa"]);
         let reason = r.string(&["price", "", "service"]);
-        let score = if flags & 4 != 0 { f64::from_le_bytes(r.bytes()) } else { r.byte().unwrap_or(0) as f64 };
-        let quantity = if flags & 8 != 0 { f64::from_le_bytes(r.bytes()) } else { r.byte().unwrap_or(0) as f64 };
+        let score = if flags & 4 != 0 {
+            f64::from_le_bytes(r.bytes())
+        } else {
+            r.byte().unwrap_or(0) as f64
+        };
+        let quantity = if flags & 8 != 0 {
+            f64::from_le_bytes(r.bytes())
+        } else {
+            r.byte().unwrap_or(0) as f64
+        };
         let has = r.byte().unwrap_or(0);
         let event = ciclo_event {
             customer_id: p(&customer),
@@ -91,12 +99,19 @@ fuzz_target!(|data: &[u8]| {
             score,
             has_score: if flags & 16 != 0 { has } else { has & 1 },
             quantity,
-            has_quantity: if flags & 16 != 0 { has >> 4 } else { (has >> 1) & 1 },
+            has_quantity: if flags & 16 != 0 {
+                has >> 4
+            } else {
+                (has >> 1) & 1
+            },
         };
         let before = engine.customer_count();
         if flags & 32 != 0 {
             // Without an outcome.
-            check(unsafe { ciclo_engine_apply(engine.0, &event, ptr::null_mut()) }, "ciclo_engine_apply");
+            check(
+                unsafe { ciclo_engine_apply(engine.0, &event, ptr::null_mut()) },
+                "ciclo_engine_apply",
+            );
             continue;
         }
         let untouched = ciclo_outcome {
@@ -109,20 +124,38 @@ fuzz_target!(|data: &[u8]| {
             at_ms: 0x5EED,
         };
         let mut out = untouched;
-        let st = check(unsafe { ciclo_engine_apply(engine.0, &event, &mut out) }, "ciclo_engine_apply");
+        let st = check(
+            unsafe { ciclo_engine_apply(engine.0, &event, &mut out) },
+            "ciclo_engine_apply",
+        );
         if st != CICLO_STATUS_OK {
             assert!(
-                out.applied == untouched.applied && out.stage == untouched.stage && out.rule == untouched.rule
-                    && out.at_ms == untouched.at_ms && out.created == untouched.created,
+                out.applied == untouched.applied
+                    && out.stage == untouched.stage
+                    && out.rule == untouched.rule
+                    && out.at_ms == untouched.at_ms
+                    && out.created == untouched.created,
                 "outcome written on failure"
             );
-            assert_eq!(before, engine.customer_count(), "a refused event changed the engine");
+            assert_eq!(
+                before,
+                engine.customer_count(),
+                "a refused event changed the engine"
+            );
             continue;
         }
         assert!(out.applied == CICLO_APPLIED_APPLIED || out.applied == CICLO_APPLIED_DUPLICATE);
         assert!(out.created <= 1 && out.transitioned <= 1);
-        assert!(out.stage >= 0 && (out.stage as u32) < stages, "stage {} of {stages}", out.stage);
-        assert!(out.rule == -1 || (out.rule >= 0 && (out.rule as u32) < rules), "rule {}", out.rule);
+        assert!(
+            out.stage >= 0 && (out.stage as u32) < stages,
+            "stage {} of {stages}",
+            out.stage
+        );
+        assert!(
+            out.rule == -1 || (out.rule >= 0 && (out.rule as u32) < rules),
+            "rule {}",
+            out.rule
+        );
         if out.transitioned == 1 {
             assert!(out.from_stage == -1 || (out.from_stage as u32) < stages);
         } else {

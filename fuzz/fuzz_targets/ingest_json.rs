@@ -11,7 +11,10 @@ use libfuzzer_sys::fuzz_target;
 use std::ffi::CString;
 
 fn words(line: &[u8]) -> Vec<CString> {
-    line.split(|&b| b == b' ').filter(|w| !w.is_empty()).map(cstr).collect()
+    line.split(|&b| b == b' ')
+        .filter(|w| !w.is_empty())
+        .map(cstr)
+        .collect()
 }
 
 fuzz_target!(|data: &[u8]| {
@@ -21,7 +24,11 @@ fuzz_target!(|data: &[u8]| {
             if let Ok(answer) = engine.ingest_json(&cstr(line)) {
                 let g = answer["golden_id"].as_str().expect("golden_id");
                 engine
-                    .get_json(ciclo_engine_golden_json, &cstr(g.as_bytes()), "ciclo_engine_golden_json")
+                    .get_json(
+                        ciclo_engine_golden_json,
+                        &cstr(g.as_bytes()),
+                        "ciclo_engine_golden_json",
+                    )
                     .expect("the golden id just returned is found");
             }
             continue;
@@ -36,36 +43,63 @@ fuzz_target!(|data: &[u8]| {
         let mut out = sentinel();
         match op {
             b"merge" => {
-                let st = check(unsafe { ciclo_engine_merge(engine.0, arg(1), arg(2), &mut out) }, "merge");
+                let st = check(
+                    unsafe { ciclo_engine_merge(engine.0, arg(1), arg(2), &mut out) },
+                    "merge",
+                );
                 take_string(st, out, "ciclo_engine_merge");
             }
             b"unmerge" => {
-                let st = check(unsafe { ciclo_engine_unmerge(engine.0, arg(1), arg(2), &mut out) }, "unmerge");
+                let st = check(
+                    unsafe { ciclo_engine_unmerge(engine.0, arg(1), arg(2), &mut out) },
+                    "unmerge",
+                );
                 take_string(st, out, "ciclo_engine_unmerge");
             }
             b"dismiss" => {
-                check(unsafe { ciclo_engine_dismiss_review(engine.0, arg(1), arg(2)) }, "dismiss");
+                check(
+                    unsafe { ciclo_engine_dismiss_review(engine.0, arg(1), arg(2)) },
+                    "dismiss",
+                );
             }
             b"link" => {
-                check(unsafe { ciclo_engine_link(engine.0, arg(1), arg(2), arg(3)) }, "link");
+                check(
+                    unsafe { ciclo_engine_link(engine.0, arg(1), arg(2), arg(3)) },
+                    "link",
+                );
             }
             b"unlink" => {
-                check(unsafe { ciclo_engine_unlink(engine.0, arg(1), arg(2), arg(3)) }, "unlink");
+                check(
+                    unsafe { ciclo_engine_unlink(engine.0, arg(1), arg(2), arg(3)) },
+                    "unlink",
+                );
             }
             b"hier" => {
-                let st = check(unsafe { ciclo_engine_hierarchy_json(engine.0, arg(1), arg(2), &mut out) }, "hier");
+                let st = check(
+                    unsafe { ciclo_engine_hierarchy_json(engine.0, arg(1), arg(2), &mut out) },
+                    "hier",
+                );
                 take_json(st, out, "ciclo_engine_hierarchy_json");
             }
             b"rollup" => {
-                let st = check(unsafe { ciclo_engine_roll_up_json(engine.0, arg(1), arg(2), &mut out) }, "rollup");
+                let st = check(
+                    unsafe { ciclo_engine_roll_up_json(engine.0, arg(1), arg(2), &mut out) },
+                    "rollup",
+                );
                 take_json(st, out, "ciclo_engine_roll_up_json");
             }
             b"golden" => {
-                let st = check(unsafe { ciclo_engine_golden_json(engine.0, arg(1), &mut out) }, "golden");
+                let st = check(
+                    unsafe { ciclo_engine_golden_json(engine.0, arg(1), &mut out) },
+                    "golden",
+                );
                 take_json(st, out, "ciclo_engine_golden_json");
             }
             b"of" => {
-                let st = check(unsafe { ciclo_engine_golden_of(engine.0, arg(1), arg(2), &mut out) }, "of");
+                let st = check(
+                    unsafe { ciclo_engine_golden_of(engine.0, arg(1), arg(2), &mut out) },
+                    "of",
+                );
                 take_string(st, out, "ciclo_engine_golden_of");
             }
             _ => {}

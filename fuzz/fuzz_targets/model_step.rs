@@ -29,7 +29,11 @@ fuzz_target!(|data: &[u8]| {
         );
         if st == CICLO_STATUS_OK {
             let got = engine
-                .get_json(ciclo_engine_customer_state_json, c"x", "ciclo_engine_customer_state_json")
+                .get_json(
+                    ciclo_engine_customer_state_json,
+                    c"x",
+                    "ciclo_engine_customer_state_json",
+                )
                 .expect("imported");
             let other = Engine::default_preset();
             let text = cstr(got.to_string().as_bytes());
@@ -37,17 +41,31 @@ fuzz_target!(|data: &[u8]| {
                 unsafe { ciclo_engine_import_customer(other.0, c"x".as_ptr(), text.as_ptr()) },
                 "ciclo_engine_import_customer",
             );
-            assert_eq!(st, CICLO_STATUS_OK, "a state the engine wrote is refused: {}", last_error());
+            assert_eq!(
+                st,
+                CICLO_STATUS_OK,
+                "a state the engine wrote is refused: {}",
+                last_error()
+            );
             let again = other
-                .get_json(ciclo_engine_customer_state_json, c"x", "ciclo_engine_customer_state_json")
+                .get_json(
+                    ciclo_engine_customer_state_json,
+                    c"x",
+                    "ciclo_engine_customer_state_json",
+                )
                 .expect("imported");
             assert_eq!(got, again, "state round trip changed it");
             let st = check(
                 unsafe { ciclo_engine_import_customer(engine.0, c"x".as_ptr(), text.as_ptr()) },
                 "ciclo_engine_import_customer",
             );
-            assert_eq!(st, CICLO_STATUS_CONFLICT, "importing a tracked customer twice");
-            let _ = engine.apply_json(c"{\"customer\": \"x\", \"at\": \"2027-01-01T00:00:00Z\", \"kind\": \"visit\"}");
+            assert_eq!(
+                st, CICLO_STATUS_CONFLICT,
+                "importing a tracked customer twice"
+            );
+            let _ = engine.apply_json(
+                c"{\"customer\": \"x\", \"at\": \"2027-01-01T00:00:00Z\", \"kind\": \"visit\"}",
+            );
             engine.round_trip();
         }
     }

@@ -11,7 +11,10 @@ use std::ptr;
 
 fn normalize(input: &CStr, region: *const c_char) -> Option<String> {
     let mut out = sentinel();
-    let st = check(unsafe { ciclo_phone_normalize(input.as_ptr(), region, &mut out) }, "ciclo_phone_normalize");
+    let st = check(
+        unsafe { ciclo_phone_normalize(input.as_ptr(), region, &mut out) },
+        "ciclo_phone_normalize",
+    );
     take_string(st, out, "ciclo_phone_normalize")
 }
 
@@ -20,13 +23,25 @@ fuzz_target!(|data: &[u8]| {
     let input = cstr(args[0]);
     let region = args.get(1).map(|r| cstr(r));
     let region_ptr = region.as_ref().map_or(ptr::null(), |r| r.as_ptr());
-    let Some(e164) = normalize(&input, region_ptr) else { return };
+    let Some(e164) = normalize(&input, region_ptr) else {
+        return;
+    };
     let digits = &e164.as_bytes()[1..];
     assert!(
-        e164.starts_with('+') && (1..=20).contains(&digits.len()) && digits.iter().all(u8::is_ascii_digit),
+        e164.starts_with('+')
+            && (1..=20).contains(&digits.len())
+            && digits.iter().all(u8::is_ascii_digit),
         "not E.164: {e164:?}"
     );
     let again = cstr(e164.as_bytes());
-    assert_eq!(normalize(&again, ptr::null()).as_deref(), Some(&*e164), "E.164 not stable without region");
-    assert_eq!(normalize(&again, region_ptr).as_deref(), Some(&*e164), "E.164 not stable with region");
+    assert_eq!(
+        normalize(&again, ptr::null()).as_deref(),
+        Some(&*e164),
+        "E.164 not stable without region"
+    );
+    assert_eq!(
+        normalize(&again, region_ptr).as_deref(),
+        Some(&*e164),
+        "E.164 not stable with region"
+    );
 });

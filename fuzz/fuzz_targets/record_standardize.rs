@@ -23,12 +23,17 @@ fuzz_target!(|data: &[u8]| {
         Some(o) => cstr(o),
         None => c"{\"default_country\": \"AR\", \"today\": \"2026-11-23\"}".to_owned(),
     };
-    let Some(out) = standardize(&record, &options) else { return };
+    let Some(out) = standardize(&record, &options) else {
+        return;
+    };
     for key in ["record", "country", "valid", "findings", "parsed"] {
         assert!(out.get(key).is_some(), "answer without {key}: {out}");
     }
     assert!(out["valid"].is_boolean());
     let standard = cstr(out["record"].to_string().as_bytes());
     let again = standardize(&standard, &options).expect("the standard record is accepted");
-    assert_eq!(out["record"], again["record"], "standardising twice changed the record");
+    assert_eq!(
+        out["record"], again["record"],
+        "standardising twice changed the record"
+    );
 });

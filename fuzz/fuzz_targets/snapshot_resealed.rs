@@ -18,7 +18,9 @@ fn template() -> &'static Vec<u8> {
 }
 
 fuzz_target!(|data: &[u8]| {
-    let Some((&mode, rest)) = data.split_first() else { return };
+    let Some((&mode, rest)) = data.split_first() else {
+        return;
+    };
     let version = [1, 2, 3, 3][((mode >> 1) & 3) as usize];
     let payload = if mode & 1 == 0 {
         rest.to_vec()

@@ -72,7 +72,10 @@ pub fn check(status: ciclo_status, call: &str) -> ciclo_status {
     if status == CICLO_STATUS_OK {
         assert!(message.is_empty(), "{call}: OK with a message: {message}");
     } else {
-        assert!(!message.is_empty(), "{call}: status {status} without a message");
+        assert!(
+            !message.is_empty(),
+            "{call}: status {status} without a message"
+        );
     }
     status
 }
@@ -133,7 +136,10 @@ impl Engine {
             assert_eq!(out, sentinel(), "ciclo_engine_new: out written on failure");
             return Err(st);
         }
-        assert!(!out.is_null() && out != sentinel(), "ciclo_engine_new: out not written");
+        assert!(
+            !out.is_null() && out != sentinel(),
+            "ciclo_engine_new: out not written"
+        );
         Ok(Engine(out))
     }
 
@@ -155,10 +161,17 @@ impl Engine {
             last_error()
         );
         if st != CICLO_STATUS_OK {
-            assert_eq!(out, sentinel(), "ciclo_engine_restore: out written on failure");
+            assert_eq!(
+                out,
+                sentinel(),
+                "ciclo_engine_restore: out written on failure"
+            );
             return Err(st);
         }
-        assert!(!out.is_null() && out != sentinel(), "ciclo_engine_restore: out not written");
+        assert!(
+            !out.is_null() && out != sentinel(),
+            "ciclo_engine_restore: out not written"
+        );
         Ok(Engine(out))
     }
 
@@ -254,7 +267,11 @@ impl Engine {
     /// A JSON getter taking one string argument (customer or golden id).
     pub fn get_json(
         &self,
-        f: unsafe extern "C" fn(*const ciclo_engine, *const c_char, *mut *mut c_char) -> ciclo_status,
+        f: unsafe extern "C" fn(
+            *const ciclo_engine,
+            *const c_char,
+            *mut *mut c_char,
+        ) -> ciclo_status,
         arg: &CStr,
         call: &str,
     ) -> Result<Value, ciclo_status> {
@@ -291,7 +308,9 @@ impl Engine {
             );
             if i < stages {
                 assert_eq!(st, CICLO_STATUS_OK);
-                unsafe { CStr::from_ptr(name) }.to_str().expect("stage name UTF-8");
+                unsafe { CStr::from_ptr(name) }
+                    .to_str()
+                    .expect("stage name UTF-8");
             } else {
                 assert_eq!(st, CICLO_STATUS_OUT_OF_RANGE);
                 assert_eq!(name as *mut c_char, sentinel());
@@ -309,7 +328,9 @@ impl Engine {
                 assert_eq!(name as *mut c_char, sentinel());
                 break;
             }
-            unsafe { CStr::from_ptr(name) }.to_str().expect("rule name UTF-8");
+            unsafe { CStr::from_ptr(name) }
+                .to_str()
+                .expect("rule name UTF-8");
             rules += 1;
             assert!(rules < 100_000, "runaway rule count");
         }
@@ -350,7 +371,6 @@ impl Model {
 /// Milliseconds of 2026-01-01T00:00:00Z, a base for generated times.
 pub const BASE_MS: i64 = 1_767_225_600_000;
 
-
 /// Builds a small engine with something in every part of a snapshot: customers
 /// with events, ingested records (a merge and a separate customer), a hierarchy
 /// link, a retention configuration and a firing log.
@@ -372,7 +392,12 @@ pub fn small_engine() -> Engine {
         engine.ingest_json(r).expect("fixed record");
     }
     let st = unsafe {
-        ciclo_engine_link(engine.0, c"household".as_ptr(), c"G1".as_ptr(), c"G2".as_ptr())
+        ciclo_engine_link(
+            engine.0,
+            c"household".as_ptr(),
+            c"G1".as_ptr(),
+            c"G2".as_ptr(),
+        )
     };
     let _ = check(st, "ciclo_engine_link");
     let _ = engine.apply_json(c"{\"customer\": \"G1\", \"at\": \"2026-06-01T10:00:00Z\", \"kind\": \"purchase\", \"amount\": 5000, \"currency\": \"ARS\"}");
@@ -407,7 +432,11 @@ pub fn crc32(bytes: &[u8]) -> u32 {
     for &b in bytes {
         crc ^= b as u32;
         for _ in 0..8 {
-            crc = if crc & 1 != 0 { (crc >> 1) ^ 0xEDB8_8320 } else { crc >> 1 };
+            crc = if crc & 1 != 0 {
+                (crc >> 1) ^ 0xEDB8_8320
+            } else {
+                crc >> 1
+            };
         }
     }
     !crc
@@ -418,7 +447,9 @@ pub fn crc32(bytes: &[u8]) -> u32 {
 pub fn exercise(engine: &Engine) {
     engine.stage_and_rule_counts();
     let _ = engine.apply_json(c"{\"customer\": \"c-42\", \"at\": \"2027-01-01T00:00:00Z\", \"kind\": \"purchase\", \"amount\": 100, \"currency\": \"ARS\"}");
-    let _ = engine.apply_json(c"{\"customer\": \"new\", \"at\": \"2027-01-01T00:00:00Z\", \"kind\": \"visit\"}");
+    let _ = engine.apply_json(
+        c"{\"customer\": \"new\", \"at\": \"2027-01-01T00:00:00Z\", \"kind\": \"visit\"}",
+    );
     let _ = engine.ingest_json(c"{\"system\": \"crm\", \"id\": \"C-9\", \"updated\": \"2027-01-01T00:00:00Z\", \"record\": {\"given_name\": \"José\", \"surname\": \"García\", \"national_id\": \"20-12345678-6\"}}");
     let _ = engine.tick(BASE_MS + 400 * 86_400_000);
     let _ = engine.evaluate_all(BASE_MS + 400 * 86_400_000);

@@ -119,7 +119,24 @@ impl Standardized {
 /// assert!(out.findings.iter().any(|f| f.problem.code == "email.domain_typo"));
 /// ```
 pub fn standardize(record: &Record, options: &Options) -> Standardized {
-    let typed = Typed::of(record);
+    // A value that does not validate is kept tidied (`tidy`): these fields are
+    // read tidied too, so that standardising the standard record again reads
+    // what was read the first time (an identifier with a newline inside was
+    // refused, kept with a space, and then read as valid: found by fuzzing).
+    let [email, phone, mobile, birth_date, national_id] = [
+        &record.email,
+        &record.phone,
+        &record.mobile,
+        &record.birth_date,
+        &record.national_id,
+    ]
+    .map(|field| present(field).map(tidy));
+    let mut typed = Typed::of(record);
+    typed.email = email.as_deref();
+    typed.phone = phone.as_deref();
+    typed.mobile = mobile.as_deref();
+    typed.birth_date = birth_date.as_deref();
+    typed.national_id = national_id.as_deref();
     let mut findings = Vec::new();
     // Country first: the other fields are read in its light. It is the typed
     // country, else what the data tells by itself (an address with a CPA or a
