@@ -54,7 +54,8 @@ fn company_with_trailing_punctuation_after_the_legal_form_is_stable() {
 /// fuzz target `record_standardize`: a value that does not validate is kept
 /// tidied, and the tidied text could validate: `27-123456\n78-0` was refused
 /// (a newline has no place in a CUIT), kept as `27-123456 78-0`, and the second
-/// pass read that as the CUIT `27-12345678-0`. The fields are now read tidied.
+/// pass read that as the CUIT `27-12345678-0`; likewise an Australian postal
+/// code `749\n2`, kept as `749 2`, read as `7492`. The fields are now read tidied.
 #[test]
 fn values_are_read_as_they_are_kept() {
     for record in [
@@ -63,6 +64,9 @@ fn values_are_read_as_they_are_kept() {
         serde_json::json!({ "mobile": "011\t15-2345-6789" }),
         serde_json::json!({ "birth_date": "09/01\n/1986" }),
         serde_json::json!({ "email": "jose.garcia@gmail.com\n" }),
+        serde_json::json!({ "street": "17 Warrego St", "province": "ACT", "postal_code": "749\n2" }),
+        serde_json::json!({ "street": "Av.\nCorrientes 1234", "locality": "CABA\t" }),
+        serde_json::json!({ "country": "Argen\ntina" }),
     ] {
         let once = standardize(&record.to_string());
         let twice = standardize(&once["record"].to_string());
