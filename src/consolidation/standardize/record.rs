@@ -119,13 +119,19 @@ impl Standardized {
 /// assert!(out.findings.iter().any(|f| f.problem.code == "email.domain_typo"));
 /// ```
 pub fn standardize(record: &Record, options: &Options) -> Standardized {
-    // A value that does not validate is kept tidied (`tidy`): these fields are
+    // A value that does not validate is kept tidied (`tidy`): every field is
     // read tidied too, so that standardising the standard record again reads
-    // what was read the first time (an identifier with a newline inside was
-    // refused, kept with a space, and then read as valid; a postal code
-    // `749\n2` was kept as `749 2`, read as `7492` the second time: found by
-    // fuzzing). Names and companies tidy their own input.
+    // what was read the first time. Found by fuzzing: an identifier with a
+    // newline inside was refused, kept with a space, and then read as valid; a
+    // postal code `749\n2` was kept as `749 2` and read as `7492` the second
+    // time; a given name too long only for its run of spaces was kept, spaces
+    // collapsed, and then read (its title taken off).
     let read = |field: &Option<String>| present(field).map(tidy);
+    let title = read(&record.title);
+    let given_name = read(&record.given_name);
+    let surname = read(&record.surname);
+    let full_name = read(&record.full_name);
+    let company = read(&record.company);
     let email = read(&record.email);
     let phone = read(&record.phone);
     let mobile = read(&record.mobile);
@@ -139,6 +145,11 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     let birth_date = read(&record.birth_date);
     let national_id = read(&record.national_id);
     let mut typed = Typed::of(record);
+    typed.title = title.as_deref();
+    typed.given_name = given_name.as_deref();
+    typed.surname = surname.as_deref();
+    typed.full_name = full_name.as_deref();
+    typed.company = company.as_deref();
     typed.email = email.as_deref();
     typed.phone = phone.as_deref();
     typed.mobile = mobile.as_deref();
