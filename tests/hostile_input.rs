@@ -154,13 +154,11 @@ fn deep_nesting_is_invalid_json_not_a_stack_overflow() {
         assert_eq!(standardize(&deep), CICLO_STATUS_INVALID_JSON);
         assert_eq!(ingest(&e, &deep), CICLO_STATUS_INVALID_JSON);
         assert_eq!(dedup(&deep), CICLO_STATUS_INVALID_JSON);
+        let n = depth.min(5000);
         let when = format!(
-            r#"{{"rules": [{{"name": "r", "action": "discount", "when": {}{}}}]}}"#,
-            r#"{"not": "#.repeat(depth.min(5000)),
-            format!(
-                r#"{{"signal": "revenue", "op": ">", "value": 1}}{}"#,
-                "}".repeat(depth.min(5000))
-            )
+            r#"{{"rules": [{{"name": "r", "action": "discount", "when": {}{{"signal": "revenue", "op": ">", "value": 1}}{}}}]}}"#,
+            r#"{"not": "#.repeat(n),
+            "}".repeat(n)
         );
         assert_eq!(
             set_retention(&e, &when),
@@ -250,7 +248,7 @@ fn duplicate_keys_and_wrong_types() {
     );
     for wrong in [
         format!(r#"{{"customer": 5, "at": "{AT}", "kind": "visit"}}"#),
-        format!(r#"{{"customer": "c", "at": 1772359200000, "kind": "visit"}}"#),
+        r#"{"customer": "c", "at": 1772359200000, "kind": "visit"}"#.to_owned(),
         format!(r#"{{"customer": "c", "at": "{AT}", "kind": ["visit"]}}"#),
         "[]".to_owned(),
         "null".to_owned(),
@@ -281,12 +279,9 @@ fn oversized_values() {
     assert_eq!(apply(&e, &ev), CICLO_STATUS_INVALID_ARGUMENT);
     // A megabyte in a record field is standardised (kept as typed), not a crash.
     let big = "a".repeat(1 << 20);
+    // (OK with a `name.too_long` error finding, the value kept.)
     let st = standardize(&format!(r#"{{"given_name": "{big}"}}"#));
-    assert!(
-        st == CICLO_STATUS_OK || st == CICLO_STATUS_INVALID_ARGUMENT,
-        "{}",
-        name(st)
-    );
+    assert_eq!(st, CICLO_STATUS_OK, "{}", name(st));
     let st = call(|o| {
         let p = c(&format!("+{}", "9".repeat(1 << 16)));
         unsafe { ciclo_phone_normalize(p.as_ptr(), ptr::null(), o) }
@@ -413,17 +408,13 @@ fn struct_fields_out_of_range() {
 #[test]
 fn escaped_nul_and_control_characters() {
     let e = engine();
-    // A customer id with an escaped NUL cannot be named through a C string
-    // afterwards; the engine takes it (ids are opaque) or refuses it, never crashes.
+    // A customer id with an escaped NUL could not be named through a C string
+    // afterwards: refused, as every control character.
     let st = apply(
         &e,
         &format!(r#"{{"customer": "a\u0000b", "at": "{AT}", "kind": "visit"}}"#),
     );
-    assert!(
-        st == CICLO_STATUS_OK || st == CICLO_STATUS_INVALID_ARGUMENT,
-        "{}",
-        name(st)
-    );
+    assert_eq!(st, CICLO_STATUS_INVALID_ARGUMENT, "{}", name(st));
     let st = apply(
         &e,
         &format!(r#"{{"customer": "c", "at": "{AT}", "kind": "visit", "id": "\ud800"}}"#),
