@@ -56,7 +56,8 @@ fn company_with_trailing_punctuation_after_the_legal_form_is_stable() {
 /// (a newline has no place in a CUIT), kept as `27-123456 78-0`, and the second
 /// pass read that as the CUIT `27-12345678-0`; likewise an Australian postal
 /// code `749\n2`, kept as `749 2`, read as `7492`; a given name too long only
-/// for its run of spaces. The fields are now read tidied.
+/// for its run of spaces; a postal code with a DEL. The fields are now read
+/// tidied, control characters that are not whitespace dropped.
 #[test]
 fn values_are_read_as_they_are_kept() {
     for record in [
@@ -68,6 +69,8 @@ fn values_are_read_as_they_are_kept() {
         serde_json::json!({ "street": "17 Warrego St", "province": "ACT", "postal_code": "749\n2" }),
         serde_json::json!({ "street": "Av.\nCorrientes 1234", "locality": "CABA\t" }),
         serde_json::json!({ "country": "Argen\ntina" }),
+        serde_json::json!({ "postal_code": "\u{7f}14289", "country": "ES" }),
+        serde_json::json!({ "company": "Ac\u{1}me S.A.", "email": "a\u{0}b@example.com" }),
         serde_json::json!({ "given_name": format!("Dra. Ana{}María", " ".repeat(200)) }),
         serde_json::json!({ "full_name": format!("Ana{}López", " ".repeat(300)) }),
         serde_json::json!({ "company": format!("Acme{}S.A.", " ".repeat(300)) }),

@@ -125,8 +125,9 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     // newline inside was refused, kept with a space, and then read as valid; a
     // postal code `749\n2` was kept as `749 2` and read as `7492` the second
     // time; a given name too long only for its run of spaces was kept, spaces
-    // collapsed, and then read (its title taken off).
-    let read = |field: &Option<String>| present(field).map(tidy);
+    // collapsed, and then read (its title taken off); a postal code `\x7f14289`
+    // was refused for its DEL, kept as `14289`, and then read as Córdoba's.
+    let read = |field: &Option<String>| present(field).map(read_tidied);
     let title = read(&record.title);
     let given_name = read(&record.given_name);
     let surname = read(&record.surname);
@@ -475,6 +476,21 @@ const FIELD_ORDER: [&str; 9] = [
 ];
 
 /// The field's text if it has any non-whitespace.
+/// A field as it is read and, when it does not validate, kept: control
+/// characters that are not whitespace (NUL, DEL, C1) dropped, unless nothing
+/// else is left (then the field stays, to be refused), whitespace collapsed
+/// ([`tidy`]).
+fn read_tidied(text: &str) -> String {
+    let noise = |c: char| c.is_control() && !c.is_whitespace();
+    if text.contains(noise) {
+        let kept = tidy(&text.replace(noise, ""));
+        if !kept.is_empty() {
+            return kept;
+        }
+    }
+    tidy(text)
+}
+
 fn present(field: &Option<String>) -> Option<&str> {
     field.as_deref().filter(|t| has_text(t))
 }
