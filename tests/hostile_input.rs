@@ -242,6 +242,19 @@ fn duplicate_keys_and_wrong_types() {
     // last key wins (RELIABILITY.md lists it; pinned so a change is noticed).
     let preset = r#"{"preset": "five_stage", "preset": "six_stage"}"#;
     assert_eq!(new_engine_status(preset), CICLO_STATUS_OK);
+    let config = c(preset);
+    let mut last = ptr::null_mut();
+    assert_eq!(
+        unsafe { ciclo_engine_new(config.as_ptr(), &mut last) },
+        CICLO_STATUS_OK
+    );
+    let mut stages = 0u32;
+    assert_eq!(
+        unsafe { ciclo_engine_stage_count(last, &mut stages) },
+        CICLO_STATUS_OK
+    );
+    assert_eq!(stages, 6, "the last `preset` wins");
+    unsafe { ciclo_engine_free(last) };
     assert_eq!(
         standardize(r#"{"email": "a@b.c", "email": "d@e.f"}"#),
         CICLO_STATUS_INVALID_JSON
