@@ -578,6 +578,9 @@ impl fmt::Display for CompanyName {
     }
 }
 
+/// Punctuation that ends neither a company's name nor its legal form.
+const TRAILING: [char; 7] = [',', ';', ':', '-', '–', '—', ' '];
+
 /// Reads a company's name and the legal form at its end.
 ///
 /// The legal form may be written with or without dots and spaces and in any case
@@ -623,6 +626,10 @@ pub fn parse_company(text: &str) -> Result<(CompanyName, Vec<Problem>), Problem>
         text
     };
     let tidied = tidy(text);
+    // Trailing punctuation goes before the legal form is looked for, as it goes
+    // from the name after: otherwise `Acme S. .A;` keeps `S. .A` as part of its
+    // name and only the second pass reads it as `S.A.` (found by fuzzing).
+    let tidied = tidied.trim_end_matches(TRAILING);
     let toks: Vec<&str> = tidied.split(' ').filter(|t| !t.is_empty()).collect();
     if toks.is_empty() {
         return Err(Problem::error("company.empty", "the company name is empty"));
@@ -630,9 +637,7 @@ pub fn parse_company(text: &str) -> Result<(CompanyName, Vec<Problem>), Problem>
     let found = find_legal_form(&toks);
     let name_len = toks.len() - found.map_or(0, |(_, j)| j);
     let mut name = toks.get(..name_len).unwrap_or(&[]).join(" ");
-    let trimmed_len = name
-        .trim_end_matches([',', ';', ':', '-', '–', '—', ' '])
-        .len();
+    let trimmed_len = name.trim_end_matches(TRAILING).len();
     name.truncate(trimmed_len);
     if !name.chars().any(char::is_alphanumeric) {
         return Err(Problem::error(

@@ -119,7 +119,50 @@ impl Standardized {
 /// assert!(out.findings.iter().any(|f| f.problem.code == "email.domain_typo"));
 /// ```
 pub fn standardize(record: &Record, options: &Options) -> Standardized {
-    let typed = Typed::of(record);
+    // A value that does not validate is kept tidied (`tidy`): every field is
+    // read tidied too, so that standardising the standard record again reads
+    // what was read the first time. Found by fuzzing: an identifier with a
+    // newline inside was refused, kept with a space, and then read as valid; a
+    // postal code `749\n2` was kept as `749 2` and read as `7492` the second
+    // time; a given name too long only for its run of spaces was kept, spaces
+    // collapsed, and then read (its title taken off); a postal code `\x7f14289`
+    // was refused for its DEL, kept as `14289`, and then read as Córdoba's.
+    let read = |field: &Option<String>| present(field).map(read_tidied);
+    let title = read(&record.title);
+    let given_name = read(&record.given_name);
+    let surname = read(&record.surname);
+    let full_name = read(&record.full_name);
+    let company = read(&record.company);
+    let email = read(&record.email);
+    let phone = read(&record.phone);
+    let mobile = read(&record.mobile);
+    let street = read(&record.street);
+    let street_number = read(&record.street_number);
+    let address_extra = read(&record.address_extra);
+    let locality = read(&record.locality);
+    let province = read(&record.province);
+    let postal_code = read(&record.postal_code);
+    let country = read(&record.country);
+    let birth_date = read(&record.birth_date);
+    let national_id = read(&record.national_id);
+    let mut typed = Typed::of(record);
+    typed.title = title.as_deref();
+    typed.given_name = given_name.as_deref();
+    typed.surname = surname.as_deref();
+    typed.full_name = full_name.as_deref();
+    typed.company = company.as_deref();
+    typed.email = email.as_deref();
+    typed.phone = phone.as_deref();
+    typed.mobile = mobile.as_deref();
+    typed.street = street.as_deref();
+    typed.street_number = street_number.as_deref();
+    typed.address_extra = address_extra.as_deref();
+    typed.locality = locality.as_deref();
+    typed.province = province.as_deref();
+    typed.postal_code = postal_code.as_deref();
+    typed.country = country.as_deref();
+    typed.birth_date = birth_date.as_deref();
+    typed.national_id = national_id.as_deref();
     let mut findings = Vec::new();
     // Country first: the other fields are read in its light. It is the typed
     // country, else what the data tells by itself (an address with a CPA or a
@@ -433,6 +476,21 @@ const FIELD_ORDER: [&str; 9] = [
 ];
 
 /// The field's text if it has any non-whitespace.
+/// A field as it is read and, when it does not validate, kept: control
+/// characters that are not whitespace (NUL, DEL, C1) dropped, unless nothing
+/// else is left (then the field stays, to be refused), whitespace collapsed
+/// ([`tidy`]).
+fn read_tidied(text: &str) -> String {
+    let noise = |c: char| c.is_control() && !c.is_whitespace();
+    if text.contains(noise) {
+        let kept = tidy(&text.replace(noise, ""));
+        if !kept.is_empty() {
+            return kept;
+        }
+    }
+    tidy(text)
+}
+
 fn present(field: &Option<String>) -> Option<&str> {
     field.as_deref().filter(|t| has_text(t))
 }
