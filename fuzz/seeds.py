@@ -170,6 +170,7 @@ R4 = {"system": "crm", "id": "C-2", "updated": "2026-05-12T09:00:00Z", "record":
     "national_id": "27-12345678-0", "street_number": "12", "address_extra": "PB"}}
 j = json.dumps
 add("ingest_json", "merge", "\n".join([j(R1), j(R2), "of crm C-1042", "golden G1", "unmerge erp 000233", "golden G2"]))
+add("ingest_json", "erase", "\n".join([j(R1), j(R2), "remove erp 000233", "golden G1", "erase G1", "golden G1", "of crm C-1042", "erase G9"]))
 add("ingest_json", "hier", "\n".join([j(R1), j(R3), j(R4), "link household G1 G2", "link corporate G2 G3",
     "link household G2 G1", "hier household G2", "event " + '{"customer": "G1", "at": "2026-06-01T10:00:00Z", "kind": "purchase", "amount": 500, "currency": "ARS"}',
     "rollup household G1", "unlink household G1 G2", "merge G1 G3", "merge G1 G1", "dismiss web w-1"]))

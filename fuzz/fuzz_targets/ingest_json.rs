@@ -102,6 +102,29 @@ fuzz_target!(|data: &[u8]| {
                 );
                 take_string(st, out, "ciclo_engine_golden_of");
             }
+            b"remove" => {
+                let st = check(
+                    unsafe { ciclo_engine_remove_source(engine.0, arg(1), arg(2), &mut out) },
+                    "remove",
+                );
+                take_json(st, out, "ciclo_engine_remove_source");
+            }
+            b"erase" => {
+                let st = check(
+                    unsafe { ciclo_engine_remove_customer(engine.0, arg(1)) },
+                    "erase",
+                );
+                if st == CICLO_STATUS_OK {
+                    // Erased: nothing answers for it any more.
+                    let mut gone = sentinel();
+                    let again = unsafe { ciclo_engine_golden_json(engine.0, arg(1), &mut gone) };
+                    assert_ne!(
+                        again, CICLO_STATUS_OK,
+                        "an erased customer still has a golden record"
+                    );
+                    assert_eq!(gone, sentinel(), "out written on failure");
+                }
+            }
             _ => {}
         }
     }
