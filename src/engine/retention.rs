@@ -184,11 +184,23 @@ impl Engine {
     ///
     /// [`Error::NotFound`] for an unknown customer.
     pub fn evaluate(&self, customer: &str, now: Timestamp) -> Result<Vec<Firing>> {
+        self.evaluate_named(customer, now)
+            .map(|(_, firings)| firings)
+    }
+
+    /// [`Engine::evaluate`] with the id the customer resolved to, read in the
+    /// same step (for results that name the customer).
+    pub(crate) fn evaluate_named(
+        &self,
+        customer: &str,
+        now: Timestamp,
+    ) -> Result<(String, Vec<Firing>)> {
         self.with_shard_of(customer, |customer, hash, shard| {
             let state = shard
                 .get(hash, customer)
                 .ok_or_else(|| not_found(customer))?;
-            Ok(self.retention().evaluate(customer, state, &self.model, now))
+            let firings = self.retention().evaluate(customer, state, &self.model, now);
+            Ok((customer.to_string(), firings))
         })
     }
 
@@ -260,11 +272,23 @@ impl Engine {
     ///
     /// [`Error::NotFound`] for an unknown customer.
     pub fn signals(&self, customer: &str, now: Timestamp) -> Result<Signals> {
-        self.with_customer(customer, |state| {
+        self.signals_named(customer, now)
+            .map(|(_, signals)| signals)
+    }
+
+    /// [`Engine::signals`] with the id the customer resolved to.
+    pub(crate) fn signals_named(
+        &self,
+        customer: &str,
+        now: Timestamp,
+    ) -> Result<(String, Signals)> {
+        self.with_resolved(customer, |live, state| {
             let retention = self.retention();
-            retention
-                .triggers
-                .signals(state, &self.model, now, retention.models.as_ref())
+            let signals =
+                retention
+                    .triggers
+                    .signals(state, &self.model, now, retention.models.as_ref());
+            (live.to_string(), signals)
         })
     }
 
@@ -274,11 +298,22 @@ impl Engine {
     ///
     /// [`Error::NotFound`] for an unknown customer.
     pub fn churn_risk(&self, customer: &str, now: Timestamp) -> Result<ChurnRisk> {
-        self.with_customer(customer, |state| {
+        self.churn_named(customer, now).map(|(_, risk)| risk)
+    }
+
+    /// [`Engine::churn_risk`] with the id the customer resolved to.
+    pub(crate) fn churn_named(
+        &self,
+        customer: &str,
+        now: Timestamp,
+    ) -> Result<(String, ChurnRisk)> {
+        self.with_resolved(customer, |live, state| {
             let retention = self.retention();
-            retention
-                .triggers
-                .churn_risk(state, &self.model, now, retention.models.as_ref())
+            let risk =
+                retention
+                    .triggers
+                    .churn_risk(state, &self.model, now, retention.models.as_ref());
+            (live.to_string(), risk)
         })
     }
 

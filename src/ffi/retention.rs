@@ -267,8 +267,7 @@ pub unsafe extern "C" fn ciclo_engine_evaluate_json(
         required_out(out_json, "out_json")?;
         let text = match customer {
             Some(id) => {
-                let id = h.engine.resolve(id)?;
-                let firings = h.engine.evaluate(&id, now)?;
+                let (id, firings) = h.engine.evaluate_named(id, now)?;
                 rjson::firings_to_json(firings.iter().map(|f| (id.as_str(), f)))
             }
             None => {
@@ -308,8 +307,7 @@ pub unsafe extern "C" fn ciclo_engine_signals_json(
         let id = required_str(customer_id, "customer_id")?;
         let now = Timestamp::from_millis(now_ms, "now_ms")?;
         required_out(out_json, "out_json")?;
-        let id = h.engine.resolve(id)?;
-        let signals = h.engine.signals(&id, now)?;
+        let (id, signals) = h.engine.signals_named(id, now)?;
         *out_json = into_c_string(rjson::signals_to_json(&id, &signals));
         Ok(())
     })
@@ -343,8 +341,7 @@ pub unsafe extern "C" fn ciclo_engine_churn_json(
         let id = required_str(customer_id, "customer_id")?;
         let now = Timestamp::from_millis(now_ms, "now_ms")?;
         required_out(out_json, "out_json")?;
-        let id = h.engine.resolve(id)?;
-        let risk = h.engine.churn_risk(&id, now)?;
+        let (id, risk) = h.engine.churn_named(id, now)?;
         *out_json = into_c_string(rjson::churn_to_json(&id, &risk));
         Ok(())
     })
