@@ -451,3 +451,42 @@ fn large_hierarchies_need_no_quadratic_work() {
     let back: Hierarchies = postcard::from_bytes(&postcard::to_allocvec(&h).unwrap()).unwrap();
     assert_eq!(back, h);
 }
+
+#[test]
+fn a_merge_keeps_the_depth_limit() {
+    use ciclo::consolidation::hierarchy::DropReason;
+    let corp = HierarchyKind::Corporate;
+    let chains = || {
+        let mut h = Hierarchies::new();
+        for i in 0..40 {
+            h.link(&corp, &format!("n{i}"), &format!("n{}", i + 1))
+                .unwrap();
+            h.link(&corp, &format!("m{i}"), &format!("m{}", i + 1))
+                .unwrap();
+        }
+        h
+    };
+    // `m0` merged into `n40`: `m1` and the 39 below it would hang 41 to 80
+    // links under `n0`.
+    let mut h = chains();
+    let rename = h.rename_customer_within("m0", "n40", 64).unwrap();
+    assert_eq!(rename.dropped.len(), 1, "{rename:?}");
+    assert_eq!(rename.dropped[0].reason, DropReason::TooDeep);
+    assert_eq!(
+        h.root(&corp, "m1"),
+        "m1",
+        "the link that was too deep is not made"
+    );
+    let before = chains();
+    let mut undone = h.clone();
+    let mut back = before.clone();
+    back.rename_customer_within("m0", "n40", 64).unwrap();
+    assert_eq!(back, h);
+    undone.undo_rename(&rename).unwrap();
+    assert_eq!(undone, before, "an unmerge puts it back");
+    // Without a limit the merge takes it over.
+    let mut h = chains();
+    let rename = h.rename_customer("m0", "n40").unwrap();
+    assert!(rename.dropped.is_empty());
+    assert_eq!(h.root(&corp, "m40"), "n0");
+}

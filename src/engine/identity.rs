@@ -392,7 +392,11 @@ impl Engine {
         let b = resolve(&identity.registry, b)?;
         let merged = identity.registry.merge(a, b)?;
         let (survivor, retired) = (merged.survivor.to_string(), merged.retired.to_string());
-        if let Ok(rename) = identity.hierarchies.rename_customer(&retired, &survivor) {
+        let depth = self.limits().hierarchy_depth;
+        if let Ok(rename) = identity
+            .hierarchies
+            .rename_customer_within(&retired, &survivor, depth)
+        {
             identity.renames.insert(merged.retired, rename);
         }
         if let Some(events) = self.take_log(merged.retired) {

@@ -80,7 +80,7 @@ impl Rename {
 /// Why a link of an absorbed record was not moved to its survivor.
 ///
 /// Serialises as `{"reason": "parent_conflict", "kept": "group-b"}`,
-/// `{"reason": "self_link"}` or `{"reason": "cycle"}`.
+/// `{"reason": "self_link"}`, `{"reason": "cycle"}` or `{"reason": "too_deep"}`.
 ///
 /// # Example
 ///
@@ -104,6 +104,10 @@ pub enum DropReason {
     /// The survivor is on the other side of the link's path already: taking the
     /// link over would make a cycle.
     Cycle,
+    /// Taking the link over would put a customer more links below its root
+    /// than the depth limit allows (see
+    /// [`Hierarchies::rename_customer_within`]).
+    TooDeep,
 }
 
 impl Hierarchies {
@@ -160,7 +164,9 @@ impl Hierarchies {
     /// - `new` has another parent already ([`DropReason::ParentConflict`]: the
     ///   survivor's parent wins), or
     /// - it would make a cycle ([`DropReason::Cycle`]; a child of `old` that is
-    ///   an ancestor of `new` becomes a root).
+    ///   an ancestor of `new` becomes a root), or, with
+    ///   [`rename_customer_within`](Hierarchies::rename_customer_within), put a
+    ///   customer deeper than the limit ([`DropReason::TooDeep`]).
     ///
     /// A link `new` already has is absorbed: removed from `old`, not added, not
     /// dropped. If `old` has no links, nothing changes.
@@ -186,6 +192,24 @@ impl Hierarchies {
     /// # Ok::<(), ciclo::Error>(())
     /// ```
     pub fn rename_customer(&mut self, old: &str, new: &str) -> Result<Rename> {
+        self.rename_customer_within(old, new, usize::MAX)
+    }
+
+    /// [`rename_customer`](Hierarchies::rename_customer) with no customer
+    /// more than `max_depth` links below its root afterwards: a link that
+    /// would go deeper is dropped and reported as [`DropReason::TooDeep`]
+    /// (an unmerge puts it back). The check of each link walks at most
+    /// `max_depth` ancestors.
+    ///
+    /// # Errors
+    ///
+    /// As [`rename_customer`](Hierarchies::rename_customer).
+    pub fn rename_customer_within(
+        &mut self,
+        old: &str,
+        new: &str,
+        max_depth: usize,
+    ) -> Result<Rename> {
         check_id("old", old)?;
         check_id("new", new)?;
         if old == new {
@@ -218,7 +242,7 @@ impl Hierarchies {
                         reason: DropReason::SelfLink,
                     });
                 } else {
-                    match self.try_insert(&kind, parent, child) {
+                    match self.try_insert(&kind, parent, child, max_depth) {
                         Ok(true) => out.added.push(Link::new(kind.clone(), parent, child)),
                         Ok(false) => {}
                         Err(reason) => out.dropped.push(DroppedLink {
@@ -320,17 +344,17 @@ impl Hierarchies {
         kind: &HierarchyKind,
         parent: &str,
         child: &str,
+        max_depth: usize,
     ) -> Result<bool, DropReason> {
         let forest = self.forests.entry(kind.clone()).or_default();
-        // A merge moves links that were all allowed: no depth limit here (see
-        // `Hierarchies::rename_customer`), so `TooDeep` cannot happen.
-        let outcome = match forest.check_link(parent, child, usize::MAX) {
+        let outcome = match forest.check_link(parent, child, max_depth) {
             Ok(true) => Ok(false),
             Ok(false) => Ok(true),
             Err(Refusal::HasParent(kept)) => Err(DropReason::ParentConflict {
                 kept: kept.to_string(),
             }),
-            Err(Refusal::Cycle(_) | Refusal::TooDeep(_)) => Err(DropReason::Cycle),
+            Err(Refusal::Cycle(_)) => Err(DropReason::Cycle),
+            Err(Refusal::TooDeep(_)) => Err(DropReason::TooDeep),
         };
         if outcome == Ok(true) {
             forest.insert(parent, child);
