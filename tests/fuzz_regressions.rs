@@ -82,3 +82,24 @@ fn values_are_read_as_they_are_kept() {
     let once = standardize(r#"{"national_id": "27-123456\n78-0"}"#);
     assert_eq!(once["record"]["national_id"], "27-12345678-0");
 }
+
+/// fuzz target `record_standardize`, open (found 2026-12-06 by the long run at
+/// 8.2 M executions, not fixed yet): in a full name split into given name and
+/// surname, an initial followed by a feminine ordinal indicator (`ª`, a letter to
+/// Unicode) loses its period on the second pass: the surname `A.ªaaa A.` became
+/// `Aªaaa A.`. Ignored so that CI stays green; `cargo test --test
+/// fuzz_regressions -- --ignored` shows it.
+#[test]
+#[ignore = "open finding: an initial before `ª` loses its period on a second pass"]
+fn an_initial_before_an_ordinal_indicator_is_stable() {
+    for full_name in [
+        "Ana A..\u{AA}aaa A",
+        "Ana Ruiz A..\u{AA}b A",
+        "Me Prvince A. Aaaaaam\u{15AA}a A. Aaaaaaaaaaaaaaaaaaaaaam\u{AA}aaa A. A. Aaaaaaaaaaaaaaaaaaaaaam\u{AA}aaa A..\u{AA}aaa A",
+    ] {
+        let record = serde_json::json!({ "full_name": full_name });
+        let once = standardize(&record.to_string());
+        let twice = standardize(&once["record"].to_string());
+        assert_eq!(once["record"], twice["record"], "{record}");
+    }
+}
