@@ -16,12 +16,6 @@ use ciclo::{Engine, ErrorKind};
 mod host;
 use host::*;
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
-
 fn revenue(engine: &Engine, customer: &str) -> Option<i64> {
     engine
         .with_customer(customer, |s| s.metrics().revenue())

@@ -16,12 +16,6 @@ use serde::{Deserialize, Serialize};
 mod host;
 use host::*;
 
-fn contains(haystack: &[u8], needle: &str) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|w| w == needle.as_bytes())
-}
-
 #[derive(Serialize, Deserialize)]
 struct Payload {
     config_json: String,

@@ -323,13 +323,7 @@ impl Engine {
     /// [`Error::NotFound`] for a record never ingested or removed.
     pub fn golden_of(&self, key: &SourceKey) -> Result<GoldenId> {
         let identity = self.identity_read();
-        identity
-            .registry
-            .golden_of(key)
-            .ok_or_else(|| Error::NotFound {
-                what: "source record",
-                id: key.to_string(),
-            })
+        golden_of(&identity.registry, key)
     }
 
     /// Runs `f` on the registry (read-only), for queries this API does not
@@ -429,13 +423,7 @@ impl Engine {
     /// As [`Registry::unmerge`]; nothing changes on an error.
     pub fn unmerge(&self, key: &SourceKey) -> Result<GoldenId> {
         let mut identity = self.identity_write();
-        let from = identity
-            .registry
-            .golden_of(key)
-            .ok_or_else(|| Error::NotFound {
-                what: "source record",
-                id: key.to_string(),
-            })?;
+        let from = golden_of(&identity.registry, key)?;
         let back = identity.registry.unmerge(key)?;
         if let Some(log) = self.take_log(from) {
             let mut lists = BTreeMap::from([(from, log)]);
@@ -523,13 +511,7 @@ impl Engine {
     /// [`Error::NotFound`] for a record never ingested or already removed.
     pub fn remove_source(&self, key: &SourceKey) -> Result<SourceRemoved> {
         let mut identity = self.identity_write();
-        let golden = identity
-            .registry
-            .golden_of(key)
-            .ok_or_else(|| Error::NotFound {
-                what: "source record",
-                id: key.to_string(),
-            })?;
+        let golden = golden_of(&identity.registry, key)?;
         let alone = identity
             .registry
             .members(golden)
@@ -857,6 +839,14 @@ fn forget_links(identity: &mut Identity, customer: &str) {
     for rename in identity.renames.values_mut() {
         rename.forget(customer);
     }
+}
+
+/// The cross-reference, or `NotFound` naming the record.
+fn golden_of(registry: &Registry, key: &SourceKey) -> Result<GoldenId> {
+    registry.golden_of(key).ok_or_else(|| Error::NotFound {
+        what: "source record",
+        id: key.to_string(),
+    })
 }
 
 fn resolve(registry: &Registry, id: GoldenId) -> Result<GoldenId> {

@@ -35,3 +35,10 @@ pub fn person(given: &str, surname: &str, email: &str) -> Record {
         ..Record::default()
     }
 }
+
+/// Whether `needle` occurs in `haystack` (an erased value in snapshot bytes).
+pub fn contains(haystack: &[u8], needle: &str) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|w| w == needle.as_bytes())
+}
