@@ -37,9 +37,9 @@ use std::time::{Duration, Instant};
 use ciclo::consolidation::dedup::{deduplicate, deduplicate_golden, DedupOptions, Progress};
 use ciclo::consolidation::golden::{SourceKey, Survivorship};
 use ciclo::consolidation::registry::{GoldenId, IngestDecision, Registry, RegistryConfig};
-use ciclo::consolidation::standardize::Options;
 use ciclo::model::time::Timestamp;
 use ciclo::model::Record;
+use ciclo::standardize::Options;
 use ciclo::synthetic::{generate, Generator, Origin, SyntheticOptions};
 use criterion::{criterion_group, Criterion, Throughput};
 

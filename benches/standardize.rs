@@ -11,8 +11,8 @@ mod common;
 
 use std::hint::black_box;
 
-use ciclo::consolidation::standardize::{email, ids, phone, standardize, Country, Options};
 use ciclo::model::Record;
+use ciclo::standardize::{email, ids, phone, standardize, Country, Options};
 use criterion::{criterion_group, Criterion, Throughput};
 
 fn bench(c: &mut Criterion) {

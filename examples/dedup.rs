@@ -38,9 +38,9 @@ use std::time::Instant;
 
 use ciclo::consolidation::dedup::{deduplicate, deduplicate_golden, DedupOptions, Progress};
 use ciclo::consolidation::golden::{SourceKey, Survivorship};
-use ciclo::consolidation::standardize::{Country, Options};
 use ciclo::import::read_csv;
 use ciclo::json::consolidation::golden_value;
+use ciclo::standardize::{Country, Options};
 
 const USAGE: &str =
     "usage: dedup INPUT.csv OUTPUT.csv [--map column=field]... [--country CC] [--no-estimate] [--progress] [--golden GOLDEN.jsonl]";

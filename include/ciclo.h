@@ -273,8 +273,6 @@ typedef struct ciclo_outcome {
 
 
 
-
-
 /**
  * Success.
  */
@@ -370,6 +368,8 @@ typedef struct ciclo_outcome {
  * A panic was caught inside the library; the call had no effect on stored state.
  */
 #define CICLO_STATUS_PANIC 100
+
+
 
 
 

@@ -138,7 +138,7 @@ pub enum Error {
         /// The field or argument holding the value.
         field: String,
         /// The stable code of the problem, such as `phone.too_short` (see
-        /// [`consolidation::standardize`](crate::consolidation::standardize)).
+        /// [`standardize`](crate::standardize)).
         code: &'static str,
         /// What is wrong with it.
         message: String,

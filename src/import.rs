@@ -307,7 +307,7 @@ fn fold_header(header: &str) -> String {
         prev_lower = c.is_lowercase();
         spaced.push(c);
     }
-    crate::consolidation::standardize::text::fold(&spaced).replace(' ', "_")
+    crate::standardize::text::fold(&spaced).replace(' ', "_")
 }
 
 /// Records read from an export, with their ids.

@@ -661,8 +661,8 @@ struct StandardizeOptionsJson {
 pub fn standardize_options_from_json(
     text: &str,
     today: time::Date,
-) -> Result<crate::consolidation::standardize::Options> {
-    use crate::consolidation::standardize::{Country, Options};
+) -> Result<crate::standardize::Options> {
+    use crate::standardize::{Country, Options};
     if text.trim().is_empty() {
         return Ok(Options::new(None, today));
     }
@@ -694,7 +694,7 @@ pub fn standardize_options_from_json(
     Ok(Options::new(default_country, today))
 }
 
-/// The result of [`standardize`](crate::consolidation::standardize::standardize) as
+/// The result of [`standardize`](crate::standardize::standardize) as
 /// JSON: `{"record", "country", "valid", "findings", "parsed"}`.
 ///
 /// `record` is the standard record; `valid` is true when no finding is an error;
@@ -717,7 +717,7 @@ pub fn standardize_options_from_json(
 ///  "national_id": {"kind": "ar_cuit", "canonical": "20-12345678-6", "holder": "person",
 ///                  "person_number": "12345678"}}
 /// ```
-pub fn standardized_to_json(out: &crate::consolidation::standardize::Standardized) -> String {
+pub fn standardized_to_json(out: &crate::standardize::Standardized) -> String {
     use serde_json::{json, Value};
 
     let findings: Vec<Value> = out
@@ -736,7 +736,7 @@ pub fn standardized_to_json(out: &crate::consolidation::standardize::Standardize
             v
         })
         .collect();
-    let phone = |p: &Option<crate::consolidation::standardize::phone::Phone>| {
+    let phone = |p: &Option<crate::standardize::phone::Phone>| {
         p.as_ref()
             .map(|p| json!({"e164": p.e164.as_str(), "region": p.region.as_str(), "line": p.line.as_str()}))
     };
@@ -771,7 +771,7 @@ pub fn standardized_to_json(out: &crate::consolidation::standardize::Standardize
             "country": a.country.map(|c| c.to_string()),
             "street_key": a.street_key(),
         })),
-        "birth_date": out.birth_date.map(crate::consolidation::standardize::dates::format),
+        "birth_date": out.birth_date.map(crate::standardize::dates::format),
         "national_id": out.national_id.as_ref().map(|id| json!({
             "kind": id.kind().as_str(),
             "canonical": id.canonical(),

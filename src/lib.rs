@@ -10,8 +10,12 @@
 //!   [`lifecycle::step()`].
 //! - [`Engine`]: a thread-safe registry of many customers with snapshot/restore.
 //! - [`json`]: the JSON shapes of configuration, events and states.
-//! - [`consolidation`]: record standardisation and validation (names, emails,
-//!   phones, addresses, national identifiers, birth dates).
+//! - [`standardize`]: validation and standardisation of every field of a customer
+//!   record (names, emails, phones, addresses, national identifiers, birth dates)
+//!   at the point of entry, with findings the CRM can show to the person typing.
+//! - [`consolidation`]: who the customer really is: matching, batch
+//!   deduplication, golden records with lineage, hierarchies, and the registry
+//!   that matches at the point of entry (merge, unmerge, review).
 //! - [`model`]: shared value types (time, money, events).
 //! - [`retention`]: customer-base models (BG/NBD, Gamma-Gamma) and lifetime value.
 //! - [`synthetic`]: realistic Spanish and Argentine customer records with known
@@ -44,6 +48,7 @@ pub mod model;
 pub mod retention;
 pub mod sample;
 mod splitmix;
+pub mod standardize;
 pub mod synthetic;
 
 pub use engine::Engine;

@@ -7,10 +7,8 @@
 
 mod common;
 
-use ciclo::consolidation::standardize::address::{
-    canonical_province, parse, Address, AddressInput, StreetType,
-};
-use ciclo::consolidation::standardize::{Country, Problem};
+use ciclo::standardize::address::{canonical_province, parse, Address, AddressInput, StreetType};
+use ciclo::standardize::{Country, Problem};
 use std::collections::{BTreeMap, HashMap};
 
 /// The rows of a CSV file under `tests/data/`, each as a map from column name.
@@ -82,11 +80,7 @@ fn dupes_es_streets_provinces_and_postal_codes() {
     for (r, (a, problems)) in rows.iter().zip(&parsed) {
         for p in problems {
             *codes.entry(p.code).or_default() += 1;
-            assert_ne!(
-                p.severity,
-                ciclo::consolidation::standardize::Severity::Error,
-                "{p}"
-            );
+            assert_ne!(p.severity, ciclo::standardize::Severity::Error, "{p}");
         }
         let street = r["street"].trim();
         if !street.is_empty() {

@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use std::fs::File;
 
 use ciclo::consolidation::dedup::{deduplicate, Dedup, DedupOptions};
-use ciclo::consolidation::standardize::Options;
 use ciclo::import::{read_csv, Export};
+use ciclo::standardize::Options;
 
 fn data(name: &str) -> String {
     format!("{}/tests/data/{name}", env!("CARGO_MANIFEST_DIR"))
@@ -354,10 +354,7 @@ fn golden_records_of_a_batch() {
         ciclo::consolidation::golden::Member::new(
             keys[i].clone(),
             updated,
-            &ciclo::consolidation::standardize::standardize(
-                &export.records[i],
-                &options.standardize,
-            ),
+            &ciclo::standardize::standardize(&export.records[i], &options.standardize),
         )
     };
     for (first, record) in golden.iter().step_by(7) {
@@ -403,8 +400,8 @@ fn golden_records_of_a_batch() {
 fn large_blocks_are_refined_and_capped() {
     use ciclo::consolidation::dedup::candidate_pairs;
     use ciclo::consolidation::matching::Profile;
-    use ciclo::consolidation::standardize::standardize;
     use ciclo::model::Record;
+    use ciclo::standardize::standardize;
 
     let options = Options::new(None, time::macros::date!(2026 - 11 - 23));
     let person = |surname: &str, birth: Option<String>| Record {

@@ -4,10 +4,10 @@
 use std::ffi::{c_char, CStr, CString};
 use std::ptr;
 
-use ciclo::consolidation::standardize::names::parse_company;
 use ciclo::ffi::memory::ciclo_string_free;
 use ciclo::ffi::standardize::ciclo_record_standardize_json;
 use ciclo::ffi::status::CICLO_STATUS_OK;
+use ciclo::standardize::names::parse_company;
 
 fn standardize(record: &str) -> serde_json::Value {
     let r = CString::new(record).unwrap();

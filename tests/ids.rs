@@ -7,7 +7,7 @@
 
 mod common;
 
-use ciclo::consolidation::standardize::ids::{normalize, IdKind};
+use ciclo::standardize::ids::{normalize, IdKind};
 
 #[test]
 fn agrees_with_stdnum() {

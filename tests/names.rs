@@ -15,7 +15,7 @@ mod common;
 
 use std::collections::BTreeMap;
 
-use ciclo::consolidation::standardize::names::{parse_full_name, parse_person, PersonName};
+use ciclo::standardize::names::{parse_full_name, parse_person, PersonName};
 
 struct Record {
     cluster: String,

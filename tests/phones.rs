@@ -7,8 +7,8 @@
 
 mod common;
 
-use ciclo::consolidation::standardize::phone::parse;
-use ciclo::consolidation::standardize::Country;
+use ciclo::standardize::phone::parse;
+use ciclo::standardize::Country;
 
 struct Row<'a> {
     region: &'a str,

@@ -9,10 +9,10 @@ use ciclo::consolidation::golden::{
     survive, Criterion, Decided, GoldenField, Member, SourceKey, Survivorship,
 };
 use ciclo::consolidation::registry::{GoldenId, IngestDecision, Registry, RegistryConfig};
-use ciclo::consolidation::standardize::{standardize, Country, Options};
 use ciclo::error::ErrorKind;
 use ciclo::import::read_csv;
 use ciclo::model::{Record, Timestamp};
+use ciclo::standardize::{standardize, Country, Options};
 use proptest::prelude::*;
 
 fn key(system: &str, id: &str) -> SourceKey {

@@ -7,13 +7,13 @@ use std::ptr;
 
 mod common;
 
-use ciclo::consolidation::standardize::{standardize, Country, Options, Severity, Standardized};
 use ciclo::ffi::standardize::{
     ciclo_id_normalize, ciclo_phone_normalize, ciclo_record_standardize_json,
 };
 use ciclo::ffi::status::*;
 use ciclo::json;
 use ciclo::model::Record;
+use ciclo::standardize::{standardize, Country, Options, Severity, Standardized};
 use proptest::prelude::*;
 
 fn today() -> time::Date {
@@ -378,7 +378,7 @@ fn c_id_normalize_agrees_with_the_oracle_on_every_row() {
 
 #[test]
 fn c_phone_normalize_agrees_with_the_rust_api_on_every_oracle_row() {
-    use ciclo::consolidation::standardize::phone;
+    use ciclo::standardize::phone;
     for row in &oracle("phones.csv") {
         let (region, input) = (&row[0], &row[1]);
         let rust = phone::parse(input, Country::parse(region).unwrap()).ok();

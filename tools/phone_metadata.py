@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-# Usage: pip install phonenumbers==9.0.43 && python3 tools/phone_metadata.py > src/consolidation/standardize/phone/metadata.rs
-# Generates src/consolidation/standardize/phone/metadata.rs from python phonenumbers' copy
+# Usage: pip install phonenumbers==9.0.43 && python3 tools/phone_metadata.py > src/standardize/phone/metadata.rs
+# Generates src/standardize/phone/metadata.rs from python phonenumbers' copy
 # of libphonenumber's PhoneNumberMetadata.xml.
 import phonenumbers
 from phonenumbers import PhoneMetadata
@@ -26,7 +26,7 @@ out.append("""//! Numbering plans of the supported regions, from Google's libpho
 //! python `phonenumbers` and re-run `cargo test --test phones`.
 
 use super::LineType;
-use crate::consolidation::standardize::Country;
+use crate::standardize::Country;
 
 /// Lengths and pattern of one kind of national number.
 pub(super) struct RawDesc {

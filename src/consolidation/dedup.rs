@@ -15,10 +15,10 @@ use super::matching::{
     Comparison, Decision, EmOptions, Estimate, MatchModel, Patterns, Profile, ScoredPair,
     TermFrequencies,
 };
-use super::standardize::{standardize, Options};
 use crate::error::{Error, Result};
 use crate::model::record::Record;
 use crate::model::time::Timestamp;
+use crate::standardize::{standardize, Options};
 
 /// How [`deduplicate`] works.
 #[derive(Clone, Debug)]
@@ -133,7 +133,7 @@ impl Dedup {
     /// ```
     /// use ciclo::consolidation::dedup::{deduplicate, DedupOptions};
     /// use ciclo::consolidation::golden::{SourceKey, Survivorship};
-    /// use ciclo::consolidation::standardize::Options;
+    /// use ciclo::standardize::Options;
     /// use ciclo::model::{time::Timestamp, Record};
     ///
     /// let record = |given: &str, email: &str| Record {

@@ -1,8 +1,7 @@
 //! Record consolidation: who the customer really is.
 //!
-//! - [`standardize`]: validate and standardise every field of a customer record
-//!   (names, emails, phones, addresses, national identifiers, birth dates) at the
-//!   point of entry, with findings the CRM can show to the person typing.
+//! Records are standardised first, by [`crate::standardize`].
+//!
 //! - [`matching`]: blocking keys, comparators and Fellegi-Sunter scoring.
 //! - [`dedup`]: batch deduplication of a whole export.
 //! - [`golden`]: golden records from source records, by survivorship rules, with
@@ -19,4 +18,3 @@ pub mod golden;
 pub mod hierarchy;
 pub mod matching;
 pub mod registry;
-pub mod standardize;

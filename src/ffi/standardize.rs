@@ -5,9 +5,9 @@ use std::ffi::c_char;
 
 use super::boundary::*;
 use super::status::ciclo_status;
-use crate::consolidation::standardize::{ids, phone, Country};
 use crate::error::Error;
 use crate::json;
+use crate::standardize::{ids, phone, Country};
 
 /// Normalises a phone number to E.164 (`+5491123456789`).
 ///
@@ -145,13 +145,13 @@ pub unsafe extern "C" fn ciclo_record_standardize_json(
             optional_str(options_json, "options_json")?.unwrap_or(""),
             today_utc(),
         )?;
-        let out = crate::consolidation::standardize::standardize(&record, &options);
+        let out = crate::standardize::standardize(&record, &options);
         *out_json = into_c_string(json::standardized_to_json(&out));
         Ok(())
     })
 }
 
-fn invalid_value(field: &str, p: crate::consolidation::standardize::Problem) -> Error {
+fn invalid_value(field: &str, p: crate::standardize::Problem) -> Error {
     Error::InvalidValue {
         field: field.to_string(),
         code: p.code,

@@ -29,13 +29,13 @@ use crate::consolidation::dedup::Dedup;
 use crate::consolidation::golden::{GoldenRecord, SourceKey, Survivorship};
 use crate::consolidation::matching::Score;
 use crate::consolidation::registry::{GoldenId, Ingested, RegistryConfig};
-use crate::consolidation::standardize::{Country, Finding};
 use crate::engine::ReviewItem;
 use crate::error::{Error, Result};
 use crate::model::limits::Limits;
 use crate::model::record::Record;
 use crate::model::time::clip;
 use crate::model::time::Timestamp;
+use crate::standardize::{Country, Finding};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -272,7 +272,7 @@ pub fn dedup_to_json(
 pub fn dedup_options_from_json(
     text: &str,
     today: time::Date,
-) -> Result<(crate::consolidation::standardize::Options, bool)> {
+) -> Result<(crate::standardize::Options, bool)> {
     if text.trim().is_empty() {
         return Ok((super::standardize_options_from_json("", today)?, false));
     }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 /// Every field is optional text, as typed; [`standardize`] turns it into a
 /// standardised record plus findings. Field names are the JSON names.
 ///
-/// [`standardize`]: crate::consolidation::standardize::standardize
+/// [`standardize`]: crate::standardize::standardize
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Record {

@@ -369,7 +369,7 @@ pub(super) fn strip_particles(name: &str) -> &str {
 /// A name folded for an email: lower case ASCII letters only.
 pub(super) fn fold_word(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    crate::consolidation::standardize::text::fold_each(word, |c| {
+    crate::standardize::text::fold_each(word, |c| {
         if c.is_ascii_alphabetic() {
             out.push(c);
         }

@@ -5,7 +5,7 @@ use super::generator::{
     strip_particles, DNI_LETTERS,
 };
 use super::*;
-use crate::consolidation::standardize::{ids, phone, standardize, Country, Options, Severity};
+use crate::standardize::{ids, phone, standardize, Country, Options, Severity};
 
 fn today() -> time::Date {
     time::macros::date!(2026 - 01 - 01)

@@ -8,10 +8,10 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::survivorship::GoldenField;
-use crate::consolidation::standardize::{Severity, Standardized};
 use crate::error::{Error, Result};
 use crate::model::record::Record;
 use crate::model::time::Timestamp;
+use crate::standardize::{Severity, Standardized};
 
 /// Where a record came from: the source system and the record's id there
 /// (`crm` / `C-1042`, `erp` / `000233`).

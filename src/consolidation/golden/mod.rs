@@ -125,7 +125,7 @@ impl GoldenRecord {
 ///
 /// ```
 /// use ciclo::consolidation::golden::{survive, GoldenField, Member, SourceKey, Survivorship};
-/// use ciclo::consolidation::standardize::{standardize, Country, Options};
+/// use ciclo::standardize::{standardize, Country, Options};
 /// use ciclo::model::{Record, Timestamp};
 ///
 /// let options = Options::new(Some(Country::AR), time::macros::date!(2026 - 11 - 23));

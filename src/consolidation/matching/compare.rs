@@ -7,7 +7,7 @@
 //! Levenshtein without repeated edits of one substring) for digits and typos.
 
 use super::profile::{Key, Profile};
-use crate::consolidation::standardize::names::is_misspelt_nickname;
+use crate::standardize::names::is_misspelt_nickname;
 
 /// A field compared between two records.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]

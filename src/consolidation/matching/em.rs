@@ -32,7 +32,7 @@
 //!
 //! ```
 //! use ciclo::consolidation::matching::{estimate, EmOptions, MatchModel, Profile};
-//! use ciclo::consolidation::standardize::{standardize, Options};
+//! use ciclo::standardize::{standardize, Options};
 //! use ciclo::model::record::Record;
 //!
 //! let today = time::macros::date!(2026 - 11 - 23);

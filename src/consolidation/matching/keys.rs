@@ -94,7 +94,7 @@ impl fmt::Display for BlockingKey {
 ///
 /// ```
 /// use ciclo::consolidation::matching::{blocking_keys, Profile};
-/// use ciclo::consolidation::standardize::{standardize, Options};
+/// use ciclo::standardize::{standardize, Options};
 /// use ciclo::model::record::Record;
 ///
 /// let record = Record {

@@ -4,7 +4,7 @@ use compact_str::CompactString;
 use smallvec::SmallVec;
 
 use super::phonetic;
-use crate::consolidation::standardize::{Country, Standardized};
+use crate::standardize::{Country, Standardized};
 
 /// A comparison key: inline up to 24 bytes, as nearly all are, so that a
 /// million profiles are not twenty million small allocations.
@@ -27,7 +27,7 @@ pub struct Profile {
     /// `del`, `carmen`).
     pub given: Keys,
     /// The given names with nicknames resolved, one entry per reading
-    /// ([`PersonName::given_canonical_keys`](crate::consolidation::standardize::names::PersonName::given_canonical_keys)).
+    /// ([`PersonName::given_canonical_keys`](crate::standardize::names::PersonName::given_canonical_keys)).
     pub given_readings: Keys,
     /// One folded key per surname, particles dropped.
     pub surnames: Keys,
@@ -82,7 +82,7 @@ pub(crate) struct Derived {
 impl Profile {
     /// The profile of a standardised record.
     pub fn new(s: &Standardized) -> Profile {
-        let text = crate::consolidation::standardize::text::fold;
+        let text = crate::standardize::text::fold;
         let mut p = Profile {
             country: s.country,
             ..Profile::default()
@@ -203,7 +203,7 @@ impl Profile {
 /// The street key without its house number: [`Address::street_key`] ends with the
 /// number and kilometre, which the profile keeps apart.
 ///
-/// [`Address::street_key`]: crate::consolidation::standardize::address::Address::street_key
+/// [`Address::street_key`]: crate::standardize::address::Address::street_key
 fn street_name_key(key: &str) -> String {
     key.split(' ')
         .take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()) && *w != "sn")

@@ -3,10 +3,10 @@
 use super::{is_empty, key_prints, Entry, GoldenId, Registry};
 use crate::consolidation::golden::{Member, SourceKey};
 use crate::consolidation::matching::{fingerprint_kind, refinements, Decision, Profile, Score};
-use crate::consolidation::standardize::{standardize, Finding, Options};
 use crate::error::{Error, Result};
 use crate::model::record::Record;
 use crate::model::time::Timestamp;
+use crate::standardize::{standardize, Finding, Options};
 
 /// How many candidates an [`Ingested`] lists at most.
 const SHOWN: usize = 5;

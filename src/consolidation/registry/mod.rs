@@ -50,7 +50,7 @@ pub struct RegistryConfig {
     /// How golden records choose their values.
     pub survivorship: Survivorship,
     /// The country assumed for records that do not tell theirs.
-    pub default_country: Option<crate::consolidation::standardize::Country>,
+    pub default_country: Option<crate::standardize::Country>,
     /// Blocking keys that more records than this share are not used to find
     /// candidates (a company switchboard, a very common name sound).
     pub max_block: usize,

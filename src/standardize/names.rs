@@ -19,14 +19,14 @@
 //! # Example
 //!
 //! ```
-//! use ciclo::consolidation::standardize::names::parse_person;
+//! use ciclo::standardize::names::parse_person;
 //!
 //! let (name, problems) = parse_person("DRA. MARIA JOSE", "DE LA FUENTE GARCIA")?;
 //! assert_eq!(name.display(), "Maria Jose de la Fuente Garcia");
 //! assert_eq!(name.title.as_deref(), Some("Dra."));
 //! assert_eq!(name.surname_keys(), ["fuente", "garcia"]);
 //! assert_eq!(problems[0].code, "name.title_removed");
-//! # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+//! # Ok::<(), ciclo::standardize::Problem>(())
 //! ```
 
 mod given_names;
@@ -113,11 +113,11 @@ impl PersonName {
     /// `alejandra`), at most eight in all. Empty when there are no given names.
     ///
     /// ```
-    /// use ciclo::consolidation::standardize::names::parse_person;
+    /// use ciclo::standardize::names::parse_person;
     ///
     /// let (name, _) = parse_person("Ale Pepe", "Sosa")?;
     /// assert_eq!(name.given_canonical_keys(), ["alejandro jose", "alejandra jose"]);
-    /// # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+    /// # Ok::<(), ciclo::standardize::Problem>(())
     /// ```
     pub fn given_canonical_keys(&self) -> Vec<String> {
         let key = self.given_key();
@@ -179,11 +179,11 @@ impl PersonName {
     /// A hyphenated double surname gives one key per part.
     ///
     /// ```
-    /// use ciclo::consolidation::standardize::names::parse_person;
+    /// use ciclo::standardize::names::parse_person;
     ///
     /// let (name, _) = parse_person("José", "de la Fuente San Martín")?;
     /// assert_eq!(name.surname_keys(), ["fuente", "sanmartin"]);
-    /// # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+    /// # Ok::<(), ciclo::standardize::Problem>(())
     /// ```
     pub fn surname_keys(&self) -> Vec<String> {
         let mut keys = Vec::with_capacity(self.surnames.len());
@@ -227,7 +227,7 @@ impl fmt::Display for PersonName {
 /// # Example
 ///
 /// ```
-/// use ciclo::consolidation::standardize::names::parse_person;
+/// use ciclo::standardize::names::parse_person;
 ///
 /// let (name, problems) = parse_person("García Márquez", "josé luis")?;
 /// assert_eq!(name.given, "José Luis");
@@ -235,7 +235,7 @@ impl fmt::Display for PersonName {
 /// assert_eq!(problems[0].code, "name.swapped");
 ///
 /// assert_eq!(parse_person("R2D2", "").unwrap_err().code, "name.invalid_characters");
-/// # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+/// # Ok::<(), ciclo::standardize::Problem>(())
 /// ```
 pub fn parse_person(given: &str, surname: &str) -> Result<(PersonName, Vec<Problem>), Problem> {
     check_len(given, MAX_PART, "name.too_long", "given name")?;
@@ -338,7 +338,7 @@ fn part<'t, 'a>(toks: &'t [Tok<'a>], range: &Range<usize>) -> &'t [Tok<'a>] {
 /// # Example
 ///
 /// ```
-/// use ciclo::consolidation::standardize::names::parse_full_name;
+/// use ciclo::standardize::names::parse_full_name;
 ///
 /// let (a, _) = parse_full_name("Sr. José Luis García Márquez")?;
 /// let (b, _) = parse_full_name("GARCIA MARQUEZ, JOSE LUIS")?;
@@ -346,7 +346,7 @@ fn part<'t, 'a>(toks: &'t [Tok<'a>], range: &Range<usize>) -> &'t [Tok<'a>] {
 /// assert_eq!(a.title.as_deref(), Some("Sr."));
 /// assert_eq!(b.display(), "Jose Luis Garcia Marquez");
 /// assert_eq!(a.surname_keys(), b.surname_keys());
-/// # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+/// # Ok::<(), ciclo::standardize::Problem>(())
 /// ```
 pub fn parse_full_name(full: &str) -> Result<(PersonName, Vec<Problem>), Problem> {
     check_len(full, MAX_FULL, "name.too_long", "name")?;
@@ -388,7 +388,7 @@ pub fn parse_full_name(full: &str) -> Result<(PersonName, Vec<Problem>), Problem
 /// The key must already be folded (lower case, no accents): `Toño` is `"tono"`.
 ///
 /// ```
-/// use ciclo::consolidation::standardize::names::nickname_of;
+/// use ciclo::standardize::names::nickname_of;
 ///
 /// assert_eq!(nickname_of("paco"), Some(&["francisco"][..]));
 /// assert_eq!(nickname_of("beto"), Some(&["roberto", "alberto"][..]));
@@ -405,7 +405,7 @@ pub fn nickname_of(word_key: &str) -> Option<&'static [&'static str]> {
 /// letters, and words the tables know as names, are never taken for typos.
 ///
 /// ```
-/// use ciclo::consolidation::standardize::names::is_misspelt_nickname;
+/// use ciclo::standardize::names::is_misspelt_nickname;
 ///
 /// assert!(is_misspelt_nickname("tooo", "antonio"));
 /// assert!(is_misspelt_nickname("cuhcho", "jesus"));
@@ -600,14 +600,14 @@ const TRAILING: [char; 7] = [',', ';', ':', '-', '–', '—', ' '];
 /// # Example
 ///
 /// ```
-/// use ciclo::consolidation::standardize::names::{parse_company, LegalForm};
+/// use ciclo::standardize::names::{parse_company, LegalForm};
 ///
 /// let (c, problems) = parse_company("Acme, Sociedad de Responsabilidad Limitada")?;
 /// assert_eq!(c.legal_form, Some(LegalForm::SRL));
 /// assert_eq!(c.display(), "Acme S.R.L.");
 /// assert_eq!(problems[0].code, "company.legal_form_normalized");
 /// assert_eq!(parse_company("ACME S. R. L.")?.0.key(), c.key());
-/// # Ok::<(), ciclo::consolidation::standardize::Problem>(())
+/// # Ok::<(), ciclo::standardize::Problem>(())
 /// ```
 pub fn parse_company(text: &str) -> Result<(CompanyName, Vec<Problem>), Problem> {
     check_len(text, MAX_FULL, "company.too_long", "company name")?;
@@ -2122,7 +2122,7 @@ fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::consolidation::standardize::Severity;
+    use crate::standardize::Severity;
     use proptest::prelude::*;
 
     fn person(g: &str, s: &str) -> PersonName {

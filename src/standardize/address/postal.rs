@@ -3,7 +3,7 @@
 
 use super::clean;
 use super::tables::Prov;
-use crate::consolidation::standardize::{Country, Problem};
+use crate::standardize::{Country, Problem};
 use compact_str::CompactString;
 
 /// A postal code, cleaned and classified by shape.
@@ -23,7 +23,7 @@ pub(super) enum Postal {
 
 impl Postal {
     pub(super) fn read(text: &str) -> Postal {
-        let trimmed = crate::consolidation::standardize::text::trim(text);
+        let trimmed = crate::standardize::text::trim(text);
         if trimmed.is_empty() {
             return Postal::Empty;
         }
@@ -50,8 +50,7 @@ impl Postal {
             }
         }
         let b = buf.get(..len).unwrap_or(&[]);
-        let compact =
-            CompactString::new(crate::consolidation::standardize::text::ascii_str(b).unwrap_or(""));
+        let compact = CompactString::new(crate::standardize::text::ascii_str(b).unwrap_or(""));
         let digits = |s: &[u8]| !s.is_empty() && s.iter().all(u8::is_ascii_digit);
         let letters = |s: &[u8]| s.iter().all(u8::is_ascii_uppercase);
         // Only asked of digits.

@@ -2,7 +2,7 @@
 //! knows the big providers' rules, and suggestions for mistyped domains.
 //!
 //! ```
-//! use ciclo::consolidation::standardize::email;
+//! use ciclo::standardize::email;
 //!
 //! let (e, problems) = email::parse(" Juan.Perez+promo@GMAIL.com ").unwrap();
 //! assert_eq!(e.address(), "Juan.Perez+promo@gmail.com");

@@ -99,7 +99,7 @@ impl Standardized {
 /// that were changed, such as a removed title, do not repeat; errors do).
 ///
 /// ```
-/// use ciclo::consolidation::standardize::{standardize, Country, Options};
+/// use ciclo::standardize::{standardize, Country, Options};
 /// use ciclo::model::Record;
 ///
 /// let record = Record {

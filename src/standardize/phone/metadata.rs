@@ -8,7 +8,7 @@
 //! python `phonenumbers` and re-run `cargo test --test phones`.
 
 use super::LineType;
-use crate::consolidation::standardize::Country;
+use crate::standardize::Country;
 
 /// Lengths and pattern of one kind of national number.
 pub(super) struct RawDesc {

@@ -20,8 +20,8 @@
 //! of milliseconds); a parse then takes a few hundred nanoseconds.
 //!
 //! ```
-//! use ciclo::consolidation::standardize::Country;
-//! use ciclo::consolidation::standardize::phone::{parse, LineType};
+//! use ciclo::standardize::Country;
+//! use ciclo::standardize::phone::{parse, LineType};
 //!
 //! let phone = parse("011 15-2345-6789", Country::AR).unwrap();
 //! assert_eq!(phone.e164, "+5491123456789");
@@ -154,8 +154,8 @@ pub fn is_supported(region: Country) -> bool {
 ///   one of [`supported_regions`].
 ///
 /// ```
-/// use ciclo::consolidation::standardize::Country;
-/// use ciclo::consolidation::standardize::phone::parse;
+/// use ciclo::standardize::Country;
+/// use ciclo::standardize::phone::parse;
 ///
 /// assert_eq!(parse("(0291) 15 675-7491", Country::AR).unwrap().e164, "+5492916757491");
 /// assert_eq!(parse("612 30 18 15", Country::ES).unwrap().line.as_str(), "mobile");
@@ -175,7 +175,7 @@ pub fn parse(input: &str, default_region: Country) -> Result<Phone, Problem> {
 /// `default_region` is `None`.
 ///
 /// ```
-/// use ciclo::consolidation::standardize::phone::parse_in;
+/// use ciclo::standardize::phone::parse_in;
 ///
 /// assert_eq!(parse_in("+34 612 30 18 15", None).unwrap().e164, "+34612301815");
 /// assert_eq!(parse_in("612 30 18 15", None).unwrap_err().code, "phone.no_region");

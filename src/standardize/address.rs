@@ -29,8 +29,8 @@
 //! Spanish province Spain, an Australian state Australia.
 //!
 //! ```
-//! use ciclo::consolidation::standardize::address::{parse, AddressInput, StreetType};
-//! use ciclo::consolidation::standardize::Country;
+//! use ciclo::standardize::address::{parse, AddressInput, StreetType};
+//! use ciclo::standardize::Country;
 //!
 //! let (address, problems) = parse(&AddressInput {
 //!     street: "Avda. Valdez 1149, Piso 11 Dpto. B",
@@ -504,8 +504,8 @@ impl Address {
 /// (`Córdoba`, `La Rioja`) gives `None`.
 ///
 /// ```
-/// use ciclo::consolidation::standardize::address::canonical_province;
-/// use ciclo::consolidation::standardize::Country;
+/// use ciclo::standardize::address::canonical_province;
+/// use ciclo::standardize::Country;
 ///
 /// let caba = Some(("Ciudad Autónoma de Buenos Aires", Country::AR));
 /// assert_eq!(canonical_province("Capital Federal", None), caba);
@@ -534,8 +534,8 @@ pub fn canonical_province(text: &str, country: Option<Country>) -> Option<(&'sta
 /// not name a province).
 ///
 /// ```
-/// use ciclo::consolidation::standardize::address::province_of_postal_code;
-/// use ciclo::consolidation::standardize::Country;
+/// use ciclo::standardize::address::province_of_postal_code;
+/// use ciclo::standardize::Country;
 ///
 /// assert_eq!(province_of_postal_code("M3746SPN", None), Some("Mendoza"));
 /// assert_eq!(province_of_postal_code("02102", Some(Country::ES)), Some("Albacete"));
@@ -788,8 +788,8 @@ fn inferred_country(postal: &Postal, province_found: &[Prov], street: &str) -> O
 /// gives the same address and no new warnings.
 ///
 /// ```
-/// use ciclo::consolidation::standardize::address::{parse, AddressInput, StreetType};
-/// use ciclo::consolidation::standardize::Country;
+/// use ciclo::standardize::address::{parse, AddressInput, StreetType};
+/// use ciclo::standardize::Country;
 ///
 /// let (a, problems) = parse(&AddressInput {
 ///     street: "C/ Mayor, 5, 3º 2ª",

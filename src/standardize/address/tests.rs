@@ -1,5 +1,5 @@
 use super::*;
-use crate::consolidation::standardize::Severity;
+use crate::standardize::Severity;
 use proptest::prelude::*;
 
 fn street(text: &str) -> Address {

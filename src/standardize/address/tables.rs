@@ -2,8 +2,8 @@
 //! abbreviations inside street names, provinces and their common spellings.
 
 use super::{Detail, StreetType};
-use crate::consolidation::standardize::text::{fold, fold_each, packed_key};
-use crate::consolidation::standardize::Country;
+use crate::standardize::text::{fold, fold_each, packed_key};
+use crate::standardize::Country;
 use std::sync::OnceLock;
 
 /// The 24 Argentine jurisdictions with their CPA letter (ISO 3166-2:AR code).

@@ -1,7 +1,7 @@
 //! Birth dates in the forms people type.
 //!
 //! ```
-//! use ciclo::consolidation::standardize::dates;
+//! use ciclo::standardize::dates;
 //! use time::macros::date;
 //!
 //! let today = date!(2026 - 11 - 23);

@@ -5,8 +5,8 @@ use super::{name_case, Detail, StreetType, NO_NUMBER};
 use compact_str::CompactString;
 use smallvec::SmallVec;
 
-use crate::consolidation::standardize::text::{join_compact, MAX_PACKED};
-use crate::consolidation::standardize::Problem;
+use crate::standardize::text::{join_compact, MAX_PACKED};
+use crate::standardize::Problem;
 
 /// A short lower-case, accentless, dotless form of a token for table lookups;
 /// empty for long tokens and tokens with other characters. The buffer is zero
@@ -105,7 +105,7 @@ impl Key {
     pub(super) fn as_str(&self) -> &str {
         self.buf
             .get(..self.len)
-            .and_then(crate::consolidation::standardize::text::ascii_str)
+            .and_then(crate::standardize::text::ascii_str)
             .unwrap_or("")
     }
 

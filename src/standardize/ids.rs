@@ -4,7 +4,7 @@
 //! that a CUIT and a DNI of the same person compare equal.
 //!
 //! ```
-//! use ciclo::consolidation::standardize::ids::{self, Holder, IdKind};
+//! use ciclo::standardize::ids::{self, Holder, IdKind};
 //!
 //! let cuit = ids::normalize(IdKind::ArCuit, " 20 12345678 6 ").unwrap();
 //! assert_eq!(cuit.canonical(), "20-12345678-6");
@@ -96,7 +96,7 @@ impl IdKind {
     /// `es_nif`, `es_cif`, in any case, surrounding whitespace ignored.
     ///
     /// ```
-    /// use ciclo::consolidation::standardize::ids::IdKind;
+    /// use ciclo::standardize::ids::IdKind;
     ///
     /// assert_eq!(IdKind::parse("AR_CUIL"), Some(IdKind::ArCuit));
     /// assert_eq!(IdKind::parse("es_nie"), Some(IdKind::EsNie));
@@ -217,7 +217,7 @@ impl NationalId {
     /// Who holds the identifier: see [`Holder`].
     ///
     /// ```
-    /// use ciclo::consolidation::standardize::ids::{normalize, Holder, IdKind};
+    /// use ciclo::standardize::ids::{normalize, Holder, IdKind};
     ///
     /// assert_eq!(normalize(IdKind::ArCuit, "30-50001091-2").unwrap().holder(), Holder::Company);
     /// assert_eq!(normalize(IdKind::EsNif, "B58378431").unwrap().holder(), Holder::Company);
@@ -279,7 +279,7 @@ impl fmt::Display for NationalId {
 /// by the same country, with the same [`NationalId::person_number`].
 ///
 /// ```
-/// use ciclo::consolidation::standardize::ids::{normalize, same_person, IdKind};
+/// use ciclo::standardize::ids::{normalize, same_person, IdKind};
 ///
 /// let cuil = normalize(IdKind::ArCuit, "20-01234567-5").unwrap();
 /// let dni = normalize(IdKind::ArDni, "1.234.567").unwrap();
@@ -308,7 +308,7 @@ pub fn same_person(a: &NationalId, b: &NationalId) -> bool {
 /// `id.check_digit`, with a suggested value where one is known.
 ///
 /// ```
-/// use ciclo::consolidation::standardize::ids::{normalize, IdKind};
+/// use ciclo::standardize::ids::{normalize, IdKind};
 ///
 /// assert_eq!(normalize(IdKind::EsNie, "x-2482300w").unwrap().canonical(), "X2482300W");
 ///
@@ -390,8 +390,8 @@ pub fn normalize_named(kind: &str, input: &str) -> Result<NationalId, Problem> {
 /// fits, otherwise the problem [`normalize`] finds with the guessed kind.
 ///
 /// ```
-/// use ciclo::consolidation::standardize::ids::{detect, IdKind};
-/// use ciclo::consolidation::standardize::Country;
+/// use ciclo::standardize::ids::{detect, IdKind};
+/// use ciclo::standardize::Country;
 ///
 /// assert_eq!(detect("20-12345678-6", None).unwrap().kind(), IdKind::ArCuit);
 /// assert_eq!(detect("12.345.678", None).unwrap().kind(), IdKind::ArDni);
