@@ -32,6 +32,7 @@
 mod given_names;
 mod nicknames;
 mod surnames;
+mod variants;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -51,7 +52,7 @@ const MAX_PART: usize = 100;
 /// The longest full name or company name accepted, in characters.
 const MAX_FULL: usize = 200;
 /// The most alternatives [`PersonName::given_canonical_keys`] returns.
-const MAX_CANONICAL: usize = 8;
+const MAX_CANONICAL: usize = 16;
 
 // ---------------------------------------------------------------------------
 // People
@@ -104,13 +105,19 @@ impl PersonName {
         key_fold(&self.given).into_string()
     }
 
-    /// The folded given names with nicknames resolved, one entry per reading.
+    /// The folded given names with nicknames and other languages' forms
+    /// resolved, one entry per reading.
     ///
     /// Each word is replaced by the name it is a nickname of (`pepe` by `jose`,
-    /// `juanjo` by `juan jose`), particles are dropped (`María del Carmen` gives
-    /// `maria carmen`), and a word that is not a nickname stands for itself. A
-    /// nickname of two names gives both readings (`Ale` gives `alejandro` and
-    /// `alejandra`), at most eight in all. Empty when there are no given names.
+    /// `juanjo` by `juan jose`, `bill` by `guillermo`), a form of a name in
+    /// another language by its Spanish form (`jordi` by `jorge`, `william` by
+    /// `guillermo`), particles are dropped (`María del Carmen` gives `maria
+    /// carmen`), and any other word stands for itself. A nickname of two names
+    /// gives both readings (`Ale` gives `alejandro` and `alejandra`), and a
+    /// nickname that is a name of its own keeps its own reading too (`jack`
+    /// gives `jack` and `juan`), at most sixteen in all. Empty when there are no
+    /// given names. The tables are described in the module `variants` (English
+    /// nicknames from the curated `nicknames` dataset, Apache 2.0).
     ///
     /// ```
     /// use ciclo::standardize::names::parse_person;
@@ -124,7 +131,7 @@ impl PersonName {
         if key.is_empty() {
             return Vec::new();
         }
-        if words(&key).all(|w| !is_given_particle(w) && nickname_of(w).is_none()) {
+        if words(&key).all(|w| !is_given_particle(w) && variants::readings(w).is_none()) {
             return vec![key];
         }
         let mut combos: Vec<String> = vec![String::new()];
@@ -132,7 +139,7 @@ impl PersonName {
         for word in words(&key).filter(|w| !is_given_particle(w)) {
             any = true;
             let own = [word];
-            let alternatives: &[&str] = match nickname_of(word) {
+            let alternatives: &[&str] = match variants::readings(word) {
                 Some(names) => names,
                 None => &own,
             };
