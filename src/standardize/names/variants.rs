@@ -429,7 +429,7 @@ mod tests {
 
     #[test]
     fn readings_meet_across_languages_and_nicknames() {
-        let r = |w: &str| readings(w).map(<[_]>::to_vec).unwrap_or_else(|| vec![]);
+        let r = |w: &str| readings(w).map(<[_]>::to_vec).unwrap_or_default();
         let meet = |a: &str, b: &str| {
             let (x, y) = (r(a), r(b));
             let x = if x.is_empty() { vec![a] } else { x };
