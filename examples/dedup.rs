@@ -1,7 +1,7 @@
 //! Deduplicates a CSV export: one golden customer id per record.
 //!
 //! ```sh
-//! cargo run --release --example dedup -- INPUT.csv OUTPUT.csv [--map column=field]... [--country CC] [--no-estimate] [--progress] [--golden GOLDEN.jsonl]
+//! cargo run --release --example dedup -- INPUT.csv OUTPUT.csv [--map column=field]... [--country CC] [--no-estimate] [--progress] [--golden GOLDEN.jsonl] [--review REVIEW.csv]
 //! ```
 //!
 //! The header row names the columns; the first column is the record id. Known
@@ -30,6 +30,15 @@
 //! date and identifier then the most frequent, then the most complete. An export
 //! does not say when each record changed, so the rest is decided by the smallest
 //! record key.
+//!
+//! `--review REVIEW.csv` writes the pairs left to a data steward, one per pair
+//! of customers, most probable first: `rec_id_a,rec_id_b,probability,reason,
+//! weights`, where `reason` says why the pair was not merged (`vetoed:
+//! given_name different` for two people who share everything but the given
+//! name, such as twins; `uncertain: probability 0.874 between the thresholds`;
+//! `chaining: ...` when merging would link records that differ) and `weights`
+//! is what every field added, as JSON (`{"given_name": {"level": "different",
+//! "weight": -6.1, "veto": true}, ...}`).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -39,11 +48,11 @@ use std::time::Instant;
 use ciclo::consolidation::dedup::{deduplicate, deduplicate_golden, DedupOptions, Progress};
 use ciclo::consolidation::golden::{SourceKey, Survivorship};
 use ciclo::import::read_csv;
-use ciclo::json::consolidation::golden_value;
+use ciclo::json::consolidation::{golden_value, score_weights};
 use ciclo::standardize::{Country, Options};
 
 const USAGE: &str =
-    "usage: dedup INPUT.csv OUTPUT.csv [--map column=field]... [--country CC] [--no-estimate] [--progress] [--golden GOLDEN.jsonl]";
+    "usage: dedup INPUT.csv OUTPUT.csv [--map column=field]... [--country CC] [--no-estimate] [--progress] [--golden GOLDEN.jsonl] [--review REVIEW.csv]";
 
 fn main() -> ExitCode {
     match run() {
@@ -63,6 +72,7 @@ fn run() -> Result<(), String> {
     let mut show_progress = false;
     let mut estimate = true;
     let mut golden_path = None;
+    let mut review_path = None;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--map" => {
@@ -81,6 +91,7 @@ fn run() -> Result<(), String> {
             }
             "--progress" => show_progress = true,
             "--golden" => golden_path = Some(args.next().ok_or(USAGE)?),
+            "--review" => review_path = Some(args.next().ok_or(USAGE)?),
             "--no-estimate" => estimate = false,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -209,12 +220,33 @@ fn run() -> Result<(), String> {
             built.elapsed().as_secs_f64()
         );
     }
+    let reviews = dedup.reviews();
+    if let Some(path) = &review_path {
+        let fail = |e: csv::Error| format!("{path}: {e}");
+        let mut writer = csv::Writer::from_path(path).map_err(fail)?;
+        writer
+            .write_record(["rec_id_a", "rec_id_b", "probability", "reason", "weights"])
+            .map_err(fail)?;
+        for r in &reviews {
+            writer
+                .write_record([
+                    export.ids[r.a as usize].as_str(),
+                    export.ids[r.b as usize].as_str(),
+                    &format!("{:.6}", r.score.probability),
+                    &r.explain(),
+                    &score_weights(&r.score).to_string(),
+                ])
+                .map_err(fail)?;
+        }
+        writer.flush().map_err(|e| format!("{path}: {e}"))?;
+        eprintln!("review pairs written to {path}");
+    }
     eprintln!(
         "records: {}\ngolden records: {}\nmerges: {}\nreview pairs: {}\npairs compared: {}\ntime: {:.3} s",
         export.records.len(),
         dedup.customers(),
         dedup.clusters.merged.len(),
-        dedup.clusters.review.len(),
+        reviews.len(),
         dedup.compared_pairs,
         start.elapsed().as_secs_f64()
     );

@@ -155,10 +155,20 @@ pub struct Score {
 }
 
 impl Score {
-    /// Whether a contribution vetoes an automatic merge (and no veto lifter was
-    /// seen).
+    /// Whether a contribution vetoes an automatic merge (and no veto lifter
+    /// lifted it).
     pub fn vetoed(&self) -> bool {
-        self.veto_lifted_by.is_none() && self.contributions.iter().any(|c| c.veto)
+        self.vetoes() > 0
+    }
+
+    /// How many fields veto an automatic merge: 0 when a veto lifter lifted
+    /// them.
+    pub fn vetoes(&self) -> usize {
+        if self.veto_lifted_by.is_some() {
+            0
+        } else {
+            self.contributions.iter().filter(|c| c.veto).count()
+        }
     }
 
     /// The comparison level of `field`, if both records had it.
@@ -455,29 +465,43 @@ impl MatchModel {
     /// Whether a comparison vetoes an automatic merge: it has a veto level and
     /// no veto lifter. The same as [`Score::vetoed`], without the weights.
     pub fn vetoed(&self, comparison: &Comparison) -> bool {
-        let mut veto = false;
-        for (field, level) in comparison.fields() {
-            if self.veto_lifters.contains(&(field, level)) {
-                return false;
-            }
-            veto |= self.field(field).is_some_and(|p| p.vetoes.contains(&level));
-        }
-        veto
+        self.vetoes(comparison) > 0
     }
 
-    /// The decision for a score: merge, review or distinct. A vetoed pair is
-    /// never merged; it goes to review when its probability would have merged it.
-    pub fn decide(&self, score: &Score) -> Decision {
-        if score.probability >= self.merge_threshold {
-            if score.vetoed() {
-                Decision::Review
-            } else {
-                Decision::Merge
+    /// How many fields of a comparison veto an automatic merge, after the
+    /// lifters: the same as [`Score::vetoes`], without the weights.
+    pub fn vetoes(&self, comparison: &Comparison) -> usize {
+        let (mut vetoes, mut lifted) = (0, false);
+        for (field, level) in comparison.fields() {
+            lifted |= self.veto_lifters.contains(&(field, level));
+            if self.field(field).is_some_and(|p| p.vetoes.contains(&level)) {
+                vetoes += 1;
             }
-        } else if score.probability >= self.review_threshold && !score.vetoed() {
-            Decision::Review
+        }
+        if lifted {
+            0
         } else {
-            Decision::Distinct
+            vetoes
+        }
+    }
+
+    /// The decision for a score: merge, review or distinct.
+    ///
+    /// - A pair one field vetoes (twins: everything alike but the given
+    ///   name) is never merged; it goes to review when its probability would
+    ///   have merged it.
+    /// - A pair two fields veto (a different given name and birth date, or a
+    ///   different birth date and validated identifier: a household member, a
+    ///   parent and child) is distinct, whatever its weight: a steward's list
+    ///   of every household would hide the pairs worth reviewing.
+    /// - Otherwise a pair is merged from the merge threshold, and reviewed
+    ///   from the review threshold.
+    pub fn decide(&self, score: &Score) -> Decision {
+        match score.vetoes() {
+            0 if score.probability >= self.merge_threshold => Decision::Merge,
+            0 if score.probability >= self.review_threshold => Decision::Review,
+            1 if score.probability >= self.merge_threshold => Decision::Review,
+            _ => Decision::Distinct,
         }
     }
 }
