@@ -666,9 +666,7 @@ fn no_known_column(header: &csv::StringRecord, delimiter: Delimiter) -> Error {
     if header.len() > SHOWN {
         seen.push_str(&format!(" and {} more", header.len() - SHOWN));
     }
-    let mut message = format!(
-        "no known column found; columns seen: {seen} (split with delimiter {delimiter})"
-    );
+    let mut message = format!("no known column found; columns seen: {seen} (split at {delimiter}");
     if header.len() == 1 {
         let others: Vec<String> = Delimiter::ALL
             .iter()
@@ -684,7 +682,7 @@ fn no_known_column(header: &csv::StringRecord, delimiter: Delimiter) -> Error {
     }
     let fields: Vec<&str> = NAMES.iter().map(|(f, _)| f.name()).collect();
     message.push_str(&format!(
-        "; the first column is the record id, and at least one other must be a field: \
+        "). The first column is the record id and at least one other must fill a field: \
          name the columns as ciclo::import knows them, or map them by hand as \
          column=field (fields: {})",
         fields.join(", ")
