@@ -92,9 +92,10 @@ fn run() -> Result<(), String> {
             }
             "--delimiter" => {
                 let text = args.next().ok_or(USAGE)?;
-                delimiter = Some(Delimiter::parse(&text).ok_or_else(|| {
-                    format!("--delimiter {text}: expected one of , ; | tab")
-                })?);
+                delimiter = Some(
+                    Delimiter::parse(&text)
+                        .ok_or_else(|| format!("--delimiter {text}: expected one of , ; | tab"))?,
+                );
             }
             "--date-order" => {
                 let text = args.next().ok_or(USAGE)?;

@@ -706,7 +706,10 @@ pub fn standardize_options_from_json(
         Some(o) => crate::standardize::dates::DateOrder::parse(&o).ok_or_else(|| {
             Error::invalid(
                 "options.date_order",
-                format!("`{}` is not a date order: expected \"dmy\" or \"mdy\"", clip(&o)),
+                format!(
+                    "`{}` is not a date order: expected \"dmy\" or \"mdy\"",
+                    clip(&o)
+                ),
             )
         })?,
     };

@@ -63,7 +63,10 @@ fn every_delimiter_reads_the_same_records() {
         comma.records[0].street.as_deref(),
         Some("Corrientes 1234, 5º B; fondo | timbre\t2")
     );
-    assert_eq!(comma.records[1].given_name.as_deref(), Some("José \"Pepe\""));
+    assert_eq!(
+        comma.records[1].given_name.as_deref(),
+        Some("José \"Pepe\"")
+    );
     assert_eq!(comma.records[2].given_name, None, "an empty cell is absent");
     for (c, delimiter) in [
         (',', Delimiter::Comma),
@@ -238,9 +241,15 @@ fn no_known_column_is_an_error_that_shows_the_columns() {
     let (_, message) = fail(b"id,email\n1,a@b.ar\n", &options);
     assert!(message.starts_with("no known column found"), "{message}");
     // Unknown, mapped by hand: read.
-    let export = read_csv(b"id,foo\n1,a@b.ar\n".as_slice(), &[("foo".into(), "email".into())])
-        .unwrap();
-    assert_eq!(export.columns, [("foo".to_string(), Some(RecordField::Email))]);
+    let export = read_csv(
+        b"id,foo\n1,a@b.ar\n".as_slice(),
+        &[("foo".into(), "email".into())],
+    )
+    .unwrap();
+    assert_eq!(
+        export.columns,
+        [("foo".to_string(), Some(RecordField::Email))]
+    );
 }
 
 #[test]

@@ -160,13 +160,7 @@ pub fn parse_birth_date_in(
             // (mmddyyyy month first).
             match calendar(iso.0, iso.1, iso.2) {
                 Some(d) if hi >= 1800 && d <= today => iso,
-                _ => in_order(
-                    lo,
-                    (hi / 100) as u8,
-                    (hi % 100) as u8,
-                    order,
-                    &mut problems,
-                ),
+                _ => in_order(lo, (hi / 100) as u8, (hi % 100) as u8, order, &mut problems),
             }
         }
         [Part::Number(y, 4), Part::Number(m, 1..=2), Part::Number(d, 1..=2)] => {
@@ -501,13 +495,20 @@ mod tests {
         assert_eq!(read("12/25/1990", Mdy), (date!(1990 - 12 - 25), vec![]));
         assert_eq!(read("25/12/1990", Dmy), (date!(1990 - 12 - 25), vec![]));
         // Forms without doubt read the same either way.
-        for input in ["1990-01-02", "19900102", "2 de enero de 1990", "Jan 2, 1990"] {
+        for input in [
+            "1990-01-02",
+            "19900102",
+            "2 de enero de 1990",
+            "Jan 2, 1990",
+        ] {
             assert_eq!(read(input, Dmy), read(input, Mdy), "{input}");
         }
         // Impossible both ways.
         for order in [Dmy, Mdy] {
             assert_eq!(
-                parse_birth_date_in("31/31/1990", TODAY, order).unwrap_err().code,
+                parse_birth_date_in("31/31/1990", TODAY, order)
+                    .unwrap_err()
+                    .code,
                 "date.impossible"
             );
         }
