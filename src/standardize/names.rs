@@ -405,6 +405,65 @@ pub fn nickname_of(word_key: &str) -> Option<&'static [&'static str]> {
     lexicon(word_key.as_bytes()).nickname
 }
 
+/// Words typed in a given-name field when the name is not known: a
+/// placeholder (`Resident`, `Occupant`, `Unknown`, `N.N.`, `Desconocido`), a
+/// newborn's (`Baby`, `Girl`, `Boy`, `Bebé`, `Nena`), or a form of address
+/// (`Sir`, `Mr`, `Mrs`, `Señor`). Folded, sorted.
+static PLACEHOLDERS: &[&str] = &[
+    "baby",
+    "bebe",
+    "boy",
+    "child",
+    "daughter",
+    "desconocida",
+    "desconocido",
+    "girl",
+    "hija",
+    "hijo",
+    "infant",
+    "lady",
+    "lord",
+    "madam",
+    "master",
+    "miss",
+    "mr",
+    "mrs",
+    "ms",
+    "n",
+    "nena",
+    "nene",
+    "newborn",
+    "nn",
+    "occupant",
+    "ocupante",
+    "resident",
+    "senor",
+    "senora",
+    "sin",
+    "sir",
+    "son",
+    "titular",
+    "unknown",
+    "varon",
+];
+
+/// Whether a folded given-name word says nothing about who the person is: a
+/// placeholder (`resident`, `unknown`, `nn`), a newborn's (`baby`, `girl`),
+/// or a form of address typed as a name (`sir`, `mrs`). Matching reads a given
+/// name made only of such words as missing rather than as a name that
+/// differs.
+///
+/// ```
+/// use ciclo::standardize::names::is_placeholder_given;
+///
+/// assert!(is_placeholder_given("resident"));
+/// assert!(is_placeholder_given("sir"));
+/// assert!(!is_placeholder_given("harry"));
+/// ```
+pub fn is_placeholder_given(word_key: &str) -> bool {
+    PLACEHOLDERS.binary_search(&word_key).is_ok()
+}
+
 /// Whether a folded word that the name tables do not know is one typo (a
 /// letter replaced, inserted, dropped, or two swapped) from a nickname of the
 /// folded given name `given`: a misspelt nickname, such as `tooo` (`toño`) for
@@ -2363,6 +2422,11 @@ mod tests {
         assert_eq!(nickname_of("rocio"), None);
         assert_eq!(nickname_of(""), None);
         assert_eq!(nickname_of("Pepe"), None, "keys are folded");
+    }
+
+    #[test]
+    fn placeholders_are_sorted() {
+        assert!(PLACEHOLDERS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -407,6 +407,19 @@ impl MatchModel {
                 }
             }
         }
+        // Shifted fields: one record has no surname and its given name is the
+        // other's surname (`Smith` typed in the given-name field). The given
+        // names are then unknown, not different.
+        if cross && c.levels[gi].is_some_and(|l| l >= 3) && c.levels[si].is_none() {
+            if let Some((x, y)) = shifted(a, b) {
+                let level = surnames(&Names::crossed(x), &Names::straight(y));
+                if level.is_some_and(|l| l <= 3) {
+                    c.levels[gi] = None;
+                    c.levels[si] = level;
+                    c.names_swapped = true;
+                }
+            }
+        }
         for params in &self.fields {
             if matches!(params.field, Field::GivenName | Field::Surname) {
                 continue;
@@ -503,6 +516,20 @@ impl MatchModel {
             1 if score.probability >= self.merge_threshold => Decision::Review,
             _ => Decision::Distinct,
         }
+    }
+}
+
+/// The record with given names only and the record with both, when one of
+/// the two has no surnames.
+fn shifted<'p>(a: &'p Profile, b: &'p Profile) -> Option<(&'p Profile, &'p Profile)> {
+    let only_given = |p: &Profile| !p.given.is_empty() && p.surnames.is_empty();
+    let both = |p: &Profile| !p.given.is_empty() && !p.surnames.is_empty();
+    if only_given(a) && both(b) {
+        Some((a, b))
+    } else if only_given(b) && both(a) {
+        Some((b, a))
+    } else {
+        None
     }
 }
 
