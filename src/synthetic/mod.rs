@@ -55,11 +55,14 @@
 //! identifiers, emails and phones unique.
 
 mod generator;
+mod labels;
 mod rng;
 mod score;
 mod tables;
+mod tables_en;
 
 pub use generator::Generator;
+pub use labels::{Corruption, Corruptions, Relation};
 pub use score::{pair_counts, PairCounts};
 
 use std::fmt::Write as _;
@@ -84,16 +87,70 @@ pub struct SyntheticOptions {
     /// The share of people who have the given name and surnames of someone
     /// written earlier, and nothing else in common.
     pub namesake_share: f64,
-    /// The share of people from Spain; the others are from Argentina.
+    /// The share of people from Spain; the others are from Argentina (the
+    /// Spanish-speaking people of [`Population::Hispanic`] and
+    /// [`Population::Mixed`]).
     pub spain_share: f64,
+    /// Which people: Spanish and Argentine (the default), English-speaking
+    /// (British and American), or both.
+    pub population: Population,
+    /// The share of people from the United States; the others are from the
+    /// United Kingdom (the English-speaking people of [`Population::English`]
+    /// and [`Population::Mixed`]).
+    pub us_share: f64,
     /// The seed: the same options give the same records.
     pub seed: u64,
+}
+
+/// The people a batch is made of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Population {
+    /// Spanish and Argentine people ([`SyntheticOptions::spain_share`]): the
+    /// default, and the only population before there were others (the same
+    /// options give the same records as then).
+    #[default]
+    Hispanic,
+    /// British and American people ([`SyntheticOptions::us_share`]).
+    English,
+    /// Half Hispanic, half English, person by person; a household or a
+    /// namesake is of the population of the person it is related to.
+    Mixed,
+}
+
+impl Population {
+    /// `hispanic`, `english` or `mixed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Population::Hispanic => "hispanic",
+            Population::English => "english",
+            Population::Mixed => "mixed",
+        }
+    }
+
+    /// A population by name: `hispanic` (or `es`), `english` (or `en`),
+    /// `mixed`, in any case.
+    ///
+    /// ```
+    /// use ciclo::synthetic::Population;
+    ///
+    /// assert_eq!(Population::parse("EN"), Some(Population::English));
+    /// assert_eq!(Population::parse("es"), Some(Population::Hispanic));
+    /// assert_eq!(Population::parse("fr"), None);
+    /// ```
+    pub fn parse(name: &str) -> Option<Population> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "hispanic" | "es" | "spanish" => Some(Population::Hispanic),
+            "english" | "en" => Some(Population::English),
+            "mixed" | "mix" => Some(Population::Mixed),
+            _ => None,
+        }
+    }
 }
 
 impl SyntheticOptions {
     /// `records` records from `seed`, with the default mix: 15% duplicates,
     /// 8% of people in a household with someone else, 2% namesakes, half
-    /// Spanish and half Argentine.
+    /// Spanish and half Argentine ([`Population::Hispanic`]).
     pub fn new(records: usize, seed: u64) -> SyntheticOptions {
         SyntheticOptions {
             records,
@@ -101,7 +158,31 @@ impl SyntheticOptions {
             household_share: 0.08,
             namesake_share: 0.02,
             spain_share: 0.5,
+            population: Population::Hispanic,
+            us_share: 0.5,
             seed,
+        }
+    }
+
+    /// [`SyntheticOptions::new`] for British and American people
+    /// ([`Population::English`]), half and half, with more households (12%
+    /// of people: the twins, the juniors and the copied identifiers of an
+    /// English-speaking population come on top of spouses, children and
+    /// siblings).
+    ///
+    /// ```
+    /// use ciclo::synthetic::{generate, Population, SyntheticOptions};
+    ///
+    /// let options = SyntheticOptions::english(1_000, 7);
+    /// assert_eq!(options.population, Population::English);
+    /// let data = generate(&options);
+    /// assert_eq!(data.persons(), 850);
+    /// ```
+    pub fn english(records: usize, seed: u64) -> SyntheticOptions {
+        SyntheticOptions {
+            population: Population::English,
+            household_share: 0.12,
+            ..SyntheticOptions::new(records, seed)
         }
     }
 }
@@ -151,12 +232,20 @@ pub struct SyntheticRecord {
     pub origin: Origin,
     /// The record, as a host would send it.
     pub record: Record,
+    /// How the record departs from the person: the corruptions of a copy,
+    /// and the fields any record leaves out.
+    pub corruptions: Corruptions,
+    /// For a person related to someone written before (a household member or
+    /// a namesake), how, and that someone's cluster; on every record of the
+    /// person, copies too. `None` for people unrelated to anyone.
+    pub relation: Option<(Relation, u32)>,
 }
 
 /// A generated batch: records, their ids and the truth.
 ///
 /// The vectors are parallel: record `i` has id `ids[i]` (`r0`, `r1`, ...),
-/// belongs to person `cluster[i]` and is there because of `origin[i]`.
+/// belongs to person `cluster[i]`, is there because of `origin[i]`, carries
+/// `corruptions[i]`, and its person is related as `relation[i]` says.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Synthetic {
     /// The record ids: `r` and the index.
@@ -168,6 +257,12 @@ pub struct Synthetic {
     pub cluster: Vec<u32>,
     /// Why each record is there.
     pub origin: Vec<Origin>,
+    /// The corruptions each record carries
+    /// ([`SyntheticRecord::corruptions`]).
+    pub corruptions: Vec<Corruptions>,
+    /// How each record's person is related to someone written before
+    /// ([`SyntheticRecord::relation`]).
+    pub relation: Vec<Option<(Relation, u32)>>,
 }
 
 impl Synthetic {
@@ -220,12 +315,16 @@ pub fn generate(options: &SyntheticOptions) -> Synthetic {
         records: Vec::with_capacity(n),
         cluster: Vec::with_capacity(n),
         origin: Vec::with_capacity(n),
+        corruptions: Vec::with_capacity(n),
+        relation: Vec::with_capacity(n),
     };
     for (i, r) in Generator::new(options).enumerate() {
         data.ids.push(format!("r{i}"));
         data.records.push(r.record);
         data.cluster.push(r.cluster);
         data.origin.push(r.origin);
+        data.corruptions.push(r.corruptions);
+        data.relation.push(r.relation);
     }
     data
 }
