@@ -19,6 +19,8 @@ use super::rng::{Rng, Weights};
 use super::tables;
 use super::{Corruption, Corruptions, Origin, Population, Relation, SyntheticOptions, SyntheticRecord};
 use english::EnPerson;
+#[cfg(test)]
+pub(super) use english_corrupt::en_nickname;
 use crate::model::record::Record;
 use crate::splitmix::SplitMix64;
 

@@ -247,8 +247,14 @@ impl Generator {
             } else {
                 Target::Given
             };
+            // Never back to the truth (`Ann` for a nickname `Ann` of `Anne`
+            // spelt `Anne` again).
+            let truth = match target {
+                Target::Given => original.given,
+                _ => &original.surname,
+            };
             if let Some(text) = target.field(&mut r, &labels) {
-                match self.sound_alike(text) {
+                match self.sound_alike(text, truth) {
                     Some(spelt) => {
                         *text = spelt;
                         labels.insert(Corruption::Phonetic);
@@ -420,7 +426,7 @@ impl Generator {
 
     /// A birth date with one digit of the day, the month or the year's last
     /// two wrong, still a date and still in range.
-    pub(super) fn birth_digit(&mut self, (y, m, d): (u16, u8, u8)) -> (u16, u8, u8) {
+    pub(in crate::synthetic) fn birth_digit(&mut self, (y, m, d): (u16, u8, u8)) -> (u16, u8, u8) {
         for _ in 0..20 {
             let (mut y2, mut m2, mut d2) = (y, m, d);
             match self.rng.choose(&[35, 20, 30, 10, 5]) {
@@ -468,11 +474,18 @@ impl Generator {
         Some(out)
     }
 
-    /// Another spelling that sounds the same: a known variant
+    /// Another spelling that sounds the same, but `not`: a known variant
     /// ([`tables_en::SOUND_ALIKE`]) or one of [`tables_en::SOUND_RULES`].
-    fn sound_alike(&mut self, text: &str) -> Option<String> {
+    fn sound_alike(&mut self, text: &str, not: &str) -> Option<String> {
         if let Some(group) = sound_alike(text) {
-            let others: Vec<&str> = group.iter().copied().filter(|s| *s != text).collect();
+            let others: Vec<&str> = group
+                .iter()
+                .copied()
+                .filter(|s| *s != text && *s != not)
+                .collect();
+            if others.is_empty() {
+                return None;
+            }
             return Some(self.rng.pick(&others).to_string());
         }
         let lower = text.to_lowercase();
