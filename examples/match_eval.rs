@@ -99,7 +99,10 @@ fn parse_args() -> Result<Option<Args>, String> {
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        let mut value = || args.next().ok_or_else(|| format!("{arg}: a value\n{USAGE}"));
+        let mut value = || {
+            args.next()
+                .ok_or_else(|| format!("{arg}: a value\n{USAGE}"))
+        };
         match arg.as_str() {
             "--population" => {
                 let v = value()?;
@@ -478,7 +481,11 @@ impl<'a> Eval<'a> {
             if *m == 0 || args.only.as_deref().is_some_and(|o| o != c.as_str()) {
                 continue;
             }
-            let mut chosen: Vec<&Miss> = self.misses.iter().filter(|x| x.labels.contains(*c)).collect();
+            let mut chosen: Vec<&Miss> = self
+                .misses
+                .iter()
+                .filter(|x| x.labels.contains(*c))
+                .collect();
             // The label alone first: the clearest examples.
             chosen.sort_by_key(|x| (x.labels.len(), x.a, x.b));
             println!("\n== missed, {} ({} pairs):", c.as_str(), m);
@@ -559,7 +566,11 @@ impl<'a> Eval<'a> {
             score.weight,
             score.probability,
             self.dedup.model.decide(&score).as_str(),
-            if score.names_swapped { " names_swapped" } else { "" },
+            if score.names_swapped {
+                " names_swapped"
+            } else {
+                ""
+            },
             levels
         );
     }
@@ -622,7 +633,10 @@ fn household_roots(data: &Synthetic) -> HashMap<u32, u32> {
 fn kind_of(data: &Synthetic, roots: &HashMap<u32, u32>, a: u32, b: u32) -> &'static str {
     let (ca, cb) = (data.cluster[a as usize], data.cluster[b as usize]);
     let (ra, rb) = (data.relation[a as usize], data.relation[b as usize]);
-    if let Some((rel, to)) = rb.filter(|&(_, to)| to == ca).or(ra.filter(|&(_, to)| to == cb)) {
+    if let Some((rel, to)) = rb
+        .filter(|&(_, to)| to == ca)
+        .or(ra.filter(|&(_, to)| to == cb))
+    {
         let _ = to;
         return rel.as_str();
     }
@@ -641,7 +655,12 @@ fn kind_of(data: &Synthetic, roots: &HashMap<u32, u32>, a: u32, b: u32) -> &'sta
 fn write_csv(path: &str, data: &Synthetic, dedup: &Dedup) -> std::io::Result<()> {
     let mut w = csv::Writer::from_path(path)?;
     let mut header: Vec<&str> = CSV_COLUMNS.to_vec();
-    header.extend(["corruptions", "relation", "related_cluster", "found_cluster"]);
+    header.extend([
+        "corruptions",
+        "relation",
+        "related_cluster",
+        "found_cluster",
+    ]);
     w.write_record(&header)?;
     let text = |v: &Option<String>| v.clone().unwrap_or_default();
     for (i, r) in data.records.iter().enumerate() {

@@ -17,12 +17,14 @@ use hashbrown::HashSet;
 
 use super::rng::{Rng, Weights};
 use super::tables;
-use super::{Corruption, Corruptions, Origin, Population, Relation, SyntheticOptions, SyntheticRecord};
+use super::{
+    Corruption, Corruptions, Origin, Population, Relation, SyntheticOptions, SyntheticRecord,
+};
+use crate::model::record::Record;
+use crate::splitmix::SplitMix64;
 use english::EnPerson;
 #[cfg(test)]
 pub(super) use english_corrupt::en_nickname;
-use crate::model::record::Record;
-use crate::splitmix::SplitMix64;
 
 /// A national identifier's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -1,13 +1,18 @@
-//! Synthetic Spanish and Argentine customer records with known duplicates, for
-//! testing and benchmarking record consolidation at any size.
+//! Synthetic customer records with known duplicates, for testing, tuning and
+//! benchmarking record consolidation at any size: Spanish and Argentine people
+//! (the default), British and American people, or both
+//! ([`SyntheticOptions::population`]).
 //!
-//! [`generate`] invents people (names with compound given names, accents and
-//! particles; two surnames in Spain, one or two in Argentina; an email made
-//! from the name; a mobile and sometimes a landline; a street address with its
-//! locality, province and postal code; a birth date; a DNI, CUIT/CUIL, Spanish
-//! DNI or NIE with valid check digits) and writes each one as a [`Record`], the
-//! way a CRM holds it. Then, for a share of the people, it writes one to three
-//! more records of the same person, corrupted the way real duplicates are:
+//! [`generate`] invents people and writes each one as a [`Record`], the way a
+//! CRM holds it. Then, for a share of the people, it writes one to three more
+//! records of the same person, corrupted the way real duplicates are.
+//!
+//! **Spanish and Argentine people** ([`Population::Hispanic`]) have names with
+//! compound given names, accents and particles; two surnames in Spain, one or
+//! two in Argentina; an email made from the name; a mobile and sometimes a
+//! landline; a street address with its locality, province and postal code; a
+//! birth date; a DNI, CUIT/CUIL, Spanish DNI or NIE with valid check digits.
+//! Their copies carry:
 //!
 //! - a typo (one edit) in a name, accents lost, everything in upper case;
 //! - a nickname for the given name (`Pepe` for `José`, `Paco` for `Francisco`,
@@ -26,14 +31,45 @@
 //! floors as `5º B` or `Piso 5 Dpto. B`; provinces by another name (`CABA`,
 //! `Capital Federal`); Argentine postal codes as CPA (`C1425ABC`) or four digits.
 //!
-//! It also writes people who must *not* be merged: members of one household
-//! (a spouse, a child, a sibling) who share the address, the landline and
-//! sometimes the email; a parent and child with the same name at one address;
-//! and namesakes, people with the same given name and surnames as someone else.
-//! Names follow Zipf-like frequencies, so common names are common.
+//! **British and American people** ([`Population::English`],
+//! [`SyntheticOptions::english`]) have given names and surnames of both
+//! countries, English, Welsh, Scottish and Irish (`Gwilym`, `Iain`, `Seán`,
+//! `Siobhán`), most with a middle name; an American address (`1234 N Main St
+//! Apt 4B`, city, state by code or name, ZIP or ZIP+4) or a British one (`Flat
+//! 3, 12 High Street`, town, sometimes the county, postcode `SW1 2AB`); a phone
+//! with or without `+1` or `+44`; an email from the name; a birth date, written
+//! month first in the United States (`03/04/1986`) and day first in the
+//! United Kingdom; a Social Security number for most Americans (nine digits,
+//! area 001 to 899 but 666, group and serial not zero: no check digit) and a
+//! National Insurance number (`AB123456C`) for some Britons. Their copies
+//! carry nicknames and other forms of the given name from a hand-written
+//! table of English hypocoristics and Celtic forms (`Bill`, `Liam` and
+//! `Gwilym` for `William`; `Harry` for `Henry`; `Jack` and `Ian` for `John`;
+//! `Peggy` for `Margaret`); scanning errors (`rn` for `m`, `1` for `l`);
+//! typos; names spelt as they sound (`Smyth`, `Thomson`, `Philips`); the
+//! surname or the whole name in the given-name field, a name left out;
+//! placeholders (`Resident`, `Baby`, `Girl`, `Sir`, `Mr`), titles and
+//! initials for the given name; the middle name shown; a birth date off by a
+//! digit, a year, or the order of day and month; a married name; a move; a
+//! wrong digit in the phone or the Social Security number; fields missing.
+//!
+//! Every record lists what it carries, as [`Corruptions`] (a set of
+//! [`Corruption`] labels, originals too: the fields they leave out, a date
+//! written month first that reads as another date day first), so that an
+//! evaluation can break missed pairs down by kind (`examples/match_eval.rs`).
+//!
+//! It also writes people who must *not* be merged, with their [`Relation`] to
+//! someone written before: members of one household (a spouse, a child, a
+//! sibling) who share the address, the landline and sometimes the email; a
+//! parent and child with the same name at one address (`Jr.`); and namesakes,
+//! people with the same given name and surnames as someone else. Among the
+//! English-speaking, also twins (same birth date, surname and address) and
+//! household members whose form carries another member's Social Security
+//! number. Names follow Zipf-like frequencies, so common names are common.
 //!
 //! The truth comes with the records: [`Synthetic::cluster`] names the person
-//! behind each record, and [`pair_counts`] scores a deduplication against it.
+//! behind each record, [`Synthetic::corruptions`] and [`Synthetic::relation`]
+//! say how, and [`pair_counts`] scores a deduplication against it.
 //!
 //! ```
 //! use ciclo::synthetic::{generate, SyntheticOptions};
@@ -47,12 +83,32 @@
 //! assert_eq!(perfect.f1(), 1.0);
 //! ```
 //!
+//! British and American people, and what their copies carry:
+//!
+//! ```
+//! use ciclo::synthetic::{generate, Corruption, Origin, Relation, SyntheticOptions};
+//!
+//! let data = generate(&SyntheticOptions::english(5_000, 7));
+//! let nicknamed = (0..data.len())
+//!     .filter(|&i| data.corruptions[i].contains(Corruption::Nickname))
+//!     .count();
+//! assert!(nicknamed > 50);
+//! // Every copy carries at least one corruption (or nearly: a typo may fall
+//! // on a field left out).
+//! let copies = (0..data.len()).filter(|&i| data.origin[i] == Origin::Duplicate);
+//! assert!(copies.filter(|&i| data.corruptions[i].is_empty()).count() < 20);
+//! // Twins, among the hard negatives.
+//! assert!(data.relation.iter().any(|r| matches!(r, Some((Relation::Twin, _)))));
+//! ```
+//!
 //! The same options always give the same records, on every platform: the
 //! generator uses its own small PRNG (splitmix64). It is a streaming
 //! [`Generator`] underneath, so that a million records can be written to a
 //! file ([`write_csv`]) without holding them in memory: about three seconds
 //! and 50 MB for a million records, most of the memory in the set that keeps
-//! identifiers, emails and phones unique.
+//! identifiers, emails and phones unique. Adding the English-speaking
+//! population changed nothing in the default's records: the same options give
+//! the same Spanish and Argentine records as before.
 
 mod generator;
 mod labels;

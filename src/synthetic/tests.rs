@@ -336,7 +336,10 @@ fn english_same_seed_same_records() {
         assert_eq!(a, generate(&options));
         assert_eq!(a.len(), 3_000);
         assert_eq!(a.persons(), 2_550);
-        let other = SyntheticOptions { seed: 43, ..options };
+        let other = SyntheticOptions {
+            seed: 43,
+            ..options
+        };
         assert_ne!(a.records, generate(&other).records);
         // Streamed or collected, the same records and truth.
         for (i, r) in Generator::new(&options).enumerate().step_by(97) {
@@ -409,7 +412,11 @@ fn english_people_are_english() {
 /// 899 but 666, group 01 to 99, serial 0001 to 9999.
 fn valid_ssn(text: &str) -> bool {
     let digits: String = text.chars().filter(char::is_ascii_digit).collect();
-    if digits.len() != 9 || text.chars().any(|c| !c.is_ascii_digit() && c != '-' && c != ' ') {
+    if digits.len() != 9
+        || text
+            .chars()
+            .any(|c| !c.is_ascii_digit() && c != '-' && c != ' ')
+    {
         return false;
     }
     let (area, group, serial) = (&digits[..3], &digits[3..5], &digits[5..]);
@@ -458,7 +465,10 @@ fn english_identifiers_and_phones() {
             us_phones += 1;
         }
     }
-    assert!(ssn > 6_000 && nino > 1_500 && us_phones > 7_000, "{ssn} {nino} {us_phones}");
+    assert!(
+        ssn > 6_000 && nino > 1_500 && us_phones > 7_000,
+        "{ssn} {nino} {us_phones}"
+    );
 }
 
 #[test]
@@ -531,7 +541,10 @@ fn corruptions_show_in_the_records() {
         check(Corruption::MissingGiven, copy.given_name.is_none());
         check(Corruption::MissingSurname, copy.surname.is_none());
         check(Corruption::SurnameInGiven, copy.surname.is_none());
-        check(Corruption::FullNameInGiven, given.contains(' ') && copy.surname.is_none());
+        check(
+            Corruption::FullNameInGiven,
+            given.contains(' ') && copy.surname.is_none(),
+        );
         check(Corruption::MissingBirthDate, copy.birth_date.is_none());
         check(Corruption::MissingPostcode, copy.postal_code.is_none());
         check(Corruption::MissingId, copy.national_id.is_none());
@@ -558,10 +571,7 @@ fn date_key(text: &str) -> Option<(u32, [u32; 2])> {
         .split(|c: char| !c.is_ascii_digit())
         .filter_map(|p| p.parse().ok())
         .collect();
-    if let Some(m) = tables_en::EN_MONTHS
-        .iter()
-        .position(|m| text.contains(m))
-    {
+    if let Some(m) = tables_en::EN_MONTHS.iter().position(|m| text.contains(m)) {
         numbers.push(m as u32 + 1);
     }
     if numbers.len() != 3 {
@@ -580,7 +590,10 @@ fn date_key(text: &str) -> Option<(u32, [u32; 2])> {
 /// A street's house number: the first number not after `Flat`.
 fn house_number(street: &str) -> Option<&str> {
     let street = street.rsplit('/').next()?;
-    let mut words = street.split([' ', ',']).filter(|w| !w.is_empty()).peekable();
+    let mut words = street
+        .split([' ', ','])
+        .filter(|w| !w.is_empty())
+        .peekable();
     while let Some(w) = words.next() {
         if w == "Flat" {
             words.next();
@@ -661,7 +674,8 @@ fn english_hard_negatives_have_their_shapes() {
             }
             Relation::SharedId => {
                 if let Some((x, y)) = id {
-                    let digits = |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
+                    let digits =
+                        |t: &str| t.chars().filter(char::is_ascii_digit).collect::<String>();
                     assert_eq!(digits(x), digits(y));
                 }
                 if let Some((x, y)) = given {
@@ -687,7 +701,10 @@ fn english_hard_negatives_have_their_shapes() {
         }
     }
     for r in Relation::ALL {
-        assert!(counts.get(&r).copied().unwrap_or(0) >= 30, "{r}: {counts:?}");
+        assert!(
+            counts.get(&r).copied().unwrap_or(0) >= 30,
+            "{r}: {counts:?}"
+        );
     }
     // Duplicates carry their person's relation.
     for i in 0..data.len() {
@@ -707,11 +724,17 @@ fn english_tables() {
         assert!(!forms.contains(name), "{name}");
         assert_eq!(en_nickname(name), Some(*forms));
     }
-    assert_eq!(en_nickname("Henry"), Some(&["Harry", "Hal", "Hank", "Hen"][..]));
+    assert_eq!(
+        en_nickname("Henry"),
+        Some(&["Harry", "Hal", "Hank", "Hen"][..])
+    );
     assert_eq!(en_nickname("Zebedee"), None);
     // Most common given names have another form.
     for list in [tables_en::US_MALE, tables_en::UK_FEMALE] {
-        let with = list[..40].iter().filter(|g| en_nickname(g).is_some()).count();
+        let with = list[..40]
+            .iter()
+            .filter(|g| en_nickname(g).is_some())
+            .count();
         assert!(with >= 30, "{with}");
     }
     for list in [

@@ -265,7 +265,9 @@ impl Generator {
         } else {
             tables_en::UK_SURNAMES
         };
-        list[self.rng.weighted(&self.weights.en_surnames[usize::from(us)])]
+        list[self
+            .rng
+            .weighted(&self.weights.en_surnames[usize::from(us)])]
     }
 
     /// An identifier: a Social Security number for 90% of Americans, a
@@ -280,7 +282,8 @@ impl Generator {
                 if area == 666 {
                     continue;
                 }
-                let ssn = area * 1_000_000 + self.rng.range(1, 99) * 10_000 + self.rng.range(1, 9999);
+                let ssn =
+                    area * 1_000_000 + self.rng.range(1, 99) * 10_000 + self.rng.range(1, 9999);
                 if self.claim(7, u64::from(ssn)) {
                     return EnId::Ssn(ssn);
                 }
@@ -293,7 +296,10 @@ impl Generator {
         const SECOND: &[u8] = b"ABCEGHJKLMNPRSTWXYZ";
         loop {
             let prefix = [*self.rng.pick(FIRST), *self.rng.pick(SECOND)];
-            if matches!(&prefix, b"BG" | b"GB" | b"KN" | b"NK" | b"NT" | b"TN" | b"ZZ") {
+            if matches!(
+                &prefix,
+                b"BG" | b"GB" | b"KN" | b"NK" | b"NT" | b"TN" | b"ZZ"
+            ) {
                 continue;
             }
             let number = self.rng.range(0, 999_999);
@@ -335,9 +341,22 @@ impl Generator {
             .rng
             .weighted(&self.weights.en_providers[usize::from(us)])]
         .0;
+        // Gmail ignores dots: `gary.hill` and `garyhill` are one mailbox,
+        // one person.
+        let mailbox = |local: &str| {
+            let key = if provider == "gmail.com" {
+                local.replace('.', "")
+            } else {
+                local.to_string()
+            };
+            fnv(format!("{key}@{provider}").as_bytes())
+        };
         let mut email = format!("{local}@{provider}");
-        while !self.claim(4, fnv(email.as_bytes())) {
-            email = format!("{local}{}@{provider}", self.rng.range(1, 9999));
+        let mut key = mailbox(&local);
+        while !self.claim(4, key) {
+            let numbered = format!("{local}{}", self.rng.range(1, 9999));
+            key = mailbox(&numbered);
+            email = format!("{numbered}@{provider}");
         }
         email
     }

@@ -158,7 +158,11 @@ impl Generator {
                     ),
                 };
             }
-            let dot = if short && self.rng.chance(0.15) { "." } else { "" };
+            let dot = if short && self.rng.chance(0.15) {
+                "."
+            } else {
+                ""
+            };
             let _ = write!(s, "{name} {}{dot}", if short { abbr } else { kind });
             if let Some((n, letter)) = h.unit {
                 let unit = if letter == 0 {
