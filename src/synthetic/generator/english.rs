@@ -203,6 +203,11 @@ impl Generator {
         };
         let mut p = self.en_person(us, female, given, surname, birth, anchor.home.clone());
         p.landline = anchor.landline.or(p.landline);
+        if self.rng.chance(0.25) {
+            // One phone for the family (a child's form with a parent's
+            // number, a couple's shared mobile).
+            p.mobile = anchor.mobile;
+        }
         match relation {
             Relation::Junior if u32::from(birth.0) > anchor_year && us && self.rng.chance(0.4) => {
                 p.suffix = Some("Jr.");
