@@ -8,7 +8,8 @@
 Splink is set up the way its tutorials do it, not tuned to this data:
 
 - light cleaning first, as an analyst would: names lower case and trimmed;
-  birth dates to ISO (`yyyy-mm-dd`), numeric dates read month first when the
+  birth dates to ISO (`yyyy-mm-dd`; English and Spanish month names),
+  numeric dates read month first when the
   record's country is the United States and day first otherwise (a hint
   ciclo's standardiser does not get), two-digit years as 19yy/20yy; postal
   codes upper case without spaces, ZIP codes cut to five digits; emails lower
@@ -59,6 +60,27 @@ MONTHS = {
         ]
     )
 }
+MONTHS.update(
+    {
+        m: i + 1
+        for i, m in enumerate(
+            [
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
+            ]
+        )
+    }
+)
 US = {"us", "usa", "united states", "u.s.a."}
 
 
@@ -80,7 +102,7 @@ def clean_date(text, country):
     m = re.fullmatch(r"([a-z]+) (\d{1,2}), (\d{4})", t)
     if m and m[1] in MONTHS:
         return iso(int(m[3]), MONTHS[m[1]], int(m[2]))
-    m = re.fullmatch(r"(\d{1,2}) ([a-z]+) (\d{4})", t)
+    m = re.fullmatch(r"(\d{1,2}) (?:de )?([a-z]+) (?:de )?(\d{4})", t)
     if m and m[2] in MONTHS:
         return iso(int(m[3]), MONTHS[m[2]], int(m[1]))
     m = re.fullmatch(r"(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})", t)
