@@ -510,7 +510,13 @@ fn every_corruption_occurs() {
 
 #[test]
 fn corruptions_show_in_the_records() {
-    let data = generate(&SyntheticOptions::english(20_000, 6));
+    for seed in [6, 60, 61] {
+        corruptions_show(seed);
+    }
+}
+
+fn corruptions_show(seed: u64) {
+    let data = generate(&SyntheticOptions::english(15_000, seed));
     let mut first: BTreeMap<u32, usize> = BTreeMap::new();
     let mut checked = BTreeMap::<Corruption, usize>::new();
     for i in 0..data.len() {

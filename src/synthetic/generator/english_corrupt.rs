@@ -506,7 +506,8 @@ impl Generator {
         out.push_str(&text[..i]);
         out.push_str(instead);
         out.push_str(&text[i + what.len()..]);
-        Some(out)
+        // `Lucie` (a nickname of `Lucy`) must not become `Lucy` again.
+        (out != not).then_some(out)
     }
 
     /// The same email written otherwise: other case, dots in a Gmail
