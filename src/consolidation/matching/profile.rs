@@ -4,7 +4,7 @@ use compact_str::CompactString;
 use smallvec::SmallVec;
 
 use super::phonetic;
-use crate::standardize::names::is_placeholder_given;
+use crate::standardize::names::{self, is_placeholder_given, PersonName};
 use crate::standardize::{Country, Standardized};
 
 /// A comparison key: inline up to 24 bytes, as nearly all are, so that a
@@ -88,7 +88,13 @@ impl Profile {
             country: s.country,
             ..Profile::default()
         };
-        if let Some(name) = &s.name {
+        // A name refused for its characters may be a scan's (`Castr0`): read
+        // with the digits OCR puts for letters.
+        let scanned = match &s.name {
+            Some(_) => None,
+            None => scanned_name(&s.record),
+        };
+        if let Some(name) = s.name.as_ref().or(scanned.as_ref()) {
             let key = name.given_key();
             p.given = key
                 .split(' ')
@@ -142,9 +148,9 @@ impl Profile {
             p.locality = a
                 .locality
                 .as_deref()
-                .map(|l| Key::from(text(l)))
+                .map(|l| Key::from(locality_key(&text(l))))
                 .filter(|k| !k.is_empty());
-            p.postal_code = a.postal_code.clone();
+            p.postal_code = a.postal_code.as_deref().map(postal_key);
         }
         p.birth = match s.birth_date {
             Some(d) => Some(compact_str::format_compact!(
@@ -216,6 +222,74 @@ fn street_name_key(key: &str) -> String {
         .take_while(|w| !w.starts_with(|c: char| c.is_ascii_digit()) && *w != "sn")
         .collect::<Vec<_>>()
         .join(" ")
+}
+
+/// A US ZIP+4 (`90025-3912`) as its ZIP (`90025`): the four digits are the
+/// delivery segment, often left out.
+fn postal_key(code: &str) -> Key {
+    let b = code.as_bytes();
+    let zip4 = b.len() == 10 && b[5] == b'-' || b.len() == 9 && !code.contains(' ');
+    if zip4 && code.bytes().filter(u8::is_ascii_digit).count() == 9 {
+        Key::from(&code[..5])
+    } else {
+        Key::from(code)
+    }
+}
+
+/// A folded locality with its English abbreviations written out: `st louis`
+/// is `saint louis`, `ft worth` is `fort worth`, `mt vernon` is `mount
+/// vernon`.
+fn locality_key(folded: &str) -> String {
+    let mut words = folded.split(' ');
+    let first = match words.next() {
+        Some("st") => "saint",
+        Some("ste") => "sainte",
+        Some("ft") => "fort",
+        Some("mt") => "mount",
+        _ => return folded.to_string(),
+    };
+    std::iter::once(first)
+        .chain(words)
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// The name of a record whose name fields were refused, read again with the
+/// digits a scan puts for letters (`0` for `o`, `1` for `l`, `5` for `s`):
+/// `None` when there are no such digits or it still does not read.
+fn scanned_name(record: &crate::model::record::Record) -> Option<PersonName> {
+    let fix = |t: &str| -> String {
+        t.chars()
+            .map(|c| match c {
+                '0' => 'o',
+                '1' => 'l',
+                '3' => 'e',
+                '4' => 'a',
+                '5' => 's',
+                '6' => 'g',
+                '7' => 't',
+                '8' => 'b',
+                c => c,
+            })
+            .collect()
+    };
+    let has_digit = |t: &Option<String>| {
+        t.as_deref()
+            .is_some_and(|t| t.contains(|c: char| c.is_ascii_digit()))
+    };
+    if !(has_digit(&record.given_name)
+        || has_digit(&record.surname)
+        || has_digit(&record.full_name))
+    {
+        return None;
+    }
+    let (given, surname) = (record.given_name.as_deref(), record.surname.as_deref());
+    let parsed = if given.is_none() && surname.is_none() {
+        names::parse_full_name(&fix(record.full_name.as_deref()?))
+    } else {
+        names::parse_person(&fix(given.unwrap_or("")), &fix(surname.unwrap_or("")))
+    };
+    parsed.ok().map(|(name, _)| name)
 }
 
 fn digits(text: &str) -> String {
