@@ -291,11 +291,21 @@ impl Engine {
         let was = identity.configured;
         self.begin_consolidating(&mut identity);
         let out = identity.registry.ingest(key, updated, record);
-        if out.is_err() && !was {
-            // Nothing changes on an error.
-            identity.configured = false;
-            identity.legacy.clear();
-            self.consolidating.store(false, Ordering::Release);
+        match &out {
+            Ok(ingested) => {
+                // Customers the record showed to be one are merged, lifecycle
+                // state following, as a data steward's merge does.
+                for &merged in &ingested.joined {
+                    self.follow_merge(&mut identity, merged);
+                }
+            }
+            Err(_) if !was => {
+                // Nothing changes on an error.
+                identity.configured = false;
+                identity.legacy.clear();
+                self.consolidating.store(false, Ordering::Release);
+            }
+            Err(_) => {}
         }
         out
     }
@@ -385,6 +395,14 @@ impl Engine {
         let a = resolve(&identity.registry, a)?;
         let b = resolve(&identity.registry, b)?;
         let merged = identity.registry.merge(a, b)?;
+        self.follow_merge(&mut identity, merged);
+        Ok(merged)
+    }
+
+    /// The lifecycle side of a merge the registry made: hierarchy links,
+    /// events, imported states and firing logs move to the survivor, whose
+    /// state is recomputed; the retired id keeps no state.
+    fn follow_merge(&self, identity: &mut Identity, merged: Merged) {
         let (survivor, retired) = (merged.survivor.to_string(), merged.retired.to_string());
         let depth = self.limits().hierarchy_depth;
         if let Ok(rename) = identity
@@ -410,7 +428,6 @@ impl Engine {
         // What fired for either keeps counting against the survivor's
         // cooldowns and caps (an unmerge leaves it with the survivor).
         self.merge_firings(&retired, &survivor);
-        Ok(merged)
     }
 
     /// Takes a source record out of its golden customer: see

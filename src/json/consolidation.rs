@@ -18,8 +18,12 @@
 //!                  "contributions": [{"field": "given_name", "level": "nickname",
 //!                                     "weight": 3.1, "veto": false}, ...]}],
 //!  "findings": [{"field": "email", "severity": "warning", "code": "...",
-//!                "message": "...", "suggestion": "..."}]}
+//!                "message": "...", "suggestion": "..."}],
+//!  "joined": [{"survivor": "G7", "retired": "G9"}]}
 //! ```
+//!
+//! `joined` lists the customers the record showed to be one (it merged with
+//! more than one), each retired into the survivor; usually empty.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -205,6 +209,10 @@ pub fn ingested_to_json(out: &Ingested) -> String {
         "decision": out.decision.as_str(),
         "candidates": candidates,
         "findings": findings_json(&out.findings),
+        "joined": out.joined.iter().map(|m| json!({
+            "survivor": m.survivor.to_string(),
+            "retired": m.retired.to_string(),
+        })).collect::<Vec<_>>(),
     })
     .to_string()
 }

@@ -25,6 +25,7 @@ mod ids;
 mod image;
 mod index;
 mod ingest;
+mod join;
 mod steward;
 
 use std::collections::BTreeMap;
