@@ -47,6 +47,7 @@ use crate::consolidation::hierarchy::{Hierarchies, HierarchyKind, Rename, RollUp
 use crate::consolidation::registry::{
     Erased, GoldenId, Ingested, Merged, Registry, RegistryConfig,
 };
+use crate::consolidation::matching::{EmOptions, Estimate, MatchModel};
 use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, Outcome};
 use crate::model::event::Event;
@@ -308,6 +309,88 @@ impl Engine {
             Err(_) => {}
         }
         out
+    }
+
+    /// The match model ingests are scored with.
+    pub fn match_model(&self) -> MatchModel {
+        self.identity_read().registry.config().model.clone()
+    }
+
+    /// Installs a match model (one a batch estimated, say: [`Dedup::model`]):
+    /// records ingested from now on are scored with it, before or after the
+    /// first ingest; see [`Registry::set_model`]. Snapshots keep it.
+    ///
+    /// [`Dedup::model`]: crate::consolidation::dedup::Dedup::model
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the model cannot score pairs
+    /// ([`MatchModel::validate`]). Nothing changes on an error.
+    pub fn set_match_model(&self, model: MatchModel) -> Result<()> {
+        self.identity_write().registry.set_model(model)
+    }
+
+    /// Estimates the match model from the records the engine holds, as batch
+    /// deduplication does from an export ([`Registry::estimate_model`]:
+    /// `u` from seeded random pairs, `m` and the prior by EM over the
+    /// candidate pairs, starting from the installed model), and installs it:
+    /// records ingested from now on are scored with it, and snapshots keep it.
+    /// Returns the estimate, with the model and how it was reached.
+    ///
+    /// Runs on the calling thread, holding the registry for reading: queries
+    /// go on meanwhile, ingests and a data steward's corrections wait until
+    /// the model is installed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for options out of bounds (see
+    /// [`Registry::estimate_model`]); [`Error::Conflict`] when another call
+    /// installed a model while this one estimated (nothing is installed:
+    /// estimate again). Nothing changes on an error.
+    ///
+    /// ```
+    /// use ciclo::consolidation::golden::SourceKey;
+    /// use ciclo::consolidation::matching::EmOptions;
+    /// use ciclo::lifecycle::StageModel;
+    /// use ciclo::model::{Record, Timestamp};
+    /// use ciclo::Engine;
+    ///
+    /// let engine = Engine::new(StageModel::six_stage());
+    /// let at = Timestamp::parse("2026-11-23T10:00:00Z", "updated")?;
+    /// for (i, given) in ["Ana", "Luis", "Eva"].iter().enumerate() {
+    ///     let record = Record {
+    ///         given_name: Some(given.to_string()),
+    ///         surname: Some("García".into()),
+    ///         ..Record::default()
+    ///     };
+    ///     engine.ingest(SourceKey::new("crm", &i.to_string())?, at, record)?;
+    /// }
+    /// let estimate = engine.estimate_model(&EmOptions::default())?;
+    /// // Three records are far too few to learn from: the model is kept.
+    /// assert!(!estimate.estimated());
+    /// assert_eq!(engine.match_model(), estimate.model);
+    /// # Ok::<(), ciclo::Error>(())
+    /// ```
+    pub fn estimate_model(&self, options: &EmOptions) -> Result<Estimate> {
+        let (start, estimate) = {
+            let identity = self.identity_read();
+            let registry = &identity.registry;
+            (
+                registry.config().model.clone(),
+                registry.estimate_model(options)?,
+            )
+        };
+        let mut identity = self.identity_write();
+        if identity.registry.config().model != start {
+            return Err(Error::Conflict {
+                field: "model".into(),
+                message: "another model was installed while this one was estimated; \
+                          estimate again"
+                    .into(),
+            });
+        }
+        identity.registry.set_model(estimate.model.clone())?;
+        Ok(estimate)
     }
 
     /// The golden record of a customer; a retired id gives the customer it was

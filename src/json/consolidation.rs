@@ -104,6 +104,8 @@ struct ConsolidationConfig {
     review_threshold: Option<f64>,
     #[serde(default)]
     customers_from_events: Option<bool>,
+    #[serde(default)]
+    model: Option<super::matching::MatchModelJson>,
 }
 
 /// Reads a consolidation configuration; every key is optional:
@@ -114,16 +116,26 @@ struct ConsolidationConfig {
 ///                   "fields": {"email": ["source_priority", "most_recent"]}},
 ///  "default_country": "AR", "max_block": 200, "refine_block": 24,
 ///  "merge_threshold": 0.99, "review_threshold": 0.5,
-///  "customers_from_events": false}
+///  "customers_from_events": false, "model": {...}}
 /// ```
+///
+/// `model` is a whole match model in the shape of
+/// [`match_model_from_json`](super::matching::match_model_from_json) (the one
+/// `ciclo_dedup_json` answers with, say): ingests are scored with it instead of
+/// the built-in one. `merge_threshold` and `review_threshold`, when given,
+/// override the model's.
 ///
 /// # Errors
 ///
 /// [`Error::Json`], [`Error::UnknownField`], [`Error::Config`] for an unknown
-/// country or an inconsistent survivorship chain.
+/// country, an inconsistent survivorship chain or a bad model (naming its path,
+/// `model.fields.birth_date.levels.exact.m`).
 pub fn consolidation_config_from_json(text: &str) -> Result<RegistryConfig> {
     let c: ConsolidationConfig = read(text, "consolidation config")?;
     let mut config = RegistryConfig::default();
+    if let Some(model) = c.model {
+        config.model = model.into_model("model.")?;
+    }
     if let Some(s) = c.survivorship {
         s.validate()?;
         config.survivorship = s;
@@ -173,7 +185,7 @@ pub fn score_json(score: &Score) -> Value {
     })
 }
 
-fn findings_json(findings: &[Finding]) -> Vec<Value> {
+pub(crate) fn findings_json(findings: &[Finding]) -> Vec<Value> {
     findings
         .iter()
         .map(|f| {
@@ -236,9 +248,14 @@ pub fn golden_value(id: &str, golden: &GoldenRecord) -> Value {
 
 /// A batch deduplication as JSON: `{"records", "customers", "compared_pairs",
 /// "golden": [id of each record's customer's first record, in input order],
-/// "reviews": [{"a", "b", "reason"}]}`, and `"golden_records"` (in the shape of
-/// [`golden_value`], by first record) when `golden` is given. `ids` name the
-/// records, by index.
+/// "reviews": [{"a", "b", "reason"}], "model", "estimate"}`, and
+/// `"golden_records"` (in the shape of [`golden_value`], by first record) when
+/// `golden` is given. `model` is the match model the batch scored with (in the
+/// shape of [`match_model_from_json`](super::matching::match_model_from_json):
+/// a host installs it in an engine with `"model"` in the consolidation
+/// configuration), `estimate` how it was estimated
+/// ([`estimate_summary_value`](super::matching::estimate_summary_value);
+/// `null` when the batch did not estimate). `ids` name the records, by index.
 pub fn dedup_to_json(
     ids: &[String],
     dedup: &Dedup,
@@ -257,6 +274,8 @@ pub fn dedup_to_json(
         "compared_pairs": dedup.compared_pairs,
         "golden": dedup.clusters.leader.iter().map(|&l| id(l)).collect::<Vec<_>>(),
         "reviews": reviews,
+        "model": super::matching::match_model_value(&dedup.model),
+        "estimate": dedup.estimate.as_ref().map(super::matching::estimate_summary_value),
     });
     if let Some(golden) = golden {
         out["golden_records"] = golden
@@ -340,6 +359,7 @@ pub fn consolidation_config_to_json(config: &RegistryConfig) -> String {
         "merge_threshold": config.model.merge_threshold,
         "review_threshold": config.model.review_threshold,
         "customers_from_events": config.customers_from_events,
+        "model": super::matching::match_model_value(&config.model),
     })
     .to_string()
 }

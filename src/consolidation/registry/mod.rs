@@ -21,6 +21,7 @@
 //! the golden record, and a golden id retired by a merge still resolves
 //! ([`Registry::resolve`]).
 
+mod estimate;
 mod ids;
 mod image;
 mod index;
@@ -32,6 +33,7 @@ use std::collections::BTreeMap;
 
 use hashbrown::HashMap;
 
+pub use estimate::{MAX_ITERATIONS, MAX_U_SAMPLE};
 pub use ids::GoldenId;
 pub use image::{RegistryCut, RegistryImage, ReviewImage, SourceImage};
 pub use ingest::{Candidate, IngestDecision, Ingested};
@@ -126,7 +128,8 @@ impl Registry {
     /// # Errors
     ///
     /// [`Error::Config`] when the survivorship configuration or the thresholds
-    /// are inconsistent.
+    /// are inconsistent, or the model cannot score pairs
+    /// ([`MatchModel::validate`], its path prefixed with `model.`).
     pub fn new(config: RegistryConfig) -> Result<Registry> {
         config.survivorship.validate()?;
         let m = &config.model;
@@ -142,6 +145,7 @@ impl Registry {
                 ),
             });
         }
+        m.validate().map_err(|e| e.within("model."))?;
         if config.max_block < 2 {
             return Err(Error::Config {
                 field: "matching.max_block".into(),
