@@ -6,12 +6,13 @@ use crate::consolidation::dedup::candidate_pairs;
 use crate::consolidation::matching::{estimate_with, EmOptions, Estimate, MatchModel, Patterns};
 use crate::error::{Error, Result};
 
-/// The largest [`EmOptions::u_sample`] a registry draws: ten million pairs
-/// (160 MB of pair indices and comparisons at most).
-pub const MAX_U_SAMPLE: usize = 10_000_000;
+/// The largest [`EmOptions::u_sample`] [`Registry::estimate_model`] draws:
+/// ten million pairs (some hundreds of megabytes of pairs and comparisons at
+/// most). (Not public: cbindgen would put any public constant in the C header.)
+const MAX_U_SAMPLE: usize = 10_000_000;
 
-/// The most EM iterations a registry runs.
-pub const MAX_ITERATIONS: usize = 10_000;
+/// The most EM iterations [`Registry::estimate_model`] runs.
+const MAX_ITERATIONS: usize = 10_000;
 
 impl Registry {
     /// Estimates the match model from the records the registry holds, as batch
@@ -37,8 +38,8 @@ impl Registry {
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] naming the option for an
-    /// [`EmOptions::u_sample`] over [`MAX_U_SAMPLE`], an
-    /// [`EmOptions::max_iterations`] over [`MAX_ITERATIONS`], a tolerance,
+    /// [`EmOptions::u_sample`] over ten million, an
+    /// [`EmOptions::max_iterations`] over ten thousand, a tolerance,
     /// floor or pseudo-count that is negative or not finite, or a floor of
     /// a quarter or more.
     pub fn estimate_model(&self, options: &EmOptions) -> Result<Estimate> {
@@ -112,13 +113,21 @@ fn check_options(o: &EmOptions) -> Result<()> {
     if o.u_sample > MAX_U_SAMPLE {
         return Err(Error::invalid(
             "u_sample",
-            format!("{} is over the limit of {MAX_U_SAMPLE}", o.u_sample),
+            format!(
+                "{} is over the limit of {}",
+                o.u_sample,
+                MAX_U_SAMPLE
+            ),
         ));
     }
     if o.max_iterations > MAX_ITERATIONS {
         return Err(Error::invalid(
             "max_iterations",
-            format!("{} is over the limit of {MAX_ITERATIONS}", o.max_iterations),
+            format!(
+                "{} is over the limit of {}",
+                o.max_iterations,
+                MAX_ITERATIONS
+            ),
         ));
     }
     for (name, v) in [

@@ -33,7 +33,6 @@ use std::collections::BTreeMap;
 
 use hashbrown::HashMap;
 
-pub use estimate::{MAX_ITERATIONS, MAX_U_SAMPLE};
 pub use ids::GoldenId;
 pub use image::{RegistryCut, RegistryImage, ReviewImage, SourceImage};
 pub use ingest::{Candidate, IngestDecision, Ingested};
