@@ -61,7 +61,10 @@ const LUIS: &str = r#"{"given_name": "Luis", "surname": "Paz",
 #[test]
 fn a_host_with_its_own_database_indexes_keys_and_scores_pairs() {
     let a = keys(PEPE, None);
-    let b = keys(JOSE, Some(r#"{"default_country": "AR", "today": "2026-11-23"}"#));
+    let b = keys(
+        JOSE,
+        Some(r#"{"default_country": "AR", "today": "2026-11-23"}"#),
+    );
     let texts = |v: &Value| -> Vec<String> {
         v["keys"]
             .as_array()
@@ -71,15 +74,25 @@ fn a_host_with_its_own_database_indexes_keys_and_scores_pairs() {
                 let key = k["key"].as_str().unwrap().to_string();
                 assert_eq!(
                     key,
-                    format!("{}:{}", k["kind"].as_str().unwrap(), k["value"].as_str().unwrap())
+                    format!(
+                        "{}:{}",
+                        k["kind"].as_str().unwrap(),
+                        k["value"].as_str().unwrap()
+                    )
                 );
                 key
             })
             .collect()
     };
     let (ka, kb) = (texts(&a), texts(&b));
-    assert!(ka.contains(&"email:pepegonzalez@gmail.com".to_string()), "{ka:?}");
-    assert!(ka.iter().any(|k| kb.contains(k)), "they meet: {ka:?} {kb:?}");
+    assert!(
+        ka.contains(&"email:pepegonzalez@gmail.com".to_string()),
+        "{ka:?}"
+    );
+    assert!(
+        ka.iter().any(|k| kb.contains(k)),
+        "they meet: {ka:?} {kb:?}"
+    );
     assert!(a["findings"].is_array());
     // An unparsable email: a finding.
     let odd = keys(r#"{"email": "pepe@", "surname": "Paz"}"#, None);
@@ -103,14 +116,23 @@ fn a_host_with_its_own_database_indexes_keys_and_scores_pairs() {
         .collect();
     assert_eq!(
         fields,
-        ["given_name", "surname", "birth_date", "national_id", "email"]
+        [
+            "given_name",
+            "surname",
+            "birth_date",
+            "national_id",
+            "email"
+        ]
     );
     for key in ["weight", "prior_weight", "names_swapped"] {
         assert!(!s[key].is_null(), "{key}: {s}");
     }
     let d = score(PEPE, LUIS, "").unwrap();
     assert_eq!(d["decision"], "distinct");
-    assert_eq!(d["vetoed"], true, "a different given name and birth date veto");
+    assert_eq!(
+        d["vetoed"], true,
+        "a different given name and birth date veto"
+    );
 
     // With a model: thresholds that send the pair to review.
     let model = model_json(|m| {
@@ -172,7 +194,11 @@ fn a_batch_model_installed_and_the_engine_own_estimate() {
     })
     .unwrap();
     let batch: Value = serde_json::from_str(&out).unwrap();
-    assert_eq!(batch["estimate"]["estimated"], true, "{}", batch["estimate"]);
+    assert_eq!(
+        batch["estimate"]["estimated"], true,
+        "{}",
+        batch["estimate"]
+    );
     assert!(batch["estimate"]["m"]["converged"].as_bool().unwrap());
     let model = batch["model"].clone();
 
@@ -396,7 +422,10 @@ fn every_matching_entry_point_refuses_bad_input_and_changes_nothing() {
         (
             "score nothing in common",
             Box::new(|| {
-                let (a, b) = (s(r#"{"email": "ana@ruiz.es"}"#), s(r#"{"phone": "+34 612 345 678"}"#));
+                let (a, b) = (
+                    s(r#"{"email": "ana@ruiz.es"}"#),
+                    s(r#"{"phone": "+34 612 345 678"}"#),
+                );
                 unsafe { ciclo_records_score_json(a.as_ptr(), b.as_ptr(), ptr::null(), o) }
             }),
             CICLO_STATUS_INVALID_ARGUMENT,
@@ -529,7 +558,9 @@ fn every_matching_entry_point_refuses_bad_input_and_changes_nothing() {
         ),
         (
             "configure with a bad model (records held: the model is read first)",
-            Box::new(|| unsafe { ciclo_engine_configure_consolidation(e.0, config_model.as_ptr()) }),
+            Box::new(|| unsafe {
+                ciclo_engine_configure_consolidation(e.0, config_model.as_ptr())
+            }),
             CICLO_STATUS_INVALID_CONFIG,
             "model.fields.phone.vetoes[0]",
         ),
@@ -552,6 +583,13 @@ fn every_matching_entry_point_refuses_bad_input_and_changes_nothing() {
         assert_eq!(snapshot(&e), before, "{what} changed the engine");
     }
     // The status names are the documented ones.
-    let name = |s| unsafe { CStr::from_ptr(ciclo_status_name(s)) }.to_str().unwrap();
-    assert_eq!(name(CICLO_STATUS_INVALID_CONFIG), "CICLO_STATUS_INVALID_CONFIG");
+    let name = |s| {
+        unsafe { CStr::from_ptr(ciclo_status_name(s)) }
+            .to_str()
+            .unwrap()
+    };
+    assert_eq!(
+        name(CICLO_STATUS_INVALID_CONFIG),
+        "CICLO_STATUS_INVALID_CONFIG"
+    );
 }

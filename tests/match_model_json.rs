@@ -43,13 +43,17 @@ fn the_model_round_trips_exactly() {
             l.u = f64::MIN_POSITIVE * (1 + j) as f64;
         }
     }
-    odd.fields.retain(|f| f.field != Field::Company && f.field != Field::Street);
+    odd.fields
+        .retain(|f| f.field != Field::Company && f.field != Field::Street);
     odd.veto_lifters.reverse();
     let back = match_model_from_json(&match_model_to_json(&odd)).unwrap();
     assert_eq!(back, odd);
     for (a, b) in back.fields.iter().zip(&odd.fields) {
         for (x, y) in a.levels.iter().zip(&b.levels) {
-            assert_eq!((x.m.to_bits(), x.u.to_bits()), (y.m.to_bits(), y.u.to_bits()));
+            assert_eq!(
+                (x.m.to_bits(), x.u.to_bits()),
+                (y.m.to_bits(), y.u.to_bits())
+            );
         }
     }
 
@@ -125,8 +129,15 @@ fn every_level_of_every_field_is_checked_by_its_path() {
         // An unknown level, an unknown veto.
         let mut v = default_value();
         v["fields"][name]["levels"]["almost"] = json!({"m": 0.1, "u": 0.1});
-        let message = refused(&v, ErrorKind::Config, &format!("fields.{name}.levels.almost"));
-        assert!(message.contains(field.levels()[0]), "lists the levels: {message}");
+        let message = refused(
+            &v,
+            ErrorKind::Config,
+            &format!("fields.{name}.levels.almost"),
+        );
+        assert!(
+            message.contains(field.levels()[0]),
+            "lists the levels: {message}"
+        );
         let mut v = default_value();
         v["fields"][name]["vetoes"] = json!(["different", "almost"]);
         refused(&v, ErrorKind::Config, &format!("fields.{name}.vetoes[1]"));
@@ -161,7 +172,11 @@ fn the_rest_of_the_model_is_checked_by_its_path() {
         refused(&v, ErrorKind::Config, key);
     }
     for bad in [0.0, 1.0, -1e-9] {
-        refused(&edit(&|v| v["prior"] = json!(bad)), ErrorKind::Config, "prior");
+        refused(
+            &edit(&|v| v["prior"] = json!(bad)),
+            ErrorKind::Config,
+            "prior",
+        );
     }
     refused(
         &edit(&|v| v["merge_threshold"] = json!(1.01)),
@@ -178,7 +193,11 @@ fn the_rest_of_the_model_is_checked_by_its_path() {
         ErrorKind::Config,
         "fields.nombre",
     );
-    refused(&edit(&|v| v["extra"] = json!(1)), ErrorKind::UnknownField, "extra");
+    refused(
+        &edit(&|v| v["extra"] = json!(1)),
+        ErrorKind::UnknownField,
+        "extra",
+    );
     refused(
         &edit(&|v| v["fields"]["email"]["weights"] = json!(1)),
         ErrorKind::UnknownField,
@@ -234,11 +253,9 @@ fn the_rest_of_the_model_is_checked_by_its_path() {
 fn the_consolidation_configuration_carries_the_model() {
     let mut model = MatchModel::default();
     model.prior = 2.5e-5;
-    let config = consolidation_config_from_json(&format!(
-        "{{\"model\": {}}}",
-        match_model_to_json(&model)
-    ))
-    .unwrap();
+    let config =
+        consolidation_config_from_json(&format!("{{\"model\": {}}}", match_model_to_json(&model)))
+            .unwrap();
     assert_eq!(config.model, model);
     // Written and read back, the whole configuration is the same.
     let text = consolidation_config_to_json(&config);
@@ -285,7 +302,10 @@ fn score_and_estimate_options() {
     )
     .unwrap();
     assert_eq!(model, custom);
-    assert_eq!(options.default_country, ciclo::standardize::Country::parse("AR"));
+    assert_eq!(
+        options.default_country,
+        ciclo::standardize::Country::parse("AR")
+    );
     let mut v = default_value();
     v["fields"]["phone"]["levels"]
         .as_object_mut()

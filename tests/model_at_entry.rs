@@ -151,8 +151,10 @@ fn bar(name: &str, truth: &Pairs) {
     println!("{name}: batch {batch_acc:?}");
 
     // The batch's model, through the JSON a C host would carry.
-    let out: serde_json::Value = serde_json::from_str(&dedup_to_json(&export.ids, &b, None)).unwrap();
-    let config = consolidation_config_from_json(&format!("{{\"model\": {}}}", out["model"])).unwrap();
+    let out: serde_json::Value =
+        serde_json::from_str(&dedup_to_json(&export.ids, &b, None)).unwrap();
+    let config =
+        consolidation_config_from_json(&format!("{{\"model\": {}}}", out["model"])).unwrap();
     assert_eq!(config.model, b.model, "the model survives its JSON exactly");
     let configured = engine_with(config);
     ingest(&export, &configured, 0..export.ids.len());
@@ -326,7 +328,10 @@ fn snapshots_keep_the_model() {
     let mut other = model.clone();
     other.merge_threshold = 0.995;
     engine.set_match_model(other.clone()).unwrap();
-    assert_eq!(Engine::restore(&engine.snapshot()).unwrap().match_model(), other);
+    assert_eq!(
+        Engine::restore(&engine.snapshot()).unwrap().match_model(),
+        other
+    );
 
     // Without a model in the configuration: the built-in one.
     let bytes = engine.snapshot();

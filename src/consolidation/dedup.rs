@@ -344,7 +344,7 @@ fn run(
     drop(kind_of);
     let estimate = options.estimate.as_ref().map(|em| {
         let patterns = Patterns::from_counts(kinds.iter().copied().zip(counts.iter().copied()));
-        let e = estimate_with(profiles.len(), &patterns, &options.model, em, &mut |sample| {
+        let e = estimate_with(n, &patterns, &options.model, em, &mut |sample| {
             parallel_map(sample, threads, |&(a, b)| {
                 options
                     .model

@@ -44,10 +44,10 @@ use std::sync::atomic::Ordering;
 use super::{lock, Engine, Shard};
 use crate::consolidation::golden::{GoldenRecord, SourceKey};
 use crate::consolidation::hierarchy::{Hierarchies, HierarchyKind, Rename, RollUp};
+use crate::consolidation::matching::{EmOptions, Estimate, MatchModel};
 use crate::consolidation::registry::{
     Erased, GoldenId, Ingested, Merged, Registry, RegistryConfig,
 };
-use crate::consolidation::matching::{EmOptions, Estimate, MatchModel};
 use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, Outcome};
 use crate::model::event::Event;

@@ -122,10 +122,10 @@ pub unsafe extern "C" fn ciclo_records_score_json(
 ) -> ciclo_status {
     run("ciclo_records_score_json", || {
         required_out(out_json, "out_json")?;
-        let a = json::record_from_json(required_str(a_json, "a_json")?)
-            .map_err(|e| naming(e, "a"))?;
-        let b = json::record_from_json(required_str(b_json, "b_json")?)
-            .map_err(|e| naming(e, "b"))?;
+        let a =
+            json::record_from_json(required_str(a_json, "a_json")?).map_err(|e| naming(e, "a"))?;
+        let b =
+            json::record_from_json(required_str(b_json, "b_json")?).map_err(|e| naming(e, "b"))?;
         let (options, model) = mjson::score_options_from_json(
             optional_str(options_json, "options_json")?.unwrap_or(""),
             today_utc(),

@@ -44,8 +44,8 @@ use serde_json::{json, Map, Value};
 
 use super::read;
 use crate::consolidation::matching::{
-    BlockingKey, Decision, EmOptions, Estimate, Field, FieldParams, LevelParams, MatchModel,
-    Score, FIELDS,
+    BlockingKey, Decision, EmOptions, Estimate, Field, FieldParams, LevelParams, MatchModel, Score,
+    FIELDS,
 };
 use crate::error::{Error, Result};
 use crate::model::time::clip;

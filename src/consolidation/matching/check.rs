@@ -28,7 +28,7 @@ impl MatchModel {
     /// let mut model = MatchModel::default();
     /// assert!(model.validate().is_ok());
     /// let birth = model.fields.iter_mut().find(|f| f.field == Field::BirthDate).unwrap();
-/// birth.levels[0].m = 0.0;
+    /// birth.levels[0].m = 0.0;
     /// let err = model.validate().unwrap_err();
     /// assert!(err.to_string().contains("fields.birth_date.levels.exact.m"), "{err}");
     /// ```

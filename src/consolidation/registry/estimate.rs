@@ -46,11 +46,8 @@ impl Registry {
         check_options(options)?;
         let model = &self.config.model;
         let profiles: Vec<_> = self.entries.iter().flatten().map(|e| &e.profile).collect();
-        let (pairs, _) = candidate_pairs(
-            &profiles,
-            self.config.max_block,
-            self.config.refine_block,
-        );
+        let (pairs, _) =
+            candidate_pairs(&profiles, self.config.max_block, self.config.refine_block);
         let patterns = Patterns::from_counts(
             pairs
                 .iter()
@@ -64,7 +61,9 @@ impl Registry {
             &mut |sample| {
                 sample
                     .iter()
-                    .map(|&(a, b)| model.compare_straight(profiles[a as usize], profiles[b as usize]))
+                    .map(|&(a, b)| {
+                        model.compare_straight(profiles[a as usize], profiles[b as usize])
+                    })
                     .collect()
             },
         ))
@@ -113,11 +112,7 @@ fn check_options(o: &EmOptions) -> Result<()> {
     if o.u_sample > MAX_U_SAMPLE {
         return Err(Error::invalid(
             "u_sample",
-            format!(
-                "{} is over the limit of {}",
-                o.u_sample,
-                MAX_U_SAMPLE
-            ),
+            format!("{} is over the limit of {}", o.u_sample, MAX_U_SAMPLE),
         ));
     }
     if o.max_iterations > MAX_ITERATIONS {
@@ -125,8 +120,7 @@ fn check_options(o: &EmOptions) -> Result<()> {
             "max_iterations",
             format!(
                 "{} is over the limit of {}",
-                o.max_iterations,
-                MAX_ITERATIONS
+                o.max_iterations, MAX_ITERATIONS
             ),
         ));
     }
