@@ -33,10 +33,12 @@ fn the_model_round_trips_exactly() {
     assert_eq!(match_model_to_json(&model), text);
 
     // Numbers with every bit of their precision, and a model missing fields.
-    let mut odd = MatchModel::default();
-    odd.prior = 1.0 / 3.0 * 1e-5;
-    odd.merge_threshold = 0.1 + 0.2;
-    odd.review_threshold = 0.3;
+    let mut odd = MatchModel {
+        prior: 1.0 / 3.0 * 1e-5,
+        merge_threshold: 0.1 + 0.2,
+        review_threshold: 0.3,
+        ..MatchModel::default()
+    };
     for (k, f) in odd.fields.iter_mut().enumerate() {
         for (j, l) in f.levels.iter_mut().enumerate() {
             l.m = 1.0 / (3.0 + k as f64 + j as f64 * 3.1);
@@ -112,7 +114,7 @@ fn every_level_of_every_field_is_checked_by_its_path() {
                     .unwrap()
                     .remove(p);
                 refused(&v, ErrorKind::Config, &at);
-                for bad in [json!(0.0), json!(-0.1), json!(1.5), json!(null)] {
+                for bad in [json!(0.0), json!(-0.1), json!(1.5), json!(1e-310), json!(null)] {
                     let mut v = default_value();
                     v["fields"][name]["levels"][*level][p] = bad;
                     refused(&v, ErrorKind::Config, &at);
@@ -251,8 +253,10 @@ fn the_rest_of_the_model_is_checked_by_its_path() {
 
 #[test]
 fn the_consolidation_configuration_carries_the_model() {
-    let mut model = MatchModel::default();
-    model.prior = 2.5e-5;
+    let model = MatchModel {
+        prior: 2.5e-5,
+        ..MatchModel::default()
+    };
     let config =
         consolidation_config_from_json(&format!("{{\"model\": {}}}", match_model_to_json(&model)))
             .unwrap();
@@ -294,8 +298,10 @@ fn score_and_estimate_options() {
     let today = time::macros::date!(2026 - 11 - 23);
     let (_, model) = score_options_from_json("", today).unwrap();
     assert_eq!(model, MatchModel::default());
-    let mut custom = MatchModel::default();
-    custom.review_threshold = 0.25;
+    let custom = MatchModel {
+        review_threshold: 0.25,
+        ..MatchModel::default()
+    };
     let (options, model) = score_options_from_json(
         &json!({"default_country": "AR", "model": match_model_value(&custom)}).to_string(),
         today,

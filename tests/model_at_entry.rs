@@ -311,8 +311,10 @@ fn a_record_that_matches_two_customers_joins_them() {
 /// before models could be installed) restores with the built-in one.
 #[test]
 fn snapshots_keep_the_model() {
-    let mut model = MatchModel::default();
-    model.prior = 3.25e-5;
+    let mut model = MatchModel {
+        prior: 3.25e-5,
+        ..MatchModel::default()
+    };
     model.fields[0].levels[0].m = 0.9;
     let engine = engine_with(RegistryConfig {
         model: model.clone(),
@@ -344,8 +346,11 @@ fn snapshots_keep_the_model() {
     identity["config_json"] = config.to_string().into();
     p.identity_json = identity.to_string();
     let old = Engine::restore(&encode(4, &p)).unwrap();
-    let mut expected = MatchModel::default();
-    expected.merge_threshold = 0.995; // the configuration's thresholds stay
+    // The configuration's thresholds stay.
+    let expected = MatchModel {
+        merge_threshold: 0.995,
+        ..MatchModel::default()
+    };
     assert_eq!(old.match_model(), expected);
     assert_eq!(old.with_registry(|r| r.source_count()), 50);
 

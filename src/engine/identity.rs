@@ -506,7 +506,7 @@ impl Engine {
                 .or_default()
                 .extend(states);
         }
-        self.recompute(&identity, merged.survivor);
+        self.recompute(identity, merged.survivor);
         self.drop_state(&retired);
         // What fired for either keeps counting against the survivor's
         // cooldowns and caps (an unmerge leaves it with the survivor).

@@ -17,7 +17,8 @@
 //! compared fields ([`Field::name`]); **a field left out is not compared** (its
 //! values add nothing to any score; given names and surnames are compared
 //! together, so both are there or neither). Each field lists every one of its
-//! levels ([`Field::levels`]) with `m` and `u` in (0, 1], and its vetoes by
+//! levels ([`Field::levels`]) with `m` and `u` in (0, 1] (not below the
+//! smallest normal `f64`, 2.2e-308, so no weight overflows), and its vetoes by
 //! level name (`[]` for none). `prior` is in (0, 1); both thresholds in
 //! [0, 1], review at most merge. Problems are [`Error::Config`] naming the
 //! path (`fields.birth_date.levels.exact.m`), [`Error::UnknownField`] for an

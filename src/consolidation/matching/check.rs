@@ -8,7 +8,8 @@ impl MatchModel {
     /// Checks that the model can score pairs: the prior in (0, 1); the merge
     /// and review thresholds in [0, 1], review at most merge; at least one
     /// field, each at most once, with an `m` and a `u` in (0, 1] for every one
-    /// of its [`Field::levels`] and vetoes naming its levels, each once; given
+    /// of its [`Field::levels`] (not below [`f64::MIN_POSITIVE`], so that no
+    /// weight `log2(m / u)` overflows) and vetoes naming its levels, each once; given
     /// names and surnames both compared or neither (they are compared
     /// together, straight and crosswise); every veto lifter a level of a
     /// compared field, each once.
@@ -83,10 +84,15 @@ impl MatchModel {
             }
             for (level, name) in params.levels.iter().zip(names) {
                 for (p, value) in [("m", level.m), ("u", level.u)] {
-                    if !(value > 0.0 && value <= 1.0) {
+                    // Not below the smallest normal number: `m / u` stays
+                    // finite.
+                    if !(value >= f64::MIN_POSITIVE && value <= 1.0) {
                         return Err(Error::config(
                             format!("{path}.levels.{name}.{p}"),
-                            format!("{value} is not a probability in (0, 1]"),
+                            format!(
+                                "{value} is not a probability in (0, 1] (and at least {:e})",
+                                f64::MIN_POSITIVE
+                            ),
                         ));
                     }
                 }
