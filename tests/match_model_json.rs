@@ -114,7 +114,13 @@ fn every_level_of_every_field_is_checked_by_its_path() {
                     .unwrap()
                     .remove(p);
                 refused(&v, ErrorKind::Config, &at);
-                for bad in [json!(0.0), json!(-0.1), json!(1.5), json!(1e-310), json!(null)] {
+                for bad in [
+                    json!(0.0),
+                    json!(-0.1),
+                    json!(1.5),
+                    json!(1e-310),
+                    json!(null),
+                ] {
                     let mut v = default_value();
                     v["fields"][name]["levels"][*level][p] = bad;
                     refused(&v, ErrorKind::Config, &at);
