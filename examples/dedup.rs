@@ -1,13 +1,21 @@
 //! Deduplicates a CSV export: one golden customer id per record.
 //!
 //! ```sh
-//! cargo run --release --example dedup -- INPUT.csv OUTPUT.csv [--map column=field]... [--country CC] [--no-estimate] [--progress] [--golden GOLDEN.jsonl]
+//! cargo run --release --example dedup -- INPUT.csv OUTPUT.csv [--map column=field]... [--delimiter D] [--date-order dmy|mdy] [--country CC] [--no-estimate] [--progress] [--golden GOLDEN.jsonl] [--review REVIEW.csv]
 //! ```
 //!
 //! The header row names the columns; the first column is the record id. Known
 //! columns are recognised by name (FEBRL's, dupes_es's, and the usual English and
 //! Spanish names: see `ciclo::import`); others are ignored unless mapped with
-//! `--map column=field` (a field of `ciclo::model::Record`, or `ignore`).
+//! `--map column=field` (a field of `ciclo::model::Record`, or `ignore`). A file
+//! where no column after the id is known is an error that shows the columns
+//! seen. The delimiter (`,` `;` tab `|`) is detected from the header line and
+//! the first data lines, and said on stderr (`delimiter: ';' (detected)`);
+//! `--delimiter` gives it instead (`,` `;` `|` `tab`). The file must be UTF-8
+//! (a byte order mark is fine): one in Windows-1252, as Excel saves plain "CSV"
+//! in Spanish, is refused with the line and what to run to convert it.
+//! `--date-order` says how dates written with numbers only are read:
+//! `01/02/1990` is 1 February with `dmy` (the default) and 2 January with `mdy`.
 //! `--country` sets the country assumed for records that do not tell theirs
 //! (phones written domestically, identifiers without a country).
 //!
@@ -30,6 +38,15 @@
 //! date and identifier then the most frequent, then the most complete. An export
 //! does not say when each record changed, so the rest is decided by the smallest
 //! record key.
+//!
+//! `--review REVIEW.csv` writes the pairs left to a data steward, one per pair
+//! of customers, most probable first: `rec_id_a,rec_id_b,probability,reason,
+//! weights`, where `reason` says why the pair was not merged (`vetoed:
+//! given_name different` for two people who share everything but the given
+//! name, such as twins; `uncertain: probability 0.874 between the thresholds`;
+//! `chaining: ...` when merging would link records that differ) and `weights`
+//! is what every field added, as JSON (`{"given_name": {"level": "different",
+//! "weight": -6.1, "veto": true}, ...}`).
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -38,12 +55,13 @@ use std::time::Instant;
 
 use ciclo::consolidation::dedup::{deduplicate, deduplicate_golden, DedupOptions, Progress};
 use ciclo::consolidation::golden::{SourceKey, Survivorship};
-use ciclo::import::read_csv;
-use ciclo::json::consolidation::golden_value;
+use ciclo::import::{read_csv_with, CsvOptions, Delimiter};
+use ciclo::json::consolidation::{golden_value, score_weights};
+use ciclo::standardize::dates::DateOrder;
 use ciclo::standardize::{Country, Options};
 
 const USAGE: &str =
-    "usage: dedup INPUT.csv OUTPUT.csv [--map column=field]... [--country CC] [--no-estimate] [--progress] [--golden GOLDEN.jsonl]";
+    "usage: dedup INPUT.csv OUTPUT.csv [--map column=field]... [--delimiter D] [--date-order dmy|mdy] [--country CC] [--no-estimate] [--progress] [--golden GOLDEN.jsonl] [--review REVIEW.csv]";
 
 fn main() -> ExitCode {
     match run() {
@@ -63,6 +81,9 @@ fn run() -> Result<(), String> {
     let mut show_progress = false;
     let mut estimate = true;
     let mut golden_path = None;
+    let mut review_path = None;
+    let mut delimiter = None;
+    let mut date_order = DateOrder::Dmy;
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--map" => {
@@ -79,8 +100,21 @@ fn run() -> Result<(), String> {
                         format!("--country {code}: not an ISO 3166 country code")
                     })?);
             }
+            "--delimiter" => {
+                let text = args.next().ok_or(USAGE)?;
+                delimiter = Some(
+                    Delimiter::parse(&text)
+                        .ok_or_else(|| format!("--delimiter {text}: expected one of , ; | tab"))?,
+                );
+            }
+            "--date-order" => {
+                let text = args.next().ok_or(USAGE)?;
+                date_order = DateOrder::parse(&text)
+                    .ok_or_else(|| format!("--date-order {text}: expected dmy or mdy"))?;
+            }
             "--progress" => show_progress = true,
             "--golden" => golden_path = Some(args.next().ok_or(USAGE)?),
+            "--review" => review_path = Some(args.next().ok_or(USAGE)?),
             "--no-estimate" => estimate = false,
             "-h" | "--help" => {
                 println!("{USAGE}");
@@ -96,7 +130,17 @@ fn run() -> Result<(), String> {
 
     let start = Instant::now();
     let file = File::open(input).map_err(|e| format!("{input}: {e}"))?;
-    let export = read_csv(file, &mapping).map_err(|e| format!("{input}: {e}"))?;
+    let csv_options = CsvOptions { delimiter, mapping };
+    let export = read_csv_with(file, &csv_options).map_err(|e| match &e {
+        ciclo::Error::InvalidArgument { field, .. } if field == "csv header" => format!(
+            "{input}: {e}\n(--map column=field maps a column by hand; --delimiter sets the delimiter)"
+        ),
+        _ => format!("{input}: {e}"),
+    })?;
+    if let Some(format) = export.csv {
+        let how = if format.detected { "detected" } else { "given" };
+        eprintln!("delimiter: {} ({how})", format.delimiter);
+    }
     let ignored: Vec<&str> = export
         .columns
         .iter()
@@ -121,7 +165,7 @@ fn run() -> Result<(), String> {
             .collect::<Result<Vec<_>, _>>()?,
     };
     let today = today();
-    let mut options = DedupOptions::new(Options::new(country, today));
+    let mut options = DedupOptions::new(Options::new(country, today).with_date_order(date_order));
     if !estimate {
         options.estimate = None;
     }
@@ -209,12 +253,33 @@ fn run() -> Result<(), String> {
             built.elapsed().as_secs_f64()
         );
     }
+    let reviews = dedup.reviews();
+    if let Some(path) = &review_path {
+        let fail = |e: csv::Error| format!("{path}: {e}");
+        let mut writer = csv::Writer::from_path(path).map_err(fail)?;
+        writer
+            .write_record(["rec_id_a", "rec_id_b", "probability", "reason", "weights"])
+            .map_err(fail)?;
+        for r in &reviews {
+            writer
+                .write_record([
+                    export.ids[r.a as usize].as_str(),
+                    export.ids[r.b as usize].as_str(),
+                    &format!("{:.6}", r.score.probability),
+                    &r.explain(),
+                    &score_weights(&r.score).to_string(),
+                ])
+                .map_err(fail)?;
+        }
+        writer.flush().map_err(|e| format!("{path}: {e}"))?;
+        eprintln!("review pairs written to {path}");
+    }
     eprintln!(
         "records: {}\ngolden records: {}\nmerges: {}\nreview pairs: {}\npairs compared: {}\ntime: {:.3} s",
         export.records.len(),
         dedup.customers(),
         dedup.clusters.merged.len(),
-        dedup.clusters.review.len(),
+        reviews.len(),
         dedup.compared_pairs,
         start.elapsed().as_secs_f64()
     );

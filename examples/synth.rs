@@ -2,14 +2,16 @@
 //! duplicates, as a CSV file in the layout of `tests/data/dupes_es.csv`.
 //!
 //! ```sh
-//! cargo run --release --example synth -- N OUTPUT.csv [--seed S] [--duplicates SHARE] [--spain SHARE]
+//! cargo run --release --example synth -- N OUTPUT.csv [--seed S] [--duplicates SHARE] [--spain SHARE] [--population es|en|mixed] [--us SHARE]
 //! ```
 //!
 //! The columns are `rec_id,cluster_id,given_name,surname,email,phone,street,
 //! city,province,postal_code,country,birth_date,national_id`; `cluster_id` is
 //! the truth (the person behind the record). `--duplicates` is the share of
 //! records that are corrupted copies (default 0.15), `--spain` the share of
-//! Spanish people (default 0.5). The records are streamed to the file, so a
+//! Spanish people (default 0.5). `--population en` writes British and
+//! American people instead (`SyntheticOptions::english`), `--population mixed`
+//! half of each; `--us` is the share of Americans among them (default 0.5). The records are streamed to the file, so a
 //! large N needs little memory.
 //!
 //! The dedup example reads the file as it is (it ignores `cluster_id`):
@@ -24,9 +26,9 @@ use std::io::{BufWriter, Write};
 use std::process::ExitCode;
 use std::time::Instant;
 
-use ciclo::synthetic::{write_csv, Generator, Origin, SyntheticOptions};
+use ciclo::synthetic::{write_csv, Generator, Origin, Population, SyntheticOptions};
 
-const USAGE: &str = "usage: synth N OUTPUT.csv [--seed S] [--duplicates SHARE] [--spain SHARE]";
+const USAGE: &str = "usage: synth N OUTPUT.csv [--seed S] [--duplicates SHARE] [--spain SHARE] [--population es|en|mixed] [--us SHARE]";
 
 fn main() -> ExitCode {
     match run() {
@@ -67,6 +69,22 @@ fn run() -> Result<(), String> {
                 if !(0.0..=1.0).contains(&options.spain_share) {
                     return Err("--spain must lie in 0..=1".into());
                 }
+            }
+            "--us" => {
+                options.us_share = number("--us", args.next())?;
+                if !(0.0..=1.0).contains(&options.us_share) {
+                    return Err("--us must lie in 0..=1".into());
+                }
+            }
+            "--population" => {
+                let value = args.next().ok_or(USAGE)?;
+                let population = Population::parse(&value)
+                    .ok_or_else(|| format!("--population {value}: es, en or mixed"))?;
+                if population != Population::Hispanic {
+                    // The English-speaking population's mix of households.
+                    options.household_share = SyntheticOptions::english(0, 0).household_share;
+                }
+                options.population = population;
             }
             "-h" | "--help" => {
                 println!("{USAGE}");

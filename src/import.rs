@@ -319,9 +319,169 @@ pub struct Export {
     pub records: Vec<Record>,
     /// Each CSV column after the id, with the field it fills (`None`: ignored).
     pub columns: Vec<(String, Option<RecordField>)>,
+    /// How a CSV export was read (its delimiter, and whether that was
+    /// detected); `None` for JSON lines.
+    pub csv: Option<CsvFormat>,
 }
 
-/// Reads a CSV export: a header row, the record id in the first column.
+/// The character between the cells of a CSV file.
+///
+/// Excel writes "CSV" with the list separator of the system's region: `,` in
+/// English, `;` where the comma is the decimal separator (Spain, Argentina and
+/// most of Latin America and Europe). Text exports from databases often use a
+/// tab or `|`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Delimiter {
+    /// `,`
+    Comma,
+    /// `;`
+    Semicolon,
+    /// A tab.
+    Tab,
+    /// `|`
+    Pipe,
+}
+
+impl Delimiter {
+    /// Every delimiter, in the order that breaks a tie in detection.
+    pub const ALL: [Delimiter; 4] = [
+        Delimiter::Comma,
+        Delimiter::Semicolon,
+        Delimiter::Tab,
+        Delimiter::Pipe,
+    ];
+
+    /// The byte written between cells.
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+            Delimiter::Tab => b'\t',
+            Delimiter::Pipe => b'|',
+        }
+    }
+
+    /// Reads a delimiter as a person would give it on a command line: the
+    /// character itself (`,` `;` `|`, a tab), `\t`, or its name (`comma`,
+    /// `semicolon`, `tab`, `pipe`, in any case); `None` for anything else.
+    ///
+    /// ```
+    /// use ciclo::import::Delimiter;
+    ///
+    /// assert_eq!(Delimiter::parse(";"), Some(Delimiter::Semicolon));
+    /// assert_eq!(Delimiter::parse("tab"), Some(Delimiter::Tab));
+    /// assert_eq!(Delimiter::parse(":"), None);
+    /// ```
+    pub fn parse(text: &str) -> Option<Delimiter> {
+        let named = |name: &str| text.eq_ignore_ascii_case(name);
+        Some(match text {
+            "," => Delimiter::Comma,
+            ";" => Delimiter::Semicolon,
+            "\t" | "\\t" => Delimiter::Tab,
+            "|" => Delimiter::Pipe,
+            _ if named("comma") => Delimiter::Comma,
+            _ if named("semicolon") => Delimiter::Semicolon,
+            _ if named("tab") => Delimiter::Tab,
+            _ if named("pipe") => Delimiter::Pipe,
+            _ => return None,
+        })
+    }
+
+    /// The delimiter of a CSV file, from its first bytes: the one that splits
+    /// the header line into the most columns (two at least) and the first data
+    /// lines into as many as the header, quoted cells read as one (so that
+    /// `"García, Ana"` in a `;` file does not count as two). When no
+    /// delimiter makes more than one column, [`Delimiter::Comma`]. `complete`
+    /// says whether `sample` is the whole file (else its last line may be
+    /// cut, and is not looked at).
+    ///
+    /// ```
+    /// use ciclo::import::Delimiter;
+    ///
+    /// let text = b"id;nombre;direccion\nr1;Ana;\"Corrientes 1234, 5B\"\n";
+    /// assert_eq!(Delimiter::detect(text, true), Delimiter::Semicolon);
+    /// ```
+    pub fn detect(sample: &[u8], complete: bool) -> Delimiter {
+        let mut best = (false, 0, Delimiter::Comma);
+        for delimiter in Delimiter::ALL {
+            let mut reader = csv::ReaderBuilder::new()
+                .delimiter(delimiter.byte())
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(sample);
+            let mut row = csv::ByteRecord::new();
+            let mut lengths = Vec::new();
+            let mut ended = false;
+            while lengths.len() <= SAMPLE_ROWS {
+                match reader.read_byte_record(&mut row) {
+                    Ok(true) => lengths.push(row.len()),
+                    _ => {
+                        ended = true;
+                        break;
+                    }
+                }
+            }
+            if ended && !complete && lengths.len() > 1 {
+                lengths.pop();
+            }
+            let Some((&columns, rows)) = lengths.split_first() else {
+                continue;
+            };
+            let agreed = columns > 1 && rows.iter().all(|&n| n == columns);
+            if (agreed, columns) > (best.0, best.1) {
+                best = (agreed, columns, delimiter);
+            }
+        }
+        best.2
+    }
+}
+
+impl std::fmt::Display for Delimiter {
+    /// `','`, `';'`, `'\t'`, `'|'`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Delimiter::Comma => "','",
+            Delimiter::Semicolon => "';'",
+            Delimiter::Tab => "'\\t'",
+            Delimiter::Pipe => "'|'",
+        })
+    }
+}
+
+/// How a CSV export was read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CsvFormat {
+    /// The delimiter between cells.
+    pub delimiter: Delimiter,
+    /// Whether the delimiter was detected ([`Delimiter::detect`]) rather than
+    /// given in [`CsvOptions::delimiter`].
+    pub detected: bool,
+    /// Whether the file started with a UTF-8 byte order mark (which Excel
+    /// writes in "CSV UTF-8"), skipped.
+    pub bom: bool,
+}
+
+/// How to read a CSV export ([`read_csv_with`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CsvOptions {
+    /// The delimiter between cells; `None` (the default) to detect it
+    /// ([`Delimiter::detect`]).
+    pub delimiter: Option<Delimiter>,
+    /// More columns mapped by hand, as `(column, field)` pairs: `field` is a
+    /// [`RecordField::name`], or `ignore` to drop a column that would be
+    /// recognised.
+    pub mapping: Vec<(String, String)>,
+}
+
+/// How many bytes from the start of a CSV file [`Delimiter::detect`] looks at.
+const SAMPLE_BYTES: u64 = 64 * 1024;
+
+/// How many data lines after the header [`Delimiter::detect`] looks at, at most.
+const SAMPLE_ROWS: usize = 20;
+
+/// Reads a CSV export: a header row, the record id in the first column, the
+/// delimiter detected ([`read_csv_with`] with the default [`CsvOptions`] and
+/// `mapping`).
 ///
 /// `mapping` maps more columns by hand, as `(column, field)` pairs: `field` is a
 /// [`RecordField::name`], or `ignore` to drop a column that would be recognised.
@@ -329,9 +489,7 @@ pub struct Export {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] naming the line for an unreadable row, a row with
-/// the wrong number of cells, an empty or repeated record id, or a mapping that
-/// names an unknown column or field; also when two columns fill one field.
+/// As [`read_csv_with`].
 ///
 /// ```
 /// use ciclo::import::read_csv;
@@ -344,13 +502,93 @@ pub struct Export {
 /// # Ok::<(), ciclo::Error>(())
 /// ```
 pub fn read_csv<R: Read>(reader: R, mapping: &[(String, String)]) -> Result<Export> {
+    let options = CsvOptions {
+        delimiter: None,
+        mapping: mapping.to_vec(),
+    };
+    read_csv_with(reader, &options)
+}
+
+/// Reads a CSV export: a header row, the record id in the first column, the
+/// other columns recognised by name ([`RecordField::recognise`]) or mapped in
+/// `options`; the delimiter given in `options` or detected from the header
+/// line and the first data lines ([`Delimiter::detect`]). The text must be
+/// UTF-8; a UTF-8 byte order mark is skipped. Empty cells are absent values.
+///
+/// [`Export::csv`] says which delimiter was used, and whether it was detected.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`]:
+///
+/// - naming `csv header` when no column after the id is recognised or mapped
+///   (the message quotes the columns seen, so that a file split with the
+///   wrong delimiter shows as one long column), when two columns fill one
+///   field, when a mapping names an unknown column or field, and when the file
+///   is UTF-16 (which Excel writes as "Unicode text");
+/// - naming the line (`csv line 3`) for an unreadable row, a row with the
+///   wrong number of cells, an empty or repeated record id, or text that is not
+///   UTF-8: the message names the column and the byte of the cell, and when the
+///   bytes look like Windows-1252 or Latin-1 (as Excel writes plain "CSV" in
+///   Spanish: `0xF1` for `ñ`) it says so, shows the cell read that way, and
+///   says how to convert the file (`iconv -f WINDOWS-1252 -t UTF-8 in.csv >
+///   out.csv`, or in Excel, save as "CSV UTF-8").
+///
+/// ```
+/// use ciclo::import::{read_csv_with, CsvOptions, Delimiter};
+///
+/// let csv = "id;nombre;apellido;direccion\nr1;Ana;López;\"Corrientes 1234, 5B\"\n";
+/// let export = read_csv_with(csv.as_bytes(), &CsvOptions::default())?;
+/// let format = export.csv.unwrap();
+/// assert_eq!((format.delimiter, format.detected), (Delimiter::Semicolon, true));
+/// assert_eq!(export.records[0].street.as_deref(), Some("Corrientes 1234, 5B"));
+///
+/// let err = read_csv_with("id;nombre\nr1;Ana\n".as_bytes(), &CsvOptions {
+///     delimiter: Some(Delimiter::Comma),
+///     ..CsvOptions::default()
+/// })
+/// .unwrap_err();
+/// assert!(err.to_string().contains(r#"no known column found; columns seen: "id;nombre""#));
+/// # Ok::<(), ciclo::Error>(())
+/// ```
+pub fn read_csv_with<R: Read>(mut reader: R, options: &CsvOptions) -> Result<Export> {
+    let mut sample = Vec::new();
+    (&mut reader)
+        .take(SAMPLE_BYTES)
+        .read_to_end(&mut sample)
+        .map_err(|e| Error::invalid("csv header", e))?;
+    let complete = (sample.len() as u64) < SAMPLE_BYTES;
+    if sample.starts_with(&[0xFF, 0xFE]) || sample.starts_with(&[0xFE, 0xFF]) {
+        return Err(Error::invalid(
+            "csv header",
+            "the file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8: \
+             save it from Excel as \"CSV UTF-8\", or convert it \
+             (iconv -f UTF-16 -t UTF-8 in.csv > out.csv)",
+        ));
+    }
+    let bom = sample.starts_with(b"\xEF\xBB\xBF");
+    if bom {
+        sample.drain(..3);
+    }
+    let format = CsvFormat {
+        delimiter: options
+            .delimiter
+            .unwrap_or_else(|| Delimiter::detect(&sample, complete)),
+        detected: options.delimiter.is_none(),
+        bom,
+    };
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(format.delimiter.byte())
         .flexible(false)
-        .from_reader(reader);
+        .from_reader(std::io::Cursor::new(sample).chain(reader));
     let header = reader
-        .headers()
+        .byte_headers()
         .map_err(|e| Error::invalid("csv header", e))?
         .clone();
+    let header = text_record(header, 1, None).map_err(|e| match e {
+        Error::InvalidArgument { message, .. } => Error::invalid("csv header", message),
+        other => other,
+    })?;
     if header.is_empty() {
         return Err(Error::invalid("csv header", "no columns"));
     }
@@ -359,7 +597,7 @@ pub fn read_csv<R: Read>(reader: R, mapping: &[(String, String)]) -> Result<Expo
         .skip(1)
         .map(|h| (h.to_string(), RecordField::recognise(h)))
         .collect();
-    for (column, field) in mapping {
+    for (column, field) in &options.mapping {
         let slot = columns
             .iter_mut()
             .find(|(h, _)| h == column)
@@ -378,6 +616,9 @@ pub fn read_csv<R: Read>(reader: R, mapping: &[(String, String)]) -> Result<Expo
             )
         };
     }
+    if columns.iter().all(|(_, f)| f.is_none()) {
+        return Err(no_known_column(&header, format.delimiter));
+    }
     for (i, (h, f)) in columns.iter().enumerate() {
         if let Some(f) = f {
             if let Some((other, _)) = columns[..i].iter().find(|(_, g)| g == &Some(*f)) {
@@ -393,6 +634,7 @@ pub fn read_csv<R: Read>(reader: R, mapping: &[(String, String)]) -> Result<Expo
     }
     let mut export = Export {
         columns,
+        csv: Some(format),
         ..Export::default()
     };
     for_each_row(&mut reader, "record", |_, id, row| {
@@ -409,6 +651,114 @@ pub fn read_csv<R: Read>(reader: R, mapping: &[(String, String)]) -> Result<Expo
         Ok(())
     })?;
     Ok(export)
+}
+
+/// The error for a header where no column after the id means a field: the
+/// columns seen, quoted, and what to do.
+fn no_known_column(header: &csv::StringRecord, delimiter: Delimiter) -> Error {
+    const SHOWN: usize = 12;
+    let mut seen = header
+        .iter()
+        .take(SHOWN)
+        .map(|h| format!("\"{}\"", crate::model::time::clip(h).escape_debug()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    if header.len() > SHOWN {
+        seen.push_str(&format!(" and {} more", header.len() - SHOWN));
+    }
+    let mut message = format!("no known column found; columns seen: {seen} (split at {delimiter}");
+    if header.len() == 1 {
+        let others: Vec<String> = Delimiter::ALL
+            .iter()
+            .filter(|d| **d != delimiter && header[0].as_bytes().contains(&d.byte()))
+            .map(|d| d.to_string())
+            .collect();
+        if !others.is_empty() {
+            message.push_str(&format!(
+                "; the header holds {}: is that the delimiter?",
+                others.join(" and ")
+            ));
+        }
+    }
+    let fields: Vec<&str> = NAMES.iter().map(|(f, _)| f.name()).collect();
+    message.push_str(&format!(
+        "). The first column is the record id and at least one other must fill a field: \
+         name the columns as ciclo::import knows them, or map them by hand as \
+         column=field (fields: {})",
+        fields.join(", ")
+    ));
+    Error::invalid("csv header", message)
+}
+
+/// A row's cells as text, or an error naming the line, the column and the
+/// byte of the first cell that is not UTF-8 (with a hint when the bytes look
+/// like Windows-1252).
+fn text_record(
+    row: csv::ByteRecord,
+    line: u64,
+    header: Option<&csv::StringRecord>,
+) -> Result<csv::StringRecord> {
+    csv::StringRecord::from_byte_record(row).map_err(|e| {
+        let (field, at) = (e.utf8_error().field(), e.utf8_error().valid_up_to());
+        let row = e.into_byte_record();
+        let cell = row.get(field).unwrap_or_default();
+        let column = match header.and_then(|h| h.get(field)) {
+            Some(name) => format!(
+                "column {} (`{}`)",
+                field + 1,
+                crate::model::time::clip(name)
+            ),
+            None => format!("column {}", field + 1),
+        };
+        let byte = cell.get(at).copied().unwrap_or_default();
+        let mut message = format!(
+            "invalid UTF-8 in {column}, byte {} of the cell (0x{byte:02X}): the file is not UTF-8",
+            at + 1
+        );
+        if looks_like_windows_1252(cell) {
+            let read: String = cell.iter().map(|&b| windows_1252(b)).collect();
+            message.push_str(&format!(
+                "; its bytes look like Windows-1252 (or Latin-1), as Excel saves plain \
+                 \"CSV\" in Spanish, where the cell reads \"{}\"",
+                crate::model::time::clip(&read).escape_debug()
+            ));
+            message.push_str(
+                ": convert the file to UTF-8 (iconv -f WINDOWS-1252 -t UTF-8 in.csv > out.csv), \
+                 or save it from Excel as \"CSV UTF-8\"",
+            );
+        } else {
+            message.push_str(
+                ": convert it to UTF-8 from its encoding \
+                 (iconv -f ENCODING -t UTF-8 in.csv > out.csv), \
+                 or save it from Excel as \"CSV UTF-8\"",
+            );
+        }
+        Error::invalid(format!("csv line {line}"), message)
+    })
+}
+
+/// Whether bytes that are not UTF-8 read as text in Windows-1252: every byte
+/// past ASCII is a letter or a sign usual in Spanish text (`ñ` `á` `º` `¿`
+/// `€` `“`), as in `Mu\xF1oz`.
+fn looks_like_windows_1252(bytes: &[u8]) -> bool {
+    bytes.iter().filter(|b| !b.is_ascii()).all(|&b| {
+        let c = windows_1252(b);
+        c.is_alphabetic() || "¡¿ªº°´·€‘’“”–—…".contains(c)
+    })
+}
+
+/// A byte as Windows-1252 reads it (Latin-1 above 0x9F); `\u{FFFD}` for the
+/// five bytes it leaves undefined.
+fn windows_1252(byte: u8) -> char {
+    const C1: [char; 32] = [
+        '€', '\u{FFFD}', '‚', 'ƒ', '„', '…', '†', '‡', 'ˆ', '‰', 'Š', '‹', 'Œ', '\u{FFFD}', 'Ž',
+        '\u{FFFD}', '\u{FFFD}', '‘', '’', '“', '”', '•', '–', '—', '˜', '™', 'š', '›', 'œ',
+        '\u{FFFD}', 'ž', 'Ÿ',
+    ];
+    match byte {
+        0x80..=0x9F => C1[usize::from(byte - 0x80)],
+        _ => char::from(byte),
+    }
 }
 
 /// Reads JSON lines: one object per line, its `id` (a string) and the
@@ -543,6 +893,48 @@ mod tests {
         assert!(err("id,x\nr1,a\n", &[("y".into(), "email".into())]).contains("no column"));
         assert!(err("id,x\nr1,a\n", &[("x".into(), "shoe".into())]).contains("unknown field"));
     }
+
+    #[test]
+    fn delimiters_are_detected_with_quotes_respected() {
+        use Delimiter::*;
+        let detect = |text: &str| Delimiter::detect(text.as_bytes(), true);
+        assert_eq!(detect("id,a,b\n1,2,3\n"), Comma);
+        assert_eq!(detect("id;a;b\n1;2;3\n"), Semicolon);
+        assert_eq!(detect("id\ta\tb\n1\t2\t3\n"), Tab);
+        assert_eq!(detect("id|a|b\n1|2|3\n"), Pipe);
+        // Quoted cells holding the other delimiters.
+        assert_eq!(detect("id;a;b\n1;\"x, y, z\";3\n2;\"p,q\";r\n"), Semicolon);
+        assert_eq!(detect("id,a,b\n1,\"x; y; z; w\",3\n"), Comma);
+        assert_eq!(detect("id|a\n1|\"x,y;z\tw\"\n"), Pipe);
+        // The header alone: the delimiter that splits it most.
+        assert_eq!(detect("id;nombre;apellido,segundo\n"), Semicolon);
+        // Data lines decide between two that split the header alike.
+        assert_eq!(detect("id;a,b\n1;2,3;4\n5;6,7;8\n"), Comma);
+        // One column, or nothing: a comma.
+        assert_eq!(detect("id\n1\n"), Comma);
+        assert_eq!(detect(""), Comma);
+        // A sample cut in the middle of a line: that line is not looked at.
+        assert_eq!(Delimiter::detect(b"id;a;b\n1;2;3\n4;5", false), Semicolon);
+        assert_eq!(Delimiter::detect(b"id;a;b\n1;2;3\n4;5", true), Semicolon);
+        for d in Delimiter::ALL {
+            assert_eq!(Delimiter::parse(&char::from(d.byte()).to_string()), Some(d));
+        }
+        assert_eq!(Semicolon.to_string(), "';'");
+        assert_eq!(Tab.to_string(), "'\\t'");
+        assert_eq!(Delimiter::parse("\\t"), Some(Tab));
+        assert_eq!(Delimiter::parse("PIPE"), Some(Pipe));
+        assert_eq!(Delimiter::parse(",,"), None);
+    }
+
+    #[test]
+    fn windows_1252_is_recognised() {
+        assert!(looks_like_windows_1252(b"Mu\xF1oz"));
+        assert!(looks_like_windows_1252(b"\xC1lvarez \x93Pepe\x94 1\xBA"));
+        assert!(!looks_like_windows_1252(b"\x81\x8D"));
+        assert!(!looks_like_windows_1252(b"\xA4\xA6"));
+        let read: String = b"Mu\xF1oz \x80".iter().map(|&b| windows_1252(b)).collect();
+        assert_eq!(read, "Muñoz €");
+    }
 }
 
 /// Customer summaries read from a CSV file, with their ids.
@@ -638,22 +1030,28 @@ pub fn read_summaries_csv<R: Read>(reader: R) -> Result<Summaries> {
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] naming the line for an unreadable row or an
-/// empty or repeated id, and whatever `f` returns.
+/// [`Error::InvalidArgument`] naming the line for an unreadable row, text
+/// that is not UTF-8 (naming the column and the byte too), or an empty or
+/// repeated id; and whatever `f` returns.
 fn for_each_row<R: Read>(
     reader: &mut csv::Reader<R>,
     what: &str,
     mut f: impl FnMut(u64, &str, &csv::StringRecord) -> Result<()>,
 ) -> Result<()> {
     let mut seen = std::collections::HashSet::new();
-    let mut row = csv::StringRecord::new();
+    let header = reader
+        .byte_headers()
+        .ok()
+        .and_then(|h| csv::StringRecord::from_byte_record(h.clone()).ok());
+    let mut bytes = csv::ByteRecord::new();
     loop {
         let line = reader.position().line();
-        match reader.read_record(&mut row) {
+        match reader.read_byte_record(&mut bytes) {
             Ok(false) => return Ok(()),
             Ok(true) => {}
             Err(e) => return Err(Error::invalid(format!("csv line {line}"), e)),
         }
+        let row = text_record(std::mem::take(&mut bytes), line, header.as_ref())?;
         let id = row.get(0).unwrap_or("").trim();
         if id.is_empty() {
             return Err(Error::invalid(
@@ -668,5 +1066,6 @@ fn for_each_row<R: Read>(
             ));
         }
         f(line, id, &row)?;
+        bytes = row.into_byte_record();
     }
 }

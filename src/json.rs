@@ -653,11 +653,21 @@ struct StandardizeOptionsJson {
     default_country: Option<String>,
     #[serde(default)]
     today: Option<String>,
+    #[serde(default)]
+    date_order: Option<String>,
 }
 
 /// Reads standardisation options: empty for none, or `{"default_country": "AR",
-/// "today": "2026-11-23"}` with both fields optional; `today` defaults to the
-/// argument (the FFI passes the current UTC date).
+/// "today": "2026-11-23", "date_order": "dmy"}` with every field optional;
+/// `today` defaults to the argument (the FFI passes the current UTC date),
+/// `date_order` (`"dmy"` or `"mdy"`: how `01/02/1990` is read, see
+/// [`DateOrder`](crate::standardize::dates::DateOrder)) to `"dmy"`.
+///
+/// # Errors
+///
+/// [`Error::Json`], [`Error::UnknownField`], and [`Error::InvalidArgument`]
+/// naming `options.default_country`, `options.today` or `options.date_order`
+/// for a value that is not what it should be.
 pub fn standardize_options_from_json(
     text: &str,
     today: time::Date,
@@ -691,7 +701,19 @@ pub fn standardize_options_from_json(
             )
         })?,
     };
-    Ok(Options::new(default_country, today))
+    let date_order = match raw.date_order {
+        None => crate::standardize::dates::DateOrder::Dmy,
+        Some(o) => crate::standardize::dates::DateOrder::parse(&o).ok_or_else(|| {
+            Error::invalid(
+                "options.date_order",
+                format!(
+                    "`{}` is not a date order: expected \"dmy\" or \"mdy\"",
+                    clip(&o)
+                ),
+            )
+        })?,
+    };
+    Ok(Options::new(default_country, today).with_date_order(date_order))
 }
 
 /// The result of [`standardize`](crate::standardize::standardize) as

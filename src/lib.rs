@@ -18,8 +18,10 @@
 //!   that matches at the point of entry (merge, unmerge, review).
 //! - [`model`]: shared value types (time, money, events).
 //! - [`retention`]: customer-base models (BG/NBD, Gamma-Gamma) and lifetime value.
-//! - [`synthetic`]: realistic Spanish and Argentine customer records with known
-//!   duplicates, for testing and benchmarking consolidation at any size.
+//! - [`synthetic`]: realistic Spanish and Argentine, or British and American,
+//!   customer records with known duplicates (each labelled with its
+//!   corruptions) and hard negatives, for testing, tuning and benchmarking
+//!   consolidation at any size.
 //!
 //! ```
 //! use ciclo::Engine;

@@ -72,6 +72,25 @@ proptest! {
         // must refuse it (garbage is never a model and its customers).
         prop_assert!(Engine::restore(&framed).is_err());
     }
+
+    #[test]
+    fn csv_exports_from_any_bytes(bytes in prop::collection::vec(prop_oneof![
+        4 => prop::sample::select(b"id,;\t|\"\r\nnombre email".to_vec()),
+        1 => any::<u8>(),
+    ], 0..256), delimiter in prop::option::of(prop::sample::select(
+        ciclo::import::Delimiter::ALL.to_vec()))) {
+        let mut with_bom = b"\xEF\xBB\xBF".to_vec();
+        with_bom.extend_from_slice(&bytes);
+        for input in [&bytes, &with_bom] {
+            let options = ciclo::import::CsvOptions { delimiter, ..Default::default() };
+            if let Ok(export) = ciclo::import::read_csv_with(input.as_slice(), &options) {
+                // Read, so some column after the id was known.
+                prop_assert!(export.columns.iter().any(|(_, f)| f.is_some()));
+                prop_assert_eq!(export.ids.len(), export.records.len());
+            }
+        }
+        let _ = ciclo::import::Delimiter::detect(&bytes, false);
+    }
 }
 
 /// Pieces of a match model's JSON form: its keys, every field and level name,

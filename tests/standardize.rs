@@ -13,6 +13,7 @@ use ciclo::ffi::standardize::{
 use ciclo::ffi::status::*;
 use ciclo::json;
 use ciclo::model::Record;
+use ciclo::standardize::dates::DateOrder;
 use ciclo::standardize::{standardize, Country, Options, Severity, Standardized};
 use proptest::prelude::*;
 
@@ -433,6 +434,12 @@ fn c_record_standardize_json() {
                 CICLO_STATUS_INVALID_ARGUMENT,
             ),
             ("{}", r#"{"hoy": "2026-11-23"}"#, CICLO_STATUS_UNKNOWN_FIELD),
+            (
+                "{}",
+                r#"{"date_order": "ymd"}"#,
+                CICLO_STATUS_INVALID_ARGUMENT,
+            ),
+            ("{}", r#"{"date_order": 1}"#, CICLO_STATUS_INVALID_JSON),
         ] {
             let mut out = ptr::null_mut();
             let got =
@@ -476,7 +483,7 @@ prop_compose! {
         province in pick(&["CABA", "Capital Federal", "Bs. As.", "Madrid", "wa", "Cordoba", "Sgo. del Estero"]),
         postal_code in pick(&["C1425ABC", "1425", "28013", "4011", "99999", "x"]),
         country in pick(&["AR", "ES", "Argentina", "España", "AU", "zz"]),
-        birth_date in pick(&["9/1/1986", "1986-01-09", "19860109", "31/02/1990", "01/31/1986", "9 de enero de 1986", "2031-01-01"]),
+        birth_date in pick(&["9/1/1986", "1986-01-09", "19860109", "31/02/1990", "01/31/1986", "9 de enero de 1986", "2031-01-01", "01/02/1990", "25/12/90", "12251990"]),
         national_id in pick(&["20-12345678-6", "12345678", "12345678Z", "X1234567L", "B12345674", "20123456780"]),
     ) -> Record {
         Record {
@@ -492,8 +499,9 @@ proptest! {
 
     #[test]
     fn standardising_is_idempotent(r in record(), default in proptest::option::of(
-        proptest::sample::select(&[Country::AR, Country::ES, Country::MX][..]))) {
-        assert_idempotent(&r, &options(default));
+        proptest::sample::select(&[Country::AR, Country::ES, Country::MX][..])),
+        order in proptest::sample::select(&[DateOrder::Dmy, DateOrder::Mdy][..])) {
+        assert_idempotent(&r, &options(default).with_date_order(order));
     }
 }
 
@@ -605,5 +613,63 @@ fn bare_digits_do_not_override_the_default_country() {
     assert_eq!(
         standardize(&record, &options(None)).country,
         Some(Country::AR)
+    );
+}
+
+#[test]
+fn the_date_order_option_reaches_the_json_and_c_entry_points() {
+    let record = r#"{"birth_date": "01/02/1990"}"#;
+    let read = |options: &str| unsafe {
+        let mut out = ptr::null_mut();
+        let status =
+            ciclo_record_standardize_json(c(record).as_ptr(), c(options).as_ptr(), &mut out);
+        assert_eq!(status, CICLO_STATUS_OK, "{options}: {}", last_error());
+        let v: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
+        v["record"]["birth_date"].as_str().unwrap().to_string()
+    };
+    assert_eq!(read(r#"{"today": "2026-11-23"}"#), "1990-02-01");
+    assert_eq!(read(r#"{"date_order": "dmy"}"#), "1990-02-01");
+    assert_eq!(read(r#"{"date_order": "mdy"}"#), "1990-01-02");
+
+    let today = today();
+    let opts = json::standardize_options_from_json(r#"{"date_order": "mdy"}"#, today).unwrap();
+    assert_eq!(opts.date_order, DateOrder::Mdy);
+    assert_eq!(
+        json::standardize_options_from_json("", today)
+            .unwrap()
+            .date_order,
+        DateOrder::Dmy
+    );
+    let err = json::standardize_options_from_json(r#"{"date_order": "ymd"}"#, today)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("options.date_order"), "{err}");
+    assert!(err.contains("\"dmy\" or \"mdy\""), "{err}");
+    let err = json::standardize_options_from_json(r#"{"date_order": true}"#, today)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("date_order"), "{err}");
+
+    // The batch deduplication reads the same options.
+    let (opts, golden) =
+        json::consolidation::dedup_options_from_json(r#"{"date_order": "mdy"}"#, today).unwrap();
+    assert_eq!((opts.date_order, golden), (DateOrder::Mdy, false));
+    let err = json::consolidation::dedup_options_from_json(r#"{"date_order": "x"}"#, today)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("options.date_order"), "{err}");
+
+    // A month-first date with day first asked: kept, with a warning.
+    let out = standardize(
+        &Record {
+            birth_date: Some("12/25/1990".into()),
+            ..Record::default()
+        },
+        &options(None),
+    );
+    assert_eq!(out.record.birth_date.as_deref(), Some("1990-12-25"));
+    assert_eq!(
+        codes(&out, Severity::Warning),
+        [("birth_date", "date.month_first")]
     );
 }

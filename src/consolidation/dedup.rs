@@ -14,8 +14,8 @@ use hashbrown::HashMap;
 use super::golden::{survive, GoldenRecord, Member, SourceKey, Survivorship};
 use super::matching::{
     blocking_keys, cluster, estimate_with, fingerprint, fingerprint_kind, refinements, Clusters,
-    Comparison, Decision, EmOptions, Estimate, MatchModel, Patterns, Profile, ScoredPair,
-    TermFrequencies,
+    Comparison, Decision, EmOptions, Estimate, MatchModel, Patterns, Profile, ReviewReason, Score,
+    ScoredPair, TermFrequencies,
 };
 use crate::error::{Error, Result};
 use crate::model::record::Record;
@@ -109,10 +109,85 @@ pub struct Dedup {
     pub estimate: Option<Estimate>,
 }
 
+/// A pair of records left to a data steward, with the evidence: one per pair of
+/// customers the batch kept apart but could not tell apart for sure.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReviewPair {
+    /// The first record (its index in the batch).
+    pub a: u32,
+    /// The second record, in another customer than `a`'s.
+    pub b: u32,
+    /// Why the pair was not merged.
+    pub reason: ReviewReason,
+    /// The pair's score: the match probability and what every field added.
+    pub score: Score,
+}
+
+impl ReviewPair {
+    /// The reason in words, for a steward's list: `vetoed: given_name
+    /// different`, `uncertain: probability 0.87 between the thresholds`,
+    /// `chaining: joining the two would link records that differ`.
+    pub fn explain(&self) -> String {
+        match self.reason {
+            ReviewReason::Vetoed => {
+                let fields: Vec<String> = self
+                    .score
+                    .contributions
+                    .iter()
+                    .filter(|c| c.veto)
+                    .map(|c| format!("{} {}", c.field.name(), c.level))
+                    .collect();
+                format!("vetoed: {}", fields.join(", "))
+            }
+            ReviewReason::Uncertain => format!(
+                "uncertain: probability {:.3} between the thresholds",
+                self.score.probability
+            ),
+            ReviewReason::Chaining => {
+                "chaining: joining the two customers would link records that differ".into()
+            }
+        }
+    }
+}
+
 impl Dedup {
     /// How many customers (golden records) the records make.
     pub fn customers(&self) -> usize {
         self.clusters.count()
+    }
+
+    /// The pairs left to review, scored: one per pair of customers (the most
+    /// probable of their records' pairs), most probable first. A steward who
+    /// confirms one merges the two customers.
+    pub fn reviews(&self) -> Vec<ReviewPair> {
+        let mut out: Vec<ReviewPair> = self
+            .clusters
+            .review
+            .iter()
+            .map(|&(a, b, reason)| ReviewPair {
+                a,
+                b,
+                reason,
+                score: self.model.score(
+                    &self.profiles[a as usize],
+                    &self.profiles[b as usize],
+                    self.term_frequencies.as_ref(),
+                ),
+            })
+            .collect();
+        out.sort_by(|x, y| {
+            y.score
+                .probability
+                .total_cmp(&x.score.probability)
+                .then((x.a, x.b).cmp(&(y.a, y.b)))
+        });
+        let leader = &self.clusters.leader;
+        let mut seen = std::collections::HashSet::new();
+        out.retain(|r| {
+            let (x, y) = (leader[r.a as usize], leader[r.b as usize]);
+            seen.insert((x.min(y), x.max(y)))
+        });
+        out
     }
 
     /// The golden record of every customer, built by [`survive`] from its

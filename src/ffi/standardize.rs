@@ -116,8 +116,12 @@ pub unsafe extern "C" fn ciclo_id_normalize(
 /// `address_extra`, `locality`, `province`, `postal_code`, `country`, `birth_date`,
 /// `national_id` (unknown fields are `CICLO_STATUS_UNKNOWN_FIELD`).
 /// `options_json` is NULL, `""`, or `{"default_country": "AR", "today":
-/// "2026-11-23"}` (both optional; `today` defaults to the current UTC date and is
-/// what future birth dates are checked against).
+/// "2026-11-23", "date_order": "dmy"}` (all optional; `today` defaults to the
+/// current UTC date and is what future birth dates are checked against;
+/// `date_order` is `"dmy"`, the default, or `"mdy"`: whether `01/02/1990` is
+/// 1 February or 2 January. A date impossible in that order but possible in
+/// the other, such as `12/25/1990` with `"dmy"`, is read the other way with a
+/// warning finding, `date.month_first` or `date.day_first`).
 ///
 /// On success `*out_json` receives `{"record", "country", "valid", "findings",
 /// "parsed"}`: the standard record (invalid values kept as typed), whether no
@@ -126,7 +130,9 @@ pub unsafe extern "C" fn ciclo_id_normalize(
 /// shows an example. Release it with `ciclo_string_free`. A record with invalid
 /// fields is still `CICLO_STATUS_OK`: the findings say what to fix. Errors:
 /// `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
-/// `CICLO_STATUS_INVALID_ARGUMENT` (options), `CICLO_STATUS_NULL_ARGUMENT`,
+/// `CICLO_STATUS_INVALID_ARGUMENT` (options: the message names
+/// `options.default_country`, `options.today` or `options.date_order`),
+/// `CICLO_STATUS_NULL_ARGUMENT`,
 /// `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
 ///
 /// # Safety

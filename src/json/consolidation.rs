@@ -29,7 +29,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 
 use super::read;
-use crate::consolidation::dedup::Dedup;
+use crate::consolidation::dedup::{Dedup, ReviewPair};
 use crate::consolidation::golden::{GoldenRecord, SourceKey, Survivorship};
 use crate::consolidation::matching::Score;
 use crate::consolidation::registry::{GoldenId, Ingested, RegistryConfig};
@@ -246,13 +246,41 @@ pub fn golden_value(id: &str, golden: &GoldenRecord) -> Value {
     v
 }
 
+/// A review pair of a batch as JSON: the pair's [`score_json`] with `"a"`,
+/// `"b"` (the records' ids), `"reason"` (`uncertain`, `vetoed` or `chaining`)
+/// and `"explanation"` (the reason in words) added; `ids` name the records by
+/// index.
+pub fn review_pair_value(ids: &[String], review: &ReviewPair) -> Value {
+    let mut v = score_json(&review.score);
+    v["a"] = json!(ids[review.a as usize]);
+    v["b"] = json!(ids[review.b as usize]);
+    v["reason"] = json!(review.reason.as_str());
+    v["explanation"] = json!(review.explain());
+    v
+}
+
+/// What every field added to a score, as a JSON object by field name:
+/// `{"given_name": {"level": "nickname", "weight": 4.2, "veto": false}, ...}`.
+pub fn score_weights(score: &Score) -> Value {
+    let mut fields = serde_json::Map::new();
+    for c in &score.contributions {
+        fields.insert(
+            c.field.name().into(),
+            json!({"level": c.level, "weight": (c.weight * 1000.0).round() / 1000.0, "veto": c.veto}),
+        );
+    }
+    Value::Object(fields)
+}
+
 /// A batch deduplication as JSON: `{"records", "customers", "compared_pairs",
 /// "golden": [id of each record's customer's first record, in input order],
-/// "reviews": [{"a", "b", "reason"}], "model", "estimate"}`, and
-/// `"golden_records"` (in the shape of [`golden_value`], by first record) when
-/// `golden` is given. `model` is the match model the batch scored with (in the
-/// shape of [`match_model_from_json`](super::matching::match_model_from_json):
-/// a host installs it in an engine with `"model"` in the consolidation
+/// "reviews": [...], "model", "estimate"}` (reviews: one per pair of
+/// customers, most probable first, in the shape of [`review_pair_value`]),
+/// and `"golden_records"` (in the shape of [`golden_value`], by first record)
+/// when `golden` is given. `model` is the match model the batch scored with
+/// (in the shape of
+/// [`match_model_from_json`](super::matching::match_model_from_json): a host
+/// installs it in an engine with `"model"` in the consolidation
 /// configuration), `estimate` how it was estimated
 /// ([`estimate_summary_value`](super::matching::estimate_summary_value);
 /// `null` when the batch did not estimate). `ids` name the records, by index.
@@ -263,10 +291,9 @@ pub fn dedup_to_json(
 ) -> String {
     let id = |i: u32| ids[i as usize].as_str();
     let reviews: Vec<Value> = dedup
-        .clusters
-        .review
+        .reviews()
         .iter()
-        .map(|&(a, b, reason)| json!({"a": id(a), "b": id(b), "reason": reason.as_str()}))
+        .map(|r| review_pair_value(ids, r))
         .collect();
     let mut out = json!({
         "records": dedup.clusters.leader.len(),

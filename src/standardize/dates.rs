@@ -24,13 +24,59 @@
 //! | `dd/mm/yy` | `09/01/86` | two-digit year: the latest date not after today (an info finding says so) |
 //! | month names | `9 de enero de 1986`, `09-ene-1986`, `9 Jan 1986` | Spanish and English names and three-letter abbreviations (`set` too) |
 //!
-//! A month-first date (`01/31/1986`) is read as such only when the day-first
-//! reading is impossible and the month-first one is not, with a warning. A
-//! standardised date is written `yyyy-mm-dd`, which reads back to itself.
+//! # Day first or month first
+//!
+//! `01/02/1990` is 1 February in Spain and Argentina and 2 January in the
+//! United States: a [`DateOrder`] says which (day first, [`DateOrder::Dmy`], by
+//! default; [`parse_birth_date_in`] takes it). It decides the `dd/mm/yyyy`
+//! forms, two-digit years and the eight digits that are not `yyyymmdd`. A date
+//! that is impossible in the order asked but possible in the other
+//! (`12/25/1990` with day first: there is no month 25) is read the other way,
+//! with a warning (`date.month_first` or `date.day_first`), rather than
+//! dropped: one such date in a file usually means a few others were read the
+//! wrong way round, which the warning lets the user find. Forms that leave no
+//! doubt (`yyyy-mm-dd`, month names) read the same in either order. A
+//! standardised date is written `yyyy-mm-dd`, which reads back to itself in
+//! either order.
 
 use time::{Date, Month};
 
 use super::Problem;
+
+/// The order of day and month in a date written with numbers only
+/// (`01/02/1990`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum DateOrder {
+    /// Day, month, year (`dd/mm/yyyy`): Spain, Argentina and the rest of Latin
+    /// America, and most of the world. The default.
+    #[default]
+    Dmy,
+    /// Month, day, year (`mm/dd/yyyy`): the United States.
+    Mdy,
+}
+
+impl DateOrder {
+    /// Reads `"dmy"` or `"mdy"` (in either case, surrounding whitespace
+    /// ignored); `None` for anything else.
+    pub fn parse(text: &str) -> Option<DateOrder> {
+        let text = text.trim();
+        if text.eq_ignore_ascii_case("dmy") {
+            Some(DateOrder::Dmy)
+        } else if text.eq_ignore_ascii_case("mdy") {
+            Some(DateOrder::Mdy)
+        } else {
+            None
+        }
+    }
+
+    /// `"dmy"` or `"mdy"`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DateOrder::Dmy => "dmy",
+            DateOrder::Mdy => "mdy",
+        }
+    }
+}
 
 /// Birth dates more than this many years ago are flagged as implausible.
 pub const MAX_AGE_YEARS: i32 = 120;
@@ -38,20 +84,51 @@ pub const MAX_AGE_YEARS: i32 = 120;
 /// Longest input looked at; anything longer is not a date.
 const MAX_INPUT: usize = 64;
 
-/// Reads a birth date, checking it against `today` (the host's current date, so
-/// that the function stays pure and testable).
+/// Reads a birth date day first ([`DateOrder::Dmy`]), checking it against
+/// `today` (the host's current date, so that the function stays pure and
+/// testable): [`parse_birth_date_in`] with the default order.
+///
+/// # Errors
+///
+/// As [`parse_birth_date_in`].
+pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>), Problem> {
+    parse_birth_date_in(input, today, DateOrder::Dmy)
+}
+
+/// Reads a birth date with day and month in `order`, checking it against
+/// `today`.
 ///
 /// Returns the date and what was noticed: `date.two_digit_year` (info: the
 /// century was inferred), `date.month_first` (warning: read as month/day/year
-/// because day/month/year is impossible), `date.implausible` (warning: more than
-/// [`MAX_AGE_YEARS`] years before `today`).
+/// because day/month/year, the order asked, is impossible), `date.day_first`
+/// (warning: read as day/month/year because month/day/year, the order asked,
+/// is impossible), `date.implausible` (warning: more than [`MAX_AGE_YEARS`]
+/// years before `today`).
+///
+/// ```
+/// use ciclo::standardize::dates::{parse_birth_date_in, DateOrder};
+/// use time::macros::date;
+///
+/// let today = date!(2026 - 11 - 23);
+/// let read = |text, order| parse_birth_date_in(text, today, order).unwrap();
+/// assert_eq!(read("01/02/1990", DateOrder::Dmy).0, date!(1990 - 02 - 01));
+/// assert_eq!(read("01/02/1990", DateOrder::Mdy).0, date!(1990 - 01 - 02));
+/// // Impossible in the order asked: read the other way, with a warning.
+/// let (d, problems) = read("25/12/1990", DateOrder::Mdy);
+/// assert_eq!(d, date!(1990 - 12 - 25));
+/// assert_eq!(problems[0].code, "date.day_first");
+/// ```
 ///
 /// # Errors
 ///
 /// An error [`Problem`] with code `date.empty`, `date.unreadable` (not one of the
-/// forms above), `date.impossible` (such as 31 February, or month 13) or
-/// `date.future` (after `today`).
-pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>), Problem> {
+/// forms above), `date.impossible` (such as 31 February, or month 13, in
+/// either order) or `date.future` (after `today`).
+pub fn parse_birth_date_in(
+    input: &str,
+    today: Date,
+    order: DateOrder,
+) -> Result<(Date, Vec<Problem>), Problem> {
     let text = super::text::trim(input);
     if text.is_empty() {
         return Err(Problem::error("date.empty", "the date is empty"));
@@ -79,11 +156,11 @@ pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>)
         [Part::Number(n, 8)] => {
             let (hi, lo) = (n / 10_000, n % 10_000);
             let iso = (hi, (lo / 100) as u8, (lo % 100) as u8);
-            let day_first = (lo, (hi % 100) as u8, (hi / 100) as u8);
-            // yyyymmdd when that is a real date not after today, else ddmmyyyy.
+            // yyyymmdd when that is a real date not after today, else ddmmyyyy
+            // (mmddyyyy month first).
             match calendar(iso.0, iso.1, iso.2) {
                 Some(d) if hi >= 1800 && d <= today => iso,
-                _ => day_first,
+                _ => in_order(lo, (hi / 100) as u8, (hi % 100) as u8, order, &mut problems),
             }
         }
         [Part::Number(y, 4), Part::Number(m, 1..=2), Part::Number(d, 1..=2)] => {
@@ -91,16 +168,7 @@ pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>)
         }
         [Part::Number(a, 1..=2), Part::Number(b, 1..=2), Part::Number(y, w @ (2 | 4))] => {
             let year = full_year(*y, *w, today, &mut problems);
-            let (a, b) = (*a as u8, *b as u8);
-            if calendar(year, b, a).is_none() && calendar(year, a, b).is_some() {
-                problems.push(Problem::warning(
-                    "date.month_first",
-                    format!("read as month/day/year because day {a} of month {b} does not exist"),
-                ));
-                (year, a, b)
-            } else {
-                (year, b, a)
-            }
+            in_order(year, *a as u8, *b as u8, order, &mut problems)
         }
         [Part::Number(d, 1..=2), Part::Month(m), Part::Number(y, w @ (2 | 4))]
         | [Part::Month(m), Part::Number(d, 1..=2), Part::Number(y, w @ (2 | 4))] => {
@@ -143,6 +211,44 @@ pub fn parse_birth_date(input: &str, today: Date) -> Result<(Date, Vec<Problem>)
         ));
     }
     Ok((date, problems))
+}
+
+/// Year, month and day of a date whose first two numbers are `a` and `b`, in
+/// `order`; in the other order, with a warning, when that is possible and the
+/// order asked is not. (The year is checked later: a date impossible either way
+/// is reported then.)
+fn in_order(
+    year: i32,
+    a: u8,
+    b: u8,
+    order: DateOrder,
+    problems: &mut Vec<Problem>,
+) -> (i32, u8, u8) {
+    let (asked, other) = match order {
+        DateOrder::Dmy => ((year, b, a), (year, a, b)),
+        DateOrder::Mdy => ((year, a, b), (year, b, a)),
+    };
+    let real = |(y, m, d): (i32, u8, u8)| calendar(y, m, d).is_some();
+    if real(asked) || !real(other) {
+        return asked;
+    }
+    problems.push(match order {
+        DateOrder::Dmy => Problem::warning(
+            "date.month_first",
+            format!(
+                "read as month/day/year because day {a} of month {b} does not exist \
+                 (the date order is day first)"
+            ),
+        ),
+        DateOrder::Mdy => Problem::warning(
+            "date.day_first",
+            format!(
+                "read as day/month/year because month {a} does not have a day {b} \
+                 (the date order is month first)"
+            ),
+        ),
+    });
+    other
 }
 
 /// A date as the standard text `yyyy-mm-dd`.
@@ -360,6 +466,58 @@ mod tests {
     }
 
     #[test]
+    fn the_date_order_decides_ambiguous_dates() {
+        let read = |input: &str, order| {
+            let (d, problems) = parse_birth_date_in(input, TODAY, order)
+                .unwrap_or_else(|p| panic!("{input:?}: {p}"));
+            (d, problems.iter().map(|p| p.code).collect::<Vec<_>>())
+        };
+        use DateOrder::{Dmy, Mdy};
+        assert_eq!(read("01/02/1990", Dmy), (date!(1990 - 02 - 01), vec![]));
+        assert_eq!(read("01/02/1990", Mdy), (date!(1990 - 01 - 02), vec![]));
+        assert_eq!(read("1-2-90", Mdy).0, date!(1990 - 01 - 02));
+        assert_eq!(read("01021990", Mdy).0, date!(1990 - 01 - 02));
+        assert_eq!(read("01021990", Dmy).0, date!(1990 - 02 - 01));
+        // Impossible in the order asked, possible the other way: read so,
+        // with a warning.
+        assert_eq!(
+            read("12/25/1990", Dmy),
+            (date!(1990 - 12 - 25), vec!["date.month_first"])
+        );
+        assert_eq!(
+            read("25/12/1990", Mdy),
+            (date!(1990 - 12 - 25), vec!["date.day_first"])
+        );
+        assert_eq!(
+            read("25121990", Mdy),
+            (date!(1990 - 12 - 25), vec!["date.day_first"])
+        );
+        assert_eq!(read("12/25/1990", Mdy), (date!(1990 - 12 - 25), vec![]));
+        assert_eq!(read("25/12/1990", Dmy), (date!(1990 - 12 - 25), vec![]));
+        // Forms without doubt read the same either way.
+        for input in [
+            "1990-01-02",
+            "19900102",
+            "2 de enero de 1990",
+            "Jan 2, 1990",
+        ] {
+            assert_eq!(read(input, Dmy), read(input, Mdy), "{input}");
+        }
+        // Impossible both ways.
+        for order in [Dmy, Mdy] {
+            assert_eq!(
+                parse_birth_date_in("31/31/1990", TODAY, order)
+                    .unwrap_err()
+                    .code,
+                "date.impossible"
+            );
+        }
+        assert_eq!(DateOrder::parse(" MDY "), Some(Mdy));
+        assert_eq!(DateOrder::parse("ymd"), None);
+        assert_eq!(DateOrder::default().as_str(), "dmy");
+    }
+
+    #[test]
     fn bad_dates_say_why() {
         assert_eq!(codes(""), ["date.empty"]);
         assert_eq!(codes("31/02/1990"), ["date.impossible"]);
@@ -390,6 +548,11 @@ mod tests {
             let d = ok(input);
             assert_eq!(ok(&format(d)), d);
             assert!(codes(&format(d)).is_empty());
+            for order in [DateOrder::Dmy, DateOrder::Mdy] {
+                let (d, _) = parse_birth_date_in(input, TODAY, order).unwrap();
+                let again = parse_birth_date_in(&format(d), TODAY, order).unwrap();
+                assert_eq!(again, (d, vec![]), "{input} {order:?}");
+            }
         }
         assert_eq!(format(date!(0986 - 01 - 09)), "0986-01-09");
         assert_eq!(format(date!(-0001 - 12 - 31)), "-001-12-31");

@@ -32,6 +32,7 @@
 mod given_names;
 mod nicknames;
 mod surnames;
+mod variants;
 
 use std::borrow::Cow;
 use std::fmt;
@@ -51,7 +52,7 @@ const MAX_PART: usize = 100;
 /// The longest full name or company name accepted, in characters.
 const MAX_FULL: usize = 200;
 /// The most alternatives [`PersonName::given_canonical_keys`] returns.
-const MAX_CANONICAL: usize = 8;
+const MAX_CANONICAL: usize = 16;
 
 // ---------------------------------------------------------------------------
 // People
@@ -104,13 +105,19 @@ impl PersonName {
         key_fold(&self.given).into_string()
     }
 
-    /// The folded given names with nicknames resolved, one entry per reading.
+    /// The folded given names with nicknames and other languages' forms
+    /// resolved, one entry per reading.
     ///
     /// Each word is replaced by the name it is a nickname of (`pepe` by `jose`,
-    /// `juanjo` by `juan jose`), particles are dropped (`María del Carmen` gives
-    /// `maria carmen`), and a word that is not a nickname stands for itself. A
-    /// nickname of two names gives both readings (`Ale` gives `alejandro` and
-    /// `alejandra`), at most eight in all. Empty when there are no given names.
+    /// `juanjo` by `juan jose`, `bill` by `guillermo`), a form of a name in
+    /// another language by its Spanish form (`jordi` by `jorge`, `william` by
+    /// `guillermo`), particles are dropped (`María del Carmen` gives `maria
+    /// carmen`), and any other word stands for itself. A nickname of two names
+    /// gives both readings (`Ale` gives `alejandro` and `alejandra`), and a
+    /// nickname that is a name of its own keeps its own reading too (`jack`
+    /// gives `jack` and `juan`), at most sixteen in all. Empty when there are no
+    /// given names. The tables are described in the module `variants` (English
+    /// nicknames from the curated `nicknames` dataset, Apache 2.0).
     ///
     /// ```
     /// use ciclo::standardize::names::parse_person;
@@ -124,7 +131,7 @@ impl PersonName {
         if key.is_empty() {
             return Vec::new();
         }
-        if words(&key).all(|w| !is_given_particle(w) && nickname_of(w).is_none()) {
+        if words(&key).all(|w| !is_given_particle(w) && variants::readings(w).is_none()) {
             return vec![key];
         }
         let mut combos: Vec<String> = vec![String::new()];
@@ -132,7 +139,7 @@ impl PersonName {
         for word in words(&key).filter(|w| !is_given_particle(w)) {
             any = true;
             let own = [word];
-            let alternatives: &[&str] = match nickname_of(word) {
+            let alternatives: &[&str] = match variants::readings(word) {
                 Some(names) => names,
                 None => &own,
             };
@@ -396,6 +403,65 @@ pub fn parse_full_name(full: &str) -> Result<(PersonName, Vec<Problem>), Problem
 /// ```
 pub fn nickname_of(word_key: &str) -> Option<&'static [&'static str]> {
     lexicon(word_key.as_bytes()).nickname
+}
+
+/// Words typed in a given-name field when the name is not known: a
+/// placeholder (`Resident`, `Occupant`, `Unknown`, `N.N.`, `Desconocido`), a
+/// newborn's (`Baby`, `Girl`, `Boy`, `Bebé`, `Nena`), or a form of address
+/// (`Sir`, `Mr`, `Mrs`, `Señor`). Folded, sorted.
+static PLACEHOLDERS: &[&str] = &[
+    "baby",
+    "bebe",
+    "boy",
+    "child",
+    "daughter",
+    "desconocida",
+    "desconocido",
+    "girl",
+    "hija",
+    "hijo",
+    "infant",
+    "lady",
+    "lord",
+    "madam",
+    "master",
+    "miss",
+    "mr",
+    "mrs",
+    "ms",
+    "n",
+    "nena",
+    "nene",
+    "newborn",
+    "nn",
+    "occupant",
+    "ocupante",
+    "resident",
+    "senor",
+    "senora",
+    "sin",
+    "sir",
+    "son",
+    "titular",
+    "unknown",
+    "varon",
+];
+
+/// Whether a folded given-name word says nothing about who the person is: a
+/// placeholder (`resident`, `unknown`, `nn`), a newborn's (`baby`, `girl`),
+/// or a form of address typed as a name (`sir`, `mrs`). Matching reads a given
+/// name made only of such words as missing rather than as a name that
+/// differs.
+///
+/// ```
+/// use ciclo::standardize::names::is_placeholder_given;
+///
+/// assert!(is_placeholder_given("resident"));
+/// assert!(is_placeholder_given("sir"));
+/// assert!(!is_placeholder_given("harry"));
+/// ```
+pub fn is_placeholder_given(word_key: &str) -> bool {
+    PLACEHOLDERS.binary_search(&word_key).is_ok()
 }
 
 /// Whether a folded word that the name tables do not know is one typo (a
@@ -2356,6 +2422,11 @@ mod tests {
         assert_eq!(nickname_of("rocio"), None);
         assert_eq!(nickname_of(""), None);
         assert_eq!(nickname_of("Pepe"), None, "keys are folded");
+    }
+
+    #[test]
+    fn placeholders_are_sorted() {
+        assert!(PLACEHOLDERS.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -6,7 +6,7 @@ use compact_str::CompactString;
 use time::Date;
 
 use super::address::{self, Address, AddressInput};
-use super::dates;
+use super::dates::{self, DateOrder};
 use super::email::{self, Email};
 use super::ids::{self, NationalId};
 use super::names::{self, CompanyName, PersonName};
@@ -24,14 +24,36 @@ pub struct Options {
     /// Today's date, against which birth dates in the future are rejected. The
     /// caller passes it so that standardising stays pure and repeatable.
     pub today: Date,
+    /// How dates written with numbers only (`01/02/1990`) are read: day first
+    /// by default. See [`dates`](super::dates#day-first-or-month-first).
+    pub date_order: DateOrder,
 }
 
 impl Options {
-    /// Options with a default country and today's date.
+    /// Options with a default country and today's date; dates read day first.
     pub fn new(default_country: Option<Country>, today: Date) -> Options {
         Options {
             default_country,
             today,
+            date_order: DateOrder::Dmy,
+        }
+    }
+
+    /// The same options with dates read in `order`.
+    ///
+    /// ```
+    /// use ciclo::model::Record;
+    /// use ciclo::standardize::{dates::DateOrder, standardize, Options};
+    ///
+    /// let today = time::macros::date!(2026 - 11 - 23);
+    /// let record = Record { birth_date: Some("01/02/1990".into()), ..Record::default() };
+    /// let us = Options::new(None, today).with_date_order(DateOrder::Mdy);
+    /// assert_eq!(standardize(&record, &us).record.birth_date.as_deref(), Some("1990-01-02"));
+    /// ```
+    pub fn with_date_order(self, order: DateOrder) -> Options {
+        Options {
+            date_order: order,
+            ..self
         }
     }
 }
@@ -279,7 +301,7 @@ pub fn standardize(record: &Record, options: &Options) -> Standardized {
     let birth_date = typed.birth_date.and_then(|text| {
         keep(
             "birth_date",
-            dates::parse_birth_date(text, options.today),
+            dates::parse_birth_date_in(text, options.today, options.date_order),
             &mut findings,
         )
     });

@@ -2,6 +2,9 @@
 //! records and copies in, and the values no two people share.
 
 mod corrupt;
+mod english;
+mod english_corrupt;
+mod english_render;
 mod people;
 mod render;
 
@@ -14,9 +17,14 @@ use hashbrown::HashSet;
 
 use super::rng::{Rng, Weights};
 use super::tables;
-use super::{Origin, SyntheticOptions, SyntheticRecord};
+use super::{
+    Corruption, Corruptions, Origin, Population, Relation, SyntheticOptions, SyntheticRecord,
+};
 use crate::model::record::Record;
 use crate::splitmix::SplitMix64;
+use english::EnPerson;
+#[cfg(test)]
+pub(super) use english_corrupt::en_nickname;
 
 /// A national identifier's value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -67,13 +75,23 @@ struct Person {
     home: Home,
 }
 
+/// A person of either population.
+#[derive(Clone, Debug)]
+enum Who {
+    /// Spanish or Argentine.
+    Es(Arc<Person>),
+    /// British or American.
+    En(Arc<EnPerson>),
+}
+
 /// A copy waiting for its turn.
 #[derive(Debug)]
 struct Pending {
     due: u64,
     seq: u64,
     cluster: u32,
-    person: Arc<Person>,
+    person: Who,
+    relation: Option<(Relation, u32)>,
 }
 
 impl PartialEq for Pending {
@@ -137,7 +155,7 @@ pub struct Generator {
     next_cluster: u32,
     pending: BinaryHeap<Reverse<Pending>>,
     seq: u64,
-    reservoir: Vec<(u32, Arc<Person>)>,
+    reservoir: Vec<(u32, Who)>,
     seen: u64,
     /// Identifiers, emails and phones already given, hashed, so that two
     /// people never share one by chance.
@@ -157,6 +175,7 @@ impl Generator {
             ("household_share", options.household_share),
             ("namesake_share", options.namesake_share),
             ("spain_share", options.spain_share),
+            ("us_share", options.us_share),
         ] {
             assert!(
                 (0.0..=1.0).contains(&share),
@@ -197,8 +216,7 @@ impl Generator {
 
     fn emit_person(&mut self) -> SyntheticRecord {
         self.persons_left -= 1;
-        let (person, origin) = self.new_person();
-        let person = Arc::new(person);
+        let (person, origin, relation) = self.new_person();
         let cluster = self.next_cluster;
         self.next_cluster += 1;
         // How many copies: on average what is left over what is left to
@@ -221,21 +239,30 @@ impl Generator {
                 due,
                 seq: self.seq,
                 cluster,
-                person: Arc::clone(&person),
+                person: person.clone(),
+                relation,
             }));
         }
-        let mut record = self.render(&person);
-        self.drop_fields(&mut record, 0);
+        let (record, corruptions) = match &person {
+            Who::Es(p) => {
+                let mut record = self.render(p);
+                let corruptions = self.drop_fields(&mut record, 0);
+                (record, corruptions)
+            }
+            Who::En(p) => self.en_original(p),
+        };
         self.remember(cluster, person);
         SyntheticRecord {
             cluster,
             origin,
             record,
+            corruptions,
+            relation,
         }
     }
 
     /// Keeps a uniform sample of the people written so far.
-    fn remember(&mut self, cluster: u32, person: Arc<Person>) {
+    fn remember(&mut self, cluster: u32, person: Who) {
         self.seen += 1;
         if self.reservoir.len() < RESERVOIR {
             self.reservoir.push((cluster, person));
@@ -258,11 +285,16 @@ impl Iterator for Generator {
             .is_some_and(|p| p.0.due <= self.emitted || self.persons_left == 0);
         let record = if due {
             let Reverse(p) = self.pending.pop().expect("a pending copy");
-            let record = self.copy_of(&p.person);
+            let (record, corruptions) = match &p.person {
+                Who::Es(person) => self.copy_of(person),
+                Who::En(person) => self.en_copy_of(person),
+            };
             SyntheticRecord {
                 cluster: p.cluster,
                 origin: Origin::Duplicate,
                 record,
+                corruptions,
+                relation: p.relation,
             }
         } else if self.persons_left > 0 {
             self.emit_person()

@@ -1,13 +1,18 @@
-//! Synthetic Spanish and Argentine customer records with known duplicates, for
-//! testing and benchmarking record consolidation at any size.
+//! Synthetic customer records with known duplicates, for testing, tuning and
+//! benchmarking record consolidation at any size: Spanish and Argentine people
+//! (the default), British and American people, or both
+//! ([`SyntheticOptions::population`]).
 //!
-//! [`generate`] invents people (names with compound given names, accents and
-//! particles; two surnames in Spain, one or two in Argentina; an email made
-//! from the name; a mobile and sometimes a landline; a street address with its
-//! locality, province and postal code; a birth date; a DNI, CUIT/CUIL, Spanish
-//! DNI or NIE with valid check digits) and writes each one as a [`Record`], the
-//! way a CRM holds it. Then, for a share of the people, it writes one to three
-//! more records of the same person, corrupted the way real duplicates are:
+//! [`generate`] invents people and writes each one as a [`Record`], the way a
+//! CRM holds it. Then, for a share of the people, it writes one to three more
+//! records of the same person, corrupted the way real duplicates are.
+//!
+//! **Spanish and Argentine people** ([`Population::Hispanic`]) have names with
+//! compound given names, accents and particles; two surnames in Spain, one or
+//! two in Argentina; an email made from the name; a mobile and sometimes a
+//! landline; a street address with its locality, province and postal code; a
+//! birth date; a DNI, CUIT/CUIL, Spanish DNI or NIE with valid check digits.
+//! Their copies carry:
 //!
 //! - a typo (one edit) in a name, accents lost, everything in upper case;
 //! - a nickname for the given name (`Pepe` for `José`, `Paco` for `Francisco`,
@@ -26,14 +31,45 @@
 //! floors as `5º B` or `Piso 5 Dpto. B`; provinces by another name (`CABA`,
 //! `Capital Federal`); Argentine postal codes as CPA (`C1425ABC`) or four digits.
 //!
-//! It also writes people who must *not* be merged: members of one household
-//! (a spouse, a child, a sibling) who share the address, the landline and
-//! sometimes the email; a parent and child with the same name at one address;
-//! and namesakes, people with the same given name and surnames as someone else.
-//! Names follow Zipf-like frequencies, so common names are common.
+//! **British and American people** ([`Population::English`],
+//! [`SyntheticOptions::english`]) have given names and surnames of both
+//! countries, English, Welsh, Scottish and Irish (`Gwilym`, `Iain`, `Seán`,
+//! `Siobhán`), most with a middle name; an American address (`1234 N Main St
+//! Apt 4B`, city, state by code or name, ZIP or ZIP+4) or a British one (`Flat
+//! 3, 12 High Street`, town, sometimes the county, postcode `SW1 2AB`); a phone
+//! with or without `+1` or `+44`; an email from the name; a birth date, written
+//! month first in the United States (`03/04/1986`) and day first in the
+//! United Kingdom; a Social Security number for most Americans (nine digits,
+//! area 001 to 899 but 666, group and serial not zero: no check digit) and a
+//! National Insurance number (`AB123456C`) for some Britons. Their copies
+//! carry nicknames and other forms of the given name from a hand-written
+//! table of English hypocoristics and Celtic forms (`Bill`, `Liam` and
+//! `Gwilym` for `William`; `Harry` for `Henry`; `Jack` and `Ian` for `John`;
+//! `Peggy` for `Margaret`); scanning errors (`rn` for `m`, `1` for `l`);
+//! typos; names spelt as they sound (`Smyth`, `Thomson`, `Philips`); the
+//! surname or the whole name in the given-name field, a name left out;
+//! placeholders (`Resident`, `Baby`, `Girl`, `Sir`, `Mr`), titles and
+//! initials for the given name; the middle name shown; a birth date off by a
+//! digit, a year, or the order of day and month; a married name; a move; a
+//! wrong digit in the phone or the Social Security number; fields missing.
+//!
+//! Every record lists what it carries, as [`Corruptions`] (a set of
+//! [`Corruption`] labels, originals too: the fields they leave out, a date
+//! written month first that reads as another date day first), so that an
+//! evaluation can break missed pairs down by kind (`examples/match_eval.rs`).
+//!
+//! It also writes people who must *not* be merged, with their [`Relation`] to
+//! someone written before: members of one household (a spouse, a child, a
+//! sibling) who share the address, the landline and sometimes the email; a
+//! parent and child with the same name at one address (`Jr.`); and namesakes,
+//! people with the same given name and surnames as someone else. Among the
+//! English-speaking, also twins (same birth date, surname and address) and
+//! household members whose form carries another member's Social Security
+//! number. Names follow Zipf-like frequencies, so common names are common.
 //!
 //! The truth comes with the records: [`Synthetic::cluster`] names the person
-//! behind each record, and [`pair_counts`] scores a deduplication against it.
+//! behind each record, [`Synthetic::corruptions`] and [`Synthetic::relation`]
+//! say how, and [`pair_counts`] scores a deduplication against it.
 //!
 //! ```
 //! use ciclo::synthetic::{generate, SyntheticOptions};
@@ -47,19 +83,42 @@
 //! assert_eq!(perfect.f1(), 1.0);
 //! ```
 //!
+//! British and American people, and what their copies carry:
+//!
+//! ```
+//! use ciclo::synthetic::{generate, Corruption, Origin, Relation, SyntheticOptions};
+//!
+//! let data = generate(&SyntheticOptions::english(5_000, 7));
+//! let nicknamed = (0..data.len())
+//!     .filter(|&i| data.corruptions[i].contains(Corruption::Nickname))
+//!     .count();
+//! assert!(nicknamed > 50);
+//! // Every copy carries at least one corruption (or nearly: a typo may fall
+//! // on a field left out).
+//! let copies = (0..data.len()).filter(|&i| data.origin[i] == Origin::Duplicate);
+//! assert!(copies.filter(|&i| data.corruptions[i].is_empty()).count() < 20);
+//! // Twins, among the hard negatives.
+//! assert!(data.relation.iter().any(|r| matches!(r, Some((Relation::Twin, _)))));
+//! ```
+//!
 //! The same options always give the same records, on every platform: the
 //! generator uses its own small PRNG (splitmix64). It is a streaming
 //! [`Generator`] underneath, so that a million records can be written to a
 //! file ([`write_csv`]) without holding them in memory: about three seconds
 //! and 50 MB for a million records, most of the memory in the set that keeps
-//! identifiers, emails and phones unique.
+//! identifiers, emails and phones unique. Adding the English-speaking
+//! population changed nothing in the default's records: the same options give
+//! the same Spanish and Argentine records as before.
 
 mod generator;
+mod labels;
 mod rng;
 mod score;
 mod tables;
+mod tables_en;
 
 pub use generator::Generator;
+pub use labels::{Corruption, Corruptions, Relation};
 pub use score::{pair_counts, PairCounts};
 
 use std::fmt::Write as _;
@@ -84,16 +143,70 @@ pub struct SyntheticOptions {
     /// The share of people who have the given name and surnames of someone
     /// written earlier, and nothing else in common.
     pub namesake_share: f64,
-    /// The share of people from Spain; the others are from Argentina.
+    /// The share of people from Spain; the others are from Argentina (the
+    /// Spanish-speaking people of [`Population::Hispanic`] and
+    /// [`Population::Mixed`]).
     pub spain_share: f64,
+    /// Which people: Spanish and Argentine (the default), English-speaking
+    /// (British and American), or both.
+    pub population: Population,
+    /// The share of people from the United States; the others are from the
+    /// United Kingdom (the English-speaking people of [`Population::English`]
+    /// and [`Population::Mixed`]).
+    pub us_share: f64,
     /// The seed: the same options give the same records.
     pub seed: u64,
+}
+
+/// The people a batch is made of.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Population {
+    /// Spanish and Argentine people ([`SyntheticOptions::spain_share`]): the
+    /// default, and the only population before there were others (the same
+    /// options give the same records as then).
+    #[default]
+    Hispanic,
+    /// British and American people ([`SyntheticOptions::us_share`]).
+    English,
+    /// Half Hispanic, half English, person by person; a household or a
+    /// namesake is of the population of the person it is related to.
+    Mixed,
+}
+
+impl Population {
+    /// `hispanic`, `english` or `mixed`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Population::Hispanic => "hispanic",
+            Population::English => "english",
+            Population::Mixed => "mixed",
+        }
+    }
+
+    /// A population by name: `hispanic` (or `es`), `english` (or `en`),
+    /// `mixed`, in any case.
+    ///
+    /// ```
+    /// use ciclo::synthetic::Population;
+    ///
+    /// assert_eq!(Population::parse("EN"), Some(Population::English));
+    /// assert_eq!(Population::parse("es"), Some(Population::Hispanic));
+    /// assert_eq!(Population::parse("fr"), None);
+    /// ```
+    pub fn parse(name: &str) -> Option<Population> {
+        match name.trim().to_ascii_lowercase().as_str() {
+            "hispanic" | "es" | "spanish" => Some(Population::Hispanic),
+            "english" | "en" => Some(Population::English),
+            "mixed" | "mix" => Some(Population::Mixed),
+            _ => None,
+        }
+    }
 }
 
 impl SyntheticOptions {
     /// `records` records from `seed`, with the default mix: 15% duplicates,
     /// 8% of people in a household with someone else, 2% namesakes, half
-    /// Spanish and half Argentine.
+    /// Spanish and half Argentine ([`Population::Hispanic`]).
     pub fn new(records: usize, seed: u64) -> SyntheticOptions {
         SyntheticOptions {
             records,
@@ -101,7 +214,31 @@ impl SyntheticOptions {
             household_share: 0.08,
             namesake_share: 0.02,
             spain_share: 0.5,
+            population: Population::Hispanic,
+            us_share: 0.5,
             seed,
+        }
+    }
+
+    /// [`SyntheticOptions::new`] for British and American people
+    /// ([`Population::English`]), half and half, with more households (12%
+    /// of people: the twins, the juniors and the copied identifiers of an
+    /// English-speaking population come on top of spouses, children and
+    /// siblings).
+    ///
+    /// ```
+    /// use ciclo::synthetic::{generate, Population, SyntheticOptions};
+    ///
+    /// let options = SyntheticOptions::english(1_000, 7);
+    /// assert_eq!(options.population, Population::English);
+    /// let data = generate(&options);
+    /// assert_eq!(data.persons(), 850);
+    /// ```
+    pub fn english(records: usize, seed: u64) -> SyntheticOptions {
+        SyntheticOptions {
+            population: Population::English,
+            household_share: 0.12,
+            ..SyntheticOptions::new(records, seed)
         }
     }
 }
@@ -151,12 +288,20 @@ pub struct SyntheticRecord {
     pub origin: Origin,
     /// The record, as a host would send it.
     pub record: Record,
+    /// How the record departs from the person: the corruptions of a copy,
+    /// and the fields any record leaves out.
+    pub corruptions: Corruptions,
+    /// For a person related to someone written before (a household member or
+    /// a namesake), how, and that someone's cluster; on every record of the
+    /// person, copies too. `None` for people unrelated to anyone.
+    pub relation: Option<(Relation, u32)>,
 }
 
 /// A generated batch: records, their ids and the truth.
 ///
 /// The vectors are parallel: record `i` has id `ids[i]` (`r0`, `r1`, ...),
-/// belongs to person `cluster[i]` and is there because of `origin[i]`.
+/// belongs to person `cluster[i]`, is there because of `origin[i]`, carries
+/// `corruptions[i]`, and its person is related as `relation[i]` says.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Synthetic {
     /// The record ids: `r` and the index.
@@ -168,6 +313,12 @@ pub struct Synthetic {
     pub cluster: Vec<u32>,
     /// Why each record is there.
     pub origin: Vec<Origin>,
+    /// The corruptions each record carries
+    /// ([`SyntheticRecord::corruptions`]).
+    pub corruptions: Vec<Corruptions>,
+    /// How each record's person is related to someone written before
+    /// ([`SyntheticRecord::relation`]).
+    pub relation: Vec<Option<(Relation, u32)>>,
 }
 
 impl Synthetic {
@@ -220,12 +371,16 @@ pub fn generate(options: &SyntheticOptions) -> Synthetic {
         records: Vec::with_capacity(n),
         cluster: Vec::with_capacity(n),
         origin: Vec::with_capacity(n),
+        corruptions: Vec::with_capacity(n),
+        relation: Vec::with_capacity(n),
     };
     for (i, r) in Generator::new(options).enumerate() {
         data.ids.push(format!("r{i}"));
         data.records.push(r.record);
         data.cluster.push(r.cluster);
         data.origin.push(r.origin);
+        data.corruptions.push(r.corruptions);
+        data.relation.push(r.relation);
     }
     data
 }

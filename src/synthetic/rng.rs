@@ -2,7 +2,7 @@
 //! give the same records on every platform and with every version of every
 //! dependency, and the weights of the name, street and place tables.
 
-use super::tables;
+use super::{tables, tables_en};
 use crate::splitmix::SplitMix64;
 
 /// The generator's source of randomness: [`SplitMix64`], seeded, with the
@@ -83,6 +83,14 @@ pub(super) struct Weights {
     pub(super) streets: [Vec<u32>; 2],
     pub(super) localities: [Vec<u32>; 2],
     pub(super) providers: [Vec<u32>; 2],
+    /// The English-speaking tables, indexed by `us` (0 the United Kingdom,
+    /// 1 the United States): given names by `2 * us + female`.
+    pub(super) en_given: [Vec<u32>; 4],
+    pub(super) en_surnames: [Vec<u32>; 2],
+    pub(super) en_streets: [Vec<u32>; 2],
+    pub(super) en_street_types: [Vec<u32>; 2],
+    pub(super) en_towns: [Vec<u32>; 2],
+    pub(super) en_providers: [Vec<u32>; 2],
 }
 
 impl Weights {
@@ -109,6 +117,32 @@ impl Weights {
             providers: [
                 cumulative(tables::AR_PROVIDERS.iter().map(|p| p.1)),
                 cumulative(tables::ES_PROVIDERS.iter().map(|p| p.1)),
+            ],
+            en_given: [
+                zipf(tables_en::UK_MALE.len(), 8),
+                zipf(tables_en::UK_FEMALE.len(), 8),
+                zipf(tables_en::US_MALE.len(), 8),
+                zipf(tables_en::US_FEMALE.len(), 8),
+            ],
+            en_surnames: [
+                zipf(tables_en::UK_SURNAMES.len(), 20),
+                zipf(tables_en::US_SURNAMES.len(), 20),
+            ],
+            en_streets: [
+                zipf(tables_en::UK_STREETS.len(), 10),
+                zipf(tables_en::US_STREETS.len(), 10),
+            ],
+            en_street_types: [
+                zipf(tables_en::UK_STREET_TYPES.len(), 1),
+                zipf(tables_en::US_STREET_TYPES.len(), 1),
+            ],
+            en_towns: [
+                cumulative(tables_en::UK_TOWNS.iter().map(|t| t.weight)),
+                cumulative(tables_en::US_TOWNS.iter().map(|t| t.weight)),
+            ],
+            en_providers: [
+                cumulative(tables_en::UK_PROVIDERS.iter().map(|p| p.1)),
+                cumulative(tables_en::US_PROVIDERS.iter().map(|p| p.1)),
             ],
         }
     }

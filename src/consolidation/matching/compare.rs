@@ -195,6 +195,18 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
     if shared_reading || dropped {
         return Some(1);
     }
+    // The first names are one name read through nicknames or languages
+    // (`harry james` and `henry`): one name dropped, or the second differs.
+    let first_shared = a.readings.iter().any(|r| {
+        let r = first_word(r);
+        b.readings.iter().any(|q| first_word(q) == r)
+    });
+    if first_shared && x.len() != y.len() {
+        return Some(1);
+    }
+    if first_shared {
+        return Some(2);
+    }
     let joined = jaro_winkler(a.given_joined, b.given_joined);
     // A one-word name that is a misspelt nickname of the other's name (`tooo`
     // for `antonio`) is as close as a typo, when the two were born the same
@@ -217,6 +229,11 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
         return Some(3);
     }
     Some(4)
+}
+
+/// The first word of a reading.
+fn first_word(reading: &str) -> &str {
+    reading.split(' ').next().unwrap_or(reading)
 }
 
 /// Jaro-Winkler similarity, exactly as [`strsim::jaro_winkler`] computes it,

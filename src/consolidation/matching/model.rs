@@ -155,10 +155,20 @@ pub struct Score {
 }
 
 impl Score {
-    /// Whether a contribution vetoes an automatic merge (and no veto lifter was
-    /// seen).
+    /// Whether a contribution vetoes an automatic merge (and no veto lifter
+    /// lifted it).
     pub fn vetoed(&self) -> bool {
-        self.veto_lifted_by.is_none() && self.contributions.iter().any(|c| c.veto)
+        self.vetoes() > 0
+    }
+
+    /// How many fields veto an automatic merge: 0 when a veto lifter lifted
+    /// them.
+    pub fn vetoes(&self) -> usize {
+        if self.veto_lifted_by.is_some() {
+            0
+        } else {
+            self.contributions.iter().filter(|c| c.veto).count()
+        }
     }
 
     /// The comparison level of `field`, if both records had it.
@@ -397,6 +407,19 @@ impl MatchModel {
                 }
             }
         }
+        // Shifted fields: one record has no surname and its given name is the
+        // other's surname (`Smith` typed in the given-name field). The given
+        // names are then unknown, not different.
+        if cross && c.levels[gi].is_some_and(|l| l >= 3) && c.levels[si].is_none() {
+            if let Some((x, y)) = shifted(a, b) {
+                let level = surnames(&Names::crossed(x), &Names::straight(y));
+                if level.is_some_and(|l| l <= 3) {
+                    c.levels[gi] = None;
+                    c.levels[si] = level;
+                    c.names_swapped = true;
+                }
+            }
+        }
         for params in &self.fields {
             if matches!(params.field, Field::GivenName | Field::Surname) {
                 continue;
@@ -455,30 +478,58 @@ impl MatchModel {
     /// Whether a comparison vetoes an automatic merge: it has a veto level and
     /// no veto lifter. The same as [`Score::vetoed`], without the weights.
     pub fn vetoed(&self, comparison: &Comparison) -> bool {
-        let mut veto = false;
-        for (field, level) in comparison.fields() {
-            if self.veto_lifters.contains(&(field, level)) {
-                return false;
-            }
-            veto |= self.field(field).is_some_and(|p| p.vetoes.contains(&level));
-        }
-        veto
+        self.vetoes(comparison) > 0
     }
 
-    /// The decision for a score: merge, review or distinct. A vetoed pair is
-    /// never merged; it goes to review when its probability would have merged it.
-    pub fn decide(&self, score: &Score) -> Decision {
-        if score.probability >= self.merge_threshold {
-            if score.vetoed() {
-                Decision::Review
-            } else {
-                Decision::Merge
+    /// How many fields of a comparison veto an automatic merge, after the
+    /// lifters: the same as [`Score::vetoes`], without the weights.
+    pub fn vetoes(&self, comparison: &Comparison) -> usize {
+        let (mut vetoes, mut lifted) = (0, false);
+        for (field, level) in comparison.fields() {
+            lifted |= self.veto_lifters.contains(&(field, level));
+            if self.field(field).is_some_and(|p| p.vetoes.contains(&level)) {
+                vetoes += 1;
             }
-        } else if score.probability >= self.review_threshold && !score.vetoed() {
-            Decision::Review
-        } else {
-            Decision::Distinct
         }
+        if lifted {
+            0
+        } else {
+            vetoes
+        }
+    }
+
+    /// The decision for a score: merge, review or distinct.
+    ///
+    /// - A pair one field vetoes (twins: everything alike but the given
+    ///   name) is never merged; it goes to review when its probability would
+    ///   have merged it.
+    /// - A pair two fields veto (a different given name and birth date, or a
+    ///   different birth date and validated identifier: a household member, a
+    ///   parent and child) is distinct, whatever its weight: a steward's list
+    ///   of every household would hide the pairs worth reviewing.
+    /// - Otherwise a pair is merged from the merge threshold, and reviewed
+    ///   from the review threshold.
+    pub fn decide(&self, score: &Score) -> Decision {
+        match score.vetoes() {
+            0 if score.probability >= self.merge_threshold => Decision::Merge,
+            0 if score.probability >= self.review_threshold => Decision::Review,
+            1 if score.probability >= self.merge_threshold => Decision::Review,
+            _ => Decision::Distinct,
+        }
+    }
+}
+
+/// The record with given names only and the record with both, when one of
+/// the two has no surnames.
+fn shifted<'p>(a: &'p Profile, b: &'p Profile) -> Option<(&'p Profile, &'p Profile)> {
+    let only_given = |p: &Profile| !p.given.is_empty() && p.surnames.is_empty();
+    let both = |p: &Profile| !p.given.is_empty() && !p.surnames.is_empty();
+    if only_given(a) && both(b) {
+        Some((a, b))
+    } else if only_given(b) && both(a) {
+        Some((b, a))
+    } else {
+        None
     }
 }
 

@@ -4,6 +4,7 @@ use compact_str::CompactString;
 use smallvec::SmallVec;
 
 use super::phonetic;
+use crate::standardize::names::is_placeholder_given;
 use crate::standardize::{Country, Standardized};
 
 /// A comparison key: inline up to 24 bytes, as nearly all are, so that a
@@ -94,11 +95,17 @@ impl Profile {
                 .filter(|w| !w.is_empty())
                 .map(Key::from)
                 .collect();
-            p.given_readings = name
-                .given_canonical_keys()
-                .into_iter()
-                .map(Key::from)
-                .collect();
+            // A given name of placeholders only (`Resident`, `Baby`, `Sir`)
+            // is no given name.
+            if p.given.iter().all(|w| is_placeholder_given(w)) {
+                p.given.clear();
+            } else {
+                p.given_readings = name
+                    .given_canonical_keys()
+                    .into_iter()
+                    .map(Key::from)
+                    .collect();
+            }
             p.surnames = name.surname_keys().into_iter().map(Key::from).collect();
         }
         p.company = s

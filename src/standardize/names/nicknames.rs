@@ -108,3 +108,10 @@ pub(super) static NICKNAMES: &[(&str, &[&str])] = &[
     ("vicky", &["victoria"]),
     ("viky", &["victoria"]),
 ];
+
+/// Whether a folded word is a nickname of the Spanish table.
+pub(super) fn is_spanish_nickname(word: &str) -> bool {
+    NICKNAMES
+        .binary_search_by(|(nick, _)| nick.cmp(&word))
+        .is_ok()
+}

@@ -11,39 +11,51 @@ const ID_DIGIT: usize = 5;
 const EMAIL_FORM: usize = 6;
 
 /// The fields that go missing, by index: email, phone, street, postal code,
-/// province, locality, country, birth date, national identifier.
-fn field(r: &mut Record, i: usize) -> &mut Option<String> {
+/// province, locality, country, birth date, national identifier; with the
+/// label of their loss.
+pub(super) fn field(r: &mut Record, i: usize) -> (&mut Option<String>, Corruption) {
     match i {
-        0 => &mut r.email,
-        1 => &mut r.phone,
-        2 => &mut r.street,
-        3 => &mut r.postal_code,
-        4 => &mut r.province,
-        5 => &mut r.locality,
-        6 => &mut r.country,
-        7 => &mut r.birth_date,
-        _ => &mut r.national_id,
+        0 => (&mut r.email, Corruption::MissingEmail),
+        1 => (&mut r.phone, Corruption::MissingPhone),
+        2 => (&mut r.street, Corruption::MissingStreet),
+        3 => (&mut r.postal_code, Corruption::MissingPostcode),
+        4 => (&mut r.province, Corruption::MissingProvince),
+        5 => (&mut r.locality, Corruption::MissingLocality),
+        6 => (&mut r.country, Corruption::MissingCountry),
+        7 => (&mut r.birth_date, Corruption::MissingBirthDate),
+        _ => (&mut r.national_id, Corruption::MissingId),
+    }
+}
+
+/// Leaves a field out, noting the loss when there was something to lose.
+pub(super) fn drop_field(r: &mut Record, i: usize, labels: &mut Corruptions) {
+    let (value, label) = field(r, i);
+    if value.take().is_some() {
+        labels.insert(label);
     }
 }
 
 impl Generator {
     /// Leaves out fields, as people do: at the usual rates, and `extra`
-    /// more.
-    pub(super) fn drop_fields(&mut self, r: &mut Record, extra: usize) {
+    /// more. Returns the fields lost.
+    pub(super) fn drop_fields(&mut self, r: &mut Record, extra: usize) -> Corruptions {
         const RATES: [u32; 9] = [6, 8, 3, 5, 5, 2, 3, 10, 12];
+        let mut labels = Corruptions::default();
         for (i, &rate) in RATES.iter().enumerate() {
             if self.rng.below(100) < u64::from(rate) {
-                *field(r, i) = None;
+                drop_field(r, i, &mut labels);
             }
         }
         for _ in 0..extra {
             let i = self.rng.choose(&[20, 20, 10, 8, 5, 4, 3, 15, 15]);
-            *field(r, i) = None;
+            drop_field(r, i, &mut labels);
         }
+        labels
     }
 
-    /// A corrupted copy of a person's record.
-    pub(super) fn copy_of(&mut self, original: &Person) -> Record {
+    /// A corrupted copy of a person's record, with its corruptions.
+    pub(super) fn copy_of(&mut self, original: &Person) -> (Record, Corruptions) {
+        let mut labels = Corruptions::default();
         let mut p = original.clone();
         let n = 1 + self.rng.choose(&[50, 35, 15]);
         let mut text_ops = [false; 7];
@@ -57,17 +69,24 @@ impl Generator {
                 1 => text_ops[ACCENTS] = true,
                 2 => text_ops[UPPER] = true,
                 3 => match nickname(p.given) {
-                    Some(nicks) => p.given = *self.rng.pick(nicks),
+                    Some(nicks) => {
+                        p.given = *self.rng.pick(nicks);
+                        labels.insert(Corruption::Nickname);
+                    }
                     None => text_ops[TYPO] = true,
                 },
                 4 => match p.surname2 {
-                    Some(_) => p.surname2 = None,
+                    Some(_) => {
+                        p.surname2 = None;
+                        labels.insert(Corruption::SecondSurnameDropped);
+                    }
                     None => text_ops[TYPO] = true,
                 },
                 5 => match p.surname2 {
                     Some(s2) => {
                         p.surname2 = Some(p.surname1);
                         p.surname1 = s2;
+                        labels.insert(Corruption::SurnamesSwapped);
                     }
                     None => text_ops[SWAP_FIELDS] = true,
                 },
@@ -75,6 +94,7 @@ impl Generator {
                 7 => {
                     p.mobile = self.phone(p.spain, p.home.locality, true);
                     p.landline = None;
+                    labels.insert(Corruption::NewPhone);
                 }
                 8 => text_ops[PHONE_DIGIT] = true,
                 9 => missing += self.rng.range(1, 3) as usize,
@@ -82,9 +102,11 @@ impl Generator {
                 11 => {
                     let (y, m, d) = p.birth;
                     p.birth = if d <= 12 && d != m {
+                        labels.insert(Corruption::BirthDayMonth);
                         (y, d, m)
                     } else {
                         // A slip in the year's last digit.
+                        labels.insert(Corruption::BirthYear);
                         (if y % 10 == 9 { y - 1 } else { y + 1 }, m, d)
                     };
                 }
@@ -92,8 +114,10 @@ impl Generator {
                 13 => {
                     let email = self.email(p.given, p.surname1, p.surname2, p.birth.0, p.spain);
                     p.email = email.into_boxed_str();
+                    labels.insert(Corruption::NewEmail);
                 }
                 _ => {
+                    labels.insert(Corruption::Moved);
                     let near = if self.rng.chance(0.5) {
                         Some(p.home.locality)
                     } else {
@@ -112,25 +136,36 @@ impl Generator {
                 _ => &mut r.street,
             };
             if let Some(text) = target {
-                *text = self.typo(text);
+                let typo = self.typo(text);
+                if typo != *text {
+                    labels.insert(Corruption::Typo);
+                }
+                *text = typo;
             }
         }
         if text_ops[SWAP_FIELDS] {
             std::mem::swap(&mut r.given_name, &mut r.surname);
+            labels.insert(Corruption::SwappedNames);
         }
         if text_ops[PHONE_DIGIT] {
             if let Some(phone) = &mut r.phone {
                 *phone = self.wrong_digit(phone);
+                labels.insert(Corruption::PhoneDigit);
             }
         }
         if text_ops[ID_DIGIT] {
             if let Some(id) = &mut r.national_id {
                 *id = self.wrong_digit(id);
+                labels.insert(Corruption::IdDigit);
             }
         }
         if text_ops[EMAIL_FORM] {
             if let Some(email) = &mut r.email {
-                *email = self.email_form(email);
+                let form = self.email_form(email);
+                if form != *email {
+                    labels.insert(Corruption::EmailForm);
+                }
+                *email = form;
             }
         }
         if text_ops[ACCENTS] || text_ops[UPPER] {
@@ -147,20 +182,34 @@ impl Generator {
             .flatten()
             {
                 if accents {
-                    *f = drop_accents(f);
+                    let plain = drop_accents(f);
+                    if plain != *f {
+                        labels.insert(Corruption::Accents);
+                    }
+                    *f = plain;
                 }
                 if upper {
-                    *f = f.to_uppercase();
+                    let loud = f.to_uppercase();
+                    if loud != *f {
+                        labels.insert(Corruption::Case);
+                    }
+                    *f = loud;
                 }
             }
         }
-        self.drop_fields(&mut r, missing);
-        r
+        let lost = self.drop_fields(&mut r, missing);
+        (r, labels.union(lost))
     }
 
     /// One edit in a word: a neighbouring key, a letter lost, doubled, or two
     /// letters swapped.
     pub(super) fn typo(&mut self, text: &str) -> String {
+        self.typo_on(text, tables::neighbours)
+    }
+
+    /// [`Generator::typo`] on a keyboard whose neighbouring keys
+    /// `neighbours` tells.
+    pub(super) fn typo_on(&mut self, text: &str, neighbours: fn(char) -> &'static str) -> String {
         let mut chars: Vec<char> = text.chars().collect();
         let letters: Vec<usize> = (1..chars.len())
             .filter(|&i| chars[i].is_alphabetic())
@@ -172,7 +221,7 @@ impl Generator {
         match self.rng.choose(&[40, 25, 15, 20]) {
             0 => {
                 let lower = chars[i].to_lowercase().next().unwrap_or(chars[i]);
-                let near = tables::neighbours(lower);
+                let near = neighbours(lower);
                 if near.is_empty() {
                     chars.remove(i);
                 } else {

@@ -4,18 +4,54 @@
 use super::*;
 
 impl Generator {
-    pub(super) fn new_person(&mut self) -> (Person, Origin) {
+    /// A new person: someone related to a person written before (living
+    /// with them, or their namesake), or someone new, of the population the
+    /// options ask for.
+    pub(super) fn new_person(&mut self) -> (Who, Origin, Option<(Relation, u32)>) {
         let x = self.rng.unit();
         let household = self.options.household_share;
         if !self.reservoir.is_empty() && x < household + self.options.namesake_share {
-            let anchor = Arc::clone(&self.rng.pick(&self.reservoir).1);
-            if x < household {
-                return (self.housemate(&anchor), Origin::Household);
-            }
-            return (self.namesake(&anchor), Origin::Namesake);
+            let (cluster, anchor) = self.rng.pick(&self.reservoir).clone();
+            return match anchor {
+                Who::Es(anchor) if x < household => {
+                    let (p, relation) = self.housemate(&anchor);
+                    (
+                        Who::Es(Arc::new(p)),
+                        Origin::Household,
+                        Some((relation, cluster)),
+                    )
+                }
+                Who::Es(anchor) => (
+                    Who::Es(Arc::new(self.namesake(&anchor))),
+                    Origin::Namesake,
+                    Some((Relation::Namesake, cluster)),
+                ),
+                Who::En(anchor) if x < household => {
+                    let (p, relation) = self.en_housemate(&anchor);
+                    (
+                        Who::En(Arc::new(p)),
+                        Origin::Household,
+                        Some((relation, cluster)),
+                    )
+                }
+                Who::En(anchor) => (
+                    Who::En(Arc::new(self.en_namesake(&anchor))),
+                    Origin::Namesake,
+                    Some((Relation::Namesake, cluster)),
+                ),
+            };
+        }
+        let english = match self.options.population {
+            Population::Hispanic => false,
+            Population::English => true,
+            Population::Mixed => self.rng.chance(0.5),
+        };
+        if english {
+            let us = self.rng.chance(self.options.us_share);
+            return (Who::En(Arc::new(self.en_fresh(us))), Origin::Person, None);
         }
         let spain = self.rng.chance(self.options.spain_share);
-        (self.fresh(spain), Origin::Person)
+        (Who::Es(Arc::new(self.fresh(spain))), Origin::Person, None)
     }
 
     /// Someone new, unrelated to anyone.
@@ -76,12 +112,12 @@ impl Generator {
 
     /// Someone living with `anchor`: a spouse, a child, a sibling, or a child
     /// with the parent's name.
-    pub(super) fn housemate(&mut self, anchor: &Person) -> Person {
+    pub(super) fn housemate(&mut self, anchor: &Person) -> (Person, Relation) {
         let spain = anchor.spain;
         let anchor_year = u32::from(anchor.birth.0);
         let kind = self.rng.choose(&[45, 30, 15, 10]);
         let child_year = anchor_year + self.rng.range(22, 36);
-        let (female, given, surname1, surname2, birth) = match kind {
+        let (female, given, surname1, surname2, birth, relation) = match kind {
             // A child.
             1 if child_year <= LAST_YEAR => {
                 let female = self.rng.chance(0.5);
@@ -92,7 +128,14 @@ impl Generator {
                     None
                 };
                 let birth = self.birth_date(child_year, child_year);
-                (female, given, anchor.surname1, surname2, birth)
+                (
+                    female,
+                    given,
+                    anchor.surname1,
+                    surname2,
+                    birth,
+                    Relation::Child,
+                )
             }
             // A child with the parent's name (or the parent of one).
             3 => {
@@ -115,6 +158,7 @@ impl Generator {
                     anchor.surname1,
                     surname2,
                     birth,
+                    Relation::Junior,
                 )
             }
             // A sibling.
@@ -125,7 +169,14 @@ impl Generator {
                     .saturating_sub(12)
                     .clamp(FIRST_YEAR, LAST_YEAR);
                 let birth = self.birth_date(year, year);
-                (female, given, anchor.surname1, anchor.surname2, birth)
+                (
+                    female,
+                    given,
+                    anchor.surname1,
+                    anchor.surname2,
+                    birth,
+                    Relation::Sibling,
+                )
             }
             // A spouse.
             _ => {
@@ -136,7 +187,7 @@ impl Generator {
                     .saturating_sub(6)
                     .clamp(FIRST_YEAR, LAST_YEAR);
                 let birth = self.birth_date(year, year);
-                (female, given, surname1, surname2, birth)
+                (female, given, surname1, surname2, birth, Relation::Spouse)
             }
         };
         let mut p = self.person(spain, female, given, surname1, surname2, birth, anchor.home);
@@ -145,7 +196,7 @@ impl Generator {
             // A family email.
             p.email = anchor.email.clone();
         }
-        p
+        (p, relation)
     }
 
     /// Someone with `anchor`'s name and nothing else in common (but, now and
