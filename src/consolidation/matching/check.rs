@@ -86,7 +86,7 @@ impl MatchModel {
                 for (p, value) in [("m", level.m), ("u", level.u)] {
                     // Not below the smallest normal number: `m / u` stays
                     // finite.
-                    if !(value >= f64::MIN_POSITIVE && value <= 1.0) {
+                    if !(f64::MIN_POSITIVE..=1.0).contains(&value) {
                         return Err(Error::config(
                             format!("{path}.levels.{name}.{p}"),
                             format!(
