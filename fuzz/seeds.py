@@ -227,6 +227,24 @@ add("record_standardize", "null_options", j(R1["record"]) + RS)
 add("record_standardize", "febrl_addr", j({"street": "17 Warrego St", "address_extra": "Unit 4", "locality": "Canberra",
     "province": "ACT", "postal_code": "2600", "country": "AU"}))
 
+# --- the stateless matching path: a pair of records and options ----------------
+# The built-in match model as `ciclo_engine_match_model_json` wrote it.
+MODEL = json.loads('{"fields":{"area":{"levels":{"both":{"m":0.8,"u":0.005},"different":{"m":0.05,"u":0.945},"locality":{"m":0.05,"u":0.02},"postal_code":{"m":0.05,"u":0.01},"postal_typo":{"m":0.05,"u":0.02}},"vetoes":[]},"birth_date":{"levels":{"day_month_swapped":{"m":0.02,"u":0.0001},"different":{"m":0.01,"u":0.9754},"exact":{"m":0.9,"u":0.0005},"one_typo":{"m":0.05,"u":0.004},"two_typos":{"m":0.02,"u":0.02}},"vetoes":["different"]},"company":{"levels":{"different":{"m":0.05,"u":0.98},"exact":{"m":0.85,"u":0.01},"fuzzy":{"m":0.1,"u":0.01}},"vetoes":[]},"email":{"levels":{"different":{"m":0.15,"u":0.9975},"exact":{"m":0.75,"u":0.001},"fuzzy":{"m":0.05,"u":0.001},"same_user":{"m":0.05,"u":0.0005}},"vetoes":[]},"given_name":{"levels":{"different":{"m":0.02,"u":0.954},"exact":{"m":0.86,"u":0.01},"fuzzy":{"m":0.05,"u":0.004},"initial":{"m":0.02,"u":0.03},"nickname":{"m":0.05,"u":0.002}},"vetoes":["different"]},"national_id":{"levels":{"different":{"m":0.01,"u":0.6996},"exact":{"m":0.89,"u":0.0001},"one_typo":{"m":0.07,"u":0.0002},"two_typos":{"m":0.01,"u":0.0001},"unverified":{"m":0.02,"u":0.3}},"vetoes":["different"]},"phone":{"levels":{"different":{"m":0.25,"u":0.998},"exact":{"m":0.7,"u":0.001},"last_digits":{"m":0.05,"u":0.001}},"vetoes":[]},"street":{"levels":{"different":{"m":0.1,"u":0.993},"exact":{"m":0.75,"u":0.001},"fuzzy":{"m":0.1,"u":0.001},"same_street":{"m":0.05,"u":0.005}},"vetoes":[]},"surname":{"levels":{"different":{"m":0.03,"u":0.9666},"exact":{"m":0.8,"u":0.004},"fuzzy":{"m":0.05,"u":0.003},"one_in_common":{"m":0.08,"u":0.02},"phonetic":{"m":0.01,"u":0.006},"swapped":{"m":0.03,"u":0.0004}},"vetoes":[]}},"merge_threshold":0.99,"prior":0.0001,"review_threshold":0.5,"veto_lifters":[{"field":"national_id","level":"exact"},{"field":"national_id","level":"one_typo"}]}')
+PAIR_A = {"given_name": "Pepe", "surname": "González Pérez", "birth_date": "03/04/1980",
+          "national_id": "20-12345678-6", "email": "Pepe.Gonzalez@gmail.com", "country": "AR"}
+PAIR_B = {"given_name": "José", "surname": "Gonzalez", "birth_date": "1980-04-03",
+          "national_id": "12.345.678", "email": "pepegonzalez@gmail.com"}
+add("records_score_json", "pepe_jose", j(PAIR_A) + RS + j(PAIR_B))
+add("records_score_json", "with_model", j(PAIR_A) + RS + j(PAIR_B) + RS
+    + j({"default_country": "AR", "today": "2026-11-23", "model": MODEL}))
+add("records_score_json", "thresholds", j(PAIR_A) + RS + j(R1["record"]) + RS
+    + j({"model": dict(MODEL, merge_threshold=1.0, review_threshold=0.9)}))
+add("records_score_json", "no_email_field", j(PAIR_A) + RS + j(PAIR_B) + RS
+    + j({"model": dict(MODEL, fields={k: v for k, v in MODEL["fields"].items() if k != "email"})}))
+add("records_score_json", "empty_a", j({"email": " "}) + RS + j(PAIR_B))
+add("records_score_json", "nothing_in_common", j({"email": "a@b.es"}) + RS + j({"phone": "+34 612 345 678"}))
+add("records_score_json", "bad_level", j(PAIR_A) + RS + j(PAIR_B) + RS + json.dumps({"model": MODEL}).replace('"two_typos"', '"tres"', 1))
+
 for target, seeds in C.items():
     os.makedirs(f"corpus/{target}", exist_ok=True)
     for name, text in seeds:

@@ -377,6 +377,8 @@ typedef struct ciclo_outcome {
 
 
 
+
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -396,9 +398,13 @@ extern "C" {
  * `merge_threshold`, `review_threshold`, `customers_from_events` (false: once
  * consolidation is configured every customer is a golden id, and an event or
  * import naming another id is `CICLO_STATUS_NOT_FOUND`; true also takes
- * customers created by their first event). Hierarchy links made before are
+ * customers created by their first event), `model` (a whole match model, as
+ * `ciclo_dedup_json` and `ciclo_engine_estimate_model_json` answer with:
+ * ingests are scored with it; `merge_threshold` and `review_threshold`, when
+ * given, override its thresholds). Hierarchy links made before are
  * kept. Errors: `CICLO_STATUS_INVALID_CONFIG` naming the setting (an
- * empty chain, a criterion twice, `source_priority` with no systems listed),
+ * empty chain, a criterion twice, `source_priority` with no systems listed;
+ * a bad model by its path, `model.fields.birth_date.levels.exact.m`),
  * `CICLO_STATUS_CONFLICT` once records are registered, `CICLO_STATUS_INVALID_JSON`,
  * `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error.
  *
@@ -418,8 +424,11 @@ ciclo_status ciclo_engine_configure_consolidation(const struct ciclo_engine *eng
  * review, or made a new customer; a known `system`/`id` is an update.
  *
  * `*out_json` receives `{"golden_id": "G7", "decision":
- * "new"|"merged"|"review"|"updated", "candidates": [...], "findings": [...]}`:
- * each candidate with its probability and the weight every field added.
+ * "new"|"merged"|"review"|"updated", "candidates": [...], "findings": [...],
+ * "joined": [{"survivor": "G7", "retired": "G9"}]}`: each candidate with its
+ * probability and the weight every field added; `joined` the customers the
+ * record showed to be one (it merged with more than one: they are merged, as
+ * by `ciclo_engine_merge`), usually empty.
  * Release it with `ciclo_string_free`. Send the customer's events with the
  * golden id as `customer`. Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a record
  * with every field empty, an empty system or id, a text longer than the
@@ -596,6 +605,68 @@ ciclo_status ciclo_engine_hierarchy_json(const struct ciclo_engine *engine, cons
 ciclo_status ciclo_engine_roll_up_json(const struct ciclo_engine *engine, const char *kind, const char *id, char **out_json);
 
 /**
+ * Estimates the match model from the records the engine holds, as
+ * `ciclo_dedup_json` does from an export (`u` from seeded random pairs of
+ * records, `m` and the share of duplicates by expectation-maximisation over
+ * the pairs sharing a blocking key, starting from the installed model, whose
+ * fields, vetoes and thresholds it keeps), and installs it: records ingested
+ * from now on are scored with it, and snapshots keep it. Records already
+ * held stay where they are.
+ *
+ * `options_json` is NULL, `""` or an object with any of `u_sample` (10000
+ * random pairs, at most 10,000,000), `seed` (0), `max_iterations` (100, at
+ * most 10,000), `tolerance` (1e-6), `m_pseudo_pairs` (10),
+ * `u_pseudo_pairs` (1000), `min_matches` (20), `min_u_pairs` (1000),
+ * `min_pairs` (100), `floor` (1e-6). With too few records nothing is
+ * learned and the model stays as it was.
+ *
+ * On success `*out_json` receives `{"model": {...}, "estimate":
+ * {"estimated": true, "u": {"sampled_pairs", "estimated": [fields]}, "m":
+ * {"pairs", "patterns", "matches", "iterations", "converged", "estimated":
+ * [fields]} | null}}`: the model now installed, in the shape
+ * `ciclo_engine_configure_consolidation` takes as `"model"`, and how it was
+ * estimated. Release with `ciclo_string_free`. Errors:
+ * `CICLO_STATUS_INVALID_ARGUMENT` naming an option out of bounds,
+ * `CICLO_STATUS_CONFLICT` when another call installed a model meanwhile
+ * (nothing installed: call again), `CICLO_STATUS_INVALID_JSON`,
+ * `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error. Thread-safe:
+ * queries go on while it runs, ingests wait.
+ *
+ * # Safety
+ * `engine` is a live engine; `options_json` NULL or a NUL-terminated
+ * string; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_estimate_model_json(const struct ciclo_engine *engine, const char *options_json, char **out_json);
+
+/**
+ * Installs a match model (`{"prior", "merge_threshold", "review_threshold",
+ * "fields", "veto_lifters"}`, as `ciclo_dedup_json` answers with): records
+ * ingested from now on are scored with it, before or after the first ingest
+ * (`ciclo_engine_configure_consolidation` takes one only before). Records
+ * already held stay where they are; the candidates of records waiting for
+ * review are scored again. Snapshots keep it. Errors:
+ * `CICLO_STATUS_INVALID_CONFIG` naming the path at fault (a missing level,
+ * `fields.birth_date.levels.two_typos`; an `m` or `u` outside (0, 1]; an
+ * unknown field or level), `CICLO_STATUS_INVALID_JSON`,
+ * `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `model_json` a NUL-terminated string.
+ */
+ciclo_status ciclo_engine_set_match_model_json(const struct ciclo_engine *engine, const char *model_json);
+
+/**
+ * The match model ingests are scored with (not the stage model of
+ * `ciclo_engine_model_json`), as JSON in the shape
+ * `ciclo_engine_set_match_model_json` reads. Release with `ciclo_string_free`.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_match_model_json(const struct ciclo_engine *engine, char **out_json);
+
+/**
  * Deduplicates many records at once (a whole export), without an engine.
  *
  * `records_jsonl` holds one JSON object per line: `{"id": "r1", "given_name":
@@ -606,8 +677,15 @@ ciclo_status ciclo_engine_roll_up_json(const struct ciclo_engine *engine, const 
  *
  * `*out_json` receives `{"records": n, "customers": k, "compared_pairs": p,
  * "golden": ["r1", "r1", "r3", ...], "reviews": [{"a": "r5", "b": "r9",
- * "reason": "uncertain"}]}`: for every input record, in input order, the id of
- * the first record of its customer. With `"golden_records": true` it also
+ * "reason": "uncertain"}], "model": {...}, "estimate": {...}}`: for every
+ * input record, in input order, the id of the first record of its customer;
+ * `model` is the match model the batch scored with, estimated from the
+ * records (install it in an engine with `"model"` in
+ * `ciclo_engine_configure_consolidation`, or with
+ * `ciclo_engine_set_match_model_json`), and `estimate` how it was estimated
+ * (`{"estimated", "u": {"sampled_pairs", "estimated"}, "m": {"pairs",
+ * "patterns", "matches", "iterations", "converged", "estimated"} |
+ * null}`). With `"golden_records": true` it also
  * holds `"golden_records"`: each customer's golden record, in the order of
  * their first records, in the shape of `ciclo_engine_golden_json` with the
  * first record's id as `golden_id` and the records as sources of system
@@ -894,6 +972,68 @@ ciclo_status ciclo_engine_set_limits_json(const struct ciclo_engine *engine, con
  * `engine` is a live engine; `out_json` valid for writes.
  */
 ciclo_status ciclo_engine_limits_json(const struct ciclo_engine *engine, char **out_json);
+
+/**
+ * A record's blocking keys, for a host that stores its records itself: it
+ * keeps each record's keys in an indexed column, fetches the records that
+ * share a key with a new one (its candidates), and scores each pair with
+ * `ciclo_records_score_json`. Two records that may be the same customer
+ * almost always share a key.
+ *
+ * `record_json` is a record in the shape `ciclo_record_standardize_json`
+ * reads; `options_json` is NULL, `""` or `{"default_country": "AR", "today":
+ * "2026-11-23"}` (both optional; `today` defaults to the current UTC date).
+ *
+ * On success `*out_json` receives `{"keys": [{"kind": "email", "value":
+ * "pepegonzalez@gmail.com", "key": "email:pepegonzalez@gmail.com"}, ...],
+ * "findings": [...]}`: `key` is the text to index (kinds: `id`, `id_head`,
+ * `id_tail`, `id_digits`, `email`, `phone`, `name`, `postal`, `birth`,
+ * `street`, `company`), `findings` what standardisation found, as in
+ * `ciclo_record_standardize_json`. A record with nothing to key on has no
+ * keys. Release with `ciclo_string_free`. Errors:
+ * `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
+ * `CICLO_STATUS_INVALID_ARGUMENT` (a field or the text over the default
+ * limits, naming it; bad options, naming the option),
+ * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * # Safety
+ * `record_json` is a NUL-terminated string, `options_json` NULL or one;
+ * `out_json` is valid for writes.
+ */
+ciclo_status ciclo_record_blocking_keys_json(const char *record_json, const char *options_json, char **out_json);
+
+/**
+ * Scores a pair of records as typed: the stateless path, for a host that
+ * found the candidates itself (see `ciclo_record_blocking_keys_json`).
+ *
+ * `a_json` and `b_json` are records in the shape
+ * `ciclo_record_standardize_json` reads. `options_json` is NULL, `""` or
+ * `{"default_country": "AR", "today": "2026-11-23", "model": {...}}`, every
+ * key optional: `model` is a match model in the shape `ciclo_dedup_json` and
+ * `ciclo_engine_estimate_model_json` answer with (the built-in model when
+ * absent).
+ *
+ * On success `*out_json` receives `{"probability": 0.9999, "weight": 21.4,
+ * "prior_weight": -13.3, "decision": "merge"|"review"|"distinct", "vetoed":
+ * false, "veto_lifted_by": {"field": "national_id", "level": "exact"} | null,
+ * "names_swapped": false, "contributions": [{"field": "given_name",
+ * "level": "nickname", "weight": 4.6, "veto": false}, ...]}`: the match
+ * probability, the weight in bits, the decision by the model's thresholds
+ * (a vetoed pair is never `merge`), and what every field compared added.
+ * Release with `ciclo_string_free`. Errors: `CICLO_STATUS_INVALID_ARGUMENT`
+ * naming `a` (or `b`) when a record has no field the model compares (`a: no
+ * field to compare`: every field empty, say) or `b` when the two have no
+ * compared field in common; a field over the default limits, naming it;
+ * bad options, naming the option. `CICLO_STATUS_INVALID_CONFIG` for a bad
+ * model, naming its path (`options.model.fields.birth_date.levels.exact.m`);
+ * `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
+ * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * # Safety
+ * `a_json` and `b_json` are NUL-terminated strings, `options_json` NULL or
+ * one; `out_json` is valid for writes.
+ */
+ciclo_status ciclo_records_score_json(const char *a_json, const char *b_json, const char *options_json, char **out_json);
 
 /**
  * Releases a string returned by a `ciclo_` function through a `char **`

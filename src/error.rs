@@ -209,6 +209,26 @@ impl Error {
         }
     }
 
+    /// The error with `prefix` before the path of its field (`model.` before
+    /// `prior`), for a value read inside a larger one.
+    pub(crate) fn within(self, prefix: &str) -> Error {
+        match self {
+            Error::Config { field, message } => Error::Config {
+                field: format!("{prefix}{field}"),
+                message,
+            },
+            Error::InvalidArgument { field, message } => Error::InvalidArgument {
+                field: format!("{prefix}{field}"),
+                message,
+            },
+            Error::UnknownField { what, field } => Error::UnknownField {
+                what,
+                field: format!("{prefix}{field}"),
+            },
+            other => other,
+        }
+    }
+
     pub(crate) fn invalid(field: impl fmt::Display, message: impl fmt::Display) -> Error {
         Error::InvalidArgument {
             field: field.to_string(),

@@ -811,4 +811,5 @@ pub fn standardized_to_json(out: &crate::standardize::Standardized) -> String {
     .to_string()
 }
 pub mod consolidation;
+pub mod matching;
 pub mod retention;

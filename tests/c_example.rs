@@ -59,6 +59,11 @@ fn consolidation_c_example_builds_runs_and_consolidates() {
         "nothing to unmerge",
         "progress: cluster 3/3",
         "\"golden\":[\"r1\",\"r1\",\"r3\"]",
+        "the engine scores with the batch's model: yes",
+        "\"key\":\"email:pepegonzalez@gmail.com\"",
+        "Pepe González Pérez and José Gonzalez: merge",
+        "a: no field to compare",
+        "options.model.merge_threshold",
         "done",
     ] {
         assert!(

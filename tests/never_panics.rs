@@ -92,3 +92,90 @@ proptest! {
         let _ = ciclo::import::Delimiter::detect(&bytes, false);
     }
 }
+
+/// Pieces of a match model's JSON form: its keys, every field and level name,
+/// and numbers in and out of range.
+fn model_jsonish() -> impl Strategy<Value = String> {
+    use ciclo::consolidation::matching::FIELDS;
+    let mut pieces: Vec<String> = [
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        ":",
+        "\"prior\"",
+        "\"merge_threshold\"",
+        "\"review_threshold\"",
+        "\"fields\"",
+        "\"levels\"",
+        "\"vetoes\"",
+        "\"veto_lifters\"",
+        "\"field\"",
+        "\"level\"",
+        "\"m\"",
+        "\"u\"",
+        "\"model\"",
+        "0",
+        "1",
+        "0.5",
+        "-1",
+        "1e-320",
+        "1e308",
+        "null",
+        "\"\"",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for f in FIELDS {
+        pieces.push(format!("\"{}\"", f.name()));
+        pieces.extend(f.levels().iter().map(|l| format!("\"{l}\"")));
+    }
+    prop::collection::vec(prop::sample::select(pieces), 0..60).prop_map(|v| v.concat())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    /// Match models, scoring options and a pair of records from any text:
+    /// an answer or an error, never a panic.
+    #[test]
+    fn match_models_and_pair_scores_from_any_text(
+        text in prop_oneof![model_jsonish(), jsonish(), ".*"],
+        edit in any::<(u8, u8, f64)>(),
+    ) {
+        use ciclo::consolidation::matching::{Field, MatchModel, FIELDS};
+        use ciclo::json::{consolidation, matching};
+        let today = time::macros::date!(2026 - 11 - 23);
+        let _ = matching::match_model_from_json(&text);
+        let _ = matching::em_options_from_json(&text);
+        let _ = consolidation::consolidation_config_from_json(&text);
+        let _ = matching::score_options_from_json(&text, today);
+        // A valid model with one number changed to anything: scoring with it,
+        // when it validates, gives finite numbers.
+        let mut model = MatchModel::default();
+        let f = &mut model.fields[edit.0 as usize % FIELDS.len()];
+        let n = f.levels.len();
+        let l = &mut f.levels[edit.1 as usize % n];
+        if edit.1 % 2 == 0 { l.m = edit.2 } else { l.u = edit.2 }
+        if model.validate().is_ok() {
+            let back = matching::match_model_from_json(&matching::match_model_to_json(&model));
+            prop_assert_eq!(back.as_ref(), Ok(&model));
+            let record = |given: &str| ciclo::model::Record {
+                given_name: Some(given.into()),
+                surname: Some("Paz".into()),
+                birth_date: Some("1980-01-02".into()),
+                ..Default::default()
+            };
+            let options = ciclo::standardize::Options::new(None, today);
+            let s = model.score_records(&record("Ana"), &record("Ana"), &options).unwrap();
+            prop_assert!(s.weight.is_finite() && s.probability.is_finite());
+            prop_assert!(s.contributions.iter().any(|c| c.field == Field::GivenName));
+        }
+        if let Ok(record) = json::record_from_json(&text) {
+            let options = ciclo::standardize::Options::new(None, today);
+            let _ = MatchModel::default().score_records(&record, &record, &options);
+        }
+    }
+}

@@ -9,8 +9,10 @@
  * lets a data steward merge and unmerge (the lifecycle state follows), links a
  * corporate group and rolls its revenue up, lists the reviews, removes a source
  * record and erases a customer (the right to be forgotten), deduplicates a
- * small export in one call with a progress callback, and shows that bad input
- * is refused with a clear error. Every status is checked; everything the
+ * small export in one call with a progress callback, installs the model the
+ * batch estimated in an engine (and has the engine estimate its own), shows
+ * the stateless path for a host with its own database (blocking keys, a
+ * pair's score), and shows that bad input is refused with a clear error. Every status is checked; everything the
  * library returns is freed.
  *
  * Build (after `cargo build`):
@@ -62,6 +64,38 @@ static void json_field(const char *json, const char *key, char *out, size_t size
     }
 }
 
+/* A copy (malloc'd) of the object value of the first `"key":{` in a JSON
+   text, or NULL (enough for this example: no brace inside a string; a real
+   host uses its JSON library). */
+static char *json_object(const char *json, const char *key) {
+    char pattern[64];
+    const char *start, *end;
+    int depth = 0;
+    char *copy;
+    snprintf(pattern, sizeof pattern, "\"%s\":{", key);
+    start = strstr(json, pattern);
+    if (start == NULL) {
+        return NULL;
+    }
+    start += strlen(pattern) - 1;
+    for (end = start; *end != '\0'; end++) {
+        if (*end == '{') {
+            depth++;
+        } else if (*end == '}' && --depth == 0) {
+            break;
+        }
+    }
+    if (*end == '\0') {
+        return NULL;
+    }
+    copy = malloc((size_t)(end - start) + 2);
+    if (copy != NULL) {
+        memcpy(copy, start, (size_t)(end - start) + 1);
+        copy[end - start + 1] = '\0';
+    }
+    return copy;
+}
+
 /* Ingests one record; prints the decision; copies the golden id out. */
 static void ingest(const ciclo_engine *engine, const char *request, char *golden, size_t size) {
     char *result = NULL;
@@ -82,7 +116,7 @@ static void on_progress(void *user, const char *step, size_t done, size_t total)
 int main(void) {
     ciclo_engine *engine = NULL;
     char pepe[32], pepe_erp[32], acme[32], acme_sur[32], lucia[32];
-    char *json = NULL, *golden = NULL, *survivor = NULL, *back = NULL;
+    char *json = NULL, *golden = NULL, *survivor = NULL, *back = NULL, *model = NULL, *config = NULL;
     int progress_calls = 0;
 
     check(ciclo_engine_new(NULL, &engine), "ciclo_engine_new");
@@ -209,11 +243,86 @@ int main(void) {
               &json),
           "ciclo_dedup_json");
     printf("  %s\n", json);
-    ciclo_string_free(json);
     if (progress_calls == 0) {
         fprintf(stderr, "the progress callback was never called\n");
         return 1;
     }
+
+    /* The batch answers with the match model it estimated from the export: a
+       host installs it in an engine, which then scores ingests with it. */
+    printf("\nthe batch's model, installed in an engine:\n");
+    model = json_object(json, "model");
+    ciclo_string_free(json);
+    if (model == NULL) {
+        fprintf(stderr, "no model in the batch's answer\n");
+        return 1;
+    }
+    config = malloc(strlen(model) + 64);
+    if (config == NULL) {
+        return 1;
+    }
+    sprintf(config, "{\"default_country\": \"AR\", \"model\": %s}", model);
+    check(ciclo_engine_new(NULL, &engine), "ciclo_engine_new");
+    check(ciclo_engine_configure_consolidation(engine, config), "ciclo_engine_configure_consolidation");
+    free(config);
+    ingest(engine,
+           "{\"system\": \"web\", \"id\": \"w1\", \"record\": {\"given_name\": \"María José\","
+           " \"surname\": \"Fernández\", \"email\": \"mjf@gmail.com\", \"birth_date\": \"1990-04-02\"}}",
+           lucia, sizeof lucia);
+    ingest(engine,
+           "{\"system\": \"pos\", \"id\": \"p7\", \"record\": {\"given_name\": \"Maria Jose\","
+           " \"surname\": \"FERNANDEZ\", \"email\": \"m.j.f@gmail.com\", \"birth_date\": \"02/04/1990\"}}",
+           lucia, sizeof lucia);
+    check(ciclo_engine_match_model_json(engine, &json), "ciclo_engine_match_model_json");
+    printf("  the engine scores with the batch's model: %s\n",
+           strcmp(json, model) == 0 ? "yes" : "no");
+    ciclo_string_free(json);
+    /* Later, the engine estimates a model from the records it holds (two are
+       far too few to learn from: it says so, and keeps the model). */
+    check(ciclo_engine_estimate_model_json(engine, "{\"u_sample\": 1000, \"seed\": 7}", &json),
+          "ciclo_engine_estimate_model_json");
+    printf("  estimated again: %.60s...\n", strstr(json, "\"estimate\""));
+    ciclo_string_free(json);
+    check(ciclo_engine_set_match_model_json(engine, model), "ciclo_engine_set_match_model_json");
+    expect_error(ciclo_engine_set_match_model_json(engine, "{\"prior\": 2}"),
+                 CICLO_STATUS_INVALID_CONFIG, "an incomplete model");
+    ciclo_engine_free(engine);
+
+    /* A host that keeps its records in its own database: it indexes each
+       record's blocking keys, fetches the records sharing one with a new
+       record, and asks only for the scores. */
+    printf("\nwithout an engine: blocking keys and a pair's score:\n");
+    check(ciclo_record_blocking_keys_json(
+              "{\"given_name\": \"Pepe\", \"surname\": \"González\", \"email\": \"Pepe.Gonzalez@gmail.com\"}",
+              "{\"default_country\": \"AR\"}", &json),
+          "ciclo_record_blocking_keys_json");
+    printf("  keys: %s\n", json);
+    ciclo_string_free(json);
+    config = malloc(strlen(model) + 64);
+    if (config == NULL) {
+        return 1;
+    }
+    sprintf(config, "{\"default_country\": \"AR\", \"model\": %s}", model);
+    check(ciclo_records_score_json(
+              "{\"given_name\": \"Pepe\", \"surname\": \"González Pérez\", \"national_id\": \"20-12345678-6\","
+              " \"birth_date\": \"03/04/1980\"}",
+              "{\"given_name\": \"José\", \"surname\": \"Gonzalez\", \"national_id\": \"12.345.678\","
+              " \"birth_date\": \"1980-04-03\"}",
+              config, &json),
+          "ciclo_records_score_json");
+    {
+        char decision[32];
+        json_field(json, "decision", decision, sizeof decision);
+        printf("  Pepe González Pérez and José Gonzalez: %s\n  %s\n", decision, json);
+    }
+    ciclo_string_free(json);
+    free(config);
+    free(model);
+    expect_error(ciclo_records_score_json("{\"email\": \" \"}", "{\"surname\": \"Paz\"}", NULL, &json),
+                 CICLO_STATUS_INVALID_ARGUMENT, "scoring an empty record");
+    expect_error(ciclo_records_score_json("{\"surname\": \"Paz\"}", "{\"surname\": \"Paz\"}",
+                     "{\"model\": {\"prior\": 0.5}}", &json),
+                 CICLO_STATUS_INVALID_CONFIG, "scoring with an incomplete model");
     printf("\ndone\n");
     return 0;
 }

@@ -18,6 +18,7 @@ use std::ptr;
 pub use ciclo::ffi::consolidation::*;
 pub use ciclo::ffi::engine::*;
 pub use ciclo::ffi::event::*;
+pub use ciclo::ffi::matching::*;
 pub use ciclo::ffi::memory::*;
 pub use ciclo::ffi::retention::*;
 pub use ciclo::ffi::standardize::*;

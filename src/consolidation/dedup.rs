@@ -6,6 +6,8 @@
 //! [`DedupOptions::estimate`] asks), score the pairs (term frequencies of the
 //! names taken from the batch too), and [`cluster`] them. No labels are needed.
 
+use std::borrow::Borrow;
+
 use foldhash::fast::FixedState;
 use hashbrown::HashMap;
 
@@ -417,7 +419,7 @@ fn run(
     drop(kind_of);
     let estimate = options.estimate.as_ref().map(|em| {
         let patterns = Patterns::from_counts(kinds.iter().copied().zip(counts.iter().copied()));
-        let e = estimate_with(&profiles, &patterns, &options.model, em, &mut |sample| {
+        let e = estimate_with(n, &patterns, &options.model, em, &mut |sample| {
             parallel_map(sample, threads, |&(a, b)| {
                 options
                     .model
@@ -512,14 +514,14 @@ fn parallel_map<T: Sync, U: Send>(
 /// paired when they share one, and a record without narrower keys is paired
 /// with the whole block. The registry finds candidates at the point of entry by
 /// the same rules ([`RegistryConfig`](super::registry::RegistryConfig)).
-pub fn candidate_pairs(
-    profiles: &[Profile],
+pub fn candidate_pairs<P: Borrow<Profile>>(
+    profiles: &[P],
     max_block: usize,
     refine_block: usize,
 ) -> (Vec<(u32, u32)>, usize) {
     let mut entries: Vec<(u64, u32)> = Vec::with_capacity(profiles.len() * 8);
     for (i, p) in profiles.iter().enumerate() {
-        entries.extend(fingerprints(p).into_iter().map(|f| (f, i as u32)));
+        entries.extend(fingerprints(p.borrow()).into_iter().map(|f| (f, i as u32)));
     }
     pairs_of_entries(entries, profiles, max_block, refine_block)
 }
@@ -531,9 +533,9 @@ fn fingerprints(profile: &Profile) -> smallvec::SmallVec<[u64; 12]> {
 }
 
 /// [`candidate_pairs`] from the blocking keys' `(fingerprint, record)` entries.
-fn pairs_of_entries(
+fn pairs_of_entries<P: Borrow<Profile>>(
     mut entries: Vec<(u64, u32)>,
-    profiles: &[Profile],
+    profiles: &[P],
     max_block: usize,
     refine_block: usize,
 ) -> (Vec<(u32, u32)>, usize) {
@@ -560,7 +562,7 @@ fn pairs_of_entries(
         loose.clear();
         for &(_, i) in block {
             narrower.clear();
-            refinements(kind, &profiles[i as usize], &mut narrower);
+            refinements(kind, profiles[i as usize].borrow(), &mut narrower);
             if narrower.is_empty() {
                 loose.push(i);
             }

@@ -44,6 +44,7 @@ use std::sync::atomic::Ordering;
 use super::{lock, Engine, Shard};
 use crate::consolidation::golden::{GoldenRecord, SourceKey};
 use crate::consolidation::hierarchy::{Hierarchies, HierarchyKind, Rename, RollUp};
+use crate::consolidation::matching::{EmOptions, Estimate, MatchModel};
 use crate::consolidation::registry::{
     Erased, GoldenId, Ingested, Merged, Registry, RegistryConfig,
 };
@@ -291,13 +292,105 @@ impl Engine {
         let was = identity.configured;
         self.begin_consolidating(&mut identity);
         let out = identity.registry.ingest(key, updated, record);
-        if out.is_err() && !was {
-            // Nothing changes on an error.
-            identity.configured = false;
-            identity.legacy.clear();
-            self.consolidating.store(false, Ordering::Release);
+        match &out {
+            Ok(ingested) => {
+                // Customers the record showed to be one are merged, lifecycle
+                // state following, as a data steward's merge does.
+                for &merged in &ingested.joined {
+                    self.follow_merge(&mut identity, merged);
+                }
+            }
+            Err(_) if !was => {
+                // Nothing changes on an error.
+                identity.configured = false;
+                identity.legacy.clear();
+                self.consolidating.store(false, Ordering::Release);
+            }
+            Err(_) => {}
         }
         out
+    }
+
+    /// The match model ingests are scored with.
+    pub fn match_model(&self) -> MatchModel {
+        self.identity_read().registry.config().model.clone()
+    }
+
+    /// Installs a match model (one a batch estimated, say: [`Dedup::model`]):
+    /// records ingested from now on are scored with it, before or after the
+    /// first ingest; see [`Registry::set_model`]. Snapshots keep it.
+    ///
+    /// [`Dedup::model`]: crate::consolidation::dedup::Dedup::model
+    ///
+    /// # Errors
+    ///
+    /// [`Error::Config`] when the model cannot score pairs
+    /// ([`MatchModel::validate`]). Nothing changes on an error.
+    pub fn set_match_model(&self, model: MatchModel) -> Result<()> {
+        self.identity_write().registry.set_model(model)
+    }
+
+    /// Estimates the match model from the records the engine holds, as batch
+    /// deduplication does from an export ([`Registry::estimate_model`]:
+    /// `u` from seeded random pairs, `m` and the prior by EM over the
+    /// candidate pairs, starting from the installed model), and installs it:
+    /// records ingested from now on are scored with it, and snapshots keep it.
+    /// Returns the estimate, with the model and how it was reached.
+    ///
+    /// Runs on the calling thread, holding the registry for reading: queries
+    /// go on meanwhile, ingests and a data steward's corrections wait until
+    /// the model is installed.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] for options out of bounds (see
+    /// [`Registry::estimate_model`]); [`Error::Conflict`] when another call
+    /// installed a model while this one estimated (nothing is installed:
+    /// estimate again). Nothing changes on an error.
+    ///
+    /// ```
+    /// use ciclo::consolidation::golden::SourceKey;
+    /// use ciclo::consolidation::matching::EmOptions;
+    /// use ciclo::lifecycle::StageModel;
+    /// use ciclo::model::{Record, Timestamp};
+    /// use ciclo::Engine;
+    ///
+    /// let engine = Engine::new(StageModel::six_stage());
+    /// let at = Timestamp::parse("2026-11-23T10:00:00Z", "updated")?;
+    /// for (i, given) in ["Ana", "Luis", "Eva"].iter().enumerate() {
+    ///     let record = Record {
+    ///         given_name: Some(given.to_string()),
+    ///         surname: Some("García".into()),
+    ///         ..Record::default()
+    ///     };
+    ///     engine.ingest(SourceKey::new("crm", &i.to_string())?, at, record)?;
+    /// }
+    /// let estimate = engine.estimate_model(&EmOptions::default())?;
+    /// // Three records are far too few to learn from: the model is kept.
+    /// assert!(!estimate.estimated());
+    /// assert_eq!(engine.match_model(), estimate.model);
+    /// # Ok::<(), ciclo::Error>(())
+    /// ```
+    pub fn estimate_model(&self, options: &EmOptions) -> Result<Estimate> {
+        let (start, estimate) = {
+            let identity = self.identity_read();
+            let registry = &identity.registry;
+            (
+                registry.config().model.clone(),
+                registry.estimate_model(options)?,
+            )
+        };
+        let mut identity = self.identity_write();
+        if identity.registry.config().model != start {
+            return Err(Error::Conflict {
+                field: "model".into(),
+                message: "another model was installed while this one was estimated; \
+                          estimate again"
+                    .into(),
+            });
+        }
+        identity.registry.set_model(estimate.model.clone())?;
+        Ok(estimate)
     }
 
     /// The golden record of a customer; a retired id gives the customer it was
@@ -385,6 +478,14 @@ impl Engine {
         let a = resolve(&identity.registry, a)?;
         let b = resolve(&identity.registry, b)?;
         let merged = identity.registry.merge(a, b)?;
+        self.follow_merge(&mut identity, merged);
+        Ok(merged)
+    }
+
+    /// The lifecycle side of a merge the registry made: hierarchy links,
+    /// events, imported states and firing logs move to the survivor, whose
+    /// state is recomputed; the retired id keeps no state.
+    fn follow_merge(&self, identity: &mut Identity, merged: Merged) {
         let (survivor, retired) = (merged.survivor.to_string(), merged.retired.to_string());
         let depth = self.limits().hierarchy_depth;
         if let Ok(rename) = identity
@@ -405,12 +506,11 @@ impl Engine {
                 .or_default()
                 .extend(states);
         }
-        self.recompute(&identity, merged.survivor);
+        self.recompute(identity, merged.survivor);
         self.drop_state(&retired);
         // What fired for either keeps counting against the survivor's
         // cooldowns and caps (an unmerge leaves it with the survivor).
         self.merge_firings(&retired, &survivor);
-        Ok(merged)
     }
 
     /// Takes a source record out of its golden customer: see

@@ -13,6 +13,7 @@ use crate::consolidation::hierarchy::HierarchyKind;
 use crate::consolidation::registry::GoldenId;
 use crate::engine::Engine;
 use crate::json::consolidation as cjson;
+use crate::json::matching as mjson;
 use crate::model::time::Timestamp;
 
 /// The current time, from the system clock: the FFI layer's part.
@@ -82,9 +83,13 @@ unsafe fn with_link(
 /// `merge_threshold`, `review_threshold`, `customers_from_events` (false: once
 /// consolidation is configured every customer is a golden id, and an event or
 /// import naming another id is `CICLO_STATUS_NOT_FOUND`; true also takes
-/// customers created by their first event). Hierarchy links made before are
+/// customers created by their first event), `model` (a whole match model, as
+/// `ciclo_dedup_json` and `ciclo_engine_estimate_model_json` answer with:
+/// ingests are scored with it; `merge_threshold` and `review_threshold`, when
+/// given, override its thresholds). Hierarchy links made before are
 /// kept. Errors: `CICLO_STATUS_INVALID_CONFIG` naming the setting (an
-/// empty chain, a criterion twice, `source_priority` with no systems listed),
+/// empty chain, a criterion twice, `source_priority` with no systems listed;
+/// a bad model by its path, `model.fields.birth_date.levels.exact.m`),
 /// `CICLO_STATUS_CONFLICT` once records are registered, `CICLO_STATUS_INVALID_JSON`,
 /// `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error.
 ///
@@ -114,8 +119,11 @@ pub unsafe extern "C" fn ciclo_engine_configure_consolidation(
 /// review, or made a new customer; a known `system`/`id` is an update.
 ///
 /// `*out_json` receives `{"golden_id": "G7", "decision":
-/// "new"|"merged"|"review"|"updated", "candidates": [...], "findings": [...]}`:
-/// each candidate with its probability and the weight every field added.
+/// "new"|"merged"|"review"|"updated", "candidates": [...], "findings": [...],
+/// "joined": [{"survivor": "G7", "retired": "G9"}]}`: each candidate with its
+/// probability and the weight every field added; `joined` the customers the
+/// record showed to be one (it merged with more than one: they are merged, as
+/// by `ciclo_engine_merge`), usually empty.
 /// Release it with `ciclo_string_free`. Send the customer's events with the
 /// golden id as `customer`. Errors: `CICLO_STATUS_INVALID_ARGUMENT` (a record
 /// with every field empty, an empty system or id, a text longer than the
@@ -449,6 +457,99 @@ pub unsafe extern "C" fn ciclo_engine_roll_up_json(
     })
 }
 
+/// Estimates the match model from the records the engine holds, as
+/// `ciclo_dedup_json` does from an export (`u` from seeded random pairs of
+/// records, `m` and the share of duplicates by expectation-maximisation over
+/// the pairs sharing a blocking key, starting from the installed model, whose
+/// fields, vetoes and thresholds it keeps), and installs it: records ingested
+/// from now on are scored with it, and snapshots keep it. Records already
+/// held stay where they are.
+///
+/// `options_json` is NULL, `""` or an object with any of `u_sample` (10000
+/// random pairs, at most 10,000,000), `seed` (0), `max_iterations` (100, at
+/// most 10,000), `tolerance` (1e-6), `m_pseudo_pairs` (10),
+/// `u_pseudo_pairs` (1000), `min_matches` (20), `min_u_pairs` (1000),
+/// `min_pairs` (100), `floor` (1e-6). With too few records nothing is
+/// learned and the model stays as it was.
+///
+/// On success `*out_json` receives `{"model": {...}, "estimate":
+/// {"estimated": true, "u": {"sampled_pairs", "estimated": [fields]}, "m":
+/// {"pairs", "patterns", "matches", "iterations", "converged", "estimated":
+/// [fields]} | null}}`: the model now installed, in the shape
+/// `ciclo_engine_configure_consolidation` takes as `"model"`, and how it was
+/// estimated. Release with `ciclo_string_free`. Errors:
+/// `CICLO_STATUS_INVALID_ARGUMENT` naming an option out of bounds,
+/// `CICLO_STATUS_CONFLICT` when another call installed a model meanwhile
+/// (nothing installed: call again), `CICLO_STATUS_INVALID_JSON`,
+/// `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error. Thread-safe:
+/// queries go on while it runs, ingests wait.
+///
+/// # Safety
+/// `engine` is a live engine; `options_json` NULL or a NUL-terminated
+/// string; `out_json` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_estimate_model_json(
+    engine: *const ciclo_engine,
+    options_json: *const c_char,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_estimate_model_json", || {
+        let h = handle(engine)?;
+        required_out(out_json, "out_json")?;
+        let options =
+            mjson::em_options_from_json(optional_str(options_json, "options_json")?.unwrap_or(""))?;
+        let estimate = h.engine.estimate_model(&options)?;
+        *out_json = into_c_string(mjson::estimate_to_json(&estimate));
+        Ok(())
+    })
+}
+
+/// Installs a match model (`{"prior", "merge_threshold", "review_threshold",
+/// "fields", "veto_lifters"}`, as `ciclo_dedup_json` answers with): records
+/// ingested from now on are scored with it, before or after the first ingest
+/// (`ciclo_engine_configure_consolidation` takes one only before). Records
+/// already held stay where they are; the candidates of records waiting for
+/// review are scored again. Snapshots keep it. Errors:
+/// `CICLO_STATUS_INVALID_CONFIG` naming the path at fault (a missing level,
+/// `fields.birth_date.levels.two_typos`; an `m` or `u` outside (0, 1]; an
+/// unknown field or level), `CICLO_STATUS_INVALID_JSON`,
+/// `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error. Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `model_json` a NUL-terminated string.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_set_match_model_json(
+    engine: *const ciclo_engine,
+    model_json: *const c_char,
+) -> ciclo_status {
+    run("ciclo_engine_set_match_model_json", || {
+        let h = handle(engine)?;
+        let model = mjson::match_model_from_json(required_str(model_json, "model_json")?)?;
+        h.engine.set_match_model(model)?;
+        Ok(())
+    })
+}
+
+/// The match model ingests are scored with (not the stage model of
+/// `ciclo_engine_model_json`), as JSON in the shape
+/// `ciclo_engine_set_match_model_json` reads. Release with `ciclo_string_free`.
+/// Thread-safe.
+///
+/// # Safety
+/// `engine` is a live engine; `out_json` valid for writes.
+#[no_mangle]
+pub unsafe extern "C" fn ciclo_engine_match_model_json(
+    engine: *const ciclo_engine,
+    out_json: *mut *mut c_char,
+) -> ciclo_status {
+    run("ciclo_engine_match_model_json", || {
+        let h = handle(engine)?;
+        required_out(out_json, "out_json")?;
+        *out_json = into_c_string(mjson::match_model_to_json(&h.engine.match_model()));
+        Ok(())
+    })
+}
+
 /// Called now and then by `ciclo_dedup_json` with the step (`"standardize"`,
 /// `"block"`, `"compare"`, `"estimate"`, `"score"`, `"cluster"`, and with
 /// golden records `"golden"`: a static NUL-terminated string), the units
@@ -466,8 +567,15 @@ pub type ciclo_progress_fn =
 ///
 /// `*out_json` receives `{"records": n, "customers": k, "compared_pairs": p,
 /// "golden": ["r1", "r1", "r3", ...], "reviews": [{"a": "r5", "b": "r9",
-/// "reason": "uncertain"}]}`: for every input record, in input order, the id of
-/// the first record of its customer. With `"golden_records": true` it also
+/// "reason": "uncertain"}], "model": {...}, "estimate": {...}}`: for every
+/// input record, in input order, the id of the first record of its customer;
+/// `model` is the match model the batch scored with, estimated from the
+/// records (install it in an engine with `"model"` in
+/// `ciclo_engine_configure_consolidation`, or with
+/// `ciclo_engine_set_match_model_json`), and `estimate` how it was estimated
+/// (`{"estimated", "u": {"sampled_pairs", "estimated"}, "m": {"pairs",
+/// "patterns", "matches", "iterations", "converged", "estimated"} |
+/// null}`). With `"golden_records": true` it also
 /// holds `"golden_records"`: each customer's golden record, in the order of
 /// their first records, in the shape of `ciclo_engine_golden_json` with the
 /// first record's id as `golden_id` and the records as sources of system

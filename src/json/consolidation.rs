@@ -18,8 +18,12 @@
 //!                  "contributions": [{"field": "given_name", "level": "nickname",
 //!                                     "weight": 3.1, "veto": false}, ...]}],
 //!  "findings": [{"field": "email", "severity": "warning", "code": "...",
-//!                "message": "...", "suggestion": "..."}]}
+//!                "message": "...", "suggestion": "..."}],
+//!  "joined": [{"survivor": "G7", "retired": "G9"}]}
 //! ```
+//!
+//! `joined` lists the customers the record showed to be one (it merged with
+//! more than one), each retired into the survivor; usually empty.
 
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -100,6 +104,8 @@ struct ConsolidationConfig {
     review_threshold: Option<f64>,
     #[serde(default)]
     customers_from_events: Option<bool>,
+    #[serde(default)]
+    model: Option<super::matching::MatchModelJson>,
 }
 
 /// Reads a consolidation configuration; every key is optional:
@@ -110,16 +116,26 @@ struct ConsolidationConfig {
 ///                   "fields": {"email": ["source_priority", "most_recent"]}},
 ///  "default_country": "AR", "max_block": 200, "refine_block": 24,
 ///  "merge_threshold": 0.99, "review_threshold": 0.5,
-///  "customers_from_events": false}
+///  "customers_from_events": false, "model": {...}}
 /// ```
+///
+/// `model` is a whole match model in the shape of
+/// [`match_model_from_json`](super::matching::match_model_from_json) (the one
+/// `ciclo_dedup_json` answers with, say): ingests are scored with it instead of
+/// the built-in one. `merge_threshold` and `review_threshold`, when given,
+/// override the model's.
 ///
 /// # Errors
 ///
 /// [`Error::Json`], [`Error::UnknownField`], [`Error::Config`] for an unknown
-/// country or an inconsistent survivorship chain.
+/// country, an inconsistent survivorship chain or a bad model (naming its path,
+/// `model.fields.birth_date.levels.exact.m`).
 pub fn consolidation_config_from_json(text: &str) -> Result<RegistryConfig> {
     let c: ConsolidationConfig = read(text, "consolidation config")?;
     let mut config = RegistryConfig::default();
+    if let Some(model) = c.model {
+        config.model = model.into_model("model.")?;
+    }
     if let Some(s) = c.survivorship {
         s.validate()?;
         config.survivorship = s;
@@ -169,7 +185,7 @@ pub fn score_json(score: &Score) -> Value {
     })
 }
 
-fn findings_json(findings: &[Finding]) -> Vec<Value> {
+pub(crate) fn findings_json(findings: &[Finding]) -> Vec<Value> {
     findings
         .iter()
         .map(|f| {
@@ -205,6 +221,10 @@ pub fn ingested_to_json(out: &Ingested) -> String {
         "decision": out.decision.as_str(),
         "candidates": candidates,
         "findings": findings_json(&out.findings),
+        "joined": out.joined.iter().map(|m| json!({
+            "survivor": m.survivor.to_string(),
+            "retired": m.retired.to_string(),
+        })).collect::<Vec<_>>(),
     })
     .to_string()
 }
@@ -254,10 +274,16 @@ pub fn score_weights(score: &Score) -> Value {
 
 /// A batch deduplication as JSON: `{"records", "customers", "compared_pairs",
 /// "golden": [id of each record's customer's first record, in input order],
-/// "reviews": [...]}` (one per pair of customers, most probable first, in the
-/// shape of [`review_pair_value`]), and `"golden_records"` (in the shape of
-/// [`golden_value`], by first record) when `golden` is given. `ids` name the
-/// records, by index.
+/// "reviews": [...], "model", "estimate"}` (reviews: one per pair of
+/// customers, most probable first, in the shape of [`review_pair_value`]),
+/// and `"golden_records"` (in the shape of [`golden_value`], by first record)
+/// when `golden` is given. `model` is the match model the batch scored with
+/// (in the shape of
+/// [`match_model_from_json`](super::matching::match_model_from_json): a host
+/// installs it in an engine with `"model"` in the consolidation
+/// configuration), `estimate` how it was estimated
+/// ([`estimate_summary_value`](super::matching::estimate_summary_value);
+/// `null` when the batch did not estimate). `ids` name the records, by index.
 pub fn dedup_to_json(
     ids: &[String],
     dedup: &Dedup,
@@ -275,6 +301,8 @@ pub fn dedup_to_json(
         "compared_pairs": dedup.compared_pairs,
         "golden": dedup.clusters.leader.iter().map(|&l| id(l)).collect::<Vec<_>>(),
         "reviews": reviews,
+        "model": super::matching::match_model_value(&dedup.model),
+        "estimate": dedup.estimate.as_ref().map(super::matching::estimate_summary_value),
     });
     if let Some(golden) = golden {
         out["golden_records"] = golden
@@ -358,6 +386,7 @@ pub fn consolidation_config_to_json(config: &RegistryConfig) -> String {
         "merge_threshold": config.model.merge_threshold,
         "review_threshold": config.model.review_threshold,
         "customers_from_events": config.customers_from_events,
+        "model": super::matching::match_model_value(&config.model),
     })
     .to_string()
 }

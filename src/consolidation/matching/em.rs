@@ -333,7 +333,7 @@ impl Patterns {
 /// With fewer than two profiles nothing is sampled and `model` is returned
 /// unchanged.
 pub fn estimate_u(profiles: &[Profile], model: &MatchModel, options: &EmOptions) -> UEstimate {
-    estimate_u_with(profiles, model, options, &mut |pairs| {
+    estimate_u_with(profiles.len(), model, options, &mut |pairs| {
         compare_sample(profiles, model, pairs)
     })
 }
@@ -354,16 +354,17 @@ fn compare_sample(
 /// order.
 pub(crate) type CompareAll<'a> = &'a mut dyn FnMut(&[(u32, u32)]) -> Vec<Comparison>;
 
-/// [`estimate_u`], with the sampled pairs compared by `compare_all`, which
-/// returns their comparisons in order ([`MatchModel::compare`] with names read
-/// straight): a batch compares them on all its threads.
+/// [`estimate_u`] over `records` records (by index), with the sampled pairs
+/// compared by `compare_all`, which returns their comparisons in order
+/// ([`MatchModel::compare`] with names read straight): a batch compares them
+/// on all its threads, a registry reads its own records.
 pub(crate) fn estimate_u_with(
-    profiles: &[Profile],
+    records: usize,
     model: &MatchModel,
     options: &EmOptions,
     compare_all: CompareAll<'_>,
 ) -> UEstimate {
-    let n = profiles.len() as u64;
+    let n = records as u64;
     let mut out = model.clone();
     let mut counts: Vec<Vec<f64>> = model
         .fields
@@ -621,27 +622,27 @@ pub fn estimate(
     options: &EmOptions,
 ) -> Estimate {
     let patterns = Patterns::from_comparisons(comparisons);
-    estimate_with(profiles, &patterns, model, options, &mut |pairs| {
+    estimate_with(profiles.len(), &patterns, model, options, &mut |pairs| {
         compare_sample(profiles, model, pairs)
     })
 }
 
-/// [`estimate`], from the candidate pairs' comparisons counted as patterns,
-/// with [`estimate_u`]'s sample compared by `compare_all` (see
-/// [`estimate_u_with`]).
+/// [`estimate`] over `records` records, from the candidate pairs'
+/// comparisons counted as patterns, with [`estimate_u`]'s sample compared by
+/// `compare_all` (see [`estimate_u_with`]).
 pub(crate) fn estimate_with(
-    profiles: &[Profile],
+    records: usize,
     patterns: &Patterns,
     model: &MatchModel,
     options: &EmOptions,
     compare_all: CompareAll<'_>,
 ) -> Estimate {
-    let u = estimate_u_with(profiles, model, options, compare_all);
+    let u = estimate_u_with(records, model, options, compare_all);
     let u_summary = UEstimateSummary {
         sampled_pairs: u.sampled_pairs,
         estimated: u.estimated,
     };
-    let n = profiles.len() as f64;
+    let n = records as f64;
     let all_pairs = n * (n - 1.0) / 2.0;
     let candidates = patterns.pairs() as f64;
     if patterns.pairs() < options.min_pairs.max(1) as u64 || all_pairs < candidates {

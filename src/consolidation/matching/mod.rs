@@ -12,11 +12,13 @@
 //!
 //! Pure: values in, values out, no I/O.
 
+mod check;
 mod cluster;
 mod compare;
 mod em;
 mod keys;
 mod model;
+mod pair;
 pub mod phonetic;
 mod profile;
 

@@ -1,6 +1,7 @@
 //! Matching at the point of entry: a source record in, a golden customer out.
 
-use super::{is_empty, key_prints, Entry, GoldenId, Registry};
+use super::join::joinable;
+use super::{is_empty, key_prints, Entry, GoldenId, Merged, Registry};
 use crate::consolidation::golden::{Member, SourceKey};
 use crate::consolidation::matching::{fingerprint_kind, refinements, Decision, Profile, Score};
 use crate::error::{Error, Result};
@@ -63,6 +64,11 @@ pub struct Ingested {
     pub candidates: Vec<Candidate>,
     /// What standardisation found in the record.
     pub findings: Vec<Finding>,
+    /// Customers the record showed to be one: when it merges with more than
+    /// one customer (and no veto between them stands), they are merged, each
+    /// retired into the older id, as a data steward's [`Registry::merge`]
+    /// would. Empty otherwise.
+    pub joined: Vec<Merged>,
 }
 
 /// A record standardised and keyed, before anything is stored.
@@ -87,10 +93,13 @@ impl Registry {
     /// compared with the members of every golden customer it shares a blocking
     /// key with; it merges into the best when the score passes the merge
     /// threshold and no member of that customer vetoes it (a different identifier,
-    /// birth date or given name), goes to review when a score passes the review
-    /// threshold, and is a new customer otherwise. When it passes the merge
-    /// threshold for more than one customer, it merges into the best and the
-    /// others go to review: the two customers may be one.
+    /// birth date or given name) unless another member bridges the veto (holds
+    /// the value the record has, as batch clustering allows), goes to review
+    /// when a score passes the review threshold, and is a new customer
+    /// otherwise. When it passes the merge threshold for more than one
+    /// customer, it joins them all into one (the older id survives,
+    /// [`Ingested::joined`]) where no veto between them stands, as a batch
+    /// would; the others go to review.
     ///
     /// # Errors
     ///
@@ -154,31 +163,20 @@ impl Registry {
             decision: IngestDecision::Updated,
             candidates: Vec::new(),
             findings: p.findings,
+            joined: Vec::new(),
         }
     }
 
     fn insert_new(&mut self, original: Record, p: Prepared) -> Ingested {
         let candidates = self.candidates(&p.profile, &p.keys);
-        let model = &self.config.model;
-        let mergeable: Vec<&Candidate> = candidates
-            .iter()
-            .filter(|c| c.decision == Decision::Merge)
-            .collect();
-        // The best mergeable customer, unless one of its members vetoes the
-        // record: a customer is merged into only when all of it agrees.
-        let target = mergeable.first().map(|c| c.golden).filter(|&g| {
-            self.goldens[&g].iter().all(|&s| {
-                let score = model.score(&p.profile, &self.entry(s).profile, None);
-                !score.vetoed()
-            })
-        });
+        let joined = self.joining(&p.profile, &candidates);
         let reviewable: Vec<Candidate> = candidates
             .iter()
-            .filter(|c| c.decision != Decision::Distinct && Some(c.golden) != target)
+            .filter(|c| c.decision != Decision::Distinct && !joined.contains(&c.golden))
             .cloned()
             .collect();
-        let (golden, decision) = match target {
-            Some(g) => (g, IngestDecision::Merged),
+        let (golden, decision) = match joined.first() {
+            Some(&g) => (g, IngestDecision::Merged),
             None if !reviewable.is_empty() => (self.issue_id(), IngestDecision::Review),
             None => (self.issue_id(), IngestDecision::New),
         };
@@ -196,6 +194,16 @@ impl Registry {
         }));
         let members = self.goldens.entry(golden).or_default();
         members.push(slot);
+        // The record shows the customers it joined to be one.
+        let mut golden = golden;
+        let mut merges = Vec::with_capacity(joined.len().saturating_sub(1));
+        for &other in joined.iter().skip(1) {
+            let merged = self
+                .merge(golden, other)
+                .expect("joined customers are live and distinct");
+            golden = merged.survivor;
+            merges.push(merged);
+        }
         if !reviewable.is_empty() {
             self.reviews.insert(key, reviewable);
         }
@@ -206,7 +214,31 @@ impl Registry {
             decision,
             candidates: shown,
             findings: p.findings,
+            joined: merges,
         }
+    }
+
+    /// The customers a new record joins, in the order it joins them: the
+    /// candidates it would merge with, best first, each taken when the record
+    /// and the customers taken before it can be joined with it (no veto
+    /// between them that another record does not bridge, see [`joinable`]).
+    /// Batch clustering joins groups by the same rule, strongest pair first, so
+    /// records ingested one at a time end where a batch would put them.
+    fn joining(&self, profile: &Profile, candidates: &[Candidate]) -> Vec<GoldenId> {
+        let model = &self.config.model;
+        let mut joined = Vec::new();
+        let mut group: Vec<&Profile> = vec![profile];
+        for c in candidates.iter().filter(|c| c.decision == Decision::Merge) {
+            let theirs: Vec<&Profile> = self.goldens[&c.golden]
+                .iter()
+                .map(|&s| &self.entry(s).profile)
+                .collect();
+            if joinable(&group, &theirs, model) {
+                joined.push(c.golden);
+                group.extend(theirs);
+            }
+        }
+        joined
     }
 
     /// The slots sharing a blocking key with a profile, each once, sorted:

@@ -21,10 +21,12 @@
 //! the golden record, and a golden id retired by a merge still resolves
 //! ([`Registry::resolve`]).
 
+mod estimate;
 mod ids;
 mod image;
 mod index;
 mod ingest;
+mod join;
 mod steward;
 
 use std::collections::BTreeMap;
@@ -125,7 +127,8 @@ impl Registry {
     /// # Errors
     ///
     /// [`Error::Config`] when the survivorship configuration or the thresholds
-    /// are inconsistent.
+    /// are inconsistent, or the model cannot score pairs
+    /// ([`MatchModel::validate`], its path prefixed with `model.`).
     pub fn new(config: RegistryConfig) -> Result<Registry> {
         config.survivorship.validate()?;
         let m = &config.model;
@@ -141,6 +144,7 @@ impl Registry {
                 ),
             });
         }
+        m.validate().map_err(|e| e.within("model."))?;
         if config.max_block < 2 {
             return Err(Error::Config {
                 field: "matching.max_block".into(),
