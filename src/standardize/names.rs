@@ -474,6 +474,8 @@ pub fn is_placeholder_given(word_key: &str) -> bool {
 /// use ciclo::standardize::names::is_misspelt_nickname;
 ///
 /// assert!(is_misspelt_nickname("tooo", "antonio"));
+/// assert!(is_misspelt_nickname("bcky", "rebeca")); // `becky`, of Rebecca
+/// assert!(is_misspelt_nickname("dnny", "daniel"));
 /// assert!(is_misspelt_nickname("cuhcho", "jesus"));
 /// assert!(!is_misspelt_nickname("tono", "antonio")); // the nickname itself
 /// assert!(!is_misspelt_nickname("pepa", "jose")); // a name of its own
@@ -483,15 +485,13 @@ pub fn is_misspelt_nickname(word_key: &str, given: &str) -> bool {
     if word_key.len() < 4 {
         return false;
     }
-    let Some(nicknames) = nicknames_by_name().get(given) else {
-        return false;
-    };
     let entry = lexicon(word_key.as_bytes());
-    if entry.given || entry.surname || entry.nickname.is_some() {
+    if entry.given || entry.surname || entry.nickname.is_some() || variants::is_known(word_key) {
         return false;
     }
-    nicknames
-        .iter()
+    let spanish = nicknames_by_name().get(given).into_iter().flatten();
+    spanish
+        .chain(variants::nicknames_of(given))
         .any(|nick| nick.len() >= 4 && strsim::osa_distance(word_key, nick) == 1)
 }
 

@@ -320,6 +320,38 @@ fn table() -> &'static Readings {
     TABLE.get_or_init(build)
 }
 
+/// The nicknames of a reading (`miguel`: `mike`, `mikey`, `mick`, `miki`,
+/// ...), from every table: the other way round from [`readings`]. Empty for a
+/// reading with no nicknames.
+pub(super) fn nicknames_of(reading: &str) -> &'static [&'static str] {
+    static TABLE: OnceLock<Readings> = OnceLock::new();
+    let table = TABLE.get_or_init(|| {
+        let mut out = Readings::new();
+        for (&word, readings) in table() {
+            for &r in readings {
+                if r != word {
+                    let nicks = out.entry(r).or_default();
+                    if !nicks.contains(&word) {
+                        nicks.push(word);
+                    }
+                }
+            }
+        }
+        out.values_mut().for_each(|v| v.sort_unstable());
+        out
+    });
+    table.get(reading).map_or(&[], Vec::as_slice)
+}
+
+/// Whether a folded word is a name or nickname any table knows.
+pub(super) fn is_known(word: &str) -> bool {
+    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    readings(word).is_some()
+        || NAMES
+            .get_or_init(|| english().flat_map(|(n, k)| [n, k]).collect())
+            .contains(word)
+}
+
 /// The English relations: `(name, nickname)`, folded words only.
 pub(super) fn english() -> impl Iterator<Item = (&'static str, &'static str)> {
     ENGLISH.lines().skip(1).filter_map(|line| {
