@@ -562,13 +562,22 @@ pub type ciclo_progress_fn =
 /// `records_jsonl` holds one JSON object per line: `{"id": "r1", "given_name":
 /// ..., ...}` with the record fields of `ciclo_record_standardize_json` and the
 /// record's `id`. `options_json` is NULL, `""` or `{"default_country": "AR",
-/// "today": "2026-11-23", "golden_records": true}`, every key optional.
+/// "today": "2026-11-23", "date_order": "dmy", "golden_records": true}`, every
+/// key optional (`date_order`: how dates of numbers only are read, `dmy` by
+/// default or `mdy`).
 /// `progress` (may be NULL) is called on the calling thread as the work goes.
 ///
 /// `*out_json` receives `{"records": n, "customers": k, "compared_pairs": p,
-/// "golden": ["r1", "r1", "r3", ...], "reviews": [{"a": "r5", "b": "r9",
-/// "reason": "uncertain"}], "model": {...}, "estimate": {...}}`: for every
-/// input record, in input order, the id of the first record of its customer;
+/// "golden": ["r1", "r1", "r3", ...], "reviews": [...], "model": {...},
+/// "estimate": {...}}`: in `golden`, for every input record, in input order,
+/// the id of the first record of its customer; `reviews` are the pairs left to
+/// a data steward, one per pair of customers, most probable first: `{"a": "r5",
+/// "b": "r9", "reason": "vetoed", "explanation": "vetoed: given_name
+/// different", "probability", "weight", "prior_weight", "names_swapped",
+/// "veto_lifted_by", "contributions": [{"field", "level", "weight",
+/// "veto"}]}` (`reason`: `uncertain` between the thresholds, `vetoed` when one
+/// field keeps a pair that would merge apart, such as twins, `chaining` when
+/// merging would link records that differ);
 /// `model` is the match model the batch scored with, estimated from the
 /// records (install it in an engine with `"model"` in
 /// `ciclo_engine_configure_consolidation`, or with
