@@ -388,9 +388,12 @@ pub fn parse_full_name(full: &str) -> Result<(PersonName, Vec<Problem>), Problem
     from_one_field(&toks, all, title, problems)
 }
 
-/// The given names a folded nickname stands for, folded: `"pepe"` gives
-/// `["jose"]`, `"ale"` gives `["alejandro", "alejandra"]`, `"juanjo"` gives
-/// `["juan jose"]`; `None` for a word that is not a known nickname (`"rocio"`).
+/// The given names a folded Spanish nickname stands for, folded: `"pepe"`
+/// gives `["jose"]`, `"ale"` gives `["alejandro", "alejandra"]`, `"juanjo"`
+/// gives `["juan jose"]`; `None` for a word that is not a nickname of the
+/// Spanish table (`"rocio"`, and English ones such as `"bill"`: matching reads
+/// those, and other languages' forms, through
+/// [`PersonName::given_canonical_keys`]).
 ///
 /// The key must already be folded (lower case, no accents): `Toño` is `"tono"`.
 ///
@@ -421,17 +424,11 @@ static PLACEHOLDERS: &[&str] = &[
     "hija",
     "hijo",
     "infant",
-    "lady",
-    "lord",
     "madam",
-    "master",
     "miss",
     "mr",
     "mrs",
     "ms",
-    "n",
-    "nena",
-    "nene",
     "newborn",
     "nn",
     "occupant",
@@ -441,7 +438,6 @@ static PLACEHOLDERS: &[&str] = &[
     "senora",
     "sin",
     "sir",
-    "son",
     "titular",
     "unknown",
     "varon",
@@ -462,6 +458,18 @@ static PLACEHOLDERS: &[&str] = &[
 /// ```
 pub fn is_placeholder_given(word_key: &str) -> bool {
     PLACEHOLDERS.binary_search(&word_key).is_ok()
+}
+
+/// Whether folded given-name words say nothing about who the person is: all
+/// placeholders ([`is_placeholder_given`]), or `N. N.` (*nomen nescio*, name
+/// unknown).
+pub fn is_placeholder_given_name<'w>(words: impl IntoIterator<Item = &'w str>) -> bool {
+    let mut words = words.into_iter().peekable();
+    if words.peek().is_none() {
+        return false;
+    }
+    let words: Vec<&str> = words.collect();
+    words == ["n", "n"] || words.iter().all(|w| is_placeholder_given(w))
 }
 
 /// Whether a folded word that the name tables do not know is one typo (a
@@ -493,6 +501,22 @@ pub fn is_misspelt_nickname(word_key: &str, given: &str) -> bool {
     spanish
         .chain(variants::nicknames_of(given))
         .any(|nick| nick.len() >= 4 && strsim::osa_distance(word_key, nick) == 1)
+}
+
+/// Whether a folded given-name word is a nickname only (`bill`, `pepe`,
+/// `harry` is not: it is a name of its own as well), read as the names it
+/// stands for (see [`PersonName::given_canonical_keys`]).
+///
+/// ```
+/// use ciclo::standardize::names::is_nickname_only;
+///
+/// assert!(is_nickname_only("pepe"));
+/// assert!(is_nickname_only("bill"));
+/// assert!(!is_nickname_only("william"));
+/// assert!(!is_nickname_only("rocio"));
+/// ```
+pub fn is_nickname_only(word_key: &str) -> bool {
+    variants::is_nickname_only(word_key)
 }
 
 /// Given names to their nicknames.

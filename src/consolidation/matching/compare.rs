@@ -147,6 +147,9 @@ pub(crate) struct Names<'a> {
     pub sounds: &'a [Key],
     /// The record's birth date, if any.
     pub birth: Option<&'a str>,
+    /// Whether the given names hold a nickname only (no reading of their
+    /// own).
+    pub nickname: bool,
 }
 
 impl<'a> Names<'a> {
@@ -160,6 +163,7 @@ impl<'a> Names<'a> {
             surnames_concat: &p.derived.surnames_concat,
             sounds: &p.derived.surname_sounds,
             birth: p.birth.as_deref(),
+            nickname: p.derived.given_nickname,
         }
     }
 
@@ -175,6 +179,7 @@ impl<'a> Names<'a> {
             surnames_concat: &d.given_concat,
             sounds: std::slice::from_ref(&d.given_concat_sound),
             birth: p.birth.as_deref(),
+            nickname: false,
         }
     }
 }
@@ -188,7 +193,7 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
     if x == y {
         return Some(0);
     }
-    let shared_reading = a.readings.iter().any(|r| b.readings.contains(r));
+    let shared_reading = one_name(a, b, |r| r);
     // One given name dropped: `maria jose` and `maria`.
     let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
     let dropped = short.iter().all(|w| w.len() > 1 && long.contains(w));
@@ -197,14 +202,13 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
     }
     // The first names are one name read through nicknames or languages
     // (`harry james` and `henry`): one name dropped, or the second differs.
-    let first_shared = a.readings.iter().any(|r| {
-        let r = first_word(r);
-        b.readings.iter().any(|q| first_word(q) == r)
-    });
-    if first_shared && x.len() != y.len() {
+    // Read as one name only when the first is a name (not an initial) and
+    // the shorter name's other words are all in the longer.
+    let first_shared = x[0].len() > 1 && y[0].len() > 1 && one_name(a, b, first_word);
+    if first_shared && x.len() != y.len() && short[1..].iter().all(|w| long[1..].contains(w)) {
         return Some(1);
     }
-    if first_shared {
+    if first_shared && x.len() == y.len() {
         return Some(2);
     }
     let joined = jaro_winkler(a.given_joined, b.given_joined);
@@ -229,6 +233,29 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
         return Some(3);
     }
     Some(4)
+}
+
+/// Whether two given names read as one name, comparing `part` of each
+/// reading (the whole reading, or its first word).
+///
+/// A name of its own is read first as itself (`ian`, `william` as
+/// `guillermo`); its other readings are names it may stand for (`ian` for
+/// `juan`). Two names of their own are one name when one's own reading is among
+/// the other's readings (`ian` and `john`), not when they merely stand for a
+/// third (`ian` and `sean`, both forms of John, are brothers as often as one
+/// man). A nickname only (`bill`, `pepe`) has no reading of its own: it is the
+/// other's name when it stands for the other's own reading, and another
+/// nickname's when the two stand for one name (`bill` and `will`).
+fn one_name<'n>(a: &Names<'n>, b: &Names<'n>, part: fn(&str) -> &str) -> bool {
+    fn own<'n>(n: &Names<'n>, part: fn(&str) -> &str) -> Option<&'n str> {
+        let first: &'n Key = n.readings.first()?;
+        (!n.nickname).then(|| part(first.as_str()))
+    }
+    let among = |r: &str, n: &Names<'_>| n.readings.iter().any(|q| part(q) == r);
+    match (own(a, part), own(b, part)) {
+        (None, None) => a.readings.iter().any(|r| among(part(r), b)),
+        (x, y) => x.is_some_and(|r| among(r, b)) || y.is_some_and(|r| among(r, a)),
+    }
 }
 
 /// The first word of a reading.

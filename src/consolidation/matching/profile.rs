@@ -4,7 +4,7 @@ use compact_str::CompactString;
 use smallvec::SmallVec;
 
 use super::phonetic;
-use crate::standardize::names::{self, is_placeholder_given, PersonName};
+use crate::standardize::names::{self, is_placeholder_given_name, PersonName};
 use crate::standardize::{Country, Standardized};
 
 /// A comparison key: inline up to 24 bytes, as nearly all are, so that a
@@ -78,6 +78,10 @@ pub(crate) struct Derived {
     pub surnames_concat: Key,
     /// The phonetic code of each surname.
     pub surname_sounds: Keys,
+    /// Whether a given name is a nickname only, not a name of its own
+    /// (`bill`, `pepe`): its readings are the names it stands for, none of
+    /// them its own.
+    pub given_nickname: bool,
 }
 
 impl Profile {
@@ -103,7 +107,7 @@ impl Profile {
                 .collect();
             // A given name of placeholders only (`Resident`, `Baby`, `Sir`)
             // is no given name.
-            if p.given.iter().all(|w| is_placeholder_given(w)) {
+            if is_placeholder_given_name(p.given.iter().map(Key::as_str)) {
                 p.given.clear();
             } else {
                 p.given_readings = name
@@ -203,6 +207,7 @@ impl Profile {
                 .iter()
                 .map(|s| Key::from(phonetic::spanish(s)))
                 .collect(),
+            given_nickname: self.given.iter().any(|w| names::is_nickname_only(w)),
         };
     }
 
@@ -228,7 +233,7 @@ fn street_name_key(key: &str) -> String {
 /// delivery segment, often left out.
 fn postal_key(code: &str) -> Key {
     let b = code.as_bytes();
-    let zip4 = b.len() == 10 && b[5] == b'-' || b.len() == 9 && !code.contains(' ');
+    let zip4 = b.len() == 10 && matches!(b[5], b'-' | b' ') || b.len() == 9;
     if zip4 && code.bytes().filter(u8::is_ascii_digit).count() == 9 {
         Key::from(&code[..5])
     } else {
@@ -273,9 +278,15 @@ fn scanned_name(record: &crate::model::record::Record) -> Option<PersonName> {
             })
             .collect()
     };
+    // Only a digit inside a word of letters (`Castr0`, `Mi1ler`) is a scan's:
+    // a lone number is not a name.
     let has_digit = |t: &Option<String>| {
-        t.as_deref()
-            .is_some_and(|t| t.contains(|c: char| c.is_ascii_digit()))
+        t.as_deref().is_some_and(|t| {
+            t.split_whitespace().any(|w| {
+                w.contains(|c: char| c.is_ascii_digit())
+                    && w.chars().filter(|c| c.is_alphabetic()).count() >= 2
+            })
+        })
     };
     if !(has_digit(&record.given_name)
         || has_digit(&record.surname)
