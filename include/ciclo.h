@@ -392,7 +392,10 @@ extern "C" {
  * ["source_priority", "most_recent"]}}`; criteria: `validated`, `most_recent`,
  * `most_frequent`, `source_priority`, `most_complete`; fields: `name`,
  * `company`, `email`, `phone`, `mobile`, `address`, `country`, `birth_date`,
- * `national_id`), `default_country` (`"AR"`), `max_block` (200: a blocking key
+ * `national_id`), `default_country` (`"AR"`), `date_order` (`"dmy"`, the
+ * default: a birth date of numbers only, `01/02/1990`, is read day first;
+ * `"mdy"` reads it month first, as in the United States, like the batch
+ * option of `ciclo_dedup_json`), `max_block` (200: a blocking key
  * shared by more records finds none), `refine_block` (24: a key shared by more
  * finds only those sharing initials, birth year or second surname too),
  * `merge_threshold`, `review_threshold`, `customers_from_events` (false: once
@@ -400,13 +403,18 @@ extern "C" {
  * import naming another id is `CICLO_STATUS_NOT_FOUND`; true also takes
  * customers created by their first event), `model` (a whole match model, as
  * `ciclo_dedup_json` and `ciclo_engine_estimate_model_json` answer with:
- * ingests are scored with it; `merge_threshold` and `review_threshold`, when
- * given, override its thresholds). Hierarchy links made before are
+ * ingests are scored with it). Without `model` the installed match model is
+ * kept (the built-in one, or one `ciclo_engine_set_match_model_json` or an
+ * earlier configuration installed); `merge_threshold` and
+ * `review_threshold`, when given, override the thresholds of the model used.
+ * Keys not given take their defaults, not earlier settings. Snapshots keep
+ * every setting. Hierarchy links made before are
  * kept. Errors: `CICLO_STATUS_INVALID_CONFIG` naming the setting (an
  * empty chain, a criterion twice, `source_priority` with no systems listed;
+ * `date_order` other than `"dmy"` or `"mdy"`;
  * a bad model by its path, `model.fields.birth_date.levels.exact.m`),
  * `CICLO_STATUS_CONFLICT` once records are registered, `CICLO_STATUS_INVALID_JSON`,
- * `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error.
+ * `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error. Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; `config_json` a NUL-terminated string.
@@ -426,7 +434,8 @@ ciclo_status ciclo_engine_configure_consolidation(const struct ciclo_engine *eng
  * `*out_json` receives `{"golden_id": "G7", "decision":
  * "new"|"merged"|"review"|"updated", "candidates": [...], "findings": [...],
  * "joined": [{"survivor": "G7", "retired": "G9"}]}`: each candidate with its
- * probability and the weight every field added; `joined` the customers the
+ * probability and the weight every field added, each naming a live golden id
+ * (customers the record joined are one candidate, the survivor); `joined` the customers the
  * record showed to be one (it merged with more than one: they are merged, as
  * by `ciclo_engine_merge`), usually empty.
  * Release it with `ciclo_string_free`. Send the customer's events with the
@@ -642,7 +651,8 @@ ciclo_status ciclo_engine_estimate_model_json(const struct ciclo_engine *engine,
  * Installs a match model (`{"prior", "merge_threshold", "review_threshold",
  * "fields", "veto_lifters"}`, as `ciclo_dedup_json` answers with): records
  * ingested from now on are scored with it, before or after the first ingest
- * (`ciclo_engine_configure_consolidation` takes one only before). Records
+ * (`ciclo_engine_configure_consolidation` takes one only before, and keeps
+ * this one when its configuration has no `"model"`). Records
  * already held stay where they are; the candidates of records waiting for
  * review are scored again. Snapshots keep it. Errors:
  * `CICLO_STATUS_INVALID_CONFIG` naming the path at fault (a missing level,

@@ -232,3 +232,163 @@ fn older_snapshots_still_restore() {
         assert_eq!(restored.snapshot(), v3, "version {version}");
     }
 }
+
+/// María José Fernández Ruiz with an email, a phone, or both.
+fn maria(email: Option<&str>, phone: Option<&str>) -> Record {
+    Record {
+        given_name: Some("María José".into()),
+        surname: Some("Fernández Ruiz".into()),
+        email: email.map(Into::into),
+        phone: phone.map(Into::into),
+        country: Some("AR".into()),
+        ..Record::default()
+    }
+}
+
+/// A record that joins two customers ends in the survivor, and that is its
+/// own id: unmerged, it does not take the id the join retired (the host
+/// holds that one for the other customer's record, which stays in the
+/// survivor), and it leaves with no events. The answer's candidates name live
+/// ids only.
+#[test]
+fn unmerging_a_record_that_joined_customers_takes_no_retired_id() {
+    let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
+    // The older customer has the phone, the newer one the email (which
+    // weighs more: the joining record matches the newer one best).
+    let a = engine
+        .ingest(
+            key("crm", "1"),
+            day(0),
+            maria(None, Some("+54 9 11 4567-8901")),
+        )
+        .unwrap();
+    let b = engine
+        .ingest(
+            key("erp", "2"),
+            day(0),
+            maria(Some("mjfernandez@gmail.com"), None),
+        )
+        .unwrap();
+    assert_ne!(a.golden, b.golden);
+    assert!(a.golden < b.golden);
+    let (ga, gb) = (a.golden.to_string(), b.golden.to_string());
+    engine.apply(&buy(&gb, 1, 1_000)).unwrap();
+    let c = engine
+        .ingest(
+            key("web", "3"),
+            day(2),
+            maria(Some("mjfernandez@gmail.com"), Some("+54 9 11 4567-8901")),
+        )
+        .unwrap();
+    assert_eq!(c.decision, IngestDecision::Merged);
+    assert_eq!(c.golden, a.golden, "{c:?}");
+    assert_eq!(c.joined.len(), 1, "{c:?}");
+    assert_eq!(c.joined[0].retired, b.golden);
+    // The candidates name live ids, each once: both customers are the survivor.
+    assert!(!c.candidates.is_empty());
+    for (i, cand) in c.candidates.iter().enumerate() {
+        assert!(
+            engine.with_registry(|r| r.contains(cand.golden)),
+            "candidate {} is not live: {c:?}",
+            cand.golden
+        );
+        assert!(
+            c.candidates[..i].iter().all(|o| o.golden != cand.golden),
+            "{c:?}"
+        );
+    }
+    assert_eq!(c.candidates[0].golden, c.golden);
+    assert_eq!(purchases(&engine, &ga), Some(1));
+
+    let snapshot = engine.snapshot();
+    let back = engine.unmerge(&key("web", "3")).unwrap();
+    assert_ne!(
+        back, b.golden,
+        "record 3 took the id of record 2's customer"
+    );
+    assert_ne!(back, a.golden);
+    assert_eq!(engine.golden_of(&key("erp", "2")).unwrap(), a.golden);
+    assert_eq!(
+        engine.resolve(&gb).unwrap(),
+        ga,
+        "G2 still resolves to record 2's customer"
+    );
+    // The purchase sent for record 2's id stays with record 2's customer; the
+    // record that never had an id of its own leaves with no events.
+    assert_eq!(purchases(&engine, &ga), Some(1));
+    assert_eq!(purchases(&engine, &back.to_string()), None);
+    // A restored engine unmerges the same way.
+    let restored = Engine::restore(&snapshot).unwrap();
+    assert_eq!(restored.unmerge(&key("web", "3")).unwrap(), back);
+    assert_eq!(restored.snapshot(), engine.snapshot());
+}
+
+/// `"date_order": "mdy"` makes the engine read a birth date of numbers only
+/// month first, as batch deduplication does; snapshots keep the setting.
+#[test]
+fn the_engine_reads_dates_month_first_when_configured() {
+    use ciclo::json::consolidation::{
+        consolidation_config_from_json, consolidation_config_to_json,
+    };
+    use ciclo::standardize::dates::DateOrder;
+    let born = |given: &str, email: &str| Record {
+        birth_date: Some("01/02/1990".into()),
+        ..person(given, "Ruiz", email)
+    };
+    let birth = |engine: &Engine, g| engine.golden(g).unwrap().1.record.birth_date;
+
+    // By default, day first.
+    let dmy = Engine::new(ciclo::lifecycle::StageModel::six_stage());
+    let g = dmy
+        .ingest(key("crm", "1"), day(0), born("Ana", "ana@ruiz.es"))
+        .unwrap()
+        .golden;
+    assert_eq!(birth(&dmy, g).as_deref(), Some("1990-02-01"));
+    assert_eq!(
+        consolidation_config_from_json("{}").unwrap().date_order,
+        DateOrder::Dmy
+    );
+
+    let config =
+        consolidation_config_from_json(r#"{"default_country": "US", "date_order": "mdy"}"#)
+            .unwrap();
+    assert_eq!(config.date_order, DateOrder::Mdy);
+    let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
+    engine.configure_consolidation(config.clone()).unwrap();
+    let g = engine
+        .ingest(key("crm", "1"), day(0), born("Ana", "ana@ruiz.es"))
+        .unwrap()
+        .golden;
+    assert_eq!(birth(&engine, g).as_deref(), Some("1990-01-02"));
+
+    // The configuration's JSON carries it.
+    let json = consolidation_config_to_json(&config);
+    assert!(json.contains(r#""date_order":"mdy""#), "{json}");
+    assert_eq!(consolidation_config_from_json(&json).unwrap(), config);
+
+    // A bad value is an error naming the key.
+    for bad in [
+        r#"{"date_order": "ymd"}"#,
+        r#"{"date_order": ""}"#,
+        r#"{"date_order": 1}"#,
+    ] {
+        let err = consolidation_config_from_json(bad).unwrap_err();
+        assert!(err.to_string().contains("date_order"), "{bad}: {err}");
+    }
+    let err = consolidation_config_from_json(r#"{"date_order": "ymd"}"#).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config, "{err}");
+
+    // Restored, the engine still reads month first.
+    let restored = Engine::restore(&engine.snapshot()).unwrap();
+    assert_eq!(
+        restored.with_registry(|r| r.config().date_order),
+        DateOrder::Mdy
+    );
+    assert_eq!(birth(&restored, g).as_deref(), Some("1990-01-02"));
+    let h = restored
+        .ingest(key("crm", "2"), day(0), born("Luis", "luis@paz.com.ar"))
+        .unwrap()
+        .golden;
+    assert_ne!(h, g);
+    assert_eq!(birth(&restored, h).as_deref(), Some("1990-01-02"));
+}

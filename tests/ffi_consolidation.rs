@@ -344,6 +344,15 @@ fn every_consolidation_entry_point_refuses_bad_input_and_changes_nothing() {
             "default_country",
         ),
         (
+            "configure bad date_order",
+            Box::new(|| {
+                let j = s(r#"{"date_order": "ymd"}"#);
+                unsafe { ciclo_engine_configure_consolidation(e.0, j.as_ptr()) }
+            }),
+            CICLO_STATUS_INVALID_CONFIG,
+            "date_order",
+        ),
+        (
             "reviews NULL out",
             Box::new(|| unsafe { ciclo_engine_reviews_json(e.0, ptr::null_mut()) }),
             CICLO_STATUS_NULL_ARGUMENT,
@@ -517,4 +526,89 @@ fn batch_dedup_through_the_c_abi_builds_golden_records_on_request() {
             take(out);
         }
     }
+}
+
+fn configure(e: &Engine, json: &str) -> ciclo_status {
+    let j = c(json);
+    unsafe { ciclo_engine_configure_consolidation(e.0, j.as_ptr()) }
+}
+
+fn match_model(e: &Engine) -> serde_json::Value {
+    let mut out = ptr::null_mut();
+    assert_eq!(
+        unsafe { ciclo_engine_match_model_json(e.0, &mut out) },
+        CICLO_STATUS_OK
+    );
+    serde_json::from_str(&take(out)).unwrap()
+}
+
+/// `"date_order": "mdy"` reads `01/02/1990` as 2 January; snapshots keep it.
+#[test]
+fn configuring_month_first_dates_through_the_c_abi() {
+    let e = engine();
+    assert_eq!(configure(&e, r#"{"date_order": "mdy"}"#), CICLO_STATUS_OK);
+    let out = ingest(
+        &e,
+        r#"{"system": "crm", "id": "1", "updated": "2026-01-01T00:00:00Z",
+            "record": {"given_name": "Ann", "surname": "Lee", "birth_date": "01/02/1990"}}"#,
+    )
+    .unwrap();
+    assert!(out.contains(r#""golden_id":"G1""#), "{out}");
+    let golden = |e: &Engine| {
+        let mut out = ptr::null_mut();
+        let g1 = c("G1");
+        assert_eq!(
+            unsafe { ciclo_engine_golden_json(e.0, g1.as_ptr(), &mut out) },
+            CICLO_STATUS_OK
+        );
+        let v: serde_json::Value = serde_json::from_str(&take(out)).unwrap();
+        v["record"]["birth_date"].clone()
+    };
+    assert_eq!(golden(&e), "1990-01-02");
+    let bytes = snapshot(&e);
+    let mut restored = ptr::null_mut();
+    assert_eq!(
+        unsafe { ciclo_engine_restore(bytes.as_ptr(), bytes.len(), &mut restored) },
+        CICLO_STATUS_OK
+    );
+    let restored = Engine(restored);
+    assert_eq!(golden(&restored), "1990-01-02");
+    assert_eq!(snapshot(&restored), bytes);
+
+    let other = engine();
+    assert_eq!(
+        configure(&other, r#"{"date_order": "dmy/mdy"}"#),
+        CICLO_STATUS_INVALID_CONFIG
+    );
+    assert!(last_error().contains("date_order"), "{}", last_error());
+}
+
+/// A match model installed before the consolidation settings is kept when
+/// they have no `"model"` (their thresholds, when given, override its own);
+/// a `"model"` in them replaces it.
+#[test]
+fn configuring_consolidation_through_the_c_abi_keeps_an_installed_model() {
+    let e = engine();
+    let mut model = match_model(&e);
+    model["prior"] = serde_json::json!(3.25e-5);
+    let text = c(&model.to_string());
+    assert_eq!(
+        unsafe { ciclo_engine_set_match_model_json(e.0, text.as_ptr()) },
+        CICLO_STATUS_OK
+    );
+    assert_eq!(configure(&e, r#"{"max_block": 300}"#), CICLO_STATUS_OK);
+    assert_eq!(match_model(&e), model, "the installed model was replaced");
+
+    assert_eq!(
+        configure(&e, r#"{"merge_threshold": 0.995}"#),
+        CICLO_STATUS_OK
+    );
+    let kept = match_model(&e);
+    assert_eq!(kept["prior"], model["prior"]);
+    assert_eq!(kept["merge_threshold"], 0.995);
+
+    let builtin = match_model(&engine());
+    let with_model = serde_json::json!({ "model": builtin }).to_string();
+    assert_eq!(configure(&e, &with_model), CICLO_STATUS_OK);
+    assert_eq!(match_model(&e), builtin);
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use ciclo::consolidation::registry::RegistryConfig;
 use ciclo::lifecycle::{StageModel, StateRecord};
+use ciclo::standardize::dates::DateOrder;
 use ciclo::{Engine, ErrorKind};
 use serde::{Deserialize, Serialize};
 
@@ -299,6 +300,46 @@ fn a_real_v3_snapshot_from_448c269_restores() {
     assert_eq!(&bytes[8..12], &3u32.to_le_bytes());
     let restored = Engine::restore(&bytes);
     assert!(restored.is_ok(), "{:?}", restored.err());
+    // Written before `date_order`: dates are read day first, as then.
+    assert_eq!(
+        restored.unwrap().with_registry(|r| r.config().date_order),
+        DateOrder::Dmy
+    );
+}
+
+/// A snapshot whose consolidation configuration has no `date_order` (every
+/// snapshot written before it existed) restores reading day first, and saves
+/// the same bytes as the engine that wrote it.
+#[test]
+fn a_snapshot_without_date_order_restores_day_first() {
+    let engine = Engine::new(StageModel::six_stage());
+    let record = ciclo::model::Record {
+        birth_date: Some("01/02/1990".into()),
+        ..person("Ana", "Ruiz", "ana@ruiz.es")
+    };
+    let g = engine
+        .ingest(key("crm", "1"), day(0), record)
+        .unwrap()
+        .golden;
+    let bytes = engine.snapshot();
+    let mut p = decode(&bytes);
+    let mut id: serde_json::Value = serde_json::from_str(&p.identity_json).unwrap();
+    let mut cfg: serde_json::Value =
+        serde_json::from_str(id["config_json"].as_str().unwrap()).unwrap();
+    assert_eq!(cfg["date_order"], "dmy");
+    cfg.as_object_mut().unwrap().remove("date_order");
+    id["config_json"] = cfg.to_string().into();
+    p.identity_json = id.to_string();
+    let restored = Engine::restore(&encode(4, &p)).unwrap();
+    assert_eq!(
+        restored.with_registry(|r| r.config().date_order),
+        DateOrder::Dmy
+    );
+    assert_eq!(
+        restored.golden(g).unwrap().1.record.birth_date.as_deref(),
+        Some("1990-02-01")
+    );
+    assert_eq!(restored.snapshot(), bytes);
 }
 
 // ---- 7. Lists given twice in the registry image are accepted ---------------

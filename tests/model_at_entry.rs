@@ -399,3 +399,64 @@ fn encode(version: u32, payload: &Payload) -> Vec<u8> {
     out.extend_from_slice(&body);
     out
 }
+
+/// A model installed before the consolidation settings: the Rust
+/// configuration is whole and its model replaces the installed one (pass
+/// `engine.match_model()` to keep it); a JSON configuration without `"model"`
+/// keeps it (its thresholds, when given, override the installed model's).
+#[test]
+fn configuring_consolidation_and_an_installed_model() {
+    use ciclo::json::consolidation::consolidation_config_from_json_over;
+    let model = MatchModel {
+        prior: 3.25e-5,
+        ..MatchModel::default()
+    };
+    let engine = Engine::new(StageModel::six_stage());
+    engine.set_match_model(model.clone()).unwrap();
+    engine
+        .configure_consolidation(RegistryConfig {
+            max_block: 300,
+            model: engine.match_model(),
+            ..RegistryConfig::default()
+        })
+        .unwrap();
+    assert_eq!(engine.match_model(), model, "passed on, the model is kept");
+    engine
+        .configure_consolidation(RegistryConfig::default())
+        .unwrap();
+    assert_eq!(
+        engine.match_model(),
+        MatchModel::default(),
+        "the configuration's model replaces the installed one"
+    );
+
+    let kept = consolidation_config_from_json_over(r#"{"max_block": 300}"#, &model).unwrap();
+    assert_eq!(kept.model, model);
+    assert_eq!(kept.max_block, 300);
+    let tuned =
+        consolidation_config_from_json_over(r#"{"merge_threshold": 0.995}"#, &model).unwrap();
+    assert_eq!(
+        tuned.model,
+        MatchModel {
+            merge_threshold: 0.995,
+            ..model.clone()
+        }
+    );
+    let given = format!(
+        r#"{{"model": {}}}"#,
+        match_model_to_json(&MatchModel::default())
+    );
+    assert_eq!(
+        consolidation_config_from_json_over(&given, &model)
+            .unwrap()
+            .model,
+        MatchModel::default()
+    );
+    // Without an installed model to keep, the built-in one.
+    assert_eq!(
+        consolidation_config_from_json(r#"{"max_block": 300}"#)
+            .unwrap()
+            .model,
+        MatchModel::default()
+    );
+}

@@ -254,6 +254,13 @@ impl Engine {
     /// Sets how records are matched and golden records built. Before the first
     /// record is ingested; hierarchy links already made are kept.
     ///
+    /// `config` is the whole configuration, its match model included: the
+    /// model it carries replaces any installed before (by
+    /// [`Engine::set_match_model`], or a configuration before), the built-in
+    /// one for [`RegistryConfig::default`]. To keep an installed model, pass it:
+    /// `RegistryConfig { model: engine.match_model(), ..config }`. (From C,
+    /// `ciclo_engine_configure_consolidation` without `"model"` keeps it.)
+    ///
     /// From then on the engine consolidates: customers are golden ids (see
     /// [`Engine::resolve`]).
     ///
@@ -262,7 +269,18 @@ impl Engine {
     /// [`Error::Config`] for an inconsistent configuration, [`Error::Conflict`]
     /// once records are registered. Nothing changes on an error.
     pub fn configure_consolidation(&self, config: RegistryConfig) -> Result<()> {
+        self.configure_consolidation_with(|_| Ok(config))
+    }
+
+    /// [`Engine::configure_consolidation`] with the configuration `make` builds
+    /// from the installed match model, under the same lock (so that a model
+    /// installed meanwhile is not lost).
+    pub(crate) fn configure_consolidation_with(
+        &self,
+        make: impl FnOnce(&MatchModel) -> Result<RegistryConfig>,
+    ) -> Result<()> {
         let mut identity = self.identity_write();
+        let config = make(&identity.registry.config().model)?;
         if identity.registry.source_count() > 0 || identity.registry.golden_count() > 0 {
             return Err(Error::Conflict {
                 field: "consolidation".into(),
@@ -318,7 +336,10 @@ impl Engine {
 
     /// Installs a match model (one a batch estimated, say: [`Dedup::model`]):
     /// records ingested from now on are scored with it, before or after the
-    /// first ingest; see [`Registry::set_model`]. Snapshots keep it.
+    /// first ingest; see [`Registry::set_model`]. Snapshots keep it. A later
+    /// [`Engine::configure_consolidation`] replaces it with the model its
+    /// configuration carries: install the model after configuring, or pass it
+    /// in the configuration.
     ///
     /// [`Dedup::model`]: crate::consolidation::dedup::Dedup::model
     ///

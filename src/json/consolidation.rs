@@ -31,7 +31,7 @@ use serde_json::{json, Value};
 use super::read;
 use crate::consolidation::dedup::{Dedup, ReviewPair};
 use crate::consolidation::golden::{GoldenRecord, SourceKey, Survivorship};
-use crate::consolidation::matching::Score;
+use crate::consolidation::matching::{MatchModel, Score};
 use crate::consolidation::registry::{GoldenId, Ingested, RegistryConfig};
 use crate::engine::ReviewItem;
 use crate::error::{Error, Result};
@@ -39,6 +39,7 @@ use crate::model::limits::Limits;
 use crate::model::record::Record;
 use crate::model::time::clip;
 use crate::model::time::Timestamp;
+use crate::standardize::dates::DateOrder;
 use crate::standardize::{Country, Finding};
 
 #[derive(Deserialize)]
@@ -95,6 +96,8 @@ struct ConsolidationConfig {
     #[serde(default)]
     default_country: Option<String>,
     #[serde(default)]
+    date_order: Option<String>,
+    #[serde(default)]
     max_block: Option<usize>,
     #[serde(default)]
     refine_block: Option<usize>,
@@ -114,12 +117,15 @@ struct ConsolidationConfig {
 /// {"survivorship": {"source_priority": ["erp", "crm"],
 ///                   "default": ["validated", "most_recent"],
 ///                   "fields": {"email": ["source_priority", "most_recent"]}},
-///  "default_country": "AR", "max_block": 200, "refine_block": 24,
-///  "merge_threshold": 0.99, "review_threshold": 0.5,
+///  "default_country": "AR", "date_order": "dmy", "max_block": 200,
+///  "refine_block": 24, "merge_threshold": 0.99, "review_threshold": 0.5,
 ///  "customers_from_events": false, "model": {...}}
 /// ```
 ///
-/// `model` is a whole match model in the shape of
+/// `date_order` is how a birth date of numbers only (`01/02/1990`) is read:
+/// `"dmy"` (day first, the default) or `"mdy"` (month first, as in the United
+/// States), as batch deduplication reads it. `model` is a whole match model
+/// in the shape of
 /// [`match_model_from_json`](super::matching::match_model_from_json) (the one
 /// `ciclo_dedup_json` answers with, say): ingests are scored with it instead of
 /// the built-in one. `merge_threshold` and `review_threshold`, when given,
@@ -128,11 +134,31 @@ struct ConsolidationConfig {
 /// # Errors
 ///
 /// [`Error::Json`], [`Error::UnknownField`], [`Error::Config`] for an unknown
-/// country, an inconsistent survivorship chain or a bad model (naming its path,
+/// country, a `date_order` other than `dmy` or `mdy`, an inconsistent
+/// survivorship chain or a bad model (naming its path,
 /// `model.fields.birth_date.levels.exact.m`).
 pub fn consolidation_config_from_json(text: &str) -> Result<RegistryConfig> {
+    consolidation_config_from_json_over(text, &MatchModel::default())
+}
+
+/// Reads a consolidation configuration as [`consolidation_config_from_json`]
+/// does, except that without a `model` key the model is `installed` (with
+/// `merge_threshold` and `review_threshold` overriding its thresholds when
+/// given) rather than the built-in one: what an engine configured from JSON
+/// does, so that a model installed before is kept.
+///
+/// # Errors
+///
+/// As [`consolidation_config_from_json`].
+pub fn consolidation_config_from_json_over(
+    text: &str,
+    installed: &MatchModel,
+) -> Result<RegistryConfig> {
     let c: ConsolidationConfig = read(text, "consolidation config")?;
-    let mut config = RegistryConfig::default();
+    let mut config = RegistryConfig {
+        model: installed.clone(),
+        ..RegistryConfig::default()
+    };
     if let Some(model) = c.model {
         config.model = model.into_model("model.")?;
     }
@@ -145,6 +171,15 @@ pub fn consolidation_config_from_json(text: &str) -> Result<RegistryConfig> {
             field: "default_country".into(),
             message: format!("`{}` is not an ISO 3166 country code", clip(&code)),
         })?);
+    }
+    if let Some(order) = c.date_order {
+        config.date_order = DateOrder::parse(&order).ok_or_else(|| Error::Config {
+            field: "date_order".into(),
+            message: format!(
+                "`{}` is not a date order: \"dmy\" (day first) or \"mdy\" (month first)",
+                clip(&order)
+            ),
+        })?;
     }
     if let Some(n) = c.max_block {
         config.max_block = n;
@@ -381,6 +416,7 @@ pub fn consolidation_config_to_json(config: &RegistryConfig) -> String {
     json!({
         "survivorship": config.survivorship,
         "default_country": config.default_country.map(|c| c.as_str().to_string()),
+        "date_order": config.date_order.as_str(),
         "max_block": config.max_block,
         "refine_block": config.refine_block,
         "merge_threshold": config.model.merge_threshold,

@@ -61,13 +61,18 @@ pub struct Ingested {
     /// What happened.
     pub decision: IngestDecision,
     /// The best candidates, best first (at most five), with their explanations.
+    /// Every candidate names a live golden id: the customers the record joined
+    /// ([`Ingested::joined`]) are one candidate, named by the survivor, with
+    /// the best of their members.
     pub candidates: Vec<Candidate>,
     /// What standardisation found in the record.
     pub findings: Vec<Finding>,
     /// Customers the record showed to be one: when it merges with more than
     /// one customer (and no veto between them stands), they are merged, each
     /// retired into the older id, as a data steward's [`Registry::merge`]
-    /// would. Empty otherwise.
+    /// would. Empty otherwise. The record's golden id is then the survivor:
+    /// the ids retired stay with the records that had them, and the record,
+    /// unmerged later, does not take one of them ([`Registry::unmerge`]).
     pub joined: Vec<Merged>,
 }
 
@@ -139,7 +144,9 @@ impl Registry {
     pub(super) fn prepare(&self, key: SourceKey, updated: Timestamp, record: &Record) -> Prepared {
         let today = time::Date::from_julian_day((updated.epoch_day() + 2_440_588) as i32)
             .unwrap_or(time::Date::MAX);
-        let standardized = standardize(record, &Options::new(self.config.default_country, today));
+        let options = Options::new(self.config.default_country, today)
+            .with_date_order(self.config.date_order);
+        let standardized = standardize(record, &options);
         let profile = Profile::new(&standardized);
         Prepared {
             member: Member::new(key, updated, &standardized),
@@ -204,10 +211,30 @@ impl Registry {
             golden = merged.survivor;
             merges.push(merged);
         }
+        // The record's own id is the one it ends in: the survivor. Were it a
+        // customer it joined and retired, an unmerge of the record would revive
+        // that id, which the host holds for that customer's records (they stay
+        // in the survivor); the record never had an id of its own.
+        self.entry_mut(slot).origin = golden;
         if !reviewable.is_empty() {
             self.reviews.insert(key, reviewable);
         }
-        let mut shown = candidates;
+        let mut shown = if merges.is_empty() {
+            candidates
+        } else {
+            // Candidates the record joined name the survivor now, each customer
+            // once, with its best member (the first, candidates being best first).
+            let mut live: Vec<Candidate> = Vec::with_capacity(candidates.len());
+            for mut c in candidates {
+                if merges.iter().any(|m| m.retired == c.golden) {
+                    c.golden = golden;
+                }
+                if !live.iter().any(|l| l.golden == c.golden) {
+                    live.push(c);
+                }
+            }
+            live
+        };
         shown.truncate(SHOWN);
         Ingested {
             golden,

@@ -53,6 +53,11 @@ pub struct RegistryConfig {
     pub survivorship: Survivorship,
     /// The country assumed for records that do not tell theirs.
     pub default_country: Option<crate::standardize::Country>,
+    /// How a birth date of numbers only (`01/02/1990`) is read: day first
+    /// (the default) or month first, as in the United States. Batch
+    /// deduplication reads the same option
+    /// ([`Options::date_order`](crate::standardize::Options::date_order)).
+    pub date_order: crate::standardize::dates::DateOrder,
     /// Blocking keys that more records than this share are not used to find
     /// candidates (a company switchboard, a very common name sound).
     pub max_block: usize,
@@ -79,6 +84,7 @@ impl Default for RegistryConfig {
             model: MatchModel::default(),
             survivorship: Survivorship::default(),
             default_country: None,
+            date_order: crate::standardize::dates::DateOrder::Dmy,
             max_block: 200,
             refine_block: 24,
             customers_from_events: false,

@@ -68,8 +68,13 @@ impl Registry {
 
     /// Takes a source record out of its golden customer and makes it a customer
     /// of its own: the golden id it had before it was merged, if that id is
-    /// retired and nothing else resolves through it, else a new id. The customer
-    /// it leaves gets exactly the golden record its other members make.
+    /// retired and nothing else resolves through it, else a new id. The id a
+    /// record had first is the one its ingest answered with: for a record that
+    /// joined customers into one
+    /// ([`Ingested::joined`](super::Ingested::joined)) the survivor, never an
+    /// id the join retired (the host holds that one for the records it
+    /// retired with). The customer it leaves gets exactly the golden record
+    /// its other members make.
     ///
     /// # Errors
     ///
