@@ -26,7 +26,11 @@
 //! identifier. A veto level (by default: identifiers that both validate and
 //! differ, birth dates that differ beyond a typo, given names that are not the
 //! same name) keeps such a pair from being merged automatically whatever its
-//! weight; it is sent to review instead when its weight would have merged it.
+//! weight; it is sent to review instead when its weight would have merged it
+//! (twins look so: everything alike but the given name). A pair two fields veto
+//! (a household member, a parent and child: another given name and birth date)
+//! is distinct. An identifier that agrees, exactly or with one typo, lifts the
+//! vetoes: a date or a name typed wrong beside the person's own number.
 
 use std::collections::HashMap;
 
