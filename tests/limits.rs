@@ -9,6 +9,7 @@ use std::ptr;
 
 use ciclo::ffi::consolidation::*;
 use ciclo::ffi::engine::*;
+use ciclo::ffi::matching::*;
 use ciclo::ffi::memory::*;
 use ciclo::ffi::retention::*;
 use ciclo::ffi::standardize::*;
@@ -274,6 +275,21 @@ fn long_record_fields_are_refused_with_the_field_named() {
         message.contains("line 2") && message.contains("record.street"),
         "{message}"
     );
+    // The stateless path: a record's keys, a pair's score.
+    let record = c(&format!(r#"{{"given_name":"Ana","surname":"{long}"}}"#));
+    let status = unsafe { ciclo_record_blocking_keys_json(record.as_ptr(), ptr::null(), &mut out) };
+    assert_eq!(status, CICLO_STATUS_INVALID_ARGUMENT);
+    assert!(last_error().contains("surname"), "{}", last_error());
+    assert!(last_error().len() < 1024);
+    let other = c(r#"{"given_name":"Ana","surname":"Sosa"}"#);
+    for (a, b) in [(&record, &other), (&other, &record)] {
+        let status =
+            unsafe { ciclo_records_score_json(a.as_ptr(), b.as_ptr(), ptr::null(), &mut out) };
+        assert_eq!(status, CICLO_STATUS_INVALID_ARGUMENT);
+        assert!(last_error().contains("surname"), "{}", last_error());
+        assert!(last_error().len() < 1024);
+    }
+    assert!(out.is_null(), "out untouched on every error");
 }
 
 /// Creates `n` customers `n0`, `n1`, ... with one visit each.

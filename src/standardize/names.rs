@@ -493,17 +493,39 @@ pub fn is_misspelt_nickname(word_key: &str, given: &str) -> bool {
     if word_key.len() < 4 {
         return false;
     }
-    let entry = lexicon(word_key.as_bytes());
-    if entry.given || entry.surname || entry.nickname.is_some() || variants::is_known(word_key) {
+    let spanish = nicknames_by_name().get(given).into_iter().flatten();
+    let near = spanish
+        .chain(variants::nicknames_of(given))
+        .any(|nick| nick.len() >= 4 && one_edit(word_key.as_bytes(), nick.as_bytes()));
+    if !near {
         return false;
     }
-    let spanish = nicknames_by_name().get(given).into_iter().flatten();
-    spanish
-        .chain(variants::nicknames_of(given))
-        .any(|nick| nick.len() >= 4 && strsim::osa_distance(word_key, nick) == 1)
+    let entry = lexicon(word_key.as_bytes());
+    !(entry.given || entry.surname || entry.nickname.is_some() || variants::is_known(word_key))
 }
 
-/// Whether a folded given-name word is a nickname only (`bill`, `pepe`,
+/// Whether two words are exactly one edit apart: a letter replaced, inserted
+/// or dropped, or two neighbours swapped (the optimal string alignment
+/// distance is 1), without allocating.
+fn one_edit(a: &[u8], b: &[u8]) -> bool {
+    if a.len().abs_diff(b.len()) > 1 || a == b {
+        return false;
+    }
+    let i = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    match a.len().cmp(&b.len()) {
+        std::cmp::Ordering::Equal => {
+            a[i + 1..] == b[i + 1..]
+                || i + 1 < a.len()
+                    && a[i] == b[i + 1]
+                    && a[i + 1] == b[i]
+                    && a[i + 2..] == b[i + 2..]
+        }
+        std::cmp::Ordering::Less => a[i..] == b[i + 1..],
+        std::cmp::Ordering::Greater => a[i + 1..] == b[i..],
+    }
+}
+
+/// Whether a folded given-name word is a nickname only (`ned`, `pepe`;
 /// `harry` is not: it is a name of its own as well), read as the names it
 /// stands for (see [`PersonName::given_canonical_keys`]).
 ///
@@ -511,7 +533,7 @@ pub fn is_misspelt_nickname(word_key: &str, given: &str) -> bool {
 /// use ciclo::standardize::names::is_nickname_only;
 ///
 /// assert!(is_nickname_only("pepe"));
-/// assert!(is_nickname_only("bill"));
+/// assert!(is_nickname_only("ned"));
 /// assert!(!is_nickname_only("william"));
 /// assert!(!is_nickname_only("rocio"));
 /// ```
@@ -2457,6 +2479,16 @@ mod tests {
         assert_eq!(nickname_of("rocio"), None);
         assert_eq!(nickname_of(""), None);
         assert_eq!(nickname_of("Pepe"), None, "keys are folded");
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_edit_is_an_edit_distance_of_one(a in "[abc]{0,6}", b in "[abc]{0,6}") {
+            proptest::prop_assert_eq!(
+                super::one_edit(a.as_bytes(), b.as_bytes()),
+                strsim::osa_distance(&a, &b) == 1
+            );
+        }
     }
 
     #[test]

@@ -150,6 +150,8 @@ pub(crate) struct Names<'a> {
     /// Whether the given names hold a nickname only (no reading of their
     /// own).
     pub nickname: bool,
+    /// The first word of each reading, without repeats.
+    pub firsts: &'a [Key],
 }
 
 impl<'a> Names<'a> {
@@ -164,6 +166,7 @@ impl<'a> Names<'a> {
             sounds: &p.derived.surname_sounds,
             birth: p.birth.as_deref(),
             nickname: p.derived.given_nickname,
+            firsts: &p.derived.given_firsts,
         }
     }
 
@@ -180,6 +183,7 @@ impl<'a> Names<'a> {
             sounds: std::slice::from_ref(&d.given_concat_sound),
             birth: p.birth.as_deref(),
             nickname: false,
+            firsts: &p.surnames[..p.surnames.len().min(1)],
         }
     }
 }
@@ -193,7 +197,7 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
     if x == y {
         return Some(0);
     }
-    let shared_reading = one_name(a, b, |r| r);
+    let shared_reading = one_name(a.readings, a.nickname, b.readings, b.nickname);
     // One given name dropped: `maria jose` and `maria`.
     let (short, long) = if x.len() <= y.len() { (x, y) } else { (y, x) };
     let dropped = short.iter().all(|w| w.len() > 1 && long.contains(w));
@@ -204,7 +208,8 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
     // (`harry james` and `henry`): one name dropped, or the second differs.
     // Read as one name only when the first is a name (not an initial) and
     // the shorter name's other words are all in the longer.
-    let first_shared = x[0].len() > 1 && y[0].len() > 1 && one_name(a, b, first_word);
+    let first_shared =
+        x[0].len() > 1 && y[0].len() > 1 && one_name(a.firsts, a.nickname, b.firsts, b.nickname);
     if first_shared && x.len() != y.len() && short[1..].iter().all(|w| long[1..].contains(w)) {
         return Some(1);
     }
@@ -235,8 +240,8 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
     Some(4)
 }
 
-/// Whether two given names read as one name, comparing `part` of each
-/// reading (the whole reading, or its first word).
+/// Whether two given names read as one name, by their readings (whole, or
+/// the first word of each).
 ///
 /// A name of its own is read first as itself (`ian`, `william` as
 /// `guillermo`); its other readings are names it may stand for (`ian` for
@@ -246,21 +251,18 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
 /// man). A nickname only (`bill`, `pepe`) has no reading of its own: it is the
 /// other's name when it stands for the other's own reading, and another
 /// nickname's when the two stand for one name (`bill` and `will`).
-fn one_name<'n>(a: &Names<'n>, b: &Names<'n>, part: fn(&str) -> &str) -> bool {
-    fn own<'n>(n: &Names<'n>, part: fn(&str) -> &str) -> Option<&'n str> {
-        let first: &'n Key = n.readings.first()?;
-        (!n.nickname).then(|| part(first.as_str()))
+fn one_name(a: &[Key], a_nickname: bool, b: &[Key], b_nickname: bool) -> bool {
+    fn own(r: &[Key], nickname: bool) -> Option<&Key> {
+        if nickname {
+            None
+        } else {
+            r.first()
+        }
     }
-    let among = |r: &str, n: &Names<'_>| n.readings.iter().any(|q| part(q) == r);
-    match (own(a, part), own(b, part)) {
-        (None, None) => a.readings.iter().any(|r| among(part(r), b)),
-        (x, y) => x.is_some_and(|r| among(r, b)) || y.is_some_and(|r| among(r, a)),
+    match (own(a, a_nickname), own(b, b_nickname)) {
+        (None, None) => a.iter().any(|r| b.contains(r)),
+        (x, y) => x.is_some_and(|r| b.contains(r)) || y.is_some_and(|r| a.contains(r)),
     }
-}
-
-/// The first word of a reading.
-fn first_word(reading: &str) -> &str {
-    reading.split(' ').next().unwrap_or(reading)
 }
 
 /// Jaro-Winkler similarity, exactly as [`strsim::jaro_winkler`] computes it,

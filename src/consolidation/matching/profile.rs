@@ -82,6 +82,8 @@ pub(crate) struct Derived {
     /// (`bill`, `pepe`): its readings are the names it stands for, none of
     /// them its own.
     pub given_nickname: bool,
+    /// The first word of each reading of the given names, without repeats.
+    pub given_firsts: Keys,
 }
 
 impl Profile {
@@ -208,6 +210,16 @@ impl Profile {
                 .map(|s| Key::from(phonetic::spanish(s)))
                 .collect(),
             given_nickname: self.given.iter().any(|w| names::is_nickname_only(w)),
+            given_firsts: {
+                let mut firsts = Keys::new();
+                for r in &self.given_readings {
+                    let first = r.split(' ').next().unwrap_or(r);
+                    if !firsts.iter().any(|f| f == first) {
+                        firsts.push(Key::from(first));
+                    }
+                }
+                firsts
+            },
         };
     }
 

@@ -304,7 +304,7 @@ pub(super) static OTHER_NICKNAMES: &[(&str, &[&str])] = &[
 static ENGLISH: &str = include_str!("data/nicknames.csv");
 
 /// Word to readings.
-type Readings = HashMap<&'static str, Vec<&'static str>>;
+type Readings = HashMap<&'static str, Vec<&'static str>, foldhash::fast::FixedState>;
 
 /// The readings of a folded given-name word other than itself alone: the form
 /// of its name, and for a nickname the forms of the names it stands for (its
@@ -325,7 +325,7 @@ fn table() -> &'static Readings {
 pub(super) fn nicknames_of(reading: &str) -> &'static [&'static str] {
     static TABLE: OnceLock<Readings> = OnceLock::new();
     let table = TABLE.get_or_init(|| {
-        let mut out = Readings::new();
+        let mut out = Readings::default();
         for (&word, readings) in table() {
             for &r in readings {
                 if r != word {
@@ -350,7 +350,7 @@ pub(super) fn is_nickname_only(word: &str) -> bool {
 
 /// Whether a folded word is a form of a name across languages ([`FORMS`]).
 fn is_form(word: &str) -> bool {
-    static WORDS: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static WORDS: OnceLock<HashSet<&'static str, foldhash::fast::FixedState>> = OnceLock::new();
     WORDS
         .get_or_init(|| FORMS.iter().flat_map(|g| g.iter().copied()).collect())
         .contains(word)
@@ -358,7 +358,7 @@ fn is_form(word: &str) -> bool {
 
 /// Whether a folded word is a name or nickname any table knows.
 pub(super) fn is_known(word: &str) -> bool {
-    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    static NAMES: OnceLock<HashSet<&'static str, foldhash::fast::FixedState>> = OnceLock::new();
     readings(word).is_some()
         || NAMES
             .get_or_init(|| english().flat_map(|(n, k)| [n, k]).collect())
@@ -411,7 +411,7 @@ fn build() -> Readings {
     }
     let spanish: HashSet<&'static str> = super::given_names::GIVEN_NAMES.iter().copied().collect();
     own.extend(spanish.iter().copied());
-    let mut table = Readings::new();
+    let mut table = Readings::default();
     let words: BTreeSet<&'static str> = form.keys().chain(names_of.keys()).copied().collect();
     for word in words {
         let mut out: Vec<&'static str> = Vec::new();
