@@ -14,6 +14,7 @@
 //! `Isabella`: the variation is one the group already accepted. The value must
 //! be there, compared and agreeing (not a veto level), not merely missing.
 
+use super::compare::Field;
 use super::model::{Comparison, Decision, MatchModel, TermFrequencies};
 use super::profile::Profile;
 
@@ -152,22 +153,36 @@ pub fn cluster(
     }
 }
 
-/// Whether groups `a` and `b` can be joined: every pair of records between them
-/// is either not vetoed or, field by field, its veto is bridged (the vetoed
-/// value agrees with another record of the other group).
+/// Whether groups `a` and `b` (record indexes) can be joined: every pair of
+/// records between them is either not vetoed or, field by field, its veto is
+/// bridged (the vetoed value agrees with another record of the other group).
 fn joinable(a: &[u32], b: &[u32], profiles: &[Profile], model: &MatchModel) -> bool {
-    let compare = |x: u32, y: u32| model.compare(&profiles[x as usize], &profiles[y as usize]);
-    // Singletons, the usual case: one comparison, nothing to bridge with.
+    let of = |g: &[u32]| g.iter().map(|&i| &profiles[i as usize]).collect::<Vec<_>>();
+    groups_joinable(&of(a), &of(b), model, false)
+}
+
+/// Whether groups `a` and `b` can be joined: every pair of records between
+/// them is either not vetoed or, field by field, its veto is bridged: another
+/// record of one side agrees with the other side on the field. With
+/// `through_accepted` (the point of entry, where records arrive in the host's
+/// order rather than strongest first) a veto is also bridged by a record of
+/// the other side that this one would join (no veto stands between them) and
+/// that agrees on the field: see the registry's `join`.
+pub(crate) fn groups_joinable(
+    a: &[&Profile],
+    b: &[&Profile],
+    model: &MatchModel,
+    through_accepted: bool,
+) -> bool {
     if a.len() == 1 && b.len() == 1 {
-        return !model.vetoed(&compare(a[0], b[0]));
+        return !model.vetoed(&model.compare(a[0], b[0]));
     }
     let cross: Vec<Comparison> = a
         .iter()
-        .flat_map(|&x| b.iter().map(move |&y| (x, y)))
-        .map(|(x, y)| compare(x, y))
+        .flat_map(|x| b.iter().map(move |y| model.compare(x, y)))
         .collect();
     let at = |i: usize, j: usize| &cross[i * b.len() + j];
-    let agrees = |c: &Comparison, field| {
+    let agrees = |c: &Comparison, field: Field| {
         c.level(field)
             .is_some_and(|l| model.field(field).is_some_and(|p| !p.vetoes.contains(&l)))
     };
@@ -185,7 +200,19 @@ fn joinable(a: &[u32], b: &[u32], profiles: &[Profile], model: &MatchModel) -> b
                     continue;
                 }
                 let bridged = (0..a.len()).any(|i2| i2 != i && agrees(at(i2, j), field))
-                    || (0..b.len()).any(|j2| j2 != j && agrees(at(i, j2), field));
+                    || (0..b.len()).any(|j2| j2 != j && agrees(at(i, j2), field))
+                    || through_accepted
+                        && (0..b.len()).any(|j2| {
+                            j2 != j
+                                && !model.vetoed(at(i, j2))
+                                && agrees(&model.compare(b[j2], b[j]), field)
+                        })
+                    || through_accepted
+                        && (0..a.len()).any(|i2| {
+                            i2 != i
+                                && !model.vetoed(at(i2, j))
+                                && agrees(&model.compare(a[i2], a[i]), field)
+                        });
                 if !bridged {
                     return false;
                 }

@@ -22,6 +22,7 @@ mod pair;
 pub mod phonetic;
 mod profile;
 
+pub(crate) use cluster::groups_joinable;
 pub use cluster::{cluster, Clusters, ReviewReason, ScoredPair};
 pub use compare::{Field, FIELDS};
 pub(crate) use em::estimate_with;

@@ -4,7 +4,7 @@
 //! does not depend on the order records arrive in, so that records ingested
 //! one at a time end where a batch would put them.
 
-use crate::consolidation::matching::{Comparison, Field, MatchModel, Profile};
+use crate::consolidation::matching::{groups_joinable, MatchModel, Profile};
 
 /// Whether groups `a` and `b` can be joined: every pair of records between
 /// them is either not vetoed or, field by field, its veto is bridged.
@@ -26,48 +26,5 @@ use crate::consolidation::matching::{Comparison, Field, MatchModel, Profile};
 /// the field (the order in which a batch would join `x` to `y2`, then the
 /// group to `y`), or the same the other way round.
 pub(super) fn joinable(a: &[&Profile], b: &[&Profile], model: &MatchModel) -> bool {
-    if a.len() == 1 && b.len() == 1 {
-        return !model.vetoed(&model.compare(a[0], b[0]));
-    }
-    let cross: Vec<Comparison> = a
-        .iter()
-        .flat_map(|x| b.iter().map(move |y| model.compare(x, y)))
-        .collect();
-    let at = |i: usize, j: usize| &cross[i * b.len() + j];
-    let agrees = |c: &Comparison, field: Field| {
-        c.level(field)
-            .is_some_and(|l| model.field(field).is_some_and(|p| !p.vetoes.contains(&l)))
-    };
-    for i in 0..a.len() {
-        for j in 0..b.len() {
-            let c = at(i, j);
-            if !model.vetoed(c) {
-                continue;
-            }
-            for (field, level) in c.fields() {
-                let veto = model
-                    .field(field)
-                    .is_some_and(|p| p.vetoes.contains(&level));
-                if !veto {
-                    continue;
-                }
-                let bridged = (0..a.len()).any(|i2| i2 != i && agrees(at(i2, j), field))
-                    || (0..b.len()).any(|j2| j2 != j && agrees(at(i, j2), field))
-                    || (0..b.len()).any(|j2| {
-                        j2 != j
-                            && !model.vetoed(at(i, j2))
-                            && agrees(&model.compare(b[j2], b[j]), field)
-                    })
-                    || (0..a.len()).any(|i2| {
-                        i2 != i
-                            && !model.vetoed(at(i2, j))
-                            && agrees(&model.compare(a[i2], a[i]), field)
-                    });
-                if !bridged {
-                    return false;
-                }
-            }
-        }
-    }
-    true
+    groups_joinable(a, b, model, true)
 }
