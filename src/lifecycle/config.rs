@@ -18,6 +18,7 @@ use serde::{Deserialize, Deserializer, Serialize};
 /// default, as CRM lifecycle properties behave) a rule may move a customer only to a
 /// later stage unless the rule says `allow_backward`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ModelConfig {
     /// Name of the model (`six_stage`, `five_stage`, or the admin's own).
@@ -49,6 +50,7 @@ fn yes() -> bool {
 
 /// One stage of the lifecycle.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StageConfig {
     /// The stage's name, unique in the model (`conversion`).
@@ -65,6 +67,7 @@ pub struct StageConfig {
 /// equal priorities, the one declared first. At most one rule fires per event or
 /// tick.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleConfig {
     /// The rule's name, unique in the model; transitions record it.
@@ -80,6 +83,10 @@ pub struct RuleConfig {
     /// When the rule is evaluated: event kind names, `"any_event"`, and/or `"tick"`.
     /// A single string is accepted for a single trigger.
     #[serde(deserialize_with = "one_or_many")]
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::json::schema::scalars::one_or_many")
+    )]
     pub on: Vec<String>,
     /// The condition over metrics; always true when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -125,6 +132,7 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 /// A comparison on a metric that has no value yet (`days_since_last_purchase` of a
 /// customer who never bought) is false, whatever the operator; `not` turns it true.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ConditionConfig {
     /// Conjunction.
@@ -187,6 +195,7 @@ impl ConditionConfig {
 /// a half-life; a lead is qualified while its score is at least `threshold`
 /// (metric `lead_qualified`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct LeadScoringConfig {
     /// Points per event kind (negative points are allowed: `unsubscribe`). A
@@ -221,6 +230,7 @@ impl Default for LeadScoringConfig {
 
 /// Settings of the windowed and trend metrics.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, default)]
 pub struct MetricSettings {
     /// Window of `complaints_in_window`, `tickets_in_window` and

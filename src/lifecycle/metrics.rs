@@ -128,6 +128,7 @@ metrics! {
 
 /// Kinds of incident counted in windows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum IncidentKind {
     /// A complaint.
@@ -140,6 +141,7 @@ pub enum IncidentKind {
 
 /// One incident still inside the window.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Incident {
     /// When it happened.
@@ -150,6 +152,7 @@ pub struct Incident {
 
 /// Exponentially weighted usage sums, decayed to `at`.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct UsageSums {
     /// Sum with the recent half-life.
@@ -167,6 +170,7 @@ pub struct UsageSums {
 /// fields at the moment of evaluation. Groups a customer has never touched
 /// (`purchases`, `service`, `relationship`) are `None`, which keeps prospects small.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Metrics {
     /// First event.
@@ -195,6 +199,7 @@ pub struct Metrics {
 
 /// Purchase metrics.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Purchases {
     /// Purchases made.
@@ -219,6 +224,7 @@ pub struct Purchases {
 
 /// Service metrics: signals of (dis)content.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Service {
     /// Complaints ever.
@@ -241,6 +247,7 @@ pub struct Service {
 
 /// Relationship metrics: contracts, deliveries, contacts and offers.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Relationship {
     /// Renewals.

@@ -403,6 +403,7 @@ pub(crate) fn compact_attributes(attributes: &BTreeMap<String, AttrValue>) -> Op
 
 /// One history entry in portable form.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TransitionRecord {
     /// Stage left, `null` for the entry into the initial stage.
@@ -426,6 +427,7 @@ pub struct TransitionRecord {
 ///
 /// This is the JSON shape of a state and what the compact bytes encode.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct StateRecord {
     /// Current stage.
@@ -441,6 +443,7 @@ pub struct StateRecord {
     /// Fingerprints (64-bit FNV-1a) of the most recent event ids; in JSON as
     /// 16-digit hexadecimal strings, so that no JSON library loses precision.
     #[serde(with = "fingerprints")]
+    #[cfg_attr(feature = "schema", schemars(with = "Vec<String>"))]
     pub recent_event_ids: Vec<u64>,
     /// How many of the last `recent_event_ids` belong to events at the watermark
     /// instant (all of those are kept, even beyond the last `RECENT_IDS`).

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 ///
 /// [`standardize`]: crate::standardize::standardize
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Record {
     /// A person's title or salutation (`Dr.`, `Sra.`, `Lic.`). A title typed in

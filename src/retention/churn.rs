@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 /// `low` to 1 at `high` (or falls, when `high` is below `low`: `p_alive`
 /// from 1 to 0.2), clamped to [0, 1], and counts `weight` times.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct ChurnComponent {
     /// The signal read.
@@ -47,6 +48,7 @@ pub struct ChurnScore {
 
 /// A customer's churn risk with its explanation.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChurnRisk {
     /// The score in [0, 1]; `None` when no component's signal has a value.
     pub score: Option<f64>,
@@ -56,6 +58,7 @@ pub struct ChurnRisk {
 
 /// One component's part in a customer's churn risk.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ChurnPart {
     /// The signal.
     pub signal: Signal,

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 /// How [`lifetime_value`] discounts and over how long.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct ClvOptions {
     /// Months of value counted.
     pub months: u32,

@@ -12,6 +12,7 @@ use super::winback::WinBackConfig;
 /// `TriggerConfig::default()` holds the default rules
 /// ([`TriggerConfig::default_rules`]) and the default churn score.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct TriggerConfig {
     /// The rules, in any order (priority decides).
@@ -53,6 +54,7 @@ fn default_max_per_evaluation() -> u32 {
 
 /// A cap: at most `count` firings within any `period_days` days.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CapConfig {
     /// Firings allowed in the period.
@@ -63,6 +65,7 @@ pub struct CapConfig {
 
 /// One trigger rule.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RuleConfig {
     /// The rule's name, unique: what a firing names and what cooldowns count.
@@ -101,6 +104,7 @@ pub struct RuleConfig {
 /// A comparison on a signal without a value is false, whatever the operator;
 /// `not` turns it true.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SignalConditionConfig {
     /// Conjunction.

@@ -115,6 +115,7 @@ pub enum SignalCondition {
 
 /// One comparison behind a firing, with the customer's value.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct SignalEvidence {
     /// The signal compared.
     pub signal: Signal,

@@ -14,6 +14,7 @@ use crate::model::time::Timestamp;
 /// When a customer counts as lapsed, and what winning one back is believed
 /// to be worth before outcomes are recorded.
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct WinBackConfig {
     /// A customer with two purchases or more who has gone this many of their

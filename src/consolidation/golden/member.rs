@@ -19,11 +19,14 @@ use crate::standardize::{Severity, Standardized};
 /// The cross-reference maps these keys to golden ids, so the front office and the
 /// back office each keep their own ids and still find the one customer.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct SourceKey {
     /// The source system (`crm`, `erp`, `web`); inline up to 24 bytes.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub system: CompactString,
     /// The record's id in that system; inline up to 24 bytes.
+    #[cfg_attr(feature = "schema", schemars(with = "String"))]
     pub id: CompactString,
 }
 

@@ -24,6 +24,7 @@ use crate::model::record::Record;
 
 /// Where the surviving value of one field came from.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Lineage {
     /// The field.
     pub field: GoldenField,
@@ -37,6 +38,7 @@ pub struct Lineage {
 
 /// A value some member holds besides (or as) the surviving one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct Alternate<T> {
     /// The value in standard form.
     pub value: T,
@@ -48,6 +50,7 @@ pub struct Alternate<T> {
 
 /// The parts of a postal address, in standard form.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct AddressLines {
     /// Street type and name, with floor and unit.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -95,6 +98,7 @@ impl AddressLines {
 /// The best-known version of one customer, with where each value came from and
 /// every alternative any source holds.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub struct GoldenRecord {
     /// The surviving values, in standard form.
     pub record: Record,

@@ -21,6 +21,7 @@ use crate::error::{Error, Result};
 /// golden record never shows the street of one address with the postal code of
 /// another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum GoldenField {
     /// `title`, `given_name`, `surname`, `full_name`.
@@ -81,6 +82,7 @@ impl GoldenField {
 
 /// One way of preferring a value over another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Criterion {
     /// A value that passed validation (a real email, a phone in the numbering plan,
@@ -120,6 +122,7 @@ impl Criterion {
 /// sources agree on (one typo in one system does not win); for contact data and
 /// addresses, the most recent (people move and change numbers).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Survivorship {
     /// Source systems from most to least trusted (`["erp", "crm", "web"]`), for
@@ -243,6 +246,7 @@ impl Survivorship {
 
 /// Why a value survived.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(rename_all = "snake_case", tag = "by", content = "criterion")]
 pub enum Decided {
     /// Only one source record has a value for the field.

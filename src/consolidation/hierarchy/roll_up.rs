@@ -22,6 +22,7 @@ use crate::error::{Error, Result};
 /// # Ok::<(), ciclo::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct RollUp {
     /// The hierarchy summed over.
@@ -53,6 +54,7 @@ pub struct RollUp {
 /// # Ok::<(), ciclo::Error>(())
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct Contribution {
     /// The customer.
