@@ -246,33 +246,50 @@ pub fn config_from_json(text: &str) -> Result<StageModel> {
     if text.trim().is_empty() {
         return Ok(StageModel::six_stage());
     }
+    // Which form it is, then read as that form (the forms of [`ConfigJson`]).
     let value: serde_json::Value = read(text, "config")?;
-    if let Some(obj) = value.as_object() {
-        if obj.contains_key("preset") {
-            if let Some(other) = obj.keys().find(|k| *k != "preset") {
-                return Err(Error::UnknownField {
-                    what: "config",
-                    field: clip(other),
-                });
-            }
-            let name = obj["preset"].as_str().ok_or_else(|| Error::Json {
-                what: "config",
-                message: "preset: expected a string".into(),
-            })?;
-            let config = presets::preset(name).ok_or_else(|| {
-                Error::config(
-                    "preset",
-                    format!(
-                        "unknown preset `{}`; known: {}",
-                        clip(name),
-                        presets::PRESETS.join(", ")
-                    ),
-                )
-            })?;
-            return StageModel::compile(config);
-        }
+    if value.as_object().is_some_and(|o| o.contains_key("preset")) {
+        let PresetJson { preset } = read_shape(text, "config")?;
+        let config = presets::preset(&preset).ok_or_else(|| {
+            Error::config(
+                "preset",
+                format!(
+                    "unknown preset `{}`; known: {}",
+                    clip(&preset),
+                    presets::PRESETS.join(", ")
+                ),
+            )
+        })?;
+        return StageModel::compile(config);
     }
-    StageModel::compile(read::<ModelConfig>(text, "config")?)
+    StageModel::compile(read_shape::<ModelConfig>(text, "config")?)
+}
+
+/// The configuration `ciclo_engine_new` and `ciclo_model_new` take: a preset
+/// by name, or a whole stage model ([`ModelConfig`]). An empty text (or NULL)
+/// is the default preset, `six_stage`.
+#[cfg(feature = "schema")]
+#[derive(schemars::JsonSchema)]
+#[serde(untagged)]
+#[allow(dead_code)] // a schema of the forms `config_from_json` tells apart
+pub(crate) enum ConfigJson {
+    /// A built-in stage model by name.
+    Preset(PresetJson),
+    /// A whole stage model.
+    Model(ModelConfig),
+}
+
+/// A built-in stage model by name.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub(crate) struct PresetJson {
+    /// The preset's name.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(schema_with = "crate::json::schema::preset_names")
+    )]
+    preset: String,
 }
 
 /// A configuration as pretty JSON; reading it back gives the same configuration.
@@ -280,28 +297,70 @@ pub fn config_to_json(config: &ModelConfig) -> String {
     serde_json::to_string_pretty(config).expect("configs always serialise")
 }
 
-#[derive(Deserialize)]
+/// One thing that happened to one customer, as `ciclo_engine_apply_json` and
+/// `ciclo_model_step_json` read it. Which kinds accept which optional fields
+/// is checked after reading (an amount on a purchase, a score on a survey...).
+/// Written back (in a snapshot) with absent fields left out.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct EventJson {
-    #[serde(default)]
+pub(crate) struct EventJson {
+    /// The host's id for the event; an id seen before is a duplicate.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     id: Option<String>,
+    /// The customer's id (a golden id once consolidation is configured).
     customer: String,
+    /// When it happened.
+    #[cfg_attr(feature = "schema", schemars(with = "Timestamp"))]
     at: String,
+    /// The event kind: a built-in one (`visit`, `purchase`, `complaint`,
+    /// `survey`, `cancellation`...) or one of the model's `custom_events`.
     kind: String,
-    #[serde(default)]
+    /// Amount in minor units (cents, centavos), at least 0; needs `currency`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     amount: Option<i64>,
-    #[serde(default)]
+    /// ISO 4217 code of `amount`; needs `amount`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Currency>"))]
     currency: Option<String>,
-    #[serde(default)]
+    /// Purchase category.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     category: Option<String>,
-    #[serde(default)]
+    /// Survey score.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     score: Option<f64>,
-    #[serde(default)]
+    /// Usage quantity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     quantity: Option<f64>,
-    #[serde(default)]
+    /// Reason (of a cancellation, a complaint...).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     reason: Option<String>,
-    #[serde(default, deserialize_with = "attributes_map")]
+    /// The host's own key/value pairs, kept with the event's transition.
+    #[serde(
+        default,
+        deserialize_with = "attributes_map",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
     attributes: BTreeMap<String, AttrValue>,
+}
+
+impl EventJson {
+    /// The wire form of `event`.
+    pub(crate) fn new(event: &Event) -> EventJson {
+        EventJson {
+            id: event.id.clone(),
+            customer: event.customer.clone(),
+            at: event.at.to_rfc3339(),
+            kind: event.kind.name().to_string(),
+            amount: event.amount.map(|m| m.minor),
+            currency: event.amount.map(|m| m.currency.as_str().to_string()),
+            category: event.category.clone(),
+            score: event.score,
+            quantity: event.quantity,
+            reason: event.reason.clone(),
+            attributes: event.attributes.clone(),
+        }
+    }
 }
 
 /// Reads and validates one event, within the default [`Limits`].
@@ -364,24 +423,108 @@ pub fn event_from_json_with(text: &str, limits: &Limits) -> Result<Event> {
     Ok(event)
 }
 
+/// One comparison of a rule's condition with the customer's value.
 #[derive(Serialize)]
-struct EvidenceJson<'a> {
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct EvidenceJson<'a> {
+    /// The metric compared (`purchase_count`).
     metric: &'a str,
+    /// The operator (`>=`).
     op: &'a str,
+    /// The rule's constant.
     threshold: f64,
+    /// The customer's value; `null` when the metric has none yet.
     actual: Option<f64>,
 }
 
+/// A stage change: from where to where, when, by which rule and why.
 #[derive(Serialize)]
-struct TransitionJson<'a> {
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct TransitionJson<'a> {
+    /// The stage left.
     from: Option<&'a str>,
+    /// The stage entered.
     to: &'a str,
+    /// When.
     at: Timestamp,
+    /// The rule that fired.
     rule: Option<&'a str>,
+    /// The rule's description.
     reason: &'a str,
+    /// The event kind behind the move, or `tick`.
     cause: &'a str,
+    /// The id of the event behind the move, `null` without one (and on a tick).
     event_id: Option<&'a str>,
+    /// The comparisons that made the rule's condition hold.
     evidence: Vec<EvidenceJson<'a>>,
+}
+
+/// The outcome of applying an event (see [`outcome_to_json`]).
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct OutcomeJson<'a> {
+    /// The customer the event went to (the survivor, for a golden id retired
+    /// by a merge).
+    customer: &'a str,
+    /// `applied`, or `duplicate` for an event id seen before (nothing changed).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("enum" = ["applied", "duplicate"]))
+    )]
+    applied: &'a str,
+    /// Whether the event created the customer.
+    created: bool,
+    /// The customer's stage after the event.
+    stage: &'a str,
+    /// The stage change, `null` when the stage did not change.
+    transition: Option<TransitionJson<'a>>,
+}
+
+/// One customer's move in a tick.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct TickMoveJson<'a> {
+    /// The customer (`""` from `ciclo_model_tick_json`: a state does not know
+    /// its id).
+    customer: &'a str,
+    #[serde(flatten)]
+    transition: TransitionJson<'a>,
+}
+
+/// What a tick did (see [`tick_report_to_json`]).
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct TickReportJson<'a> {
+    /// The tick's moment.
+    now: Timestamp,
+    /// How many customers were due and evaluated.
+    evaluated: usize,
+    /// The moves the time-driven rules made.
+    transitions: Vec<TickMoveJson<'a>>,
+}
+
+/// A stay in a stage.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct StayJson<'a> {
+    /// The stage.
+    stage: &'a str,
+    /// When the customer entered it.
+    entered: Timestamp,
+    /// When they left it, `null` for the current stage.
+    left: Option<Timestamp>,
+}
+
+/// A customer as the engine shows it (see [`customer_to_json`]).
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct CustomerJson<'a> {
+    /// The customer's id.
+    customer: &'a str,
+    /// Every stay in a stage, oldest first.
+    stays: Vec<StayJson<'a>>,
+    #[serde(flatten)]
+    state: StateRecord,
 }
 
 fn transition_json<'a>(
@@ -424,14 +567,6 @@ fn transition_json<'a>(
 /// `applied` is `applied` or `duplicate`; `transition` is `null` when the stage did
 /// not change; `stage` is the customer's stage after the event.
 pub fn outcome_to_json(model: &StageModel, event: &Event, outcome: &Outcome) -> String {
-    #[derive(Serialize)]
-    struct OutcomeJson<'a> {
-        customer: &'a str,
-        applied: &'a str,
-        created: bool,
-        stage: &'a str,
-        transition: Option<TransitionJson<'a>>,
-    }
     let json = OutcomeJson {
         customer: &event.customer,
         applied: match outcome.applied {
@@ -451,25 +586,13 @@ pub fn outcome_to_json(model: &StageModel, event: &Event, outcome: &Outcome) -> 
 /// A tick report as JSON: `{"now": ..., "evaluated": N, "transitions": [{"customer":
 /// ..., "from": ..., "to": ..., ...}]}`.
 pub fn tick_report_to_json(model: &StageModel, report: &TickReport) -> String {
-    #[derive(Serialize)]
-    struct Item<'a> {
-        customer: &'a str,
-        #[serde(flatten)]
-        transition: TransitionJson<'a>,
-    }
-    #[derive(Serialize)]
-    struct ReportJson<'a> {
-        now: Timestamp,
-        evaluated: usize,
-        transitions: Vec<Item<'a>>,
-    }
-    let json = ReportJson {
+    let json = TickReportJson {
         now: report.now,
         evaluated: report.evaluated,
         transitions: report
             .moves
             .iter()
-            .map(|(c, m)| Item {
+            .map(|(c, m)| TickMoveJson {
                 customer: c,
                 transition: transition_json(model, &m.transition, None, &m.evidence),
             })
@@ -497,25 +620,12 @@ pub fn state_from_json(model: &StageModel, text: &str) -> Result<CustomerState> 
 ///  "metrics": {...}, "recent_event_ids": [...]}
 /// ```
 pub fn customer_to_json(model: &StageModel, customer: &str, state: &CustomerState) -> String {
-    #[derive(Serialize)]
-    struct Stay<'a> {
-        stage: &'a str,
-        entered: Timestamp,
-        left: Option<Timestamp>,
-    }
-    #[derive(Serialize)]
-    struct View<'a> {
-        customer: &'a str,
-        stays: Vec<Stay<'a>>,
-        #[serde(flatten)]
-        state: StateRecord,
-    }
-    let view = View {
+    let view = CustomerJson {
         customer,
         stays: state
             .stage_spans()
             .into_iter()
-            .map(|s| Stay {
+            .map(|s| StayJson {
                 stage: model.stage_name(s.stage),
                 entered: s.entered,
                 left: s.left,
@@ -646,14 +756,26 @@ pub fn record_to_json(record: &crate::model::Record) -> String {
     serde_json::to_string(record).expect("records always serialise")
 }
 
+/// Options of standardising a record (`ciclo_record_standardize_json`,
+/// `ciclo_record_blocking_keys_json`); every key optional.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct StandardizeOptionsJson {
+pub(crate) struct StandardizeOptionsJson {
+    /// ISO 3166 two-letter code of the country assumed for phones and
+    /// addresses that do not say (`AR`).
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(regex(pattern = "^[A-Za-z]{2}$")))]
     default_country: Option<String>,
+    /// The date future birth dates are checked against, `yyyy-mm-dd`; the
+    /// current UTC date when absent.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(extend("format" = "date")))]
     today: Option<String>,
+    /// How a date of numbers only (`01/02/1990`) is read: `dmy` (day first,
+    /// the default) or `mdy` (month first).
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(extend("enum" = ["dmy", "mdy"])))]
     date_order: Option<String>,
 }
 
@@ -672,11 +794,18 @@ pub fn standardize_options_from_json(
     text: &str,
     today: time::Date,
 ) -> Result<crate::standardize::Options> {
-    use crate::standardize::{Country, Options};
     if text.trim().is_empty() {
-        return Ok(Options::new(None, today));
+        return Ok(crate::standardize::Options::new(None, today));
     }
-    let raw: StandardizeOptionsJson = read(text, "options")?;
+    standardize_options(read(text, "options")?, today)
+}
+
+/// The options `raw` says, checked; `today` where it gives none.
+pub(crate) fn standardize_options(
+    raw: StandardizeOptionsJson,
+    today: time::Date,
+) -> Result<crate::standardize::Options> {
+    use crate::standardize::{Country, Options};
     let default_country = raw
         .default_country
         .map(|c| {
@@ -716,100 +845,12 @@ pub fn standardize_options_from_json(
     Ok(Options::new(default_country, today).with_date_order(date_order))
 }
 
-/// The result of [`standardize`](crate::standardize::standardize) as
-/// JSON: `{"record", "country", "valid", "findings", "parsed"}`.
-///
-/// `record` is the standard record; `valid` is true when no finding is an error;
-/// each finding has `field`, `severity` (`info`, `warning`, `error`), `code`,
-/// `message` and, when there is one, `suggestion`; `parsed` holds the values that
-/// validated, with their comparison keys:
-///
-/// ```json
-/// {"name": {"given": "José", "surnames": ["García", "Márquez"], "title": "Dr.",
-///           "given_keys": ["jose"], "surname_keys": ["garcia", "marquez"]},
-///  "company": {"name": "Acme", "legal_form": "S.A.", "key": "acme"},
-///  "email": {"address": "Jose.Garcia@gmail.com", "key": "josegarcia@gmail.com"},
-///  "phone": {"e164": "+5491123456789", "region": "AR", "line": "mobile"},
-///  "mobile": null,
-///  "address": {"street_type": "Avenida", "street_name": "Corrientes", "number": "1234",
-///              "km": null, "floor": "5", "unit": "B", "details": [], "extra": null,
-///              "locality": "Buenos Aires", "province": "Ciudad Autónoma de Buenos Aires",
-///              "postal_code": "C1043AAZ", "country": "AR", "street_key": "corrientes 1234"},
-///  "birth_date": "1986-01-09",
-///  "national_id": {"kind": "ar_cuit", "canonical": "20-12345678-6", "holder": "person",
-///                  "person_number": "12345678"}}
-/// ```
-pub fn standardized_to_json(out: &crate::standardize::Standardized) -> String {
-    use serde_json::{json, Value};
-
-    let findings: Vec<Value> = out
-        .findings
-        .iter()
-        .map(|f| {
-            let mut v = json!({
-                "field": f.field,
-                "severity": f.problem.severity.as_str(),
-                "code": f.problem.code,
-                "message": f.problem.message,
-            });
-            if let Some(s) = &f.problem.suggestion {
-                v["suggestion"] = json!(s);
-            }
-            v
-        })
-        .collect();
-    let phone = |p: &Option<crate::standardize::phone::Phone>| {
-        p.as_ref()
-            .map(|p| json!({"e164": p.e164.as_str(), "region": p.region.as_str(), "line": p.line.as_str()}))
-    };
-    let parsed = json!({
-        "name": out.name.as_ref().map(|n| json!({
-            "given": n.given.as_str(),
-            "surnames": n.surnames.iter().map(|s| s.as_str()).collect::<Vec<_>>(),
-            "title": n.title.as_deref(),
-            "given_keys": n.given_canonical_keys(),
-            "surname_keys": n.surname_keys(),
-        })),
-        "company": out.company.as_ref().map(|c| json!({
-            "name": c.name,
-            "legal_form": c.legal_form.map(|f| f.as_str()),
-            "key": c.key(),
-        })),
-        "email": out.email.as_ref().map(|e| json!({"address": e.address(), "key": e.key()})),
-        "phone": phone(&out.phone),
-        "mobile": phone(&out.mobile),
-        "address": out.address.as_ref().map(|a| json!({
-            "street_type": a.street_type.map(|t| t.as_str()),
-            "street_name": a.street_name.as_str(),
-            "number": a.number.as_deref(),
-            "km": a.km.as_deref(),
-            "floor": a.floor.as_deref(),
-            "unit": a.unit.as_deref(),
-            "details": a.details.iter().map(|(d, v)| json!({"label": d.label(), "value": v.as_str()})).collect::<Vec<_>>(),
-            "extra": a.extra.as_deref(),
-            "locality": a.locality.as_deref(),
-            "province": a.province.as_deref(),
-            "postal_code": a.postal_code.as_deref(),
-            "country": a.country.map(|c| c.to_string()),
-            "street_key": a.street_key(),
-        })),
-        "birth_date": out.birth_date.map(crate::standardize::dates::format),
-        "national_id": out.national_id.as_ref().map(|id| json!({
-            "kind": id.kind().as_str(),
-            "canonical": id.canonical(),
-            "holder": id.holder().as_str(),
-            "person_number": id.person_number(),
-        })),
-    });
-    json!({
-        "record": out.record,
-        "country": out.country.map(|c| c.to_string()),
-        "valid": !out.has_errors(),
-        "findings": findings,
-        "parsed": parsed,
-    })
-    .to_string()
-}
 pub mod consolidation;
 pub mod matching;
 pub mod retention;
+#[cfg(feature = "schema")]
+pub mod schema;
+mod standardize;
+
+pub use standardize::standardized_to_json;
+pub(crate) use standardize::{findings, to_sorted_json, FindingJson};
