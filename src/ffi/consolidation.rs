@@ -305,13 +305,7 @@ pub unsafe extern "C" fn ciclo_engine_remove_source(
         let h = handle(engine)?;
         let removed = h.engine.remove_source(&source_arg(system, id)?)?;
         if !out_json.is_null() {
-            *out_json = into_c_string(
-                serde_json::json!({
-                    "golden_id": removed.golden.to_string(),
-                    "erased": removed.erased,
-                })
-                .to_string(),
-            );
+            *out_json = into_c_string(cjson::source_removed_to_json(&removed));
         }
         Ok(())
     })
@@ -421,18 +415,9 @@ pub unsafe extern "C" fn ciclo_engine_hierarchy_json(
         required_out(out_json, "out_json")?;
         let kind = kind_arg(kind)?;
         let id = required_str(id, "id")?;
-        let text = h.engine.with_hierarchy_of(id, |hs, id| {
-            serde_json::json!({
-                "id": id,
-                "kind": kind.as_str(),
-                "parent": hs.parent(&kind, id),
-                "root": hs.root(&kind, id),
-                "children": hs.children(&kind, id),
-                "ancestors": hs.ancestors(&kind, id),
-                "descendants": hs.descendants(&kind, id),
-            })
-            .to_string()
-        })?;
+        let text = h
+            .engine
+            .with_hierarchy_of(id, |hs, id| cjson::hierarchy_place_to_json(hs, &kind, id))?;
         *out_json = into_c_string(text);
         Ok(())
     })
