@@ -40,10 +40,10 @@
 
 use std::collections::BTreeMap;
 
-use serde::Deserialize;
-use serde_json::{json, Map, Value};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
-use super::read;
+use super::{read, to_sorted_json};
 use crate::consolidation::matching::{
     BlockingKey, Decision, EmOptions, Estimate, Field, FieldParams, LevelParams, MatchModel, Score,
     FIELDS,
@@ -52,46 +52,69 @@ use crate::error::{Error, Result};
 use crate::model::time::clip;
 use crate::standardize::Finding;
 
-/// A match model as read, before its names are resolved and it is checked.
-#[derive(Deserialize)]
+/// A match model (see the module documentation): every key required. Read
+/// with each key optional, so that a missing one is an [`Error::Config`]
+/// naming its path; the schema says what a model must have.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub(crate) struct MatchModelJson {
-    #[serde(default)]
+    /// The share of pairs that are one customer, before comparing, in (0, 1).
+    #[cfg_attr(feature = "schema", schemars(required))]
     prior: Option<f64>,
-    #[serde(default)]
+    /// A pair at least this probable merges, in [0, 1].
+    #[cfg_attr(feature = "schema", schemars(required))]
     merge_threshold: Option<f64>,
-    #[serde(default)]
+    /// A pair at least this probable (and below `merge_threshold`) goes to
+    /// review, in [0, 1] and at most `merge_threshold`.
+    #[cfg_attr(feature = "schema", schemars(required))]
     review_threshold: Option<f64>,
-    #[serde(default)]
+    /// The compared fields by name (`given_name`, `surname`, `birth_date`,
+    /// `email`, `phone`, `national_id`, ...); a field left out is not
+    /// compared.
+    #[cfg_attr(feature = "schema", schemars(required))]
     fields: Option<BTreeMap<String, FieldJson>>,
-    #[serde(default)]
+    /// The field levels that lift every veto (the same national id).
+    #[cfg_attr(feature = "schema", schemars(required))]
     veto_lifters: Option<Vec<LevelRefJson>>,
 }
 
-#[derive(Deserialize)]
+/// One compared field's parameters.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct FieldJson {
-    #[serde(default)]
+pub(crate) struct FieldJson {
+    /// Every level of the field by name, each with its `m` and `u`.
+    #[cfg_attr(feature = "schema", schemars(required))]
     levels: Option<BTreeMap<String, LevelJson>>,
-    #[serde(default)]
+    /// The levels that veto a merge, by name (`[]` for none).
+    #[cfg_attr(feature = "schema", schemars(required))]
     vetoes: Option<Vec<String>>,
 }
 
-#[derive(Deserialize)]
+/// A comparison level's probabilities.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct LevelJson {
-    #[serde(default)]
+pub(crate) struct LevelJson {
+    /// P(level | the pair is one customer), in (0, 1].
+    #[cfg_attr(feature = "schema", schemars(required))]
     m: Option<f64>,
-    #[serde(default)]
+    /// P(level | the pair is two customers), in (0, 1].
+    #[cfg_attr(feature = "schema", schemars(required))]
     u: Option<f64>,
 }
 
-#[derive(Deserialize)]
+/// A field and one of its levels.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct LevelRefJson {
-    #[serde(default)]
+pub(crate) struct LevelRefJson {
+    /// The field.
+    #[cfg_attr(feature = "schema", schemars(required))]
     field: Option<String>,
-    #[serde(default)]
+    /// The level.
+    #[cfg_attr(feature = "schema", schemars(required))]
     level: Option<String>,
 }
 
@@ -131,6 +154,58 @@ fn level_named(field: Field, name: &str, path: impl FnOnce() -> String) -> Resul
 }
 
 impl MatchModelJson {
+    /// The wire form of `model`.
+    pub(crate) fn new(model: &MatchModel) -> MatchModelJson {
+        MatchModelJson {
+            prior: Some(model.prior),
+            merge_threshold: Some(model.merge_threshold),
+            review_threshold: Some(model.review_threshold),
+            fields: Some(
+                model
+                    .fields
+                    .iter()
+                    .map(|f| {
+                        let names = f.field.levels();
+                        let field = FieldJson {
+                            levels: Some(
+                                f.levels
+                                    .iter()
+                                    .zip(names)
+                                    .map(|(l, name)| {
+                                        (
+                                            name.to_string(),
+                                            LevelJson {
+                                                m: Some(l.m),
+                                                u: Some(l.u),
+                                            },
+                                        )
+                                    })
+                                    .collect(),
+                            ),
+                            vetoes: Some(
+                                f.vetoes
+                                    .iter()
+                                    .map(|&v| names[v as usize].to_string())
+                                    .collect(),
+                            ),
+                        };
+                        (f.field.name().to_string(), field)
+                    })
+                    .collect(),
+            ),
+            veto_lifters: Some(
+                model
+                    .veto_lifters
+                    .iter()
+                    .map(|&(f, l)| LevelRefJson {
+                        field: Some(f.name().to_string()),
+                        level: Some(f.levels()[l as usize].to_string()),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
     /// The model, its names resolved and its parameters checked
     /// ([`MatchModel::validate`]); `prefix` goes before every path named in
     /// an error (`model.` inside a consolidation configuration).
@@ -231,62 +306,48 @@ pub fn match_model_from_json(text: &str) -> Result<MatchModel> {
 
 /// A match model as a JSON value (see the module documentation).
 pub fn match_model_value(model: &MatchModel) -> Value {
-    let fields: Map<String, Value> = model
-        .fields
-        .iter()
-        .map(|f| {
-            let names = f.field.levels();
-            let levels: Map<String, Value> = f
-                .levels
-                .iter()
-                .zip(names)
-                .map(|(l, name)| (name.to_string(), json!({"m": l.m, "u": l.u})))
-                .collect();
-            let vetoes: Vec<&str> = f.vetoes.iter().map(|&v| names[v as usize]).collect();
-            (
-                f.field.name().to_string(),
-                json!({"levels": levels, "vetoes": vetoes}),
-            )
-        })
-        .collect();
-    json!({
-        "prior": model.prior,
-        "merge_threshold": model.merge_threshold,
-        "review_threshold": model.review_threshold,
-        "fields": fields,
-        "veto_lifters": model.veto_lifters.iter().map(|&(f, l)| json!({
-            "field": f.name(),
-            "level": f.levels()[l as usize],
-        })).collect::<Vec<_>>(),
-    })
+    serde_json::to_value(MatchModelJson::new(model)).expect("models serialise")
 }
 
 /// A match model as JSON text (see the module documentation).
 pub fn match_model_to_json(model: &MatchModel) -> String {
-    match_model_value(model).to_string()
+    to_sorted_json(&MatchModelJson::new(model))
 }
 
+/// The options of estimating a match model (`ciclo_engine_estimate_model_json`);
+/// every key optional, with the defaults of [`EmOptions`].
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct EmOptionsJson {
+pub(crate) struct EmOptionsJson {
+    /// Random pairs sampled to estimate `u` (10000, at most 10,000,000).
     #[serde(default)]
     u_sample: Option<usize>,
+    /// The sampling seed (0).
     #[serde(default)]
     seed: Option<u64>,
+    /// Most expectation-maximisation iterations (100, at most 10,000).
     #[serde(default)]
     max_iterations: Option<usize>,
+    /// Convergence tolerance (1e-6).
     #[serde(default)]
     tolerance: Option<f64>,
+    /// Pseudo-pairs of the prior on `m` (10).
     #[serde(default)]
     m_pseudo_pairs: Option<f64>,
+    /// Pseudo-pairs of the prior on `u` (1000).
     #[serde(default)]
     u_pseudo_pairs: Option<f64>,
+    /// Fewest expected matches to learn `m` from (20).
     #[serde(default)]
     min_matches: Option<f64>,
+    /// Fewest sampled pairs to learn `u` from (1000).
     #[serde(default)]
     min_u_pairs: Option<usize>,
+    /// Fewest pairs sharing a blocking key to run the EM on (100).
     #[serde(default)]
     min_pairs: Option<usize>,
+    /// Smallest probability learned (1e-6).
     #[serde(default)]
     floor: Option<f64>,
 }
@@ -324,37 +385,117 @@ pub fn em_options_from_json(text: &str) -> Result<EmOptions> {
     Ok(o)
 }
 
+/// How `u` was estimated.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct USummaryJson {
+    /// Random pairs sampled.
+    sampled_pairs: usize,
+    /// The fields whose `u` was learned.
+    estimated: Vec<&'static str>,
+}
+
+/// How `m` and the prior were estimated.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct MSummaryJson {
+    /// Pairs sharing a blocking key.
+    pairs: u64,
+    /// Distinct comparison patterns among them.
+    patterns: usize,
+    /// Expected matches among them.
+    matches: f64,
+    /// Iterations run.
+    iterations: usize,
+    /// Whether the iterations converged.
+    converged: bool,
+    /// The fields whose `m` was learned.
+    estimated: Vec<&'static str>,
+}
+
+/// How an estimate was reached, without its model.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct EstimateSummaryJson {
+    /// Whether anything was learned.
+    estimated: bool,
+    /// How `u` was estimated.
+    u: USummaryJson,
+    /// How `m` was estimated; `null` when the EM did not run or learned
+    /// nothing.
+    m: Option<MSummaryJson>,
+}
+
+impl EstimateSummaryJson {
+    /// The wire form of `e`'s summary.
+    pub(crate) fn new(e: &Estimate) -> EstimateSummaryJson {
+        let names = |fields: &[Field]| fields.iter().map(|f| f.name()).collect::<Vec<_>>();
+        EstimateSummaryJson {
+            estimated: e.estimated(),
+            u: USummaryJson {
+                sampled_pairs: e.u.sampled_pairs,
+                estimated: names(&e.u.estimated),
+            },
+            m: e.m.as_ref().map(|m| MSummaryJson {
+                pairs: m.pairs,
+                patterns: m.patterns,
+                matches: m.matches,
+                iterations: m.iterations,
+                converged: m.converged,
+                estimated: names(&m.estimated),
+            }),
+        }
+    }
+}
+
 /// How an estimate was reached, without its model: `{"estimated", "u":
 /// {"sampled_pairs", "estimated"}, "m": {"pairs", "patterns", "matches",
 /// "iterations", "converged", "estimated"} | null}` (fields by name).
 pub fn estimate_summary_value(e: &Estimate) -> Value {
-    let names = |fields: &[Field]| fields.iter().map(|f| f.name()).collect::<Vec<_>>();
-    json!({
-        "estimated": e.estimated(),
-        "u": {
-            "sampled_pairs": e.u.sampled_pairs,
-            "estimated": names(&e.u.estimated),
-        },
-        "m": e.m.as_ref().map(|m| json!({
-            "pairs": m.pairs,
-            "patterns": m.patterns,
-            "matches": m.matches,
-            "iterations": m.iterations,
-            "converged": m.converged,
-            "estimated": names(&m.estimated),
-        })),
-    })
+    serde_json::to_value(EstimateSummaryJson::new(e)).expect("summaries serialise")
+}
+
+/// An estimated match model and how it was estimated.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct EstimateJson {
+    /// The model now installed.
+    model: MatchModelJson,
+    /// How it was estimated.
+    estimate: EstimateSummaryJson,
 }
 
 /// An estimate as JSON text: `{"model": {...}, "estimate": {...}}` (the
 /// model as [`match_model_to_json`] writes it, the summary as
-/// [`estimate_summary_value`]).
+/// [`estimate_summary_value`]), keys sorted.
 pub fn estimate_to_json(e: &Estimate) -> String {
-    json!({
-        "model": match_model_value(&e.model),
-        "estimate": estimate_summary_value(e),
+    to_sorted_json(&EstimateJson {
+        model: MatchModelJson::new(&e.model),
+        estimate: EstimateSummaryJson::new(e),
     })
-    .to_string()
+}
+
+/// A blocking key.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct BlockingKeyJson<'a> {
+    /// The key's kind: `id`, `id_head`, `id_tail`, `id_digits`, `email`,
+    /// `phone`, `name`, `postal`, `birth`, `street` or `company`.
+    kind: &'a str,
+    /// The key's value.
+    value: &'a str,
+    /// The text to index: `kind:value`.
+    key: String,
+}
+
+/// A record's blocking keys and what standardisation found.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct BlockingKeysJson<'a> {
+    /// The keys; two records are worth comparing when they share one.
+    keys: Vec<BlockingKeyJson<'a>>,
+    /// What standardisation found.
+    findings: Vec<super::FindingJson<'a>>,
 }
 
 /// A record's blocking keys and what standardisation found: `{"keys":
@@ -363,27 +504,62 @@ pub fn estimate_to_json(e: &Estimate) -> String {
 /// stores in its index ([`BlockingKey`]'s `Display`); two records are worth
 /// comparing when they share one.
 pub fn blocking_keys_to_json(keys: &[BlockingKey], findings: &[Finding]) -> String {
-    json!({
-        "keys": keys.iter().map(|k| json!({
-            "kind": k.kind.name(),
-            "value": k.value,
-            "key": k.to_string(),
-        })).collect::<Vec<_>>(),
-        "findings": super::consolidation::findings_json(findings),
+    to_sorted_json(&BlockingKeysJson {
+        keys: keys
+            .iter()
+            .map(|k| BlockingKeyJson {
+                kind: k.kind.name(),
+                value: &k.value,
+                key: k.to_string(),
+            })
+            .collect(),
+        findings: super::findings(findings),
     })
-    .to_string()
+}
+
+/// A pair's score with its decision.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct PairScoreJson<'a> {
+    /// `merge`, `review` or `distinct`, by the model's thresholds (a vetoed
+    /// pair is never `merge`).
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("enum" = ["merge", "review", "distinct"]))
+    )]
+    decision: &'a str,
+    /// Whether a field vetoed the merge.
+    vetoed: bool,
+    #[serde(flatten)]
+    score: super::consolidation::ScoreJson<'a>,
 }
 
 /// A pair's score with its decision: the shape of an ingest candidate's
 /// score ([`score_json`](super::consolidation::score_json): `probability`,
 /// `weight`, `prior_weight`, `names_swapped`, `veto_lifted_by`,
 /// `contributions`) with `decision` (`merge`, `review`, `distinct`) and
-/// `vetoed`.
+/// `vetoed`; keys sorted.
 pub fn pair_score_to_json(score: &Score, decision: Decision) -> String {
-    let mut v = super::consolidation::score_json(score);
-    v["decision"] = json!(decision.as_str());
-    v["vetoed"] = json!(score.vetoed());
-    v.to_string()
+    to_sorted_json(&PairScoreJson {
+        decision: decision.as_str(),
+        vetoed: score.vetoed(),
+        score: super::consolidation::ScoreJson::new(score),
+    })
+}
+
+/// The options of scoring a pair (`ciclo_records_score_json`): those of
+/// standardising and a match model; every key optional.
+#[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(deny_unknown_fields)]
+pub(crate) struct ScoreOptionsJson {
+    #[serde(flatten)]
+    standardize: super::StandardizeOptionsJson,
+    /// The match model to score with; the built-in one when absent. (Read
+    /// as a whole first, so that its errors name `options.model`.)
+    #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<MatchModelJson>"))]
+    model: Option<Value>,
 }
 
 /// Reads the options of scoring a pair: those of
@@ -406,14 +582,16 @@ pub fn score_options_from_json(
             MatchModel::default(),
         ));
     }
-    let mut options: Value = read(text, "options")?;
-    let model = match options.as_object_mut().and_then(|o| o.remove("model")) {
+    let options: ScoreOptionsJson = read(text, "options")?;
+    let model = match options.model {
         None => MatchModel::default(),
         Some(v) => {
             let raw: MatchModelJson = read(&v.to_string(), "options.model")?;
             raw.into_model("options.model.")?
         }
     };
-    let options = super::standardize_options_from_json(&options.to_string(), today)?;
-    Ok((options, model))
+    Ok((
+        super::standardize_options(options.standardize, today)?,
+        model,
+    ))
 }
