@@ -123,24 +123,36 @@ pub struct Population {
     pub customers: Vec<CustomerSummary>,
 }
 
+/// A population of customer summaries (the `lifetimes` summary format, all
+/// times in one unit of the host's choice).
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, expecting = "an object with `customers`")]
-struct PopulationJson {
+pub(crate) struct PopulationJson {
+    /// The customers, each summarised.
     customers: Vec<CustomerJson>,
 }
 
+/// One customer's summary.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     deny_unknown_fields,
     expecting = "a customer, an object with `frequency`, `recency`, `T` and `monetary_value`"
 )]
-struct CustomerJson {
+pub(crate) struct CustomerJson {
+    /// The customer's id, only echoed back.
     #[serde(default)]
     id: Option<String>,
+    /// Repeat purchases (after the first): a whole number, at least 0.
     frequency: f64,
+    /// Time from the first purchase to the last, at least 0 and at most `T`
+    /// (0 without repeat purchases).
     recency: f64,
+    /// Time from the first purchase to the end of the observation.
     #[serde(rename = "T")]
     t: f64,
+    /// The average value of the repeat purchases.
     monetary_value: f64,
 }
 
@@ -170,9 +182,12 @@ pub fn population_from_json(text: &str) -> Result<Population> {
     Ok(population)
 }
 
+/// The options of fitting the customer-base models (`ciclo_models_fit_json`).
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, expecting = "an object with `penalizer`")]
-struct FitOptionsJson {
+pub(crate) struct FitOptionsJson {
+    /// The L2 penalty on the parameters (0), at least 0.
     #[serde(default)]
     penalizer: f64,
 }
@@ -199,40 +214,62 @@ pub fn fit_options_from_json(text: &str) -> Result<f64> {
     Ok(raw.penalizer)
 }
 
+/// The BG/NBD model's parameters (purchases and dropout), each positive.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct BgNbdJson {
+pub(crate) struct BgNbdJson {
+    /// Shape of the purchase rate's gamma.
     r: f64,
+    /// Scale of the purchase rate's gamma.
     alpha: f64,
+    /// Dropout beta's `a`.
     a: f64,
+    /// Dropout beta's `b`.
     b: f64,
+    /// The fit's log-likelihood (written by a fit; ignored on input).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     log_likelihood: Option<f64>,
+    /// Customers fitted on (written by a fit; ignored on input).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     customers: Option<usize>,
 }
 
+/// The Gamma-Gamma model's parameters (spend per purchase), each positive,
+/// `q` above 1.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct GammaGammaJson {
+pub(crate) struct GammaGammaJson {
+    /// Shape of the spend's gamma.
     p: f64,
+    /// Shape of the spend scale's gamma; above 1.
     q: f64,
+    /// Scale of the spend scale's gamma.
     v: f64,
+    /// The fit's log-likelihood (written by a fit; ignored on input).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     log_likelihood: Option<f64>,
+    /// Customers fitted on (written by a fit; ignored on input).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     customers: Option<usize>,
+    /// Customers left out: no repeat purchase or no spend (written by a fit;
+    /// ignored on input).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     skipped: Option<usize>,
 }
 
+/// The two customer-base models' parameters.
 #[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     deny_unknown_fields,
     expecting = "an object with `bgnbd` and `gamma_gamma`"
 )]
-struct ModelsJson {
+pub(crate) struct ModelsJson {
+    /// Purchases and dropout.
     bgnbd: BgNbdJson,
+    /// Spend per purchase.
     gamma_gamma: GammaGammaJson,
 }
 
@@ -315,22 +352,34 @@ impl Default for PredictOptions {
     }
 }
 
+/// The options of a prediction (`ciclo_models_predict_json`); every key
+/// optional.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields, expecting = "an object with `horizons` and `clv`")]
-struct PredictOptionsJson {
+pub(crate) struct PredictOptionsJson {
+    /// Horizons of the expected purchases, in the summaries' time unit, each
+    /// at least 0 (`[30, 90]`).
     #[serde(default)]
     horizons: Option<Vec<f64>>,
+    /// The lifetime value's months and discount.
     #[serde(default)]
     clv: Option<ClvOptionsJson>,
 }
 
+/// The lifetime value's months, discount and time units per month; every
+/// key optional.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct ClvOptionsJson {
+pub(crate) struct ClvOptionsJson {
+    /// Months of value counted (12).
     #[serde(default)]
     months: Option<u32>,
+    /// Discount rate per month, at least 0 (0.01).
     #[serde(default)]
     monthly_discount: Option<f64>,
+    /// Time units in a month, positive (4.345: weeks).
     #[serde(default)]
     periods_per_month: Option<f64>,
 }
@@ -395,27 +444,39 @@ fn apply_clv_options(raw: ClvOptionsJson, options: &mut ClvOptions) -> Result<()
     Ok(())
 }
 
+/// One customer's predictions.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct PredictionJson<'a> {
+    /// The customer's id as given, `null` without one.
+    id: Option<&'a str>,
+    /// The probability that the customer is still alive.
+    p_alive: f64,
+    /// Purchases to expect over each horizon, in the horizons' order.
+    expected_purchases: &'a [f64],
+    /// Spend per purchase to expect.
+    expected_average_value: f64,
+    /// The discounted lifetime value.
+    clv: f64,
+}
+
+/// Predictions, one per customer in input order.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct PredictionsJson<'a> {
+    /// The customers' predictions.
+    customers: Vec<PredictionJson<'a>>,
+}
+
 /// The predictions, as JSON: `{"customers": [{"id", "p_alive",
 /// "expected_purchases": [one per horizon], "expected_average_value",
 /// "clv"}]}`, in the order given; `id` is `null` where `ids` has `None`.
 pub fn predictions_to_json(ids: &[Option<String>], predictions: &[Prediction]) -> String {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        id: Option<&'a str>,
-        p_alive: f64,
-        expected_purchases: &'a [f64],
-        expected_average_value: f64,
-        clv: f64,
-    }
-    #[derive(Serialize)]
-    struct Out<'a> {
-        customers: Vec<Row<'a>>,
-    }
-    let out = Out {
+    let out = PredictionsJson {
         customers: ids
             .iter()
             .zip(predictions)
-            .map(|(id, p)| Row {
+            .map(|(id, p)| PredictionJson {
                 id: id.as_deref(),
                 p_alive: p.p_alive,
                 expected_purchases: &p.expected_purchases,
@@ -459,29 +520,44 @@ pub fn trigger_config_to_json(config: &TriggerConfig) -> String {
     serde_json::to_string_pretty(config).expect("configurations always serialise")
 }
 
+/// A retention rule that fired for a customer.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct FiringJson<'a> {
+    /// The customer.
+    customer: &'a str,
+    /// The rule.
+    rule: &'a str,
+    /// The rule's action.
+    #[cfg_attr(feature = "schema", schemars(with = "crate::retention::Action"))]
+    action: &'a str,
+    /// The rule's priority.
+    priority: i32,
+    /// When it fired.
+    at: Timestamp,
+    /// The customer's churn risk, `null` when no signal it weighs has a value.
+    churn_risk: Option<f64>,
+    /// The comparisons that made the rule hold, with the customer's values.
+    evidence: &'a [SignalEvidence],
+}
+
+/// Retention rules that fired.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct FiringsJson<'a> {
+    /// Each customer's highest priority first, customers sorted by id.
+    firings: Vec<FiringJson<'a>>,
+}
+
 /// Firings as JSON, in the order given: `{"firings": [{"customer", "rule",
 /// "action", "priority", "at", "churn_risk", "evidence": [{"signal", "op",
 /// "threshold", "actual"}]}]}`; `churn_risk` and an evidence's `actual` are
 /// `null` without a value.
 pub fn firings_to_json<'a>(firings: impl IntoIterator<Item = (&'a str, &'a Firing)>) -> String {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        customer: &'a str,
-        rule: &'a str,
-        action: &'a str,
-        priority: i32,
-        at: Timestamp,
-        churn_risk: Option<f64>,
-        evidence: &'a [SignalEvidence],
-    }
-    #[derive(Serialize)]
-    struct Out<'a> {
-        firings: Vec<Row<'a>>,
-    }
-    let out = Out {
+    let out = FiringsJson {
         firings: firings
             .into_iter()
-            .map(|(customer, f)| Row {
+            .map(|(customer, f)| FiringJson {
                 customer,
                 rule: &f.rule,
                 action: f.action.name(),
@@ -496,7 +572,22 @@ pub fn firings_to_json<'a>(firings: impl IntoIterator<Item = (&'a str, &'a Firin
 }
 
 /// Signal names to values, as an object in the order given.
-struct SignalMap<'a>(&'a [(Signal, f64)]);
+pub(crate) struct SignalMap<'a>(&'a [(Signal, f64)]);
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for SignalMap<'_> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SignalValues".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "object",
+            "description": "Signal values by signal name.",
+            "propertyNames": generator.subschema_for::<Signal>(),
+            "additionalProperties": {"type": "number"}
+        })
+    }
+}
 
 impl Serialize for SignalMap<'_> {
     fn serialize<S: serde::Serializer>(
@@ -513,7 +604,24 @@ impl Serialize for SignalMap<'_> {
 }
 
 /// Every signal's unit, in [`Signal::ALL`] order.
-struct Units;
+pub(crate) struct Units;
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Units {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SignalUnits".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        let names: Vec<&str> = Signal::ALL.iter().map(|s| s.name()).collect();
+        schemars::json_schema!({
+            "type": "object",
+            "description": "Every signal's unit (`days`, `intervals`, `minor_units`...) by signal name.",
+            "propertyNames": generator.subschema_for::<Signal>(),
+            "required": names,
+            "additionalProperties": {"type": "string"}
+        })
+    }
+}
 
 impl Serialize for Units {
     fn serialize<S: serde::Serializer>(
@@ -529,6 +637,19 @@ impl Serialize for Units {
     }
 }
 
+/// A customer's retention signals.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct SignalsJson<'a> {
+    /// The customer.
+    customer: &'a str,
+    /// The signals with a value (a signal missing has none for this
+    /// customer).
+    signals: SignalMap<'a>,
+    /// Every signal's unit.
+    units: Units,
+}
+
 /// A customer's signals as JSON: `{"customer": "c1", "signals":
 /// {"days_since_last_activity": 3.5, "complaints_in_window": 2.0, ...},
 /// "units": {"recency_ratio": "intervals", ...}}`. `signals` holds the
@@ -536,14 +657,8 @@ impl Serialize for Units {
 /// customer); `units` holds every signal's unit, both in [`Signal::ALL`]
 /// order.
 pub fn signals_to_json(customer: &str, signals: &Signals) -> String {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        customer: &'a str,
-        signals: SignalMap<'a>,
-        units: Units,
-    }
     let values: Vec<(Signal, f64)> = signals.iter().collect();
-    let out = Out {
+    let out = SignalsJson {
         customer,
         signals: SignalMap(&values),
         units: Units,
@@ -557,27 +672,40 @@ pub fn signals_to_json(customer: &str, signals: &Signals) -> String {
 /// when no component's signal has a value, and a part's `value` and `risk`
 /// are `null` (its `contribution` 0) when its signal has none.
 pub fn churn_to_json(customer: &str, risk: &ChurnRisk) -> String {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        customer: &'a str,
-        #[serde(flatten)]
-        risk: &'a ChurnRisk,
-    }
-    serde_json::to_string(&Out { customer, risk }).expect("churn risks always serialise")
+    serde_json::to_string(&ChurnJson { customer, risk }).expect("churn risks always serialise")
 }
 
+/// A customer's churn risk, explained.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct ChurnJson<'a> {
+    /// The customer.
+    customer: &'a str,
+    #[serde(flatten)]
+    risk: &'a ChurnRisk,
+}
+
+/// The options of fitting the models on an engine's customers
+/// (`ciclo_engine_fit_models_json`); every key optional.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(
     deny_unknown_fields,
     expecting = "an object with `unit_days`, `penalizer`, `clv` and `currency`"
 )]
-struct EngineFitOptionsJson {
+pub(crate) struct EngineFitOptionsJson {
+    /// The models' time unit in days, positive (7: weeks).
     #[serde(default)]
     unit_days: Option<f64>,
+    /// The currency whose customers the spend model is fitted on; needed
+    /// when customers pay in several.
     #[serde(default)]
+    #[cfg_attr(feature = "schema", schemars(with = "Option<Currency>"))]
     currency: Option<String>,
+    /// The fits' L2 penalty, at least 0 (0).
     #[serde(default)]
     penalizer: Option<f64>,
+    /// How `expected_value` discounts and over how long.
     #[serde(default)]
     clv: Option<ClvOptionsJson>,
 }
@@ -641,6 +769,23 @@ pub fn engine_fit_options_from_json(text: &str) -> Result<ModelFitOptions> {
     Ok(options)
 }
 
+/// The models fitted on an engine's customers and the options in force.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct EngineFitsJson<'a> {
+    #[serde(flatten)]
+    models: ModelsJson,
+    /// The models' time unit in days.
+    unit_days: f64,
+    /// The fits' L2 penalty.
+    penalizer: f64,
+    /// How `expected_value` discounts and over how long.
+    clv: &'a ClvOptions,
+    /// The currency the spend model was fitted on, when one was named.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<Currency>,
+}
+
 /// The models fitted on an engine's customers, as JSON: the shape of
 /// [`fits_to_json`] with the options the `p_alive` and `expected_value`
 /// signals use: `{"bgnbd": {...}, "gamma_gamma": {...}, "unit_days": 7.0,
@@ -652,17 +797,7 @@ pub fn engine_fits_to_json(
     gamma_gamma: &GammaGammaFit,
     options: &ModelFitOptions,
 ) -> String {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        #[serde(flatten)]
-        models: ModelsJson,
-        unit_days: f64,
-        penalizer: f64,
-        clv: &'a ClvOptions,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        currency: Option<Currency>,
-    }
-    let out = Out {
+    let out = EngineFitsJson {
         models: models_json(bgnbd, gamma_gamma),
         unit_days: options.unit_days,
         penalizer: options.penalizer,
@@ -672,6 +807,35 @@ pub fn engine_fits_to_json(
     serde_json::to_string(&out).expect("fits always serialise")
 }
 
+/// A lapsed customer worth winning back.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct WinBackCandidateJson<'a> {
+    /// The customer.
+    customer: &'a str,
+    /// Why they left: the cancellation's reason, `cancelled` without one,
+    /// `inactive` for who stopped buying.
+    exit_reason: &'a str,
+    /// When they lapsed.
+    lapsed_at: Timestamp,
+    /// The signals of discontent with a value at their last event.
+    last_signals: SignalMap<'a>,
+    /// What they brought in a year, minor units.
+    annual_value: f64,
+    /// The chance of winning them back.
+    win_back_probability: f64,
+    /// `annual_value` times `win_back_probability`, by which they are ranked.
+    expected_value: f64,
+}
+
+/// Win-back candidates, most valuable first.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct WinBackCandidatesJson<'a> {
+    /// The candidates.
+    candidates: Vec<WinBackCandidateJson<'a>>,
+}
+
 /// Win-back candidates as JSON, in the order given (most valuable first
 /// from the engine): `{"candidates": [{"customer", "exit_reason",
 /// "lapsed_at", "last_signals": {"complaints_in_window": 2.0, ...},
@@ -679,24 +843,10 @@ pub fn engine_fits_to_json(
 /// `last_signals` holds the signals of discontent with a value at the
 /// customer's last event, by name.
 pub fn win_back_candidates_to_json(candidates: &[WinBackCandidate]) -> String {
-    #[derive(Serialize)]
-    struct Row<'a> {
-        customer: &'a str,
-        exit_reason: &'a str,
-        lapsed_at: Timestamp,
-        last_signals: SignalMap<'a>,
-        annual_value: f64,
-        win_back_probability: f64,
-        expected_value: f64,
-    }
-    #[derive(Serialize)]
-    struct Out<'a> {
-        candidates: Vec<Row<'a>>,
-    }
-    let out = Out {
+    let out = WinBackCandidatesJson {
         candidates: candidates
             .iter()
-            .map(|c| Row {
+            .map(|c| WinBackCandidateJson {
                 customer: &c.customer,
                 exit_reason: &c.exit_reason,
                 lapsed_at: c.lapsed_at,
@@ -710,25 +860,38 @@ pub fn win_back_candidates_to_json(candidates: &[WinBackCandidate]) -> String {
     serde_json::to_string(&out).expect("candidates always serialise")
 }
 
+/// Win-back attempts and their outcome.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct WinBackRateJson {
+    /// Attempts recorded.
+    attempts: u64,
+    /// Attempts that won the customer back.
+    won: u64,
+    /// `won` over `attempts`; `null` before any attempt.
+    rate: Option<f64>,
+}
+
+/// The win-back outcomes recorded.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct WinBackStatsJson<'a> {
+    /// Per exit reason, sorted by name.
+    by_reason: std::collections::BTreeMap<&'a str, WinBackRateJson>,
+    /// Attempts over every reason.
+    attempts: u64,
+    /// Won over every reason.
+    won: u64,
+    /// `won` over `attempts`; `null` before any attempt.
+    rate: Option<f64>,
+}
+
 /// Win-back outcomes as JSON: `{"by_reason": {"price": {"attempts": 2,
 /// "won": 1, "rate": 0.5}, ...}, "attempts": 2, "won": 1, "rate": 0.5}`:
 /// per exit reason (sorted by name) and over every reason; `rate` is won
 /// over attempts, `null` overall before any attempt.
 pub fn win_back_stats_to_json(stats: &WinBackStats) -> String {
-    #[derive(Serialize)]
-    struct Reason {
-        attempts: u64,
-        won: u64,
-        rate: Option<f64>,
-    }
-    #[derive(Serialize)]
-    struct Out<'a> {
-        by_reason: std::collections::BTreeMap<&'a str, Reason>,
-        attempts: u64,
-        won: u64,
-        rate: Option<f64>,
-    }
-    let reason = |c: &WinBackCount| Reason {
+    let reason = |c: &WinBackCount| WinBackRateJson {
         attempts: c.attempts,
         won: c.won,
         rate: (c.attempts > 0).then(|| c.won as f64 / c.attempts as f64),
@@ -736,7 +899,7 @@ pub fn win_back_stats_to_json(stats: &WinBackStats) -> String {
     let (attempts, won) = stats.by_reason.values().fold((0u64, 0u64), |(a, w), c| {
         (a.saturating_add(c.attempts), w.saturating_add(c.won))
     });
-    let out = Out {
+    let out = WinBackStatsJson {
         by_reason: stats
             .by_reason
             .iter()
