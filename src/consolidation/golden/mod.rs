@@ -39,6 +39,7 @@ pub struct Lineage {
 /// A value some member holds besides (or as) the surviving one.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Alternate_{T}"))]
 pub struct Alternate<T> {
     /// The value in standard form.
     pub value: T,
