@@ -8,7 +8,9 @@
  * After a failure, ciclo_last_error_message() names the field at fault. Strings
  * returned through char ** are released with ciclo_string_free, byte buffers with
  * ciclo_bytes_free, never with free(3). Input strings are NUL-terminated UTF-8.
- * Engine and model handles are thread-safe.
+ * Engine and model handles are thread-safe. The JSON each function takes or
+ * returns has a JSON Schema in include/schema/ (index.json says which), named in
+ * the function's comment.
  */
 
 #ifndef CICLO_H
@@ -416,6 +418,9 @@ extern "C" {
  * `CICLO_STATUS_CONFLICT` once records are registered, `CICLO_STATUS_INVALID_JSON`,
  * `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error. Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `config_json`:
+ * `consolidation_config.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `config_json` a NUL-terminated string.
  */
@@ -447,6 +452,9 @@ ciclo_status ciclo_engine_configure_consolidation(const struct ciclo_engine *eng
  * `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP`. Nothing
  * changes on an error. Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `request_json`: `ingest.schema.json`;
+ * `*out_json`: `ingest_outcome.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `request_json` a NUL-terminated string; `out_json`
  * valid for writes.
@@ -462,6 +470,8 @@ ciclo_status ciclo_engine_ingest_json(const struct ciclo_engine *engine, const c
  *
  * Errors: `CICLO_STATUS_NOT_FOUND`, `CICLO_STATUS_INVALID_ARGUMENT` (not a
  * golden id). Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `golden.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `golden_id` a NUL-terminated string; `out_json`
@@ -530,6 +540,8 @@ ciclo_status ciclo_engine_unmerge(const struct ciclo_engine *engine, const char 
  * removed), `CICLO_STATUS_INVALID_ARGUMENT` (an empty system or id). Nothing
  * changes on an error. Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `*out_json`: `source_removed.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `system` and `id` NUL-terminated strings;
  * `out_json` NULL or valid for writes.
@@ -540,6 +552,8 @@ ciclo_status ciclo_engine_remove_source(const struct ciclo_engine *engine, const
  * The records waiting for a data steward, as JSON: `[{"record": {"system",
  * "id"}, "golden_id", "candidates": [{"golden_id", "probability", "source"}]}]`.
  * Release with `ciclo_string_free`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `reviews.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `out_json` valid for writes.
@@ -592,6 +606,8 @@ ciclo_status ciclo_engine_unlink(const struct ciclo_engine *engine, const char *
  * neither a customer the engine tracks, a golden id, nor in a hierarchy.
  * Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `*out_json`: `hierarchy.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; the strings NUL-terminated; `out_json` valid for
  * writes.
@@ -606,6 +622,8 @@ ciclo_status ciclo_engine_hierarchy_json(const struct ciclo_engine *engine, cons
  * lifecycle state. Release with `ciclo_string_free`. Errors:
  * `CICLO_STATUS_INVALID_ARGUMENT` for a bad kind name or an overflowing sum.
  * Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `roll_up.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; the strings NUL-terminated; `out_json` valid for
@@ -641,6 +659,9 @@ ciclo_status ciclo_engine_roll_up_json(const struct ciclo_engine *engine, const 
  * `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error. Thread-safe:
  * queries go on while it runs, ingests wait.
  *
+ * JSON Schemas in `include/schema/`: `options_json`: `estimate_options.schema.json`;
+ * `*out_json`: `estimate.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `options_json` NULL or a NUL-terminated
  * string; `out_json` valid for writes.
@@ -660,6 +681,8 @@ ciclo_status ciclo_engine_estimate_model_json(const struct ciclo_engine *engine,
  * unknown field or level), `CICLO_STATUS_INVALID_JSON`,
  * `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error. Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `model_json`: `match_model.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `model_json` a NUL-terminated string.
  */
@@ -670,6 +693,8 @@ ciclo_status ciclo_engine_set_match_model_json(const struct ciclo_engine *engine
  * `ciclo_engine_model_json`), as JSON in the shape
  * `ciclo_engine_set_match_model_json` reads. Release with `ciclo_string_free`.
  * Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `match_model.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `out_json` valid for writes.
@@ -716,6 +741,10 @@ ciclo_status ciclo_engine_match_model_json(const struct ciclo_engine *engine, ch
  * `CICLO_STATUS_NULL_ARGUMENT`,
  * `CICLO_STATUS_INVALID_UTF8`.
  *
+ * JSON Schemas in `include/schema/`: `options_json`: `dedup_options.schema.json`;
+ * `records_jsonl`: `dedup_record.schema.json` (each line); `*out_json`:
+ * `dedup.schema.json`.
+ *
  * # Safety
  * `records_jsonl` is a NUL-terminated string, `options_json` NULL or one;
  * `progress` NULL or a function safe to call with `user`; `out_json` valid for
@@ -734,6 +763,8 @@ ciclo_status ciclo_dedup_json(const char *records_jsonl, const char *options_jso
  * `CICLO_STATUS_UNKNOWN_METRIC`, `CICLO_STATUS_UNKNOWN_EVENT_KIND`,
  * `CICLO_STATUS_INVALID_UTF8`, `CICLO_STATUS_NULL_ARGUMENT` (for `out`).
  * Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `config_json`: `engine_config.schema.json`.
  *
  * # Safety
  * `config_json` is NULL or a NUL-terminated string; `out` is valid for writes.
@@ -771,6 +802,9 @@ void ciclo_engine_free(struct ciclo_engine *engine);
  * `attributes` as they are read (`CICLO_STATUS_INVALID_JSON` naming
  * `attributes`). Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `event_json`: `event.schema.json`;
+ * `*out_outcome_json`: `outcome.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `event_json` a NUL-terminated string;
  * `out_outcome_json` NULL or valid for writes.
@@ -802,6 +836,8 @@ ciclo_status ciclo_engine_apply(const struct ciclo_engine *engine, const struct 
  * memory beyond the states. Errors: `CICLO_STATUS_INVALID_TIMESTAMP`.
  * Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `*out_report_json`: `tick_report.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; out-parameters are NULL or valid for writes.
  */
@@ -816,6 +852,8 @@ ciclo_status ciclo_engine_tick(const struct ciclo_engine *engine, int64_t now_ms
  * (`customer` names it). Errors: `CICLO_STATUS_NOT_FOUND` for an unknown
  * customer. Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `*out_json`: `customer.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `customer_id` a NUL-terminated string; `out_json`
  * valid for writes.
@@ -829,6 +867,8 @@ ciclo_status ciclo_engine_customer_json(const struct ciclo_engine *engine, const
  *
  * A golden id retired by a merge answers for the customer it was merged into.
  * Errors: `CICLO_STATUS_NOT_FOUND`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `state.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `customer_id` a NUL-terminated string; `out_json`
@@ -850,6 +890,8 @@ ciclo_status ciclo_engine_customer_state_json(const struct ciclo_engine *engine,
  * into: import under that id), `CICLO_STATUS_NOT_FOUND` as for
  * `ciclo_engine_apply_json`, errors naming `state.*` fields for a state that
  * does not fit the model. Nothing changes on an error. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `state_json`: `state.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `customer_id` and `state_json` NUL-terminated strings.
@@ -932,6 +974,8 @@ ciclo_status ciclo_engine_rule_name(const struct ciclo_engine *engine, uint32_t 
  * lead scoring and metric settings. `*out_json` is released with
  * `ciclo_string_free`. Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `*out_json`: `stage_model.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `out_json` valid for writes.
  */
@@ -977,6 +1021,8 @@ ciclo_status ciclo_engine_restore(const uint8_t *bytes, size_t len, struct ciclo
  * `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on
  * an error. Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `limits_json`: `limits.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `limits_json` a NUL-terminated string.
  */
@@ -986,6 +1032,8 @@ ciclo_status ciclo_engine_set_limits_json(const struct ciclo_engine *engine, con
  * The engine's limits on inputs as JSON, every key present, in the shape
  * `ciclo_engine_set_limits_json` reads. Release with `ciclo_string_free`.
  * Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `limits.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `out_json` valid for writes.
@@ -1014,6 +1062,10 @@ ciclo_status ciclo_engine_limits_json(const struct ciclo_engine *engine, char **
  * `CICLO_STATUS_INVALID_ARGUMENT` (a field or the text over the default
  * limits, naming it; bad options, naming the option),
  * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `options_json`:
+ * `standardize_options.schema.json`; `record_json`: `record.schema.json`; `*out_json`:
+ * `blocking_keys.schema.json`.
  *
  * # Safety
  * `record_json` is a NUL-terminated string, `options_json` NULL or one;
@@ -1047,6 +1099,10 @@ ciclo_status ciclo_record_blocking_keys_json(const char *record_json, const char
  * model, naming its path (`options.model.fields.birth_date.levels.exact.m`);
  * `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
  * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `a_json`: `record.schema.json`; `b_json`:
+ * `record.schema.json`; `options_json`: `score_options.schema.json`; `*out_json`:
+ * `pair_score.schema.json`.
  *
  * # Safety
  * `a_json` and `b_json` are NUL-terminated strings, `options_json` NULL or
@@ -1104,6 +1160,9 @@ void ciclo_bytes_free(uint8_t *bytes, size_t len);
  * path (`customers[3].foo`), `CICLO_STATUS_NULL_ARGUMENT`,
  * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `options_json`: `fit_options.schema.json`;
+ * `population_json`: `population.schema.json`; `*out_json`: `models.schema.json`.
+ *
  * # Safety
  * `population_json` is a NUL-terminated string, `options_json` NULL or one;
  * `out_json` is valid for writes.
@@ -1146,6 +1205,10 @@ ciclo_status ciclo_models_fit_json(const char *population_json, const char *opti
  * path, `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`.
  * Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `models_json`: `models.schema.json`;
+ * `options_json`: `predict_options.schema.json`; `population_json`:
+ * `population.schema.json`; `*out_json`: `predictions.schema.json`.
+ *
  * # Safety
  * `models_json` and `population_json` are NUL-terminated strings,
  * `options_json` NULL or one; `out_json` is valid for writes.
@@ -1182,6 +1245,8 @@ ciclo_status ciclo_models_predict_json(const char *models_json, const char *popu
  * (`rules[2].when.all[0].foo`), `CICLO_STATUS_NULL_ARGUMENT` (`engine`),
  * `CICLO_STATUS_INVALID_UTF8`. Nothing changes on an error. Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `config_json`: `retention_config.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `config_json` NULL or a NUL-terminated string.
  */
@@ -1192,6 +1257,8 @@ ciclo_status ciclo_engine_set_retention_json(const struct ciclo_engine *engine, 
  * `ciclo_engine_set_retention_json` reads: setting it again changes
  * nothing. `churn` is absent while the default churn score is in force.
  * `*out_json` is released with `ciclo_string_free`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `retention_config.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `out_json` valid for writes.
@@ -1223,6 +1290,8 @@ ciclo_status ciclo_engine_retention_json(const struct ciclo_engine *engine, char
  * recorded). Thread-safe; evaluating everyone visits the customers shard by
  * shard.
  *
+ * JSON Schemas in `include/schema/`: `*out_json`: `firings.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `customer_id` NULL or a NUL-terminated string;
  * `out_json` valid for writes.
@@ -1241,6 +1310,8 @@ ciclo_status ciclo_engine_evaluate_json(const struct ciclo_engine *engine, const
  *
  * Errors: `CICLO_STATUS_NOT_FOUND`, `CICLO_STATUS_INVALID_TIMESTAMP`,
  * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `signals.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `customer_id` a NUL-terminated string;
@@ -1261,6 +1332,8 @@ ciclo_status ciclo_engine_signals_json(const struct ciclo_engine *engine, const 
  *
  * Errors: `CICLO_STATUS_NOT_FOUND`, `CICLO_STATUS_INVALID_TIMESTAMP`,
  * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `churn.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `customer_id` a NUL-terminated string;
@@ -1302,6 +1375,9 @@ ciclo_status ciclo_engine_churn_json(const struct ciclo_engine *engine, const ch
  * the models in force stay. Thread-safe; the fit takes milliseconds to a
  * second for many thousands of customers.
  *
+ * JSON Schemas in `include/schema/`: `options_json`: `engine_fit_options.schema.json`;
+ * `*out_json`: `engine_fits.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `options_json` NULL or a NUL-terminated
  * string; `out_json` valid for writes.
@@ -1328,6 +1404,8 @@ ciclo_status ciclo_engine_fit_models_json(const struct ciclo_engine *engine, int
  *
  * Errors: `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_NULL_ARGUMENT`.
  * Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `win_back_candidates.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `out_json` valid for writes.
@@ -1359,6 +1437,8 @@ ciclo_status ciclo_engine_record_win_back(const struct ciclo_engine *engine, con
  * "rate": 0.5}`, per exit reason (sorted by name) and over all of them;
  * the overall `rate` is null before any attempt. Release `*out_json` with
  * `ciclo_string_free`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `win_back_stats.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `out_json` valid for writes.
@@ -1436,6 +1516,10 @@ ciclo_status ciclo_id_normalize(const char *kind, const char *input, char **out_
  * `CICLO_STATUS_NULL_ARGUMENT`,
  * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `options_json`:
+ * `standardize_options.schema.json`; `record_json`: `record.schema.json`; `*out_json`:
+ * `standardized.schema.json`.
+ *
  * # Safety
  * `record_json` is a NUL-terminated string, `options_json` NULL or one;
  * `out_json` is valid for writes.
@@ -1453,6 +1537,8 @@ const char *ciclo_status_name(ciclo_status status);
 /**
  * Creates a model from a configuration in JSON, as `ciclo_engine_new` does.
  * On success `*out` is released with `ciclo_model_free`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `config_json`: `engine_config.schema.json`.
  *
  * # Safety
  * `config_json` is NULL or a NUL-terminated string; `out` valid for writes.
@@ -1478,6 +1564,10 @@ void ciclo_model_free(struct ciclo_model *model);
  * plus errors naming `state.*` fields for a state that does not fit the model.
  * Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `event_json`: `event.schema.json`; `state_json`:
+ * `state.schema.json`; `*out_outcome_json`: `outcome.schema.json`; `*out_state_json`:
+ * `state.schema.json`.
+ *
  * # Safety
  * `model` is a live model; strings NUL-terminated; out-parameters valid for
  * writes (`out_outcome_json` may be NULL).
@@ -1494,6 +1584,10 @@ ciclo_status ciclo_model_step_json(const struct ciclo_model *model, const char *
  * as `ciclo_engine_tick` gives it (`customer` is `""`: the state does not know its
  * id). Both are released with `ciclo_string_free`. Errors:
  * `CICLO_STATUS_INVALID_TIMESTAMP`, errors naming `state.*` fields. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `state_json`: `state.schema.json`;
+ * `*out_report_json`: `tick_report.schema.json`; `*out_state_json`:
+ * `state.schema.json`.
  *
  * # Safety
  * `model` is a live model; `state_json` a NUL-terminated string; out-parameters

@@ -135,6 +135,35 @@ fn the_index_names_every_json_function_of_the_header() {
         missing.is_empty(),
         "JSON functions without a schema in the index: {missing:?}"
     );
+
+    // Each function's comment in the header names its schemas.
+    let lines: Vec<&str> = header.lines().collect();
+    let mut unnamed = Vec::new();
+    for (function, sides) in functions {
+        let at = lines
+            .iter()
+            .position(|l| l.contains(&format!(" {function}(")))
+            .unwrap_or_else(|| panic!("{function} is not declared in the header"));
+        let start = lines[..at]
+            .iter()
+            .rposition(|l| l.starts_with("/**"))
+            .expect("a comment");
+        let comment = lines[start..at].join(" ");
+        for side in ["takes", "returns"] {
+            for files in sides[side].as_object().into_iter().flat_map(|m| m.values()) {
+                for file in files.as_array().unwrap() {
+                    let file = file.as_str().unwrap();
+                    if !comment.contains(file) {
+                        unnamed.push(format!("{function}: {file}"));
+                    }
+                }
+            }
+        }
+    }
+    assert!(
+        unnamed.is_empty(),
+        "header comments not naming their schemas: {unnamed:?}"
+    );
 }
 
 /// Validates documents against the committed schemas and records which

@@ -101,6 +101,9 @@ unsafe fn with_link(
 /// `CICLO_STATUS_CONFLICT` once records are registered, `CICLO_STATUS_INVALID_JSON`,
 /// `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `config_json`:
+/// `consolidation_config.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `config_json` a NUL-terminated string.
 #[no_mangle]
@@ -143,6 +146,9 @@ pub unsafe extern "C" fn ciclo_engine_configure_consolidation(
 /// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP`. Nothing
 /// changes on an error. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `request_json`: `ingest.schema.json`;
+/// `*out_json`: `ingest_outcome.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `request_json` a NUL-terminated string; `out_json`
 /// valid for writes.
@@ -174,6 +180,8 @@ pub unsafe extern "C" fn ciclo_engine_ingest_json(
 ///
 /// Errors: `CICLO_STATUS_NOT_FOUND`, `CICLO_STATUS_INVALID_ARGUMENT` (not a
 /// golden id). Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `golden.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `golden_id` a NUL-terminated string; `out_json`
@@ -291,6 +299,8 @@ pub unsafe extern "C" fn ciclo_engine_unmerge(
 /// removed), `CICLO_STATUS_INVALID_ARGUMENT` (an empty system or id). Nothing
 /// changes on an error. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `*out_json`: `source_removed.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `system` and `id` NUL-terminated strings;
 /// `out_json` NULL or valid for writes.
@@ -314,6 +324,8 @@ pub unsafe extern "C" fn ciclo_engine_remove_source(
 /// The records waiting for a data steward, as JSON: `[{"record": {"system",
 /// "id"}, "golden_id", "candidates": [{"golden_id", "probability", "source"}]}]`.
 /// Release with `ciclo_string_free`. Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `reviews.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `out_json` valid for writes.
@@ -400,6 +412,8 @@ pub unsafe extern "C" fn ciclo_engine_unlink(
 /// neither a customer the engine tracks, a golden id, nor in a hierarchy.
 /// Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `*out_json`: `hierarchy.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; the strings NUL-terminated; `out_json` valid for
 /// writes.
@@ -430,6 +444,8 @@ pub unsafe extern "C" fn ciclo_engine_hierarchy_json(
 /// lifecycle state. Release with `ciclo_string_free`. Errors:
 /// `CICLO_STATUS_INVALID_ARGUMENT` for a bad kind name or an overflowing sum.
 /// Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `roll_up.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; the strings NUL-terminated; `out_json` valid for
@@ -479,6 +495,9 @@ pub unsafe extern "C" fn ciclo_engine_roll_up_json(
 /// `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error. Thread-safe:
 /// queries go on while it runs, ingests wait.
 ///
+/// JSON Schemas in `include/schema/`: `options_json`: `estimate_options.schema.json`;
+/// `*out_json`: `estimate.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `options_json` NULL or a NUL-terminated
 /// string; `out_json` valid for writes.
@@ -511,6 +530,8 @@ pub unsafe extern "C" fn ciclo_engine_estimate_model_json(
 /// unknown field or level), `CICLO_STATUS_INVALID_JSON`,
 /// `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on an error. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `model_json`: `match_model.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `model_json` a NUL-terminated string.
 #[no_mangle]
@@ -530,6 +551,8 @@ pub unsafe extern "C" fn ciclo_engine_set_match_model_json(
 /// `ciclo_engine_model_json`), as JSON in the shape
 /// `ciclo_engine_set_match_model_json` reads. Release with `ciclo_string_free`.
 /// Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `match_model.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `out_json` valid for writes.
@@ -591,6 +614,10 @@ pub type ciclo_progress_fn =
 /// for a missing, empty or repeated `id` or bad options (naming the option),
 /// `CICLO_STATUS_NULL_ARGUMENT`,
 /// `CICLO_STATUS_INVALID_UTF8`.
+///
+/// JSON Schemas in `include/schema/`: `options_json`: `dedup_options.schema.json`;
+/// `records_jsonl`: `dedup_record.schema.json` (each line); `*out_json`:
+/// `dedup.schema.json`.
 ///
 /// # Safety
 /// `records_jsonl` is a NUL-terminated string, `options_json` NULL or one;

@@ -84,6 +84,8 @@ fn name_at(names: &[CString], index: u32, what: &str) -> Result<*const c_char, F
 /// `CICLO_STATUS_INVALID_UTF8`, `CICLO_STATUS_NULL_ARGUMENT` (for `out`).
 /// Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `config_json`: `engine_config.schema.json`.
+///
 /// # Safety
 /// `config_json` is NULL or a NUL-terminated string; `out` is valid for writes.
 #[no_mangle]
@@ -132,6 +134,9 @@ pub unsafe extern "C" fn ciclo_engine_free(engine: *mut ciclo_engine) {
 /// (`CICLO_STATUS_INVALID_ARGUMENT` naming `event`), too many or too long
 /// `attributes` as they are read (`CICLO_STATUS_INVALID_JSON` naming
 /// `attributes`). Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `event_json`: `event.schema.json`;
+/// `*out_outcome_json`: `outcome.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `event_json` a NUL-terminated string;
@@ -195,6 +200,8 @@ pub unsafe extern "C" fn ciclo_engine_apply(
 /// memory beyond the states. Errors: `CICLO_STATUS_INVALID_TIMESTAMP`.
 /// Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `*out_report_json`: `tick_report.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; out-parameters are NULL or valid for writes.
 #[no_mangle]
@@ -233,6 +240,8 @@ pub unsafe extern "C" fn ciclo_engine_tick(
 /// (`customer` names it). Errors: `CICLO_STATUS_NOT_FOUND` for an unknown
 /// customer. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `*out_json`: `customer.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `customer_id` a NUL-terminated string; `out_json`
 /// valid for writes.
@@ -253,6 +262,8 @@ pub unsafe extern "C" fn ciclo_engine_customer_json(
 ///
 /// A golden id retired by a merge answers for the customer it was merged into.
 /// Errors: `CICLO_STATUS_NOT_FOUND`. Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `state.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `customer_id` a NUL-terminated string; `out_json`
@@ -283,6 +294,8 @@ pub unsafe extern "C" fn ciclo_engine_customer_state_json(
 /// into: import under that id), `CICLO_STATUS_NOT_FOUND` as for
 /// `ciclo_engine_apply_json`, errors naming `state.*` fields for a state that
 /// does not fit the model. Nothing changes on an error. Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `state_json`: `state.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `customer_id` and `state_json` NUL-terminated strings.
@@ -442,6 +455,8 @@ pub unsafe extern "C" fn ciclo_engine_rule_name(
 /// lead scoring and metric settings. `*out_json` is released with
 /// `ciclo_string_free`. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `*out_json`: `stage_model.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `out_json` valid for writes.
 #[no_mangle]
@@ -525,6 +540,8 @@ pub unsafe extern "C" fn ciclo_engine_restore(
 /// `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`. Nothing changes on
 /// an error. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `limits_json`: `limits.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `limits_json` a NUL-terminated string.
 #[no_mangle]
@@ -543,6 +560,8 @@ pub unsafe extern "C" fn ciclo_engine_set_limits_json(
 /// The engine's limits on inputs as JSON, every key present, in the shape
 /// `ciclo_engine_set_limits_json` reads. Release with `ciclo_string_free`.
 /// Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `limits.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `out_json` valid for writes.

@@ -61,6 +61,10 @@ fn today_utc() -> time::Date {
 /// limits, naming it; bad options, naming the option),
 /// `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `options_json`:
+/// `standardize_options.schema.json`; `record_json`: `record.schema.json`; `*out_json`:
+/// `blocking_keys.schema.json`.
+///
 /// # Safety
 /// `record_json` is a NUL-terminated string, `options_json` NULL or one;
 /// `out_json` is valid for writes.
@@ -109,6 +113,10 @@ pub unsafe extern "C" fn ciclo_record_blocking_keys_json(
 /// model, naming its path (`options.model.fields.birth_date.levels.exact.m`);
 /// `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
 /// `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `a_json`: `record.schema.json`; `b_json`:
+/// `record.schema.json`; `options_json`: `score_options.schema.json`; `*out_json`:
+/// `pair_score.schema.json`.
 ///
 /// # Safety
 /// `a_json` and `b_json` are NUL-terminated strings, `options_json` NULL or

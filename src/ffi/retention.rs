@@ -46,6 +46,9 @@ use crate::retention::{self, BgNbd, CustomerSummary, GammaGamma, Prediction};
 /// path (`customers[3].foo`), `CICLO_STATUS_NULL_ARGUMENT`,
 /// `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `options_json`: `fit_options.schema.json`;
+/// `population_json`: `population.schema.json`; `*out_json`: `models.schema.json`.
+///
 /// # Safety
 /// `population_json` is a NUL-terminated string, `options_json` NULL or one;
 /// `out_json` is valid for writes.
@@ -103,6 +106,10 @@ pub unsafe extern "C" fn ciclo_models_fit_json(
 /// `CICLO_STATUS_INVALID_JSON` and `CICLO_STATUS_UNKNOWN_FIELD` naming the
 /// path, `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`.
 /// Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `models_json`: `models.schema.json`;
+/// `options_json`: `predict_options.schema.json`; `population_json`:
+/// `population.schema.json`; `*out_json`: `predictions.schema.json`.
 ///
 /// # Safety
 /// `models_json` and `population_json` are NUL-terminated strings,
@@ -189,6 +196,8 @@ fn at_customer(e: Error, i: usize) -> Error {
 /// (`rules[2].when.all[0].foo`), `CICLO_STATUS_NULL_ARGUMENT` (`engine`),
 /// `CICLO_STATUS_INVALID_UTF8`. Nothing changes on an error. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `config_json`: `retention_config.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `config_json` NULL or a NUL-terminated string.
 #[no_mangle]
@@ -210,6 +219,8 @@ pub unsafe extern "C" fn ciclo_engine_set_retention_json(
 /// `ciclo_engine_set_retention_json` reads: setting it again changes
 /// nothing. `churn` is absent while the default churn score is in force.
 /// `*out_json` is released with `ciclo_string_free`. Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `retention_config.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `out_json` valid for writes.
@@ -249,6 +260,8 @@ pub unsafe extern "C" fn ciclo_engine_retention_json(
 /// `CICLO_STATUS_INVALID_UTF8`. Nothing changes on an error (no firing is
 /// recorded). Thread-safe; evaluating everyone visits the customers shard by
 /// shard.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `firings.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `customer_id` NULL or a NUL-terminated string;
@@ -292,6 +305,8 @@ pub unsafe extern "C" fn ciclo_engine_evaluate_json(
 /// Errors: `CICLO_STATUS_NOT_FOUND`, `CICLO_STATUS_INVALID_TIMESTAMP`,
 /// `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `*out_json`: `signals.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `customer_id` a NUL-terminated string;
 /// `out_json` valid for writes.
@@ -325,6 +340,8 @@ pub unsafe extern "C" fn ciclo_engine_signals_json(
 ///
 /// Errors: `CICLO_STATUS_NOT_FOUND`, `CICLO_STATUS_INVALID_TIMESTAMP`,
 /// `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `churn.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `customer_id` a NUL-terminated string;
@@ -380,6 +397,9 @@ pub unsafe extern "C" fn ciclo_engine_churn_json(
 /// the models in force stay. Thread-safe; the fit takes milliseconds to a
 /// second for many thousands of customers.
 ///
+/// JSON Schemas in `include/schema/`: `options_json`: `engine_fit_options.schema.json`;
+/// `*out_json`: `engine_fits.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `options_json` NULL or a NUL-terminated
 /// string; `out_json` valid for writes.
@@ -422,6 +442,8 @@ pub unsafe extern "C" fn ciclo_engine_fit_models_json(
 ///
 /// Errors: `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_NULL_ARGUMENT`.
 /// Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `win_back_candidates.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `out_json` valid for writes.
@@ -488,6 +510,8 @@ pub unsafe extern "C" fn ciclo_engine_record_win_back(
 /// "rate": 0.5}`, per exit reason (sorted by name) and over all of them;
 /// the overall `rate` is null before any attempt. Release `*out_json` with
 /// `ciclo_string_free`. Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `win_back_stats.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `out_json` valid for writes.

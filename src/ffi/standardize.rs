@@ -135,6 +135,10 @@ pub unsafe extern "C" fn ciclo_id_normalize(
 /// `CICLO_STATUS_NULL_ARGUMENT`,
 /// `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `options_json`:
+/// `standardize_options.schema.json`; `record_json`: `record.schema.json`; `*out_json`:
+/// `standardized.schema.json`.
+///
 /// # Safety
 /// `record_json` is a NUL-terminated string, `options_json` NULL or one;
 /// `out_json` is valid for writes.

@@ -19,6 +19,8 @@ pub struct ciclo_model {
 /// Creates a model from a configuration in JSON, as `ciclo_engine_new` does.
 /// On success `*out` is released with `ciclo_model_free`. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `config_json`: `engine_config.schema.json`.
+///
 /// # Safety
 /// `config_json` is NULL or a NUL-terminated string; `out` valid for writes.
 #[no_mangle]
@@ -56,6 +58,10 @@ pub unsafe extern "C" fn ciclo_model_free(model: *mut ciclo_model) {
 /// plus errors naming `state.*` fields for a state that does not fit the model.
 /// Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `event_json`: `event.schema.json`; `state_json`:
+/// `state.schema.json`; `*out_outcome_json`: `outcome.schema.json`; `*out_state_json`:
+/// `state.schema.json`.
+///
 /// # Safety
 /// `model` is a live model; strings NUL-terminated; out-parameters valid for
 /// writes (`out_outcome_json` may be NULL).
@@ -92,6 +98,10 @@ pub unsafe extern "C" fn ciclo_model_step_json(
 /// as `ciclo_engine_tick` gives it (`customer` is `""`: the state does not know its
 /// id). Both are released with `ciclo_string_free`. Errors:
 /// `CICLO_STATUS_INVALID_TIMESTAMP`, errors naming `state.*` fields. Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `state_json`: `state.schema.json`;
+/// `*out_report_json`: `tick_report.schema.json`; `*out_state_json`:
+/// `state.schema.json`.
 ///
 /// # Safety
 /// `model` is a live model; `state_json` a NUL-terminated string; out-parameters
