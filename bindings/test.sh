@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# Builds libciclo once and runs the tests and examples of every binding:
+# C++ (under valgrind), Python (pytest), Java FFM (JDK 25), Java JNA (JDK 17),
+# C# (Mono). Exits non-zero if any of them fails.
+#
+#   bash bindings/test.sh                 # all of them
+#   bash bindings/test.sh python csharp   # some of them
+#
+# Environment: CICLO_PROFILE=release builds and tests the release library
+# (default debug: what .ci/run builds anyway); JDK25_HOME and JDK17_HOME name
+# the JDKs (defaults: the Temurin 25 JDK of the machine image and Debian's
+# OpenJDK 17).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root="$PWD"
+
+profile="${CICLO_PROFILE:-debug}"
+jdk25="${JDK25_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+jdk17="${JDK17_HOME:-/usr/lib/jvm/java-17-openjdk-amd64}"
+jna_jar="${JNA_JAR:-/usr/share/java/jna.jar}"
+
+if [ $# -gt 0 ]; then
+    selected=("$@")
+else
+    selected=(cpp python ffm jna csharp)
+fi
+
+echo "== building libciclo ($profile)"
+if [ "$profile" = release ]; then
+    cargo build --release --lib --quiet
+else
+    cargo build --lib --quiet
+fi
+lib_dir="$root/target/$profile"
+export CICLO_LIB="$lib_dir/libciclo.so"
+export LD_LIBRARY_PATH="$lib_dir${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# Each binding's steps; a failed step makes the function return non-zero
+# (`|| return 1`: `set -e` does not apply inside a function called from `if`).
+
+cxx_flags=(-std=c++17 -Wall -Wextra -Werror -pedantic -Wshadow -Wconversion -g -Iinclude)
+valgrind_flags=(--leak-check=full --show-leak-kinds=definite,indirect,possible
+    --errors-for-leak-kinds=definite,indirect,possible --error-exitcode=1 -q
+    --num-callers=50 --suppressions=.ci/valgrind.supp)
+
+test_cpp() {
+    command -v valgrind >/dev/null || { echo "valgrind is missing (apt-get install valgrind)"; return 1; }
+    for program in test example; do
+        c++ "${cxx_flags[@]}" "bindings/cpp/$program.cpp" "$lib_dir/libciclo.a" \
+            -pthread -ldl -lm -o "$work/cpp_$program" || return 1
+        valgrind "${valgrind_flags[@]}" "$work/cpp_$program" > "$work/cpp_$program.out" \
+            || { cat "$work/cpp_$program.out"; return 1; }
+        tail -n 1 "$work/cpp_$program.out"
+    done
+    echo "valgrind (C++ test and example): no leaks, no errors"
+}
+
+failures=()
+for binding in "${selected[@]}"; do
+    echo "== $binding"
+    start=$SECONDS
+    if "test_$binding"; then
+        echo "-- $binding passed ($((SECONDS - start)) s)"
+    else
+        echo "-- $binding FAILED ($((SECONDS - start)) s)"
+        failures+=("$binding")
+    fi
+done
+
+if [ ${#failures[@]} -gt 0 ]; then
+    echo "== bindings FAILED: ${failures[*]}"
+    exit 1
+fi
+echo "== bindings passed: ${selected[*]}"
