@@ -57,6 +57,15 @@ test_cpp() {
     echo "valgrind (C++ test and example): no leaks, no errors"
 }
 
+test_python() {
+    local python="${PYTHON:-python3}"
+    "$python" -c 'import pytest' 2>/dev/null || python=/usr/bin/python3  # Debian's, with python3-pytest
+    (cd bindings/python && PYTHONDONTWRITEBYTECODE=1 "$python" -m pytest -q -p no:cacheprovider) || return 1
+    PYTHONPATH=bindings/python PYTHONDONTWRITEBYTECODE=1 "$python" bindings/python/example.py \
+        > "$work/python_example.out" || { cat "$work/python_example.out"; return 1; }
+    tail -n 1 "$work/python_example.out"
+}
+
 failures=()
 for binding in "${selected[@]}"; do
     echo "== $binding"
