@@ -79,7 +79,7 @@ test_ffm() {
     fi
     local out="$work/ffm"
     "$jdk25/bin/javac" -Xlint:all,-restricted -Werror -d "$out" \
-        $(find bindings/java/ffm/src bindings/java/ffm/test -name '*.java') \
+        $(find bindings/java/common/src bindings/java/ffm/src bindings/java/ffm/test -name '*.java') \
         bindings/java/ffm/example/Example.java || return 1
     LANG=C LC_ALL=C "$jdk25/bin/java" --enable-native-access=ALL-UNNAMED -cp "$out" ciclo.ffm.FfmTest || return 1
     LANG=C LC_ALL=C "$jdk25/bin/java" --enable-native-access=ALL-UNNAMED -cp "$out" Example \

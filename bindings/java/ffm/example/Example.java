@@ -1,10 +1,10 @@
+import ciclo.CicloException;
+import ciclo.Event;
+import ciclo.EventKind;
+import ciclo.Outcome;
+import ciclo.Status;
 import ciclo.ffm.Ciclo;
-import ciclo.ffm.CicloException;
 import ciclo.ffm.Engine;
-import ciclo.ffm.Event;
-import ciclo.ffm.EventKind;
-import ciclo.ffm.Outcome;
-import ciclo.ffm.Status;
 
 /**
  * ciclo from Java 22+ with the Foreign Function and Memory API: a CRM's day.
@@ -16,7 +16,8 @@ import ciclo.ffm.Status;
  * an error with its status and message. Copy it as a start.
  *
  * <pre>
- * javac -d out $(find bindings/java/ffm/src -name '*.java') bindings/java/ffm/example/Example.java
+ * javac -d out $(find bindings/java/common/src bindings/java/ffm/src -name '*.java') \
+ *     bindings/java/ffm/example/Example.java
  * CICLO_LIB=target/debug/libciclo.so java --enable-native-access=ALL-UNNAMED -cp out Example
  * </pre>
  */

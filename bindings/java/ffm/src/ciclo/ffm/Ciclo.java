@@ -1,5 +1,8 @@
 package ciclo.ffm;
 
+import ciclo.CicloException;
+import ciclo.ProgressListener;
+
 import static ciclo.ffm.Native.callString;
 import static ciclo.ffm.Native.fallible;
 import static ciclo.ffm.Native.str;
@@ -75,12 +78,6 @@ public final class Ciclo {
     /** A pair of records scored ({@code ciclo_records_score_json}). */
     public static String recordsScoreJson(String aJson, String bJson, String optionsJson) throws CicloException {
         return callString((a, out) -> (int) RECORDS_SCORE.invokeExact(str(a, aJson), str(a, bJson), str(a, optionsJson), out));
-    }
-
-    /** Called by {@link #dedupJson} on the calling thread as the work goes. */
-    @FunctionalInterface
-    public interface ProgressListener {
-        void progress(String step, long done, long total);
     }
 
     /**

@@ -1,5 +1,10 @@
 package ciclo.ffm;
 
+import ciclo.CicloException;
+import ciclo.Event;
+import ciclo.Outcome;
+import ciclo.StageSince;
+
 import static ciclo.ffm.Native.callString;
 import static ciclo.ffm.Native.fallible;
 import static ciclo.ffm.Native.str;
@@ -116,9 +121,6 @@ public final class Engine implements AutoCloseable {
     }
 
     private static final Cleaner CLEANER = Cleaner.create();
-
-    /** A customer's current stage index and when they entered it. */
-    public record StageSince(int stage, long sinceMs) {}
 
     private volatile MemorySegment handle;
     private final Cleaner.Cleanable cleanable;

@@ -1,5 +1,8 @@
 package ciclo.ffm;
 
+import ciclo.CicloException;
+import ciclo.StateAndJson;
+
 import static ciclo.ffm.Native.fallible;
 import static ciclo.ffm.Native.str;
 import static java.lang.foreign.ValueLayout.ADDRESS;
@@ -22,9 +25,6 @@ public final class Model implements AutoCloseable {
     private static final MethodHandle STEP = fallible("ciclo_model_step_json", ADDRESS, ADDRESS, ADDRESS, ADDRESS, ADDRESS);
     private static final MethodHandle TICK = fallible("ciclo_model_tick_json", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
     private static final Cleaner CLEANER = Cleaner.create();
-
-    /** A state and the JSON that came with it (an outcome or a tick report). */
-    public record StateAndJson(String stateJson, String json) {}
 
     private volatile MemorySegment handle;
     private final Cleaner.Cleanable cleanable;

@@ -1,5 +1,7 @@
 package ciclo.ffm;
 
+import ciclo.CicloException;
+
 import static java.lang.foreign.ValueLayout.ADDRESS;
 import static java.lang.foreign.ValueLayout.JAVA_INT;
 

@@ -1,5 +1,13 @@
 package ciclo.ffm;
 
+import ciclo.CicloException;
+import ciclo.Event;
+import ciclo.EventKind;
+import ciclo.Outcome;
+import ciclo.StageSince;
+import ciclo.StateAndJson;
+import ciclo.Status;
+
 import static java.lang.foreign.ValueLayout.ADDRESS;
 
 import java.lang.foreign.Arena;
@@ -18,7 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * exits non-zero on the first failed check.
  *
  * <pre>
- * javac -d out $(find bindings/java/ffm/src bindings/java/ffm/test -name '*.java')
+ * javac -d out $(find bindings/java/common/src bindings/java/ffm/src bindings/java/ffm/test -name '*.java')
  * CICLO_LIB=target/debug/libciclo.so java --enable-native-access=ALL-UNNAMED -cp out ciclo.ffm.FfmTest
  * </pre>
  */
@@ -100,7 +108,7 @@ public final class FfmTest {
             engine.apply(Event.of("jm", day(2), EventKind.SURVEY).withScore(9.0));
             expectError(Status.INVALID_ARGUMENT, () -> engine.apply(Event.of("jm", day(3), EventKind.SURVEY)));
 
-            Engine.StageSince s = engine.customerStage("lucía");
+            StageSince s = engine.customerStage("lucía");
             check(engine.stageName(s.stage()).equals("growth") && s.sinceMs() == day(10), "stage since");
             check(engine.customerCount() == 3, "three customers");
             check(engine.tickReportJson(day(90)).contains("\"rule\":\"lapsed\""), "lapsed");
@@ -155,12 +163,12 @@ public final class FfmTest {
 
     static void model() throws Exception {
         try (Model model = new Model("{\"preset\":\"five_stage\"}")) {
-            Model.StateAndJson first = model.stepJson(null,
+            StateAndJson first = model.stepJson(null,
                     "{\"customer\":\"c-9\",\"at\":\"2026-03-01T10:00:00Z\",\"kind\":\"purchase\",\"amount\":99000,\"currency\":\"EUR\"}");
             check(first.json().contains("\"stage\":\"first_purchase\""), first.json());
-            Model.StateAndJson second = model.stepJson(first.stateJson(),
+            StateAndJson second = model.stepJson(first.stateJson(),
                     "{\"customer\":\"c-9\",\"at\":\"2026-03-04T10:00:00Z\",\"kind\":\"delivery\"}");
-            Model.StateAndJson ticked = model.tickJson(second.stateJson(), (1772618400L + 40 * 86400L) * 1000L);
+            StateAndJson ticked = model.tickJson(second.stateJson(), (1772618400L + 40 * 86400L) * 1000L);
             check(ticked.json().contains("\"transitions\""), ticked.json());
             expectError(Status.INVALID_JSON, () -> model.stepJson("{", "{\"customer\":\"c\"}"));
         }

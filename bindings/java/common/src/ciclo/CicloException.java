@@ -1,4 +1,4 @@
-package ciclo.ffm;
+package ciclo;
 
 /**
  * A failed ciclo call: the status code ({@link Status}) and the library's

@@ -1,8 +1,8 @@
-package ciclo.ffm;
+package ciclo;
 
 /**
- * What {@link Engine#apply(Event)} did. Stage and rule indexes name through
- * {@link Engine#stageName(int)} and {@link Engine#ruleName(int)}.
+ * What {@code Engine.apply(Event)} did. Stage and rule indexes name through
+ * {@code Engine.stageName(int)} and {@code Engine.ruleName(int)}.
  *
  * @param duplicate the event id was seen recently: nothing changed
  * @param created the event created the customer

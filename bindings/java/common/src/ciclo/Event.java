@@ -1,7 +1,7 @@
-package ciclo.ffm;
+package ciclo;
 
 /**
- * An event for {@link Engine#apply(Event)}, the fast path without JSON. Build
+ * An event for {@code Engine.apply(Event)} (FFM and JNA), the fast path without JSON. Build
  * one with {@link #of} and the {@code with} methods; null strings are absent.
  *
  * @param customerId the customer (required)

@@ -1,4 +1,4 @@
-package ciclo.ffm;
+package ciclo;
 
 /** The kinds of {@link Event} ({@code CICLO_EVENT_KIND_*} in {@code ciclo.h}). */
 public final class EventKind {

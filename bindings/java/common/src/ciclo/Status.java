@@ -1,4 +1,4 @@
-package ciclo.ffm;
+package ciclo;
 
 /** The C ABI's status codes ({@code CICLO_STATUS_*} in {@code ciclo.h}). */
 public final class Status {
