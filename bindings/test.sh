@@ -87,6 +87,19 @@ test_ffm() {
     tail -n 1 "$work/ffm_example.out"
 }
 
+test_jna() {
+    [ -x "$jdk17/bin/javac" ] || { echo "no JDK 17 at $jdk17 (apt-get install openjdk-17-jdk-headless)"; return 1; }
+    [ -f "$jna_jar" ] || { echo "no JNA at $jna_jar (apt-get install libjna-java)"; return 1; }
+    local out="$work/jna"
+    "$jdk17/bin/javac" -Xlint:all -Werror -cp "$jna_jar" -d "$out" \
+        $(find bindings/java/common/src bindings/java/jna/src bindings/java/jna/test -name '*.java') \
+        bindings/java/jna/example/Example.java || return 1
+    LANG=C LC_ALL=C "$jdk17/bin/java" -cp "$out:$jna_jar" ciclo.jna.JnaTest || return 1
+    LANG=C LC_ALL=C "$jdk17/bin/java" -cp "$out:$jna_jar" Example \
+        > "$work/jna_example.out" || { cat "$work/jna_example.out"; return 1; }
+    tail -n 1 "$work/jna_example.out"
+}
+
 failures=()
 skipped=()
 for binding in "${selected[@]}"; do
