@@ -100,6 +100,19 @@ test_jna() {
     tail -n 1 "$work/jna_example.out"
 }
 
+test_csharp() {
+    command -v mcs >/dev/null || { echo "no mcs (apt-get install mono-mcs)"; return 1; }
+    command -v mono >/dev/null || { echo "no mono (apt-get install mono-runtime)"; return 1; }
+    mcs -langversion:7 -warnaserror -out:"$work/cs_tests.exe" \
+        bindings/csharp/Ciclo/*.cs bindings/csharp/tests/Tests.cs || return 1
+    mcs -langversion:7 -warnaserror -out:"$work/cs_example.exe" \
+        bindings/csharp/Ciclo/*.cs bindings/csharp/example/Example.cs || return 1
+    LANG=C LC_ALL=C mono "$work/cs_tests.exe" || return 1
+    LANG=C LC_ALL=C mono "$work/cs_example.exe" > "$work/cs_example.out" \
+        || { cat "$work/cs_example.out"; return 1; }
+    tail -n 1 "$work/cs_example.out"
+}
+
 failures=()
 skipped=()
 for binding in "${selected[@]}"; do
