@@ -81,7 +81,7 @@ final class Native {
     static {
         // Link the handles the error path uses now, not during the first failure.
         lastErrorMessage();
-        staticString(MemorySegment.NULL);
+        statusName(0);
     }
 
     /** A call: makes one downcall with arguments allocated in {@code arena}; returns its status. */
