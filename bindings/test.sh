@@ -95,6 +95,11 @@ test_jna() {
         $(find bindings/java/common/src bindings/java/jna/src bindings/java/jna/test -name '*.java') \
         bindings/java/jna/example/Example.java || return 1
     LANG=C LC_ALL=C "$jdk17/bin/java" -cp "$out:$jna_jar" ciclo.jna.JnaTest || return 1
+    if [ -x "$jdk25/bin/java" ]; then
+        # The same classes on JDK 25: its virtual-thread part runs there.
+        LANG=C LC_ALL=C "$jdk25/bin/java" --enable-native-access=ALL-UNNAMED -cp "$out:$jna_jar" \
+            ciclo.jna.JnaTest || return 1
+    fi
     LANG=C LC_ALL=C "$jdk17/bin/java" -cp "$out:$jna_jar" Example \
         > "$work/jna_example.out" || { cat "$work/jna_example.out"; return 1; }
     tail -n 1 "$work/jna_example.out"

@@ -72,6 +72,7 @@ public final class JnaTest {
         consolidation();
         retention();
         concurrentErrorsOnThreads();
+        concurrentErrorsOnVirtualThreadsIfAny();
         System.out.println("bindings/java/jna: " + checks + " checks passed");
     }
 
@@ -331,6 +332,57 @@ public final class JnaTest {
     }
 
     private static final int CALLS = 1000;
+
+    /**
+     * On JDK 21+ (the test is compiled for 17, so it looks the API up): 1,000
+     * virtual threads, each failing three calls with its own customer id and
+     * sleeping and yielding between them, must each get their own message.
+     */
+    static void concurrentErrorsOnVirtualThreadsIfAny() throws Exception {
+        java.lang.reflect.Method factory;
+        try {
+            factory = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+        } catch (NoSuchMethodException e) {
+            System.out.println("no virtual threads on Java " + Runtime.version().feature() + ": that part runs on JDK 21+");
+            return;
+        }
+        try (Engine engine = new Engine()) {
+            AtomicInteger wrong = new AtomicInteger();
+            CountDownLatch start = new CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            ExecutorService pool = (ExecutorService) factory.invoke(null);
+            try {
+                for (int i = 0; i < CALLS; i++) {
+                    String id = "missing-" + i;
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int round = 0; round < 3; round++) {
+                            Thread.sleep(1);
+                            try {
+                                engine.customerJson(id);
+                                wrong.incrementAndGet();
+                            } catch (CicloException e) {
+                                if (!e.errorMessage().equals("customer `" + id + "` not found")) {
+                                    wrong.incrementAndGet();
+                                }
+                            }
+                            Thread.yield();
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (java.util.concurrent.Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            check(wrong.get() == 0, wrong.get() + " of " + 3 * CALLS + " calls on virtual threads got another call's message");
+            System.out.println("Java " + Runtime.version().feature() + ": 0 of " + 3 * CALLS
+                    + " failing calls on virtual threads got another call's message");
+        }
+    }
 
     /**
      * 1,000 failing calls from 16 threads started together, each with its own
