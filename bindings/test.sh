@@ -139,4 +139,8 @@ if [ ${#failures[@]} -gt 0 ]; then
     echo "== bindings FAILED: ${failures[*]}"
     exit 1
 fi
-echo "== bindings passed: ${selected[*]}${skipped[*]:+ (SKIPPED: ${skipped[*]})}"
+passed=()
+for binding in "${selected[@]}"; do
+    [[ " ${skipped[*]} " == *" $binding "* ]] || passed+=("$binding")
+done
+echo "== bindings passed: ${passed[*]:-none}${skipped[*]:+; SKIPPED: ${skipped[*]}}"
