@@ -14,7 +14,11 @@ const ABI_CONSTANT: &str = "pub const CICLO_ABI_VERSION: u32 = ";
 fn main() {
     println!("cargo:rerun-if-changed={VERSION_FILE}");
     println!("cargo:rerun-if-changed=build.rs");
-    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join(VERSION_FILE);
+    // Read when the script runs, not when it is compiled: a compiled script may
+    // be reused for a checkout elsewhere that shares the target directory.
+    let manifest_dir =
+        std::env::var_os("CARGO_MANIFEST_DIR").expect("cargo sets CARGO_MANIFEST_DIR");
+    let path = Path::new(&manifest_dir).join(VERSION_FILE);
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
     let abi: u32 = text
