@@ -294,6 +294,28 @@ fn pkg_config_builds_a_program_that_runs_from_another_directory() {
         .arg(&app));
     assert!(needed(&app).contains(&soname()), "{:?}", needed(&app));
 
+    // The C++ binding, when the tree has it, builds against the installed copy
+    // with the same flags.
+    if root().join("include/ciclo.hpp").exists() {
+        let cpp = dir.join("app.cpp");
+        std::fs::write(
+            &cpp,
+            "#include <ciclo.hpp>\n#include <cstdio>\n\
+             int main() { std::printf(\"%s\\n\", ciclo::version().c_str()); \
+             return ciclo::abi_version() == CICLO_ABI_VERSION ? 0 : 1; }\n",
+        )
+        .unwrap();
+        let app_cpp = dir.join("app_cpp");
+        run(Command::new("c++")
+            .args(["-std=c++17", "-Wall", "-Wextra", "-Werror"])
+            .arg(&cpp)
+            .args(flags.split_whitespace())
+            .arg("-o")
+            .arg(&app_cpp));
+        let out = run(Command::new(&app_cpp).env("LD_LIBRARY_PATH", prefix.join("lib")));
+        assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), version());
+    }
+
     // From another directory: the loader finds the soname through
     // LD_LIBRARY_PATH, and without it not at all (so it is not linked statically).
     let elsewhere = scratch("pkg-config-run");
