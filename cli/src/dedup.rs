@@ -56,9 +56,14 @@ pub struct Args {
 pub fn run(args: &Args) -> Result<(), String> {
     let start = Instant::now();
     let out = output::path(&args.input, args.out.as_deref(), ".golden_ids.csv")?;
-    for extra in [&args.golden, &args.review].into_iter().flatten() {
-        output::path(&args.input, Some(extra), "")?;
+    let mut outputs = vec![("--out", out.as_path())];
+    for (option, extra) in [("--golden", &args.golden), ("--review", &args.review)] {
+        if let Some(extra) = extra {
+            output::path(&args.input, Some(extra), "")?;
+            outputs.push((option, extra.as_path()));
+        }
     }
+    output::distinct(&outputs)?;
     let export = args.records.read(&args.input)?;
     let input = args.input.display();
 

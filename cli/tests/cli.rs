@@ -253,6 +253,31 @@ fn dedup_refuses_bad_arguments_and_files_by_name() {
         1,
         &["would overwrite the input"],
     );
+    // Two outputs naming one file: the second would replace the first unsaid.
+    let golden_ids = input.with_file_name("febrl1.golden_ids.csv");
+    let review = golden_ids.to_str().unwrap();
+    fails(
+        &cwd,
+        &["dedup", path, "--review", review],
+        1,
+        &["--out and --review both name"],
+    );
+    assert!(!golden_ids.exists());
+    let golden = cwd.join("same.jsonl");
+    fails(
+        &cwd,
+        &[
+            "dedup",
+            path,
+            "--out",
+            "same.jsonl",
+            "--golden",
+            golden.to_str().unwrap(),
+        ],
+        1,
+        &["--out and --golden both name"],
+    );
+    assert!(!golden.exists());
     fails(
         &cwd,
         &["dedup", "missing.csv"],
