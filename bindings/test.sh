@@ -9,7 +9,8 @@
 # Environment: CICLO_PROFILE=release builds and tests the release library
 # (default debug: what .ci/run builds anyway); JDK25_HOME and JDK17_HOME name
 # the JDKs (defaults: the Temurin 25 JDK of the machine image and Debian's
-# OpenJDK 17).
+# OpenJDK 17). Under CICLO_CI (set by .ci/run) a missing JDK 22+ fails the FFM
+# binding instead of skipping it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -69,6 +70,11 @@ test_python() {
 # Java runs under LANG=C: the bindings must send and read UTF-8 whatever the
 # locale says ("María" must not become "Mar?a").
 test_ffm() {
+    if [ ! -x "$jdk25/bin/javac" ] && [ -n "${CICLO_CI:-}" ]; then
+        # .ci/run sets CICLO_CI: there a missing tool is a failure, not a skip.
+        echo "no JDK 22+ at $jdk25 for the Java FFM binding (set JDK25_HOME to one)"
+        return 1
+    fi
     if [ ! -x "$jdk25/bin/javac" ]; then
         echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"
         echo "!!! SKIPPED: the Java FFM binding needs JDK 22+; none at $jdk25"

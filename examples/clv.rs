@@ -5,6 +5,10 @@
 //! cargo run --release --example clv -- SUMMARY.csv [--out PREDICTIONS.csv] [--unit weeks|days|months] [--discount 0.01] [--months 12] [--penalizer 0]
 //! ```
 //!
+//! The installed `ciclo` program does the same as `ciclo clv` (`cli/`: clap
+//! arguments, progress bars, output next to the input); this example is the code
+//! to copy into a program of your own.
+//!
 //! `SUMMARY.csv` is in the `lifetimes` summary format, as `cdnow_summary.csv`:
 //! `customer_id,frequency,recency,T,monetary_value` (the customer id first, the
 //! other columns by name, in any order; `ciclo::import::read_summaries_csv`).
@@ -20,7 +24,7 @@
 //! ```
 //!
 //! Writes one row per customer, in input order, to `PREDICTIONS.csv` (by
-//! default `<SUMMARY stem>.predictions.csv` in the current directory):
+//! default `<SUMMARY stem>.predictions.csv` next to the summary):
 //! `customer_id,p_alive,expected_purchases_30,expected_purchases_90,expected_average_value,clv`.
 //! Expected purchases are over the next 30 and 90 time units of the summary;
 //! `clv` is the value of the next `--months` months (12), discounted by
@@ -96,10 +100,12 @@ fn run() -> Result<(), String> {
     }
     let input = input.ok_or(USAGE)?;
     let out = out.unwrap_or_else(|| {
-        let stem = Path::new(&input)
+        let input = Path::new(&input);
+        let stem = input
             .file_stem()
             .map_or("summary".into(), |s| s.to_string_lossy());
-        format!("{stem}.predictions.csv")
+        let out = input.with_file_name(format!("{stem}.predictions.csv"));
+        out.to_string_lossy().into_owned()
     });
 
     let file = File::open(&input).map_err(|e| format!("{input}: {e}"))?;

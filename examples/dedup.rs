@@ -4,6 +4,10 @@
 //! cargo run --release --example dedup -- INPUT.csv OUTPUT.csv [--map column=field]... [--delimiter D] [--date-order dmy|mdy] [--country CC] [--no-estimate] [--progress] [--golden GOLDEN.jsonl] [--review REVIEW.csv]
 //! ```
 //!
+//! The installed `ciclo` program does the same as `ciclo dedup` (`cli/`: clap
+//! arguments, progress bars, output next to the input); this example is the code
+//! to copy into a program of your own.
+//!
 //! The header row names the columns; the first column is the record id. Known
 //! columns are recognised by name (FEBRL's, dupes_es's, and the usual English and
 //! Spanish names: see `ciclo::import`); others are ignored unless mapped with

@@ -5,6 +5,10 @@
 //! cargo run --release --example lifecycle [-- --customers N --seed S]
 //! ```
 //!
+//! The installed `ciclo` program does the same as `ciclo lifecycle` (`cli/`: clap
+//! arguments, a progress bar); this example is the code to copy into a program of
+//! your own.
+//!
 //! Generates the deterministic sample of [`ciclo::sample`], applies every event in
 //! time order to an [`Engine`] on the default `six_stage` preset with a tick at the
 //! start of every month, then prints customers per stage, transition counts, and the

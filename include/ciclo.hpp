@@ -5,9 +5,10 @@
  *   their C handle in the destructor; a moved-from handle holds NULL, and a
  *   call on it throws ciclo::error with CICLO_STATUS_NULL_ARGUMENT.
  * - Strings go in as `const char *`, `const std::string &` (no copy) or
- *   `std::string_view` (copied once, to add the NUL the C side needs); they come
- *   out as std::string, the C string freed with ciclo_string_free before the
- *   method returns.
+ *   `std::string_view` (copied once, to add the NUL the C side needs; one that
+ *   holds a NUL byte is refused with CICLO_STATUS_INVALID_ARGUMENT, not cut
+ *   short); they come out as std::string, the C string freed with
+ *   ciclo_string_free before the method returns.
  * - A failed call throws ciclo::error carrying the status and the library's
  *   message. The message is read inside the same function as the failed call,
  *   before anything else runs on the thread (ciclo_last_error_message is per
@@ -61,15 +62,40 @@ private:
     std::string message_;
 };
 
+namespace detail {
+
+/** Throws ciclo::error (CICLO_STATUS_INVALID_ARGUMENT) for a string holding a NUL
+    byte: the C side would read only what comes before it ("c1\0x" would name
+    customer "c1"). Returns `s`. */
+inline std::string_view no_nul(std::string_view s) {
+    if (s.find('\0') != std::string_view::npos) {
+        throw error(CICLO_STATUS_INVALID_ARGUMENT,
+                    "a string argument holds a NUL byte at " +
+                        std::to_string(s.find('\0')) +
+                        ": C strings end there, so the library would read only what precedes it");
+    }
+    return s;
+}
+
+/** `s.c_str()`, after no_nul. */
+inline const char *c_str(const std::string &s) {
+    no_nul(s);
+    return s.c_str();
+}
+
+}  // namespace detail
+
 /** An input string: a `const char *` (may be nullptr where the C function takes
     NULL), a `std::string` (used in place) or a `std::string_view` (copied to add
-    the NUL). Only for parameters: it may point into the argument. */
+    the NUL). A `std::string` or `std::string_view` holding a NUL byte is refused
+    with ciclo::error (CICLO_STATUS_INVALID_ARGUMENT) rather than cut short. Only
+    for parameters: it may point into the argument. */
 class cstr {
 public:
     cstr(std::nullptr_t) noexcept : copy_(), ptr_(nullptr) {}
     cstr(const char *s) noexcept : copy_(), ptr_(s) {}
-    cstr(const std::string &s) noexcept : copy_(), ptr_(s.c_str()) {}
-    cstr(std::string_view s) : copy_(s), ptr_(copy_.c_str()) {}
+    cstr(const std::string &s) : copy_(), ptr_(detail::c_str(s)) {}
+    cstr(std::string_view s) : copy_(detail::no_nul(s)), ptr_(copy_.c_str()) {}
     cstr(const cstr &) = delete;
     cstr &operator=(const cstr &) = delete;
 
@@ -345,10 +371,10 @@ public:
     /** Applies an event given as a struct (the fast path). */
     outcome apply(const event &e) const {
         auto opt = [](const std::optional<std::string> &s) {
-            return s ? s->c_str() : static_cast<const char *>(nullptr);
+            return s ? detail::c_str(*s) : static_cast<const char *>(nullptr);
         };
         ciclo_event c{};
-        c.customer_id = e.customer_id.c_str();
+        c.customer_id = detail::c_str(e.customer_id);
         c.event_id = opt(e.event_id);
         c.at_ms = e.at_ms;
         c.kind = e.kind;

@@ -1,8 +1,12 @@
 //! Builds the C example against the static library with the system compiler, runs
-//! it, and checks what it prints. (CI also runs it under valgrind.)
+//! it, and checks what it prints. (CI also runs it under valgrind.) Also checks the
+//! shared library: its soname, and its exported symbols against the committed
+//! snapshot `abi/symbols.txt` (see `tests/abi_snapshot/mod.rs`).
 
 use std::path::PathBuf;
 use std::process::Command;
+
+mod abi_snapshot;
 
 /// The library artifact built with this test: `cargo test` leaves the cdylib and
 /// staticlib in `target/<profile>/deps` (only `cargo build` copies them up a level,
@@ -195,15 +199,10 @@ fn shared_library_exports_only_ciclo_symbols() {
         .output()
         .expect("nm (binutils) is installed");
     assert!(out.status.success());
-    let mut symbols: Vec<String> = String::from_utf8_lossy(&out.stdout)
+    let symbols: Vec<String> = String::from_utf8_lossy(&out.stdout)
         .lines()
-        .filter_map(|l| {
-            let mut parts = l.split_whitespace();
-            let (_addr, kind, name) = (parts.next()?, parts.next()?, parts.next()?);
-            (kind == "T").then(|| name.to_string())
-        })
+        .filter_map(|l| Some(l.split_whitespace().nth(2)?.to_string()))
         .collect();
-    symbols.sort();
     let foreign: Vec<&String> = symbols
         .iter()
         .filter(|s| !s.starts_with("ciclo_"))
@@ -212,7 +211,31 @@ fn shared_library_exports_only_ciclo_symbols() {
         foreign.is_empty(),
         "exported symbols without the ciclo_ prefix: {foreign:?}"
     );
-    insta::assert_snapshot!("exported_symbols", symbols.join("\n"));
+    let current = symbols.into_iter().map(|s| (s, String::new())).collect();
+    abi_snapshot::check(
+        "symbols.txt",
+        "The exported symbols",
+        "The dynamic symbols libciclo.so exports (`nm -D --defined-only`), checked by\n\
+         tests/c_example.rs against the library the tests build.",
+        &current,
+    );
+}
+
+#[test]
+fn shared_library_soname_is_the_abi_version() {
+    let lib = artifact("libciclo.so");
+    let out = Command::new("readelf")
+        .arg("-d")
+        .arg(&lib)
+        .output()
+        .expect("readelf (binutils) is installed");
+    assert!(out.status.success());
+    let dynamic = String::from_utf8_lossy(&out.stdout);
+    let expected = format!(
+        "Library soname: [libciclo.so.{}]",
+        ciclo::ffi::version::CICLO_ABI_VERSION
+    );
+    assert!(dynamic.contains(&expected), "{expected} not in:\n{dynamic}");
 }
 
 #[test]

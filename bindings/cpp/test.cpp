@@ -166,6 +166,24 @@ void test_lifecycle() {
                  ciclo::engine(R"({"name":"x","stages":[{"name":"a"}],"rules":[{"name":"r","to":"b","on":"tick"}]})"));
     CHECK(engine.customer_count() == 3);
 
+    // A string with a NUL byte is refused, not cut short at it: erasing
+    // "maria\0x" must not erase maria.
+    const std::string with_nul("maria\0x", 7);
+    message = EXPECT_ERROR(CICLO_STATUS_INVALID_ARGUMENT, engine.remove_customer(with_nul));
+    CHECK(contains(message, "NUL byte at 5"));
+    EXPECT_ERROR(CICLO_STATUS_INVALID_ARGUMENT,
+                 engine.remove_customer(std::string_view(with_nul)));
+    ciclo::event nul_event;
+    nul_event.customer_id = with_nul;
+    nul_event.at_ms = day(95);
+    nul_event.kind = CICLO_EVENT_KIND_VISIT;
+    EXPECT_ERROR(CICLO_STATUS_INVALID_ARGUMENT, engine.apply(nul_event));
+    nul_event.customer_id = "maria";
+    nul_event.category = with_nul;
+    EXPECT_ERROR(CICLO_STATUS_INVALID_ARGUMENT, engine.apply(nul_event));
+    CHECK(contains(engine.customer_json("maria"), R"("customer":"maria")"));
+    CHECK(engine.customer_count() == 3);
+
     // A customer moved out to the host's storage and back.
     std::string state = engine.customer_state_json("jm");
     engine.remove_customer("jm");

@@ -180,10 +180,23 @@ for _name, (_restype, _argtypes) in _SIGNATURES.items():
 
 
 def text(value: Optional[Union[str, bytes]]) -> Optional[bytes]:
-    """A string argument as NUL-terminated UTF-8 (``bytes`` pass as they are)."""
-    if value is None or isinstance(value, bytes):
-        return value
-    return value.encode("utf-8")
+    """A string argument as NUL-terminated UTF-8 (``bytes`` pass as they are).
+
+    One holding a NUL byte raises :class:`CicloError` (``INVALID_ARGUMENT``):
+    the C side would read only what comes before it (``"c1\\0x"`` would name
+    customer ``c1``)."""
+    if value is None:
+        return None
+    data = value if isinstance(value, bytes) else value.encode("utf-8")
+    at = data.find(b"\0")
+    if at >= 0:
+        raise CicloError(
+            11,
+            "CICLO_STATUS_INVALID_ARGUMENT",
+            f"a string argument holds a NUL byte at {at}: C strings end there, "
+            "so the library would read only what precedes it",
+        )
+    return data
 
 
 def json_text(value: Optional[Json]) -> Optional[bytes]:

@@ -135,6 +135,24 @@ def test_errors_carry_status_and_message() -> None:
         engine.customer_count()
 
 
+def test_a_string_with_a_nul_byte_is_refused_not_cut_short() -> None:
+    with Engine() as engine:
+        engine.apply_json({"customer": "maria", "at": "2026-01-03T14:00:00Z", "kind": "visit"})
+        for customer in ("maria\0x", b"maria\0x"):
+            with pytest.raises(CicloError) as error:
+                engine.remove_customer(customer)
+            assert error.value.status == Status.INVALID_ARGUMENT
+            assert "NUL byte at 5" in error.value.message
+        with pytest.raises(CicloError) as error:
+            engine.apply(Event(customer_id="maria\0x", at_ms=day(5), kind=EventKind.VISIT))
+        assert error.value.status == Status.INVALID_ARGUMENT
+        with pytest.raises(CicloError) as error:
+            engine.apply_json('{"customer": "maria", "at": "2026-01-05T00:00:00Z", "kind": "visit"}\0junk')
+        assert error.value.status == Status.INVALID_ARGUMENT
+        assert engine.customer("maria")["customer"] == "maria"
+        assert engine.customer_count() == 1
+
+
 def test_model_stateless_path() -> None:
     with Model({"preset": "five_stage"}) as model:
         state, outcome = model.step(

@@ -192,8 +192,20 @@ final class Native {
         }
     }
 
-    /** A NUL-terminated UTF-8 copy of {@code s} in {@code arena}, or NULL for null. */
+    /**
+     * A NUL-terminated UTF-8 copy of {@code s} in {@code arena}, or NULL for null.
+     * A string holding {@code '\0'} is refused with IllegalArgumentException: C
+     * would read only what precedes it ({@code "c1\0x"} would name customer c1).
+     */
     static MemorySegment str(Arena arena, String s) {
-        return s == null ? MemorySegment.NULL : arena.allocateFrom(s);
+        if (s == null) {
+            return MemorySegment.NULL;
+        }
+        int at = s.indexOf('\0');
+        if (at >= 0) {
+            throw new IllegalArgumentException("a string argument holds a NUL character at " + at
+                    + ": C strings end there, so the library would read only what precedes it");
+        }
+        return arena.allocateFrom(s);
     }
 }

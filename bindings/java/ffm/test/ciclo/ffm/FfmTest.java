@@ -127,6 +127,19 @@ public final class FfmTest {
             expectError(Status.UNKNOWN_STAGE, () -> new Engine(
                     "{\"name\":\"x\",\"stages\":[{\"name\":\"a\"}],\"rules\":[{\"name\":\"r\",\"to\":\"b\",\"on\":\"tick\"}]}"));
 
+            // A string with a NUL is refused, not cut short: erasing "jm\0x" must not erase jm.
+            for (Body body : new Body[] {
+                    () -> engine.removeCustomer("jm\0x"),
+                    () -> engine.apply(Event.of("jm\0x", day(20), EventKind.VISIT))}) {
+                try {
+                    body.run();
+                    throw new AssertionError("a string with a NUL was accepted");
+                } catch (IllegalArgumentException expected) {
+                    check(expected.getMessage().contains("NUL character at 2"), expected.getMessage());
+                }
+            }
+            check(engine.customerJson("jm").contains("\"customer\":\"jm\""), "jm kept");
+
             String state = engine.customerStateJson("jm");
             engine.removeCustomer("jm");
             expectError(Status.NOT_FOUND, () -> engine.customerJson("jm"));
