@@ -125,6 +125,12 @@
 #define CICLO_APPLIED_DUPLICATE 1
 
 /**
+ * The most items one page of a `ciclo_engine_list_*_json` call holds: `max`
+ * may be 1 to this.
+ */
+#define CICLO_LIST_MAX 10000
+
+/**
  * Major version of the crate this header belongs to.
  */
 #define CICLO_VERSION_MAJOR 0
@@ -991,6 +997,81 @@ ciclo_status ciclo_engine_set_limits_json(const struct ciclo_engine *engine, con
  * `engine` is a live engine; `out_json` valid for writes.
  */
 ciclo_status ciclo_engine_limits_json(const struct ciclo_engine *engine, char **out_json);
+
+/**
+ * A page of the ids of the customers with a lifecycle state (those
+ * `ciclo_engine_customer_count` counts), in byte order, as JSON:
+ * `{"items": ["ana", "eva"], "next_cursor": "eva"}`. Golden customers
+ * without events have no state yet: `ciclo_engine_list_golden_ids_json`
+ * lists them.
+ *
+ * `cursor` is NULL (or `""`) for the first page, else the `next_cursor` of
+ * the page before; `max` is the most ids to answer, 1 to `CICLO_LIST_MAX`.
+ * `*out_json` is released with `ciclo_string_free`. Errors:
+ * `CICLO_STATUS_INVALID_ARGUMENT` naming `max` out of range,
+ * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe:
+ * each page is one consistent moment.
+ *
+ * # Safety
+ * `engine` is a live engine; `cursor` NULL or a NUL-terminated string;
+ * `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_list_customers_json(const struct ciclo_engine *engine, const char *cursor, uint32_t max, char **out_json);
+
+/**
+ * A page of the live golden ids, by number (`G2` before `G10`), as JSON:
+ * `{"items": ["G1", "G2"], "next_cursor": "G2"}`. Every golden customer is
+ * listed, with events or not.
+ *
+ * `cursor` and `max` as for `ciclo_engine_list_customers_json`. `*out_json`
+ * is released with `ciclo_string_free`. Errors:
+ * `CICLO_STATUS_INVALID_ARGUMENT` naming `max`, or `cursor` for one this
+ * listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
+ * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `cursor` NULL or a NUL-terminated string;
+ * `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_list_golden_ids_json(const struct ciclo_engine *engine, const char *cursor, uint32_t max, char **out_json);
+
+/**
+ * A page of the source records of golden customer `golden_id`, in the order
+ * the engine first received them, as JSON: `{"golden_id": "G1", "items":
+ * [{"system": "crm", "id": "C-1"}], "next_cursor": null}`. A golden id
+ * retired by a merge stands for the customer it was merged into, which
+ * `golden_id` names.
+ *
+ * `cursor` and `max` as for `ciclo_engine_list_customers_json`. `*out_json`
+ * is released with `ciclo_string_free`. Errors: `CICLO_STATUS_NOT_FOUND`
+ * for a golden id never issued or erased; `CICLO_STATUS_INVALID_ARGUMENT`
+ * naming `golden_id` (not a golden id), `max`, or `cursor` for one this
+ * listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
+ * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `golden_id` a NUL-terminated string; `cursor`
+ * NULL or a NUL-terminated string; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_list_sources_json(const struct ciclo_engine *engine, const char *golden_id, const char *cursor, uint32_t max, char **out_json);
+
+/**
+ * A page of the records waiting for a data steward, in the order of their
+ * keys (system, then id), as JSON: `{"items": [{"record": {"system", "id"},
+ * "golden_id", "candidates": [{"golden_id", "probability", "source"}]}],
+ * "next_cursor": ...}` (each item as in `ciclo_engine_reviews_json`).
+ *
+ * `cursor` and `max` as for `ciclo_engine_list_customers_json`. `*out_json`
+ * is released with `ciclo_string_free`. Errors:
+ * `CICLO_STATUS_INVALID_ARGUMENT` naming `max`, or `cursor` for one this
+ * listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
+ * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `cursor` NULL or a NUL-terminated string;
+ * `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_list_reviews_json(const struct ciclo_engine *engine, const char *cursor, uint32_t max, char **out_json);
 
 /**
  * A record's blocking keys, for a host that stores its records itself: it

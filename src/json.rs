@@ -811,5 +811,6 @@ pub fn standardized_to_json(out: &crate::standardize::Standardized) -> String {
     .to_string()
 }
 pub mod consolidation;
+pub mod listing;
 pub mod matching;
 pub mod retention;
