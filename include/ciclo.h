@@ -125,6 +125,26 @@
 #define CICLO_APPLIED_DUPLICATE 1
 
 /**
+ * A text attribute: `text`.
+ */
+#define CICLO_ATTRIBUTE_TEXT 0
+
+/**
+ * A whole number: `integer` (a JSON number without fraction or exponent).
+ */
+#define CICLO_ATTRIBUTE_INTEGER 1
+
+/**
+ * Any other finite number: `number`.
+ */
+#define CICLO_ATTRIBUTE_NUMBER 2
+
+/**
+ * A flag: `integer`, 0 (false) or 1 (true).
+ */
+#define CICLO_ATTRIBUTE_BOOL 3
+
+/**
  * The most items one page of a `ciclo_engine_list_*_json` call holds: `max`
  * may be 1 to this.
  */
@@ -148,8 +168,11 @@
 /**
  * Version of the ABI this header describes; it changes only on a breaking change.
  * Compare it with `ciclo_abi_version()` at load time.
+ *
+ * 2: `ciclo_event` gained `attributes` and `attribute_count` (the struct is
+ * larger: a host built against version 1 must be rebuilt). 1: the first.
  */
-#define CICLO_ABI_VERSION 1
+#define CICLO_ABI_VERSION 2
 
 /**
  * An engine: a thread-safe registry of customers and their lifecycle states under
@@ -178,12 +201,48 @@ typedef int32_t ciclo_status;
 typedef void (*ciclo_progress_fn)(void *user, const char *step, size_t done, size_t total);
 
 /**
- * An event for `ciclo_engine_apply`, the allocation-light alternative to JSON.
+ * One host-defined attribute of a `ciclo_event`: a name and a typed value,
+ * as the JSON event's `"attributes": {"canal": "web", "cuotas": 3,
+ * "tasa": 0.35, "promo": true}` carries them. Zero-initialised, it is a text
+ * attribute: `{.key = "canal", .text = "web"}` is `"canal": "web"`.
+ *
+ * Strings are NUL-terminated UTF-8, borrowed for the duration of the call.
+ */
+typedef struct ciclo_attribute {
+  /**
+   * The attribute's name (required); unique within the event.
+   */
+  const char *key;
+  /**
+   * The value when `kind` is `CICLO_ATTRIBUTE_TEXT` (required then);
+   * ignored otherwise.
+   */
+  const char *text;
+  /**
+   * The value when `kind` is `CICLO_ATTRIBUTE_INTEGER`; 0 or 1 when it is
+   * `CICLO_ATTRIBUTE_BOOL`; ignored otherwise.
+   */
+  int64_t integer;
+  /**
+   * The value when `kind` is `CICLO_ATTRIBUTE_NUMBER` (finite); ignored
+   * otherwise.
+   */
+  double number;
+  /**
+   * One of `CICLO_ATTRIBUTE_*`.
+   */
+  uint32_t kind;
+} ciclo_attribute;
+
+/**
+ * An event for `ciclo_engine_apply`, the allocation-light alternative to JSON,
+ * which carries everything a JSON event does.
  *
  * Strings are borrowed for the duration of the call only. Optional strings may be
- * NULL. Host-defined attributes are only accepted through JSON. Every field is a
- * fixed-size integer, a double or a pointer (no `bool`), so the layout is the same
- * for C, JNA/FFM and P/Invoke.
+ * NULL. Every field is a fixed-size integer, a double or a pointer (no `bool`), so
+ * the layout is the same for C, JNA/FFM and P/Invoke. The struct grew
+ * `attributes` and `attribute_count` in ABI version 2: a host compiled against an
+ * older header passes a shorter struct, which is why `CICLO_ABI_VERSION` changed.
  */
 typedef struct ciclo_event {
   /**
@@ -239,6 +298,17 @@ typedef struct ciclo_event {
    * 1 when `quantity` is set, 0 otherwise.
    */
   uint8_t has_quantity;
+  /**
+   * Host-defined attributes, `attribute_count` of them (NULL when the count
+   * is 0): kept with the transition the event causes, as the JSON event's
+   * `attributes` are.
+   */
+  const struct ciclo_attribute *attributes;
+  /**
+   * How many attributes `attributes` points to: at most the engine's
+   * `attributes` limit (256 by default), checked before any is read.
+   */
+  size_t attribute_count;
 } ciclo_event;
 
 /**
@@ -788,7 +858,12 @@ ciclo_status ciclo_engine_apply_json(const struct ciclo_engine *engine, const ch
  *
  * If `out` is not NULL it receives the outcome (stage and rule indexes; names
  * through `ciclo_engine_stage_name` and `ciclo_engine_rule_name`). Errors as
- * `ciclo_engine_apply_json`. Thread-safe.
+ * `ciclo_engine_apply_json`, except that attributes beyond the engine's
+ * limits are `CICLO_STATUS_INVALID_ARGUMENT` naming `event->attribute_count`
+ * or the attribute (`event->attributes[2].key`), as are a repeated key, an
+ * unknown `kind`, a flag other than 0 or 1 and a number that is not finite;
+ * a NULL key or text is `CICLO_STATUS_NULL_ARGUMENT`. The engine ends in
+ * the same state as with the same event in JSON. Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; `event` points to a valid `ciclo_event` whose strings

@@ -442,6 +442,8 @@ fn struct_path_validates_like_json() {
         has_score: 0,
         quantity: 0.0,
         has_quantity: 0,
+        attributes: ptr::null(),
+        attribute_count: 0,
     };
     let mut out = ciclo_outcome::default();
     unsafe {

@@ -162,7 +162,12 @@ pub unsafe extern "C" fn ciclo_engine_apply_json(
 ///
 /// If `out` is not NULL it receives the outcome (stage and rule indexes; names
 /// through `ciclo_engine_stage_name` and `ciclo_engine_rule_name`). Errors as
-/// `ciclo_engine_apply_json`. Thread-safe.
+/// `ciclo_engine_apply_json`, except that attributes beyond the engine's
+/// limits are `CICLO_STATUS_INVALID_ARGUMENT` naming `event->attribute_count`
+/// or the attribute (`event->attributes[2].key`), as are a repeated key, an
+/// unknown `kind`, a flag other than 0 or 1 and a number that is not finite;
+/// a NULL key or text is `CICLO_STATUS_NULL_ARGUMENT`. The engine ends in
+/// the same state as with the same event in JSON. Thread-safe.
 ///
 /// # Safety
 /// `engine` is a live engine; `event` points to a valid `ciclo_event` whose strings
@@ -176,7 +181,7 @@ pub unsafe extern "C" fn ciclo_engine_apply(
     run("ciclo_engine_apply", || {
         let h = handle(engine)?;
         let event = event.as_ref().ok_or(Failure::Null("event"))?;
-        let outcome = with_event(event, |e| h.engine.apply(e))?;
+        let outcome = with_event(event, &h.engine.limits(), |e| h.engine.apply(e))?;
         if !out.is_null() {
             *out = to_c_outcome(&outcome);
         }

@@ -38,6 +38,6 @@ pub mod step;
 pub mod version;
 
 pub use engine::ciclo_engine;
-pub use event::{ciclo_event, ciclo_outcome};
+pub use event::{ciclo_attribute, ciclo_event, ciclo_outcome};
 pub use status::ciclo_status;
 pub use step::ciclo_model;
