@@ -100,7 +100,10 @@ impl Engine {
     /// [`Engine::golden_ids_page`].
     ///
     /// Shards are read one after another, each for the moment it takes to
-    /// copy a few dozen ids: writers never wait for a page.
+    /// copy a few dozen ids: writers never wait for a page. The first call
+    /// orders each shard's ids (a sort of the engine's ids, shard by shard:
+    /// about a second for ten million), which the engine keeps up to date
+    /// from then on, at about 36 bytes a customer.
     ///
     /// # Errors
     ///
@@ -149,7 +152,7 @@ impl Engine {
             for shard in self.shards.iter() {
                 let start = from.as_deref().map_or(Bound::Unbounded, Bound::Excluded);
                 let run: Vec<CompactString> = super::lock(shard)
-                    .order
+                    .order()
                     .range::<str, _>((start, Bound::Unbounded))
                     .take(per_shard)
                     .cloned()

@@ -45,15 +45,18 @@ const SHARDS: usize = 64;
 /// [`Engine::merge`]), beside their states: an event and its place in the log
 /// change under one lock, and a snapshot's cut sees both or neither.
 ///
-/// And the shard's ids in order, for listing them a page at a time
+/// And, once a host lists customers, the shard's ids in order
 /// ([`Engine::customers_page`]): a page starts where the last one ended in
-/// every shard's order instead of sorting them all again.
+/// every shard's order instead of sorting them all again. Built by the first
+/// listing, kept up to date from then on (about 36 bytes a customer: an
+/// engine never listed does not pay them).
 #[derive(Debug, Default)]
 pub(crate) struct Shard {
     table: Arc<Table>,
     logs: Arc<LogTable>,
-    /// The ids of `table`, sorted (snapshots take `table`, not this).
-    order: std::collections::BTreeSet<CompactString>,
+    /// The ids of `table`, sorted, once listed (snapshots take `table`, not
+    /// this).
+    order: Option<std::collections::BTreeSet<CompactString>>,
 }
 
 /// A shard's table: id and state.
@@ -96,7 +99,9 @@ impl Shard {
             (CompactString::from(customer), Arc::new(state)),
             |(k, _)| hasher.hash_one(k.as_str()),
         );
-        self.order.insert(CompactString::from(customer));
+        if let Some(order) = &mut self.order {
+            order.insert(CompactString::from(customer));
+        }
     }
 
     /// Whether the customer is present.
@@ -106,7 +111,9 @@ impl Shard {
 
     fn remove(&mut self, hash: u64, customer: &str) -> Option<CustomerState> {
         self.table.find(hash, |(k, _)| k.as_str() == customer)?;
-        self.order.remove(customer);
+        if let Some(order) = &mut self.order {
+            order.remove(customer);
+        }
         Arc::make_mut(&mut self.table)
             .find_entry(hash, |(k, _)| k.as_str() == customer)
             .ok()
@@ -125,12 +132,21 @@ impl Shard {
             {
                 entry.remove();
             }
-            self.order.remove(customer);
+            if let Some(order) = &mut self.order {
+                order.remove(customer);
+            }
         }
     }
 
     fn len(&self) -> usize {
         self.table.len()
+    }
+
+    /// The shard's ids in order, built on the first call.
+    fn order(&mut self) -> &std::collections::BTreeSet<CompactString> {
+        let table = &self.table;
+        self.order
+            .get_or_insert_with(|| table.iter().map(|(k, _)| k.clone()).collect())
     }
 
     fn iter(&self) -> impl Iterator<Item = (&str, &CustomerState)> {
@@ -198,12 +214,13 @@ impl Shard {
     fn memory_bytes(&self) -> usize {
         // The ordered ids: a B-tree's leaves hold 11 keys and are about two
         // thirds full (internal nodes add a tenth).
-        let order = self.order.len() * std::mem::size_of::<CompactString>() * 3 / 2
-            + self
-                .order
-                .iter()
-                .map(|k| if k.is_heap_allocated() { k.len() } else { 0 })
-                .sum::<usize>();
+        let order = self.order.as_ref().map_or(0, |order| {
+            order.len() * std::mem::size_of::<CompactString>() * 3 / 2
+                + order
+                    .iter()
+                    .map(|k| if k.is_heap_allocated() { k.len() } else { 0 })
+                    .sum::<usize>()
+        });
         order
             + self.table.capacity()
                 * (std::mem::size_of::<(CompactString, Arc<CustomerState>)>() + 1)
