@@ -420,7 +420,8 @@ typedef struct ciclo_outcome {
 #define CICLO_STATUS_OUT_OF_ORDER 13
 
 /**
- * A value conflicting with what is stored (a purchase in another currency).
+ * A value conflicting with what is stored (a customer imported twice,
+ * consolidation configured after the first ingest).
  */
 #define CICLO_STATUS_CONFLICT 14
 
@@ -834,12 +835,14 @@ void ciclo_engine_free(struct ciclo_engine *engine);
  * `ciclo_string_free`. Errors name the field: `CICLO_STATUS_INVALID_JSON`,
  * `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_UNKNOWN_EVENT_KIND`,
  * `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_INVALID_AMOUNT`,
- * `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`,
- * `CICLO_STATUS_CONFLICT`, and once consolidation is configured
+ * `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`, and once
+ * consolidation is configured
  * `CICLO_STATUS_NOT_FOUND` for a golden id never issued or erased, or an id
  * that is not a golden id (unless `customers_from_events`, or the customer was
  * tracked before). An event for a golden id retired by a merge goes to the
  * customer it was merged into, and the outcome's `customer` names that one.
+ * A customer may pay in several currencies: amounts are kept per currency
+ * (the state's `purchases.other_currencies`), never added across them.
  * On error nothing changes. The engine's limits
  * (`ciclo_engine_set_limits_json`) apply: a text longer than
  * `event_json_bytes` is refused before it is parsed
@@ -1432,7 +1435,10 @@ ciclo_status ciclo_engine_churn_json(const struct ciclo_engine *engine, const ch
  * weighs `p_alive`). BG/NBD counts purchases and is fitted on every
  * customer who bought; the spend model, in minor units, on the customers
  * paying in `currency` (amounts of different currencies cannot be
- * averaged), who alone then get an `expected_value`.
+ * averaged), who alone then get an `expected_value`. A customer paying in
+ * several currencies counts every purchase in BG/NBD, their spend in
+ * `currency` in the spend model, and gets the value of their purchases in
+ * it.
  *
  * `options_json` is NULL, `""` or `{"unit_days": 7, "penalizer": 0,
  * "currency": "ARS", "clv": {"months": 12, "monthly_discount": 0.01,
@@ -1474,10 +1480,12 @@ ciclo_status ciclo_engine_fit_models_json(const struct ciclo_engine *engine, int
  * `*out_json` receives `{"candidates": [{"customer": "c7", "exit_reason":
  * "price", "lapsed_at": "2026-04-01T10:00:00Z", "last_signals":
  * {"complaints_in_window": 1.0, ...}, "annual_value": 1250000.0,
- * "win_back_probability": 0.1, "expected_value": 125000.0}]}`: why they
- * left (the cancellation's reason, `cancelled` without one, `inactive` for
- * who stopped buying), when, the signals of discontent at their last event,
- * what they brought in a year (minor units), the chance of winning them
+ * "currency": "ARS", "win_back_probability": 0.1, "expected_value":
+ * 125000.0}]}`: why they left (the cancellation's reason, `cancelled`
+ * without one, `inactive` for who stopped buying), when, the signals of
+ * discontent at their last event, what they brought in a year (minor units
+ * of `currency`: the retention configuration's `currency`, else the stage
+ * model's, else the customer's first), the chance of winning them
  * back (measured by exit reason through `ciclo_engine_record_win_back`,
  * blended with the assumed `win_back.prior_rate`), and the product of the
  * two, by which they are ranked. Release it with `ciclo_string_free`.

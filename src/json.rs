@@ -370,6 +370,9 @@ struct EvidenceJson<'a> {
     op: &'a str,
     threshold: f64,
     actual: Option<f64>,
+    /// The currency a money metric was read in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<Currency>,
 }
 
 #[derive(Serialize)]
@@ -406,6 +409,7 @@ fn transition_json<'a>(
                 op: e.op.as_str(),
                 threshold: e.threshold,
                 actual: e.actual,
+                currency: e.currency,
             })
             .collect(),
     }

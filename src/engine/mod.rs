@@ -325,7 +325,8 @@ impl Engine {
 
     /// Applies one event, creating the customer on their first event. Thread-safe.
     ///
-    /// On error (invalid event, unknown kind, out of order, currency conflict)
+    /// On error (invalid event, unknown kind, out of order, a revenue that
+    /// would overflow)
     /// nothing changes.
     ///
     /// An event for a golden id (`G42`, from [`Engine::ingest`]) is kept with

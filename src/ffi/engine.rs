@@ -120,12 +120,14 @@ pub unsafe extern "C" fn ciclo_engine_free(engine: *mut ciclo_engine) {
 /// `ciclo_string_free`. Errors name the field: `CICLO_STATUS_INVALID_JSON`,
 /// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_UNKNOWN_EVENT_KIND`,
 /// `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_INVALID_AMOUNT`,
-/// `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`,
-/// `CICLO_STATUS_CONFLICT`, and once consolidation is configured
+/// `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`, and once
+/// consolidation is configured
 /// `CICLO_STATUS_NOT_FOUND` for a golden id never issued or erased, or an id
 /// that is not a golden id (unless `customers_from_events`, or the customer was
 /// tracked before). An event for a golden id retired by a merge goes to the
 /// customer it was merged into, and the outcome's `customer` names that one.
+/// A customer may pay in several currencies: amounts are kept per currency
+/// (the state's `purchases.other_currencies`), never added across them.
 /// On error nothing changes. The engine's limits
 /// (`ciclo_engine_set_limits_json`) apply: a text longer than
 /// `event_json_bytes` is refused before it is parsed
