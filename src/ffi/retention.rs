@@ -28,7 +28,10 @@ use crate::retention::{self, BgNbd, CustomerSummary, GammaGamma, Prediction};
 /// in one unit of the caller's choice (days, weeks); `id` is optional.
 /// `options_json` is NULL, `""` or `{"penalizer": 0.0}`: an L2 penalty on the
 /// parameters (as `lifetimes`' `penalizer_coef`) that keeps a fit on a small
-/// population finite.
+/// population finite (0.001 is usually enough). It weighs the parameters of
+/// the models fitted on times and amounts in units of their means, so the
+/// fit does not depend on the unit of time or money (`lifetimes` weighs them
+/// as given).
 ///
 /// `*out_json` receives the parameters: `{"bgnbd": {"r", "alpha", "a", "b",
 /// "log_likelihood", "customers"}, "gamma_gamma": {"p", "q", "v",

@@ -135,10 +135,11 @@ pub struct CustomerModels {
 pub struct ModelFitOptions {
     /// Days in the models' time unit (7: weeks).
     pub unit_days: f64,
-    /// The L2 penalty of both fits ([`BgNbd::fit_penalized`]). It weighs the
-    /// parameters as they are, and the Gamma-Gamma scale `v` is in minor
-    /// units of money: a penalty crushes it, so prefer none on large
-    /// populations.
+    /// The L2 penalty of both fits ([`BgNbd::fit_penalized`],
+    /// [`GammaGamma::fit_penalized`](super::GammaGamma::fit_penalized)),
+    /// 0.001 for a small population: it weighs the parameters fitted on
+    /// times and amounts in units of their means, so it does not depend on
+    /// `unit_days` nor on amounts being in minor units.
     pub penalizer: f64,
     /// How the `expected_value` signal discounts and over how long.
     pub clv: ClvOptions,
