@@ -1077,6 +1077,55 @@ ciclo_status ciclo_engine_set_limits_json(const struct ciclo_engine *engine, con
 ciclo_status ciclo_engine_limits_json(const struct ciclo_engine *engine, char **out_json);
 
 /**
+ * A customer's lead score at `now_ms` (milliseconds since the Unix epoch,
+ * UTC): the points of their events (`lead_scoring.points`) decayed with the
+ * model's half-life to `now_ms`, or to the customer's latest event when
+ * `now_ms` is earlier. `*out_score` receives it; `*out_qualified`, when not
+ * NULL, 1 if it is at least the model's `lead_scoring.threshold`, else 0.
+ * A golden id retired by a merge answers for the customer it was merged
+ * into.
+ *
+ * Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer,
+ * `CICLO_STATUS_INVALID_TIMESTAMP` for `now_ms` out of range,
+ * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Nothing is
+ * written on an error. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `customer_id` a NUL-terminated string;
+ * `out_score` valid for writes; `out_qualified` NULL or valid for writes.
+ */
+ciclo_status ciclo_engine_lead_score(const struct ciclo_engine *engine, const char *customer_id, int64_t now_ms, double *out_score, uint8_t *out_qualified);
+
+/**
+ * Customers per stage: `out_counts[i]` receives how many customers are in
+ * stage `i` (names through `ciclo_engine_stage_name`), for every stage of
+ * the model (`ciclo_engine_stage_count` of them). `capacity` is how many
+ * counts `out_counts` holds; a `capacity` below the number of stages is
+ * `CICLO_STATUS_OUT_OF_RANGE` and nothing is written. Shards are counted one
+ * after another: with writers at work, the counts are of moments
+ * microseconds apart. Thread-safe.
+ *
+ * Errors: `CICLO_STATUS_OUT_OF_RANGE`, `CICLO_STATUS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_counts` valid for `capacity` writes.
+ */
+ciclo_status ciclo_engine_stage_counts(const struct ciclo_engine *engine, uint64_t *out_counts, uint32_t capacity);
+
+/**
+ * Customers per stage as JSON, in the model's order: `{"customers": 5000,
+ * "stages": [{"stage": "awareness", "customers": 1200}, ...]}`. Release
+ * `*out_json` with `ciclo_string_free`. Counted as by
+ * `ciclo_engine_stage_counts`. Thread-safe.
+ *
+ * Errors: `CICLO_STATUS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_stage_counts_json(const struct ciclo_engine *engine, char **out_json);
+
+/**
  * A page of the ids of the customers with a lifecycle state (those
  * `ciclo_engine_customer_count` counts), in byte order, as JSON:
  * `{"items": ["ana", "eva"], "next_cursor": "eva"}`. Golden customers

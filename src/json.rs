@@ -818,3 +818,4 @@ pub mod consolidation;
 pub mod listing;
 pub mod matching;
 pub mod retention;
+pub mod stages;

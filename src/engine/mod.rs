@@ -11,9 +11,11 @@ mod limits;
 mod listing;
 mod retention;
 mod snapshot;
+mod stages;
 
 pub use identity::{ReviewItem, SourceRemoved};
 pub use listing::{Page, MAX_PAGE};
+pub use stages::LeadScore;
 
 use std::hash::BuildHasher;
 use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
@@ -583,7 +585,9 @@ impl Engine {
         }
     }
 
-    /// Customers per stage, indexed by stage.
+    /// Customers per stage, indexed by stage. Shards are counted one after
+    /// another, each at its own moment: with writers at work, the counts are
+    /// of moments microseconds apart, not of one.
     pub fn stage_counts(&self) -> Vec<(StageId, usize)> {
         let mut counts = vec![0usize; self.model.stages().len()];
         self.for_each(|_, s| counts[s.stage().index()] += 1);

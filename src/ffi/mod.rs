@@ -28,6 +28,7 @@ mod boundary;
 pub mod consolidation;
 pub mod engine;
 pub mod event;
+pub mod lifecycle;
 pub mod listing;
 pub mod matching;
 pub mod memory;
