@@ -1738,6 +1738,16 @@ uint32_t ciclo_abi_version(void);
  *
  * Borrowed: valid until the next `ciclo_` call on this thread; do not free it.
  * Never NULL.
+ *
+ * The message belongs to the OS thread, not to the caller's task. Read it, and
+ * copy it if it must outlive the next call, on the thread that made the failed
+ * call, right after it: no other `ciclo_` call and nothing that can suspend
+ * or move the caller in between. A task that yields between the two (a Java
+ * virtual thread that blocks, a C# `await`, a C++ `co_await`, a Python
+ * asyncio `await`, a fiber switch) may resume on another OS thread, or let
+ * another task's call run on this one, and then reads that call's message or
+ * an empty one. Read the status and the message in one stretch of code that
+ * cannot yield, as the bindings in `bindings/` do.
  */
 const char *ciclo_last_error_message(void);
 

@@ -10,7 +10,10 @@
 //!   success: a failed call changes nothing.
 //! - After a failure, `ciclo_last_error_message()` describes it (naming the field at
 //!   fault). The message is per thread and valid until the next `ciclo_` call on that
-//!   thread; every fallible call clears it on entry.
+//!   thread; every fallible call clears it on entry. Read it right after the
+//!   failed call, on the same thread, before anything that can yield (a virtual
+//!   thread that blocks, an `await`): a task that resumes elsewhere reads another
+//!   call's message.
 //! - Input strings are NUL-terminated UTF-8; invalid UTF-8 is
 //!   `CICLO_STATUS_INVALID_UTF8`. A NULL where a value is required is
 //!   `CICLO_STATUS_NULL_ARGUMENT`.

@@ -127,54 +127,15 @@ impl PersonName {
     /// # Ok::<(), ciclo::standardize::Problem>(())
     /// ```
     pub fn given_canonical_keys(&self) -> Vec<String> {
-        let key = self.given_key();
-        if key.is_empty() {
-            return Vec::new();
-        }
-        if words(&key).all(|w| !is_given_particle(w) && variants::readings(w).is_none()) {
-            return vec![key];
-        }
-        let mut combos: Vec<String> = vec![String::new()];
-        let mut any = false;
-        for word in words(&key).filter(|w| !is_given_particle(w)) {
-            any = true;
-            let own = [word];
-            let alternatives: &[&str] = match variants::readings(word) {
-                Some(names) => names,
-                None => &own,
-            };
-            let mut next =
-                Vec::with_capacity((combos.len() * alternatives.len()).min(MAX_CANONICAL));
-            'outer: for prefix in &combos {
-                for alt in alternatives {
-                    if next.len() == MAX_CANONICAL {
-                        break 'outer;
-                    }
-                    let mut s = String::with_capacity(prefix.len() + alt.len() + 1);
-                    s.push_str(prefix);
-                    if !s.is_empty() {
-                        s.push(' ');
-                    }
-                    s.push_str(alt);
-                    next.push(s);
-                }
-            }
-            combos = next;
-        }
-        if !any {
-            return if key.is_empty() {
-                Vec::new()
-            } else {
-                vec![key]
-            };
-        }
-        let mut out: Vec<String> = Vec::with_capacity(combos.len());
-        for c in combos {
-            if !out.contains(&c) {
-                out.push(c);
-            }
-        }
-        out
+        let mut out = GivenReadings::new();
+        given_readings_of_key(&self.given_key(), &mut out);
+        out.into_iter().map(CompactString::into_string).collect()
+    }
+
+    /// The given names folded ([`PersonName::given_key`]) as a
+    /// [`CompactString`], for callers that keep it.
+    pub(crate) fn given_key_compact(&self) -> CompactString {
+        key_fold(&self.given)
     }
 
     /// One folded key per surname, for comparison.
@@ -1539,6 +1500,86 @@ fn slow_key_fold(text: &str) -> CompactString {
         fold(text)
     };
     CompactString::from(folded)
+}
+
+/// The readings of given names, as [`PersonName::given_canonical_keys`] gives
+/// them; two held without allocating.
+pub(crate) type GivenReadings = SmallVec<[CompactString; 2]>;
+
+/// A given-name word and its readings from the tables (`None`: itself only).
+type WordReadings<'a> = (&'a str, Option<&'static [&'static str]>);
+
+/// [`PersonName::given_canonical_keys`] of given names already folded
+/// ([`PersonName::given_key`]), into `out` (cleared first), without building
+/// a `String` per reading. Returns whether a word is a nickname only
+/// ([`is_nickname_only`]), found by the same table lookup.
+pub(crate) fn given_readings_of_key(key: &str, out: &mut GivenReadings) -> bool {
+    out.clear();
+    if key.is_empty() {
+        return false;
+    }
+    let mut nickname = false;
+    let mut particles = false;
+    // The words (particles dropped) with their alternatives, looked up once.
+    let mut parts: SmallVec<[WordReadings<'_>; 4]> = SmallVec::new();
+    for word in words(key) {
+        if is_given_particle(word) {
+            particles = true;
+            continue;
+        }
+        let readings = variants::readings(word);
+        nickname |= readings.is_some_and(|r| !r.contains(&word)) && !variants::is_form(word);
+        parts.push((word, readings));
+    }
+    if parts.is_empty() || !particles && parts.iter().all(|(_, r)| r.is_none()) {
+        // Particles only, or no word with another reading and nothing to
+        // drop: the key is its own.
+        out.push(CompactString::from(key));
+        return nickname;
+    }
+    if let [(_, Some(alternatives))] = parts.as_slice() {
+        // One word with readings, the usual case: its readings as they are.
+        for alt in alternatives.iter().take(MAX_CANONICAL) {
+            if !out.iter().any(|o| o == alt) {
+                out.push(CompactString::const_new(alt));
+            }
+        }
+        return nickname;
+    }
+    out.push(CompactString::default());
+    let mut next = GivenReadings::new();
+    for (word, readings) in &parts {
+        let own = [*word];
+        let alternatives: &[&str] = match readings {
+            Some(names) => names,
+            None => &own,
+        };
+        next.clear();
+        'outer: for prefix in out.iter() {
+            for alt in alternatives {
+                if next.len() == MAX_CANONICAL {
+                    break 'outer;
+                }
+                let mut s = CompactString::with_capacity(prefix.len() + alt.len() + 1);
+                s.push_str(prefix);
+                if !s.is_empty() {
+                    s.push(' ');
+                }
+                s.push_str(alt);
+                next.push(s);
+            }
+        }
+        std::mem::swap(out, &mut next);
+    }
+    let mut i = 0;
+    while i < out.len() {
+        if out[..i].contains(&out[i]) {
+            out.remove(i);
+        } else {
+            i += 1;
+        }
+    }
+    nickname
 }
 
 /// The words of `text` between ASCII spaces, empty ones skipped: `split(' ')`

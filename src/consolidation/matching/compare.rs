@@ -152,6 +152,10 @@ pub(crate) struct Names<'a> {
     pub nickname: bool,
     /// The first word of each reading, without repeats.
     pub firsts: &'a [Key],
+    /// Whether [`Names::firsts`] are the readings themselves (one-word
+    /// readings, no repeats), so that reading the first words again would
+    /// answer as the readings did.
+    pub firsts_are_readings: bool,
 }
 
 impl<'a> Names<'a> {
@@ -167,6 +171,7 @@ impl<'a> Names<'a> {
             birth: p.birth.as_deref(),
             nickname: p.derived.given_nickname,
             firsts: &p.derived.given_firsts,
+            firsts_are_readings: p.derived.given_firsts_are_readings,
         }
     }
 
@@ -184,6 +189,7 @@ impl<'a> Names<'a> {
             birth: p.birth.as_deref(),
             nickname: false,
             firsts: &p.surnames[..p.surnames.len().min(1)],
+            firsts_are_readings: p.surnames.len() == 1,
         }
     }
 }
@@ -208,8 +214,12 @@ pub(crate) fn given_names(a: &Names<'_>, b: &Names<'_>) -> Option<u8> {
     // (`harry james` and `henry`): one name dropped, or the second differs.
     // Read as one name only when the first is a name (not an initial) and
     // the shorter name's other words are all in the longer.
-    let first_shared =
-        x[0].len() > 1 && y[0].len() > 1 && one_name(a.firsts, a.nickname, b.firsts, b.nickname);
+    // (When both sides' first words are their readings, the answer is the
+    // readings', which was no.)
+    let first_shared = x[0].len() > 1
+        && y[0].len() > 1
+        && !(a.firsts_are_readings && b.firsts_are_readings)
+        && one_name(a.firsts, a.nickname, b.firsts, b.nickname);
     if first_shared && x.len() != y.len() && short[1..].iter().all(|w| long[1..].contains(w)) {
         return Some(1);
     }

@@ -152,12 +152,17 @@ pub fn blocking_keys(p: &Profile) -> Vec<BlockingKey> {
         .cloned()
         .or_else(|| p.surnames.first().map(|s| Key::from(phonetic::spanish(s))));
     if let Some(surname) = &surname_sound {
-        let firsts = p
-            .given
-            .first()
-            .map(Key::as_str)
+        // The first words of the readings, without repeats (the profile's
+        // own, or for a profile put together by hand, taken here).
+        let readings_firsts: &mut dyn Iterator<Item = &str> = if p.derived.given_firsts.is_empty() {
+            &mut p.given_readings.iter().filter_map(|r| r.split(' ').next())
+        } else {
+            &mut p.derived.given_firsts.iter().map(Key::as_str)
+        };
+        let own_first = p.given.first().map(Key::as_str);
+        let firsts = own_first
             .into_iter()
-            .chain(p.given_readings.iter().filter_map(|r| r.split(' ').next()));
+            .chain(readings_firsts.filter(|r| Some(*r) != own_first));
         for given in firsts {
             let given = phonetic::spanish(given);
             let (x, y) = if given.as_str() <= surname.as_str() {

@@ -84,6 +84,8 @@ pub(crate) struct Derived {
     pub given_nickname: bool,
     /// The first word of each reading of the given names, without repeats.
     pub given_firsts: Keys,
+    /// Whether `given_firsts` are the readings themselves.
+    pub given_firsts_are_readings: bool,
 }
 
 impl Profile {
@@ -100,8 +102,9 @@ impl Profile {
             Some(_) => None,
             None => scanned_name(&s.record),
         };
+        let mut nickname = None;
         if let Some(name) = s.name.as_ref().or(scanned.as_ref()) {
-            let key = name.given_key();
+            let key = name.given_key_compact();
             p.given = key
                 .split(' ')
                 .filter(|w| !w.is_empty())
@@ -112,11 +115,7 @@ impl Profile {
             if is_placeholder_given_name(p.given.iter().map(Key::as_str)) {
                 p.given.clear();
             } else {
-                p.given_readings = name
-                    .given_canonical_keys()
-                    .into_iter()
-                    .map(Key::from)
-                    .collect();
+                nickname = Some(names::given_readings_of_key(&key, &mut p.given_readings));
             }
             p.surnames = name.surname_keys().into_iter().map(Key::from).collect();
         }
@@ -191,12 +190,20 @@ impl Profile {
                     .map(Key::from);
             }
         }
-        p.derive();
+        p.derive_with(nickname);
         p
     }
 
-    /// Computes [`Profile::derived`] from the names.
+    /// Computes [`Profile::derived`] from the names (for profiles put
+    /// together by hand in tests).
+    #[cfg(test)]
     pub(crate) fn derive(&mut self) {
+        self.derive_with(None);
+    }
+
+    /// [`Profile::derive`], with whether a given name is a nickname only when
+    /// the readings' lookup already said so.
+    fn derive_with(&mut self, nickname: Option<bool>) {
         let given_concat = self.given.concat();
         self.derived = Derived {
             given_joined: Key::from(self.given.join(" ")),
@@ -209,7 +216,8 @@ impl Profile {
                 .iter()
                 .map(|s| Key::from(phonetic::spanish(s)))
                 .collect(),
-            given_nickname: self.given.iter().any(|w| names::is_nickname_only(w)),
+            given_nickname: nickname
+                .unwrap_or_else(|| self.given.iter().any(|w| names::is_nickname_only(w))),
             given_firsts: {
                 let mut firsts = Keys::new();
                 for r in &self.given_readings {
@@ -220,7 +228,9 @@ impl Profile {
                 }
                 firsts
             },
+            given_firsts_are_readings: false,
         };
+        self.derived.given_firsts_are_readings = self.derived.given_firsts == self.given_readings;
     }
 
     /// Whether the profile names a person (given names or surnames) rather than

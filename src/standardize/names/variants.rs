@@ -349,7 +349,7 @@ pub(super) fn is_nickname_only(word: &str) -> bool {
 }
 
 /// Whether a folded word is a form of a name across languages ([`FORMS`]).
-fn is_form(word: &str) -> bool {
+pub(super) fn is_form(word: &str) -> bool {
     static WORDS: OnceLock<HashSet<&'static str, foldhash::fast::FixedState>> = OnceLock::new();
     WORDS
         .get_or_init(|| FORMS.iter().flat_map(|g| g.iter().copied()).collect())

@@ -1,0 +1,320 @@
+package ciclo.jna;
+
+import static ciclo.jna.CicloLib.callString;
+import static ciclo.jna.CicloLib.check;
+
+import ciclo.CicloException;
+import ciclo.Event;
+import ciclo.Outcome;
+import ciclo.StageSince;
+import com.sun.jna.Pointer;
+import com.sun.jna.ptr.IntByReference;
+import com.sun.jna.ptr.LongByReference;
+import com.sun.jna.ptr.PointerByReference;
+import java.lang.ref.Cleaner;
+
+/**
+ * An engine ({@code ciclo_engine}): customers, their lifecycle states,
+ * consolidation and retention. Thread-safe: share one between threads. Close it
+ * when no other thread uses it (an unclosed engine is released when it is
+ * garbage collected).
+ *
+ * <p>JSON goes in and comes out as text: parse it with your JSON library. A
+ * failed call throws {@link CicloException} with the status and the message of
+ * that very call, read inside the method (see {@code CicloLib} for the rule).
+ *
+ * <p>Adding a function that returns JSON is one native declaration in
+ * {@code CicloLib} and one line here, as {@link #reviewsJson()}:
+ * {@code return callString(out -> CicloLib.ciclo_engine_reviews_json(handle(), out));}
+ */
+public final class Engine implements AutoCloseable {
+    private static final Cleaner CLEANER = Cleaner.create();
+
+    private volatile Pointer handle;
+    private final Cleaner.Cleanable cleanable;
+
+    /** An engine on a configuration: null for the six-stage preset,
+     * {@code {"preset": "five_stage"}}, or a whole stage model. */
+    public Engine(String configJson) throws CicloException {
+        this(create(configJson));
+    }
+
+    /** An engine on the six-stage preset. */
+    public Engine() throws CicloException {
+        this((String) null);
+    }
+
+    private Engine(Pointer h) {
+        handle = h;
+        cleanable = CLEANER.register(this, () -> CicloLib.ciclo_engine_free(h));
+    }
+
+    private static Pointer create(String configJson) throws CicloException {
+        PointerByReference out = new PointerByReference();
+        check(CicloLib.ciclo_engine_new(configJson, out));
+        return out.getValue();
+    }
+
+    /** An engine from the bytes of {@link #snapshot()}. */
+    public static Engine restore(byte[] snapshot) throws CicloException {
+        PointerByReference out = new PointerByReference();
+        check(CicloLib.ciclo_engine_restore(snapshot, snapshot.length, out));
+        return new Engine(out.getValue());
+    }
+
+    /** The C handle, for calls this binding does not wrap. */
+    public Pointer handle() {
+        Pointer h = handle;
+        if (h == null) {
+            throw new IllegalStateException("the engine is closed");
+        }
+        return h;
+    }
+
+    /** Releases the engine; later calls throw IllegalStateException. No other
+     * thread may be using it. Closing twice is fine. */
+    @Override
+    public void close() {
+        handle = null;
+        cleanable.clean();
+    }
+
+    // --- lifecycle -------------------------------------------------------
+
+    /** Applies an event given as JSON; the outcome as JSON. */
+    public String applyJson(String eventJson) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_apply_json(handle(), eventJson, out));
+    }
+
+    /** Applies an event given as a struct (the fast path). */
+    public Outcome apply(Event e) throws CicloException {
+        CicloLib.CEvent c = new CicloLib.CEvent();
+        c.customer_id = e.customerId();
+        c.event_id = e.eventId();
+        c.at_ms = e.atMs();
+        c.kind = e.kind();
+        c.custom_kind = e.customKind();
+        c.amount_minor = e.amountMinor();
+        c.currency = e.currency();
+        c.category = e.category();
+        c.reason = e.reason();
+        c.score = e.score() == null ? 0.0 : e.score();
+        c.has_score = (byte) (e.score() == null ? 0 : 1);
+        c.quantity = e.quantity() == null ? 0.0 : e.quantity();
+        c.has_quantity = (byte) (e.quantity() == null ? 0 : 1);
+        CicloLib.COutcome o = new CicloLib.COutcome();
+        check(CicloLib.ciclo_engine_apply(handle(), c, o));
+        return new Outcome(o.applied == 1, o.created != 0, o.transitioned != 0, o.from_stage, o.stage, o.rule, o.at_ms);
+    }
+
+    /** Evaluates the time-driven rules at {@code nowMs}; the number of transitions. */
+    public long tick(long nowMs) throws CicloException {
+        LongByReference moved = new LongByReference();
+        check(CicloLib.ciclo_engine_tick(handle(), nowMs, moved, null));
+        return moved.getValue();
+    }
+
+    /** As {@link #tick}, returning the report {@code {"now", "evaluated", "transitions"}}. */
+    public String tickReportJson(long nowMs) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_tick(handle(), nowMs, null, out));
+    }
+
+    /** A customer's state as JSON: stays, history, metrics. */
+    public String customerJson(String customerId) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_customer_json(handle(), customerId, out));
+    }
+
+    /** A customer's portable state, as {@link Model#stepJson} reads it. */
+    public String customerStateJson(String customerId) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_customer_state_json(handle(), customerId, out));
+    }
+
+    /** Adds a customer with a state the host kept. */
+    public void importCustomer(String customerId, String stateJson) throws CicloException {
+        check(CicloLib.ciclo_engine_import_customer(handle(), customerId, stateJson));
+    }
+
+    /** Erases a customer completely (the right to be forgotten). */
+    public void removeCustomer(String customerId) throws CicloException {
+        check(CicloLib.ciclo_engine_remove_customer(handle(), customerId));
+    }
+
+    /** A customer's current stage index and the moment they entered it. */
+    public StageSince customerStage(String customerId) throws CicloException {
+        IntByReference stage = new IntByReference();
+        LongByReference since = new LongByReference();
+        check(CicloLib.ciclo_engine_customer_stage(handle(), customerId, stage, since));
+        return new StageSince(stage.getValue(), since.getValue());
+    }
+
+    public long customerCount() throws CicloException {
+        LongByReference n = new LongByReference();
+        check(CicloLib.ciclo_engine_customer_count(handle(), n));
+        return n.getValue();
+    }
+
+    public int stageCount() throws CicloException {
+        IntByReference n = new IntByReference();
+        check(CicloLib.ciclo_engine_stage_count(handle(), n));
+        return n.getValue();
+    }
+
+    public String stageName(int index) throws CicloException {
+        PointerByReference out = new PointerByReference();
+        check(CicloLib.ciclo_engine_stage_name(handle(), index, out));
+        return CicloLib.utf8(out.getValue()); // borrowed from the engine: not freed
+    }
+
+    public String ruleName(int index) throws CicloException {
+        PointerByReference out = new PointerByReference();
+        check(CicloLib.ciclo_engine_rule_name(handle(), index, out));
+        return CicloLib.utf8(out.getValue()); // borrowed from the engine: not freed
+    }
+
+    /** The engine's stage model as JSON. */
+    public String modelJson() throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_model_json(handle(), out));
+    }
+
+    /** The whole engine as bytes ({@link #restore} reads them). */
+    public byte[] snapshot() throws CicloException {
+        PointerByReference bytes = new PointerByReference();
+        LongByReference len = new LongByReference();
+        check(CicloLib.ciclo_engine_snapshot(handle(), bytes, len));
+        Pointer p = bytes.getValue();
+        long n = len.getValue();
+        try {
+            return p.getByteArray(0, Math.toIntExact(n));
+        } finally {
+            CicloLib.ciclo_bytes_free(p, n);
+        }
+    }
+
+    public void setLimitsJson(String limitsJson) throws CicloException {
+        check(CicloLib.ciclo_engine_set_limits_json(handle(), limitsJson));
+    }
+
+    public String limitsJson() throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_limits_json(handle(), out));
+    }
+
+    // --- consolidation ---------------------------------------------------
+
+    /** How records match and golden records are built, before the first ingest. */
+    public void configureConsolidation(String configJson) throws CicloException {
+        check(CicloLib.ciclo_engine_configure_consolidation(handle(), configJson));
+    }
+
+    /** Matches a source record at the point of entry and stores it; the decision as JSON. */
+    public String ingestJson(String requestJson) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_ingest_json(handle(), requestJson, out));
+    }
+
+    /** A customer's golden record with lineage and alternates, as JSON. */
+    public String goldenJson(String goldenId) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_golden_json(handle(), goldenId, out));
+    }
+
+    /** The golden id of source record {@code id} of {@code system}. */
+    public String goldenOf(String system, String id) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_golden_of(handle(), system, id, out));
+    }
+
+    /** Merges two golden customers; the survivor's id. */
+    public String merge(String a, String b) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_merge(handle(), a, b, out));
+    }
+
+    /** Takes a source record out of its customer; its own golden id. */
+    public String unmerge(String system, String id) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_unmerge(handle(), system, id, out));
+    }
+
+    /** Removes a source record; {@code {"golden_id", "erased"}} as JSON. */
+    public String removeSource(String system, String id) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_remove_source(handle(), system, id, out));
+    }
+
+    /** The records waiting for a data steward, as JSON. */
+    public String reviewsJson() throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_reviews_json(handle(), out));
+    }
+
+    public void dismissReview(String system, String id) throws CicloException {
+        check(CicloLib.ciclo_engine_dismiss_review(handle(), system, id));
+    }
+
+    public void link(String kind, String parent, String child) throws CicloException {
+        check(CicloLib.ciclo_engine_link(handle(), kind, parent, child));
+    }
+
+    public void unlink(String kind, String parent, String child) throws CicloException {
+        check(CicloLib.ciclo_engine_unlink(handle(), kind, parent, child));
+    }
+
+    public String hierarchyJson(String kind, String id) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_hierarchy_json(handle(), kind, id, out));
+    }
+
+    public String rollUpJson(String kind, String id) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_roll_up_json(handle(), kind, id, out));
+    }
+
+    public String estimateModelJson(String optionsJson) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_estimate_model_json(handle(), optionsJson, out));
+    }
+
+    public void setMatchModelJson(String modelJson) throws CicloException {
+        check(CicloLib.ciclo_engine_set_match_model_json(handle(), modelJson));
+    }
+
+    public String matchModelJson() throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_match_model_json(handle(), out));
+    }
+
+    // --- retention -------------------------------------------------------
+
+    /** The trigger rules and retention settings (null for the defaults). */
+    public void setRetentionJson(String configJson) throws CicloException {
+        check(CicloLib.ciclo_engine_set_retention_json(handle(), configJson));
+    }
+
+    public String retentionJson() throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_retention_json(handle(), out));
+    }
+
+    /** Evaluates the triggers for one customer (null: everyone) at {@code nowMs}; the firings as JSON. */
+    public String evaluateJson(String customerId, long nowMs) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_evaluate_json(handle(), customerId, nowMs, out));
+    }
+
+    public String signalsJson(String customerId, long nowMs) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_signals_json(handle(), customerId, nowMs, out));
+    }
+
+    public String churnJson(String customerId, long nowMs) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_churn_json(handle(), customerId, nowMs, out));
+    }
+
+    public String fitModelsJson(long nowMs, String optionsJson) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_fit_models_json(handle(), nowMs, optionsJson, out));
+    }
+
+    /** The lapsed customers worth winning back, at most {@code limit}. */
+    public String winBackJson(long nowMs, long limit) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_win_back_json(handle(), nowMs, limit, out));
+    }
+
+    /** All the lapsed customers worth winning back. */
+    public String winBackJson(long nowMs) throws CicloException {
+        return winBackJson(nowMs, -1L); // SIZE_MAX
+    }
+
+    public void recordWinBack(String customerId, long nowMs, boolean won) throws CicloException {
+        check(CicloLib.ciclo_engine_record_win_back(handle(), customerId, nowMs, won ? 1 : 0));
+    }
+
+    public String winBackStatsJson() throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_win_back_stats_json(handle(), out));
+    }
+}

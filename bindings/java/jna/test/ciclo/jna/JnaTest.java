@@ -1,0 +1,428 @@
+package ciclo.jna;
+
+import ciclo.CicloException;
+import ciclo.Event;
+import ciclo.EventKind;
+import ciclo.Outcome;
+import ciclo.StageSince;
+import ciclo.StateAndJson;
+import ciclo.Status;
+
+import com.sun.jna.Native;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Tests of the JNA binding (JDK 17): every area of the C ABI, UTF-8 whatever
+ * the locale (run it under {@code LANG=C}), errors with status and message,
+ * handles, and 1,000 concurrent failing calls from a thread pool that each must
+ * get their own message. A plain program (no test framework): exits non-zero
+ * on the first failed check.
+ *
+ * <pre>
+ * javac -cp /usr/share/java/jna.jar -d out \
+ *     $(find bindings/java/common/src bindings/java/jna/src bindings/java/jna/test -name '*.java')
+ * LANG=C CICLO_LIB=target/debug/libciclo.so java -cp out:/usr/share/java/jna.jar ciclo.jna.JnaTest
+ * </pre>
+ */
+public final class JnaTest {
+    private static int checks;
+
+    private static void check(boolean condition, String what) {
+        checks++;
+        if (!condition) {
+            throw new AssertionError("check failed: " + what);
+        }
+    }
+
+    @FunctionalInterface
+    interface Body {
+        void run() throws Exception;
+    }
+
+    private static CicloException expectError(int status, Body body) throws Exception {
+        try {
+            body.run();
+        } catch (CicloException e) {
+            check(e.status() == status, "expected status " + status + ", got " + e.getMessage());
+            return e;
+        }
+        throw new AssertionError("expected status " + status + ", got no error");
+    }
+
+    /** 2026-01-01T00:00:00Z plus n days, in milliseconds since the epoch. */
+    private static long day(long n) {
+        return (1767225600L + n * 86400L) * 1000L;
+    }
+
+    private static final long APRIL_3 = 1775217600000L;
+
+    public static void main(String[] args) throws Exception {
+        version();
+        utf8WhateverTheLocale();
+        lifecycle();
+        model();
+        standardize();
+        consolidation();
+        retention();
+        concurrentErrorsOnThreads();
+        concurrentErrorsOnVirtualThreadsIfAny();
+        System.out.println("bindings/java/jna: " + checks + " checks passed");
+    }
+
+    static void version() {
+        check(Ciclo.version().split("\\.").length == 3, "version");
+        check(Ciclo.abiVersion() == 1, "abi version");
+    }
+
+    static void lifecycle() throws Exception {
+        try (Engine engine = new Engine()) {
+            check(engine.stageCount() == 6, "six stages");
+            check(engine.stageName(0).equals("awareness"), "first stage");
+            expectError(Status.OUT_OF_RANGE, () -> engine.stageName(99));
+
+            String out = engine.applyJson("{\"id\":\"e1\",\"customer\":\"maría\",\"at\":\"2026-01-03T14:00:00Z\",\"kind\":\"visit\"}");
+            check(out.contains("\"created\":true") && out.contains("\"customer\":\"maría\""), out);
+            engine.applyJson("{\"id\":\"e2\",\"customer\":\"maría\",\"at\":\"2026-01-05T10:00:00Z\",\"kind\":\"contact_captured\"}");
+            engine.applyJson("{\"id\":\"e3\",\"customer\":\"maría\",\"at\":\"2026-01-09T18:00:00Z\",\"kind\":\"demo_requested\"}");
+            String purchase = "{\"id\":\"e4\",\"customer\":\"maría\",\"at\":\"2026-01-12T11:00:00Z\",\"kind\":\"purchase\",\"amount\":8999000,\"currency\":\"ARS\",\"category\":\"electrónica\"}";
+            out = engine.applyJson(purchase);
+            check(out.contains("\"stage\":\"conversion\"") && out.contains("\"rule\":\"first_purchase\""), out);
+            check(engine.applyJson(purchase).contains("\"applied\":\"duplicate\""), "duplicate");
+
+            Outcome o = null;
+            for (int i = 0; i < 4; i++) {
+                o = engine.apply(Event.of("lucía", day(10L * i), EventKind.PURCHASE)
+                        .withEventId("lg-" + i).withAmount(2100000, "ARS").withCategory("moda"));
+                if (i == 0) {
+                    check(o.created() && o.transitioned(), "created and moved");
+                    check(engine.stageName(o.fromStage()).equals("awareness"), "from awareness");
+                    check(engine.ruleName(o.rule()).equals("first_purchase"), "rule");
+                }
+            }
+            check(engine.stageName(o.stage()).equals("growth"), "growth");
+            check(!o.duplicate(), "not a duplicate");
+            engine.apply(Event.of("jm", day(2), EventKind.SURVEY).withScore(9.0));
+            expectError(Status.INVALID_ARGUMENT, () -> engine.apply(Event.of("jm", day(3), EventKind.SURVEY)));
+
+            StageSince s = engine.customerStage("lucía");
+            check(engine.stageName(s.stage()).equals("growth") && s.sinceMs() == day(10), "stage since");
+            check(engine.customerCount() == 3, "three customers");
+            check(engine.tickReportJson(day(90)).contains("\"rule\":\"lapsed\""), "lapsed");
+            check(engine.tick(day(91)) == 0, "nothing more");
+            check(engine.customerJson("maría").contains("\"customer\":\"maría\""), "customer json");
+            check(engine.modelJson().contains("awareness"), "model json");
+
+            CicloException e = expectError(Status.OUT_OF_ORDER,
+                    () -> engine.applyJson("{\"customer\":\"maría\",\"at\":\"2025-12-01T00:00:00Z\",\"kind\":\"visit\"}"));
+            check(e.errorMessage().contains("maría"), e.errorMessage());
+            check(e.getMessage().equals("CICLO_STATUS_OUT_OF_ORDER: " + e.errorMessage()), e.getMessage());
+            check(e.statusName().equals("CICLO_STATUS_OUT_OF_ORDER"), e.statusName());
+            expectError(Status.INVALID_JSON, () -> engine.applyJson("{\"customer\":"));
+            expectError(Status.NULL_ARGUMENT, () -> engine.applyJson(null));
+            expectError(Status.NOT_FOUND, () -> engine.customerJson("nadie"));
+            expectError(Status.UNKNOWN_STAGE, () -> new Engine(
+                    "{\"name\":\"x\",\"stages\":[{\"name\":\"a\"}],\"rules\":[{\"name\":\"r\",\"to\":\"b\",\"on\":\"tick\"}]}"));
+
+            String state = engine.customerStateJson("jm");
+            engine.removeCustomer("jm");
+            expectError(Status.NOT_FOUND, () -> engine.customerJson("jm"));
+            engine.importCustomer("jm", state);
+            expectError(Status.CONFLICT, () -> engine.importCustomer("jm", state));
+
+            engine.setLimitsJson("{\"event_json_bytes\": 64}");
+            check(engine.limitsJson().contains("\"event_json_bytes\":64"), "limits");
+            expectError(Status.INVALID_ARGUMENT, () -> engine.applyJson(
+                    "{\"customer\":\"maría\",\"at\":\"2026-03-01T00:00:00Z\",\"kind\":\"visit\",\"category\":\"a long category name\"}"));
+            engine.setLimitsJson("{}");
+
+            byte[] snapshot = engine.snapshot();
+            try (Engine restored = Engine.restore(snapshot)) {
+                check(restored.customerCount() == engine.customerCount(), "restored count");
+                check(restored.customerJson("maría").equals(engine.customerJson("maría")), "restored state");
+            }
+            snapshot[snapshot.length / 2] ^= 0x40;
+            expectError(Status.CORRUPT_SNAPSHOT, () -> Engine.restore(snapshot));
+            expectError(Status.CORRUPT_SNAPSHOT, () -> Engine.restore(new byte[0]));
+
+            Engine closed = new Engine();
+            closed.close();
+            closed.close();
+            boolean refused = false;
+            try {
+                closed.customerCount();
+            } catch (IllegalStateException ex) {
+                refused = true;
+            }
+            check(refused, "a closed engine refuses calls");
+        }
+    }
+
+    static void model() throws Exception {
+        try (Model model = new Model("{\"preset\":\"five_stage\"}")) {
+            StateAndJson first = model.stepJson(null,
+                    "{\"customer\":\"c-9\",\"at\":\"2026-03-01T10:00:00Z\",\"kind\":\"purchase\",\"amount\":99000,\"currency\":\"EUR\"}");
+            check(first.json().contains("\"stage\":\"first_purchase\""), first.json());
+            StateAndJson second = model.stepJson(first.stateJson(),
+                    "{\"customer\":\"c-9\",\"at\":\"2026-03-04T10:00:00Z\",\"kind\":\"delivery\"}");
+            StateAndJson ticked = model.tickJson(second.stateJson(), (1772618400L + 40 * 86400L) * 1000L);
+            check(ticked.json().contains("\"transitions\""), ticked.json());
+            expectError(Status.INVALID_JSON, () -> model.stepJson("{", "{\"customer\":\"c\"}"));
+        }
+        expectError(Status.INVALID_CONFIG, () -> new Model("{\"preset\":\"nine_stage\"}"));
+    }
+
+    static void standardize() throws Exception {
+        check(Ciclo.phoneNormalize("011 15-2345-6789", "AR").equals("+5491123456789"), "phone");
+        check(Ciclo.phoneNormalize("+54 9 11 2345-6789", null).equals("+5491123456789"), "phone without region");
+        CicloException e = expectError(Status.INVALID_VALUE, () -> Ciclo.phoneNormalize("0341-6", "AR"));
+        check(e.errorMessage().contains("phone."), e.errorMessage());
+        check(Ciclo.idNormalize("ar_cuit", "20123456786").equals("20-12345678-6"), "cuit");
+        expectError(Status.INVALID_VALUE, () -> Ciclo.idNormalize("ar_cuit", "20123456780"));
+        String record = Ciclo.recordStandardizeJson(
+                "{\"given_name\": \"maría  josé\", \"surname\": \"FERNÁNDEZ\", \"phone\": \"011 15-2345-6789\"}",
+                "{\"default_country\": \"AR\", \"today\": \"2026-11-23\"}");
+        check(record.contains("\"given_name\":\"María José\"") && record.contains("\"surname\":\"Fernández\""), record);
+        check(record.contains("\"valid\":true"), record);
+        expectError(Status.UNKNOWN_FIELD, () -> Ciclo.recordStandardizeJson("{\"nombre\":\"x\"}", null));
+        check(Ciclo.recordBlockingKeysJson("{\"given_name\": \"Pepe\", \"surname\": \"González\", \"email\": \"Pepe.Gonzalez@gmail.com\"}", null)
+                .contains("email:pepegonzalez@gmail.com"), "blocking keys");
+        check(Ciclo.recordsScoreJson("{\"given_name\": \"Pepe\", \"surname\": \"González\", \"national_id\": \"20-12345678-6\"}",
+                "{\"given_name\": \"José\", \"surname\": \"Gonzalez\", \"national_id\": \"12.345.678\"}",
+                "{\"default_country\": \"AR\"}").contains("\"decision\""), "score");
+    }
+
+    static void consolidation() throws Exception {
+        try (Engine engine = new Engine()) {
+            engine.configureConsolidation("{\"default_country\": \"AR\"}");
+            check(engine.ingestJson("{\"system\": \"crm\", \"id\": \"C-1042\", \"updated\": \"2026-03-01T10:00:00Z\", \"record\": "
+                    + "{\"given_name\": \"José Luis\", \"surname\": \"García Pérez\", \"email\": \"jose.garcia@gmail.com\", "
+                    + "\"national_id\": \"20-12345678-6\", \"birth_date\": \"09/01/1986\"}}").contains("\"decision\":\"new\""), "new");
+            check(engine.ingestJson("{\"system\": \"erp\", \"id\": \"000233\", \"record\": {\"given_name\": \"Pepe\", "
+                    + "\"surname\": \"GARCIA\", \"email\": \"josegarcia@gmail.com\", \"national_id\": \"12.345.678\"}}")
+                    .contains("\"decision\":\"merged\""), "merged");
+            check(engine.goldenOf("erp", "000233").equals("G1"), "golden of");
+            check(engine.goldenJson("G1").contains("\"given_name\":\"José Luis\""), "golden json");
+            engine.ingestJson("{\"system\": \"crm\", \"id\": \"C-2001\", \"record\": {\"given_name\": \"Lucía\", \"surname\": \"Gómez\"}}");
+            check(engine.merge("G1", "G2").equals("G1"), "merge");
+            check(engine.unmerge("crm", "C-2001").equals("G2"), "unmerge");
+            expectError(Status.CONFLICT, () -> engine.unmerge("crm", "C-2001"));
+            engine.link("household", "G1", "G2");
+            check(engine.hierarchyJson("household", "G2").contains("\"parent\":\"G1\""), "hierarchy");
+            check(engine.rollUpJson("household", "G1").contains("\"root\":\"G1\""), "roll up");
+            expectError(Status.CONFLICT, () -> engine.link("household", "G2", "G1"));
+            engine.unlink("household", "G1", "G2");
+            check(engine.reviewsJson().equals("[]"), "no reviews");
+            expectError(Status.NOT_FOUND, () -> engine.dismissReview("crm", "C-1042"));
+            engine.setMatchModelJson(engine.matchModelJson());
+            check(engine.estimateModelJson("{\"u_sample\": 100}").contains("\"estimate\""), "estimate");
+            check(engine.removeSource("erp", "000233").contains("\"erased\":false"), "remove source");
+            engine.removeCustomer("G1");
+            expectError(Status.NOT_FOUND, () -> engine.goldenJson("G1"));
+            expectError(Status.NOT_FOUND, () -> engine.goldenOf("crm", "C-1042"));
+        }
+        String records = "{\"id\": \"r1\", \"given_name\": \"María José\", \"surname\": \"Fernández\", \"email\": \"mjf@gmail.com\", \"birth_date\": \"1990-04-02\"}\n"
+                + "{\"id\": \"r2\", \"given_name\": \"Maria Jose\", \"surname\": \"FERNANDEZ\", \"email\": \"m.j.f@gmail.com\", \"birth_date\": \"02/04/1990\"}\n"
+                + "{\"id\": \"r3\", \"given_name\": \"Mariano\", \"surname\": \"Fernández\", \"email\": \"mariano@yahoo.com\"}\n";
+        List<String> steps = new ArrayList<>();
+        String batch = Ciclo.dedupJson(records, "{\"default_country\": \"AR\", \"today\": \"2026-11-23\"}",
+                (step, done, total) -> steps.add(step));
+        check(batch.contains("\"golden\":[\"r1\",\"r1\",\"r3\"]"), batch);
+        check(steps.contains("standardize"), "progress steps " + steps);
+        boolean thrown = false;
+        try {
+            Ciclo.dedupJson(records, null, (step, done, total) -> {
+                throw new IllegalArgumentException("stop");
+            });
+        } catch (IllegalArgumentException ex) {
+            thrown = ex.getMessage().equals("stop");
+        }
+        check(thrown, "the listener's exception comes back");
+        expectError(Status.INVALID_ARGUMENT, () -> Ciclo.dedupJson("{\"surname\": \"Paz\"}\n", null, null));
+    }
+
+    static void retention() throws Exception {
+        try (Engine engine = new Engine()) {
+            String[] events = {
+                "{\"customer\": \"ana\", \"at\": \"2026-01-05T10:00:00Z\", \"kind\": \"purchase\", \"amount\": 5000000, \"currency\": \"ARS\"}",
+                "{\"customer\": \"beto\", \"at\": \"2026-01-10T10:00:00Z\", \"kind\": \"purchase\", \"amount\": 5000000, \"currency\": \"ARS\"}",
+                "{\"customer\": \"ana\", \"at\": \"2026-02-05T10:00:00Z\", \"kind\": \"purchase\", \"amount\": 5000000, \"currency\": \"ARS\"}",
+                "{\"customer\": \"beto\", \"at\": \"2026-02-10T10:00:00Z\", \"kind\": \"purchase\", \"amount\": 5000000, \"currency\": \"ARS\"}",
+                "{\"customer\": \"beto\", \"at\": \"2026-03-01T10:00:00Z\", \"kind\": \"cancellation\", \"reason\": \"precio\"}",
+                "{\"customer\": \"ana\", \"at\": \"2026-04-01T10:00:00Z\", \"kind\": \"complaint\"}",
+                "{\"customer\": \"ana\", \"at\": \"2026-04-02T10:00:00Z\", \"kind\": \"complaint\"}",
+            };
+            for (String e : events) {
+                engine.applyJson(e);
+            }
+            engine.setRetentionJson("{\"rules\": [{\"name\": \"complaint_callback\", \"action\": \"call_back\", \"priority\": 95, "
+                    + "\"cooldown_days\": 14, \"when\": {\"signal\": \"complaints_in_window\", \"op\": \">=\", \"value\": 2}}]}");
+            check(engine.retentionJson().contains("complaint_callback"), "retention json");
+            check(engine.evaluateJson(null, APRIL_3).contains("\"rule\":\"complaint_callback\""), "firing");
+            check(engine.evaluateJson("ana", APRIL_3 + 86400000L).equals("{\"firings\":[]}"), "cooldown");
+            check(engine.signalsJson("ana", APRIL_3).contains("\"complaints_in_window\":2.0"), "signals");
+            check(engine.churnJson("ana", APRIL_3).contains("\"parts\""), "churn");
+            check(engine.winBackJson(APRIL_3).contains("\"customer\":\"beto\""), "win back");
+            check(engine.winBackJson(APRIL_3, 0).contains("\"candidates\":[]"), "win back limit");
+            engine.recordWinBack("beto", APRIL_3, true);
+            check(engine.winBackStatsJson().contains("\"won\":1"), "stats");
+            expectError(Status.NOT_FOUND, () -> engine.evaluateJson("nobody", APRIL_3));
+            CicloException e = expectError(Status.INVALID_ARGUMENT, () -> engine.fitModelsJson(APRIL_3, null));
+            check(e.errorMessage().contains("customers"), e.errorMessage());
+            engine.setRetentionJson(null);
+            check(engine.retentionJson().contains("discontent"), "defaults");
+        }
+        String population = "{\"customers\": ["
+                + "{\"id\": \"c01\", \"frequency\": 2, \"recency\": 30.43, \"T\": 38.86, \"monetary_value\": 22.35},"
+                + "{\"id\": \"c02\", \"frequency\": 1, \"recency\": 1.71, \"T\": 38.86, \"monetary_value\": 11.77},"
+                + "{\"id\": \"c03\", \"frequency\": 0, \"recency\": 0, \"T\": 38.86, \"monetary_value\": 0},"
+                + "{\"id\": \"c04\", \"frequency\": 7, \"recency\": 29.43, \"T\": 38.86, \"monetary_value\": 73.74},"
+                + "{\"id\": \"c05\", \"frequency\": 1, \"recency\": 5, \"T\": 38.86, \"monetary_value\": 11.77},"
+                + "{\"id\": \"c06\", \"frequency\": 0, \"recency\": 0, \"T\": 38.29, \"monetary_value\": 0},"
+                + "{\"id\": \"c07\", \"frequency\": 2, \"recency\": 35.71, \"T\": 38.86, \"monetary_value\": 25.55},"
+                + "{\"id\": \"c08\", \"frequency\": 5, \"recency\": 24.29, \"T\": 38.29, \"monetary_value\": 30.01}]}";
+        String models = Ciclo.modelsFitJson(population, "{\"penalizer\": 0.001}");
+        check(models.contains("\"bgnbd\""), models);
+        check(Ciclo.modelsPredictJson(models, population, null).contains("\"p_alive\""), "predict");
+        expectError(Status.INVALID_ARGUMENT, () -> Ciclo.modelsFitJson("{\"customers\": []}", null));
+    }
+
+    /**
+     * "María" goes in and comes back as "María" and validates, whatever the
+     * platform charset (under LANG=C on JDK 17 it is ASCII, and JNA's default
+     * would send "Mar?a": the record would answer valid:false without an error).
+     */
+    static void utf8WhateverTheLocale() throws Exception {
+        String platform = Native.getDefaultStringEncoding();
+        System.out.println("platform charset " + platform + ": JNA's default would send Mar\\u00eda as"
+                + hex("María".getBytes(Charset.forName(platform)))
+                + "; the binding sends" + hex("María".getBytes(StandardCharsets.UTF_8)));
+        String record = Ciclo.recordStandardizeJson(
+                "{\"given_name\": \"María\", \"surname\": \"Muñoz Peña\", \"locality\": \"Córdoba\"}",
+                "{\"default_country\": \"AR\"}");
+        check(record.contains("\"given_name\":\"María\""), record);
+        check(record.contains("\"surname\":\"Muñoz Peña\""), record);
+        check(record.contains("\"valid\":true"), record);
+        try (Engine engine = new Engine()) {
+            // The JSON path, the struct path (its own string encoding) and a plain argument.
+            String out = engine.applyJson("{\"customer\": \"María\", \"at\": \"2026-01-03T14:00:00Z\", \"kind\": \"visit\"}");
+            check(out.contains("\"customer\":\"María\""), out);
+            engine.apply(Event.of("María", 1767500000000L, EventKind.PURCHASE).withAmount(100, "ARS").withCategory("electrónica"));
+            check(engine.customerCount() == 1, "one customer, the same María by both paths");
+            check(engine.customerJson("María").contains("\"customer\":\"María\""), "lookup by a plain argument");
+            CicloException e = expectError(Status.NOT_FOUND, () -> engine.customerJson("Mar?a"));
+            check(e.errorMessage().equals("customer `Mar?a` not found"), e.errorMessage());
+            e = expectError(Status.NOT_FOUND, () -> engine.customerJson("Ñandú"));
+            check(e.errorMessage().equals("customer `Ñandú` not found"), "messages are read as UTF-8: " + e.errorMessage());
+        }
+    }
+
+    private static String hex(byte[] bytes) {
+        StringBuilder out = new StringBuilder();
+        for (byte b : bytes) {
+            out.append(String.format(" %02x", b));
+        }
+        return out.toString();
+    }
+
+    private static final int CALLS = 1000;
+
+    /**
+     * On JDK 21+ (the test is compiled for 17, so it looks the API up): 1,000
+     * virtual threads, each failing three calls with its own customer id and
+     * sleeping and yielding between them, must each get their own message.
+     */
+    static void concurrentErrorsOnVirtualThreadsIfAny() throws Exception {
+        java.lang.reflect.Method factory;
+        try {
+            factory = Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+        } catch (NoSuchMethodException e) {
+            System.out.println("no virtual threads on Java " + Runtime.version().feature() + ": that part runs on JDK 21+");
+            return;
+        }
+        try (Engine engine = new Engine()) {
+            AtomicInteger wrong = new AtomicInteger();
+            CountDownLatch start = new CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            ExecutorService pool = (ExecutorService) factory.invoke(null);
+            try {
+                for (int i = 0; i < CALLS; i++) {
+                    String id = "missing-" + i;
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        for (int round = 0; round < 3; round++) {
+                            Thread.sleep(1);
+                            try {
+                                engine.customerJson(id);
+                                wrong.incrementAndGet();
+                            } catch (CicloException e) {
+                                if (!e.errorMessage().equals("customer `" + id + "` not found")) {
+                                    wrong.incrementAndGet();
+                                }
+                            }
+                            Thread.yield();
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (java.util.concurrent.Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            check(wrong.get() == 0, wrong.get() + " of " + 3 * CALLS + " calls on virtual threads got another call's message");
+            System.out.println("Java " + Runtime.version().feature() + ": 0 of " + 3 * CALLS
+                    + " failing calls on virtual threads got another call's message");
+        }
+    }
+
+    /**
+     * 1,000 failing calls from 16 threads started together, each with its own
+     * customer id: every error must carry the message of its own call. (JDK 17
+     * has no virtual threads; on JDK 21+ the binding reads the message in the
+     * same method as the failed call, so the FFM test's reasoning holds.)
+     */
+    static void concurrentErrorsOnThreads() throws Exception {
+        try (Engine engine = new Engine()) {
+            AtomicInteger wrong = new AtomicInteger();
+            AtomicInteger failed = new AtomicInteger();
+            CountDownLatch start = new CountDownLatch(1);
+            List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            try {
+                for (int i = 0; i < CALLS; i++) {
+                    String id = "missing-" + i;
+                    futures.add(pool.submit(() -> {
+                        start.await();
+                        try {
+                            engine.customerJson(id);
+                            wrong.incrementAndGet();
+                        } catch (CicloException e) {
+                            failed.incrementAndGet();
+                            if (e.status() != Status.NOT_FOUND || !e.errorMessage().equals("customer `" + id + "` not found")) {
+                                wrong.incrementAndGet();
+                            }
+                        }
+                        return null;
+                    }));
+                }
+                start.countDown();
+                for (java.util.concurrent.Future<?> f : futures) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdown();
+            }
+            check(failed.get() == CALLS, "every call failed: " + failed.get());
+            check(wrong.get() == 0, wrong.get() + " of " + CALLS + " calls got another call's message");
+        }
+    }
+}

@@ -1,0 +1,612 @@
+/*
+ * ciclo.hpp: header-only C++17 binding of the ciclo C ABI (include/ciclo.h).
+ *
+ * - Handles are RAII and move-only: ciclo::engine and ciclo::model release
+ *   their C handle in the destructor; a moved-from handle holds NULL, and a
+ *   call on it throws ciclo::error with CICLO_STATUS_NULL_ARGUMENT.
+ * - Strings go in as `const char *`, `const std::string &` (no copy) or
+ *   `std::string_view` (copied once, to add the NUL the C side needs); they come
+ *   out as std::string, the C string freed with ciclo_string_free before the
+ *   method returns.
+ * - A failed call throws ciclo::error carrying the status and the library's
+ *   message. The message is read inside the same function as the failed call,
+ *   before anything else runs on the thread (ciclo_last_error_message is per
+ *   OS thread; see its documentation in ciclo.h), so it is right even in
+ *   coroutines: never put a co_await between a raw ciclo_ call and
+ *   ciclo_last_error_message in your own code.
+ * - JSON is passed and returned as text: parse it with your JSON library.
+ * - An engine is thread-safe: share one between threads (its methods are const).
+ *
+ * Adding a function that returns JSON is one line: see detail::call_string
+ * and, for an example, engine::reviews_json.
+ *
+ * Link with the static library (`libciclo.a -lpthread -ldl -lm`) or the
+ * shared one (`-lciclo`).
+ */
+#ifndef CICLO_HPP
+#define CICLO_HPP
+
+#include <cstddef>
+#include <cstdint>
+#include <exception>
+#include <functional>
+#include <optional>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "ciclo.h"
+
+namespace ciclo {
+
+/** A failed ciclo call: the status code and the library's message. */
+class error : public std::runtime_error {
+public:
+    error(ciclo_status status, std::string message)
+        : std::runtime_error(std::string(ciclo_status_name(status)) + ": " + message),
+          status_(status),
+          message_(std::move(message)) {}
+
+    /** The status code (one of CICLO_STATUS_*). */
+    ciclo_status status() const noexcept { return status_; }
+    /** The status code's static name, "CICLO_STATUS_NOT_FOUND". */
+    const char *status_name() const noexcept { return ciclo_status_name(status_); }
+    /** The library's message, naming the field at fault. */
+    const std::string &message() const noexcept { return message_; }
+
+private:
+    ciclo_status status_;
+    std::string message_;
+};
+
+/** An input string: a `const char *` (may be nullptr where the C function takes
+    NULL), a `std::string` (used in place) or a `std::string_view` (copied to add
+    the NUL). Only for parameters: it may point into the argument. */
+class cstr {
+public:
+    cstr(std::nullptr_t) noexcept : copy_(), ptr_(nullptr) {}
+    cstr(const char *s) noexcept : copy_(), ptr_(s) {}
+    cstr(const std::string &s) noexcept : copy_(), ptr_(s.c_str()) {}
+    cstr(std::string_view s) : copy_(s), ptr_(copy_.c_str()) {}
+    cstr(const cstr &) = delete;
+    cstr &operator=(const cstr &) = delete;
+
+    const char *get() const noexcept { return ptr_; }
+
+private:
+    std::string copy_;
+    const char *ptr_;
+};
+
+namespace detail {
+
+/** Throws ciclo::error for a failed status, with the message read at once:
+    call it on the status of the ciclo_ call just made, with nothing between. */
+inline void check(ciclo_status status) {
+    if (status != CICLO_STATUS_OK) {
+        // The std::string copies the per-thread message before anything else runs.
+        throw error(status, std::string(ciclo_last_error_message()));
+    }
+}
+
+/** Owns a string returned by the library; frees it with ciclo_string_free. */
+class owned_string {
+public:
+    owned_string() noexcept = default;
+    ~owned_string() { ciclo_string_free(ptr_); }
+    owned_string(const owned_string &) = delete;
+    owned_string &operator=(const owned_string &) = delete;
+
+    char **out() noexcept { return &ptr_; }
+    std::string str() const { return ptr_ == nullptr ? std::string() : std::string(ptr_); }
+
+private:
+    char *ptr_ = nullptr;
+};
+
+/** The common pattern of every function returning a string: `call(char **out)`
+    makes the ciclo_ call and returns its status; the status is checked (the
+    message read at once), the string copied and freed. */
+template <class Call>
+std::string call_string(Call &&call) {
+    owned_string out;
+    check(std::forward<Call>(call)(out.out()));
+    return out.str();
+}
+
+/** Copies a byte buffer returned by the library and frees it with ciclo_bytes_free. */
+inline std::vector<std::uint8_t> take_bytes(std::uint8_t *bytes, std::size_t len) {
+    struct guard {
+        std::uint8_t *b;
+        std::size_t n;
+        ~guard() { ciclo_bytes_free(b, n); }
+    } g{bytes, len};
+    return std::vector<std::uint8_t>(bytes, bytes + len);
+}
+
+}  // namespace detail
+
+/** The library's version, "0.1.0". */
+inline std::string version() { return ciclo_version(); }
+
+/** The ABI version of the loaded library; equal to CICLO_ABI_VERSION when compatible. */
+inline std::uint32_t abi_version() { return ciclo_abi_version(); }
+
+/** The static name of a status code. */
+inline std::string status_name(ciclo_status status) { return ciclo_status_name(status); }
+
+/** A phone number in E.164 (`+5491123456789`); `default_region` ("AR", "ES", ...)
+    for national numbers, nullptr for numbers starting with `+`. */
+inline std::string phone_normalize(cstr input, cstr default_region = nullptr) {
+    return detail::call_string(
+        [&](char **out) { return ciclo_phone_normalize(input.get(), default_region.get(), out); });
+}
+
+/** The canonical form of a national identifier of `kind` ("ar_cuit", "es_dni", ...). */
+inline std::string id_normalize(cstr kind, cstr input) {
+    return detail::call_string(
+        [&](char **out) { return ciclo_id_normalize(kind.get(), input.get(), out); });
+}
+
+/** A record standardised and validated, as JSON (`ciclo_record_standardize_json`). */
+inline std::string record_standardize_json(cstr record_json, cstr options_json = nullptr) {
+    return detail::call_string([&](char **out) {
+        return ciclo_record_standardize_json(record_json.get(), options_json.get(), out);
+    });
+}
+
+/** A record's blocking keys, as JSON (`ciclo_record_blocking_keys_json`). */
+inline std::string record_blocking_keys_json(cstr record_json, cstr options_json = nullptr) {
+    return detail::call_string([&](char **out) {
+        return ciclo_record_blocking_keys_json(record_json.get(), options_json.get(), out);
+    });
+}
+
+/** A pair of records scored, as JSON (`ciclo_records_score_json`). */
+inline std::string records_score_json(cstr a_json, cstr b_json, cstr options_json = nullptr) {
+    return detail::call_string([&](char **out) {
+        return ciclo_records_score_json(a_json.get(), b_json.get(), options_json.get(), out);
+    });
+}
+
+/** Called by dedup_json with the step, the units done and the units in all. */
+using progress_fn = std::function<void(std::string_view step, std::size_t done, std::size_t total)>;
+
+/** Deduplicates records given as JSON lines, without an engine (`ciclo_dedup_json`).
+    `progress`, when given, is called on this thread; an exception it throws stops
+    nothing inside the library but is rethrown once the call returns. */
+inline std::string dedup_json(cstr records_jsonl, cstr options_json = nullptr,
+                              const progress_fn &progress = nullptr) {
+    struct context {
+        const progress_fn *fn;
+        std::exception_ptr failure;
+    } ctx{&progress, nullptr};
+    ciclo_progress_fn trampoline = nullptr;
+    if (progress) {
+        trampoline = [](void *user, const char *step, std::size_t done, std::size_t total) {
+            auto *c = static_cast<context *>(user);
+            if (c->failure) {
+                return;
+            }
+            try {
+                (*c->fn)(step == nullptr ? std::string_view() : std::string_view(step), done,
+                         total);
+            } catch (...) {
+                c->failure = std::current_exception();  // never unwind through C frames
+            }
+        };
+    }
+    std::string result = detail::call_string([&](char **out) {
+        return ciclo_dedup_json(records_jsonl.get(), options_json.get(), trampoline, &ctx, out);
+    });
+    if (ctx.failure) {
+        std::rethrow_exception(ctx.failure);
+    }
+    return result;
+}
+
+/** BG/NBD and Gamma-Gamma fitted to a population, as JSON (`ciclo_models_fit_json`). */
+inline std::string models_fit_json(cstr population_json, cstr options_json = nullptr) {
+    return detail::call_string([&](char **out) {
+        return ciclo_models_fit_json(population_json.get(), options_json.get(), out);
+    });
+}
+
+/** Predictions from fitted models, as JSON (`ciclo_models_predict_json`). */
+inline std::string models_predict_json(cstr models_json, cstr population_json,
+                                       cstr options_json = nullptr) {
+    return detail::call_string([&](char **out) {
+        return ciclo_models_predict_json(models_json.get(), population_json.get(),
+                                         options_json.get(), out);
+    });
+}
+
+/** An event for engine::apply, the fast path without JSON. */
+struct event {
+    std::string customer_id;
+    std::optional<std::string> event_id;
+    /** Milliseconds since the Unix epoch (UTC). */
+    std::int64_t at_ms = 0;
+    /** One of CICLO_EVENT_KIND_*. */
+    std::uint32_t kind = 0;
+    /** The custom kind's name when kind is CICLO_EVENT_KIND_CUSTOM. */
+    std::optional<std::string> custom_kind;
+    /** Amount in minor units, read only with a currency. */
+    std::int64_t amount_minor = 0;
+    /** ISO 4217 currency of the amount. */
+    std::optional<std::string> currency;
+    std::optional<std::string> category;
+    std::optional<std::string> reason;
+    std::optional<double> score;
+    std::optional<double> quantity;
+};
+
+/** What engine::apply did (stage and rule indexes; names through
+    engine::stage_name and engine::rule_name). */
+using outcome = ciclo_outcome;
+
+/** A customer's current stage index and when they entered it. */
+struct stage_since {
+    std::uint32_t stage;
+    std::int64_t since_ms;
+};
+
+/** A state and the JSON that came with it (an outcome or a tick report). */
+struct state_and_json {
+    std::string state_json;
+    std::string json;
+};
+
+/** A compiled stage model for the stateless path (the host stores the states). */
+class model {
+public:
+    /** A model from a configuration: nullptr for the default preset,
+        `{"preset": "five_stage"}`, or a whole stage model. */
+    explicit model(cstr config_json = nullptr) {
+        detail::check(ciclo_model_new(config_json.get(), &handle_));
+    }
+    ~model() { ciclo_model_free(handle_); }
+    model(model &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    model &operator=(model &&other) noexcept {
+        if (this != &other) {
+            ciclo_model_free(std::exchange(handle_, std::exchange(other.handle_, nullptr)));
+        }
+        return *this;
+    }
+    model(const model &) = delete;
+    model &operator=(const model &) = delete;
+
+    /** The C handle, for calls this binding does not wrap. */
+    const ciclo_model *get() const noexcept { return handle_; }
+
+    /** The state after one event (state_json nullptr for a new customer) and the outcome. */
+    state_and_json step_json(cstr state_json, cstr event_json) const {
+        detail::owned_string state, outcome_json;
+        detail::check(ciclo_model_step_json(handle_, state_json.get(), event_json.get(),
+                                            state.out(), outcome_json.out()));
+        return {state.str(), outcome_json.str()};
+    }
+
+    /** The state after the time-driven rules at now_ms, and the tick report. */
+    state_and_json tick_json(cstr state_json, std::int64_t now_ms) const {
+        detail::owned_string state, report;
+        detail::check(
+            ciclo_model_tick_json(handle_, state_json.get(), now_ms, state.out(), report.out()));
+        return {state.str(), report.str()};
+    }
+
+private:
+    ciclo_model *handle_ = nullptr;
+};
+
+/** An engine: customers, their lifecycle states, consolidation and retention. */
+class engine {
+public:
+    /** An engine on a configuration: nullptr for the six-stage preset,
+        `{"preset": "five_stage"}`, or a whole stage model. */
+    explicit engine(cstr config_json = nullptr) {
+        detail::check(ciclo_engine_new(config_json.get(), &handle_));
+    }
+
+    /** An engine from snapshot bytes (see snapshot). */
+    static engine restore(const std::uint8_t *bytes, std::size_t len) {
+        ciclo_engine *handle = nullptr;
+        detail::check(ciclo_engine_restore(bytes, len, &handle));
+        return engine(adopt{}, handle);
+    }
+    static engine restore(const std::vector<std::uint8_t> &bytes) {
+        return restore(bytes.data(), bytes.size());
+    }
+
+    ~engine() { ciclo_engine_free(handle_); }
+    engine(engine &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    engine &operator=(engine &&other) noexcept {
+        if (this != &other) {
+            ciclo_engine_free(std::exchange(handle_, std::exchange(other.handle_, nullptr)));
+        }
+        return *this;
+    }
+    engine(const engine &) = delete;
+    engine &operator=(const engine &) = delete;
+
+    /** The C handle, for calls this binding does not wrap. */
+    const ciclo_engine *get() const noexcept { return handle_; }
+
+    // --- lifecycle ---------------------------------------------------------
+
+    /** Applies an event given as JSON; returns the outcome as JSON. */
+    std::string apply_json(cstr event_json) const {
+        return detail::call_string(
+            [&](char **out) { return ciclo_engine_apply_json(handle_, event_json.get(), out); });
+    }
+
+    /** Applies an event given as a struct (the fast path). */
+    outcome apply(const event &e) const {
+        auto opt = [](const std::optional<std::string> &s) {
+            return s ? s->c_str() : static_cast<const char *>(nullptr);
+        };
+        ciclo_event c{};
+        c.customer_id = e.customer_id.c_str();
+        c.event_id = opt(e.event_id);
+        c.at_ms = e.at_ms;
+        c.kind = e.kind;
+        c.custom_kind = opt(e.custom_kind);
+        c.amount_minor = e.amount_minor;
+        c.currency = opt(e.currency);
+        c.category = opt(e.category);
+        c.reason = opt(e.reason);
+        c.score = e.score.value_or(0.0);
+        c.has_score = e.score ? 1 : 0;
+        c.quantity = e.quantity.value_or(0.0);
+        c.has_quantity = e.quantity ? 1 : 0;
+        outcome out{};
+        detail::check(ciclo_engine_apply(handle_, &c, &out));
+        return out;
+    }
+
+    /** Evaluates the time-driven rules at now_ms; returns the number of transitions. */
+    std::size_t tick(std::int64_t now_ms) const {
+        std::size_t moved = 0;
+        detail::check(ciclo_engine_tick(handle_, now_ms, &moved, nullptr));
+        return moved;
+    }
+
+    /** As tick, returning the report (`{"now", "evaluated", "transitions"}`) as JSON. */
+    std::string tick_report_json(std::int64_t now_ms) const {
+        return detail::call_string(
+            [&](char **out) { return ciclo_engine_tick(handle_, now_ms, nullptr, out); });
+    }
+
+    /** A customer's state as JSON (stays, history, metrics). */
+    std::string customer_json(cstr customer_id) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_customer_json(handle_, customer_id.get(), out);
+        });
+    }
+
+    /** A customer's portable state, the shape model::step_json reads. */
+    std::string customer_state_json(cstr customer_id) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_customer_state_json(handle_, customer_id.get(), out);
+        });
+    }
+
+    /** Adds a customer with a state the host kept. */
+    void import_customer(cstr customer_id, cstr state_json) const {
+        detail::check(ciclo_engine_import_customer(handle_, customer_id.get(), state_json.get()));
+    }
+
+    /** Erases a customer completely (the right to be forgotten). */
+    void remove_customer(cstr customer_id) const {
+        detail::check(ciclo_engine_remove_customer(handle_, customer_id.get()));
+    }
+
+    /** A customer's current stage index and the moment they entered it. */
+    stage_since customer_stage(cstr customer_id) const {
+        stage_since s{0, 0};
+        detail::check(
+            ciclo_engine_customer_stage(handle_, customer_id.get(), &s.stage, &s.since_ms));
+        return s;
+    }
+
+    std::size_t customer_count() const {
+        std::size_t n = 0;
+        detail::check(ciclo_engine_customer_count(handle_, &n));
+        return n;
+    }
+
+    std::uint32_t stage_count() const {
+        std::uint32_t n = 0;
+        detail::check(ciclo_engine_stage_count(handle_, &n));
+        return n;
+    }
+
+    std::string stage_name(std::uint32_t index) const {
+        const char *name = nullptr;
+        detail::check(ciclo_engine_stage_name(handle_, index, &name));
+        return name;
+    }
+
+    std::string rule_name(std::uint32_t index) const {
+        const char *name = nullptr;
+        detail::check(ciclo_engine_rule_name(handle_, index, &name));
+        return name;
+    }
+
+    /** The engine's stage model as JSON. */
+    std::string model_json() const {
+        return detail::call_string([&](char **out) { return ciclo_engine_model_json(handle_, out); });
+    }
+
+    /** The whole engine as bytes (restore with engine::restore). */
+    std::vector<std::uint8_t> snapshot() const {
+        std::uint8_t *bytes = nullptr;
+        std::size_t len = 0;
+        detail::check(ciclo_engine_snapshot(handle_, &bytes, &len));
+        return detail::take_bytes(bytes, len);
+    }
+
+    void set_limits_json(cstr limits_json) const {
+        detail::check(ciclo_engine_set_limits_json(handle_, limits_json.get()));
+    }
+
+    std::string limits_json() const {
+        return detail::call_string([&](char **out) { return ciclo_engine_limits_json(handle_, out); });
+    }
+
+    // --- consolidation -----------------------------------------------------
+
+    /** Sets how records match and golden records are built, before the first ingest. */
+    void configure_consolidation(cstr config_json) const {
+        detail::check(ciclo_engine_configure_consolidation(handle_, config_json.get()));
+    }
+
+    /** Matches a source record at the point of entry and stores it; the decision as JSON. */
+    std::string ingest_json(cstr request_json) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_ingest_json(handle_, request_json.get(), out);
+        });
+    }
+
+    /** A customer's golden record with lineage, as JSON. */
+    std::string golden_json(cstr golden_id) const {
+        return detail::call_string(
+            [&](char **out) { return ciclo_engine_golden_json(handle_, golden_id.get(), out); });
+    }
+
+    /** The golden id of source record `id` of `system`. */
+    std::string golden_of(cstr system, cstr id) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_golden_of(handle_, system.get(), id.get(), out);
+        });
+    }
+
+    /** Merges two golden customers; returns the survivor's id. */
+    std::string merge(cstr a, cstr b) const {
+        return detail::call_string(
+            [&](char **out) { return ciclo_engine_merge(handle_, a.get(), b.get(), out); });
+    }
+
+    /** Takes a source record out of its customer; returns its own golden id. */
+    std::string unmerge(cstr system, cstr id) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_unmerge(handle_, system.get(), id.get(), out);
+        });
+    }
+
+    /** Removes a source record; `{"golden_id", "erased"}` as JSON. */
+    std::string remove_source(cstr system, cstr id) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_remove_source(handle_, system.get(), id.get(), out);
+        });
+    }
+
+    /** The records waiting for a data steward, as JSON. */
+    std::string reviews_json() const {
+        return detail::call_string([&](char **out) { return ciclo_engine_reviews_json(handle_, out); });
+    }
+
+    void dismiss_review(cstr system, cstr id) const {
+        detail::check(ciclo_engine_dismiss_review(handle_, system.get(), id.get()));
+    }
+
+    void link(cstr kind, cstr parent, cstr child) const {
+        detail::check(ciclo_engine_link(handle_, kind.get(), parent.get(), child.get()));
+    }
+
+    void unlink(cstr kind, cstr parent, cstr child) const {
+        detail::check(ciclo_engine_unlink(handle_, kind.get(), parent.get(), child.get()));
+    }
+
+    std::string hierarchy_json(cstr kind, cstr id) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_hierarchy_json(handle_, kind.get(), id.get(), out);
+        });
+    }
+
+    std::string roll_up_json(cstr kind, cstr id) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_roll_up_json(handle_, kind.get(), id.get(), out);
+        });
+    }
+
+    std::string estimate_model_json(cstr options_json = nullptr) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_estimate_model_json(handle_, options_json.get(), out);
+        });
+    }
+
+    void set_match_model_json(cstr model_json) const {
+        detail::check(ciclo_engine_set_match_model_json(handle_, model_json.get()));
+    }
+
+    std::string match_model_json() const {
+        return detail::call_string(
+            [&](char **out) { return ciclo_engine_match_model_json(handle_, out); });
+    }
+
+    // --- retention ---------------------------------------------------------
+
+    /** Sets the trigger rules and retention settings (nullptr for the defaults). */
+    void set_retention_json(cstr config_json) const {
+        detail::check(ciclo_engine_set_retention_json(handle_, config_json.get()));
+    }
+
+    std::string retention_json() const {
+        return detail::call_string(
+            [&](char **out) { return ciclo_engine_retention_json(handle_, out); });
+    }
+
+    /** Evaluates the triggers for one customer (nullptr: everyone) at now_ms; firings as JSON. */
+    std::string evaluate_json(cstr customer_id, std::int64_t now_ms) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_evaluate_json(handle_, customer_id.get(), now_ms, out);
+        });
+    }
+
+    std::string signals_json(cstr customer_id, std::int64_t now_ms) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_signals_json(handle_, customer_id.get(), now_ms, out);
+        });
+    }
+
+    std::string churn_json(cstr customer_id, std::int64_t now_ms) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_churn_json(handle_, customer_id.get(), now_ms, out);
+        });
+    }
+
+    std::string fit_models_json(std::int64_t now_ms, cstr options_json = nullptr) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_fit_models_json(handle_, now_ms, options_json.get(), out);
+        });
+    }
+
+    /** The lapsed customers worth winning back, at most `limit` (SIZE_MAX for all). */
+    std::string win_back_json(std::int64_t now_ms, std::size_t limit = SIZE_MAX) const {
+        return detail::call_string(
+            [&](char **out) { return ciclo_engine_win_back_json(handle_, now_ms, limit, out); });
+    }
+
+    void record_win_back(cstr customer_id, std::int64_t now_ms, bool won) const {
+        detail::check(
+            ciclo_engine_record_win_back(handle_, customer_id.get(), now_ms, won ? 1 : 0));
+    }
+
+    std::string win_back_stats_json() const {
+        return detail::call_string(
+            [&](char **out) { return ciclo_engine_win_back_stats_json(handle_, out); });
+    }
+
+private:
+    struct adopt {};
+    engine(adopt, ciclo_engine *handle) noexcept : handle_(handle) {}
+
+    ciclo_engine *handle_ = nullptr;
+};
+
+}  // namespace ciclo
+
+#endif  // CICLO_HPP
