@@ -370,6 +370,9 @@ struct EvidenceJson<'a> {
     op: &'a str,
     threshold: f64,
     actual: Option<f64>,
+    /// The currency a money metric was read in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<Currency>,
 }
 
 #[derive(Serialize)]
@@ -406,6 +409,7 @@ fn transition_json<'a>(
                 op: e.op.as_str(),
                 threshold: e.threshold,
                 actual: e.actual,
+                currency: e.currency,
             })
             .collect(),
     }
@@ -811,5 +815,7 @@ pub fn standardized_to_json(out: &crate::standardize::Standardized) -> String {
     .to_string()
 }
 pub mod consolidation;
+pub mod listing;
 pub mod matching;
 pub mod retention;
+pub mod stages;

@@ -199,7 +199,7 @@ pub fn consolidation_config_from_json_over(
     Ok(config)
 }
 
-fn key_json(key: &SourceKey) -> Value {
+pub(crate) fn key_json(key: &SourceKey) -> Value {
     json!({"system": key.system, "id": key.id})
 }
 
@@ -386,23 +386,21 @@ pub fn dedup_options_from_json(
 /// The reviews: `[{"record": {"system", "id"}, "golden_id", "candidates":
 /// [{"golden_id", "probability", "source"}]}]`.
 pub fn reviews_to_json(reviews: &[ReviewItem]) -> String {
-    Value::Array(
-        reviews
-            .iter()
-            .map(|r| {
-                json!({
-                    "record": key_json(&r.record),
-                    "golden_id": r.golden.to_string(),
-                    "candidates": r.candidates.iter().map(|(g, p, s)| json!({
-                        "golden_id": g.to_string(),
-                        "probability": p,
-                        "source": key_json(s),
-                    })).collect::<Vec<_>>(),
-                })
-            })
-            .collect(),
-    )
-    .to_string()
+    Value::Array(reviews.iter().map(review_value).collect()).to_string()
+}
+
+/// One review: `{"record": {"system", "id"}, "golden_id", "candidates":
+/// [{"golden_id", "probability", "source"}]}`.
+pub(crate) fn review_value(r: &ReviewItem) -> Value {
+    json!({
+        "record": key_json(&r.record),
+        "golden_id": r.golden.to_string(),
+        "candidates": r.candidates.iter().map(|(g, p, s)| json!({
+            "golden_id": g.to_string(),
+            "probability": p,
+            "source": key_json(s),
+        })).collect::<Vec<_>>(),
+    })
 }
 
 /// Any serialisable value as JSON (roll-ups, hierarchy views).
