@@ -13,9 +13,12 @@ use std::ptr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use ciclo::ffi::engine::{ciclo_engine_apply, ciclo_engine_free, ciclo_engine_new};
-use ciclo::ffi::event::{ciclo_event, ciclo_outcome, CICLO_EVENT_KIND_CUSTOM};
+use ciclo::ffi::event::{
+    ciclo_attribute, ciclo_event, ciclo_outcome, CICLO_ATTRIBUTE_BOOL, CICLO_ATTRIBUTE_INTEGER,
+    CICLO_ATTRIBUTE_NUMBER, CICLO_ATTRIBUTE_TEXT, CICLO_EVENT_KIND_CUSTOM,
+};
 use ciclo::lifecycle::{CustomerState, StageModel};
-use ciclo::model::{Event, EventKind};
+use ciclo::model::{AttrValue, Event, EventKind};
 use ciclo::Engine;
 use criterion::{criterion_group, BatchSize, Criterion, Throughput};
 
@@ -48,9 +51,11 @@ static ALLOC: Counting = Counting;
 const SIZES: [usize; 2] = [1_000, 20_000];
 const SEED: u64 = 7;
 
-/// The C view of the sample stream; the CStrings must outlive the structs.
+/// The C view of the sample stream; the CStrings and attribute arrays must
+/// outlive the structs.
 struct CEvents {
     _strings: Vec<CString>,
+    _attributes: Vec<Vec<ciclo_attribute>>,
     events: Vec<ciclo_event>,
 }
 
@@ -62,9 +67,38 @@ fn c_events(events: &[Event]) -> CEvents {
         strings.push(c);
         p
     };
+    let mut attributes: Vec<Vec<ciclo_attribute>> = Vec::new();
     let events = events
         .iter()
         .map(|e| {
+            // The attributes, typed as the JSON event carries them.
+            let list: Vec<ciclo_attribute> = e
+                .attributes
+                .iter()
+                .map(|(k, v)| {
+                    let mut a = ciclo_attribute {
+                        key: keep(k),
+                        text: ptr::null(),
+                        integer: 0,
+                        number: 0.0,
+                        kind: CICLO_ATTRIBUTE_TEXT,
+                    };
+                    match v {
+                        AttrValue::Text(t) => a.text = keep(t),
+                        AttrValue::Integer(i) => {
+                            (a.kind, a.integer) = (CICLO_ATTRIBUTE_INTEGER, *i)
+                        }
+                        AttrValue::Number(n) => (a.kind, a.number) = (CICLO_ATTRIBUTE_NUMBER, *n),
+                        AttrValue::Bool(b) => {
+                            (a.kind, a.integer) = (CICLO_ATTRIBUTE_BOOL, i64::from(*b))
+                        }
+                    }
+                    a
+                })
+                .collect();
+            // The vector's buffer does not move when the vector is moved.
+            let (list_ptr, count) = (list.as_ptr(), list.len());
+            attributes.push(list);
             let (kind, custom) = match &e.kind {
                 EventKind::Builtin(b) => (*b as u32, ptr::null()),
                 EventKind::Custom(n) => (CICLO_EVENT_KIND_CUSTOM, keep(n)),
@@ -83,11 +117,14 @@ fn c_events(events: &[Event]) -> CEvents {
                 has_score: u8::from(e.score.is_some()),
                 quantity: e.quantity.unwrap_or(0.0),
                 has_quantity: u8::from(e.quantity.is_some()),
+                attributes: if count == 0 { ptr::null() } else { list_ptr },
+                attribute_count: count,
             }
         })
         .collect();
     CEvents {
         _strings: strings,
+        _attributes: attributes,
         events,
     }
 }

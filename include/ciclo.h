@@ -127,6 +127,32 @@
 #define CICLO_APPLIED_DUPLICATE 1
 
 /**
+ * A text attribute: `text`.
+ */
+#define CICLO_ATTRIBUTE_TEXT 0
+
+/**
+ * A whole number: `integer` (a JSON number without fraction or exponent).
+ */
+#define CICLO_ATTRIBUTE_INTEGER 1
+
+/**
+ * Any other finite number: `number`.
+ */
+#define CICLO_ATTRIBUTE_NUMBER 2
+
+/**
+ * A flag: `integer`, 0 (false) or 1 (true).
+ */
+#define CICLO_ATTRIBUTE_BOOL 3
+
+/**
+ * The most items one page of a `ciclo_engine_list_*_json` call holds: `max`
+ * may be 1 to this.
+ */
+#define CICLO_LIST_MAX 10000
+
+/**
  * Major version of the crate this header belongs to.
  */
 #define CICLO_VERSION_MAJOR 0
@@ -144,8 +170,11 @@
 /**
  * Version of the ABI this header describes; it changes only on a breaking change.
  * Compare it with `ciclo_abi_version()` at load time.
+ *
+ * 2: `ciclo_event` gained `attributes` and `attribute_count` (the struct is
+ * larger: a host built against version 1 must be rebuilt). 1: the first.
  */
-#define CICLO_ABI_VERSION 1
+#define CICLO_ABI_VERSION 2
 
 /**
  * An engine: a thread-safe registry of customers and their lifecycle states under
@@ -174,12 +203,48 @@ typedef int32_t ciclo_status;
 typedef void (*ciclo_progress_fn)(void *user, const char *step, size_t done, size_t total);
 
 /**
- * An event for `ciclo_engine_apply`, the allocation-light alternative to JSON.
+ * One host-defined attribute of a `ciclo_event`: a name and a typed value,
+ * as the JSON event's `"attributes": {"canal": "web", "cuotas": 3,
+ * "tasa": 0.35, "promo": true}` carries them. Zero-initialised, it is a text
+ * attribute: `{.key = "canal", .text = "web"}` is `"canal": "web"`.
+ *
+ * Strings are NUL-terminated UTF-8, borrowed for the duration of the call.
+ */
+typedef struct ciclo_attribute {
+  /**
+   * The attribute's name (required); unique within the event.
+   */
+  const char *key;
+  /**
+   * The value when `kind` is `CICLO_ATTRIBUTE_TEXT` (required then);
+   * ignored otherwise.
+   */
+  const char *text;
+  /**
+   * The value when `kind` is `CICLO_ATTRIBUTE_INTEGER`; 0 or 1 when it is
+   * `CICLO_ATTRIBUTE_BOOL`; ignored otherwise.
+   */
+  int64_t integer;
+  /**
+   * The value when `kind` is `CICLO_ATTRIBUTE_NUMBER` (finite); ignored
+   * otherwise.
+   */
+  double number;
+  /**
+   * One of `CICLO_ATTRIBUTE_*`.
+   */
+  uint32_t kind;
+} ciclo_attribute;
+
+/**
+ * An event for `ciclo_engine_apply`, the allocation-light alternative to JSON,
+ * which carries everything a JSON event does.
  *
  * Strings are borrowed for the duration of the call only. Optional strings may be
- * NULL. Host-defined attributes are only accepted through JSON. Every field is a
- * fixed-size integer, a double or a pointer (no `bool`), so the layout is the same
- * for C, JNA/FFM and P/Invoke.
+ * NULL. Every field is a fixed-size integer, a double or a pointer (no `bool`), so
+ * the layout is the same for C, JNA/FFM and P/Invoke. The struct grew
+ * `attributes` and `attribute_count` in ABI version 2: a host compiled against an
+ * older header passes a shorter struct, which is why `CICLO_ABI_VERSION` changed.
  */
 typedef struct ciclo_event {
   /**
@@ -235,6 +300,17 @@ typedef struct ciclo_event {
    * 1 when `quantity` is set, 0 otherwise.
    */
   uint8_t has_quantity;
+  /**
+   * Host-defined attributes, `attribute_count` of them (NULL when the count
+   * is 0): kept with the transition the event causes, as the JSON event's
+   * `attributes` are.
+   */
+  const struct ciclo_attribute *attributes;
+  /**
+   * How many attributes `attributes` points to: at most the engine's
+   * `attributes` limit (256 by default), checked before any is read.
+   */
+  size_t attribute_count;
 } ciclo_event;
 
 /**
@@ -346,7 +422,8 @@ typedef struct ciclo_outcome {
 #define CICLO_STATUS_OUT_OF_ORDER 13
 
 /**
- * A value conflicting with what is stored (a purchase in another currency).
+ * A value conflicting with what is stored (a customer imported twice,
+ * consolidation configured after the first ingest).
  */
 #define CICLO_STATUS_CONFLICT 14
 
@@ -789,12 +866,14 @@ void ciclo_engine_free(struct ciclo_engine *engine);
  * `ciclo_string_free`. Errors name the field: `CICLO_STATUS_INVALID_JSON`,
  * `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_UNKNOWN_EVENT_KIND`,
  * `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_INVALID_AMOUNT`,
- * `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`,
- * `CICLO_STATUS_CONFLICT`, and once consolidation is configured
+ * `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`, and once
+ * consolidation is configured
  * `CICLO_STATUS_NOT_FOUND` for a golden id never issued or erased, or an id
  * that is not a golden id (unless `customers_from_events`, or the customer was
  * tracked before). An event for a golden id retired by a merge goes to the
  * customer it was merged into, and the outcome's `customer` names that one.
+ * A customer may pay in several currencies: amounts are kept per currency
+ * (the state's `purchases.other_currencies`), never added across them.
  * On error nothing changes. The engine's limits
  * (`ciclo_engine_set_limits_json`) apply: a text longer than
  * `event_json_bytes` is refused before it is parsed
@@ -816,7 +895,12 @@ ciclo_status ciclo_engine_apply_json(const struct ciclo_engine *engine, const ch
  *
  * If `out` is not NULL it receives the outcome (stage and rule indexes; names
  * through `ciclo_engine_stage_name` and `ciclo_engine_rule_name`). Errors as
- * `ciclo_engine_apply_json`. Thread-safe.
+ * `ciclo_engine_apply_json`, except that attributes beyond the engine's
+ * limits are `CICLO_STATUS_INVALID_ARGUMENT` naming `event->attribute_count`
+ * or the attribute (`event->attributes[2].key`), as are a repeated key, an
+ * unknown `kind`, a flag other than 0 or 1 and a number that is not finite;
+ * a NULL key or text is `CICLO_STATUS_NULL_ARGUMENT`. The engine ends in
+ * the same state as with the same event in JSON. Thread-safe.
  *
  * # Safety
  * `engine` is a live engine; `event` points to a valid `ciclo_event` whose strings
@@ -1041,6 +1125,130 @@ ciclo_status ciclo_engine_set_limits_json(const struct ciclo_engine *engine, con
 ciclo_status ciclo_engine_limits_json(const struct ciclo_engine *engine, char **out_json);
 
 /**
+ * A customer's lead score at `now_ms` (milliseconds since the Unix epoch,
+ * UTC): the points of their events (`lead_scoring.points`) decayed with the
+ * model's half-life to `now_ms`, or to the customer's latest event when
+ * `now_ms` is earlier. `*out_score` receives it; `*out_qualified`, when not
+ * NULL, 1 if it is at least the model's `lead_scoring.threshold`, else 0.
+ * A golden id retired by a merge answers for the customer it was merged
+ * into.
+ *
+ * Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer,
+ * `CICLO_STATUS_INVALID_TIMESTAMP` for `now_ms` out of range,
+ * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Nothing is
+ * written on an error. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `customer_id` a NUL-terminated string;
+ * `out_score` valid for writes; `out_qualified` NULL or valid for writes.
+ */
+ciclo_status ciclo_engine_lead_score(const struct ciclo_engine *engine, const char *customer_id, int64_t now_ms, double *out_score, uint8_t *out_qualified);
+
+/**
+ * Customers per stage: `out_counts[i]` receives how many customers are in
+ * stage `i` (names through `ciclo_engine_stage_name`), for every stage of
+ * the model (`ciclo_engine_stage_count` of them). `capacity` is how many
+ * counts `out_counts` holds; a `capacity` below the number of stages is
+ * `CICLO_STATUS_OUT_OF_RANGE` and nothing is written. Shards are counted one
+ * after another: with writers at work, the counts are of moments
+ * microseconds apart. Thread-safe.
+ *
+ * Errors: `CICLO_STATUS_OUT_OF_RANGE`, `CICLO_STATUS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_counts` valid for `capacity` writes.
+ */
+ciclo_status ciclo_engine_stage_counts(const struct ciclo_engine *engine, uint64_t *out_counts, uint32_t capacity);
+
+/**
+ * Customers per stage as JSON, in the model's order: `{"customers": 5000,
+ * "stages": [{"stage": "awareness", "customers": 1200}, ...]}`. Release
+ * `*out_json` with `ciclo_string_free`. Counted as by
+ * `ciclo_engine_stage_counts`. Thread-safe.
+ *
+ * Errors: `CICLO_STATUS_NULL_ARGUMENT`.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_stage_counts_json(const struct ciclo_engine *engine, char **out_json);
+
+/**
+ * A page of the ids of the customers with a lifecycle state (those
+ * `ciclo_engine_customer_count` counts), in byte order, as JSON:
+ * `{"items": ["ana", "eva"], "next_cursor": "eva"}`. Golden customers
+ * without events have no state yet: `ciclo_engine_list_golden_ids_json`
+ * lists them.
+ *
+ * `cursor` is NULL (or `""`) for the first page, else the `next_cursor` of
+ * the page before; `max` is the most ids to answer, 1 to `CICLO_LIST_MAX`.
+ * `*out_json` is released with `ciclo_string_free`. Errors:
+ * `CICLO_STATUS_INVALID_ARGUMENT` naming `max` out of range,
+ * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe:
+ * each page is one consistent moment.
+ *
+ * # Safety
+ * `engine` is a live engine; `cursor` NULL or a NUL-terminated string;
+ * `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_list_customers_json(const struct ciclo_engine *engine, const char *cursor, uint32_t max, char **out_json);
+
+/**
+ * A page of the live golden ids, by number (`G2` before `G10`), as JSON:
+ * `{"items": ["G1", "G2"], "next_cursor": "G2"}`. Every golden customer is
+ * listed, with events or not.
+ *
+ * `cursor` and `max` as for `ciclo_engine_list_customers_json`. `*out_json`
+ * is released with `ciclo_string_free`. Errors:
+ * `CICLO_STATUS_INVALID_ARGUMENT` naming `max`, or `cursor` for one this
+ * listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
+ * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `cursor` NULL or a NUL-terminated string;
+ * `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_list_golden_ids_json(const struct ciclo_engine *engine, const char *cursor, uint32_t max, char **out_json);
+
+/**
+ * A page of the source records of golden customer `golden_id`, in the order
+ * the engine first received them, as JSON: `{"golden_id": "G1", "items":
+ * [{"system": "crm", "id": "C-1"}], "next_cursor": null}`. A golden id
+ * retired by a merge stands for the customer it was merged into, which
+ * `golden_id` names.
+ *
+ * `cursor` and `max` as for `ciclo_engine_list_customers_json`. `*out_json`
+ * is released with `ciclo_string_free`. Errors: `CICLO_STATUS_NOT_FOUND`
+ * for a golden id never issued or erased; `CICLO_STATUS_INVALID_ARGUMENT`
+ * naming `golden_id` (not a golden id), `max`, or `cursor` for one this
+ * listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
+ * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `golden_id` a NUL-terminated string; `cursor`
+ * NULL or a NUL-terminated string; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_list_sources_json(const struct ciclo_engine *engine, const char *golden_id, const char *cursor, uint32_t max, char **out_json);
+
+/**
+ * A page of the records waiting for a data steward, in the order of their
+ * keys (system, then id), as JSON: `{"items": [{"record": {"system", "id"},
+ * "golden_id", "candidates": [{"golden_id", "probability", "source"}]}],
+ * "next_cursor": ...}` (each item as in `ciclo_engine_reviews_json`).
+ *
+ * `cursor` and `max` as for `ciclo_engine_list_customers_json`. `*out_json`
+ * is released with `ciclo_string_free`. Errors:
+ * `CICLO_STATUS_INVALID_ARGUMENT` naming `max`, or `cursor` for one this
+ * listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
+ * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `cursor` NULL or a NUL-terminated string;
+ * `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_list_reviews_json(const struct ciclo_engine *engine, const char *cursor, uint32_t max, char **out_json);
+
+/**
  * A record's blocking keys, for a host that stores its records itself: it
  * keeps each record's keys in an indexed column, fetches the records that
  * share a key with a new one (its candidates), and scores each pair with
@@ -1142,7 +1350,10 @@ void ciclo_bytes_free(uint8_t *bytes, size_t len);
  * in one unit of the caller's choice (days, weeks); `id` is optional.
  * `options_json` is NULL, `""` or `{"penalizer": 0.0}`: an L2 penalty on the
  * parameters (as `lifetimes`' `penalizer_coef`) that keeps a fit on a small
- * population finite.
+ * population finite (0.001 is usually enough). It weighs the parameters of
+ * the models fitted on times and amounts in units of their means, so the
+ * fit does not depend on the unit of time or money (`lifetimes` weighs them
+ * as given).
  *
  * `*out_json` receives the parameters: `{"bgnbd": {"r", "alpha", "a", "b",
  * "log_likelihood", "customers"}, "gamma_gamma": {"p", "q", "v",
@@ -1349,7 +1560,10 @@ ciclo_status ciclo_engine_churn_json(const struct ciclo_engine *engine, const ch
  * weighs `p_alive`). BG/NBD counts purchases and is fitted on every
  * customer who bought; the spend model, in minor units, on the customers
  * paying in `currency` (amounts of different currencies cannot be
- * averaged), who alone then get an `expected_value`.
+ * averaged), who alone then get an `expected_value`. A customer paying in
+ * several currencies counts every purchase in BG/NBD, their spend in
+ * `currency` in the spend model, and gets the value of their purchases in
+ * it.
  *
  * `options_json` is NULL, `""` or `{"unit_days": 7, "penalizer": 0,
  * "currency": "ARS", "clv": {"months": 12, "monthly_discount": 0.01,
@@ -1394,10 +1608,12 @@ ciclo_status ciclo_engine_fit_models_json(const struct ciclo_engine *engine, int
  * `*out_json` receives `{"candidates": [{"customer": "c7", "exit_reason":
  * "price", "lapsed_at": "2026-04-01T10:00:00Z", "last_signals":
  * {"complaints_in_window": 1.0, ...}, "annual_value": 1250000.0,
- * "win_back_probability": 0.1, "expected_value": 125000.0}]}`: why they
- * left (the cancellation's reason, `cancelled` without one, `inactive` for
- * who stopped buying), when, the signals of discontent at their last event,
- * what they brought in a year (minor units), the chance of winning them
+ * "currency": "ARS", "win_back_probability": 0.1, "expected_value":
+ * 125000.0}]}`: why they left (the cancellation's reason, `cancelled`
+ * without one, `inactive` for who stopped buying), when, the signals of
+ * discontent at their last event, what they brought in a year (minor units
+ * of `currency`: the retention configuration's `currency`, else the stage
+ * model's, else the customer's first), the chance of winning them
  * back (measured by exit reason through `ciclo_engine_record_win_back`,
  * blended with the assumed `win_back.prior_rate`), and the product of the
  * two, by which they are ranked. Release it with `ciclo_string_free`.

@@ -435,6 +435,9 @@ pub(crate) struct EvidenceJson<'a> {
     threshold: f64,
     /// The customer's value; `null` when the metric has none yet.
     actual: Option<f64>,
+    /// The currency a money metric was read in.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    currency: Option<Currency>,
 }
 
 /// A stage change: from where to where, when, by which rule and why.
@@ -549,6 +552,7 @@ fn transition_json<'a>(
                 op: e.op.as_str(),
                 threshold: e.threshold,
                 actual: e.actual,
+                currency: e.currency,
             })
             .collect(),
     }
@@ -846,6 +850,7 @@ pub(crate) fn standardize_options(
 }
 
 pub mod consolidation;
+pub mod listing;
 pub mod matching;
 pub mod retention;
 #[cfg(feature = "schema")]
@@ -854,3 +859,4 @@ mod standardize;
 
 pub use standardize::standardized_to_json;
 pub(crate) use standardize::{findings, to_sorted_json, FindingJson};
+pub mod stages;

@@ -135,10 +135,10 @@ fn bad_events_get_their_own_status_and_change_nothing() {
             "event.currency",
         ),
         (
-            "other currency",
-            r#"{"customer":"ana","at":"2026-03-02T00:00:00Z","kind":"purchase","amount":1,"currency":"EUR"}"#,
-            CICLO_STATUS_CONFLICT,
-            "event.currency",
+            "revenue overflow",
+            r#"{"customer":"ana","at":"2026-03-02T00:00:00Z","kind":"purchase","amount":9223372036854775807,"currency":"ARS"}"#,
+            CICLO_STATUS_INVALID_AMOUNT,
+            "revenue in ARS would overflow",
         ),
         (
             "empty customer",
@@ -442,6 +442,8 @@ fn struct_path_validates_like_json() {
         has_score: 0,
         quantity: 0.0,
         has_quantity: 0,
+        attributes: ptr::null(),
+        attribute_count: 0,
     };
     let mut out = ciclo_outcome::default();
     unsafe {

@@ -675,11 +675,12 @@ fn every_bad_input_is_refused_naming_the_field() {
                         {"frequency": 1, "recency": 1.71, "T": 38.86, "monetary_value": 11.77},
                         {"frequency": 0, "recency": 0, "T": 38.86, "monetary_value": 0}]}"#
                         .into(),
-                    Some(r#"{"penalizer": 0.1}"#),
+                    Some(r#"{"penalizer": 10}"#),
                 )
             }),
             CICLO_STATUS_INVALID_ARGUMENT,
-            "not above 1",
+            "not above 1: the Gamma-Gamma spend model has no finite mean for these 2 customers; \
+             this penalizer (10) pulls q toward 0: lower it",
         ),
         // The fit's options.
         (

@@ -588,16 +588,19 @@ fn models_fitted_on_the_engine_feed_signals_and_win_back() {
     );
     assert_eq!(engine.win_back(day, 0), json!({"candidates": []}));
 
-    // A fit that fails keeps the models in force: a penalty on parameters
-    // in minor units crushes the Gamma-Gamma fit.
+    // A fit that fails keeps the models in force: nobody pays in reais.
     let before = engine.snapshot();
-    let (status, message) = engine
-        .fit(day, Some(r#"{"penalizer": 0.001}"#))
-        .unwrap_err();
+    let (status, message) = engine.fit(day, Some(r#"{"currency": "BRL"}"#)).unwrap_err();
     assert_eq!(status, CICLO_STATUS_INVALID_ARGUMENT);
-    assert!(message.contains("not above 1"), "{message}");
+    assert!(message.contains("customers"), "{message}");
     assert_eq!(engine.snapshot(), before);
     assert_eq!(engine.signals(someone, day).unwrap(), signals);
+    // A penalty on amounts in minor units fits as it does in units.
+    let penalized = engine.fit(day, Some(r#"{"penalizer": 0.001}"#)).unwrap();
+    assert!(
+        penalized["gamma_gamma"]["q"].as_f64().unwrap() > 1.0,
+        "{penalized}"
+    );
 
     // The defaults: weeks; in days, months of 30 days.
     let days = engine.fit(day, Some(r#"{"unit_days": 1}"#)).unwrap();

@@ -337,6 +337,8 @@ fn struct_event(customer: *const c_char, kind: u32) -> ciclo_event {
         has_score: 0,
         quantity: 0.0,
         has_quantity: 0,
+        attributes: ptr::null(),
+        attribute_count: 0,
     }
 }
 

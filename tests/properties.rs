@@ -3,7 +3,7 @@
 //! The strategy generates a handful of customers, random built-in event kinds with
 //! the optional fields [`Event::validate`] accepts for each kind, timestamps that
 //! never go backwards, optional event ids with some redeliveries of recent events,
-//! an occasional purchase in a foreign currency (rejected as a conflict), and random
+//! an occasional purchase in a second currency (kept apart), and random
 //! ticks (some of them earlier than the latest events).
 
 use std::collections::BTreeMap;

@@ -180,14 +180,25 @@ int main(void) {
     apply_json(engine, "{\"customer\":\"jose.perez\",\"at\":\"2026-02-03T12:00:00Z\",\"kind\":\"cancellation\",\"reason\":\"mala atención\"}");
 
     printf("\nevents (struct fast path):\n");
-    /* Lucía Gómez: buys every ten days, then stops. */
+    /* Lucía Gómez: buys every ten days, then stops. Each purchase carries the
+       host's attributes, typed as in JSON: {"canal": "web", "cuotas": 3}. */
     for (i = 0; i < 4; i++) {
         char id[32];
+        ciclo_attribute attributes[2];
+        memset(attributes, 0, sizeof attributes);
+        attributes[0].key = "canal";
+        attributes[0].kind = CICLO_ATTRIBUTE_TEXT;
+        attributes[0].text = "web";
+        attributes[1].key = "cuotas";
+        attributes[1].kind = CICLO_ATTRIBUTE_INTEGER;
+        attributes[1].integer = 3;
         snprintf(id, sizeof id, "lg-%u", i);
         e = event_of("lucia.gomez", id, day(10 * (int64_t)i), CICLO_EVENT_KIND_PURCHASE);
         e.amount_minor = 2100000;
         e.currency = "ARS";
         e.category = "moda";
+        e.attributes = attributes;
+        e.attribute_count = 2;
         apply_struct(engine, &e);
     }
     /* Juan Martín Rodríguez: surveys and usage, no purchase. */

@@ -2,7 +2,9 @@
 //! a sequence of events with arbitrary kinds (valid, unknown, CUSTOM with or
 //! without a name), times (any i64), amounts, currencies, scores and quantities
 //! (any bit pattern: NaN, infinities), flags other than 0 and 1, NULL and non-UTF-8
-//! strings. The outcome is written only on success and its indexes are in range.
+//! strings, attributes of any kind (unknown ones too), repeated keys and a NULL
+//! array with a count. The outcome is written only on success and its indexes are
+//! in range.
 #![no_main]
 use ciclo_fuzz::*;
 use libfuzzer_sys::fuzz_target;
@@ -86,6 +88,25 @@ fuzz_target!(|data: &[u8]| {
             r.byte().unwrap_or(0) as f64
         };
         let has = r.byte().unwrap_or(0);
+        let count = (r.byte().unwrap_or(0) % 6) as usize;
+        let mut strings = Vec::with_capacity(2 * count);
+        let mut attributes = Vec::with_capacity(count);
+        for _ in 0..count {
+            strings.push(r.string(&["canal", "cuotas", "", "ñandú"]));
+            strings.push(r.string(&["web", "", "tienda"]));
+            let kind = r.byte().unwrap_or(0);
+            attributes.push(ciclo_attribute {
+                key: p(&strings[strings.len() - 2]),
+                text: p(&strings[strings.len() - 1]),
+                integer: i64::from(r.byte().unwrap_or(0) as i8),
+                number: if kind & 8 != 0 {
+                    f64::from_le_bytes(r.bytes())
+                } else {
+                    r.byte().unwrap_or(0) as f64 / 4.0
+                },
+                kind: (kind % 5) as u32,
+            });
+        }
         let event = ciclo_event {
             customer_id: p(&customer),
             event_id: p(&event_id),
@@ -104,6 +125,13 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 (has >> 1) & 1
             },
+            // A NULL array with a count, now and then.
+            attributes: if count == 0 || flags & 64 != 0 {
+                ptr::null()
+            } else {
+                attributes.as_ptr()
+            },
+            attribute_count: count,
         };
         let before = engine.customer_count();
         if flags & 32 != 0 {

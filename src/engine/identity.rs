@@ -890,7 +890,7 @@ impl Engine {
             let mut event = (*event).clone();
             event.customer = customer.to_string();
             // Each event was accepted once; one the combined history refuses
-            // (a purchase in another currency) stays in the log, unapplied.
+            // (a revenue that would overflow) stays in the log, unapplied.
             match state.as_mut() {
                 Some(s) => {
                     let _ = s.apply_within(&self.model, &event, &REPLAY);

@@ -12,9 +12,9 @@ use super::{lock, not_found, Engine};
 use crate::error::{Error, Result};
 use crate::model::time::Timestamp;
 use crate::retention::{
-    summary_of, win_back_candidate, BgNbd, BgNbdFit, ChurnRisk, CustomerModels, Firing, FiringLog,
-    GammaGamma, GammaGammaFit, ModelFitOptions, Signals, TriggerConfig, Triggers, WinBackCandidate,
-    WinBackStats,
+    summary_in, summary_of, win_back_candidate, BgNbd, BgNbdFit, ChurnRisk, CustomerModels, Firing,
+    FiringLog, GammaGamma, GammaGammaFit, ModelFitOptions, Signals, TriggerConfig, Triggers,
+    WinBackCandidate, WinBackStats,
 };
 
 /// Firing logs by customer.
@@ -324,7 +324,10 @@ impl Engine {
     /// fits. BG/NBD counts purchases and is fitted on every customer who
     /// bought; the spend model on those paying in
     /// [`ModelFitOptions::currency`] (amounts of different currencies cannot
-    /// be averaged), whose customers alone then get an `expected_value`.
+    /// be averaged), whose customers alone then get an `expected_value`. A
+    /// customer paying in several currencies counts every purchase in
+    /// BG/NBD, and their spend per purchase in that currency in the spend
+    /// model.
     ///
     /// # Errors
     ///
@@ -353,15 +356,15 @@ impl Engine {
             let Some(summary) = summary_of(state, now, unit_days) else {
                 return;
             };
-            let currency = state
-                .metrics()
-                .purchases
-                .as_deref()
-                .and_then(|p| p.currency);
-            currencies.extend(currency);
+            if let Some(p) = state.metrics().purchases.as_deref() {
+                currencies.extend(p.by_currency().map(|t| t.currency));
+            }
             everyone.push(summary);
-            if options.currency.is_none_or(|c| currency == Some(c)) {
-                paying.push(summary);
+            // Spend in the currency named: for a customer paying in several,
+            // their purchases in it.
+            match options.currency {
+                None => paying.push(summary),
+                Some(c) => paying.extend(summary_in(state, now, unit_days, Some(c)).map(|s| s.0)),
             }
         });
         if options.currency.is_none() && currencies.len() > 1 {
@@ -419,12 +422,13 @@ impl Engine {
     /// why they left and their last signals.
     pub fn win_back_candidates(&self, now: Timestamp, limit: usize) -> Vec<WinBackCandidate> {
         // Copied out: shards are locked before the retention state, never after.
-        let (config, stats, models) = {
+        let (config, stats, models, currency) = {
             let retention = self.retention();
             (
                 *retention.triggers.win_back(),
                 retention.stats.clone(),
                 retention.models,
+                retention.triggers.currency().or(self.model.currency()),
             )
         };
         let mut out = Vec::new();
@@ -437,6 +441,7 @@ impl Engine {
                 &config,
                 &stats,
                 models.as_ref(),
+                currency,
             ))
         });
         out.sort_by(|a, b| {
@@ -459,12 +464,13 @@ impl Engine {
     /// [`Error::NotFound`] for an unknown customer.
     pub fn record_win_back(&self, customer: &str, now: Timestamp, won: bool) -> Result<()> {
         // Copied out: shards are locked before the retention state, never after.
-        let (config, stats, models) = {
+        let (config, stats, models, currency) = {
             let retention = self.retention();
             (
                 *retention.triggers.win_back(),
                 retention.stats.clone(),
                 retention.models,
+                retention.triggers.currency().or(self.model.currency()),
             )
         };
         let reason = self.with_resolved(customer, |customer, state| {
@@ -476,6 +482,7 @@ impl Engine {
                 &config,
                 &stats,
                 models.as_ref(),
+                currency,
             )
             .map_or_else(|| "inactive".to_string(), |c| c.exit_reason)
         })?;

@@ -12,6 +12,10 @@ use crate::error::Error;
 pub(crate) enum Failure {
     Null(&'static str),
     Utf8(&'static str),
+    /// A NULL at a place named at run time (`event->attributes[2].key`).
+    NullAt(String),
+    /// Invalid UTF-8 at a place named at run time.
+    Utf8At(String),
     OutOfRange(String),
     Core(Error),
 }
@@ -77,6 +81,14 @@ pub(crate) fn run(name: &str, body: impl FnOnce() -> FfiResult) -> ciclo_status 
                     CICLO_STATUS_INVALID_UTF8,
                     format!("{name}: `{arg}` is not valid UTF-8"),
                 ),
+                Failure::NullAt(arg) => (
+                    CICLO_STATUS_NULL_ARGUMENT,
+                    format!("{name}: `{arg}` is NULL"),
+                ),
+                Failure::Utf8At(arg) => (
+                    CICLO_STATUS_INVALID_UTF8,
+                    format!("{name}: `{arg}` is not valid UTF-8"),
+                ),
                 Failure::OutOfRange(m) => (CICLO_STATUS_OUT_OF_RANGE, format!("{name}: {m}")),
                 Failure::Core(e) => (of_kind(e.kind()), e.to_string()),
             };
@@ -128,6 +140,21 @@ pub(crate) unsafe fn required_str<'a>(
     } else {
         std::str::from_utf8(bytes).map_err(|_| Failure::Utf8(arg))
     }
+}
+
+/// A required input string at a place named at run time (an element of an
+/// array: `event->attributes[2].key`); `arg` names it, called only on error.
+///
+/// # Safety
+/// As [`required_str`].
+pub(crate) unsafe fn required_str_at<'a>(
+    ptr: *const c_char,
+    arg: impl FnOnce() -> String,
+) -> Result<&'a str, Failure> {
+    if ptr.is_null() {
+        return Err(Failure::NullAt(arg()));
+    }
+    std::str::from_utf8(CStr::from_ptr(ptr).to_bytes()).map_err(|_| Failure::Utf8At(arg()))
 }
 
 /// An optional input string (NULL is `None`).

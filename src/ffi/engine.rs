@@ -122,12 +122,14 @@ pub unsafe extern "C" fn ciclo_engine_free(engine: *mut ciclo_engine) {
 /// `ciclo_string_free`. Errors name the field: `CICLO_STATUS_INVALID_JSON`,
 /// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_UNKNOWN_EVENT_KIND`,
 /// `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_INVALID_AMOUNT`,
-/// `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`,
-/// `CICLO_STATUS_CONFLICT`, and once consolidation is configured
+/// `CICLO_STATUS_INVALID_ARGUMENT`, `CICLO_STATUS_OUT_OF_ORDER`, and once
+/// consolidation is configured
 /// `CICLO_STATUS_NOT_FOUND` for a golden id never issued or erased, or an id
 /// that is not a golden id (unless `customers_from_events`, or the customer was
 /// tracked before). An event for a golden id retired by a merge goes to the
 /// customer it was merged into, and the outcome's `customer` names that one.
+/// A customer may pay in several currencies: amounts are kept per currency
+/// (the state's `purchases.other_currencies`), never added across them.
 /// On error nothing changes. The engine's limits
 /// (`ciclo_engine_set_limits_json`) apply: a text longer than
 /// `event_json_bytes` is refused before it is parsed
@@ -167,7 +169,12 @@ pub unsafe extern "C" fn ciclo_engine_apply_json(
 ///
 /// If `out` is not NULL it receives the outcome (stage and rule indexes; names
 /// through `ciclo_engine_stage_name` and `ciclo_engine_rule_name`). Errors as
-/// `ciclo_engine_apply_json`. Thread-safe.
+/// `ciclo_engine_apply_json`, except that attributes beyond the engine's
+/// limits are `CICLO_STATUS_INVALID_ARGUMENT` naming `event->attribute_count`
+/// or the attribute (`event->attributes[2].key`), as are a repeated key, an
+/// unknown `kind`, a flag other than 0 or 1 and a number that is not finite;
+/// a NULL key or text is `CICLO_STATUS_NULL_ARGUMENT`. The engine ends in
+/// the same state as with the same event in JSON. Thread-safe.
 ///
 /// # Safety
 /// `engine` is a live engine; `event` points to a valid `ciclo_event` whose strings
@@ -181,7 +188,7 @@ pub unsafe extern "C" fn ciclo_engine_apply(
     run("ciclo_engine_apply", || {
         let h = handle(engine)?;
         let event = event.as_ref().ok_or(Failure::Null("event"))?;
-        let outcome = with_event(event, |e| h.engine.apply(e))?;
+        let outcome = with_event(event, &h.engine.limits(), |e| h.engine.apply(e))?;
         if !out.is_null() {
             *out = to_c_outcome(&outcome);
         }

@@ -1,12 +1,14 @@
 //! The `#[repr(C)]` event and outcome structs of the fast path.
 
 use std::cell::RefCell;
+use std::collections::BTreeMap;
 use std::ffi::c_char;
 
-use super::boundary::{optional_str, required_str, Failure};
+use super::boundary::{optional_str, required_str, required_str_at, Failure};
 use crate::error::Error;
 use crate::lifecycle::{Applied, Outcome};
-use crate::model::event::{BuiltinKind, Event, EventKind};
+use crate::model::event::{AttrValue, BuiltinKind, Event, EventKind};
+use crate::model::limits::Limits;
 use crate::model::money::{Currency, Money};
 use crate::model::time::Timestamp;
 
@@ -54,12 +56,47 @@ pub const CICLO_APPLIED_APPLIED: u32 = 0;
 /// The event id was seen recently: nothing changed.
 pub const CICLO_APPLIED_DUPLICATE: u32 = 1;
 
-/// An event for `ciclo_engine_apply`, the allocation-light alternative to JSON.
+/// A text attribute: `text`.
+pub const CICLO_ATTRIBUTE_TEXT: u32 = 0;
+/// A whole number: `integer` (a JSON number without fraction or exponent).
+pub const CICLO_ATTRIBUTE_INTEGER: u32 = 1;
+/// Any other finite number: `number`.
+pub const CICLO_ATTRIBUTE_NUMBER: u32 = 2;
+/// A flag: `integer`, 0 (false) or 1 (true).
+pub const CICLO_ATTRIBUTE_BOOL: u32 = 3;
+
+/// One host-defined attribute of a `ciclo_event`: a name and a typed value,
+/// as the JSON event's `"attributes": {"canal": "web", "cuotas": 3,
+/// "tasa": 0.35, "promo": true}` carries them. Zero-initialised, it is a text
+/// attribute: `{.key = "canal", .text = "web"}` is `"canal": "web"`.
+///
+/// Strings are NUL-terminated UTF-8, borrowed for the duration of the call.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct ciclo_attribute {
+    /// The attribute's name (required); unique within the event.
+    pub key: *const c_char,
+    /// The value when `kind` is `CICLO_ATTRIBUTE_TEXT` (required then);
+    /// ignored otherwise.
+    pub text: *const c_char,
+    /// The value when `kind` is `CICLO_ATTRIBUTE_INTEGER`; 0 or 1 when it is
+    /// `CICLO_ATTRIBUTE_BOOL`; ignored otherwise.
+    pub integer: i64,
+    /// The value when `kind` is `CICLO_ATTRIBUTE_NUMBER` (finite); ignored
+    /// otherwise.
+    pub number: f64,
+    /// One of `CICLO_ATTRIBUTE_*`.
+    pub kind: u32,
+}
+
+/// An event for `ciclo_engine_apply`, the allocation-light alternative to JSON,
+/// which carries everything a JSON event does.
 ///
 /// Strings are borrowed for the duration of the call only. Optional strings may be
-/// NULL. Host-defined attributes are only accepted through JSON. Every field is a
-/// fixed-size integer, a double or a pointer (no `bool`), so the layout is the same
-/// for C, JNA/FFM and P/Invoke.
+/// NULL. Every field is a fixed-size integer, a double or a pointer (no `bool`), so
+/// the layout is the same for C, JNA/FFM and P/Invoke. The struct grew
+/// `attributes` and `attribute_count` in ABI version 2: a host compiled against an
+/// older header passes a shorter struct, which is why `CICLO_ABI_VERSION` changed.
 #[repr(C)]
 #[derive(Debug)]
 pub struct ciclo_event {
@@ -90,6 +127,13 @@ pub struct ciclo_event {
     pub quantity: f64,
     /// 1 when `quantity` is set, 0 otherwise.
     pub has_quantity: u8,
+    /// Host-defined attributes, `attribute_count` of them (NULL when the count
+    /// is 0): kept with the transition the event causes, as the JSON event's
+    /// `attributes` are.
+    pub attributes: *const ciclo_attribute,
+    /// How many attributes `attributes` points to: at most the engine's
+    /// `attributes` limit (256 by default), checked before any is read.
+    pub attribute_count: usize,
 }
 
 /// What `ciclo_engine_apply` did.
@@ -148,12 +192,118 @@ fn fill(field: &mut Option<String>, value: Option<&str>, spare: &mut Vec<String>
     }
 }
 
-/// Converts a C event and runs `f` on it (the event lives in a per-thread buffer).
+/// Reads the attributes of a C event into `into` (emptied first), within
+/// `limits`: the count before any is read, each key and text before it is
+/// copied.
 ///
 /// # Safety
-/// Every non-NULL string pointer in `e` is NUL-terminated and valid for the call.
+/// As [`with_event`].
+unsafe fn read_attributes(
+    e: &ciclo_event,
+    limits: &Limits,
+    into: &mut BTreeMap<String, AttrValue>,
+) -> Result<(), Failure> {
+    into.clear();
+    if e.attribute_count == 0 {
+        return Ok(());
+    }
+    if e.attribute_count > limits.attributes {
+        return Err(Error::invalid(
+            "event->attribute_count",
+            format!(
+                "{} attributes; at most {} are accepted (limits.attributes)",
+                e.attribute_count, limits.attributes
+            ),
+        )
+        .into());
+    }
+    if e.attributes.is_null() {
+        return Err(Failure::Null("event->attributes"));
+    }
+    // SAFETY: the host gives `attribute_count` attributes at `attributes`.
+    let list = std::slice::from_raw_parts(e.attributes, e.attribute_count);
+    for (i, a) in list.iter().enumerate() {
+        let at = |what: &str| format!("event->attributes[{i}].{what}");
+        let too_long = |what: &str, len: usize, max: usize, limit: &str| -> Failure {
+            Error::invalid(
+                at(what),
+                format!("{len} bytes; at most {max} are accepted (limits.{limit})"),
+            )
+            .into()
+        };
+        let key = required_str_at(a.key, || at("key"))?;
+        if key.len() > limits.attribute_key_bytes {
+            return Err(too_long(
+                "key",
+                key.len(),
+                limits.attribute_key_bytes,
+                "attribute_key_bytes",
+            ));
+        }
+        let value = match a.kind {
+            CICLO_ATTRIBUTE_TEXT => {
+                let text = required_str_at(a.text, || at("text"))?;
+                if text.len() > limits.attribute_value_bytes {
+                    return Err(too_long(
+                        "text",
+                        text.len(),
+                        limits.attribute_value_bytes,
+                        "attribute_value_bytes",
+                    ));
+                }
+                AttrValue::Text(text.to_string())
+            }
+            CICLO_ATTRIBUTE_INTEGER => AttrValue::Integer(a.integer),
+            CICLO_ATTRIBUTE_NUMBER if a.number.is_finite() => AttrValue::Number(a.number),
+            CICLO_ATTRIBUTE_NUMBER => {
+                return Err(Error::invalid(at("number"), "numbers must be finite").into())
+            }
+            CICLO_ATTRIBUTE_BOOL => match a.integer {
+                0 => AttrValue::Bool(false),
+                1 => AttrValue::Bool(true),
+                other => {
+                    return Err(Error::invalid(
+                        at("integer"),
+                        format!("{other} is not a flag: 0 (false) or 1 (true)"),
+                    )
+                    .into())
+                }
+            },
+            other => {
+                return Err(Error::invalid(
+                    at("kind"),
+                    format!(
+                        "{other} is not one of CICLO_ATTRIBUTE_TEXT (0), _INTEGER (1), \
+                         _NUMBER (2), _BOOL (3)"
+                    ),
+                )
+                .into())
+            }
+        };
+        if into.contains_key(key) {
+            return Err(Error::invalid(
+                at("key"),
+                format!(
+                    "`{}` is given twice; keys are unique",
+                    crate::model::time::clip(key)
+                ),
+            )
+            .into());
+        }
+        into.insert(key.to_string(), value);
+    }
+    Ok(())
+}
+
+/// Converts a C event and runs `f` on it (the event lives in a per-thread buffer);
+/// `limits` bound its attributes.
+///
+/// # Safety
+/// Every non-NULL string pointer in `e` is NUL-terminated and valid for the call,
+/// and `e.attributes` points to `e.attribute_count` attributes.
 pub(crate) unsafe fn with_event<R>(
     e: &ciclo_event,
+    limits: &Limits,
     f: impl FnOnce(&Event) -> Result<R, Error>,
 ) -> Result<R, Failure> {
     let customer = required_str(e.customer_id, "event->customer_id")?;
@@ -197,6 +347,7 @@ pub(crate) unsafe fn with_event<R>(
         fill(&mut event.reason, reason, spare);
         event.score = (e.has_score != 0).then_some(e.score);
         event.quantity = (e.has_quantity != 0).then_some(e.quantity);
+        read_attributes(e, limits, &mut event.attributes)?;
         f(event).map_err(Failure::from)
     })
 }

@@ -31,6 +31,8 @@ mod boundary;
 pub mod consolidation;
 pub mod engine;
 pub mod event;
+pub mod lifecycle;
+pub mod listing;
 pub mod matching;
 pub mod memory;
 pub mod retention;
@@ -40,6 +42,6 @@ pub mod step;
 pub mod version;
 
 pub use engine::ciclo_engine;
-pub use event::{ciclo_event, ciclo_outcome};
+pub use event::{ciclo_attribute, ciclo_event, ciclo_outcome};
 pub use status::ciclo_status;
 pub use step::ciclo_model;

@@ -28,7 +28,10 @@ use crate::retention::{self, BgNbd, CustomerSummary, GammaGamma, Prediction};
 /// in one unit of the caller's choice (days, weeks); `id` is optional.
 /// `options_json` is NULL, `""` or `{"penalizer": 0.0}`: an L2 penalty on the
 /// parameters (as `lifetimes`' `penalizer_coef`) that keeps a fit on a small
-/// population finite.
+/// population finite (0.001 is usually enough). It weighs the parameters of
+/// the models fitted on times and amounts in units of their means, so the
+/// fit does not depend on the unit of time or money (`lifetimes` weighs them
+/// as given).
 ///
 /// `*out_json` receives the parameters: `{"bgnbd": {"r", "alpha", "a", "b",
 /// "log_likelihood", "customers"}, "gamma_gamma": {"p", "q", "v",
@@ -371,7 +374,10 @@ pub unsafe extern "C" fn ciclo_engine_churn_json(
 /// weighs `p_alive`). BG/NBD counts purchases and is fitted on every
 /// customer who bought; the spend model, in minor units, on the customers
 /// paying in `currency` (amounts of different currencies cannot be
-/// averaged), who alone then get an `expected_value`.
+/// averaged), who alone then get an `expected_value`. A customer paying in
+/// several currencies counts every purchase in BG/NBD, their spend in
+/// `currency` in the spend model, and gets the value of their purchases in
+/// it.
 ///
 /// `options_json` is NULL, `""` or `{"unit_days": 7, "penalizer": 0,
 /// "currency": "ARS", "clv": {"months": 12, "monthly_discount": 0.01,
@@ -432,10 +438,12 @@ pub unsafe extern "C" fn ciclo_engine_fit_models_json(
 /// `*out_json` receives `{"candidates": [{"customer": "c7", "exit_reason":
 /// "price", "lapsed_at": "2026-04-01T10:00:00Z", "last_signals":
 /// {"complaints_in_window": 1.0, ...}, "annual_value": 1250000.0,
-/// "win_back_probability": 0.1, "expected_value": 125000.0}]}`: why they
-/// left (the cancellation's reason, `cancelled` without one, `inactive` for
-/// who stopped buying), when, the signals of discontent at their last event,
-/// what they brought in a year (minor units), the chance of winning them
+/// "currency": "ARS", "win_back_probability": 0.1, "expected_value":
+/// 125000.0}]}`: why they left (the cancellation's reason, `cancelled`
+/// without one, `inactive` for who stopped buying), when, the signals of
+/// discontent at their last event, what they brought in a year (minor units
+/// of `currency`: the retention configuration's `currency`, else the stage
+/// model's, else the customer's first), the chance of winning them
 /// back (measured by exit reason through `ciclo_engine_record_win_back`,
 /// blended with the assumed `win_back.prior_rate`), and the product of the
 /// two, by which they are ranked. Release it with `ciclo_string_free`.

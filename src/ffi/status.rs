@@ -36,7 +36,8 @@ pub const CICLO_STATUS_INVALID_ARGUMENT: ciclo_status = 11;
 pub const CICLO_STATUS_NOT_FOUND: ciclo_status = 12;
 /// An event earlier than what the customer's state already absorbed.
 pub const CICLO_STATUS_OUT_OF_ORDER: ciclo_status = 13;
-/// A value conflicting with what is stored (a purchase in another currency).
+/// A value conflicting with what is stored (a customer imported twice,
+/// consolidation configured after the first ingest).
 pub const CICLO_STATUS_CONFLICT: ciclo_status = 14;
 /// Snapshot bytes truncated, corrupt or of an unknown version.
 pub const CICLO_STATUS_CORRUPT_SNAPSHOT: ciclo_status = 15;

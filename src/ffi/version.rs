@@ -10,7 +10,10 @@ pub const CICLO_VERSION_MINOR: u32 = 1;
 pub const CICLO_VERSION_PATCH: u32 = 0;
 /// Version of the ABI this header describes; it changes only on a breaking change.
 /// Compare it with `ciclo_abi_version()` at load time.
-pub const CICLO_ABI_VERSION: u32 = 1;
+///
+/// 2: `ciclo_event` gained `attributes` and `attribute_count` (the struct is
+/// larger: a host built against version 1 must be rebuilt). 1: the first.
+pub const CICLO_ABI_VERSION: u32 = 2;
 
 static VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), "\0");
 

@@ -614,9 +614,14 @@ pub(crate) struct ReviewJson<'a> {
 /// [{"golden_id", "probability", "source"}]}]`. Every object's keys are
 /// sorted.
 pub fn reviews_to_json(reviews: &[ReviewItem]) -> String {
-    let reviews: Vec<ReviewJson<'_>> = reviews
-        .iter()
-        .map(|r| ReviewJson {
+    let reviews: Vec<ReviewJson<'_>> = reviews.iter().map(ReviewJson::new).collect();
+    to_sorted_json(&reviews)
+}
+
+impl<'a> ReviewJson<'a> {
+    /// The wire form of a review.
+    pub(crate) fn new(r: &'a ReviewItem) -> ReviewJson<'a> {
+        ReviewJson {
             record: &r.record,
             golden_id: r.golden,
             candidates: r
@@ -628,9 +633,8 @@ pub fn reviews_to_json(reviews: &[ReviewItem]) -> String {
                     source: s,
                 })
                 .collect(),
-        })
-        .collect();
-    to_sorted_json(&reviews)
+        }
+    }
 }
 
 /// What removing a source record did.

@@ -97,7 +97,8 @@
 //! ```json
 //! {"candidates": [{"customer": "c7", "exit_reason": "price", "lapsed_at": "2026-04-01T10:00:00Z",
 //!                  "last_signals": {"complaints_in_window": 1.0, "open_tickets": 0.0},
-//!                  "annual_value": 1250000.0, "win_back_probability": 0.1, "expected_value": 125000.0}]}
+//!                  "annual_value": 1250000.0, "currency": "ARS", "win_back_probability": 0.1,
+//!                  "expected_value": 125000.0}]}
 //! {"by_reason": {"price": {"attempts": 2, "won": 1, "rate": 0.5}}, "attempts": 2, "won": 1, "rate": 0.5}
 //! ```
 
@@ -820,8 +821,11 @@ pub(crate) struct WinBackCandidateJson<'a> {
     lapsed_at: Timestamp,
     /// The signals of discontent with a value at their last event.
     last_signals: SignalMap<'a>,
-    /// What they brought in a year, minor units.
+    /// What they brought in a year, minor units of `currency`.
     annual_value: f64,
+    /// The currency of `annual_value` and `expected_value`; `null` for a
+    /// customer who never paid.
+    currency: Option<Currency>,
     /// The chance of winning them back.
     win_back_probability: f64,
     /// `annual_value` times `win_back_probability`, by which they are ranked.
@@ -839,8 +843,8 @@ pub(crate) struct WinBackCandidatesJson<'a> {
 /// Win-back candidates as JSON, in the order given (most valuable first
 /// from the engine): `{"candidates": [{"customer", "exit_reason",
 /// "lapsed_at", "last_signals": {"complaints_in_window": 2.0, ...},
-/// "annual_value", "win_back_probability", "expected_value"}]}`;
-/// `last_signals` holds the signals of discontent with a value at the
+/// "annual_value", "currency", "win_back_probability", "expected_value"}]}`
+/// (`currency`: that of the two values); `last_signals` holds the signals of discontent with a value at the
 /// customer's last event, by name.
 pub fn win_back_candidates_to_json(candidates: &[WinBackCandidate]) -> String {
     let out = WinBackCandidatesJson {
@@ -852,6 +856,7 @@ pub fn win_back_candidates_to_json(candidates: &[WinBackCandidate]) -> String {
                 lapsed_at: c.lapsed_at,
                 last_signals: SignalMap(&c.last_signals),
                 annual_value: c.annual_value,
+                currency: c.currency,
                 win_back_probability: c.win_back_probability,
                 expected_value: c.expected_value,
             })
@@ -1198,12 +1203,14 @@ mod tests {
                     op: ">=",
                     threshold: 2.0,
                     actual: Some(2.0),
+                    currency: None,
                 },
                 SignalEvidence {
                     signal: Signal::SatisfactionDrop,
                     op: ">=",
                     threshold: 20.0,
                     actual: None,
+                    currency: None,
                 },
             ],
             churn_risk: Some(0.375),
@@ -1250,12 +1257,13 @@ mod tests {
                 (Signal::OpenTickets, 0.0),
             ],
             annual_value: 1000.0,
+            currency: Some(crate::model::money::Currency::parse("ARS", "c").unwrap()),
             win_back_probability: 0.25,
             expected_value: 250.0,
         };
         assert_eq!(
             win_back_candidates_to_json(&[candidate]),
-            r#"{"candidates":[{"customer":"c7","exit_reason":"price","lapsed_at":"2026-04-01T10:00:00Z","last_signals":{"complaints_in_window":1.0,"open_tickets":0.0},"annual_value":1000.0,"win_back_probability":0.25,"expected_value":250.0}]}"#
+            r#"{"candidates":[{"customer":"c7","exit_reason":"price","lapsed_at":"2026-04-01T10:00:00Z","last_signals":{"complaints_in_window":1.0,"open_tickets":0.0},"annual_value":1000.0,"currency":"ARS","win_back_probability":0.25,"expected_value":250.0}]}"#
         );
         let mut stats = WinBackStats::default();
         assert_eq!(

@@ -22,10 +22,9 @@ impl CustomerState {
     ///   latest moments the later; flags are set if either is; decayed sums (lead
     ///   score, usage) are decayed to the later moment and added; the latest
     ///   survey and cancellation are the later ones. Purchase intervals are
-    ///   pooled (the mean and spread of both customers' intervals). When the two
-    ///   bought in different currencies, the purchases of the state with more
-    ///   purchases are kept and the other's are not added (amounts in two
-    ///   currencies cannot be summed), as replaying the events would refuse them.
+    ///   pooled (the mean and spread of both customers' intervals). Amounts
+    ///   add up currency by currency; the first currency is that of the
+    ///   customer who bought first.
     /// - **Watermark**: the later, with that state's remembered event ids.
     ///
     /// Combining is symmetric in everything but ties, and combining with a state
@@ -109,15 +108,6 @@ fn min_opt(a: Option<Timestamp>, b: Option<Timestamp>) -> Option<Timestamp> {
 }
 
 fn combine_purchases(a: &Purchases, b: &Purchases) -> Purchases {
-    if let (Some(x), Some(y)) = (a.currency, b.currency) {
-        if x != y {
-            return if (a.count, a.revenue) >= (b.count, b.revenue) {
-                a.clone()
-            } else {
-                b.clone()
-            };
-        }
-    }
     // Intervals: `count - 1` per customer; pooled mean and M2 (Chan et al.).
     let na = a.count.saturating_sub(1) as f64;
     let nb = b.count.saturating_sub(1) as f64;
@@ -139,16 +129,20 @@ fn combine_purchases(a: &Purchases, b: &Purchases) -> Purchases {
         .collect();
     categories.sort_unstable();
     categories.dedup();
-    Purchases {
+    let mut joined = Purchases {
         count: a.count.saturating_add(b.count),
-        revenue: a.revenue.saturating_add(b.revenue),
-        currency: a.currency.or(b.currency),
+        revenue: 0,
+        currency: None,
         first: min_opt(a.first, b.first),
         last: a.last.max(b.last),
         interval_mean_days: mean,
         interval_m2: m2,
         categories: categories.into_boxed_slice(),
-    }
+        other_currencies: Box::default(),
+    };
+    // Amounts add up currency by currency.
+    Purchases::join_currencies(a, b, &mut joined);
+    joined
 }
 
 fn combine_service(a: &Service, b: &Service, newer: &Service, model: &StageModel) -> Service {

@@ -4,7 +4,9 @@ use std::fmt;
 
 use crate::error::{Error, Result};
 use crate::lifecycle::config::ConditionConfig;
+use crate::lifecycle::currencies::{config_currency, takes_currency};
 use crate::lifecycle::metrics::{EvalContext, Metric, Metrics};
+use crate::model::money::Currency;
 
 /// A comparison operator.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -83,6 +85,9 @@ pub enum Condition {
         op: Op,
         /// The constant.
         value: f64,
+        /// The currency a money metric is read in, when the condition names
+        /// one.
+        currency: Option<Currency>,
     },
 }
 
@@ -98,6 +103,9 @@ pub struct Evidence {
     pub threshold: f64,
     /// The customer's value, `None` when undefined.
     pub actual: Option<f64>,
+    /// The currency the value was read in (money metrics, and
+    /// `purchase_count` when the condition names one).
+    pub currency: Option<Currency>,
 }
 
 impl Condition {
@@ -107,7 +115,10 @@ impl Condition {
             config.all.is_some(),
             config.any.is_some(),
             config.not.is_some(),
-            config.metric.is_some() || config.op.is_some() || config.value.is_some(),
+            config.metric.is_some()
+                || config.op.is_some()
+                || config.value.is_some()
+                || config.currency.is_some(),
         ];
         if forms.iter().filter(|&&f| f).count() != 1 {
             return Err(Error::config(
@@ -158,7 +169,25 @@ impl Condition {
         if !value.is_finite() {
             return Err(Error::config(format!("{field}.value"), "must be finite"));
         }
-        Ok(Condition::Compare { metric, op, value })
+        let currency = match &config.currency {
+            None => None,
+            Some(_) if !takes_currency(metric) => {
+                return Err(Error::config(
+                    format!("{field}.currency"),
+                    format!(
+                        "`{name}` is not read in a currency: only revenue, \
+                         average_order_value, event.amount and purchase_count are"
+                    ),
+                ))
+            }
+            Some(code) => Some(config_currency(code, &format!("{field}.currency"))?),
+        };
+        Ok(Condition::Compare {
+            metric,
+            op,
+            value,
+            currency,
+        })
     }
 
     /// Whether the condition holds.
@@ -167,8 +196,13 @@ impl Condition {
             Condition::All(items) => items.iter().all(|c| c.holds(metrics, ctx)),
             Condition::Any(items) => items.iter().any(|c| c.holds(metrics, ctx)),
             Condition::Not(inner) => !inner.holds(metrics, ctx),
-            Condition::Compare { metric, op, value } => metrics
-                .value(*metric, ctx)
+            Condition::Compare {
+                metric,
+                op,
+                value,
+                currency,
+            } => metrics
+                .value_in(*metric, ctx, *currency)
                 .is_some_and(|actual| op.holds(actual, *value)),
         }
     }
@@ -196,11 +230,17 @@ impl Condition {
                 }
             }
             Condition::Not(inner) => inner.evidence(metrics, ctx, out),
-            Condition::Compare { metric, op, value } => out.push(Evidence {
+            Condition::Compare {
+                metric,
+                op,
+                value,
+                currency,
+            } => out.push(Evidence {
                 metric: *metric,
                 op: *op,
                 threshold: *value,
-                actual: metrics.value(*metric, ctx),
+                actual: metrics.value_in(*metric, ctx, *currency),
+                currency: metrics.currency_read(*metric, ctx, *currency),
             }),
         }
     }

@@ -42,6 +42,12 @@ pub struct ModelConfig {
     pub metrics: MetricSettings,
     /// The transition rules.
     pub rules: Vec<RuleConfig>,
+    /// The currency (ISO 4217, `"ARS"`) the money metrics of rule conditions
+    /// are read in when a condition names none; absent, each customer's
+    /// first currency (see [`currencies`](crate::lifecycle::currencies)). A
+    /// deployment taking several currencies should set it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 fn yes() -> bool {
@@ -127,7 +133,9 @@ fn one_or_many<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<String>, D::Error>
 /// - `{"any": [c, ...]}`: at least one holds (false when empty);
 /// - `{"not": c}`;
 /// - `{"metric": "purchase_count", "op": ">=", "value": 2}`, with `op` one of
-///   `<`, `<=`, `>`, `>=`, `==`, `!=`.
+///   `<`, `<=`, `>`, `>=`, `==`, `!=`, and for `revenue`,
+///   `average_order_value`, `event.amount` and `purchase_count` an optional
+///   `"currency": "USD"` (see [`currencies`](crate::lifecycle::currencies)).
 ///
 /// A comparison on a metric that has no value yet (`days_since_last_purchase` of a
 /// customer who never bought) is false, whatever the operator; `not` turns it true.
@@ -153,6 +161,10 @@ pub struct ConditionConfig {
     /// Constant of a comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+    /// The currency a comparison of money reads (ISO 4217, `"USD"`); absent,
+    /// the model's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 impl ConditionConfig {

@@ -13,9 +13,10 @@ macro_rules! metrics {
     ($( $(#[$doc:meta])* $variant:ident => $name:literal, )*) => {
         /// A metric that rule conditions can compare. Names are what the JSON uses.
         ///
-        /// Durations are in days (fractional), money in minor units of the customer's
-        /// currency, flags are 0 or 1. Metrics starting with `event.` describe the
-        /// event being applied and have no value on `tick`.
+        /// Durations are in days (fractional), money in minor units of one currency
+        /// (see [`currencies`](crate::lifecycle::currencies) for which), flags are 0
+        /// or 1. Metrics starting with `event.` describe the event being applied and
+        /// have no value on `tick`.
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
         pub enum Metric {
             $( $(#[$doc])* $variant, )*
@@ -47,12 +48,12 @@ metrics! {
     DaysSinceLastActivity => "days_since_last_activity",
     /// Days since the customer entered the current stage.
     DaysInStage => "days_in_stage",
-    /// Purchases made.
+    /// Purchases made (in the condition's currency, when it names one).
     PurchaseCount => "purchase_count",
-    /// Total purchase and renewal revenue, minor units.
+    /// Total purchase and renewal revenue in one currency, minor units.
     Revenue => "revenue",
-    /// Revenue (purchases and renewals) divided by purchases, minor units (needs a
-    /// purchase).
+    /// Revenue (purchases and renewals) divided by purchases, in one currency,
+    /// minor units (needs a purchase in it).
     AverageOrderValue => "average_order_value",
     /// Days since the first purchase (needs a purchase).
     TenureDays => "tenure_days",
@@ -118,7 +119,8 @@ metrics! {
     OffersAccepted => "offers_accepted",
     /// Offers declined.
     OffersDeclined => "offers_declined",
-    /// Amount of the event being applied, minor units.
+    /// Amount of the event being applied, minor units (only when it is in the
+    /// currency read).
     EventAmount => "event.amount",
     /// 1 when the event is a purchase in a category the customer never bought.
     EventNewCategory => "event.new_category",
@@ -198,15 +200,17 @@ pub struct Metrics {
 }
 
 /// Purchase metrics.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-#[serde(deny_unknown_fields)]
+///
+/// Amounts are kept per currency (see
+/// [`currencies`](crate::lifecycle::currencies)): `currency` and `revenue`
+/// are the customer's first currency's, `other_currencies` the rest.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Purchases {
-    /// Purchases made.
+    /// Purchases made, in every currency.
     pub count: u32,
     /// Purchase and renewal revenue in minor units of `currency`.
     pub revenue: i64,
-    /// Currency of the revenue, set by the first amount.
+    /// The customer's first currency: that of their first amount.
     pub currency: Option<Currency>,
     /// First purchase.
     pub first: Option<Timestamp>,
@@ -220,6 +224,9 @@ pub struct Purchases {
     /// to count them and to tell a new one, not to list them (the host has its
     /// orders for that).
     pub categories: Box<[u32]>,
+    /// Purchases and revenue in the currencies other than `currency`, sorted
+    /// by code (empty for a customer paying in one currency).
+    pub other_currencies: Box<[crate::lifecycle::currencies::CurrencyTotals]>,
 }
 
 /// Service metrics: signals of (dis)content.
@@ -273,7 +280,7 @@ pub struct Relationship {
 /// What a metric update learned about the event, for `event.*` metrics.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct EventFacts {
-    pub amount: Option<i64>,
+    pub amount: Option<crate::model::money::Money>,
     pub new_category: bool,
     pub score: Option<f64>,
 }
@@ -286,6 +293,9 @@ pub(crate) struct EvalContext<'a> {
     pub settings: &'a MetricSettings,
     pub lead: &'a crate::lifecycle::model::LeadScoring,
     pub event: Option<EventFacts>,
+    /// The model's currency: what money metrics read when a condition names
+    /// none (`None`: each customer's first currency).
+    pub currency: Option<Currency>,
 }
 
 impl Metrics {
@@ -311,7 +321,8 @@ impl Metrics {
         self.purchases.as_ref().map_or(0, |p| p.count)
     }
 
-    /// Purchase and renewal revenue, minor units.
+    /// Purchase and renewal revenue in the customer's first currency, minor
+    /// units ([`Purchases::in_currency`] for the others).
     pub fn revenue(&self) -> i64 {
         self.purchases.as_ref().map_or(0, |p| p.revenue)
     }
@@ -331,16 +342,15 @@ impl Metrics {
     /// Bytes of heap the metrics use (boxed groups and their vectors).
     pub fn heap_bytes(&self) -> usize {
         use std::mem::size_of;
-        self.purchases
-            .as_ref()
-            .map_or(0, |p| size_of::<Purchases>() + p.categories.len() * 4)
-            + self.service.as_ref().map_or(0, |s| {
-                size_of::<Service>() + s.incidents.capacity() * size_of::<Incident>()
-            })
-            + self.relationship.as_ref().map_or(0, |r| {
-                size_of::<Relationship>()
-                    + r.cancellation_reason.as_ref().map_or(0, String::capacity)
-            })
+        self.purchases.as_ref().map_or(0, |p| {
+            size_of::<Purchases>()
+                + p.categories.len() * 4
+                + std::mem::size_of_val(&*p.other_currencies)
+        }) + self.service.as_ref().map_or(0, |s| {
+            size_of::<Service>() + s.incidents.capacity() * size_of::<Incident>()
+        }) + self.relationship.as_ref().map_or(0, |r| {
+            size_of::<Relationship>() + r.cancellation_reason.as_ref().map_or(0, String::capacity)
+        })
     }
 
     /// Checks stored metrics read from outside (a state record): numbers finite and in
@@ -379,6 +389,7 @@ impl Metrics {
             if p.categories.len() > p.count as usize {
                 return bad("purchases.categories", "more categories than purchases");
             }
+            p.check_currencies()?;
         }
         if let Some(s) = self.service.as_deref() {
             let scores = [s.satisfaction, s.previous_satisfaction];
@@ -413,27 +424,11 @@ impl Metrics {
         Ok(())
     }
 
-    /// Checks, without changing anything, that `event` can be absorbed: same
-    /// currency as the revenue so far, no counter overflow.
+    /// Checks, without changing anything, that `event` can be absorbed: the
+    /// revenue in its currency and the counters do not overflow.
     pub(crate) fn check(&self, event: &Event) -> Result<()> {
         if let (Some(money), Some(p)) = (&event.amount, &self.purchases) {
-            if let Some(currency) = p.currency {
-                if currency != money.currency {
-                    return Err(Error::Conflict {
-                        field: "event.currency".into(),
-                        message: format!(
-                            "the customer's revenue is in {currency}; this amount is in {}",
-                            money.currency
-                        ),
-                    });
-                }
-            }
-            if p.revenue.checked_add(money.minor).is_none() {
-                return Err(Error::InvalidAmount {
-                    field: "event.amount".into(),
-                    message: "the customer's revenue would overflow 64 bits".into(),
-                });
-            }
+            p.check_amount(money)?;
         }
         if self.event_count == u32::MAX {
             return Err(Error::invalid("event", "the customer has 2^32 - 1 events"));
@@ -452,6 +447,7 @@ impl Metrics {
                 interval_mean_days: 0.0,
                 interval_m2: 0.0,
                 categories: Box::default(),
+                other_currencies: Box::default(),
             })
         })
     }
@@ -475,7 +471,7 @@ impl Metrics {
     ) -> EventFacts {
         let at = event.at;
         let mut facts = EventFacts {
-            amount: event.amount.map(|m| m.minor),
+            amount: event.amount,
             score: event.score,
             new_category: false,
         };
@@ -487,9 +483,8 @@ impl Metrics {
             self.lead_score += lead_points;
         }
         if let Some(money) = event.amount {
-            let p = self.purchases_mut();
-            p.currency = Some(money.currency);
-            p.revenue += money.minor;
+            let purchase = event.kind == EventKind::Builtin(BuiltinKind::Purchase);
+            self.purchases_mut().add_amount(money, purchase);
         }
         let EventKind::Builtin(kind) = &event.kind else {
             return facts;
@@ -595,9 +590,35 @@ impl Metrics {
         decay(self.lead_score, self.lead_score_at, now, half_life_ms)
     }
 
+    /// The currency a money metric is read in: `currency` (a condition's),
+    /// else the model's, else the customer's first; `None` for other
+    /// metrics, and for `purchase_count` unless `currency` names one.
+    pub(crate) fn currency_read(
+        &self,
+        metric: Metric,
+        ctx: &EvalContext<'_>,
+        currency: Option<Currency>,
+    ) -> Option<Currency> {
+        if crate::lifecycle::currencies::is_money(metric) {
+            currency
+                .or(ctx.currency)
+                .or_else(|| self.purchases.as_deref().and_then(|p| p.currency))
+        } else if metric == Metric::PurchaseCount {
+            currency
+        } else {
+            None
+        }
+    }
+
     /// The value of `metric` in `ctx`, or `None` when it is undefined (no purchase
-    /// yet for purchase metrics, no event on tick for `event.*`).
-    pub(crate) fn value(&self, metric: Metric, ctx: &EvalContext<'_>) -> Option<f64> {
+    /// yet for purchase metrics, no event on tick for `event.*`), in the
+    /// currency a condition names (see [`Metrics::currency_read`]).
+    pub(crate) fn value_in(
+        &self,
+        metric: Metric,
+        ctx: &EvalContext<'_>,
+        currency: Option<Currency>,
+    ) -> Option<f64> {
         let now = ctx.now;
         let days = |t: Option<Timestamp>| t.map(|t| now.days_since(t));
         let flag = |b: bool| Some(if b { 1.0 } else { 0.0 });
@@ -611,11 +632,18 @@ impl Metrics {
             M::DaysSinceFirstSeen => days(Some(self.first_seen)),
             M::DaysSinceLastActivity => days(Some(self.last_activity)),
             M::DaysInStage => days(Some(*ctx.stage_entered)),
-            M::PurchaseCount => count(p.map(|p| p.count)),
-            M::Revenue => Some(p.map_or(0.0, |p| p.revenue as f64)),
-            M::AverageOrderValue => p
-                .filter(|p| p.count > 0)
-                .map(|p| p.revenue as f64 / p.count as f64),
+            M::PurchaseCount => match currency {
+                Some(c) => count(p.map(|p| p.totals(Some(c)).0)),
+                None => count(p.map(|p| p.count)),
+            },
+            M::Revenue => {
+                let c = self.currency_read(metric, ctx, currency);
+                Some(p.map_or(0.0, |p| p.totals(c).1 as f64))
+            }
+            M::AverageOrderValue => {
+                let (purchases, revenue) = p?.totals(self.currency_read(metric, ctx, currency));
+                (purchases > 0).then(|| revenue as f64 / purchases as f64)
+            }
             M::TenureDays => days(p?.first),
             M::DaysSinceLastPurchase => days(p?.last),
             M::MeanPurchaseInterval => mean_interval(p?),
@@ -670,7 +698,12 @@ impl Metrics {
             M::OutreachCount => count(r.map(|r| r.outreach_count)),
             M::OffersAccepted => count(r.map(|r| r.offers_accepted)),
             M::OffersDeclined => count(r.map(|r| r.offers_declined)),
-            M::EventAmount => ctx.event?.amount.map(|a| a as f64),
+            M::EventAmount => {
+                let amount = ctx.event?.amount?;
+                let c = self.currency_read(metric, ctx, currency);
+                c.is_none_or(|c| c == amount.currency)
+                    .then_some(amount.minor as f64)
+            }
             M::EventNewCategory => flag(ctx.event?.new_category),
             M::EventScore => ctx.event?.score,
         }

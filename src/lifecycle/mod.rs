@@ -25,6 +25,7 @@
 mod combine;
 pub mod condition;
 pub mod config;
+pub mod currencies;
 pub mod metrics;
 pub mod model;
 pub mod presets;

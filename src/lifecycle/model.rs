@@ -8,6 +8,7 @@ use crate::lifecycle::condition::Condition;
 use crate::lifecycle::config::{MetricSettings, ModelConfig, ON_ANY_EVENT, ON_TICK};
 use crate::lifecycle::rules::Rule;
 use crate::model::event::{BuiltinKind, EventKind};
+use crate::model::money::Currency;
 use crate::model::time::MS_PER_DAY;
 
 /// Most stages a model may have.
@@ -98,6 +99,7 @@ pub struct StageModel {
     by_custom: HashMap<String, Vec<RuleId>>,
     on_tick: Vec<RuleId>,
     lead: LeadScoring,
+    currency: Option<Currency>,
 }
 
 impl StageModel {
@@ -297,6 +299,11 @@ impl StageModel {
 
         let lead = compile_lead(&config, &custom_index)?;
         check_settings(&config.metrics)?;
+        let currency = config
+            .currency
+            .as_deref()
+            .map(|code| crate::lifecycle::currencies::config_currency(code, "currency"))
+            .transpose()?;
 
         // Rules on `any_event` join every kind's list; each list is ordered by
         // priority (highest first), then declaration.
@@ -317,6 +324,7 @@ impl StageModel {
             by_custom: custom_index,
             on_tick,
             lead,
+            currency,
             config,
         })
     }
@@ -386,6 +394,12 @@ impl StageModel {
     /// Metric settings.
     pub fn settings(&self) -> &MetricSettings {
         &self.config.metrics
+    }
+
+    /// The currency money metrics are read in when a condition names none
+    /// (`None`: each customer's first currency).
+    pub fn currency(&self) -> Option<Currency> {
+        self.currency
     }
 
     /// Whether the model accepts events of `kind`.

@@ -203,6 +203,7 @@ pub fn six_stage() -> ModelConfig {
                 true,
             ),
         ],
+        currency: None,
     }
 }
 
@@ -293,6 +294,7 @@ pub fn five_stage() -> ModelConfig {
                 false,
             ),
         ],
+        currency: None,
     }
 }
 

@@ -236,8 +236,21 @@ impl CustomerState {
         metric: crate::lifecycle::metrics::Metric,
         now: Timestamp,
     ) -> Option<f64> {
+        self.metric_in(model, metric, now, None)
+    }
+
+    /// [`CustomerState::metric`] read in `currency`, as a condition naming
+    /// it reads it (`None`: the model's currency, else the customer's first;
+    /// see [`currencies`](crate::lifecycle::currencies)).
+    pub fn metric_in(
+        &self,
+        model: &StageModel,
+        metric: crate::lifecycle::metrics::Metric,
+        now: Timestamp,
+        currency: Option<crate::model::money::Currency>,
+    ) -> Option<f64> {
         let ctx = self.context(model, now.max(self.watermark), None);
-        self.metrics.value(metric, &ctx)
+        self.metrics.value_in(metric, &ctx, currency)
     }
 
     fn context<'a>(
@@ -254,6 +267,7 @@ impl CustomerState {
             settings: model.settings(),
             lead: model.lead_scoring(),
             event,
+            currency: model.currency(),
         }
     }
 

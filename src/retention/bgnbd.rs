@@ -88,6 +88,13 @@ impl BgNbd {
     /// [`BgNbdFit::log_likelihood`] is still the likelihood's, without the
     /// penalty.
     ///
+    /// The penalty weighs the parameters of the model fitted on times in
+    /// units of the customers' mean age (`T`), not in the unit given, so the
+    /// fit does not depend on the unit: the same customers in days and in
+    /// weeks give the same predictions (`α`, a time, comes out in the unit
+    /// given). Where the mean age is 1 this is `lifetimes`' penalty; without a
+    /// penalty it changes nothing but the optimiser's path.
+    ///
     /// # Errors
     ///
     /// As [`BgNbd::fit`], and [`Error::InvalidArgument`] naming `penalizer`
@@ -102,7 +109,22 @@ impl BgNbd {
                     .into(),
             });
         }
-        let data = Data::new(customers);
+        // Times in units of the mean age: a scale-free fit (see above).
+        let scale = customers.iter().map(|c| c.t).sum::<f64>() / customers.len() as f64;
+        let scale = if scale.is_finite() && scale > 0.0 {
+            scale
+        } else {
+            1.0
+        };
+        let scaled: Vec<CustomerSummary> = customers
+            .iter()
+            .map(|c| CustomerSummary {
+                recency: c.recency / scale,
+                t: c.t / scale,
+                ..*c
+            })
+            .collect();
+        let data = Data::new(&scaled);
         let ([r, alpha, a, b], iterations) = maximise_likelihood(
             |params: &[f64; 4], gradient: &mut [f64; 4]| {
                 data.log_likelihood(params, Some(gradient))
@@ -112,6 +134,8 @@ impl BgNbd {
             "BG/NBD",
             "a small population where no customer seems to drop out?",
         )?;
+        let alpha = alpha * scale;
+        let data = Data::new(customers);
         Ok(BgNbdFit {
             model: BgNbd { r, alpha, a, b },
             log_likelihood: data.log_likelihood(&[r, alpha, a, b], None),

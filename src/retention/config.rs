@@ -39,6 +39,12 @@ pub struct TriggerConfig {
     /// outcomes are recorded.
     #[serde(default)]
     pub win_back: WinBackConfig,
+    /// The currency (ISO 4217, `"ARS"`) the `revenue` signal and win-back
+    /// values are read in when a condition names none; absent, the stage
+    /// model's `currency`, else each customer's first currency (see
+    /// [`currencies`](crate::lifecycle::currencies)).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 fn default_contact_cap() -> CapConfig {
@@ -99,7 +105,9 @@ pub struct RuleConfig {
 /// - `{"any": [c, ...]}`: at least one holds (false when empty);
 /// - `{"not": c}`;
 /// - `{"signal": "recency_ratio", "op": ">=", "value": 2}`, with `op` one of
-///   `<`, `<=`, `>`, `>=`, `==`, `!=`.
+///   `<`, `<=`, `>`, `>=`, `==`, `!=`, and for `revenue` and
+///   `purchase_count` an optional `"currency": "USD"`: the revenue or the
+///   purchases in that currency.
 ///
 /// A comparison on a signal without a value is false, whatever the operator;
 /// `not` turns it true.
@@ -125,6 +133,10 @@ pub struct SignalConditionConfig {
     /// Constant of a comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<f64>,
+    /// The currency of a comparison of `revenue` or `purchase_count` (ISO
+    /// 4217, `"USD"`); absent, the configuration's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub currency: Option<String>,
 }
 
 impl SignalConditionConfig {
@@ -164,6 +176,7 @@ impl Default for TriggerConfig {
             contact_cap: default_contact_cap(),
             max_per_evaluation: default_max_per_evaluation(),
             win_back: WinBackConfig::default(),
+            currency: None,
         }
     }
 }

@@ -81,6 +81,31 @@ impl GammaGamma {
     /// [`GammaGammaFit::log_likelihood`] is still the likelihood's, without
     /// the penalty.
     ///
+    /// The penalty weighs the parameters of the model fitted on amounts in
+    /// units of the fitted customers' mean spend, not in the unit given, so
+    /// the fit does not depend on the unit of money: the same customers in
+    /// pesos and in centavos give the same predictions (`v`, an amount, comes
+    /// out in the unit given). Where the mean spend is 1 this is `lifetimes`'
+    /// penalty; without a penalty it changes nothing but the optimiser's
+    /// path.
+    ///
+    /// ```
+    /// use ciclo::retention::{CustomerSummary, GammaGamma};
+    ///
+    /// let pesos = [(2.0, 22.35), (1.0, 11.77), (7.0, 73.74), (5.0, 30.01), (3.0, 18.5), (4.0, 15.2)];
+    /// let fit = |cents: f64| {
+    ///     let customers: Vec<CustomerSummary> = pesos
+    ///         .iter()
+    ///         .map(|&(x, m)| CustomerSummary::new(x, 10.0, 30.0, m * cents))
+    ///         .collect();
+    ///     GammaGamma::fit_penalized(&customers, 0.001).map(|f| f.model.population_mean())
+    /// };
+    /// // The same mean spend, in pesos and in centavos.
+    /// let (units, centavos) = (fit(1.0)??, fit(100.0)??);
+    /// assert!((centavos / 100.0 - units).abs() < 1e-6 * units);
+    /// # Ok::<(), ciclo::Error>(())
+    /// ```
+    ///
     /// # Errors
     ///
     /// As [`GammaGamma::fit`], and [`Error::InvalidArgument`] naming
@@ -88,7 +113,7 @@ impl GammaGamma {
     pub fn fit_penalized(customers: &[CustomerSummary], penalizer: f64) -> Result<GammaGammaFit> {
         check_penalizer(penalizer)?;
         check_all(customers)?;
-        let data = Data::new(customers);
+        let data = Data::new(customers, 1.0);
         if data.rows.is_empty() {
             return Err(Error::InvalidArgument {
                 field: "customers".into(),
@@ -97,21 +122,37 @@ impl GammaGamma {
                     .into(),
             });
         }
+        // Amounts in units of the mean spend: a scale-free fit (see above).
+        let scale = data.rows.iter().map(|r| r.1).sum::<f64>() / data.rows.len() as f64;
+        let scaled = Data::new(customers, scale);
         let ([p, q, v], iterations) = maximise_likelihood(
             |params: &[f64; 3], gradient: &mut [f64; 3]| {
-                data.log_likelihood(params, Some(gradient))
+                scaled.log_likelihood(params, Some(gradient))
             },
             data.customers as f64,
             penalizer,
             "Gamma-Gamma",
             "every customer spending alike?",
         )?;
+        let v = v * scale;
         let model = GammaGamma { p, q, v };
         if q <= 1.0 {
+            let what_to_do = if penalizer > 0.0 {
+                format!(
+                    "this penalizer ({penalizer}) pulls q toward 0: lower it (0.001 is \
+                     usually enough for a small population), or fit more customers"
+                )
+            } else {
+                "fit more customers, leave out a few outsized orders, or add a small \
+                 penalizer (0.001)"
+                    .to_string()
+            };
             return Err(Error::InvalidArgument {
                 field: "customers".into(),
                 message: format!(
-                    "the fitted q is {q}, not above 1: spend this dispersed has no finite mean to predict"
+                    "the fitted q is {q}, not above 1: the Gamma-Gamma spend model has no \
+                     finite mean for these {} customers; {what_to_do}",
+                    data.customers
                 ),
             });
         }
@@ -188,12 +229,13 @@ struct Data {
 }
 
 impl Data {
-    fn new(customers: &[CustomerSummary]) -> Data {
+    /// The customers that can be fitted, their amounts divided by `scale`.
+    fn new(customers: &[CustomerSummary], scale: f64) -> Data {
         let mut rows: Vec<(f64, f64, f64, f64)> = customers
             .iter()
             .filter(|c| c.frequency > 0.0 && c.monetary_value > 0.0)
             .map(|c| {
-                let (x, m) = (c.frequency, c.monetary_value);
+                let (x, m) = (c.frequency, c.monetary_value / scale);
                 (x, m, m.ln(), x.ln())
             })
             .collect();
@@ -274,7 +316,7 @@ mod tests {
 
     #[test]
     fn gradient_is_the_likelihoods_slope() {
-        let data = Data::new(&population());
+        let data = Data::new(&population(), 1.0);
         crate::retention::minimise::assert_gradient(
             |p, g| data.log_likelihood(p, g),
             [4.0, 3.0, 12.0],

@@ -62,7 +62,8 @@ pub use config::TriggerConfig;
 pub use gamma_gamma::{GammaGamma, GammaGammaFit};
 pub use predict::{predict, Prediction};
 pub use signals::{
-    summary_of, CustomerModels, ModelFitOptions, Signal, SignalContext, SignalSet, Signals,
+    summary_in, summary_of, CustomerModels, ModelFitOptions, Signal, SignalContext, SignalSet,
+    Signals,
 };
 pub use summary::CustomerSummary;
 pub use triggers::{Action, Firing, FiringLog, SignalCondition, SignalEvidence, Triggers};

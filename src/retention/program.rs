@@ -6,6 +6,7 @@
 use super::signals::Signals;
 use super::triggers::SignalCondition;
 use crate::lifecycle::Op;
+use crate::model::money::Currency;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Step {
@@ -27,6 +28,9 @@ pub(crate) enum Step {
     Any(u32),
     /// Negates the top result.
     Not,
+    /// Pushes `signal op value` for the signal read in a currency (NaN-safe
+    /// as the others).
+    In(u8, Currency, Op, f64),
 }
 
 /// A condition as a postfix program, or the tree itself when the program
@@ -91,6 +95,12 @@ impl Program {
                     stack >>= 1;
                     top
                 }
+                Step::In(s, currency, op, v) => {
+                    let signal = crate::retention::Signal::ALL[s as usize];
+                    signals
+                        .get_in(signal, Some(currency))
+                        .is_some_and(|actual| op.holds(actual, v))
+                }
             };
             stack = stack << 1 | u64::from(holds);
         }
@@ -115,7 +125,18 @@ fn emit(
     deepest: &mut usize,
 ) {
     match condition {
-        SignalCondition::Compare { signal, op, value } => {
+        SignalCondition::Compare {
+            signal,
+            op,
+            value,
+            currency: Some(currency),
+        } => {
+            steps.push(Step::In(*signal as u8, *currency, *op, *value));
+            *depth += 1;
+        }
+        SignalCondition::Compare {
+            signal, op, value, ..
+        } => {
             let (s, v) = (*signal as u8, *value);
             steps.push(match op {
                 Op::Lt => Step::Lt(s, v),
@@ -175,6 +196,22 @@ mod tests {
             C::any(vec![C::cmp("p_alive", "<", 0.5)]),
             C::cmp("revenue", "==", 3.0),
         ]));
+        // Signals read in a currency.
+        let in_usd = |signal: &str, op: &str, value: f64| C {
+            currency: Some("USD".into()),
+            ..C::cmp(signal, op, value)
+        };
+        conditions.push(C::any(vec![
+            in_usd("revenue", ">=", 2.0),
+            C {
+                not: Some(Box::new(in_usd("purchase_count", "!=", 1.0))),
+                ..C::default()
+            },
+            C::all(vec![
+                in_usd("revenue", "<", 1.0),
+                C::cmp("revenue", ">", 0.0),
+            ]),
+        ]));
         // Wider than the stack: the tree itself.
         conditions.push(C::any(
             (0..70)
@@ -208,6 +245,13 @@ mod tests {
                         .wrapping_mul(6364136223846793005)
                         .wrapping_add(1442695040888963407);
                     signals.set(s, values[(seed >> 33) as usize % values.len()]);
+                }
+                let usd = crate::model::money::Currency::parse("USD", "c").unwrap();
+                for s in [Signal::Revenue, Signal::PurchaseCount] {
+                    seed = seed
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    signals.set_in(s, Some(usd), values[(seed >> 33) as usize % values.len()]);
                 }
                 assert_eq!(
                     program.holds(&signals),

@@ -78,9 +78,11 @@ signals! {
     DaysToRenewal => "days_to_renewal", "days";
     /// Days since the first purchase. Needs a purchase.
     TenureDays => "tenure_days", "days";
-    /// Purchases made.
+    /// Purchases made (in a condition's currency, when it names one).
     PurchaseCount => "purchase_count", "purchases";
-    /// Purchase and renewal revenue, in minor units of the customer's currency.
+    /// Purchase and renewal revenue, in minor units of one currency: a
+    /// condition's, else the trigger configuration's, else the stage
+    /// model's, else the customer's first.
     Revenue => "revenue", "minor units";
     /// 1 when the latest cancellation is after the latest purchase and
     /// renewal, else 0.
@@ -93,8 +95,10 @@ signals! {
     /// model. Needs customer-base models and a purchase.
     PAlive => "p_alive", "probability";
     /// The customer's discounted value over the models' horizon
-    /// ([`lifetime_value`]), in minor units. Needs customer-base models, a
-    /// purchase, and the currency the spend model was fitted in.
+    /// ([`lifetime_value`]), in minor units of the currency the spend model
+    /// was fitted in: for a customer paying in several, the value of their
+    /// purchases in it. Needs customer-base models and a purchase in that
+    /// currency.
     ExpectedValue => "expected_value", "minor units";
     /// The churn-risk score ([`ChurnScore`](super::ChurnScore)), from the
     /// other signals. Needs one of the signals it weighs.
@@ -131,10 +135,11 @@ pub struct CustomerModels {
 pub struct ModelFitOptions {
     /// Days in the models' time unit (7: weeks).
     pub unit_days: f64,
-    /// The L2 penalty of both fits ([`BgNbd::fit_penalized`]). It weighs the
-    /// parameters as they are, and the Gamma-Gamma scale `v` is in minor
-    /// units of money: a penalty crushes it, so prefer none on large
-    /// populations.
+    /// The L2 penalty of both fits ([`BgNbd::fit_penalized`],
+    /// [`GammaGamma::fit_penalized`](super::GammaGamma::fit_penalized)),
+    /// 0.001 for a small population: it weighs the parameters fitted on
+    /// times and amounts in units of their means, so it does not depend on
+    /// `unit_days` nor on amounts being in minor units.
     pub penalizer: f64,
     /// How the `expected_value` signal discounts and over how long.
     pub clv: ClvOptions,
@@ -172,8 +177,9 @@ impl Default for ModelFitOptions {
 /// A customer's purchase history as the customer-base models read it, at
 /// `now`, in time units of `unit_days` days: repeat purchases (purchases after
 /// the first), the time from the first purchase to the latest and to `now`, and
-/// the average purchase value in minor units (revenue, renewals included, over
-/// purchases: the metrics keep no separate sum of repeat purchases). `None`
+/// the average purchase value in minor units of the customer's first currency
+/// (revenue, renewals included, over purchases: the metrics keep no separate
+/// sum of repeat purchases; [`summary_in`] for another currency). `None`
 /// before the first purchase.
 pub fn summary_of(
     state: &CustomerState,
@@ -192,12 +198,39 @@ pub fn summary_of(
             0.0
         },
         t: now.days_since(first) / unit_days,
-        monetary_value: if frequency > 0.0 {
-            p.revenue as f64 / f64::from(p.count)
-        } else {
-            0.0
+        monetary_value: match p.totals(None) {
+            (purchases, revenue) if frequency > 0.0 && purchases > 0 => {
+                revenue as f64 / f64::from(purchases)
+            }
+            _ => 0.0,
         },
     })
+}
+
+/// [`summary_of`] with the spend per purchase in `currency` (`None`: the
+/// customer's first currency), and the share of the customer's purchases
+/// paid in it: what the customer's value in that currency is made of. The
+/// purchase process (frequency, recency, age) counts every purchase, whatever
+/// its currency. `None` before the first purchase, and for a customer with no
+/// purchase in `currency`.
+pub fn summary_in(
+    state: &CustomerState,
+    now: Timestamp,
+    unit_days: f64,
+    currency: Option<Currency>,
+) -> Option<(CustomerSummary, f64)> {
+    let mut summary = summary_of(state, now, unit_days)?;
+    let p = state.metrics().purchases.as_deref()?;
+    let (purchases, revenue) = p.totals(currency);
+    if purchases == 0 {
+        return None;
+    }
+    summary.monetary_value = if summary.frequency > 0.0 {
+        revenue as f64 / f64::from(purchases)
+    } else {
+        0.0
+    };
+    Some((summary, f64::from(purchases) / f64::from(p.count)))
 }
 
 /// The values of every signal for one customer at one moment.
@@ -206,6 +239,9 @@ pub struct Signals {
     /// NaN for a signal without a value (half the size of `Option<f64>`s:
     /// signals are computed for every customer evaluated).
     values: [f64; Signal::ALL.len()],
+    /// Signals read in a currency a rule names, NaN for none (empty unless
+    /// rules name currencies).
+    in_currencies: Vec<(Signal, Currency, f64)>,
 }
 
 /// A set of signals.
@@ -238,6 +274,13 @@ impl Default for SignalSet {
 /// What signals need besides the customer's state.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct SignalContext<'a> {
+    /// The currency `revenue` is read in (`None`: the stage model's, else
+    /// the customer's first).
+    pub currency: Option<Currency>,
+    /// Signals to compute in other currencies too (`revenue` and
+    /// `purchase_count` in the currencies the rules name): read with
+    /// [`Signals::get_in`].
+    pub in_currencies: &'a [(Signal, Currency)],
     /// The contract term, in days, for `days_to_renewal`.
     pub contract_term_days: Option<f64>,
     /// Customer-base models, for `p_alive` and `expected_value`.
@@ -267,6 +310,7 @@ impl Signals {
             }
             use Signal as S;
             let value = match signal {
+                S::Revenue => state.metric_in(model, Metric::Revenue, now, context.currency),
                 S::RecencyRatio => metric(Metric::PurchaseIntervalRatio),
                 S::DaysSinceLastPurchase => metric(Metric::DaysSinceLastPurchase),
                 S::DaysSinceLastActivity => metric(Metric::DaysSinceLastActivity),
@@ -288,7 +332,6 @@ impl Signals {
                 }),
                 S::TenureDays => metric(Metric::TenureDays),
                 S::PurchaseCount => metric(Metric::PurchaseCount),
-                S::Revenue => metric(Metric::Revenue),
                 S::Cancelled => metric(Metric::Cancelled),
                 S::DaysSinceCancellation => metric(Metric::DaysSinceCancellation),
                 S::OffersDeclined => metric(Metric::OffersDeclined),
@@ -308,23 +351,40 @@ impl Signals {
                             .filter(|v| v.is_finite())
                             .unwrap_or(f64::NAN);
                     }
-                    let paying = state
-                        .metrics()
-                        .purchases
-                        .as_deref()
-                        .and_then(|p| p.currency);
-                    let same_currency = models.currency.is_none_or(|c| paying == Some(c));
-                    if wants(Signal::ExpectedValue) && same_currency {
+                    // The spend model speaks its own currency: the value
+                    // of the customer's purchases in it.
+                    let spend = summary_in(state, now, models.unit_days, models.currency);
+                    if let (true, Some((summary, share))) = (wants(Signal::ExpectedValue), spend) {
                         values[Signal::ExpectedValue as usize] =
                             lifetime_value(&models.bgnbd, &models.spend, &summary, &models.clv)
                                 .ok()
+                                .map(|v| v * share)
                                 .filter(|v| v.is_finite())
                                 .unwrap_or(f64::NAN);
                     }
                 }
             }
         }
-        Signals { values }
+        let in_currencies = context
+            .in_currencies
+            .iter()
+            .map(|&(signal, currency)| {
+                let metric = match signal {
+                    Signal::Revenue => Some(Metric::Revenue),
+                    Signal::PurchaseCount => Some(Metric::PurchaseCount),
+                    _ => None,
+                };
+                let value = metric
+                    .and_then(|m| state.metric_in(model, m, now, Some(currency)))
+                    .filter(|v| v.is_finite())
+                    .unwrap_or(f64::NAN);
+                (signal, currency, value)
+            })
+            .collect();
+        Signals {
+            values,
+            in_currencies,
+        }
     }
 
     /// Signals with no value at all, to fill with [`Signals::set`] (a host
@@ -332,6 +392,7 @@ impl Signals {
     pub fn empty() -> Signals {
         Signals {
             values: [f64::NAN; Signal::ALL.len()],
+            in_currencies: Vec::new(),
         }
     }
 
@@ -339,6 +400,37 @@ impl Signals {
     pub fn get(&self, signal: Signal) -> Option<f64> {
         let value = self.values[signal as usize];
         (!value.is_nan()).then_some(value)
+    }
+
+    /// The value of a signal read in `currency` (as a rule naming it reads
+    /// it; `None`: [`Signals::get`]), `None` when the customer has none or it
+    /// was not computed in that currency.
+    pub fn get_in(&self, signal: Signal, currency: Option<Currency>) -> Option<f64> {
+        let Some(currency) = currency else {
+            return self.get(signal);
+        };
+        self.in_currencies
+            .iter()
+            .find(|(s, c, _)| *s == signal && *c == currency)
+            .map(|(_, _, v)| *v)
+            .filter(|v| !v.is_nan())
+    }
+
+    /// Sets (or clears) the value of a signal read in `currency` (`None`:
+    /// [`Signals::set`]), for a host computing its own.
+    pub fn set_in(&mut self, signal: Signal, currency: Option<Currency>, value: Option<f64>) {
+        let Some(currency) = currency else {
+            return self.set(signal, value);
+        };
+        let value = value.filter(|v| v.is_finite()).unwrap_or(f64::NAN);
+        match self
+            .in_currencies
+            .iter_mut()
+            .find(|(s, c, _)| *s == signal && *c == currency)
+        {
+            Some(slot) => slot.2 = value,
+            None => self.in_currencies.push((signal, currency, value)),
+        }
     }
 
     /// Every value by `Signal as usize`, NaN for none.

@@ -11,8 +11,10 @@ use super::program::Program;
 use super::signals::{CustomerModels, Signal, SignalContext, SignalSet, Signals};
 use super::winback::WinBackConfig;
 use crate::error::{Error, Result};
+use crate::lifecycle::currencies::config_currency;
 use crate::lifecycle::state::CustomerState;
 use crate::lifecycle::{Op, StageId, StageModel};
+use crate::model::money::Currency;
 use crate::model::time::Timestamp;
 
 /// What a trigger asks the host to do.
@@ -110,6 +112,9 @@ pub enum SignalCondition {
         op: Op,
         /// The constant.
         value: f64,
+        /// The currency the signal is read in (`revenue`, `purchase_count`),
+        /// when the condition names one.
+        currency: Option<Currency>,
     },
 }
 
@@ -125,6 +130,9 @@ pub struct SignalEvidence {
     pub threshold: f64,
     /// The customer's value, `None` when undefined.
     pub actual: Option<f64>,
+    /// The currency the condition read the signal in, when it names one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub currency: Option<Currency>,
 }
 
 impl SignalCondition {
@@ -139,7 +147,10 @@ impl SignalCondition {
             config.all.is_some(),
             config.any.is_some(),
             config.not.is_some(),
-            config.signal.is_some() || config.op.is_some() || config.value.is_some(),
+            config.signal.is_some()
+                || config.op.is_some()
+                || config.value.is_some()
+                || config.currency.is_some(),
         ];
         if forms.iter().filter(|&&f| f).count() != 1 {
             return Err(Error::config(
@@ -199,7 +210,45 @@ impl SignalCondition {
         if !value.is_finite() {
             return Err(Error::config(format!("{field}.value"), "must be finite"));
         }
-        Ok(SignalCondition::Compare { signal, op, value })
+        let currency = match &config.currency {
+            None => None,
+            Some(_) if !matches!(signal, Signal::Revenue | Signal::PurchaseCount) => {
+                return Err(Error::config(
+                    format!("{field}.currency"),
+                    format!(
+                        "`{name}` is not read in a currency: only revenue and purchase_count \
+                         are (expected_value is in the currency the models were fitted in)"
+                    ),
+                ))
+            }
+            Some(code) => Some(config_currency(code, &format!("{field}.currency"))?),
+        };
+        Ok(SignalCondition::Compare {
+            signal,
+            op,
+            value,
+            currency,
+        })
+    }
+
+    /// `out` with the signals the condition reads in a currency it names.
+    fn currencies(&self, out: &mut Vec<(Signal, Currency)>) {
+        match self {
+            SignalCondition::All(items) | SignalCondition::Any(items) => {
+                items.iter().for_each(|c| c.currencies(out))
+            }
+            SignalCondition::Not(inner) => inner.currencies(out),
+            SignalCondition::Compare {
+                signal,
+                currency: Some(c),
+                ..
+            } => {
+                if !out.contains(&(*signal, *c)) {
+                    out.push((*signal, *c));
+                }
+            }
+            SignalCondition::Compare { .. } => {}
+        }
     }
 
     /// `set` with the signals the condition reads.
@@ -219,8 +268,13 @@ impl SignalCondition {
             SignalCondition::All(items) => items.iter().all(|c| c.holds(signals)),
             SignalCondition::Any(items) => items.iter().any(|c| c.holds(signals)),
             SignalCondition::Not(inner) => !inner.holds(signals),
-            SignalCondition::Compare { signal, op, value } => signals
-                .get(*signal)
+            SignalCondition::Compare {
+                signal,
+                op,
+                value,
+                currency,
+            } => signals
+                .get_in(*signal, *currency)
                 .is_some_and(|actual| op.holds(actual, *value)),
         }
     }
@@ -241,11 +295,17 @@ impl SignalCondition {
                 }
             }
             SignalCondition::Not(inner) => inner.evidence(signals, out),
-            SignalCondition::Compare { signal, op, value } => out.push(SignalEvidence {
+            SignalCondition::Compare {
+                signal,
+                op,
+                value,
+                currency,
+            } => out.push(SignalEvidence {
                 signal: *signal,
                 op: op.as_str(),
                 threshold: *value,
-                actual: signals.get(*signal),
+                actual: signals.get_in(*signal, *currency),
+                currency: *currency,
             }),
         }
     }
@@ -307,6 +367,10 @@ pub struct Triggers {
     win_back: WinBackConfig,
     /// The signals the rules and the churn score read.
     wanted: SignalSet,
+    /// The currency `revenue` is read in when a condition names none.
+    currency: Option<Currency>,
+    /// The signals rules read in a currency they name.
+    in_currencies: Vec<(Signal, Currency)>,
     /// The longest time a log entry matters, in days.
     memory_days: f64,
 }
@@ -388,11 +452,18 @@ impl Triggers {
             .components()
             .iter()
             .fold(SignalSet::NONE, |set, c| set.with(c.signal));
+        let mut in_currencies = Vec::new();
         for rule in &rules {
             if let Some(when) = &rule.when {
                 wanted = when.signals(wanted);
+                when.currencies(&mut in_currencies);
             }
         }
+        let currency = config
+            .currency
+            .as_deref()
+            .map(|code| config_currency(code, "currency"))
+            .transpose()?;
         let memory_days = rules
             .iter()
             .map(|r| r.cooldown_days.max(r.cap.map_or(0.0, |c| c.period_days)))
@@ -405,6 +476,8 @@ impl Triggers {
             max_per_evaluation: config.max_per_evaluation,
             win_back: config.win_back,
             wanted,
+            currency,
+            in_currencies,
             memory_days,
         })
     }
@@ -417,6 +490,12 @@ impl Triggers {
     /// When a customer has lapsed, and the reactivation rate assumed.
     pub fn win_back(&self) -> &WinBackConfig {
         &self.win_back
+    }
+
+    /// The currency `revenue` is read in when a condition names none
+    /// (`None`: the stage model's, else each customer's first).
+    pub fn currency(&self) -> Option<Currency> {
+        self.currency
     }
 
     /// Every signal of `state` at `now`, the churn risk included.
@@ -439,6 +518,8 @@ impl Triggers {
         wanted: SignalSet,
     ) -> Signals {
         let context = SignalContext {
+            currency: self.currency.or(model.currency()),
+            in_currencies: &self.in_currencies,
             contract_term_days: self.contract_term_days,
             models,
             wanted,
@@ -459,6 +540,8 @@ impl Triggers {
         models: Option<&CustomerModels>,
     ) -> ChurnRisk {
         let context = SignalContext {
+            currency: self.currency.or(model.currency()),
+            in_currencies: &self.in_currencies,
             contract_term_days: self.contract_term_days,
             models,
             wanted: SignalSet::ALL,

@@ -9,6 +9,7 @@ use super::signals::{CustomerModels, Signal, SignalContext, SignalSet, Signals};
 use crate::error::{Error, Result};
 use crate::lifecycle::state::CustomerState;
 use crate::lifecycle::StageModel;
+use crate::model::money::Currency;
 use crate::model::time::Timestamp;
 
 /// When a customer counts as lapsed, and what winning one back is believed
@@ -148,13 +149,17 @@ pub struct WinBackCandidate {
     /// in the window, open tickets, payment failures, satisfaction and its
     /// drop, usage decline), those with a value.
     pub last_signals: Vec<(Signal, f64)>,
-    /// What the customer brought in a year while active, in minor units:
-    /// revenue over the time from the first purchase to the lapse (at least a
-    /// month), scaled to 365 days; with customer-base models whose spend
-    /// model is in the customer's currency, the spend per purchase the
-    /// Gamma-Gamma model expects times the purchases a year of the customer's
-    /// own rhythm.
+    /// What the customer brought in a year while active, in minor units of
+    /// `currency`: revenue in it over the time from the first purchase to the
+    /// lapse (at least a month), scaled to 365 days; with customer-base
+    /// models whose spend model is in that currency, the spend per purchase
+    /// the Gamma-Gamma model expects times the purchases a year of the
+    /// customer's own rhythm paid in it.
     pub annual_value: f64,
+    /// The currency of `annual_value` and `expected_value`: the one asked
+    /// for, else the customer's first. Rank candidates of one currency
+    /// against each other.
+    pub currency: Option<Currency>,
     /// The probability of winning them back ([`WinBackStats::probability`]
     /// for their exit reason).
     pub win_back_probability: f64,
@@ -175,7 +180,9 @@ const EXIT_SIGNALS: [Signal; 7] = [
 ];
 
 /// The customer as a win-back candidate at `now`, if they have lapsed (see
-/// [`WinBackConfig::lapse_recency_ratio`]) after buying at least once.
+/// [`WinBackConfig::lapse_recency_ratio`]) after buying at least once, their
+/// value in `currency` (`None`: their first currency).
+#[allow(clippy::too_many_arguments)]
 pub fn win_back_candidate(
     customer: &str,
     state: &CustomerState,
@@ -184,6 +191,7 @@ pub fn win_back_candidate(
     config: &WinBackConfig,
     stats: &WinBackStats,
     models: Option<&CustomerModels>,
+    currency: Option<Currency>,
 ) -> Option<WinBackCandidate> {
     let metrics = state.metrics();
     let purchases = metrics.purchases.as_deref()?;
@@ -196,6 +204,7 @@ pub fn win_back_candidate(
         contract_term_days: None,
         models,
         wanted: SignalSet::NONE.with(Signal::RecencyRatio),
+        ..SignalContext::default()
     };
     let current = Signals::of(state, model, now, &context);
     let late = current
@@ -235,14 +244,21 @@ pub fn win_back_candidate(
     } else {
         365.0 / active_days
     };
+    let currency = currency.or(purchases.currency);
+    let (_, revenue) = purchases.totals(currency);
+    let by_revenue = revenue as f64 * 365.0 / active_days;
     // The spend model speaks its own currency only.
-    let spend_model = models.filter(|m| m.currency.is_none_or(|c| purchases.currency == Some(c)));
+    let spend_model = models.filter(|m| m.currency.is_none_or(|c| currency == Some(c)));
     let annual_value = match spend_model {
-        Some(m) => super::signals::summary_of(state, now, m.unit_days)
-            .and_then(|s| m.spend.expected_average_value(&s).ok())
-            .map(|v| v * per_year_purchases)
-            .unwrap_or(purchases.revenue as f64 * 365.0 / active_days),
-        None => purchases.revenue as f64 * 365.0 / active_days,
+        Some(m) => super::signals::summary_in(state, now, m.unit_days, currency)
+            .and_then(|(s, share)| {
+                m.spend
+                    .expected_average_value(&s)
+                    .ok()
+                    .map(|v| v * per_year_purchases * share)
+            })
+            .unwrap_or(by_revenue),
+        None => by_revenue,
     };
     let win_back_probability = stats.probability(&exit_reason, config);
     Some(WinBackCandidate {
@@ -251,6 +267,7 @@ pub fn win_back_candidate(
         lapsed_at,
         last_signals,
         annual_value,
+        currency,
         win_back_probability,
         expected_value: annual_value * win_back_probability,
     })

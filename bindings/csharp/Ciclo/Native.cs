@@ -127,6 +127,9 @@ namespace Ciclo
             public byte has_score;
             public double quantity;
             public byte has_quantity;
+            /// <summary><c>const ciclo_attribute *</c>: none here (NULL, count 0).</summary>
+            public IntPtr attributes;
+            public UIntPtr attribute_count;
         }
 
         /// <summary><c>struct ciclo_outcome</c>.</summary>

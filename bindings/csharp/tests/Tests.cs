@@ -52,7 +52,7 @@ internal static class Tests
         try
         {
             Check(Api.Version().Split('.').Length == 3, "version");
-            Check(Api.AbiVersion() == 1, "abi version");
+            Check(Api.AbiVersion() == 2, "abi version");
             Lifecycle();
             StatelessModel();
             Standardize();
@@ -282,7 +282,7 @@ internal static class Tests
             engine.RecordWinBack("beto", April3, true);
             Check(engine.WinBackStatsJson().Contains("\"won\":1"), "stats");
             ExpectError(Status.NotFound, () => engine.EvaluateJson("nobody", April3));
-            var err = ExpectError(Status.InvalidArgument, () => engine.FitModelsJson(April3));
+            var err = ExpectError(Status.InvalidArgument, () => engine.FitModelsJson(April3, "{\"currency\": \"EUR\"}")); // nobody pays in euros
             Check(err.ErrorMessage.Contains("customers"), err.ErrorMessage);
             engine.SetRetentionJson(null);
             Check(engine.RetentionJson().Contains("discontent"), "defaults");

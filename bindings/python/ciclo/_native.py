@@ -47,6 +47,8 @@ class CEvent(ctypes.Structure):
         ("has_score", ctypes.c_uint8),
         ("quantity", ctypes.c_double),
         ("has_quantity", ctypes.c_uint8),
+        ("attributes", ctypes.c_void_p),
+        ("attribute_count", ctypes.c_size_t),
     ]
 
 

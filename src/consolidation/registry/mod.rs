@@ -27,6 +27,7 @@ mod image;
 mod index;
 mod ingest;
 mod join;
+mod pages;
 mod steward;
 
 use std::collections::BTreeMap;

@@ -102,7 +102,9 @@ public final class Engine implements AutoCloseable {
             MemoryLayout.paddingLayout(7),
             JAVA_DOUBLE.withName("quantity"),
             JAVA_BYTE.withName("has_quantity"),
-            MemoryLayout.paddingLayout(7));
+            MemoryLayout.paddingLayout(7),
+            ADDRESS.withName("attributes"),
+            JAVA_LONG.withName("attribute_count"));
 
     /** {@code struct ciclo_outcome}. */
     static final StructLayout OUTCOME = MemoryLayout.structLayout(

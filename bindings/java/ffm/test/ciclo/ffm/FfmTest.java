@@ -75,7 +75,7 @@ public final class FfmTest {
 
     static void version() {
         check(Ciclo.version().split("\\.").length == 3, "version");
-        check(Ciclo.abiVersion() == 1, "abi version");
+        check(Ciclo.abiVersion() == 2, "abi version");
     }
 
     static void lifecycle() throws Exception {
@@ -283,7 +283,7 @@ public final class FfmTest {
             engine.recordWinBack("beto", APRIL_3, true);
             check(engine.winBackStatsJson().contains("\"won\":1"), "stats");
             expectError(Status.NOT_FOUND, () -> engine.evaluateJson("nobody", APRIL_3));
-            CicloException e = expectError(Status.INVALID_ARGUMENT, () -> engine.fitModelsJson(APRIL_3, null));
+            CicloException e = expectError(Status.INVALID_ARGUMENT, () -> engine.fitModelsJson(APRIL_3, "{\"currency\": \"EUR\"}")); // nobody pays in euros
             check(e.errorMessage().contains("customers"), e.errorMessage());
             engine.setRetentionJson(null);
             check(engine.retentionJson().contains("discontent"), "defaults");

@@ -57,7 +57,8 @@ final class CicloLib {
 
     /** {@code struct ciclo_event}; its strings are encoded as UTF-8. */
     @Structure.FieldOrder({"customer_id", "event_id", "at_ms", "kind", "custom_kind", "amount_minor",
-        "currency", "category", "reason", "score", "has_score", "quantity", "has_quantity"})
+        "currency", "category", "reason", "score", "has_score", "quantity", "has_quantity",
+        "attributes", "attribute_count"})
     public static final class CEvent extends Structure {
         public String customer_id;
         public String event_id;
@@ -72,6 +73,10 @@ final class CicloLib {
         public byte has_score;
         public double quantity;
         public byte has_quantity;
+        /** {@code const ciclo_attribute *}: none here (NULL, count 0). */
+        public Pointer attributes;
+        /** {@code size_t}: 64 bits on the platforms JNA runs this on. */
+        public long attribute_count;
 
         public CEvent() {
             setStringEncoding(UTF8);
