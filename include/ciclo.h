@@ -1168,6 +1168,8 @@ ciclo_status ciclo_engine_stage_counts(const struct ciclo_engine *engine, uint64
  *
  * Errors: `CICLO_STATUS_NULL_ARGUMENT`.
  *
+ * JSON Schemas in `include/schema/`: `*out_json`: `stage_counts.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `out_json` valid for writes.
  */
@@ -1187,6 +1189,8 @@ ciclo_status ciclo_engine_stage_counts_json(const struct ciclo_engine *engine, c
  * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe:
  * each page is one consistent moment.
  *
+ * JSON Schemas in `include/schema/`: `*out_json`: `customers_page.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `cursor` NULL or a NUL-terminated string;
  * `out_json` valid for writes.
@@ -1203,6 +1207,8 @@ ciclo_status ciclo_engine_list_customers_json(const struct ciclo_engine *engine,
  * `CICLO_STATUS_INVALID_ARGUMENT` naming `max`, or `cursor` for one this
  * listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
  * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `golden_ids_page.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `cursor` NULL or a NUL-terminated string;
@@ -1224,6 +1230,8 @@ ciclo_status ciclo_engine_list_golden_ids_json(const struct ciclo_engine *engine
  * listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
  * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
  *
+ * JSON Schemas in `include/schema/`: `*out_json`: `sources_page.schema.json`.
+ *
  * # Safety
  * `engine` is a live engine; `golden_id` a NUL-terminated string; `cursor`
  * NULL or a NUL-terminated string; `out_json` valid for writes.
@@ -1241,6 +1249,8 @@ ciclo_status ciclo_engine_list_sources_json(const struct ciclo_engine *engine, c
  * `CICLO_STATUS_INVALID_ARGUMENT` naming `max`, or `cursor` for one this
  * listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
  * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `reviews_page.schema.json`.
  *
  * # Safety
  * `engine` is a live engine; `cursor` NULL or a NUL-terminated string;

@@ -20,6 +20,8 @@ use std::ptr;
 
 use ciclo::ffi::consolidation::*;
 use ciclo::ffi::engine::*;
+use ciclo::ffi::lifecycle::*;
+use ciclo::ffi::listing::*;
 use ciclo::ffi::matching::*;
 use ciclo::ffi::retention::*;
 use ciclo::ffi::standardize::*;
@@ -301,6 +303,27 @@ fn lifecycle(check: &mut Checker) {
         let report = out(|o| unsafe { ciclo_engine_tick(e.0, at.as_millis(), &mut moved, o) });
         check.valid("tick_report", &report);
     }
+    let counts = out(|o| unsafe { ciclo_engine_stage_counts_json(e.0, o) });
+    check.valid("stage_counts", &counts);
+    // Every customer, page by page.
+    let mut cursor: Option<String> = None;
+    loop {
+        let at = cursor.as_deref().map(c);
+        let page = out(|o| unsafe {
+            ciclo_engine_list_customers_json(
+                e.0,
+                at.as_ref().map_or(ptr::null(), |a| a.as_ptr()),
+                7,
+                o,
+            )
+        });
+        check.valid("customers_page", &page);
+        let v: Value = serde_json::from_str(&page).unwrap();
+        match v["next_cursor"].as_str() {
+            Some(next) => cursor = Some(next.to_string()),
+            None => break,
+        }
+    }
     for id in &customers {
         let customer = out(|o| unsafe { ciclo_engine_customer_json(e.0, c(id).as_ptr(), o) });
         check.valid("customer", &customer);
@@ -503,6 +526,16 @@ fn consolidation(check: &mut Checker) {
         "reviews",
         &out(|o| unsafe { ciclo_engine_reviews_json(e.0, o) }),
     );
+    let reviews = out(|o| unsafe { ciclo_engine_list_reviews_json(e.0, ptr::null(), 2, o) });
+    check.valid("reviews_page", &reviews);
+    let golden_page = out(|o| unsafe { ciclo_engine_list_golden_ids_json(e.0, ptr::null(), 3, o) });
+    check.valid("golden_ids_page", &golden_page);
+    for id in &golden_ids {
+        let sources = out(|o| unsafe {
+            ciclo_engine_list_sources_json(e.0, c(id).as_ptr(), ptr::null(), 1, o)
+        });
+        check.valid("sources_page", &sources);
+    }
     let (company, person) = (&golden_ids[4], &golden_ids[2]);
     ok(unsafe {
         ciclo_engine_link(

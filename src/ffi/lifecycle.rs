@@ -90,6 +90,8 @@ pub unsafe extern "C" fn ciclo_engine_stage_counts(
 ///
 /// Errors: `CICLO_STATUS_NULL_ARGUMENT`.
 ///
+/// JSON Schemas in `include/schema/`: `*out_json`: `stage_counts.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `out_json` valid for writes.
 #[no_mangle]

@@ -54,6 +54,8 @@ fn max_arg(max: u32) -> Result<usize, Failure> {
 /// `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe:
 /// each page is one consistent moment.
 ///
+/// JSON Schemas in `include/schema/`: `*out_json`: `customers_page.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `cursor` NULL or a NUL-terminated string;
 /// `out_json` valid for writes.
@@ -83,6 +85,8 @@ pub unsafe extern "C" fn ciclo_engine_list_customers_json(
 /// `CICLO_STATUS_INVALID_ARGUMENT` naming `max`, or `cursor` for one this
 /// listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
 /// `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `golden_ids_page.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `cursor` NULL or a NUL-terminated string;
@@ -117,6 +121,8 @@ pub unsafe extern "C" fn ciclo_engine_list_golden_ids_json(
 /// listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
 /// `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `*out_json`: `sources_page.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `golden_id` a NUL-terminated string; `cursor`
 /// NULL or a NUL-terminated string; `out_json` valid for writes.
@@ -150,6 +156,8 @@ pub unsafe extern "C" fn ciclo_engine_list_sources_json(
 /// `CICLO_STATUS_INVALID_ARGUMENT` naming `max`, or `cursor` for one this
 /// listing did not give; `CICLO_STATUS_NULL_ARGUMENT`,
 /// `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `reviews_page.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `cursor` NULL or a NUL-terminated string;

@@ -391,6 +391,20 @@ documents! {
         takes: [], returns: ["ciclo_engine_win_back_json(out_json)"];
     "win_back_stats", "Win-back outcomes", Write, r::WinBackStatsJson<'static>,
         takes: [], returns: ["ciclo_engine_win_back_stats_json(out_json)"];
+    "stage_counts", "Customers per stage", Write, super::stages::StageCountsJson<'static>,
+        takes: [], returns: ["ciclo_engine_stage_counts_json(out_json)"];
+    "customers_page", "A page of customer ids", Write,
+        super::listing::PageJson<'static, &'static str>,
+        takes: [], returns: ["ciclo_engine_list_customers_json(out_json)"];
+    "golden_ids_page", "A page of golden ids", Write,
+        super::listing::PageJson<'static, crate::consolidation::registry::GoldenId>,
+        takes: [], returns: ["ciclo_engine_list_golden_ids_json(out_json)"];
+    "sources_page", "A page of a golden customer's source records", Write,
+        super::listing::SourcesPageJson<'static>,
+        takes: [], returns: ["ciclo_engine_list_sources_json(out_json)"];
+    "reviews_page", "A page of records waiting for review", Write,
+        super::listing::PageJson<'static, c::ReviewJson<'static>>,
+        takes: [], returns: ["ciclo_engine_list_reviews_json(out_json)"];
 }
 
 /// `index.json`: every document with its schema file, direction and the

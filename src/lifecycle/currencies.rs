@@ -34,6 +34,7 @@ use crate::model::time::Timestamp;
 
 /// What a customer paid in one currency.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
 pub struct CurrencyTotals {
     /// The currency.
@@ -253,33 +254,74 @@ enum Currencies<O> {
     Several(Currency, O),
 }
 
+/// Purchase metrics as written: `other_currencies` only when there are any.
 #[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Purchases"))]
 struct JsonOut<'a> {
+    /// Purchases made, in every currency.
     count: u32,
+    /// Purchase and renewal revenue in minor units of `currency`.
     revenue: i64,
+    /// The customer's first currency: that of their first amount.
     currency: Option<Currency>,
+    /// First purchase.
     first: Option<Timestamp>,
+    /// Latest purchase.
     last: Option<Timestamp>,
+    /// Running mean of the intervals between purchases, days (Welford).
     interval_mean_days: f64,
+    /// Running sum of squared deviations of the intervals (Welford's M2).
     interval_m2: f64,
+    /// 32-bit FNV-1a hashes of the distinct (case-folded) purchase categories.
     categories: &'a [u32],
+    /// Purchases and revenue in the currencies other than `currency`, sorted
+    /// by code; absent for a customer paying in one currency.
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     other_currencies: &'a [CurrencyTotals],
 }
 
+/// Purchase metrics as read: `other_currencies` optional.
 #[derive(Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[cfg_attr(feature = "schema", schemars(rename = "Purchases"))]
 #[serde(deny_unknown_fields)]
 struct JsonIn {
+    /// Purchases made, in every currency.
     count: u32,
+    /// Purchase and renewal revenue in minor units of `currency`.
     revenue: i64,
+    /// The customer's first currency: that of their first amount.
     currency: Option<Currency>,
+    /// First purchase.
     first: Option<Timestamp>,
+    /// Latest purchase.
     last: Option<Timestamp>,
+    /// Running mean of the intervals between purchases, days (Welford).
     interval_mean_days: f64,
+    /// Running sum of squared deviations of the intervals (Welford's M2).
     interval_m2: f64,
+    /// 32-bit FNV-1a hashes of the distinct (case-folded) purchase categories.
     categories: Box<[u32]>,
+    /// Purchases and revenue in the currencies other than `currency`, sorted
+    /// by code (none when absent).
     #[serde(default)]
     other_currencies: Box<[CurrencyTotals]>,
+}
+
+/// The JSON form's schema: what is read, or what is written.
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for Purchases {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Purchases".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        if generator.contract().is_serialize() {
+            JsonOut::json_schema(generator)
+        } else {
+            JsonIn::json_schema(generator)
+        }
+    }
 }
 
 #[derive(Serialize)]
