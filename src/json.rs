@@ -810,6 +810,7 @@ pub fn standardized_to_json(out: &crate::standardize::Standardized) -> String {
     })
     .to_string()
 }
+pub mod changes;
 pub mod consolidation;
 pub mod matching;
 pub mod retention;

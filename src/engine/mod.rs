@@ -6,11 +6,14 @@
 //! for each other; events of one customer are applied one at a time, in the order
 //! the calls take the shard's lock.
 
+mod changes;
+mod feed;
 mod identity;
 mod limits;
 mod retention;
 mod snapshot;
 
+pub use changes::{Change, ChangeEntry, ChangePage, FeedRetention, FeedStats};
 pub use identity::{ReviewItem, SourceRemoved};
 
 use std::hash::BuildHasher;
@@ -22,6 +25,7 @@ use compact_str::CompactString;
 use crate::consolidation::registry::{GoldenId, RegistryConfig};
 use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, ModelConfig, Move, Outcome, StageId, StageModel};
+use feed::Call;
 use crate::model::event::Event;
 use crate::model::time::Timestamp;
 
@@ -237,6 +241,9 @@ pub struct Engine {
     retention: Mutex<retention::Retention>,
     /// The bounds on inputs ([`Engine::set_limits`]).
     limits: limits::EngineLimits,
+    /// Every change, in order ([`Engine::changes`]). Locked last: under a
+    /// shard, the identity or the retention state, never before them.
+    feed: feed::Feed,
 }
 
 /// What a [`Engine::tick`] did.
@@ -266,6 +273,7 @@ impl Engine {
             consolidating: AtomicBool::new(false),
             last_tick: AtomicI64::new(i64::MIN),
             limits: limits::EngineLimits::default(),
+            feed: feed::Feed::new(),
         }
     }
 
@@ -277,6 +285,11 @@ impl Engine {
     /// The stage model.
     pub fn model(&self) -> &StageModel {
         &self.model
+    }
+
+    /// The stage model, shared (for callbacks that outlive a borrow).
+    pub(crate) fn shared_model(&self) -> Arc<StageModel> {
+        Arc::clone(&self.model)
     }
 
     /// The customer's hash and shard.
@@ -299,44 +312,67 @@ impl Engine {
     /// that is not a golden id unless
     /// [`RegistryConfig::customers_from_events`] allows it.
     pub fn apply(&self, event: &Event) -> Result<Outcome> {
-        if self.consolidating.load(Ordering::Acquire) {
-            return self.apply_consolidated(event).map(|(_, outcome)| outcome);
-        }
-        self.apply_plain(event)
+        let out = if self.consolidating.load(Ordering::Acquire) {
+            self.apply_consolidated(event, &mut self.feed.single())
+                .map(|(_, outcome)| outcome)
+        } else {
+            self.apply_plain(event, &mut self.feed.single())
+        };
+        self.feed.deliver();
+        out
     }
 
     /// [`Engine::apply`], and the customer the event went to: the event's own
     /// customer, or for a golden id retired by a merge, the customer it was
     /// merged into.
     pub fn apply_resolved(&self, event: &Event) -> Result<(String, Outcome)> {
+        let out = self.apply_resolved_in(event, &mut self.feed.single());
+        self.feed.deliver();
+        out
+    }
+
+    /// [`Engine::apply_resolved`], recording in `call`.
+    fn apply_resolved_in(&self, event: &Event, call: &mut Call) -> Result<(String, Outcome)> {
         if self.consolidating.load(Ordering::Acquire) {
-            let (moved, outcome) = self.apply_consolidated(event)?;
+            let (moved, outcome) = self.apply_consolidated(event, call)?;
             let customer = moved.map_or_else(|| event.customer.clone(), |g| g.to_string());
             return Ok((customer, outcome));
         }
-        Ok((event.customer.clone(), self.apply_plain(event)?))
+        Ok((event.customer.clone(), self.apply_plain(event, call)?))
     }
 
     /// Applies one event to the customer it names.
-    fn apply_plain(&self, event: &Event) -> Result<Outcome> {
+    fn apply_plain(&self, event: &Event, call: &mut Call) -> Result<Outcome> {
         let (hash, shard) = self.locate(&event.customer);
-        self.apply_in(&mut lock(shard), hash, event)
+        self.apply_in(&mut lock(shard), hash, event, call)
     }
 
-    /// Applies one event to the customer it names, in their locked shard.
-    fn apply_in(&self, shard: &mut Shard, hash: u64, event: &Event) -> Result<Outcome> {
+    /// Applies one event to the customer it names, in their locked shard,
+    /// and records what it changed.
+    fn apply_in(
+        &self,
+        shard: &mut Shard,
+        hash: u64,
+        event: &Event,
+        call: &mut Call,
+    ) -> Result<Outcome> {
         match shard.get_mut(hash, &event.customer) {
             Some(state) => {
                 // The state is a pointer away: ask for its cache lines, then check
                 // the event (which needs no state) while they arrive.
                 prefetch(state);
                 crate::lifecycle::step::admit_within(&self.model, event, &self.limits())?;
-                state.apply_admitted(&self.model, event)
+                let outcome = state.apply_admitted(&self.model, event)?;
+                if outcome.transition.is_some() {
+                    record_outcome(call, event, &outcome, None);
+                }
+                Ok(outcome)
             }
             None => {
                 let (state, outcome) =
                     CustomerState::start_within(&self.model, event, &self.limits())?;
                 shard.insert_new(&self.hasher, hash, &event.customer, state);
+                record_outcome(call, event, &outcome, Some(self.model.initial()));
                 Ok(outcome)
             }
         }
@@ -346,10 +382,23 @@ impl Engine {
     /// shards are visited one after another, so events applied concurrently to other
     /// shards are not delayed.
     pub fn tick(&self, now: Timestamp) -> TickReport {
+        let report = self.tick_in(now, &mut self.feed.call());
+        self.feed.deliver();
+        report
+    }
+
+    /// [`Engine::tick`], recording in `call`.
+    fn tick_in(&self, now: Timestamp, call: &mut Call) -> TickReport {
         let mut moves = Vec::new();
-        let evaluated = self.tick_each(now, |id, state, rule| {
+        let evaluated = self.tick_each(now, call, |id, state, rule, changes| {
             let ctx_evidence = state.explain(&self.model, rule, now);
             let transition = state.tick_to(&self.model, rule, now);
+            changes.push(Change::StageMoved {
+                customer: CompactString::from(id),
+                change: transition,
+                event_id: None,
+                evidence: ctx_evidence.clone(),
+            });
             moves.push((
                 id.to_string(),
                 Move {
@@ -367,28 +416,40 @@ impl Engine {
     }
 
     /// [`Engine::tick`] for hosts that need only the numbers: customers
-    /// evaluated and customers moved. No move list, no evidence, no ids are
-    /// built: the memory used is the states'.
+    /// evaluated and customers moved. No move list is built: the memory used
+    /// is the states' and, for each move, its change on the feed (with its
+    /// evidence; bounded by the feed's retention once the tick ends).
     pub fn tick_counts(&self, now: Timestamp) -> (usize, usize) {
         let mut moved = 0;
-        let evaluated = self.tick_each(now, |_, state, rule| {
-            state.tick_to(&self.model, rule, now);
+        let evaluated = self.tick_each(now, &mut self.feed.call(), |id, state, rule, changes| {
+            let evidence = state.explain(&self.model, rule, now);
+            let transition = state.tick_to(&self.model, rule, now);
+            changes.push(Change::StageMoved {
+                customer: CompactString::from(id),
+                change: transition,
+                event_id: None,
+                evidence,
+            });
             moved += 1;
         });
+        self.feed.deliver();
         (evaluated, moved)
     }
 
-    /// Runs `moved` on every customer a tick rule moves at `now`; returns the
+    /// Runs `moved` on every customer a tick rule moves at `now`, and records
+    /// the changes it lists, shard by shard, as one call; returns the
     /// customers evaluated.
     fn tick_each(
         &self,
         now: Timestamp,
-        mut moved: impl FnMut(&str, &mut CustomerState, crate::lifecycle::RuleId),
+        call: &mut Call,
+        mut moved: impl FnMut(&str, &mut CustomerState, crate::lifecycle::RuleId, &mut Vec<Change>),
     ) -> usize {
         self.last_tick.fetch_max(now.as_millis(), Ordering::AcqRel);
         if self.model.tick_rules().is_empty() {
             return 0;
         }
+        let mut changes = Vec::new();
         let mut evaluated = 0;
         for shard in self.shards.iter() {
             let mut shard = lock(shard);
@@ -422,9 +483,12 @@ impl Engine {
                 }
                 evaluated += 1;
                 if let Some(rule) = state.tick_rule(&self.model, now) {
-                    moved(id, unique_mut(state), rule);
+                    moved(id, unique_mut(state), rule, &mut changes);
                 }
             }
+            // Recorded under the shard's lock: no event of these customers
+            // comes between their moves and the feed.
+            call.record(changes.drain(..));
         }
         evaluated
     }
@@ -476,10 +540,13 @@ impl Engine {
         if let Some(problem) = crate::model::event::text_problem(customer, false) {
             return Err(Error::invalid("customer", problem));
         }
-        if self.consolidating.load(Ordering::Acquire) {
-            return self.import_consolidated(customer, state);
-        }
-        self.import_plain(customer, state)
+        let out = if self.consolidating.load(Ordering::Acquire) {
+            self.import_consolidated(customer, state)
+        } else {
+            self.import_plain(customer, state)
+        };
+        self.feed.deliver();
+        out
     }
 
     fn import_plain(&self, customer: &str, state: CustomerState) -> Result<()> {
@@ -494,7 +561,13 @@ impl Engine {
                 ),
             });
         }
+        let created = Change::CustomerCreated {
+            customer: CompactString::from(customer),
+            stage: state.stage(),
+            at: state.stage_entered(),
+        };
         shard.insert_new(&self.hasher, hash, customer, state);
+        self.feed.single().one(created);
         Ok(())
     }
 
@@ -568,6 +641,33 @@ impl Engine {
     /// The consolidation state lock, for the snapshot.
     fn identity_guard(&self) -> std::sync::RwLockReadGuard<'_, identity::Identity> {
         self.identity.read().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// Records what applying `event` changed: the customer's creation (in
+/// `created`, the initial stage) and the move it made.
+#[inline(never)]
+fn record_outcome(call: &mut Call, event: &Event, outcome: &Outcome, created: Option<StageId>) {
+    let moved = outcome.transition.map(|t| Change::StageMoved {
+        customer: CompactString::from(event.customer.as_str()),
+        change: t,
+        event_id: event.id.as_deref().map(CompactString::from),
+        evidence: outcome.evidence.clone(),
+    });
+    match (created, moved) {
+        (Some(stage), moved) => {
+            let created = Change::CustomerCreated {
+                customer: CompactString::from(event.customer.as_str()),
+                stage,
+                at: event.at,
+            };
+            match moved {
+                Some(moved) => call.record([created, moved]),
+                None => call.record([created]),
+            }
+        }
+        (None, Some(moved)) => call.record([moved]),
+        (None, None) => {}
     }
 }
 

@@ -117,6 +117,7 @@ impl Registry {
         updated: Timestamp,
         record: Record,
     ) -> Result<Ingested> {
+        self.touched.clear();
         key.validate()?;
         if is_empty(&record) {
             return Err(Error::InvalidArgument {
@@ -206,7 +207,7 @@ impl Registry {
         let mut merges = Vec::with_capacity(joined.len().saturating_sub(1));
         for &other in joined.iter().skip(1) {
             let merged = self
-                .merge(golden, other)
+                .merge_live(golden, other)
                 .expect("joined customers are live and distinct");
             golden = merged.survivor;
             merges.push(merged);
@@ -217,6 +218,7 @@ impl Registry {
         // in the survivor); the record never had an id of its own.
         self.entry_mut(slot).origin = golden;
         if !reviewable.is_empty() {
+            self.touched.push(key.clone());
             self.reviews.insert(key, reviewable);
         }
         let mut shown = if merges.is_empty() {
