@@ -69,7 +69,7 @@ pub enum Change {
         event_id: Option<CompactString>,
         /// The comparisons of the rule's condition with the customer's values
         /// (empty once redacted).
-        evidence: Vec<Evidence>,
+        evidence: EvidenceList,
     },
     /// A customer's lifecycle state was rebuilt from their events and
     /// imported states, by a merge or an unmerge; created if they had none.
@@ -227,7 +227,7 @@ impl Change {
             return false;
         }
         match self {
-            Change::StageMoved { evidence, .. } => *evidence = Vec::new(),
+            Change::StageMoved { evidence, .. } => *evidence = EvidenceList::default(),
             Change::TriggerFired { firing, .. } => {
                 firing.evidence = Vec::new();
                 firing.churn_risk = None;
@@ -255,9 +255,7 @@ impl Change {
                 evidence,
                 ..
             } => {
-                id(customer)
-                    + event_id.as_ref().map_or(0, id)
-                    + evidence.capacity() * std::mem::size_of::<Evidence>()
+                id(customer) + event_id.as_ref().map_or(0, id) + evidence.heap_bytes()
             }
             Change::TriggerFired { customer, firing } => {
                 id(customer)
@@ -292,6 +290,48 @@ impl Change {
                         .sum::<usize>()
             }
         }
+    }
+}
+
+/// The comparisons behind a move ([`Change::StageMoved`]): a list of
+/// [`Evidence`] kept inline up to two (most rules compare one or two
+/// values), so that recording a move allocates nothing. Read it as a slice.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct EvidenceList(smallvec::SmallVec<[Evidence; 2]>);
+
+impl EvidenceList {
+    /// The comparisons, in the rule's order.
+    pub fn as_slice(&self) -> &[Evidence] {
+        &self.0
+    }
+
+    fn heap_bytes(&self) -> usize {
+        if self.0.spilled() {
+            self.0.capacity() * std::mem::size_of::<Evidence>()
+        } else {
+            0
+        }
+    }
+}
+
+impl std::ops::Deref for EvidenceList {
+    type Target = [Evidence];
+
+    fn deref(&self) -> &[Evidence] {
+        &self.0
+    }
+}
+
+impl From<&[Evidence]> for EvidenceList {
+    #[inline]
+    fn from(evidence: &[Evidence]) -> EvidenceList {
+        EvidenceList(smallvec::SmallVec::from_slice(evidence))
+    }
+}
+
+impl From<Vec<Evidence>> for EvidenceList {
+    fn from(evidence: Vec<Evidence>) -> EvidenceList {
+        EvidenceList(smallvec::SmallVec::from_vec(evidence))
     }
 }
 

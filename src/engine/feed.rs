@@ -33,10 +33,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, TryLockError};
 use std::thread::ThreadId;
 
-use super::changes::{Change, ChangeEntry, ChangePage, FeedRetention, FeedStats};
+use compact_str::CompactString;
+
+use super::changes::{Change, ChangeEntry, ChangePage, EvidenceList, FeedRetention, FeedStats};
 use super::{unique_mut, Engine};
 use crate::consolidation::golden::SourceKey;
 use crate::error::{Error, Result};
+use crate::lifecycle::{Outcome, StageChange, StageId};
+use crate::model::event::Event;
 
 /// Changes per chunk.
 const CHUNK: usize = 1024;
@@ -171,26 +175,45 @@ impl Inner {
         unique_mut(&mut self.chunks[c]).entries.get_mut(i)
     }
 
+    #[inline]
     fn push(&mut self, change: Change, call_end: u64, recorded_ms: i64) {
-        let seq = self.next;
+        self.push_with(call_end, recorded_ms, || change);
+    }
+
+    /// Adds the change `make` makes, in its place: the chunk has room.
+    #[inline(always)]
+    fn push_with(&mut self, call_end: u64, recorded_ms: i64, make: impl FnOnce() -> Change) {
         if self
             .chunks
             .back()
             .is_none_or(|c| c.entries.len() == CHUNK)
         {
-            self.chunks.push_back(Arc::new(Chunk {
-                first: seq,
-                entries: Vec::with_capacity(CHUNK),
-            }));
+            self.new_chunk();
         }
         let chunk = self.chunks.back_mut().expect("just made sure");
-        unique_mut(chunk).entries.push(Entry {
-            change,
-            redacted: false,
-            call_end,
-            recorded_ms,
-        });
+        let entries = &mut unique_mut(chunk).entries;
+        let len = entries.len();
+        debug_assert!(len < entries.capacity());
+        if let Some(slot) = entries.spare_capacity_mut().first_mut() {
+            slot.write(Entry {
+                change: make(),
+                redacted: false,
+                call_end,
+                recorded_ms,
+            });
+            // SAFETY: the slot at `len` was just written.
+            unsafe { entries.set_len(len + 1) };
+        }
         self.next += 1;
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn new_chunk(&mut self) {
+        self.chunks.push_back(Arc::new(Chunk {
+            first: self.next,
+            entries: Vec::with_capacity(CHUNK),
+        }));
     }
 
     fn settle_visible(&mut self) {
@@ -198,6 +221,13 @@ impl Inner {
             Some(&first) => first - 1,
             None => self.next - 1,
         };
+    }
+
+    /// Whether changes may be due to be dropped.
+    #[inline]
+    fn over_retention(&self) -> bool {
+        self.next - self.oldest > self.retention.max_changes as u64
+            || self.retention.max_age.is_some()
     }
 
     /// Drops what the retention no longer keeps: never a change readers
@@ -277,60 +307,119 @@ impl Inner {
     }
 }
 
-/// The changes of one engine call, recorded as they happen.
-///
-/// A call made with [`Feed::call`] may record several times (under different
-/// locks); readers see none of its changes until it is dropped. One made
-/// with [`Feed::single`] records once, and its changes are visible at once.
-pub(crate) struct Call<'f> {
-    feed: &'f Feed,
-    single: bool,
-    first: Option<u64>,
-    /// The numbers this call recorded, as ranges.
-    ranges: Vec<(u64, u64)>,
+/// Where an engine call records its changes: at once ([`Single`]), or as
+/// part of a call seen whole when it ends ([`Call`]).
+pub(crate) trait Sink {
+    /// Records changes (under the lock of what they changed).
+    fn record<I>(&mut self, changes: I)
+    where
+        I: IntoIterator<Item = Change>,
+        I::IntoIter: ExactSizeIterator;
+
+    /// Records one change.
+    fn one(&mut self, change: Change) {
+        self.record([change]);
+    }
+
+    /// Records what applying `event` changed: the customer's creation (in
+    /// `created`, the initial stage) and the move it made.
+    fn applied(&mut self, event: &Event, outcome: &Outcome, created: Option<StageId>) {
+        let moved = outcome.transition.map(|t| moved(event, outcome, t));
+        match (created, moved) {
+            (Some(stage), moved) => {
+                let created = customer_created(event, stage);
+                match moved {
+                    Some(moved) => self.record([created, moved]),
+                    None => self.one(created),
+                }
+            }
+            (None, Some(moved)) => self.one(moved),
+            (None, None) => {}
+        }
+    }
 }
 
-impl Call<'_> {
-    /// Records changes (under the lock of what they changed).
-    pub(crate) fn record<I>(&mut self, changes: I)
+#[inline(always)]
+fn customer_created(event: &Event, stage: StageId) -> Change {
+    Change::CustomerCreated {
+        customer: CompactString::from(event.customer.as_str()),
+        stage,
+        at: event.at,
+    }
+}
+
+#[inline(always)]
+fn moved(event: &Event, outcome: &Outcome, t: StageChange) -> Change {
+    Change::StageMoved {
+        customer: CompactString::from(event.customer.as_str()),
+        change: t,
+        event_id: event.id.as_deref().map(CompactString::from),
+        evidence: EvidenceList::from(outcome.evidence.as_slice()),
+    }
+}
+
+/// A call that records once: its changes are visible at once (unless a call
+/// that started before is still running).
+pub(crate) struct Single<'f>(&'f Feed);
+
+impl Sink for Single<'_> {
+    #[inline]
+    fn record<I>(&mut self, changes: I)
     where
         I: IntoIterator<Item = Change>,
         I::IntoIter: ExactSizeIterator,
     {
-        let changes = changes.into_iter();
-        let n = changes.len() as u64;
+        self.0.append(changes, None);
+    }
+
+    /// The hot path of [`Engine::apply`]: the changes are made in their
+    /// place in the feed, under its lock (no copy, no allocation but a
+    /// chunk's, once in 1,024 changes).
+    #[inline(never)]
+    fn applied(&mut self, event: &Event, outcome: &Outcome, created: Option<StageId>) {
+        let n = u64::from(created.is_some()) + u64::from(outcome.transition.is_some());
         if n == 0 {
             return;
         }
-        let mut dropped = Dropped::new();
-        {
-            let mut inner = self.feed.lock();
-            let now = inner.clock();
-            let first = inner.next;
-            let last = first + n - 1;
-            let call_end = if self.single { last } else { u64::MAX };
-            for change in changes {
-                inner.push(change, call_end, now);
-            }
-            if self.single {
-                if inner.open.is_empty() {
-                    inner.visible = last;
-                }
-            } else {
-                if self.first.is_none() {
-                    self.first = Some(first);
-                    inner.open.push(first);
-                }
-                self.ranges.push((first, last));
-            }
-            inner.trim(now, &mut dropped);
+        let mut inner = self.0.lock();
+        let now = inner.clock();
+        let last = inner.next + n - 1;
+        if let Some(stage) = created {
+            inner.push_with(last, now, || customer_created(event, stage));
         }
-        drop(dropped);
+        if let Some(t) = outcome.transition {
+            inner.push_with(last, now, || moved(event, outcome, t));
+        }
+        if inner.open.is_empty() {
+            inner.visible = last;
+        }
+        if inner.over_retention() {
+            let mut dropped = Dropped::new();
+            inner.trim(now, &mut dropped);
+            drop(inner);
+            drop(dropped);
+        }
     }
+}
 
-    /// Records one change.
-    pub(crate) fn one(&mut self, change: Change) {
-        self.record([change]);
+/// The changes of one engine call made under several locks one after
+/// another: readers see none of them until it is dropped.
+pub(crate) struct Call<'f> {
+    feed: &'f Feed,
+    /// Its first change's number, once it recorded one.
+    first: Option<u64>,
+    /// The numbers it recorded, as ranges.
+    ranges: Vec<(u64, u64)>,
+}
+
+impl Sink for Call<'_> {
+    fn record<I>(&mut self, changes: I)
+    where
+        I: IntoIterator<Item = Change>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        self.feed
+            .append(changes, Some((&mut self.first, &mut self.ranges)));
     }
 }
 
@@ -408,19 +497,57 @@ impl Feed {
     pub(crate) fn call(&self) -> Call<'_> {
         Call {
             feed: self,
-            single: false,
             first: None,
             ranges: Vec::new(),
         }
     }
 
     /// A call that records once.
-    pub(crate) fn single(&self) -> Call<'_> {
-        Call {
-            feed: self,
-            single: true,
-            first: None,
-            ranges: Vec::new(),
+    #[inline]
+    pub(crate) fn single(&self) -> Single<'_> {
+        Single(self)
+    }
+
+    /// Records changes: visible at once for a single call (`open` `None`),
+    /// else part of the open call whose first number and ranges `open` holds.
+    fn append<I>(&self, changes: I, open: Option<(&mut Option<u64>, &mut Vec<(u64, u64)>)>)
+    where
+        I: IntoIterator<Item = Change>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let changes = changes.into_iter();
+        let n = changes.len() as u64;
+        if n == 0 {
+            return;
+        }
+        let mut inner = self.lock();
+        let now = inner.clock();
+        let first = inner.next;
+        let last = first + n - 1;
+        let call_end = if open.is_none() { last } else { u64::MAX };
+        for change in changes {
+            inner.push(change, call_end, now);
+        }
+        match open {
+            None => {
+                if inner.open.is_empty() {
+                    inner.visible = last;
+                }
+            }
+            Some((call_first, ranges)) => {
+                if call_first.is_none() {
+                    *call_first = Some(first);
+                    inner.open.push(first);
+                }
+                ranges.push((first, last));
+            }
+        }
+        if inner.over_retention() {
+            let mut dropped = Dropped::new();
+            inner.trim(now, &mut dropped);
+            // Freed after the lock is let go.
+            drop(inner);
+            drop(dropped);
         }
     }
 

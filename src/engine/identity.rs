@@ -44,7 +44,7 @@ use std::sync::atomic::Ordering;
 use compact_str::CompactString;
 
 use super::changes::Change;
-use super::feed::Call;
+use super::feed::{Call, Sink};
 use super::{lock, Engine, Shard};
 use crate::consolidation::golden::{GoldenRecord, SourceKey};
 use crate::consolidation::hierarchy::{Hierarchies, HierarchyKind, Link, Rename, RollUp};
@@ -910,7 +910,7 @@ impl Engine {
     pub(super) fn apply_consolidated(
         &self,
         event: &Event,
-        call: &mut Call,
+        call: &mut impl Sink,
     ) -> Result<(Option<GoldenId>, Outcome)> {
         let identity = self.identity_read();
         if !identity.configured {

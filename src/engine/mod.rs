@@ -13,7 +13,7 @@ mod limits;
 mod retention;
 mod snapshot;
 
-pub use changes::{Change, ChangeEntry, ChangePage, FeedRetention, FeedStats};
+pub use changes::{Change, ChangeEntry, ChangePage, EvidenceList, FeedRetention, FeedStats};
 pub use identity::{ReviewItem, SourceRemoved};
 
 use std::hash::BuildHasher;
@@ -25,7 +25,7 @@ use compact_str::CompactString;
 use crate::consolidation::registry::{GoldenId, RegistryConfig};
 use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, ModelConfig, Move, Outcome, StageId, StageModel};
-use feed::Call;
+use feed::{Call, Sink};
 use crate::model::event::Event;
 use crate::model::time::Timestamp;
 
@@ -208,6 +208,7 @@ impl Shard {
 /// no `Weak` to them exists: a count of one cannot grow meanwhile, and the
 /// acquire fence orders this thread's writes after every read made through a
 /// reference since dropped (whose release decrement the count shows).
+#[inline(always)]
 fn unique_mut<T: Clone>(arc: &mut Arc<T>) -> &mut T {
     if Arc::strong_count(arc) == 1 {
         std::sync::atomic::fence(Ordering::Acquire);
@@ -293,6 +294,7 @@ impl Engine {
     }
 
     /// The customer's hash and shard.
+    #[inline(always)]
     fn locate(&self, customer: &str) -> (u64, &Mutex<Shard>) {
         let hash = self.hasher.hash_one(customer);
         (hash, &self.shards[shard_index(hash)])
@@ -332,7 +334,11 @@ impl Engine {
     }
 
     /// [`Engine::apply_resolved`], recording in `call`.
-    fn apply_resolved_in(&self, event: &Event, call: &mut Call) -> Result<(String, Outcome)> {
+    fn apply_resolved_in(
+        &self,
+        event: &Event,
+        call: &mut impl Sink,
+    ) -> Result<(String, Outcome)> {
         if self.consolidating.load(Ordering::Acquire) {
             let (moved, outcome) = self.apply_consolidated(event, call)?;
             let customer = moved.map_or_else(|| event.customer.clone(), |g| g.to_string());
@@ -342,7 +348,8 @@ impl Engine {
     }
 
     /// Applies one event to the customer it names.
-    fn apply_plain(&self, event: &Event, call: &mut Call) -> Result<Outcome> {
+    #[inline(always)]
+    fn apply_plain(&self, event: &Event, call: &mut impl Sink) -> Result<Outcome> {
         let (hash, shard) = self.locate(&event.customer);
         self.apply_in(&mut lock(shard), hash, event, call)
     }
@@ -354,7 +361,7 @@ impl Engine {
         shard: &mut Shard,
         hash: u64,
         event: &Event,
-        call: &mut Call,
+        call: &mut impl Sink,
     ) -> Result<Outcome> {
         match shard.get_mut(hash, &event.customer) {
             Some(state) => {
@@ -364,7 +371,7 @@ impl Engine {
                 crate::lifecycle::step::admit_within(&self.model, event, &self.limits())?;
                 let outcome = state.apply_admitted(&self.model, event)?;
                 if outcome.transition.is_some() {
-                    record_outcome(call, event, &outcome, None);
+                    call.applied(event, &outcome, None);
                 }
                 Ok(outcome)
             }
@@ -372,7 +379,7 @@ impl Engine {
                 let (state, outcome) =
                     CustomerState::start_within(&self.model, event, &self.limits())?;
                 shard.insert_new(&self.hasher, hash, &event.customer, state);
-                record_outcome(call, event, &outcome, Some(self.model.initial()));
+                call.applied(event, &outcome, Some(self.model.initial()));
                 Ok(outcome)
             }
         }
@@ -397,7 +404,7 @@ impl Engine {
                 customer: CompactString::from(id),
                 change: transition,
                 event_id: None,
-                evidence: ctx_evidence.clone(),
+                evidence: EvidenceList::from(ctx_evidence.as_slice()),
             });
             moves.push((
                 id.to_string(),
@@ -428,7 +435,7 @@ impl Engine {
                 customer: CompactString::from(id),
                 change: transition,
                 event_id: None,
-                evidence,
+                evidence: EvidenceList::from(evidence),
             });
             moved += 1;
         });
@@ -641,33 +648,6 @@ impl Engine {
     /// The consolidation state lock, for the snapshot.
     fn identity_guard(&self) -> std::sync::RwLockReadGuard<'_, identity::Identity> {
         self.identity.read().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-/// Records what applying `event` changed: the customer's creation (in
-/// `created`, the initial stage) and the move it made.
-#[inline(never)]
-fn record_outcome(call: &mut Call, event: &Event, outcome: &Outcome, created: Option<StageId>) {
-    let moved = outcome.transition.map(|t| Change::StageMoved {
-        customer: CompactString::from(event.customer.as_str()),
-        change: t,
-        event_id: event.id.as_deref().map(CompactString::from),
-        evidence: outcome.evidence.clone(),
-    });
-    match (created, moved) {
-        (Some(stage), moved) => {
-            let created = Change::CustomerCreated {
-                customer: CompactString::from(event.customer.as_str()),
-                stage,
-                at: event.at,
-            };
-            match moved {
-                Some(moved) => call.record([created, moved]),
-                None => call.record([created]),
-            }
-        }
-        (None, Some(moved)) => call.record([moved]),
-        (None, None) => {}
     }
 }
 

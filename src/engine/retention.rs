@@ -9,7 +9,7 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::changes::Change;
-use super::feed::Call;
+use super::feed::{Call, Sink};
 use super::{lock, not_found, Engine};
 use crate::error::{Error, Result};
 use crate::model::time::Timestamp;
@@ -207,7 +207,7 @@ impl Engine {
         &self,
         customer: &str,
         now: Timestamp,
-        call: &mut Call,
+        call: &mut impl Sink,
     ) -> Result<(String, Vec<Firing>)> {
         self.with_shard_of(customer, |customer, hash, shard| {
             let state = shard

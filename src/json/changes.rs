@@ -524,7 +524,7 @@ fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Chang
                     None | Some(Value::Null) => None,
                     Some(_) => Some(compact_str::CompactString::from(text("event_id")?)),
                 },
-                evidence,
+                evidence: evidence.into(),
             }
         }
         "customer_recomputed" => Change::CustomerRecomputed {
