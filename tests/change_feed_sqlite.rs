@@ -316,6 +316,11 @@ fn run(seed: u64, ops: usize) {
         ..SyntheticOptions::new(ops, seed)
     });
     let mut engine = Arc::new(Engine::new(StageModel::six_stage()));
+    // A wide review band: many records wait for a steward, and merges,
+    // removals and erasures change their candidates.
+    let mut config = ciclo::consolidation::registry::RegistryConfig::default();
+    config.model.review_threshold = 0.001;
+    engine.configure_consolidation(config).unwrap();
     let mut polled = Db::new();
     let called = Arc::new(Mutex::new(Db::new()));
     let subscribe = |engine: &Engine, called: &Arc<Mutex<Db>>| {
@@ -350,15 +355,30 @@ fn run(seed: u64, ops: usize) {
             // Ingest a new record (copies of earlier people merge or go to
             // review), or a new version of one already in.
             0..=29 => {
-                if next_record < data.records.len() && rng.below(6) != 0 {
+                let ambiguous = data.records[..next_record]
+                    .iter()
+                    .filter(|r| r.birth_date.is_some())
+                    .count();
+                if rng.below(5) == 0 && ambiguous > 0 {
+                    // A copy of someone with another birth date: it may be
+                    // them (a typo) or a twin, so it waits for a steward.
+                    let mut twins = data.records[..next_record].iter().filter(|r| r.birth_date.is_some());
+                    let mut copy = twins.nth(rng.below(ambiguous)).unwrap().clone();
+                    copy.birth_date = Some(format!("19{:02}-0{}-1{}", 40 + rng.below(50), 1 + rng.below(9), rng.below(10)));
+                    let key = SourceKey::new("web", &format!("w{op}")).unwrap();
+                    engine.ingest(key.clone(), at(hour), copy).unwrap();
+                    ingested.push(key);
+                    "ingest ambiguous"
+                } else if next_record < data.records.len() && rng.below(6) != 0 {
                     let key = SourceKey::new("crm", &data.ids[next_record]).unwrap();
                     engine.ingest(key.clone(), at(hour), data.records[next_record].clone()).unwrap();
                     ingested.push(key);
                     next_record += 1;
                     "ingest"
                 } else if let Some(key) = rng.pick(&ingested).cloned() {
-                    let i = ingested.iter().position(|k| *k == key).unwrap();
-                    let mut record = data.records[i].clone();
+                    // A new version: the record as its system has it now.
+                    let i: usize = key.id.trim_start_matches('r').parse().unwrap_or(0);
+                    let mut record = data.records[i.min(next_record.saturating_sub(1))].clone();
                     record.phone = Some(format!("+54 11 4{:03} {:04}", rng.below(1000), rng.below(10_000)));
                     engine.ingest(key, at(hour), record).unwrap();
                     "update"
@@ -493,9 +513,35 @@ fn run(seed: u64, ops: usize) {
             "seed {seed}: too few {op}: {counts:?}"
         );
     }
+    let all = engine.changes(0, usize::MAX).unwrap().changes;
+    let mut types = std::collections::BTreeMap::<&str, usize>::new();
+    for e in &all {
+        *types.entry(e.change.type_name()).or_default() += 1;
+    }
+    for t in [
+        "customer_created",
+        "stage_moved",
+        "customer_recomputed",
+        "customer_removed",
+        "trigger_fired",
+        "golden_created",
+        "golden_updated",
+        "golden_merged",
+        "golden_unmerged",
+        "erased",
+        "source_added",
+        "source_removed",
+        "link_added",
+        "link_removed",
+        "review_opened",
+        "review_closed",
+    ] {
+        assert!(types.contains_key(t), "seed {seed}: no {t} change: {types:?}");
+    }
+    assert!(all.iter().any(|e| e.redacted), "seed {seed}: no redaction");
     let head = engine.changes(0, 0).unwrap().head_seq;
     let count = |t: &str| -> i64 { polled.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).unwrap() };
-    eprintln!("seed {seed}: {head} changes, {counts:?}; rows: golden {}, source {}, stage {}, review {}, link {}, firing {}", count("golden"), count("source"), count("stage"), count("review"), count("link"), count("firing"));
+    eprintln!("seed {seed}: {head} changes {types:?}, {counts:?}; rows: golden {}, source {}, stage {}, review {}, link {}, firing {}", count("golden"), count("source"), count("stage"), count("review"), count("link"), count("firing"));
     assert!(head > ops as u64, "seed {seed}: only {head} changes");
 }
 
