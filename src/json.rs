@@ -814,6 +814,7 @@ pub fn standardized_to_json(out: &crate::standardize::Standardized) -> String {
     })
     .to_string()
 }
+pub mod changes;
 pub mod consolidation;
 pub mod listing;
 pub mod matching;
