@@ -254,9 +254,7 @@ impl Change {
                 event_id,
                 evidence,
                 ..
-            } => {
-                id(customer) + event_id.as_ref().map_or(0, id) + evidence.heap_bytes()
-            }
+            } => id(customer) + event_id.as_ref().map_or(0, id) + evidence.heap_bytes(),
             Change::TriggerFired { customer, firing } => {
                 id(customer)
                     + std::mem::size_of::<Firing>()
@@ -540,11 +538,15 @@ mod tests {
             max_changes: FeedRetention::MAX_CHANGES + 1,
             max_age: None,
         };
-        assert!(matches!(too_many.check(), Err(Error::Config { field, .. }) if field == "max_changes"));
+        assert!(
+            matches!(too_many.check(), Err(Error::Config { field, .. }) if field == "max_changes")
+        );
         let too_young = FeedRetention {
             max_changes: 1,
             max_age: Some(Duration::from_micros(10)),
         };
-        assert!(matches!(too_young.check(), Err(Error::Config { field, .. }) if field == "max_age"));
+        assert!(
+            matches!(too_young.check(), Err(Error::Config { field, .. }) if field == "max_age")
+        );
     }
 }

@@ -183,11 +183,7 @@ impl Inner {
     /// Adds the change `make` makes, in its place: the chunk has room.
     #[inline(always)]
     fn push_with(&mut self, call_end: u64, recorded_ms: i64, make: impl FnOnce() -> Change) {
-        if self
-            .chunks
-            .back()
-            .is_none_or(|c| c.entries.len() == CHUNK)
-        {
+        if self.chunks.back().is_none_or(|c| c.entries.len() == CHUNK) {
             self.new_chunk();
         }
         let chunk = self.chunks.back_mut().expect("just made sure");
@@ -471,7 +467,12 @@ impl FeedCut {
         let oldest = self.oldest;
         self.chunks
             .iter()
-            .flat_map(|c| c.entries.iter().enumerate().map(|(i, e)| (c.first + i as u64, e)))
+            .flat_map(|c| {
+                c.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (c.first + i as u64, e))
+            })
             .filter(move |(seq, _)| *seq >= oldest)
     }
 }
@@ -628,11 +629,7 @@ impl Feed {
     /// Waits until no thread but this one is delivering.
     fn wait_for_delivery(&self, deliverer: Option<ThreadId>) {
         if deliverer != Some(std::thread::current().id()) {
-            drop(
-                self.delivering
-                    .lock()
-                    .unwrap_or_else(|p| p.into_inner()),
-            );
+            drop(self.delivering.lock().unwrap_or_else(|p| p.into_inner()));
         }
     }
 
@@ -642,7 +639,10 @@ impl Feed {
             inner.check_after(after)?;
             inner.subscribers += 1;
             let id = inner.subscribers;
-            let had = inner.subscriber.replace(Subscriber { id, after, f }).is_some();
+            let had = inner
+                .subscriber
+                .replace(Subscriber { id, after, f })
+                .is_some();
             self.subscribed.store(true, Ordering::Release);
             had.then_some(inner.deliverer).flatten()
         };
@@ -828,7 +828,10 @@ impl Engine {
             if retention.max_age.is_some() && !had_age {
                 // Changes recorded without a clock count from now.
                 let now = now_ms();
-                let (first, next) = (inner.chunks.front().map_or(inner.next, |c| c.first), inner.next);
+                let (first, next) = (
+                    inner.chunks.front().map_or(inner.next, |c| c.first),
+                    inner.next,
+                );
                 for seq in first..next {
                     if let Some(e) = inner.entry_mut(seq) {
                         e.recorded_ms = now;

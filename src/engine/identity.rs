@@ -717,7 +717,12 @@ impl Engine {
                     sources: Vec::new(),
                 });
                 drop(shard);
-                call.record(links.into_iter().map(Change::LinkRemoved).collect::<Vec<_>>());
+                call.record(
+                    links
+                        .into_iter()
+                        .map(Change::LinkRemoved)
+                        .collect::<Vec<_>>(),
+                );
                 forget_links(&mut identity, &live);
                 identity.legacy.remove(&live);
                 self.forget_firings(&live);
@@ -794,7 +799,12 @@ impl Engine {
             .iter()
             .flat_map(|n| identity.hierarchies.links_of(n))
             .collect();
-        call.record(links.into_iter().map(Change::LinkRemoved).collect::<Vec<_>>());
+        call.record(
+            links
+                .into_iter()
+                .map(Change::LinkRemoved)
+                .collect::<Vec<_>>(),
+        );
         for (id, name) in erased.ids.iter().zip(&names) {
             self.take_log(*id);
             identity.imported.remove(id);
@@ -824,9 +834,12 @@ impl Engine {
             let parent = self.known(&identity, "parent", parent)?;
             let child = self.known(&identity, "child", child)?;
             let linked = identity.hierarchies.parent(kind, &child) == Some(parent.as_str());
-            identity
-                .hierarchies
-                .link_within(kind, &parent, &child, self.limits().hierarchy_depth)?;
+            identity.hierarchies.link_within(
+                kind,
+                &parent,
+                &child,
+                self.limits().hierarchy_depth,
+            )?;
             if !linked {
                 call.one(Change::LinkAdded(Link::new(kind.clone(), parent, child)));
             }

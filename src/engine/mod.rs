@@ -29,9 +29,9 @@ use compact_str::CompactString;
 use crate::consolidation::registry::{GoldenId, RegistryConfig};
 use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, ModelConfig, Move, Outcome, StageId, StageModel};
-use feed::{Call, Sink};
 use crate::model::event::Event;
 use crate::model::time::Timestamp;
+use feed::{Call, Sink};
 
 const SHARDS: usize = 64;
 
@@ -375,11 +375,7 @@ impl Engine {
     }
 
     /// [`Engine::apply_resolved`], recording in `call`.
-    fn apply_resolved_in(
-        &self,
-        event: &Event,
-        call: &mut impl Sink,
-    ) -> Result<(String, Outcome)> {
+    fn apply_resolved_in(&self, event: &Event, call: &mut impl Sink) -> Result<(String, Outcome)> {
         if self.consolidating.load(Ordering::Acquire) {
             let (moved, outcome) = self.apply_consolidated(event, call)?;
             let customer = moved.map_or_else(|| event.customer.clone(), |g| g.to_string());

@@ -20,10 +20,10 @@
 //! | `type` | fields |
 //! |---|---|
 //! | `customer_created` | `customer`, `stage`, `at` |
-//! | `stage_moved` | `customer`, `from`, `to`, `at`, `rule`, `reason`, `cause` (event kind or `tick`), `event_id`, `evidence` (`[{"metric", "op", "threshold", "actual"}]`) |
+//! | `stage_moved` | `customer`, `from`, `to`, `at`, `rule`, `reason`, `cause` (event kind or `tick`), `event_id`, `evidence` (`[{"metric", "op", "threshold", "actual", "currency"?}]`) |
 //! | `customer_recomputed` | `customer`, `stage` |
 //! | `customer_removed` | `customer` |
-//! | `trigger_fired` | `customer`, `rule`, `action`, `priority`, `at`, `churn_risk`, `evidence` (`[{"signal", "op", "threshold", "actual"}]`) |
+//! | `trigger_fired` | `customer`, `rule`, `action`, `priority`, `at`, `churn_risk`, `evidence` (`[{"signal", "op", "threshold", "actual", "currency"?}]`) |
 //! | `golden_created`, `golden_updated` | `golden_id`, `record` (as `ciclo_engine_golden_json` gives it; `null` once redacted) |
 //! | `golden_merged` | `survivor`, `retired` |
 //! | `golden_unmerged` | `source` (`{"system", "id"}`), `from`, `to` |
@@ -49,6 +49,7 @@ use crate::engine::{Change, ChangeEntry, ChangePage, FeedRetention};
 use crate::error::{Error, Result};
 use crate::lifecycle::{Cause, Evidence, Metric, Op, StageChange, StageModel};
 use crate::model::time::Timestamp;
+use crate::model::Currency;
 use crate::retention::{Action, Firing, Signal, SignalEvidence};
 
 /// A change written as JSON, in its place in the feed.
@@ -72,12 +73,16 @@ impl Serialize for EvidenceOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.len()))?;
         for e in self.0 {
-            seq.serialize_element(&json!({
+            let mut v = json!({
                 "metric": e.metric.name(),
                 "op": e.op.as_str(),
                 "threshold": e.threshold,
                 "actual": e.actual,
-            }))?;
+            });
+            if let Some(c) = e.currency {
+                v["currency"] = json!(c.as_str());
+            }
+            seq.serialize_element(&v)?;
         }
         seq.end()
     }
@@ -96,7 +101,11 @@ impl Serialize for ChangeOut<'_> {
             m.serialize_entry("redacted", &true)?;
         }
         match self.change {
-            Change::CustomerCreated { customer, stage, at } => {
+            Change::CustomerCreated {
+                customer,
+                stage,
+                at,
+            } => {
                 m.serialize_entry("customer", customer.as_str())?;
                 m.serialize_entry("stage", model.stage_name(*stage))?;
                 m.serialize_entry("at", at)?;
@@ -362,7 +371,10 @@ pub(crate) struct FeedIn {
 /// Reads the change feed of a snapshot, checking it against `model`: numbers
 /// consecutive from `oldest_seq` to `next_seq`, each call ending within the
 /// feed, every name known to the model.
-pub(crate) fn feed_from_json(model: &StageModel, text: &str) -> std::result::Result<FeedIn, String> {
+pub(crate) fn feed_from_json(
+    model: &StageModel,
+    text: &str,
+) -> std::result::Result<FeedIn, String> {
     #[derive(Deserialize)]
     #[serde(deny_unknown_fields)]
     struct Image {
@@ -415,7 +427,9 @@ pub(crate) fn feed_from_json(model: &StageModel, text: &str) -> std::result::Res
         };
         let redacted = match value.get("redacted") {
             None => false,
-            Some(v) => v.as_bool().ok_or_else(|| at("`redacted` is not true or false".into()))?,
+            Some(v) => v
+                .as_bool()
+                .ok_or_else(|| at("`redacted` is not true or false".into()))?,
         };
         let change = change_from_value(model, value).map_err(at)?;
         entries.push((change, redacted, end));
@@ -468,6 +482,15 @@ fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Chang
             Some(v) => number(Some(v), k).map(Some),
         }
     };
+    let currency = |e: &Value| -> std::result::Result<Option<Currency>, String> {
+        match e.get("currency") {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(code)) => Currency::parse(code, "currency")
+                .map(Some)
+                .map_err(|e| e.to_string()),
+            Some(_) => Err("`currency` is not a text".into()),
+        }
+    };
     let record = || -> std::result::Result<Option<Box<GoldenRecord>>, String> {
         match obj.get("record") {
             None | Some(Value::Null) => Ok(None),
@@ -505,9 +528,11 @@ fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Chang
                 evidence.push(Evidence {
                     metric: Metric::from_name(metric_name)
                         .ok_or_else(|| format!("unknown metric `{metric_name}`"))?,
-                    op: Op::parse(op_name).ok_or_else(|| format!("unknown operator `{op_name}`"))?,
+                    op: Op::parse(op_name)
+                        .ok_or_else(|| format!("unknown operator `{op_name}`"))?,
                     threshold: number(e.get("threshold"), "threshold")?,
                     actual: maybe_number(e.get("actual"), "actual")?,
+                    currency: currency(e)?,
                 });
             }
             Change::StageMoved {
@@ -547,6 +572,7 @@ fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Chang
                         .as_str(),
                     threshold: number(e.get("threshold"), "threshold")?,
                     actual: maybe_number(e.get("actual"), "actual")?,
+                    currency: currency(e)?,
                 });
             }
             let action_name = text("action")?;
@@ -587,7 +613,11 @@ fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Chang
         "erased" => Change::Erased {
             customers: list("customers")?
                 .iter()
-                .map(|c| c.as_str().map(str::to_string).ok_or("a customer is not a string"))
+                .map(|c| {
+                    c.as_str()
+                        .map(str::to_string)
+                        .ok_or("a customer is not a string")
+                })
                 .collect::<std::result::Result<_, _>>()?,
             sources: list("sources")?
                 .iter()
