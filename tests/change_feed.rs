@@ -37,10 +37,7 @@ fn events_record_creation_and_moves_numbered_from_one() {
         types(&changes),
         ["customer_created", "stage_moved", "stage_moved"]
     );
-    assert_eq!(
-        changes.iter().map(|e| e.seq).collect::<Vec<_>>(),
-        [1, 2, 3]
-    );
+    assert_eq!(changes.iter().map(|e| e.seq).collect::<Vec<_>>(), [1, 2, 3]);
     let model = engine.model();
     let Change::StageMoved {
         customer,
@@ -90,7 +87,10 @@ fn pages_hold_whole_calls_and_page_on() {
     // After the head: nothing; past it: an error naming `after_seq`.
     assert!(engine.changes(120, 10).unwrap().changes.is_empty());
     let err = engine.changes(121, 10).unwrap_err();
-    assert!(matches!(&err, Error::InvalidArgument { field, .. } if field == "after_seq"), "{err}");
+    assert!(
+        matches!(&err, Error::InvalidArgument { field, .. } if field == "after_seq"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -137,7 +137,10 @@ fn a_poller_never_sees_part_of_a_call() {
     writer.join().unwrap();
     done.store(true, std::sync::atomic::Ordering::Release);
     let pages = poller.join().unwrap();
-    assert!(ticks.iter().any(|&(_, moved)| moved > 0), "a tick moved customers");
+    assert!(
+        ticks.iter().any(|&(_, moved)| moved > 0),
+        "a tick moved customers"
+    );
     let seen: usize = pages.iter().map(Vec::len).sum();
     assert_eq!(seen as u64, engine.changes(0, 0).unwrap().head_seq);
     for (at, moved) in ticks {
@@ -168,11 +171,20 @@ fn retention_by_count_drops_the_oldest_with_a_clear_error() {
             .unwrap();
     }
     let stats = engine.feed_stats();
-    assert_eq!((stats.oldest_seq, stats.head_seq, stats.retained), (11, 20, 10));
+    assert_eq!(
+        (stats.oldest_seq, stats.head_seq, stats.retained),
+        (11, 20, 10)
+    );
     assert!(stats.memory_bytes > 0);
     let err = engine.changes(3, 5).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ChangesDropped);
-    assert_eq!(err, Error::ChangesDropped { after: 3, oldest: 11 });
+    assert_eq!(
+        err,
+        Error::ChangesDropped {
+            after: 3,
+            oldest: 11
+        }
+    );
     let message = err.to_string();
     assert!(
         message.contains("oldest change the feed keeps is 11") && message.contains("after 10"),
@@ -204,7 +216,10 @@ fn retention_by_age_drops_what_is_older() {
     std::thread::sleep(Duration::from_millis(80));
     engine.apply(&buy("new", 0, 100)).unwrap();
     let page = engine.changes(2, 100).unwrap();
-    assert_eq!(page.oldest_seq, 3, "the changes recorded before are too old");
+    assert_eq!(
+        page.oldest_seq, 3,
+        "the changes recorded before are too old"
+    );
     assert!(page
         .changes
         .iter()
@@ -240,9 +255,15 @@ fn snapshots_keep_the_changes_and_their_numbers() {
     assert_eq!(restored.changes(0, 0).unwrap().head_seq, 92);
     // A page's JSON names stages and rules.
     let json = fjson::page_to_json(engine.model(), &engine.changes(90, 10).unwrap());
-    assert!(json.contains(r#""type":"customer_created","customer":"late","stage":"awareness""#), "{json}");
+    assert!(
+        json.contains(r#""type":"customer_created","customer":"late","stage":"awareness""#),
+        "{json}"
+    );
     assert!(json.contains(r#""rule":"first_purchase""#), "{json}");
-    assert!(json.ends_with(r#""last_seq":92,"oldest_seq":1,"head_seq":92,"more":false}"#), "{json}");
+    assert!(
+        json.ends_with(r#""last_seq":92,"oldest_seq":1,"head_seq":92,"more":false}"#),
+        "{json}"
+    );
 }
 
 #[test]
@@ -252,7 +273,11 @@ fn the_callback_gets_every_call_in_order_and_may_call_the_engine() {
     let got: Arc<Mutex<Vec<Vec<u64>>>> = Arc::default();
     let inside = Arc::new(std::sync::atomic::AtomicUsize::new(0));
     {
-        let (got, inside, weak) = (Arc::clone(&got), Arc::clone(&inside), Arc::downgrade(&engine));
+        let (got, inside, weak) = (
+            Arc::clone(&got),
+            Arc::clone(&inside),
+            Arc::downgrade(&engine),
+        );
         engine
             .subscribe_changes(0, move |entries: &[ChangeEntry]| {
                 got.lock()
@@ -308,7 +333,9 @@ fn the_callback_gets_every_call_in_order_and_may_call_the_engine() {
         })
         .unwrap();
     engine.apply(&buy("more", 2, 100)).unwrap();
-    let err = engine.subscribe_changes(0, |_: &[ChangeEntry]| {}).unwrap_err();
+    let err = engine
+        .subscribe_changes(0, |_: &[ChangeEntry]| {})
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::ChangesDropped);
 }
 
@@ -348,21 +375,25 @@ fn apply_and_evaluate_is_one_call_and_failed_calls_record_nothing() {
     let engine = Engine::new(StageModel::six_stage());
     let send = |d: i64, kind: BuiltinKind| Event::new("ana", day(d), kind);
     engine.apply(&buy("ana", 0, 100)).unwrap();
-    engine.apply_and_evaluate(&send(1, BuiltinKind::Complaint)).unwrap();
+    engine
+        .apply_and_evaluate(&send(1, BuiltinKind::Complaint))
+        .unwrap();
     let (_, firings) = engine
         .apply_and_evaluate(&send(2, BuiltinKind::Complaint))
         .unwrap();
     assert!(!firings.is_empty());
     let page = engine.changes(2, 1).unwrap();
     assert!(
-        page.changes
-            .iter()
-            .any(|e| matches!(&e.change, Change::TriggerFired { customer, .. } if customer == "ana")),
+        page.changes.iter().any(
+            |e| matches!(&e.change, Change::TriggerFired { customer, .. } if customer == "ana")
+        ),
         "{page:?}"
     );
     let head = page.head_seq;
     assert!(engine.evaluate("nobody", day(3)).is_err());
-    assert!(engine.merge("G1".parse().unwrap(), "G2".parse().unwrap()).is_err());
+    assert!(engine
+        .merge("G1".parse().unwrap(), "G2".parse().unwrap())
+        .is_err());
     assert!(engine.erase("nobody").is_err());
     assert_eq!(engine.changes(0, 0).unwrap().head_seq, head);
 }
@@ -371,62 +402,173 @@ fn apply_and_evaluate_is_one_call_and_failed_calls_record_nothing() {
 fn erasure_leaves_ids_only_in_the_feed_its_json_and_snapshots() {
     let engine = Engine::new(StageModel::six_stage());
     let secret = person("Zenobia", "Quetzalcoatl", "zenobia.q@example.com");
-    let a = engine.ingest(key("crm", "Z-1"), day(0), secret.clone()).unwrap();
+    let a = engine
+        .ingest(key("crm", "Z-1"), day(0), secret.clone())
+        .unwrap();
     let mut copy = secret.clone();
     copy.email = Some("zq.secret@example.com".into());
     let b = engine.ingest(key("erp", "Z-2"), day(1), copy).unwrap();
     let other = engine
-        .ingest(key("crm", "K-1"), day(0), person("Luis", "Paz", "luis@paz.com.ar"))
+        .ingest(
+            key("crm", "K-1"),
+            day(0),
+            person("Luis", "Paz", "luis@paz.com.ar"),
+        )
         .unwrap();
     let ga = a.golden.to_string();
     engine.apply(&buy(&ga, 2, 7_777_777)).unwrap();
     engine.apply(&buy(&ga, 3, 100)).unwrap();
     engine
-        .link(&ciclo::consolidation::hierarchy::HierarchyKind::Household, &ga, &other.golden.to_string())
+        .link(
+            &ciclo::consolidation::hierarchy::HierarchyKind::Household,
+            &ga,
+            &other.golden.to_string(),
+        )
         .unwrap();
     if a.golden != b.golden {
         engine.merge(a.golden, b.golden).unwrap();
     }
     let before = fjson::page_to_json(engine.model(), &engine.changes(0, usize::MAX).unwrap());
-    for value in ["Zenobia", "Quetzalcoatl", "zenobia.q@example.com", "zq.secret"] {
-        assert!(before.contains(value), "{value} should be on the feed before");
+    for value in [
+        "Zenobia",
+        "Quetzalcoatl",
+        "zenobia.q@example.com",
+        "zq.secret",
+    ] {
+        assert!(
+            before.contains(value),
+            "{value} should be on the feed before"
+        );
     }
     let erased = engine.erase(&ga).unwrap();
     let after = engine.changes(0, usize::MAX).unwrap();
     let json = fjson::page_to_json(engine.model(), &after);
     let snapshot = engine.snapshot();
-    for value in ["Zenobia", "Quetzalcoatl", "zenobia", "zq.secret", "ZENOBIA"] {
-        assert!(!json.to_lowercase().contains(&value.to_lowercase()), "{value} in the feed: {json}");
+    // The person's data: nowhere.
+    for value in ["Zenobia", "Quetzalcoatl", "zenobia", "zq.secret", "7777777"] {
+        assert!(
+            !json.to_lowercase().contains(&value.to_lowercase()),
+            "{value} in the feed: {json}"
+        );
         assert!(!contains(&snapshot, value), "{value} in the snapshot");
     }
-    let restored = Engine::restore(&snapshot).unwrap();
-    assert_eq!(restored.changes(0, usize::MAX).unwrap(), after);
-    // The erasure: ids only.
-    let last = after
+    // The erasure names golden ids and, for readers, the records' keys (the
+    // host's ids, to delete its rows by); snapshots hold none of the keys.
+    let erasure = after
         .changes
         .iter()
         .find(|e| matches!(e.change, Change::Erased { .. }))
         .unwrap();
-    let Change::Erased { customers, sources } = &last.change else {
+    let Change::Erased { customers, sources } = &erasure.change else {
         unreachable!()
     };
     assert_eq!(customers, &erased);
     assert!(sources.contains(&key("crm", "Z-1")));
-    // What was recorded about them before is redacted, ids kept.
+    for k in ["Z-1", "Z-2"] {
+        assert!(json.contains(k), "{k} is an id readers need");
+        assert!(!contains(&snapshot, k), "{k} in the snapshot");
+    }
+    // What was recorded about the customer before lost its data, ids kept.
     let redacted: Vec<&ChangeEntry> = after.changes.iter().filter(|e| e.redacted).collect();
     assert!(!redacted.is_empty());
     for e in &redacted {
         match &e.change {
-            Change::GoldenCreated { record, .. } | Change::GoldenUpdated { record, .. } => {
-                assert!(record.is_none())
+            Change::StageMoved {
+                evidence, event_id, ..
+            } => {
+                assert!(evidence.is_empty() && event_id.is_none())
             }
-            Change::StageMoved { evidence, .. } => assert!(evidence.is_empty()),
             other => panic!("unexpected redaction of {other:?}"),
         }
     }
-    // The other customer's record is untouched.
+    // Golden records are read with their changes: none for the erased.
+    assert!(after.changes.iter().all(|e| !matches!(&e.change, Change::GoldenCreated { golden, record: Some(_) } if golden == &a.golden)));
+    // The other customer's record is there.
     assert!(json.contains("Luis"));
-    assert!(after.changes.iter().any(|e| matches!(&e.change, Change::LinkRemoved(_))));
+    assert!(after
+        .changes
+        .iter()
+        .any(|e| matches!(&e.change, Change::LinkRemoved(_))));
+    // A restored engine has the changes naming the keys emptied, the
+    // erasure with its golden ids; the rest as it was.
+    let restored = Engine::restore(&snapshot)
+        .unwrap()
+        .changes(0, usize::MAX)
+        .unwrap();
+    assert_eq!(restored.changes.len(), after.changes.len());
+    for (r, a) in restored.changes.iter().zip(&after.changes) {
+        assert_eq!(r.seq, a.seq);
+        let names_key = fjson::page_to_json(
+            engine.model(),
+            &ciclo::engine::ChangePage {
+                changes: vec![a.clone()],
+                last_seq: a.seq,
+                oldest_seq: 1,
+                head_seq: a.seq,
+            },
+        )
+        .contains("Z-");
+        match &a.change {
+            Change::Erased { customers, .. } => assert_eq!(
+                r.change,
+                Change::Erased {
+                    customers: customers.clone(),
+                    sources: Vec::new()
+                }
+            ),
+            _ if names_key => {
+                assert_eq!(
+                    r.change,
+                    Change::Redacted {
+                        was: a.change.type_name()
+                    }
+                );
+                assert!(r.redacted);
+            }
+            _ => assert_eq!(r, a),
+        }
+    }
+}
+
+#[test]
+fn erasing_a_customer_named_by_the_host_keeps_its_id_out_of_snapshots() {
+    let engine = Engine::new(StageModel::six_stage());
+    engine.apply(&buy("cliente-secreta", 0, 100)).unwrap();
+    engine.apply(&buy("cliente-secreta", 5, 4_321_987)).unwrap();
+    engine.apply(&buy("otro", 0, 100)).unwrap();
+    engine.erase("cliente-secreta").unwrap();
+    let page = engine.changes(0, usize::MAX).unwrap();
+    // Readers get the erasure by the customer's id.
+    assert!(page.changes.iter().any(|e| e.change
+        == Change::Erased {
+            customers: vec!["cliente-secreta".into()],
+            sources: Vec::new()
+        }));
+    let json = fjson::page_to_json(engine.model(), &page);
+    assert!(!json.contains("4321987"), "the evidence went: {json}");
+    let snapshot = engine.snapshot();
+    assert!(!contains(&snapshot, "cliente-secreta"));
+    assert!(contains(&snapshot, "otro"));
+    let restored = Engine::restore(&snapshot).unwrap();
+    let types: Vec<&str> = restored
+        .changes(0, usize::MAX)
+        .unwrap()
+        .changes
+        .iter()
+        .map(|e| e.change.type_name())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "redacted",
+            "redacted",
+            "redacted",
+            "customer_created",
+            "stage_moved",
+            "redacted"
+        ]
+    );
+    assert_eq!(restored.snapshot(), snapshot);
 }
 
 #[test]
@@ -451,7 +593,10 @@ fn older_snapshots_restore_with_an_empty_feed() {
     v4.extend_from_slice(&crc32fast::hash(old).to_le_bytes());
     v4.extend_from_slice(old);
     let restored = Engine::restore(&v4).unwrap();
-    assert_eq!(restored.customer("a").unwrap(), engine.customer("a").unwrap());
+    assert_eq!(
+        restored.customer("a").unwrap(),
+        engine.customer("a").unwrap()
+    );
     assert_eq!(restored.changes(0, 10).unwrap().head_seq, 0);
     restored.apply(&buy("b", 0, 100)).unwrap();
     assert_eq!(all(&restored)[0].seq, 1);

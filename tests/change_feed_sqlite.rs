@@ -79,8 +79,17 @@ impl Db {
             let seq = c["seq"].as_u64().unwrap();
             assert_eq!(seq, self.after + 1, "changes come in order, none missing");
             self.after = seq;
-            let s = |k: &str| c[k].as_str().unwrap_or_else(|| panic!("{k} in {c}")).to_string();
-            let key = |v: &Value| (v["system"].as_str().unwrap().to_string(), v["id"].as_str().unwrap().to_string());
+            let s = |k: &str| {
+                c[k].as_str()
+                    .unwrap_or_else(|| panic!("{k} in {c}"))
+                    .to_string()
+            };
+            let key = |v: &Value| {
+                (
+                    v["system"].as_str().unwrap().to_string(),
+                    v["id"].as_str().unwrap().to_string(),
+                )
+            };
             match c["type"].as_str().unwrap() {
                 "customer_created" | "customer_recomputed" => {
                     tx.execute(
@@ -99,8 +108,11 @@ impl Db {
                     assert_eq!(n, 1, "a move starts where the customer is: {c}");
                 }
                 "customer_removed" => {
-                    tx.execute("DELETE FROM stage WHERE customer = ?1", params![s("customer")])
-                        .unwrap();
+                    tx.execute(
+                        "DELETE FROM stage WHERE customer = ?1",
+                        params![s("customer")],
+                    )
+                    .unwrap();
                 }
                 "trigger_fired" => {
                     tx.execute(
@@ -110,16 +122,14 @@ impl Db {
                     .unwrap();
                 }
                 "golden_created" | "golden_updated" => {
-                    // A redacted record: a later change of the id says what
-                    // is true now.
+                    // The record as it is when read; none when the customer
+                    // is gone since (a later change says so).
                     if !c["record"].is_null() {
                         tx.execute(
                             "INSERT OR REPLACE INTO golden VALUES (?1, ?2)",
                             params![s("golden_id"), c["record"].to_string()],
                         )
                         .unwrap();
-                    } else {
-                        assert_eq!(c["redacted"], true, "{c}");
                     }
                 }
                 "golden_merged" => {
@@ -151,11 +161,13 @@ impl Db {
                     }
                     for source in c["sources"].as_array().unwrap() {
                         let (system, id) = key(source);
-                        tx.execute(
-                            "DELETE FROM source WHERE system = ?1 AND id = ?2",
-                            params![system, id],
-                        )
-                        .unwrap();
+                        let n = tx
+                            .execute(
+                                "DELETE FROM source WHERE system = ?1 AND id = ?2",
+                                params![system, id],
+                            )
+                            .unwrap();
+                        assert_eq!(n, 1, "{c}");
                     }
                     assert!(c.get("record").is_none(), "ids only: {c}");
                 }
@@ -219,7 +231,8 @@ impl Db {
     fn poll(&mut self, engine: &Engine, max: usize) {
         loop {
             let page = engine.changes(self.after, max).unwrap();
-            let json: Value = serde_json::from_str(&fjson::page_to_json(engine.model(), &page)).unwrap();
+            let json: Value =
+                serde_json::from_str(&fjson::page_to_json(engine.model(), &page)).unwrap();
             self.apply(json["changes"].as_array().unwrap());
             assert_eq!(self.after, json["last_seq"].as_u64().unwrap());
             if !json["more"].as_bool().unwrap() {
@@ -247,7 +260,11 @@ impl Db {
             let v: Value = serde_json::from_str(&cjson::golden_to_json(*id, &record)).unwrap();
             golden.insert(vec![id.to_string(), v.to_string()]);
             for key in &record.sources {
-                sources.insert(vec![key.system.to_string(), key.id.to_string(), id.to_string()]);
+                sources.insert(vec![
+                    key.system.to_string(),
+                    key.id.to_string(),
+                    id.to_string(),
+                ]);
             }
         }
         let db_golden: BTreeSet<Vec<String>> = self
@@ -259,12 +276,23 @@ impl Db {
             })
             .collect();
         assert_eq!(db_golden, golden, "{what}: golden records");
-        assert_eq!(self.rows("SELECT system, id, golden FROM source"), sources, "{what}: sources");
+        assert_eq!(
+            self.rows("SELECT system, id, golden FROM source"),
+            sources,
+            "{what}: sources"
+        );
         let mut stages = BTreeSet::new();
         engine.for_each(|id, s| {
-            stages.insert(vec![id.to_string(), engine.model().stage_name(s.stage()).to_string()]);
+            stages.insert(vec![
+                id.to_string(),
+                engine.model().stage_name(s.stage()).to_string(),
+            ]);
         });
-        assert_eq!(self.rows("SELECT customer, stage FROM stage"), stages, "{what}: stages");
+        assert_eq!(
+            self.rows("SELECT customer, stage FROM stage"),
+            stages,
+            "{what}: stages"
+        );
         let reviews: BTreeSet<Vec<String>> = engine
             .reviews()
             .iter()
@@ -277,7 +305,11 @@ impl Db {
                 vec![r.record.system.to_string(), r.record.id.to_string(), Value::Array(candidates).to_string()]
             })
             .collect();
-        assert_eq!(self.rows("SELECT system, id, candidates FROM review"), reviews, "{what}: reviews");
+        assert_eq!(
+            self.rows("SELECT system, id, candidates FROM review"),
+            reviews,
+            "{what}: reviews"
+        );
         let links: BTreeSet<Vec<String>> = engine.with_hierarchies(|h| {
             h.kinds()
                 .flat_map(|k| {
@@ -287,7 +319,11 @@ impl Db {
                 })
                 .collect()
         });
-        assert_eq!(self.rows("SELECT kind, parent, child FROM link"), links, "{what}: links");
+        assert_eq!(
+            self.rows("SELECT kind, parent, child FROM link"),
+            links,
+            "{what}: links"
+        );
         let count: i64 = self
             .conn
             .query_row("SELECT count(*) FROM firing", [], |r| r.get(0))
@@ -330,7 +366,9 @@ fn run(seed: u64, ops: usize) {
             .subscribe_changes(after, move |entries| {
                 let json: Value =
                     serde_json::from_str(&fjson::changes_to_json(&model, entries)).unwrap();
-                db.lock().unwrap().apply(json["changes"].as_array().unwrap());
+                db.lock()
+                    .unwrap()
+                    .apply(json["changes"].as_array().unwrap());
             })
             .unwrap();
     };
@@ -362,16 +400,25 @@ fn run(seed: u64, ops: usize) {
                 if rng.below(5) == 0 && ambiguous > 0 {
                     // A copy of someone with another birth date: it may be
                     // them (a typo) or a twin, so it waits for a steward.
-                    let mut twins = data.records[..next_record].iter().filter(|r| r.birth_date.is_some());
+                    let mut twins = data.records[..next_record]
+                        .iter()
+                        .filter(|r| r.birth_date.is_some());
                     let mut copy = twins.nth(rng.below(ambiguous)).unwrap().clone();
-                    copy.birth_date = Some(format!("19{:02}-0{}-1{}", 40 + rng.below(50), 1 + rng.below(9), rng.below(10)));
+                    copy.birth_date = Some(format!(
+                        "19{:02}-0{}-1{}",
+                        40 + rng.below(50),
+                        1 + rng.below(9),
+                        rng.below(10)
+                    ));
                     let key = SourceKey::new("web", &format!("w{op}")).unwrap();
                     engine.ingest(key.clone(), at(hour), copy).unwrap();
                     ingested.push(key);
                     "ingest ambiguous"
                 } else if next_record < data.records.len() && rng.below(6) != 0 {
                     let key = SourceKey::new("crm", &data.ids[next_record]).unwrap();
-                    engine.ingest(key.clone(), at(hour), data.records[next_record].clone()).unwrap();
+                    engine
+                        .ingest(key.clone(), at(hour), data.records[next_record].clone())
+                        .unwrap();
                     ingested.push(key);
                     next_record += 1;
                     "ingest"
@@ -379,7 +426,11 @@ fn run(seed: u64, ops: usize) {
                     // A new version: the record as its system has it now.
                     let i: usize = key.id.trim_start_matches('r').parse().unwrap_or(0);
                     let mut record = data.records[i.min(next_record.saturating_sub(1))].clone();
-                    record.phone = Some(format!("+54 11 4{:03} {:04}", rng.below(1000), rng.below(10_000)));
+                    record.phone = Some(format!(
+                        "+54 11 4{:03} {:04}",
+                        rng.below(1000),
+                        rng.below(10_000)
+                    ));
                     engine.ingest(key, at(hour), record).unwrap();
                     "update"
                 } else {
@@ -388,7 +439,9 @@ fn run(seed: u64, ops: usize) {
             }
             // Events for golden customers (a retired id goes to its survivor).
             30..=59 => {
-                let Some(g) = rng.pick(&live).copied() else { continue };
+                let Some(g) = rng.pick(&live).copied() else {
+                    continue;
+                };
                 let mut id = g.to_string();
                 if rng.below(5) == 0 {
                     // Perhaps an id merged away.
@@ -423,7 +476,10 @@ fn run(seed: u64, ops: usize) {
                 "evaluate all"
             }
             67..=74 => {
-                let (Some(a), Some(b)) = (rng.pick(&live).copied(), rng.pick(&live).copied()) else { continue };
+                let (Some(a), Some(b)) = (rng.pick(&live).copied(), rng.pick(&live).copied())
+                else {
+                    continue;
+                };
                 if a == b {
                     continue;
                 }
@@ -431,31 +487,45 @@ fn run(seed: u64, ops: usize) {
                 "merge"
             }
             75..=81 => {
-                let Some(key) = rng.pick(&ingested).cloned() else { continue };
+                let Some(key) = rng.pick(&ingested).cloned() else {
+                    continue;
+                };
                 match engine.unmerge(&key) {
                     Ok(_) => "unmerge",
                     Err(_) => "unmerge refused",
                 }
             }
             82..=85 => {
-                let Some(g) = rng.pick(&live).copied() else { continue };
+                let Some(g) = rng.pick(&live).copied() else {
+                    continue;
+                };
                 engine.erase(&g.to_string()).unwrap();
                 "erase"
             }
             86..=88 => {
-                let Some(key) = rng.pick(&ingested).cloned() else { continue };
+                let Some(key) = rng.pick(&ingested).cloned() else {
+                    continue;
+                };
                 match engine.remove_source(&key) {
                     Ok(_) => "remove source",
                     Err(_) => "remove source refused",
                 }
             }
             89..=93 => {
-                let (Some(a), Some(b)) = (rng.pick(&live).copied(), rng.pick(&live).copied()) else { continue };
-                let kind = [HierarchyKind::Household, HierarchyKind::Corporate][rng.below(2)].clone();
+                let (Some(a), Some(b)) = (rng.pick(&live).copied(), rng.pick(&live).copied())
+                else {
+                    continue;
+                };
+                let kind =
+                    [HierarchyKind::Household, HierarchyKind::Corporate][rng.below(2)].clone();
                 let (a, b) = (a.to_string(), b.to_string());
                 let links: Vec<(HierarchyKind, String, String)> = engine.with_hierarchies(|h| {
                     h.kinds()
-                        .flat_map(|k| h.links(k).map(|(p, c)| (k.clone(), p.to_string(), c.to_string())).collect::<Vec<_>>())
+                        .flat_map(|k| {
+                            h.links(k)
+                                .map(|(p, c)| (k.clone(), p.to_string(), c.to_string()))
+                                .collect::<Vec<_>>()
+                        })
                         .collect()
                 });
                 if rng.below(3) == 0 && !links.is_empty() {
@@ -471,12 +541,18 @@ fn run(seed: u64, ops: usize) {
             }
             94..=96 => {
                 let reviews = engine.reviews();
-                let Some(r) = rng.pick(&reviews) else { continue };
+                let Some(r) = rng.pick(&reviews) else {
+                    continue;
+                };
                 engine.dismiss_review(&r.record).unwrap();
                 "dismiss review"
             }
             _ => {
                 // A snapshot restored: the feed goes on from where it was.
+                // (The host reads up to where the snapshot is taken: a
+                // snapshot writes emptied the changes naming erased records,
+                // which a host behind it would read so.)
+                polled.poll(&engine, 50);
                 let bytes = engine.snapshot();
                 let restored = Engine::restore(&bytes).unwrap();
                 assert_eq!(restored.snapshot(), bytes);
@@ -496,10 +572,11 @@ fn run(seed: u64, ops: usize) {
     }
     polled.poll(&engine, 25);
     polled.check(&engine, firings, &format!("seed {seed}, polled"));
-    called
-        .lock()
-        .unwrap()
-        .check(&engine, firings, &format!("seed {seed}, through the callback"));
+    called.lock().unwrap().check(
+        &engine,
+        firings,
+        &format!("seed {seed}, through the callback"),
+    );
     for (op, least) in [
         ("ingest", 20),
         ("apply", 20),
@@ -536,11 +613,19 @@ fn run(seed: u64, ops: usize) {
         "review_opened",
         "review_closed",
     ] {
-        assert!(types.contains_key(t), "seed {seed}: no {t} change: {types:?}");
+        assert!(
+            types.contains_key(t),
+            "seed {seed}: no {t} change: {types:?}"
+        );
     }
     assert!(all.iter().any(|e| e.redacted), "seed {seed}: no redaction");
     let head = engine.changes(0, 0).unwrap().head_seq;
-    let count = |t: &str| -> i64 { polled.conn.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0)).unwrap() };
+    let count = |t: &str| -> i64 {
+        polled
+            .conn
+            .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+            .unwrap()
+    };
     eprintln!("seed {seed}: {head} changes {types:?}, {counts:?}; rows: golden {}, source {}, stage {}, review {}, link {}, firing {}", count("golden"), count("source"), count("stage"), count("review"), count("link"), count("firing"));
     assert!(head > ops as u64, "seed {seed}: only {head} changes");
 }

@@ -25,9 +25,9 @@ use compact_str::CompactString;
 use crate::consolidation::registry::{GoldenId, RegistryConfig};
 use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, ModelConfig, Move, Outcome, StageId, StageModel};
-use feed::{Call, Sink};
 use crate::model::event::Event;
 use crate::model::time::Timestamp;
+use feed::{Call, Sink};
 
 const SHARDS: usize = 64;
 
@@ -320,7 +320,7 @@ impl Engine {
         } else {
             self.apply_plain(event, &mut self.feed.single())
         };
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
@@ -329,16 +329,12 @@ impl Engine {
     /// merged into.
     pub fn apply_resolved(&self, event: &Event) -> Result<(String, Outcome)> {
         let out = self.apply_resolved_in(event, &mut self.feed.single());
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
     /// [`Engine::apply_resolved`], recording in `call`.
-    fn apply_resolved_in(
-        &self,
-        event: &Event,
-        call: &mut impl Sink,
-    ) -> Result<(String, Outcome)> {
+    fn apply_resolved_in(&self, event: &Event, call: &mut impl Sink) -> Result<(String, Outcome)> {
         if self.consolidating.load(Ordering::Acquire) {
             let (moved, outcome) = self.apply_consolidated(event, call)?;
             let customer = moved.map_or_else(|| event.customer.clone(), |g| g.to_string());
@@ -389,8 +385,8 @@ impl Engine {
     /// shards are visited one after another, so events applied concurrently to other
     /// shards are not delayed.
     pub fn tick(&self, now: Timestamp) -> TickReport {
-        let report = self.tick_in(now, &mut self.feed.call());
-        self.feed.deliver();
+        let report = self.tick_in(now, &mut self.feed.sorted_call());
+        self.deliver();
         report
     }
 
@@ -428,18 +424,22 @@ impl Engine {
     /// evidence; bounded by the feed's retention once the tick ends).
     pub fn tick_counts(&self, now: Timestamp) -> (usize, usize) {
         let mut moved = 0;
-        let evaluated = self.tick_each(now, &mut self.feed.call(), |id, state, rule, changes| {
-            let evidence = state.explain(&self.model, rule, now);
-            let transition = state.tick_to(&self.model, rule, now);
-            changes.push(Change::StageMoved {
-                customer: CompactString::from(id),
-                change: transition,
-                event_id: None,
-                evidence: EvidenceList::from(evidence),
-            });
-            moved += 1;
-        });
-        self.feed.deliver();
+        let evaluated = self.tick_each(
+            now,
+            &mut self.feed.sorted_call(),
+            |id, state, rule, changes| {
+                let evidence = state.explain(&self.model, rule, now);
+                let transition = state.tick_to(&self.model, rule, now);
+                changes.push(Change::StageMoved {
+                    customer: CompactString::from(id),
+                    change: transition,
+                    event_id: None,
+                    evidence: EvidenceList::from(evidence),
+                });
+                moved += 1;
+            },
+        );
+        self.deliver();
         (evaluated, moved)
     }
 
@@ -552,7 +552,7 @@ impl Engine {
         } else {
             self.import_plain(customer, state)
         };
-        self.feed.deliver();
+        self.deliver();
         out
     }
 

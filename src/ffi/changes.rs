@@ -4,9 +4,9 @@
 use std::ffi::{c_char, c_void, CString};
 
 use super::boundary::{into_c_string, required_out, required_str, run};
+use super::ciclo_engine;
 use super::engine::handle;
 use super::status::ciclo_status;
-use super::ciclo_engine;
 use crate::json::changes as fjson;
 
 /// Called with changes of an engine (see `ciclo_engine_set_change_callback`):
@@ -89,7 +89,8 @@ pub unsafe extern "C" fn ciclo_engine_set_change_retention_json(
 ) -> ciclo_status {
     run("ciclo_engine_set_change_retention_json", || {
         let h = handle(engine)?;
-        let retention = fjson::retention_from_json(required_str(retention_json, "retention_json")?)?;
+        let retention =
+            fjson::retention_from_json(required_str(retention_json, "retention_json")?)?;
         h.engine.set_change_retention(retention)?;
         Ok(())
     })
@@ -175,7 +176,14 @@ pub unsafe extern "C" fn ciclo_engine_set_change_callback(
             let text = CString::new(text).unwrap_or_default();
             // SAFETY: the caller of `ciclo_engine_set_change_callback`
             // promised `f` is safe to call with `user_data` from here.
-            unsafe { (c.f)(c.user_data as *mut c_void, first.seq, last.seq, text.as_ptr()) };
+            unsafe {
+                (c.f)(
+                    c.user_data as *mut c_void,
+                    first.seq,
+                    last.seq,
+                    text.as_ptr(),
+                )
+            };
         })?;
         Ok(())
     })

@@ -280,7 +280,9 @@ impl Registry {
             let own = record == key;
             let mut rescored = false;
             for c in candidates.iter_mut().filter(|c| own || &c.source == key) {
-                let score = config.model.score(profile(record), profile(&c.source), None);
+                let score = config
+                    .model
+                    .score(profile(record), profile(&c.source), None);
                 c.decision = config.model.decide(&score);
                 c.score = score;
                 rescored = true;
