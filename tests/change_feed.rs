@@ -444,44 +444,131 @@ fn erasure_leaves_ids_only_in_the_feed_its_json_and_snapshots() {
     let after = engine.changes(0, usize::MAX).unwrap();
     let json = fjson::page_to_json(engine.model(), &after);
     let snapshot = engine.snapshot();
-    for value in ["Zenobia", "Quetzalcoatl", "zenobia", "zq.secret", "ZENOBIA"] {
+    // The person's data: nowhere.
+    for value in ["Zenobia", "Quetzalcoatl", "zenobia", "zq.secret", "7777777"] {
         assert!(
             !json.to_lowercase().contains(&value.to_lowercase()),
             "{value} in the feed: {json}"
         );
         assert!(!contains(&snapshot, value), "{value} in the snapshot");
     }
-    let restored = Engine::restore(&snapshot).unwrap();
-    assert_eq!(restored.changes(0, usize::MAX).unwrap(), after);
-    // The erasure: ids only.
-    let last = after
+    // The erasure names golden ids and, for readers, the records' keys (the
+    // host's ids, to delete its rows by); snapshots hold none of the keys.
+    let erasure = after
         .changes
         .iter()
         .find(|e| matches!(e.change, Change::Erased { .. }))
         .unwrap();
-    let Change::Erased { customers, sources } = &last.change else {
+    let Change::Erased { customers, sources } = &erasure.change else {
         unreachable!()
     };
     assert_eq!(customers, &erased);
     assert!(sources.contains(&key("crm", "Z-1")));
-    // What was recorded about them before is redacted, ids kept.
+    for k in ["Z-1", "Z-2"] {
+        assert!(json.contains(k), "{k} is an id readers need");
+        assert!(!contains(&snapshot, k), "{k} in the snapshot");
+    }
+    // What was recorded about the customer before lost its data, ids kept.
     let redacted: Vec<&ChangeEntry> = after.changes.iter().filter(|e| e.redacted).collect();
     assert!(!redacted.is_empty());
     for e in &redacted {
         match &e.change {
-            Change::GoldenCreated { record, .. } | Change::GoldenUpdated { record, .. } => {
-                assert!(record.is_none())
+            Change::StageMoved {
+                evidence, event_id, ..
+            } => {
+                assert!(evidence.is_empty() && event_id.is_none())
             }
-            Change::StageMoved { evidence, .. } => assert!(evidence.is_empty()),
             other => panic!("unexpected redaction of {other:?}"),
         }
     }
-    // The other customer's record is untouched.
+    // Golden records are read with their changes: none for the erased.
+    assert!(after.changes.iter().all(|e| !matches!(&e.change, Change::GoldenCreated { golden, record: Some(_) } if golden == &a.golden)));
+    // The other customer's record is there.
     assert!(json.contains("Luis"));
     assert!(after
         .changes
         .iter()
         .any(|e| matches!(&e.change, Change::LinkRemoved(_))));
+    // A restored engine has the changes naming the keys emptied, the
+    // erasure with its golden ids; the rest as it was.
+    let restored = Engine::restore(&snapshot)
+        .unwrap()
+        .changes(0, usize::MAX)
+        .unwrap();
+    assert_eq!(restored.changes.len(), after.changes.len());
+    for (r, a) in restored.changes.iter().zip(&after.changes) {
+        assert_eq!(r.seq, a.seq);
+        let names_key = fjson::page_to_json(
+            engine.model(),
+            &ciclo::engine::ChangePage {
+                changes: vec![a.clone()],
+                last_seq: a.seq,
+                oldest_seq: 1,
+                head_seq: a.seq,
+            },
+        )
+        .contains("Z-");
+        match &a.change {
+            Change::Erased { customers, .. } => assert_eq!(
+                r.change,
+                Change::Erased {
+                    customers: customers.clone(),
+                    sources: Vec::new()
+                }
+            ),
+            _ if names_key => {
+                assert_eq!(
+                    r.change,
+                    Change::Redacted {
+                        was: a.change.type_name()
+                    }
+                );
+                assert!(r.redacted);
+            }
+            _ => assert_eq!(r, a),
+        }
+    }
+}
+
+#[test]
+fn erasing_a_customer_named_by_the_host_keeps_its_id_out_of_snapshots() {
+    let engine = Engine::new(StageModel::six_stage());
+    engine.apply(&buy("cliente-secreta", 0, 100)).unwrap();
+    engine.apply(&buy("cliente-secreta", 5, 4_321_987)).unwrap();
+    engine.apply(&buy("otro", 0, 100)).unwrap();
+    engine.erase("cliente-secreta").unwrap();
+    let page = engine.changes(0, usize::MAX).unwrap();
+    // Readers get the erasure by the customer's id.
+    assert!(page.changes.iter().any(|e| e.change
+        == Change::Erased {
+            customers: vec!["cliente-secreta".into()],
+            sources: Vec::new()
+        }));
+    let json = fjson::page_to_json(engine.model(), &page);
+    assert!(!json.contains("4321987"), "the evidence went: {json}");
+    let snapshot = engine.snapshot();
+    assert!(!contains(&snapshot, "cliente-secreta"));
+    assert!(contains(&snapshot, "otro"));
+    let restored = Engine::restore(&snapshot).unwrap();
+    let types: Vec<&str> = restored
+        .changes(0, usize::MAX)
+        .unwrap()
+        .changes
+        .iter()
+        .map(|e| e.change.type_name())
+        .collect();
+    assert_eq!(
+        types,
+        [
+            "redacted",
+            "redacted",
+            "redacted",
+            "customer_created",
+            "stage_moved",
+            "redacted"
+        ]
+    );
+    assert_eq!(restored.snapshot(), snapshot);
 }
 
 #[test]

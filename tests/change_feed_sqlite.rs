@@ -122,16 +122,14 @@ impl Db {
                     .unwrap();
                 }
                 "golden_created" | "golden_updated" => {
-                    // A redacted record: a later change of the id says what
-                    // is true now.
+                    // The record as it is when read; none when the customer
+                    // is gone since (a later change says so).
                     if !c["record"].is_null() {
                         tx.execute(
                             "INSERT OR REPLACE INTO golden VALUES (?1, ?2)",
                             params![s("golden_id"), c["record"].to_string()],
                         )
                         .unwrap();
-                    } else {
-                        assert_eq!(c["redacted"], true, "{c}");
                     }
                 }
                 "golden_merged" => {
@@ -163,11 +161,13 @@ impl Db {
                     }
                     for source in c["sources"].as_array().unwrap() {
                         let (system, id) = key(source);
-                        tx.execute(
-                            "DELETE FROM source WHERE system = ?1 AND id = ?2",
-                            params![system, id],
-                        )
-                        .unwrap();
+                        let n = tx
+                            .execute(
+                                "DELETE FROM source WHERE system = ?1 AND id = ?2",
+                                params![system, id],
+                            )
+                            .unwrap();
+                        assert_eq!(n, 1, "{c}");
                     }
                     assert!(c.get("record").is_none(), "ids only: {c}");
                 }
@@ -549,6 +549,10 @@ fn run(seed: u64, ops: usize) {
             }
             _ => {
                 // A snapshot restored: the feed goes on from where it was.
+                // (The host reads up to where the snapshot is taken: a
+                // snapshot writes emptied the changes naming erased records,
+                // which a host behind it would read so.)
+                polled.poll(&engine, 50);
                 let bytes = engine.snapshot();
                 let restored = Engine::restore(&bytes).unwrap();
                 assert_eq!(restored.snapshot(), bytes);

@@ -18,13 +18,14 @@
 //! | [`Change::CustomerRecomputed`] | the customer's stage is `stage` (state rebuilt by a merge or unmerge; created if absent) |
 //! | [`Change::CustomerRemoved`] | the customer has no lifecycle state any more (merged away, or nothing left to rebuild it from) |
 //! | [`Change::TriggerFired`] | an action to take (not state) |
-//! | [`Change::GoldenCreated`], [`Change::GoldenUpdated`] | the golden record of `golden` is `record` (when `record` is `None` the entry was redacted: a later change of the same id carries what is true now) |
+//! | [`Change::GoldenCreated`], [`Change::GoldenUpdated`] | the golden record of `golden` is `record` (read with the change, so perhaps already newer; `None` when the customer is no longer live: a later change, a merge or an erasure, says so) |
 //! | [`Change::GoldenMerged`] | every source of `retired` now belongs to `survivor`; `retired` has no golden record any more |
 //! | [`Change::GoldenUnmerged`] | `source` now belongs to `to` |
 //! | [`Change::SourceAdded`], [`Change::SourceRemoved`] | the cross-reference gains or loses `source` |
 //! | [`Change::Erased`] | everything about `customers` and `sources` goes: golden records, cross-references, lifecycle states |
 //! | [`Change::LinkAdded`], [`Change::LinkRemoved`] | a hierarchy link |
 //! | [`Change::ReviewOpened`], [`Change::ReviewClosed`] | the review of `source` is open with `candidates` (replacing any earlier version), or closed |
+//! | [`Change::Redacted`] | nothing: a snapshot emptied it, as it named a record or customer erased since by a host's id (the erasure follows) |
 
 use std::time::Duration;
 
@@ -44,6 +45,10 @@ use crate::retention::Firing;
 /// about; the payloads (evidence, firings, golden records) are what a host
 /// needs to apply it without asking the engine again. See the [module
 /// documentation](self) for what each change means to a host's copy.
+///
+/// Golden records are not kept on the feed (they would hold a copy of every
+/// record the customer had): each golden record change gets the customer's
+/// golden record as it is when the change is read.
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Change {
@@ -97,7 +102,8 @@ pub enum Change {
     GoldenCreated {
         /// Its id.
         golden: GoldenId,
-        /// Its golden record; `None` once redacted (see [`ChangeEntry::redacted`]).
+        /// Its golden record as it is when the change is read; `None` when
+        /// the customer is no longer live (merged away or erased since).
         record: Option<Box<GoldenRecord>>,
     },
     /// A golden customer's record changed (a record joined, left, or was
@@ -105,7 +111,8 @@ pub enum Change {
     GoldenUpdated {
         /// Its id.
         golden: GoldenId,
-        /// Its golden record now; `None` once redacted.
+        /// Its golden record as it is when the change is read; `None` when
+        /// the customer is no longer live.
         record: Option<Box<GoldenRecord>>,
     },
     /// Two golden customers were merged: `retired` resolves to `survivor`
@@ -126,12 +133,14 @@ pub enum Change {
         to: GoldenId,
     },
     /// Customers were erased (the right to be forgotten, or their last record
-    /// removed). Ids only: nothing of what was erased.
+    /// removed), with every source record that belonged to them. Ids only:
+    /// nothing of what was erased.
     Erased {
         /// The erased customers: a golden id first, then the ids merged into
         /// it; or a customer that is not a golden id.
         customers: Vec<String>,
-        /// The source records erased with them, sorted.
+        /// The source records erased with them, sorted (empty once written
+        /// in a snapshot: see [`Change::Redacted`]).
         sources: Vec<SourceKey>,
     },
     /// A source record joined a golden customer (a new record).
@@ -169,6 +178,17 @@ pub enum Change {
         /// The record.
         source: SourceKey,
     },
+    /// A change as a snapshot writes it when it names a source record, or a
+    /// customer by a host's own id (not a golden id), erased since: those
+    /// ids may be personal data (an email used as an id), so no snapshot
+    /// holds them. Readers of the engine that recorded it get the change
+    /// whole while the feed keeps it; a restored engine has this in its
+    /// place. Only the type and number are left (an erasure of golden
+    /// customers keeps its golden ids, without its sources).
+    Redacted {
+        /// The type the change had ([`Change::type_name`]).
+        was: &'static str,
+    },
 }
 
 impl Change {
@@ -176,7 +196,8 @@ impl Change {
     /// `stage_moved`, `customer_recomputed`, `customer_removed`,
     /// `trigger_fired`, `golden_created`, `golden_updated`, `golden_merged`,
     /// `golden_unmerged`, `erased`, `source_added`, `source_removed`,
-    /// `link_added`, `link_removed`, `review_opened` or `review_closed`.
+    /// `link_added`, `link_removed`, `review_opened`, `review_closed` or
+    /// `redacted`.
     pub fn type_name(&self) -> &'static str {
         match self {
             Change::CustomerCreated { .. } => "customer_created",
@@ -195,45 +216,135 @@ impl Change {
             Change::LinkRemoved(_) => "link_removed",
             Change::ReviewOpened { .. } => "review_opened",
             Change::ReviewClosed { .. } => "review_closed",
+            Change::Redacted { .. } => "redacted",
+        }
+    }
+
+    /// The customer a lifecycle change (creation, move, recomputation,
+    /// removal, firing) is about.
+    pub fn customer(&self) -> Option<&str> {
+        match self {
+            Change::CustomerCreated { customer, .. }
+            | Change::StageMoved { customer, .. }
+            | Change::CustomerRecomputed { customer, .. }
+            | Change::CustomerRemoved { customer }
+            | Change::TriggerFired { customer, .. } => Some(customer),
+            _ => None,
+        }
+    }
+
+    /// The source records a change names.
+    fn source_keys(&self) -> impl Iterator<Item = &SourceKey> {
+        let (one, many): (Option<&SourceKey>, &[(GoldenId, f64, SourceKey)]) = match self {
+            Change::GoldenUnmerged { source, .. }
+            | Change::SourceAdded { source, .. }
+            | Change::SourceRemoved { source, .. }
+            | Change::ReviewClosed { source } => (Some(source), &[]),
+            Change::ReviewOpened { source, candidates } => (Some(source), candidates),
+            _ => (None, &[]),
+        };
+        one.into_iter().chain(many.iter().map(|(_, _, s)| s))
+    }
+
+    /// Whether the change names customer `id` (as the customer of a
+    /// lifecycle change, in a link, or erased).
+    fn names(&self, id: &str) -> bool {
+        match self {
+            Change::LinkAdded(link) | Change::LinkRemoved(link) => {
+                link.parent == id || link.child == id
+            }
+            Change::Erased { customers, .. } => customers.iter().any(|c| c == id),
+            other => other.customer() == Some(id),
+        }
+    }
+
+    /// Whether the change names a source record or a host's customer id
+    /// that `erasure` erases (then snapshots write it emptied).
+    pub(crate) fn names_erased(&self, erasure: &Erasure<'_>) -> bool {
+        self.source_keys().any(|k| erasure.keys.contains(k))
+            || erasure.hosts.iter().any(|h| self.names(h))
+    }
+
+    /// The change as a snapshot writes it once it names erased ids of a
+    /// host's ([`Change::Redacted`]): an erasure keeps its golden ids.
+    pub(crate) fn emptied(&self) -> Change {
+        match self {
+            Change::Erased { customers, .. } => {
+                let golden: Vec<String> = customers
+                    .iter()
+                    .filter(|c| c.starts_with('G') && c.parse::<GoldenId>().is_ok())
+                    .cloned()
+                    .collect();
+                if golden.is_empty() {
+                    Change::Redacted { was: "erased" }
+                } else {
+                    Change::Erased {
+                        customers: golden,
+                        sources: Vec::new(),
+                    }
+                }
+            }
+            other => Change::Redacted {
+                was: other.type_name(),
+            },
         }
     }
 
     /// Whether [`Change::redact`] would strip anything.
-    pub(crate) fn redacts(&self, customers: &[String], sources: &[SourceKey]) -> bool {
-        let named = |c: &str| customers.iter().any(|x| x == c);
+    pub(crate) fn redacts(&self, erasure: &Erasure<'_>) -> bool {
+        let named = |c: &str| erasure.customers.iter().any(|x| x == c);
         match self {
             Change::StageMoved {
-                customer, evidence, ..
-            } => named(customer) && !evidence.is_empty(),
+                customer,
+                evidence,
+                event_id,
+                ..
+            } => named(customer) && (!evidence.is_empty() || event_id.is_some()),
             Change::TriggerFired { customer, firing } => {
                 named(customer) && (!firing.evidence.is_empty() || firing.churn_risk.is_some())
-            }
-            Change::GoldenCreated { golden, record } | Change::GoldenUpdated { golden, record } => {
-                record.as_deref().is_some_and(|r| {
-                    customers.iter().any(|x| golden_is(x, *golden))
-                        || r.sources.iter().any(|s| sources.contains(s))
-                })
             }
             _ => false,
         }
     }
 
-    /// Strips the personal data a change carries about one of `customers`
-    /// (their evidence, firings and golden records) or a golden record
-    /// holding one of `sources`, keeping the ids. Whether anything was
+    /// Every change type's name, as [`Change::type_name`] gives it.
+    pub const TYPES: [&'static str; 17] = [
+        "customer_created",
+        "stage_moved",
+        "customer_recomputed",
+        "customer_removed",
+        "trigger_fired",
+        "golden_created",
+        "golden_updated",
+        "golden_merged",
+        "golden_unmerged",
+        "erased",
+        "source_added",
+        "source_removed",
+        "link_added",
+        "link_removed",
+        "review_opened",
+        "review_closed",
+        "redacted",
+    ];
+
+    /// Strips what an erasure takes from a change: the evidence, event ids
+    /// and firing details of its customers. Ids stay. Whether anything was
     /// stripped.
-    pub(crate) fn redact(&mut self, customers: &[String], sources: &[SourceKey]) -> bool {
-        if !self.redacts(customers, sources) {
+    pub(crate) fn redact(&mut self, erasure: &Erasure<'_>) -> bool {
+        if !self.redacts(erasure) {
             return false;
         }
         match self {
-            Change::StageMoved { evidence, .. } => *evidence = EvidenceList::default(),
+            Change::StageMoved {
+                evidence, event_id, ..
+            } => {
+                *evidence = EvidenceList::default();
+                *event_id = None;
+            }
             Change::TriggerFired { firing, .. } => {
                 firing.evidence = Vec::new();
                 firing.churn_risk = None;
-            }
-            Change::GoldenCreated { record, .. } | Change::GoldenUpdated { record, .. } => {
-                *record = None
             }
             _ => {}
         }
@@ -262,10 +373,9 @@ impl Change {
                     + firing.evidence.capacity()
                         * std::mem::size_of::<crate::retention::SignalEvidence>()
             }
-            Change::GoldenCreated { record, .. } | Change::GoldenUpdated { record, .. } => {
-                record.as_deref().map_or(0, golden_bytes)
-            }
-            Change::GoldenMerged { .. } => 0,
+            Change::GoldenCreated { .. }
+            | Change::GoldenUpdated { .. }
+            | Change::GoldenMerged { .. } => 0,
             Change::GoldenUnmerged { source, .. }
             | Change::SourceAdded { source, .. }
             | Change::SourceRemoved { source, .. }
@@ -277,6 +387,7 @@ impl Change {
                         .map(|s| key(s) + std::mem::size_of::<SourceKey>())
                         .sum::<usize>()
             }
+            Change::Redacted { .. } => 0,
             Change::LinkAdded(link) | Change::LinkRemoved(link) => {
                 link.parent.capacity() + link.child.capacity()
             }
@@ -333,41 +444,17 @@ impl From<Vec<Evidence>> for EvidenceList {
     }
 }
 
-/// Whether the customer id `customer` is golden id `g` (`G42`).
-fn golden_is(customer: &str, g: GoldenId) -> bool {
-    customer.starts_with('G') && customer.parse::<GoldenId>().is_ok_and(|x| x == g)
-}
-
-/// A rough count of a golden record's heap bytes: its strings, lineage and
-/// alternates.
-fn golden_bytes(r: &GoldenRecord) -> usize {
-    let text = |s: &Option<String>| s.as_ref().map_or(0, String::capacity);
-    let rec = &r.record;
-    let fields = [
-        &rec.title,
-        &rec.given_name,
-        &rec.surname,
-        &rec.full_name,
-        &rec.company,
-        &rec.email,
-        &rec.phone,
-        &rec.mobile,
-        &rec.street,
-        &rec.street_number,
-        &rec.address_extra,
-        &rec.locality,
-        &rec.province,
-        &rec.postal_code,
-        &rec.country,
-        &rec.birth_date,
-        &rec.national_id,
-    ];
-    std::mem::size_of::<GoldenRecord>()
-        + fields.iter().map(|f| text(f)).sum::<usize>()
-        + r.lineage.capacity() * 64
-        + (r.emails.capacity() + r.phones.capacity()) * 64
-        + r.addresses.capacity() * 192
-        + r.sources.capacity() * std::mem::size_of::<SourceKey>()
+/// What an erasure takes from the changes kept ([`Change::redact`],
+/// [`Change::names_erased`]).
+pub(crate) struct Erasure<'a> {
+    /// Customers whose evidence, event ids and firing details go.
+    pub(crate) customers: &'a [String],
+    /// Source records erased: a change naming one is written emptied in
+    /// snapshots.
+    pub(crate) keys: &'a [SourceKey],
+    /// Customer ids a host gave (not golden ids) erased: a change naming one
+    /// is written emptied in snapshots.
+    pub(crate) hosts: &'a [String],
 }
 
 /// A change with its place in the feed.
@@ -379,9 +466,10 @@ pub struct ChangeEntry {
     pub seq: u64,
     /// What changed.
     pub change: Change,
-    /// Whether an erasure (or a source record's removal) stripped personal
-    /// data from this change after it was recorded: its evidence, firing
-    /// details or golden record. The ids stay.
+    /// Whether an erasure stripped personal data from this change after it
+    /// was recorded: its evidence and event id, its firing's details, or
+    /// (in a restored engine, [`Change::Redacted`]) the change. Golden ids
+    /// stay.
     pub redacted: bool,
 }
 
@@ -419,8 +507,9 @@ impl ChangePage {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct FeedRetention {
     /// How many changes are kept at most (the default, 100,000, holds about
-    /// 11 MB of lifecycle changes; a golden record change holds its record,
-    /// about 1 to 2 KB more). 0 keeps none: only a callback sees changes.
+    /// 17 MB: a change takes about 170 bytes, a trigger's firing or a
+    /// review's candidates a little more). 0 keeps none: only a callback sees
+    /// changes.
     pub max_changes: usize,
     /// How long a change is kept, counted on the wall clock from when it
     /// was recorded (or, for changes restored from a snapshot, from the
@@ -497,38 +586,85 @@ mod tests {
     #[test]
     fn redaction_keeps_ids_and_strips_data() {
         let key = SourceKey::new("crm", "1").unwrap();
-        let record = GoldenRecord {
-            sources: vec![key.clone()],
-            ..GoldenRecord::default()
+        let keys = [key.clone()];
+        let ana = vec!["ana".to_string()];
+        let moved = |customer: &str| Change::StageMoved {
+            customer: customer.into(),
+            change: StageChange {
+                from: StageId(0),
+                to: StageId(1),
+                at: Timestamp::from_millis(0, "t").unwrap(),
+                rule: crate::lifecycle::RuleId(0),
+                cause: crate::lifecycle::Cause::TICK,
+            },
+            event_id: Some("e-1".into()),
+            evidence: EvidenceList::default(),
         };
-        let mut created = Change::GoldenCreated {
-            golden: g(3),
-            record: Some(Box::new(record.clone())),
-        };
-        // Another customer: nothing to strip.
-        assert!(!created.redact(&["G4".into()], &[]));
-        assert!(created.redact(&["G3".into()], &[]));
-        assert_eq!(
-            created,
-            Change::GoldenCreated {
-                golden: g(3),
-                record: None
+        fn of(customers: &[String]) -> Erasure<'_> {
+            Erasure {
+                customers,
+                keys: &[],
+                hosts: &[],
             }
+        }
+        // Another customer: nothing to strip.
+        let mut other = moved("luis");
+        assert!(!other.redact(&of(&ana)));
+        // The event id goes, the ids stay.
+        let mut mine = moved("ana");
+        assert!(mine.redact(&of(&ana)));
+        assert!(
+            matches!(&mine, Change::StageMoved { customer, event_id: None, .. } if customer == "ana")
         );
-        // A record holding an erased source is stripped whatever its id.
-        let mut updated = Change::GoldenUpdated {
-            golden: g(9),
-            record: Some(Box::new(record)),
-        };
-        assert!(updated.redact(&[], std::slice::from_ref(&key)));
-        // Ids only: nothing to strip.
+        assert!(!mine.redact(&of(&ana)), "nothing left to strip");
+        // Golden ids only: nothing to strip.
         let mut merged = Change::GoldenMerged {
             survivor: g(3),
             retired: g(9),
         };
-        assert!(!merged.redact(&["G3".into(), "G9".into()], &[key]));
-        assert!(golden_is("G12", g(12)));
-        assert!(!golden_is("G12x", g(12)));
+        let both = vec!["G3".to_string(), "G9".to_string()];
+        let erasure = Erasure {
+            customers: &both,
+            keys: &keys,
+            hosts: &[],
+        };
+        assert!(!merged.redact(&erasure));
+        // A change naming an erased key or a host's customer id is kept
+        // whole, and written emptied in snapshots.
+        let added = Change::SourceAdded {
+            source: key.clone(),
+            golden: g(3),
+        };
+        assert!(added.names_erased(&erasure));
+        assert_eq!(
+            added.emptied(),
+            Change::Redacted {
+                was: "source_added"
+            }
+        );
+        let host = Erasure {
+            customers: &ana,
+            keys: &[],
+            hosts: &ana,
+        };
+        assert!(moved("ana").names_erased(&host));
+        assert!(!moved("luis").names_erased(&host));
+        let erased = Change::Erased {
+            customers: vec!["G3".into(), "G9".into()],
+            sources: keys.to_vec(),
+        };
+        assert_eq!(
+            erased.emptied(),
+            Change::Erased {
+                customers: both.clone(),
+                sources: Vec::new()
+            }
+        );
+        let plain = Change::Erased {
+            customers: ana.clone(),
+            sources: Vec::new(),
+        };
+        assert_eq!(plain.emptied(), Change::Redacted { was: "erased" });
     }
 
     #[test]

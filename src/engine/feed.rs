@@ -35,9 +35,10 @@ use std::thread::ThreadId;
 
 use compact_str::CompactString;
 
-use super::changes::{Change, ChangeEntry, ChangePage, EvidenceList, FeedRetention, FeedStats};
+use super::changes::{
+    Change, ChangeEntry, ChangePage, Erasure, EvidenceList, FeedRetention, FeedStats,
+};
 use super::{unique_mut, Engine};
-use crate::consolidation::golden::SourceKey;
 use crate::error::{Error, Result};
 use crate::lifecycle::{Outcome, StageChange, StageId};
 use crate::model::event::Event;
@@ -56,6 +57,10 @@ pub(crate) type Callback = Arc<dyn Fn(&[ChangeEntry]) + Send + Sync>;
 pub(crate) struct Entry {
     pub(crate) change: Change,
     pub(crate) redacted: bool,
+    /// Whether it names a source record, or a customer by a host's own id,
+    /// erased since: readers get it whole, snapshots write it emptied
+    /// ([`Change::emptied`]).
+    pub(crate) private: bool,
     /// The last sequence number of the call that recorded it (`u64::MAX`
     /// while that call runs).
     pub(crate) call_end: u64,
@@ -65,10 +70,23 @@ pub(crate) struct Entry {
 }
 
 /// Consecutive changes: the first's number and the changes.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Chunk {
     first: u64,
     entries: Vec<Entry>,
+}
+
+impl Clone for Chunk {
+    /// A copy with room for a whole chunk (a chunk a snapshot shares is
+    /// copied before a change is added to it).
+    fn clone(&self) -> Chunk {
+        let mut entries = Vec::with_capacity(CHUNK.max(self.entries.len()));
+        entries.extend(self.entries.iter().cloned());
+        Chunk {
+            first: self.first,
+            entries,
+        }
+    }
 }
 
 /// The feed.
@@ -176,8 +194,14 @@ impl Inner {
     }
 
     #[inline]
-    fn push(&mut self, change: Change, call_end: u64, recorded_ms: i64) {
+    fn push(&mut self, change: Change, private: bool, call_end: u64, recorded_ms: i64) {
         self.push_with(call_end, recorded_ms, || change);
+        if private {
+            let seq = self.next - 1;
+            if let Some(e) = self.entry_mut(seq) {
+                e.private = true;
+            }
+        }
     }
 
     /// Adds the change `make` makes, in its place: the chunk has room.
@@ -189,16 +213,25 @@ impl Inner {
         let chunk = self.chunks.back_mut().expect("just made sure");
         let entries = &mut unique_mut(chunk).entries;
         let len = entries.len();
-        debug_assert!(len < entries.capacity());
-        if let Some(slot) = entries.spare_capacity_mut().first_mut() {
-            slot.write(Entry {
+        match entries.spare_capacity_mut().first_mut() {
+            Some(slot) => {
+                slot.write(Entry {
+                    change: make(),
+                    redacted: false,
+                    private: false,
+                    call_end,
+                    recorded_ms,
+                });
+                // SAFETY: the slot at `len` was just written.
+                unsafe { entries.set_len(len + 1) };
+            }
+            None => entries.push(Entry {
                 change: make(),
                 redacted: false,
+                private: false,
                 call_end,
                 recorded_ms,
-            });
-            // SAFETY: the slot at `len` was just written.
-            unsafe { entries.set_len(len + 1) };
+            }),
         }
         self.next += 1;
     }
@@ -365,7 +398,7 @@ impl Sink for Single<'_> {
         I: IntoIterator<Item = Change>,
         I::IntoIter: ExactSizeIterator,
     {
-        self.0.append(changes, None);
+        self.0.append(changes, None, false);
     }
 
     /// The hot path of [`Engine::apply`]: the changes are made in their
@@ -402,6 +435,8 @@ impl Sink for Single<'_> {
 /// another: readers see none of them until it is dropped.
 pub(crate) struct Call<'f> {
     feed: &'f Feed,
+    /// Whether its changes are put in customer order when it ends.
+    sort: bool,
     /// Its first change's number, once it recorded one.
     first: Option<u64>,
     /// The numbers it recorded, as ranges.
@@ -415,7 +450,21 @@ impl Sink for Call<'_> {
         I::IntoIter: ExactSizeIterator,
     {
         self.feed
-            .append(changes, Some((&mut self.first, &mut self.ranges)));
+            .append(changes, Some((&mut self.first, &mut self.ranges)), false);
+    }
+}
+
+impl Call<'_> {
+    /// Records an erasure's changes that name erased ids of a host's (source
+    /// records, a customer's own id): readers get them, snapshots write them
+    /// emptied ([`Entry::private`]).
+    pub(crate) fn private<I>(&mut self, changes: I)
+    where
+        I: IntoIterator<Item = Change>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        self.feed
+            .append(changes, Some((&mut self.first, &mut self.ranges)), true);
     }
 }
 
@@ -435,6 +484,9 @@ impl Drop for Call<'_> {
                     }
                 }
             }
+            if self.sort {
+                sort_by_customer(&mut inner, &self.ranges);
+            }
             if let Some(i) = inner.open.iter().position(|&f| f == first) {
                 inner.open.swap_remove(i);
             }
@@ -443,6 +495,45 @@ impl Drop for Call<'_> {
             inner.trim(now, &mut dropped);
         }
         drop(dropped);
+    }
+}
+
+/// Puts a call's changes in customer order (each customer's in the order
+/// recorded), when no other call's change came between them: the order a
+/// call visiting the shards in turn records in depends on where each
+/// customer's hash puts it, and the same calls must give the same feed.
+/// Under the feed's lock, before the call's changes are seen.
+fn sort_by_customer(inner: &mut Inner, ranges: &[(u64, u64)]) {
+    let contiguous = ranges.windows(2).all(|w| w[1].0 == w[0].1 + 1);
+    let (Some(&(first, _)), Some(&(_, last))) = (ranges.first(), ranges.last()) else {
+        return;
+    };
+    if !contiguous || first == last {
+        return;
+    }
+    let placeholder = || Change::Redacted { was: "" };
+    let mut changes = Vec::with_capacity((last - first + 1) as usize);
+    for seq in first..=last {
+        match inner.entry_mut(seq) {
+            Some(e) => changes.push(std::mem::replace(&mut e.change, placeholder())),
+            None => {
+                // Not kept (cannot happen: a running call's changes are):
+                // put back what was taken, unsorted.
+                for (seq, change) in (first..).zip(changes) {
+                    if let Some(e) = inner.entry_mut(seq) {
+                        e.change = change;
+                    }
+                }
+                return;
+            }
+        }
+    }
+    // Stable: each customer's changes keep their order.
+    changes.sort_by(|a, b| a.customer().cmp(&b.customer()));
+    for (seq, change) in (first..).zip(changes) {
+        if let Some(e) = inner.entry_mut(seq) {
+            e.change = change;
+        }
     }
 }
 
@@ -498,6 +589,19 @@ impl Feed {
     pub(crate) fn call(&self) -> Call<'_> {
         Call {
             feed: self,
+            sort: false,
+            first: None,
+            ranges: Vec::new(),
+        }
+    }
+
+    /// A call that records customers shard by shard (a tick, an evaluation
+    /// of everyone): when it ends, its changes are put in customer order
+    /// (see [`sort_by_customer`]).
+    pub(crate) fn sorted_call(&self) -> Call<'_> {
+        Call {
+            feed: self,
+            sort: true,
             first: None,
             ranges: Vec::new(),
         }
@@ -511,8 +615,12 @@ impl Feed {
 
     /// Records changes: visible at once for a single call (`open` `None`),
     /// else part of the open call whose first number and ranges `open` holds.
-    fn append<I>(&self, changes: I, open: Option<(&mut Option<u64>, &mut Vec<(u64, u64)>)>)
-    where
+    fn append<I>(
+        &self,
+        changes: I,
+        open: Option<(&mut Option<u64>, &mut Vec<(u64, u64)>)>,
+        private: bool,
+    ) where
         I: IntoIterator<Item = Change>,
         I::IntoIter: ExactSizeIterator,
     {
@@ -527,7 +635,7 @@ impl Feed {
         let last = first + n - 1;
         let call_end = if open.is_none() { last } else { u64::MAX };
         for change in changes {
-            inner.push(change, call_end, now);
+            inner.push(change, private, call_end, now);
         }
         match open {
             None => {
@@ -552,18 +660,11 @@ impl Feed {
         }
     }
 
-    /// Gives the callback, if one is registered, what it has not been given.
-    /// Call it holding no engine lock.
-    #[inline]
-    pub(crate) fn deliver(&self) {
-        if self.subscribed.load(Ordering::Acquire) {
-            self.deliver_pending();
-        }
-    }
-
+    /// Gives the callback what it has not been given, each delivery
+    /// completed by `fill` first (see [`Engine::deliver`]).
     #[cold]
     #[inline(never)]
-    fn deliver_pending(&self) {
+    fn deliver_pending(&self, fill: &dyn Fn(&mut [ChangeEntry])) {
         loop {
             let guard = match self.delivering.try_lock() {
                 Ok(g) => g,
@@ -573,7 +674,7 @@ impl Feed {
             };
             self.lock().deliverer = Some(std::thread::current().id());
             loop {
-                let (id, f, page) = {
+                let (id, f, mut page) = {
                     let inner = self.lock();
                     let Some(sub) = &inner.subscriber else {
                         break;
@@ -587,6 +688,7 @@ impl Feed {
                         Err(_) => break,
                     }
                 };
+                fill(&mut page.changes);
                 // A panicking callback is dropped; the call that delivered
                 // still succeeds (its changes are made).
                 let delivered = catch_unwind(AssertUnwindSafe(|| f(&page.changes))).is_ok();
@@ -647,7 +749,6 @@ impl Feed {
             had.then_some(inner.deliverer).flatten()
         };
         self.wait_for_delivery(deliverer);
-        self.deliver();
         Ok(())
     }
 
@@ -682,20 +783,26 @@ impl Feed {
         page
     }
 
-    /// Strips the data about erased customers and sources from every change
-    /// kept (see [`Change::redact`]).
-    pub(crate) fn redact(&self, customers: &[String], sources: &[SourceKey]) {
+    /// Applies an erasure to every change kept: strips its customers' data
+    /// ([`Change::redact`]) and marks the changes that name its records or a
+    /// host's customer id, to be written emptied in snapshots
+    /// ([`Change::names_erased`]).
+    pub(crate) fn redact(&self, erasure: &Erasure<'_>) {
         let mut inner = self.lock();
         let (Some(first), next) = (inner.chunks.front().map(|c| c.first), inner.next) else {
             return;
         };
         for seq in first..next {
-            let hit = inner
-                .entry(seq)
-                .is_some_and(|e| e.change.redacts(customers, sources));
-            if hit {
+            let (strip, private) = inner.entry(seq).map_or((false, false), |e| {
+                (
+                    e.change.redacts(erasure),
+                    !e.private && e.change.names_erased(erasure),
+                )
+            });
+            if strip || private {
                 if let Some(e) = inner.entry_mut(seq) {
-                    e.redacted |= e.change.redact(customers, sources);
+                    e.redacted |= e.change.redact(erasure);
+                    e.private |= private;
                 }
             }
         }
@@ -727,7 +834,7 @@ impl Feed {
         inner.oldest = oldest;
         let now = inner.clock();
         for (change, redacted, call_end) in entries {
-            inner.push(change, call_end, now);
+            inner.push(change, false, call_end, now);
             if redacted {
                 let seq = inner.next - 1;
                 if let Some(e) = inner.entry_mut(seq) {
@@ -806,7 +913,42 @@ impl Engine {
     /// # Ok::<(), ciclo::Error>(())
     /// ```
     pub fn changes(&self, after_seq: u64, max: usize) -> Result<ChangePage> {
-        self.feed.page(after_seq, max)
+        let mut page = self.feed.page(after_seq, max)?;
+        self.fill_records(&mut page.changes);
+        Ok(page)
+    }
+
+    /// Gives the change callback, if one is registered, what it has not
+    /// been given. Every call that records changes calls it last, holding no
+    /// lock of the engine.
+    #[inline]
+    pub(crate) fn deliver(&self) {
+        if self.feed.subscribed.load(Ordering::Acquire) {
+            self.feed
+                .deliver_pending(&|changes| self.fill_records(changes));
+        }
+    }
+
+    /// Gives each golden record change the customer's golden record as it
+    /// is now (`None` for a customer no longer live).
+    fn fill_records(&self, changes: &mut [ChangeEntry]) {
+        let golden = |c: &Change| {
+            matches!(
+                c,
+                Change::GoldenCreated { .. } | Change::GoldenUpdated { .. }
+            )
+        };
+        if !changes.iter().any(|e| golden(&e.change)) {
+            return;
+        }
+        let identity = self.identity_guard();
+        for e in changes {
+            if let Change::GoldenCreated { golden, record }
+            | Change::GoldenUpdated { golden, record } = &mut e.change
+            {
+                *record = identity.registry.golden(*golden).map(Box::new);
+            }
+        }
     }
 
     /// Sets how long the change feed keeps changes (the default:
@@ -897,7 +1039,9 @@ impl Engine {
         after_seq: u64,
         f: impl Fn(&[ChangeEntry]) + Send + Sync + 'static,
     ) -> Result<()> {
-        self.feed.subscribe(after_seq, Arc::new(f))
+        self.feed.subscribe(after_seq, Arc::new(f))?;
+        self.deliver();
+        Ok(())
     }
 
     /// Removes the change callback; whether there was one. Once this
@@ -905,5 +1049,59 @@ impl Engine {
     /// is not called again.
     pub fn unsubscribe_changes(&self) -> bool {
         self.feed.unsubscribe()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::engine::changes::Change;
+
+    fn removed(n: u64) -> Change {
+        Change::CustomerRemoved {
+            customer: CompactString::from(format!("c{n}")),
+        }
+    }
+
+    #[test]
+    fn a_chunk_a_snapshot_shares_is_copied_whole_before_it_grows() {
+        let feed = Feed::new();
+        for n in 0..3 {
+            feed.single().one(removed(n));
+        }
+        let cut = feed.cut();
+        for n in 3..2100 {
+            feed.single().one(removed(n));
+        }
+        // The cut still sees its three; the feed every one, in order.
+        assert_eq!(cut.entries().count(), 3);
+        let page = feed.page(0, usize::MAX).unwrap();
+        assert_eq!(page.changes.len(), 2100);
+        for (i, e) in page.changes.iter().enumerate() {
+            assert_eq!(e.seq, i as u64 + 1);
+            assert_eq!(e.change, removed(i as u64));
+        }
+    }
+
+    #[test]
+    fn a_call_is_seen_when_it_ends_and_whole() {
+        let feed = Feed::new();
+        let mut call = feed.call();
+        call.one(removed(0));
+        feed.single().one(removed(1));
+        call.one(removed(2));
+        assert_eq!(
+            feed.page(0, 10).unwrap().head_seq,
+            0,
+            "nothing before the call ends"
+        );
+        drop(call);
+        let page = feed.page(0, 1).unwrap();
+        assert_eq!(
+            page.changes.len(),
+            3,
+            "the call's changes and the one between"
+        );
+        assert_eq!(page.changes[0].change, removed(0));
     }
 }

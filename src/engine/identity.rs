@@ -43,7 +43,7 @@ use std::sync::atomic::Ordering;
 
 use compact_str::CompactString;
 
-use super::changes::Change;
+use super::changes::{Change, Erasure};
 use super::feed::{Call, Sink};
 use super::{lock, Engine, Shard};
 use crate::consolidation::golden::{GoldenRecord, SourceKey};
@@ -311,7 +311,7 @@ impl Engine {
     pub fn ingest(&self, key: SourceKey, updated: Timestamp, record: Record) -> Result<Ingested> {
         self.limits().check_record(&record)?;
         let out = self.ingest_recorded(key, updated, record);
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
@@ -335,7 +335,7 @@ impl Engine {
                 for &merged in &ingested.joined {
                     self.follow_merge(&mut identity, merged, &mut call);
                 }
-                let record = golden_record(&identity, golden);
+                let record = None;
                 match ingested.decision {
                     IngestDecision::New | IngestDecision::Review => call.record([
                         Change::GoldenCreated { golden, record },
@@ -385,7 +385,7 @@ impl Engine {
             identity.registry.set_model(model)?;
             record_reviews(&identity, &mut call);
         }
-        self.feed.deliver();
+        self.deliver();
         Ok(())
     }
 
@@ -453,7 +453,7 @@ impl Engine {
             identity.registry.set_model(estimate.model.clone())?;
             record_reviews(&identity, &mut call);
         }
-        self.feed.deliver();
+        self.deliver();
         Ok(estimate)
     }
 
@@ -519,7 +519,7 @@ impl Engine {
             identity.registry.dismiss_review(key)?;
             record_reviews(&identity, &mut call);
         }
-        self.feed.deliver();
+        self.deliver();
         Ok(())
     }
 
@@ -546,7 +546,7 @@ impl Engine {
     /// one customer); nothing changes on an error.
     pub fn merge(&self, a: GoldenId, b: GoldenId) -> Result<Merged> {
         let out = self.merge_recorded(a, b);
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
@@ -559,7 +559,7 @@ impl Engine {
         self.follow_merge(&mut identity, merged, &mut call);
         call.one(Change::GoldenUpdated {
             golden: merged.survivor,
-            record: golden_record(&identity, merged.survivor),
+            record: None,
         });
         record_reviews(&identity, &mut call);
         Ok(merged)
@@ -613,7 +613,7 @@ impl Engine {
     /// As [`Registry::unmerge`]; nothing changes on an error.
     pub fn unmerge(&self, key: &SourceKey) -> Result<GoldenId> {
         let out = self.unmerge_recorded(key);
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
@@ -648,11 +648,11 @@ impl Engine {
         call.record([
             Change::GoldenUpdated {
                 golden: from,
-                record: golden_record(&identity, from),
+                record: None,
             },
             Change::GoldenCreated {
                 golden: back,
-                record: golden_record(&identity, back),
+                record: None,
             },
         ]);
         record_reviews(&identity, &mut call);
@@ -674,7 +674,7 @@ impl Engine {
     /// [`Error::NotFound`] for an unknown customer. Nothing changes on an error.
     pub fn erase(&self, customer: &str) -> Result<Vec<String>> {
         let out = self.erase_taking(customer, false).map(|(ids, _)| ids);
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
@@ -712,12 +712,12 @@ impl Engine {
                 }
                 // Under the shard's lock: an event that starts the customer
                 // again comes after the erasure on the feed.
-                call.one(Change::Erased {
+                call.private([Change::Erased {
                     customers: vec![live.clone()],
                     sources: Vec::new(),
-                });
+                }]);
                 drop(shard);
-                call.record(
+                call.private(
                     links
                         .into_iter()
                         .map(Change::LinkRemoved)
@@ -726,7 +726,13 @@ impl Engine {
                 forget_links(&mut identity, &live);
                 identity.legacy.remove(&live);
                 self.forget_firings(&live);
-                self.feed.redact(std::slice::from_ref(&live), &[]);
+                // The host's id for the customer: the changes naming it keep
+                // it for readers, snapshots write them emptied.
+                self.feed.redact(&Erasure {
+                    customers: std::slice::from_ref(&live),
+                    keys: &[],
+                    hosts: std::slice::from_ref(&live),
+                });
                 Ok((vec![live], state))
             }
         }
@@ -743,7 +749,7 @@ impl Engine {
     /// [`Error::NotFound`] for a record never ingested or already removed.
     pub fn remove_source(&self, key: &SourceKey) -> Result<SourceRemoved> {
         let out = self.remove_source_recorded(key);
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
@@ -760,8 +766,6 @@ impl Engine {
             self.forget_golden(&mut identity, &erased, &mut call);
         } else {
             identity.registry.remove(key)?;
-            // The record's values leave the golden records the feed kept.
-            self.feed.redact(&[], std::slice::from_ref(key));
             call.record([
                 Change::SourceRemoved {
                     source: key.clone(),
@@ -769,7 +773,7 @@ impl Engine {
                 },
                 Change::GoldenUpdated {
                     golden,
-                    record: golden_record(&identity, golden),
+                    record: None,
                 },
             ]);
             record_reviews(&identity, &mut call);
@@ -791,10 +795,11 @@ impl Engine {
         call: &mut Call,
     ) -> Vec<String> {
         let names: Vec<String> = erased.ids.iter().map(GoldenId::to_string).collect();
-        call.one(Change::Erased {
+        // The records' keys are the host's: snapshots write them emptied.
+        call.private([Change::Erased {
             customers: names.clone(),
             sources: erased.sources.clone(),
-        });
+        }]);
         let links: BTreeSet<Link> = names
             .iter()
             .flat_map(|n| identity.hierarchies.links_of(n))
@@ -814,7 +819,13 @@ impl Engine {
             self.forget_firings(name);
         }
         record_reviews(identity, call);
-        self.feed.redact(&names, &erased.sources);
+        // Changes naming the records keep their keys for readers; snapshots
+        // write them emptied.
+        self.feed.redact(&Erasure {
+            customers: &names,
+            keys: &erased.sources,
+            hosts: &[],
+        });
         names
     }
 
@@ -844,7 +855,7 @@ impl Engine {
                 call.one(Change::LinkAdded(Link::new(kind.clone(), parent, child)));
             }
         }
-        self.feed.deliver();
+        self.deliver();
         Ok(())
     }
 
@@ -862,7 +873,7 @@ impl Engine {
             identity.hierarchies.unlink(kind, &parent, &child)?;
             call.one(Change::LinkRemoved(Link::new(kind.clone(), parent, child)));
         }
-        self.feed.deliver();
+        self.deliver();
         Ok(())
     }
 
@@ -1071,7 +1082,7 @@ impl Engine {
             let mut event = (*event).clone();
             event.customer = customer.to_string();
             // Each event was accepted once; one the combined history refuses
-            // (a revenue that would overflow) stays in the log, unapplied.
+            // (a purchase in another currency) stays in the log, unapplied.
             match state.as_mut() {
                 Some(s) => {
                     let _ = s.apply_within(&self.model, &event, &REPLAY);
@@ -1121,11 +1132,6 @@ impl Engine {
             Err(missing())
         }
     }
-}
-
-/// The golden record of a live id, for the feed.
-fn golden_record(identity: &Identity, id: GoldenId) -> Option<Box<GoldenRecord>> {
-    identity.registry.golden(id).map(Box::new)
 }
 
 /// Every hierarchy link touching one of `ids`.

@@ -361,7 +361,7 @@ impl Engine {
         } else {
             self.apply_plain(event, &mut self.feed.single())
         };
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
@@ -370,7 +370,7 @@ impl Engine {
     /// merged into.
     pub fn apply_resolved(&self, event: &Event) -> Result<(String, Outcome)> {
         let out = self.apply_resolved_in(event, &mut self.feed.single());
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
@@ -426,8 +426,8 @@ impl Engine {
     /// shards are visited one after another, so events applied concurrently to other
     /// shards are not delayed.
     pub fn tick(&self, now: Timestamp) -> TickReport {
-        let report = self.tick_in(now, &mut self.feed.call());
-        self.feed.deliver();
+        let report = self.tick_in(now, &mut self.feed.sorted_call());
+        self.deliver();
         report
     }
 
@@ -465,18 +465,22 @@ impl Engine {
     /// evidence; bounded by the feed's retention once the tick ends).
     pub fn tick_counts(&self, now: Timestamp) -> (usize, usize) {
         let mut moved = 0;
-        let evaluated = self.tick_each(now, &mut self.feed.call(), |id, state, rule, changes| {
-            let evidence = state.explain(&self.model, rule, now);
-            let transition = state.tick_to(&self.model, rule, now);
-            changes.push(Change::StageMoved {
-                customer: CompactString::from(id),
-                change: transition,
-                event_id: None,
-                evidence: EvidenceList::from(evidence),
-            });
-            moved += 1;
-        });
-        self.feed.deliver();
+        let evaluated = self.tick_each(
+            now,
+            &mut self.feed.sorted_call(),
+            |id, state, rule, changes| {
+                let evidence = state.explain(&self.model, rule, now);
+                let transition = state.tick_to(&self.model, rule, now);
+                changes.push(Change::StageMoved {
+                    customer: CompactString::from(id),
+                    change: transition,
+                    event_id: None,
+                    evidence: EvidenceList::from(evidence),
+                });
+                moved += 1;
+            },
+        );
+        self.deliver();
         (evaluated, moved)
     }
 
@@ -589,7 +593,7 @@ impl Engine {
         } else {
             self.import_plain(customer, state)
         };
-        self.feed.deliver();
+        self.deliver();
         out
     }
 

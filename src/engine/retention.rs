@@ -198,7 +198,7 @@ impl Engine {
         now: Timestamp,
     ) -> Result<(String, Vec<Firing>)> {
         let out = self.evaluate_in(customer, now, &mut self.feed.single());
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
@@ -239,7 +239,7 @@ impl Engine {
             let (_, firings) = self.evaluate_in(&customer, event.at, &mut call)?;
             Ok((outcome, firings))
         })();
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
@@ -249,11 +249,11 @@ impl Engine {
     pub fn tick_and_evaluate(&self, now: Timestamp) -> (super::TickReport, Vec<(String, Firing)>) {
         let out = {
             // One call: the moves and what fired appear together.
-            let mut call = self.feed.call();
+            let mut call = self.feed.sorted_call();
             let report = self.tick_in(now, &mut call);
             (report, self.evaluate_all_in(now, &mut call))
         };
-        self.feed.deliver();
+        self.deliver();
         out
     }
 
@@ -261,8 +261,8 @@ impl Engine {
     /// firings of one customer highest priority first). Thread-safe; shards
     /// are visited one after another.
     pub fn evaluate_all(&self, now: Timestamp) -> Vec<(String, Firing)> {
-        let out = self.evaluate_all_in(now, &mut self.feed.call());
-        self.feed.deliver();
+        let out = self.evaluate_all_in(now, &mut self.feed.sorted_call());
+        self.deliver();
         out
     }
 

@@ -34,7 +34,7 @@
 //! or unknown-version snapshot, and one whose parts do not agree (events or
 //! imported states of a golden id that is not live, a customer's events given
 //! twice, a state for a retired or never-issued golden id, a firing log of a
-//! customer without a state, a bad consolidation configuration, hierarchy
+//! customer without a state that is not a live golden id, a bad consolidation configuration, hierarchy
 //! links of a golden id that is not live), is an [`Error::CorruptSnapshot`]
 //! naming what is wrong, never a half-loaded engine. The same engine always
 //! gives the same bytes.
@@ -238,9 +238,20 @@ impl Engine {
             next_seq: feed.next,
             oldest_seq: feed.oldest,
             retention: feed.retention,
-            entries: feed
-                .entries()
-                .map(|(seq, e)| (seq, &e.change, e.redacted, e.call_end.min(feed.next - 1))),
+            entries: feed.entries().map(|(seq, e)| {
+                // A change naming erased ids of a host's is written emptied.
+                let change = if e.private {
+                    std::borrow::Cow::Owned(e.change.emptied())
+                } else {
+                    std::borrow::Cow::Borrowed(&e.change)
+                };
+                (
+                    seq,
+                    change,
+                    e.redacted || e.private,
+                    e.call_end.min(feed.next - 1),
+                )
+            }),
         });
         let feed_len = feed_out.as_ref().map_or(0, json_len);
         let config_json = crate::json::config_to_json(self.model.config());
@@ -388,7 +399,14 @@ impl Engine {
         let mut logs = super::retention::FiringLogs::default();
         for (id, log) in image.logs {
             let (hash, shard) = self.locate(&id);
-            if !super::lock(shard).contains(hash, &id) {
+            // A live golden customer keeps its firing log without a state:
+            // an unmerge may leave it no event while what fired for it
+            // still counts against its cooldowns.
+            let golden = id.starts_with('G')
+                && id
+                    .parse()
+                    .is_ok_and(|g| self.identity_guard().registry.contains(g));
+            if !golden && !super::lock(shard).contains(hash, &id) {
                 return Err(corrupt(format!(
                     "firing log of `{}`, which is not a customer",
                     crate::model::time::clip(&id)

@@ -24,14 +24,15 @@
 //! | `customer_recomputed` | `customer`, `stage` |
 //! | `customer_removed` | `customer` |
 //! | `trigger_fired` | `customer`, `rule`, `action`, `priority`, `at`, `churn_risk`, `evidence` (`[{"signal", "op", "threshold", "actual", "currency"?}]`) |
-//! | `golden_created`, `golden_updated` | `golden_id`, `record` (as `ciclo_engine_golden_json` gives it; `null` once redacted) |
+//! | `golden_created`, `golden_updated` | `golden_id`, `record` (as `ciclo_engine_golden_json` gives it, read with the change: perhaps already newer; `null` when the customer is no longer live) |
 //! | `golden_merged` | `survivor`, `retired` |
 //! | `golden_unmerged` | `source` (`{"system", "id"}`), `from`, `to` |
-//! | `erased` | `customers` (ids), `sources` (`[{"system", "id"}]`) |
+//! | `erased` | `customers` (ids: a golden id and the ids merged into it, or a customer that is not a golden id), `sources` (`[{"system", "id"}]`, the records erased with them) |
 //! | `source_added`, `source_removed` | `source`, `golden_id` |
 //! | `link_added`, `link_removed` | `kind`, `parent`, `child` |
 //! | `review_opened` | `source`, `candidates` (`[{"golden_id", "probability", "source"}]`) |
 //! | `review_closed` | `source` |
+//! | `redacted` | `was` (the type it had): in a restored engine, a change that named a source record or a host's customer id erased since, emptied by the snapshot |
 //!
 //! Retention (`ciclo_engine_set_change_retention_json`,
 //! [`retention_from_json`]): `{"max_changes": 100000, "max_age_ms": null}`,
@@ -42,7 +43,7 @@ use serde::{Deserialize, Serialize, Serializer};
 use serde_json::{json, Value};
 
 use super::read;
-use crate::consolidation::golden::{GoldenRecord, SourceKey};
+use crate::consolidation::golden::SourceKey;
 use crate::consolidation::hierarchy::{HierarchyKind, Link};
 use crate::consolidation::registry::GoldenId;
 use crate::engine::{Change, ChangeEntry, ChangePage, FeedRetention};
@@ -166,6 +167,9 @@ impl Serialize for ChangeOut<'_> {
                 m.serialize_entry("customers", customers)?;
                 let keys: Vec<Value> = sources.iter().map(key_json).collect();
                 m.serialize_entry("sources", &keys)?;
+            }
+            Change::Redacted { was } => {
+                m.serialize_entry("was", was)?;
             }
             Change::SourceAdded { source, golden } | Change::SourceRemoved { source, golden } => {
                 m.serialize_entry("source", &key_json(source))?;
@@ -327,13 +331,13 @@ pub(crate) struct FeedOut<'a, I> {
 
 impl<'a, I> Serialize for FeedOut<'a, I>
 where
-    I: Iterator<Item = (u64, &'a Change, bool, u64)> + Clone,
+    I: Iterator<Item = (u64, std::borrow::Cow<'a, Change>, bool, u64)> + Clone,
 {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         struct List<'a, I>(&'a StageModel, I);
         impl<'a, I> Serialize for List<'a, I>
         where
-            I: Iterator<Item = (u64, &'a Change, bool, u64)> + Clone,
+            I: Iterator<Item = (u64, std::borrow::Cow<'a, Change>, bool, u64)> + Clone,
         {
             fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
                 let mut seq = s.serialize_seq(None)?;
@@ -341,7 +345,7 @@ where
                     seq.serialize_element(&ChangeOut {
                         model: self.0,
                         seq: n,
-                        change,
+                        change: &change,
                         redacted,
                         call_end: (end != n).then_some(end),
                     })?;
@@ -491,20 +495,6 @@ fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Chang
             Some(_) => Err("`currency` is not a text".into()),
         }
     };
-    let record = || -> std::result::Result<Option<Box<GoldenRecord>>, String> {
-        match obj.get("record") {
-            None | Some(Value::Null) => Ok(None),
-            Some(Value::Object(r)) => {
-                let mut r = r.clone();
-                r.remove("golden_id");
-                serde_json::from_value(Value::Object(r))
-                    .map(Box::new)
-                    .map(Some)
-                    .map_err(|e| format!("record: {e}"))
-            }
-            Some(_) => Err("`record` is not an object".into()),
-        }
-    };
     let link = || -> std::result::Result<Link, String> {
         let kind: HierarchyKind = serde_json::from_value(Value::String(text("kind")?.into()))
             .map_err(|e| format!("kind: {e}"))?;
@@ -593,13 +583,14 @@ fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Chang
                 }),
             }
         }
+        // The feed keeps no golden record (each is read with its change).
         "golden_created" => Change::GoldenCreated {
             golden: golden("golden_id")?,
-            record: record()?,
+            record: None,
         },
         "golden_updated" => Change::GoldenUpdated {
             golden: golden("golden_id")?,
-            record: record()?,
+            record: None,
         },
         "golden_merged" => Change::GoldenMerged {
             survivor: golden("survivor")?,
@@ -624,6 +615,15 @@ fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Chang
                 .map(key_of)
                 .collect::<std::result::Result<_, _>>()?,
         },
+        "redacted" => {
+            let was = text("was")?;
+            Change::Redacted {
+                was: Change::TYPES
+                    .iter()
+                    .find(|t| **t == was && **t != "redacted")
+                    .ok_or_else(|| format!("`was`: unknown change type `{was}`"))?,
+            }
+        }
         "source_added" => Change::SourceAdded {
             source: key("source")?,
             golden: golden("golden_id")?,
