@@ -143,6 +143,20 @@ pub enum Error {
         /// What is wrong with it.
         message: String,
     },
+    /// Changes asked for are no longer kept by the change feed (its
+    /// retention dropped them): see
+    /// [`Engine::changes`](crate::Engine::changes).
+    #[error(
+        "changes after sequence {after} are no longer kept: the oldest change the feed keeps \
+         is {oldest}; read what you need from the engine again, then read changes after {}",
+        .oldest.saturating_sub(1)
+    )]
+    ChangesDropped {
+        /// The sequence number asked after.
+        after: u64,
+        /// The oldest change the feed keeps.
+        oldest: u64,
+    },
 }
 
 /// A coarse, stable classification of an [`Error`].
@@ -179,6 +193,8 @@ pub enum ErrorKind {
     CorruptSnapshot,
     /// [`Error::InvalidValue`].
     InvalidValue,
+    /// [`Error::ChangesDropped`].
+    ChangesDropped,
 }
 
 impl Error {
@@ -199,6 +215,7 @@ impl Error {
             Error::Conflict { .. } => ErrorKind::Conflict,
             Error::CorruptSnapshot(_) => ErrorKind::CorruptSnapshot,
             Error::InvalidValue { .. } => ErrorKind::InvalidValue,
+            Error::ChangesDropped { .. } => ErrorKind::ChangesDropped,
         }
     }
 

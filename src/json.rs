@@ -849,6 +849,7 @@ pub(crate) fn standardize_options(
     Ok(Options::new(default_country, today).with_date_order(date_order))
 }
 
+pub mod changes;
 pub mod consolidation;
 pub mod listing;
 pub mod matching;

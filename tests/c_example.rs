@@ -154,6 +154,36 @@ fn triggers_c_example_builds_runs_and_fires() {
 }
 
 #[test]
+fn changes_c_example_builds_runs_and_keeps_ids_only() {
+    let stdout = build_and_run_example("changes");
+    for expected in [
+        "\"seq\":1,\"type\":\"customer_created\",\"customer\":\"ana\",\"stage\":\"awareness\"",
+        "\"type\":\"stage_moved\",\"customer\":\"ana\",\"from\":\"awareness\",\"to\":\"conversion\"",
+        "\"rule\":\"repeat_purchase\"",
+        "\"type\":\"golden_created\",\"golden_id\":\"G1\"",
+        "\"type\":\"erased\",\"customers\":[\"G1\"],\"sources\":[{\"id\":\"C-1\",\"system\":\"crm\"},{\"id\":\"E-9\",\"system\":\"erp\"}]",
+        "callback: ",
+        "from 0: CICLO_STATUS_CHANGES_DROPPED: changes after sequence 0 are no longer kept",
+        "done",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in:\n{stdout}"
+        );
+    }
+    // After the erasure, the feed holds none of the person's data (the ids
+    // of their records are there, for the host to delete its rows by).
+    let after = &stdout[stdout.find("erased G1").unwrap()..];
+    let after = &after[..after.find("callback: ").unwrap()];
+    for value in ["Dolores", "Fuentes", "dolores", "4777"] {
+        assert!(
+            !after.contains(value),
+            "{value} after the erasure:\n{after}"
+        );
+    }
+}
+
+#[test]
 fn c_example_builds_runs_and_prints_transitions() {
     let stdout = build_and_run_example("lifecycle");
     for expected in [

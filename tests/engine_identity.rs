@@ -215,13 +215,31 @@ fn snapshots_keep_identity_events_and_hierarchies() {
 fn older_snapshots_still_restore() {
     let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
     engine.apply(&buy("cliente-1", 1, 500)).unwrap();
-    let v3 = engine.snapshot();
-    // A version 3 payload ends with the empty consolidation and retention texts
-    // (one zero byte each); without the last, it is a version 2 payload, without
-    // both a version 1 payload.
-    assert_eq!(&v3[v3.len() - 2..], &[0, 0]);
-    for (version, cut) in [(2u32, 1), (1, 2)] {
-        let body = &v3[24..v3.len() - cut];
+    let v5 = engine.snapshot();
+    // A version 5 payload ends with the change feed's text; without it, it
+    // is a version 3 or 4 payload, which ends with the empty consolidation
+    // and retention texts (one zero byte each); without the last of them, a
+    // version 2 payload, without both a version 1 payload.
+    let body = &v5[24..];
+    let feed = (0..body.len())
+        .rev()
+        .find(|&p| {
+            let (len, used) = varint(&body[p..]);
+            used > 0 && p + used + len == body.len() && body.get(p + used) == Some(&b'{')
+        })
+        .expect("the change feed's text ends the payload");
+    let v4 = &body[..feed];
+    assert_eq!(&v4[v4.len() - 2..], &[0, 0]);
+    // What a restored engine writes: the same, with an empty feed.
+    let mut expected = v5[..8].to_vec();
+    expected.extend_from_slice(&5u32.to_le_bytes());
+    let mut body_v5 = v4.to_vec();
+    body_v5.push(0);
+    expected.extend_from_slice(&(body_v5.len() as u64).to_le_bytes());
+    expected.extend_from_slice(&crc32fast::hash(&body_v5).to_le_bytes());
+    expected.extend_from_slice(&body_v5);
+    for (version, cut) in [(4u32, 0), (3, 0), (2, 1), (1, 2)] {
+        let body = &v4[..v4.len() - cut];
         let mut old = Vec::new();
         old.extend_from_slice(b"CICLOSNP");
         old.extend_from_slice(&version.to_le_bytes());
@@ -229,8 +247,22 @@ fn older_snapshots_still_restore() {
         old.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
         old.extend_from_slice(body);
         let restored = Engine::restore(&old).unwrap();
-        assert_eq!(restored.snapshot(), v3, "version {version}");
+        assert_eq!(restored.snapshot(), expected, "version {version}");
+        assert_eq!(restored.changes(0, 10).unwrap().head_seq, 0);
     }
+}
+
+/// An unsigned LEB128 varint: its value and the bytes it takes (0 when
+/// there is none).
+fn varint(bytes: &[u8]) -> (usize, usize) {
+    let mut value = 0usize;
+    for (i, b) in bytes.iter().take(9).enumerate() {
+        value |= ((b & 0x7f) as usize) << (7 * i);
+        if b & 0x80 == 0 {
+            return (value, i + 1);
+        }
+    }
+    (0, 0)
 }
 
 /// María José Fernández Ruiz with an email, a phone, or both.

@@ -571,10 +571,14 @@ fn status_names_and_versions() {
             assert!(seen.insert(n), "two codes share a name");
         }
     }
-    assert_eq!(seen.len(), 19);
+    assert_eq!(seen.len(), 20);
     assert_eq!(
         name(CICLO_STATUS_INVALID_VALUE),
         "CICLO_STATUS_INVALID_VALUE"
+    );
+    assert_eq!(
+        name(CICLO_STATUS_CHANGES_DROPPED),
+        "CICLO_STATUS_CHANGES_DROPPED"
     );
     let v = unsafe { CStr::from_ptr(ciclo_version()) }.to_str().unwrap();
     assert_eq!(v, env!("CARGO_PKG_VERSION"));

@@ -309,6 +309,7 @@ struct Payload {
     customers: Vec<(String, StateRecord)>,
     identity_json: String,
     retention_json: String,
+    feed_json: String,
 }
 
 const HEADER: usize = 24;

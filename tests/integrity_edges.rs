@@ -339,7 +339,23 @@ fn a_snapshot_without_date_order_restores_day_first() {
         restored.golden(g).unwrap().1.record.birth_date.as_deref(),
         Some("1990-02-01")
     );
-    assert_eq!(restored.snapshot(), bytes);
+    // Written back as it was, but for the change feed (a version 4
+    // snapshot has none).
+    let (a, b) = (decode(&restored.snapshot()), decode(&bytes));
+    assert_eq!(
+        (
+            a.config_json,
+            a.customers,
+            a.identity_json,
+            a.retention_json
+        ),
+        (
+            b.config_json,
+            b.customers,
+            b.identity_json,
+            b.retention_json
+        )
+    );
 }
 
 // ---- 7. Lists given twice in the registry image are accepted ---------------

@@ -38,15 +38,19 @@
 //! [`RegistryConfig::customers_from_events`] allows them.
 
 use std::borrow::Cow;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::Ordering;
 
+use compact_str::CompactString;
+
+use super::changes::{Change, Erasure};
+use super::feed::{Call, Sink};
 use super::{lock, Engine, Shard};
 use crate::consolidation::golden::{GoldenRecord, SourceKey};
-use crate::consolidation::hierarchy::{Hierarchies, HierarchyKind, Rename, RollUp};
+use crate::consolidation::hierarchy::{Hierarchies, HierarchyKind, Link, Rename, RollUp};
 use crate::consolidation::matching::{EmOptions, Estimate, MatchModel};
 use crate::consolidation::registry::{
-    Erased, GoldenId, Ingested, Merged, Registry, RegistryConfig,
+    Erased, GoldenId, IngestDecision, Ingested, Merged, Registry, RegistryConfig,
 };
 use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, Outcome};
@@ -306,17 +310,44 @@ impl Engine {
     /// nothing changes on an error.
     pub fn ingest(&self, key: SourceKey, updated: Timestamp, record: Record) -> Result<Ingested> {
         self.limits().check_record(&record)?;
+        let out = self.ingest_recorded(key, updated, record);
+        self.deliver();
+        out
+    }
+
+    fn ingest_recorded(
+        &self,
+        key: SourceKey,
+        updated: Timestamp,
+        record: Record,
+    ) -> Result<Ingested> {
+        let mut call = self.feed.call();
         let mut identity = self.identity_write();
         let was = identity.configured;
         self.begin_consolidating(&mut identity);
+        let source = key.clone();
         let out = identity.registry.ingest(key, updated, record);
         match &out {
             Ok(ingested) => {
+                let golden = ingested.golden;
                 // Customers the record showed to be one are merged, lifecycle
                 // state following, as a data steward's merge does.
                 for &merged in &ingested.joined {
-                    self.follow_merge(&mut identity, merged);
+                    self.follow_merge(&mut identity, merged, &mut call);
                 }
+                let record = None;
+                match ingested.decision {
+                    IngestDecision::New | IngestDecision::Review => call.record([
+                        Change::GoldenCreated { golden, record },
+                        Change::SourceAdded { source, golden },
+                    ]),
+                    IngestDecision::Merged => call.record([
+                        Change::SourceAdded { source, golden },
+                        Change::GoldenUpdated { golden, record },
+                    ]),
+                    IngestDecision::Updated => call.one(Change::GoldenUpdated { golden, record }),
+                }
+                record_reviews(&identity, &mut call);
             }
             Err(_) if !was => {
                 // Nothing changes on an error.
@@ -348,7 +379,14 @@ impl Engine {
     /// [`Error::Config`] when the model cannot score pairs
     /// ([`MatchModel::validate`]). Nothing changes on an error.
     pub fn set_match_model(&self, model: MatchModel) -> Result<()> {
-        self.identity_write().registry.set_model(model)
+        {
+            let mut call = self.feed.call();
+            let mut identity = self.identity_write();
+            identity.registry.set_model(model)?;
+            record_reviews(&identity, &mut call);
+        }
+        self.deliver();
+        Ok(())
     }
 
     /// Estimates the match model from the records the engine holds, as batch
@@ -401,16 +439,21 @@ impl Engine {
                 registry.estimate_model(options)?,
             )
         };
-        let mut identity = self.identity_write();
-        if identity.registry.config().model != start {
-            return Err(Error::Conflict {
-                field: "model".into(),
-                message: "another model was installed while this one was estimated; \
-                          estimate again"
-                    .into(),
-            });
+        {
+            let mut call = self.feed.call();
+            let mut identity = self.identity_write();
+            if identity.registry.config().model != start {
+                return Err(Error::Conflict {
+                    field: "model".into(),
+                    message: "another model was installed while this one was estimated; \
+                              estimate again"
+                        .into(),
+                });
+            }
+            identity.registry.set_model(estimate.model.clone())?;
+            record_reviews(&identity, &mut call);
         }
-        identity.registry.set_model(estimate.model.clone())?;
+        self.deliver();
         Ok(estimate)
     }
 
@@ -470,7 +513,14 @@ impl Engine {
     ///
     /// [`Error::NotFound`] when the record has no review.
     pub fn dismiss_review(&self, key: &SourceKey) -> Result<()> {
-        self.identity_write().registry.dismiss_review(key)
+        {
+            let mut call = self.feed.call();
+            let mut identity = self.identity_write();
+            identity.registry.dismiss_review(key)?;
+            record_reviews(&identity, &mut call);
+        }
+        self.deliver();
+        Ok(())
     }
 
     /// Merges two golden customers (a data steward's decision): see
@@ -495,26 +545,45 @@ impl Engine {
     /// As [`Registry::merge`] ([`Error::InvalidArgument`] when both ids are
     /// one customer); nothing changes on an error.
     pub fn merge(&self, a: GoldenId, b: GoldenId) -> Result<Merged> {
+        let out = self.merge_recorded(a, b);
+        self.deliver();
+        out
+    }
+
+    fn merge_recorded(&self, a: GoldenId, b: GoldenId) -> Result<Merged> {
+        let mut call = self.feed.call();
         let mut identity = self.identity_write();
         let a = resolve(&identity.registry, a)?;
         let b = resolve(&identity.registry, b)?;
         let merged = identity.registry.merge(a, b)?;
-        self.follow_merge(&mut identity, merged);
+        self.follow_merge(&mut identity, merged, &mut call);
+        call.one(Change::GoldenUpdated {
+            golden: merged.survivor,
+            record: None,
+        });
+        record_reviews(&identity, &mut call);
         Ok(merged)
     }
 
     /// The lifecycle side of a merge the registry made: hierarchy links,
     /// events, imported states and firing logs move to the survivor, whose
-    /// state is recomputed; the retired id keeps no state.
-    fn follow_merge(&self, identity: &mut Identity, merged: Merged) {
+    /// state is recomputed; the retired id keeps no state. Records the merge,
+    /// the links it moved and the states it changed.
+    fn follow_merge(&self, identity: &mut Identity, merged: Merged, call: &mut Call) {
         let (survivor, retired) = (merged.survivor.to_string(), merged.retired.to_string());
+        call.one(Change::GoldenMerged {
+            survivor: merged.survivor,
+            retired: merged.retired,
+        });
         let depth = self.limits().hierarchy_depth;
+        let before = links_around(&identity.hierarchies, [&survivor, &retired]);
         if let Ok(rename) = identity
             .hierarchies
             .rename_customer_within(&retired, &survivor, depth)
         {
             identity.renames.insert(merged.retired, rename);
         }
+        record_links(&before, &identity.hierarchies, [&survivor, &retired], call);
         if let Some(events) = self.take_log(merged.retired) {
             let mut log = self.take_log(merged.survivor).unwrap_or_default();
             log.extend(events);
@@ -527,8 +596,8 @@ impl Engine {
                 .or_default()
                 .extend(states);
         }
-        self.recompute(identity, merged.survivor);
-        self.drop_state(&retired);
+        self.recompute(identity, merged.survivor, call);
+        self.drop_state(&retired, Some(call));
         // What fired for either keeps counting against the survivor's
         // cooldowns and caps (an unmerge leaves it with the survivor).
         self.merge_firings(&retired, &survivor);
@@ -543,9 +612,21 @@ impl Engine {
     ///
     /// As [`Registry::unmerge`]; nothing changes on an error.
     pub fn unmerge(&self, key: &SourceKey) -> Result<GoldenId> {
+        let out = self.unmerge_recorded(key);
+        self.deliver();
+        out
+    }
+
+    fn unmerge_recorded(&self, key: &SourceKey) -> Result<GoldenId> {
+        let mut call = self.feed.call();
         let mut identity = self.identity_write();
         let from = golden_of(&identity.registry, key)?;
         let back = identity.registry.unmerge(key)?;
+        call.one(Change::GoldenUnmerged {
+            source: key.clone(),
+            from,
+            to: back,
+        });
         if let Some(log) = self.take_log(from) {
             let mut lists = BTreeMap::from([(from, log)]);
             split_off(&mut lists, from, back);
@@ -557,10 +638,24 @@ impl Engine {
         if let Some(rename) = identity.renames.remove(&back) {
             // Links made since may stand in the way; those that cannot move back
             // stay with the survivor.
+            let ids = [from.to_string(), back.to_string()];
+            let before = links_around(&identity.hierarchies, &ids);
             let _ = identity.hierarchies.undo_rename(&rename);
+            record_links(&before, &identity.hierarchies, &ids, &mut call);
         }
-        self.recompute(&identity, from);
-        self.recompute(&identity, back);
+        self.recompute(&identity, from, &mut call);
+        self.recompute(&identity, back, &mut call);
+        call.record([
+            Change::GoldenUpdated {
+                golden: from,
+                record: None,
+            },
+            Change::GoldenCreated {
+                golden: back,
+                record: None,
+            },
+        ]);
+        record_reviews(&identity, &mut call);
         Ok(back)
     }
 
@@ -578,7 +673,9 @@ impl Engine {
     ///
     /// [`Error::NotFound`] for an unknown customer. Nothing changes on an error.
     pub fn erase(&self, customer: &str) -> Result<Vec<String>> {
-        self.erase_taking(customer, false).map(|(ids, _)| ids)
+        let out = self.erase_taking(customer, false).map(|(ids, _)| ids);
+        self.deliver();
+        out
     }
 
     /// [`Engine::erase`], returning the lifecycle state erased; with
@@ -588,6 +685,7 @@ impl Engine {
         customer: &str,
         need_state: bool,
     ) -> Result<(Vec<String>, Option<CustomerState>)> {
+        let mut call = self.feed.call();
         let mut identity = self.identity_write();
         let live = self.resolve_in(&identity, customer)?.into_owned();
         let (hash, shard) = self.locate(&live);
@@ -600,22 +698,41 @@ impl Engine {
                     return Err(super::not_found(&live));
                 }
                 let erased = identity.registry.erase(id)?;
-                Ok((self.forget_golden(&mut identity, &erased), state))
+                Ok((self.forget_golden(&mut identity, &erased, &mut call), state))
             }
             None => {
+                let links = identity.hierarchies.links_of(&live);
                 let mut shard = lock(shard);
                 if need_state && !shard.contains(hash, &live) {
                     return Err(super::not_found(&live));
                 }
                 let state = shard.remove(hash, &live);
-                drop(shard);
-                let linked = !identity.hierarchies.links_of(&live).is_empty();
-                if state.is_none() && !linked {
+                if state.is_none() && links.is_empty() {
                     return Err(super::not_found(&live));
                 }
+                // Under the shard's lock: an event that starts the customer
+                // again comes after the erasure on the feed.
+                call.private([Change::Erased {
+                    customers: vec![live.clone()],
+                    sources: Vec::new(),
+                }]);
+                drop(shard);
+                call.private(
+                    links
+                        .into_iter()
+                        .map(Change::LinkRemoved)
+                        .collect::<Vec<_>>(),
+                );
                 forget_links(&mut identity, &live);
                 identity.legacy.remove(&live);
                 self.forget_firings(&live);
+                // The host's id for the customer: the changes naming it keep
+                // it for readers, snapshots write them emptied.
+                self.feed.redact(&Erasure {
+                    customers: std::slice::from_ref(&live),
+                    keys: &[],
+                    hosts: std::slice::from_ref(&live),
+                });
                 Ok((vec![live], state))
             }
         }
@@ -631,6 +748,13 @@ impl Engine {
     ///
     /// [`Error::NotFound`] for a record never ingested or already removed.
     pub fn remove_source(&self, key: &SourceKey) -> Result<SourceRemoved> {
+        let out = self.remove_source_recorded(key);
+        self.deliver();
+        out
+    }
+
+    fn remove_source_recorded(&self, key: &SourceKey) -> Result<SourceRemoved> {
+        let mut call = self.feed.call();
         let mut identity = self.identity_write();
         let golden = golden_of(&identity.registry, key)?;
         let alone = identity
@@ -639,9 +763,20 @@ impl Engine {
             .is_some_and(|m| m.len() == 1);
         if alone {
             let erased = identity.registry.erase(golden)?;
-            self.forget_golden(&mut identity, &erased);
+            self.forget_golden(&mut identity, &erased, &mut call);
         } else {
             identity.registry.remove(key)?;
+            call.record([
+                Change::SourceRemoved {
+                    source: key.clone(),
+                    golden,
+                },
+                Change::GoldenUpdated {
+                    golden,
+                    record: None,
+                },
+            ]);
+            record_reviews(&identity, &mut call);
         }
         Ok(SourceRemoved {
             golden,
@@ -651,17 +786,46 @@ impl Engine {
 
     /// Drops everything the engine keeps about erased golden ids besides the
     /// registry: hierarchy links, renames, events, imported states, lifecycle
-    /// states and firing logs.
-    fn forget_golden(&self, identity: &mut Identity, erased: &Erased) -> Vec<String> {
+    /// states and firing logs. Records the erasure (ids only), the links and
+    /// reviews it took, and strips what the feed kept about them.
+    fn forget_golden(
+        &self,
+        identity: &mut Identity,
+        erased: &Erased,
+        call: &mut Call,
+    ) -> Vec<String> {
         let names: Vec<String> = erased.ids.iter().map(GoldenId::to_string).collect();
+        // The records' keys are the host's: snapshots write them emptied.
+        call.private([Change::Erased {
+            customers: names.clone(),
+            sources: erased.sources.clone(),
+        }]);
+        let links: BTreeSet<Link> = names
+            .iter()
+            .flat_map(|n| identity.hierarchies.links_of(n))
+            .collect();
+        call.record(
+            links
+                .into_iter()
+                .map(Change::LinkRemoved)
+                .collect::<Vec<_>>(),
+        );
         for (id, name) in erased.ids.iter().zip(&names) {
             self.take_log(*id);
             identity.imported.remove(id);
             identity.renames.remove(id);
             forget_links(identity, name);
-            self.drop_state(name);
+            self.drop_state(name, None);
             self.forget_firings(name);
         }
+        record_reviews(identity, call);
+        // Changes naming the records keep their keys for readers; snapshots
+        // write them emptied.
+        self.feed.redact(&Erasure {
+            customers: &names,
+            keys: &erased.sources,
+            hosts: &[],
+        });
         names
     }
 
@@ -675,12 +839,24 @@ impl Engine {
     /// [`Hierarchies::link_within`] for a cycle, a second parent or a link
     /// deeper than the engine's [`Limits::hierarchy_depth`](crate::model::Limits::hierarchy_depth).
     pub fn link(&self, kind: &HierarchyKind, parent: &str, child: &str) -> Result<()> {
-        let mut identity = self.identity_write();
-        let parent = self.known(&identity, "parent", parent)?;
-        let child = self.known(&identity, "child", child)?;
-        identity
-            .hierarchies
-            .link_within(kind, &parent, &child, self.limits().hierarchy_depth)
+        {
+            let mut call = self.feed.single();
+            let mut identity = self.identity_write();
+            let parent = self.known(&identity, "parent", parent)?;
+            let child = self.known(&identity, "child", child)?;
+            let linked = identity.hierarchies.parent(kind, &child) == Some(parent.as_str());
+            identity.hierarchies.link_within(
+                kind,
+                &parent,
+                &child,
+                self.limits().hierarchy_depth,
+            )?;
+            if !linked {
+                call.one(Change::LinkAdded(Link::new(kind.clone(), parent, child)));
+            }
+        }
+        self.deliver();
+        Ok(())
     }
 
     /// Removes a hierarchy link (a retired golden id stands for its survivor).
@@ -689,10 +865,16 @@ impl Engine {
     ///
     /// As [`Hierarchies::unlink`].
     pub fn unlink(&self, kind: &HierarchyKind, parent: &str, child: &str) -> Result<()> {
-        let mut identity = self.identity_write();
-        let parent = self.resolve_in(&identity, parent)?.into_owned();
-        let child = self.resolve_in(&identity, child)?.into_owned();
-        identity.hierarchies.unlink(kind, &parent, &child)
+        {
+            let mut call = self.feed.single();
+            let mut identity = self.identity_write();
+            let parent = self.resolve_in(&identity, parent)?.into_owned();
+            let child = self.resolve_in(&identity, child)?.into_owned();
+            identity.hierarchies.unlink(kind, &parent, &child)?;
+            call.one(Change::LinkRemoved(Link::new(kind.clone(), parent, child)));
+        }
+        self.deliver();
+        Ok(())
     }
 
     /// Runs `f` on the hierarchies (read-only): parents, children, ancestors,
@@ -749,12 +931,16 @@ impl Engine {
     /// The identity is only read: events of different customers go on in
     /// parallel, as without consolidation. The state and the log change under
     /// the customer's shard lock together.
-    pub(super) fn apply_consolidated(&self, event: &Event) -> Result<(Option<GoldenId>, Outcome)> {
+    pub(super) fn apply_consolidated(
+        &self,
+        event: &Event,
+        call: &mut impl Sink,
+    ) -> Result<(Option<GoldenId>, Outcome)> {
         let identity = self.identity_read();
         if !identity.configured {
             // Consolidation was dropped by a restore of an older snapshot.
             drop(identity);
-            return Ok((None, self.apply_plain(event)?));
+            return Ok((None, self.apply_plain(event, call)?));
         }
         let resolved = self.resolve_in(&identity, &event.customer)?;
         let golden = golden_shaped(&resolved).filter(|&g| identity.registry.contains(g));
@@ -762,17 +948,17 @@ impl Engine {
             // A plain customer: allowed by the configuration, or tracked
             // before consolidation was configured.
             drop(identity);
-            return Ok((None, self.apply_plain(event)?));
+            return Ok((None, self.apply_plain(event, call)?));
         };
         let customer = live.to_string();
         let (hash, shard) = self.locate(&customer);
         let mut shard = lock(shard);
         let outcome = if live == named {
-            self.apply_in(&mut shard, hash, event)?
+            self.apply_in(&mut shard, hash, event, call)?
         } else {
             let mut moved = event.clone();
             moved.customer = customer;
-            self.apply_in(&mut shard, hash, &moved)?
+            self.apply_in(&mut shard, hash, &moved, call)?
         };
         if outcome.applied == crate::lifecycle::Applied::Applied {
             // A duplicate changed nothing: nothing to replay.
@@ -829,8 +1015,8 @@ impl Engine {
     }
 
     /// Recomputes a golden customer's lifecycle state from its imported states
-    /// and events (see [`Engine::merge`]).
-    fn recompute(&self, identity: &Identity, id: GoldenId) {
+    /// and events (see [`Engine::merge`]), and records it.
+    fn recompute(&self, identity: &Identity, id: GoldenId, call: &mut Call) {
         let customer = id.to_string();
         let log = self.log_of(id);
         let mut events: Vec<&Event> = log
@@ -866,7 +1052,7 @@ impl Engine {
             }
         };
         let Some(mut state) = state else {
-            self.drop_state(&customer);
+            self.drop_state(&customer, Some(call));
             return;
         };
         let last_tick = self.last_tick.load(Ordering::Acquire);
@@ -880,7 +1066,13 @@ impl Engine {
         let (hash, shard) = self.locate(&customer);
         let mut shard = lock(shard);
         shard.discard(hash, &customer);
+        let stage = state.stage();
         shard.insert_new(&self.hasher, hash, &customer, state);
+        // Under the shard's lock: a tick's move of the new state comes after.
+        call.one(Change::CustomerRecomputed {
+            customer: CompactString::from(customer.as_str()),
+            stage,
+        });
     }
 
     /// A state from events in time order (`None` for none applicable).
@@ -890,7 +1082,7 @@ impl Engine {
             let mut event = (*event).clone();
             event.customer = customer.to_string();
             // Each event was accepted once; one the combined history refuses
-            // (a revenue that would overflow) stays in the log, unapplied.
+            // (a purchase in another currency) stays in the log, unapplied.
             match state.as_mut() {
                 Some(s) => {
                     let _ = s.apply_within(&self.model, &event, &REPLAY);
@@ -905,9 +1097,18 @@ impl Engine {
         state
     }
 
-    fn drop_state(&self, customer: &str) {
+    /// Drops a customer's lifecycle state; records it in `call` if given.
+    fn drop_state(&self, customer: &str, call: Option<&mut Call>) {
         let (hash, shard) = self.locate(customer);
-        lock(shard).discard(hash, customer);
+        let mut shard = lock(shard);
+        if shard.contains(hash, customer) {
+            shard.discard(hash, customer);
+            if let Some(call) = call {
+                call.one(Change::CustomerRemoved {
+                    customer: CompactString::from(customer),
+                });
+            }
+        }
     }
 
     /// The live id of `id` if it is a live golden id (a retired one resolves)
@@ -931,6 +1132,62 @@ impl Engine {
             Err(missing())
         }
     }
+}
+
+/// Every hierarchy link touching one of `ids`.
+fn links_around<S: AsRef<str>>(
+    hierarchies: &Hierarchies,
+    ids: impl IntoIterator<Item = S>,
+) -> BTreeSet<Link> {
+    ids.into_iter()
+        .flat_map(|id| hierarchies.links_of(id.as_ref()))
+        .collect()
+}
+
+/// Records the links touching `ids` that are not `before`'s any more, and
+/// the new ones.
+fn record_links<S: AsRef<str>>(
+    before: &BTreeSet<Link>,
+    hierarchies: &Hierarchies,
+    ids: impl IntoIterator<Item = S>,
+    call: &mut Call,
+) {
+    let after = links_around(hierarchies, ids);
+    let mut changes: Vec<Change> = before
+        .difference(&after)
+        .cloned()
+        .map(Change::LinkRemoved)
+        .collect();
+    changes.extend(after.difference(before).cloned().map(Change::LinkAdded));
+    call.record(changes);
+}
+
+/// Records the reviews the registry's last change opened, changed or closed:
+/// each as it is now.
+fn record_reviews(identity: &Identity, call: &mut Call) {
+    let registry = &identity.registry;
+    let mut keys: Vec<&SourceKey> = registry.reviews_touched().iter().collect();
+    if keys.is_empty() {
+        return;
+    }
+    keys.sort_unstable();
+    keys.dedup();
+    let changes: Vec<Change> = keys
+        .into_iter()
+        .map(|key| match registry.review(key) {
+            Some(candidates) => Change::ReviewOpened {
+                source: key.clone(),
+                candidates: candidates
+                    .iter()
+                    .map(|c| (c.golden, c.score.probability, c.source.clone()))
+                    .collect(),
+            },
+            None => Change::ReviewClosed {
+                source: key.clone(),
+            },
+        })
+        .collect();
+    call.record(changes);
 }
 
 /// Moves the entries sent for `back` from `from`'s list to `back`'s.

@@ -6,6 +6,8 @@
 //! for each other; events of one customer are applied one at a time, in the order
 //! the calls take the shard's lock.
 
+mod changes;
+mod feed;
 mod identity;
 mod limits;
 mod listing;
@@ -13,6 +15,7 @@ mod retention;
 mod snapshot;
 mod stages;
 
+pub use changes::{Change, ChangeEntry, ChangePage, EvidenceList, FeedRetention, FeedStats};
 pub use identity::{ReviewItem, SourceRemoved};
 pub use listing::{Page, MAX_PAGE};
 pub use stages::LeadScore;
@@ -28,6 +31,7 @@ use crate::error::{Error, Result};
 use crate::lifecycle::{CustomerState, ModelConfig, Move, Outcome, StageId, StageModel};
 use crate::model::event::Event;
 use crate::model::time::Timestamp;
+use feed::{Call, Sink};
 
 const SHARDS: usize = 64;
 
@@ -244,6 +248,7 @@ impl Shard {
 /// no `Weak` to them exists: a count of one cannot grow meanwhile, and the
 /// acquire fence orders this thread's writes after every read made through a
 /// reference since dropped (whose release decrement the count shows).
+#[inline(always)]
 fn unique_mut<T: Clone>(arc: &mut Arc<T>) -> &mut T {
     if Arc::strong_count(arc) == 1 {
         std::sync::atomic::fence(Ordering::Acquire);
@@ -277,6 +282,9 @@ pub struct Engine {
     retention: Mutex<retention::Retention>,
     /// The bounds on inputs ([`Engine::set_limits`]).
     limits: limits::EngineLimits,
+    /// Every change, in order ([`Engine::changes`]). Locked last: under a
+    /// shard, the identity or the retention state, never before them.
+    feed: feed::Feed,
 }
 
 /// What a [`Engine::tick`] did.
@@ -306,6 +314,7 @@ impl Engine {
             consolidating: AtomicBool::new(false),
             last_tick: AtomicI64::new(i64::MIN),
             limits: limits::EngineLimits::default(),
+            feed: feed::Feed::new(),
         }
     }
 
@@ -319,7 +328,13 @@ impl Engine {
         &self.model
     }
 
+    /// The stage model, shared (for callbacks that outlive a borrow).
+    pub(crate) fn shared_model(&self) -> Arc<StageModel> {
+        Arc::clone(&self.model)
+    }
+
     /// The customer's hash and shard.
+    #[inline(always)]
     fn locate(&self, customer: &str) -> (u64, &Mutex<Shard>) {
         let hash = self.hasher.hash_one(customer);
         (hash, &self.shards[shard_index(hash)])
@@ -340,44 +355,68 @@ impl Engine {
     /// that is not a golden id unless
     /// [`RegistryConfig::customers_from_events`] allows it.
     pub fn apply(&self, event: &Event) -> Result<Outcome> {
-        if self.consolidating.load(Ordering::Acquire) {
-            return self.apply_consolidated(event).map(|(_, outcome)| outcome);
-        }
-        self.apply_plain(event)
+        let out = if self.consolidating.load(Ordering::Acquire) {
+            self.apply_consolidated(event, &mut self.feed.single())
+                .map(|(_, outcome)| outcome)
+        } else {
+            self.apply_plain(event, &mut self.feed.single())
+        };
+        self.deliver();
+        out
     }
 
     /// [`Engine::apply`], and the customer the event went to: the event's own
     /// customer, or for a golden id retired by a merge, the customer it was
     /// merged into.
     pub fn apply_resolved(&self, event: &Event) -> Result<(String, Outcome)> {
+        let out = self.apply_resolved_in(event, &mut self.feed.single());
+        self.deliver();
+        out
+    }
+
+    /// [`Engine::apply_resolved`], recording in `call`.
+    fn apply_resolved_in(&self, event: &Event, call: &mut impl Sink) -> Result<(String, Outcome)> {
         if self.consolidating.load(Ordering::Acquire) {
-            let (moved, outcome) = self.apply_consolidated(event)?;
+            let (moved, outcome) = self.apply_consolidated(event, call)?;
             let customer = moved.map_or_else(|| event.customer.clone(), |g| g.to_string());
             return Ok((customer, outcome));
         }
-        Ok((event.customer.clone(), self.apply_plain(event)?))
+        Ok((event.customer.clone(), self.apply_plain(event, call)?))
     }
 
     /// Applies one event to the customer it names.
-    fn apply_plain(&self, event: &Event) -> Result<Outcome> {
+    #[inline(always)]
+    fn apply_plain(&self, event: &Event, call: &mut impl Sink) -> Result<Outcome> {
         let (hash, shard) = self.locate(&event.customer);
-        self.apply_in(&mut lock(shard), hash, event)
+        self.apply_in(&mut lock(shard), hash, event, call)
     }
 
-    /// Applies one event to the customer it names, in their locked shard.
-    fn apply_in(&self, shard: &mut Shard, hash: u64, event: &Event) -> Result<Outcome> {
+    /// Applies one event to the customer it names, in their locked shard,
+    /// and records what it changed.
+    fn apply_in(
+        &self,
+        shard: &mut Shard,
+        hash: u64,
+        event: &Event,
+        call: &mut impl Sink,
+    ) -> Result<Outcome> {
         match shard.get_mut(hash, &event.customer) {
             Some(state) => {
                 // The state is a pointer away: ask for its cache lines, then check
                 // the event (which needs no state) while they arrive.
                 prefetch(state);
                 crate::lifecycle::step::admit_within(&self.model, event, &self.limits())?;
-                state.apply_admitted(&self.model, event)
+                let outcome = state.apply_admitted(&self.model, event)?;
+                if outcome.transition.is_some() {
+                    call.applied(event, &outcome, None);
+                }
+                Ok(outcome)
             }
             None => {
                 let (state, outcome) =
                     CustomerState::start_within(&self.model, event, &self.limits())?;
                 shard.insert_new(&self.hasher, hash, &event.customer, state);
+                call.applied(event, &outcome, Some(self.model.initial()));
                 Ok(outcome)
             }
         }
@@ -387,10 +426,23 @@ impl Engine {
     /// shards are visited one after another, so events applied concurrently to other
     /// shards are not delayed.
     pub fn tick(&self, now: Timestamp) -> TickReport {
+        let report = self.tick_in(now, &mut self.feed.sorted_call());
+        self.deliver();
+        report
+    }
+
+    /// [`Engine::tick`], recording in `call`.
+    fn tick_in(&self, now: Timestamp, call: &mut Call) -> TickReport {
         let mut moves = Vec::new();
-        let evaluated = self.tick_each(now, |id, state, rule| {
+        let evaluated = self.tick_each(now, call, |id, state, rule, changes| {
             let ctx_evidence = state.explain(&self.model, rule, now);
             let transition = state.tick_to(&self.model, rule, now);
+            changes.push(Change::StageMoved {
+                customer: CompactString::from(id),
+                change: transition,
+                event_id: None,
+                evidence: EvidenceList::from(ctx_evidence.as_slice()),
+            });
             moves.push((
                 id.to_string(),
                 Move {
@@ -408,28 +460,44 @@ impl Engine {
     }
 
     /// [`Engine::tick`] for hosts that need only the numbers: customers
-    /// evaluated and customers moved. No move list, no evidence, no ids are
-    /// built: the memory used is the states'.
+    /// evaluated and customers moved. No move list is built: the memory used
+    /// is the states' and, for each move, its change on the feed (with its
+    /// evidence; bounded by the feed's retention once the tick ends).
     pub fn tick_counts(&self, now: Timestamp) -> (usize, usize) {
         let mut moved = 0;
-        let evaluated = self.tick_each(now, |_, state, rule| {
-            state.tick_to(&self.model, rule, now);
-            moved += 1;
-        });
+        let evaluated = self.tick_each(
+            now,
+            &mut self.feed.sorted_call(),
+            |id, state, rule, changes| {
+                let evidence = state.explain(&self.model, rule, now);
+                let transition = state.tick_to(&self.model, rule, now);
+                changes.push(Change::StageMoved {
+                    customer: CompactString::from(id),
+                    change: transition,
+                    event_id: None,
+                    evidence: EvidenceList::from(evidence),
+                });
+                moved += 1;
+            },
+        );
+        self.deliver();
         (evaluated, moved)
     }
 
-    /// Runs `moved` on every customer a tick rule moves at `now`; returns the
+    /// Runs `moved` on every customer a tick rule moves at `now`, and records
+    /// the changes it lists, shard by shard, as one call; returns the
     /// customers evaluated.
     fn tick_each(
         &self,
         now: Timestamp,
-        mut moved: impl FnMut(&str, &mut CustomerState, crate::lifecycle::RuleId),
+        call: &mut Call,
+        mut moved: impl FnMut(&str, &mut CustomerState, crate::lifecycle::RuleId, &mut Vec<Change>),
     ) -> usize {
         self.last_tick.fetch_max(now.as_millis(), Ordering::AcqRel);
         if self.model.tick_rules().is_empty() {
             return 0;
         }
+        let mut changes = Vec::new();
         let mut evaluated = 0;
         for shard in self.shards.iter() {
             let mut shard = lock(shard);
@@ -463,9 +531,12 @@ impl Engine {
                 }
                 evaluated += 1;
                 if let Some(rule) = state.tick_rule(&self.model, now) {
-                    moved(id, unique_mut(state), rule);
+                    moved(id, unique_mut(state), rule, &mut changes);
                 }
             }
+            // Recorded under the shard's lock: no event of these customers
+            // comes between their moves and the feed.
+            call.record(changes.drain(..));
         }
         evaluated
     }
@@ -517,10 +588,13 @@ impl Engine {
         if let Some(problem) = crate::model::event::text_problem(customer, false) {
             return Err(Error::invalid("customer", problem));
         }
-        if self.consolidating.load(Ordering::Acquire) {
-            return self.import_consolidated(customer, state);
-        }
-        self.import_plain(customer, state)
+        let out = if self.consolidating.load(Ordering::Acquire) {
+            self.import_consolidated(customer, state)
+        } else {
+            self.import_plain(customer, state)
+        };
+        self.deliver();
+        out
     }
 
     fn import_plain(&self, customer: &str, state: CustomerState) -> Result<()> {
@@ -535,7 +609,13 @@ impl Engine {
                 ),
             });
         }
+        let created = Change::CustomerCreated {
+            customer: CompactString::from(customer),
+            stage: state.stage(),
+            at: state.stage_entered(),
+        };
         shard.insert_new(&self.hasher, hash, customer, state);
+        self.feed.single().one(created);
         Ok(())
     }
 

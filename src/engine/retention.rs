@@ -8,6 +8,8 @@ use std::collections::HashMap;
 use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
+use super::changes::Change;
+use super::feed::{Call, Sink};
 use super::{lock, not_found, Engine};
 use crate::error::{Error, Result};
 use crate::model::time::Timestamp;
@@ -195,11 +197,25 @@ impl Engine {
         customer: &str,
         now: Timestamp,
     ) -> Result<(String, Vec<Firing>)> {
+        let out = self.evaluate_in(customer, now, &mut self.feed.single());
+        self.deliver();
+        out
+    }
+
+    /// [`Engine::evaluate_named`], recording in `call`.
+    fn evaluate_in(
+        &self,
+        customer: &str,
+        now: Timestamp,
+        call: &mut impl Sink,
+    ) -> Result<(String, Vec<Firing>)> {
         self.with_shard_of(customer, |customer, hash, shard| {
             let state = shard
                 .get(hash, customer)
                 .ok_or_else(|| not_found(customer))?;
             let firings = self.retention().evaluate(customer, state, &self.model, now);
+            // Under the shard's lock, with the firing log.
+            call.record(fired(customer, &firings));
             Ok((customer.to_string(), firings))
         })
     }
@@ -216,24 +232,44 @@ impl Engine {
         &self,
         event: &crate::model::event::Event,
     ) -> Result<(crate::lifecycle::Outcome, Vec<Firing>)> {
-        let (customer, outcome) = self.apply_resolved(event)?;
-        let firings = self.evaluate(&customer, event.at)?;
-        Ok((outcome, firings))
+        let out = (|| {
+            // One call: the event's changes and what fired appear together.
+            let mut call = self.feed.call();
+            let (customer, outcome) = self.apply_resolved_in(event, &mut call)?;
+            let (_, firings) = self.evaluate_in(&customer, event.at, &mut call)?;
+            Ok((outcome, firings))
+        })();
+        self.deliver();
+        out
     }
 
     /// Ticks the lifecycle ([`Engine::tick`]) and then evaluates every
     /// customer's retention triggers at `now` ([`Engine::evaluate_all`]):
     /// triggers on every tick in one call.
     pub fn tick_and_evaluate(&self, now: Timestamp) -> (super::TickReport, Vec<(String, Firing)>) {
-        let report = self.tick(now);
-        (report, self.evaluate_all(now))
+        let out = {
+            // One call: the moves and what fired appear together.
+            let mut call = self.feed.sorted_call();
+            let report = self.tick_in(now, &mut call);
+            (report, self.evaluate_all_in(now, &mut call))
+        };
+        self.deliver();
+        out
     }
 
     /// [`Engine::evaluate`] for every customer, sorted by customer id (the
     /// firings of one customer highest priority first). Thread-safe; shards
     /// are visited one after another.
     pub fn evaluate_all(&self, now: Timestamp) -> Vec<(String, Firing)> {
+        let out = self.evaluate_all_in(now, &mut self.feed.sorted_call());
+        self.deliver();
+        out
+    }
+
+    /// [`Engine::evaluate_all`], recording in `call`.
+    fn evaluate_all_in(&self, now: Timestamp, call: &mut Call) -> Vec<(String, Firing)> {
         let mut out = Vec::new();
+        let mut changes = Vec::new();
         for shard in self.shards.iter() {
             let shard = lock(shard);
             let mut guard = self.retention();
@@ -259,8 +295,11 @@ impl Engine {
                     }
                 }
                 let firings = retention.evaluate(id, state, &self.model, now);
+                changes.extend(fired(id, &firings));
                 out.extend(firings.into_iter().map(|f| (id.to_string(), f)));
             }
+            // Under the shard's lock, with the firing logs.
+            call.record(changes.drain(..));
         }
         out.sort_by(|a, b| a.0.cmp(&b.0));
         out
@@ -517,4 +556,15 @@ impl Engine {
     pub fn win_back_stats(&self) -> WinBackStats {
         self.retention().stats.clone()
     }
+}
+
+/// The changes of what fired for a customer.
+fn fired(customer: &str, firings: &[Firing]) -> Vec<Change> {
+    firings
+        .iter()
+        .map(|f| Change::TriggerFired {
+            customer: CompactString::from(customer),
+            firing: Box::new(f.clone()),
+        })
+        .collect()
 }

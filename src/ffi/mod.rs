@@ -28,6 +28,7 @@
 #![allow(non_camel_case_types)]
 
 mod boundary;
+pub mod changes;
 pub mod consolidation;
 pub mod engine;
 pub mod event;

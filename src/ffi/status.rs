@@ -46,6 +46,9 @@ pub const CICLO_STATUS_OUT_OF_RANGE: ciclo_status = 16;
 /// A value that does not validate: a phone number outside the numbering plan, an
 /// identifier with a wrong check digit. The message names the field and the code.
 pub const CICLO_STATUS_INVALID_VALUE: ciclo_status = 17;
+/// The change feed no longer keeps the changes asked for (its retention
+/// dropped them); the message names the oldest change it keeps.
+pub const CICLO_STATUS_CHANGES_DROPPED: ciclo_status = 18;
 /// A panic was caught inside the library; the call had no effect on stored state.
 pub const CICLO_STATUS_PANIC: ciclo_status = 100;
 
@@ -65,6 +68,7 @@ pub(crate) fn of_kind(kind: ErrorKind) -> ciclo_status {
         ErrorKind::Conflict => CICLO_STATUS_CONFLICT,
         ErrorKind::CorruptSnapshot => CICLO_STATUS_CORRUPT_SNAPSHOT,
         ErrorKind::InvalidValue => CICLO_STATUS_INVALID_VALUE,
+        ErrorKind::ChangesDropped => CICLO_STATUS_CHANGES_DROPPED,
     }
 }
 
@@ -93,6 +97,7 @@ pub extern "C" fn ciclo_status_name(status: ciclo_status) -> *const c_char {
         CICLO_STATUS_CORRUPT_SNAPSHOT => b"CICLO_STATUS_CORRUPT_SNAPSHOT\0",
         CICLO_STATUS_OUT_OF_RANGE => b"CICLO_STATUS_OUT_OF_RANGE\0",
         CICLO_STATUS_INVALID_VALUE => b"CICLO_STATUS_INVALID_VALUE\0",
+        CICLO_STATUS_CHANGES_DROPPED => b"CICLO_STATUS_CHANGES_DROPPED\0",
         CICLO_STATUS_PANIC => b"CICLO_STATUS_PANIC\0",
         _ => b"CICLO_STATUS_UNKNOWN\0",
     };

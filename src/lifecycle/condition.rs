@@ -93,7 +93,7 @@ pub enum Condition {
 
 /// One comparison seen while evaluating a condition: the evidence behind a
 /// transition.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Evidence {
     /// The metric compared.
     pub metric: Metric,

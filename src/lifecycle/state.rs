@@ -55,7 +55,7 @@ impl Cause {
         }
     }
 
-    fn from_name(model: &StageModel, name: &str, field: &str) -> Result<Cause> {
+    pub(crate) fn from_name(model: &StageModel, name: &str, field: &str) -> Result<Cause> {
         if name == "tick" {
             return Ok(Cause::TICK);
         }

@@ -81,12 +81,14 @@ impl Registry {
     /// changes on an error.
     pub fn set_model(&mut self, model: MatchModel) -> Result<()> {
         model.validate().map_err(|e| e.within("model."))?;
+        self.touched.clear();
         self.config.model = model;
         let Registry {
             config,
             entries,
             slots,
             reviews,
+            touched,
             ..
         } = self;
         let profile = |key| {
@@ -96,6 +98,7 @@ impl Registry {
                 .profile
         };
         for (key, candidates) in reviews.iter_mut() {
+            touched.push(key.clone());
             for c in candidates.iter_mut() {
                 let score = config.model.score(profile(key), profile(&c.source), None);
                 c.decision = config.model.decide(&score);

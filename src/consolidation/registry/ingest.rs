@@ -117,6 +117,7 @@ impl Registry {
         updated: Timestamp,
         record: Record,
     ) -> Result<Ingested> {
+        self.touched.clear();
         key.validate()?;
         if is_empty(&record) {
             return Err(Error::InvalidArgument {
@@ -165,8 +166,10 @@ impl Registry {
         entry.member = p.member;
         entry.profile = p.profile;
         entry.keys = p.keys;
+        let golden = entry.golden;
+        self.rescore_reviews_of(slot);
         Ingested {
-            golden: entry.golden,
+            golden,
             decision: IngestDecision::Updated,
             candidates: Vec::new(),
             findings: p.findings,
@@ -206,7 +209,7 @@ impl Registry {
         let mut merges = Vec::with_capacity(joined.len().saturating_sub(1));
         for &other in joined.iter().skip(1) {
             let merged = self
-                .merge(golden, other)
+                .merge_live(golden, other)
                 .expect("joined customers are live and distinct");
             golden = merged.survivor;
             merges.push(merged);
@@ -217,6 +220,7 @@ impl Registry {
         // in the survivor); the record never had an id of its own.
         self.entry_mut(slot).origin = golden;
         if !reviewable.is_empty() {
+            self.touched.push(key.clone());
             self.reviews.insert(key, reviewable);
         }
         let mut shown = if merges.is_empty() {
@@ -242,6 +246,50 @@ impl Registry {
             candidates: shown,
             findings: p.findings,
             joined: merges,
+        }
+    }
+
+    /// Scores again the review candidates compared with the record in `slot`
+    /// (its own review's, and candidates it is the member of), after a new
+    /// version replaced it: a review explains the records as they are, as a
+    /// snapshot restored would.
+    fn rescore_reviews_of(&mut self, slot: u32) {
+        if self.reviews.is_empty() {
+            return;
+        }
+        let Registry {
+            config,
+            entries,
+            slots,
+            reviews,
+            touched,
+            ..
+        } = self;
+        let key = &entries[slot as usize]
+            .as_ref()
+            .expect("slots point at live entries")
+            .member
+            .key;
+        let profile = |k: &SourceKey| {
+            &entries[slots[k] as usize]
+                .as_ref()
+                .expect("slots point at live entries")
+                .profile
+        };
+        for (record, candidates) in reviews.iter_mut() {
+            let own = record == key;
+            let mut rescored = false;
+            for c in candidates.iter_mut().filter(|c| own || &c.source == key) {
+                let score = config
+                    .model
+                    .score(profile(record), profile(&c.source), None);
+                c.decision = config.model.decide(&score);
+                c.score = score;
+                rescored = true;
+            }
+            if rescored {
+                touched.push(record.clone());
+            }
         }
     }
 

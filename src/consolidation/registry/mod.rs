@@ -126,6 +126,9 @@ pub struct Registry {
     reviews: BTreeMap<SourceKey, Vec<Candidate>>,
     index: BlockIndex,
     next_id: u64,
+    /// The records whose review the last changing call opened, changed or
+    /// closed ([`Registry::reviews_touched`]).
+    touched: Vec<SourceKey>,
 }
 
 impl Registry {
@@ -173,6 +176,7 @@ impl Registry {
             reviews: BTreeMap::new(),
             index: BlockIndex::default(),
             next_id: 1,
+            touched: Vec::new(),
         })
     }
 
@@ -269,6 +273,36 @@ impl Registry {
                 .expect("a reviewed record is registered"),
             candidates,
         })
+    }
+
+    /// The candidates of a record's review, if it has one.
+    pub fn review(&self, key: &SourceKey) -> Option<&[Candidate]> {
+        self.reviews.get(key).map(Vec::as_slice)
+    }
+
+    /// The records whose review the last call that changes the registry
+    /// ([`ingest`](Registry::ingest), [`merge`](Registry::merge),
+    /// [`unmerge`](Registry::unmerge), [`remove`](Registry::remove),
+    /// [`erase`](Registry::erase), [`dismiss_review`](Registry::dismiss_review),
+    /// [`set_model`](Registry::set_model)) opened, changed (candidates or
+    /// their scores) or closed, in no order, perhaps more than once: what a
+    /// host that mirrors the reviews must read again.
+    pub fn reviews_touched(&self) -> &[SourceKey] {
+        &self.touched
+    }
+
+    /// Drops from every review the candidates `gone` says, noting the
+    /// reviews it changes; a review left without candidates closes.
+    fn drop_candidates(&mut self, gone: impl Fn(&Candidate) -> bool) {
+        let touched = &mut self.touched;
+        self.reviews.retain(|key, candidates| {
+            let before = candidates.len();
+            candidates.retain(|c| !gone(c));
+            if candidates.len() != before {
+                touched.push(key.clone());
+            }
+            !candidates.is_empty()
+        });
     }
 
     fn entry(&self, slot: u32) -> &Entry {

@@ -45,6 +45,13 @@ impl Registry {
     /// [`Error::NotFound`] for an id that is not live (a retired id's error says
     /// what it was merged into). Nothing changes on an error.
     pub fn merge(&mut self, a: GoldenId, b: GoldenId) -> Result<Merged> {
+        self.touched.clear();
+        self.merge_live(a, b)
+    }
+
+    /// [`Registry::merge`], noting the reviews it changes after those noted
+    /// already.
+    pub(super) fn merge_live(&mut self, a: GoldenId, b: GoldenId) -> Result<Merged> {
         self.live(a)?;
         self.live(b)?;
         if a == b {
@@ -82,6 +89,7 @@ impl Registry {
     /// record is its customer's only member (nothing to unmerge). Nothing changes
     /// on an error.
     pub fn unmerge(&mut self, key: &SourceKey) -> Result<GoldenId> {
+        self.touched.clear();
         let slot = self.slot_of(key)?;
         let (golden, origin) = {
             let e = self.entry(slot);
@@ -118,9 +126,10 @@ impl Registry {
     ///
     /// [`Error::NotFound`] when the record has no review.
     pub fn dismiss_review(&mut self, key: &SourceKey) -> Result<()> {
+        self.touched.clear();
         self.reviews
             .remove(key)
-            .map(|_| ())
+            .map(|_| self.touched.push(key.clone()))
             .ok_or_else(|| Error::NotFound {
                 what: "review",
                 id: key.to_string(),
@@ -138,6 +147,7 @@ impl Registry {
     ///
     /// [`Error::NotFound`] for an unknown record.
     pub fn remove(&mut self, key: &SourceKey) -> Result<(GoldenId, bool)> {
+        self.touched.clear();
         let slot = self.slot_of(key)?;
         let golden = self.entry(slot).golden;
         let gone = self.goldens[&golden].len() == 1;
@@ -162,6 +172,7 @@ impl Registry {
     /// [`Error::NotFound`] for an id that is not live (a retired id's error says
     /// what it was merged into). Nothing changes on an error.
     pub fn erase(&mut self, id: GoldenId) -> Result<Erased> {
+        self.touched.clear();
         let slots = self.live(id)?.clone();
         let mut sources = Vec::with_capacity(slots.len());
         for slot in slots {
@@ -183,11 +194,10 @@ impl Registry {
         let key = &entry.member.key;
         self.slots.remove(key);
         self.index.remove(&entry.keys, slot);
-        self.reviews.remove(key);
-        self.reviews.retain(|_, candidates| {
-            candidates.retain(|c| &c.source != key);
-            !candidates.is_empty()
-        });
+        if self.reviews.remove(key).is_some() {
+            self.touched.push(key.clone());
+        }
+        self.drop_candidates(|c| &c.source == key);
         if let Some(members) = self.goldens.get_mut(&entry.golden) {
             members.retain(|&s| s != slot);
         }
@@ -207,10 +217,7 @@ impl Registry {
         for r in &gone {
             self.retired.remove(r);
         }
-        self.reviews.retain(|_, candidates| {
-            candidates.retain(|c| c.golden != id);
-            !candidates.is_empty()
-        });
+        self.drop_candidates(|c| c.golden == id);
         gone
     }
 
@@ -231,9 +238,12 @@ impl Registry {
     fn settle_reviews(&mut self, retired: GoldenId, survivor: GoldenId) {
         let mut settled = Vec::new();
         for (key, candidates) in self.reviews.iter_mut() {
+            let before = candidates.len();
+            let mut renamed = false;
             for c in candidates.iter_mut() {
                 if c.golden == retired {
                     c.golden = survivor;
+                    renamed = true;
                 }
             }
             let own = self.slots.get(key).map(|&s| {
@@ -243,6 +253,9 @@ impl Registry {
                     .golden
             });
             candidates.retain(|c| Some(c.golden) != own);
+            if renamed || candidates.len() != before {
+                self.touched.push(key.clone());
+            }
             if candidates.is_empty() {
                 settled.push(key.clone());
             }

@@ -1,0 +1,660 @@
+//! JSON shapes of the change feed: pages of changes, each change, and the
+//! feed's retention.
+//!
+//! A page (`ciclo_engine_changes_json`, [`page_to_json`]):
+//!
+//! ```json
+//! {"changes": [
+//!    {"seq": 1, "type": "customer_created", "customer": "c-1", "stage": "awareness",
+//!     "at": "2026-03-01T10:00:00Z"},
+//!    {"seq": 2, "type": "stage_moved", "customer": "c-1", "from": "awareness",
+//!     "to": "conversion", "at": "2026-03-01T10:00:00Z", "rule": "first_purchase",
+//!     "reason": "...", "cause": "purchase", "event_id": null,
+//!     "evidence": [{"metric": "event.amount", "op": ">", "threshold": 0.0, "actual": 125000.0}]}],
+//!  "last_seq": 2, "oldest_seq": 1, "head_seq": 2, "more": false}
+//! ```
+//!
+//! Every change has `seq` and `type`, and `"redacted": true` when an
+//! erasure stripped its data since. By type:
+//!
+//! | `type` | fields |
+//! |---|---|
+//! | `customer_created` | `customer`, `stage`, `at` |
+//! | `stage_moved` | `customer`, `from`, `to`, `at`, `rule`, `reason`, `cause` (event kind or `tick`), `event_id`, `evidence` (`[{"metric", "op", "threshold", "actual", "currency"?}]`) |
+//! | `customer_recomputed` | `customer`, `stage` |
+//! | `customer_removed` | `customer` |
+//! | `trigger_fired` | `customer`, `rule`, `action`, `priority`, `at`, `churn_risk`, `evidence` (`[{"signal", "op", "threshold", "actual", "currency"?}]`) |
+//! | `golden_created`, `golden_updated` | `golden_id`, `record` (as `ciclo_engine_golden_json` gives it, read with the change: perhaps already newer; `null` when the customer is no longer live) |
+//! | `golden_merged` | `survivor`, `retired` |
+//! | `golden_unmerged` | `source` (`{"system", "id"}`), `from`, `to` |
+//! | `erased` | `customers` (ids: a golden id and the ids merged into it, or a customer that is not a golden id), `sources` (`[{"system", "id"}]`, the records erased with them) |
+//! | `source_added`, `source_removed` | `source`, `golden_id` |
+//! | `link_added`, `link_removed` | `kind`, `parent`, `child` |
+//! | `review_opened` | `source`, `candidates` (`[{"golden_id", "probability", "source"}]`) |
+//! | `review_closed` | `source` |
+//! | `redacted` | `was` (the type it had): in a restored engine, a change that named a source record or a host's customer id erased since, emptied by the snapshot |
+//!
+//! Retention (`ciclo_engine_set_change_retention_json`,
+//! [`retention_from_json`]): `{"max_changes": 100000, "max_age_ms": null}`,
+//! each key optional (a missing one takes its default).
+
+use serde::ser::{SerializeMap, SerializeSeq};
+use serde::{Deserialize, Serialize, Serializer};
+use serde_json::{json, Value};
+
+use super::read;
+use crate::consolidation::golden::SourceKey;
+use crate::consolidation::hierarchy::{HierarchyKind, Link};
+use crate::consolidation::registry::GoldenId;
+use crate::engine::{Change, ChangeEntry, ChangePage, FeedRetention};
+use crate::error::{Error, Result};
+use crate::lifecycle::{Cause, Evidence, Metric, Op, StageChange, StageModel};
+use crate::model::time::Timestamp;
+use crate::model::Currency;
+use crate::retention::{Action, Firing, Signal, SignalEvidence};
+
+/// A change written as JSON, in its place in the feed.
+pub(crate) struct ChangeOut<'a> {
+    pub(crate) model: &'a StageModel,
+    pub(crate) seq: u64,
+    pub(crate) change: &'a Change,
+    pub(crate) redacted: bool,
+    /// The last number of the change's call, written only when it is not the
+    /// change's own (snapshots keep it; hosts get whole calls per page).
+    pub(crate) call_end: Option<u64>,
+}
+
+fn key_json(key: &SourceKey) -> Value {
+    json!({"system": key.system, "id": key.id})
+}
+
+struct EvidenceOut<'a>(&'a [Evidence]);
+
+impl Serialize for EvidenceOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.len()))?;
+        for e in self.0 {
+            let mut v = json!({
+                "metric": e.metric.name(),
+                "op": e.op.as_str(),
+                "threshold": e.threshold,
+                "actual": e.actual,
+            });
+            if let Some(c) = e.currency {
+                v["currency"] = json!(c.as_str());
+            }
+            seq.serialize_element(&v)?;
+        }
+        seq.end()
+    }
+}
+
+impl Serialize for ChangeOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let model = self.model;
+        let mut m = s.serialize_map(None)?;
+        m.serialize_entry("seq", &self.seq)?;
+        m.serialize_entry("type", self.change.type_name())?;
+        if let Some(end) = self.call_end {
+            m.serialize_entry("call_end", &end)?;
+        }
+        if self.redacted {
+            m.serialize_entry("redacted", &true)?;
+        }
+        match self.change {
+            Change::CustomerCreated {
+                customer,
+                stage,
+                at,
+            } => {
+                m.serialize_entry("customer", customer.as_str())?;
+                m.serialize_entry("stage", model.stage_name(*stage))?;
+                m.serialize_entry("at", at)?;
+            }
+            Change::StageMoved {
+                customer,
+                change,
+                event_id,
+                evidence,
+            } => {
+                let rule = model.rule(change.rule);
+                m.serialize_entry("customer", customer.as_str())?;
+                m.serialize_entry("from", model.stage_name(change.from))?;
+                m.serialize_entry("to", model.stage_name(change.to))?;
+                m.serialize_entry("at", &change.at)?;
+                m.serialize_entry("rule", rule.name.as_str())?;
+                m.serialize_entry("reason", rule.description.as_str())?;
+                m.serialize_entry("cause", change.cause.name(model))?;
+                m.serialize_entry("event_id", &event_id.as_deref())?;
+                m.serialize_entry("evidence", &EvidenceOut(evidence))?;
+            }
+            Change::CustomerRecomputed { customer, stage } => {
+                m.serialize_entry("customer", customer.as_str())?;
+                m.serialize_entry("stage", model.stage_name(*stage))?;
+            }
+            Change::CustomerRemoved { customer } => {
+                m.serialize_entry("customer", customer.as_str())?;
+            }
+            Change::TriggerFired { customer, firing } => {
+                m.serialize_entry("customer", customer.as_str())?;
+                m.serialize_entry("rule", &firing.rule)?;
+                m.serialize_entry("action", firing.action.name())?;
+                m.serialize_entry("priority", &firing.priority)?;
+                m.serialize_entry("at", &firing.at)?;
+                m.serialize_entry("churn_risk", &firing.churn_risk)?;
+                m.serialize_entry("evidence", &firing.evidence)?;
+            }
+            Change::GoldenCreated { golden, record } | Change::GoldenUpdated { golden, record } => {
+                let id = golden.to_string();
+                m.serialize_entry("golden_id", &id)?;
+                m.serialize_entry(
+                    "record",
+                    &record
+                        .as_deref()
+                        .map(|r| super::consolidation::golden_value(&id, r)),
+                )?;
+            }
+            Change::GoldenMerged { survivor, retired } => {
+                m.serialize_entry("survivor", survivor)?;
+                m.serialize_entry("retired", retired)?;
+            }
+            Change::GoldenUnmerged { source, from, to } => {
+                m.serialize_entry("source", &key_json(source))?;
+                m.serialize_entry("from", from)?;
+                m.serialize_entry("to", to)?;
+            }
+            Change::Erased { customers, sources } => {
+                m.serialize_entry("customers", customers)?;
+                let keys: Vec<Value> = sources.iter().map(key_json).collect();
+                m.serialize_entry("sources", &keys)?;
+            }
+            Change::Redacted { was } => {
+                m.serialize_entry("was", was)?;
+            }
+            Change::SourceAdded { source, golden } | Change::SourceRemoved { source, golden } => {
+                m.serialize_entry("source", &key_json(source))?;
+                m.serialize_entry("golden_id", golden)?;
+            }
+            Change::LinkAdded(link) | Change::LinkRemoved(link) => {
+                m.serialize_entry("kind", link.kind.as_str())?;
+                m.serialize_entry("parent", &link.parent)?;
+                m.serialize_entry("child", &link.child)?;
+            }
+            Change::ReviewOpened { source, candidates } => {
+                m.serialize_entry("source", &key_json(source))?;
+                let list: Vec<Value> = candidates
+                    .iter()
+                    .map(|(g, p, s)| {
+                        json!({"golden_id": g.to_string(), "probability": p, "source": key_json(s)})
+                    })
+                    .collect();
+                m.serialize_entry("candidates", &list)?;
+            }
+            Change::ReviewClosed { source } => {
+                m.serialize_entry("source", &key_json(source))?;
+            }
+        }
+        m.end()
+    }
+}
+
+struct EntriesOut<'a> {
+    model: &'a StageModel,
+    entries: &'a [ChangeEntry],
+}
+
+impl Serialize for EntriesOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.entries.len()))?;
+        for e in self.entries {
+            seq.serialize_element(&ChangeOut {
+                model: self.model,
+                seq: e.seq,
+                change: &e.change,
+                redacted: e.redacted,
+                call_end: None,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+/// A page of changes as JSON (see the module documentation): the changes,
+/// `last_seq` (pass it as `after_seq` next time), `oldest_seq` (the oldest
+/// change the feed keeps), `head_seq` (the newest a reader can see) and
+/// `more` (whether changes after the page wait).
+pub fn page_to_json(model: &StageModel, page: &ChangePage) -> String {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        changes: EntriesOut<'a>,
+        last_seq: u64,
+        oldest_seq: u64,
+        head_seq: u64,
+        more: bool,
+    }
+    serde_json::to_string(&Out {
+        changes: EntriesOut {
+            model,
+            entries: &page.changes,
+        },
+        last_seq: page.last_seq,
+        oldest_seq: page.oldest_seq,
+        head_seq: page.head_seq,
+        more: page.more(),
+    })
+    .expect("changes always serialise")
+}
+
+/// Changes as a change callback gets them: `{"changes": [...], "first_seq":
+/// 7, "last_seq": 9}`, each change as in a page.
+pub fn changes_to_json(model: &StageModel, entries: &[ChangeEntry]) -> String {
+    #[derive(Serialize)]
+    struct Out<'a> {
+        changes: EntriesOut<'a>,
+        first_seq: u64,
+        last_seq: u64,
+    }
+    serde_json::to_string(&Out {
+        changes: EntriesOut { model, entries },
+        first_seq: entries.first().map_or(0, |e| e.seq),
+        last_seq: entries.last().map_or(0, |e| e.seq),
+    })
+    .expect("changes always serialise")
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetentionJson {
+    #[serde(default)]
+    max_changes: Option<u64>,
+    #[serde(default)]
+    max_age_ms: Option<u64>,
+}
+
+/// Reads a feed retention: `{"max_changes": 100000, "max_age_ms": 86400000}`,
+/// each key optional (`max_changes` 100,000 and no age limit by default;
+/// `"max_age_ms": null` is no age limit).
+///
+/// # Errors
+///
+/// [`Error::Json`], [`Error::UnknownField`]; [`Error::Config`] naming
+/// `max_changes` or `max_age` for values out of bounds
+/// ([`FeedRetention::check`]).
+pub fn retention_from_json(text: &str) -> Result<FeedRetention> {
+    let raw: RetentionJson = read(text, "retention")?;
+    let default = FeedRetention::default();
+    let max_changes = match raw.max_changes {
+        None => default.max_changes,
+        Some(n) => usize::try_from(n)
+            .ok()
+            .filter(|&n| n <= FeedRetention::MAX_CHANGES)
+            .ok_or_else(|| {
+                Error::config(
+                    "max_changes",
+                    format!(
+                        "{n} is above the most a feed keeps, {}",
+                        FeedRetention::MAX_CHANGES
+                    ),
+                )
+            })?,
+    };
+    let retention = FeedRetention {
+        max_changes,
+        max_age: raw.max_age_ms.map(std::time::Duration::from_millis),
+    };
+    retention.check()?;
+    Ok(retention)
+}
+
+/// A feed retention as JSON, in the shape [`retention_from_json`] reads.
+pub fn retention_to_json(retention: &FeedRetention) -> String {
+    retention_value(retention).to_string()
+}
+
+fn retention_value(retention: &FeedRetention) -> Value {
+    json!({
+        "max_changes": retention.max_changes,
+        "max_age_ms": retention.max_age.map(|a| a.as_millis() as u64),
+    })
+}
+
+/// The change feed in a snapshot: its numbers, retention and every change
+/// kept, each with the last number of its call when that is not its own.
+pub(crate) struct FeedOut<'a, I> {
+    pub(crate) model: &'a StageModel,
+    pub(crate) next_seq: u64,
+    pub(crate) oldest_seq: u64,
+    pub(crate) retention: FeedRetention,
+    /// (seq, change, redacted, call end), cloned to be walked.
+    pub(crate) entries: I,
+}
+
+impl<'a, I> Serialize for FeedOut<'a, I>
+where
+    I: Iterator<Item = (u64, std::borrow::Cow<'a, Change>, bool, u64)> + Clone,
+{
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        struct List<'a, I>(&'a StageModel, I);
+        impl<'a, I> Serialize for List<'a, I>
+        where
+            I: Iterator<Item = (u64, std::borrow::Cow<'a, Change>, bool, u64)> + Clone,
+        {
+            fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+                let mut seq = s.serialize_seq(None)?;
+                for (n, change, redacted, end) in self.1.clone() {
+                    seq.serialize_element(&ChangeOut {
+                        model: self.0,
+                        seq: n,
+                        change: &change,
+                        redacted,
+                        call_end: (end != n).then_some(end),
+                    })?;
+                }
+                seq.end()
+            }
+        }
+        let entries = self.entries.clone();
+        let mut m = s.serialize_map(Some(4))?;
+        m.serialize_entry("next_seq", &self.next_seq)?;
+        m.serialize_entry("oldest_seq", &self.oldest_seq)?;
+        m.serialize_entry("retention", &retention_value(&self.retention))?;
+        m.serialize_entry("changes", &List(self.model, entries))?;
+        m.end()
+    }
+}
+
+/// The change feed read back from a snapshot.
+pub(crate) struct FeedIn {
+    pub(crate) next_seq: u64,
+    pub(crate) oldest_seq: u64,
+    pub(crate) retention: FeedRetention,
+    /// (change, redacted, call end), from `oldest_seq` on.
+    pub(crate) entries: Vec<(Change, bool, u64)>,
+}
+
+/// Reads the change feed of a snapshot, checking it against `model`: numbers
+/// consecutive from `oldest_seq` to `next_seq`, each call ending within the
+/// feed, every name known to the model.
+pub(crate) fn feed_from_json(
+    model: &StageModel,
+    text: &str,
+) -> std::result::Result<FeedIn, String> {
+    #[derive(Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Image {
+        next_seq: u64,
+        oldest_seq: u64,
+        retention: RetentionJson,
+        changes: Vec<Value>,
+    }
+    let image: Image = serde_json::from_str(text).map_err(|e| e.to_string())?;
+    if image.oldest_seq == 0 || image.oldest_seq > image.next_seq {
+        return Err(format!(
+            "oldest change {} and next {} are out of order",
+            image.oldest_seq, image.next_seq
+        ));
+    }
+    if image.next_seq - image.oldest_seq != image.changes.len() as u64 {
+        return Err(format!(
+            "{} changes from {} do not end before {}",
+            image.changes.len(),
+            image.oldest_seq,
+            image.next_seq
+        ));
+    }
+    let retention = FeedRetention {
+        max_changes: image
+            .retention
+            .max_changes
+            .and_then(|n| usize::try_from(n).ok())
+            .ok_or("retention: max_changes missing or too large")?,
+        max_age: image
+            .retention
+            .max_age_ms
+            .map(std::time::Duration::from_millis),
+    };
+    retention.check().map_err(|e| format!("retention: {e}"))?;
+    let mut entries = Vec::with_capacity(image.changes.len());
+    for (i, value) in image.changes.iter().enumerate() {
+        let expected = image.oldest_seq + i as u64;
+        let at = |m: String| format!("change {expected}: {m}");
+        let seq = value.get("seq").and_then(Value::as_u64);
+        if seq != Some(expected) {
+            return Err(at(format!("its number is {seq:?}")));
+        }
+        let end = match value.get("call_end") {
+            None => expected,
+            Some(v) => v
+                .as_u64()
+                .filter(|&e| e > expected && e < image.next_seq)
+                .ok_or_else(|| at("its call ends outside the feed".into()))?,
+        };
+        let redacted = match value.get("redacted") {
+            None => false,
+            Some(v) => v
+                .as_bool()
+                .ok_or_else(|| at("`redacted` is not true or false".into()))?,
+        };
+        let change = change_from_value(model, value).map_err(at)?;
+        entries.push((change, redacted, end));
+    }
+    Ok(FeedIn {
+        next_seq: image.next_seq,
+        oldest_seq: image.oldest_seq,
+        retention,
+        entries,
+    })
+}
+
+/// Reads one change in the shape [`ChangeOut`] writes.
+fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Change, String> {
+    let obj = v.as_object().ok_or("not an object")?;
+    let text = |k: &str| -> std::result::Result<&str, String> {
+        obj.get(k)
+            .and_then(Value::as_str)
+            .ok_or_else(|| format!("`{k}` missing or not a string"))
+    };
+    let customer = || text("customer").map(compact_str::CompactString::from);
+    let stage = |k: &str| -> std::result::Result<_, String> {
+        let name = text(k)?;
+        model
+            .stage_id(name)
+            .ok_or_else(|| format!("`{k}`: unknown stage `{name}`"))
+    };
+    let time = |k: &str| -> std::result::Result<Timestamp, String> {
+        Timestamp::parse(text(k)?, k).map_err(|e| e.to_string())
+    };
+    let golden = |k: &str| -> std::result::Result<GoldenId, String> {
+        text(k)?.parse().map_err(|e: Error| e.to_string())
+    };
+    let key_of = |v: &Value| -> std::result::Result<SourceKey, String> {
+        serde_json::from_value(v.clone()).map_err(|e| format!("source key: {e}"))
+    };
+    let key = |k: &str| key_of(obj.get(k).ok_or_else(|| format!("`{k}` missing"))?);
+    let list = |k: &str| -> std::result::Result<&Vec<Value>, String> {
+        obj.get(k)
+            .and_then(Value::as_array)
+            .ok_or_else(|| format!("`{k}` missing or not a list"))
+    };
+    let number = |v: Option<&Value>, k: &str| -> std::result::Result<f64, String> {
+        v.and_then(Value::as_f64)
+            .ok_or_else(|| format!("`{k}` missing or not a number"))
+    };
+    let maybe_number = |v: Option<&Value>, k: &str| -> std::result::Result<Option<f64>, String> {
+        match v {
+            None | Some(Value::Null) => Ok(None),
+            Some(v) => number(Some(v), k).map(Some),
+        }
+    };
+    let currency = |e: &Value| -> std::result::Result<Option<Currency>, String> {
+        match e.get("currency") {
+            None | Some(Value::Null) => Ok(None),
+            Some(Value::String(code)) => Currency::parse(code, "currency")
+                .map(Some)
+                .map_err(|e| e.to_string()),
+            Some(_) => Err("`currency` is not a text".into()),
+        }
+    };
+    let link = || -> std::result::Result<Link, String> {
+        let kind: HierarchyKind = serde_json::from_value(Value::String(text("kind")?.into()))
+            .map_err(|e| format!("kind: {e}"))?;
+        Ok(Link::new(kind, text("parent")?, text("child")?))
+    };
+    Ok(match text("type")? {
+        "customer_created" => Change::CustomerCreated {
+            customer: customer()?,
+            stage: stage("stage")?,
+            at: time("at")?,
+        },
+        "stage_moved" => {
+            let rule_name = text("rule")?;
+            let rule = model
+                .rule_id(rule_name)
+                .ok_or_else(|| format!("unknown rule `{rule_name}`"))?;
+            let mut evidence = Vec::new();
+            for e in list("evidence")? {
+                let metric_name = e.get("metric").and_then(Value::as_str).unwrap_or("");
+                let op_name = e.get("op").and_then(Value::as_str).unwrap_or("");
+                evidence.push(Evidence {
+                    metric: Metric::from_name(metric_name)
+                        .ok_or_else(|| format!("unknown metric `{metric_name}`"))?,
+                    op: Op::parse(op_name)
+                        .ok_or_else(|| format!("unknown operator `{op_name}`"))?,
+                    threshold: number(e.get("threshold"), "threshold")?,
+                    actual: maybe_number(e.get("actual"), "actual")?,
+                    currency: currency(e)?,
+                });
+            }
+            Change::StageMoved {
+                customer: customer()?,
+                change: StageChange {
+                    from: stage("from")?,
+                    to: stage("to")?,
+                    at: time("at")?,
+                    rule,
+                    cause: Cause::from_name(model, text("cause")?, "cause")
+                        .map_err(|e| e.to_string())?,
+                },
+                event_id: match obj.get("event_id") {
+                    None | Some(Value::Null) => None,
+                    Some(_) => Some(compact_str::CompactString::from(text("event_id")?)),
+                },
+                evidence: evidence.into(),
+            }
+        }
+        "customer_recomputed" => Change::CustomerRecomputed {
+            customer: customer()?,
+            stage: stage("stage")?,
+        },
+        "customer_removed" => Change::CustomerRemoved {
+            customer: customer()?,
+        },
+        "trigger_fired" => {
+            let mut evidence = Vec::new();
+            for e in list("evidence")? {
+                let signal_name = e.get("signal").and_then(Value::as_str).unwrap_or("");
+                let op_name = e.get("op").and_then(Value::as_str).unwrap_or("");
+                evidence.push(SignalEvidence {
+                    signal: Signal::from_name(signal_name)
+                        .ok_or_else(|| format!("unknown signal `{signal_name}`"))?,
+                    op: Op::parse(op_name)
+                        .ok_or_else(|| format!("unknown operator `{op_name}`"))?
+                        .as_str(),
+                    threshold: number(e.get("threshold"), "threshold")?,
+                    actual: maybe_number(e.get("actual"), "actual")?,
+                    currency: currency(e)?,
+                });
+            }
+            let action_name = text("action")?;
+            Change::TriggerFired {
+                customer: customer()?,
+                firing: Box::new(Firing {
+                    rule: text("rule")?.to_string(),
+                    action: Action::parse(action_name)
+                        .ok_or_else(|| format!("unknown action `{action_name}`"))?,
+                    priority: obj
+                        .get("priority")
+                        .and_then(Value::as_i64)
+                        .and_then(|p| i32::try_from(p).ok())
+                        .ok_or("`priority` missing or not an integer")?,
+                    at: time("at")?,
+                    evidence,
+                    churn_risk: maybe_number(obj.get("churn_risk"), "churn_risk")?,
+                }),
+            }
+        }
+        // The feed keeps no golden record (each is read with its change).
+        "golden_created" => Change::GoldenCreated {
+            golden: golden("golden_id")?,
+            record: None,
+        },
+        "golden_updated" => Change::GoldenUpdated {
+            golden: golden("golden_id")?,
+            record: None,
+        },
+        "golden_merged" => Change::GoldenMerged {
+            survivor: golden("survivor")?,
+            retired: golden("retired")?,
+        },
+        "golden_unmerged" => Change::GoldenUnmerged {
+            source: key("source")?,
+            from: golden("from")?,
+            to: golden("to")?,
+        },
+        "erased" => Change::Erased {
+            customers: list("customers")?
+                .iter()
+                .map(|c| {
+                    c.as_str()
+                        .map(str::to_string)
+                        .ok_or("a customer is not a string")
+                })
+                .collect::<std::result::Result<_, _>>()?,
+            sources: list("sources")?
+                .iter()
+                .map(key_of)
+                .collect::<std::result::Result<_, _>>()?,
+        },
+        "redacted" => {
+            let was = text("was")?;
+            Change::Redacted {
+                was: Change::TYPES
+                    .iter()
+                    .find(|t| **t == was && **t != "redacted")
+                    .ok_or_else(|| format!("`was`: unknown change type `{was}`"))?,
+            }
+        }
+        "source_added" => Change::SourceAdded {
+            source: key("source")?,
+            golden: golden("golden_id")?,
+        },
+        "source_removed" => Change::SourceRemoved {
+            source: key("source")?,
+            golden: golden("golden_id")?,
+        },
+        "link_added" => Change::LinkAdded(link()?),
+        "link_removed" => Change::LinkRemoved(link()?),
+        "review_opened" => {
+            let mut candidates = Vec::new();
+            for c in list("candidates")? {
+                let g = c
+                    .get("golden_id")
+                    .and_then(Value::as_str)
+                    .ok_or("a candidate's `golden_id` is missing")?
+                    .parse()
+                    .map_err(|e: Error| e.to_string())?;
+                let p = number(c.get("probability"), "probability")?;
+                let s = key_of(c.get("source").ok_or("a candidate's `source` is missing")?)?;
+                candidates.push((g, p, s));
+            }
+            Change::ReviewOpened {
+                source: key("source")?,
+                candidates,
+            }
+        }
+        "review_closed" => Change::ReviewClosed {
+            source: key("source")?,
+        },
+        other => return Err(format!("unknown change type `{other}`")),
+    })
+}
