@@ -440,6 +440,19 @@ pub(crate) struct EvidenceJson<'a> {
     currency: Option<Currency>,
 }
 
+impl<'a> EvidenceJson<'a> {
+    /// The wire form of one comparison.
+    pub(crate) fn new(e: &Evidence) -> EvidenceJson<'a> {
+        EvidenceJson {
+            metric: e.metric.name(),
+            op: e.op.as_str(),
+            threshold: e.threshold,
+            actual: e.actual,
+            currency: e.currency,
+        }
+    }
+}
+
 /// A stage change: from where to where, when, by which rule and why.
 #[derive(Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -545,16 +558,7 @@ fn transition_json<'a>(
         reason: rule.description.as_str(),
         cause: t.cause.name(model),
         event_id,
-        evidence: evidence
-            .iter()
-            .map(|e| EvidenceJson {
-                metric: e.metric.name(),
-                op: e.op.as_str(),
-                threshold: e.threshold,
-                actual: e.actual,
-                currency: e.currency,
-            })
-            .collect(),
+        evidence: evidence.iter().map(EvidenceJson::new).collect(),
     }
 }
 
@@ -859,5 +863,5 @@ pub mod schema;
 mod standardize;
 
 pub use standardize::standardized_to_json;
-pub(crate) use standardize::{findings, to_sorted_json, FindingJson};
+pub(crate) use standardize::{findings, to_sorted_json, FindingJson, Sorted};
 pub mod stages;

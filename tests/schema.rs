@@ -14,10 +14,11 @@
 #![cfg(feature = "schema")]
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::ffi::c_char;
+use std::ffi::{c_char, c_void, CStr};
 use std::path::PathBuf;
 use std::ptr;
 
+use ciclo::ffi::changes::*;
 use ciclo::ffi::consolidation::*;
 use ciclo::ffi::engine::*;
 use ciclo::ffi::lifecycle::*;
@@ -144,7 +145,9 @@ fn the_index_names_every_json_function_of_the_header() {
     for (function, sides) in functions {
         let at = lines
             .iter()
-            .position(|l| l.contains(&format!(" {function}(")))
+            .position(|l| {
+                l.contains(&format!(" {function}(")) || l.contains(&format!("(*{function})("))
+            })
             .unwrap_or_else(|| panic!("{function} is not declared in the header"));
         let start = lines[..at]
             .iter()
@@ -552,7 +555,7 @@ fn consolidation(check: &mut Checker) {
         check.valid("hierarchy", &place);
     }
     let purchase = format!(
-        r#"{{"customer": "{person}", "at": "2026-03-01T10:00:00Z", "kind": "purchase",
+        r#"{{"id": "ev-p1", "customer": "{person}", "at": "2026-03-01T10:00:00Z", "kind": "purchase",
             "amount": 125000, "currency": "ARS"}}"#
     );
     check.valid("event", &purchase);
@@ -564,6 +567,99 @@ fn consolidation(check: &mut Checker) {
     let removed =
         out(|o| unsafe { ciclo_engine_remove_source(e.0, c("erp").as_ptr(), c("8").as_ptr(), o) });
     check.valid("source_removed", &removed);
+    let removed =
+        out(|o| unsafe { ciclo_engine_remove_source(e.0, c("web").as_ptr(), c("x").as_ptr(), o) });
+    check.valid("source_removed", &removed);
+
+    // A merge, an unmerge and an erasure, then the whole feed, page by page,
+    // and a callback given the changes of further calls.
+    let id_of = |outcome: &str| {
+        let v: Value = serde_json::from_str(outcome).unwrap();
+        v["golden_id"].as_str().unwrap().to_string()
+    };
+    let marta = id_of(&ingest(
+        &e,
+        r#"{"system": "crm", "id": "m1", "record": {"given_name": "Marta", "surname": "Gil", "email": "marta@gil.es"}}"#,
+    ));
+    let jorge = id_of(&ingest(
+        &e,
+        r#"{"system": "crm", "id": "m2", "record": {"given_name": "Jorge", "surname": "Sanz", "email": "jorge@sanz.es"}}"#,
+    ));
+    let mut survivor = ptr::null_mut();
+    ok(unsafe { ciclo_engine_merge(e.0, c(&marta).as_ptr(), c(&jorge).as_ptr(), &mut survivor) });
+    take(survivor);
+    let mut back = ptr::null_mut();
+    ok(unsafe { ciclo_engine_unmerge(e.0, c("crm").as_ptr(), c("m2").as_ptr(), &mut back) });
+    take(back);
+    // Erasing the customer who bought redacts their stage moves.
+    ok(unsafe { ciclo_engine_remove_customer(e.0, c(person).as_ptr()) });
+    let retention = r#"{"max_changes": 5000, "max_age_ms": null}"#;
+    check.valid("change_retention", retention);
+    ok(unsafe { ciclo_engine_set_change_retention_json(e.0, c(retention).as_ptr()) });
+    let retention = out(|o| unsafe { ciclo_engine_change_retention_json(e.0, o) });
+    check.valid("change_retention", &retention);
+    let mut types = BTreeSet::new();
+    let mut after = 0u64;
+    loop {
+        let page = out(|o| unsafe { ciclo_engine_changes_json(e.0, after, 10, o) });
+        check.valid("changes", &page);
+        let v: Value = serde_json::from_str(&page).unwrap();
+        for change in v["changes"].as_array().unwrap() {
+            types.insert(change["type"].as_str().unwrap().to_string());
+            if change["redacted"] == true {
+                types.insert("(redacted)".into());
+            }
+        }
+        after = v["last_seq"].as_u64().unwrap();
+        if v["more"] == false {
+            break;
+        }
+    }
+    for kind in [
+        "golden_created",
+        "golden_updated",
+        "golden_merged",
+        "golden_unmerged",
+        "erased",
+        "source_added",
+        "source_removed",
+        "link_added",
+        "review_opened",
+        "stage_moved",
+        "customer_created",
+        "(redacted)",
+    ] {
+        assert!(types.contains(kind), "no {kind} change among {types:?}");
+    }
+    // A restored engine shows the changes that named what was erased as
+    // `redacted`.
+    let bytes = snapshot(&e);
+    let mut restored = ptr::null_mut();
+    ok(unsafe { ciclo_engine_restore(bytes.as_ptr(), bytes.len(), &mut restored) });
+    let restored = Engine(restored);
+    let page = out(|o| unsafe { ciclo_engine_changes_json(restored.0, 0, 100_000, o) });
+    check.valid("changes", &page);
+    assert!(page.contains(r#""type":"redacted""#), "{page}");
+    unsafe extern "C" fn keep(user: *mut c_void, _first: u64, _last: u64, json: *const c_char) {
+        let batches = unsafe { &mut *(user as *mut Vec<String>) };
+        batches.push(
+            unsafe { CStr::from_ptr(json) }
+                .to_string_lossy()
+                .into_owned(),
+        );
+    }
+    let mut batches: Vec<String> = Vec::new();
+    let user = &mut batches as *mut Vec<String> as *mut c_void;
+    ok(unsafe { ciclo_engine_set_change_callback(e.0, after, Some(keep), user) });
+    ingest(
+        &e,
+        r#"{"system": "web", "id": "z", "record": {"given_name": "Eva", "surname": "Sol"}}"#,
+    );
+    ok(unsafe { ciclo_engine_set_change_callback(e.0, 0, None, ptr::null_mut()) });
+    assert!(!batches.is_empty());
+    for batch in &batches {
+        check.valid("change_batch", batch);
+    }
 
     let options = r#"{"u_sample": 500, "seed": 3, "max_iterations": 20, "min_pairs": 1,
         "min_matches": 1, "min_u_pairs": 10}"#;

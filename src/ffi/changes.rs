@@ -14,6 +14,8 @@ use crate::json::changes as fjson;
 /// the changes as JSON (`{"changes": [...], "first_seq": 7, "last_seq": 9}`,
 /// each change as `ciclo_engine_changes_json` gives it). `changes_json` is
 /// borrowed: valid only until the callback returns; copy what you keep.
+///
+/// JSON Schemas in `include/schema/`: `changes_json`: `change_batch.schema.json`.
 pub type ciclo_change_fn = Option<
     unsafe extern "C" fn(
         user_data: *mut c_void,
@@ -49,6 +51,8 @@ pub type ciclo_change_fn = Option<
 /// when it is past the newest change (an engine restored from an older
 /// snapshot); `CICLO_STATUS_NULL_ARGUMENT`. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `*out_json`: `changes.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `out_json` valid for writes.
 #[no_mangle]
@@ -80,6 +84,8 @@ pub unsafe extern "C" fn ciclo_engine_changes_json(
 /// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_NULL_ARGUMENT`,
 /// `CICLO_STATUS_INVALID_UTF8`. Nothing changes on an error. Thread-safe.
 ///
+/// JSON Schemas in `include/schema/`: `retention_json`: `change_retention.schema.json`.
+///
 /// # Safety
 /// `engine` is a live engine; `retention_json` a NUL-terminated string.
 #[no_mangle]
@@ -99,6 +105,8 @@ pub unsafe extern "C" fn ciclo_engine_set_change_retention_json(
 /// The change feed's retention as JSON (`{"max_changes": 100000,
 /// "max_age_ms": null}`), in the shape `ciclo_engine_set_change_retention_json`
 /// reads. Release with `ciclo_string_free`. Thread-safe.
+///
+/// JSON Schemas in `include/schema/`: `*out_json`: `change_retention.schema.json`.
 ///
 /// # Safety
 /// `engine` is a live engine; `out_json` valid for writes.

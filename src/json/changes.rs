@@ -14,8 +14,9 @@
 //!  "last_seq": 2, "oldest_seq": 1, "head_seq": 2, "more": false}
 //! ```
 //!
-//! Every change has `seq` and `type`, and `"redacted": true` when an
-//! erasure stripped its data since. By type:
+//! Every change has `seq` and `type` (written first), the fields of its type,
+//! and `"redacted": true` when an erasure stripped its data since (written
+//! last; `include/schema/changes.schema.json` is the shape). By type:
 //!
 //! | `type` | fields |
 //! |---|---|
@@ -40,10 +41,10 @@
 
 use serde::ser::{SerializeMap, SerializeSeq};
 use serde::{Deserialize, Serialize, Serializer};
-use serde_json::{json, Value};
+use serde_json::Value;
 
 use super::read;
-use crate::consolidation::golden::SourceKey;
+use crate::consolidation::golden::{GoldenRecord, SourceKey};
 use crate::consolidation::hierarchy::{HierarchyKind, Link};
 use crate::consolidation::registry::GoldenId;
 use crate::engine::{Change, ChangeEntry, ChangePage, FeedRetention};
@@ -64,53 +65,213 @@ pub(crate) struct ChangeOut<'a> {
     pub(crate) call_end: Option<u64>,
 }
 
-fn key_json(key: &SourceKey) -> Value {
-    json!({"system": key.system, "id": key.id})
+type Key<'a> = super::Sorted<&'a SourceKey>;
+
+/// One change of the feed: its number, its type and the type's fields.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct ChangeEntryJson<'a> {
+    /// The change's number: numbers only grow, from 1, and survive snapshots.
+    seq: u64,
+    #[serde(flatten)]
+    change: ChangeJson<'a>,
+    /// The last number of the change's call, when it is not the change's
+    /// own; written in snapshots only.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    call_end: Option<u64>,
+    /// `true` once an erasure stripped the change's data (its evidence, its
+    /// event id); absent otherwise.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    redacted: bool,
 }
 
-struct EvidenceOut<'a>(&'a [Evidence]);
-
-impl Serialize for EvidenceOut<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.len()))?;
-        for e in self.0 {
-            let mut v = json!({
-                "metric": e.metric.name(),
-                "op": e.op.as_str(),
-                "threshold": e.threshold,
-                "actual": e.actual,
-            });
-            if let Some(c) = e.currency {
-                v["currency"] = json!(c.as_str());
-            }
-            seq.serialize_element(&v)?;
-        }
-        seq.end()
-    }
+/// What changed, by `type`.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub(crate) enum ChangeJson<'a> {
+    /// A customer's lifecycle state came into being: by their first event
+    /// (a move the same event made follows as `stage_moved`) or by an import.
+    CustomerCreated {
+        /// The customer.
+        customer: &'a str,
+        /// The stage they start in.
+        stage: &'a str,
+        /// When they entered it.
+        at: Timestamp,
+    },
+    /// A rule moved a customer to another stage (an event's rule, or a time
+    /// rule on a tick).
+    StageMoved {
+        /// The customer.
+        customer: &'a str,
+        /// The stage left.
+        from: &'a str,
+        /// The stage entered.
+        to: &'a str,
+        /// When.
+        at: Timestamp,
+        /// The rule that fired.
+        rule: &'a str,
+        /// The rule's description.
+        reason: &'a str,
+        /// The event kind behind the move, or `tick`.
+        cause: &'a str,
+        /// The id of the event behind the move, `null` without one.
+        event_id: Option<&'a str>,
+        /// The comparisons that made the rule's condition hold (empty once
+        /// redacted).
+        evidence: Vec<super::EvidenceJson<'a>>,
+    },
+    /// A customer's lifecycle state was rebuilt from their events and
+    /// imported states, by a merge or an unmerge; created if they had none.
+    CustomerRecomputed {
+        /// The customer.
+        customer: &'a str,
+        /// Their stage now.
+        stage: &'a str,
+    },
+    /// A customer's lifecycle state went without an erasure (merged into
+    /// another customer, or left without events by an unmerge).
+    CustomerRemoved {
+        /// The customer.
+        customer: &'a str,
+    },
+    /// A retention trigger fired for a customer.
+    TriggerFired {
+        /// The customer.
+        customer: &'a str,
+        /// The rule.
+        rule: &'a str,
+        /// The rule's action.
+        #[cfg_attr(feature = "schema", schemars(with = "Action"))]
+        action: &'a str,
+        /// The rule's priority.
+        priority: i32,
+        /// When it fired.
+        at: Timestamp,
+        /// The customer's churn risk, `null` without a value.
+        churn_risk: Option<f64>,
+        /// The comparisons that made the rule hold (empty once redacted).
+        evidence: &'a [SignalEvidence],
+    },
+    /// A golden customer came into being (a new record, or an unmerge).
+    GoldenCreated {
+        /// Its id.
+        golden_id: GoldenId,
+        /// Its golden record, as `ciclo_engine_golden_json` gives it, read
+        /// with the change (perhaps already newer); `null` when the customer
+        /// is no longer live.
+        record: Option<super::Sorted<super::consolidation::GoldenJson<'a>>>,
+    },
+    /// A golden customer's record changed (a record joined, left, or was
+    /// updated).
+    GoldenUpdated {
+        /// Its id.
+        golden_id: GoldenId,
+        /// Its golden record, read with the change (perhaps already newer);
+        /// `null` when the customer is no longer live.
+        record: Option<super::Sorted<super::consolidation::GoldenJson<'a>>>,
+    },
+    /// Two golden customers were merged: `retired` resolves to `survivor`
+    /// from now on.
+    GoldenMerged {
+        /// The id that stays.
+        survivor: GoldenId,
+        /// The id retired.
+        retired: GoldenId,
+    },
+    /// A source record left its golden customer for one of its own.
+    GoldenUnmerged {
+        /// The record.
+        source: Key<'a>,
+        /// The customer it left.
+        from: GoldenId,
+        /// The customer it belongs to now.
+        to: GoldenId,
+    },
+    /// Customers were erased. Ids only: nothing of what was erased.
+    Erased {
+        /// The erased customers: a golden id first, then the ids merged into
+        /// it; or a customer that is not a golden id.
+        customers: &'a [String],
+        /// The source records erased with them, sorted.
+        sources: Vec<Key<'a>>,
+    },
+    /// A source record joined a golden customer.
+    SourceAdded {
+        /// The record.
+        source: Key<'a>,
+        /// The customer it belongs to.
+        golden_id: GoldenId,
+    },
+    /// A source record was removed from a customer that keeps other records.
+    SourceRemoved {
+        /// The record.
+        source: Key<'a>,
+        /// The customer it was in.
+        golden_id: GoldenId,
+    },
+    /// A hierarchy link was made.
+    LinkAdded {
+        /// The hierarchy.
+        kind: &'a str,
+        /// The customer above.
+        parent: &'a str,
+        /// The customer below.
+        child: &'a str,
+    },
+    /// A hierarchy link went.
+    LinkRemoved {
+        /// The hierarchy.
+        kind: &'a str,
+        /// The customer above.
+        parent: &'a str,
+        /// The customer below.
+        child: &'a str,
+    },
+    /// A record waits for a data steward, or its candidates changed.
+    ReviewOpened {
+        /// The record.
+        source: Key<'a>,
+        /// The customers it may be, best first.
+        candidates: Vec<super::Sorted<super::consolidation::ReviewCandidateJson<'a>>>,
+    },
+    /// A record's review is closed.
+    ReviewClosed {
+        /// The record.
+        source: Key<'a>,
+    },
+    /// In a restored engine, a change that named a source record or a host's
+    /// customer id erased since, emptied by the snapshot.
+    Redacted {
+        /// The type the change had (`source_added`, `customer_created`...).
+        was: &'a str,
+    },
 }
 
-impl Serialize for ChangeOut<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let model = self.model;
-        let mut m = s.serialize_map(None)?;
-        m.serialize_entry("seq", &self.seq)?;
-        m.serialize_entry("type", self.change.type_name())?;
-        if let Some(end) = self.call_end {
-            m.serialize_entry("call_end", &end)?;
-        }
-        if self.redacted {
-            m.serialize_entry("redacted", &true)?;
-        }
-        match self.change {
+impl<'a> ChangeJson<'a> {
+    /// The wire form of `change`, its names resolved in `model`.
+    fn new(model: &'a StageModel, change: &'a Change) -> ChangeJson<'a> {
+        use super::Sorted;
+        let golden = |golden: &'a GoldenId, record: &'a Option<Box<GoldenRecord>>| {
+            record.as_deref().map(|r| {
+                Sorted(super::consolidation::GoldenJson::new(
+                    &golden.to_string(),
+                    r,
+                ))
+            })
+        };
+        match change {
             Change::CustomerCreated {
                 customer,
                 stage,
                 at,
-            } => {
-                m.serialize_entry("customer", customer.as_str())?;
-                m.serialize_entry("stage", model.stage_name(*stage))?;
-                m.serialize_entry("at", at)?;
-            }
+            } => ChangeJson::CustomerCreated {
+                customer,
+                stage: model.stage_name(*stage),
+                at: *at,
+            },
             Change::StageMoved {
                 customer,
                 change,
@@ -118,105 +279,149 @@ impl Serialize for ChangeOut<'_> {
                 evidence,
             } => {
                 let rule = model.rule(change.rule);
-                m.serialize_entry("customer", customer.as_str())?;
-                m.serialize_entry("from", model.stage_name(change.from))?;
-                m.serialize_entry("to", model.stage_name(change.to))?;
-                m.serialize_entry("at", &change.at)?;
-                m.serialize_entry("rule", rule.name.as_str())?;
-                m.serialize_entry("reason", rule.description.as_str())?;
-                m.serialize_entry("cause", change.cause.name(model))?;
-                m.serialize_entry("event_id", &event_id.as_deref())?;
-                m.serialize_entry("evidence", &EvidenceOut(evidence))?;
+                ChangeJson::StageMoved {
+                    customer,
+                    from: model.stage_name(change.from),
+                    to: model.stage_name(change.to),
+                    at: change.at,
+                    rule: rule.name.as_str(),
+                    reason: rule.description.as_str(),
+                    cause: change.cause.name(model),
+                    event_id: event_id.as_deref(),
+                    evidence: evidence.iter().map(super::EvidenceJson::new).collect(),
+                }
             }
-            Change::CustomerRecomputed { customer, stage } => {
-                m.serialize_entry("customer", customer.as_str())?;
-                m.serialize_entry("stage", model.stage_name(*stage))?;
-            }
-            Change::CustomerRemoved { customer } => {
-                m.serialize_entry("customer", customer.as_str())?;
-            }
-            Change::TriggerFired { customer, firing } => {
-                m.serialize_entry("customer", customer.as_str())?;
-                m.serialize_entry("rule", &firing.rule)?;
-                m.serialize_entry("action", firing.action.name())?;
-                m.serialize_entry("priority", &firing.priority)?;
-                m.serialize_entry("at", &firing.at)?;
-                m.serialize_entry("churn_risk", &firing.churn_risk)?;
-                m.serialize_entry("evidence", &firing.evidence)?;
-            }
-            Change::GoldenCreated { golden, record } | Change::GoldenUpdated { golden, record } => {
-                let id = golden.to_string();
-                m.serialize_entry("golden_id", &id)?;
-                m.serialize_entry(
-                    "record",
-                    &record
-                        .as_deref()
-                        .map(|r| super::consolidation::golden_value(&id, r)),
-                )?;
-            }
-            Change::GoldenMerged { survivor, retired } => {
-                m.serialize_entry("survivor", survivor)?;
-                m.serialize_entry("retired", retired)?;
-            }
-            Change::GoldenUnmerged { source, from, to } => {
-                m.serialize_entry("source", &key_json(source))?;
-                m.serialize_entry("from", from)?;
-                m.serialize_entry("to", to)?;
-            }
-            Change::Erased { customers, sources } => {
-                m.serialize_entry("customers", customers)?;
-                let keys: Vec<Value> = sources.iter().map(key_json).collect();
-                m.serialize_entry("sources", &keys)?;
-            }
-            Change::Redacted { was } => {
-                m.serialize_entry("was", was)?;
-            }
-            Change::SourceAdded { source, golden } | Change::SourceRemoved { source, golden } => {
-                m.serialize_entry("source", &key_json(source))?;
-                m.serialize_entry("golden_id", golden)?;
-            }
-            Change::LinkAdded(link) | Change::LinkRemoved(link) => {
-                m.serialize_entry("kind", link.kind.as_str())?;
-                m.serialize_entry("parent", &link.parent)?;
-                m.serialize_entry("child", &link.child)?;
-            }
-            Change::ReviewOpened { source, candidates } => {
-                m.serialize_entry("source", &key_json(source))?;
-                let list: Vec<Value> = candidates
+            Change::CustomerRecomputed { customer, stage } => ChangeJson::CustomerRecomputed {
+                customer,
+                stage: model.stage_name(*stage),
+            },
+            Change::CustomerRemoved { customer } => ChangeJson::CustomerRemoved { customer },
+            Change::TriggerFired { customer, firing } => ChangeJson::TriggerFired {
+                customer,
+                rule: &firing.rule,
+                action: firing.action.name(),
+                priority: firing.priority,
+                at: firing.at,
+                churn_risk: firing.churn_risk,
+                evidence: &firing.evidence,
+            },
+            Change::GoldenCreated { golden: id, record } => ChangeJson::GoldenCreated {
+                golden_id: *id,
+                record: golden(id, record),
+            },
+            Change::GoldenUpdated { golden: id, record } => ChangeJson::GoldenUpdated {
+                golden_id: *id,
+                record: golden(id, record),
+            },
+            Change::GoldenMerged { survivor, retired } => ChangeJson::GoldenMerged {
+                survivor: *survivor,
+                retired: *retired,
+            },
+            Change::GoldenUnmerged { source, from, to } => ChangeJson::GoldenUnmerged {
+                source: Sorted(source),
+                from: *from,
+                to: *to,
+            },
+            Change::Erased { customers, sources } => ChangeJson::Erased {
+                customers,
+                sources: sources.iter().map(Sorted).collect(),
+            },
+            Change::SourceAdded { source, golden } => ChangeJson::SourceAdded {
+                source: Sorted(source),
+                golden_id: *golden,
+            },
+            Change::SourceRemoved { source, golden } => ChangeJson::SourceRemoved {
+                source: Sorted(source),
+                golden_id: *golden,
+            },
+            Change::LinkAdded(link) => ChangeJson::LinkAdded {
+                kind: link.kind.as_str(),
+                parent: &link.parent,
+                child: &link.child,
+            },
+            Change::LinkRemoved(link) => ChangeJson::LinkRemoved {
+                kind: link.kind.as_str(),
+                parent: &link.parent,
+                child: &link.child,
+            },
+            Change::ReviewOpened { source, candidates } => ChangeJson::ReviewOpened {
+                source: Sorted(source),
+                candidates: candidates
                     .iter()
-                    .map(|(g, p, s)| {
-                        json!({"golden_id": g.to_string(), "probability": p, "source": key_json(s)})
-                    })
-                    .collect();
-                m.serialize_entry("candidates", &list)?;
-            }
-            Change::ReviewClosed { source } => {
-                m.serialize_entry("source", &key_json(source))?;
-            }
+                    .map(|c| Sorted(super::consolidation::ReviewCandidateJson::new(c)))
+                    .collect(),
+            },
+            Change::ReviewClosed { source } => ChangeJson::ReviewClosed {
+                source: Sorted(source),
+            },
+            Change::Redacted { was } => ChangeJson::Redacted { was },
         }
-        m.end()
     }
 }
 
-struct EntriesOut<'a> {
-    model: &'a StageModel,
-    entries: &'a [ChangeEntry],
-}
-
-impl Serialize for EntriesOut<'_> {
+impl Serialize for ChangeOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.entries.len()))?;
-        for e in self.entries {
-            seq.serialize_element(&ChangeOut {
-                model: self.model,
-                seq: e.seq,
-                change: &e.change,
-                redacted: e.redacted,
-                call_end: None,
-            })?;
+        ChangeEntryJson {
+            seq: self.seq,
+            change: ChangeJson::new(self.model, self.change),
+            call_end: self.call_end,
+            redacted: self.redacted,
         }
-        seq.end()
+        .serialize(s)
     }
+}
+
+/// The changes of `entries`, as a page or a callback shows them.
+fn entries<'a>(model: &'a StageModel, entries: &'a [ChangeEntry]) -> Vec<ChangeOut<'a>> {
+    entries
+        .iter()
+        .map(|e| ChangeOut {
+            model,
+            seq: e.seq,
+            change: &e.change,
+            redacted: e.redacted,
+            call_end: None,
+        })
+        .collect()
+}
+
+#[cfg(feature = "schema")]
+impl schemars::JsonSchema for ChangeOut<'_> {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Change".into()
+    }
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        ChangeEntryJson::json_schema(generator)
+    }
+}
+
+/// A page of the change feed.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct ChangePageJson<'a> {
+    /// The changes after `after_seq`, oldest first, whole calls only.
+    changes: Vec<ChangeOut<'a>>,
+    /// The number of the last change given (`after_seq` when none was): pass
+    /// it as `after_seq` next time.
+    last_seq: u64,
+    /// The oldest change the feed keeps.
+    oldest_seq: u64,
+    /// The newest change a reader can see.
+    head_seq: u64,
+    /// Whether changes after this page wait.
+    more: bool,
+}
+
+/// The changes a change callback is given.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct ChangeBatchJson<'a> {
+    /// One or more whole calls' changes, oldest first.
+    changes: Vec<ChangeOut<'a>>,
+    /// The number of the first change given.
+    first_seq: u64,
+    /// The number of the last change given.
+    last_seq: u64,
 }
 
 /// A page of changes as JSON (see the module documentation): the changes,
@@ -224,19 +429,8 @@ impl Serialize for EntriesOut<'_> {
 /// change the feed keeps), `head_seq` (the newest a reader can see) and
 /// `more` (whether changes after the page wait).
 pub fn page_to_json(model: &StageModel, page: &ChangePage) -> String {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        changes: EntriesOut<'a>,
-        last_seq: u64,
-        oldest_seq: u64,
-        head_seq: u64,
-        more: bool,
-    }
-    serde_json::to_string(&Out {
-        changes: EntriesOut {
-            model,
-            entries: &page.changes,
-        },
+    serde_json::to_string(&ChangePageJson {
+        changes: entries(model, &page.changes),
         last_seq: page.last_seq,
         oldest_seq: page.oldest_seq,
         head_seq: page.head_seq,
@@ -247,26 +441,26 @@ pub fn page_to_json(model: &StageModel, page: &ChangePage) -> String {
 
 /// Changes as a change callback gets them: `{"changes": [...], "first_seq":
 /// 7, "last_seq": 9}`, each change as in a page.
-pub fn changes_to_json(model: &StageModel, entries: &[ChangeEntry]) -> String {
-    #[derive(Serialize)]
-    struct Out<'a> {
-        changes: EntriesOut<'a>,
-        first_seq: u64,
-        last_seq: u64,
-    }
-    serde_json::to_string(&Out {
-        changes: EntriesOut { model, entries },
-        first_seq: entries.first().map_or(0, |e| e.seq),
-        last_seq: entries.last().map_or(0, |e| e.seq),
+pub fn changes_to_json(model: &StageModel, list: &[ChangeEntry]) -> String {
+    serde_json::to_string(&ChangeBatchJson {
+        changes: entries(model, list),
+        first_seq: list.first().map_or(0, |e| e.seq),
+        last_seq: list.last().map_or(0, |e| e.seq),
     })
     .expect("changes always serialise")
 }
 
-#[derive(Deserialize)]
+/// How long the change feed keeps changes (`ciclo_engine_set_change_retention_json`);
+/// every key optional, a missing one takes its default.
+#[derive(Serialize, Deserialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
-struct RetentionJson {
+pub(crate) struct RetentionJson {
+    /// At most this many changes, 0 to 100000000 (100000).
     #[serde(default)]
     max_changes: Option<u64>,
+    /// None older than this many milliseconds since it was recorded; `null`
+    /// (the default) for no age limit.
     #[serde(default)]
     max_age_ms: Option<u64>,
 }
@@ -306,16 +500,17 @@ pub fn retention_from_json(text: &str) -> Result<FeedRetention> {
     Ok(retention)
 }
 
-/// A feed retention as JSON, in the shape [`retention_from_json`] reads.
+/// A feed retention as JSON, in the shape [`retention_from_json`] reads,
+/// keys sorted.
 pub fn retention_to_json(retention: &FeedRetention) -> String {
-    retention_value(retention).to_string()
+    super::to_sorted_json(&retention_value(retention))
 }
 
-fn retention_value(retention: &FeedRetention) -> Value {
-    json!({
-        "max_changes": retention.max_changes,
-        "max_age_ms": retention.max_age.map(|a| a.as_millis() as u64),
-    })
+fn retention_value(retention: &FeedRetention) -> RetentionJson {
+    RetentionJson {
+        max_changes: Some(retention.max_changes as u64),
+        max_age_ms: retention.max_age.map(|a| a.as_millis() as u64),
+    }
 }
 
 /// The change feed in a snapshot: its numbers, retention and every change
@@ -357,7 +552,10 @@ where
         let mut m = s.serialize_map(Some(4))?;
         m.serialize_entry("next_seq", &self.next_seq)?;
         m.serialize_entry("oldest_seq", &self.oldest_seq)?;
-        m.serialize_entry("retention", &retention_value(&self.retention))?;
+        m.serialize_entry(
+            "retention",
+            &super::Sorted(retention_value(&self.retention)),
+        )?;
         m.serialize_entry("changes", &List(self.model, entries))?;
         m.end()
     }

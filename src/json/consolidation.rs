@@ -383,9 +383,19 @@ pub fn ingested_to_json(out: &Ingested) -> String {
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 pub(crate) struct GoldenJson<'a> {
     /// The customer's golden id (in a batch, its first record's id).
-    golden_id: &'a str,
+    golden_id: String,
     #[serde(flatten)]
     golden: &'a GoldenRecord,
+}
+
+impl<'a> GoldenJson<'a> {
+    /// The wire form of `golden`, answering to `golden_id`.
+    pub(crate) fn new(golden_id: &str, golden: &'a GoldenRecord) -> GoldenJson<'a> {
+        GoldenJson {
+            golden_id: golden_id.to_string(),
+            golden,
+        }
+    }
 }
 
 /// A golden record: `{"golden_id", "record", "lineage", "emails", "phones",
@@ -394,20 +404,13 @@ pub(crate) struct GoldenJson<'a> {
 /// "most_recent"}`, `{"by": "only_source"}`, `{"by": "unanimous"}` or `{"by":
 /// "source_key"}`. Every object's keys are sorted.
 pub fn golden_to_json(id: GoldenId, golden: &GoldenRecord) -> String {
-    to_sorted_json(&GoldenJson {
-        golden_id: &id.to_string(),
-        golden,
-    })
+    to_sorted_json(&GoldenJson::new(&id.to_string(), golden))
 }
 
 /// A golden record as a JSON value in the shape of [`golden_to_json`], with
 /// `golden_id` as given (a batch names a customer by its first record's id).
 pub fn golden_value(id: &str, golden: &GoldenRecord) -> Value {
-    serde_json::to_value(GoldenJson {
-        golden_id: id,
-        golden,
-    })
-    .expect("golden records serialise")
+    serde_json::to_value(GoldenJson::new(id, golden)).expect("golden records serialise")
 }
 
 /// A pair of a batch left to a data steward.
@@ -529,10 +532,7 @@ pub fn dedup_to_json(
         golden_records: golden.map(|golden| {
             golden
                 .iter()
-                .map(|(first, g)| GoldenJson {
-                    golden_id: id(*first),
-                    golden: g,
-                })
+                .map(|(first, g)| GoldenJson::new(id(*first), g))
                 .collect()
         }),
     })
@@ -598,6 +598,17 @@ pub(crate) struct ReviewCandidateJson<'a> {
     source: &'a SourceKey,
 }
 
+impl<'a> ReviewCandidateJson<'a> {
+    /// The wire form of a candidate: its id, probability and best member.
+    pub(crate) fn new(candidate: &'a (GoldenId, f64, SourceKey)) -> ReviewCandidateJson<'a> {
+        ReviewCandidateJson {
+            golden_id: candidate.0,
+            probability: candidate.1,
+            source: &candidate.2,
+        }
+    }
+}
+
 /// A record waiting for a data steward.
 #[derive(Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
@@ -624,15 +635,7 @@ impl<'a> ReviewJson<'a> {
         ReviewJson {
             record: &r.record,
             golden_id: r.golden,
-            candidates: r
-                .candidates
-                .iter()
-                .map(|(g, p, s)| ReviewCandidateJson {
-                    golden_id: *g,
-                    probability: *p,
-                    source: s,
-                })
-                .collect(),
+            candidates: r.candidates.iter().map(ReviewCandidateJson::new).collect(),
         }
     }
 }

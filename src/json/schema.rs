@@ -140,23 +140,49 @@ impl Document {
 }
 
 /// Marks every object schema that lists its properties and says nothing of
-/// others as closed (`"additionalProperties": false`).
+/// others as closed (`"additionalProperties": false`). An object whose
+/// properties are completed by the branches of a `oneOf`, `anyOf` or `allOf`
+/// (a flattened enum: a change of the feed) is closed with
+/// `"unevaluatedProperties": false` instead, and those branches are left
+/// open: each sees only its own part of the object.
 fn close_objects(value: &mut Value) {
+    close(value, true);
+}
+
+fn close(value: &mut Value, closable: bool) {
+    const COMBINATORS: [&str; 3] = ["oneOf", "anyOf", "allOf"];
     match value {
         Value::Object(map) => {
-            if map.contains_key("properties") && !map.contains_key("additionalProperties") {
-                map.insert("additionalProperties".into(), Value::Bool(false));
+            let has_properties = map.contains_key("properties");
+            let combined = has_properties && COMBINATORS.iter().any(|k| map.contains_key(*k));
+            if has_properties
+                && closable
+                && !map.contains_key("additionalProperties")
+                && !map.contains_key("unevaluatedProperties")
+            {
+                let key = if combined {
+                    "unevaluatedProperties"
+                } else {
+                    "additionalProperties"
+                };
+                map.insert(key.into(), Value::Bool(false));
             }
             for (key, child) in map.iter_mut() {
-                // Values of maps (`additionalProperties`) and examples are
-                // schemas or data of their own; both are walked (data holds
-                // no `properties` key).
-                if key != "enum" && key != "const" {
-                    close_objects(child);
+                if key == "enum" || key == "const" || key == "default" {
+                    continue;
+                }
+                if combined && COMBINATORS.contains(&key.as_str()) {
+                    if let Value::Array(branches) = child {
+                        for branch in branches {
+                            close(branch, false);
+                        }
+                    }
+                } else {
+                    close(child, true);
                 }
             }
         }
-        Value::Array(items) => items.iter_mut().for_each(close_objects),
+        Value::Array(items) => items.iter_mut().for_each(|v| close(v, closable)),
         _ => {}
     }
 }
@@ -391,6 +417,14 @@ documents! {
         takes: [], returns: ["ciclo_engine_win_back_json(out_json)"];
     "win_back_stats", "Win-back outcomes", Write, r::WinBackStatsJson<'static>,
         takes: [], returns: ["ciclo_engine_win_back_stats_json(out_json)"];
+    "changes", "A page of the change feed", Write, super::changes::ChangePageJson<'static>,
+        takes: [], returns: ["ciclo_engine_changes_json(out_json)"];
+    "change_batch", "Changes given to a change callback", Write,
+        super::changes::ChangeBatchJson<'static>,
+        takes: [], returns: ["ciclo_change_fn(changes_json)"];
+    "change_retention", "Change feed retention", Both, super::changes::RetentionJson,
+        takes: ["ciclo_engine_set_change_retention_json(retention_json)"],
+        returns: ["ciclo_engine_change_retention_json(out_json)"];
     "stage_counts", "Customers per stage", Write, super::stages::StageCountsJson<'static>,
         takes: [], returns: ["ciclo_engine_stage_counts_json(out_json)"];
     "customers_page", "A page of customer ids", Write,
