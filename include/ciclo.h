@@ -193,6 +193,15 @@ typedef struct ciclo_model ciclo_model;
 typedef int32_t ciclo_status;
 
 /**
+ * Called with changes of an engine (see `ciclo_engine_set_change_callback`):
+ * the caller's `user_data`, the first and last sequence numbers given, and
+ * the changes as JSON (`{"changes": [...], "first_seq": 7, "last_seq": 9}`,
+ * each change as `ciclo_engine_changes_json` gives it). `changes_json` is
+ * borrowed: valid only until the callback returns; copy what you keep.
+ */
+typedef void (*ciclo_change_fn)(void *user_data, uint64_t first_seq, uint64_t last_seq, const char *changes_json);
+
+/**
  * Called now and then by `ciclo_dedup_json` with the step (`"standardize"`,
  * `"block"`, `"compare"`, `"estimate"`, `"score"`, `"cluster"`, and with
  * golden records `"golden"`: a static NUL-terminated string), the units
@@ -442,6 +451,12 @@ typedef struct ciclo_outcome {
 #define CICLO_STATUS_INVALID_VALUE 17
 
 /**
+ * The change feed no longer keeps the changes asked for (its retention
+ * dropped them); the message names the oldest change it keeps.
+ */
+#define CICLO_STATUS_CHANGES_DROPPED 18
+
+/**
  * A panic was caught inside the library; the call had no effect on stored state.
  */
 #define CICLO_STATUS_PANIC 100
@@ -459,6 +474,99 @@ typedef struct ciclo_outcome {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Reads the change feed: the changes after sequence number `after_seq`,
+ * oldest first, as JSON in `*out_json` (release with `ciclo_string_free`).
+ *
+ * Every change the engine makes is on the feed, numbered from 1: customers
+ * created, stages moved (rule and evidence), triggers fired, golden records
+ * created, updated, merged, unmerged and erased, source records added and
+ * removed, hierarchy links added and removed, reviews opened and closed.
+ * The JSON is `{"changes": [{"seq": 1, "type": "customer_created", ...},
+ * ...], "last_seq": 2, "oldest_seq": 1, "head_seq": 2, "more": false}`
+ * (each type's fields are in the README). Pass 0 for every change kept,
+ * then each time the `last_seq` of the answer before; `more` says whether
+ * newer changes wait.
+ *
+ * An answer holds at least `max` changes when so many wait, and more only
+ * to end with a whole call: the changes of one engine call are all in one
+ * answer or none are, even while the call runs on another thread. `max` 0
+ * answers no change, only the bounds. Numbers only grow and a snapshot keeps
+ * them with the changes.
+ *
+ * Errors: `CICLO_STATUS_CHANGES_DROPPED` when a change after `after_seq` is
+ * no longer kept (see `ciclo_engine_set_change_retention_json`; the message
+ * names the oldest change kept: read what you need from the engine again,
+ * then go on from there); `CICLO_STATUS_INVALID_ARGUMENT` naming `after_seq`
+ * when it is past the newest change (an engine restored from an older
+ * snapshot); `CICLO_STATUS_NULL_ARGUMENT`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_changes_json(const struct ciclo_engine *engine, uint64_t after_seq, size_t max, char **out_json);
+
+/**
+ * Sets how long the change feed keeps changes for readers that poll, from
+ * `{"max_changes": 100000, "max_age_ms": 86400000}`: at most `max_changes`
+ * changes (0 to 100000000; default 100000, about 11 MB of lifecycle changes,
+ * a golden record change holding 1 to 2 KB more), none older than
+ * `max_age_ms` milliseconds since it was recorded (wall clock; `null` or
+ * missing, the default: no age limit). A missing key takes its default, so
+ * `"{}"` restores both. A change is never dropped before every reader can
+ * see it, nor before the callback (if one is registered) was given it.
+ * Snapshots keep the retention. Errors: `CICLO_STATUS_INVALID_CONFIG`
+ * naming `max_changes` or `max_age`, `CICLO_STATUS_INVALID_JSON`,
+ * `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_NULL_ARGUMENT`,
+ * `CICLO_STATUS_INVALID_UTF8`. Nothing changes on an error. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `retention_json` a NUL-terminated string.
+ */
+ciclo_status ciclo_engine_set_change_retention_json(const struct ciclo_engine *engine, const char *retention_json);
+
+/**
+ * The change feed's retention as JSON (`{"max_changes": 100000,
+ * "max_age_ms": null}`), in the shape `ciclo_engine_set_change_retention_json`
+ * reads. Release with `ciclo_string_free`. Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_change_retention_json(const struct ciclo_engine *engine, char **out_json);
+
+/**
+ * Registers `callback` to be given every change after `after_seq`: first
+ * the changes the feed keeps, from inside this call, then each engine
+ * call's changes once that call is done. It replaces the callback
+ * registered before; `callback` NULL removes it (`after_seq` is then
+ * ignored).
+ *
+ * The callback gets whole calls, in sequence order, one delivery at a time
+ * (never two at once), on the thread of an engine call that made changes
+ * (or of another call already delivering), after that call let go of every
+ * lock of the engine; that call returns once the callback does. From inside
+ * the callback you may call any `ciclo_` function, on this engine too
+ * (changes you make there are given to the callback after it returns, not
+ * from inside) except `ciclo_engine_free` of this engine. Do not wait in it
+ * for another thread that may call this function: it would wait for you.
+ * The feed keeps every change until the callback was given it, whatever
+ * the retention: a slow callback holds memory. Once this function returns,
+ * the callback it replaced or removed is not running and is not called
+ * again (unless this is called from inside that callback), so its
+ * `user_data` may be released.
+ *
+ * Errors: `CICLO_STATUS_CHANGES_DROPPED` and `CICLO_STATUS_INVALID_ARGUMENT`
+ * as for `ciclo_engine_changes_json`; nothing changes on an error.
+ * Thread-safe.
+ *
+ * # Safety
+ * `engine` is a live engine; `callback` is NULL or a function safe to call
+ * with `user_data` from any thread that calls this engine, until it is
+ * replaced or removed, or the engine freed.
+ */
+ciclo_status ciclo_engine_set_change_callback(const struct ciclo_engine *engine, uint64_t after_seq, ciclo_change_fn callback, void *user_data);
 
 /**
  * Sets how the engine matches records and builds golden records, before the
