@@ -168,16 +168,41 @@ namespace Ciclo
 
         public string StageName(int index)
         {
-            IntPtr name;
-            Native.Check(Native.ciclo_engine_stage_name(handle, (uint)index, out name));
-            return Native.Utf8(name); // borrowed from the engine: not freed
+            return BorrowedName(Native.ciclo_engine_stage_name, index);
         }
 
         public string RuleName(int index)
         {
-            IntPtr name;
-            Native.Check(Native.ciclo_engine_rule_name(handle, (uint)index, out name));
-            return Native.Utf8(name); // borrowed from the engine: not freed
+            return BorrowedName(Native.ciclo_engine_rule_name, index);
+        }
+
+        private delegate int NameCall(EngineHandle engine, uint index, out IntPtr name);
+
+        /// <summary>
+        /// A name borrowed from the engine (not freed), read while the engine is
+        /// surely alive: the marshaller releases the SafeHandle when the call
+        /// returns, so a Dispose on another thread (or the finalizer) could free
+        /// the engine before the name is copied. The extra reference keeps it
+        /// until the copy is done.
+        /// </summary>
+        private string BorrowedName(NameCall call, int index)
+        {
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added); // ObjectDisposedException once disposed
+                IntPtr name;
+                Native.Check(call(handle, (uint)index, out name));
+                return Native.Utf8(name);
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+                GC.KeepAlive(this);
+            }
         }
 
         /// <summary>The engine's stage model as JSON.</summary>

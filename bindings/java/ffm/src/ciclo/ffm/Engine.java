@@ -5,7 +5,6 @@ import ciclo.Event;
 import ciclo.Outcome;
 import ciclo.StageSince;
 
-import static ciclo.ffm.Native.callString;
 import static ciclo.ffm.Native.fallible;
 import static ciclo.ffm.Native.str;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
@@ -22,6 +21,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 
 /**
  * An engine ({@code ciclo_engine}): customers, their lifecycle states,
@@ -179,6 +179,39 @@ public final class Engine implements AutoCloseable {
         return h;
     }
 
+    // --- calls that keep the engine alive -------------------------------
+    //
+    // handle() reads the address and then `this` may be unreachable: without
+    // the fence the JIT may let the Cleaner free the engine while the downcall
+    // still runs (a use after free). Every native call of an instance method
+    // goes through these, whose `finally` keeps `this` reachable until the
+    // call and the copy of its result are done (the same for Native.callString
+    // and Native.call: they only add the fence).
+
+    private String callString(Native.StringCall call) throws CicloException {
+        try {
+            return Native.callString(call);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private void call(Native.Call call) throws CicloException {
+        try {
+            Native.call(call);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private void call(Arena arena, Native.Call call) throws CicloException {
+        try {
+            Native.call(arena, call);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
     /** Releases the engine; later calls throw IllegalStateException. No other
      * thread may be using it. Closing twice is fine. */
     @Override
@@ -212,7 +245,7 @@ public final class Engine implements AutoCloseable {
             c.set(JAVA_DOUBLE, offset(EVENT, "quantity"), e.quantity() == null ? 0.0 : e.quantity());
             c.set(JAVA_BYTE, offset(EVENT, "has_quantity"), (byte) (e.quantity() == null ? 0 : 1));
             MemorySegment o = arena.allocate(OUTCOME);
-            Native.call(arena, a -> (int) APPLY.invokeExact(handle(), c, o));
+            call(arena, a -> (int) APPLY.invokeExact(handle(), c, o));
             return new Outcome(
                     o.get(JAVA_INT, offset(OUTCOME, "applied")) == 1,
                     o.get(JAVA_BYTE, offset(OUTCOME, "created")) != 0,
@@ -228,7 +261,7 @@ public final class Engine implements AutoCloseable {
     public long tick(long nowMs) throws CicloException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment moved = arena.allocate(JAVA_LONG);
-            Native.call(arena, a -> (int) TICK.invokeExact(handle(), nowMs, moved, MemorySegment.NULL));
+            call(arena, a -> (int) TICK.invokeExact(handle(), nowMs, moved, MemorySegment.NULL));
             return moved.get(JAVA_LONG, 0);
         }
     }
@@ -250,12 +283,12 @@ public final class Engine implements AutoCloseable {
 
     /** Adds a customer with a state the host kept. */
     public void importCustomer(String customerId, String stateJson) throws CicloException {
-        Native.call(a -> (int) IMPORT_CUSTOMER.invokeExact(handle(), str(a, customerId), str(a, stateJson)));
+        call(a -> (int) IMPORT_CUSTOMER.invokeExact(handle(), str(a, customerId), str(a, stateJson)));
     }
 
     /** Erases a customer completely (the right to be forgotten). */
     public void removeCustomer(String customerId) throws CicloException {
-        Native.call(a -> (int) REMOVE_CUSTOMER.invokeExact(handle(), str(a, customerId)));
+        call(a -> (int) REMOVE_CUSTOMER.invokeExact(handle(), str(a, customerId)));
     }
 
     /** A customer's current stage index and the moment they entered it. */
@@ -263,7 +296,7 @@ public final class Engine implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment stage = arena.allocate(JAVA_INT);
             MemorySegment since = arena.allocate(JAVA_LONG);
-            Native.call(arena, a -> (int) CUSTOMER_STAGE.invokeExact(handle(), str(a, customerId), stage, since));
+            call(arena, a -> (int) CUSTOMER_STAGE.invokeExact(handle(), str(a, customerId), stage, since));
             return new StageSince(stage.get(JAVA_INT, 0), since.get(JAVA_LONG, 0));
         }
     }
@@ -271,7 +304,7 @@ public final class Engine implements AutoCloseable {
     public long customerCount() throws CicloException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment n = arena.allocate(JAVA_LONG);
-            Native.call(arena, a -> (int) CUSTOMER_COUNT.invokeExact(handle(), n));
+            call(arena, a -> (int) CUSTOMER_COUNT.invokeExact(handle(), n));
             return n.get(JAVA_LONG, 0);
         }
     }
@@ -279,7 +312,7 @@ public final class Engine implements AutoCloseable {
     public int stageCount() throws CicloException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment n = arena.allocate(JAVA_INT);
-            Native.call(arena, a -> (int) STAGE_COUNT.invokeExact(handle(), n));
+            call(arena, a -> (int) STAGE_COUNT.invokeExact(handle(), n));
             return n.get(JAVA_INT, 0);
         }
     }
@@ -296,7 +329,11 @@ public final class Engine implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
             Native.call(arena, a -> (int) h.invokeExact(handle(), index, out));
-            return Native.staticString(out.get(ADDRESS, 0)); // borrowed from the engine: not freed
+            // Borrowed from the engine (not freed): read it while the engine is
+            // surely alive, before the fence lets the Cleaner free it.
+            return Native.staticString(out.get(ADDRESS, 0));
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -310,7 +347,7 @@ public final class Engine implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bytes = arena.allocate(ADDRESS);
             MemorySegment len = arena.allocate(JAVA_LONG);
-            Native.call(arena, a -> (int) SNAPSHOT.invokeExact(handle(), bytes, len));
+            call(arena, a -> (int) SNAPSHOT.invokeExact(handle(), bytes, len));
             MemorySegment p = bytes.get(ADDRESS, 0);
             long n = len.get(JAVA_LONG, 0);
             try {
@@ -326,7 +363,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public void setLimitsJson(String limitsJson) throws CicloException {
-        Native.call(a -> (int) SET_LIMITS.invokeExact(handle(), str(a, limitsJson)));
+        call(a -> (int) SET_LIMITS.invokeExact(handle(), str(a, limitsJson)));
     }
 
     public String limitsJson() throws CicloException {
@@ -337,7 +374,7 @@ public final class Engine implements AutoCloseable {
 
     /** How records match and golden records are built, before the first ingest. */
     public void configureConsolidation(String configJson) throws CicloException {
-        Native.call(a -> (int) CONFIGURE_CONSOLIDATION.invokeExact(handle(), str(a, configJson)));
+        call(a -> (int) CONFIGURE_CONSOLIDATION.invokeExact(handle(), str(a, configJson)));
     }
 
     /** Matches a source record at the point of entry and stores it; the decision as JSON. */
@@ -376,15 +413,15 @@ public final class Engine implements AutoCloseable {
     }
 
     public void dismissReview(String system, String id) throws CicloException {
-        Native.call(a -> (int) DISMISS_REVIEW.invokeExact(handle(), str(a, system), str(a, id)));
+        call(a -> (int) DISMISS_REVIEW.invokeExact(handle(), str(a, system), str(a, id)));
     }
 
     public void link(String kind, String parent, String child) throws CicloException {
-        Native.call(a -> (int) LINK.invokeExact(handle(), str(a, kind), str(a, parent), str(a, child)));
+        call(a -> (int) LINK.invokeExact(handle(), str(a, kind), str(a, parent), str(a, child)));
     }
 
     public void unlink(String kind, String parent, String child) throws CicloException {
-        Native.call(a -> (int) UNLINK.invokeExact(handle(), str(a, kind), str(a, parent), str(a, child)));
+        call(a -> (int) UNLINK.invokeExact(handle(), str(a, kind), str(a, parent), str(a, child)));
     }
 
     public String hierarchyJson(String kind, String id) throws CicloException {
@@ -400,7 +437,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public void setMatchModelJson(String modelJson) throws CicloException {
-        Native.call(a -> (int) SET_MATCH_MODEL.invokeExact(handle(), str(a, modelJson)));
+        call(a -> (int) SET_MATCH_MODEL.invokeExact(handle(), str(a, modelJson)));
     }
 
     public String matchModelJson() throws CicloException {
@@ -411,7 +448,7 @@ public final class Engine implements AutoCloseable {
 
     /** The trigger rules and retention settings (null for the defaults). */
     public void setRetentionJson(String configJson) throws CicloException {
-        Native.call(a -> (int) SET_RETENTION.invokeExact(handle(), str(a, configJson)));
+        call(a -> (int) SET_RETENTION.invokeExact(handle(), str(a, configJson)));
     }
 
     public String retentionJson() throws CicloException {
@@ -446,7 +483,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public void recordWinBack(String customerId, long nowMs, boolean won) throws CicloException {
-        Native.call(a -> (int) RECORD_WIN_BACK.invokeExact(handle(), str(a, customerId), nowMs, won ? 1 : 0));
+        call(a -> (int) RECORD_WIN_BACK.invokeExact(handle(), str(a, customerId), nowMs, won ? 1 : 0));
     }
 
     public String winBackStatsJson() throws CicloException {

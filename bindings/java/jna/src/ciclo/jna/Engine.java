@@ -1,8 +1,5 @@
 package ciclo.jna;
 
-import static ciclo.jna.CicloLib.callString;
-import static ciclo.jna.CicloLib.check;
-
 import ciclo.CicloException;
 import ciclo.Event;
 import ciclo.Outcome;
@@ -12,6 +9,7 @@ import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 
 /**
  * An engine ({@code ciclo_engine}): customers, their lifecycle states,
@@ -51,14 +49,14 @@ public final class Engine implements AutoCloseable {
 
     private static Pointer create(String configJson) throws CicloException {
         PointerByReference out = new PointerByReference();
-        check(CicloLib.ciclo_engine_new(configJson, out));
+        CicloLib.check(CicloLib.ciclo_engine_new(configJson, out));
         return out.getValue();
     }
 
     /** An engine from the bytes of {@link #snapshot()}. */
     public static Engine restore(byte[] snapshot) throws CicloException {
         PointerByReference out = new PointerByReference();
-        check(CicloLib.ciclo_engine_restore(snapshot, snapshot.length, out));
+        CicloLib.check(CicloLib.ciclo_engine_restore(snapshot, snapshot.length, out));
         return new Engine(out.getValue());
     }
 
@@ -69,6 +67,30 @@ public final class Engine implements AutoCloseable {
             throw new IllegalStateException("the engine is closed");
         }
         return h;
+    }
+
+    // --- calls that keep the engine alive -------------------------------
+    //
+    // After handle() reads the address, `this` may be unreachable: the JIT may
+    // let the Cleaner free the engine while the native call still runs (a use
+    // after free). Every native call of an instance method goes through these:
+    // the native call is their argument (check) or runs inside them
+    // (callString), and their fence keeps `this` reachable until it returned.
+
+    private void check(int status) throws CicloException {
+        try {
+            CicloLib.check(status);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private String callString(CicloLib.StringCall call) throws CicloException {
+        try {
+            return CicloLib.callString(call);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Releases the engine; later calls throw IllegalStateException. No other
@@ -161,14 +183,22 @@ public final class Engine implements AutoCloseable {
 
     public String stageName(int index) throws CicloException {
         PointerByReference out = new PointerByReference();
-        check(CicloLib.ciclo_engine_stage_name(handle(), index, out));
-        return CicloLib.utf8(out.getValue()); // borrowed from the engine: not freed
+        try {
+            CicloLib.check(CicloLib.ciclo_engine_stage_name(handle(), index, out));
+            return CicloLib.utf8(out.getValue()); // borrowed from the engine: read before the fence
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     public String ruleName(int index) throws CicloException {
         PointerByReference out = new PointerByReference();
-        check(CicloLib.ciclo_engine_rule_name(handle(), index, out));
-        return CicloLib.utf8(out.getValue()); // borrowed from the engine: not freed
+        try {
+            CicloLib.check(CicloLib.ciclo_engine_rule_name(handle(), index, out));
+            return CicloLib.utf8(out.getValue()); // borrowed from the engine: read before the fence
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** The engine's stage model as JSON. */
