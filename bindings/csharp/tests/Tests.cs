@@ -125,6 +125,26 @@ internal static class Tests
             ExpectError(Status.InvalidJson, () => engine.ApplyJson("{\"customer\":"));
             ExpectError(Status.NullArgument, () => engine.ApplyJson(null));
             ExpectError(Status.NotFound, () => engine.CustomerJson("nadie"));
+
+            // A string with a NUL is refused, not cut short by the marshaller:
+            // erasing "jm\0x" must not erase jm (as an argument and in the event struct).
+            foreach (Action body in new Action[] {
+                () => engine.RemoveCustomer("jm\0x"),
+                () => engine.CustomerJson("jm\0x"),
+                () => engine.Apply(new Event { CustomerId = "jm\0x", AtMs = Day(20), Kind = EventKind.Visit }),
+                () => Api.PhoneNormalize("+54 9 11 2345-6789\0", null) })
+            {
+                try
+                {
+                    body();
+                    throw new Exception("a string with a NUL was accepted");
+                }
+                catch (ArgumentException expected)
+                {
+                    Check(expected.Message.Contains("NUL character at"), expected.Message);
+                }
+            }
+            Check(engine.CustomerJson("jm").Contains("\"customer\":\"jm\""), "jm kept");
             ExpectError(Status.UnknownStage, () => new Engine("{\"name\":\"x\",\"stages\":[{\"name\":\"a\"}],\"rules\":[{\"name\":\"r\",\"to\":\"b\",\"on\":\"tick\"}]}"));
 
             string state = engine.CustomerStateJson("jm");

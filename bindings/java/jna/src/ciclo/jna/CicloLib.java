@@ -103,6 +103,24 @@ final class CicloLib {
         int invoke(PointerByReference out);
     }
 
+    /**
+     * A string argument, checked: one holding {@code '\0'} is refused with
+     * IllegalArgumentException. C would read only what precedes it (erasing
+     * {@code "c1\0x"} would erase customer c1) and JNA passes it on cut short
+     * without a word. Every String argument of a native call goes through it
+     * (the event struct's strings too, in {@code Engine.apply}).
+     */
+    static String arg(String s) {
+        if (s != null) {
+            int at = s.indexOf('\0');
+            if (at >= 0) {
+                throw new IllegalArgumentException("a string argument holds a NUL character at " + at
+                        + ": C strings end there, so the library would read only what precedes it");
+            }
+        }
+        return s;
+    }
+
     /** Throws the error, read at once, of a call that returned {@code status}. */
     static void check(int status) throws CicloException {
         if (status != 0) {

@@ -22,7 +22,7 @@ public final class Model implements AutoCloseable {
      * {@code {"preset": "five_stage"}}, or a whole stage model. */
     public Model(String configJson) throws CicloException {
         PointerByReference out = new PointerByReference();
-        CicloLib.check(CicloLib.ciclo_model_new(configJson, out));
+        CicloLib.check(CicloLib.ciclo_model_new(CicloLib.arg(configJson), out));
         Pointer h = out.getValue();
         handle = h;
         cleanable = CLEANER.register(this, () -> CicloLib.ciclo_model_free(h));
@@ -40,7 +40,7 @@ public final class Model implements AutoCloseable {
     public StateAndJson stepJson(String stateJson, String eventJson) throws CicloException {
         PointerByReference state = new PointerByReference();
         PointerByReference outcome = new PointerByReference();
-        check(CicloLib.ciclo_model_step_json(handle(), stateJson, eventJson, state, outcome));
+        check(CicloLib.ciclo_model_step_json(handle(), CicloLib.arg(stateJson), CicloLib.arg(eventJson), state, outcome));
         return takeBoth(state, outcome);
     }
 
@@ -48,7 +48,7 @@ public final class Model implements AutoCloseable {
     public StateAndJson tickJson(String stateJson, long nowMs) throws CicloException {
         PointerByReference state = new PointerByReference();
         PointerByReference report = new PointerByReference();
-        check(CicloLib.ciclo_model_tick_json(handle(), stateJson, nowMs, state, report));
+        check(CicloLib.ciclo_model_tick_json(handle(), CicloLib.arg(stateJson), nowMs, state, report));
         return takeBoth(state, report);
     }
 

@@ -127,6 +127,22 @@ public final class JnaTest {
             expectError(Status.INVALID_JSON, () -> engine.applyJson("{\"customer\":"));
             expectError(Status.NULL_ARGUMENT, () -> engine.applyJson(null));
             expectError(Status.NOT_FOUND, () -> engine.customerJson("nadie"));
+
+            // A string with a NUL is refused, not cut short by JNA: erasing "jm\0x"
+            // must not erase jm (as an argument and as an event struct field).
+            for (Body body : new Body[] {
+                    () -> engine.removeCustomer("jm\0x"),
+                    () -> engine.customerJson("jm\0x"),
+                    () -> engine.apply(Event.of("jm\0x", day(20), EventKind.VISIT)),
+                    () -> Ciclo.phoneNormalize("+54 9 11 2345-6789\0", null)}) {
+                try {
+                    body.run();
+                    throw new AssertionError("a string with a NUL was accepted");
+                } catch (IllegalArgumentException expected) {
+                    check(expected.getMessage().contains("NUL character at"), expected.getMessage());
+                }
+            }
+            check(engine.customerJson("jm").contains("\"customer\":\"jm\""), "jm kept");
             expectError(Status.UNKNOWN_STAGE, () -> new Engine(
                     "{\"name\":\"x\",\"stages\":[{\"name\":\"a\"}],\"rules\":[{\"name\":\"r\",\"to\":\"b\",\"on\":\"tick\"}]}"));
 
