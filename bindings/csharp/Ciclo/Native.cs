@@ -296,6 +296,18 @@ namespace Ciclo
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_reviews_json(EngineHandle engine, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_list_customers_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string cursor, uint max, out IntPtr result);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_list_golden_ids_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string cursor, uint max, out IntPtr result);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_list_sources_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string goldenId, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string cursor, uint max, out IntPtr result);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_list_reviews_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string cursor, uint max, out IntPtr result);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_lead_score(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer, long nowMs, out double score, out byte qualified);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_stage_counts_json(EngineHandle engine, out IntPtr result);
+        [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_dismiss_review(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string system, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string id);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_link(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string kind, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string parent, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string child);

@@ -2,6 +2,7 @@ package ciclo.ffm;
 
 import ciclo.CicloException;
 import ciclo.Event;
+import ciclo.LeadScore;
 import ciclo.Outcome;
 import ciclo.StageSince;
 
@@ -52,6 +53,12 @@ public final class Engine implements AutoCloseable {
     private static final MethodHandle IMPORT_CUSTOMER = fallible("ciclo_engine_import_customer", ADDRESS, ADDRESS, ADDRESS);
     private static final MethodHandle REMOVE_CUSTOMER = fallible("ciclo_engine_remove_customer", ADDRESS, ADDRESS);
     private static final MethodHandle CUSTOMER_STAGE = fallible("ciclo_engine_customer_stage", ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+    private static final MethodHandle LIST_CUSTOMERS = fallible("ciclo_engine_list_customers_json", ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+    private static final MethodHandle LIST_GOLDEN_IDS = fallible("ciclo_engine_list_golden_ids_json", ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+    private static final MethodHandle LIST_SOURCES = fallible("ciclo_engine_list_sources_json", ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+    private static final MethodHandle LIST_REVIEWS = fallible("ciclo_engine_list_reviews_json", ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+    private static final MethodHandle LEAD_SCORE = fallible("ciclo_engine_lead_score", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
+    private static final MethodHandle STAGE_COUNTS = fallible("ciclo_engine_stage_counts_json", ADDRESS, ADDRESS);
     private static final MethodHandle CUSTOMER_COUNT = fallible("ciclo_engine_customer_count", ADDRESS, ADDRESS);
     private static final MethodHandle STAGE_COUNT = fallible("ciclo_engine_stage_count", ADDRESS, ADDRESS);
     private static final MethodHandle STAGE_NAME = fallible("ciclo_engine_stage_name", ADDRESS, JAVA_INT, ADDRESS);
@@ -299,6 +306,44 @@ public final class Engine implements AutoCloseable {
             call(arena, a -> (int) CUSTOMER_STAGE.invokeExact(handle(), str(a, customerId), stage, since));
             return new StageSince(stage.get(JAVA_INT, 0), since.get(JAVA_LONG, 0));
         }
+    }
+
+    /** A page of the ids of the customers with a lifecycle state, in byte order, as JSON
+     * {@code {"items": [...], "next_cursor": ...}}; {@code cursor} null for the first
+     * page, else the {@code next_cursor} of the page before; {@code max} 1 to
+     * {@code CICLO_LIST_MAX} (an unsigned 32-bit count). */
+    public String listCustomersJson(String cursor, int max) throws CicloException {
+        return callString((a, out) -> (int) LIST_CUSTOMERS.invokeExact(handle(), str(a, cursor), max, out));
+    }
+
+    /** A page of the live golden ids, by number; paged as {@link #listCustomersJson}. */
+    public String listGoldenIdsJson(String cursor, int max) throws CicloException {
+        return callString((a, out) -> (int) LIST_GOLDEN_IDS.invokeExact(handle(), str(a, cursor), max, out));
+    }
+
+    /** A page of the source records of a golden customer; paged as {@link #listCustomersJson}. */
+    public String listSourcesJson(String goldenId, String cursor, int max) throws CicloException {
+        return callString((a, out) -> (int) LIST_SOURCES.invokeExact(handle(), str(a, goldenId), str(a, cursor), max, out));
+    }
+
+    /** A page of the records waiting for a data steward; paged as {@link #listCustomersJson}. */
+    public String listReviewsJson(String cursor, int max) throws CicloException {
+        return callString((a, out) -> (int) LIST_REVIEWS.invokeExact(handle(), str(a, cursor), max, out));
+    }
+
+    /** A customer's lead score at {@code nowMs} and whether it reaches the model's threshold. */
+    public LeadScore leadScore(String customerId, long nowMs) throws CicloException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment score = arena.allocate(JAVA_DOUBLE);
+            MemorySegment qualified = arena.allocate(JAVA_BYTE);
+            call(arena, a -> (int) LEAD_SCORE.invokeExact(handle(), str(a, customerId), nowMs, score, qualified));
+            return new LeadScore(score.get(JAVA_DOUBLE, 0), qualified.get(JAVA_BYTE, 0) != 0);
+        }
+    }
+
+    /** Customers per stage as JSON {@code {"customers": n, "stages": [{"stage", "customers"}]}}. */
+    public String stageCountsJson() throws CicloException {
+        return callString((a, out) -> (int) STAGE_COUNTS.invokeExact(handle(), out));
     }
 
     public long customerCount() throws CicloException {

@@ -2,9 +2,12 @@ package ciclo.jna;
 
 import ciclo.CicloException;
 import ciclo.Event;
+import ciclo.LeadScore;
 import ciclo.Outcome;
 import ciclo.StageSince;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.ByteByReference;
+import com.sun.jna.ptr.DoubleByReference;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
@@ -167,6 +170,42 @@ public final class Engine implements AutoCloseable {
         LongByReference since = new LongByReference();
         check(CicloLib.ciclo_engine_customer_stage(handle(), CicloLib.arg(customerId), stage, since));
         return new StageSince(stage.getValue(), since.getValue());
+    }
+
+    /** A page of the ids of the customers with a lifecycle state, in byte order, as JSON
+     * {@code {"items": [...], "next_cursor": ...}}; {@code cursor} null for the first
+     * page, else the {@code next_cursor} of the page before; {@code max} 1 to
+     * {@code CICLO_LIST_MAX} (an unsigned 32-bit count). */
+    public String listCustomersJson(String cursor, int max) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_list_customers_json(handle(), CicloLib.arg(cursor), max, out));
+    }
+
+    /** A page of the live golden ids, by number; paged as {@link #listCustomersJson}. */
+    public String listGoldenIdsJson(String cursor, int max) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_list_golden_ids_json(handle(), CicloLib.arg(cursor), max, out));
+    }
+
+    /** A page of the source records of a golden customer; paged as {@link #listCustomersJson}. */
+    public String listSourcesJson(String goldenId, String cursor, int max) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_list_sources_json(handle(), CicloLib.arg(goldenId), CicloLib.arg(cursor), max, out));
+    }
+
+    /** A page of the records waiting for a data steward; paged as {@link #listCustomersJson}. */
+    public String listReviewsJson(String cursor, int max) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_list_reviews_json(handle(), CicloLib.arg(cursor), max, out));
+    }
+
+    /** A customer's lead score at {@code nowMs} and whether it reaches the model's threshold. */
+    public LeadScore leadScore(String customerId, long nowMs) throws CicloException {
+        DoubleByReference score = new DoubleByReference();
+        ByteByReference qualified = new ByteByReference();
+        check(CicloLib.ciclo_engine_lead_score(handle(), CicloLib.arg(customerId), nowMs, score, qualified));
+        return new LeadScore(score.getValue(), qualified.getValue() != 0);
+    }
+
+    /** Customers per stage as JSON {@code {"customers": n, "stages": [{"stage", "customers"}]}}. */
+    public String stageCountsJson() throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_stage_counts_json(handle(), out));
     }
 
     public long customerCount() throws CicloException {
