@@ -22,11 +22,6 @@
 
 
 /**
- * The most changes a retention may keep: 100 million.
- */
-#define FeedRetention_MAX_CHANGES 100000000
-
-/**
  * A content or site visit.
  */
 #define CICLO_EVENT_KIND_VISIT 1

@@ -273,6 +273,13 @@ struct event {
     engine::stage_name and engine::rule_name). */
 using outcome = ciclo_outcome;
 
+/** A customer's lead score and whether it reaches the model's threshold
+    (engine::lead_score). */
+struct lead_score_result {
+    double score;
+    bool qualified;
+};
+
 /** A customer's current stage index and when they entered it. */
 struct stage_since {
     std::uint32_t stage;
@@ -435,6 +442,50 @@ public:
         detail::check(
             ciclo_engine_customer_stage(handle_, customer_id.get(), &s.stage, &s.since_ms));
         return s;
+    }
+
+    /** A page of the ids of the customers with a lifecycle state, in byte order,
+        as JSON `{"items": [...], "next_cursor": ...}`; `cursor` nullptr for the
+        first page, else the `next_cursor` of the page before. */
+    std::string list_customers_json(cstr cursor, std::uint32_t max) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_list_customers_json(handle_, cursor.get(), max, out);
+        });
+    }
+
+    /** A page of the live golden ids, by number; paged as list_customers_json. */
+    std::string list_golden_ids_json(cstr cursor, std::uint32_t max) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_list_golden_ids_json(handle_, cursor.get(), max, out);
+        });
+    }
+
+    /** A page of the source records of a golden customer; paged as list_customers_json. */
+    std::string list_sources_json(cstr golden_id, cstr cursor, std::uint32_t max) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_list_sources_json(handle_, golden_id.get(), cursor.get(), max, out);
+        });
+    }
+
+    /** A page of the records waiting for a data steward; paged as list_customers_json. */
+    std::string list_reviews_json(cstr cursor, std::uint32_t max) const {
+        return detail::call_string([&](char **out) {
+            return ciclo_engine_list_reviews_json(handle_, cursor.get(), max, out);
+        });
+    }
+
+    /** A customer's lead score at `now_ms` and whether it reaches the threshold. */
+    lead_score_result lead_score(cstr customer_id, std::int64_t now_ms) const {
+        double score = 0.0;
+        std::uint8_t qualified = 0;
+        detail::check(ciclo_engine_lead_score(handle_, customer_id.get(), now_ms, &score, &qualified));
+        return lead_score_result{score, qualified != 0};
+    }
+
+    /** Customers per stage as JSON `{"customers": n, "stages": [{"stage", "customers"}]}`. */
+    std::string stage_counts_json() const {
+        return detail::call_string(
+            [&](char **out) { return ciclo_engine_stage_counts_json(handle_, out); });
     }
 
     std::size_t customer_count() const {

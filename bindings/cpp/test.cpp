@@ -413,6 +413,71 @@ void test_concurrent_errors() {
 
 }  // namespace
 
+// Every item of every page, following next_cursor from null to null; an item seen twice fails.
+template <typename Page>
+std::vector<std::string> all_pages(Page &&page) {
+    std::vector<std::string> all;
+    std::string cursor;
+    bool first = true;
+    for (int pages = 0; pages < 100; pages++) {
+        std::string json = page(first ? nullptr : cursor.c_str());
+        first = false;
+        std::size_t open = json.find("\"items\":[");
+        CHECK(open != std::string::npos);
+        std::size_t close = json.find(']', open);
+        std::string items = json.substr(open + 9, close - open - 9);
+        for (std::size_t at = items.find('"'); at != std::string::npos; at = items.find('"', at)) {
+            std::size_t end = items.find('"', at + 1);
+            std::string id = items.substr(at + 1, end - at - 1);
+            for (const std::string &seen : all) {
+                CHECK(seen != id);
+            }
+            all.push_back(id);
+            at = end + 1;
+        }
+        const std::string key = "\"next_cursor\":";
+        std::size_t next = json.find(key);
+        CHECK(next != std::string::npos);
+        if (json.compare(next + key.size(), 4, "null") == 0) {
+            return all;
+        }
+        std::size_t start = next + key.size() + 1;
+        cursor = json.substr(start, json.find('"', start) - start);
+    }
+    fail(__LINE__, "more than 100 pages");
+    return all;
+}
+
+// Seven golden customers with a visit each, paged three at a time.
+void test_listing() {
+    const char *names[] = {"Ana", "Bruno", "Carla", "Diego", "Elena", "Fabio", "Gina"};
+    const char *surnames[] = {"Pérez", "Quiroga", "Ramos", "Sosa", "Torres", "Ugarte", "Vidal"};
+    ciclo::engine engine;
+    for (int i = 0; i < 7; i++) {
+        engine.ingest_json(std::string("{\"system\": \"crm\", \"id\": \"C-") + std::to_string(i) +
+                           "\", \"record\": {\"given_name\": \"" + names[i] + "\", \"surname\": \"" +
+                           surnames[i] + "\"}}");
+        engine.apply_json(std::string("{\"customer\": \"G") + std::to_string(i + 1) +
+                          "\", \"at\": \"2026-01-02T00:00:00Z\", \"kind\": \"visit\"}");
+    }
+    const std::vector<std::string> expected{"G1", "G2", "G3", "G4", "G5", "G6", "G7"};
+    CHECK(all_pages([&](const char *cursor) { return engine.list_customers_json(cursor, 3); }) ==
+          expected);
+    CHECK(all_pages([&](const char *cursor) { return engine.list_golden_ids_json(cursor, 3); }) ==
+          expected);
+    std::string sources = engine.list_sources_json("G1", nullptr, 3);
+    CHECK(sources.find("\"items\":[{\"id\":\"C-0\",\"system\":\"crm\"}]") != std::string::npos);
+    CHECK(sources.find("\"next_cursor\":null") != std::string::npos);
+    CHECK(engine.list_reviews_json(nullptr, 3) == "{\"items\":[],\"next_cursor\":null}");
+    EXPECT_ERROR(CICLO_STATUS_INVALID_ARGUMENT, engine.list_customers_json(nullptr, 0));
+    EXPECT_ERROR(CICLO_STATUS_NOT_FOUND, engine.list_sources_json("G99", nullptr, 3));
+    ciclo::lead_score_result lead = engine.lead_score("G1", 1767312000000); // one visit: 2 points
+    CHECK(lead.score == 2.0 && !lead.qualified);
+    EXPECT_ERROR(CICLO_STATUS_NOT_FOUND, engine.lead_score("nadie", 1767312000000));
+    CHECK(engine.stage_counts_json().rfind(
+              "{\"customers\":7,\"stages\":[{\"customers\":7,\"stage\":\"awareness\"}", 0) == 0);
+}
+
 int main() {
     test_version();
     test_handles_are_move_only();
@@ -420,6 +485,7 @@ int main() {
     test_model();
     test_standardize();
     test_consolidation();
+    test_listing();
     test_retention();
     test_concurrent_errors();
     std::printf("bindings/cpp: %d checks passed\n", checks);

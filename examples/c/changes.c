@@ -84,6 +84,7 @@ int main(void) {
 
     /* Records: the second is the same person, merged into the first. */
     ciclo_engine *crm = NULL;
+    char *ingested = NULL;
     check(ciclo_engine_new(NULL, &crm), "second engine");
     check(ciclo_engine_set_change_callback(crm, 0, on_changes, &seen), "callback");
     check(ciclo_engine_ingest_json(
@@ -91,16 +92,18 @@ int main(void) {
               "{\"system\": \"crm\", \"id\": \"C-1\", \"updated\": \"2026-03-01T10:00:00Z\","
               " \"record\": {\"given_name\": \"Dolores\", \"surname\": \"Fuentes\","
               " \"email\": \"dolores.fuentes@example.com\", \"country\": \"AR\"}}",
-              NULL),
+              &ingested),
           "ingest");
+    ciclo_string_free(ingested);
     check(ciclo_engine_ingest_json(
               crm,
               "{\"system\": \"erp\", \"id\": \"E-9\", \"updated\": \"2026-03-02T10:00:00Z\","
               " \"record\": {\"given_name\": \"Dolores\", \"surname\": \"Fuentes\","
               " \"email\": \"dolores.fuentes@example.com\", \"phone\": \"+54 11 4777-6655\","
               " \"country\": \"AR\"}}",
-              NULL),
+              &ingested),
           "ingest");
+    ciclo_string_free(ingested);
     uint64_t crm_after = 0;
     poll(crm, &crm_after, 10);
     /* Erased: the feed keeps ids only. */

@@ -152,6 +152,47 @@ namespace Ciclo
             return Tuple.Create((int)stage, since);
         }
 
+        /// <summary>A page of the ids of the customers with a lifecycle state, in byte order, as JSON
+        /// <c>{"items": [...], "next_cursor": ...}</c>; <paramref name="cursor"/> null for the first
+        /// page, else the <c>next_cursor</c> of the page before; <paramref name="max"/> 1 to CICLO_LIST_MAX.</summary>
+        public string ListCustomersJson(string cursor, uint max)
+        {
+            return Native.CallString((out IntPtr r) => Native.ciclo_engine_list_customers_json(handle, cursor, max, out r));
+        }
+
+        /// <summary>A page of the live golden ids, by number; paged as <see cref="ListCustomersJson"/>.</summary>
+        public string ListGoldenIdsJson(string cursor, uint max)
+        {
+            return Native.CallString((out IntPtr r) => Native.ciclo_engine_list_golden_ids_json(handle, cursor, max, out r));
+        }
+
+        /// <summary>A page of the source records of a golden customer; paged as <see cref="ListCustomersJson"/>.</summary>
+        public string ListSourcesJson(string goldenId, string cursor, uint max)
+        {
+            return Native.CallString((out IntPtr r) => Native.ciclo_engine_list_sources_json(handle, goldenId, cursor, max, out r));
+        }
+
+        /// <summary>A page of the records waiting for a data steward; paged as <see cref="ListCustomersJson"/>.</summary>
+        public string ListReviewsJson(string cursor, uint max)
+        {
+            return Native.CallString((out IntPtr r) => Native.ciclo_engine_list_reviews_json(handle, cursor, max, out r));
+        }
+
+        /// <summary>A customer's lead score at <paramref name="nowMs"/> and whether it reaches the model's threshold.</summary>
+        public Tuple<double, bool> LeadScore(string customerId, long nowMs)
+        {
+            double score;
+            byte qualified;
+            Native.Check(Native.ciclo_engine_lead_score(handle, customerId, nowMs, out score, out qualified));
+            return Tuple.Create(score, qualified != 0);
+        }
+
+        /// <summary>Customers per stage as JSON <c>{"customers": n, "stages": [{"stage", "customers"}]}</c>.</summary>
+        public string StageCountsJson()
+        {
+            return Native.CallString((out IntPtr r) => Native.ciclo_engine_stage_counts_json(handle, out r));
+        }
+
         public long CustomerCount()
         {
             UIntPtr n;
@@ -168,16 +209,41 @@ namespace Ciclo
 
         public string StageName(int index)
         {
-            IntPtr name;
-            Native.Check(Native.ciclo_engine_stage_name(handle, (uint)index, out name));
-            return Native.Utf8(name); // borrowed from the engine: not freed
+            return BorrowedName(Native.ciclo_engine_stage_name, index);
         }
 
         public string RuleName(int index)
         {
-            IntPtr name;
-            Native.Check(Native.ciclo_engine_rule_name(handle, (uint)index, out name));
-            return Native.Utf8(name); // borrowed from the engine: not freed
+            return BorrowedName(Native.ciclo_engine_rule_name, index);
+        }
+
+        private delegate int NameCall(EngineHandle engine, uint index, out IntPtr name);
+
+        /// <summary>
+        /// A name borrowed from the engine (not freed), read while the engine is
+        /// surely alive: the marshaller releases the SafeHandle when the call
+        /// returns, so a Dispose on another thread (or the finalizer) could free
+        /// the engine before the name is copied. The extra reference keeps it
+        /// until the copy is done.
+        /// </summary>
+        private string BorrowedName(NameCall call, int index)
+        {
+            bool added = false;
+            try
+            {
+                handle.DangerousAddRef(ref added); // ObjectDisposedException once disposed
+                IntPtr name;
+                Native.Check(call(handle, (uint)index, out name));
+                return Native.Utf8(name);
+            }
+            finally
+            {
+                if (added)
+                {
+                    handle.DangerousRelease();
+                }
+                GC.KeepAlive(this);
+            }
         }
 
         /// <summary>The engine's stage model as JSON.</summary>

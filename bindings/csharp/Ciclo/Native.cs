@@ -1,6 +1,7 @@
 // The C functions of libciclo (P/Invoke) and the helpers every call goes through.
 //
-// Strings go in as UTF-8 (MarshalAs LPUTF8Str) and come back as UTF-8 decoded by
+// Strings go in as UTF-8 (the Utf8Arg marshaler, which refuses a string holding
+// '\0') and come back as UTF-8 decoded by
 // hand (Marshal.PtrToStringUTF8 is not in Mono's profile), so the same source
 // builds with Mono's mcs and with .NET 8.
 //
@@ -101,11 +102,67 @@ namespace Ciclo
             {
                 return IntPtr.Zero;
             }
+            CheckNoNul(s);
             byte[] bytes = Encoding.UTF8.GetBytes(s);
             IntPtr p = Marshal.AllocHGlobal(bytes.Length + 1);
             Marshal.Copy(bytes, 0, p, bytes.Length);
             Marshal.WriteByte(p, bytes.Length, 0);
             return p;
+        }
+
+        /// <summary>
+        /// Refuses a string holding '\0' with ArgumentException: C would read only
+        /// what precedes it (erasing "c1\0x" would erase customer c1), and the
+        /// default marshaller passes it on cut short without a word. Every string
+        /// argument goes through it: the declarations marshal strings with
+        /// <see cref="Utf8Arg"/>, the event struct with AllocUtf8.
+        /// </summary>
+        internal static void CheckNoNul(string s)
+        {
+            int at = s.IndexOf('\0');
+            if (at >= 0)
+            {
+                throw new ArgumentException("a string argument holds a NUL character at " + at
+                    + ": C strings end there, so the library would read only what precedes it");
+            }
+        }
+
+        /// <summary>Marshals a string argument as a NUL-terminated UTF-8 copy, refusing one with '\0'.</summary>
+        internal sealed class Utf8Arg : ICustomMarshaler
+        {
+            private static readonly Utf8Arg Instance = new Utf8Arg();
+
+            public static ICustomMarshaler GetInstance(string cookie)
+            {
+                return Instance;
+            }
+
+            public IntPtr MarshalManagedToNative(object managed)
+            {
+                return AllocUtf8((string)managed);
+            }
+
+            public void CleanUpNativeData(IntPtr native)
+            {
+                if (native != IntPtr.Zero)
+                {
+                    Marshal.FreeHGlobal(native);
+                }
+            }
+
+            public object MarshalNativeToManaged(IntPtr native)
+            {
+                throw new NotSupportedException("Utf8Arg marshals arguments only");
+            }
+
+            public void CleanUpManagedData(object managed)
+            {
+            }
+
+            public int GetNativeDataSize()
+            {
+                return -1;
+            }
         }
 
         // --- structs ------------------------------------------------------
@@ -158,39 +215,39 @@ namespace Ciclo
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void ciclo_bytes_free(IntPtr bytes, UIntPtr len);
 
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_phone_normalize([MarshalAs(UnmanagedType.LPUTF8Str)] string input, [MarshalAs(UnmanagedType.LPUTF8Str)] string defaultRegion, out IntPtr result);
+        internal static extern int ciclo_phone_normalize([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string input, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string defaultRegion, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_id_normalize([MarshalAs(UnmanagedType.LPUTF8Str)] string kind, [MarshalAs(UnmanagedType.LPUTF8Str)] string input, out IntPtr result);
+        internal static extern int ciclo_id_normalize([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string kind, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string input, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_record_standardize_json([MarshalAs(UnmanagedType.LPUTF8Str)] string record, [MarshalAs(UnmanagedType.LPUTF8Str)] string options, out IntPtr result);
+        internal static extern int ciclo_record_standardize_json([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string record, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string options, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_record_blocking_keys_json([MarshalAs(UnmanagedType.LPUTF8Str)] string record, [MarshalAs(UnmanagedType.LPUTF8Str)] string options, out IntPtr result);
+        internal static extern int ciclo_record_blocking_keys_json([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string record, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string options, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_records_score_json([MarshalAs(UnmanagedType.LPUTF8Str)] string a, [MarshalAs(UnmanagedType.LPUTF8Str)] string b, [MarshalAs(UnmanagedType.LPUTF8Str)] string options, out IntPtr result);
+        internal static extern int ciclo_records_score_json([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string a, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string b, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string options, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_dedup_json([MarshalAs(UnmanagedType.LPUTF8Str)] string records, [MarshalAs(UnmanagedType.LPUTF8Str)] string options, ProgressFn progress, IntPtr user, out IntPtr result);
+        internal static extern int ciclo_dedup_json([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string records, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string options, ProgressFn progress, IntPtr user, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_models_fit_json([MarshalAs(UnmanagedType.LPUTF8Str)] string population, [MarshalAs(UnmanagedType.LPUTF8Str)] string options, out IntPtr result);
+        internal static extern int ciclo_models_fit_json([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string population, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string options, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_models_predict_json([MarshalAs(UnmanagedType.LPUTF8Str)] string models, [MarshalAs(UnmanagedType.LPUTF8Str)] string population, [MarshalAs(UnmanagedType.LPUTF8Str)] string options, out IntPtr result);
+        internal static extern int ciclo_models_predict_json([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string models, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string population, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string options, out IntPtr result);
 
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_model_new([MarshalAs(UnmanagedType.LPUTF8Str)] string config, out ModelHandle model);
+        internal static extern int ciclo_model_new([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string config, out ModelHandle model);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void ciclo_model_free(IntPtr model);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_model_step_json(ModelHandle model, [MarshalAs(UnmanagedType.LPUTF8Str)] string state, [MarshalAs(UnmanagedType.LPUTF8Str)] string evt, out IntPtr outState, out IntPtr outOutcome);
+        internal static extern int ciclo_model_step_json(ModelHandle model, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string state, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string evt, out IntPtr outState, out IntPtr outOutcome);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_model_tick_json(ModelHandle model, [MarshalAs(UnmanagedType.LPUTF8Str)] string state, long nowMs, out IntPtr outState, out IntPtr outReport);
+        internal static extern int ciclo_model_tick_json(ModelHandle model, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string state, long nowMs, out IntPtr outState, out IntPtr outReport);
 
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_new([MarshalAs(UnmanagedType.LPUTF8Str)] string config, out EngineHandle engine);
+        internal static extern int ciclo_engine_new([MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string config, out EngineHandle engine);
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern void ciclo_engine_free(IntPtr engine);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_restore(byte[] bytes, UIntPtr len, out EngineHandle engine);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_snapshot(EngineHandle engine, out IntPtr bytes, out UIntPtr len);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_apply_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string evt, out IntPtr result);
+        internal static extern int ciclo_engine_apply_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string evt, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_apply(EngineHandle engine, ref CEvent evt, out COutcome outcome);
         [DllImport(Lib, CallingConvention = Cdecl)]
@@ -198,15 +255,15 @@ namespace Ciclo
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_tick(EngineHandle engine, long nowMs, IntPtr noTransitions, out IntPtr report);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_customer_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string customer, out IntPtr result);
+        internal static extern int ciclo_engine_customer_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_customer_state_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string customer, out IntPtr result);
+        internal static extern int ciclo_engine_customer_state_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_import_customer(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string customer, [MarshalAs(UnmanagedType.LPUTF8Str)] string state);
+        internal static extern int ciclo_engine_import_customer(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string state);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_remove_customer(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string customer);
+        internal static extern int ciclo_engine_remove_customer(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_customer_stage(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string customer, out uint stage, out long sinceMs);
+        internal static extern int ciclo_engine_customer_stage(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer, out uint stage, out long sinceMs);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_customer_count(EngineHandle engine, out UIntPtr count);
         [DllImport(Lib, CallingConvention = Cdecl)]
@@ -218,59 +275,71 @@ namespace Ciclo
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_model_json(EngineHandle engine, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_set_limits_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string limits);
+        internal static extern int ciclo_engine_set_limits_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string limits);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_limits_json(EngineHandle engine, out IntPtr result);
 
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_configure_consolidation(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string config);
+        internal static extern int ciclo_engine_configure_consolidation(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string config);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_ingest_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string request, out IntPtr result);
+        internal static extern int ciclo_engine_ingest_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string request, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_golden_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string goldenId, out IntPtr result);
+        internal static extern int ciclo_engine_golden_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string goldenId, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_golden_of(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string system, [MarshalAs(UnmanagedType.LPUTF8Str)] string id, out IntPtr result);
+        internal static extern int ciclo_engine_golden_of(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string system, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string id, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_merge(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string a, [MarshalAs(UnmanagedType.LPUTF8Str)] string b, out IntPtr survivor);
+        internal static extern int ciclo_engine_merge(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string a, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string b, out IntPtr survivor);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_unmerge(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string system, [MarshalAs(UnmanagedType.LPUTF8Str)] string id, out IntPtr goldenId);
+        internal static extern int ciclo_engine_unmerge(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string system, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string id, out IntPtr goldenId);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_remove_source(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string system, [MarshalAs(UnmanagedType.LPUTF8Str)] string id, out IntPtr result);
+        internal static extern int ciclo_engine_remove_source(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string system, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string id, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_reviews_json(EngineHandle engine, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_dismiss_review(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string system, [MarshalAs(UnmanagedType.LPUTF8Str)] string id);
+        internal static extern int ciclo_engine_list_customers_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string cursor, uint max, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_link(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string kind, [MarshalAs(UnmanagedType.LPUTF8Str)] string parent, [MarshalAs(UnmanagedType.LPUTF8Str)] string child);
+        internal static extern int ciclo_engine_list_golden_ids_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string cursor, uint max, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_unlink(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string kind, [MarshalAs(UnmanagedType.LPUTF8Str)] string parent, [MarshalAs(UnmanagedType.LPUTF8Str)] string child);
+        internal static extern int ciclo_engine_list_sources_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string goldenId, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string cursor, uint max, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_hierarchy_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string kind, [MarshalAs(UnmanagedType.LPUTF8Str)] string id, out IntPtr result);
+        internal static extern int ciclo_engine_list_reviews_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string cursor, uint max, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_roll_up_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string kind, [MarshalAs(UnmanagedType.LPUTF8Str)] string id, out IntPtr result);
+        internal static extern int ciclo_engine_lead_score(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer, long nowMs, out double score, out byte qualified);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_estimate_model_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string options, out IntPtr result);
+        internal static extern int ciclo_engine_stage_counts_json(EngineHandle engine, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_set_match_model_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string model);
+        internal static extern int ciclo_engine_dismiss_review(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string system, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string id);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_link(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string kind, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string parent, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string child);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_unlink(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string kind, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string parent, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string child);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_hierarchy_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string kind, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string id, out IntPtr result);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_roll_up_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string kind, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string id, out IntPtr result);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_estimate_model_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string options, out IntPtr result);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_set_match_model_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string model);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_match_model_json(EngineHandle engine, out IntPtr result);
 
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_set_retention_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string config);
+        internal static extern int ciclo_engine_set_retention_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string config);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_retention_json(EngineHandle engine, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_evaluate_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string customer, long nowMs, out IntPtr result);
+        internal static extern int ciclo_engine_evaluate_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer, long nowMs, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_signals_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string customer, long nowMs, out IntPtr result);
+        internal static extern int ciclo_engine_signals_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer, long nowMs, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_churn_json(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string customer, long nowMs, out IntPtr result);
+        internal static extern int ciclo_engine_churn_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer, long nowMs, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_fit_models_json(EngineHandle engine, long nowMs, [MarshalAs(UnmanagedType.LPUTF8Str)] string options, out IntPtr result);
+        internal static extern int ciclo_engine_fit_models_json(EngineHandle engine, long nowMs, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string options, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_win_back_json(EngineHandle engine, long nowMs, UIntPtr limit, out IntPtr result);
         [DllImport(Lib, CallingConvention = Cdecl)]
-        internal static extern int ciclo_engine_record_win_back(EngineHandle engine, [MarshalAs(UnmanagedType.LPUTF8Str)] string customer, long nowMs, int won);
+        internal static extern int ciclo_engine_record_win_back(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer, long nowMs, int won);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_win_back_stats_json(EngineHandle engine, out IntPtr result);
     }

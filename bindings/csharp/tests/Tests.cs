@@ -57,6 +57,7 @@ internal static class Tests
             StatelessModel();
             Standardize();
             Consolidation();
+            Listing();
             Retention();
             ConcurrentErrorsFromAsyncTasks().GetAwaiter().GetResult();
         }
@@ -125,6 +126,26 @@ internal static class Tests
             ExpectError(Status.InvalidJson, () => engine.ApplyJson("{\"customer\":"));
             ExpectError(Status.NullArgument, () => engine.ApplyJson(null));
             ExpectError(Status.NotFound, () => engine.CustomerJson("nadie"));
+
+            // A string with a NUL is refused, not cut short by the marshaller:
+            // erasing "jm\0x" must not erase jm (as an argument and in the event struct).
+            foreach (Action body in new Action[] {
+                () => engine.RemoveCustomer("jm\0x"),
+                () => engine.CustomerJson("jm\0x"),
+                () => engine.Apply(new Event { CustomerId = "jm\0x", AtMs = Day(20), Kind = EventKind.Visit }),
+                () => Api.PhoneNormalize("+54 9 11 2345-6789\0", null) })
+            {
+                try
+                {
+                    body();
+                    throw new Exception("a string with a NUL was accepted");
+                }
+                catch (ArgumentException expected)
+                {
+                    Check(expected.Message.Contains("NUL character at"), expected.Message);
+                }
+            }
+            Check(engine.CustomerJson("jm").Contains("\"customer\":\"jm\""), "jm kept");
             ExpectError(Status.UnknownStage, () => new Engine("{\"name\":\"x\",\"stages\":[{\"name\":\"a\"}],\"rules\":[{\"name\":\"r\",\"to\":\"b\",\"on\":\"tick\"}]}"));
 
             string state = engine.CustomerStateJson("jm");
@@ -360,5 +381,60 @@ internal static class Tests
                 + mixed + " of " + Calls + " tasks read another call's message");
             Check(mixed > 0, "the control shows the hazard the test guards against");
         }
+    }
+
+    // Seven golden customers with a visit each, paged three at a time.
+    private static void Listing()
+    {
+        string[] names = {"Ana", "Bruno", "Carla", "Diego", "Elena", "Fabio", "Gina"};
+        string[] surnames = {"Pérez", "Quiroga", "Ramos", "Sosa", "Torres", "Ugarte", "Vidal"};
+        using (var engine = new Engine())
+        {
+            for (int i = 0; i < 7; i++)
+            {
+                engine.IngestJson("{\"system\": \"crm\", \"id\": \"C-" + i + "\", \"record\": {\"given_name\": \""
+                    + names[i] + "\", \"surname\": \"" + surnames[i] + "\"}}");
+                engine.ApplyJson("{\"customer\": \"G" + (i + 1) + "\", \"at\": \"2026-01-02T00:00:00Z\", \"kind\": \"visit\"}");
+            }
+            var expected = new List<string> { "G1", "G2", "G3", "G4", "G5", "G6", "G7" };
+            Check(AllPages(cursor => engine.ListCustomersJson(cursor, 3)).SequenceEqual(expected), "customers paged");
+            Check(AllPages(cursor => engine.ListGoldenIdsJson(cursor, 3)).SequenceEqual(expected), "golden ids paged");
+            string sources = engine.ListSourcesJson("G1", null, 3);
+            Check(sources.Contains("\"items\":[{\"id\":\"C-0\",\"system\":\"crm\"}]") && sources.Contains("\"next_cursor\":null"), sources);
+            Check(engine.ListReviewsJson(null, 3) == "{\"items\":[],\"next_cursor\":null}", "no reviews");
+            ExpectError(Status.InvalidArgument, () => engine.ListCustomersJson(null, 0));
+            ExpectError(Status.NotFound, () => engine.ListSourcesJson("G99", null, 3));
+            var lead = engine.LeadScore("G1", 1767312000000L); // one visit: 2 points
+            Check(lead.Item1 == 2.0 && !lead.Item2, "lead score " + lead);
+            ExpectError(Status.NotFound, () => engine.LeadScore("nadie", 1767312000000L));
+            string counts = engine.StageCountsJson();
+            Check(counts.StartsWith("{\"customers\":7,\"stages\":[{\"customers\":7,\"stage\":\"awareness\"}", StringComparison.Ordinal), counts);
+        }
+    }
+
+    // Every item of every page, following next_cursor from null to null; an item seen twice fails.
+    private static List<string> AllPages(Func<string, string> page)
+    {
+        var all = new List<string>();
+        string cursor = null;
+        for (int pages = 0; pages < 100; pages++)
+        {
+            string json = page(cursor);
+            var items = System.Text.RegularExpressions.Regex.Match(json, "\"items\":\\[([^\\]]*)\\]");
+            Check(items.Success, json);
+            foreach (System.Text.RegularExpressions.Match item in System.Text.RegularExpressions.Regex.Matches(items.Groups[1].Value, "\"([^\"]*)\""))
+            {
+                Check(!all.Contains(item.Groups[1].Value), "seen twice: " + item.Groups[1].Value);
+                all.Add(item.Groups[1].Value);
+            }
+            var next = System.Text.RegularExpressions.Regex.Match(json, "\"next_cursor\":(null|\"([^\"]*)\")");
+            Check(next.Success, json);
+            if (!next.Groups[2].Success)
+            {
+                return all;
+            }
+            cursor = next.Groups[2].Value;
+        }
+        throw new Exception("more than 100 pages");
     }
 }

@@ -184,6 +184,34 @@ class Engine:
         check(lib.ciclo_engine_customer_stage(self._h(), text(customer_id), ctypes.byref(stage), ctypes.byref(since)))
         return stage.value, since.value
 
+    def list_customers(self, cursor: Optional[Text], max_items: int) -> Dict[str, Any]:
+        """A page of the ids of the customers with a lifecycle state, in byte order:
+        ``{"items": [...], "next_cursor": ...}``; ``cursor`` None for the first page,
+        else the ``next_cursor`` of the page before (None after the last)."""
+        return call_json(lib.ciclo_engine_list_customers_json, self._h(), text(cursor), max_items)
+
+    def list_golden_ids(self, cursor: Optional[Text], max_items: int) -> Dict[str, Any]:
+        """A page of the live golden ids, by number, paged as :meth:`list_customers`."""
+        return call_json(lib.ciclo_engine_list_golden_ids_json, self._h(), text(cursor), max_items)
+
+    def list_sources(self, golden_id: Text, cursor: Optional[Text], max_items: int) -> Dict[str, Any]:
+        """A page of the source records of a golden customer, paged as :meth:`list_customers`."""
+        return call_json(lib.ciclo_engine_list_sources_json, self._h(), text(golden_id), text(cursor), max_items)
+
+    def list_reviews(self, cursor: Optional[Text], max_items: int) -> Dict[str, Any]:
+        """A page of the records waiting for a data steward, paged as :meth:`list_customers`."""
+        return call_json(lib.ciclo_engine_list_reviews_json, self._h(), text(cursor), max_items)
+
+    def lead_score(self, customer_id: Text, now_ms: int) -> Tuple[float, bool]:
+        """A customer's lead score at ``now_ms`` and whether it reaches the model's threshold."""
+        score, qualified = ctypes.c_double(), ctypes.c_uint8()
+        check(lib.ciclo_engine_lead_score(self._h(), text(customer_id), now_ms, ctypes.byref(score), ctypes.byref(qualified)))
+        return score.value, qualified.value != 0
+
+    def stage_counts(self) -> Dict[str, Any]:
+        """Customers per stage: ``{"customers": n, "stages": [{"stage", "customers"}, ...]}``."""
+        return call_json(lib.ciclo_engine_stage_counts_json, self._h())
+
     def customer_count(self) -> int:
         n = ctypes.c_size_t()
         check(lib.ciclo_engine_customer_count(self._h(), ctypes.byref(n)))

@@ -343,3 +343,48 @@ def test_retention() -> None:
     predictions = ciclo.models_predict(models, population, {"horizons": [4, 52]})
     assert [p["id"] for p in predictions["customers"]] == [c["id"] for c in population["customers"]]
     assert 0.0 <= predictions["customers"][0]["p_alive"] <= 1.0
+
+
+def _all_pages(page: Any) -> List[str]:
+    """Every item of every page, following next_cursor from None to None."""
+    seen: List[str] = []
+    cursor = None
+    for _ in range(100):
+        answer = page(cursor)
+        for item in answer["items"]:
+            assert item not in seen, item
+            seen.append(item)
+        cursor = answer["next_cursor"]
+        if cursor is None:
+            return seen
+    raise AssertionError("more than 100 pages")
+
+
+def test_listing_lead_score_and_stage_counts() -> None:
+    """Seven golden customers with a visit each, paged three at a time."""
+    names = ["Ana", "Bruno", "Carla", "Diego", "Elena", "Fabio", "Gina"]
+    surnames = ["Pérez", "Quiroga", "Ramos", "Sosa", "Torres", "Ugarte", "Vidal"]
+    with Engine() as engine:
+        for i in range(7):
+            engine.ingest({"system": "crm", "id": f"C-{i}", "record": {"given_name": names[i], "surname": surnames[i]}})
+            engine.apply_json({"customer": f"G{i + 1}", "at": "2026-01-02T00:00:00Z", "kind": "visit"})
+        expected = [f"G{i}" for i in range(1, 8)]
+        assert _all_pages(lambda c: engine.list_customers(c, 3)) == expected
+        assert _all_pages(lambda c: engine.list_golden_ids(c, 3)) == expected
+        assert engine.list_sources("G1", None, 3) == {
+            "golden_id": "G1", "items": [{"id": "C-0", "system": "crm"}], "next_cursor": None}
+        assert engine.list_reviews(None, 3) == {"items": [], "next_cursor": None}
+        with pytest.raises(CicloError) as e:
+            engine.list_customers(None, 0)
+        assert e.value.status == Status.INVALID_ARGUMENT
+        with pytest.raises(CicloError) as e:
+            engine.list_sources("G99", None, 3)
+        assert e.value.status == Status.NOT_FOUND
+        assert engine.lead_score("G1", 1767312000000) == (2.0, False)  # one visit: 2 points
+        with pytest.raises(CicloError) as e:
+            engine.lead_score("nadie", 1767312000000)
+        assert e.value.status == Status.NOT_FOUND
+        counts = engine.stage_counts()
+        assert counts["customers"] == 7
+        assert counts["stages"][0] == {"stage": "awareness", "customers": 7}
+        assert [s["customers"] for s in counts["stages"][1:]] == [0] * 5

@@ -2,10 +2,10 @@ package ciclo.ffm;
 
 import ciclo.CicloException;
 import ciclo.Event;
+import ciclo.LeadScore;
 import ciclo.Outcome;
 import ciclo.StageSince;
 
-import static ciclo.ffm.Native.callString;
 import static ciclo.ffm.Native.fallible;
 import static ciclo.ffm.Native.str;
 import static java.lang.foreign.MemoryLayout.PathElement.groupElement;
@@ -22,6 +22,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.StructLayout;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 
 /**
  * An engine ({@code ciclo_engine}): customers, their lifecycle states,
@@ -52,6 +53,12 @@ public final class Engine implements AutoCloseable {
     private static final MethodHandle IMPORT_CUSTOMER = fallible("ciclo_engine_import_customer", ADDRESS, ADDRESS, ADDRESS);
     private static final MethodHandle REMOVE_CUSTOMER = fallible("ciclo_engine_remove_customer", ADDRESS, ADDRESS);
     private static final MethodHandle CUSTOMER_STAGE = fallible("ciclo_engine_customer_stage", ADDRESS, ADDRESS, ADDRESS, ADDRESS);
+    private static final MethodHandle LIST_CUSTOMERS = fallible("ciclo_engine_list_customers_json", ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+    private static final MethodHandle LIST_GOLDEN_IDS = fallible("ciclo_engine_list_golden_ids_json", ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+    private static final MethodHandle LIST_SOURCES = fallible("ciclo_engine_list_sources_json", ADDRESS, ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+    private static final MethodHandle LIST_REVIEWS = fallible("ciclo_engine_list_reviews_json", ADDRESS, ADDRESS, JAVA_INT, ADDRESS);
+    private static final MethodHandle LEAD_SCORE = fallible("ciclo_engine_lead_score", ADDRESS, ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
+    private static final MethodHandle STAGE_COUNTS = fallible("ciclo_engine_stage_counts_json", ADDRESS, ADDRESS);
     private static final MethodHandle CUSTOMER_COUNT = fallible("ciclo_engine_customer_count", ADDRESS, ADDRESS);
     private static final MethodHandle STAGE_COUNT = fallible("ciclo_engine_stage_count", ADDRESS, ADDRESS);
     private static final MethodHandle STAGE_NAME = fallible("ciclo_engine_stage_name", ADDRESS, JAVA_INT, ADDRESS);
@@ -179,6 +186,39 @@ public final class Engine implements AutoCloseable {
         return h;
     }
 
+    // --- calls that keep the engine alive -------------------------------
+    //
+    // handle() reads the address and then `this` may be unreachable: without
+    // the fence the JIT may let the Cleaner free the engine while the downcall
+    // still runs (a use after free). Every native call of an instance method
+    // goes through these, whose `finally` keeps `this` reachable until the
+    // call and the copy of its result are done (the same for Native.callString
+    // and Native.call: they only add the fence).
+
+    private String callString(Native.StringCall call) throws CicloException {
+        try {
+            return Native.callString(call);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private void call(Native.Call call) throws CicloException {
+        try {
+            Native.call(call);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private void call(Arena arena, Native.Call call) throws CicloException {
+        try {
+            Native.call(arena, call);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
     /** Releases the engine; later calls throw IllegalStateException. No other
      * thread may be using it. Closing twice is fine. */
     @Override
@@ -212,7 +252,7 @@ public final class Engine implements AutoCloseable {
             c.set(JAVA_DOUBLE, offset(EVENT, "quantity"), e.quantity() == null ? 0.0 : e.quantity());
             c.set(JAVA_BYTE, offset(EVENT, "has_quantity"), (byte) (e.quantity() == null ? 0 : 1));
             MemorySegment o = arena.allocate(OUTCOME);
-            Native.call(arena, a -> (int) APPLY.invokeExact(handle(), c, o));
+            call(arena, a -> (int) APPLY.invokeExact(handle(), c, o));
             return new Outcome(
                     o.get(JAVA_INT, offset(OUTCOME, "applied")) == 1,
                     o.get(JAVA_BYTE, offset(OUTCOME, "created")) != 0,
@@ -228,7 +268,7 @@ public final class Engine implements AutoCloseable {
     public long tick(long nowMs) throws CicloException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment moved = arena.allocate(JAVA_LONG);
-            Native.call(arena, a -> (int) TICK.invokeExact(handle(), nowMs, moved, MemorySegment.NULL));
+            call(arena, a -> (int) TICK.invokeExact(handle(), nowMs, moved, MemorySegment.NULL));
             return moved.get(JAVA_LONG, 0);
         }
     }
@@ -250,12 +290,12 @@ public final class Engine implements AutoCloseable {
 
     /** Adds a customer with a state the host kept. */
     public void importCustomer(String customerId, String stateJson) throws CicloException {
-        Native.call(a -> (int) IMPORT_CUSTOMER.invokeExact(handle(), str(a, customerId), str(a, stateJson)));
+        call(a -> (int) IMPORT_CUSTOMER.invokeExact(handle(), str(a, customerId), str(a, stateJson)));
     }
 
     /** Erases a customer completely (the right to be forgotten). */
     public void removeCustomer(String customerId) throws CicloException {
-        Native.call(a -> (int) REMOVE_CUSTOMER.invokeExact(handle(), str(a, customerId)));
+        call(a -> (int) REMOVE_CUSTOMER.invokeExact(handle(), str(a, customerId)));
     }
 
     /** A customer's current stage index and the moment they entered it. */
@@ -263,15 +303,53 @@ public final class Engine implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment stage = arena.allocate(JAVA_INT);
             MemorySegment since = arena.allocate(JAVA_LONG);
-            Native.call(arena, a -> (int) CUSTOMER_STAGE.invokeExact(handle(), str(a, customerId), stage, since));
+            call(arena, a -> (int) CUSTOMER_STAGE.invokeExact(handle(), str(a, customerId), stage, since));
             return new StageSince(stage.get(JAVA_INT, 0), since.get(JAVA_LONG, 0));
         }
+    }
+
+    /** A page of the ids of the customers with a lifecycle state, in byte order, as JSON
+     * {@code {"items": [...], "next_cursor": ...}}; {@code cursor} null for the first
+     * page, else the {@code next_cursor} of the page before; {@code max} 1 to
+     * {@code CICLO_LIST_MAX} (an unsigned 32-bit count). */
+    public String listCustomersJson(String cursor, int max) throws CicloException {
+        return callString((a, out) -> (int) LIST_CUSTOMERS.invokeExact(handle(), str(a, cursor), max, out));
+    }
+
+    /** A page of the live golden ids, by number; paged as {@link #listCustomersJson}. */
+    public String listGoldenIdsJson(String cursor, int max) throws CicloException {
+        return callString((a, out) -> (int) LIST_GOLDEN_IDS.invokeExact(handle(), str(a, cursor), max, out));
+    }
+
+    /** A page of the source records of a golden customer; paged as {@link #listCustomersJson}. */
+    public String listSourcesJson(String goldenId, String cursor, int max) throws CicloException {
+        return callString((a, out) -> (int) LIST_SOURCES.invokeExact(handle(), str(a, goldenId), str(a, cursor), max, out));
+    }
+
+    /** A page of the records waiting for a data steward; paged as {@link #listCustomersJson}. */
+    public String listReviewsJson(String cursor, int max) throws CicloException {
+        return callString((a, out) -> (int) LIST_REVIEWS.invokeExact(handle(), str(a, cursor), max, out));
+    }
+
+    /** A customer's lead score at {@code nowMs} and whether it reaches the model's threshold. */
+    public LeadScore leadScore(String customerId, long nowMs) throws CicloException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment score = arena.allocate(JAVA_DOUBLE);
+            MemorySegment qualified = arena.allocate(JAVA_BYTE);
+            call(arena, a -> (int) LEAD_SCORE.invokeExact(handle(), str(a, customerId), nowMs, score, qualified));
+            return new LeadScore(score.get(JAVA_DOUBLE, 0), qualified.get(JAVA_BYTE, 0) != 0);
+        }
+    }
+
+    /** Customers per stage as JSON {@code {"customers": n, "stages": [{"stage", "customers"}]}}. */
+    public String stageCountsJson() throws CicloException {
+        return callString((a, out) -> (int) STAGE_COUNTS.invokeExact(handle(), out));
     }
 
     public long customerCount() throws CicloException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment n = arena.allocate(JAVA_LONG);
-            Native.call(arena, a -> (int) CUSTOMER_COUNT.invokeExact(handle(), n));
+            call(arena, a -> (int) CUSTOMER_COUNT.invokeExact(handle(), n));
             return n.get(JAVA_LONG, 0);
         }
     }
@@ -279,7 +357,7 @@ public final class Engine implements AutoCloseable {
     public int stageCount() throws CicloException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment n = arena.allocate(JAVA_INT);
-            Native.call(arena, a -> (int) STAGE_COUNT.invokeExact(handle(), n));
+            call(arena, a -> (int) STAGE_COUNT.invokeExact(handle(), n));
             return n.get(JAVA_INT, 0);
         }
     }
@@ -296,7 +374,11 @@ public final class Engine implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment out = arena.allocate(ADDRESS);
             Native.call(arena, a -> (int) h.invokeExact(handle(), index, out));
-            return Native.staticString(out.get(ADDRESS, 0)); // borrowed from the engine: not freed
+            // Borrowed from the engine (not freed): read it while the engine is
+            // surely alive, before the fence lets the Cleaner free it.
+            return Native.staticString(out.get(ADDRESS, 0));
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 
@@ -310,7 +392,7 @@ public final class Engine implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment bytes = arena.allocate(ADDRESS);
             MemorySegment len = arena.allocate(JAVA_LONG);
-            Native.call(arena, a -> (int) SNAPSHOT.invokeExact(handle(), bytes, len));
+            call(arena, a -> (int) SNAPSHOT.invokeExact(handle(), bytes, len));
             MemorySegment p = bytes.get(ADDRESS, 0);
             long n = len.get(JAVA_LONG, 0);
             try {
@@ -326,7 +408,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public void setLimitsJson(String limitsJson) throws CicloException {
-        Native.call(a -> (int) SET_LIMITS.invokeExact(handle(), str(a, limitsJson)));
+        call(a -> (int) SET_LIMITS.invokeExact(handle(), str(a, limitsJson)));
     }
 
     public String limitsJson() throws CicloException {
@@ -337,7 +419,7 @@ public final class Engine implements AutoCloseable {
 
     /** How records match and golden records are built, before the first ingest. */
     public void configureConsolidation(String configJson) throws CicloException {
-        Native.call(a -> (int) CONFIGURE_CONSOLIDATION.invokeExact(handle(), str(a, configJson)));
+        call(a -> (int) CONFIGURE_CONSOLIDATION.invokeExact(handle(), str(a, configJson)));
     }
 
     /** Matches a source record at the point of entry and stores it; the decision as JSON. */
@@ -376,15 +458,15 @@ public final class Engine implements AutoCloseable {
     }
 
     public void dismissReview(String system, String id) throws CicloException {
-        Native.call(a -> (int) DISMISS_REVIEW.invokeExact(handle(), str(a, system), str(a, id)));
+        call(a -> (int) DISMISS_REVIEW.invokeExact(handle(), str(a, system), str(a, id)));
     }
 
     public void link(String kind, String parent, String child) throws CicloException {
-        Native.call(a -> (int) LINK.invokeExact(handle(), str(a, kind), str(a, parent), str(a, child)));
+        call(a -> (int) LINK.invokeExact(handle(), str(a, kind), str(a, parent), str(a, child)));
     }
 
     public void unlink(String kind, String parent, String child) throws CicloException {
-        Native.call(a -> (int) UNLINK.invokeExact(handle(), str(a, kind), str(a, parent), str(a, child)));
+        call(a -> (int) UNLINK.invokeExact(handle(), str(a, kind), str(a, parent), str(a, child)));
     }
 
     public String hierarchyJson(String kind, String id) throws CicloException {
@@ -400,7 +482,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public void setMatchModelJson(String modelJson) throws CicloException {
-        Native.call(a -> (int) SET_MATCH_MODEL.invokeExact(handle(), str(a, modelJson)));
+        call(a -> (int) SET_MATCH_MODEL.invokeExact(handle(), str(a, modelJson)));
     }
 
     public String matchModelJson() throws CicloException {
@@ -411,7 +493,7 @@ public final class Engine implements AutoCloseable {
 
     /** The trigger rules and retention settings (null for the defaults). */
     public void setRetentionJson(String configJson) throws CicloException {
-        Native.call(a -> (int) SET_RETENTION.invokeExact(handle(), str(a, configJson)));
+        call(a -> (int) SET_RETENTION.invokeExact(handle(), str(a, configJson)));
     }
 
     public String retentionJson() throws CicloException {
@@ -446,7 +528,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public void recordWinBack(String customerId, long nowMs, boolean won) throws CicloException {
-        Native.call(a -> (int) RECORD_WIN_BACK.invokeExact(handle(), str(a, customerId), nowMs, won ? 1 : 0));
+        call(a -> (int) RECORD_WIN_BACK.invokeExact(handle(), str(a, customerId), nowMs, won ? 1 : 0));
     }
 
     public String winBackStatsJson() throws CicloException {

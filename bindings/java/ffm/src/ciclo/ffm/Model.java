@@ -13,6 +13,7 @@ import java.lang.foreign.FunctionDescriptor;
 import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandle;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 
 /**
  * A compiled stage model for the stateless path: the host keeps each customer's
@@ -62,7 +63,7 @@ public final class Model implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(ADDRESS);
             MemorySegment outcome = arena.allocate(ADDRESS);
-            Native.call(arena, a -> (int) STEP.invokeExact(handle(), str(a, stateJson), str(a, eventJson), state, outcome));
+            call(arena, a -> (int) STEP.invokeExact(handle(), str(a, stateJson), str(a, eventJson), state, outcome));
             return takeBoth(state, outcome);
         }
     }
@@ -72,8 +73,22 @@ public final class Model implements AutoCloseable {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment state = arena.allocate(ADDRESS);
             MemorySegment report = arena.allocate(ADDRESS);
-            Native.call(arena, a -> (int) TICK.invokeExact(handle(), str(a, stateJson), nowMs, state, report));
+            call(arena, a -> (int) TICK.invokeExact(handle(), str(a, stateJson), nowMs, state, report));
             return takeBoth(state, report);
+        }
+    }
+
+    /**
+     * Every native call of an instance method goes through here: the fence keeps
+     * {@code this} reachable until the downcall returns, so the Cleaner cannot
+     * free the model while it runs (handle() alone does not: after it reads the
+     * address, {@code this} may be unreachable).
+     */
+    private void call(Arena arena, Native.Call call) throws CicloException {
+        try {
+            Native.call(arena, call);
+        } finally {
+            Reference.reachabilityFence(this);
         }
     }
 

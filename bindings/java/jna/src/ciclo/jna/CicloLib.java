@@ -7,6 +7,8 @@ import com.sun.jna.Native;
 import com.sun.jna.NativeLibrary;
 import com.sun.jna.Pointer;
 import com.sun.jna.Structure;
+import com.sun.jna.ptr.ByteByReference;
+import com.sun.jna.ptr.DoubleByReference;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
@@ -101,6 +103,24 @@ final class CicloLib {
     @FunctionalInterface
     interface StringCall {
         int invoke(PointerByReference out);
+    }
+
+    /**
+     * A string argument, checked: one holding {@code '\0'} is refused with
+     * IllegalArgumentException. C would read only what precedes it (erasing
+     * {@code "c1\0x"} would erase customer c1) and JNA passes it on cut short
+     * without a word. Every String argument of a native call goes through it
+     * (the event struct's strings too, in {@code Engine.apply}).
+     */
+    static String arg(String s) {
+        if (s != null) {
+            int at = s.indexOf('\0');
+            if (at >= 0) {
+                throw new IllegalArgumentException("a string argument holds a NUL character at " + at
+                        + ": C strings end there, so the library would read only what precedes it");
+            }
+        }
+        return s;
     }
 
     /** Throws the error, read at once, of a call that returned {@code status}. */
@@ -199,6 +219,12 @@ final class CicloLib {
     static native int ciclo_engine_unmerge(Pointer engine, String system, String id, PointerByReference out);
     static native int ciclo_engine_remove_source(Pointer engine, String system, String id, PointerByReference out);
     static native int ciclo_engine_reviews_json(Pointer engine, PointerByReference out);
+    static native int ciclo_engine_list_customers_json(Pointer engine, String cursor, int max, PointerByReference out);
+    static native int ciclo_engine_list_golden_ids_json(Pointer engine, String cursor, int max, PointerByReference out);
+    static native int ciclo_engine_list_sources_json(Pointer engine, String goldenId, String cursor, int max, PointerByReference out);
+    static native int ciclo_engine_list_reviews_json(Pointer engine, String cursor, int max, PointerByReference out);
+    static native int ciclo_engine_lead_score(Pointer engine, String customer, long nowMs, DoubleByReference outScore, ByteByReference outQualified);
+    static native int ciclo_engine_stage_counts_json(Pointer engine, PointerByReference out);
     static native int ciclo_engine_dismiss_review(Pointer engine, String system, String id);
     static native int ciclo_engine_link(Pointer engine, String kind, String parent, String child);
     static native int ciclo_engine_unlink(Pointer engine, String kind, String parent, String child);

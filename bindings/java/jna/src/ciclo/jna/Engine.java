@@ -1,17 +1,18 @@
 package ciclo.jna;
 
-import static ciclo.jna.CicloLib.callString;
-import static ciclo.jna.CicloLib.check;
-
 import ciclo.CicloException;
 import ciclo.Event;
+import ciclo.LeadScore;
 import ciclo.Outcome;
 import ciclo.StageSince;
 import com.sun.jna.Pointer;
+import com.sun.jna.ptr.ByteByReference;
+import com.sun.jna.ptr.DoubleByReference;
 import com.sun.jna.ptr.IntByReference;
 import com.sun.jna.ptr.LongByReference;
 import com.sun.jna.ptr.PointerByReference;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 
 /**
  * An engine ({@code ciclo_engine}): customers, their lifecycle states,
@@ -51,14 +52,14 @@ public final class Engine implements AutoCloseable {
 
     private static Pointer create(String configJson) throws CicloException {
         PointerByReference out = new PointerByReference();
-        check(CicloLib.ciclo_engine_new(configJson, out));
+        CicloLib.check(CicloLib.ciclo_engine_new(CicloLib.arg(configJson), out));
         return out.getValue();
     }
 
     /** An engine from the bytes of {@link #snapshot()}. */
     public static Engine restore(byte[] snapshot) throws CicloException {
         PointerByReference out = new PointerByReference();
-        check(CicloLib.ciclo_engine_restore(snapshot, snapshot.length, out));
+        CicloLib.check(CicloLib.ciclo_engine_restore(snapshot, snapshot.length, out));
         return new Engine(out.getValue());
     }
 
@@ -69,6 +70,30 @@ public final class Engine implements AutoCloseable {
             throw new IllegalStateException("the engine is closed");
         }
         return h;
+    }
+
+    // --- calls that keep the engine alive -------------------------------
+    //
+    // After handle() reads the address, `this` may be unreachable: the JIT may
+    // let the Cleaner free the engine while the native call still runs (a use
+    // after free). Every native call of an instance method goes through these:
+    // the native call is their argument (check) or runs inside them
+    // (callString), and their fence keeps `this` reachable until it returned.
+
+    private void check(int status) throws CicloException {
+        try {
+            CicloLib.check(status);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
+    }
+
+    private String callString(CicloLib.StringCall call) throws CicloException {
+        try {
+            return CicloLib.callString(call);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** Releases the engine; later calls throw IllegalStateException. No other
@@ -83,21 +108,21 @@ public final class Engine implements AutoCloseable {
 
     /** Applies an event given as JSON; the outcome as JSON. */
     public String applyJson(String eventJson) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_apply_json(handle(), eventJson, out));
+        return callString(out -> CicloLib.ciclo_engine_apply_json(handle(), CicloLib.arg(eventJson), out));
     }
 
     /** Applies an event given as a struct (the fast path). */
     public Outcome apply(Event e) throws CicloException {
         CicloLib.CEvent c = new CicloLib.CEvent();
-        c.customer_id = e.customerId();
-        c.event_id = e.eventId();
+        c.customer_id = CicloLib.arg(e.customerId());
+        c.event_id = CicloLib.arg(e.eventId());
         c.at_ms = e.atMs();
         c.kind = e.kind();
-        c.custom_kind = e.customKind();
+        c.custom_kind = CicloLib.arg(e.customKind());
         c.amount_minor = e.amountMinor();
-        c.currency = e.currency();
-        c.category = e.category();
-        c.reason = e.reason();
+        c.currency = CicloLib.arg(e.currency());
+        c.category = CicloLib.arg(e.category());
+        c.reason = CicloLib.arg(e.reason());
         c.score = e.score() == null ? 0.0 : e.score();
         c.has_score = (byte) (e.score() == null ? 0 : 1);
         c.quantity = e.quantity() == null ? 0.0 : e.quantity();
@@ -121,30 +146,66 @@ public final class Engine implements AutoCloseable {
 
     /** A customer's state as JSON: stays, history, metrics. */
     public String customerJson(String customerId) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_customer_json(handle(), customerId, out));
+        return callString(out -> CicloLib.ciclo_engine_customer_json(handle(), CicloLib.arg(customerId), out));
     }
 
     /** A customer's portable state, as {@link Model#stepJson} reads it. */
     public String customerStateJson(String customerId) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_customer_state_json(handle(), customerId, out));
+        return callString(out -> CicloLib.ciclo_engine_customer_state_json(handle(), CicloLib.arg(customerId), out));
     }
 
     /** Adds a customer with a state the host kept. */
     public void importCustomer(String customerId, String stateJson) throws CicloException {
-        check(CicloLib.ciclo_engine_import_customer(handle(), customerId, stateJson));
+        check(CicloLib.ciclo_engine_import_customer(handle(), CicloLib.arg(customerId), CicloLib.arg(stateJson)));
     }
 
     /** Erases a customer completely (the right to be forgotten). */
     public void removeCustomer(String customerId) throws CicloException {
-        check(CicloLib.ciclo_engine_remove_customer(handle(), customerId));
+        check(CicloLib.ciclo_engine_remove_customer(handle(), CicloLib.arg(customerId)));
     }
 
     /** A customer's current stage index and the moment they entered it. */
     public StageSince customerStage(String customerId) throws CicloException {
         IntByReference stage = new IntByReference();
         LongByReference since = new LongByReference();
-        check(CicloLib.ciclo_engine_customer_stage(handle(), customerId, stage, since));
+        check(CicloLib.ciclo_engine_customer_stage(handle(), CicloLib.arg(customerId), stage, since));
         return new StageSince(stage.getValue(), since.getValue());
+    }
+
+    /** A page of the ids of the customers with a lifecycle state, in byte order, as JSON
+     * {@code {"items": [...], "next_cursor": ...}}; {@code cursor} null for the first
+     * page, else the {@code next_cursor} of the page before; {@code max} 1 to
+     * {@code CICLO_LIST_MAX} (an unsigned 32-bit count). */
+    public String listCustomersJson(String cursor, int max) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_list_customers_json(handle(), CicloLib.arg(cursor), max, out));
+    }
+
+    /** A page of the live golden ids, by number; paged as {@link #listCustomersJson}. */
+    public String listGoldenIdsJson(String cursor, int max) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_list_golden_ids_json(handle(), CicloLib.arg(cursor), max, out));
+    }
+
+    /** A page of the source records of a golden customer; paged as {@link #listCustomersJson}. */
+    public String listSourcesJson(String goldenId, String cursor, int max) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_list_sources_json(handle(), CicloLib.arg(goldenId), CicloLib.arg(cursor), max, out));
+    }
+
+    /** A page of the records waiting for a data steward; paged as {@link #listCustomersJson}. */
+    public String listReviewsJson(String cursor, int max) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_list_reviews_json(handle(), CicloLib.arg(cursor), max, out));
+    }
+
+    /** A customer's lead score at {@code nowMs} and whether it reaches the model's threshold. */
+    public LeadScore leadScore(String customerId, long nowMs) throws CicloException {
+        DoubleByReference score = new DoubleByReference();
+        ByteByReference qualified = new ByteByReference();
+        check(CicloLib.ciclo_engine_lead_score(handle(), CicloLib.arg(customerId), nowMs, score, qualified));
+        return new LeadScore(score.getValue(), qualified.getValue() != 0);
+    }
+
+    /** Customers per stage as JSON {@code {"customers": n, "stages": [{"stage", "customers"}]}}. */
+    public String stageCountsJson() throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_stage_counts_json(handle(), out));
     }
 
     public long customerCount() throws CicloException {
@@ -161,14 +222,22 @@ public final class Engine implements AutoCloseable {
 
     public String stageName(int index) throws CicloException {
         PointerByReference out = new PointerByReference();
-        check(CicloLib.ciclo_engine_stage_name(handle(), index, out));
-        return CicloLib.utf8(out.getValue()); // borrowed from the engine: not freed
+        try {
+            CicloLib.check(CicloLib.ciclo_engine_stage_name(handle(), index, out));
+            return CicloLib.utf8(out.getValue()); // borrowed from the engine: read before the fence
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     public String ruleName(int index) throws CicloException {
         PointerByReference out = new PointerByReference();
-        check(CicloLib.ciclo_engine_rule_name(handle(), index, out));
-        return CicloLib.utf8(out.getValue()); // borrowed from the engine: not freed
+        try {
+            CicloLib.check(CicloLib.ciclo_engine_rule_name(handle(), index, out));
+            return CicloLib.utf8(out.getValue()); // borrowed from the engine: read before the fence
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     /** The engine's stage model as JSON. */
@@ -191,7 +260,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public void setLimitsJson(String limitsJson) throws CicloException {
-        check(CicloLib.ciclo_engine_set_limits_json(handle(), limitsJson));
+        check(CicloLib.ciclo_engine_set_limits_json(handle(), CicloLib.arg(limitsJson)));
     }
 
     public String limitsJson() throws CicloException {
@@ -202,37 +271,37 @@ public final class Engine implements AutoCloseable {
 
     /** How records match and golden records are built, before the first ingest. */
     public void configureConsolidation(String configJson) throws CicloException {
-        check(CicloLib.ciclo_engine_configure_consolidation(handle(), configJson));
+        check(CicloLib.ciclo_engine_configure_consolidation(handle(), CicloLib.arg(configJson)));
     }
 
     /** Matches a source record at the point of entry and stores it; the decision as JSON. */
     public String ingestJson(String requestJson) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_ingest_json(handle(), requestJson, out));
+        return callString(out -> CicloLib.ciclo_engine_ingest_json(handle(), CicloLib.arg(requestJson), out));
     }
 
     /** A customer's golden record with lineage and alternates, as JSON. */
     public String goldenJson(String goldenId) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_golden_json(handle(), goldenId, out));
+        return callString(out -> CicloLib.ciclo_engine_golden_json(handle(), CicloLib.arg(goldenId), out));
     }
 
     /** The golden id of source record {@code id} of {@code system}. */
     public String goldenOf(String system, String id) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_golden_of(handle(), system, id, out));
+        return callString(out -> CicloLib.ciclo_engine_golden_of(handle(), CicloLib.arg(system), CicloLib.arg(id), out));
     }
 
     /** Merges two golden customers; the survivor's id. */
     public String merge(String a, String b) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_merge(handle(), a, b, out));
+        return callString(out -> CicloLib.ciclo_engine_merge(handle(), CicloLib.arg(a), CicloLib.arg(b), out));
     }
 
     /** Takes a source record out of its customer; its own golden id. */
     public String unmerge(String system, String id) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_unmerge(handle(), system, id, out));
+        return callString(out -> CicloLib.ciclo_engine_unmerge(handle(), CicloLib.arg(system), CicloLib.arg(id), out));
     }
 
     /** Removes a source record; {@code {"golden_id", "erased"}} as JSON. */
     public String removeSource(String system, String id) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_remove_source(handle(), system, id, out));
+        return callString(out -> CicloLib.ciclo_engine_remove_source(handle(), CicloLib.arg(system), CicloLib.arg(id), out));
     }
 
     /** The records waiting for a data steward, as JSON. */
@@ -241,31 +310,31 @@ public final class Engine implements AutoCloseable {
     }
 
     public void dismissReview(String system, String id) throws CicloException {
-        check(CicloLib.ciclo_engine_dismiss_review(handle(), system, id));
+        check(CicloLib.ciclo_engine_dismiss_review(handle(), CicloLib.arg(system), CicloLib.arg(id)));
     }
 
     public void link(String kind, String parent, String child) throws CicloException {
-        check(CicloLib.ciclo_engine_link(handle(), kind, parent, child));
+        check(CicloLib.ciclo_engine_link(handle(), CicloLib.arg(kind), CicloLib.arg(parent), CicloLib.arg(child)));
     }
 
     public void unlink(String kind, String parent, String child) throws CicloException {
-        check(CicloLib.ciclo_engine_unlink(handle(), kind, parent, child));
+        check(CicloLib.ciclo_engine_unlink(handle(), CicloLib.arg(kind), CicloLib.arg(parent), CicloLib.arg(child)));
     }
 
     public String hierarchyJson(String kind, String id) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_hierarchy_json(handle(), kind, id, out));
+        return callString(out -> CicloLib.ciclo_engine_hierarchy_json(handle(), CicloLib.arg(kind), CicloLib.arg(id), out));
     }
 
     public String rollUpJson(String kind, String id) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_roll_up_json(handle(), kind, id, out));
+        return callString(out -> CicloLib.ciclo_engine_roll_up_json(handle(), CicloLib.arg(kind), CicloLib.arg(id), out));
     }
 
     public String estimateModelJson(String optionsJson) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_estimate_model_json(handle(), optionsJson, out));
+        return callString(out -> CicloLib.ciclo_engine_estimate_model_json(handle(), CicloLib.arg(optionsJson), out));
     }
 
     public void setMatchModelJson(String modelJson) throws CicloException {
-        check(CicloLib.ciclo_engine_set_match_model_json(handle(), modelJson));
+        check(CicloLib.ciclo_engine_set_match_model_json(handle(), CicloLib.arg(modelJson)));
     }
 
     public String matchModelJson() throws CicloException {
@@ -276,7 +345,7 @@ public final class Engine implements AutoCloseable {
 
     /** The trigger rules and retention settings (null for the defaults). */
     public void setRetentionJson(String configJson) throws CicloException {
-        check(CicloLib.ciclo_engine_set_retention_json(handle(), configJson));
+        check(CicloLib.ciclo_engine_set_retention_json(handle(), CicloLib.arg(configJson)));
     }
 
     public String retentionJson() throws CicloException {
@@ -285,19 +354,19 @@ public final class Engine implements AutoCloseable {
 
     /** Evaluates the triggers for one customer (null: everyone) at {@code nowMs}; the firings as JSON. */
     public String evaluateJson(String customerId, long nowMs) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_evaluate_json(handle(), customerId, nowMs, out));
+        return callString(out -> CicloLib.ciclo_engine_evaluate_json(handle(), CicloLib.arg(customerId), nowMs, out));
     }
 
     public String signalsJson(String customerId, long nowMs) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_signals_json(handle(), customerId, nowMs, out));
+        return callString(out -> CicloLib.ciclo_engine_signals_json(handle(), CicloLib.arg(customerId), nowMs, out));
     }
 
     public String churnJson(String customerId, long nowMs) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_churn_json(handle(), customerId, nowMs, out));
+        return callString(out -> CicloLib.ciclo_engine_churn_json(handle(), CicloLib.arg(customerId), nowMs, out));
     }
 
     public String fitModelsJson(long nowMs, String optionsJson) throws CicloException {
-        return callString(out -> CicloLib.ciclo_engine_fit_models_json(handle(), nowMs, optionsJson, out));
+        return callString(out -> CicloLib.ciclo_engine_fit_models_json(handle(), nowMs, CicloLib.arg(optionsJson), out));
     }
 
     /** The lapsed customers worth winning back, at most {@code limit}. */
@@ -311,7 +380,7 @@ public final class Engine implements AutoCloseable {
     }
 
     public void recordWinBack(String customerId, long nowMs, boolean won) throws CicloException {
-        check(CicloLib.ciclo_engine_record_win_back(handle(), customerId, nowMs, won ? 1 : 0));
+        check(CicloLib.ciclo_engine_record_win_back(handle(), CicloLib.arg(customerId), nowMs, won ? 1 : 0));
     }
 
     public String winBackStatsJson() throws CicloException {

@@ -5,6 +5,7 @@ import ciclo.StateAndJson;
 import com.sun.jna.Pointer;
 import com.sun.jna.ptr.PointerByReference;
 import java.lang.ref.Cleaner;
+import java.lang.ref.Reference;
 
 /**
  * A compiled stage model for the stateless path: the host keeps each customer's
@@ -21,7 +22,7 @@ public final class Model implements AutoCloseable {
      * {@code {"preset": "five_stage"}}, or a whole stage model. */
     public Model(String configJson) throws CicloException {
         PointerByReference out = new PointerByReference();
-        CicloLib.check(CicloLib.ciclo_model_new(configJson, out));
+        CicloLib.check(CicloLib.ciclo_model_new(CicloLib.arg(configJson), out));
         Pointer h = out.getValue();
         handle = h;
         cleanable = CLEANER.register(this, () -> CicloLib.ciclo_model_free(h));
@@ -39,7 +40,7 @@ public final class Model implements AutoCloseable {
     public StateAndJson stepJson(String stateJson, String eventJson) throws CicloException {
         PointerByReference state = new PointerByReference();
         PointerByReference outcome = new PointerByReference();
-        CicloLib.check(CicloLib.ciclo_model_step_json(handle(), stateJson, eventJson, state, outcome));
+        check(CicloLib.ciclo_model_step_json(handle(), CicloLib.arg(stateJson), CicloLib.arg(eventJson), state, outcome));
         return takeBoth(state, outcome);
     }
 
@@ -47,8 +48,21 @@ public final class Model implements AutoCloseable {
     public StateAndJson tickJson(String stateJson, long nowMs) throws CicloException {
         PointerByReference state = new PointerByReference();
         PointerByReference report = new PointerByReference();
-        CicloLib.check(CicloLib.ciclo_model_tick_json(handle(), stateJson, nowMs, state, report));
+        check(CicloLib.ciclo_model_tick_json(handle(), CicloLib.arg(stateJson), nowMs, state, report));
         return takeBoth(state, report);
+    }
+
+    /**
+     * Every native call of an instance method is this one's argument: the fence
+     * keeps {@code this} reachable until the call returned, so the Cleaner
+     * cannot free the model while it runs (handle() alone does not).
+     */
+    private void check(int status) throws CicloException {
+        try {
+            CicloLib.check(status);
+        } finally {
+            Reference.reachabilityFence(this);
+        }
     }
 
     private static StateAndJson takeBoth(PointerByReference first, PointerByReference second) {

@@ -3,6 +3,7 @@ package ciclo.jna;
 import ciclo.CicloException;
 import ciclo.Event;
 import ciclo.EventKind;
+import ciclo.LeadScore;
 import ciclo.Outcome;
 import ciclo.StageSince;
 import ciclo.StateAndJson;
@@ -70,6 +71,7 @@ public final class JnaTest {
         model();
         standardize();
         consolidation();
+        listing();
         retention();
         concurrentErrorsOnThreads();
         concurrentErrorsOnVirtualThreadsIfAny();
@@ -127,6 +129,22 @@ public final class JnaTest {
             expectError(Status.INVALID_JSON, () -> engine.applyJson("{\"customer\":"));
             expectError(Status.NULL_ARGUMENT, () -> engine.applyJson(null));
             expectError(Status.NOT_FOUND, () -> engine.customerJson("nadie"));
+
+            // A string with a NUL is refused, not cut short by JNA: erasing "jm\0x"
+            // must not erase jm (as an argument and as an event struct field).
+            for (Body body : new Body[] {
+                    () -> engine.removeCustomer("jm\0x"),
+                    () -> engine.customerJson("jm\0x"),
+                    () -> engine.apply(Event.of("jm\0x", day(20), EventKind.VISIT)),
+                    () -> Ciclo.phoneNormalize("+54 9 11 2345-6789\0", null)}) {
+                try {
+                    body.run();
+                    throw new AssertionError("a string with a NUL was accepted");
+                } catch (IllegalArgumentException expected) {
+                    check(expected.getMessage().contains("NUL character at"), expected.getMessage());
+                }
+            }
+            check(engine.customerJson("jm").contains("\"customer\":\"jm\""), "jm kept");
             expectError(Status.UNKNOWN_STAGE, () -> new Engine(
                     "{\"name\":\"x\",\"stages\":[{\"name\":\"a\"}],\"rules\":[{\"name\":\"r\",\"to\":\"b\",\"on\":\"tick\"}]}"));
 
@@ -424,5 +442,59 @@ public final class JnaTest {
             check(failed.get() == CALLS, "every call failed: " + failed.get());
             check(wrong.get() == 0, wrong.get() + " of " + CALLS + " calls got another call's message");
         }
+    }
+
+    /** Seven golden customers with a visit each, paged three at a time. */
+    static void listing() throws Exception {
+        String[] names = {"Ana", "Bruno", "Carla", "Diego", "Elena", "Fabio", "Gina"};
+        String[] surnames = {"Pérez", "Quiroga", "Ramos", "Sosa", "Torres", "Ugarte", "Vidal"};
+        try (Engine engine = new Engine()) {
+            for (int i = 0; i < 7; i++) {
+                engine.ingestJson("{\"system\": \"crm\", \"id\": \"C-" + i + "\", \"record\": {\"given_name\": \""
+                        + names[i] + "\", \"surname\": \"" + surnames[i] + "\"}}");
+                engine.applyJson("{\"customer\": \"G" + (i + 1) + "\", \"at\": \"2026-01-02T00:00:00Z\", \"kind\": \"visit\"}");
+            }
+            List<String> expected = List.of("G1", "G2", "G3", "G4", "G5", "G6", "G7");
+            check(allPages(cursor -> engine.listCustomersJson(cursor, 3)).equals(expected), "customers paged");
+            check(allPages(cursor -> engine.listGoldenIdsJson(cursor, 3)).equals(expected), "golden ids paged");
+            String sources = engine.listSourcesJson("G1", null, 3);
+            check(sources.contains("\"items\":[{\"id\":\"C-0\",\"system\":\"crm\"}]")
+                    && sources.contains("\"next_cursor\":null"), sources);
+            check(engine.listReviewsJson(null, 3).equals("{\"items\":[],\"next_cursor\":null}"), "no reviews");
+            expectError(Status.INVALID_ARGUMENT, () -> engine.listCustomersJson(null, 0));
+            expectError(Status.NOT_FOUND, () -> engine.listSourcesJson("G99", null, 3));
+            LeadScore lead = engine.leadScore("G1", 1767312000000L); // one visit: 2 points
+            check(lead.score() == 2.0 && !lead.qualified(), "lead score " + lead);
+            expectError(Status.NOT_FOUND, () -> engine.leadScore("nadie", 1767312000000L));
+            String counts = engine.stageCountsJson();
+            check(counts.startsWith("{\"customers\":7,\"stages\":[{\"customers\":7,\"stage\":\"awareness\"}"), counts);
+        }
+    }
+
+    interface Page {
+        String get(String cursor) throws CicloException;
+    }
+
+    /** Every item of every page, following next_cursor from null to null; an item seen twice fails. */
+    static List<String> allPages(Page page) throws CicloException {
+        List<String> all = new ArrayList<>();
+        String cursor = null;
+        for (int pages = 0; pages < 100; pages++) {
+            String json = page.get(cursor);
+            java.util.regex.Matcher items = java.util.regex.Pattern.compile("\"items\":\\[([^\\]]*)\\]").matcher(json);
+            check(items.find(), json);
+            java.util.regex.Matcher item = java.util.regex.Pattern.compile("\"([^\"]*)\"").matcher(items.group(1));
+            while (item.find()) {
+                check(!all.contains(item.group(1)), "seen twice: " + item.group(1));
+                all.add(item.group(1));
+            }
+            java.util.regex.Matcher next = java.util.regex.Pattern.compile("\"next_cursor\":(null|\"([^\"]*)\")").matcher(json);
+            check(next.find(), json);
+            if (next.group(2) == null) {
+                return all;
+            }
+            cursor = next.group(2);
+        }
+        throw new AssertionError("more than 100 pages");
     }
 }
