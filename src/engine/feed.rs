@@ -76,6 +76,9 @@ pub(crate) struct Chunk {
     entries: Vec<Entry>,
 }
 
+/// An open call's first number and the ranges of numbers it recorded.
+type OpenCall<'a> = (&'a mut Option<u64>, &'a mut Vec<(u64, u64)>);
+
 impl Clone for Chunk {
     /// A copy with room for a whole chunk (a chunk a snapshot shares is
     /// copied before a change is added to it).
@@ -618,7 +621,7 @@ impl Feed {
     fn append<I>(
         &self,
         changes: I,
-        open: Option<(&mut Option<u64>, &mut Vec<(u64, u64)>)>,
+        open: Option<OpenCall<'_>>,
         private: bool,
     ) where
         I: IntoIterator<Item = Change>,
