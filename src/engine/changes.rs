@@ -43,8 +43,8 @@ use crate::retention::Firing;
 ///
 /// Every change names the customers, golden ids or source records it is
 /// about; the payloads (evidence, firings, golden records) are what a host
-/// needs to apply it without asking the engine again. See the [module
-/// documentation](self) for what each change means to a host's copy.
+/// needs to apply it without asking the engine again. The JSON of each change
+/// and what it means to a host's copy are in [`crate::json::changes`].
 ///
 /// Golden records are not kept on the feed (they would hold a copy of every
 /// record the customer had): each golden record change gets the customer's

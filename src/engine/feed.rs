@@ -618,12 +618,8 @@ impl Feed {
 
     /// Records changes: visible at once for a single call (`open` `None`),
     /// else part of the open call whose first number and ranges `open` holds.
-    fn append<I>(
-        &self,
-        changes: I,
-        open: Option<OpenCall<'_>>,
-        private: bool,
-    ) where
+    fn append<I>(&self, changes: I, open: Option<OpenCall<'_>>, private: bool)
+    where
         I: IntoIterator<Item = Change>,
         I::IntoIter: ExactSizeIterator,
     {
