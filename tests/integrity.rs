@@ -357,6 +357,14 @@ fn configuring_consolidation_keeps_hierarchy_links() {
 #[test]
 fn snapshots_during_merges_are_one_moment() {
     let engine = Arc::new(Engine::new(StageModel::six_stage()));
+    // The steward's merges run as fast as they can: keep few of their
+    // changes, or each of the 200 snapshots writes a longer feed.
+    engine
+        .set_change_retention(ciclo::engine::FeedRetention {
+            max_changes: 100,
+            max_age: None,
+        })
+        .unwrap();
     let people = [
         ("Ana", "Ruiz"),
         ("Luis", "Paz"),
