@@ -9,7 +9,9 @@
 //! callgrind_annotate --inclusive=yes cg.out | grep 'Engine::apply \['
 //! ```
 //!
-//! Arguments: customers in the stream (default 1,000) and rounds (default 3).
+//! Arguments: customers in the stream (default 1,000), rounds (default 3) and,
+//! optionally, how many changes the change feed keeps (its retention's
+//! `max_changes`; default 100,000; 0 keeps none), to measure what the feed costs.
 
 use std::time::Instant;
 
@@ -20,19 +22,30 @@ fn main() {
             None => default,
             Some(Ok(n)) => n,
             Some(Err(_)) => {
-                eprintln!("usage: apply_stream [CUSTOMERS] [ROUNDS]");
+                eprintln!("usage: apply_stream [CUSTOMERS] [ROUNDS] [FEED_MAX_CHANGES]");
                 std::process::exit(2);
             }
         }
     };
     let customers = parse(args.next(), 1_000);
     let rounds = parse(args.next(), 3);
+    let feed_max_changes = args.next().map(|a| parse(Some(a), 0));
     let events = ciclo::sample::events(customers, 7).to_vec();
     let mut applied = 0usize;
     let mut secs = 0.0;
     let mut cpu_secs = 0.0;
     for _ in 0..rounds {
         let engine = ciclo::Engine::new(ciclo::StageModel::six_stage());
+        if let Some(max_changes) = feed_max_changes {
+            let retention = ciclo::engine::FeedRetention {
+                max_changes,
+                ..Default::default()
+            };
+            if let Err(e) = engine.set_change_retention(retention) {
+                eprintln!("apply_stream: {e}");
+                std::process::exit(2);
+            }
+        }
         let start = Instant::now();
         let cpu_start = thread_cpu_seconds();
         for event in &events {

@@ -16,7 +16,8 @@
  *   coroutines: never put a co_await between a raw ciclo_ call and
  *   ciclo_last_error_message in your own code.
  * - JSON is passed and returned as text: parse it with your JSON library.
- * - An engine is thread-safe: share one between threads (its methods are const).
+ * - An engine is thread-safe: share one between threads (its methods are const,
+ *   except set_change_callback: see there).
  *
  * Adding a function that returns JSON is one line: see detail::call_string
  * and, for an example, engine::reviews_json.
@@ -27,14 +28,17 @@
 #ifndef CICLO_HPP
 #define CICLO_HPP
 
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -108,12 +112,22 @@ private:
 
 namespace detail {
 
+/** An exception a change callback threw on this thread (see
+    engine::set_change_callback), thrown again by the call that delivered it. */
+inline thread_local std::exception_ptr change_failure;
+
 /** Throws ciclo::error for a failed status, with the message read at once:
-    call it on the status of the ciclo_ call just made, with nothing between. */
+    call it on the status of the ciclo_ call just made, with nothing between.
+    After a successful call, throws what a change callback threw during it. */
 inline void check(ciclo_status status) {
     if (status != CICLO_STATUS_OK) {
         // The std::string copies the per-thread message before anything else runs.
-        throw error(status, std::string(ciclo_last_error_message()));
+        error failure(status, std::string(ciclo_last_error_message()));
+        change_failure = nullptr;  // the call's own error is the one to report
+        throw failure;
+    }
+    if (change_failure) {
+        std::rethrow_exception(std::exchange(change_failure, nullptr));
     }
 }
 
@@ -292,6 +306,48 @@ struct state_and_json {
     std::string json;
 };
 
+/** Called by engine::set_change_callback with the changes of one or more whole
+    engine calls: the first and last sequence numbers and the changes as JSON
+    (`{"changes": [...], "first_seq": 7, "last_seq": 9}`, each change as
+    engine::changes_json gives it). The view is valid only during the call:
+    copy what you keep. */
+using change_fn = std::function<void(std::uint64_t first_seq, std::uint64_t last_seq,
+                                     std::string_view changes_json)>;
+
+namespace detail {
+
+/** What a registered change callback needs: the host's function, whether it
+    threw (then it gets nothing more), and the thread delivering to it. Lives
+    on the heap, owned by the engine, until ciclo no longer calls it. */
+struct change_callback {
+    explicit change_callback(change_fn f) : fn(std::move(f)) {}
+
+    change_fn fn;
+    std::atomic<bool> failed{false};
+    std::atomic<std::thread::id> delivering{};
+
+    /** The ciclo_change_fn: runs the host's function, never lets an exception
+        unwind into C (it is kept for the call that delivered). */
+    static void trampoline(void *user, std::uint64_t first_seq, std::uint64_t last_seq,
+                           const char *changes_json) {
+        auto *self = static_cast<change_callback *>(user);
+        if (self->failed.load()) {
+            return;
+        }
+        self->delivering.store(std::this_thread::get_id());
+        try {
+            self->fn(first_seq, last_seq,
+                     changes_json == nullptr ? std::string_view() : std::string_view(changes_json));
+        } catch (...) {
+            self->failed.store(true);
+            change_failure = std::current_exception();
+        }
+        self->delivering.store(std::thread::id());
+    }
+};
+
+}  // namespace detail
+
 /** A compiled stage model for the stateless path (the host stores the states). */
 class model {
 public:
@@ -353,11 +409,19 @@ public:
         return restore(bytes.data(), bytes.size());
     }
 
+    /** Frees the engine; then its change callback, if any, is released (after
+        ciclo_engine_free, which never calls it). Not from inside the change
+        callback of this engine. */
     ~engine() { ciclo_engine_free(handle_); }
-    engine(engine &&other) noexcept : handle_(std::exchange(other.handle_, nullptr)) {}
+    engine(engine &&other) noexcept
+        : handle_(std::exchange(other.handle_, nullptr)),
+          callback_(std::move(other.callback_)),
+          retired_(std::move(other.retired_)) {}
     engine &operator=(engine &&other) noexcept {
         if (this != &other) {
             ciclo_engine_free(std::exchange(handle_, std::exchange(other.handle_, nullptr)));
+            callback_ = std::move(other.callback_);
+            retired_ = std::move(other.retired_);
         }
         return *this;
     }
@@ -533,6 +597,79 @@ public:
         return detail::call_string([&](char **out) { return ciclo_engine_limits_json(handle_, out); });
     }
 
+    // --- change feed -------------------------------------------------------
+
+    /** The changes after sequence number `after_seq`, oldest first, as JSON
+        `{"changes": [{"seq": 1, "type": "customer_created", ...}, ...],
+        "last_seq", "oldest_seq", "head_seq", "more"}`: pass 0 first, then the
+        `last_seq` of the page before, while `more` is true. A page holds at
+        least `max` changes when so many wait, more only to end with a whole
+        call. Throws ciclo::error with CICLO_STATUS_CHANGES_DROPPED when a
+        change after `after_seq` is no longer kept (the message names the
+        oldest kept), CICLO_STATUS_INVALID_ARGUMENT when `after_seq` is past
+        the newest change. */
+    std::string changes_json(std::uint64_t after_seq, std::size_t max) const {
+        return detail::call_string(
+            [&](char **out) { return ciclo_engine_changes_json(handle_, after_seq, max, out); });
+    }
+
+    /** Sets how long the feed keeps changes for pollers:
+        `{"max_changes": 100000, "max_age_ms": 86400000}`, a missing key its
+        default (`"{}"` restores both). */
+    void set_change_retention_json(cstr retention_json) const {
+        detail::check(ciclo_engine_set_change_retention_json(handle_, retention_json.get()));
+    }
+
+    /** The feed's retention, `{"max_age_ms": null, "max_changes": 100000}`. */
+    std::string change_retention_json() const {
+        return detail::call_string(
+            [&](char **out) { return ciclo_engine_change_retention_json(handle_, out); });
+    }
+
+    /** Has `fn` given every change after `after_seq`: first the changes the feed
+        keeps, from inside this call, then each engine call's changes once that
+        call is done, whole calls in order, one delivery at a time. It replaces
+        the callback set before; an empty `fn` (nullptr) removes it.
+
+        `fn` runs on the thread of the engine call that made the changes (or of
+        another call of this engine already delivering), inside that call,
+        after the engine let go of its locks. In it you may call this engine and
+        any other (changes you make there are given to `fn` after it returns),
+        but not destroy or move-assign this engine, and not wait for another
+        thread calling set_change_callback of this engine. An exception `fn`
+        throws never reaches C: it is thrown again, once, by the call that
+        delivered (on that thread: that call did succeed), and `fn` gets nothing
+        more (set it again from the last sequence it handled, or poll). The feed
+        keeps every change until `fn` was given it: a slow `fn` holds memory.
+
+        Not const: do not call it from two threads at once, nor while the
+        engine is destroyed (other calls may run meanwhile). `fn` is released
+        when replaced, or with the engine; one replaced from inside itself, with
+        the engine. Throws as changes_json for an `after_seq` no longer kept or
+        past the newest change (nothing changes then). */
+    void set_change_callback(std::uint64_t after_seq, change_fn fn) {
+        std::unique_ptr<detail::change_callback> next;
+        if (fn) {
+            next = std::make_unique<detail::change_callback>(std::move(fn));
+        }
+        detail::change_callback *registering = next.get();
+        // The new one is ours before the call: a call from inside it (during
+        // the changes given from inside this call) then replaces it in turn.
+        std::unique_ptr<detail::change_callback> previous = std::exchange(callback_, std::move(next));
+        ciclo_status status = ciclo_engine_set_change_callback(
+            handle_, after_seq, registering ? &detail::change_callback::trampoline : nullptr,
+            registering);
+        if (status != CICLO_STATUS_OK) {
+            error failure(status, std::string(ciclo_last_error_message()));  // read first
+            callback_ = std::move(previous);  // nothing changed; the new one was never called
+            throw failure;
+        }
+        if (previous && previous->delivering.load() == std::this_thread::get_id()) {
+            retired_.push_back(std::move(previous));  // we are inside it: release it later
+        }
+        detail::check(status);  // what `fn` threw while given the changes kept
+    }
+
     // --- consolidation -----------------------------------------------------
 
     /** Sets how records match and golden records are built, before the first ingest. */
@@ -682,6 +819,9 @@ private:
     engine(adopt, ciclo_engine *handle) noexcept : handle_(handle) {}
 
     ciclo_engine *handle_ = nullptr;
+    /** The registered change callback; those replaced from inside themselves. */
+    std::unique_ptr<detail::change_callback> callback_;
+    std::vector<std::unique_ptr<detail::change_callback>> retired_;
 };
 
 }  // namespace ciclo

@@ -8,6 +8,9 @@
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
+#include <mutex>
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <thread>
 #include <type_traits>
@@ -478,6 +481,216 @@ void test_listing() {
               "{\"customers\":7,\"stages\":[{\"customers\":7,\"stage\":\"awareness\"}", 0) == 0);
 }
 
+// --- the change feed ------------------------------------------------------
+
+struct change_seen {
+    std::uint64_t seq;
+    std::string type;
+};
+
+// The seq and type of each change in a page or a callback's batch (both are
+// written first in every change: {"seq":7,"type":"stage_moved",...}).
+std::vector<change_seen> parse_changes(const std::string &json) {
+    std::vector<change_seen> out;
+    const std::string key = "{\"seq\":";
+    for (std::size_t at = json.find(key); at != std::string::npos; at = json.find(key, at + 1)) {
+        std::size_t p = at + key.size();
+        std::uint64_t seq = std::stoull(json.substr(p, 20));
+        std::size_t t = json.find("\"type\":\"", p) + 8;
+        out.push_back({seq, json.substr(t, json.find('"', t) - t)});
+    }
+    return out;
+}
+
+std::uint64_t number_after(const std::string &json, const std::string &key) {
+    std::size_t at = json.find("\"" + key + "\":");
+    if (at == std::string::npos) {
+        fail(__LINE__, "no " + key + " in " + json);
+    }
+    return std::stoull(json.substr(at + key.size() + 3, 20));
+}
+
+std::set<std::string> types_of(const std::vector<change_seen> &changes) {
+    std::set<std::string> types;
+    for (const auto &c : changes) {
+        types.insert(c.type);
+    }
+    return types;
+}
+
+void test_change_feed() {
+    ciclo::engine engine;
+    engine.apply_json(R"({"customer":"ana","at":"2026-03-01T10:00:00Z","kind":"purchase","amount":125000,"currency":"ARS"})");
+    engine.apply_json(R"({"customer":"ana","at":"2026-03-02T10:00:00Z","kind":"visit"})");
+    engine.apply_json(R"({"customer":"ana","at":"2026-04-01T10:00:00Z","kind":"purchase","amount":99000,"currency":"ARS"})");
+    engine.configure_consolidation(R"({"default_country": "AR", "customers_from_events": true})");
+    engine.ingest_json(
+        R"({"system": "crm", "id": "C-1042", "updated": "2026-03-01T10:00:00Z", "record": {"given_name": "José Luis", "surname": "García Pérez", "email": "jose.garcia@gmail.com", "national_id": "20-12345678-6"}})");
+    CHECK(contains(engine.ingest_json(
+        R"({"system": "erp", "id": "000233", "updated": "2026-05-10T09:00:00Z", "record": {"given_name": "Pepe", "surname": "GARCIA", "email": "josegarcia@gmail.com", "national_id": "12.345.678"}})"),
+        R"("decision":"merged")"));
+    engine.ingest_json(
+        R"({"system": "crm", "id": "C-2001", "record": {"given_name": "Lucía", "surname": "Gómez", "email": "lucia.gomez@hotmail.com"}})");
+    CHECK(engine.merge("G1", "G2") == "G1");
+
+    // Polling from 0, two changes a page (more only to end with a whole call).
+    std::vector<change_seen> all;
+    std::uint64_t after = 0;
+    int pages = 0;
+    for (;;) {
+        std::string page = engine.changes_json(after, 2);
+        std::vector<change_seen> got = parse_changes(page);
+        CHECK(!got.empty());
+        for (const auto &c : got) {
+            CHECK(c.seq == all.size() + 1);  // from 1, only growing, no gap
+            all.push_back(c);
+        }
+        after = number_after(page, "last_seq");
+        CHECK(after == all.back().seq);
+        ++pages;
+        if (!contains(page, R"("more":true)")) {
+            CHECK(number_after(page, "head_seq") == after);
+            break;
+        }
+    }
+    CHECK(pages >= 3);
+    std::set<std::string> types = types_of(all);
+    for (const char *t : {"customer_created", "stage_moved", "golden_created", "golden_updated",
+                          "source_added", "golden_merged"}) {
+        CHECK(types.count(t) == 1);
+    }
+    std::string empty = engine.changes_json(after, 10);
+    CHECK(parse_changes(empty).empty() && contains(empty, R"("more":false)"));
+    CHECK(parse_changes(engine.changes_json(0, 0)).empty());  // max 0: the bounds only
+
+    // The callback from where the poll ended: the changes of further calls.
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> batches;
+    std::vector<change_seen> given;
+    std::size_t customers_inside = 0;
+    engine.set_change_callback(after, [&](std::uint64_t first, std::uint64_t last,
+                                           std::string_view json) {
+        batches.emplace_back(first, last);
+        for (const auto &c : parse_changes(std::string(json))) {
+            given.push_back(c);
+        }
+        customers_inside = engine.customer_count();  // calling the engine from inside is allowed
+    });
+    CHECK(batches.empty());
+    engine.apply_json(R"({"customer":"beto","at":"2026-04-02T10:00:00Z","kind":"purchase","amount":5000,"currency":"ARS"})");
+    CHECK(batches.size() == 1 && batches[0].first == after + 1);
+    CHECK(customers_inside == 2);
+    engine.remove_customer("G1");  // an erasure: ids only
+    engine.apply_json(R"({"customer":"beto","at":"2026-04-03T10:00:00Z","kind":"visit"})");  // moves nobody
+    CHECK(batches.size() == 2);
+    for (std::size_t i = 0; i < given.size(); ++i) {
+        CHECK(given[i].seq == after + 1 + i);
+    }
+    CHECK(batches[1].first == batches[0].second + 1 && batches[1].second == given.back().seq);
+    std::set<std::string> given_types = types_of(given);
+    CHECK(given_types.count("customer_created") == 1 && given_types.count("erased") == 1);
+    std::uint64_t head = given.back().seq;
+
+    // Registered from 0: every change kept, given from inside the call.
+    std::vector<change_seen> replay;
+    engine.set_change_callback(0, [&](std::uint64_t, std::uint64_t, std::string_view json) {
+        for (const auto &c : parse_changes(std::string(json))) {
+            replay.push_back(c);
+        }
+    });
+    CHECK(replay.size() == head && replay.back().seq == head);
+
+    // A callback that throws: the exception comes out of the call that
+    // delivered (which did succeed), once; the callback gets nothing more.
+    int calls = 0;
+    engine.set_change_callback(head, [&](std::uint64_t, std::uint64_t, std::string_view) {
+        ++calls;
+        throw std::runtime_error("sink down");
+    });
+    bool thrown = false;
+    try {
+        engine.apply_json(R"({"customer":"carla","at":"2026-04-04T10:00:00Z","kind":"visit"})");
+    } catch (const ciclo::error &) {
+        fail(__LINE__, "a ciclo::error instead of the callback's exception");
+    } catch (const std::runtime_error &e) {
+        thrown = std::string(e.what()) == "sink down";
+    }
+    CHECK(thrown && calls == 1);
+    CHECK(engine.customer_stage("carla").stage == 0);  // the event was applied
+    engine.apply_json(R"({"customer":"dora","at":"2026-04-04T10:00:00Z","kind":"visit"})");
+    CHECK(calls == 1);
+
+    // Replaced from inside itself, then removed: nothing more is given.
+    int inner = 0;
+    engine.set_change_callback(0, [&](std::uint64_t, std::uint64_t, std::string_view) {
+        engine.set_change_callback(0, [&](std::uint64_t, std::uint64_t, std::string_view) { ++inner; });
+    });
+    CHECK(inner > 0);  // the new one was given the changes kept, once set
+    int before_eva = inner;
+    engine.apply_json(R"({"customer":"eva","at":"2026-04-05T10:00:00Z","kind":"visit"})");
+    CHECK(inner == before_eva + 1);
+    engine.set_change_callback(0, nullptr);
+    int before_removal = inner;
+    engine.apply_json(R"({"customer":"fede","at":"2026-04-05T10:00:00Z","kind":"visit"})");
+    CHECK(inner == before_removal);
+
+    // Retention: keep 3 changes; reading from 0 is CICLO_STATUS_CHANGES_DROPPED.
+    CHECK(engine.change_retention_json() == R"({"max_age_ms":null,"max_changes":100000})");
+    std::uint64_t before_retention = number_after(engine.changes_json(0, 0), "head_seq");
+    engine.set_change_retention_json(R"({"max_changes": 3})");
+    CHECK(engine.change_retention_json() == R"({"max_age_ms":null,"max_changes":3})");
+    for (const char *who : {"g1", "g2", "g3", "g4"}) {
+        engine.apply_json(std::string(R"({"customer":")") + who +
+                          R"(","at":"2026-04-06T10:00:00Z","kind":"visit"})");
+    }
+    std::string page = engine.changes_json(before_retention + 4, 0);  // a visit of a new customer: one change
+    std::uint64_t oldest = number_after(page, "oldest_seq"), newest = number_after(page, "head_seq");
+    CHECK(newest - oldest + 1 == 3);
+    try {
+        engine.changes_json(0, 10);
+        fail(__LINE__, "no error for dropped changes");
+    } catch (const ciclo::error &e) {
+        CHECK(e.status() == CICLO_STATUS_CHANGES_DROPPED);
+        CHECK(std::string(e.status_name()) == "CICLO_STATUS_CHANGES_DROPPED");
+        CHECK(contains(e.message(), "the oldest change the feed keeps is " + std::to_string(oldest)));
+    }
+    CHECK(parse_changes(engine.changes_json(oldest - 1, 10)).size() == 3);
+    EXPECT_ERROR(CICLO_STATUS_CHANGES_DROPPED, engine.set_change_callback(0, [](std::uint64_t, std::uint64_t, std::string_view) {}));
+    CHECK(contains(EXPECT_ERROR(CICLO_STATUS_INVALID_ARGUMENT, engine.changes_json(newest + 1, 10)), "after_seq"));
+    CHECK(contains(EXPECT_ERROR(CICLO_STATUS_INVALID_CONFIG, engine.set_change_retention_json(R"({"max_changes": 100000001})")), "max_changes"));
+    EXPECT_ERROR(CICLO_STATUS_UNKNOWN_FIELD, engine.set_change_retention_json(R"({"max": 3})"));
+    EXPECT_ERROR(CICLO_STATUS_INVALID_JSON, engine.set_change_retention_json("{"));
+    engine.set_change_retention_json("{}");
+    CHECK(engine.change_retention_json() == R"({"max_age_ms":null,"max_changes":100000})");
+
+    // Four threads apply events; the callback gets every change once, in order.
+    std::mutex seen_lock;
+    std::vector<std::uint64_t> seqs;
+    engine.set_change_callback(newest, [&](std::uint64_t first, std::uint64_t last, std::string_view json) {
+        std::lock_guard<std::mutex> guard(seen_lock);  // one delivery at a time anyway
+        for (const auto &c : parse_changes(std::string(json))) {
+            seqs.push_back(c.seq);
+        }
+        CHECK(seqs.back() == last && last >= first);
+    });
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 4; ++t) {
+        threads.emplace_back([&engine, t] {
+            for (int i = 0; i < 25; ++i) {
+                engine.apply_json(R"({"customer":"t)" + std::to_string(t) + "-" + std::to_string(i) +
+                                  R"(","at":"2026-04-07T10:00:00Z","kind":"visit"})");
+            }
+        });
+    }
+    for (auto &t : threads) {
+        t.join();
+    }
+    CHECK(seqs.size() == 100);
+    for (std::size_t i = 0; i < seqs.size(); ++i) {
+        CHECK(seqs[i] == newest + 1 + i);
+    }
+    // The engine is destroyed with a callback registered (valgrind: no leak).
+}
+
 int main() {
     test_version();
     test_handles_are_move_only();
@@ -487,6 +700,7 @@ int main() {
     test_consolidation();
     test_listing();
     test_retention();
+    test_change_feed();
     test_concurrent_errors();
     std::printf("bindings/cpp: %d checks passed\n", checks);
     return 0;

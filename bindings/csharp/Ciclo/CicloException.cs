@@ -23,6 +23,8 @@ namespace Ciclo
         CorruptSnapshot = 15,
         OutOfRange = 16,
         InvalidValue = 17,
+        /// <summary>Changes asked for are no longer kept by the change feed (its retention dropped them).</summary>
+        ChangesDropped = 18,
         Panic = 100,
     }
 

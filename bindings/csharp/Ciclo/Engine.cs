@@ -1,5 +1,6 @@
 using System;
 using System.Runtime.InteropServices;
+using System.Threading;
 
 namespace Ciclo
 {
@@ -48,9 +49,14 @@ namespace Ciclo
             get { return handle; }
         }
 
-        /// <summary>Releases the engine; later calls throw ObjectDisposedException.</summary>
+        /// <summary>Releases the engine, then its change listener; later calls throw
+        /// ObjectDisposedException. Not from inside its change listener.</summary>
         public void Dispose()
         {
+            if (handle.Changes.Inside)
+            {
+                throw new InvalidOperationException("an engine cannot be disposed from inside its change listener");
+            }
             handle.Dispose();
         }
 
@@ -424,6 +430,94 @@ namespace Ciclo
         public string WinBackStatsJson()
         {
             return Native.CallString((out IntPtr r) => Native.ciclo_engine_win_back_stats_json(handle, out r));
+        }
+
+        // --- change feed ----------------------------------------------------
+
+        /// <summary>
+        /// The changes after sequence number <paramref name="afterSeq"/>, oldest
+        /// first, as JSON <c>{"changes": [{"seq": 1, "type": "customer_created", ...}, ...],
+        /// "last_seq", "oldest_seq", "head_seq", "more"}</c>: pass 0 first, then the
+        /// <c>last_seq</c> of the page before, while <c>more</c> is true. A page holds
+        /// at least <paramref name="max"/> changes when so many wait, more only to end
+        /// with a whole call. Throws <see cref="Status.ChangesDropped"/> when a change
+        /// after <paramref name="afterSeq"/> is no longer kept (the message names the
+        /// oldest kept), <see cref="Status.InvalidArgument"/> when it is past the newest change.
+        /// </summary>
+        public string ChangesJson(ulong afterSeq, ulong max)
+        {
+            return Native.CallString((out IntPtr r) => Native.ciclo_engine_changes_json(handle, afterSeq, new UIntPtr(max), out r));
+        }
+
+        /// <summary>Sets how long the feed keeps changes for pollers:
+        /// <c>{"max_changes": 100000, "max_age_ms": 86400000}</c>, a missing key its
+        /// default (<c>"{}"</c> restores both).</summary>
+        public void SetChangeRetentionJson(string retentionJson)
+        {
+            Native.Check(Native.ciclo_engine_set_change_retention_json(handle, retentionJson));
+        }
+
+        /// <summary>The feed's retention, <c>{"max_age_ms": null, "max_changes": 100000}</c>.</summary>
+        public string ChangeRetentionJson()
+        {
+            return Native.CallString((out IntPtr r) => Native.ciclo_engine_change_retention_json(handle, out r));
+        }
+
+        /// <summary>
+        /// Has <paramref name="listener"/> given every change after
+        /// <paramref name="afterSeq"/>: first the changes the feed keeps, from inside
+        /// this call, then each engine call's changes once that call is done (see
+        /// <see cref="ChangeListener"/> for what it may do). It replaces the listener
+        /// set before; null removes it. Once this returns, the listener replaced is
+        /// not running and gets nothing more (unless this is called from inside it).
+        /// The engine's handle keeps the listener until it is replaced or the engine
+        /// released. Throws as <see cref="ChangesJson"/> for an
+        /// <paramref name="afterSeq"/> no longer kept or past the newest change
+        /// (nothing changes then), and what the listener threw while given the
+        /// changes kept. Thread-safe.
+        /// </summary>
+        public void SetChangeCallback(ulong afterSeq, ChangeListener listener)
+        {
+            Changes changes = handle.Changes;
+            bool inside = changes.Inside;
+            bool locked = false;
+            try
+            {
+                if (!inside)
+                {
+                    Monitor.Enter(changes.Lock, ref locked);
+                }
+                Native.ChangeFn next = listener == null ? null : changes.Wrap(listener);
+                // Ours before the call: one registered from inside it (while it is
+                // given the changes kept) then replaces it in turn.
+                Native.ChangeFn previous = changes.Swap(next);
+                int status;
+                try
+                {
+                    status = Native.ciclo_engine_set_change_callback(handle, afterSeq, next, IntPtr.Zero);
+                }
+                catch
+                {
+                    changes.Swap(previous); // disposed: nothing registered
+                    throw;
+                }
+                if (status != 0)
+                {
+                    CicloException error = Native.Error(status); // read first
+                    changes.Swap(previous); // nothing changed: ciclo never called `next`
+                    throw error;
+                }
+                GC.KeepAlive(next);
+                changes.Retire(previous, inside);
+            }
+            finally
+            {
+                if (locked)
+                {
+                    Monitor.Exit(changes.Lock);
+                }
+            }
+            Native.RethrowChangeFailure();
         }
     }
 }

@@ -16,9 +16,17 @@ namespace Ciclo
             get { return handle == IntPtr.Zero; }
         }
 
+        /// <summary>
+        /// The change callbacks ciclo may call (the one registered, and those
+        /// replaced from inside themselves): the handle keeps these delegates,
+        /// and so their native entry points, alive until the engine is freed.
+        /// </summary>
+        internal readonly Changes Changes = new Changes();
+
         protected override bool ReleaseHandle()
         {
             Native.ciclo_engine_free(handle);
+            Changes.Release(); // ciclo calls none of them any more
             return true;
         }
     }

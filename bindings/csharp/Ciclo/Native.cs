@@ -16,6 +16,7 @@
 // size_t is UIntPtr; the library is found as "ciclo" (libciclo.so on Linux:
 // next to the program or through LD_LIBRARY_PATH).
 using System;
+using System.Runtime.ExceptionServices;
 using System.Runtime.InteropServices;
 using System.Text;
 
@@ -32,12 +33,33 @@ namespace Ciclo
         /// <summary>A call with a <c>char **</c> out-parameter placed last.</summary>
         internal delegate int StringCall(out IntPtr result);
 
-        /// <summary>Throws the error, read at once, of a call that returned <paramref name="status"/>.</summary>
+        /// <summary>
+        /// What a change listener threw on this thread (see
+        /// <see cref="Engine.SetChangeCallback"/>), thrown again by the call that
+        /// delivered the changes, once it returned: the listener runs inside that
+        /// call, on its thread, so the next Check or CallString here is that call's.
+        /// </summary>
+        [ThreadStatic] internal static ExceptionDispatchInfo ChangeFailure;
+
+        /// <summary>Throws the error, read at once, of a call that returned <paramref name="status"/>;
+        /// after a successful call, what a change listener threw during it.</summary>
         internal static void Check(int status)
         {
             if (status != 0)
             {
                 throw Error(status);
+            }
+            RethrowChangeFailure();
+        }
+
+        /// <summary>Throws what a change listener threw on this thread, if anything.</summary>
+        internal static void RethrowChangeFailure()
+        {
+            ExceptionDispatchInfo failure = ChangeFailure;
+            if (failure != null)
+            {
+                ChangeFailure = null;
+                failure.Throw();
             }
         }
 
@@ -55,13 +77,16 @@ namespace Ciclo
             {
                 throw Error(status);
             }
-            return TakeString(result);
+            string text = TakeString(result);
+            RethrowChangeFailure();
+            return text;
         }
 
         /// <summary>The error of the call that just returned <paramref name="status"/> on this thread.</summary>
         internal static CicloException Error(int status)
         {
             string message = Utf8(ciclo_last_error_message()); // first: copied before anything else runs
+            ChangeFailure = null; // the call's own error is the one to report
             return new CicloException((Status)status, Utf8(ciclo_status_name(status)), message);
         }
 
@@ -205,6 +230,9 @@ namespace Ciclo
         [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
         internal delegate void ProgressFn(IntPtr user, IntPtr step, UIntPtr done, UIntPtr total);
 
+        [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+        internal delegate void ChangeFn(IntPtr user, ulong firstSeq, ulong lastSeq, IntPtr changesJson);
+
         // --- the C ABI -----------------------------------------------------
 
         [DllImport(Lib, CallingConvention = Cdecl)] internal static extern IntPtr ciclo_version();
@@ -342,5 +370,14 @@ namespace Ciclo
         internal static extern int ciclo_engine_record_win_back(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string customer, long nowMs, int won);
         [DllImport(Lib, CallingConvention = Cdecl)]
         internal static extern int ciclo_engine_win_back_stats_json(EngineHandle engine, out IntPtr result);
+
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_changes_json(EngineHandle engine, ulong afterSeq, UIntPtr max, out IntPtr result);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_set_change_retention_json(EngineHandle engine, [MarshalAs(UnmanagedType.CustomMarshaler, MarshalTypeRef = typeof(Utf8Arg))] string retention);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_change_retention_json(EngineHandle engine, out IntPtr result);
+        [DllImport(Lib, CallingConvention = Cdecl)]
+        internal static extern int ciclo_engine_set_change_callback(EngineHandle engine, ulong afterSeq, ChangeFn callback, IntPtr user);
     }
 }

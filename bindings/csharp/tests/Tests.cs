@@ -59,6 +59,7 @@ internal static class Tests
             Consolidation();
             Listing();
             Retention();
+            ChangeFeed();
             ConcurrentErrorsFromAsyncTasks().GetAwaiter().GetResult();
         }
         catch (Exception e)
@@ -436,5 +437,221 @@ internal static class Tests
             cursor = next.Groups[2].Value;
         }
         throw new Exception("more than 100 pages");
+    }
+
+    // --- the change feed ---------------------------------------------------
+
+    // The seq and type of each change in a page or a batch: {"seq":7,"type":"stage_moved",...}.
+    private static readonly System.Text.RegularExpressions.Regex ChangePattern =
+        new System.Text.RegularExpressions.Regex("\\{\"seq\":(\\d+),\"type\":\"([a-z_]+)\"");
+
+    private static List<Tuple<ulong, string>> ParseChanges(string json)
+    {
+        var result = new List<Tuple<ulong, string>>();
+        foreach (System.Text.RegularExpressions.Match m in ChangePattern.Matches(json))
+        {
+            result.Add(Tuple.Create(ulong.Parse(m.Groups[1].Value), m.Groups[2].Value));
+        }
+        return result;
+    }
+
+    private static ulong NumberAfter(string json, string key)
+    {
+        var m = System.Text.RegularExpressions.Regex.Match(json, "\"" + key + "\":(\\d+)");
+        Check(m.Success, "no " + key + " in " + json);
+        return ulong.Parse(m.Groups[1].Value);
+    }
+
+    private static string Visit(string who, string at)
+    {
+        return "{\"customer\": \"" + who + "\", \"at\": \"" + at + "\", \"kind\": \"visit\"}";
+    }
+
+    private static void ChangeFeed()
+    {
+        using (var engine = new Engine())
+        {
+            engine.ApplyJson("{\"customer\": \"ana\", \"at\": \"2026-03-01T10:00:00Z\", \"kind\": \"purchase\", \"amount\": 125000, \"currency\": \"ARS\"}");
+            engine.ApplyJson(Visit("ana", "2026-03-02T10:00:00Z"));
+            engine.ApplyJson("{\"customer\": \"ana\", \"at\": \"2026-04-01T10:00:00Z\", \"kind\": \"purchase\", \"amount\": 99000, \"currency\": \"ARS\"}");
+            engine.ConfigureConsolidation("{\"default_country\": \"AR\", \"customers_from_events\": true}");
+            engine.IngestJson("{\"system\": \"crm\", \"id\": \"C-1042\", \"updated\": \"2026-03-01T10:00:00Z\", \"record\": "
+                + "{\"given_name\": \"José Luis\", \"surname\": \"García Pérez\", \"email\": \"jose.garcia@gmail.com\", \"national_id\": \"20-12345678-6\"}}");
+            Check(engine.IngestJson("{\"system\": \"erp\", \"id\": \"000233\", \"record\": {\"given_name\": \"Pepe\", "
+                + "\"surname\": \"GARCIA\", \"email\": \"josegarcia@gmail.com\", \"national_id\": \"12.345.678\"}}")
+                .Contains("\"decision\":\"merged\""), "merged");
+            engine.IngestJson("{\"system\": \"crm\", \"id\": \"C-2001\", \"record\": {\"given_name\": \"Lucía\", \"surname\": \"Gómez\"}}");
+            Check(engine.Merge("G1", "G2") == "G1", "merge");
+
+            // Polling from 0, two changes a page (more only to end with a whole call).
+            var all = new List<Tuple<ulong, string>>();
+            ulong after = 0;
+            int pages = 0;
+            while (true)
+            {
+                string page = engine.ChangesJson(after, 2);
+                var got = ParseChanges(page);
+                Check(got.Count > 0, "a page with changes: " + page);
+                foreach (var c in got)
+                {
+                    Check(c.Item1 == (ulong)all.Count + 1, "numbers from 1, growing, no gap: " + page);
+                    all.Add(c);
+                }
+                after = NumberAfter(page, "last_seq");
+                Check(after == all[all.Count - 1].Item1, "last_seq");
+                pages++;
+                if (!page.Contains("\"more\":true"))
+                {
+                    Check(NumberAfter(page, "head_seq") == after, "head_seq");
+                    break;
+                }
+            }
+            Check(pages >= 3, "paged: " + pages);
+            var types = new HashSet<string>(all.Select(c => c.Item2));
+            foreach (var t in new[] { "customer_created", "stage_moved", "golden_created", "golden_updated", "source_added", "golden_merged" })
+            {
+                Check(types.Contains(t), "type " + t);
+            }
+            string empty = engine.ChangesJson(after, 10);
+            Check(ParseChanges(empty).Count == 0 && empty.Contains("\"more\":false"), empty);
+
+            // The listener from where the poll ended: the changes of further calls.
+            var batches = new List<Tuple<ulong, ulong>>();
+            var given = new List<Tuple<ulong, string>>();
+            long customersInside = 0;
+            engine.SetChangeCallback(after, (first, last, json) =>
+            {
+                batches.Add(Tuple.Create(first, last));
+                given.AddRange(ParseChanges(json));
+                customersInside = engine.CustomerCount(); // calling the engine from inside is allowed
+            });
+            Check(batches.Count == 0, "nothing after the poll yet");
+            engine.ApplyJson("{\"customer\": \"beto\", \"at\": \"2026-04-02T10:00:00Z\", \"kind\": \"purchase\", \"amount\": 5000, \"currency\": \"ARS\"}");
+            Check(batches.Count == 1 && batches[0].Item1 == after + 1, "first batch");
+            Check(customersInside == 2, "customer count from inside");
+            engine.RemoveCustomer("G1"); // an erasure: ids only
+            engine.ApplyJson(Visit("beto", "2026-04-03T10:00:00Z")); // moves nobody: no change
+            Check(batches.Count == 2, "two batches: " + batches.Count);
+            for (int i = 0; i < given.Count; i++)
+            {
+                Check(given[i].Item1 == after + 1 + (ulong)i, "listener numbers in order");
+            }
+            Check(batches[1].Item1 == batches[0].Item2 + 1, "batches follow each other");
+            var givenTypes = new HashSet<string>(given.Select(c => c.Item2));
+            Check(givenTypes.Contains("customer_created") && givenTypes.Contains("erased"), "types given");
+            ulong head = given[given.Count - 1].Item1;
+
+            // Registered from 0: every change kept, given from inside the call.
+            var replay = new List<Tuple<ulong, string>>();
+            engine.SetChangeCallback(0, (first, last, json) => replay.AddRange(ParseChanges(json)));
+            Check((ulong)replay.Count == head && replay[replay.Count - 1].Item1 == head, "replay");
+
+            // A listener that throws: the exception comes out of the call that
+            // delivered (which did succeed), once; it gets nothing more.
+            int calls = 0;
+            engine.SetChangeCallback(head, (first, last, json) =>
+            {
+                calls++;
+                throw new ArgumentException("sink down");
+            });
+            bool thrown = false;
+            try
+            {
+                engine.ApplyJson(Visit("carla", "2026-04-04T10:00:00Z"));
+            }
+            catch (ArgumentException e)
+            {
+                thrown = e.Message == "sink down";
+            }
+            Check(thrown && calls == 1, "the listener's exception comes back");
+            Check(engine.CustomerStage("carla").Item1 == 0, "the event was applied");
+            engine.ApplyJson(Visit("dora", "2026-04-04T10:00:00Z"));
+            Check(calls == 1, "a listener that threw gets nothing more");
+
+            // Replaced from inside itself, then removed: nothing more is given.
+            int inner = 0;
+            engine.SetChangeCallback(0, (first, last, json) => engine.SetChangeCallback(0, (f, l, j) => inner++));
+            Check(inner > 0, "the new one was given the changes kept, once set");
+            int beforeEva = inner;
+            engine.ApplyJson(Visit("eva", "2026-04-05T10:00:00Z"));
+            Check(inner == beforeEva + 1, "the listener set from inside");
+            engine.SetChangeCallback(0, null);
+            int beforeRemoval = inner;
+            engine.ApplyJson(Visit("fede", "2026-04-05T10:00:00Z"));
+            Check(inner == beforeRemoval, "removed");
+
+            // Retention: keep 3 changes; reading from 0 is ChangesDropped.
+            Check(engine.ChangeRetentionJson() == "{\"max_age_ms\":null,\"max_changes\":100000}", engine.ChangeRetentionJson());
+            ulong beforeRetention = NumberAfter(engine.ChangesJson(0, 0), "head_seq");
+            engine.SetChangeRetentionJson("{\"max_changes\": 3}");
+            Check(engine.ChangeRetentionJson() == "{\"max_age_ms\":null,\"max_changes\":3}", engine.ChangeRetentionJson());
+            foreach (var who in new[] { "g1", "g2", "g3", "g4" })
+            {
+                engine.ApplyJson(Visit(who, "2026-04-06T10:00:00Z"));
+            }
+            string bounds = engine.ChangesJson(beforeRetention + 4, 0); // a visit of a new customer: one change
+            ulong oldest = NumberAfter(bounds, "oldest_seq");
+            ulong newest = NumberAfter(bounds, "head_seq");
+            Check(newest - oldest + 1 == 3, "three kept: " + bounds);
+            var dropped = ExpectError(Status.ChangesDropped, () => engine.ChangesJson(0, 10));
+            Check(dropped.StatusName == "CICLO_STATUS_CHANGES_DROPPED", dropped.StatusName);
+            Check(dropped.ErrorMessage.Contains("the oldest change the feed keeps is " + oldest), dropped.ErrorMessage);
+            Check(ParseChanges(engine.ChangesJson(oldest - 1, 10)).Count == 3, "the three kept");
+            ExpectError(Status.ChangesDropped, () => engine.SetChangeCallback(0, (f, l, j) => { }));
+            Check(ExpectError(Status.InvalidArgument, () => engine.ChangesJson(newest + 1, 10)).ErrorMessage.Contains("after_seq"), "after_seq named");
+            Check(ExpectError(Status.InvalidConfig, () => engine.SetChangeRetentionJson("{\"max_changes\": 100000001}")).ErrorMessage.Contains("max_changes"), "max_changes named");
+            ExpectError(Status.UnknownField, () => engine.SetChangeRetentionJson("{\"max\": 3}"));
+            ExpectError(Status.InvalidJson, () => engine.SetChangeRetentionJson("{"));
+            engine.SetChangeRetentionJson("{}");
+            Check(engine.ChangeRetentionJson().Contains("\"max_changes\":100000"), "default again");
+
+            // Eight threads apply events; the listener gets every change once, in order.
+            var seqs = new List<ulong>();
+            engine.SetChangeCallback(newest, (first, last, json) =>
+            {
+                lock (seqs)
+                {
+                    seqs.AddRange(ParseChanges(json).Select(c => c.Item1));
+                }
+            });
+            var threads = new List<Thread>();
+            for (int t = 0; t < 8; t++)
+            {
+                int tt = t;
+                threads.Add(new Thread(() =>
+                {
+                    for (int i = 0; i < 25; i++)
+                    {
+                        engine.ApplyJson(Visit("t" + tt + "-" + i, "2026-04-07T10:00:00Z"));
+                    }
+                }));
+            }
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+            Check(seqs.Count == 200, "every change once: " + seqs.Count);
+            for (int i = 0; i < seqs.Count; i++)
+            {
+                Check(seqs[i] == newest + 1 + (ulong)i, "in order");
+            }
+
+            // Disposing from inside the listener is refused (ciclo_engine_free is not allowed there).
+            bool disposeRefused = false;
+            engine.SetChangeCallback(newest + 200, (first, last, json) =>
+            {
+                try
+                {
+                    engine.Dispose();
+                }
+                catch (InvalidOperationException)
+                {
+                    disposeRefused = true;
+                }
+            });
+            engine.ApplyJson(Visit("h1", "2026-04-08T10:00:00Z"));
+            Check(disposeRefused, "dispose from inside the listener refused");
+            // Disposed with a listener registered: released after the engine.
+        }
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
     }
 }

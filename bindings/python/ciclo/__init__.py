@@ -11,7 +11,7 @@ with the status and the library's message, read inside the call (right even
 when many threads fail at once).
 """
 
-from .engine import Engine, Event, EventKind, Outcome
+from .engine import ChangeCallback, Engine, Event, EventKind, Outcome
 from .errors import CicloError, Status
 from .functions import (
     Model,
@@ -29,6 +29,7 @@ from .functions import (
 )
 
 __all__ = [
+    "ChangeCallback",
     "CicloError",
     "Engine",
     "Event",

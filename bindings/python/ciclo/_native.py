@@ -13,6 +13,7 @@ import ctypes.util
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple, Union, cast
 
@@ -67,6 +68,8 @@ class COutcome(ctypes.Structure):
 
 
 PROGRESS_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_size_t)
+#: ``ciclo_change_fn``: user data, first and last sequence numbers, the changes as JSON (borrowed).
+CHANGE_FN = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_uint64, ctypes.c_uint64, ctypes.c_char_p)
 
 # name: (restype, argtypes)
 _SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
@@ -143,6 +146,11 @@ _SIGNATURES: Dict[str, Tuple[Any, List[Any]]] = {
     "ciclo_engine_win_back_json": (_STATUS, [_P, _I64, _SIZE, _OUT]),
     "ciclo_engine_record_win_back": (_STATUS, [_P, _S, _I64, ctypes.c_int32]),
     "ciclo_engine_win_back_stats_json": (_STATUS, [_P, _OUT]),
+    # engine: change feed
+    "ciclo_engine_changes_json": (_STATUS, [_P, ctypes.c_uint64, _SIZE, _OUT]),
+    "ciclo_engine_set_change_retention_json": (_STATUS, [_P, _S]),
+    "ciclo_engine_change_retention_json": (_STATUS, [_P, _OUT]),
+    "ciclo_engine_set_change_callback": (_STATUS, [_P, ctypes.c_uint64, CHANGE_FN, _P]),
 }
 
 
@@ -214,18 +222,46 @@ def json_text(value: Optional[Json]) -> Optional[bytes]:
     return json.dumps(value, ensure_ascii=False).encode("utf-8")
 
 
+class _ChangeFailure(threading.local):
+    """What a change callback raised on this thread (see
+    :meth:`ciclo.Engine.set_change_callback`), raised again by the call that
+    delivered the changes: the callback runs inside that call, on its thread,
+    so the next :func:`check` or :func:`call_string` here is that call's."""
+
+    value: Optional[BaseException] = None
+
+
+change_failure = _ChangeFailure()
+
+
+def raise_change_failure() -> None:
+    """Raises what a change callback raised on this thread, if anything."""
+    failure = change_failure.value
+    if failure is not None:
+        change_failure.value = None
+        raise failure
+
+
 def error(status: int) -> CicloError:
     """The error of the call that just returned `status` on this thread. Call it
-    right after that call: the message is per OS thread."""
+    right after that call: the message is per OS thread. A change callback's
+    exception raised during the call is chained to it (``__context__``)."""
     message = lib.ciclo_last_error_message()
     name = lib.ciclo_status_name(status)
-    return CicloError(status, name.decode("utf-8"), message.decode("utf-8", "replace"))
+    failure = CicloError(status, name.decode("utf-8"), message.decode("utf-8", "replace"))
+    if change_failure.value is not None:
+        failure.__context__ = change_failure.value
+        change_failure.value = None
+    return failure
 
 
 def check(status: int) -> None:
-    """Raises :class:`CicloError` for a failed status (read at once)."""
+    """Raises :class:`CicloError` for a failed status (read at once); after a
+    successful call, what a change callback raised during it."""
     if status != 0:
         raise error(status)
+    if change_failure.value is not None:
+        raise_change_failure()
 
 
 def take_string(ptr: Optional[int]) -> str:
@@ -246,7 +282,10 @@ def call_string(fn: Callable[..., int], *args: Any) -> str:
     status = fn(*args, ctypes.byref(out))
     if status != 0:
         raise error(status)
-    return take_string(out.value)
+    result = take_string(out.value)
+    if change_failure.value is not None:
+        raise_change_failure()
+    return result
 
 
 def call_json(fn: Callable[..., int], *args: Any) -> Dict[str, Any]:

@@ -4,13 +4,20 @@ from __future__ import annotations
 
 import ctypes
 import enum
+import json
+import threading
 import weakref
 from dataclasses import dataclass
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Callable, Dict, List, Optional, Tuple, Union
 
+from . import _native
 from ._native import CEvent, COutcome, Json, call_json, call_json_list, call_string, check, json_text, lib, text
 
 Text = Union[str, bytes]
+
+#: A change callback: ``callback(first_seq, last_seq, changes)``, the changes
+#: parsed (a list of dicts, each as :meth:`Engine.changes` gives it).
+ChangeCallback = Callable[[int, int, List[Dict[str, Any]]], None]
 
 
 class EventKind(enum.IntEnum):
@@ -89,7 +96,10 @@ class Engine:
 
     def _adopt(self, handle: Optional[int]) -> None:
         self._handle: Optional[int] = handle
-        self._finalizer = weakref.finalize(self, lib.ciclo_engine_free, handle)
+        self._changes = _Changes()
+        # Freed first: then ciclo calls no change callback any more, and the
+        # callbacks the engine keeps may go.
+        self._finalizer = weakref.finalize(self, _free, handle, self._changes)
 
     @classmethod
     def restore(cls, snapshot: bytes) -> "Engine":
@@ -101,7 +111,10 @@ class Engine:
         return engine
 
     def close(self) -> None:
-        """Releases the engine; later calls raise ValueError."""
+        """Releases the engine, then its change callback; later calls raise
+        ValueError. Not from inside its change callback (RuntimeError)."""
+        if self._changes.inside():
+            raise RuntimeError("an engine cannot be closed from inside its change callback")
         self._finalizer()
         self._handle = None
 
@@ -342,3 +355,141 @@ class Engine:
 
     def win_back_stats(self) -> Dict[str, Any]:
         return call_json(lib.ciclo_engine_win_back_stats_json, self._h())
+
+    # --- change feed -------------------------------------------------------
+
+    def changes(self, after_seq: int, max_changes: int) -> Dict[str, Any]:
+        """The changes after sequence number `after_seq`, oldest first:
+        ``{"changes": [{"seq": 1, "type": "customer_created", ...}, ...],
+        "last_seq", "oldest_seq", "head_seq", "more"}``. Pass 0 first, then the
+        ``last_seq`` of the page before, while ``more`` is true. A page holds at
+        least `max_changes` changes when so many wait, more only to end with a
+        whole call. Raises :class:`CicloError` with ``Status.CHANGES_DROPPED``
+        when a change after `after_seq` is no longer kept (the message names the
+        oldest kept), ``Status.INVALID_ARGUMENT`` when it is past the newest."""
+        return call_json(lib.ciclo_engine_changes_json, self._h(), after_seq, max_changes)
+
+    def set_change_retention(self, retention: Json) -> None:
+        """How long the feed keeps changes for pollers:
+        ``{"max_changes": 100000, "max_age_ms": 86400000}``, a missing key its
+        default (``{}`` restores both)."""
+        check(lib.ciclo_engine_set_change_retention_json(self._h(), json_text(retention)))
+
+    def change_retention(self) -> Dict[str, Any]:
+        """The feed's retention, ``{"max_age_ms": None, "max_changes": 100000}``."""
+        return call_json(lib.ciclo_engine_change_retention_json, self._h())
+
+    def set_change_callback(self, after_seq: int, callback: Optional[ChangeCallback]) -> None:
+        """Has `callback(first_seq, last_seq, changes)` given every change after
+        `after_seq`: first the changes the feed keeps, from inside this call,
+        then each engine call's changes once that call is done: whole calls, in
+        sequence order, one delivery at a time. It replaces the callback set
+        before; None removes it. Once this returns, the callback replaced is not
+        running and gets nothing more (unless this is called from inside it).
+
+        The callback runs on the thread of the engine call that made the
+        changes (or of another call of this engine already delivering), inside
+        that call, holding the GIL. It may call this engine (changes it makes
+        are given after it returns) and any other; it must not close the
+        engine, nor wait for another thread that sets a callback on this engine
+        (that call waits for this delivery to end). From asyncio, hand the
+        changes to the loop (``loop.call_soon_threadsafe``) rather than awaiting
+        anything. An exception it raises is raised again, once, by the engine
+        call that delivered the changes (on that thread; that call did
+        succeed), and the callback gets nothing more: set it again from the
+        last sequence number it handled, or poll.
+
+        The engine keeps the callback until it is replaced or the engine is
+        closed. Raises as :meth:`changes` for an `after_seq` no longer kept or
+        past the newest change (nothing changes then), and what the callback
+        raised while given the changes kept. Thread-safe."""
+        changes = self._changes
+        inside = changes.inside()
+        if not inside:
+            changes.lock.acquire()
+        try:
+            handle = self._h()
+            upcall = None if callback is None else changes.wrap(callback)
+            # Ours before the call: one set from inside it (while it is given
+            # the changes kept) then replaces it in turn.
+            previous = changes.swap(upcall)
+            status = lib.ciclo_engine_set_change_callback(
+                handle, after_seq, upcall if upcall is not None else _native.CHANGE_FN(0), None
+            )
+            if status != 0:
+                failure = _native.error(status)  # read first
+                changes.swap(previous)  # nothing changed: ciclo never called `upcall`
+                raise failure
+            changes.retire(previous, inside)
+        finally:
+            if not inside:
+                changes.lock.release()
+        _native.raise_change_failure()
+
+
+class _Changes:
+    """The change callback of one engine: the ctypes callbacks registered with
+    ``ciclo_engine_set_change_callback``, kept alive while ciclo may call them
+    (ctypes frees a callback's native code with the object), and the thread
+    delivering. Holds no reference to its :class:`Engine`."""
+
+    def __init__(self) -> None:
+        #: Serialises registrations, so that ours and ciclo's idea of the
+        #: callback registered agree; one set from inside a delivery does not
+        #: take it (the registration holding it may wait in ciclo for it).
+        self.lock = threading.Lock()
+        self.delivering: Optional[int] = None
+        self._guard = threading.Lock()
+        self._current: Optional[Any] = None
+        self._retired: List[Any] = []
+
+    def inside(self) -> bool:
+        """Whether this thread is delivering changes of the engine now."""
+        return self.delivering == threading.get_ident()
+
+    def wrap(self, callback: ChangeCallback) -> Any:
+        """The ctypes callback behind `callback`: an exception must not unwind
+        into C (ctypes would print and drop it)."""
+        failed = False
+
+        def deliver(_user: Any, first_seq: int, last_seq: int, changes_json: Optional[bytes]) -> None:
+            nonlocal failed
+            if failed:
+                return
+            self.delivering = threading.get_ident()
+            try:
+                batch = json.loads((changes_json or b"{}").decode("utf-8"))
+                callback(first_seq, last_seq, batch.get("changes", []))
+            except BaseException as e:  # never let it unwind into C
+                failed = True
+                _native.change_failure.value = e
+            finally:
+                self.delivering = None
+
+        return _native.CHANGE_FN(deliver)
+
+    def swap(self, upcall: Optional[Any]) -> Optional[Any]:
+        """Makes `upcall` the registered callback; returns the one before."""
+        with self._guard:
+            previous, self._current = self._current, upcall
+            return previous
+
+    def retire(self, upcall: Optional[Any], inside: bool) -> None:
+        """Lets go of a callback ciclo no longer calls: at once, unless this
+        thread is inside a delivery (perhaps of that very callback, whose
+        native code must stay while it returns through it): then with the
+        engine."""
+        if upcall is not None and inside:
+            with self._guard:
+                self._retired.append(upcall)
+
+    def release(self) -> None:
+        """After the engine was freed: ciclo calls none of them any more."""
+        with self._guard:
+            self._current = None
+            self._retired.clear()
+
+
+def _free(handle: Optional[int], changes: _Changes) -> None:
+    lib.ciclo_engine_free(handle)
+    changes.release()

@@ -26,6 +26,7 @@ class Status(enum.IntEnum):
     CORRUPT_SNAPSHOT = 15
     OUT_OF_RANGE = 16
     INVALID_VALUE = 17
+    CHANGES_DROPPED = 18
     PANIC = 100
 
 

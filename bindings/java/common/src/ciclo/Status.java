@@ -22,5 +22,7 @@ public final class Status {
     public static final int CORRUPT_SNAPSHOT = 15;
     public static final int OUT_OF_RANGE = 16;
     public static final int INVALID_VALUE = 17;
+    /** Changes asked for are no longer kept by the change feed (its retention dropped them). */
+    public static final int CHANGES_DROPPED = 18;
     public static final int PANIC = 100;
 }

@@ -1,5 +1,6 @@
 package ciclo.ffm;
 
+import ciclo.ChangeListener;
 import ciclo.CicloException;
 import ciclo.Event;
 import ciclo.LeadScore;
@@ -91,6 +92,10 @@ public final class Engine implements AutoCloseable {
     private static final MethodHandle WIN_BACK = fallible("ciclo_engine_win_back_json", ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS);
     private static final MethodHandle RECORD_WIN_BACK = fallible("ciclo_engine_record_win_back", ADDRESS, ADDRESS, JAVA_LONG, JAVA_INT);
     private static final MethodHandle WIN_BACK_STATS = fallible("ciclo_engine_win_back_stats_json", ADDRESS, ADDRESS);
+    private static final MethodHandle CHANGES = fallible("ciclo_engine_changes_json", ADDRESS, JAVA_LONG, JAVA_LONG, ADDRESS);
+    private static final MethodHandle SET_CHANGE_RETENTION = fallible("ciclo_engine_set_change_retention_json", ADDRESS, ADDRESS);
+    private static final MethodHandle CHANGE_RETENTION = fallible("ciclo_engine_change_retention_json", ADDRESS, ADDRESS);
+    private static final MethodHandle SET_CHANGE_CALLBACK = fallible("ciclo_engine_set_change_callback", ADDRESS, JAVA_LONG, ADDRESS, ADDRESS);
 
     /** {@code struct ciclo_event}. */
     static final StructLayout EVENT = MemoryLayout.structLayout(
@@ -132,6 +137,7 @@ public final class Engine implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private volatile MemorySegment handle;
+    private final Changes changes = new Changes();
     private final Cleaner.Cleanable cleanable;
 
     /** An engine on a configuration: null for the six-stage preset,
@@ -147,7 +153,12 @@ public final class Engine implements AutoCloseable {
 
     private Engine(MemorySegment h) {
         handle = h;
-        cleanable = CLEANER.register(this, () -> free(h));
+        Changes c = changes;
+        // Freed first: then ciclo calls no change callback any more.
+        cleanable = CLEANER.register(this, () -> {
+            free(h);
+            c.release();
+        });
     }
 
     private static MemorySegment create(String configJson) throws CicloException {
@@ -195,9 +206,18 @@ public final class Engine implements AutoCloseable {
     // call and the copy of its result are done (the same for Native.callString
     // and Native.call: they only add the fence).
 
+    //
+    // They also throw, once the call succeeded, what a change listener threw
+    // while this call delivered changes to it (see setChangeCallback).
+
     private String callString(Native.StringCall call) throws CicloException {
         try {
-            return Native.callString(call);
+            String result = Native.callString(call);
+            changes.rethrowFailure();
+            return result;
+        } catch (CicloException e) {
+            changes.attachFailure(e);
+            throw e;
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -206,6 +226,10 @@ public final class Engine implements AutoCloseable {
     private void call(Native.Call call) throws CicloException {
         try {
             Native.call(call);
+            changes.rethrowFailure();
+        } catch (CicloException e) {
+            changes.attachFailure(e);
+            throw e;
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -214,15 +238,23 @@ public final class Engine implements AutoCloseable {
     private void call(Arena arena, Native.Call call) throws CicloException {
         try {
             Native.call(arena, call);
+            changes.rethrowFailure();
+        } catch (CicloException e) {
+            changes.attachFailure(e);
+            throw e;
         } finally {
             Reference.reachabilityFence(this);
         }
     }
 
-    /** Releases the engine; later calls throw IllegalStateException. No other
-     * thread may be using it. Closing twice is fine. */
+    /** Releases the engine, then its change listener; later calls throw
+     * IllegalStateException. No other thread may be using it, and not from
+     * inside its change listener. Closing twice is fine. */
     @Override
     public void close() {
+        if (changes.inside()) {
+            throw new IllegalStateException("an engine cannot be closed from inside its change listener");
+        }
         handle = null;
         cleanable.clean();
     }
@@ -413,6 +445,80 @@ public final class Engine implements AutoCloseable {
 
     public String limitsJson() throws CicloException {
         return callString((a, out) -> (int) LIMITS.invokeExact(handle(), out));
+    }
+
+    // --- change feed -----------------------------------------------------
+
+    /**
+     * The changes after sequence number {@code afterSeq}, oldest first, as JSON
+     * {@code {"changes": [{"seq": 1, "type": "customer_created", ...}, ...],
+     * "last_seq", "oldest_seq", "head_seq", "more"}}: pass 0 first, then the
+     * {@code last_seq} of the page before, while {@code more} is true. A page
+     * holds at least {@code max} changes when so many wait, more only to end
+     * with a whole call. Throws {@link ciclo.Status#CHANGES_DROPPED} when a
+     * change after {@code afterSeq} is no longer kept (the message names the
+     * oldest kept), {@link ciclo.Status#INVALID_ARGUMENT} when {@code afterSeq}
+     * is past the newest change. Sequence numbers are unsigned 64-bit.
+     */
+    public String changesJson(long afterSeq, long max) throws CicloException {
+        return callString((a, out) -> (int) CHANGES.invokeExact(handle(), afterSeq, max, out));
+    }
+
+    /** Sets how long the feed keeps changes for pollers:
+     * {@code {"max_changes": 100000, "max_age_ms": 86400000}}, a missing key
+     * its default ({@code "{}"} restores both). */
+    public void setChangeRetentionJson(String retentionJson) throws CicloException {
+        call(a -> (int) SET_CHANGE_RETENTION.invokeExact(handle(), str(a, retentionJson)));
+    }
+
+    /** The feed's retention, {@code {"max_age_ms": null, "max_changes": 100000}}. */
+    public String changeRetentionJson() throws CicloException {
+        return callString((a, out) -> (int) CHANGE_RETENTION.invokeExact(handle(), out));
+    }
+
+    /**
+     * Has {@code listener} given every change after {@code afterSeq}: first the
+     * changes the feed keeps, from inside this call, then each engine call's
+     * changes once that call is done (see {@link ChangeListener} for what it
+     * may do). It replaces the listener set before; null removes it. Once this
+     * returns, the listener replaced is not running and gets nothing more
+     * (unless this is called from inside it). The engine keeps the listener
+     * (and what it refers to) until it is replaced or the engine is closed:
+     * close engines that have one, a listener that refers to its engine keeps
+     * the Cleaner from ever releasing it. Throws as {@link #changesJson} for an
+     * {@code afterSeq} no longer kept or past the newest change (nothing
+     * changes then), and what the listener threw while given the changes kept.
+     * Thread-safe.
+     */
+    public void setChangeCallback(long afterSeq, ChangeListener listener) throws CicloException {
+        boolean inside = changes.inside();
+        if (!inside) {
+            changes.lock.lock();
+        }
+        try {
+            MemorySegment h = handle();
+            Changes.Upcall next = listener == null ? null : changes.new Upcall(listener);
+            MemorySegment stub = next == null ? MemorySegment.NULL : next.stub;
+            // Ours before the call: one registered from inside it (while it is
+            // given the changes kept) then replaces it in turn.
+            Changes.Upcall previous = changes.swap(next);
+            try {
+                Native.call(a -> (int) SET_CHANGE_CALLBACK.invokeExact(h, afterSeq, stub, MemorySegment.NULL));
+            } catch (CicloException | RuntimeException | Error e) {
+                changes.swap(previous); // nothing changed: ciclo never called `next`
+                if (next != null) {
+                    next.arena.close();
+                }
+                throw e;
+            }
+            changes.retire(previous, inside);
+        } finally {
+            if (!inside) {
+                changes.lock.unlock();
+            }
+            Reference.reachabilityFence(this);
+        }
+        changes.rethrowFailure();
     }
 
     // --- consolidation ---------------------------------------------------

@@ -71,6 +71,7 @@ public final class FfmTest {
         consolidation();
         listing();
         retention();
+        changeFeed();
         concurrentErrorsOnVirtualThreads();
         System.out.println("bindings/java/ffm: " + checks + " checks passed");
     }
@@ -438,5 +439,215 @@ public final class FfmTest {
             cursor = next.group(2);
         }
         throw new AssertionError("more than 100 pages");
+    }
+
+    /** The seq and type of each change in a page or a batch: {"seq":7,"type":"stage_moved",...}. */
+    private static final java.util.regex.Pattern CHANGE =
+            java.util.regex.Pattern.compile("\\{\"seq\":(\\d+),\"type\":\"([a-z_]+)\"");
+
+    private record Seen(long seq, String type) {}
+
+    private static List<Seen> parseChanges(String json) {
+        List<Seen> out = new ArrayList<>();
+        java.util.regex.Matcher m = CHANGE.matcher(json);
+        while (m.find()) {
+            out.add(new Seen(Long.parseLong(m.group(1)), m.group(2)));
+        }
+        return out;
+    }
+
+    private static long numberAfter(String json, String key) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"" + key + "\":(\\d+)").matcher(json);
+        check(m.find(), "no " + key + " in " + json);
+        return Long.parseLong(m.group(1));
+    }
+
+    private static java.util.Set<String> typesOf(List<Seen> changes) {
+        java.util.Set<String> types = new java.util.HashSet<>();
+        for (Seen c : changes) {
+            types.add(c.type());
+        }
+        return types;
+    }
+
+    private static String visit(String who, String at) {
+        return "{\"customer\": \"" + who + "\", \"at\": \"" + at + "\", \"kind\": \"visit\"}";
+    }
+
+    static void changeFeed() throws Exception {
+        try (Engine engine = new Engine()) {
+            engine.applyJson("{\"customer\": \"ana\", \"at\": \"2026-03-01T10:00:00Z\", \"kind\": \"purchase\", \"amount\": 125000, \"currency\": \"ARS\"}");
+            engine.applyJson(visit("ana", "2026-03-02T10:00:00Z"));
+            engine.applyJson("{\"customer\": \"ana\", \"at\": \"2026-04-01T10:00:00Z\", \"kind\": \"purchase\", \"amount\": 99000, \"currency\": \"ARS\"}");
+            engine.configureConsolidation("{\"default_country\": \"AR\", \"customers_from_events\": true}");
+            engine.ingestJson("{\"system\": \"crm\", \"id\": \"C-1042\", \"updated\": \"2026-03-01T10:00:00Z\", \"record\": "
+                    + "{\"given_name\": \"José Luis\", \"surname\": \"García Pérez\", \"email\": \"jose.garcia@gmail.com\", \"national_id\": \"20-12345678-6\"}}");
+            check(engine.ingestJson("{\"system\": \"erp\", \"id\": \"000233\", \"record\": {\"given_name\": \"Pepe\", "
+                    + "\"surname\": \"GARCIA\", \"email\": \"josegarcia@gmail.com\", \"national_id\": \"12.345.678\"}}")
+                    .contains("\"decision\":\"merged\""), "merged");
+            engine.ingestJson("{\"system\": \"crm\", \"id\": \"C-2001\", \"record\": {\"given_name\": \"Lucía\", \"surname\": \"Gómez\"}}");
+            check(engine.merge("G1", "G2").equals("G1"), "merge");
+
+            // Polling from 0, two changes a page (more only to end with a whole call).
+            List<Seen> all = new ArrayList<>();
+            long after = 0;
+            int pages = 0;
+            while (true) {
+                String page = engine.changesJson(after, 2);
+                List<Seen> got = parseChanges(page);
+                check(!got.isEmpty(), "a page with changes: " + page);
+                for (Seen c : got) {
+                    check(c.seq() == all.size() + 1, "numbers from 1, growing, no gap: " + page);
+                    all.add(c);
+                }
+                after = numberAfter(page, "last_seq");
+                check(after == all.get(all.size() - 1).seq(), "last_seq");
+                pages++;
+                if (!page.contains("\"more\":true")) {
+                    check(numberAfter(page, "head_seq") == after, "head_seq");
+                    break;
+                }
+            }
+            check(pages >= 3, "paged: " + pages);
+            check(typesOf(all).containsAll(List.of("customer_created", "stage_moved", "golden_created",
+                    "golden_updated", "source_added", "golden_merged")), "types " + typesOf(all));
+            String empty = engine.changesJson(after, 10);
+            check(parseChanges(empty).isEmpty() && empty.contains("\"more\":false"), empty);
+
+            // The callback from where the poll ended: the changes of further calls.
+            List<long[]> batches = new ArrayList<>();
+            List<Seen> given = new ArrayList<>();
+            long[] customersInside = {0};
+            engine.setChangeCallback(after, (first, last, json) -> {
+                batches.add(new long[] {first, last});
+                given.addAll(parseChanges(json));
+                try {
+                    customersInside[0] = engine.customerCount(); // calling the engine from inside is allowed
+                } catch (CicloException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            check(batches.isEmpty(), "nothing after the poll yet");
+            engine.applyJson("{\"customer\": \"beto\", \"at\": \"2026-04-02T10:00:00Z\", \"kind\": \"purchase\", \"amount\": 5000, \"currency\": \"ARS\"}");
+            check(batches.size() == 1 && batches.get(0)[0] == after + 1, "first batch");
+            check(customersInside[0] == 2, "customer count from inside");
+            engine.removeCustomer("G1"); // an erasure: ids only
+            engine.applyJson(visit("beto", "2026-04-03T10:00:00Z")); // moves nobody: no change
+            check(batches.size() == 2, "two batches: " + batches.size());
+            for (int i = 0; i < given.size(); i++) {
+                check(given.get(i).seq() == after + 1 + i, "callback numbers in order");
+            }
+            check(batches.get(1)[0] == batches.get(0)[1] + 1, "batches follow each other");
+            check(typesOf(given).containsAll(List.of("customer_created", "erased")), "types " + typesOf(given));
+            long head = given.get(given.size() - 1).seq();
+
+            // Registered from 0: every change kept, given from inside the call.
+            List<Seen> replay = new ArrayList<>();
+            engine.setChangeCallback(0, (first, last, json) -> replay.addAll(parseChanges(json)));
+            check(replay.size() == head && replay.get(replay.size() - 1).seq() == head, "replay");
+
+            // A listener that throws: the exception comes out of the call that
+            // delivered (which did succeed), once; it gets nothing more.
+            int[] calls = {0};
+            engine.setChangeCallback(head, (first, last, json) -> {
+                calls[0]++;
+                throw new IllegalArgumentException("sink down");
+            });
+            boolean thrown = false;
+            try {
+                engine.applyJson(visit("carla", "2026-04-04T10:00:00Z"));
+            } catch (IllegalArgumentException e) {
+                thrown = e.getMessage().equals("sink down");
+            }
+            check(thrown && calls[0] == 1, "the listener's exception comes back");
+            check(engine.customerStage("carla").stage() == 0, "the event was applied");
+            engine.applyJson(visit("dora", "2026-04-04T10:00:00Z"));
+            check(calls[0] == 1, "a listener that threw gets nothing more");
+
+            // Replaced from inside itself, then removed: nothing more is given.
+            int[] inner = {0};
+            engine.setChangeCallback(0, (first, last, json) -> {
+                try {
+                    engine.setChangeCallback(0, (f, l, j) -> inner[0]++);
+                } catch (CicloException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            check(inner[0] > 0, "the new one was given the changes kept, once set");
+            int beforeEva = inner[0];
+            engine.applyJson(visit("eva", "2026-04-05T10:00:00Z"));
+            check(inner[0] == beforeEva + 1, "the listener set from inside");
+            engine.setChangeCallback(0, null);
+            int beforeRemoval = inner[0];
+            engine.applyJson(visit("fede", "2026-04-05T10:00:00Z"));
+            check(inner[0] == beforeRemoval, "removed");
+
+            // Retention: keep 3 changes; reading from 0 is CHANGES_DROPPED.
+            check(engine.changeRetentionJson().equals("{\"max_age_ms\":null,\"max_changes\":100000}"), engine.changeRetentionJson());
+            long beforeRetention = numberAfter(engine.changesJson(0, 0), "head_seq");
+            engine.setChangeRetentionJson("{\"max_changes\": 3}");
+            check(engine.changeRetentionJson().equals("{\"max_age_ms\":null,\"max_changes\":3}"), engine.changeRetentionJson());
+            for (String who : List.of("g1", "g2", "g3", "g4")) {
+                engine.applyJson(visit(who, "2026-04-06T10:00:00Z"));
+            }
+            String bounds = engine.changesJson(beforeRetention + 4, 0); // a visit of a new customer: one change
+            long oldest = numberAfter(bounds, "oldest_seq");
+            long newest = numberAfter(bounds, "head_seq");
+            check(newest - oldest + 1 == 3, "three kept: " + bounds);
+            CicloException dropped = expectError(Status.CHANGES_DROPPED, () -> engine.changesJson(0, 10));
+            check(dropped.statusName().equals("CICLO_STATUS_CHANGES_DROPPED"), dropped.statusName());
+            check(dropped.errorMessage().contains("the oldest change the feed keeps is " + oldest), dropped.errorMessage());
+            check(parseChanges(engine.changesJson(oldest - 1, 10)).size() == 3, "the three kept");
+            expectError(Status.CHANGES_DROPPED, () -> engine.setChangeCallback(0, (f, l, j) -> { }));
+            check(expectError(Status.INVALID_ARGUMENT, () -> engine.changesJson(newest + 1, 10))
+                    .errorMessage().contains("after_seq"), "after_seq named");
+            check(expectError(Status.INVALID_CONFIG, () -> engine.setChangeRetentionJson("{\"max_changes\": 100000001}"))
+                    .errorMessage().contains("max_changes"), "max_changes named");
+            expectError(Status.UNKNOWN_FIELD, () -> engine.setChangeRetentionJson("{\"max\": 3}"));
+            expectError(Status.INVALID_JSON, () -> engine.setChangeRetentionJson("{"));
+            engine.setChangeRetentionJson("{}");
+            check(engine.changeRetentionJson().contains("\"max_changes\":100000"), "default again");
+
+            // Eight threads apply events; the listener gets every change once, in order.
+            List<Long> seqs = java.util.Collections.synchronizedList(new ArrayList<>());
+            engine.setChangeCallback(newest, (first, last, json) -> {
+                for (Seen c : parseChanges(json)) {
+                    seqs.add(c.seq());
+                }
+            });
+            List<Thread> threads = new ArrayList<>();
+            for (int t = 0; t < 8; t++) {
+                int tt = t;
+                threads.add(Thread.ofPlatform().start(() -> {
+                    for (int i = 0; i < 25; i++) {
+                        try {
+                            engine.applyJson(visit("t" + tt + "-" + i, "2026-04-07T10:00:00Z"));
+                        } catch (CicloException e) {
+                            throw new IllegalStateException(e);
+                        }
+                    }
+                }));
+            }
+            for (Thread t : threads) {
+                t.join();
+            }
+            check(seqs.size() == 200, "every change once: " + seqs.size());
+            for (int i = 0; i < seqs.size(); i++) {
+                check(seqs.get(i) == newest + 1 + i, "in order");
+            }
+            // Closing from inside the listener is refused (ciclo_engine_free is not allowed there).
+            boolean[] closeRefused = {false};
+            Engine[] self = {engine}; // not the try's resource: its close is called by hand
+            engine.setChangeCallback(newest + 200, (first, last, json) -> {
+                try {
+                    self[0].close();
+                } catch (IllegalStateException e) {
+                    closeRefused[0] = true;
+                }
+            });
+            engine.applyJson(visit("h1", "2026-04-08T10:00:00Z"));
+            check(closeRefused[0], "close from inside the listener refused");
+            // Closed with a listener registered: released after the engine.
+        }
     }
 }

@@ -57,6 +57,11 @@ final class CicloLib {
         void invoke(Pointer user, Pointer step, long done, long total);
     }
 
+    /** {@code ciclo_change_fn}. */
+    interface ChangeFn extends Callback {
+        void invoke(Pointer user, long firstSeq, long lastSeq, Pointer changesJson);
+    }
+
     /** {@code struct ciclo_event}; its strings are encoded as UTF-8. */
     @Structure.FieldOrder({"customer_id", "event_id", "at_ms", "kind", "custom_kind", "amount_minor",
         "currency", "category", "reason", "score", "has_score", "quantity", "has_quantity",
@@ -243,4 +248,9 @@ final class CicloLib {
     static native int ciclo_engine_win_back_json(Pointer engine, long nowMs, long limit, PointerByReference out);
     static native int ciclo_engine_record_win_back(Pointer engine, String customer, long nowMs, int won);
     static native int ciclo_engine_win_back_stats_json(Pointer engine, PointerByReference out);
+
+    static native int ciclo_engine_changes_json(Pointer engine, long afterSeq, long max, PointerByReference out);
+    static native int ciclo_engine_set_change_retention_json(Pointer engine, String retention);
+    static native int ciclo_engine_change_retention_json(Pointer engine, PointerByReference out);
+    static native int ciclo_engine_set_change_callback(Pointer engine, long afterSeq, ChangeFn callback, Pointer user);
 }

@@ -1,5 +1,6 @@
 package ciclo.jna;
 
+import ciclo.ChangeListener;
 import ciclo.CicloException;
 import ciclo.Event;
 import ciclo.LeadScore;
@@ -32,6 +33,7 @@ public final class Engine implements AutoCloseable {
     private static final Cleaner CLEANER = Cleaner.create();
 
     private volatile Pointer handle;
+    private final Changes changes = new Changes();
     private final Cleaner.Cleanable cleanable;
 
     /** An engine on a configuration: null for the six-stage preset,
@@ -47,7 +49,12 @@ public final class Engine implements AutoCloseable {
 
     private Engine(Pointer h) {
         handle = h;
-        cleanable = CLEANER.register(this, () -> CicloLib.ciclo_engine_free(h));
+        Changes c = changes;
+        // Freed first: then ciclo calls no change callback any more.
+        cleanable = CLEANER.register(this, () -> {
+            CicloLib.ciclo_engine_free(h);
+            c.release();
+        });
     }
 
     private static Pointer create(String configJson) throws CicloException {
@@ -80,9 +87,17 @@ public final class Engine implements AutoCloseable {
     // the native call is their argument (check) or runs inside them
     // (callString), and their fence keeps `this` reachable until it returned.
 
+    //
+    // They also throw, once the call succeeded, what a change listener threw
+    // while this call delivered changes to it (see setChangeCallback).
+
     private void check(int status) throws CicloException {
         try {
             CicloLib.check(status);
+            changes.rethrowFailure();
+        } catch (CicloException e) {
+            changes.attachFailure(e);
+            throw e;
         } finally {
             Reference.reachabilityFence(this);
         }
@@ -90,16 +105,25 @@ public final class Engine implements AutoCloseable {
 
     private String callString(CicloLib.StringCall call) throws CicloException {
         try {
-            return CicloLib.callString(call);
+            String result = CicloLib.callString(call);
+            changes.rethrowFailure();
+            return result;
+        } catch (CicloException e) {
+            changes.attachFailure(e);
+            throw e;
         } finally {
             Reference.reachabilityFence(this);
         }
     }
 
-    /** Releases the engine; later calls throw IllegalStateException. No other
-     * thread may be using it. Closing twice is fine. */
+    /** Releases the engine, then its change listener; later calls throw
+     * IllegalStateException. No other thread may be using it, and not from
+     * inside its change listener. Closing twice is fine. */
     @Override
     public void close() {
+        if (changes.inside()) {
+            throw new IllegalStateException("an engine cannot be closed from inside its change listener");
+        }
         handle = null;
         cleanable.clean();
     }
@@ -385,5 +409,75 @@ public final class Engine implements AutoCloseable {
 
     public String winBackStatsJson() throws CicloException {
         return callString(out -> CicloLib.ciclo_engine_win_back_stats_json(handle(), out));
+    }
+
+    // --- change feed -----------------------------------------------------
+
+    /**
+     * The changes after sequence number {@code afterSeq}, oldest first, as JSON
+     * {@code {"changes": [{"seq": 1, "type": "customer_created", ...}, ...],
+     * "last_seq", "oldest_seq", "head_seq", "more"}}: pass 0 first, then the
+     * {@code last_seq} of the page before, while {@code more} is true. A page
+     * holds at least {@code max} changes when so many wait, more only to end
+     * with a whole call. Throws {@link ciclo.Status#CHANGES_DROPPED} when a
+     * change after {@code afterSeq} is no longer kept (the message names the
+     * oldest kept), {@link ciclo.Status#INVALID_ARGUMENT} when {@code afterSeq}
+     * is past the newest change. Sequence numbers are unsigned 64-bit.
+     */
+    public String changesJson(long afterSeq, long max) throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_changes_json(handle(), afterSeq, max, out));
+    }
+
+    /** Sets how long the feed keeps changes for pollers:
+     * {@code {"max_changes": 100000, "max_age_ms": 86400000}}, a missing key
+     * its default ({@code "{}"} restores both). */
+    public void setChangeRetentionJson(String retentionJson) throws CicloException {
+        check(CicloLib.ciclo_engine_set_change_retention_json(handle(), CicloLib.arg(retentionJson)));
+    }
+
+    /** The feed's retention, {@code {"max_age_ms": null, "max_changes": 100000}}. */
+    public String changeRetentionJson() throws CicloException {
+        return callString(out -> CicloLib.ciclo_engine_change_retention_json(handle(), out));
+    }
+
+    /**
+     * Has {@code listener} given every change after {@code afterSeq}: first the
+     * changes the feed keeps, from inside this call, then each engine call's
+     * changes once that call is done (see {@link ChangeListener} for what it
+     * may do). It replaces the listener set before; null removes it. Once this
+     * returns, the listener replaced is not running and gets nothing more
+     * (unless this is called from inside it). The engine keeps the listener
+     * (and what it refers to) until it is replaced or the engine is closed:
+     * close engines that have one, a listener that refers to its engine keeps
+     * the Cleaner from ever releasing it. Throws as {@link #changesJson} for an
+     * {@code afterSeq} no longer kept or past the newest change (nothing
+     * changes then), and what the listener threw while given the changes kept.
+     * Thread-safe.
+     */
+    public void setChangeCallback(long afterSeq, ChangeListener listener) throws CicloException {
+        boolean inside = changes.inside();
+        if (!inside) {
+            changes.lock.lock();
+        }
+        try {
+            Pointer h = handle();
+            Changes.Upcall next = listener == null ? null : changes.new Upcall(listener);
+            // Ours before the call: one registered from inside it (while it is
+            // given the changes kept) then replaces it in turn.
+            Changes.Upcall previous = changes.swap(next);
+            try {
+                CicloLib.check(CicloLib.ciclo_engine_set_change_callback(h, afterSeq, next, null));
+            } catch (CicloException | RuntimeException | Error e) {
+                changes.swap(previous); // nothing changed: ciclo never called `next`
+                throw e;
+            }
+            changes.retire(previous, inside);
+        } finally {
+            if (!inside) {
+                changes.lock.unlock();
+            }
+            Reference.reachabilityFence(this);
+        }
+        changes.rethrowFailure();
     }
 }
