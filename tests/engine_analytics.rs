@@ -30,14 +30,15 @@ fn replay(customers: usize, seed: u64) -> (Engine, BTreeMap<String, Vec<(usize, 
     let engine = Engine::new(StageModel::six_stage());
     let mut entries: BTreeMap<String, Vec<(usize, i64)>> = BTreeMap::new();
     let mut ticks = sample::tick_times().into_iter().peekable();
-    let tick = |engine: &Engine, at: Timestamp, entries: &mut BTreeMap<String, Vec<(usize, i64)>>| {
-        for (customer, m) in engine.tick(at).moves {
-            entries
-                .get_mut(&customer)
-                .unwrap()
-                .push((m.transition.to.index(), m.transition.at.as_millis()));
-        }
-    };
+    let tick =
+        |engine: &Engine, at: Timestamp, entries: &mut BTreeMap<String, Vec<(usize, i64)>>| {
+            for (customer, m) in engine.tick(at).moves {
+                entries
+                    .get_mut(&customer)
+                    .unwrap()
+                    .push((m.transition.to.index(), m.transition.at.as_millis()));
+            }
+        };
     for event in sample::events(customers, seed) {
         while let Some(at) = ticks.next_if(|&at| at <= event.at) {
             tick(&engine, at, &mut entries);
@@ -92,7 +93,8 @@ fn check_funnel(
     assert_eq!(funnel.customers, entries.len());
     // The first entry into each stage in the period, per customer.
     let first_in = |list: &[(usize, i64)], s: usize| {
-        list.iter().position(|&(stage, at)| stage == s && inside(at))
+        list.iter()
+            .position(|&(stage, at)| stage == s && inside(at))
     };
     for s in 0..n {
         let (mut entered, mut still, mut stays) = (0, 0, Vec::new());
@@ -153,7 +155,11 @@ fn check_funnel(
             &what,
         );
         assert_eq!(c.time_to_convert.count, times.len(), "{what}");
-        close(c.time_to_convert.median_days, percentile(&times, 0.5), &what);
+        close(
+            c.time_to_convert.median_days,
+            percentile(&times, 0.5),
+            &what,
+        );
         close(c.time_to_convert.p90_days, percentile(&times, 0.9), &what);
     }
 }
@@ -173,7 +179,11 @@ fn the_sample_funnel_equals_a_naive_count_of_the_raw_events() {
     let year = Period::new(sample::start(), sample::end()).unwrap();
     let funnel = engine.funnel(year, None);
     // The check above means something: most steps are taken by many.
-    let busy = funnel.conversions.iter().filter(|c| c.converted >= 10).count();
+    let busy = funnel
+        .conversions
+        .iter()
+        .filter(|c| c.converted >= 10)
+        .count();
     assert!(busy >= 8, "{busy} conversions with 10 customers or more");
     assert!(funnel.stages.iter().all(|s| s.entered > 0));
 
@@ -307,10 +317,15 @@ fn drop_off_groups_who_did_not_move_on_by_reason() {
         .iter()
         .any(|(s, v)| s.name() == "complaints_in_window" && *v == 1.0));
     let caro = &d.reasons[0].examples[0];
-    assert!((caro.days_inactive - t("2026-06-01T00:00:00Z").days_since(t("2026-03-03T10:00:00Z"))).abs() < 1e-9);
+    assert!(
+        (caro.days_inactive - t("2026-06-01T00:00:00Z").days_since(t("2026-03-03T10:00:00Z")))
+            .abs()
+            < 1e-9
+    );
 
     // Earlier, eli is still within her 30 days; one example per reason.
-    let mut early = DropOffOptions::new(march, conversion, 30.0, t("2026-04-15T00:00:00Z")).unwrap();
+    let mut early =
+        DropOffOptions::new(march, conversion, 30.0, t("2026-04-15T00:00:00Z")).unwrap();
     early.max_examples = 1;
     let d = engine.drop_off(&early, None).unwrap();
     assert_eq!((d.reached, d.moved_on, d.pending, d.dropped), (7, 1, 1, 5));
@@ -318,13 +333,19 @@ fn drop_off_groups_who_did_not_move_on_by_reason() {
 
     // `next` names what counts as moving on: reactivation too, and ana moved.
     let mut any = options.clone();
-    any.next = Some(vec![model.stage_id("growth").unwrap(), model.stage_id("reactivation").unwrap()]);
+    any.next = Some(vec![
+        model.stage_id("growth").unwrap(),
+        model.stage_id("reactivation").unwrap(),
+    ]);
     assert_eq!(engine.drop_off(&any, None).unwrap().moved_on, 2);
 
     // A segment.
     let two: HashSet<String> = ["ana", "dani", "nadie"].map(String::from).into();
     let d = engine.drop_off(&options, Some(&two)).unwrap();
-    assert_eq!((d.customers, d.reached, d.moved_on, d.dropped), (2, 2, 1, 1));
+    assert_eq!(
+        (d.customers, d.reached, d.moved_on, d.dropped),
+        (2, 2, 1, 1)
+    );
 
     // Bad options.
     let e = DropOffOptions::new(march, conversion, 0.0, march.to).unwrap_err();
@@ -354,7 +375,10 @@ fn cohorts_follow_acquisition_months_churn_and_reactivation() {
         .cohorts(&CohortOptions::new(period, period.to), None)
         .unwrap();
     assert_eq!((c.customers, c.without_purchase), (4, 1));
-    assert_eq!(c.churn_stages, [engine.model().stage_id("reactivation").unwrap()]);
+    assert_eq!(
+        c.churn_stages,
+        [engine.model().stage_id("reactivation").unwrap()]
+    );
     let rows: Vec<(String, usize, Vec<(usize, usize)>)> = c
         .cohorts
         .iter()
@@ -362,7 +386,10 @@ fn cohorts_follow_acquisition_months_churn_and_reactivation() {
             (
                 k.month.to_string(),
                 k.customers,
-                k.retention.iter().map(|m| (m.active, m.purchased)).collect(),
+                k.retention
+                    .iter()
+                    .map(|m| (m.active, m.purchased))
+                    .collect(),
             )
         })
         .collect();
@@ -382,7 +409,15 @@ fn cohorts_follow_acquisition_months_churn_and_reactivation() {
     let months: Vec<(usize, usize, usize, usize, Option<f64>)> = c
         .months
         .iter()
-        .map(|m| (m.active_at_start, m.new_customers, m.churned, m.reactivated, m.churn_rate))
+        .map(|m| {
+            (
+                m.active_at_start,
+                m.new_customers,
+                m.churned,
+                m.reactivated,
+                m.churn_rate,
+            )
+        })
         .collect();
     assert_eq!(
         months,
@@ -443,7 +478,10 @@ fn pictures_are_well_formed() {
     let doc = roxmltree::Document::parse(&svg).expect("the funnel SVG is well-formed XML");
     let root = doc.root_element();
     assert_eq!(root.tag_name().name(), "svg");
-    assert_eq!(root.tag_name().namespace(), Some("http://www.w3.org/2000/svg"));
+    assert_eq!(
+        root.tag_name().namespace(),
+        Some("http://www.w3.org/2000/svg")
+    );
     let texts: Vec<&str> = doc
         .descendants()
         .filter(|n| n.has_tag_name("text"))
@@ -454,7 +492,11 @@ fn pictures_are_well_formed() {
     }
     assert!(texts.iter().any(|t| t.contains("converted to acquisition")));
     let bars = doc.descendants().filter(|n| n.has_tag_name("rect")).count();
-    assert_eq!(bars, model.stages().len() + 1, "a background and one bar per stage");
+    assert_eq!(
+        bars,
+        model.stages().len() + 1,
+        "a background and one bar per stage"
+    );
 
     // Hostile names: a model whose stages and rules carry markup.
     let config = r#"{"name": "a \"b\" <c>", "stages": [{"name": "<script>&"}, {"name": "x\"y'z"}],
@@ -484,7 +526,11 @@ fn pictures_are_well_formed() {
         check_dot(&dot, model.stages().len(), arrows);
         check_mermaid(&mermaid, model.stages().len(), arrows);
         for rule in model.rules() {
-            assert!(dot.contains(&rule.name) && mermaid.contains(&rule.name), "{}", rule.name);
+            assert!(
+                dot.contains(&rule.name) && mermaid.contains(&rule.name),
+                "{}",
+                rule.name
+            );
         }
     }
 }
@@ -506,7 +552,11 @@ fn check_dot(dot: &str, nodes: usize, edges: usize) {
         .filter(|l| l.trim_start().starts_with('s') && !l.contains(" -> "))
         .count();
     assert_eq!(node_lines, nodes, "{dot}");
-    assert_eq!(body.iter().filter(|l| l.contains(" -> ")).count(), edges, "{dot}");
+    assert_eq!(
+        body.iter().filter(|l| l.contains(" -> ")).count(),
+        edges,
+        "{dot}"
+    );
 }
 
 /// A Mermaid flowchart: the header, `nodes` node lines, `edges` arrows with
@@ -518,11 +568,20 @@ fn check_mermaid(mermaid: &str, nodes: usize, edges: usize) {
     for line in lines {
         let line = line.trim();
         if line.contains("-->|\"") || line.contains("-.->|\"") {
-            let label = line.split("|\"").nth(1).unwrap().split("\"|").next().unwrap();
+            let label = line
+                .split("|\"")
+                .nth(1)
+                .unwrap()
+                .split("\"|")
+                .next()
+                .unwrap();
             assert!(!label.contains('"') && !label.contains('|'), "{line}");
             e += 1;
         } else {
-            assert!(line.starts_with('s') && line.ends_with(['"', ']', ')']), "{line}");
+            assert!(
+                line.starts_with('s') && line.ends_with(['"', ']', ')']),
+                "{line}"
+            );
             assert_eq!(line.matches('"').count(), 2, "{line}");
             n += 1;
         }

@@ -196,10 +196,16 @@ pub fn funnel_svg(model: &StageModel, funnel: &Funnel) -> String {
     const LEFT: usize = 170;
     const BAR_MAX: f64 = 420.0;
     const ROW: usize = 64;
-    const TOP: usize = 70;
+    const TOP: usize = 84;
     let rows = funnel.stages.len();
     let height = TOP + rows * ROW + 40;
-    let max = funnel.stages.iter().map(|s| s.entered).max().unwrap_or(0).max(1);
+    let max = funnel
+        .stages
+        .iter()
+        .map(|s| s.entered)
+        .max()
+        .unwrap_or(0)
+        .max(1);
     let mut svg = String::new();
     svg.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     let _ = writeln!(
@@ -223,12 +229,26 @@ pub fn funnel_svg(model: &StageModel, funnel: &Funnel) -> String {
         "  <text x=\"20\" y=\"30\" font-size=\"18\" font-weight=\"bold\" fill=\"#222222\">{}</text>",
         xml_text(&title)
     );
-    let _ = writeln!(
-        svg,
-        "  <text x=\"20\" y=\"52\" font-size=\"12\" fill=\"#555555\">Customers entering each stage in the period ({} customers counted); \
-         conversion: share of those entering a stage who later entered the next.</text>",
-        funnel.customers
-    );
+    for (y, line) in [
+        (
+            52,
+            format!(
+                "Customers entering each stage in the period ({} customers counted).",
+                funnel.customers
+            ),
+        ),
+        (
+            68,
+            "Conversion: the share of those entering a stage who later entered the next."
+                .to_string(),
+        ),
+    ] {
+        let _ = writeln!(
+            svg,
+            "  <text x=\"20\" y=\"{y}\" font-size=\"12\" fill=\"#555555\">{}</text>",
+            xml_text(&line)
+        );
+    }
     for (i, stage) in funnel.stages.iter().enumerate() {
         let y = TOP + i * ROW;
         let width = (stage.entered as f64 / max as f64 * BAR_MAX).round();
@@ -237,7 +257,7 @@ pub fn funnel_svg(model: &StageModel, funnel: &Funnel) -> String {
             svg,
             "  <text x=\"{}\" y=\"{}\" font-size=\"14\" text-anchor=\"end\" fill=\"#222222\">{}</text>",
             LEFT - 10,
-            y + 24,
+            y + 27,
             xml_text(name)
         );
         let _ = writeln!(
@@ -283,8 +303,14 @@ mod tests {
 
     #[test]
     fn names_are_escaped_in_every_language() {
-        assert_eq!(mermaid_text("a\"b#<c>&|d\n"), "a#quot;b#35;#lt;c#gt;#amp;#124;d ");
+        assert_eq!(
+            mermaid_text("a\"b#<c>&|d\n"),
+            "a#quot;b#35;#lt;c#gt;#amp;#124;d "
+        );
         assert_eq!(dot_text("a\"b\\c\nd"), "a\\\"b\\\\c\\nd");
-        assert_eq!(xml_text("<a & 'b' \"c\">\u{1}"), "&lt;a &amp; &apos;b&apos; &quot;c&quot;&gt; ");
+        assert_eq!(
+            xml_text("<a & 'b' \"c\">\u{1}"),
+            "&lt;a &amp; &apos;b&apos; &quot;c&quot;&gt; "
+        );
     }
 }

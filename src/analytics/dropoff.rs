@@ -225,9 +225,10 @@ impl DropOffOptions {
 /// Whether a rule moves customers backward out of `stage`: a stage customers
 /// are won back from, not one they progress to.
 pub fn is_recovery_stage(model: &StageModel, stage: StageId) -> bool {
-    model.rules().iter().any(|r| {
-        r.to < stage && r.applies_to(stage) && (r.allow_backward || !model.forward_only())
-    })
+    model
+        .rules()
+        .iter()
+        .any(|r| r.to < stage && r.applies_to(stage) && (r.allow_backward || !model.forward_only()))
 }
 
 /// The stages after `stage` in the model's order that are not recovery
@@ -438,7 +439,12 @@ impl<'m> DropOffBuilder<'m> {
         (reason, None)
     }
 
-    fn example(&self, customer: &str, state: &CustomerState, entered: Timestamp) -> DroppedCustomer {
+    fn example(
+        &self,
+        customer: &str,
+        state: &CustomerState,
+        entered: Timestamp,
+    ) -> DroppedCustomer {
         let last = state.history().last().expect("a state has a history");
         let signals = Signals::of(
             state,

@@ -375,7 +375,11 @@ mod tests {
             pairs
                 .iter()
                 .find(|p| name(p.0) == a && name(p.1) == b)
-                .map(|p| p.2.iter().map(|r| model.rule(*r).name.clone()).collect::<Vec<_>>())
+                .map(|p| {
+                    p.2.iter()
+                        .map(|r| model.rule(*r).name.clone())
+                        .collect::<Vec<_>>()
+                })
         };
         assert_eq!(
             find("conversion", "growth").unwrap(),
@@ -385,6 +389,8 @@ mod tests {
         assert_eq!(find("awareness", "conversion").unwrap(), ["first_purchase"]);
         // No rule moves a customer from growth back to conversion.
         assert!(find("growth", "conversion").is_none());
-        assert!(pairs.windows(2).all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)));
+        assert!(pairs
+            .windows(2)
+            .all(|w| (w[0].0, w[0].1) < (w[1].0, w[1].1)));
     }
 }

@@ -119,8 +119,11 @@ impl Month {
     /// The first moment of the month (UTC midnight of its first day).
     pub fn start(self) -> Timestamp {
         let days = days_from_civil(self.year(), self.number(), 1);
-        Timestamp::from_millis(days * MS_PER_DAY, "month")
-            .unwrap_or(if days < 0 { Timestamp::MIN } else { Timestamp::MAX })
+        Timestamp::from_millis(days * MS_PER_DAY, "month").unwrap_or(if days < 0 {
+            Timestamp::MIN
+        } else {
+            Timestamp::MAX
+        })
     }
 
     /// The month as `YYYY-MM`.
@@ -194,7 +197,10 @@ mod tests {
         assert_eq!(months, ["2025-01", "2025-02"]);
         for (from, to) in [(p.to, p.from), (p.from, p.from)] {
             let e = Period::new(from, to).unwrap_err();
-            assert!(matches!(&e, Error::InvalidArgument { field, .. } if field == "to"), "{e}");
+            assert!(
+                matches!(&e, Error::InvalidArgument { field, .. } if field == "to"),
+                "{e}"
+            );
         }
     }
 }

@@ -110,7 +110,11 @@ fn stage(model: &StageModel, name: &str, field: String) -> Result<StageId> {
     })
 }
 
-fn stages(model: &StageModel, names: Option<Vec<String>>, field: &str) -> Result<Option<Vec<StageId>>> {
+fn stages(
+    model: &StageModel,
+    names: Option<Vec<String>>,
+    field: &str,
+) -> Result<Option<Vec<StageId>>> {
     names
         .map(|names| {
             names
@@ -295,7 +299,11 @@ pub fn funnel_to_json(model: &StageModel, funnel: &Funnel) -> String {
             .map(|c| ConversionJson {
                 from: model.stage_name(c.from),
                 to: model.stage_name(c.to),
-                rules: c.rules.iter().map(|r| model.rule(*r).name.as_str()).collect(),
+                rules: c
+                    .rules
+                    .iter()
+                    .map(|r| model.rule(*r).name.as_str())
+                    .collect(),
                 entered: c.entered,
                 converted: c.converted,
                 rate: c.rate,
@@ -558,7 +566,11 @@ pub fn cohorts_to_json(model: &StageModel, c: &Cohorts) -> String {
     let out = CohortsJson {
         from: c.period.from,
         to: c.period.to,
-        churn_stages: c.churn_stages.iter().map(|s| model.stage_name(*s)).collect(),
+        churn_stages: c
+            .churn_stages
+            .iter()
+            .map(|s| model.stage_name(*s))
+            .collect(),
         customers: c.customers,
         without_purchase: c.without_purchase,
         cohorts: c
@@ -610,4 +622,3 @@ pub fn cohorts_to_json(model: &StageModel, c: &Cohorts) -> String {
     };
     serde_json::to_string(&out).expect("cohorts serialise")
 }
-
