@@ -48,9 +48,10 @@ fn format_arg(format: &str) -> Result<DiagramFormat, Failure> {
 ///
 /// On success `*out_json` is released with `ciclo_string_free`. Errors:
 /// `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` for a period that
-/// ends before it starts (or when it starts); `CICLO_STATUS_INVALID_JSON`,
-/// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP` naming the
-/// option; `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`.
+/// ends before it starts (or when it starts); `CICLO_STATUS_INVALID_JSON` (a
+/// timestamp that is not RFC 3339 among them) or `CICLO_STATUS_UNKNOWN_FIELD`
+/// naming the option; `CICLO_STATUS_NULL_ARGUMENT`,
+/// `CICLO_STATUS_INVALID_UTF8`.
 /// Thread-safe.
 ///
 /// JSON Schemas in `include/schema/`: `options_json`:
@@ -130,9 +131,9 @@ pub unsafe extern "C" fn ciclo_engine_funnel_svg(
 /// `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` (a period that ends
 /// before it starts), `options.horizon_days` or `options.max_examples`;
 /// `CICLO_STATUS_UNKNOWN_STAGE` naming `options.stage` or `options.next[i]`;
-/// `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
-/// `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_NULL_ARGUMENT`,
-/// `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+/// `CICLO_STATUS_INVALID_JSON` (a timestamp that is not RFC 3339 among them)
+/// or `CICLO_STATUS_UNKNOWN_FIELD` naming the option;
+/// `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
 ///
 /// JSON Schemas in `include/schema/`: `options_json`:
 /// `drop_off_options.schema.json`; `*out_json`: `drop_off.schema.json`.
@@ -179,9 +180,9 @@ pub unsafe extern "C" fn ciclo_engine_drop_off_json(
 /// `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` (a period that ends
 /// before it starts, or longer than 1200 months);
 /// `CICLO_STATUS_UNKNOWN_STAGE` naming `options.churn_stages[i]`;
-/// `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
-/// `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_NULL_ARGUMENT`,
-/// `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+/// `CICLO_STATUS_INVALID_JSON` (a timestamp that is not RFC 3339 among them)
+/// or `CICLO_STATUS_UNKNOWN_FIELD` naming the option;
+/// `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
 ///
 /// JSON Schemas in `include/schema/`: `options_json`:
 /// `cohort_options.schema.json`; `*out_json`: `cohorts.schema.json`.

@@ -137,8 +137,8 @@ pub type FunnelRequest = (Period, Option<HashSet<String>>);
 ///
 /// # Errors
 ///
-/// [`Error::Json`], [`Error::UnknownField`], [`Error::InvalidTimestamp`]
-/// naming the path; [`Error::InvalidArgument`] naming `options.to` for a
+/// [`Error::Json`] (a timestamp that is not RFC 3339 among them),
+/// [`Error::UnknownField`] naming the path; [`Error::InvalidArgument`] naming `options.to` for a
 /// period that ends before it starts (or when it starts).
 pub fn funnel_options_from_json(text: &str) -> Result<FunnelRequest> {
     let raw: FunnelOptionsJson = super::read(text, "options")?;
