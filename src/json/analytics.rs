@@ -59,6 +59,10 @@ pub(crate) struct DropOffOptionsJson {
     /// The stage customers reached.
     stage: String,
     /// Days they had to move on: above 0, at most 36525.
+    #[cfg_attr(
+        feature = "schema",
+        schemars(extend("exclusiveMinimum" = 0, "maximum" = 36525))
+    )]
     horizon_days: f64,
     /// The stages that count as moving on; by default the stages after
     /// `stage` in the model's order that customers are not won back from.
