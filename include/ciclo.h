@@ -496,9 +496,10 @@ extern "C" {
  *
  * On success `*out_json` is released with `ciclo_string_free`. Errors:
  * `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` for a period that
- * ends before it starts (or when it starts); `CICLO_STATUS_INVALID_JSON`,
- * `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP` naming the
- * option; `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`.
+ * ends before it starts (or when it starts); `CICLO_STATUS_INVALID_JSON` (a
+ * timestamp that is not RFC 3339 among them) or `CICLO_STATUS_UNKNOWN_FIELD`
+ * naming the option; `CICLO_STATUS_NULL_ARGUMENT`,
+ * `CICLO_STATUS_INVALID_UTF8`.
  * Thread-safe.
  *
  * JSON Schemas in `include/schema/`: `options_json`:
@@ -552,9 +553,9 @@ ciclo_status ciclo_engine_funnel_svg(const struct ciclo_engine *engine, const ch
  * `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` (a period that ends
  * before it starts), `options.horizon_days` or `options.max_examples`;
  * `CICLO_STATUS_UNKNOWN_STAGE` naming `options.stage` or `options.next[i]`;
- * `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
- * `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_NULL_ARGUMENT`,
- * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ * `CICLO_STATUS_INVALID_JSON` (a timestamp that is not RFC 3339 among them)
+ * or `CICLO_STATUS_UNKNOWN_FIELD` naming the option;
+ * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
  *
  * JSON Schemas in `include/schema/`: `options_json`:
  * `drop_off_options.schema.json`; `*out_json`: `drop_off.schema.json`.
@@ -586,9 +587,9 @@ ciclo_status ciclo_engine_drop_off_json(const struct ciclo_engine *engine, const
  * `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` (a period that ends
  * before it starts, or longer than 1200 months);
  * `CICLO_STATUS_UNKNOWN_STAGE` naming `options.churn_stages[i]`;
- * `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
- * `CICLO_STATUS_INVALID_TIMESTAMP`, `CICLO_STATUS_NULL_ARGUMENT`,
- * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ * `CICLO_STATUS_INVALID_JSON` (a timestamp that is not RFC 3339 among them)
+ * or `CICLO_STATUS_UNKNOWN_FIELD` naming the option;
+ * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
  *
  * JSON Schemas in `include/schema/`: `options_json`:
  * `cohort_options.schema.json`; `*out_json`: `cohorts.schema.json`.
