@@ -76,7 +76,11 @@ fn engine(n: usize) -> Engine {
                 events.push(buy(last, other));
             }
             if roll(6) < 5 {
-                events.push(Event::new(id.clone(), at(last + DAY), BuiltinKind::Complaint));
+                events.push(Event::new(
+                    id.clone(),
+                    at(last + DAY),
+                    BuiltinKind::Complaint,
+                ));
             }
             if roll(7) < 4 {
                 events.push(
@@ -120,15 +124,19 @@ fn bench(c: &mut Criterion) {
         let cohorts = CohortOptions::new(year, at(T0 + 365 * DAY));
         let mut group = c.benchmark_group(format!("analytics_{customers}"));
         group.sample_size(10);
-        group.bench_function("funnel", |b| b.iter(|| black_box(engine.funnel(year, None))));
+        group.bench_function("funnel", |b| {
+            b.iter(|| black_box(engine.funnel(year, None)))
+        });
         group.bench_function("drop_off", |b| {
             b.iter(|| black_box(engine.drop_off(&drop, None).unwrap()))
         });
         group.bench_function("cohorts", |b| {
             b.iter(|| black_box(engine.cohorts(&cohorts, None).unwrap()))
         });
-        let half: std::collections::HashSet<String> =
-            (0..customers).step_by(2).map(|i| format!("c-{:07}", i)).collect();
+        let half: std::collections::HashSet<String> = (0..customers)
+            .step_by(2)
+            .map(|i| format!("c-{:07}", i))
+            .collect();
         group.bench_function("funnel_of_a_segment_of_half", |b| {
             b.iter(|| black_box(engine.funnel(year, Some(&half))))
         });

@@ -379,7 +379,8 @@ fn cohorts_follow_acquisition_months_churn_and_reactivation() {
         c.churn_stages,
         [engine.model().stage_id("reactivation").unwrap()]
     );
-    let rows: Vec<(String, usize, Vec<(usize, usize)>)> = c
+    type Row = (String, usize, Vec<(usize, usize)>);
+    let rows: Vec<Row> = c
         .cohorts
         .iter()
         .map(|k| {
@@ -451,8 +452,10 @@ fn cohorts_of_the_sample_carry_expected_values_once_models_are_fitted() {
         assert_eq!(k.retention.first().map(|m| m.active), Some(k.customers));
     }
     let ars = ciclo::model::Currency::parse("ARS", "currency").unwrap();
-    let mut fit = ModelFitOptions::default();
-    fit.currency = Some(ars);
+    let fit = ModelFitOptions {
+        currency: Some(ars),
+        ..ModelFitOptions::default()
+    };
     engine.fit_models(sample::end(), &fit).unwrap();
     let after = engine.cohorts(&options, None).unwrap();
     let valued: usize = after

@@ -501,7 +501,7 @@ impl<'m> DropOffBuilder<'m> {
             })
             .collect();
         // The map is in (reason, detail) order; a stable sort keeps it for ties.
-        reasons.sort_by(|a, b| b.customers.cmp(&a.customers));
+        reasons.sort_by_key(|r| std::cmp::Reverse(r.customers));
         DropOff {
             period: self.options.period,
             stage: self.options.stage,
