@@ -431,9 +431,21 @@ fn cohorts_follow_acquisition_months_churn_and_reactivation() {
         ]
     );
 
-    // A period that ends before it starts names `to`.
+    // A period that ends before it starts names `to`, built either way.
     let e = Period::new(period.to, period.from).unwrap_err();
-    assert!(e.to_string().contains("to"), "{e}");
+    assert!(e.to_string().contains("argument to:"), "{e}");
+    let backward = Period {
+        from: period.to,
+        to: period.from,
+    };
+    let e = engine
+        .cohorts(&CohortOptions::new(backward, period.to), None)
+        .unwrap_err();
+    assert!(e.to_string().contains("argument to:"), "{e}");
+    let mut drop = DropOffOptions::new(period, engine.model().initial(), 30.0, period.to).unwrap();
+    drop.period = backward;
+    let e = engine.drop_off(&drop, None).unwrap_err();
+    assert!(e.to_string().contains("argument to:"), "{e}");
 }
 
 #[test]

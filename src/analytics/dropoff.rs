@@ -149,7 +149,8 @@ impl DropOffOptions {
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] naming `horizon_days` unless it is a finite
-    /// number above 0 and at most [`MAX_HORIZON_DAYS`].
+    /// number above 0 and at most [`MAX_HORIZON_DAYS`], or `to` for a period
+    /// that ends before it starts.
     pub fn new(
         period: Period,
         stage: StageId,
@@ -187,6 +188,7 @@ impl DropOffOptions {
     }
 
     fn check_numbers(&self) -> Result<()> {
+        self.period.check()?;
         if !(self.horizon_days.is_finite()
             && self.horizon_days > 0.0
             && self.horizon_days <= MAX_HORIZON_DAYS)

@@ -96,8 +96,10 @@ impl CohortOptions {
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] naming `churn_stages[i]` for a stage of
-    /// another model, or `to` for a period of more than [`MAX_MONTHS`] months.
+    /// another model, or `to` for a period that ends before it starts or
+    /// spans more than [`MAX_MONTHS`] months.
     pub fn check(&self, model: &StageModel) -> Result<()> {
+        self.period.check()?;
         for (i, s) in self.churn_stages.iter().flatten().enumerate() {
             if s.index() >= model.stages().len() {
                 return Err(Error::invalid(

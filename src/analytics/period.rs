@@ -2,8 +2,6 @@
 
 use std::fmt;
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::{Error, Result};
 use crate::model::time::{Timestamp, MS_PER_DAY};
 
@@ -24,8 +22,7 @@ use crate::model::time::{Timestamp, MS_PER_DAY};
 /// assert!(err.to_string().contains("to"));
 /// # Ok::<(), ciclo::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Period {
     /// The first moment in the period.
     pub from: Timestamp,
@@ -41,6 +38,13 @@ impl Period {
     /// [`Error::InvalidArgument`] naming `to` when the period ends before it
     /// starts, or is empty (`to` equal to `from`).
     pub fn new(from: Timestamp, to: Timestamp) -> Result<Period> {
+        Period { from, to }.check()?;
+        Ok(Period { from, to })
+    }
+
+    /// Checks a period built field by field: [`Period::new`]'s errors.
+    pub fn check(&self) -> Result<()> {
+        let (from, to) = (self.from, self.to);
         if to <= from {
             return Err(Error::invalid(
                 "to",
@@ -50,7 +54,7 @@ impl Period {
                 ),
             ));
         }
-        Ok(Period { from, to })
+        Ok(())
     }
 
     /// Whether `at` is in the period.
