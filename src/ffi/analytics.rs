@@ -5,8 +5,8 @@
 //! Every analysis reads the engine's customers shard by shard, each shard
 //! under its own lock: safe to call while other threads apply events (the
 //! result is then of moments microseconds apart, as the stage counts). The
-//! cost grows linearly with the customers counted (about a second for a
-//! million on one core; BENCHMARKS.md).
+//! cost grows linearly with the customers counted (one to two seconds for a
+//! million on one core of a shared machine; BENCHMARKS.md).
 
 use std::ffi::c_char;
 
