@@ -853,6 +853,7 @@ pub(crate) fn standardize_options(
     Ok(Options::new(default_country, today).with_date_order(date_order))
 }
 
+pub mod analytics;
 pub mod changes;
 pub mod consolidation;
 pub mod listing;

@@ -330,3 +330,41 @@ fn compile_and_run(name: &str, source: &str) -> String {
     assert!(run.status.success(), "`{name}` failed: {stdout}");
     stdout
 }
+
+#[test]
+fn analytics_c_example_builds_runs_and_explains_the_base() {
+    let stdout = build_and_run_example("analytics");
+    for expected in [
+        "funnel: {\"from\":\"2026-01-01T00:00:00Z\",\"to\":\"2026-04-01T00:00:00Z\",\"customers\":7,",
+        "{\"from\":\"conversion\",\"to\":\"growth\",\"rules\":[\"cross_sell\",\"repeat_purchase\"],\"entered\":5,\"converted\":2,\"rate\":0.4,",
+        "funnel.svg: ",
+        " bytes, an XML document",
+        "\"reached\":5,\"moved_on\":2,\"pending\":0,\"dropped\":3,",
+        "{\"reason\":\"cancelled\",\"detail\":\"precio\",\"customers\":1,",
+        "\"last_move\":{\"stage\":\"reactivation\",\"cause\":\"cancellation\",\"at\":\"2026-01-25T10:00:00Z\"}",
+        "{\"reason\":\"payment_failures\",\"detail\":null,\"customers\":1,",
+        "{\"reason\":\"complaints\",\"detail\":null,\"customers\":1,",
+        "{\"month\":\"2026-02\",\"customers\":3,",
+        "\"revenue\":[{\"currency\":\"ARS\",\"customers\":2,\"revenue\":13500000}]",
+        "{\"month\":\"2026-03\",\"active_at_start\":4,",
+        "flowchart LR",
+        "s2 -->|\"cross_sell, repeat_purchase\"| s3",
+        "s5 -.->|\"win_back\"| s2",
+        "digraph \"five_stage\" {",
+        "s2 -> s3 [label=\"after_sales_contact, after_sales_period\"];",
+        "invalid argument options.to: the period ends (2026-01-01T00:00:00Z) before it starts",
+        "unknown stage `limbo` in options.stage",
+        "invalid argument options.horizon_days",
+        "CICLO_STATUS_INVALID_JSON: invalid JSON in options",
+        "`options_json` is not valid UTF-8",
+        "`options_json` is NULL",
+        "`png` is not a diagram format",
+        "empty base: {\"from\":\"2026-01-01T00:00:00Z\"",
+        "done",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in:\n{stdout}"
+        );
+    }
+}

@@ -18,6 +18,7 @@ use std::ffi::{c_char, c_void, CStr};
 use std::path::PathBuf;
 use std::ptr;
 
+use ciclo::ffi::analytics::*;
 use ciclo::ffi::changes::*;
 use ciclo::ffi::consolidation::*;
 use ciclo::ffi::engine::*;
@@ -252,6 +253,7 @@ fn real_inputs_and_outputs_match_the_schemas() {
     consolidation(&mut check);
     customer_base_models(&mut check);
     retention(&mut check);
+    analytics(&mut check);
     let unmet: Vec<&str> = DOCUMENTS
         .iter()
         .map(|d| d.name)
@@ -831,4 +833,69 @@ fn retention(check: &mut Checker) {
         r#"{"rules": [{"name": "a", "action": "discount", "when": {"all": [{"signal": "revenue", "op": ">", "value": 1, "foo": 2}]}}]}"#,
     );
     check.invalid("engine_fit_options", r#"{"currency": "pesos"}"#);
+}
+
+/// The funnel, drop-off and cohorts of the lifecycle sample, with fitted
+/// models (so that cohorts carry expected values).
+fn analytics(check: &mut Checker) {
+    let e = engine();
+    let mut events = ciclo::sample::events(300, 11);
+    events.sort_by_key(|ev| ev.at);
+    for event in &events {
+        let text = ciclo::json::consolidation::event_to_json(event);
+        ok(unsafe { ciclo_engine_apply_json(e.0, c(&text).as_ptr(), ptr::null_mut()) });
+    }
+    let end = ciclo::sample::end().as_millis();
+    out(|o| unsafe {
+        ciclo_engine_fit_models_json(e.0, end, c(r#"{"currency": "ARS"}"#).as_ptr(), o)
+    });
+    let year = r#"{"from": "2025-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z"}"#;
+    let segment = r#"{"from": "2025-03-01T00:00:00Z", "to": "2025-09-01T00:00:00Z", "customers": ["AR-000001", "ES-000002"]}"#;
+    for options in [year, segment] {
+        check.valid("funnel_options", options);
+        check.valid("cohort_options", options);
+        let funnel = out(|o| unsafe { ciclo_engine_funnel_json(e.0, c(options).as_ptr(), o) });
+        check.valid("funnel", &funnel);
+        let cohorts = out(|o| unsafe { ciclo_engine_cohorts_json(e.0, c(options).as_ptr(), o) });
+        check.valid("cohorts", &cohorts);
+    }
+    let cohorts = out(|o| unsafe { ciclo_engine_cohorts_json(e.0, c(year).as_ptr(), o) });
+    assert!(
+        cohorts.contains(r#""expected_value":{"currency":"ARS""#),
+        "{cohorts}"
+    );
+    for stage in ["awareness", "conversion", "growth", "reactivation"] {
+        let options = format!(
+            r#"{{"from": "2025-01-01T00:00:00Z", "to": "2025-10-01T00:00:00Z", "stage": "{stage}",
+                "horizon_days": 45, "next": null, "now": "2026-01-01T00:00:00Z", "max_examples": 3}}"#
+        );
+        check.valid("drop_off_options", &options);
+        let d = out(|o| unsafe { ciclo_engine_drop_off_json(e.0, c(&options).as_ptr(), o) });
+        check.valid("drop_off", &d);
+    }
+    check.valid(
+        "drop_off_options",
+        r#"{"from": "2025-01-01T00:00:00Z", "to": "2025-10-01T00:00:00Z", "stage": "conversion", "horizon_days": 30, "next": ["growth"], "customers": ["AR-000001"]}"#,
+    );
+    check.valid(
+        "cohort_options",
+        r#"{"from": "2025-01-01T00:00:00Z", "to": "2025-10-01T00:00:00Z", "churn_stages": ["reactivation"], "now": "2026-01-01T00:00:00Z"}"#,
+    );
+    // What the C functions refuse for its shape, the schemas refuse too.
+    check.invalid("funnel_options", r#"{"from": "2025-01-01T00:00:00Z"}"#);
+    check.invalid(
+        "funnel_options",
+        r#"{"from": "ayer", "to": "2026-01-01T00:00:00Z"}"#,
+    );
+    check.invalid(
+        "funnel_options",
+        r#"{"from": "2025-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "colour": 1}"#,
+    );
+    check.invalid(
+        "drop_off_options",
+        r#"{"from": "2025-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "stage": "conversion"}"#,
+    );
+    check.invalid("drop_off_options", r#"{"from": "2025-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "stage": "conversion", "horizon_days": 30, "max_examples": 101}"#);
+    check.invalid("drop_off_options", r#"{"from": "2025-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "stage": "conversion", "horizon_days": 0}"#);
+    check.invalid("cohort_options", r#"{"from": "2025-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z", "customers": "AR-000001"}"#);
 }

@@ -6,6 +6,7 @@
 //! for each other; events of one customer are applied one at a time, in the order
 //! the calls take the shard's lock.
 
+mod analytics;
 mod changes;
 mod feed;
 mod identity;

@@ -27,6 +27,7 @@
 
 #![allow(non_camel_case_types)]
 
+pub mod analytics;
 mod boundary;
 pub mod changes;
 pub mod consolidation;

@@ -13,7 +13,7 @@ use crate::lifecycle::{self, StageModel};
 /// A compiled stage model, immutable and thread-safe. Opaque; create with
 /// `ciclo_model_new`, release with `ciclo_model_free`.
 pub struct ciclo_model {
-    model: StageModel,
+    pub(super) model: StageModel,
 }
 
 /// Creates a model from a configuration in JSON, as `ciclo_engine_new` does.

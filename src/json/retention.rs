@@ -573,7 +573,7 @@ pub fn firings_to_json<'a>(firings: impl IntoIterator<Item = (&'a str, &'a Firin
 }
 
 /// Signal names to values, as an object in the order given.
-pub(crate) struct SignalMap<'a>(&'a [(Signal, f64)]);
+pub(crate) struct SignalMap<'a>(pub(crate) &'a [(Signal, f64)]);
 
 #[cfg(feature = "schema")]
 impl schemars::JsonSchema for SignalMap<'_> {

@@ -439,6 +439,20 @@ documents! {
     "reviews_page", "A page of records waiting for review", Write,
         super::listing::PageJson<'static, c::ReviewJson<'static>>,
         takes: [], returns: ["ciclo_engine_list_reviews_json(out_json)"];
+    "funnel_options", "Funnel options", Read, super::analytics::FunnelOptionsJson,
+        takes: ["ciclo_engine_funnel_json(options_json)", "ciclo_engine_funnel_svg(options_json)"],
+        returns: [];
+    "funnel", "Funnel of a period", Write, super::analytics::FunnelJson<'static>,
+        takes: [], returns: ["ciclo_engine_funnel_json(out_json)"];
+    "drop_off_options", "Drop-off options", Read, super::analytics::DropOffOptionsJson,
+        takes: ["ciclo_engine_drop_off_json(options_json)"], returns: [];
+    "drop_off", "Drop-off of a stage, by reason", Write, super::analytics::DropOffJson<'static>,
+        takes: [], returns: ["ciclo_engine_drop_off_json(out_json)"];
+    "cohort_options", "Cohort options", Read, super::analytics::CohortOptionsJson,
+        takes: ["ciclo_engine_cohorts_json(options_json)"], returns: [];
+    "cohorts", "Cohorts by acquisition month, churn and value", Write,
+        super::analytics::CohortsJson<'static>,
+        takes: [], returns: ["ciclo_engine_cohorts_json(out_json)"];
 }
 
 /// `index.json`: every document with its schema file, direction and the

@@ -1,0 +1,153 @@
+//! Funnel, drop-off and cohorts over an engine's customers: how long each
+//! analysis of a year takes over N/10 and N synthetic customers (one core:
+//! the analyses walk the shards one after another).
+//!
+//! Run: `cargo bench --bench analytics_engine` (size through
+//! `CICLO_BENCH_CUSTOMERS`, default 1,000,000, and a tenth of it).
+//!
+//! Customers are built by applying their events to a `six_stage` engine, a
+//! customer at a time (as `benches/listing.rs` builds its engines): every
+//! customer visits during 2025; about 60% buy (some days later), a third of
+//! those buy again (half in a new category), one buyer in ten cancels, one in
+//! twenty complains, one in twenty-five has a payment fail; monthly ticks move
+//! the lapsed to `reactivation`. So histories have two to five moves, as the
+//! built-in sample's.
+
+use std::hint::black_box;
+use std::time::Instant;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+
+use ciclo::analytics::{CohortOptions, DropOffOptions, Period};
+use ciclo::lifecycle::StageModel;
+use ciclo::model::{BuiltinKind, Currency, Event, Money, Timestamp};
+use ciclo::Engine;
+
+/// 2025-01-01T00:00:00Z.
+const T0: i64 = 1_735_689_600_000;
+const DAY: i64 = 86_400_000;
+
+fn size() -> usize {
+    std::env::var("CICLO_BENCH_CUSTOMERS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(1_000_000)
+}
+
+fn at(ms: i64) -> Timestamp {
+    Timestamp::from_millis(ms, "at").unwrap()
+}
+
+/// splitmix64, for reproducible customers without a dependency.
+fn mix(mut z: u64) -> u64 {
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^ (z >> 31)
+}
+
+/// An engine of `n` synthetic customers over 2025, ticked monthly.
+fn engine(n: usize) -> Engine {
+    let engine = Engine::new(StageModel::six_stage());
+    let ars = Currency::parse("ARS", "currency").unwrap();
+    let started = Instant::now();
+    for i in 0..n {
+        let r = mix(i as u64);
+        let id = format!("c-{:07}", i);
+        let first = T0 + (r % 300) as i64 * DAY + (r >> 40) as i64 % DAY;
+        let mut events = vec![Event::new(id.clone(), at(first), BuiltinKind::Visit)];
+        let roll = |k: u32| (r >> (8 * k)) % 100;
+        if roll(1) < 60 {
+            let bought = first + (1 + roll(2) as i64 % 20) * DAY;
+            let category = ["hogar", "moda", "deportes"][(roll(3) % 3) as usize];
+            let buy = |t: i64, category: &str| {
+                Event::new(id.clone(), at(t), BuiltinKind::Purchase)
+                    .with_amount(Money {
+                        minor: 10_000 + (r % 90_000) as i64,
+                        currency: ars,
+                    })
+                    .with_category(category)
+            };
+            events.push(buy(bought, category));
+            let mut last = bought;
+            if roll(4) < 33 {
+                last = bought + (5 + roll(5) as i64 % 40) * DAY;
+                let other = if roll(6) < 50 { "librería" } else { category };
+                events.push(buy(last, other));
+            }
+            if roll(6) < 5 {
+                events.push(Event::new(
+                    id.clone(),
+                    at(last + DAY),
+                    BuiltinKind::Complaint,
+                ));
+            }
+            if roll(7) < 4 {
+                events.push(
+                    Event::new(id.clone(), at(last + 2 * DAY), BuiltinKind::PaymentFailed)
+                        .with_reason("tarjeta vencida"),
+                );
+            }
+            if roll(5) < 10 {
+                events.push(
+                    Event::new(id.clone(), at(last + 3 * DAY), BuiltinKind::Cancellation)
+                        .with_reason(["precio", "competencia"][(roll(2) % 2) as usize]),
+                );
+            }
+        }
+        for event in &events {
+            engine.apply(event).unwrap();
+        }
+    }
+    let applied = started.elapsed();
+    let ticked = Instant::now();
+    for month in 1..=12 {
+        let start = ciclo::analytics::Month::new(2025, 1).plus(month).start();
+        engine.tick(start);
+    }
+    println!(
+        "{n} customers built in {:.1} s, ticked monthly in {:.1} s; {} in reactivation",
+        applied.as_secs_f64(),
+        ticked.elapsed().as_secs_f64(),
+        engine.stage_counts()[5].1
+    );
+    engine
+}
+
+fn bench(c: &mut Criterion) {
+    let n = size();
+    let year = Period::new(at(T0), at(T0 + 365 * DAY)).unwrap();
+    for customers in [n / 10, n] {
+        let engine = engine(customers);
+        let conversion = engine.model().stage_id("conversion").unwrap();
+        let drop = DropOffOptions::new(year, conversion, 30.0, at(T0 + 365 * DAY)).unwrap();
+        let cohorts = CohortOptions::new(year, at(T0 + 365 * DAY));
+        let mut group = c.benchmark_group(format!("analytics_{customers}"));
+        group.sample_size(10);
+        group.bench_function("funnel", |b| {
+            b.iter(|| black_box(engine.funnel(year, None)))
+        });
+        group.bench_function("drop_off", |b| {
+            b.iter(|| black_box(engine.drop_off(&drop, None).unwrap()))
+        });
+        group.bench_function("cohorts", |b| {
+            b.iter(|| black_box(engine.cohorts(&cohorts, None).unwrap()))
+        });
+        let half: std::collections::HashSet<String> = (0..customers)
+            .step_by(2)
+            .map(|i| format!("c-{:07}", i))
+            .collect();
+        group.bench_function("funnel_of_a_segment_of_half", |b| {
+            b.iter(|| black_box(engine.funnel(year, Some(&half))))
+        });
+        group.finish();
+        let f = engine.funnel(year, None);
+        println!(
+            "{customers} customers: funnel entered {:?}",
+            f.stages.iter().map(|s| s.entered).collect::<Vec<_>>()
+        );
+    }
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);

@@ -1,0 +1,520 @@
+//! Cohorts of an engine's customers by acquisition month: retention month by
+//! month, churn and reactivation per month, revenue and expected lifetime
+//! value, from what the lifecycle states keep.
+//!
+//! # What the states keep, and what that allows
+//!
+//! A lifecycle state keeps the customer's purchase *aggregates* (count,
+//! revenue per currency, first and latest purchase, latest renewal) and the
+//! history of stage moves, each with the event kind that caused it; not every
+//! purchase's date. So:
+//!
+//! - a customer's **cohort** is the calendar month (UTC) of their first
+//!   purchase; customers without a purchase are in none (`without_purchase`);
+//! - **active** in month k of a cohort: the customer bought or renewed in
+//!   month cohort + k *or later* (their latest purchase or renewal is in it or
+//!   after it): exact from the aggregates, and it never grows with k;
+//! - **purchased** in month k: a purchase or renewal the state records in that
+//!   month: the first purchase, the latest purchase, the latest renewal, and
+//!   every stage move a purchase or renewal caused. A lower bound of the
+//!   customers who bought that month (a purchase that moved no stage, between
+//!   the first and the latest, leaves no date);
+//! - **churn** in a month: customers moving into a churn stage (by default
+//!   the model's recovery stages, those a rule leads backward out of, as
+//!   `reactivation`); **reactivated**: customers moving out of one; the rate
+//!   is over the customers *active at the month's start*: bought before it and
+//!   not in a churn stage just before it;
+//! - **revenue** per cohort and currency (amounts of different currencies are
+//!   never added): purchases and renewals, over the customer's whole life;
+//! - **expected value**, with fitted customer-base models
+//!   ([`CustomerModels`]): the sum over the cohort of each customer's
+//!   discounted value over the models' horizon at `now`, in the currency the
+//!   spend model was fitted in (the `expected_value` signal).
+//!
+//! Months run from the period's first to its last; a cohort's months k run
+//! from its own month to the period's last.
+//!
+//! ```
+//! use ciclo::analytics::{CohortOptions, Period};
+//! use ciclo::model::Timestamp;
+//! use ciclo::{json, Engine, StageModel};
+//!
+//! let engine = Engine::new(StageModel::six_stage());
+//! for (customer, at) in [("ana", "2026-01-10"), ("ana", "2026-03-02"), ("eva", "2026-01-20")] {
+//!     let line = format!(r#"{{"customer": "{customer}", "at": "{at}T10:00:00Z",
+//!         "kind": "purchase", "amount": 5000, "currency": "ARS"}}"#);
+//!     engine.apply(&json::event_from_json(&line)?)?;
+//! }
+//! let t = |s| Timestamp::parse(s, "t");
+//! let period = Period::new(t("2026-01-01T00:00:00Z")?, t("2026-04-01T00:00:00Z")?)?;
+//! let cohorts = engine.cohorts(&CohortOptions::new(period, t("2026-04-01T00:00:00Z")?), None)?;
+//! let january = &cohorts.cohorts[0];
+//! assert_eq!((january.month.to_string().as_str(), january.customers), ("2026-01", 2));
+//! let active: Vec<usize> = january.retention.iter().map(|m| m.active).collect();
+//! assert_eq!(active, [2, 1, 1]); // eva bought only in January
+//! let purchased: Vec<usize> = january.retention.iter().map(|m| m.purchased).collect();
+//! assert_eq!(purchased, [2, 0, 1]);
+//! assert_eq!(january.revenue[0].revenue, 15000);
+//! # Ok::<(), ciclo::Error>(())
+//! ```
+
+use crate::analytics::dropoff::is_recovery_stage;
+use crate::analytics::period::{Month, Period};
+use crate::error::{Error, Result};
+use crate::lifecycle::{Cause, CustomerState, StageId, StageModel};
+use crate::model::event::{BuiltinKind, EventKind};
+use crate::model::money::Currency;
+use crate::model::time::Timestamp;
+use crate::retention::{CustomerModels, Signal, SignalContext, SignalSet, Signals};
+
+/// Most months a cohort analysis may span (a century).
+pub const MAX_MONTHS: usize = 1200;
+
+/// What to analyse.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CohortOptions {
+    /// Cohorts acquired in this period, observed until its end.
+    pub period: Period,
+    /// The stages that count as churned; `None`: the model's recovery stages.
+    pub churn_stages: Option<Vec<StageId>>,
+    /// The moment expected values are computed at.
+    pub now: Timestamp,
+}
+
+impl CohortOptions {
+    /// Options with the default churn stages.
+    pub fn new(period: Period, now: Timestamp) -> CohortOptions {
+        CohortOptions {
+            period,
+            churn_stages: None,
+            now,
+        }
+    }
+
+    /// Checks the options against `model`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] naming `churn_stages[i]` for a stage of
+    /// another model, or `to` for a period that ends before it starts or
+    /// spans more than [`MAX_MONTHS`] months.
+    pub fn check(&self, model: &StageModel) -> Result<()> {
+        self.period.check()?;
+        for (i, s) in self.churn_stages.iter().flatten().enumerate() {
+            if s.index() >= model.stages().len() {
+                return Err(Error::invalid(
+                    format!("churn_stages[{i}]"),
+                    "not a stage of the model",
+                ));
+            }
+        }
+        let months = self.period.last_month().since(Month::of(self.period.from)) + 1;
+        if months as usize > MAX_MONTHS {
+            return Err(Error::invalid(
+                "to",
+                format!("the period spans {months} months; at most {MAX_MONTHS}"),
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// One month of a cohort.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CohortMonth {
+    /// Months since the cohort's month (0: the month of acquisition).
+    pub month: u32,
+    /// Customers who bought or renewed in this month or later.
+    pub active: usize,
+    /// Customers with a purchase or renewal recorded in this month (a lower
+    /// bound: see the [module](self)).
+    pub purchased: usize,
+}
+
+/// Revenue of a cohort in one currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct CohortRevenue {
+    /// The currency.
+    pub currency: Currency,
+    /// Customers of the cohort who paid in it.
+    pub customers: usize,
+    /// Their purchase and renewal revenue in it, minor units.
+    pub revenue: i64,
+}
+
+/// The expected value of a cohort.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct CohortValue {
+    /// The currency of the values (the spend model's; `None` when it was
+    /// fitted on every customer whatever their currency).
+    pub currency: Option<Currency>,
+    /// Customers valued (those with a purchase in that currency).
+    pub customers: usize,
+    /// The sum of their expected values, minor units.
+    pub total: f64,
+    /// `total / customers`.
+    pub mean: f64,
+}
+
+/// One acquisition cohort.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cohort {
+    /// The month of the cohort's first purchases.
+    pub month: Month,
+    /// Customers acquired that month.
+    pub customers: usize,
+    /// Month 0 (acquisition) to the period's last month.
+    pub retention: Vec<CohortMonth>,
+    /// Revenue per currency, by currency code.
+    pub revenue: Vec<CohortRevenue>,
+    /// Expected value, with fitted models.
+    pub expected_value: Option<CohortValue>,
+}
+
+/// Churn and reactivation in one month.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct MonthChurn {
+    /// The month.
+    pub month: Month,
+    /// Customers who had bought before the month and were not in a churn
+    /// stage just before it began.
+    pub active_at_start: usize,
+    /// Customers whose first purchase was in the month.
+    pub new_customers: usize,
+    /// Customers who moved into a churn stage in the month.
+    pub churned: usize,
+    /// Customers who moved out of a churn stage in the month.
+    pub reactivated: usize,
+    /// `churned / active_at_start`; `None` when no customer was active.
+    pub churn_rate: Option<f64>,
+}
+
+/// Cohorts, churn and value of a period (see the [module](self)).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Cohorts {
+    /// The period.
+    pub period: Period,
+    /// The stages counted as churned.
+    pub churn_stages: Vec<StageId>,
+    /// Customers counted (every one passed).
+    pub customers: usize,
+    /// Of those, the customers who never bought.
+    pub without_purchase: usize,
+    /// One cohort per month of the period, first to last (empty ones too).
+    pub cohorts: Vec<Cohort>,
+    /// Churn and reactivation per month of the period.
+    pub months: Vec<MonthChurn>,
+}
+
+#[derive(Debug, Clone)]
+struct CohortAcc {
+    customers: usize,
+    /// Difference array: +1 at k = 0, -1 after the last active month.
+    active_diff: Vec<i64>,
+    purchased: Vec<usize>,
+    revenue: Vec<CohortRevenue>,
+    valued: usize,
+    value: f64,
+}
+
+/// Accumulates cohorts one customer at a time.
+#[derive(Debug)]
+pub struct CohortsBuilder<'m> {
+    model: &'m StageModel,
+    options: CohortOptions,
+    models: Option<CustomerModels>,
+    first: Month,
+    months: usize,
+    churn_mask: u64,
+    churn_stages: Vec<StageId>,
+    purchase: Cause,
+    renewal: Cause,
+    customers: usize,
+    without_purchase: usize,
+    cohorts: Vec<CohortAcc>,
+    /// Difference array of the customers active at each month's start.
+    active_diff: Vec<i64>,
+    new_customers: Vec<usize>,
+    churned: Vec<usize>,
+    reactivated: Vec<usize>,
+}
+
+impl<'m> CohortsBuilder<'m> {
+    /// Empty cohorts; `models` adds the expected values.
+    ///
+    /// # Errors
+    ///
+    /// As [`CohortOptions::check`].
+    pub fn new(
+        model: &'m StageModel,
+        options: CohortOptions,
+        models: Option<CustomerModels>,
+    ) -> Result<CohortsBuilder<'m>> {
+        options.check(model)?;
+        let first = Month::of(options.period.from);
+        let months = options.period.last_month().since(first) as usize + 1;
+        let churn_stages: Vec<StageId> = match &options.churn_stages {
+            Some(stages) => {
+                let mut s = stages.clone();
+                s.sort();
+                s.dedup();
+                s
+            }
+            None => (0..model.stages().len())
+                .map(|i| StageId(i as u16))
+                .filter(|&s| is_recovery_stage(model, s))
+                .collect(),
+        };
+        let churn_mask = churn_stages.iter().fold(0u64, |m, s| m | 1 << s.index());
+        let cohorts = (0..months)
+            .map(|c| CohortAcc {
+                customers: 0,
+                active_diff: vec![0; months - c + 1],
+                purchased: vec![0; months - c],
+                revenue: Vec::new(),
+                valued: 0,
+                value: 0.0,
+            })
+            .collect();
+        Ok(CohortsBuilder {
+            purchase: Cause::of(model, &EventKind::Builtin(BuiltinKind::Purchase)),
+            renewal: Cause::of(model, &EventKind::Builtin(BuiltinKind::Renewal)),
+            model,
+            options,
+            models,
+            first,
+            months,
+            churn_mask,
+            churn_stages,
+            customers: 0,
+            without_purchase: 0,
+            cohorts,
+            active_diff: vec![0; months + 1],
+            new_customers: vec![0; months],
+            churned: vec![0; months],
+            reactivated: vec![0; months],
+        })
+    }
+
+    /// The index of `at`'s month in the period, if it is in it.
+    fn index(&self, at: Timestamp) -> Option<usize> {
+        let k = Month::of(at).since(self.first);
+        (0..self.months as i32).contains(&k).then_some(k as usize)
+    }
+
+    fn churn(&self, stage: StageId) -> bool {
+        stage.index() < 64 && self.churn_mask & (1 << stage.index()) != 0
+    }
+
+    /// Counts one customer.
+    pub fn add(&mut self, state: &CustomerState) {
+        self.customers += 1;
+        let Some(p) = state.metrics().purchases.as_deref() else {
+            self.without_purchase += 1;
+            return;
+        };
+        let Some(first_purchase) = p.first else {
+            self.without_purchase += 1;
+            return;
+        };
+        self.churn_and_activity(state, first_purchase);
+        let Some(c) = self.index(first_purchase) else {
+            return;
+        };
+        self.new_customers[c] += 1;
+        let history = state.history();
+        let renewal = state
+            .metrics()
+            .relationship
+            .as_deref()
+            .and_then(|r| r.last_renewal);
+        let latest = p.last.max(renewal).unwrap_or(first_purchase);
+        let span = self.months - c;
+        let last_k = (Month::of(latest).since(self.first) - c as i32).clamp(0, span as i32 - 1);
+        // Months with a recorded purchase or renewal, relative to the cohort.
+        let mut bought = [u32::MAX; 8];
+        let mut extra: Vec<u32> = Vec::new();
+        let mut n = 0usize;
+        let mut note = |at: Timestamp| {
+            if let Some(i) = self.index(at).filter(|&i| i >= c) {
+                let k = (i - c) as u32;
+                if bought[..n.min(8)].contains(&k) || extra.contains(&k) {
+                    return;
+                }
+                if n < 8 {
+                    bought[n] = k;
+                } else {
+                    extra.push(k);
+                }
+                n += 1;
+            }
+        };
+        note(first_purchase);
+        if let Some(last) = p.last {
+            note(last);
+        }
+        if let Some(r) = renewal {
+            note(r);
+        }
+        for t in history.iter().skip(1) {
+            if t.cause == self.purchase || t.cause == self.renewal {
+                note(t.at);
+            }
+        }
+        let value = self.models.as_ref().and_then(|models| {
+            let context = SignalContext {
+                models: Some(models),
+                wanted: SignalSet::NONE.with(Signal::ExpectedValue),
+                ..SignalContext::default()
+            };
+            Signals::of(state, self.model, self.options.now, &context).get(Signal::ExpectedValue)
+        });
+        let acc = &mut self.cohorts[c];
+        acc.customers += 1;
+        acc.active_diff[0] += 1;
+        acc.active_diff[last_k as usize + 1] -= 1;
+        for &k in bought[..n.min(8)].iter().chain(extra.iter()) {
+            acc.purchased[k as usize] += 1;
+        }
+        for t in p.by_currency() {
+            match acc.revenue.iter_mut().find(|r| r.currency == t.currency) {
+                Some(r) => {
+                    r.customers += 1;
+                    r.revenue = r.revenue.saturating_add(t.revenue);
+                }
+                None => acc.revenue.push(CohortRevenue {
+                    currency: t.currency,
+                    customers: 1,
+                    revenue: t.revenue,
+                }),
+            }
+        }
+        if let Some(v) = value {
+            acc.valued += 1;
+            acc.value += v;
+        }
+    }
+
+    /// Churn, reactivation and activity at each month's start.
+    fn churn_and_activity(&mut self, state: &CustomerState, first_purchase: Timestamp) {
+        let history = state.history();
+        for (i, t) in history.iter().enumerate() {
+            let churned = self.churn(t.to);
+            if i > 0 {
+                let was = history[i - 1].to;
+                if let Some(m) = self.index(t.at) {
+                    if churned && !self.churn(was) {
+                        self.churned[m] += 1;
+                    } else if !churned && self.churn(was) {
+                        self.reactivated[m] += 1;
+                    }
+                }
+            }
+            if churned {
+                continue;
+            }
+            // Active at the starts of months in (lo, hi].
+            let lo = t.at.max(first_purchase);
+            let hi = history.get(i + 1).map(|n| n.at);
+            if hi.is_some_and(|hi| hi <= lo) {
+                continue;
+            }
+            let start = (Month::of(lo).since(self.first) + 1).max(0);
+            let end = match hi {
+                Some(hi) => Month::of(hi).since(self.first).min(self.months as i32 - 1),
+                None => self.months as i32 - 1,
+            };
+            if start <= end {
+                self.active_diff[start as usize] += 1;
+                self.active_diff[end as usize + 1] -= 1;
+            }
+        }
+    }
+
+    /// The cohorts.
+    pub fn finish(self) -> Cohorts {
+        let currency = self.models.as_ref().and_then(|m| m.currency);
+        let with_models = self.models.is_some();
+        let cohorts = self
+            .cohorts
+            .into_iter()
+            .enumerate()
+            .map(|(c, mut acc)| {
+                let mut active = 0i64;
+                let retention = acc
+                    .purchased
+                    .iter()
+                    .enumerate()
+                    .map(|(k, &purchased)| {
+                        active += acc.active_diff[k];
+                        CohortMonth {
+                            month: k as u32,
+                            active: active as usize,
+                            purchased,
+                        }
+                    })
+                    .collect();
+                acc.revenue.sort_by_key(|r| r.currency);
+                Cohort {
+                    month: self.first.plus(c as i32),
+                    customers: acc.customers,
+                    retention,
+                    revenue: acc.revenue,
+                    expected_value: with_models.then(|| CohortValue {
+                        currency,
+                        customers: acc.valued,
+                        total: acc.value,
+                        mean: if acc.valued > 0 {
+                            acc.value / acc.valued as f64
+                        } else {
+                            0.0
+                        },
+                    }),
+                }
+            })
+            .collect();
+        let mut active = 0i64;
+        let months = (0..self.months)
+            .map(|m| {
+                active += self.active_diff[m];
+                let active_at_start = active as usize;
+                MonthChurn {
+                    month: self.first.plus(m as i32),
+                    active_at_start,
+                    new_customers: self.new_customers[m],
+                    churned: self.churned[m],
+                    reactivated: self.reactivated[m],
+                    churn_rate: (active_at_start > 0)
+                        .then(|| self.churned[m] as f64 / active_at_start as f64),
+                }
+            })
+            .collect();
+        Cohorts {
+            period: self.options.period,
+            churn_stages: self.churn_stages,
+            customers: self.customers,
+            without_purchase: self.without_purchase,
+            cohorts,
+            months,
+        }
+    }
+}
+
+/// The cohorts of `states` (customers of `model`); `models` adds expected
+/// values.
+///
+/// # Errors
+///
+/// As [`CohortOptions::check`].
+pub fn cohorts<'a>(
+    model: &StageModel,
+    options: CohortOptions,
+    models: Option<CustomerModels>,
+    states: impl IntoIterator<Item = &'a CustomerState>,
+) -> Result<Cohorts> {
+    let mut builder = CohortsBuilder::new(model, options, models)?;
+    for state in states {
+        builder.add(state);
+    }
+    Ok(builder.finish())
+}
