@@ -17,7 +17,7 @@
 //!   deduplication, golden records with lineage, hierarchies, and the registry
 //!   that matches at the point of entry (merge, unmerge, review).
 //! - [`analytics`]: RFM scores and segments, acquisition cohorts, and their
-//!   pictures (SVG), from purchase lines.
+//!   pictures (SVG), from purchase lines; [`export`] writes them as files.
 //! - [`model`]: shared value types (time, money, events).
 //! - [`retention`]: customer-base models (BG/NBD, Gamma-Gamma) and lifetime value.
 //! - [`synthetic`]: realistic Spanish and Argentine, or British and American,
@@ -45,6 +45,7 @@ pub mod analytics;
 pub mod consolidation;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod ffi;
 pub mod import;
 pub mod json;
