@@ -62,7 +62,10 @@ fn online_retail() -> Option<Vec<u8>> {
     if !path.ends_with(".gz") {
         return std::fs::read(path).ok();
     }
-    let out = std::process::Command::new("zcat").arg(&path).output().ok()?;
+    let out = std::process::Command::new("zcat")
+        .arg(&path)
+        .output()
+        .ok()?;
     out.status.success().then_some(out.stdout)
 }
 

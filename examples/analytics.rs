@@ -55,14 +55,18 @@ fn run() -> Result<(), String> {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value; {USAGE}"));
         match arg.as_str() {
             "--as-of" => {
-                as_of = Some(ciclo::export::parse_as_of(&value("--as-of")?).map_err(|e| e.to_string())?)
+                as_of = Some(
+                    ciclo::export::parse_as_of(&value("--as-of")?).map_err(|e| e.to_string())?,
+                )
             }
             "--map" => {
                 let pair = value("--map")?;
                 let (column, field) = pair
                     .split_once('=')
                     .ok_or(format!("--map `{pair}`: expected column=field"))?;
-                options.mapping.push((column.to_string(), field.to_string()));
+                options
+                    .mapping
+                    .push((column.to_string(), field.to_string()));
             }
             "--currency" => {
                 options.currency = Currency::parse(&value("--currency")?, "--currency")
@@ -72,7 +76,9 @@ fn run() -> Result<(), String> {
                 println!("{USAGE}");
                 return Ok(());
             }
-            other if other.starts_with("--") => return Err(format!("unknown option {other}; {USAGE}")),
+            other if other.starts_with("--") => {
+                return Err(format!("unknown option {other}; {USAGE}"))
+            }
             _ => paths.push(arg),
         }
     }

@@ -90,10 +90,7 @@ pub fn write_analytics(
             "guest lines skipped (no customer id)".to_string(),
             file.guests.to_string(),
         ),
-        (
-            "purchase lines used".to_string(),
-            run.purchases.to_string(),
-        ),
+        ("purchase lines used".to_string(), run.purchases.to_string()),
         (
             "customers with a purchase".to_string(),
             run.cohorts

@@ -16,10 +16,7 @@ use ciclo::ErrorKind;
 const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data");
 
 fn out_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "ciclo-analytics-{}-{name}",
-        std::process::id()
-    ));
+    let dir = std::env::temp_dir().join(format!("ciclo-analytics-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     dir
 }
@@ -29,7 +26,12 @@ fn read(text: &str) -> ciclo::Result<ciclo::import::transactions::TransactionsFi
 }
 
 fn same_files(expected: &Path, got: &Path) {
-    for name in ["rfm.csv", "cohorts.csv", "cohort_revenue.csv", "activity.csv"] {
+    for name in [
+        "rfm.csv",
+        "cohorts.csv",
+        "cohort_revenue.csv",
+        "activity.csv",
+    ] {
         let want = std::fs::read_to_string(expected.join(name)).unwrap();
         let have = std::fs::read_to_string(got.join(name)).unwrap();
         assert!(want.lines().count() > 1, "{name}: an empty expectation");
@@ -110,8 +112,14 @@ fn returns_cancellations_and_guests_are_not_purchases() {
     );
     // Two customers: ranks 1 and 2 score 1 and 5.
     let s: Vec<_> = tables[0].rows.iter().map(|r| r.score).collect();
-    assert_eq!((s[0].r, s[0].f, s[0].m, s[0].segment), (1, 5, 5, Segment::CantLoseThem));
-    assert_eq!((s[1].r, s[1].f, s[1].m, s[1].segment), (5, 1, 1, Segment::NewCustomers));
+    assert_eq!(
+        (s[0].r, s[0].f, s[0].m, s[0].segment),
+        (1, 5, 5, Segment::CantLoseThem)
+    );
+    assert_eq!(
+        (s[1].r, s[1].f, s[1].m, s[1].segment),
+        (5, 1, 1, Segment::NewCustomers)
+    );
     let cohorts = ciclo::analytics::cohorts::cohorts(&file.transactions, as_of);
     let active: Vec<(String, Vec<u64>)> = cohorts
         .cohorts
@@ -120,7 +128,10 @@ fn returns_cancellations_and_guests_are_not_purchases() {
         .collect();
     assert_eq!(
         active,
-        [("2010-01".to_string(), vec![1, 0]), ("2010-02".to_string(), vec![1])]
+        [
+            ("2010-01".to_string(), vec![1, 0]),
+            ("2010-02".to_string(), vec![1])
+        ]
     );
     assert_eq!(cohorts.activity[1].churned, 1);
 }
@@ -130,14 +141,25 @@ fn a_missing_customer_or_date_column_is_named() {
     let err = read("date,amount\n20100101,5\n").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     let text = err.to_string();
-    assert!(text.starts_with("invalid argument csv header: no customer column"), "{text}");
+    assert!(
+        text.starts_with("invalid argument csv header: no customer column"),
+        "{text}"
+    );
     assert!(text.contains(r#"columns seen: "date", "amount""#), "{text}");
 
     let err = read("Customer ID,Price,Quantity\n1,5,1\n").unwrap_err();
-    assert!(err.to_string().starts_with("invalid argument csv header: no date column"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("invalid argument csv header: no date column"),
+        "{err}"
+    );
 
     let err = read("customer,date,Quantity\n1,20100101,1\n").unwrap_err();
-    assert!(err.to_string().starts_with("invalid argument csv header: no amount column"), "{err}");
+    assert!(
+        err.to_string()
+            .starts_with("invalid argument csv header: no amount column"),
+        "{err}"
+    );
 
     // Mapped by hand, the same columns read.
     let file = read_transactions_csv(
@@ -176,7 +198,8 @@ fn two_columns_for_one_field_are_refused() {
 
 #[test]
 fn malformed_amounts_dates_and_quantities_name_line_and_column() {
-    let err = read("customer_id,date,dollar_value\n1,19970101,29.33\n2,19970102,12$\n").unwrap_err();
+    let err =
+        read("customer_id,date,dollar_value\n1,19970101,29.33\n2,19970102,12$\n").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidAmount);
     assert_eq!(
         err.to_string(),
@@ -185,10 +208,18 @@ fn malformed_amounts_dates_and_quantities_name_line_and_column() {
     let err = read("customer_id,date,dollar_value\n1,19970101,\n").unwrap_err();
     assert!(err.to_string().contains("csv line 2.dollar_value"), "{err}");
     let err = read("Customer ID,InvoiceDate,Quantity,Price\n1,2010-01-01,2.5,1\n").unwrap_err();
-    assert!(err.to_string().contains("csv line 2.Quantity: `2.5` is not a whole quantity"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("csv line 2.Quantity: `2.5` is not a whole quantity"),
+        "{err}"
+    );
     let err = read("Customer ID,InvoiceDate,Quantity,Price\n1,1/12/2010 10:00,1,1\n").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidTimestamp);
-    assert!(err.to_string().contains("csv line 2.InvoiceDate: `1/12/2010 10:00` is not a date"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("csv line 2.InvoiceDate: `1/12/2010 10:00` is not a date"),
+        "{err}"
+    );
     let err = read("customer,date,amount,currency\n1,20100101,5,euro\n").unwrap_err();
     assert!(err.to_string().contains("csv line 2.currency"), "{err}");
 }
@@ -203,13 +234,21 @@ fn gzip_is_refused_with_the_command_to_use() {
 #[test]
 fn an_as_of_before_all_data_gives_empty_results() {
     let dir = out_dir("early");
-    let run = write_analytics(&cdnow(), Some(parse_as_of("1996-01-01").unwrap()), &dir, "cdnow")
-        .unwrap();
+    let run = write_analytics(
+        &cdnow(),
+        Some(parse_as_of("1996-01-01").unwrap()),
+        &dir,
+        "cdnow",
+    )
+    .unwrap();
     assert_eq!(run.purchases, 0);
     assert!(run.rfm.is_empty());
     assert!(run.cohorts.cohorts.is_empty() && run.cohorts.activity.is_empty());
     let rfm = std::fs::read_to_string(dir.join("rfm.csv")).unwrap();
-    assert_eq!(rfm, "customer_id,recency_days,frequency,monetary,r,f,m,segment\n");
+    assert_eq!(
+        rfm,
+        "customer_id,recency_days,frequency,monetary,r,f,m,segment\n"
+    );
     let cohorts = std::fs::read_to_string(dir.join("cohorts.csv")).unwrap();
     assert_eq!(cohorts, "cohort,month,customers,share\n");
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
@@ -269,7 +308,10 @@ fn the_report_svgs_draw() {
     let dir = out_dir("svg");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, svg) in [
-        ("cohorts", ciclo::analytics::svg::cohort_heatmap(&cohorts, "Cohorts & <retention>")),
+        (
+            "cohorts",
+            ciclo::analytics::svg::cohort_heatmap(&cohorts, "Cohorts & <retention>"),
+        ),
         ("rfm", ciclo::analytics::svg::rfm_grid(&rfm[0], "RFM")),
     ] {
         let path = dir.join(format!("{name}.svg"));
@@ -280,7 +322,11 @@ fn the_report_svgs_draw() {
             .arg(dir.join(format!("{name}.png")))
             .output()
             .unwrap();
-        assert!(out.status.success(), "{name}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{name}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let png = std::fs::read(dir.join(format!("{name}.png"))).unwrap();
         assert!(png.starts_with(b"\x89PNG"), "{name}");
     }

@@ -258,7 +258,9 @@ pub fn cohorts(tx: &Transactions, as_of: Timestamp) -> Cohorts {
             _ => activity.new += 1,
         }
         // Churned next month unless this customer buys then.
-        let next = pairs.get(j + 1).map(|&q| ((q >> 32) as u32, q as u32 as i32));
+        let next = pairs
+            .get(j + 1)
+            .map(|&q| ((q >> 32) as u32, q as u32 as i32));
         if at + 1 < span && next != Some((customer, month + 1)) {
             out.activity[at + 1].churned += 1;
         }

@@ -290,10 +290,7 @@ impl RfmTable {
     pub fn grid(&self) -> RfmGrid {
         let mut grid = RfmGrid::default();
         for row in &self.rows {
-            let (r, f) = (
-                usize::from(row.score.r - 1),
-                usize::from(row.score.f - 1),
-            );
+            let (r, f) = (usize::from(row.score.r - 1), usize::from(row.score.f - 1));
             grid.customers[r][f] += 1;
             grid.monetary[r][f] = grid.monetary[r][f].saturating_add(row.monetary.ten_thousandths);
         }
@@ -302,8 +299,7 @@ impl RfmTable {
 
     /// Customers and spend (ten-thousandths) per segment, in [`Segment::ALL`] order.
     pub fn segments(&self) -> Vec<(Segment, u64, i64)> {
-        let mut out: Vec<(Segment, u64, i64)> =
-            Segment::ALL.iter().map(|s| (*s, 0, 0)).collect();
+        let mut out: Vec<(Segment, u64, i64)> = Segment::ALL.iter().map(|s| (*s, 0, 0)).collect();
         for row in &self.rows {
             let slot = &mut out[Segment::ALL
                 .iter()
@@ -420,11 +416,41 @@ mod tests {
     fn every_cell_of_the_grid_has_a_segment_as_documented() {
         let grid = [
             // F = 1..5, for R = 1..5
-            ["lost", "hibernating", "at_risk", "at_risk", "cant_lose_them"],
-            ["hibernating", "hibernating", "at_risk", "at_risk", "cant_lose_them"],
-            ["about_to_sleep", "about_to_sleep", "need_attention", "loyal_customers", "loyal_customers"],
-            ["promising", "potential_loyalists", "potential_loyalists", "loyal_customers", "loyal_customers"],
-            ["new_customers", "potential_loyalists", "potential_loyalists", "champions", "champions"],
+            [
+                "lost",
+                "hibernating",
+                "at_risk",
+                "at_risk",
+                "cant_lose_them",
+            ],
+            [
+                "hibernating",
+                "hibernating",
+                "at_risk",
+                "at_risk",
+                "cant_lose_them",
+            ],
+            [
+                "about_to_sleep",
+                "about_to_sleep",
+                "need_attention",
+                "loyal_customers",
+                "loyal_customers",
+            ],
+            [
+                "promising",
+                "potential_loyalists",
+                "potential_loyalists",
+                "loyal_customers",
+                "loyal_customers",
+            ],
+            [
+                "new_customers",
+                "potential_loyalists",
+                "potential_loyalists",
+                "champions",
+                "champions",
+            ],
         ];
         for r in 1..=5u8 {
             for f in 1..=5u8 {

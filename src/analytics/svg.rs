@@ -38,7 +38,12 @@ pub fn escape(text: &str) -> String {
 fn blue(share: f64) -> String {
     let t = share.clamp(0.0, 1.0);
     let mix = |from: f64, to: f64| (from + (to - from) * t).round() as u8;
-    format!("#{:02x}{:02x}{:02x}", mix(247.0, 8.0), mix(251.0, 48.0), mix(255.0, 107.0))
+    format!(
+        "#{:02x}{:02x}{:02x}",
+        mix(247.0, 8.0),
+        mix(251.0, 48.0),
+        mix(255.0, 107.0)
+    )
 }
 
 /// The colour of a segment's cells in the RFM grid.
@@ -321,7 +326,10 @@ pub fn report_html(report: &Report<'_>) -> String {
         "<p>Each row is the customers whose first purchase fell in that month; each \
          column, the share of them buying again k months later.</p>\n",
     );
-    out.push_str(&cohort_heatmap(report.cohorts, "Retention by acquisition month"));
+    out.push_str(&cohort_heatmap(
+        report.cohorts,
+        "Retention by acquisition month",
+    ));
     out.push_str(
         "<h3>Month by month</h3>\n<table>\n<tr><th>month</th><th>active</th><th>new</th>\
          <th>retained</th><th>reactivated</th><th>churned</th><th>churn rate</th></tr>\n",
@@ -346,7 +354,11 @@ pub fn report_html(report: &Report<'_>) -> String {
         out.push_str("<p>No purchases before the as-of date.</p>\n");
     }
     for table in report.rfm {
-        let title = format!("RFM grid ({}, {} customers)", table.currency, table.rows.len());
+        let title = format!(
+            "RFM grid ({}, {} customers)",
+            table.currency,
+            table.rows.len()
+        );
         let _ = writeln!(out, "<h3>{}</h3>", escape(&title));
         out.push_str(&rfm_grid(table, &title));
         out.push_str("<table>\n<tr><th>segment</th><th>customers</th><th>spend</th></tr>\n");

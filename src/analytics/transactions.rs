@@ -328,7 +328,8 @@ impl Transactions {
         self.amount.push(t.amount.ten_thousandths);
         // At most 26^3 currency codes exist.
         self.currency.push(currency as u16);
-        self.order.push(t.order.map_or(NONE, |o| self.orders.intern(o)));
+        self.order
+            .push(t.order.map_or(NONE, |o| self.orders.intern(o)));
         self.product
             .push(t.product.map_or(NONE, |p| self.products.intern(p)));
         self.category
