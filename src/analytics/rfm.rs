@@ -257,7 +257,8 @@ pub fn score(inputs: &[RfmInput]) -> Vec<RfmScore> {
 pub struct RfmRow {
     /// The customer (an id of [`Transactions::customers`]).
     pub customer: u32,
-    /// Days from the last purchase's day to the as-of day (at least 1).
+    /// Days from the last purchase's day to the as-of day (at least 1 when
+    /// as-of is a midnight, as the command's is).
     pub recency_days: i64,
     /// Distinct orders (or purchase days, for lines without an order id).
     pub frequency: u64,
