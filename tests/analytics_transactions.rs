@@ -332,3 +332,65 @@ fn the_report_svgs_draw() {
     }
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+mod properties {
+    use ciclo::analytics::rfm::{score, RfmInput};
+    use ciclo::analytics::transactions::Amount;
+    use ciclo::import::transactions::{read_transactions_csv, TransactionsCsvOptions};
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+
+        /// Any bytes after a known header read or fail with an error: never a panic.
+        #[test]
+        fn the_reader_never_panics(body in proptest::collection::vec(any::<u8>(), 0..400)) {
+            let mut bytes = b"Invoice,Quantity,InvoiceDate,Price,Customer ID,currency\n".to_vec();
+            bytes.extend_from_slice(&body);
+            let _ = read_transactions_csv(bytes.as_slice(), &TransactionsCsvOptions::default());
+        }
+
+        #[test]
+        fn amounts_never_panic(text in "[-+0-9.,e ]{0,30}") {
+            let usd = ciclo::model::Currency::parse("USD", "c").unwrap();
+            if let Some(a) = Amount::parse(&text, usd) {
+                // What parses writes back as the same value.
+                let again = Amount::parse(&a.to_string(), usd).unwrap();
+                prop_assert_eq!(again, a);
+            }
+        }
+
+        /// Better values never score lower, and each score holds a fifth of
+        /// the base (within one customer).
+        #[test]
+        fn scores_are_monotonic_quintiles(
+            base in proptest::collection::vec((0i64..50, 0u64..20, -5i64..100), 1..200)
+        ) {
+            let inputs: Vec<RfmInput> = base
+                .iter()
+                .map(|&(recency, frequency, monetary)| RfmInput { recency, frequency, monetary })
+                .collect();
+            let s = score(&inputs);
+            let n = inputs.len();
+            for i in 0..n {
+                for j in 0..n {
+                    if inputs[i].frequency > inputs[j].frequency {
+                        prop_assert!(s[i].f >= s[j].f);
+                    }
+                    if inputs[i].recency < inputs[j].recency {
+                        prop_assert!(s[i].r >= s[j].r);
+                    }
+                    if inputs[i].monetary > inputs[j].monetary {
+                        prop_assert!(s[i].m >= s[j].m);
+                    }
+                }
+            }
+            if n >= 5 {
+                for q in 1..=5u8 {
+                    let count = s.iter().filter(|s| s.f == q).count();
+                    prop_assert!(count + 1 >= n / 5 && count <= n / 5 + 2, "{} of {} score {}", count, n, q);
+                }
+            }
+        }
+    }
+}
