@@ -219,7 +219,7 @@ fn stable_order(mut keys: Vec<u64>) -> Vec<u32> {
     }
     let (mut keys_to, mut order_to) = (vec![0u64; n], vec![0u32; n]);
     for (byte, count) in counts.iter().enumerate() {
-        if count.iter().any(|&c| c == n) {
+        if count.contains(&n) {
             continue;
         }
         let mut next = [0usize; 256];
@@ -516,7 +516,7 @@ mod tests {
     #[test]
     fn the_radix_order_is_a_stable_sort() {
         let keys: Vec<u64> = (0..5_000u64)
-            .map(|i| (i * 7_919) % 613 | ((i % 3) << 40) | ((i % 2) << 63))
+            .map(|i| ((i * 7_919) % 613) | ((i % 3) << 40) | ((i % 2) << 63))
             .collect();
         let mut want: Vec<u32> = (0..keys.len() as u32).collect();
         want.sort_by_key(|&p| keys[p as usize]);
