@@ -7,8 +7,12 @@
 //! `codigo_postal`, `fecha_nacimiento`, `dni`, ...), compared without case,
 //! accents or punctuation. Columns that are not recognised (such as a
 //! `cluster_id`) are ignored unless mapped by hand.
+//!
+//! Sales exports (one purchase line per row) are read by [`transactions`].
 
 use std::io::{BufRead, Read};
+
+pub mod transactions;
 
 use crate::error::{Error, Result};
 use crate::model::record::Record;

@@ -17,7 +17,9 @@
 //!   deduplication, golden records with lineage, hierarchies, and the registry
 //!   that matches at the point of entry (merge, unmerge, review).
 //! - [`analytics`]: funnel, drop-off and cohorts over the customers, and
-//!   pictures of the stage model and the funnel.
+//!   pictures of the stage model and the funnel; RFM scores and segments and
+//!   acquisition cohorts from purchase lines, with their pictures (SVG);
+//!   [`export`] writes them as files.
 //! - [`model`]: shared value types (time, money, events).
 //! - [`retention`]: customer-base models (BG/NBD, Gamma-Gamma) and lifetime value.
 //! - [`synthetic`]: realistic Spanish and Argentine, or British and American,
@@ -45,6 +47,7 @@ pub mod analytics;
 pub mod consolidation;
 pub mod engine;
 pub mod error;
+pub mod export;
 pub mod ffi;
 pub mod import;
 pub mod json;

@@ -5,6 +5,7 @@
 //! ciclo dedup INPUT.csv [--out OUT.csv] [--golden G.jsonl] [--review R.csv] [...]
 //! ciclo clv SUMMARY.csv [--out PREDICTIONS.csv] [--unit weeks|days|months] [...]
 //! ciclo standardize INPUT.csv [--out OUT.jsonl] [...]
+//! ciclo analytics TRANSACTIONS.csv [--out DIR] [--as-of YYYY-MM-DD] [--map column=field]...
 //! ```
 //!
 //! Each subcommand is what one of the crate's examples does (`examples/`: the
@@ -20,6 +21,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
+mod analytics;
 mod clv;
 mod dedup;
 mod input;
@@ -52,6 +54,9 @@ enum Command {
     /// Validate and standardise every record of a CSV export: one JSON line per
     /// record with its standard form and what was found.
     Standardize(standardize::Args),
+    /// RFM scores and segments, acquisition cohorts, churn and reactivation
+    /// from a transactions export, with an HTML report.
+    Analytics(analytics::Args),
 }
 
 fn main() -> ExitCode {
@@ -63,6 +68,10 @@ fn main() -> ExitCode {
         Command::Standardize(args) => (
             "standardize",
             standardize::run(&args).map(|()| ExitCode::SUCCESS),
+        ),
+        Command::Analytics(args) => (
+            "analytics",
+            analytics::run(&args).map(|()| ExitCode::SUCCESS),
         ),
     };
     result.unwrap_or_else(|message| {

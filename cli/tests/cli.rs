@@ -86,7 +86,7 @@ fn copy_of(test: &str, name: &str) -> PathBuf {
 fn help_and_version() {
     let cwd = scratch("help");
     let out = ok(&cwd, &["--help"]);
-    for command in ["lifecycle", "dedup", "clv", "standardize"] {
+    for command in ["lifecycle", "dedup", "clv", "standardize", "analytics"] {
         assert!(stdout(&out).contains(command), "{}", stdout(&out));
     }
     let out = ok(&cwd, &["--version"]);
@@ -432,4 +432,68 @@ fn standardize_refuses_bad_arguments_by_name() {
         1,
         &["would overwrite the input"],
     );
+}
+
+#[test]
+fn analytics_writes_next_to_the_input_or_where_asked() {
+    let input = copy_of("analytics", "cdnow_sample_transactions.csv");
+    let cwd = scratch("analytics-cwd");
+    let out = ok(&cwd, &["analytics", input.to_str().unwrap()]);
+    assert!(empty(&cwd), "analytics wrote into the current directory");
+    assert!(stderr(&out).contains("2357 customers"), "{}", stderr(&out));
+    let dir = input.with_file_name("cdnow_sample_transactions.analytics");
+    let rfm = lines(&dir.join("rfm.csv"));
+    assert_eq!(
+        rfm[0],
+        "customer_id,recency_days,frequency,monetary,r,f,m,segment"
+    );
+    assert_eq!(rfm.len(), 2_358);
+    assert_eq!(
+        lines(&dir.join("cohorts.csv")),
+        lines(&data("cdnow_expected/cohorts.csv"))
+    );
+    let there = scratch("analytics-out");
+    ok(
+        &cwd,
+        &[
+            "analytics",
+            input.to_str().unwrap(),
+            "--out",
+            there.to_str().unwrap(),
+            "--as-of",
+            "1998-01-01",
+        ],
+    );
+    assert_eq!(
+        lines(&there.join("rfm.csv")),
+        lines(&data("cdnow_expected_1998/rfm.csv"))
+    );
+    assert!(there.join("report.html").exists());
+}
+
+#[test]
+fn analytics_refuses_bad_arguments_and_files_by_name() {
+    let input = copy_of("analytics-bad", "cdnow_sample_transactions.csv");
+    let path = input.to_str().unwrap();
+    let cwd = scratch("analytics-bad-cwd");
+    fails(
+        &cwd,
+        &["analytics", path, "--as-of", "1998-13-01"],
+        2,
+        &["--as-of", "YYYY-MM-DD"],
+    );
+    fails(
+        &cwd,
+        &["analytics", path, "--map", "customer_id"],
+        2,
+        &["--map", "column=field"],
+    );
+    fails(
+        &cwd,
+        &["analytics", path, "--map", "customer_id=ignore"],
+        1,
+        &["no customer column"],
+    );
+    fails(&cwd, &["analytics", "-"], 1, &["give --out DIR"]);
+    assert!(empty(&cwd));
 }

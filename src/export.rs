@@ -1,0 +1,254 @@
+//! Writing analytics results as files: the CSV tables and the HTML report of
+//! the `analytics` command (the example and `ciclo analytics`).
+//!
+//! [`write_analytics`] computes RFM and cohorts ([`crate::analytics`]) from a
+//! transactions export read by [`crate::import::transactions`] and writes,
+//! into a directory:
+//!
+//! - `rfm.csv`: `customer_id,recency_days,frequency,monetary,r,f,m,segment`,
+//!   one row per customer in order of first purchase (when the file holds
+//!   more than one currency, each currency's customers are scored among
+//!   themselves, one row per customer and currency, and a last `currency`
+//!   column says which);
+//! - `cohorts.csv`: `cohort,month,customers,share`: cohort `yyyy-mm`, month
+//!   `k` since it, customers of the cohort buying in calendar month cohort +
+//!   `k`, and their share of the cohort (six decimals, rounded half up);
+//! - `cohort_revenue.csv`: `cohort,month,currency,revenue`;
+//! - `activity.csv`: `month,active,new,retained,reactivated,churned`;
+//! - `report.html`: the cohort heat map and the RFM grid as inline SVG.
+//!
+//! Monetary amounts are exact decimals with at least two places (`29.33`,
+//! `0.001`).
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+
+use crate::analytics::cohorts::{self, Cohorts};
+use crate::analytics::rfm::{self, RfmTable};
+use crate::analytics::svg::{self, Report};
+use crate::analytics::transactions::{format_ten_thousandths, Transactions};
+use crate::error::{Error, Result};
+use crate::import::transactions::TransactionsFile;
+use crate::model::Timestamp;
+
+/// What [`write_analytics`] computed, for the caller to print.
+#[derive(Clone, Debug)]
+pub struct AnalyticsRun {
+    /// The as-of date used (midnight UTC).
+    pub as_of: Timestamp,
+    /// Purchase lines used (before as-of, not returns or cancellations).
+    pub purchases: u64,
+    /// The RFM tables, one per currency.
+    pub rfm: Vec<RfmTable>,
+    /// The cohorts.
+    pub cohorts: Cohorts,
+}
+
+/// Computes RFM and cohorts as of `as_of` (default: the day after the last
+/// line, [`Transactions::day_after_last`]) and writes the files listed in the
+/// [module](self) into `out_dir` (created if missing). `source` names the
+/// input in the report.
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] naming the file that cannot be created or
+/// written.
+pub fn write_analytics(
+    file: &TransactionsFile,
+    as_of: Option<Timestamp>,
+    out_dir: &Path,
+    source: &str,
+) -> Result<AnalyticsRun> {
+    let tx = &file.transactions;
+    let as_of = as_of
+        .or_else(|| tx.day_after_last())
+        .unwrap_or(Timestamp::MIN);
+    let run = AnalyticsRun {
+        as_of,
+        purchases: tx.purchases_before(as_of).count() as u64,
+        rfm: rfm::rfm(tx, as_of),
+        cohorts: cohorts::cohorts(tx, as_of),
+    };
+    std::fs::create_dir_all(out_dir)
+        .map_err(|e| Error::invalid(out_dir.display(), format!("cannot create: {e}")))?;
+    write_file(out_dir, "rfm.csv", |w| rfm_csv(w, &run.rfm, tx))?;
+    write_file(out_dir, "cohorts.csv", |w| cohorts_csv(w, &run.cohorts))?;
+    write_file(out_dir, "cohort_revenue.csv", |w| {
+        cohort_revenue_csv(w, &run.cohorts)
+    })?;
+    write_file(out_dir, "activity.csv", |w| activity_csv(w, &run.cohorts))?;
+    let as_of_text = as_of.to_rfc3339();
+    let facts = vec![
+        ("file".to_string(), source.to_string()),
+        (
+            "as of".to_string(),
+            as_of_text.get(..10).unwrap_or(&as_of_text).to_string(),
+        ),
+        ("lines read".to_string(), file.rows.to_string()),
+        (
+            "guest lines skipped (no customer id)".to_string(),
+            file.guests.to_string(),
+        ),
+        ("purchase lines used".to_string(), run.purchases.to_string()),
+        (
+            "customers with a purchase".to_string(),
+            run.cohorts
+                .cohorts
+                .iter()
+                .map(|c| c.size())
+                .sum::<u64>()
+                .to_string(),
+        ),
+    ];
+    let html = svg::report_html(&Report {
+        title: "Customer analytics",
+        facts: &facts,
+        cohorts: &run.cohorts,
+        rfm: &run.rfm,
+        top_affinities: None,
+    });
+    write_file(out_dir, "report.html", |w| w.write_all(html.as_bytes()))?;
+    Ok(run)
+}
+
+fn write_file(
+    dir: &Path,
+    name: &str,
+    f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let path = dir.join(name);
+    let fail = |e: std::io::Error| Error::invalid(path.display(), format!("cannot write: {e}"));
+    let mut w = BufWriter::new(File::create(&path).map_err(fail)?);
+    f(&mut w).map_err(fail)?;
+    w.flush().map_err(fail)
+}
+
+/// A CSV cell: quoted when it holds a comma, a quote or a line break.
+fn cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\"")).into()
+    } else {
+        text.into()
+    }
+}
+
+/// Writes `rfm.csv` (see the [module](self)).
+///
+/// # Errors
+///
+/// Whatever `w` returns.
+pub fn rfm_csv(w: &mut dyn Write, tables: &[RfmTable], tx: &Transactions) -> std::io::Result<()> {
+    let several = tables.len() > 1;
+    w.write_all(b"customer_id,recency_days,frequency,monetary,r,f,m,segment")?;
+    w.write_all(if several { b",currency\n" } else { b"\n" })?;
+    for table in tables {
+        for row in &table.rows {
+            write!(
+                w,
+                "{},{},{},{},{},{},{},{}",
+                cell(tx.customers().name(row.customer)),
+                row.recency_days,
+                row.frequency,
+                row.monetary,
+                row.score.r,
+                row.score.f,
+                row.score.m,
+                row.score.segment.name()
+            )?;
+            if several {
+                write!(w, ",{}", table.currency)?;
+            }
+            w.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `cohorts.csv` (see the [module](self)).
+///
+/// # Errors
+///
+/// Whatever `w` returns.
+pub fn cohorts_csv(w: &mut dyn Write, cohorts: &Cohorts) -> std::io::Result<()> {
+    w.write_all(b"cohort,month,customers,share\n")?;
+    for c in &cohorts.cohorts {
+        for (k, n) in c.active.iter().enumerate() {
+            let share = c.share_millionths(k);
+            writeln!(
+                w,
+                "{},{k},{n},{}.{:06}",
+                c.month,
+                share / 1_000_000,
+                share % 1_000_000
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `cohort_revenue.csv` (see the [module](self)).
+///
+/// # Errors
+///
+/// Whatever `w` returns.
+pub fn cohort_revenue_csv(w: &mut dyn Write, cohorts: &Cohorts) -> std::io::Result<()> {
+    w.write_all(b"cohort,month,currency,revenue\n")?;
+    for c in &cohorts.cohorts {
+        for revenue in &c.revenue {
+            for (k, value) in revenue.by_month.iter().enumerate() {
+                writeln!(
+                    w,
+                    "{},{k},{},{}",
+                    c.month,
+                    revenue.currency,
+                    format_ten_thousandths(*value)
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Writes `activity.csv` (see the [module](self)).
+///
+/// # Errors
+///
+/// Whatever `w` returns.
+pub fn activity_csv(w: &mut dyn Write, cohorts: &Cohorts) -> std::io::Result<()> {
+    w.write_all(b"month,active,new,retained,reactivated,churned\n")?;
+    for a in &cohorts.activity {
+        writeln!(
+            w,
+            "{},{},{},{},{},{}",
+            a.month, a.active, a.new, a.retained, a.reactivated, a.churned
+        )?;
+    }
+    Ok(())
+}
+
+/// Parses an as-of date, `yyyy-mm-dd`, as midnight UTC.
+///
+/// # Errors
+///
+/// [`Error::InvalidTimestamp`] naming `--as-of`.
+///
+/// ```
+/// let t = ciclo::export::parse_as_of("2010-12-10")?;
+/// assert_eq!(t.to_rfc3339(), "2010-12-10T00:00:00Z");
+/// assert!(ciclo::export::parse_as_of("2010-12-10 10:00").is_err());
+/// # Ok::<(), ciclo::Error>(())
+/// ```
+pub fn parse_as_of(text: &str) -> Result<Timestamp> {
+    let t = text.trim();
+    match crate::import::transactions::parse_date(t) {
+        Some(at) if t.len() == 10 => Ok(at),
+        _ => Err(Error::InvalidTimestamp {
+            field: "--as-of".to_string(),
+            message: format!(
+                "`{}` is not a date as yyyy-mm-dd",
+                crate::model::time::clip(t)
+            ),
+        }),
+    }
+}
