@@ -16,6 +16,8 @@
 //! - [`consolidation`]: who the customer really is: matching, batch
 //!   deduplication, golden records with lineage, hierarchies, and the registry
 //!   that matches at the point of entry (merge, unmerge, review).
+//! - [`analytics`]: how the base is doing and what to offer each customer
+//!   (product affinity and next best offer).
 //! - [`model`]: shared value types (time, money, events).
 //! - [`retention`]: customer-base models (BG/NBD, Gamma-Gamma) and lifetime value.
 //! - [`synthetic`]: realistic Spanish and Argentine, or British and American,
@@ -39,6 +41,7 @@
 //! Late, out-of-order and duplicate events are explained in [`lifecycle::step()`].
 #![deny(missing_docs)]
 
+pub mod analytics;
 pub mod consolidation;
 pub mod engine;
 pub mod error;

@@ -36,6 +36,7 @@ pub mod lifecycle;
 pub mod listing;
 pub mod matching;
 pub mod memory;
+pub mod offers;
 pub mod retention;
 pub mod standardize;
 pub mod status;
