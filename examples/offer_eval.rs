@@ -329,45 +329,39 @@ fn run_grid(split: &Split, n: usize, popularity: f64) {
     };
     let r0 = RecommendOptions::new(n, split.as_of);
     show("defaults".into(), base, r0);
-    for later in [0.0, 0.25, 1.0] {
-        show(format!("later {later}"), AffinityOptions { later, ..base }, r0);
+    for p in [0.2, 0.3, 0.4, 0.5, 0.7] {
+        for h in [Some(30.0), Some(60.0), Some(120.0)] {
+            for later in [0.0, 0.5] {
+                show(
+                    format!("popularity_exponent {p}, half_life_days {h:?}, later {later}"),
+                    AffinityOptions {
+                        popularity_exponent: p,
+                        half_life_days: h,
+                        later,
+                        ..base
+                    },
+                    r0,
+                );
+            }
+        }
     }
-    for w in [None, Some(14.0), Some(60.0)] {
+    for w in [None, Some(90.0)] {
         show(
-            format!("later_within_days {w:?}"),
+            format!("later 1, later_within_days {w:?}"),
             AffinityOptions {
+                later: 1.0,
                 later_within_days: w,
                 ..base
             },
             r0,
         );
     }
-    for h in [None, Some(60.0), Some(240.0)] {
-        show(
-            format!("half_life_days {h:?}"),
-            AffinityOptions {
-                half_life_days: h,
-                ..base
-            },
-            r0,
-        );
-    }
-    for (a, s) in [(0.25, 0.0), (0.5, 5.0), (1.0, 5.0)] {
+    for (a, s) in [(0.25, 0.0), (0.5, 5.0)] {
         show(
             format!("antecedent_exponent {a}, shrinkage {s}"),
             AffinityOptions {
                 antecedent_exponent: a,
                 shrinkage: s,
-                ..base
-            },
-            r0,
-        );
-    }
-    for p in [0.1, 0.3] {
-        show(
-            format!("popularity_exponent {p}"),
-            AffinityOptions {
-                popularity_exponent: p,
                 ..base
             },
             r0,

@@ -6,7 +6,8 @@
 use ciclo::analytics::affinity::{AffinityKind, AffinityOptions};
 use ciclo::engine::{OfferKind, MAX_HISTORY};
 use ciclo::model::time::Timestamp;
-use ciclo::retention::{CapConfig, TriggerConfig};
+use ciclo::retention::config::CapConfig;
+use ciclo::retention::TriggerConfig;
 use ciclo::{Engine, Error, StageModel};
 
 fn t(day: u32) -> String {

@@ -139,10 +139,10 @@ impl Default for AffinityOptions {
             together: 1.0,
             later: 0.5,
             later_within_days: Some(30.0),
-            half_life_days: Some(120.0),
+            half_life_days: Some(60.0),
             antecedent_exponent: 0.0,
             shrinkage: 0.0,
-            popularity_exponent: 0.0,
+            popularity_exponent: 0.3,
             as_of: None,
         }
     }
