@@ -11,6 +11,7 @@ use ciclo::ffi::engine::*;
 use ciclo::ffi::memory::*;
 use ciclo::ffi::offers::*;
 use ciclo::ffi::status::*;
+use ciclo::ffi::version::*;
 use serde_json::Value;
 
 fn c(s: &str) -> CString {
