@@ -29,10 +29,13 @@ pub const CICLO_MAX_OFFERS: u32 = 100;
 /// base's spend per purchase is learned too, for up-sell.
 ///
 /// `options_json` is NULL, `""` or `{"level": "product", "min_support": 2,
-/// "top_k": 50, "together": 1.0, "later": 1.0, "later_within_days": null,
-/// "half_life_days": 120.0, "antecedent_exponent": 1.0, "shrinkage": 5.0,
+/// "top_k": 50, "together": 1.0, "later": 1.0, "later_within_days": 90.0,
+/// "half_life_days": 60.0, "antecedent_exponent": 0.0, "shrinkage": 0.0,
 /// "popularity_exponent": 0.3, "as_of": "2026-03-01T00:00:00Z"}`, every key
-/// optional with those defaults (`as_of`: the latest purchase).
+/// optional with those defaults (`as_of`: the latest purchase). A pair's
+/// weight is `factor × count / ((count of the first + shrinkage)^antecedent_exponent
+/// × share of the second^popularity_exponent)`, counts decayed by age with
+/// `half_life_days`.
 ///
 /// `*out_json` receives what was learned: `{"as_of", "products", "orders",
 /// "customers", "affinities", "currency", "spend_base", "top": [{"from",

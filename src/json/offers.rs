@@ -33,16 +33,16 @@ pub(crate) struct AffinityOptionsJson {
     /// Factor of bought-later affinities (default 1; 0: not learned).
     #[serde(default)]
     later: Option<f64>,
-    /// A later purchase counts only within this many days (default: any).
+    /// A later purchase counts only within this many days (default 90).
     #[serde(default)]
     later_within_days: Option<f64>,
-    /// Half-life in days of a purchase's weight by its age (default 120).
+    /// Half-life in days of a purchase's weight by its age (default 60).
     #[serde(default)]
     half_life_days: Option<f64>,
-    /// Exponent of the antecedent's count (default 1: confidence).
+    /// Exponent of the antecedent's count (default 0: counts; 1: confidence).
     #[serde(default)]
     antecedent_exponent: Option<f64>,
-    /// Pseudo-count added to the antecedent's count (default 5).
+    /// Pseudo-count added to the antecedent's count (default 0).
     #[serde(default)]
     shrinkage: Option<f64>,
     /// Exponent of the consequent's popularity (default 0.3; 1: lift).
