@@ -50,11 +50,15 @@ fn shop(customers: usize) -> Engine {
                 } else {
                     family * 20 + next(20)
                 };
-                let mut event = Event::new(customer.as_str(), at.plus_days(line as f64 / 1e6), BuiltinKind::Purchase)
-                    .with_amount(Money {
-                        minor: 1000 + 100 * next(50) as i64,
-                        currency: ars,
-                    });
+                let mut event = Event::new(
+                    customer.as_str(),
+                    at.plus_days(line as f64 / 1e6),
+                    BuiltinKind::Purchase,
+                )
+                .with_amount(Money {
+                    minor: 1000 + 100 * next(50) as i64,
+                    currency: ars,
+                });
                 event
                     .attributes
                     .insert("product".into(), AttrValue::Text(format!("p{product}")));

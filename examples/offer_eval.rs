@@ -77,7 +77,9 @@ struct Data {
 fn read(path: &str) -> Result<Data, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let reader: Box<dyn Read> = if path.ends_with(".gz") {
-        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(file)))
+        Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
+            file,
+        )))
     } else {
         Box::new(std::io::BufReader::new(file))
     };
@@ -284,8 +286,8 @@ fn main() -> ExitCode {
         let split = split(&data, as_of, days);
         let started = Instant::now();
         // Popularity: orders holding the product, before the date.
-        let counts = AffinityModel::learn(&split.train, &AffinityOptions::plain())
-            .expect("valid options");
+        let counts =
+            AffinityModel::learn(&split.train, &AffinityOptions::plain()).expect("valid options");
         let popularity = hit_rate(&split, n, |h| {
             let bought: Vec<u32> = h.iter().map(|i| i.product).collect();
             counts
@@ -368,7 +370,11 @@ fn run_grid(split: &Split, n: usize, popularity: f64) {
         );
     }
     for k in [20, 100] {
-        show(format!("top_k {k}"), AffinityOptions { top_k: k, ..base }, r0);
+        show(
+            format!("top_k {k}"),
+            AffinityOptions { top_k: k, ..base },
+            r0,
+        );
     }
     for m in [1, 5] {
         show(

@@ -72,12 +72,18 @@ fn support_confidence_and_lift_match_the_hand_computation() {
     assert_eq!(model.customer_count(), 3);
     assert_eq!(model.item_count(), 3);
     assert_eq!(
-        (model.orders_with(A), model.orders_with(B), model.orders_with(C)),
+        (
+            model.orders_with(A),
+            model.orders_with(B),
+            model.orders_with(C)
+        ),
         (3, 3, 2)
     );
 
     // Together A→B: orders 1 and 3 of A's 3 orders; B is in 3 of 5 orders.
-    let ab = model.affinity_between(A, B, AffinityKind::Together).unwrap();
+    let ab = model
+        .affinity_between(A, B, AffinityKind::Together)
+        .unwrap();
     assert_eq!(ab.support, 2);
     assert!(close(ab.support_share, 2.0 / 5.0));
     assert!(close(ab.confidence, 2.0 / 3.0));
@@ -86,13 +92,17 @@ fn support_confidence_and_lift_match_the_hand_computation() {
     assert!(near(ab.weight, 2.0));
 
     // Together A→C: order 3 alone; C is in 2 of 5 orders.
-    let ac = model.affinity_between(A, C, AffinityKind::Together).unwrap();
+    let ac = model
+        .affinity_between(A, C, AffinityKind::Together)
+        .unwrap();
     assert_eq!(ac.support, 1);
     assert!(close(ac.confidence, 1.0 / 3.0));
     assert!(close(ac.lift, (1.0 / 3.0) / (2.0 / 5.0)));
 
     // Together C→A: order 3 of C's 2 orders; A is in 3 of 5.
-    let ca = model.affinity_between(C, A, AffinityKind::Together).unwrap();
+    let ca = model
+        .affinity_between(C, A, AffinityKind::Together)
+        .unwrap();
     assert!(close(ca.confidence, 1.0 / 2.0));
     assert!(close(ca.lift, 0.5 / 0.6));
 
@@ -137,7 +147,9 @@ fn confidence_weights_and_the_reason_of_an_offer() {
     };
     let model = AffinityModel::learn(&baskets(), &options).unwrap();
     // Weight = support / orders of the antecedent: the confidence.
-    let ab = model.affinity_between(A, B, AffinityKind::Together).unwrap();
+    let ab = model
+        .affinity_between(A, B, AffinityKind::Together)
+        .unwrap();
     assert!(near(ab.weight, 2.0 / 3.0));
     // Customer 3 bought A and B: C is the one product left, offered for the
     // affinity that pulls hardest (C's confidences from A, 1/3, and from B,
@@ -158,7 +170,10 @@ fn confidence_weights_and_the_reason_of_an_offer() {
     assert!(near(offers[0].score, (1.0 / 3.0 + 1.0 / 3.0) / 2.0));
     match offers[0].reason {
         OfferReason::Affinity(a) => {
-            assert_eq!((a.from, a.to, a.kind, a.support), (A, C, AffinityKind::Together, 1))
+            assert_eq!(
+                (a.from, a.to, a.kind, a.support),
+                (A, C, AffinityKind::Together, 1)
+            )
         }
         other => panic!("{other:?}"),
     }
@@ -215,7 +230,11 @@ fn histories(lines: &[BasketLine]) -> Vec<Vec<HistoryItem>> {
     let mut by: std::collections::BTreeMap<u32, std::collections::BTreeMap<u32, Timestamp>> =
         Default::default();
     for l in lines {
-        let last = by.entry(l.customer).or_default().entry(l.product).or_insert(l.at);
+        let last = by
+            .entry(l.customer)
+            .or_default()
+            .entry(l.product)
+            .or_insert(l.at);
         *last = (*last).max(l.at);
     }
     by.into_values()
@@ -236,10 +255,16 @@ fn never_offers_a_product_bought_and_answers_the_same_whatever_the_order() {
     for options in [AffinityOptions::default(), AffinityOptions::plain()] {
         let model = AffinityModel::learn(&lines, &options).unwrap();
         let again = AffinityModel::learn(&reversed, &options).unwrap();
-        assert_eq!(model.top_affinities(usize::MAX), again.top_affinities(usize::MAX));
+        assert_eq!(
+            model.top_affinities(usize::MAX),
+            again.top_affinities(usize::MAX)
+        );
         let mut offered = 0;
         for history in histories(&lines) {
-            for ropts in [RecommendOptions::new(5, now), RecommendOptions::plain(5, now)] {
+            for ropts in [
+                RecommendOptions::new(5, now),
+                RecommendOptions::plain(5, now),
+            ] {
                 let offers = model.recommend(&history, &ropts);
                 assert_eq!(offers.len(), 5);
                 for o in &offers {

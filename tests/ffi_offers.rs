@@ -156,12 +156,32 @@ fn bad_input_is_refused_naming_the_field() {
     assert!(message.contains("options_json"), "{message}");
     for (json, want, field) in [
         ("{", CICLO_STATUS_INVALID_JSON, ""),
-        (r#"{"top_k": 5, "colour": 1}"#, CICLO_STATUS_UNKNOWN_FIELD, "colour"),
-        (r#"{"top_k": 0}"#, CICLO_STATUS_INVALID_ARGUMENT, "options.top_k"),
-        (r#"{"min_support": 0}"#, CICLO_STATUS_INVALID_ARGUMENT, "options.min_support"),
-        (r#"{"shrinkage": -1}"#, CICLO_STATUS_INVALID_ARGUMENT, "options.shrinkage"),
+        (
+            r#"{"top_k": 5, "colour": 1}"#,
+            CICLO_STATUS_UNKNOWN_FIELD,
+            "colour",
+        ),
+        (
+            r#"{"top_k": 0}"#,
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "options.top_k",
+        ),
+        (
+            r#"{"min_support": 0}"#,
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "options.min_support",
+        ),
+        (
+            r#"{"shrinkage": -1}"#,
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "options.shrinkage",
+        ),
         (r#"{"level": "brand"}"#, CICLO_STATUS_INVALID_JSON, "level"),
-        (r#"{"as_of": "yesterday"}"#, CICLO_STATUS_INVALID_JSON, "as_of"),
+        (
+            r#"{"as_of": "yesterday"}"#,
+            CICLO_STATUS_INVALID_JSON,
+            "as_of",
+        ),
         (r#"{"top_k": -3}"#, CICLO_STATUS_INVALID_JSON, "top_k"),
     ] {
         let text = c(json);
@@ -176,7 +196,8 @@ fn bad_input_is_refused_naming_the_field() {
     let (status, message) = offers(e.0, ptr::null(), 3).unwrap_err();
     assert_eq!(status, CICLO_STATUS_NULL_ARGUMENT);
     assert!(message.contains("customer_id"), "{message}");
-    let status = unsafe { ciclo_engine_next_best_offers_json(e.0, ana.as_ptr(), 3, ptr::null_mut()) };
+    let status =
+        unsafe { ciclo_engine_next_best_offers_json(e.0, ana.as_ptr(), 3, ptr::null_mut()) };
     assert_eq!(status, CICLO_STATUS_NULL_ARGUMENT);
     assert!(last_error().contains("out_json"));
     let (status, message) = offers(e.0, bad_ptr, 3).unwrap_err();
@@ -202,7 +223,10 @@ fn an_empty_base_learns_nothing_and_offers_stay_empty_without_learning() {
     assert_eq!(summary["affinities"], 0);
     assert_eq!(summary["top"], Value::Array(Vec::new()));
     let ana = c("ana");
-    assert_eq!(offers(e.0, ana.as_ptr(), 3).unwrap_err().0, CICLO_STATUS_NOT_FOUND);
+    assert_eq!(
+        offers(e.0, ana.as_ptr(), 3).unwrap_err().0,
+        CICLO_STATUS_NOT_FOUND
+    );
     // A customer without purchases, before any learning: nothing to offer.
     apply(
         &e,

@@ -67,7 +67,10 @@ fn cross_sell_names_the_affinity_and_never_a_product_bought() {
     assert_eq!(history.len(), 1);
     assert_eq!(history[0].product, "mate");
     // A category stands for the product when no `product` attribute is sent.
-    assert_eq!(engine.purchase_history("beto").unwrap()[0].product, "termos");
+    assert_eq!(
+        engine.purchase_history("beto").unwrap()[0].product,
+        "termos"
+    );
 
     // Before learning: no cross-sell, and it says so.
     let before = engine.next_best_offers("ana", 5).unwrap();
@@ -77,7 +80,9 @@ fn cross_sell_names_the_affinity_and_never_a_product_bought() {
         .iter()
         .all(|o| o.kind != OfferKind::CrossSell && o.kind != OfferKind::UpSell));
 
-    let summary = engine.learn_affinities(&AffinityOptions::default()).unwrap();
+    let summary = engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
     assert_eq!(summary.products, 4);
     assert_eq!(summary.customers, 12);
     assert_eq!(summary.orders, 10 + 6 + 1 + 1);
@@ -102,7 +107,10 @@ fn cross_sell_names_the_affinity_and_never_a_product_bought() {
         .collect();
     assert_eq!(cross[0].product.as_deref(), Some("bombilla"));
     let affinity = cross[0].affinity.as_ref().unwrap();
-    assert_eq!((affinity.from.as_str(), affinity.to.as_str()), ("mate", "bombilla"));
+    assert_eq!(
+        (affinity.from.as_str(), affinity.to.as_str()),
+        ("mate", "bombilla")
+    );
     assert!(cross[0].reason.contains("mate") && cross[0].reason.contains("confidence"));
     assert!(cross[0].value > 0.0);
     assert!(cross.iter().all(|o| o.product.as_deref() != Some("mate")));
@@ -124,7 +132,9 @@ fn cross_sell_names_the_affinity_and_never_a_product_bought() {
             t(4)
         ),
     );
-    engine.learn_affinities(&AffinityOptions::default()).unwrap();
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
     let dani = engine.next_best_offers("dani", 10).unwrap();
     let up = dani
         .offers
@@ -144,12 +154,17 @@ fn cross_sell_names_the_affinity_and_never_a_product_bought() {
 #[test]
 fn retention_win_back_consent_and_contact_cap() {
     let engine = shop();
-    engine.learn_affinities(&AffinityOptions::default()).unwrap();
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
     // Two complaints: the `discontent` trigger would fire; nothing recorded.
     for d in [4, 5] {
         event(
             &engine,
-            &format!(r#"{{"customer": "ana", "at": "{}", "kind": "complaint"}}"#, t(d)),
+            &format!(
+                r#"{{"customer": "ana", "at": "{}", "kind": "complaint"}}"#,
+                t(d)
+            ),
         );
     }
     let offers = engine.next_best_offers("ana", 10).unwrap();
@@ -187,7 +202,10 @@ fn retention_win_back_consent_and_contact_cap() {
     // A customer who unsubscribed is not contacted.
     event(
         &engine,
-        &format!(r#"{{"customer": "c1", "at": "{}", "kind": "unsubscribe"}}"#, t(9)),
+        &format!(
+            r#"{{"customer": "c1", "at": "{}", "kind": "unsubscribe"}}"#,
+            t(9)
+        ),
     );
     let quiet = engine.next_best_offers("c1", 10).unwrap();
     assert_eq!(quiet.suppressed.as_deref(), Some("unsubscribed"));
@@ -225,12 +243,17 @@ fn unknown_customers_bad_options_and_an_empty_base() {
     ));
     // An empty base learns nothing, without error.
     let summary = empty.learn_affinities(&AffinityOptions::default()).unwrap();
-    assert_eq!((summary.products, summary.affinities, summary.customers), (0, 0, 0));
+    assert_eq!(
+        (summary.products, summary.affinities, summary.customers),
+        (0, 0, 0)
+    );
     assert!(summary.top.is_empty());
     assert!(empty.affinities_of("mate").is_empty());
 
     let engine = shop();
-    engine.learn_affinities(&AffinityOptions::default()).unwrap();
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
     let before = engine.next_best_offers("ana", 5).unwrap();
     let err = engine
         .learn_affinities(&AffinityOptions {
@@ -247,7 +270,13 @@ fn unknown_customers_bad_options_and_an_empty_base() {
 fn histories_are_bounded_in_snapshots_and_erased_with_the_customer() {
     let engine = shop();
     for day in 0..(MAX_HISTORY as u32 + 20) {
-        buy(&engine, "eva", 10 + day, &format!("eva-{day}"), &[&format!("p{day}")]);
+        buy(
+            &engine,
+            "eva",
+            10 + day,
+            &format!("eva-{day}"),
+            &[&format!("p{day}")],
+        );
     }
     let history = engine.purchase_history("eva").unwrap();
     assert_eq!(history.len(), MAX_HISTORY);

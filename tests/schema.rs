@@ -844,7 +844,8 @@ fn offers(check: &mut Checker) {
         ok(unsafe { ciclo_engine_apply_json(e.0, c(&text).as_ptr(), ptr::null_mut()) });
     };
     for i in 0..12u32 {
-        for (day, product, amount) in [(2, "mate", 9000), (2, "bombilla", 3000), (9, "yerba", 2500)] {
+        for (day, product, amount) in [(2, "mate", 9000), (2, "bombilla", 3000), (9, "yerba", 2500)]
+        {
             if product == "yerba" && i % 3 == 0 {
                 continue;
             }
@@ -876,7 +877,8 @@ fn offers(check: &mut Checker) {
         "later_within_days": 30, "half_life_days": 60, "antecedent_exponent": 0,
         "shrinkage": 0, "popularity_exponent": 0.3, "as_of": "2026-03-01T00:00:00Z"}"#;
     check.valid("affinity_options", options);
-    let summary = out(|o| unsafe { ciclo_engine_learn_affinities_json(e.0, c(options).as_ptr(), o) });
+    let summary =
+        out(|o| unsafe { ciclo_engine_learn_affinities_json(e.0, c(options).as_ptr(), o) });
     check.valid("affinities", &summary);
     assert!(summary.contains("\"kind\":\"together\""), "{summary}");
     let now = ciclo::model::Timestamp::parse("2026-06-01T00:00:00Z", "t")
@@ -886,12 +888,15 @@ fn offers(check: &mut Checker) {
     // Valued with the models when they fit on so few customers; without
     // them otherwise: the shape is the same.
     let mut fits = ptr::null_mut();
-    if unsafe { ciclo_engine_fit_models_json(e.0, now, c(fit).as_ptr(), &mut fits) } == CICLO_STATUS_OK {
+    if unsafe { ciclo_engine_fit_models_json(e.0, now, c(fit).as_ptr(), &mut fits) }
+        == CICLO_STATUS_OK
+    {
         take(fits);
     }
     for i in [0, 1, 2, 3, 4, 11] {
         let id = c(&format!("c{i:02}"));
-        let offers = out(|o| unsafe { ciclo_engine_next_best_offers_json(e.0, id.as_ptr(), 10, o) });
+        let offers =
+            out(|o| unsafe { ciclo_engine_next_best_offers_json(e.0, id.as_ptr(), 10, o) });
         check.valid("next_best_offers", &offers);
     }
     check.invalid("affinity_options", r#"{"colour": 1}"#);

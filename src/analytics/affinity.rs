@@ -170,7 +170,10 @@ impl AffinityOptions {
             if v.is_finite() && v >= 0.0 {
                 Ok(())
             } else {
-                Err(Error::invalid(field, format!("{v} is not a finite number >= 0")))
+                Err(Error::invalid(
+                    field,
+                    format!("{v} is not a finite number >= 0"),
+                ))
             }
         };
         if self.min_support == 0 {
@@ -348,7 +351,9 @@ pub struct Offer {
 /// `0.5^(age / half_life)`, 1 without a half-life or for a negative age.
 fn decay(age_ms: i64, half_life_days: Option<f64>) -> f64 {
     match half_life_days {
-        Some(h) if age_ms > 0 => (-(age_ms as f64) / (h * MS_PER_DAY as f64) * std::f64::consts::LN_2).exp(),
+        Some(h) if age_ms > 0 => {
+            (-(age_ms as f64) / (h * MS_PER_DAY as f64) * std::f64::consts::LN_2).exp()
+        }
         _ => 1.0,
     }
 }
@@ -470,9 +475,16 @@ impl AffinityModel {
         let total_weight: f64 = order_weight.iter().sum();
         let customer_popularity: Vec<f64> = item_customers_list
             .iter()
-            .map(|cs| cs.iter().map(|&(_, t)| decay(as_of_ms - t, half_life)).sum())
+            .map(|cs| {
+                cs.iter()
+                    .map(|&(_, t)| decay(as_of_ms - t, half_life))
+                    .sum()
+            })
             .collect();
-        let total_customer_weight: f64 = customer_popularity.iter().sum::<f64>().max(f64::MIN_POSITIVE);
+        let total_customer_weight: f64 = customer_popularity
+            .iter()
+            .sum::<f64>()
+            .max(f64::MIN_POSITIVE);
         let mut popular: Vec<u32> = (0..n as u32).collect();
         popular.sort_by(|&a, &b| {
             popularity[b as usize]
@@ -491,11 +503,7 @@ impl AffinityModel {
             .map(|d| (d * MS_PER_DAY as f64) as i64);
         for a in 0..n {
             candidates.clear();
-            let weigh = |kind: AffinityKind,
-                         w: f64,
-                         antecedent: f64,
-                         share_b: f64|
-             -> f32 {
+            let weigh = |kind: AffinityKind, w: f64, antecedent: f64, share_b: f64| -> f32 {
                 let factor = match kind {
                     AffinityKind::Together => options.together,
                     AffinityKind::Later => options.later,
@@ -503,7 +511,9 @@ impl AffinityModel {
                 let denominator = (antecedent + options.shrinkage)
                     .max(f64::MIN_POSITIVE)
                     .powf(options.antecedent_exponent)
-                    * share_b.max(f64::MIN_POSITIVE).powf(options.popularity_exponent);
+                    * share_b
+                        .max(f64::MIN_POSITIVE)
+                        .powf(options.popularity_exponent);
                 (factor * w / denominator) as f32
             };
             if options.together > 0.0 {
@@ -667,7 +677,11 @@ impl AffinityModel {
             support: edge.support,
             support_share: edge.support as f64 / support_base.max(1) as f64,
             confidence,
-            lift: if to_share > 0.0 { confidence / to_share } else { 0.0 },
+            lift: if to_share > 0.0 {
+                confidence / to_share
+            } else {
+                0.0
+            },
             weight: edge.weight as f64,
         }
     }
@@ -811,12 +825,17 @@ impl AffinityModel {
                 {
                     continue;
                 }
-                ranked.push((j, blend(j), u32::MAX, Edge {
-                    to: j,
-                    kind: AffinityKind::Together,
-                    support: 0,
-                    weight: 0.0,
-                }));
+                ranked.push((
+                    j,
+                    blend(j),
+                    u32::MAX,
+                    Edge {
+                        to: j,
+                        kind: AffinityKind::Together,
+                        support: 0,
+                        weight: 0.0,
+                    },
+                ));
                 added += 1;
             }
         }

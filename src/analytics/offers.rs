@@ -137,7 +137,10 @@ impl SpendBase {
 /// Ranks candidate actions, each a `(kind, value, tie-break name)` with its
 /// payload: highest value first, then by kind (retention, win-back,
 /// cross-sell, up-sell), then by name; at most `n`.
-pub fn rank<T>(mut candidates: Vec<(OfferKind, f64, String, T)>, n: usize) -> Vec<(OfferKind, f64, String, T)> {
+pub fn rank<T>(
+    mut candidates: Vec<(OfferKind, f64, String, T)>,
+    n: usize,
+) -> Vec<(OfferKind, f64, String, T)> {
     candidates.retain(|c| c.1.is_finite());
     candidates.sort_by(|a, b| {
         b.1.total_cmp(&a.1)

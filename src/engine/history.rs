@@ -52,7 +52,11 @@ pub(crate) fn purchase_line(event: &Event) -> Option<PurchaseLine> {
     }
     let product = match event.attributes.get("product") {
         Some(AttrValue::Text(p)) if !p.trim().is_empty() => p.trim(),
-        _ => event.category.as_deref().map(str::trim).filter(|c| !c.is_empty())?,
+        _ => event
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())?,
     };
     let order = match event.attributes.get("order") {
         Some(AttrValue::Text(o)) => fnv1a64(o),
@@ -122,7 +126,10 @@ impl Shard {
             None => {
                 table.insert_unique(
                     hash,
-                    (CompactString::from(event.customer.as_str()), Arc::new(vec![line])),
+                    (
+                        CompactString::from(event.customer.as_str()),
+                        Arc::new(vec![line]),
+                    ),
                     |(k, _)| hasher.hash_one(k.as_str()),
                 );
             }
@@ -155,8 +162,8 @@ impl Shard {
             .find(hash, |(k, _)| k.as_str() == customer)
             .is_some()
         {
-            if let Ok(entry) = Arc::make_mut(&mut self.histories)
-                .find_entry(hash, |(k, _)| k.as_str() == customer)
+            if let Ok(entry) =
+                Arc::make_mut(&mut self.histories).find_entry(hash, |(k, _)| k.as_str() == customer)
             {
                 entry.remove();
             }
@@ -174,7 +181,13 @@ impl Shard {
                     key + 2 * std::mem::size_of::<usize>()
                         + h.capacity() * std::mem::size_of::<PurchaseLine>()
                         + h.iter()
-                            .map(|l| if l.product.is_heap_allocated() { l.product.len() } else { 0 })
+                            .map(|l| {
+                                if l.product.is_heap_allocated() {
+                                    l.product.len()
+                                } else {
+                                    0
+                                }
+                            })
                             .sum::<usize>()
                 })
                 .sum::<usize>()

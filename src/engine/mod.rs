@@ -20,8 +20,8 @@ mod stages;
 pub use changes::{Change, ChangeEntry, ChangePage, EvidenceList, FeedRetention, FeedStats};
 pub use history::{PurchaseLine, MAX_HISTORY};
 pub use identity::{ReviewItem, SourceRemoved};
-pub use offers::{AffinitySummary, NamedAffinity, NextBestOffer, NextBestOffers, OfferKind};
 pub use listing::{Page, MAX_PAGE};
+pub use offers::{AffinitySummary, NamedAffinity, NextBestOffer, NextBestOffers, OfferKind};
 pub use stages::LeadScore;
 
 use std::hash::BuildHasher;

@@ -13,8 +13,8 @@ use crate::analytics::affinity::{
     AffinityKind, AffinityModel, AffinityOptions, BasketLine, HistoryItem, OfferReason,
     RecommendOptions,
 };
-use crate::analytics::offers::{rank, CustomerValue, SpendBase};
 pub use crate::analytics::offers::OfferKind;
+use crate::analytics::offers::{rank, CustomerValue, SpendBase};
 use crate::error::Result;
 use crate::model::money::Currency;
 use crate::model::time::Timestamp;
@@ -604,4 +604,3 @@ fn describe(evidence: &[SignalEvidence]) -> String {
         .collect::<Vec<_>>()
         .join(", ")
 }
-

@@ -73,8 +73,9 @@ struct Payload {
     histories_json: String,
 }
 
-/// The payload of version 5 snapshots.
-#[derive(Deserialize)]
+/// The payload of version 5 snapshots (what an engine without purchase
+/// histories writes).
+#[derive(Serialize, Deserialize)]
 struct PayloadV5 {
     config_json: String,
     customers: Vec<(String, StateRecord)>,
@@ -464,7 +465,9 @@ impl Engine {
             let (hash, shard) = self.locate(&id);
             let mut shard = super::lock(shard);
             if !shard.contains(hash, &id) {
-                return Err(corrupt(format!("history of `{name}`, which is not a customer")));
+                return Err(corrupt(format!(
+                    "history of `{name}`, which is not a customer"
+                )));
             }
             if shard.history(hash, &id).is_some() {
                 return Err(corrupt(format!("history of `{name}` given twice")));
@@ -866,7 +869,8 @@ mod tests {
         let mut customers: Vec<(String, StateRecord)> = Vec::new();
         engine.for_each(|id, s| customers.push((id.to_string(), s.to_record(engine.model()))));
         customers.sort_by(|a, b| a.0.cmp(&b.0));
-        let payload = Payload {
+        // Without purchase histories: version 5's payload.
+        let payload = PayloadV5 {
             config_json: crate::json::config_to_json(engine.model().config()),
             customers,
             identity_json: String::new(),

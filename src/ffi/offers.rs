@@ -69,8 +69,9 @@ pub unsafe extern "C" fn ciclo_engine_learn_affinities_json(
 ) -> ciclo_status {
     run("ciclo_engine_learn_affinities_json", || {
         let h = handle(engine)?;
-        let options =
-            ojson::affinity_options_from_json(optional_str(options_json, "options_json")?.unwrap_or(""))?;
+        let options = ojson::affinity_options_from_json(
+            optional_str(options_json, "options_json")?.unwrap_or(""),
+        )?;
         required_out(out_json, "out_json")?;
         let summary = h.engine.learn_affinities(&options)?;
         *out_json = into_c_string(ojson::affinity_summary_to_json(&summary));
