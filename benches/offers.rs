@@ -3,8 +3,8 @@
 //! An [`Engine`] holds `CICLO_BENCH_CUSTOMERS` customers (default 20,000)
 //! of a synthetic shop: 2,000 products in 100 families of 20, each customer
 //! with a favourite family and 4 to 12 orders of 2 to 6 products (one in ten
-//! from anywhere), over a year, so that most histories hold the full
-//! 128-line bound's worth of distinct products or close to it. Affinities
+//! from anywhere), over a year: 8 to 96 purchase lines a customer (the
+//! engine keeps up to 128). Affinities
 //! are learned once with the defaults (`learn_affinities`, timed too), and
 //! the customer-base models fitted, so every offer is valued with P(alive).
 //!
