@@ -783,7 +783,8 @@ impl AffinityModel {
         known.dedup_by_key(|k| k.0);
         let pull: f64 = known.iter().map(|k| k.1).sum();
         // Candidate → (score, strongest contribution, its antecedent, edge).
-        let mut scores: HashMap<u32, (f64, f64, u32, Edge)> = HashMap::new();
+        let mut scores: HashMap<u32, (f64, f64, u32, Edge), foldhash::fast::FixedState> =
+            HashMap::with_capacity_and_hasher(known.len() * 8, Default::default());
         if pull > 0.0 {
             for &(i, r) in &known {
                 for e in self.neighbours[i as usize].iter() {

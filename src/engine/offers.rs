@@ -399,10 +399,11 @@ impl Engine {
 
             // Retention: what the triggers would fire now, on a copy of the log.
             let mut scratch: FiringLog = log;
+            // On the signals already read (the churn risk among them).
             let firings =
                 retention
                     .triggers
-                    .evaluate(state, &self.model, now, models.as_ref(), &mut scratch);
+                    .evaluate_signals(state.stage(), &signals, now, &mut scratch);
             for f in firings {
                 let v = value.at_risk();
                 candidates.push((
