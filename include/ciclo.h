@@ -153,6 +153,12 @@
 #define CICLO_LIST_MAX 10000
 
 /**
+ * Most offers one call returns (`max` of
+ * `ciclo_engine_next_best_offers_json`).
+ */
+#define CICLO_MAX_OFFERS 100
+
+/**
  * Major version of the crate this header belongs to.
  */
 #define CICLO_VERSION_MAJOR 0
@@ -1612,6 +1618,105 @@ void ciclo_string_free(char *s);
  * `bytes` is NULL or a buffer from this library not yet freed, with its length.
  */
 void ciclo_bytes_free(uint8_t *bytes, size_t len);
+
+/**
+ * Learns product affinities from the purchase histories the engine keeps,
+ * and keeps them for `ciclo_engine_next_best_offers_json` until the next
+ * call.
+ *
+ * The engine keeps, per customer, the latest 128 purchase lines: each
+ * purchase event names its product by the text attribute `product`, else by
+ * its `category` (a purchase naming neither is not kept), and its order by
+ * the attribute `order` (text or integer), else by its moment. Two
+ * affinities are learned between products: bought *together* (in one
+ * order) and bought *later* (by the same customer, in a later order), each
+ * with its support, confidence and lift; pairs below the minimum support
+ * are dropped and each product keeps its strongest neighbours only. The
+ * base's spend per purchase is learned too, for up-sell.
+ *
+ * `options_json` is NULL, `""` or `{"level": "product", "min_support": 2,
+ * "top_k": 50, "together": 1.0, "later": 1.0, "later_within_days": 90.0,
+ * "half_life_days": 60.0, "antecedent_exponent": 0.0, "shrinkage": 0.0,
+ * "popularity_exponent": 0.3, "as_of": "2026-03-01T00:00:00Z"}`, every key
+ * optional with those defaults (`as_of`: the latest purchase). A pair's
+ * weight is `factor × count / ((count of the first + shrinkage)^antecedent_exponent
+ * × share of the second^popularity_exponent)`, counts decayed by age with
+ * `half_life_days`.
+ *
+ * `*out_json` receives what was learned: `{"as_of", "products", "orders",
+ * "customers", "affinities", "currency", "spend_base", "top": [{"from",
+ * "to", "kind", "support", "support_share", "confidence", "lift"}]}` (the
+ * 10 strongest affinities). An engine without purchases learns nothing:
+ * zero products and no affinity, not an error. Release it with
+ * `ciclo_string_free`.
+ *
+ * The learned affinities hold counts per pair of products, no customer id;
+ * they are not in snapshots (learn again after a restore). A customer's
+ * history is in snapshots and is erased with the customer.
+ *
+ * Errors: `CICLO_STATUS_INVALID_ARGUMENT` naming `options.min_support`,
+ * `options.top_k`, ... for a bad option; `CICLO_STATUS_INVALID_JSON`,
+ * `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP`,
+ * `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. On an error the
+ * affinities in force stay. Thread-safe; events applied meanwhile may or may
+ * not be learned from.
+ *
+ * JSON Schemas in `include/schema/`: `options_json`:
+ * `affinity_options.schema.json`; `*out_json`: `affinities.schema.json`.
+ *
+ * # Safety
+ * `engine` is a live engine; `options_json` NULL or a NUL-terminated
+ * string; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_learn_affinities_json(const struct ciclo_engine *engine, const char *options_json, char **out_json);
+
+/**
+ * A customer's next best offers: at most `max` actions (1 to
+ * `CICLO_MAX_OFFERS`), best first, each valued in money and explained, at
+ * the later of the engine's last tick and the customer's latest event.
+ * Nothing is recorded (the retention triggers' firing logs stay as they
+ * were).
+ *
+ * The actions: **cross-sell** of the products the customer's history has
+ * the strongest learned affinities to and they have not bought (the reason
+ * names the affinity: from which product, support, confidence, lift; or
+ * popularity when no affinity applies), **up-sell** when they spend less
+ * per purchase than the base's median, the **retention** triggers that
+ * would fire now (with their signals), and a **win-back** offer when they
+ * have lapsed. Each `value` is an expected amount in minor units of
+ * `currency`: cross-sell P(alive) × confidence × spend per purchase;
+ * up-sell P(alive) × (base median − own spend per purchase); retention
+ * churn risk × expected value (revenue without customer-base models);
+ * win-back probability × annual value. P(alive) and the expected value come
+ * from the models fitted with `ciclo_engine_fit_models_json` (P(alive) is 1
+ * without them). Cross-sell and up-sell need
+ * `ciclo_engine_learn_affinities_json` first.
+ *
+ * No action at all, with `"suppressed"` saying why, for a customer who
+ * unsubscribed (`unsubscribed`) or whose contacts within the retention
+ * configuration's `contact_cap` period reach the cap (`contact_cap`).
+ *
+ * `*out_json` receives `{"customer", "at", "suppressed",
+ * "affinities_learned", "p_alive", "expected_value", "churn_risk",
+ * "offers": [{"rank": 1, "kind": "cross_sell", "action": "offer_product",
+ * "product": "mate", "rule": null, "value": 1520.0, "currency": "ARS",
+ * "valued_with_models": false, "reason": "...", "affinity": {"from",
+ * "to", "kind", "support", "support_share", "confidence", "lift"},
+ * "signals": {}}]}`. Release it with `ciclo_string_free`.
+ *
+ * Errors: `CICLO_STATUS_NOT_FOUND` for an unknown customer,
+ * `CICLO_STATUS_INVALID_ARGUMENT` naming `max` for 0 or more than
+ * `CICLO_MAX_OFFERS`, `CICLO_STATUS_NULL_ARGUMENT`,
+ * `CICLO_STATUS_INVALID_UTF8`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`:
+ * `next_best_offers.schema.json`.
+ *
+ * # Safety
+ * `engine` is a live engine; `customer_id` a NUL-terminated string;
+ * `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_next_best_offers_json(const struct ciclo_engine *engine, const char *customer_id, uint32_t max, char **out_json);
 
 /**
  * Fits the customer-base models to a population, by maximum likelihood: the

@@ -858,6 +858,7 @@ pub mod changes;
 pub mod consolidation;
 pub mod listing;
 pub mod matching;
+pub mod offers;
 pub mod retention;
 #[cfg(feature = "schema")]
 pub mod schema;

@@ -19,7 +19,7 @@
 //! - [`analytics`]: funnel, drop-off and cohorts over the customers, and
 //!   pictures of the stage model and the funnel; RFM scores and segments and
 //!   acquisition cohorts from purchase lines, with their pictures (SVG);
-//!   [`export`] writes them as files.
+//!   product affinity and the next best offer; [`export`] writes them as files.
 //! - [`model`]: shared value types (time, money, events).
 //! - [`retention`]: customer-base models (BG/NBD, Gamma-Gamma) and lifetime value.
 //! - [`synthetic`]: realistic Spanish and Argentine, or British and American,

@@ -1,4 +1,5 @@
-//! Analytics: how the whole base is doing. Values in, values out.
+//! Analytics: how the whole base is doing and what to offer each customer.
+//! Values in, values out.
 //!
 //! Pure, like the other core modules: no I/O, no JSON, no FFI. The
 //! [`Engine`](crate::Engine) runs the lifecycle ones over its customers
@@ -34,6 +35,15 @@
 //! - [`svg`]: the cohort heat map and the RFM grid as standalone SVG, and the
 //!   HTML report that holds them.
 //!
+//! What to offer:
+//!
+//! - [`affinity`]: product affinity learned from purchase co-occurrence
+//!   (bought together in one order) and sequence (bought later by the same
+//!   customer), with support, confidence and lift, and the recommender that
+//!   turns a customer's history into ranked, explained offers.
+//! - [`offers`]: valuing and ranking a customer's actions (cross-sell, up-sell,
+//!   retention, win-back) with their reasons.
+//!
 //! Every transactions result is "as of" a date: only purchases strictly before
 //! it count.
 //!
@@ -68,11 +78,13 @@
 //! # Ok::<(), ciclo::Error>(())
 //! ```
 
+pub mod affinity;
 pub mod cohorts;
 pub mod diagram;
 pub mod dropoff;
 pub mod funnel;
 pub mod lifecycle_cohorts;
+pub mod offers;
 pub mod period;
 pub mod rfm;
 pub mod svg;

@@ -1068,6 +1068,9 @@ impl Engine {
         shard.discard(hash, &customer);
         let stage = state.stage();
         shard.insert_new(&self.hasher, hash, &customer, state);
+        // The purchase history follows the events, as the state does.
+        let history = super::history::history_of(events.iter().copied());
+        shard.set_history(&self.hasher, hash, &customer, history);
         // Under the shard's lock: a tick's move of the new state comes after.
         call.one(Change::CustomerRecomputed {
             customer: CompactString::from(customer.as_str()),

@@ -9,16 +9,20 @@
 mod analytics;
 mod changes;
 mod feed;
+mod history;
 mod identity;
 mod limits;
 mod listing;
+mod offers;
 mod retention;
 mod snapshot;
 mod stages;
 
 pub use changes::{Change, ChangeEntry, ChangePage, EvidenceList, FeedRetention, FeedStats};
+pub use history::{PurchaseLine, MAX_HISTORY};
 pub use identity::{ReviewItem, SourceRemoved};
 pub use listing::{Page, MAX_PAGE};
+pub use offers::{AffinitySummary, NamedAffinity, NextBestOffer, NextBestOffers, OfferKind};
 pub use stages::LeadScore;
 
 use std::hash::BuildHasher;
@@ -64,6 +68,9 @@ pub(crate) struct Shard {
     /// The ids of `table`, sorted, once listed (snapshots take `table`, not
     /// this).
     order: Option<std::collections::BTreeSet<CompactString>>,
+    /// The customers' purchase histories (see [`history`]): copy-on-write
+    /// like `table`, dropped with the customer's state.
+    histories: Arc<history::HistoryTable>,
 }
 
 /// A shard's table: id and state.
@@ -121,6 +128,7 @@ impl Shard {
         if let Some(order) = &mut self.order {
             order.remove(customer);
         }
+        self.drop_history(hash, customer);
         Arc::make_mut(&mut self.table)
             .find_entry(hash, |(k, _)| k.as_str() == customer)
             .ok()
@@ -142,6 +150,7 @@ impl Shard {
             if let Some(order) = &mut self.order {
                 order.remove(customer);
             }
+            self.drop_history(hash, customer);
         }
     }
 
@@ -229,6 +238,7 @@ impl Shard {
                     .sum::<usize>()
         });
         order
+            + self.history_bytes()
             + self.table.capacity()
                 * (std::mem::size_of::<(CompactString, Arc<CustomerState>)>() + 1)
             + self
@@ -278,6 +288,8 @@ pub struct Engine {
     consolidating: AtomicBool,
     /// The last tick's moment in epoch milliseconds (`i64::MIN`: none yet).
     last_tick: AtomicI64,
+    /// The affinities last learned ([`Engine::learn_affinities`]).
+    offers: RwLock<Option<Arc<offers::Learned>>>,
     /// Retention triggers, firing logs, customer-base models and win-back
     /// outcomes. Locked after a shard, never before.
     retention: Mutex<retention::Retention>,
@@ -314,6 +326,7 @@ impl Engine {
             ),
             consolidating: AtomicBool::new(false),
             last_tick: AtomicI64::new(i64::MIN),
+            offers: RwLock::new(None),
             limits: limits::EngineLimits::default(),
             feed: feed::Feed::new(),
         }
@@ -411,12 +424,14 @@ impl Engine {
                 if outcome.transition.is_some() {
                     call.applied(event, &outcome, None);
                 }
+                shard.record_purchase(&self.hasher, hash, event, &outcome);
                 Ok(outcome)
             }
             None => {
                 let (state, outcome) =
                     CustomerState::start_within(&self.model, event, &self.limits())?;
                 shard.insert_new(&self.hasher, hash, &event.customer, state);
+                shard.record_purchase(&self.hasher, hash, event, &outcome);
                 call.applied(event, &outcome, Some(self.model.initial()));
                 Ok(outcome)
             }

@@ -150,7 +150,7 @@ impl Retention {
 }
 
 impl Engine {
-    fn retention(&self) -> std::sync::MutexGuard<'_, Retention> {
+    pub(super) fn retention(&self) -> std::sync::MutexGuard<'_, Retention> {
         // A panic while holding it cannot leave the state half-changed: every
         // change is one assignment or one push.
         self.retention.lock().unwrap_or_else(|p| p.into_inner())

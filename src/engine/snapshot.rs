@@ -5,10 +5,10 @@
 //! | bytes | content |
 //! |---|---|
 //! | 8 | magic `CICLOSNP` |
-//! | 4 | format version (5; versions 4 and 3 without the change feed, 2 without retention either, and 1 without consolidation either, still restore) |
+//! | 4 | format version (6; 5 without purchase histories, also written by an engine without any; versions 4 and 3 without the change feed, 2 without retention either, and 1 without consolidation either, still restore) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 (IEEE) of the payload |
-//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes; then the change feed as JSON text (empty when it never recorded a change and keeps the default retention): the next sequence number, the oldest kept, the retention and every change kept, in the JSON shape hosts read (see [`crate::json::changes`]), a change whose call goes on past it naming the call's last number |
+//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes; then the change feed as JSON text (empty when it never recorded a change and keeps the default retention): the next sequence number, the oldest kept, the retention and every change kept, in the JSON shape hosts read (see [`crate::json::changes`]), a change whose call goes on past it naming the call's last number; then (version 6) the purchase histories as JSON text: every customer's purchase lines, sorted by customer id |
 //!
 //! # One moment, without stopping writers
 //!
@@ -58,7 +58,9 @@ use crate::json::consolidation as cjson;
 use crate::lifecycle::{CustomerState, StageModel, StateRecord};
 
 const MAGIC: &[u8; 8] = b"CICLOSNP";
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
+/// The version written by an engine without purchase histories.
+const VERSION_WITHOUT_HISTORIES: u32 = 5;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 #[derive(Serialize, Deserialize)]
@@ -68,6 +70,25 @@ struct Payload {
     identity_json: String,
     retention_json: String,
     feed_json: String,
+    histories_json: String,
+}
+
+/// The payload of version 5 snapshots (what an engine without purchase
+/// histories writes).
+#[derive(Serialize, Deserialize)]
+struct PayloadV5 {
+    config_json: String,
+    customers: Vec<(String, StateRecord)>,
+    identity_json: String,
+    retention_json: String,
+    feed_json: String,
+}
+
+/// The purchase histories in a snapshot.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct HistoriesImage<K, H> {
+    histories: Vec<(K, H)>,
 }
 
 /// The payload of version 3 and 4 snapshots.
@@ -209,9 +230,19 @@ impl Engine {
         let identity = self.identity_guard();
         let (tables, retention, last_tick, feed) = {
             let shards = self.lock_all();
-            let tables: Vec<(Arc<super::Table>, Arc<super::LogTable>)> = shards
+            let tables: Vec<(
+                Arc<super::Table>,
+                Arc<super::LogTable>,
+                Arc<super::history::HistoryTable>,
+            )> = shards
                 .iter()
-                .map(|s| (Arc::clone(&s.table), Arc::clone(&s.logs)))
+                .map(|s| {
+                    (
+                        Arc::clone(&s.table),
+                        Arc::clone(&s.logs),
+                        Arc::clone(&s.histories),
+                    )
+                })
                 .collect();
             let retention = self
                 .retention
@@ -226,7 +257,7 @@ impl Engine {
         drop(identity);
         let mut logs: Vec<(GoldenId, &super::EventLog)> = tables
             .iter()
-            .flat_map(|(_, l)| l.iter().map(|(g, log)| (*g, &**log)))
+            .flat_map(|(_, l, _)| l.iter().map(|(g, log)| (*g, &**log)))
             .collect();
         logs.sort_unstable_by_key(|(g, _)| *g);
         let identity = identity_cut.map(|cut| self.identity_out(cut, &logs, last_tick));
@@ -258,9 +289,21 @@ impl Engine {
 
         let mut customers: Vec<(&str, &CustomerState)> = tables
             .iter()
-            .flat_map(|(t, _)| t.iter().map(|(k, s)| (k.as_str(), &**s)))
+            .flat_map(|(t, _, _)| t.iter().map(|(k, s)| (k.as_str(), &**s)))
             .collect();
         customers.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut histories: Vec<(&str, &super::history::History)> = tables
+            .iter()
+            .flat_map(|(_, _, h)| h.iter().map(|(k, h)| (k.as_str(), &**h)))
+            .collect();
+        histories.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let histories_out = (!histories.is_empty()).then_some(HistoriesImage { histories });
+        let histories_len = histories_out.as_ref().map_or(0, json_len);
+        let version = if histories_out.is_some() {
+            VERSION
+        } else {
+            VERSION_WITHOUT_HISTORIES
+        };
 
         // Measure, then write into a buffer of the exact size.
         let mut len = encoded_len(&config_json)
@@ -270,13 +313,16 @@ impl Engine {
             + retention_len
             + varint_len(feed_len as u64)
             + feed_len;
+        if histories_out.is_some() {
+            len += varint_len(histories_len as u64) + histories_len;
+        }
         len += varint_len(customers.len() as u64);
         for (id, state) in &customers {
             len += encoded_len(&(*id, state.to_record(&self.model)));
         }
         let mut out = Vec::with_capacity(HEADER + len);
         out.extend_from_slice(MAGIC);
-        out.extend_from_slice(&VERSION.to_le_bytes());
+        out.extend_from_slice(&version.to_le_bytes());
         out.extend_from_slice(&(len as u64).to_le_bytes());
         out.extend_from_slice(&[0; 4]);
         // The payload is the postcard encoding of `Payload`, written field by
@@ -290,6 +336,9 @@ impl Engine {
         out = encode_json(identity.as_ref(), identity_len, out);
         out = encode_json(retention_out.as_ref(), retention_len, out);
         out = encode_json(feed_out.as_ref(), feed_len, out);
+        if histories_out.is_some() {
+            out = encode_json(histories_out.as_ref(), histories_len, out);
+        }
         debug_assert_eq!(out.len(), HEADER + len);
         let crc = crc32fast::hash(&out[HEADER..]);
         out[20..24].copy_from_slice(&crc.to_le_bytes());
@@ -347,6 +396,7 @@ impl Engine {
                 identity_json: String::new(),
                 retention_json: String::new(),
                 feed_json: String::new(),
+                histories_json: String::new(),
             }
         } else if version == 2 {
             let v2: PayloadV2 = whole(body).map_err(undecodable)?;
@@ -356,6 +406,7 @@ impl Engine {
                 identity_json: v2.identity_json,
                 retention_json: String::new(),
                 feed_json: String::new(),
+                histories_json: String::new(),
             }
         } else if version <= 4 {
             let v4: PayloadV4 = whole(body).map_err(undecodable)?;
@@ -365,6 +416,17 @@ impl Engine {
                 identity_json: v4.identity_json,
                 retention_json: v4.retention_json,
                 feed_json: String::new(),
+                histories_json: String::new(),
+            }
+        } else if version == 5 {
+            let v5: PayloadV5 = whole(body).map_err(undecodable)?;
+            Payload {
+                config_json: v5.config_json,
+                customers: v5.customers,
+                identity_json: v5.identity_json,
+                retention_json: v5.retention_json,
+                feed_json: v5.feed_json,
+                histories_json: String::new(),
             }
         } else {
             whole(body).map_err(undecodable)?
@@ -385,7 +447,51 @@ impl Engine {
                 .feed
                 .restore(feed.next_seq, feed.oldest_seq, feed.retention, feed.entries);
         }
+        if !payload.histories_json.is_empty() {
+            engine.restore_histories(&payload.histories_json)?;
+        }
         Ok(engine)
+    }
+
+    /// Restores the purchase histories into a fresh engine whose customers
+    /// are restored: each of a customer with a state, given once, at most
+    /// [`super::MAX_HISTORY`] lines in time order, each naming a product.
+    fn restore_histories(&self, text: &str) -> Result<()> {
+        let corrupt = |m: String| Error::CorruptSnapshot(format!("purchase histories: {m}"));
+        let image: HistoriesImage<String, super::history::History> =
+            serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
+        for (id, history) in image.histories {
+            let name = crate::model::time::clip(&id);
+            let (hash, shard) = self.locate(&id);
+            let mut shard = super::lock(shard);
+            if !shard.contains(hash, &id) {
+                return Err(corrupt(format!(
+                    "history of `{name}`, which is not a customer"
+                )));
+            }
+            if shard.history(hash, &id).is_some() {
+                return Err(corrupt(format!("history of `{name}` given twice")));
+            }
+            if history.is_empty() || history.len() > super::MAX_HISTORY {
+                return Err(corrupt(format!(
+                    "history of `{name}` has {} lines (1 to {})",
+                    history.len(),
+                    super::MAX_HISTORY
+                )));
+            }
+            if history.windows(2).any(|w| w[0].at > w[1].at)
+                || history.iter().any(|l| {
+                    l.product.trim().is_empty()
+                        || l.product.len() > crate::model::event::MAX_TEXT_LEN
+                })
+            {
+                return Err(corrupt(format!(
+                    "history of `{name}` is out of time order or names an empty or too long product"
+                )));
+            }
+            shard.set_history(&self.hasher, hash, &id, history);
+        }
+        Ok(())
     }
 
     /// Restores the retention state into a fresh engine whose customers are
@@ -763,7 +869,8 @@ mod tests {
         let mut customers: Vec<(String, StateRecord)> = Vec::new();
         engine.for_each(|id, s| customers.push((id.to_string(), s.to_record(engine.model()))));
         customers.sort_by(|a, b| a.0.cmp(&b.0));
-        let payload = Payload {
+        // Without purchase histories: version 5's payload.
+        let payload = PayloadV5 {
             config_json: crate::json::config_to_json(engine.model().config()),
             customers,
             identity_json: String::new(),

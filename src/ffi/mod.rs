@@ -37,6 +37,7 @@ pub mod lifecycle;
 pub mod listing;
 pub mod matching;
 pub mod memory;
+pub mod offers;
 pub mod retention;
 pub mod standardize;
 pub mod status;

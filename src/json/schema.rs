@@ -417,6 +417,15 @@ documents! {
         takes: [], returns: ["ciclo_engine_win_back_json(out_json)"];
     "win_back_stats", "Win-back outcomes", Write, r::WinBackStatsJson<'static>,
         takes: [], returns: ["ciclo_engine_win_back_stats_json(out_json)"];
+    "affinity_options", "Options of learning product affinities", Read,
+        super::offers::AffinityOptionsJson,
+        takes: ["ciclo_engine_learn_affinities_json(options_json)"], returns: [];
+    "affinities", "Product affinities learned", Write,
+        super::offers::AffinitySummaryJson<'static>,
+        takes: [], returns: ["ciclo_engine_learn_affinities_json(out_json)"];
+    "next_best_offers", "A customer's next best offers", Write,
+        super::offers::NextBestOffersJson<'static>,
+        takes: [], returns: ["ciclo_engine_next_best_offers_json(out_json)"];
     "changes", "A page of the change feed", Write, super::changes::ChangePageJson<'static>,
         takes: [], returns: ["ciclo_engine_changes_json(out_json)"];
     "change_batch", "Changes given to a change callback", Write,

@@ -1,0 +1,195 @@
+//! Purchase histories: the products each customer bought, kept by the engine
+//! for product affinity and next best offer ([`crate::Engine::learn_affinities`],
+//! [`crate::Engine::next_best_offers`]).
+//!
+//! A purchase event names its product by the text attribute `product`, else
+//! by its `category`; its order is the attribute `order` (text or integer),
+//! else its moment (a customer's purchases at one moment are one order). A
+//! purchase naming neither product nor category is not kept. Each customer
+//! keeps their [`MAX_HISTORY`] latest purchase lines (about 48 bytes each):
+//! memory is bounded whatever the customer's life. The history lives beside
+//! the customer's state in their shard: it changes under the same lock as
+//! the state, is in snapshots, and goes when the state goes (an erasure, a
+//! merge's recomputation, which rebuilds it from the golden customer's
+//! events).
+
+use std::hash::BuildHasher;
+use std::sync::Arc;
+
+use compact_str::CompactString;
+use serde::{Deserialize, Serialize};
+
+use super::{unique_mut, Shard};
+use crate::lifecycle::{Applied, Outcome};
+use crate::model::event::{AttrValue, BuiltinKind, Event, EventKind};
+use crate::model::time::Timestamp;
+
+/// Purchase lines kept per customer (the latest).
+pub const MAX_HISTORY: usize = 128;
+
+/// One purchase line of a customer's history.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PurchaseLine {
+    /// When it was bought.
+    pub at: Timestamp,
+    /// The order: a hash of the `order` attribute, or the moment in epoch
+    /// milliseconds.
+    pub order: u64,
+    /// The product (the `product` attribute, else the category), as sent.
+    pub product: CompactString,
+}
+
+/// A customer's purchase lines, oldest first.
+pub(crate) type History = Vec<PurchaseLine>;
+
+/// A shard's histories, hashed like the customers' ids.
+pub(crate) type HistoryTable = hashbrown::HashTable<(CompactString, Arc<History>)>;
+
+/// The product and order of a purchase event, if it names a product.
+pub(crate) fn purchase_line(event: &Event) -> Option<PurchaseLine> {
+    if event.kind != EventKind::Builtin(BuiltinKind::Purchase) {
+        return None;
+    }
+    let product = match event.attributes.get("product") {
+        Some(AttrValue::Text(p)) if !p.trim().is_empty() => p.trim(),
+        _ => event
+            .category
+            .as_deref()
+            .map(str::trim)
+            .filter(|c| !c.is_empty())?,
+    };
+    let order = match event.attributes.get("order") {
+        Some(AttrValue::Text(o)) => fnv1a64(o),
+        Some(AttrValue::Integer(i)) => fnv1a64(&i.to_string()),
+        _ => event.at.as_millis() as u64,
+    };
+    Some(PurchaseLine {
+        at: event.at,
+        order,
+        product: CompactString::from(product),
+    })
+}
+
+fn fnv1a64(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// Adds `line` to `history` in time order, dropping the oldest beyond
+/// [`MAX_HISTORY`].
+pub(crate) fn push_line(history: &mut History, line: PurchaseLine) {
+    let at = history.partition_point(|l| l.at <= line.at);
+    history.insert(at, line);
+    if history.len() > MAX_HISTORY {
+        history.remove(0);
+    }
+}
+
+/// A history rebuilt from events (any order).
+pub(crate) fn history_of<'a>(events: impl IntoIterator<Item = &'a Event>) -> History {
+    let mut history = History::new();
+    for event in events {
+        if let Some(line) = purchase_line(event) {
+            push_line(&mut history, line);
+        }
+    }
+    history
+}
+
+impl Shard {
+    /// A customer's history.
+    pub(crate) fn history(&self, hash: u64, customer: &str) -> Option<&History> {
+        self.histories
+            .find(hash, |(k, _)| k.as_str() == customer)
+            .map(|(_, h)| &**h)
+    }
+
+    /// Records the purchase of an applied event (nothing for a duplicate or
+    /// an event naming no product).
+    pub(crate) fn record_purchase(
+        &mut self,
+        hasher: &foldhash::fast::RandomState,
+        hash: u64,
+        event: &Event,
+        outcome: &Outcome,
+    ) {
+        if outcome.applied == Applied::Duplicate {
+            return;
+        }
+        let Some(line) = purchase_line(event) else {
+            return;
+        };
+        let table = unique_mut(&mut self.histories);
+        match table.find_mut(hash, |(k, _)| k.as_str() == event.customer) {
+            Some((_, h)) => push_line(unique_mut(h), line),
+            None => {
+                table.insert_unique(
+                    hash,
+                    (
+                        CompactString::from(event.customer.as_str()),
+                        Arc::new(vec![line]),
+                    ),
+                    |(k, _)| hasher.hash_one(k.as_str()),
+                );
+            }
+        }
+    }
+
+    /// Sets (or with an empty one, drops) a customer's history.
+    pub(crate) fn set_history(
+        &mut self,
+        hasher: &foldhash::fast::RandomState,
+        hash: u64,
+        customer: &str,
+        history: History,
+    ) {
+        self.drop_history(hash, customer);
+        if !history.is_empty() {
+            Arc::make_mut(&mut self.histories).insert_unique(
+                hash,
+                (CompactString::from(customer), Arc::new(history)),
+                |(k, _)| hasher.hash_one(k.as_str()),
+            );
+        }
+    }
+
+    /// Drops a customer's history, without copying the table when there is
+    /// none.
+    pub(crate) fn drop_history(&mut self, hash: u64, customer: &str) {
+        if self
+            .histories
+            .find(hash, |(k, _)| k.as_str() == customer)
+            .is_some()
+        {
+            if let Ok(entry) =
+                Arc::make_mut(&mut self.histories).find_entry(hash, |(k, _)| k.as_str() == customer)
+            {
+                entry.remove();
+            }
+        }
+    }
+
+    /// Bytes the histories take (estimated).
+    pub(crate) fn history_bytes(&self) -> usize {
+        self.histories.capacity() * (std::mem::size_of::<(CompactString, Arc<History>)>() + 1)
+            + self
+                .histories
+                .iter()
+                .map(|(k, h)| {
+                    let key = if k.is_heap_allocated() { k.len() } else { 0 };
+                    key + 2 * std::mem::size_of::<usize>()
+                        + h.capacity() * std::mem::size_of::<PurchaseLine>()
+                        + h.iter()
+                            .map(|l| {
+                                if l.product.is_heap_allocated() {
+                                    l.product.len()
+                                } else {
+                                    0
+                                }
+                            })
+                            .sum::<usize>()
+                })
+                .sum::<usize>()
+    }
+}

@@ -1,0 +1,320 @@
+//! Next best offer in the engine: purchase histories kept (bounded, in
+//! snapshots, erased with the customer), affinities learned from them, and
+//! a customer's ranked actions with their reasons, filtered by consent and
+//! the contact cap.
+
+use ciclo::analytics::affinity::{AffinityKind, AffinityOptions};
+use ciclo::engine::{OfferKind, MAX_HISTORY};
+use ciclo::model::time::Timestamp;
+use ciclo::retention::config::CapConfig;
+use ciclo::retention::TriggerConfig;
+use ciclo::{Engine, Error, StageModel};
+
+fn t(day: u32) -> String {
+    let ts = Timestamp::parse("2026-01-01T10:00:00Z", "t")
+        .unwrap()
+        .plus_days(day as f64);
+    ts.to_rfc3339()
+}
+
+fn buy(engine: &Engine, customer: &str, day: u32, order: &str, products: &[&str]) {
+    for p in products {
+        let json = format!(
+            r#"{{"customer": "{customer}", "at": "{}", "kind": "purchase", "amount": 1000,
+                "currency": "ARS", "attributes": {{"product": "{p}", "order": "{order}"}}}}"#,
+            t(day)
+        );
+        engine
+            .apply(&ciclo::json::event_from_json(&json).unwrap())
+            .unwrap();
+    }
+}
+
+fn event(engine: &Engine, json: &str) {
+    engine
+        .apply(&ciclo::json::event_from_json(json).unwrap())
+        .unwrap();
+}
+
+/// Ten customers buy a mate with a bombilla; six of them buy yerba a week
+/// later; `ana` bought only a mate; `beto` spends ten times as much per
+/// purchase.
+fn shop() -> Engine {
+    let engine = Engine::new(StageModel::six_stage());
+    for i in 0..10 {
+        let c = format!("c{i}");
+        buy(&engine, &c, 1, &format!("{c}-1"), &["mate", "bombilla"]);
+        if i < 6 {
+            buy(&engine, &c, 8, &format!("{c}-2"), &["yerba"]);
+        }
+    }
+    buy(&engine, "ana", 3, "ana-1", &["mate"]);
+    event(
+        &engine,
+        &format!(
+            r#"{{"customer": "beto", "at": "{}", "kind": "purchase", "amount": 50000,
+                "currency": "ARS", "category": "termos"}}"#,
+            t(2)
+        ),
+    );
+    engine
+}
+
+#[test]
+fn cross_sell_names_the_affinity_and_never_a_product_bought() {
+    let engine = shop();
+    let history = engine.purchase_history("ana").unwrap();
+    assert_eq!(history.len(), 1);
+    assert_eq!(history[0].product, "mate");
+    // A category stands for the product when no `product` attribute is sent.
+    assert_eq!(
+        engine.purchase_history("beto").unwrap()[0].product,
+        "termos"
+    );
+
+    // Before learning: no cross-sell, and it says so.
+    let before = engine.next_best_offers("ana", 5).unwrap();
+    assert!(!before.affinities_learned);
+    assert!(before
+        .offers
+        .iter()
+        .all(|o| o.kind != OfferKind::CrossSell && o.kind != OfferKind::UpSell));
+
+    let summary = engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    assert_eq!(summary.products, 4);
+    assert_eq!(summary.customers, 12);
+    assert_eq!(summary.orders, 10 + 6 + 1 + 1);
+    assert!(summary.affinities > 0);
+    let mate_bombilla = engine
+        .affinities_of("mate")
+        .into_iter()
+        .find(|a| a.to == "bombilla" && a.kind == AffinityKind::Together)
+        .unwrap();
+    // 10 of the 11 orders with a mate hold a bombilla; 10 of 18 orders do.
+    assert_eq!(mate_bombilla.support, 10);
+    assert!((mate_bombilla.confidence - 10.0 / 11.0).abs() < 1e-12);
+    assert!((mate_bombilla.lift - (10.0 / 11.0) / (10.0 / 18.0)).abs() < 1e-12);
+
+    let offers = engine.next_best_offers("ana", 5).unwrap();
+    assert!(offers.affinities_learned);
+    assert_eq!(offers.suppressed, None);
+    let cross: Vec<_> = offers
+        .offers
+        .iter()
+        .filter(|o| o.kind == OfferKind::CrossSell)
+        .collect();
+    assert_eq!(cross[0].product.as_deref(), Some("bombilla"));
+    let affinity = cross[0].affinity.as_ref().unwrap();
+    assert_eq!(
+        (affinity.from.as_str(), affinity.to.as_str()),
+        ("mate", "bombilla")
+    );
+    assert!(cross[0].reason.contains("mate") && cross[0].reason.contains("confidence"));
+    assert!(cross[0].value > 0.0);
+    assert!(cross.iter().all(|o| o.product.as_deref() != Some("mate")));
+    // Ranked by value, and the same answer twice.
+    assert!(offers.offers.windows(2).all(|w| w[0].value >= w[1].value));
+    assert_eq!(offers, engine.next_best_offers("ana", 5).unwrap());
+    assert!(engine.next_best_offers("ana", 1).unwrap().offers.len() <= 1);
+
+    // Ana spends 1000 a purchase against a base median of 1000: no up-sell.
+    // A cheaper buyer gets one, valued at the difference.
+    buy(&engine, "cata", 4, "cata-1", &["mate"]);
+    let cata = engine.customer("cata").unwrap();
+    assert_eq!(cata.metrics().purchase_count(), 1);
+    event(
+        &engine,
+        &format!(
+            r#"{{"customer": "dani", "at": "{}", "kind": "purchase", "amount": 100,
+                "currency": "ARS", "attributes": {{"product": "mate"}}}}"#,
+            t(4)
+        ),
+    );
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    let dani = engine.next_best_offers("dani", 10).unwrap();
+    let up = dani
+        .offers
+        .iter()
+        .find(|o| o.kind == OfferKind::UpSell)
+        .expect("an up-sell for a customer below the median");
+    assert_eq!(up.value, 900.0);
+    assert!(up.reason.contains("median"));
+    assert!(!engine
+        .next_best_offers("ana", 10)
+        .unwrap()
+        .offers
+        .iter()
+        .any(|o| o.kind == OfferKind::UpSell));
+}
+
+#[test]
+fn retention_win_back_consent_and_contact_cap() {
+    let engine = shop();
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    // Two complaints: the `discontent` trigger would fire; nothing recorded.
+    for d in [4, 5] {
+        event(
+            &engine,
+            &format!(
+                r#"{{"customer": "ana", "at": "{}", "kind": "complaint"}}"#,
+                t(d)
+            ),
+        );
+    }
+    let offers = engine.next_best_offers("ana", 10).unwrap();
+    let retention = offers
+        .offers
+        .iter()
+        .find(|o| o.kind == OfferKind::Retention)
+        .expect("the discontent trigger");
+    assert_eq!(retention.rule.as_deref(), Some("discontent"));
+    assert_eq!(retention.action, "personal_outreach");
+    assert!(retention.reason.contains("complaints_in_window"));
+    assert!(retention
+        .signals
+        .iter()
+        .any(|(s, v)| s == "complaints_in_window" && *v == 2.0));
+    // A query records nothing: the trigger still fires when evaluated.
+    assert_eq!(offers, engine.next_best_offers("ana", 10).unwrap());
+    let at = Timestamp::parse(&t(5), "t").unwrap();
+    assert!(!engine.evaluate("ana", at).unwrap().is_empty());
+
+    // A contact cap of one a month, reached by that firing: no offer at all.
+    engine
+        .set_retention(TriggerConfig {
+            contact_cap: CapConfig {
+                count: 1,
+                period_days: 30.0,
+            },
+            ..TriggerConfig::default()
+        })
+        .unwrap();
+    let capped = engine.next_best_offers("ana", 10).unwrap();
+    assert_eq!(capped.suppressed.as_deref(), Some("contact_cap"));
+    assert!(capped.offers.is_empty());
+
+    // A customer who unsubscribed is not contacted.
+    event(
+        &engine,
+        &format!(
+            r#"{{"customer": "c1", "at": "{}", "kind": "unsubscribe"}}"#,
+            t(9)
+        ),
+    );
+    let quiet = engine.next_best_offers("c1", 10).unwrap();
+    assert_eq!(quiet.suppressed.as_deref(), Some("unsubscribed"));
+    assert!(quiet.offers.is_empty());
+
+    // Win-back: a customer who cancelled long ago.
+    event(
+        &engine,
+        &format!(
+            r#"{{"customer": "c2", "at": "{}", "kind": "cancellation", "reason": "price"}}"#,
+            t(10)
+        ),
+    );
+    let later = Timestamp::parse(&t(80), "t").unwrap();
+    let back = engine.next_best_offers_at("c2", later, 10).unwrap();
+    let win = back
+        .offers
+        .iter()
+        .find(|o| o.kind == OfferKind::WinBack)
+        .expect("a win-back offer");
+    assert_eq!(win.action, "win_back_offer");
+    assert!(win.reason.contains("price"));
+}
+
+#[test]
+fn unknown_customers_bad_options_and_an_empty_base() {
+    let empty = Engine::new(StageModel::six_stage());
+    assert!(matches!(
+        empty.next_best_offers("nadie", 3),
+        Err(Error::NotFound { .. })
+    ));
+    assert!(matches!(
+        empty.purchase_history("nadie"),
+        Err(Error::NotFound { .. })
+    ));
+    // An empty base learns nothing, without error.
+    let summary = empty.learn_affinities(&AffinityOptions::default()).unwrap();
+    assert_eq!(
+        (summary.products, summary.affinities, summary.customers),
+        (0, 0, 0)
+    );
+    assert!(summary.top.is_empty());
+    assert!(empty.affinities_of("mate").is_empty());
+
+    let engine = shop();
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    let before = engine.next_best_offers("ana", 5).unwrap();
+    let err = engine
+        .learn_affinities(&AffinityOptions {
+            top_k: 0,
+            ..AffinityOptions::default()
+        })
+        .unwrap_err();
+    assert!(err.to_string().contains("top_k"), "{err}");
+    // The affinities in force stay.
+    assert_eq!(before, engine.next_best_offers("ana", 5).unwrap());
+}
+
+#[test]
+fn histories_are_bounded_in_snapshots_and_erased_with_the_customer() {
+    let engine = shop();
+    for day in 0..(MAX_HISTORY as u32 + 20) {
+        buy(
+            &engine,
+            "eva",
+            10 + day,
+            &format!("eva-{day}"),
+            &[&format!("p{day}")],
+        );
+    }
+    let history = engine.purchase_history("eva").unwrap();
+    assert_eq!(history.len(), MAX_HISTORY);
+    // The latest are kept.
+    assert_eq!(history[0].product, "p20");
+    assert_eq!(
+        history.last().unwrap().product,
+        format!("p{}", MAX_HISTORY + 19)
+    );
+
+    // Snapshots keep the histories (version 6) and restore them exactly.
+    let bytes = engine.snapshot();
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 6);
+    let restored = Engine::restore(&bytes).unwrap();
+    assert_eq!(restored.purchase_history("eva").unwrap(), history);
+    assert_eq!(restored.snapshot(), bytes);
+    // An engine without histories writes version 5, as before.
+    let plain = Engine::new(StageModel::six_stage());
+    event(
+        &plain,
+        &format!(r#"{{"customer": "x", "at": "{}", "kind": "visit"}}"#, t(1)),
+    );
+    let v5 = plain.snapshot();
+    assert_eq!(u32::from_le_bytes(v5[8..12].try_into().unwrap()), 5);
+    Engine::restore(&v5).unwrap();
+
+    // Erasure takes the history with the customer, in the engine and in
+    // the next snapshot.
+    engine.erase("eva").unwrap();
+    assert!(matches!(
+        engine.purchase_history("eva"),
+        Err(Error::NotFound { .. })
+    ));
+    let after = engine.snapshot();
+    let needle = b"\"p147\"";
+    assert!(bytes.windows(needle.len()).any(|w| w == needle));
+    assert!(!after.windows(needle.len()).any(|w| w == needle));
+    let restored = Engine::restore(&after).unwrap();
+    assert!(restored.purchase_history("eva").is_err());
+    assert_eq!(restored.purchase_history("ana").unwrap().len(), 1);
+}
