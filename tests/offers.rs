@@ -318,3 +318,29 @@ fn histories_are_bounded_in_snapshots_and_erased_with_the_customer() {
     assert!(restored.purchase_history("eva").is_err());
     assert_eq!(restored.purchase_history("ana").unwrap().len(), 1);
 }
+
+#[test]
+fn erasing_a_customer_drops_the_learned_affinities() {
+    let engine = shop();
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    assert!(!engine.affinities_of("mate").is_empty());
+    // c0 bought mate and bombilla together: its orders are counted in the
+    // affinities, so they go with it until the host learns again.
+    engine.erase("c0").unwrap();
+    assert!(engine.affinities_of("mate").is_empty());
+    let offers = engine.next_best_offers("ana", 5).unwrap();
+    assert!(
+        !format!("{offers:?}").contains("bombilla"),
+        "no cross-sell from affinities learned before the erasure: {offers:?}"
+    );
+    // Learning again reads only what the engine still holds.
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    assert!(!engine.affinities_of("mate").is_empty());
+    // An unknown customer erases nothing and keeps them.
+    assert!(engine.erase("nobody").is_err());
+    assert!(!engine.affinities_of("mate").is_empty());
+}

@@ -666,8 +666,10 @@ impl Engine {
     /// states, firing log and lifecycle state; neither the id nor the ids
     /// merged into it resolve afterwards, and no later snapshot holds any of
     /// it. For another customer: the lifecycle state, firing log and hierarchy
-    /// links. Golden ids are never issued again. Returns the erased ids (the
-    /// customer's first).
+    /// links. Either way the customer's purchase history goes, and so do the
+    /// product affinities learned so far (they count the customer's orders):
+    /// call [`Engine::learn_affinities`] again. Golden ids are never issued
+    /// again. Returns the erased ids (the customer's first).
     ///
     /// # Errors
     ///
@@ -681,6 +683,18 @@ impl Engine {
     /// [`Engine::erase`], returning the lifecycle state erased; with
     /// `need_state`, a customer without one is [`Error::NotFound`] and stays.
     pub(super) fn erase_taking(
+        &self,
+        customer: &str,
+        need_state: bool,
+    ) -> Result<(Vec<String>, Option<CustomerState>)> {
+        let out = self.erase_taking_recorded(customer, need_state);
+        if out.is_ok() {
+            self.forget_affinities();
+        }
+        out
+    }
+
+    fn erase_taking_recorded(
         &self,
         customer: &str,
         need_state: bool,
@@ -764,6 +778,8 @@ impl Engine {
         if alone {
             let erased = identity.registry.erase(golden)?;
             self.forget_golden(&mut identity, &erased, &mut call);
+            // Erased as by `erase`: the learned affinities may count it.
+            self.forget_affinities();
         } else {
             identity.registry.remove(key)?;
             call.record([

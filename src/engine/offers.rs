@@ -151,7 +151,8 @@ impl Engine {
     /// another, each at its own moment.
     ///
     /// The learned affinities hold counts per pair of products, no customer
-    /// id: an erased customer's purchases leave them at the next learning.
+    /// id; erasing a customer drops them (they may count the customer's
+    /// orders) until the next call.
     /// They are not in snapshots (learn again after a restore).
     ///
     /// # Errors
@@ -256,6 +257,12 @@ impl Engine {
         };
         *self.offers.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(learned));
         Ok(summary)
+    }
+
+    /// Drops the learned affinities: an erased customer's orders may be
+    /// counted in them.
+    pub(super) fn forget_affinities(&self) {
+        *self.offers.write().unwrap_or_else(|p| p.into_inner()) = None;
     }
 
     /// The affinities learned from `product`, strongest first (empty before

@@ -45,12 +45,13 @@ pub const CICLO_MAX_OFFERS: u32 = 100;
 /// `ciclo_string_free`.
 ///
 /// The learned affinities hold counts per pair of products, no customer id;
-/// they are not in snapshots (learn again after a restore). A customer's
+/// they are not in snapshots (learn again after a restore), and erasing a
+/// customer drops them (they may count the customer's orders): learn again. A customer's
 /// history is in snapshots and is erased with the customer.
 ///
 /// Errors: `CICLO_STATUS_INVALID_ARGUMENT` naming `options.min_support`,
 /// `options.top_k`, ... for a bad option; `CICLO_STATUS_INVALID_JSON`,
-/// `CICLO_STATUS_UNKNOWN_FIELD`, `CICLO_STATUS_INVALID_TIMESTAMP`,
+/// `CICLO_STATUS_UNKNOWN_FIELD` (a bad `as_of` is `CICLO_STATUS_INVALID_JSON`),
 /// `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`. On an error the
 /// affinities in force stay. Thread-safe; events applied meanwhile may or may
 /// not be learned from.
