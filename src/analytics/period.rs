@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::cohorts::{civil_from_days, days_from_civil};
 use crate::error::{Error, Result};
 use crate::model::time::{Timestamp, MS_PER_DAY};
 
@@ -92,7 +93,8 @@ impl Month {
     /// The month of `at` (UTC).
     pub fn of(at: Timestamp) -> Month {
         let (year, month, _) = civil_from_days(at.epoch_day());
-        Month(year * 12 + (month as i32 - 1))
+        // Years 0001–9999 (the timestamps' range) fit an i32.
+        Month(year as i32 * 12 + (i32::from(month) - 1))
     }
 
     /// The month from a year and a month number (1 to 12).
@@ -122,7 +124,7 @@ impl Month {
 
     /// The first moment of the month (UTC midnight of its first day).
     pub fn start(self) -> Timestamp {
-        let days = days_from_civil(self.year(), self.number(), 1);
+        let days = days_from_civil(i64::from(self.year()), self.number() as u8, 1);
         Timestamp::from_millis(days * MS_PER_DAY, "month").unwrap_or(if days < 0 {
             Timestamp::MIN
         } else {
@@ -140,32 +142,6 @@ impl fmt::Display for Month {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:04}-{:02}", self.year(), self.number())
     }
-}
-
-/// Year, month (1-12) and day (1-31) of a day counted from 1970-01-01
-/// (Howard Hinnant's `civil_from_days`).
-fn civil_from_days(z: i64) -> (i32, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let y = yoe + era * 400;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    ((if m <= 2 { y + 1 } else { y }) as i32, m, d)
-}
-
-/// Days from 1970-01-01 to a date (Howard Hinnant's `days_from_civil`).
-fn days_from_civil(y: i32, m: u32, d: u32) -> i64 {
-    let y = i64::from(if m <= 2 { y - 1 } else { y });
-    let era = y.div_euclid(400);
-    let yoe = y.rem_euclid(400);
-    let m = i64::from(m);
-    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + i64::from(d) - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
 }
 
 #[cfg(test)]
