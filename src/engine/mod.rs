@@ -12,12 +12,14 @@ mod identity;
 mod limits;
 mod listing;
 mod retention;
+mod segments;
 mod snapshot;
 mod stages;
 
 pub use changes::{Change, ChangeEntry, ChangePage, EvidenceList, FeedRetention, FeedStats};
 pub use identity::{ReviewItem, SourceRemoved};
 pub use listing::{Page, MAX_PAGE};
+pub use segments::SegmentRefresh;
 pub use stages::LeadScore;
 
 use std::hash::BuildHasher;

@@ -5,7 +5,7 @@
 //! | bytes | content |
 //! |---|---|
 //! | 8 | magic `CICLOSNP` |
-//! | 4 | format version (5; versions 4 and 3 without the change feed, 2 without retention either, and 1 without consolidation either, still restore) |
+//! | 4 | format version (6; version 5 without customers' attributes and segments, 4 and 3 without the change feed either, 2 without retention either, and 1 without consolidation either, still restore) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 (IEEE) of the payload |
 //! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes; then the change feed as JSON text (empty when it never recorded a change and keeps the default retention): the next sequence number, the oldest kept, the retention and every change kept, in the JSON shape hosts read (see [`crate::json::changes`]), a change whose call goes on past it naming the call's last number |
@@ -55,10 +55,19 @@ use crate::consolidation::registry::{
 };
 use crate::error::{Error, Result};
 use crate::json::consolidation as cjson;
+use crate::lifecycle::state::StateRecordV1;
 use crate::lifecycle::{CustomerState, StageModel, StateRecord};
 
+/// Records of an older version as today's.
+fn upgrade(customers: Vec<(String, StateRecordV1)>) -> Vec<(String, StateRecord)> {
+    customers
+        .into_iter()
+        .map(|(id, record)| (id, record.into()))
+        .collect()
+}
+
 const MAGIC: &[u8; 8] = b"CICLOSNP";
-const VERSION: u32 = 5;
+const VERSION: u32 = 6;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 #[derive(Serialize, Deserialize)]
@@ -70,11 +79,22 @@ struct Payload {
     feed_json: String,
 }
 
+/// The payload of version 5 snapshots: states without attributes and
+/// segments.
+#[derive(Deserialize)]
+struct PayloadV5 {
+    config_json: String,
+    customers: Vec<(String, StateRecordV1)>,
+    identity_json: String,
+    retention_json: String,
+    feed_json: String,
+}
+
 /// The payload of version 3 and 4 snapshots.
 #[derive(Deserialize)]
 struct PayloadV4 {
     config_json: String,
-    customers: Vec<(String, StateRecord)>,
+    customers: Vec<(String, StateRecordV1)>,
     identity_json: String,
     retention_json: String,
 }
@@ -83,7 +103,7 @@ struct PayloadV4 {
 #[derive(Deserialize)]
 struct PayloadV2 {
     config_json: String,
-    customers: Vec<(String, StateRecord)>,
+    customers: Vec<(String, StateRecordV1)>,
     identity_json: String,
 }
 
@@ -91,7 +111,7 @@ struct PayloadV2 {
 #[derive(Deserialize)]
 struct PayloadV1 {
     config_json: String,
-    customers: Vec<(String, StateRecord)>,
+    customers: Vec<(String, StateRecordV1)>,
 }
 
 /// The consolidation state at the snapshot's moment, to encode after the
@@ -343,7 +363,7 @@ impl Engine {
             let v1: PayloadV1 = whole(body).map_err(undecodable)?;
             Payload {
                 config_json: v1.config_json,
-                customers: v1.customers,
+                customers: upgrade(v1.customers),
                 identity_json: String::new(),
                 retention_json: String::new(),
                 feed_json: String::new(),
@@ -352,7 +372,7 @@ impl Engine {
             let v2: PayloadV2 = whole(body).map_err(undecodable)?;
             Payload {
                 config_json: v2.config_json,
-                customers: v2.customers,
+                customers: upgrade(v2.customers),
                 identity_json: v2.identity_json,
                 retention_json: String::new(),
                 feed_json: String::new(),
@@ -361,10 +381,19 @@ impl Engine {
             let v4: PayloadV4 = whole(body).map_err(undecodable)?;
             Payload {
                 config_json: v4.config_json,
-                customers: v4.customers,
+                customers: upgrade(v4.customers),
                 identity_json: v4.identity_json,
                 retention_json: v4.retention_json,
                 feed_json: String::new(),
+            }
+        } else if version == 5 {
+            let v5: PayloadV5 = whole(body).map_err(undecodable)?;
+            Payload {
+                config_json: v5.config_json,
+                customers: upgrade(v5.customers),
+                identity_json: v5.identity_json,
+                retention_json: v5.retention_json,
+                feed_json: v5.feed_json,
             }
         } else {
             whole(body).map_err(undecodable)?

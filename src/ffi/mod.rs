@@ -37,6 +37,7 @@ pub mod listing;
 pub mod matching;
 pub mod memory;
 pub mod retention;
+pub mod segments;
 pub mod standardize;
 pub mod status;
 pub mod step;
