@@ -864,5 +864,5 @@ mod standardize;
 
 pub use standardize::standardized_to_json;
 pub(crate) use standardize::{findings, to_sorted_json, FindingJson, Sorted};
-pub mod stages;
 pub mod segments;
+pub mod stages;

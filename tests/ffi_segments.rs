@@ -119,31 +119,53 @@ fn segments_and_counts_through_json() {
         r#"{"customer":"globex","segments":[{"entered":"2026-03-02T10:00:00Z","segment":"old_firms"},{"entered":"2026-03-02T10:00:00Z","segment":"active"}]}"#
     );
     assert_eq!(
-        set(&e, "initech", r#"{"credit_situation": 4, "industry": "software"}"#),
+        set(
+            &e,
+            "initech",
+            r#"{"credit_situation": 4, "industry": "software"}"#
+        ),
         CICLO_STATUS_OK,
         "{}",
         last_error()
     );
-    assert!(segments(&e, "initech").contains(r#"{"entered":"2026-03-03T10:00:00Z","segment":"non_performing"}"#));
-    assert!(state(&e, "initech").contains(r#""attributes":{"credit_situation":"4","industry":"software"}"#));
+    assert!(segments(&e, "initech")
+        .contains(r#"{"entered":"2026-03-03T10:00:00Z","segment":"non_performing"}"#));
+    assert!(state(&e, "initech")
+        .contains(r#""attributes":{"credit_situation":"4","industry":"software"}"#));
     assert_eq!(
         counts(&e),
         r#"{"segments":[{"customers":1,"segment":"cordoba"},{"customers":1,"segment":"non_performing"},{"customers":1,"segment":"old_firms"},{"customers":3,"segment":"active"}]}"#
     );
     // `null` removes.
-    assert_eq!(set(&e, "initech", r#"{"credit_situation": null}"#), CICLO_STATUS_OK);
+    assert_eq!(
+        set(&e, "initech", r#"{"credit_situation": null}"#),
+        CICLO_STATUS_OK
+    );
     assert!(!segments(&e, "initech").contains("non_performing"));
 
     // Members, a page at a time.
     let (segment, mut out) = (c("active"), ptr::null_mut());
     assert_eq!(
-        unsafe { ciclo_engine_list_segment_members_json(e.0, segment.as_ptr(), ptr::null(), 2, &mut out) },
+        unsafe {
+            ciclo_engine_list_segment_members_json(e.0, segment.as_ptr(), ptr::null(), 2, &mut out)
+        },
         CICLO_STATUS_OK
     );
-    assert_eq!(take(out), r#"{"items":["acme","globex"],"next_cursor":"globex"}"#);
+    assert_eq!(
+        take(out),
+        r#"{"items":["acme","globex"],"next_cursor":"globex"}"#
+    );
     let cursor = c("globex");
     assert_eq!(
-        unsafe { ciclo_engine_list_segment_members_json(e.0, segment.as_ptr(), cursor.as_ptr(), 2, &mut out) },
+        unsafe {
+            ciclo_engine_list_segment_members_json(
+                e.0,
+                segment.as_ptr(),
+                cursor.as_ptr(),
+                2,
+                &mut out,
+            )
+        },
         CICLO_STATUS_OK
     );
     assert_eq!(take(out), r#"{"items":["initech"],"next_cursor":null}"#);
@@ -157,7 +179,9 @@ fn segments_and_counts_through_json() {
     assert_eq!((entered, left), (0, 3));
     assert!(counts(&e).contains(r#"{"customers":0,"segment":"active"}"#));
     assert_eq!(
-        unsafe { ciclo_engine_refresh_segments(e.0, T0 + 41 * DAY_MS, ptr::null_mut(), ptr::null_mut()) },
+        unsafe {
+            ciclo_engine_refresh_segments(e.0, T0 + 41 * DAY_MS, ptr::null_mut(), ptr::null_mut())
+        },
         CICLO_STATUS_OK
     );
 }
@@ -174,7 +198,10 @@ fn configuration_errors_name_the_attribute() {
     let (st, message) = new_engine(&unknown).err().unwrap();
     assert_eq!(st, CICLO_STATUS_INVALID_CONFIG);
     assert!(message.contains("segments[1].when.in[0]"), "{message}");
-    let undeclared = CONFIG.replace(r#"{"attribute": "province", "op""#, r#"{"attribute": "provincia", "op""#);
+    let undeclared = CONFIG.replace(
+        r#"{"attribute": "province", "op""#,
+        r#"{"attribute": "provincia", "op""#,
+    );
     let (st, message) = new_engine(&undeclared).err().unwrap();
     assert_eq!(st, CICLO_STATUS_INVALID_CONFIG);
     assert!(
@@ -191,13 +218,41 @@ fn refused_attributes_change_nothing() {
     let e = engine_with_customers();
     let before = state(&e, "acme");
     let cases: [(&str, ciclo_status, &str); 8] = [
-        (r#"{"employees": "many"}"#, CICLO_STATUS_INVALID_ARGUMENT, "attributes.employees"),
-        (r#"{"employees": -3}"#, CICLO_STATUS_INVALID_ARGUMENT, "attributes.employees"),
-        (r#"{"province": "Salta"}"#, CICLO_STATUS_INVALID_ARGUMENT, "attributes.province"),
-        (r#"{"founded": "1989"}"#, CICLO_STATUS_INVALID_ARGUMENT, "attributes.founded"),
-        (r#"{"industry": "x", "size": 3}"#, CICLO_STATUS_INVALID_ARGUMENT, "attributes.size"),
-        (r#"{"industry": ["x"]}"#, CICLO_STATUS_INVALID_JSON, "industry"),
-        (r#"{"industry": "x", "industry": "y"}"#, CICLO_STATUS_INVALID_JSON, "duplicate"),
+        (
+            r#"{"employees": "many"}"#,
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "attributes.employees",
+        ),
+        (
+            r#"{"employees": -3}"#,
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "attributes.employees",
+        ),
+        (
+            r#"{"province": "Salta"}"#,
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "attributes.province",
+        ),
+        (
+            r#"{"founded": "1989"}"#,
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "attributes.founded",
+        ),
+        (
+            r#"{"industry": "x", "size": 3}"#,
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "attributes.size",
+        ),
+        (
+            r#"{"industry": ["x"]}"#,
+            CICLO_STATUS_INVALID_JSON,
+            "industry",
+        ),
+        (
+            r#"{"industry": "x", "industry": "y"}"#,
+            CICLO_STATUS_INVALID_JSON,
+            "duplicate",
+        ),
         (r#"["industry"]"#, CICLO_STATUS_INVALID_JSON, "attributes"),
     ];
     for (json, status, field) in cases {
@@ -207,15 +262,26 @@ fn refused_attributes_change_nothing() {
         assert_eq!(state(&e, "acme"), before, "{json}");
     }
     for malformed in ["", "{", r#"{"industry": }"#, "nul"] {
-        assert_eq!(set(&e, "acme", malformed), CICLO_STATUS_INVALID_JSON, "{malformed}");
+        assert_eq!(
+            set(&e, "acme", malformed),
+            CICLO_STATUS_INVALID_JSON,
+            "{malformed}"
+        );
     }
     // An event with a declared attribute of the wrong type is refused whole.
     let line = r#"{"customer": "acme", "at": "2026-03-05T10:00:00Z", "kind": "visit", "attributes": {"employees": true}}"#;
     assert_eq!(apply(&e, line), CICLO_STATUS_INVALID_ARGUMENT);
-    assert!(last_error().contains("event.attributes.employees"), "{}", last_error());
+    assert!(
+        last_error().contains("event.attributes.employees"),
+        "{}",
+        last_error()
+    );
     assert_eq!(state(&e, "acme"), before);
     // Unknown customer.
-    assert_eq!(set(&e, "nadie", r#"{"industry": "x"}"#), CICLO_STATUS_NOT_FOUND);
+    assert_eq!(
+        set(&e, "nadie", r#"{"industry": "x"}"#),
+        CICLO_STATUS_NOT_FOUND
+    );
 }
 
 #[test]
@@ -226,40 +292,115 @@ fn null_pointers_and_invalid_utf8() {
     let bad = bad.as_ptr() as *const c_char;
     let sentinel = 0x1 as *mut c_char;
     unsafe {
-        assert_eq!(ciclo_engine_set_attributes_json(ptr::null(), id.as_ptr(), attrs.as_ptr()), CICLO_STATUS_NULL_ARGUMENT);
-        assert_eq!(ciclo_engine_set_attributes_json(e.0, ptr::null(), attrs.as_ptr()), CICLO_STATUS_NULL_ARGUMENT);
-        assert_eq!(ciclo_engine_set_attributes_json(e.0, id.as_ptr(), ptr::null()), CICLO_STATUS_NULL_ARGUMENT);
-        assert_eq!(ciclo_engine_set_attributes_json(e.0, bad, attrs.as_ptr()), CICLO_STATUS_INVALID_UTF8);
-        assert_eq!(ciclo_engine_set_attributes_json(e.0, id.as_ptr(), bad), CICLO_STATUS_INVALID_UTF8);
+        assert_eq!(
+            ciclo_engine_set_attributes_json(ptr::null(), id.as_ptr(), attrs.as_ptr()),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            ciclo_engine_set_attributes_json(e.0, ptr::null(), attrs.as_ptr()),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            ciclo_engine_set_attributes_json(e.0, id.as_ptr(), ptr::null()),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            ciclo_engine_set_attributes_json(e.0, bad, attrs.as_ptr()),
+            CICLO_STATUS_INVALID_UTF8
+        );
+        assert_eq!(
+            ciclo_engine_set_attributes_json(e.0, id.as_ptr(), bad),
+            CICLO_STATUS_INVALID_UTF8
+        );
 
         let mut out = sentinel;
-        assert_eq!(ciclo_engine_segments_json(ptr::null(), id.as_ptr(), &mut out), CICLO_STATUS_NULL_ARGUMENT);
-        assert_eq!(ciclo_engine_segments_json(e.0, ptr::null(), &mut out), CICLO_STATUS_NULL_ARGUMENT);
-        assert_eq!(ciclo_engine_segments_json(e.0, id.as_ptr(), ptr::null_mut()), CICLO_STATUS_NULL_ARGUMENT);
-        assert_eq!(ciclo_engine_segments_json(e.0, bad, &mut out), CICLO_STATUS_INVALID_UTF8);
+        assert_eq!(
+            ciclo_engine_segments_json(ptr::null(), id.as_ptr(), &mut out),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            ciclo_engine_segments_json(e.0, ptr::null(), &mut out),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            ciclo_engine_segments_json(e.0, id.as_ptr(), ptr::null_mut()),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            ciclo_engine_segments_json(e.0, bad, &mut out),
+            CICLO_STATUS_INVALID_UTF8
+        );
         let nobody = c("nadie");
-        assert_eq!(ciclo_engine_segments_json(e.0, nobody.as_ptr(), &mut out), CICLO_STATUS_NOT_FOUND);
+        assert_eq!(
+            ciclo_engine_segments_json(e.0, nobody.as_ptr(), &mut out),
+            CICLO_STATUS_NOT_FOUND
+        );
         assert_eq!(out, sentinel, "nothing written on an error");
 
-        assert_eq!(ciclo_engine_segment_counts_json(ptr::null(), &mut out), CICLO_STATUS_NULL_ARGUMENT);
-        assert_eq!(ciclo_engine_segment_counts_json(e.0, ptr::null_mut()), CICLO_STATUS_NULL_ARGUMENT);
+        assert_eq!(
+            ciclo_engine_segment_counts_json(ptr::null(), &mut out),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            ciclo_engine_segment_counts_json(e.0, ptr::null_mut()),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
         assert_eq!(out, sentinel);
 
         let seg = c("active");
-        assert_eq!(ciclo_engine_list_segment_members_json(ptr::null(), seg.as_ptr(), ptr::null(), 5, &mut out), CICLO_STATUS_NULL_ARGUMENT);
-        assert_eq!(ciclo_engine_list_segment_members_json(e.0, ptr::null(), ptr::null(), 5, &mut out), CICLO_STATUS_NULL_ARGUMENT);
-        assert_eq!(ciclo_engine_list_segment_members_json(e.0, seg.as_ptr(), ptr::null(), 5, ptr::null_mut()), CICLO_STATUS_NULL_ARGUMENT);
-        assert_eq!(ciclo_engine_list_segment_members_json(e.0, bad, ptr::null(), 5, &mut out), CICLO_STATUS_INVALID_UTF8);
-        assert_eq!(ciclo_engine_list_segment_members_json(e.0, seg.as_ptr(), bad, 5, &mut out), CICLO_STATUS_INVALID_UTF8);
-        assert_eq!(ciclo_engine_list_segment_members_json(e.0, seg.as_ptr(), ptr::null(), 0, &mut out), CICLO_STATUS_INVALID_ARGUMENT);
+        assert_eq!(
+            ciclo_engine_list_segment_members_json(
+                ptr::null(),
+                seg.as_ptr(),
+                ptr::null(),
+                5,
+                &mut out
+            ),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            ciclo_engine_list_segment_members_json(e.0, ptr::null(), ptr::null(), 5, &mut out),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            ciclo_engine_list_segment_members_json(
+                e.0,
+                seg.as_ptr(),
+                ptr::null(),
+                5,
+                ptr::null_mut()
+            ),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            ciclo_engine_list_segment_members_json(e.0, bad, ptr::null(), 5, &mut out),
+            CICLO_STATUS_INVALID_UTF8
+        );
+        assert_eq!(
+            ciclo_engine_list_segment_members_json(e.0, seg.as_ptr(), bad, 5, &mut out),
+            CICLO_STATUS_INVALID_UTF8
+        );
+        assert_eq!(
+            ciclo_engine_list_segment_members_json(e.0, seg.as_ptr(), ptr::null(), 0, &mut out),
+            CICLO_STATUS_INVALID_ARGUMENT
+        );
         assert!(last_error().contains("max"));
         let unknown = c("vip");
-        assert_eq!(ciclo_engine_list_segment_members_json(e.0, unknown.as_ptr(), ptr::null(), 5, &mut out), CICLO_STATUS_NOT_FOUND);
+        assert_eq!(
+            ciclo_engine_list_segment_members_json(e.0, unknown.as_ptr(), ptr::null(), 5, &mut out),
+            CICLO_STATUS_NOT_FOUND
+        );
         assert_eq!(out, sentinel);
 
         let mut n = 7u64;
-        assert_eq!(ciclo_engine_refresh_segments(ptr::null(), T0, &mut n, &mut n), CICLO_STATUS_NULL_ARGUMENT);
-        assert_eq!(ciclo_engine_refresh_segments(e.0, i64::MAX, &mut n, &mut n), CICLO_STATUS_INVALID_TIMESTAMP);
+        assert_eq!(
+            ciclo_engine_refresh_segments(ptr::null(), T0, &mut n, &mut n),
+            CICLO_STATUS_NULL_ARGUMENT
+        );
+        assert_eq!(
+            ciclo_engine_refresh_segments(e.0, i64::MAX, &mut n, &mut n),
+            CICLO_STATUS_INVALID_TIMESTAMP
+        );
         assert_eq!(n, 7);
     }
 }

@@ -839,9 +839,10 @@ fn retention(check: &mut Checker) {
 /// set by events and by call, a customer's segments, the counts and a page of
 /// members.
 fn segments(check: &mut Checker) {
-    let mut config: Value =
-        serde_json::from_str(&ciclo::json::config_to_json(&ciclo::lifecycle::presets::six_stage()))
-            .unwrap();
+    let mut config: Value = serde_json::from_str(&ciclo::json::config_to_json(
+        &ciclo::lifecycle::presets::six_stage(),
+    ))
+    .unwrap();
     config["attributes"] = json!({
         "province": {"type": "category", "values": ["Córdoba", "Mendoza"]},
         "credit_situation": {"type": "category", "values": ["1", "2", "3", "4", "5", "6"],
@@ -867,9 +868,12 @@ fn segments(check: &mut Checker) {
         "amount": 1000, "currency": "ARS", "attributes": {"province": "Córdoba", "canal": "web"}}"#;
     check.valid("event", event);
     ok(unsafe { ciclo_engine_apply_json(e.0, c(event).as_ptr(), ptr::null_mut()) });
-    let attributes = r#"{"credit_situation": 3, "employees": 120, "founded": "1999-12-31", "industry": null}"#;
+    let attributes =
+        r#"{"credit_situation": 3, "employees": 120, "founded": "1999-12-31", "industry": null}"#;
     check.valid("attributes", attributes);
-    ok(unsafe { ciclo_engine_set_attributes_json(e.0, c("acme").as_ptr(), c(attributes).as_ptr()) });
+    ok(unsafe {
+        ciclo_engine_set_attributes_json(e.0, c("acme").as_ptr(), c(attributes).as_ptr())
+    });
     let mine = out(|o| unsafe { ciclo_engine_segments_json(e.0, c("acme").as_ptr(), o) });
     check.valid("customer_segments", &mine);
     assert!(mine.contains("non_performing"), "{mine}");

@@ -126,7 +126,10 @@ fn an_event_carrying_declared_attributes_sets_them() {
     )
     .unwrap();
     assert_eq!(attribute(&e, "acme", "province"), Some(text("Córdoba")));
-    assert_eq!(attribute(&e, "acme", "employees"), Some(AttrValue::Integer(40)));
+    assert_eq!(
+        attribute(&e, "acme", "employees"),
+        Some(AttrValue::Integer(40))
+    );
     assert_eq!(attribute(&e, "acme", "founded"), Some(text("1998-04-30")));
     assert_eq!(attribute(&e, "acme", "industry"), None);
     // `campaign` is not declared: it stays the event's own.
@@ -138,7 +141,10 @@ fn an_event_carrying_declared_attributes_sets_them() {
     // A later event changes one; the others stay.
     e.apply(&visit("acme", 2).with_attribute("employees", AttrValue::Number(300.0)))
         .unwrap();
-    assert_eq!(attribute(&e, "acme", "employees"), Some(AttrValue::Integer(300)));
+    assert_eq!(
+        attribute(&e, "acme", "employees"),
+        Some(AttrValue::Integer(300))
+    );
     assert_eq!(attribute(&e, "acme", "province"), Some(text("Córdoba")));
     // A category given as a whole number is its decimal text.
     e.apply(&visit("acme", 3).with_attribute("credit_situation", AttrValue::Integer(4)))
@@ -166,7 +172,10 @@ fn a_call_sets_and_removes_attributes() {
         .unwrap());
     assert!(e.set_attributes("acme", &[("industry", None)]).unwrap());
     assert_eq!(attribute(&e, "acme", "industry"), None);
-    assert_eq!(attribute(&e, "acme", "employees"), Some(AttrValue::Integer(12)));
+    assert_eq!(
+        attribute(&e, "acme", "employees"),
+        Some(AttrValue::Integer(12))
+    );
     assert!(matches!(
         e.set_attributes("nadie", &[("industry", None)]),
         Err(Error::NotFound { .. })
@@ -186,11 +195,23 @@ fn wrong_types_and_undeclared_names_are_refused_and_change_nothing() {
     // By event: the whole event is refused.
     let cases = [
         ("employees", text("many"), "event.attributes.employees"),
-        ("employees", AttrValue::Integer(-1), "event.attributes.employees"),
+        (
+            "employees",
+            AttrValue::Integer(-1),
+            "event.attributes.employees",
+        ),
         ("province", text("Salta"), "event.attributes.province"),
         ("founded", text("30/04/1998"), "event.attributes.founded"),
-        ("industry", AttrValue::Integer(3), "event.attributes.industry"),
-        ("credit_situation", AttrValue::Integer(7), "event.attributes.credit_situation"),
+        (
+            "industry",
+            AttrValue::Integer(3),
+            "event.attributes.industry",
+        ),
+        (
+            "credit_situation",
+            AttrValue::Integer(7),
+            "event.attributes.credit_situation",
+        ),
     ];
     for (name, value, field) in cases {
         let event = purchase("acme", 2).with_attribute(name, value);
@@ -199,12 +220,18 @@ fn wrong_types_and_undeclared_names_are_refused_and_change_nothing() {
     }
     // By call.
     assert_eq!(
-        field_of(e.set_attributes("acme", &[("employees", Some(AttrValue::Bool(true)))]).map(|_| ())),
+        field_of(
+            e.set_attributes("acme", &[("employees", Some(AttrValue::Bool(true)))])
+                .map(|_| ())
+        ),
         "attributes.employees"
     );
     let undeclared = e.set_attributes(
         "acme",
-        &[("industry", Some(text("x"))), ("size", Some(AttrValue::Integer(1)))],
+        &[
+            ("industry", Some(text("x"))),
+            ("size", Some(AttrValue::Integer(1))),
+        ],
     );
     match &undeclared {
         Err(Error::InvalidArgument { field, message }) => {
@@ -229,7 +256,10 @@ fn configuration_errors_name_the_attribute() {
     m.segments[1].when = Some(C::attr_in("situacion", &["3"]));
     let (field, message) = config_error(m);
     assert_eq!(field, "segments[1].when.attribute");
-    assert!(message.contains("unknown attribute `situacion`"), "{message}");
+    assert!(
+        message.contains("unknown attribute `situacion`"),
+        "{message}"
+    );
 
     let mut m = config();
     m.rules[0].when = Some(C::attr("size", ">", 3.0));
@@ -257,10 +287,8 @@ fn configuration_errors_name_the_attribute() {
     assert_eq!(config_error(m).0, "segments[4].name");
 
     let mut m = config();
-    m.attributes.insert(
-        "size".into(),
-        AttributeConfig::of(AttributeType::Category),
-    );
+    m.attributes
+        .insert("size".into(), AttributeConfig::of(AttributeType::Category));
     assert_eq!(config_error(m).0, "attributes.size.values");
 
     let mut m = config();
@@ -282,7 +310,10 @@ fn segments_keep_their_entry_time_until_left() {
         .unwrap();
     assert_eq!(
         segments_of(&e, "acme"),
-        [("cordoba_smes".to_string(), t(3)), ("recent".to_string(), t(1))]
+        [
+            ("cordoba_smes".to_string(), t(3)),
+            ("recent".to_string(), t(1))
+        ]
     );
     // Two purchases: growth, a repeat buyer from the second.
     e.apply(&purchase("acme", 5)).unwrap();
@@ -298,7 +329,9 @@ fn segments_keep_their_entry_time_until_left() {
     // Growing past 250 employees leaves the SMEs; coming back re-enters later.
     e.set_attributes("acme", &[("employees", Some(AttrValue::Integer(400)))])
         .unwrap();
-    assert!(!segments_of(&e, "acme").iter().any(|(s, _)| s == "cordoba_smes"));
+    assert!(!segments_of(&e, "acme")
+        .iter()
+        .any(|(s, _)| s == "cordoba_smes"));
     e.apply(&visit("acme", 20).with_attribute("employees", AttrValue::Integer(200)))
         .unwrap();
     assert!(segments_of(&e, "acme").contains(&("cordoba_smes".to_string(), t(20))));
@@ -363,7 +396,10 @@ fn counts_and_member_pages() {
     assert_eq!(members, expected);
     assert!(matches!(
         e.segment_members("nope", None, 3),
-        Err(Error::NotFound { what: "segment", .. })
+        Err(Error::NotFound {
+            what: "segment",
+            ..
+        })
     ));
     assert!(matches!(
         e.segment_members("recent", None, 0),
@@ -394,18 +430,30 @@ fn snapshots_keep_attributes_and_segments() {
     let state = e.customer("acme").unwrap();
     let model = e.model();
     let text = json::state_to_json(model, &state);
-    assert!(text.contains(r#""attributes":{"employees":12.5,"founded":"2001-09-11","province":"Córdoba"}"#), "{text}");
+    assert!(
+        text.contains(
+            r#""attributes":{"employees":12.5,"founded":"2001-09-11","province":"Córdoba"}"#
+        ),
+        "{text}"
+    );
     assert_eq!(json::state_from_json(model, &text).unwrap(), state);
     let bytes = state.to_bytes(model);
     assert_eq!(bytes[0], 2);
-    assert_eq!(ciclo::lifecycle::CustomerState::from_bytes(model, &bytes).unwrap(), state);
+    assert_eq!(
+        ciclo::lifecycle::CustomerState::from_bytes(model, &bytes).unwrap(),
+        state
+    );
 }
 
 #[test]
 fn a_version_5_snapshot_restores() {
     // Written by the library before attributes existed (tests/data): the
     // six-stage preset, three customers.
-    let bytes = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/data/snapshot_v5.bin")).unwrap();
+    let bytes = std::fs::read(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/snapshot_v5.bin"
+    ))
+    .unwrap();
     assert_eq!(&bytes[8..12], &5u32.to_le_bytes());
     let e = Engine::restore(&bytes).unwrap();
     assert_eq!(e.customer_ids(), ["ana", "eva", "luis"]);

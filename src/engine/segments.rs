@@ -136,7 +136,10 @@ impl Engine {
                 .inspect(|_| out.evaluated += 1)
                 .filter(|(_, s)| {
                     let now_in = s.segments_at(&self.model, now);
-                    !now_in.iter().copied().eq(s.segments().iter().map(|(id, _)| *id))
+                    !now_in
+                        .iter()
+                        .copied()
+                        .eq(s.segments().iter().map(|(id, _)| *id))
                 })
                 .map(|(id, _)| CompactString::from(id))
                 .collect();
@@ -165,6 +168,32 @@ impl Engine {
     ///
     /// [`Error::NotFound`] for a segment the model does not have;
     /// [`Error::InvalidArgument`] naming `limit` outside 1 to [`MAX_PAGE`].
+    ///
+    /// ```
+    /// use ciclo::lifecycle::{presets, ConditionConfig, SegmentConfig, StageModel};
+    /// use ciclo::model::{BuiltinKind, Event, Timestamp};
+    /// use ciclo::Engine;
+    ///
+    /// let mut config = presets::six_stage();
+    /// config.segments.push(SegmentConfig {
+    ///     name: "engaged".into(),
+    ///     description: String::new(),
+    ///     stages: Vec::new(),
+    ///     when: Some(ConditionConfig::cmp("event_count", ">=", 2.0)),
+    /// });
+    /// let engine = Engine::new(StageModel::compile(config)?);
+    /// let at = Timestamp::parse("2026-03-01T10:00:00Z", "at")?;
+    /// for (who, visits) in [("ana", 2), ("eva", 1), ("luis", 3)] {
+    ///     for _ in 0..visits {
+    ///         engine.apply(&Event::new(who, at, BuiltinKind::Visit))?;
+    ///     }
+    /// }
+    /// let page = engine.segment_members("engaged", None, 1)?;
+    /// assert_eq!(page.items, ["ana"]);
+    /// let rest = engine.segment_members("engaged", page.next_cursor.as_deref(), 1)?;
+    /// assert_eq!((rest.items, rest.next_cursor), (vec!["luis".to_string()], None));
+    /// # Ok::<(), ciclo::Error>(())
+    /// ```
     pub fn segment_members(
         &self,
         segment: &str,

@@ -52,7 +52,14 @@ impl CustomerState {
             metrics: combine_metrics(&self.metrics, &other.metrics, model),
             history: lead.history.clone(),
             recent_ids: newer.recent_ids.clone(),
-            profile: combine_profiles(newer, if std::ptr::eq(newer, self) { other } else { self }),
+            profile: combine_profiles(
+                newer,
+                if std::ptr::eq(newer, self) {
+                    other
+                } else {
+                    self
+                },
+            ),
         }
     }
 }
@@ -225,7 +232,9 @@ fn combine_profiles(
         .map(|(id, v)| (*id, Some(v.clone())))
         .collect();
     if !missing.is_empty() {
-        profile.get_or_insert_with(Default::default).update(&missing);
+        profile
+            .get_or_insert_with(Default::default)
+            .update(&missing);
     }
     profile
 }

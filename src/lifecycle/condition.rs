@@ -421,12 +421,10 @@ fn compile_attribute(
                 format!("`{name}` is a date: compare it with a \"YYYY-MM-DD\" string"),
             ));
         }
-        attributes
-            .read(attribute, &given, at)
-            .map_err(|e| match e {
-                Error::InvalidArgument { field, message } => Error::Config { field, message },
-                other => other,
-            })
+        attributes.read(attribute, &given, at).map_err(|e| match e {
+            Error::InvalidArgument { field, message } => Error::Config { field, message },
+            other => other,
+        })
     };
     if let Some(values) = &config.one_of {
         if config.op.is_some() || config.value.is_some() {

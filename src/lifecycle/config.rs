@@ -293,11 +293,7 @@ pub struct ConditionConfig {
     pub value: Option<ConditionValue>,
     /// The strings a text or category attribute may be one of (instead of
     /// `op` and `value`).
-    #[serde(
-        default,
-        rename = "in",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
     pub one_of: Option<Vec<String>>,
     /// The currency a comparison of money reads (ISO 4217, `"USD"`); absent,
     /// the model's.

@@ -684,9 +684,9 @@ impl Metrics {
                 let trailing = decay(u.trailing, u.at, now, Some(ht * MS_PER_DAY as f64)) / ht;
                 (trailing > 0.0).then(|| recent / trailing - 1.0)
             }
-            M::LeadScore => {
-                Some(self.lead_score_at(now, ctx.lead.half_life_ms) + ctx.lead.profile_points(self, ctx))
-            }
+            M::LeadScore => Some(
+                self.lead_score_at(now, ctx.lead.half_life_ms) + ctx.lead.profile_points(self, ctx),
+            ),
             M::LeadQualified => flag(
                 self.lead_score_at(now, ctx.lead.half_life_ms) + ctx.lead.profile_points(self, ctx)
                     >= ctx.lead.threshold,

@@ -483,8 +483,7 @@ fn compile_lead(
     };
     for (i, pc) in lc.profile.iter().enumerate() {
         let field = format!("lead_scoring.profile[{i}]");
-        let condition =
-            Condition::compile_with(&pc.when, &format!("{field}.when"), attributes)?;
+        let condition = Condition::compile_with(&pc.when, &format!("{field}.when"), attributes)?;
         if condition.reads().metrics {
             return Err(Error::config(
                 format!("{field}.when"),

@@ -324,7 +324,20 @@ pub(crate) fn parse_date(text: &str) -> Option<i32> {
     };
     let (y, m, d) = (num(0..4)?, num(5..7)?, num(8..10)?);
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let month_days = [31, if leap { 29 } else { 28 }, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
     if y < 1 || !(1..=12).contains(&m) || d < 1 || d > month_days[(m - 1) as usize] {
         return None;
     }
@@ -440,10 +453,22 @@ mod tests {
 
     #[test]
     fn dates_round_trip() {
-        for text in ["1970-01-01", "2026-02-28", "0001-01-01", "9999-12-31", "1969-07-20"] {
+        for text in [
+            "1970-01-01",
+            "2026-02-28",
+            "0001-01-01",
+            "9999-12-31",
+            "1969-07-20",
+        ] {
             assert_eq!(format_date(parse_date(text).unwrap()), text);
         }
-        for bad in ["2026-2-28", "2026-02-30", "26-02-2026", "2026-02-28T00:00:00Z", ""] {
+        for bad in [
+            "2026-2-28",
+            "2026-02-30",
+            "26-02-2026",
+            "2026-02-28T00:00:00Z",
+            "",
+        ] {
             assert_eq!(parse_date(bad), None, "{bad}");
         }
     }

@@ -32,8 +32,8 @@ use crate::lifecycle::condition::Evidence;
 use crate::lifecycle::metrics::{fnv1a64, EvalContext, EventFacts, Metrics};
 use crate::lifecycle::model::{RuleId, StageId, StageModel};
 use crate::lifecycle::profile::{AttributeId, AttributeValue};
-use crate::lifecycle::segments::event_attribute_changes;
 use crate::lifecycle::rules::select;
+use crate::lifecycle::segments::event_attribute_changes;
 use crate::lifecycle::state::{
     compact_attributes, push_exact, Cause, CustomerState, StageChange, Transition,
 };
