@@ -83,6 +83,7 @@ impl Shard {
             .map(|(_, s)| &**s)
     }
 
+    #[inline(always)]
     fn get_mut(&mut self, hash: u64, customer: &str) -> Option<&mut CustomerState> {
         let eq = |(k, _): &(CompactString, Arc<CustomerState>)| k.as_str() == customer;
         if Arc::strong_count(&self.table) > 1 {

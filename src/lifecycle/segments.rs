@@ -311,6 +311,7 @@ impl CustomerState {
     }
 
     /// Applies checked attribute changes; answers whether one changed.
+    #[inline(never)]
     pub(crate) fn apply_attributes(
         &mut self,
         changes: &[(AttributeId, Option<AttributeValue>)],
@@ -329,6 +330,7 @@ impl CustomerState {
     /// Re-evaluates the segments whose bit is set in `which` at `at`; keeps
     /// memberships and their entry times. Allocates only when membership
     /// changes.
+    #[inline(never)]
     pub(crate) fn update_segments(
         &mut self,
         model: &StageModel,
@@ -400,15 +402,27 @@ impl CustomerState {
 ///
 /// [`Error::InvalidArgument`] naming `event.attributes.<name>` for a value of
 /// the wrong type.
+#[inline(always)]
 pub(crate) fn event_attribute_changes(
     model: &StageModel,
     profile: Option<&Profile>,
     event: &Event,
 ) -> Result<Option<Vec<(AttributeId, Option<AttributeValue>)>>> {
-    let schema = model.attributes();
-    if schema.is_empty() || event.attributes.is_empty() {
+    if model.attributes().is_empty() || event.attributes.is_empty() {
         return Ok(None);
     }
+    declared_changes(model, profile, event)
+}
+
+/// [`event_attribute_changes`] for a model that declares attributes and an
+/// event that carries some.
+#[inline(never)]
+fn declared_changes(
+    model: &StageModel,
+    profile: Option<&Profile>,
+    event: &Event,
+) -> Result<Option<Vec<(AttributeId, Option<AttributeValue>)>>> {
+    let schema = model.attributes();
     let mut changes: Option<Vec<(AttributeId, Option<AttributeValue>)>> = None;
     for (name, value) in &event.attributes {
         let Some(id) = schema.id(name) else { continue };
@@ -416,8 +430,14 @@ pub(crate) fn event_attribute_changes(
         if stored.is_some_and(|s| schema.same(id, s, value)) {
             continue;
         }
-        let field = format!("event.attributes.{name}");
-        let read = schema.read(id, value, &field)?;
+        // The field is named only on an error: no text is built per event.
+        let read = schema.read(id, value, "").map_err(|e| match e {
+            Error::InvalidArgument { message, .. } => Error::InvalidArgument {
+                field: format!("event.attributes.{name}"),
+                message,
+            },
+            other => other,
+        })?;
         changes.get_or_insert_with(Vec::new).push((id, Some(read)));
     }
     Ok(changes)

@@ -293,7 +293,10 @@ impl CustomerState {
         attributes: Option<&[(AttributeId, Option<AttributeValue>)]>,
         created: bool,
     ) -> (Option<StageChange>, Vec<Evidence>) {
-        let attributes_changed = attributes.is_some_and(|a| self.apply_attributes(a));
+        let attributes_changed = match attributes {
+            None => false,
+            Some(a) => self.apply_attributes(a),
+        };
         let (transition, evidence) = self.absorb_stage(model, event, fingerprint);
         if !model.segments().is_empty() {
             let which = CustomerState::segments_after_event(
@@ -308,6 +311,7 @@ impl CustomerState {
     }
 
     /// Updates metrics and stage for a validated, checked event.
+    #[inline(always)]
     fn absorb_stage(
         &mut self,
         model: &StageModel,
