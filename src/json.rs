@@ -276,7 +276,7 @@ pub(crate) enum ConfigJson {
     /// A built-in stage model by name.
     Preset(PresetJson),
     /// A whole stage model.
-    Model(ModelConfig),
+    Model(Box<ModelConfig>),
 }
 
 /// A built-in stage model by name.

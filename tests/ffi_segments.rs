@@ -290,7 +290,7 @@ fn null_pointers_and_invalid_utf8() {
     let (id, attrs) = (c("acme"), c(r#"{"industry": "x"}"#));
     let bad = [0xffu8, 0xfe, 0];
     let bad = bad.as_ptr() as *const c_char;
-    let sentinel = 0x1 as *mut c_char;
+    let sentinel = ptr::dangling_mut::<c_char>();
     unsafe {
         assert_eq!(
             ciclo_engine_set_attributes_json(ptr::null(), id.as_ptr(), attrs.as_ptr()),

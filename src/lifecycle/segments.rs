@@ -395,6 +395,9 @@ impl CustomerState {
     }
 }
 
+/// Attribute changes: a value to set, or `None` to remove.
+pub(crate) type AttributeChanges = Vec<(AttributeId, Option<AttributeValue>)>;
+
 /// The changes an event's declared attributes make to a profile, checked;
 /// `None` when they change nothing (no allocation then).
 ///
@@ -407,7 +410,7 @@ pub(crate) fn event_attribute_changes(
     model: &StageModel,
     profile: Option<&Profile>,
     event: &Event,
-) -> Result<Option<Vec<(AttributeId, Option<AttributeValue>)>>> {
+) -> Result<Option<AttributeChanges>> {
     if model.attributes().is_empty() || event.attributes.is_empty() {
         return Ok(None);
     }
@@ -421,9 +424,9 @@ fn declared_changes(
     model: &StageModel,
     profile: Option<&Profile>,
     event: &Event,
-) -> Result<Option<Vec<(AttributeId, Option<AttributeValue>)>>> {
+) -> Result<Option<AttributeChanges>> {
     let schema = model.attributes();
-    let mut changes: Option<Vec<(AttributeId, Option<AttributeValue>)>> = None;
+    let mut changes: Option<AttributeChanges> = None;
     for (name, value) in &event.attributes {
         let Some(id) = schema.id(name) else { continue };
         let stored = profile.and_then(|p| p.get(id));
