@@ -91,8 +91,9 @@ impl<'de> Deserialize<'de> for AttributesJson {
     }
 }
 
-/// Reads attributes to set (see [`AttributesJson`]): names with a value, or
-/// `None` to remove. Checking them against the model is
+/// Reads attributes to set, a JSON object of names to values (`{"province":
+/// "Córdoba", "employees": 40, "industry": null}`): names with a value, or
+/// `None` to remove (`null`). Checking them against the model is
 /// [`Engine::set_attributes`](crate::Engine::set_attributes)'s part.
 ///
 /// # Errors
