@@ -287,21 +287,23 @@ fn histories_are_bounded_in_snapshots_and_erased_with_the_customer() {
         format!("p{}", MAX_HISTORY + 19)
     );
 
-    // Snapshots keep the histories (version 6) and restore them exactly.
+    // Snapshots keep the histories (version 7) and restore them exactly.
     let bytes = engine.snapshot();
-    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 6);
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 7);
     let restored = Engine::restore(&bytes).unwrap();
     assert_eq!(restored.purchase_history("eva").unwrap(), history);
     assert_eq!(restored.snapshot(), bytes);
-    // An engine without histories writes version 5, as before.
+    // An engine without histories writes the same version, with empty
+    // histories.
     let plain = Engine::new(StageModel::six_stage());
     event(
         &plain,
         &format!(r#"{{"customer": "x", "at": "{}", "kind": "visit"}}"#, t(1)),
     );
-    let v5 = plain.snapshot();
-    assert_eq!(u32::from_le_bytes(v5[8..12].try_into().unwrap()), 5);
-    Engine::restore(&v5).unwrap();
+    let v7 = plain.snapshot();
+    assert_eq!(u32::from_le_bytes(v7[8..12].try_into().unwrap()), 7);
+    assert_eq!(v7.last(), Some(&0), "the empty histories end the payload");
+    assert_eq!(Engine::restore(&v7).unwrap().snapshot(), v7);
 
     // Erasure takes the history with the customer, in the engine and in
     // the next snapshot.
@@ -343,4 +345,57 @@ fn erasing_a_customer_drops_the_learned_affinities() {
     // An unknown customer erases nothing and keeps them.
     assert!(engine.erase("nobody").is_err());
     assert!(!engine.affinities_of("mate").is_empty());
+}
+
+/// An unsigned LEB128 varint: its value and the bytes it takes (0 when
+/// there is none).
+fn varint(bytes: &[u8]) -> (usize, usize) {
+    let mut value = 0usize;
+    for (i, b) in bytes.iter().take(9).enumerate() {
+        value |= ((b & 0x7f) as usize) << (7 * i);
+        if b & 0x80 == 0 {
+            return (value, i + 1);
+        }
+    }
+    (0, 0)
+}
+
+#[test]
+fn a_version_6_snapshot_restores_its_purchase_histories() {
+    let engine = Engine::new(StageModel::six_stage());
+    buy(&engine, "eva", 1, "o1", &["mate", "yerba"]);
+    let v7 = engine.snapshot();
+    assert_eq!(u32::from_le_bytes(v7[8..12].try_into().unwrap()), 7);
+    // Version 6 is version 7 without the customer's empty attributes and
+    // segments (the two zero bytes before the empty consolidation and
+    // retention texts); the change feed's and the histories' texts follow.
+    let body = &v7[24..];
+    let histories_at = (0..body.len())
+        .rev()
+        .find(|&p| {
+            let (len, used) = varint(&body[p..]);
+            used > 0 && p + used + len == body.len() && body.get(p + used) == Some(&b'{')
+        })
+        .expect("the histories' text ends the payload");
+    let feed_at = (0..histories_at)
+        .rev()
+        .find(|&p| {
+            let (len, used) = varint(&body[p..]);
+            used > 0 && p + used + len == histories_at && body.get(p + used) == Some(&b'{')
+        })
+        .expect("the feed's text comes before");
+    assert_eq!(&body[feed_at - 4..feed_at], &[0, 0, 0, 0]);
+    let old = [&body[..feed_at - 4], &[0, 0], &body[feed_at..]].concat();
+    let mut v6 = b"CICLOSNP".to_vec();
+    v6.extend_from_slice(&6u32.to_le_bytes());
+    v6.extend_from_slice(&(old.len() as u64).to_le_bytes());
+    v6.extend_from_slice(&crc32fast::hash(&old).to_le_bytes());
+    v6.extend_from_slice(&old);
+    let restored = Engine::restore(&v6).unwrap();
+    assert_eq!(
+        restored.purchase_history("eva").unwrap(),
+        engine.purchase_history("eva").unwrap()
+    );
+    assert_eq!(restored.purchase_history("eva").unwrap().len(), 2);
+    assert_eq!(restored.snapshot(), v7);
 }

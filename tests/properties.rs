@@ -28,8 +28,32 @@ fn currency(code: &str) -> Currency {
     Currency::parse(code, "currency").unwrap()
 }
 
-fn models() -> [StageModel; 2] {
-    [StageModel::six_stage(), StageModel::five_stage()]
+fn models() -> [StageModel; 3] {
+    [
+        StageModel::six_stage(),
+        StageModel::five_stage(),
+        with_segments(),
+    ]
+}
+
+/// The six-stage preset with two attributes the stream never sends and
+/// segments over metrics, stage and attributes: states carry memberships.
+fn with_segments() -> StageModel {
+    let mut config = ciclo::lifecycle::presets::six_stage();
+    config.attributes = serde_json::from_str(
+        r#"{"province": {"type": "category", "values": ["Córdoba", "Mendoza"]},
+            "employees": {"type": "number"}}"#,
+    )
+    .unwrap();
+    config.segments = serde_json::from_str(
+        r#"[{"name": "buyers", "when": {"metric": "purchase_count", "op": ">=", "value": 2}},
+            {"name": "growing", "stages": ["growth"]},
+            {"name": "quiet", "when": {"metric": "days_since_last_activity", "op": ">=", "value": 0.5}},
+            {"name": "cordoba", "when": {"attribute": "province", "op": "==", "value": "Córdoba"}},
+            {"name": "unknown_size", "when": {"not": {"attribute": "employees", "op": ">", "value": 0}}}]"#,
+    )
+    .unwrap();
+    StageModel::compile(config).unwrap()
 }
 
 // ---------------------------------------------------------------------------
@@ -445,6 +469,12 @@ proptest! {
             prop_assert_eq!(run.engine.len(), run.states.len());
             for (id, state) in &run.states {
                 check_stage_in_model(&model, state)?;
+                // Memberships are those of an evaluation at the watermark
+                // (the last event or moving tick evaluated them), entered
+                // no later than it.
+                let members: Vec<_> = state.segments().iter().map(|(s, _)| *s).collect();
+                prop_assert_eq!(members, state.segments_at(&model, state.watermark()));
+                prop_assert!(state.segments().iter().all(|(_, at)| *at <= state.watermark()));
                 prop_assert!(model.stages().contains(&model.stage_name(state.stage()).to_string()));
                 prop_assert_eq!(&run.engine.customer(id).unwrap(), state);
             }

@@ -15,6 +15,7 @@ mod limits;
 mod listing;
 mod offers;
 mod retention;
+mod segments;
 mod snapshot;
 mod stages;
 
@@ -23,6 +24,7 @@ pub use history::{PurchaseLine, MAX_HISTORY};
 pub use identity::{ReviewItem, SourceRemoved};
 pub use listing::{Page, MAX_PAGE};
 pub use offers::{AffinitySummary, NamedAffinity, NextBestOffer, NextBestOffers, OfferKind};
+pub use segments::SegmentRefresh;
 pub use stages::LeadScore;
 
 use std::hash::BuildHasher;
@@ -89,6 +91,7 @@ impl Shard {
             .map(|(_, s)| &**s)
     }
 
+    #[inline(always)]
     fn get_mut(&mut self, hash: u64, customer: &str) -> Option<&mut CustomerState> {
         let eq = |(k, _): &(CompactString, Arc<CustomerState>)| k.as_str() == customer;
         if Arc::strong_count(&self.table) > 1 {

@@ -296,6 +296,8 @@ pub(crate) struct EvalContext<'a> {
     /// The model's currency: what money metrics read when a condition names
     /// none (`None`: each customer's first currency).
     pub currency: Option<Currency>,
+    /// The customer's attributes and segments, if they have any.
+    pub profile: Option<&'a crate::lifecycle::profile::Profile>,
 }
 
 impl Metrics {
@@ -682,10 +684,13 @@ impl Metrics {
                 let trailing = decay(u.trailing, u.at, now, Some(ht * MS_PER_DAY as f64)) / ht;
                 (trailing > 0.0).then(|| recent / trailing - 1.0)
             }
-            M::LeadScore => Some(self.lead_score_at(now, ctx.lead.half_life_ms)),
-            M::LeadQualified => {
-                flag(self.lead_score_at(now, ctx.lead.half_life_ms) >= ctx.lead.threshold)
-            }
+            M::LeadScore => Some(
+                self.lead_score_at(now, ctx.lead.half_life_ms) + ctx.lead.profile_points(self, ctx),
+            ),
+            M::LeadQualified => flag(
+                self.lead_score_at(now, ctx.lead.half_life_ms) + ctx.lead.profile_points(self, ctx)
+                    >= ctx.lead.threshold,
+            ),
             M::ContactCaptured => flag(self.contact_captured),
             M::TrialRequested => flag(self.trial_requested),
             M::Unsubscribed => flag(self.unsubscribed),
