@@ -542,3 +542,88 @@ fn without_attributes_or_segments_states_carry_nothing() {
         Err(Error::InvalidArgument { .. })
     ));
 }
+
+#[test]
+fn a_merge_keeps_attributes_set_by_call() {
+    use ciclo::consolidation::golden::SourceKey;
+    use ciclo::model::Record;
+    let e = engine();
+    let person = |given: &str, email: &str| Record {
+        given_name: Some(given.into()),
+        surname: Some("Quiroga".into()),
+        email: Some(email.into()),
+        country: Some("AR".into()),
+        ..Record::default()
+    };
+    let a = e
+        .ingest(
+            SourceKey::new("crm", "1").unwrap(),
+            t(1),
+            person("Ana", "ana@q.com.ar"),
+        )
+        .unwrap()
+        .golden;
+    let b = e
+        .ingest(
+            SourceKey::new("erp", "9").unwrap(),
+            t(1),
+            person("Bruno", "bruno@q.com.ar"),
+        )
+        .unwrap()
+        .golden;
+    assert_ne!(a, b);
+    let (ga, gb) = (a.to_string(), b.to_string());
+    e.apply(&visit(&ga, 2)).unwrap();
+    e.apply(&visit(&gb, 3)).unwrap();
+    // By call, not by event: no event holds these.
+    e.set_attributes(
+        &ga,
+        &[
+            ("province", Some(text("Córdoba"))),
+            ("employees", Some(AttrValue::Integer(40))),
+        ],
+    )
+    .unwrap();
+    e.set_attributes(
+        &gb,
+        &[
+            ("province", Some(text("Mendoza"))),
+            ("credit_situation", Some(text("4"))),
+        ],
+    )
+    .unwrap();
+    let merged = e.merge(a, b).unwrap();
+    let survivor = merged.survivor.to_string();
+    let retired = if survivor == ga { &gb } else { &ga };
+    let (province, other) = if survivor == ga {
+        ("Córdoba", "Mendoza")
+    } else {
+        ("Mendoza", "Córdoba")
+    };
+    // The survivor's value wins; the retired customer's fill the rest.
+    assert_eq!(attribute(&e, &survivor, "province"), Some(text(province)));
+    assert_ne!(attribute(&e, &survivor, "province"), Some(text(other)));
+    assert_eq!(
+        attribute(&e, &survivor, "employees"),
+        Some(AttrValue::Integer(40))
+    );
+    assert_eq!(
+        attribute(&e, &survivor, "credit_situation"),
+        Some(text("4"))
+    );
+    assert!(
+        e.with_customer(retired, |_| ()).is_ok(),
+        "a retired id answers for its survivor"
+    );
+    // The segments follow the kept attributes.
+    let names: Vec<String> = segments_of(&e, &survivor)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert!(names.contains(&"non_performing".to_string()), "{names:?}");
+    assert_eq!(
+        names.contains(&"cordoba_smes".to_string()),
+        province == "Córdoba",
+        "{names:?}"
+    );
+}
