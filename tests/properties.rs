@@ -50,7 +50,12 @@ fn with_segments() -> StageModel {
             {"name": "growing", "stages": ["growth"]},
             {"name": "quiet", "when": {"metric": "days_since_last_activity", "op": ">=", "value": 0.5}},
             {"name": "cordoba", "when": {"attribute": "province", "op": "==", "value": "Córdoba"}},
-            {"name": "unknown_size", "when": {"not": {"attribute": "employees", "op": ">", "value": 0}}}]"#,
+            {"name": "unknown_size", "when": {"not": {"attribute": "employees", "op": ">", "value": 0}}},
+            {"name": "complainers", "when": {"metric": "complaint_count", "op": ">=", "value": 1}},
+            {"name": "renewers", "when": {"metric": "renewal_count", "op": ">=", "value": 1}},
+            {"name": "reachable", "when": {"metric": "contact_captured", "op": "==", "value": 1}},
+            {"name": "gone", "when": {"metric": "cancelled", "op": "==", "value": 1}},
+            {"name": "big_spenders", "when": {"metric": "average_order_value", "op": ">=", "value": 5000}}]"#,
     )
     .unwrap();
     StageModel::compile(config).unwrap()

@@ -143,6 +143,8 @@ pub(crate) struct Reads {
     pub event_metrics: bool,
     /// Some attribute.
     pub attributes: bool,
+    /// The metrics' [`Sections`](crate::lifecycle::metrics::Sections) bits.
+    pub sections: u8,
 }
 
 /// One comparison seen while evaluating a condition: the evidence behind a
@@ -293,6 +295,7 @@ impl Condition {
             Condition::Compare { metric, .. } => {
                 out.metrics = true;
                 out.event_metrics |= metric.name().starts_with("event.");
+                out.sections |= metric.sections();
             }
             Condition::Attribute { .. } => out.attributes = true,
         }

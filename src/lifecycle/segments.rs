@@ -11,11 +11,19 @@
 //! Membership is kept in the customer's state with its entry time and
 //! re-evaluated
 //!
-//! - **on every event**: segments that read a metric are evaluated on each
-//!   applied event; segments that read only attributes and the stage, only
-//!   when the event changed an attribute or the stage. A customer who enters a
-//!   segment enters it at the event's time; leaving drops the entry. Nothing is
-//!   allocated unless membership changes;
+//! - **on every event**, when it may change the outcome: every segment when
+//!   the event changed an attribute or the stage; otherwise the segments that
+//!   read a metric the event may have changed: those reading the clock or
+//!   the event count (`days_since_last_activity`, `complaints_in_window`,
+//!   `lead_score`, ...) on every event, those reading purchase metrics
+//!   (`purchase_count`, `revenue`, ...) on events with an amount and
+//!   purchases, service metrics on tickets, complaints, payment failures,
+//!   surveys and usage, relationship metrics on renewals, deliveries,
+//!   cancellations, outreach and offers, and the contact, trial and
+//!   unsubscribe flags on their events. The outcome is that of evaluating
+//!   every segment (a property test checks it). A customer who enters a
+//!   segment enters it at the event's time; leaving drops the entry. Nothing
+//!   is allocated unless membership changes;
 //! - **on a tick that moves the customer** (the stage changed);
 //! - **on demand**: [`CustomerState::refresh_segments`] (and
 //!   [`Engine::refresh_segments`](crate::Engine::refresh_segments)) evaluates
@@ -50,6 +58,7 @@ use std::collections::BTreeMap;
 use crate::error::{Error, Result};
 use crate::lifecycle::condition::Condition;
 use crate::lifecycle::config::SegmentConfig;
+use crate::lifecycle::metrics::{Metrics, Sections};
 use crate::lifecycle::model::{StageId, StageModel};
 use crate::lifecycle::profile::{AttributeId, AttributeSchema, AttributeValue, Profile};
 use crate::lifecycle::state::CustomerState;
@@ -105,8 +114,12 @@ impl Segment {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Segments {
     list: Vec<Segment>,
-    /// Bit `i` set when segment `i` reads a metric.
+    /// Bit `i` set when segment `i` reads a metric that any event or time
+    /// alone may change ([`Sections::ANY`]).
     on_every_event: u64,
+    /// For each bit of [`Sections`] but `ANY` (purchases, service,
+    /// relationship, flags): the segments reading a metric of that part.
+    on_section: [u64; 4],
 }
 
 impl Segments {
@@ -162,8 +175,13 @@ impl Segments {
                     "a segment cannot read `event.*` metrics: only an event has them",
                 ));
             }
-            if reads.metrics {
+            if reads.sections & Sections::ANY != 0 {
                 out.on_every_event |= 1u64 << i;
+            }
+            for (bit, mask) in out.on_section.iter_mut().enumerate() {
+                if reads.sections & (1 << bit) != 0 {
+                    *mask |= 1u64 << i;
+                }
             }
             out.list.push(Segment {
                 name: sc.name.clone(),
@@ -384,14 +402,25 @@ impl CustomerState {
         delta
     }
 
-    /// Segments to evaluate after an event: those reading a metric, and all
-    /// of them when the stage or an attribute changed.
-    pub(crate) fn segments_after_event(model: &StageModel, all: bool) -> u64 {
+    /// Segments to evaluate after `event`: all of them when the stage or an
+    /// attribute changed; otherwise those reading a metric the event may
+    /// have changed (see [`Metric::sections`](crate::lifecycle::Metric)):
+    /// a segment that reads only purchase metrics is not evaluated on a
+    /// visit, whose outcome for it cannot differ from the last evaluation.
+    #[inline]
+    pub(crate) fn segments_after_event(model: &StageModel, all: bool, event: &Event) -> u64 {
         if all {
-            u64::MAX
-        } else {
-            model.segments().on_every_event
+            return u64::MAX;
         }
+        let segments = model.segments();
+        let touched = Metrics::sections_touched(event);
+        let mut which = segments.on_every_event;
+        for (bit, mask) in segments.on_section.iter().enumerate() {
+            if touched & (1 << bit) != 0 {
+                which |= mask;
+            }
+        }
+        which
     }
 }
 

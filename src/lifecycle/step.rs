@@ -302,6 +302,7 @@ impl CustomerState {
             let which = CustomerState::segments_after_event(
                 model,
                 created || attributes_changed || transition.is_some(),
+                event,
             );
             if which != 0 {
                 self.update_segments(model, event.at, which);
