@@ -627,3 +627,88 @@ fn a_merge_keeps_attributes_set_by_call() {
         "{names:?}"
     );
 }
+
+#[test]
+fn the_change_feed_records_attribute_and_segment_changes() {
+    let e = engine();
+    let types = |e: &Engine, after: u64| -> Vec<(String, String)> {
+        let page = e.changes(after, 100).unwrap();
+        page.changes
+            .iter()
+            .map(|c| {
+                (
+                    c.change.type_name().to_string(),
+                    c.change.customer().unwrap_or("").to_string(),
+                )
+            })
+            .collect()
+    };
+    // An event setting an attribute that puts the customer in a segment.
+    e.apply(&visit("acme", 1).with_attribute("credit_situation", text("4")))
+        .unwrap();
+    let seen = types(&e, 0);
+    let want: Vec<(String, String)> =
+        ["customer_created", "attributes_changed", "segments_changed"]
+            .iter()
+            .map(|t| (t.to_string(), "acme".to_string()))
+            .collect();
+    assert_eq!(seen, want);
+    let json = json::changes::changes_to_json(e.model(), &e.changes(0, 100).unwrap().changes);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let list = v["changes"].as_array().unwrap();
+    assert_eq!(
+        list[1]["attributes"],
+        serde_json::json!(["credit_situation"])
+    );
+    assert!(
+        !json.contains("\"4\""),
+        "values are not on the feed: {json}"
+    );
+    let entered = list[2]["entered"].as_array().unwrap();
+    assert!(
+        entered.contains(&serde_json::json!("non_performing")),
+        "{json}"
+    );
+    assert!(entered.contains(&serde_json::json!("recent")), "{json}");
+    assert_eq!(list[2]["left"], serde_json::json!([]));
+    let head = e.changes(0, 100).unwrap().head_seq;
+
+    // Same value again: nothing. A visit changes no segment: nothing.
+    e.apply(&visit("acme", 2).with_attribute("credit_situation", text("4")))
+        .unwrap();
+    assert_eq!(types(&e, head), []);
+
+    // A call: the attribute, and leaving the segment.
+    e.set_attributes("acme", &[("credit_situation", Some(text("1")))])
+        .unwrap();
+    let page = e.changes(head, 100).unwrap();
+    let seen: Vec<&str> = page.changes.iter().map(|c| c.change.type_name()).collect();
+    assert_eq!(seen, ["attributes_changed", "segments_changed"]);
+    let json = json::changes::changes_to_json(e.model(), &page.changes);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["changes"][1]["left"],
+        serde_json::json!(["non_performing"])
+    );
+    assert_eq!(v["changes"][1]["entered"], serde_json::json!([]));
+    let head = page.head_seq;
+
+    // Time alone: a refresh leaves `recent`.
+    let done = e.refresh_segments(t(2).plus_days(60.0));
+    assert_eq!(done.left, 1);
+    let page = e.changes(head, 100).unwrap();
+    let json = json::changes::changes_to_json(e.model(), &page.changes);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v["changes"][0]["type"], "segments_changed", "{json}");
+    assert_eq!(v["changes"][0]["left"], serde_json::json!(["recent"]));
+
+    // Snapshots keep the new changes and restore them.
+    let restored = Engine::restore(&e.snapshot()).unwrap();
+    assert_eq!(
+        json::changes::changes_to_json(
+            restored.model(),
+            &restored.changes(0, 100).unwrap().changes
+        ),
+        json::changes::changes_to_json(e.model(), &e.changes(0, 100).unwrap().changes)
+    );
+}

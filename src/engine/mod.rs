@@ -424,7 +424,10 @@ impl Engine {
                 prefetch(state);
                 crate::lifecycle::step::admit_within(&self.model, event, &self.limits())?;
                 let outcome = state.apply_admitted(&self.model, event)?;
-                if outcome.transition.is_some() {
+                if outcome.transition.is_some()
+                    || !outcome.attributes.is_empty()
+                    || !outcome.segments.is_empty()
+                {
                     call.applied(event, &outcome, None);
                 }
                 shard.record_purchase(&self.hasher, hash, event, &outcome);
@@ -550,7 +553,19 @@ impl Engine {
                 }
                 evaluated += 1;
                 if let Some(rule) = state.tick_rule(&self.model, now) {
-                    moved(id, unique_mut(state), rule, &mut changes);
+                    let state = unique_mut(state);
+                    let before = segments::bits(state);
+                    moved(id, state, rule, &mut changes);
+                    // A move re-evaluates the segments (they may read the stage).
+                    let after = segments::bits(state);
+                    if before != after {
+                        changes.push(Change::SegmentsChanged {
+                            customer: CompactString::from(*id),
+                            entered: after & !before,
+                            left: before & !after,
+                            at: now,
+                        });
+                    }
                 }
             }
             // Recorded under the shard's lock: no event of these customers

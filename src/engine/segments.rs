@@ -15,11 +15,19 @@ use std::ops::Bound;
 use compact_str::CompactString;
 
 use super::listing::{Page, MAX_PAGE};
-use super::{lock, unique_mut, Engine};
+use super::{lock, unique_mut, Engine, Sink};
 use crate::error::{Error, Result};
 use crate::lifecycle::SegmentId;
 use crate::model::event::AttrValue;
 use crate::model::time::{clip, Timestamp};
+
+/// The segments a customer is in, as bits (bit `i` for segment `i`).
+pub(super) fn bits(state: &crate::lifecycle::CustomerState) -> u64 {
+    state
+        .segments()
+        .iter()
+        .fold(0, |m, (s, _)| m | 1u64 << s.index())
+}
 
 /// What [`Engine::refresh_segments`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -40,9 +48,13 @@ impl Engine {
     /// an attribute changed. Thread-safe.
     ///
     /// A golden id retired by a merge stands for the customer it was merged
-    /// into. Attributes set by a call are kept in the state; a merge or unmerge
-    /// that rebuilds a golden customer's state from their events keeps only the
-    /// attributes those events carry.
+    /// into. Attributes set by a call are kept in the state: a merge keeps the
+    /// survivor's and fills what it lacks from the retired customer's; an
+    /// unmerge leaves the customer theirs, and the record's restored customer
+    /// gets those its own events carry. The change feed records an
+    /// [`attributes_changed`](super::Change::AttributesChanged) change (names
+    /// only) and a [`segments_changed`](super::Change::SegmentsChanged) one
+    /// when membership moved.
     ///
     /// # Errors
     ///
@@ -70,18 +82,46 @@ impl Engine {
         customer: &str,
         attributes: &[(&str, Option<AttrValue>)],
     ) -> Result<bool> {
-        self.with_shard_of(customer, |live, hash, shard| {
+        let out = self.with_shard_of(customer, |live, hash, shard| {
             let exists = shard.get(hash, live).ok_or_else(|| not_found(live))?;
             // Check on a copy only when something could change: a failed or
             // empty call copies nothing a snapshot shares.
             let mut next = exists.clone();
             let changed = next.set_attributes(&self.model, attributes)?;
             if changed {
+                let schema = self.model.attributes();
+                let mut ids: Vec<_> = attributes
+                    .iter()
+                    .filter_map(|(name, _)| schema.id(name))
+                    .filter(|id| exists.attribute(*id) != next.attribute(*id))
+                    .collect();
+                ids.sort_unstable();
+                ids.dedup();
+                let (before, after) = (bits(exists), bits(&next));
+                let at = next.watermark();
+                let who = CompactString::from(live);
+                let mut changes = vec![super::Change::AttributesChanged {
+                    customer: who.clone(),
+                    attributes: ids.into_boxed_slice(),
+                    at,
+                }];
+                if before != after {
+                    changes.push(super::Change::SegmentsChanged {
+                        customer: who,
+                        entered: after & !before,
+                        left: before & !after,
+                        at,
+                    });
+                }
                 let state = shard.get_mut(hash, live).expect("present");
                 *state = next;
+                // Under the shard's lock, as an event's changes are.
+                self.feed.single().record(changes);
             }
             Ok(changed)
-        })
+        });
+        self.deliver();
+        out
     }
 
     /// The segments a customer is in, with when they entered each, sorted by
@@ -122,6 +162,13 @@ impl Engine {
     /// watermark is later than `now` are not evaluated. Thread-safe; shards
     /// are visited one after another.
     pub fn refresh_segments(&self, now: Timestamp) -> SegmentRefresh {
+        let out = self.refresh_segments_in(now, &mut self.feed.sorted_call());
+        self.deliver();
+        out
+    }
+
+    /// [`Engine::refresh_segments`], recording in `call`.
+    fn refresh_segments_in(&self, now: Timestamp, call: &mut super::Call) -> SegmentRefresh {
         let mut out = SegmentRefresh::default();
         if self.model.segments().is_empty() {
             return out;
@@ -146,13 +193,25 @@ impl Engine {
             if changing.is_empty() {
                 continue;
             }
+            let mut changes = Vec::with_capacity(changing.len());
             for (id, state) in shard.iter_mut() {
                 if changing.iter().any(|c| c == id) {
                     let delta = unique_mut(state).refresh_segments(&self.model, now);
                     out.entered += delta.entered.count_ones() as usize;
                     out.left += delta.left.count_ones() as usize;
+                    if !delta.is_empty() {
+                        changes.push(super::Change::SegmentsChanged {
+                            customer: CompactString::from(id),
+                            entered: delta.entered,
+                            left: delta.left,
+                            at: now.max(state.watermark()),
+                        });
+                    }
                 }
             }
+            // Under the shard's lock: no event of these customers comes
+            // between their changes and the feed.
+            call.record(changes);
         }
         out
     }

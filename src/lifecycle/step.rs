@@ -33,7 +33,7 @@ use crate::lifecycle::metrics::{fnv1a64, EvalContext, EventFacts, Metrics};
 use crate::lifecycle::model::{RuleId, StageId, StageModel};
 use crate::lifecycle::profile::{AttributeId, AttributeValue};
 use crate::lifecycle::rules::select;
-use crate::lifecycle::segments::event_attribute_changes;
+use crate::lifecycle::segments::{event_attribute_changes, SegmentDelta};
 use crate::lifecycle::state::{
     compact_attributes, push_exact, Cause, CustomerState, StageChange, Transition,
 };
@@ -66,6 +66,11 @@ pub struct Outcome {
     /// The comparisons of the fired rule's condition with the customer's values at
     /// the moment it fired (empty without a transition or a condition).
     pub evidence: Vec<Evidence>,
+    /// The host attributes the event set or removed (declared attributes it
+    /// carried with a value other than the customer's), by id.
+    pub attributes: Vec<AttributeId>,
+    /// The segments the customer entered and left.
+    pub segments: SegmentDelta,
 }
 
 /// A transition fired by `tick`, with its evidence.
@@ -85,7 +90,22 @@ impl Outcome {
             stage,
             transition: None,
             evidence: Vec::new(),
+            attributes: Vec::new(),
+            segments: SegmentDelta::default(),
         }
+    }
+}
+
+/// The ids of the attributes that `changes` changed (all of them when it
+/// changed any: they were checked against the stored values).
+#[inline]
+fn changed_ids(
+    changes: Option<&[(AttributeId, Option<AttributeValue>)]>,
+    changed: bool,
+) -> Vec<AttributeId> {
+    match changes {
+        Some(c) if changed => c.iter().map(|(id, _)| *id).collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -125,7 +145,7 @@ impl CustomerState {
             profile: None,
         };
         let fingerprint = event.id.as_deref().map(fnv1a64);
-        let (transition, evidence) =
+        let (transition, evidence, changed, segments) =
             state.absorb(model, event, fingerprint, attributes.as_deref(), true);
         let stage = state.stage;
         Ok((
@@ -136,6 +156,8 @@ impl CustomerState {
                 stage,
                 transition,
                 evidence,
+                attributes: changed_ids(attributes.as_deref(), changed),
+                segments,
             },
         ))
     }
@@ -172,7 +194,7 @@ impl CustomerState {
         }
         self.metrics.check(event)?;
         let attributes = event_attribute_changes(model, self.profile.as_deref(), event)?;
-        let (transition, evidence) =
+        let (transition, evidence, changed, segments) =
             self.absorb(model, event, fingerprint, attributes.as_deref(), false);
         Ok(Outcome {
             applied: Applied::Applied,
@@ -180,6 +202,8 @@ impl CustomerState {
             stage: self.stage,
             transition,
             evidence,
+            attributes: changed_ids(attributes.as_deref(), changed),
+            segments,
         })
     }
 
@@ -292,12 +316,13 @@ impl CustomerState {
         fingerprint: Option<u64>,
         attributes: Option<&[(AttributeId, Option<AttributeValue>)]>,
         created: bool,
-    ) -> (Option<StageChange>, Vec<Evidence>) {
+    ) -> (Option<StageChange>, Vec<Evidence>, bool, SegmentDelta) {
         let attributes_changed = match attributes {
             None => false,
             Some(a) => self.apply_attributes(a),
         };
         let (transition, evidence) = self.absorb_stage(model, event, fingerprint);
+        let mut segments = SegmentDelta::default();
         if !model.segments().is_empty() {
             let which = CustomerState::segments_after_event(
                 model,
@@ -305,10 +330,10 @@ impl CustomerState {
                 event,
             );
             if which != 0 {
-                self.update_segments(model, event.at, which);
+                segments = self.update_segments(model, event.at, which);
             }
         }
-        (transition, evidence)
+        (transition, evidence, attributes_changed, segments)
     }
 
     /// Updates metrics and stage for a validated, checked event.
