@@ -712,3 +712,42 @@ fn the_change_feed_records_attribute_and_segment_changes() {
         json::changes::changes_to_json(e.model(), &e.changes(0, 100).unwrap().changes)
     );
 }
+
+#[test]
+fn a_tick_that_moves_a_customer_records_the_segments_it_changed() {
+    let e = engine();
+    e.apply(&purchase("ana", 1)).unwrap();
+    e.apply(&purchase("ana", 2)).unwrap();
+    let stage = |e: &Engine| {
+        let s = e.customer("ana").unwrap().stage();
+        e.model().stage_name(s).to_string()
+    };
+    let before = segments_of(&e, "ana");
+    assert!(
+        before.iter().any(|(n, _)| n == "repeat_buyers"),
+        "{before:?} in {}",
+        stage(&e)
+    );
+    let head = e.changes(0, 1000).unwrap().head_seq;
+    let later = t(2).plus_days(400.0);
+    let report = e.tick(later);
+    assert_eq!(report.moves.len(), 1, "the year without buying moves ana");
+    let page = e.changes(head, 100).unwrap();
+    let json = ciclo::json::changes::changes_to_json(e.model(), &page.changes);
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let list = v["changes"].as_array().unwrap();
+    assert_eq!(list[0]["type"], "stage_moved", "{json}");
+    assert_eq!(list[1]["type"], "segments_changed", "{json}");
+    // The move evaluates every segment at the tick: a year without events
+    // is not recent either.
+    assert_eq!(
+        list[1]["left"],
+        serde_json::json!(["repeat_buyers", "recent"]),
+        "{json}"
+    );
+    assert_eq!(
+        list[1]["at"],
+        serde_json::json!(later.to_rfc3339()),
+        "{json}"
+    );
+}
