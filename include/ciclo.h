@@ -183,6 +183,31 @@
 #define CICLO_ABI_VERSION 2
 
 /**
+ * Purchases and revenue (an amount on any event, a purchase).
+ */
+#define Sections_PURCHASES 1
+
+/**
+ * Tickets, complaints, payment failures, surveys, usage.
+ */
+#define Sections_SERVICE 2
+
+/**
+ * Renewals, deliveries, cancellations, outreach and offers.
+ */
+#define Sections_RELATIONSHIP 4
+
+/**
+ * Contact captured, trial requested, unsubscribed.
+ */
+#define Sections_FLAGS 8
+
+/**
+ * Moves with any event or with time alone: evaluate always.
+ */
+#define Sections_ANY 128
+
+/**
  * An engine: a thread-safe registry of customers and their lifecycle states under
  * one stage model. Opaque; create with `ciclo_engine_new` or `ciclo_engine_restore`,
  * release with `ciclo_engine_free`. Share it freely between threads.
@@ -2053,7 +2078,11 @@ ciclo_status ciclo_engine_win_back_stats_json(const struct ciclo_engine *engine,
  * `"YYYY-MM-DD"` string for a `date`, a string for a `text`, one of the
  * declared values for a `category`. The customer's segments are then
  * re-evaluated; changes and segment entries take effect at the customer's
- * watermark (their latest event: the engine has no clock of its own).
+ * watermark (their latest event: the engine has no clock of its own). The
+ * change feed gets an `attributes_changed` change (the names, not the
+ * values) and, when membership moved, a `segments_changed` one. A merge
+ * keeps attributes set this way (the survivor's, then the retired
+ * customer's where the survivor has none).
  *
  * Errors: `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`,
  * `CICLO_STATUS_INVALID_JSON` (malformed JSON, not an object, a value that
@@ -2134,7 +2163,8 @@ ciclo_status ciclo_engine_list_segment_members_json(const struct ciclo_engine *e
  * time alone (`days_since_last_purchase`); customers entering a segment
  * enter it at `now_ms`. Customers whose latest event is later than `now_ms`
  * are not evaluated. If not NULL, `*out_entered` receives the entries into
- * a segment and `*out_left` the exits.
+ * a segment and `*out_left` the exits; each customer whose membership moved
+ * gets a `segments_changed` change on the feed.
  *
  * Errors: `CICLO_STATUS_NULL_ARGUMENT` (engine),
  * `CICLO_STATUS_INVALID_TIMESTAMP` (outside years 0001-9999). Thread-safe;

@@ -24,7 +24,11 @@ use crate::model::time::Timestamp;
 /// `"YYYY-MM-DD"` string for a `date`, a string for a `text`, one of the
 /// declared values for a `category`. The customer's segments are then
 /// re-evaluated; changes and segment entries take effect at the customer's
-/// watermark (their latest event: the engine has no clock of its own).
+/// watermark (their latest event: the engine has no clock of its own). The
+/// change feed gets an `attributes_changed` change (the names, not the
+/// values) and, when membership moved, a `segments_changed` one. A merge
+/// keeps attributes set this way (the survivor's, then the retired
+/// customer's where the survivor has none).
 ///
 /// Errors: `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`,
 /// `CICLO_STATUS_INVALID_JSON` (malformed JSON, not an object, a value that
@@ -167,7 +171,8 @@ pub unsafe extern "C" fn ciclo_engine_list_segment_members_json(
 /// time alone (`days_since_last_purchase`); customers entering a segment
 /// enter it at `now_ms`. Customers whose latest event is later than `now_ms`
 /// are not evaluated. If not NULL, `*out_entered` receives the entries into
-/// a segment and `*out_left` the exits.
+/// a segment and `*out_left` the exits; each customer whose membership moved
+/// gets a `segments_changed` change on the feed.
 ///
 /// Errors: `CICLO_STATUS_NULL_ARGUMENT` (engine),
 /// `CICLO_STATUS_INVALID_TIMESTAMP` (outside years 0001-9999). Thread-safe;
