@@ -183,31 +183,6 @@
 #define CICLO_ABI_VERSION 2
 
 /**
- * Purchases and revenue (an amount on any event, a purchase).
- */
-#define Sections_PURCHASES 1
-
-/**
- * Tickets, complaints, payment failures, surveys, usage.
- */
-#define Sections_SERVICE 2
-
-/**
- * Renewals, deliveries, cancellations, outreach and offers.
- */
-#define Sections_RELATIONSHIP 4
-
-/**
- * Contact captured, trial requested, unsubscribed.
- */
-#define Sections_FLAGS 8
-
-/**
- * Moves with any event or with time alone: evaluate always.
- */
-#define Sections_ANY 128
-
-/**
  * An engine: a thread-safe registry of customers and their lifecycle states under
  * one stage model. Opaque; create with `ciclo_engine_new` or `ciclo_engine_restore`,
  * release with `ciclo_engine_free`. Share it freely between threads.
