@@ -168,10 +168,18 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::option::of(prop_oneof![Just(0.0), 0.0..1000.0f64]),
         prop::option::of(prop::sample::select(vec!["precio", "mudanza", ""])),
         prop::collection::vec(
-            (
-                prop::sample::select(vec!["canal", "vip", "n"]),
-                attr_value(),
-            ),
+            prop_oneof![
+                3 => (
+                    prop::sample::select(vec!["canal", "vip", "n"]),
+                    attr_value(),
+                ),
+                // Declared by the model with segments: typed values that
+                // move its attribute segments.
+                1 => prop::sample::select(vec!["Córdoba", "Mendoza"])
+                    .prop_map(|p| ("province", AttrValue::Text(p.to_string()))),
+                1 => prop_oneof![Just(0.0), 0.0..500.0f64]
+                    .prop_map(|n| ("employees", AttrValue::Number(n))),
+            ],
             0..3,
         ),
     )

@@ -37,7 +37,7 @@ use crate::consolidation::golden::{GoldenRecord, SourceKey};
 use crate::consolidation::hierarchy::Link;
 use crate::consolidation::registry::GoldenId;
 use crate::error::{Error, Result};
-use crate::lifecycle::{AttributeId, Evidence, StageChange, StageId};
+use crate::lifecycle::{AttributeSet, Evidence, StageChange, StageId};
 use crate::model::time::Timestamp;
 use crate::retention::Firing;
 
@@ -93,8 +93,8 @@ pub enum Change {
     AttributesChanged {
         /// The customer.
         customer: CompactString,
-        /// The attributes set or removed, by id in the model.
-        attributes: Box<[AttributeId]>,
+        /// The attributes set or removed.
+        attributes: AttributeSet,
         /// When: the event's time, or the customer's watermark for a call.
         at: Timestamp,
     },
@@ -393,12 +393,8 @@ impl Change {
             Change::CustomerCreated { customer, .. }
             | Change::CustomerRecomputed { customer, .. }
             | Change::CustomerRemoved { customer }
+            | Change::AttributesChanged { customer, .. }
             | Change::SegmentsChanged { customer, .. } => id(customer),
-            Change::AttributesChanged {
-                customer,
-                attributes,
-                ..
-            } => id(customer) + std::mem::size_of_val(&**attributes),
             Change::StageMoved {
                 customer,
                 event_id,

@@ -386,7 +386,7 @@ pub(crate) trait Sink {
 fn profile_changes(event: &Event, outcome: &Outcome) -> impl Iterator<Item = Change> {
     let attributes = (!outcome.attributes.is_empty()).then(|| Change::AttributesChanged {
         customer: CompactString::from(event.customer.as_str()),
-        attributes: outcome.attributes.clone().into_boxed_slice(),
+        attributes: outcome.attributes,
         at: event.at,
     });
     let segments = (!outcome.segments.is_empty()).then(|| Change::SegmentsChanged {
@@ -436,20 +436,10 @@ impl Sink for Single<'_> {
     /// chunk's, once in 1,024 changes).
     #[inline(never)]
     fn applied(&mut self, event: &Event, outcome: &Outcome, created: Option<StageId>) {
-        let profile = !outcome.attributes.is_empty() || !outcome.segments.is_empty();
-        let n = u64::from(created.is_some()) + u64::from(outcome.transition.is_some());
-        if profile {
-            // Rare: attributes or segments changed; the general path.
-            let moved = outcome.transition.map(|t| moved(event, outcome, t));
-            let changes: Vec<Change> = created
-                .map(|stage| customer_created(event, stage))
-                .into_iter()
-                .chain(moved)
-                .chain(profile_changes(event, outcome))
-                .collect();
-            self.record(changes);
-            return;
-        }
+        let n = u64::from(created.is_some())
+            + u64::from(outcome.transition.is_some())
+            + u64::from(!outcome.attributes.is_empty())
+            + u64::from(!outcome.segments.is_empty());
         if n == 0 {
             return;
         }
@@ -461,6 +451,11 @@ impl Sink for Single<'_> {
         }
         if let Some(t) = outcome.transition {
             inner.push_with(last, now, || moved(event, outcome, t));
+        }
+        if !outcome.attributes.is_empty() || !outcome.segments.is_empty() {
+            for change in profile_changes(event, outcome) {
+                inner.push_with(last, now, || change);
+            }
         }
         if inner.open.is_empty() {
             inner.visible = last;

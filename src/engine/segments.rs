@@ -90,19 +90,17 @@ impl Engine {
             let changed = next.set_attributes(&self.model, attributes)?;
             if changed {
                 let schema = self.model.attributes();
-                let mut ids: Vec<_> = attributes
+                let ids: crate::lifecycle::AttributeSet = attributes
                     .iter()
                     .filter_map(|(name, _)| schema.id(name))
                     .filter(|id| exists.attribute(*id) != next.attribute(*id))
                     .collect();
-                ids.sort_unstable();
-                ids.dedup();
                 let (before, after) = (bits(exists), bits(&next));
                 let at = next.watermark();
                 let who = CompactString::from(live);
                 let mut changes = vec![super::Change::AttributesChanged {
                     customer: who.clone(),
-                    attributes: ids.into_boxed_slice(),
+                    attributes: ids,
                     at,
                 }];
                 if before != after {

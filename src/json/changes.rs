@@ -326,7 +326,7 @@ impl<'a> ChangeJson<'a> {
                 customer,
                 attributes: attributes
                     .iter()
-                    .map(|id| model.attributes().decl(*id).name.as_str())
+                    .map(|id| model.attributes().decl(id).name.as_str())
                     .collect(),
                 at: *at,
             },
@@ -805,10 +805,10 @@ fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Chang
             customer: customer()?,
         },
         "attributes_changed" => {
-            let mut attributes = Vec::new();
+            let mut attributes = crate::lifecycle::AttributeSet::default();
             for name in list("attributes")? {
                 let name = name.as_str().ok_or("an attribute is not a text")?;
-                attributes.push(
+                attributes.insert(
                     model
                         .attributes()
                         .id(name)
@@ -817,7 +817,7 @@ fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Chang
             }
             Change::AttributesChanged {
                 customer: customer()?,
-                attributes: attributes.into_boxed_slice(),
+                attributes,
                 at: time("at")?,
             }
         }

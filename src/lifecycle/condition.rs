@@ -145,6 +145,8 @@ pub(crate) struct Reads {
     pub attributes: bool,
     /// The metrics' [`Sections`](crate::lifecycle::metrics::Sections) bits.
     pub sections: u8,
+    /// The attributes read.
+    pub attribute_set: crate::lifecycle::profile::AttributeSet,
 }
 
 /// One comparison seen while evaluating a condition: the evidence behind a
@@ -297,7 +299,10 @@ impl Condition {
                 out.event_metrics |= metric.name().starts_with("event.");
                 out.sections |= metric.sections();
             }
-            Condition::Attribute { .. } => out.attributes = true,
+            Condition::Attribute { attribute, .. } => {
+                out.attributes = true;
+                out.attribute_set.insert(*attribute);
+            }
         }
     }
 

@@ -43,7 +43,9 @@ pub use config::{
 };
 pub use metrics::{Metric, Metrics};
 pub use model::{RuleId, StageId, StageModel};
-pub use profile::{AttributeDecl, AttributeId, AttributeSchema, AttributeValue, Profile};
+pub use profile::{
+    AttributeDecl, AttributeId, AttributeSchema, AttributeSet, AttributeValue, Profile,
+};
 pub use rules::Rule;
 pub use segments::{Segment, SegmentDelta, SegmentId, Segments};
 pub use state::{

@@ -55,6 +55,55 @@ impl AttributeId {
     }
 }
 
+/// A set of attributes of a model, by id: a fixed-size bit set (a model
+/// declares at most [`MAX_ATTRIBUTES`]), copied without allocating.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub struct AttributeSet([u64; MAX_ATTRIBUTES / 64]);
+
+impl AttributeSet {
+    /// Adds `id`.
+    pub fn insert(&mut self, id: AttributeId) {
+        self.0[id.index() / 64] |= 1u64 << (id.index() % 64);
+    }
+
+    /// Whether `id` is in the set.
+    pub fn contains(&self, id: AttributeId) -> bool {
+        self.0[id.index() / 64] & (1u64 << (id.index() % 64)) != 0
+    }
+
+    /// Whether the set is empty.
+    pub fn is_empty(&self) -> bool {
+        self.0 == [0; MAX_ATTRIBUTES / 64]
+    }
+
+    /// How many attributes the set holds.
+    pub fn len(&self) -> usize {
+        self.0.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    /// The attributes, in id order.
+    pub fn iter(&self) -> impl Iterator<Item = AttributeId> + '_ {
+        self.0.iter().enumerate().flat_map(|(w, &word)| {
+            let mut rest = word;
+            std::iter::from_fn(move || {
+                (rest != 0).then(|| {
+                    let bit = rest.trailing_zeros() as usize;
+                    rest &= rest - 1;
+                    AttributeId((w * 64 + bit) as u16)
+                })
+            })
+        })
+    }
+}
+
+impl FromIterator<AttributeId> for AttributeSet {
+    fn from_iter<I: IntoIterator<Item = AttributeId>>(iter: I) -> AttributeSet {
+        let mut set = AttributeSet::default();
+        iter.into_iter().for_each(|id| set.insert(id));
+        set
+    }
+}
+
 /// A validated attribute declaration.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AttributeDecl {
@@ -411,6 +460,19 @@ impl Profile {
         let differs = changes.iter().any(|(id, v)| self.get(*id) != v.as_ref());
         if !differs {
             return false;
+        }
+        // Values replaced in place, without allocating, when every change
+        // sets an attribute the customer has.
+        let in_place = changes.iter().all(|(id, v)| {
+            v.is_some() && self.values.binary_search_by_key(id, |(a, _)| *a).is_ok()
+        });
+        if in_place {
+            for (id, v) in changes {
+                if let (Ok(i), Some(v)) = (self.values.binary_search_by_key(id, |(a, _)| *a), v) {
+                    self.values[i].1.clone_from(v);
+                }
+            }
+            return true;
         }
         let mut values: Vec<(AttributeId, AttributeValue)> = std::mem::take(&mut self.values)
             .into_vec()

@@ -60,7 +60,9 @@ use crate::lifecycle::condition::Condition;
 use crate::lifecycle::config::SegmentConfig;
 use crate::lifecycle::metrics::{Metrics, Sections};
 use crate::lifecycle::model::{StageId, StageModel};
-use crate::lifecycle::profile::{AttributeId, AttributeSchema, AttributeValue, Profile};
+use crate::lifecycle::profile::{
+    AttributeId, AttributeSchema, AttributeSet, AttributeValue, Profile,
+};
 use crate::lifecycle::state::CustomerState;
 use crate::model::event::{AttrValue, Event};
 use crate::model::time::Timestamp;
@@ -120,6 +122,10 @@ pub struct Segments {
     /// For each bit of [`Sections`] but `ANY` (purchases, service,
     /// relationship, flags): the segments reading a metric of that part.
     on_section: [u64; 4],
+    /// For each declared attribute, by id: the segments reading it.
+    on_attribute: Vec<u64>,
+    /// The segments restricted to some stages.
+    on_stage: u64,
 }
 
 impl Segments {
@@ -182,6 +188,15 @@ impl Segments {
                 if reads.sections & (1 << bit) != 0 {
                     *mask |= 1u64 << i;
                 }
+            }
+            for id in reads.attribute_set.iter() {
+                if out.on_attribute.len() <= id.index() {
+                    out.on_attribute.resize(id.index() + 1, 0);
+                }
+                out.on_attribute[id.index()] |= 1u64 << i;
+            }
+            if mask != all_stages {
+                out.on_stage |= 1u64 << i;
             }
             out.list.push(Segment {
                 name: sc.name.clone(),
@@ -402,19 +417,35 @@ impl CustomerState {
         delta
     }
 
-    /// Segments to evaluate after `event`: all of them when the stage or an
-    /// attribute changed; otherwise those reading a metric the event may
-    /// have changed (see [`Metric::sections`](crate::lifecycle::Metric)):
-    /// a segment that reads only purchase metrics is not evaluated on a
-    /// visit, whose outcome for it cannot differ from the last evaluation.
+    /// Segments to evaluate after `event`: all of them for a new customer;
+    /// otherwise those whose outcome the event may have changed: restricted
+    /// to stages when the stage changed, reading an attribute in
+    /// `attributes` (those the event changed), reading a metric the event may
+    /// have changed (see [`Metric::sections`](crate::lifecycle::Metric)): a
+    /// segment that reads only purchase metrics is not evaluated on a visit,
+    /// whose outcome for it cannot differ from the last evaluation.
     #[inline]
-    pub(crate) fn segments_after_event(model: &StageModel, all: bool, event: &Event) -> u64 {
-        if all {
+    pub(crate) fn segments_after_event(
+        model: &StageModel,
+        created: bool,
+        stage_changed: bool,
+        attributes: &AttributeSet,
+        event: &Event,
+    ) -> u64 {
+        if created {
             return u64::MAX;
         }
         let segments = model.segments();
         let touched = Metrics::sections_touched(event);
         let mut which = segments.on_every_event;
+        if stage_changed {
+            which |= segments.on_stage;
+        }
+        if !attributes.is_empty() {
+            for id in attributes.iter() {
+                which |= segments.on_attribute.get(id.index()).copied().unwrap_or(0);
+            }
+        }
         for (bit, mask) in segments.on_section.iter().enumerate() {
             if touched & (1 << bit) != 0 {
                 which |= mask;

@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 use crate::lifecycle::condition::Evidence;
 use crate::lifecycle::metrics::{fnv1a64, EvalContext, EventFacts, Metrics};
 use crate::lifecycle::model::{RuleId, StageId, StageModel};
-use crate::lifecycle::profile::{AttributeId, AttributeValue};
+use crate::lifecycle::profile::{AttributeId, AttributeSet, AttributeValue};
 use crate::lifecycle::rules::select;
 use crate::lifecycle::segments::{event_attribute_changes, SegmentDelta};
 use crate::lifecycle::state::{
@@ -67,8 +67,8 @@ pub struct Outcome {
     /// the moment it fired (empty without a transition or a condition).
     pub evidence: Vec<Evidence>,
     /// The host attributes the event set or removed (declared attributes it
-    /// carried with a value other than the customer's), by id.
-    pub attributes: Vec<AttributeId>,
+    /// carried with a value other than the customer's).
+    pub attributes: AttributeSet,
     /// The segments the customer entered and left.
     pub segments: SegmentDelta,
 }
@@ -90,22 +90,9 @@ impl Outcome {
             stage,
             transition: None,
             evidence: Vec::new(),
-            attributes: Vec::new(),
+            attributes: AttributeSet::default(),
             segments: SegmentDelta::default(),
         }
-    }
-}
-
-/// The ids of the attributes that `changes` changed (all of them when it
-/// changed any: they were checked against the stored values).
-#[inline]
-fn changed_ids(
-    changes: Option<&[(AttributeId, Option<AttributeValue>)]>,
-    changed: bool,
-) -> Vec<AttributeId> {
-    match changes {
-        Some(c) if changed => c.iter().map(|(id, _)| *id).collect(),
-        _ => Vec::new(),
     }
 }
 
@@ -156,7 +143,7 @@ impl CustomerState {
                 stage,
                 transition,
                 evidence,
-                attributes: changed_ids(attributes.as_deref(), changed),
+                attributes: changed,
                 segments,
             },
         ))
@@ -202,7 +189,7 @@ impl CustomerState {
             stage: self.stage,
             transition,
             evidence,
-            attributes: changed_ids(attributes.as_deref(), changed),
+            attributes: changed,
             segments,
         })
     }
@@ -316,17 +303,26 @@ impl CustomerState {
         fingerprint: Option<u64>,
         attributes: Option<&[(AttributeId, Option<AttributeValue>)]>,
         created: bool,
-    ) -> (Option<StageChange>, Vec<Evidence>, bool, SegmentDelta) {
-        let attributes_changed = match attributes {
-            None => false,
-            Some(a) => self.apply_attributes(a),
+    ) -> (
+        Option<StageChange>,
+        Vec<Evidence>,
+        AttributeSet,
+        SegmentDelta,
+    ) {
+        // The changes were checked against the stored values: when any
+        // applies, all of them changed something.
+        let attributes_changed: AttributeSet = match attributes {
+            Some(a) if self.apply_attributes(a) => a.iter().map(|(id, _)| *id).collect(),
+            _ => AttributeSet::default(),
         };
         let (transition, evidence) = self.absorb_stage(model, event, fingerprint);
         let mut segments = SegmentDelta::default();
         if !model.segments().is_empty() {
             let which = CustomerState::segments_after_event(
                 model,
-                created || attributes_changed || transition.is_some(),
+                created,
+                transition.is_some(),
+                &attributes_changed,
                 event,
             );
             if which != 0 {
