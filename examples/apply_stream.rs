@@ -12,7 +12,8 @@
 //! Arguments: customers in the stream (default 1,000), rounds (default 3), then
 //! either `segments`, to run the six-stage model with five host attributes (the
 //! purchases' `canal` among them) and four segments (see BENCHMARKS.md,
-//! "Segments"), or how many changes the change feed keeps (its retention's
+//! "Segments"), `profile_segments`, the same with four attributes no event
+//! carries instead (the cost of evaluating segments alone), or how many changes the change feed keeps (its retention's
 //! `max_changes`; default 100,000; 0 keeps none), to measure what the feed costs.
 
 use std::time::Instant;
@@ -24,7 +25,7 @@ fn main() {
             None => default,
             Some(Ok(n)) => n,
             Some(Err(_)) => {
-                eprintln!("usage: apply_stream [CUSTOMERS] [ROUNDS] [segments | FEED_MAX_CHANGES]");
+                eprintln!("usage: apply_stream [CUSTOMERS] [ROUNDS] [segments | profile_segments | FEED_MAX_CHANGES]");
                 std::process::exit(2);
             }
         }
@@ -34,7 +35,8 @@ fn main() {
     let mut feed_max_changes = None;
     let model = match args.next().as_deref() {
         None => ciclo::StageModel::six_stage(),
-        Some("segments") => with_segments(),
+        Some("segments") => with_segments(true),
+        Some("profile_segments") => with_segments(false),
         Some(n) => {
             feed_max_changes = Some(parse(Some(n.to_string()), 0));
             ciclo::StageModel::six_stage()
@@ -87,28 +89,45 @@ fn thread_cpu_seconds() -> f64 {
 /// The six-stage model with five attributes and four segments: one on an
 /// attribute the purchases carry, one on metrics within two stages, one on a
 /// time-dependent metric, one on an attribute no event carries.
-fn with_segments() -> ciclo::StageModel {
+/// The six-stage model with four segments. With `canal`, the purchases'
+/// `canal` (which changes on most purchases) is a declared attribute and the
+/// first segment reads it: the attribute is stored, the segment re-evaluated
+/// and both changes put on the feed on most purchases. Without, the first
+/// segment reads `province`, which no event of the stream carries: what is
+/// left is evaluating segments on every event.
+fn with_segments(canal: bool) -> ciclo::StageModel {
     let mut config = ciclo::lifecycle::presets::six_stage();
-    config.attributes = serde_json::from_str(
-        r#"{
-            "canal": {"type": "category", "values": ["web", "app", "tienda", "whatsapp"]},
-            "province": {"type": "category", "values": ["Buenos Aires", "Córdoba", "Santa Fe"]},
-            "income_band": {"type": "category", "values": ["low", "middle", "high"]},
-            "credit_situation": {"type": "category", "values": ["1", "2", "3", "4", "5", "6"]},
-            "employees": {"type": "number", "min": 0}
-        }"#,
-    )
-    .expect("valid attributes");
-    config.segments = serde_json::from_str(
+    let (canal_decl, first) = if canal {
+        (
+            r#""canal": {"type": "category", "values": ["web", "app", "tienda", "whatsapp"]},"#,
+            r#"{"name": "online", "when": {"attribute": "canal", "in": ["web", "app"]}},"#,
+        )
+    } else {
+        (
+            "",
+            r#"{"name": "cordoba", "when": {"attribute": "province", "in": ["Córdoba"]}},"#,
+        )
+    };
+    let attributes = format!(
+        r#"{{
+            {canal_decl}
+            "province": {{"type": "category", "values": ["Buenos Aires", "Córdoba", "Santa Fe"]}},
+            "income_band": {{"type": "category", "values": ["low", "middle", "high"]}},
+            "credit_situation": {{"type": "category", "values": ["1", "2", "3", "4", "5", "6"]}},
+            "employees": {{"type": "number", "min": 0}}
+        }}"#
+    );
+    config.attributes = serde_json::from_str(&attributes).expect("valid attributes");
+    let segments = format!(
         r#"[
-            {"name": "online", "when": {"attribute": "canal", "in": ["web", "app"]}},
-            {"name": "repeat_buyers", "stages": ["growth", "retention"],
-             "when": {"all": [{"metric": "purchase_count", "op": ">=", "value": 2},
-                              {"metric": "revenue", "op": ">=", "value": 100000}]}},
-            {"name": "active", "when": {"metric": "days_since_last_activity", "op": "<", "value": 30}},
-            {"name": "non_performing", "when": {"attribute": "credit_situation", "in": ["3", "4", "5", "6"]}}
-        ]"#,
-    )
-    .expect("valid segments");
+            {first}
+            {{"name": "repeat_buyers", "stages": ["growth", "retention"],
+             "when": {{"all": [{{"metric": "purchase_count", "op": ">=", "value": 2}},
+                              {{"metric": "revenue", "op": ">=", "value": 100000}}]}}}},
+            {{"name": "active", "when": {{"metric": "days_since_last_activity", "op": "<", "value": 30}}}},
+            {{"name": "non_performing", "when": {{"attribute": "credit_situation", "in": ["3", "4", "5", "6"]}}}}
+        ]"#
+    );
+    config.segments = serde_json::from_str(&segments).expect("valid segments");
     ciclo::StageModel::compile(config).expect("a valid model")
 }
