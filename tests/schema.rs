@@ -1046,6 +1046,21 @@ fn segments(check: &mut Checker) {
     check.invalid("funnel_options", &format!(r#"{{{period}, "segment": 3}}"#));
     check.invalid("funnel_options", &format!(r#"{{{period}, "by_segment": true}}"#));
 
+    // A trigger reading attributes.
+    let triggers = r#"{"rules": [{"name": "credit_watch", "action": "credit_review",
+        "when": {"all": [{"attribute": "credit_situation", "in": ["3", "4", "5", "6"]},
+                         {"attribute": "employees", "op": ">=", "value": 50},
+                         {"not": {"attribute": "province", "op": "==", "value": "Mendoza"}},
+                         {"signal": "purchase_count", "op": ">=", "value": 1}]}}]}"#;
+    check.valid("retention_config", triggers);
+    ok(unsafe { ciclo_engine_set_retention_json(e.0, c(triggers).as_ptr()) });
+    let back = out(|o| unsafe { ciclo_engine_retention_json(e.0, o) });
+    check.valid("retention_config", &back);
+    check.invalid(
+        "retention_config",
+        r#"{"rules": [{"name": "a", "action": "discount", "when": {"attribute": "province", "in": "Mendoza"}}]}"#,
+    );
+
     check.invalid("attributes", r#"{"industry": ["x"]}"#);
     check.invalid("attributes", r#"["industry"]"#);
     check.invalid(
