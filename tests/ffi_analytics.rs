@@ -498,7 +498,10 @@ fn the_analyses_for_a_segment_and_the_cohorts_by_segment() {
         format!(r#"{{{period}, "by_segment": true}}"#),
     );
     let march = &split["cohorts"][0];
-    assert_eq!((&march["month"], &march["customers"]), (&"2026-03".into(), &3.into()));
+    assert_eq!(
+        (&march["month"], &march["customers"]),
+        (&"2026-03".into(), &3.into())
+    );
     let rows = march["segments"].as_array().unwrap();
     assert_eq!(rows.len(), 2);
     assert_eq!(rows[0]["segment"], "non_performing");
@@ -579,12 +582,14 @@ fn the_analyses_for_a_segment_and_the_cohorts_by_segment() {
         assert_eq!(got, status, "{options}: {message}");
         assert!(message.contains(field), "{options}: {message}");
     }
-    assert!(call(
-        ciclo_engine_cohorts_json,
-        &e,
-        r#"{"from": "2000-01-01T00:00:00Z", "to": "2083-05-01T00:00:00Z"}"#
-    )
-    .0 == CICLO_STATUS_OK);
+    assert!(
+        call(
+            ciclo_engine_cohorts_json,
+            &e,
+            r#"{"from": "2000-01-01T00:00:00Z", "to": "2083-05-01T00:00:00Z"}"#
+        )
+        .0 == CICLO_STATUS_OK
+    );
     // A model without segments: any name is unknown.
     let (status, message) = call(
         ciclo_engine_funnel_json,
@@ -592,5 +597,8 @@ fn the_analyses_for_a_segment_and_the_cohorts_by_segment() {
         &format!(r#"{{{period}, "segment": "watch"}}"#),
     );
     assert_eq!(status, CICLO_STATUS_INVALID_ARGUMENT);
-    assert!(message.contains("options.segment") && message.contains("none"), "{message}");
+    assert!(
+        message.contains("options.segment") && message.contains("none"),
+        "{message}"
+    );
 }

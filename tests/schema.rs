@@ -1041,10 +1041,19 @@ fn segments(check: &mut Checker) {
     check.valid("cohort_options", &split);
     let k = out(|o| unsafe { ciclo_engine_cohorts_json(e.0, c(&split).as_ptr(), o) });
     check.valid("cohorts", &k);
-    assert!(k.contains(r#""segments":[{"segment":"cordoba","customers":1"#), "{k}");
-    check.invalid("cohort_options", &format!(r#"{{{period}, "by_segment": "yes"}}"#));
+    assert!(
+        k.contains(r#""segments":[{"segment":"cordoba","customers":1"#),
+        "{k}"
+    );
+    check.invalid(
+        "cohort_options",
+        &format!(r#"{{{period}, "by_segment": "yes"}}"#),
+    );
     check.invalid("funnel_options", &format!(r#"{{{period}, "segment": 3}}"#));
-    check.invalid("funnel_options", &format!(r#"{{{period}, "by_segment": true}}"#));
+    check.invalid(
+        "funnel_options",
+        &format!(r#"{{{period}, "by_segment": true}}"#),
+    );
 
     // A trigger reading attributes.
     let triggers = r#"{"rules": [{"name": "credit_watch", "action": "credit_review",

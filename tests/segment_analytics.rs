@@ -116,13 +116,19 @@ fn base(customers: usize, seed: u64) -> Base {
             .set_attributes(
                 id,
                 &[
-                    ("credit_situation", Some(AttrValue::Text(credit.to_string()))),
+                    (
+                        "credit_situation",
+                        Some(AttrValue::Text(credit.to_string())),
+                    ),
                     ("province", Some(AttrValue::Text(province.to_string()))),
                 ],
             )
             .unwrap();
         if credit >= 3 {
-            members.get_mut("non_performing").unwrap().insert(id.clone());
+            members
+                .get_mut("non_performing")
+                .unwrap()
+                .insert(id.clone());
         }
         if province == "Córdoba" {
             members.get_mut("cordoba").unwrap().insert(id.clone());
@@ -186,7 +192,11 @@ fn check_funnel(
             }
         }
         assert_eq!((got.entered, got.still_in), (entered, still), "stage {s}");
-        close(got.time_in_stage.median_days, percentile(&stays, 0.5), "stay");
+        close(
+            got.time_in_stage.median_days,
+            percentile(&stays, 0.5),
+            "stay",
+        );
         close(got.time_in_stage.p90_days, percentile(&stays, 0.9), "stay");
     }
     for c in &funnel.conversions {
@@ -234,32 +244,51 @@ fn a_segment_funnel_equals_a_naive_count_over_its_members() {
             // The same as the funnel over the ids, and over a test of state.
             assert_eq!(funnel, b.engine.funnel(period, Some(who)));
             let id = options.segment.unwrap();
-            let by_test =
-                b.engine
-                    .funnel_where(period, |_, s| segment_scope::is_member(s, id));
+            let by_test = b
+                .engine
+                .funnel_where(period, |_, s| segment_scope::is_member(s, id));
             assert_eq!(funnel, by_test);
         }
     }
     // The checks mean something: both segments are large, they overlap, and
     // a segment differs from the whole base.
     let (np, cb) = (&b.members["non_performing"], &b.members["cordoba"]);
-    assert!(np.len() > 500 && cb.len() > 300, "{} {}", np.len(), cb.len());
+    assert!(
+        np.len() > 500 && cb.len() > 300,
+        "{} {}",
+        np.len(),
+        cb.len()
+    );
     assert!(np.intersection(cb).count() > 100);
     assert!(b.members["mendoza_default"].is_empty());
     let all = b.engine.funnel(year, None);
     let theirs = b
         .engine
-        .funnel_with(&FunnelOptions::new(year).with_segment(model, "cordoba").unwrap(), None)
+        .funnel_with(
+            &FunnelOptions::new(year)
+                .with_segment(model, "cordoba")
+                .unwrap(),
+            None,
+        )
         .unwrap();
     assert!(theirs.stages[0].entered < all.stages[0].entered);
-    assert!(theirs.conversions.iter().filter(|c| c.converted >= 10).count() >= 5);
+    assert!(
+        theirs
+            .conversions
+            .iter()
+            .filter(|c| c.converted >= 10)
+            .count()
+            >= 5
+    );
     // With ids too: the segment's members among them.
     let some: HashSet<String> = b.entries.keys().take(700).cloned().collect();
     let both: HashSet<String> = some.intersection(cb).cloned().collect();
     let f = b
         .engine
         .funnel_with(
-            &FunnelOptions::new(year).with_segment(model, "cordoba").unwrap(),
+            &FunnelOptions::new(year)
+                .with_segment(model, "cordoba")
+                .unwrap(),
             Some(&some),
         )
         .unwrap();
@@ -284,10 +313,7 @@ fn a_segment_drop_off_equals_the_drop_off_of_its_members() {
                 .entries
                 .iter()
                 .filter(|(c, list)| {
-                    who.contains(*c)
-                        && list
-                            .iter()
-                            .any(|&(s, at)| s == id.index() && inside(at))
+                    who.contains(*c) && list.iter().any(|&(s, at)| s == id.index() && inside(at))
                 })
                 .count();
             assert_eq!((d.customers, d.reached), (who.len(), reached), "{name}");
@@ -344,7 +370,12 @@ fn cohorts_for_a_segment_and_by_segment_equal_the_cohorts_of_its_members() {
             let row = &k.segments.as_ref().unwrap()[s];
             assert_eq!(row.segment.index(), s);
             assert_eq!(
-                (row.customers, &row.retention, &row.revenue, row.expected_value),
+                (
+                    row.customers,
+                    &row.retention,
+                    &row.revenue,
+                    row.expected_value
+                ),
                 (t.customers, &t.retention, &t.revenue, t.expected_value),
                 "{} {}",
                 segment.name,
@@ -400,7 +431,10 @@ fn cohorts_for_a_segment_and_by_segment_equal_the_cohorts_of_its_members() {
     for (k, t) in c.cohorts.iter().zip(&theirs.cohorts) {
         let rows = k.segments.as_ref().unwrap();
         assert_eq!(rows[0].customers, k.customers);
-        assert_eq!((rows[1].customers, &rows[1].revenue), (t.customers, &t.revenue));
+        assert_eq!(
+            (rows[1].customers, &rows[1].revenue),
+            (t.customers, &t.revenue)
+        );
     }
 }
 
@@ -453,12 +487,18 @@ fn an_unknown_segment_or_an_oversized_split_is_an_error_naming_the_field() {
     );
     let mut d = drop.clone();
     d.segment = foreign.segment;
-    assert_eq!(invalid_field(b.engine.drop_off(&d, None).unwrap_err()), "segment");
+    assert_eq!(
+        invalid_field(b.engine.drop_off(&d, None).unwrap_err()),
+        "segment"
+    );
     let c = CohortOptions {
         segment: foreign.segment,
         ..plain.clone()
     };
-    assert_eq!(invalid_field(b.engine.cohorts(&c, None).unwrap_err()), "segment");
+    assert_eq!(
+        invalid_field(b.engine.cohorts(&c, None).unwrap_err()),
+        "segment"
+    );
 
     // Three segments over a century: 3 × 1200 × 1201 / 2 rows, too many.
     let century = Period::new(t("2000-01-01T00:00:00Z"), t("2100-01-01T00:00:00Z")).unwrap();

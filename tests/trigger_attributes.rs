@@ -86,7 +86,9 @@ fn engine() -> Engine {
             r#"{{"customer": "c{i}", "at": "2026-03-0{}T10:00:00Z", {kind}{attributes}}}"#,
             i + 1
         );
-        engine.apply(&json::event_from_json(&line).unwrap()).unwrap();
+        engine
+            .apply(&json::event_from_json(&line).unwrap())
+            .unwrap();
     }
     engine
 }
@@ -112,7 +114,10 @@ fn a_trigger_fires_only_for_customers_in_situation_3_to_6() {
 
     // A change of attribute changes what fires.
     engine
-        .set_attributes("c1", &[("credit_situation", Some(AttrValue::Text("6".into())))])
+        .set_attributes(
+            "c1",
+            &[("credit_situation", Some(AttrValue::Text("6".into())))],
+        )
         .unwrap();
     engine
         .set_attributes("c4", &[("credit_situation", None)])
@@ -154,13 +159,19 @@ fn attribute_tests_read_the_profile_given_or_none() {
                 assert_eq!(!with.is_empty(), fires, "{id}");
                 let mut log = FiringLog::default();
                 assert_eq!(
-                    !triggers.evaluate(state, &model, now, None, &mut log).is_empty(),
+                    !triggers
+                        .evaluate(state, &model, now, None, &mut log)
+                        .is_empty(),
                     fires,
                     "{id}"
                 );
                 // On signals alone, an attribute test is false.
-                let without =
-                    triggers.evaluate_signals(state.stage(), &signals, now, &mut FiringLog::default());
+                let without = triggers.evaluate_signals(
+                    state.stage(),
+                    &signals,
+                    now,
+                    &mut FiringLog::default(),
+                );
                 assert!(without.is_empty(), "{id}");
             })
             .unwrap();
@@ -170,7 +181,10 @@ fn attribute_tests_read_the_profile_given_or_none() {
         rules: vec![rule(
             "unrated",
             S {
-                not: Some(Box::new(S::attr_in("credit_situation", &["1", "2", "3", "4", "5", "6"]))),
+                not: Some(Box::new(S::attr_in(
+                    "credit_situation",
+                    &["1", "2", "3", "4", "5", "6"],
+                ))),
                 ..S::default()
             },
             10,
@@ -196,7 +210,11 @@ fn bad_attribute_conditions_are_config_errors_naming_the_path() {
     engine.set_retention(credit_watch()).unwrap();
     let before = engine.retention_config();
     let with = |when: S| TriggerConfig {
-        rules: vec![rule("r", S::all(vec![S::cmp("revenue", ">", 0.0), when]), 1)],
+        rules: vec![rule(
+            "r",
+            S::all(vec![S::cmp("revenue", ">", 0.0), when]),
+            1,
+        )],
         ..TriggerConfig::default()
     };
     for (when, field, says) in [
@@ -363,7 +381,10 @@ fn a_trigger_reading_attributes_through_the_c_abi() {
             "rules[0].when.all[0].attribute",
         ),
         (
-            CREDIT_WATCH.replace(r#""in": ["3", "4", "5", "6"]"#, r#""op": "<", "value": "3""#),
+            CREDIT_WATCH.replace(
+                r#""in": ["3", "4", "5", "6"]"#,
+                r#""op": "<", "value": "3""#,
+            ),
             CICLO_STATUS_INVALID_CONFIG,
             "rules[0].when.all[0].op",
         ),

@@ -94,10 +94,10 @@ pub mod svg;
 pub mod transactions;
 
 pub use dropoff::{DropOff, DropOffOptions, DropReason, DroppedCustomer, ReasonCount};
+pub use funnel::FunnelOptions;
 pub use funnel::{Conversion, Durations, Funnel, StageEntries};
+pub use lifecycle_cohorts::CohortSegment;
 pub use lifecycle_cohorts::{
     Cohort, CohortMonth, CohortOptions, CohortRevenue, CohortValue, Cohorts, MonthChurn,
 };
-pub use funnel::FunnelOptions;
-pub use lifecycle_cohorts::CohortSegment;
 pub use period::{Month, Period};

@@ -48,10 +48,7 @@ pub fn segment_named(model: &StageModel, name: &str) -> Result<SegmentId> {
         Error::invalid(
             "segment",
             if known.is_empty() {
-                format!(
-                    "`{}` is not a segment: the model declares none",
-                    clip(name)
-                )
+                format!("`{}` is not a segment: the model declares none", clip(name))
             } else {
                 format!(
                     "`{}` is not a segment of the model (it has: {})",

@@ -28,8 +28,8 @@ use serde::{Deserialize, Serialize};
 use super::retention::SignalMap;
 use crate::analytics::segment_scope::segment_named;
 use crate::analytics::{
-    CohortMonth, CohortOptions, CohortRevenue, CohortSegment, CohortValue, Cohorts, DropOff, DropOffOptions, Durations, Funnel,
-    FunnelOptions, Period,
+    CohortMonth, CohortOptions, CohortRevenue, CohortSegment, CohortValue, Cohorts, DropOff,
+    DropOffOptions, Durations, Funnel, FunnelOptions, Period,
 };
 use crate::error::{Error, Result};
 use crate::lifecycle::{SegmentId, StageId, StageModel};
@@ -691,12 +691,10 @@ pub fn cohorts_to_json(model: &StageModel, c: &Cohorts) -> String {
                 retention: retention_json(&k.retention, k.customers),
                 revenue: revenue_json(&k.revenue),
                 expected_value: k.expected_value.as_ref().map(value_json),
-                segments: k.segments.as_ref().map(|segments| {
-                    segments
-                        .iter()
-                        .map(|s| segment_json(model, s))
-                        .collect()
-                }),
+                segments: k
+                    .segments
+                    .as_ref()
+                    .map(|segments| segments.iter().map(|s| segment_json(model, s)).collect()),
             })
             .collect(),
         months: c

@@ -324,7 +324,11 @@ mod tests {
                 let mut p = Profile::default();
                 let mut changes = vec![(
                     credit,
-                    Some(schema.read(credit, &AttrValue::Text(c.to_string()), "c").unwrap()),
+                    Some(
+                        schema
+                            .read(credit, &AttrValue::Text(c.to_string()), "c")
+                            .unwrap(),
+                    ),
                 )];
                 if let Some(e) = e {
                     changes.push((

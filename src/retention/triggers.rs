@@ -11,12 +11,12 @@ use super::program::Program;
 use super::signals::{CustomerModels, Signal, SignalContext, SignalSet, Signals};
 use super::winback::WinBackConfig;
 use crate::error::{Error, Result};
-use crate::lifecycle::ConditionValue;
 use crate::lifecycle::currencies::config_currency;
 use crate::lifecycle::state::CustomerState;
+use crate::lifecycle::ConditionValue;
 use crate::lifecycle::{
-    AttributeId, AttributeSchema, AttributeTest, Condition, ConditionConfig, Op, Profile,
-    StageId, StageModel,
+    AttributeId, AttributeSchema, AttributeTest, Condition, ConditionConfig, Op, Profile, StageId,
+    StageModel,
 };
 use crate::model::money::Currency;
 use crate::model::time::Timestamp;
@@ -208,11 +208,9 @@ impl SignalCondition {
             return Ok(SignalCondition::Any(list(items, "any")?));
         }
         if let Some(inner) = &config.not {
-            return Ok(SignalCondition::Not(Box::new(SignalCondition::compile_with(
-                inner,
-                &format!("{field}.not"),
-                attributes,
-            )?)));
+            return Ok(SignalCondition::Not(Box::new(
+                SignalCondition::compile_with(inner, &format!("{field}.not"), attributes)?,
+            )));
         }
         if config.attribute.is_some() {
             return compile_attribute(config, field, attributes);
