@@ -11,16 +11,19 @@
 //! those buy again (half in a new category), one buyer in ten cancels, one in
 //! twenty complains, one in twenty-five has a payment fail; monthly ticks move
 //! the lapsed to `reactivation`. So histories have two to five moves, as the
-//! built-in sample's.
+//! built-in sample's. The model declares one attribute, `tier`, and two
+//! segments over it; every other customer is set to tier `a` (segment `half`)
+//! and every third to `b` (`third`), so a sixth are in both: the analyses
+//! for a segment and the cohorts split by segment run over them.
 
 use std::hint::black_box;
 use std::time::Instant;
 
 use criterion::{criterion_group, criterion_main, Criterion};
 
-use ciclo::analytics::{CohortOptions, DropOffOptions, Period};
-use ciclo::lifecycle::StageModel;
-use ciclo::model::{BuiltinKind, Currency, Event, Money, Timestamp};
+use ciclo::analytics::{CohortOptions, DropOffOptions, FunnelOptions, Period};
+use ciclo::lifecycle::{presets, AttributeConfig, ConditionConfig, SegmentConfig, StageModel};
+use ciclo::model::{AttrValue, BuiltinKind, Currency, Event, Money, Timestamp};
 use ciclo::Engine;
 
 /// 2025-01-01T00:00:00Z.
@@ -46,9 +49,27 @@ fn mix(mut z: u64) -> u64 {
     z ^ (z >> 31)
 }
 
+/// The six-stage model with a `tier` attribute and segments `half` (tier
+/// `a` or `ab`) and `third` (tier `b` or `ab`).
+fn model() -> StageModel {
+    let mut config = presets::six_stage();
+    config
+        .attributes
+        .insert("tier".into(), AttributeConfig::category(&["a", "b", "ab"]));
+    for (name, tiers) in [("half", ["a", "ab"]), ("third", ["b", "ab"])] {
+        config.segments.push(SegmentConfig {
+            name: name.into(),
+            description: String::new(),
+            stages: Vec::new(),
+            when: Some(ConditionConfig::attr_in("tier", &tiers)),
+        });
+    }
+    StageModel::compile(config).unwrap()
+}
+
 /// An engine of `n` synthetic customers over 2025, ticked monthly.
 fn engine(n: usize) -> Engine {
-    let engine = Engine::new(StageModel::six_stage());
+    let engine = Engine::new(model());
     let ars = Currency::parse("ARS", "currency").unwrap();
     let started = Instant::now();
     for i in 0..n {
@@ -105,11 +126,27 @@ fn engine(n: usize) -> Engine {
         let start = ciclo::analytics::Month::new(2025, 1).plus(month).start();
         engine.tick(start);
     }
+    let tagged = Instant::now();
+    for i in 0..n {
+        let tier = match (i % 2 == 0, i % 3 == 0) {
+            (true, true) => "ab",
+            (true, false) => "a",
+            (false, true) => "b",
+            (false, false) => continue,
+        };
+        let id = format!("c-{:07}", i);
+        engine
+            .set_attributes(&id, &[("tier", Some(AttrValue::Text(tier.into())))])
+            .unwrap();
+    }
     println!(
-        "{n} customers built in {:.1} s, ticked monthly in {:.1} s; {} in reactivation",
+        "{n} customers built in {:.1} s, ticked monthly in {:.1} s, tiered in {:.1} s; \
+         {} in reactivation; segments {:?}",
         applied.as_secs_f64(),
         ticked.elapsed().as_secs_f64(),
-        engine.stage_counts()[5].1
+        tagged.elapsed().as_secs_f64(),
+        engine.stage_counts()[5].1,
+        engine.segment_counts()
     );
     engine
 }
@@ -139,6 +176,24 @@ fn bench(c: &mut Criterion) {
             .collect();
         group.bench_function("funnel_of_a_segment_of_half", |b| {
             b.iter(|| black_box(engine.funnel(year, Some(&half))))
+        });
+        let model = engine.model();
+        let in_half = FunnelOptions::new(year)
+            .with_segment(model, "half")
+            .unwrap();
+        group.bench_function("funnel_of_rule_segment_half", |b| {
+            b.iter(|| black_box(engine.funnel_with(&in_half, None).unwrap()))
+        });
+        let cohorts_of_half = cohorts.clone().with_segment(model, "half").unwrap();
+        group.bench_function("cohorts_of_rule_segment_half", |b| {
+            b.iter(|| black_box(engine.cohorts(&cohorts_of_half, None).unwrap()))
+        });
+        let by_segment = CohortOptions {
+            by_segment: true,
+            ..cohorts.clone()
+        };
+        group.bench_function("cohorts_by_segment", |b| {
+            b.iter(|| black_box(engine.cohorts(&by_segment, None).unwrap()))
         });
         group.finish();
         let f = engine.funnel(year, None);

@@ -494,15 +494,22 @@ extern "C" {
  * days.
  *
  * `options_json`: `{"from": "2025-01-01T00:00:00Z", "to":
- * "2026-01-01T00:00:00Z", "customers": ["c-1", "c-2"]}`; `from` is
- * included, `to` excluded; `customers` (optional) restricts the funnel to
- * those ids (a segment; ids the engine does not track are ignored). An
- * engine without customers (or a set naming none) gives a funnel of zeros,
- * not an error.
+ * "2026-01-01T00:00:00Z", "segment": "smes", "customers": ["c-1",
+ * "c-2"]}`; `from` is included, `to` excluded; `segment` (optional) counts
+ * only the customers who are in that rule segment of the model *now* (as of
+ * their last evaluation: a customer's state keeps the segments they are in,
+ * not those they left, so membership at the period's end cannot be told;
+ * call `ciclo_engine_refresh_segments` first for segments whose conditions
+ * change with time alone); `customers` (optional) restricts the funnel to
+ * those ids (ids the engine does not track are ignored; with `segment`, the
+ * segment's members among them). An engine without customers (or a
+ * segment or set naming none) gives a funnel of zeros, not an error.
  *
  * On success `*out_json` is released with `ciclo_string_free`. Errors:
  * `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` for a period that
- * ends before it starts (or when it starts); `CICLO_STATUS_INVALID_JSON` (a
+ * ends before it starts (or when it starts), or `options.segment` for a
+ * name that is not a segment of the engine's model;
+ * `CICLO_STATUS_INVALID_JSON` (a
  * timestamp that is not RFC 3339 among them) or `CICLO_STATUS_UNKNOWN_FIELD`
  * naming the option; `CICLO_STATUS_NULL_ARGUMENT`,
  * `CICLO_STATUS_INVALID_UTF8`.
@@ -551,13 +558,15 @@ ciclo_status ciclo_engine_funnel_svg(const struct ciclo_engine *engine, const ch
  * "horizon_days": 60}` and optionally `"next": ["growth"]` (the stages that
  * count as moving on; by default the later stages customers are not won
  * back from), `"now"` (the moment of the analysis; the engine's latest tick
- * or event by default), `"max_examples"` (0 to 100, 5 by default) and
- * `"customers"` (a segment's ids). An empty base gives zeros and no reason,
- * not an error.
+ * or event by default), `"max_examples"` (0 to 100, 5 by default),
+ * `"segment"` (a rule segment: only its current members count, as for
+ * `ciclo_engine_funnel_json`) and `"customers"` (ids). An empty base gives
+ * zeros and no reason, not an error.
  *
  * On success `*out_json` is released with `ciclo_string_free`. Errors:
  * `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` (a period that ends
- * before it starts), `options.horizon_days` or `options.max_examples`;
+ * before it starts), `options.horizon_days`, `options.max_examples` or
+ * `options.segment` (not a segment of the model);
  * `CICLO_STATUS_UNKNOWN_STAGE` naming `options.stage` or `options.next[i]`;
  * `CICLO_STATUS_INVALID_JSON` (a timestamp that is not RFC 3339 among them)
  * or `CICLO_STATUS_UNKNOWN_FIELD` naming the option;
@@ -586,12 +595,19 @@ ciclo_status ciclo_engine_drop_off_json(const struct ciclo_engine *engine, const
  * `options_json`: `{"from": ..., "to": ...}` and optionally
  * `"churn_stages": ["reactivation"]` (by default the stages customers are
  * won back from), `"now"` (the moment of the expected values; the engine's
- * latest tick or event by default) and `"customers"` (a segment's ids). An
- * empty base gives empty cohorts, not an error.
+ * latest tick or event by default), `"segment"` (a rule segment: only its
+ * current members count, as for `ciclo_engine_funnel_json`),
+ * `"by_segment": true` (each cohort also gets `"segments"`: the same rows,
+ * revenue and expected value for its customers in each segment of the
+ * model, by their current membership; a customer in two segments counts in
+ * both) and `"customers"` (ids). An empty base gives empty cohorts, not an
+ * error.
  *
  * On success `*out_json` is released with `ciclo_string_free`. Errors:
  * `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` (a period that ends
- * before it starts, or longer than 1200 months);
+ * before it starts, or longer than 1200 months), `options.segment` (not a
+ * segment of the model) or `options.by_segment` (a split of more than
+ * 1,000,000 rows: segments times n(n+1)/2 for n months);
  * `CICLO_STATUS_UNKNOWN_STAGE` naming `options.churn_stages[i]`;
  * `CICLO_STATUS_INVALID_JSON` (a timestamp that is not RFC 3339 among them)
  * or `CICLO_STATUS_UNKNOWN_FIELD` naming the option;
@@ -1824,16 +1840,25 @@ ciclo_status ciclo_models_predict_json(const char *models_json, const char *popu
  * "cap": {"count": 2, "period_days": 90}, "when": {"all": [{"signal":
  * "revenue", "op": ">=", "value": 500000}, {"signal": "churn_risk", "op":
  * ">=", "value": 0.4}]}}], "contract_term_days": 365}`. Conditions are `{"all":
- * [...]}`, `{"any": [...]}`, `{"not": {...}}` or `{"signal", "op",
- * "value"}`; actions are `loyalty_program`, `exclusive_benefit`,
+ * [...]}`, `{"any": [...]}`, `{"not": {...}}`, `{"signal", "op",
+ * "value"}`, or a test of a host attribute the engine's model declares, as
+ * in stage rules and segments: `{"attribute": "credit_situation", "in":
+ * ["3", "4", "5", "6"]}` or `{"attribute": "employees", "op": ">=",
+ * "value": 250}` (text and category attributes with `==`, `!=` or `in`,
+ * numbers with any operator, dates with a `"YYYY-MM-DD"` string; false for
+ * a customer without the attribute; attribute tests decide a firing but its
+ * `evidence` lists only signal comparisons); actions are `loyalty_program`, `exclusive_benefit`,
  * `discount`, `personal_outreach`, `win_back_offer` or a custom name
  * (lowercase letters, digits, `_`, `-`, `.`). To add a rule to the
  * defaults, read them with `ciclo_engine_retention_json` and append it.
  *
  * Errors, naming the field: `CICLO_STATUS_INVALID_CONFIG`
- * (`rules[0].when.signal` for an unknown signal, `rules[1].cooldown_days`
- * for a negative one, `rules[2].action`, `rules[0].name` for an empty or
- * repeated name, `contact_cap.count`, ...), `CICLO_STATUS_UNKNOWN_STAGE`
+ * (`rules[0].when.signal` for an unknown signal,
+ * `rules[0].when.all[1].attribute` for an attribute the model does not
+ * declare, `rules[0].when.in[2]` for a value outside a category,
+ * `rules[0].when.op` for an operator that does not fit the attribute's
+ * type, `rules[1].cooldown_days` for a negative one, `rules[2].action`,
+ * `rules[0].name` for an empty or repeated name, `contact_cap.count`, ...), `CICLO_STATUS_UNKNOWN_STAGE`
  * (`rules[0].stages[1]`), `CICLO_STATUS_INVALID_JSON` (malformed, missing
  * `rules`, a mistyped value with its path), `CICLO_STATUS_UNKNOWN_FIELD`
  * (`rules[2].when.all[0].foo`), `CICLO_STATUS_NULL_ARGUMENT` (`engine`),

@@ -391,3 +391,214 @@ fn diagrams_of_an_engine_and_of_a_model() {
         ciclo_model_free(model);
     }
 }
+
+/// An engine on the six-stage preset with a credit situation and two
+/// segments over it, and four customers: ana and beto in `non_performing`,
+/// beto and caro in `watch`, dora in neither.
+fn segmented() -> Engine {
+    let mut config = ciclo::lifecycle::presets::six_stage();
+    let credit = r#"{"type": "category", "values": ["1", "2", "3", "4", "5", "6"]}"#;
+    config.attributes.insert(
+        "credit_situation".into(),
+        serde_json::from_str(credit).unwrap(),
+    );
+    config.segments = serde_json::from_str(
+        r#"[{"name": "non_performing", "when": {"attribute": "credit_situation", "in": ["3", "4", "5", "6"]}},
+            {"name": "watch", "when": {"attribute": "credit_situation", "in": ["2", "3"]}}]"#,
+    )
+    .unwrap();
+    let text = c(&ciclo::json::config_to_json(&config));
+    let mut out = ptr::null_mut();
+    let status = unsafe { ciclo_engine_new(text.as_ptr(), &mut out) };
+    assert_eq!(status, CICLO_STATUS_OK, "{}", last_error());
+    let e = Engine(out);
+    for (who, credit, day, amount) in [
+        ("ana", "4", "2026-03-01", 5000),
+        ("beto", "3", "2026-03-02", 7000),
+        ("caro", "2", "2026-04-03", 9000),
+        ("dora", "1", "2026-03-04", 1000),
+    ] {
+        apply(
+            &e,
+            &format!(
+                r#"{{"customer": "{who}", "at": "{day}T10:00:00Z", "kind": "purchase", "amount": {amount},
+                    "currency": "ARS", "attributes": {{"credit_situation": "{credit}"}}}}"#
+            ),
+        );
+    }
+    e
+}
+
+#[test]
+fn the_analyses_for_a_segment_and_the_cohorts_by_segment() {
+    let e = segmented();
+    let period = r#""from": "2026-03-01T00:00:00Z", "to": "2026-05-01T00:00:00Z""#;
+    let get = |f: Analysis, options: String| -> Value {
+        let (status, out) = call(f, &e, &options);
+        assert_eq!(status, CICLO_STATUS_OK, "{options}: {out}");
+        serde_json::from_str(&out).unwrap()
+    };
+    // Counts for a segment equal those over its members' ids.
+    for (segment, ids) in [
+        ("non_performing", r#"["ana", "beto"]"#),
+        ("watch", r#"["beto", "caro"]"#),
+    ] {
+        let by_segment = get(
+            ciclo_engine_funnel_json,
+            format!(r#"{{{period}, "segment": "{segment}"}}"#),
+        );
+        let by_ids = get(
+            ciclo_engine_funnel_json,
+            format!(r#"{{{period}, "customers": {ids}}}"#),
+        );
+        assert_eq!(by_segment["customers"], 2, "{segment}");
+        assert_eq!(by_segment, by_ids, "{segment}");
+        let drop = r#""stage": "conversion", "horizon_days": 10, "now": "2026-06-01T00:00:00Z""#;
+        assert_eq!(
+            get(
+                ciclo_engine_drop_off_json,
+                format!(r#"{{{period}, {drop}, "segment": "{segment}"}}"#)
+            ),
+            get(
+                ciclo_engine_drop_off_json,
+                format!(r#"{{{period}, {drop}, "customers": {ids}}}"#)
+            ),
+        );
+        assert_eq!(
+            get(
+                ciclo_engine_cohorts_json,
+                format!(r#"{{{period}, "segment": "{segment}"}}"#)
+            ),
+            get(
+                ciclo_engine_cohorts_json,
+                format!(r#"{{{period}, "customers": {ids}}}"#)
+            ),
+        );
+    }
+    // A segment and ids: the members among the ids.
+    let f = get(
+        ciclo_engine_funnel_json,
+        format!(r#"{{{period}, "segment": "watch", "customers": ["caro", "dora"]}}"#),
+    );
+    assert_eq!(f["customers"], 1);
+    let (status, svg) = call(
+        ciclo_engine_funnel_svg,
+        &e,
+        &format!(r#"{{{period}, "segment": "watch"}}"#),
+    );
+    assert_eq!(status, CICLO_STATUS_OK);
+    roxmltree::Document::parse(&svg).expect("well-formed");
+
+    // Without by_segment, no "segments" key; with it, every segment of each
+    // cohort, beto (in both) counted in both.
+    let plain = get(ciclo_engine_cohorts_json, format!("{{{period}}}"));
+    assert!(plain["cohorts"][0].get("segments").is_none());
+    let split = get(
+        ciclo_engine_cohorts_json,
+        format!(r#"{{{period}, "by_segment": true}}"#),
+    );
+    let march = &split["cohorts"][0];
+    assert_eq!(
+        (&march["month"], &march["customers"]),
+        (&"2026-03".into(), &3.into())
+    );
+    let rows = march["segments"].as_array().unwrap();
+    assert_eq!(rows.len(), 2);
+    assert_eq!(rows[0]["segment"], "non_performing");
+    assert_eq!(rows[0]["customers"], 2);
+    assert_eq!(rows[0]["revenue"][0]["revenue"], 12000);
+    assert_eq!(rows[0]["retention"][0]["active_share"], 1.0);
+    assert_eq!(rows[1]["segment"], "watch");
+    assert_eq!(rows[1]["customers"], 1);
+    assert_eq!(rows[1]["revenue"][0]["revenue"], 7000);
+    assert_eq!(rows[1]["expected_value"], Value::Null);
+    let april = &split["cohorts"][1]["segments"];
+    assert_eq!(april[0]["customers"], 0);
+    assert_eq!(april[0]["revenue"], serde_json::json!([]));
+    assert_eq!(april[1]["customers"], 1);
+    assert_eq!(april[1]["retention"][0]["active_share"], 1.0);
+    assert_eq!(april[0]["retention"][0]["active_share"], 0.0);
+    // The rest of the answer is the plain one.
+    let mut without = split.clone();
+    for k in without["cohorts"].as_array_mut().unwrap() {
+        k.as_object_mut().unwrap().remove("segments");
+    }
+    assert_eq!(without, plain);
+
+    // Errors name the option; nothing is written.
+    for (f, options, status, field) in [
+        (
+            ciclo_engine_funnel_json as Analysis,
+            format!(r#"{{{period}, "segment": "vip"}}"#),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "options.segment",
+        ),
+        (
+            ciclo_engine_funnel_svg,
+            format!(r#"{{{period}, "segment": "vip"}}"#),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "options.segment",
+        ),
+        (
+            ciclo_engine_drop_off_json,
+            format!(r#"{{{period}, "stage": "conversion", "horizon_days": 10, "segment": "vip"}}"#),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "options.segment",
+        ),
+        (
+            ciclo_engine_cohorts_json,
+            format!(r#"{{{period}, "segment": ""}}"#),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "options.segment",
+        ),
+        (
+            ciclo_engine_funnel_json,
+            format!(r#"{{{period}, "segment": 3}}"#),
+            CICLO_STATUS_INVALID_JSON,
+            "segment",
+        ),
+        (
+            ciclo_engine_cohorts_json,
+            format!(r#"{{{period}, "by_segment": "yes"}}"#),
+            CICLO_STATUS_INVALID_JSON,
+            "by_segment",
+        ),
+        (
+            ciclo_engine_funnel_json,
+            format!(r#"{{{period}, "by_segment": true}}"#),
+            CICLO_STATUS_UNKNOWN_FIELD,
+            "by_segment",
+        ),
+        (
+            // Two segments over 1000 months: 2 × 1000 × 1001 / 2 rows.
+            ciclo_engine_cohorts_json,
+            r#"{"from": "2000-01-01T00:00:00Z", "to": "2083-05-01T00:00:00Z", "by_segment": true}"#
+                .to_string(),
+            CICLO_STATUS_INVALID_ARGUMENT,
+            "options.by_segment",
+        ),
+    ] {
+        let (got, message) = call(f, &e, &options);
+        assert_eq!(got, status, "{options}: {message}");
+        assert!(message.contains(field), "{options}: {message}");
+    }
+    assert!(
+        call(
+            ciclo_engine_cohorts_json,
+            &e,
+            r#"{"from": "2000-01-01T00:00:00Z", "to": "2083-05-01T00:00:00Z"}"#
+        )
+        .0 == CICLO_STATUS_OK
+    );
+    // A model without segments: any name is unknown.
+    let (status, message) = call(
+        ciclo_engine_funnel_json,
+        &populated(),
+        &format!(r#"{{{period}, "segment": "watch"}}"#),
+    );
+    assert_eq!(status, CICLO_STATUS_INVALID_ARGUMENT);
+    assert!(
+        message.contains("options.segment") && message.contains("none"),
+        "{message}"
+    );
+}

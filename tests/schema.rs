@@ -1025,6 +1025,51 @@ fn segments(check: &mut Checker) {
     let customer = out(|o| unsafe { ciclo_engine_customer_json(e.0, c("acme").as_ptr(), o) });
     check.valid("customer", &customer);
 
+    // The analyses for a segment, and the cohorts split by segment.
+    let period = r#""from": "2026-01-01T00:00:00Z", "to": "2027-01-01T00:00:00Z""#;
+    let funnel = format!(r#"{{{period}, "segment": "cordoba"}}"#);
+    check.valid("funnel_options", &funnel);
+    let f = out(|o| unsafe { ciclo_engine_funnel_json(e.0, c(&funnel).as_ptr(), o) });
+    check.valid("funnel", &f);
+    let drop = format!(
+        r#"{{{period}, "stage": "conversion", "horizon_days": 30, "segment": "non_performing"}}"#
+    );
+    check.valid("drop_off_options", &drop);
+    let d = out(|o| unsafe { ciclo_engine_drop_off_json(e.0, c(&drop).as_ptr(), o) });
+    check.valid("drop_off", &d);
+    let split = format!(r#"{{{period}, "segment": "cordoba", "by_segment": true}}"#);
+    check.valid("cohort_options", &split);
+    let k = out(|o| unsafe { ciclo_engine_cohorts_json(e.0, c(&split).as_ptr(), o) });
+    check.valid("cohorts", &k);
+    assert!(
+        k.contains(r#""segments":[{"segment":"cordoba","customers":1"#),
+        "{k}"
+    );
+    check.invalid(
+        "cohort_options",
+        &format!(r#"{{{period}, "by_segment": "yes"}}"#),
+    );
+    check.invalid("funnel_options", &format!(r#"{{{period}, "segment": 3}}"#));
+    check.invalid(
+        "funnel_options",
+        &format!(r#"{{{period}, "by_segment": true}}"#),
+    );
+
+    // A trigger reading attributes.
+    let triggers = r#"{"rules": [{"name": "credit_watch", "action": "credit_review",
+        "when": {"all": [{"attribute": "credit_situation", "in": ["3", "4", "5", "6"]},
+                         {"attribute": "employees", "op": ">=", "value": 50},
+                         {"not": {"attribute": "province", "op": "==", "value": "Mendoza"}},
+                         {"signal": "purchase_count", "op": ">=", "value": 1}]}}]}"#;
+    check.valid("retention_config", triggers);
+    ok(unsafe { ciclo_engine_set_retention_json(e.0, c(triggers).as_ptr()) });
+    let back = out(|o| unsafe { ciclo_engine_retention_json(e.0, o) });
+    check.valid("retention_config", &back);
+    check.invalid(
+        "retention_config",
+        r#"{"rules": [{"name": "a", "action": "discount", "when": {"attribute": "province", "in": "Mendoza"}}]}"#,
+    );
+
     check.invalid("attributes", r#"{"industry": ["x"]}"#);
     check.invalid("attributes", r#"["industry"]"#);
     check.invalid(

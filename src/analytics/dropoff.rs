@@ -60,8 +60,9 @@
 use std::collections::BTreeMap;
 
 use crate::analytics::period::Period;
+use crate::analytics::segment_scope::{check_segment, counts, segment_named};
 use crate::error::{Error, Result};
-use crate::lifecycle::{Cause, CustomerState, Metric, StageId, StageModel};
+use crate::lifecycle::{Cause, CustomerState, Metric, SegmentId, StageId, StageModel};
 use crate::model::time::{Timestamp, MS_PER_DAY};
 use crate::retention::{Signal, SignalContext, Signals};
 
@@ -141,6 +142,10 @@ pub struct DropOffOptions {
     pub now: Timestamp,
     /// Example customers per reason (the first by id), 0 to [`MAX_EXAMPLES`].
     pub max_examples: usize,
+    /// Count only the customers who are in this segment now (as of their
+    /// last evaluation; see [`segment_scope`](crate::analytics::segment_scope));
+    /// every customer when `None`.
+    pub segment: Option<SegmentId>,
 }
 
 impl DropOffOptions {
@@ -164,14 +169,30 @@ impl DropOffOptions {
             next: None,
             now,
             max_examples: 5,
+            segment: None,
         };
         options.check_numbers()?;
         Ok(options)
     }
 
-    /// Checks the options against `model`: the stages exist, the numbers are
-    /// in range.
+    /// The same options for the members of the segment of `model` named
+    /// `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] naming `segment` when the model has no
+    /// segment of that name.
+    pub fn with_segment(self, model: &StageModel, name: &str) -> Result<DropOffOptions> {
+        Ok(DropOffOptions {
+            segment: Some(segment_named(model, name)?),
+            ..self
+        })
+    }
+
+    /// Checks the options against `model`: the stages and the segment exist,
+    /// the numbers are in range.
     pub fn check(&self, model: &StageModel) -> Result<()> {
+        check_segment(model, self.segment)?;
         let n = model.stages().len();
         if self.stage.index() >= n {
             return Err(Error::invalid("stage", "not a stage of the model"));
@@ -298,7 +319,7 @@ pub struct DropOff {
     pub horizon_days: f64,
     /// The moment of the analysis.
     pub now: Timestamp,
-    /// Customers counted (every one passed).
+    /// Customers counted (every one passed; with a segment, its members).
     pub customers: usize,
     /// Customers who reached the stage in the period.
     pub reached: usize,
@@ -361,8 +382,12 @@ impl<'m> DropOffBuilder<'m> {
         })
     }
 
-    /// Counts one customer.
+    /// Counts one customer; passes over a customer outside the options'
+    /// segment.
     pub fn add(&mut self, customer: &str, state: &CustomerState) {
+        if !counts(state, self.options.segment) {
+            return;
+        }
         self.customers += 1;
         let history = state.history();
         let stage = self.options.stage;

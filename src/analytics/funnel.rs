@@ -4,8 +4,10 @@
 //!
 //! # Definitions
 //!
-//! For a period `[from, to)` and a set of customers (every customer, or a
-//! segment: the caller passes the states it wants counted):
+//! For a period `[from, to)` and a set of customers (every customer, the
+//! members of a rule segment ([`FunnelOptions::segment`]; current members,
+//! see [`segment_scope`](crate::analytics::segment_scope)), or any set: the
+//! caller passes the states it wants counted):
 //!
 //! - a customer **enters** stage A in the period when their history has a
 //!   move into A (the entry into the initial stage included) at a moment in
@@ -55,8 +57,57 @@
 //! ```
 
 use crate::analytics::period::Period;
-use crate::lifecycle::{CustomerState, RuleId, StageId, StageModel};
+use crate::analytics::segment_scope::{check_segment, counts, segment_named};
+use crate::error::Result;
+use crate::lifecycle::{CustomerState, RuleId, SegmentId, StageId, StageModel};
 use crate::model::time::MS_PER_DAY;
+
+/// What a funnel counts: a period and, optionally, a rule segment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FunnelOptions {
+    /// The period.
+    pub period: Period,
+    /// Count only the customers who are in this segment now (as of their
+    /// last evaluation; see [`segment_scope`](crate::analytics::segment_scope));
+    /// every customer when `None`.
+    pub segment: Option<SegmentId>,
+}
+
+impl FunnelOptions {
+    /// Every customer, over `period`.
+    pub fn new(period: Period) -> FunnelOptions {
+        FunnelOptions {
+            period,
+            segment: None,
+        }
+    }
+
+    /// The same options for the members of the segment of `model` named
+    /// `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming
+    /// `segment` when the model has no segment of that name.
+    pub fn with_segment(self, model: &StageModel, name: &str) -> Result<FunnelOptions> {
+        Ok(FunnelOptions {
+            segment: Some(segment_named(model, name)?),
+            ..self
+        })
+    }
+
+    /// Checks the options against `model`: the period, the segment.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`](crate::Error::InvalidArgument) naming `to`
+    /// for a period that ends before it starts, or `segment` for a segment
+    /// of another model.
+    pub fn check(&self, model: &StageModel) -> Result<()> {
+        self.period.check()?;
+        check_segment(model, self.segment)
+    }
+}
 
 /// How many durations were measured, and their median and 90th percentile.
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -136,7 +187,8 @@ pub struct Conversion {
 pub struct Funnel {
     /// The period.
     pub period: Period,
-    /// Customers counted (every one passed, in the period or not).
+    /// Customers counted (every one passed, in the period or not; with a
+    /// segment, its members).
     pub customers: usize,
     /// Every stage, in the model's order.
     pub stages: Vec<StageEntries>,
@@ -201,6 +253,7 @@ pub fn stage_pairs(model: &StageModel) -> Vec<(StageId, StageId, Vec<RuleId>)> {
 #[derive(Debug)]
 pub struct FunnelBuilder {
     period: Period,
+    segment: Option<SegmentId>,
     stages: usize,
     pairs: Vec<(StageId, StageId, Vec<RuleId>)>,
     /// `pair_at[a * stages + b]`: index in `pairs`, or `u32::MAX`.
@@ -228,6 +281,7 @@ impl FunnelBuilder {
         }
         FunnelBuilder {
             period,
+            segment: None,
             stages,
             pair_at,
             targets,
@@ -241,8 +295,26 @@ impl FunnelBuilder {
         }
     }
 
-    /// Counts one customer (of the model the builder was made for).
+    /// An empty funnel of `options` under `model`: with a segment, the
+    /// builder counts only the customers in it ([`FunnelBuilder::add`]
+    /// passes over the others).
+    ///
+    /// # Errors
+    ///
+    /// As [`FunnelOptions::check`].
+    pub fn with_options(model: &StageModel, options: &FunnelOptions) -> Result<FunnelBuilder> {
+        options.check(model)?;
+        let mut builder = FunnelBuilder::new(model, options.period);
+        builder.segment = options.segment;
+        Ok(builder)
+    }
+
+    /// Counts one customer (of the model the builder was made for); passes
+    /// over a customer outside the builder's segment.
     pub fn add(&mut self, state: &CustomerState) {
+        if !counts(state, self.segment) {
+            return;
+        }
         self.customers += 1;
         let history = state.history();
         let mut seen = 0u64;

@@ -34,6 +34,18 @@
 //! Months run from the period's first to its last; a cohort's months k run
 //! from its own month to the period's last.
 //!
+//! # For a segment, and by segment
+//!
+//! [`CohortOptions::segment`] counts only the members of a rule segment;
+//! [`CohortOptions::by_segment`] also splits each cohort's rows (customers,
+//! retention, revenue, expected value) by segment ([`Cohort::segments`]).
+//! Both read the customers' **current** membership (as of their last
+//! evaluation: a state keeps the segments a customer is in, not those they
+//! left; see [`segment_scope`](crate::analytics::segment_scope)). A customer
+//! in two segments counts in both, so one cohort's segment rows need not add
+//! up to the cohort, and a customer in none is in no segment row. Churn per
+//! month is not split.
+//!
 //! ```
 //! use ciclo::analytics::{CohortOptions, Period};
 //! use ciclo::model::Timestamp;
@@ -60,8 +72,10 @@
 
 use crate::analytics::dropoff::is_recovery_stage;
 use crate::analytics::period::{Month, Period};
+use crate::analytics::segment_scope::{check_segment, counts, segment_named};
 use crate::error::{Error, Result};
-use crate::lifecycle::{Cause, CustomerState, StageId, StageModel};
+use crate::lifecycle::currencies::CurrencyTotals;
+use crate::lifecycle::{Cause, CustomerState, SegmentId, StageId, StageModel};
 use crate::model::event::{BuiltinKind, EventKind};
 use crate::model::money::Currency;
 use crate::model::time::Timestamp;
@@ -69,6 +83,12 @@ use crate::retention::{CustomerModels, Signal, SignalContext, SignalSet, Signals
 
 /// Most months a cohort analysis may span (a century).
 pub const MAX_MONTHS: usize = 1200;
+
+/// Most retention rows a split by segment may hold: the model's segments
+/// times the rows of every cohort (a period of n months has n(n+1)/2), so
+/// that the split stays a table a host can hold and read (64 segments over
+/// ten years is 464,640).
+pub const MAX_SEGMENT_CELLS: usize = 1_000_000;
 
 /// What to analyse.
 #[derive(Clone, Debug, PartialEq)]
@@ -79,16 +99,38 @@ pub struct CohortOptions {
     pub churn_stages: Option<Vec<StageId>>,
     /// The moment expected values are computed at.
     pub now: Timestamp,
+    /// Count only the customers who are in this segment now (see the
+    /// [module](self)); every customer when `None`.
+    pub segment: Option<SegmentId>,
+    /// Also split each cohort by the segments its customers are in now
+    /// ([`Cohort::segments`]; a customer in two counts in both).
+    pub by_segment: bool,
 }
 
 impl CohortOptions {
-    /// Options with the default churn stages.
+    /// Options with the default churn stages, every customer, no split.
     pub fn new(period: Period, now: Timestamp) -> CohortOptions {
         CohortOptions {
             period,
             churn_stages: None,
             now,
+            segment: None,
+            by_segment: false,
         }
+    }
+
+    /// The same options for the members of the segment of `model` named
+    /// `name`.
+    ///
+    /// # Errors
+    ///
+    /// [`Error::InvalidArgument`] naming `segment` when the model has no
+    /// segment of that name.
+    pub fn with_segment(self, model: &StageModel, name: &str) -> Result<CohortOptions> {
+        Ok(CohortOptions {
+            segment: Some(segment_named(model, name)?),
+            ..self
+        })
     }
 
     /// Checks the options against `model`.
@@ -96,10 +138,13 @@ impl CohortOptions {
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] naming `churn_stages[i]` for a stage of
-    /// another model, or `to` for a period that ends before it starts or
-    /// spans more than [`MAX_MONTHS`] months.
+    /// another model, `segment` for a segment of another model, `to` for a
+    /// period that ends before it starts or spans more than [`MAX_MONTHS`]
+    /// months, or `by_segment` for a split of more than
+    /// [`MAX_SEGMENT_CELLS`] rows.
     pub fn check(&self, model: &StageModel) -> Result<()> {
         self.period.check()?;
+        check_segment(model, self.segment)?;
         for (i, s) in self.churn_stages.iter().flatten().enumerate() {
             if s.index() >= model.stages().len() {
                 return Err(Error::invalid(
@@ -113,6 +158,18 @@ impl CohortOptions {
             return Err(Error::invalid(
                 "to",
                 format!("the period spans {months} months; at most {MAX_MONTHS}"),
+            ));
+        }
+        let months = months as usize;
+        let cells = model.segments().len() * (months * (months + 1) / 2);
+        if self.by_segment && cells > MAX_SEGMENT_CELLS {
+            return Err(Error::invalid(
+                "by_segment",
+                format!(
+                    "{} segments over {months} months make {cells} rows; at most \
+                     {MAX_SEGMENT_CELLS}: ask for a shorter period",
+                    model.segments().len()
+                ),
             ));
         }
         Ok(())
@@ -169,6 +226,25 @@ pub struct Cohort {
     pub revenue: Vec<CohortRevenue>,
     /// Expected value, with fitted models.
     pub expected_value: Option<CohortValue>,
+    /// With [`CohortOptions::by_segment`], the same rows for the cohort's
+    /// customers in each segment of the model, in the model's order (empty
+    /// segments too); `None` without it.
+    pub segments: Option<Vec<CohortSegment>>,
+}
+
+/// The customers of one acquisition cohort who are in one segment now.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CohortSegment {
+    /// The segment.
+    pub segment: SegmentId,
+    /// The cohort's customers in it.
+    pub customers: usize,
+    /// Month 0 (acquisition) to the period's last month, of those customers.
+    pub retention: Vec<CohortMonth>,
+    /// Their revenue per currency, by currency code.
+    pub revenue: Vec<CohortRevenue>,
+    /// Their expected value, with fitted models.
+    pub expected_value: Option<CohortValue>,
 }
 
 /// Churn and reactivation in one month.
@@ -196,7 +272,7 @@ pub struct Cohorts {
     pub period: Period,
     /// The stages counted as churned.
     pub churn_stages: Vec<StageId>,
-    /// Customers counted (every one passed).
+    /// Customers counted (every one passed; with a segment, its members).
     pub customers: usize,
     /// Of those, the customers who never bought.
     pub without_purchase: usize,
@@ -217,6 +293,89 @@ struct CohortAcc {
     value: f64,
 }
 
+impl CohortAcc {
+    /// An empty cohort of `span` months.
+    fn new(span: usize) -> CohortAcc {
+        CohortAcc {
+            customers: 0,
+            active_diff: vec![0; span + 1],
+            purchased: vec![0; span],
+            revenue: Vec::new(),
+            valued: 0,
+            value: 0.0,
+        }
+    }
+
+    /// Counts one customer: active to month `last_k`, purchases in the
+    /// months `bought` (each once), revenue, and their expected value.
+    fn count(
+        &mut self,
+        last_k: usize,
+        bought: &[u32],
+        revenue: impl Iterator<Item = CurrencyTotals>,
+        value: Option<f64>,
+    ) {
+        self.customers += 1;
+        self.active_diff[0] += 1;
+        self.active_diff[last_k + 1] -= 1;
+        for &k in bought {
+            self.purchased[k as usize] += 1;
+        }
+        for t in revenue {
+            match self.revenue.iter_mut().find(|r| r.currency == t.currency) {
+                Some(r) => {
+                    r.customers += 1;
+                    r.revenue = r.revenue.saturating_add(t.revenue);
+                }
+                None => self.revenue.push(CohortRevenue {
+                    currency: t.currency,
+                    customers: 1,
+                    revenue: t.revenue,
+                }),
+            }
+        }
+        if let Some(v) = value {
+            self.valued += 1;
+            self.value += v;
+        }
+    }
+
+    /// The rows: retention month by month, revenue by currency, and the
+    /// expected value (`with_models`, in `currency`).
+    fn rows(
+        mut self,
+        with_models: bool,
+        currency: Option<Currency>,
+    ) -> (Vec<CohortMonth>, Vec<CohortRevenue>, Option<CohortValue>) {
+        let mut active = 0i64;
+        let retention = self
+            .purchased
+            .iter()
+            .enumerate()
+            .map(|(k, &purchased)| {
+                active += self.active_diff[k];
+                CohortMonth {
+                    month: k as u32,
+                    active: active as usize,
+                    purchased,
+                }
+            })
+            .collect();
+        self.revenue.sort_by_key(|r| r.currency);
+        let value = with_models.then(|| CohortValue {
+            currency,
+            customers: self.valued,
+            total: self.value,
+            mean: if self.valued > 0 {
+                self.value / self.valued as f64
+            } else {
+                0.0
+            },
+        });
+        (retention, self.revenue, value)
+    }
+}
+
 /// Accumulates cohorts one customer at a time.
 #[derive(Debug)]
 pub struct CohortsBuilder<'m> {
@@ -232,6 +391,9 @@ pub struct CohortsBuilder<'m> {
     customers: usize,
     without_purchase: usize,
     cohorts: Vec<CohortAcc>,
+    /// With `by_segment`: `by_segment[c][s]`, cohort `c`'s customers in
+    /// segment `s`; empty without.
+    by_segment: Vec<Vec<CohortAcc>>,
     /// Difference array of the customers active at each month's start.
     active_diff: Vec<i64>,
     new_customers: Vec<usize>,
@@ -266,16 +428,15 @@ impl<'m> CohortsBuilder<'m> {
                 .collect(),
         };
         let churn_mask = churn_stages.iter().fold(0u64, |m, s| m | 1 << s.index());
-        let cohorts = (0..months)
-            .map(|c| CohortAcc {
-                customers: 0,
-                active_diff: vec![0; months - c + 1],
-                purchased: vec![0; months - c],
-                revenue: Vec::new(),
-                valued: 0,
-                value: 0.0,
-            })
-            .collect();
+        let cohorts = (0..months).map(|c| CohortAcc::new(months - c)).collect();
+        // Bounded by MAX_SEGMENT_CELLS (checked above).
+        let by_segment = if options.by_segment {
+            (0..months)
+                .map(|c| vec![CohortAcc::new(months - c); model.segments().len()])
+                .collect()
+        } else {
+            Vec::new()
+        };
         Ok(CohortsBuilder {
             purchase: Cause::of(model, &EventKind::Builtin(BuiltinKind::Purchase)),
             renewal: Cause::of(model, &EventKind::Builtin(BuiltinKind::Renewal)),
@@ -289,6 +450,7 @@ impl<'m> CohortsBuilder<'m> {
             customers: 0,
             without_purchase: 0,
             cohorts,
+            by_segment,
             active_diff: vec![0; months + 1],
             new_customers: vec![0; months],
             churned: vec![0; months],
@@ -306,8 +468,12 @@ impl<'m> CohortsBuilder<'m> {
         stage.index() < 64 && self.churn_mask & (1 << stage.index()) != 0
     }
 
-    /// Counts one customer.
+    /// Counts one customer; passes over a customer outside the options'
+    /// segment.
     pub fn add(&mut self, state: &CustomerState) {
+        if !counts(state, self.options.segment) {
+            return;
+        }
         self.customers += 1;
         let Some(p) = state.metrics().purchases.as_deref() else {
             self.without_purchase += 1;
@@ -369,29 +535,23 @@ impl<'m> CohortsBuilder<'m> {
             };
             Signals::of(state, self.model, self.options.now, &context).get(Signal::ExpectedValue)
         });
-        let acc = &mut self.cohorts[c];
-        acc.customers += 1;
-        acc.active_diff[0] += 1;
-        acc.active_diff[last_k as usize + 1] -= 1;
-        for &k in bought[..n.min(8)].iter().chain(extra.iter()) {
-            acc.purchased[k as usize] += 1;
-        }
-        for t in p.by_currency() {
-            match acc.revenue.iter_mut().find(|r| r.currency == t.currency) {
-                Some(r) => {
-                    r.customers += 1;
-                    r.revenue = r.revenue.saturating_add(t.revenue);
+        let last_k = last_k as usize;
+        if extra.is_empty() {
+            let bought = &bought[..n.min(8)];
+            self.cohorts[c].count(last_k, bought, p.by_currency(), value);
+            if let Some(split) = self.by_segment.get_mut(c) {
+                for (s, _) in state.segments() {
+                    split[s.index()].count(last_k, bought, p.by_currency(), value);
                 }
-                None => acc.revenue.push(CohortRevenue {
-                    currency: t.currency,
-                    customers: 1,
-                    revenue: t.revenue,
-                }),
             }
-        }
-        if let Some(v) = value {
-            acc.valued += 1;
-            acc.value += v;
+        } else {
+            let bought: Vec<u32> = bought.iter().copied().chain(extra).collect();
+            self.cohorts[c].count(last_k, &bought, p.by_currency(), value);
+            if let Some(split) = self.by_segment.get_mut(c) {
+                for (s, _) in state.segments() {
+                    split[s.index()].count(last_k, &bought, p.by_currency(), value);
+                }
+            }
         }
     }
 
@@ -435,41 +595,42 @@ impl<'m> CohortsBuilder<'m> {
     pub fn finish(self) -> Cohorts {
         let currency = self.models.as_ref().and_then(|m| m.currency);
         let with_models = self.models.is_some();
+        let split = self.options.by_segment;
+        let mut by_segment = self.by_segment.into_iter();
         let cohorts = self
             .cohorts
             .into_iter()
             .enumerate()
-            .map(|(c, mut acc)| {
-                let mut active = 0i64;
-                let retention = acc
-                    .purchased
-                    .iter()
-                    .enumerate()
-                    .map(|(k, &purchased)| {
-                        active += acc.active_diff[k];
-                        CohortMonth {
-                            month: k as u32,
-                            active: active as usize,
-                            purchased,
-                        }
-                    })
-                    .collect();
-                acc.revenue.sort_by_key(|r| r.currency);
+            .map(|(c, acc)| {
+                let customers = acc.customers;
+                let (retention, revenue, expected_value) = acc.rows(with_models, currency);
+                let segments = split.then(|| {
+                    by_segment
+                        .next()
+                        .unwrap_or_default()
+                        .into_iter()
+                        .enumerate()
+                        .map(|(s, acc)| {
+                            let customers = acc.customers;
+                            let (retention, revenue, expected_value) =
+                                acc.rows(with_models, currency);
+                            CohortSegment {
+                                segment: SegmentId(s as u16),
+                                customers,
+                                retention,
+                                revenue,
+                                expected_value,
+                            }
+                        })
+                        .collect()
+                });
                 Cohort {
                     month: self.first.plus(c as i32),
-                    customers: acc.customers,
+                    customers,
                     retention,
-                    revenue: acc.revenue,
-                    expected_value: with_models.then(|| CohortValue {
-                        currency,
-                        customers: acc.valued,
-                        total: acc.value,
-                        mean: if acc.valued > 0 {
-                            acc.value / acc.valued as f64
-                        } else {
-                            0.0
-                        },
-                    }),
+                    revenue,
+                    expected_value,
+                    segments,
                 }
             })
             .collect();

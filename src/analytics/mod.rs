@@ -20,6 +20,8 @@
 //! - [`diagram`]: the stage model as Mermaid or Graphviz DOT, the funnel as
 //!   a standalone SVG.
 //! - [`period`]: periods and calendar months.
+//! - [`segment_scope`]: any of those for the current members of a rule
+//!   segment, and the cohorts split by segment.
 //!
 //! Over purchase lines (a transactions export):
 //!
@@ -87,11 +89,14 @@ pub mod lifecycle_cohorts;
 pub mod offers;
 pub mod period;
 pub mod rfm;
+pub mod segment_scope;
 pub mod svg;
 pub mod transactions;
 
 pub use dropoff::{DropOff, DropOffOptions, DropReason, DroppedCustomer, ReasonCount};
+pub use funnel::FunnelOptions;
 pub use funnel::{Conversion, Durations, Funnel, StageEntries};
+pub use lifecycle_cohorts::CohortSegment;
 pub use lifecycle_cohorts::{
     Cohort, CohortMonth, CohortOptions, CohortRevenue, CohortValue, Cohorts, MonthChurn,
 };

@@ -3,8 +3,11 @@
 //!
 //! Each shard is read under its own lock, one after another: with writers at
 //! work, the result is of moments microseconds apart, not of one (as
-//! [`Engine::stage_counts`]). A set of customer ids restricts any of them to
-//! a segment; the `_where` variants take any test of id and state instead.
+//! [`Engine::stage_counts`]). The options may name a rule segment (its
+//! current members count: see
+//! [`analytics::segment_scope`](crate::analytics::segment_scope)); a set of
+//! customer ids restricts any of them further; the `_where` variants take any
+//! test of id and state instead.
 
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
@@ -13,7 +16,9 @@ use super::Engine;
 use crate::analytics::dropoff::DropOffBuilder;
 use crate::analytics::funnel::FunnelBuilder;
 use crate::analytics::lifecycle_cohorts::CohortsBuilder;
-use crate::analytics::{CohortOptions, Cohorts, DropOff, DropOffOptions, Funnel, Period};
+use crate::analytics::{
+    CohortOptions, Cohorts, DropOff, DropOffOptions, Funnel, FunnelOptions, Period,
+};
 use crate::error::Result;
 use crate::lifecycle::CustomerState;
 use crate::model::time::Timestamp;
@@ -50,6 +55,54 @@ impl Engine {
         self.funnel_where(period, |id, _| wanted(customers, id))
     }
 
+    /// [`Engine::funnel`] with options: over the members of a rule segment
+    /// when `options.segment` names one (those in it now, as of their last
+    /// evaluation), and of those, the ones in `customers` when given.
+    /// Thread-safe.
+    ///
+    /// # Errors
+    ///
+    /// As [`FunnelOptions::check`]: a period that ends before it starts, a
+    /// segment of another model.
+    ///
+    /// ```
+    /// use ciclo::analytics::{FunnelOptions, Period};
+    /// use ciclo::lifecycle::{presets, ConditionConfig, SegmentConfig, StageModel};
+    /// use ciclo::{sample, Engine};
+    ///
+    /// let mut config = presets::six_stage();
+    /// config.segments.push(SegmentConfig {
+    ///     name: "buyers".into(),
+    ///     description: String::new(),
+    ///     stages: Vec::new(),
+    ///     when: Some(ConditionConfig::cmp("purchase_count", ">=", 1.0)),
+    /// });
+    /// let engine = Engine::new(StageModel::compile(config)?);
+    /// for event in sample::events(300, 7) {
+    ///     engine.apply(&event)?;
+    /// }
+    /// let year = Period::new(sample::start(), sample::end())?;
+    /// let buyers = FunnelOptions::new(year).with_segment(engine.model(), "buyers")?;
+    /// let funnel = engine.funnel_with(&buyers, None)?;
+    /// let counts = engine.segment_counts();
+    /// assert_eq!(funnel.customers, counts[0].1);
+    /// assert!(FunnelOptions::new(year).with_segment(engine.model(), "vip").is_err());
+    /// # Ok::<(), ciclo::Error>(())
+    /// ```
+    pub fn funnel_with(
+        &self,
+        options: &FunnelOptions,
+        customers: Option<&HashSet<String>>,
+    ) -> Result<Funnel> {
+        let mut builder = FunnelBuilder::with_options(&self.model, options)?;
+        self.for_each(|id, state| {
+            if wanted(customers, id) {
+                builder.add(state);
+            }
+        });
+        Ok(builder.finish())
+    }
+
     /// [`Engine::funnel`] over the customers `keep` accepts (a segment).
     pub fn funnel_where(
         &self,
@@ -65,15 +118,16 @@ impl Engine {
         builder.finish()
     }
 
-    /// The drop-off of `options.stage` over the engine's customers, or over
-    /// those in `customers`: who reached it in the period and did not move on
+    /// The drop-off of `options.stage` over the engine's customers (the
+    /// members of `options.segment` when it names one), or over those in
+    /// `customers`: who reached it in the period and did not move on
     /// within the horizon, grouped by reason (definitions in
     /// [`analytics::dropoff`](crate::analytics::dropoff)). Thread-safe.
     ///
     /// # Errors
     ///
-    /// As [`DropOffOptions::check`]: a stage of another model, a horizon out
-    /// of range.
+    /// As [`DropOffOptions::check`]: a stage or segment of another model, a
+    /// horizon out of range.
     pub fn drop_off(
         &self,
         options: &DropOffOptions,
@@ -97,10 +151,13 @@ impl Engine {
         Ok(builder.finish())
     }
 
-    /// Cohorts by acquisition month over the engine's customers, or over
-    /// those in `customers`: retention, churn and reactivation per month,
-    /// revenue, and expected value when customer-base models are set
-    /// ([`Engine::fit_models`], [`Engine::set_models`]); definitions in
+    /// Cohorts by acquisition month over the engine's customers (the members
+    /// of `options.segment` when it names one), or over those in
+    /// `customers`: retention, churn and reactivation per month, revenue, and
+    /// expected value when customer-base models are set
+    /// ([`Engine::fit_models`], [`Engine::set_models`]); with
+    /// `options.by_segment`, each cohort split by the segments its customers
+    /// are in now (a customer in two counts in both); definitions in
     /// [`analytics::lifecycle_cohorts`](crate::analytics::lifecycle_cohorts).
     /// Thread-safe.
     ///

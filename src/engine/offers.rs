@@ -410,7 +410,7 @@ impl Engine {
             let firings =
                 retention
                     .triggers
-                    .evaluate_signals(state.stage(), &signals, now, &mut scratch);
+                    .evaluate_signals_with(state.stage(), state.profile(), &signals, now, &mut scratch);
             for f in firings {
                 let v = value.at_risk();
                 candidates.push((

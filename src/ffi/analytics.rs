@@ -40,15 +40,22 @@ fn format_arg(format: &str) -> Result<DiagramFormat, Failure> {
 /// days.
 ///
 /// `options_json`: `{"from": "2025-01-01T00:00:00Z", "to":
-/// "2026-01-01T00:00:00Z", "customers": ["c-1", "c-2"]}`; `from` is
-/// included, `to` excluded; `customers` (optional) restricts the funnel to
-/// those ids (a segment; ids the engine does not track are ignored). An
-/// engine without customers (or a set naming none) gives a funnel of zeros,
-/// not an error.
+/// "2026-01-01T00:00:00Z", "segment": "smes", "customers": ["c-1",
+/// "c-2"]}`; `from` is included, `to` excluded; `segment` (optional) counts
+/// only the customers who are in that rule segment of the model *now* (as of
+/// their last evaluation: a customer's state keeps the segments they are in,
+/// not those they left, so membership at the period's end cannot be told;
+/// call `ciclo_engine_refresh_segments` first for segments whose conditions
+/// change with time alone); `customers` (optional) restricts the funnel to
+/// those ids (ids the engine does not track are ignored; with `segment`, the
+/// segment's members among them). An engine without customers (or a
+/// segment or set naming none) gives a funnel of zeros, not an error.
 ///
 /// On success `*out_json` is released with `ciclo_string_free`. Errors:
 /// `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` for a period that
-/// ends before it starts (or when it starts); `CICLO_STATUS_INVALID_JSON` (a
+/// ends before it starts (or when it starts), or `options.segment` for a
+/// name that is not a segment of the engine's model;
+/// `CICLO_STATUS_INVALID_JSON` (a
 /// timestamp that is not RFC 3339 among them) or `CICLO_STATUS_UNKNOWN_FIELD`
 /// naming the option; `CICLO_STATUS_NULL_ARGUMENT`,
 /// `CICLO_STATUS_INVALID_UTF8`.
@@ -70,8 +77,8 @@ pub unsafe extern "C" fn ciclo_engine_funnel_json(
         let h = handle(engine)?;
         let text = required_str(options_json, "options_json")?;
         required_out(out_json, "out_json")?;
-        let (period, customers) = ajson::funnel_options_from_json(text)?;
-        let funnel = h.engine.funnel(period, customers.as_ref());
+        let (options, customers) = ajson::funnel_options_from_json(h.engine.model(), text)?;
+        let funnel = h.engine.funnel_with(&options, customers.as_ref())?;
         *out_json = into_c_string(ajson::funnel_to_json(h.engine.model(), &funnel));
         Ok(())
     })
@@ -103,8 +110,8 @@ pub unsafe extern "C" fn ciclo_engine_funnel_svg(
         let h = handle(engine)?;
         let text = required_str(options_json, "options_json")?;
         required_out(out_svg, "out_svg")?;
-        let (period, customers) = ajson::funnel_options_from_json(text)?;
-        let funnel = h.engine.funnel(period, customers.as_ref());
+        let (options, customers) = ajson::funnel_options_from_json(h.engine.model(), text)?;
+        let funnel = h.engine.funnel_with(&options, customers.as_ref())?;
         *out_svg = into_c_string(diagram::funnel_svg(h.engine.model(), &funnel));
         Ok(())
     })
@@ -123,13 +130,15 @@ pub unsafe extern "C" fn ciclo_engine_funnel_svg(
 /// "horizon_days": 60}` and optionally `"next": ["growth"]` (the stages that
 /// count as moving on; by default the later stages customers are not won
 /// back from), `"now"` (the moment of the analysis; the engine's latest tick
-/// or event by default), `"max_examples"` (0 to 100, 5 by default) and
-/// `"customers"` (a segment's ids). An empty base gives zeros and no reason,
-/// not an error.
+/// or event by default), `"max_examples"` (0 to 100, 5 by default),
+/// `"segment"` (a rule segment: only its current members count, as for
+/// `ciclo_engine_funnel_json`) and `"customers"` (ids). An empty base gives
+/// zeros and no reason, not an error.
 ///
 /// On success `*out_json` is released with `ciclo_string_free`. Errors:
 /// `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` (a period that ends
-/// before it starts), `options.horizon_days` or `options.max_examples`;
+/// before it starts), `options.horizon_days`, `options.max_examples` or
+/// `options.segment` (not a segment of the model);
 /// `CICLO_STATUS_UNKNOWN_STAGE` naming `options.stage` or `options.next[i]`;
 /// `CICLO_STATUS_INVALID_JSON` (a timestamp that is not RFC 3339 among them)
 /// or `CICLO_STATUS_UNKNOWN_FIELD` naming the option;
@@ -173,12 +182,19 @@ pub unsafe extern "C" fn ciclo_engine_drop_off_json(
 /// `options_json`: `{"from": ..., "to": ...}` and optionally
 /// `"churn_stages": ["reactivation"]` (by default the stages customers are
 /// won back from), `"now"` (the moment of the expected values; the engine's
-/// latest tick or event by default) and `"customers"` (a segment's ids). An
-/// empty base gives empty cohorts, not an error.
+/// latest tick or event by default), `"segment"` (a rule segment: only its
+/// current members count, as for `ciclo_engine_funnel_json`),
+/// `"by_segment": true` (each cohort also gets `"segments"`: the same rows,
+/// revenue and expected value for its customers in each segment of the
+/// model, by their current membership; a customer in two segments counts in
+/// both) and `"customers"` (ids). An empty base gives empty cohorts, not an
+/// error.
 ///
 /// On success `*out_json` is released with `ciclo_string_free`. Errors:
 /// `CICLO_STATUS_INVALID_ARGUMENT` naming `options.to` (a period that ends
-/// before it starts, or longer than 1200 months);
+/// before it starts, or longer than 1200 months), `options.segment` (not a
+/// segment of the model) or `options.by_segment` (a split of more than
+/// 1,000,000 rows: segments times n(n+1)/2 for n months);
 /// `CICLO_STATUS_UNKNOWN_STAGE` naming `options.churn_stages[i]`;
 /// `CICLO_STATUS_INVALID_JSON` (a timestamp that is not RFC 3339 among them)
 /// or `CICLO_STATUS_UNKNOWN_FIELD` naming the option;

@@ -184,16 +184,25 @@ fn at_customer(e: Error, i: usize) -> Error {
 /// "cap": {"count": 2, "period_days": 90}, "when": {"all": [{"signal":
 /// "revenue", "op": ">=", "value": 500000}, {"signal": "churn_risk", "op":
 /// ">=", "value": 0.4}]}}], "contract_term_days": 365}`. Conditions are `{"all":
-/// [...]}`, `{"any": [...]}`, `{"not": {...}}` or `{"signal", "op",
-/// "value"}`; actions are `loyalty_program`, `exclusive_benefit`,
+/// [...]}`, `{"any": [...]}`, `{"not": {...}}`, `{"signal", "op",
+/// "value"}`, or a test of a host attribute the engine's model declares, as
+/// in stage rules and segments: `{"attribute": "credit_situation", "in":
+/// ["3", "4", "5", "6"]}` or `{"attribute": "employees", "op": ">=",
+/// "value": 250}` (text and category attributes with `==`, `!=` or `in`,
+/// numbers with any operator, dates with a `"YYYY-MM-DD"` string; false for
+/// a customer without the attribute; attribute tests decide a firing but its
+/// `evidence` lists only signal comparisons); actions are `loyalty_program`, `exclusive_benefit`,
 /// `discount`, `personal_outreach`, `win_back_offer` or a custom name
 /// (lowercase letters, digits, `_`, `-`, `.`). To add a rule to the
 /// defaults, read them with `ciclo_engine_retention_json` and append it.
 ///
 /// Errors, naming the field: `CICLO_STATUS_INVALID_CONFIG`
-/// (`rules[0].when.signal` for an unknown signal, `rules[1].cooldown_days`
-/// for a negative one, `rules[2].action`, `rules[0].name` for an empty or
-/// repeated name, `contact_cap.count`, ...), `CICLO_STATUS_UNKNOWN_STAGE`
+/// (`rules[0].when.signal` for an unknown signal,
+/// `rules[0].when.all[1].attribute` for an attribute the model does not
+/// declare, `rules[0].when.in[2]` for a value outside a category,
+/// `rules[0].when.op` for an operator that does not fit the attribute's
+/// type, `rules[1].cooldown_days` for a negative one, `rules[2].action`,
+/// `rules[0].name` for an empty or repeated name, `contact_cap.count`, ...), `CICLO_STATUS_UNKNOWN_STAGE`
 /// (`rules[0].stages[1]`), `CICLO_STATUS_INVALID_JSON` (malformed, missing
 /// `rules`, a mistyped value with its path), `CICLO_STATUS_UNKNOWN_FIELD`
 /// (`rules[2].when.all[0].foo`), `CICLO_STATUS_NULL_ARGUMENT` (`engine`),

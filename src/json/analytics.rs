@@ -3,20 +3,22 @@
 //! `ciclo_engine_cohorts_json`): their options and their results.
 //!
 //! Options name a period by RFC 3339 moments, `from` included and `to`
-//! excluded, and optionally the customers to count (a segment's ids):
+//! excluded, and optionally a rule segment of the model (its members now
+//! count: see [`segment_scope`](crate::analytics::segment_scope)) and the
+//! customers to count (ids; with a segment, its members among them):
 //!
 //! ```json
 //! {"from": "2025-01-01T00:00:00Z", "to": "2026-01-01T00:00:00Z",
-//!  "customers": ["AR-000001", "ES-000002"]}
+//!  "segment": "smes", "customers": ["AR-000001", "ES-000002"]}
 //! ```
 //!
 //! Drop-off adds the stage, the horizon and optionally the stages that count
 //! as moving on, the moment of the analysis and the examples per reason:
 //! `{"from": ..., "to": ..., "stage": "conversion", "horizon_days": 60,
 //! "next": ["growth"], "now": "2026-01-01T00:00:00Z", "max_examples": 5}`.
-//! Cohorts add optionally the churn stages and the moment of the expected
-//! values: `{"from": ..., "to": ..., "churn_stages": ["reactivation"], "now":
-//! ...}`. `now` defaults to the engine's latest moment (its latest tick or
+//! Cohorts add optionally the churn stages, the moment of the expected
+//! values and the split by segment: `{"from": ..., "to": ..., "churn_stages":
+//! ["reactivation"], "now": ..., "by_segment": true}`. `now` defaults to the engine's latest moment (its latest tick or
 //! event; `to` for an empty engine).
 
 use std::collections::HashSet;
@@ -24,11 +26,13 @@ use std::collections::HashSet;
 use serde::{Deserialize, Serialize};
 
 use super::retention::SignalMap;
+use crate::analytics::segment_scope::segment_named;
 use crate::analytics::{
-    CohortOptions, Cohorts, DropOff, DropOffOptions, Durations, Funnel, Period,
+    CohortMonth, CohortOptions, CohortRevenue, CohortSegment, CohortValue, Cohorts, DropOff,
+    DropOffOptions, Durations, Funnel, FunnelOptions, Period,
 };
 use crate::error::{Error, Result};
-use crate::lifecycle::{StageId, StageModel};
+use crate::lifecycle::{SegmentId, StageId, StageModel};
 use crate::model::money::Currency;
 use crate::model::time::Timestamp;
 
@@ -41,8 +45,13 @@ pub(crate) struct FunnelOptionsJson {
     from: Timestamp,
     /// The moment the period ends (excluded); after `from`.
     to: Timestamp,
-    /// The ids of the customers to count (a segment); every customer when
-    /// absent. Ids the engine does not track are ignored.
+    /// A rule segment of the model: only the customers in it now (as of
+    /// their last evaluation) count; every customer when absent.
+    #[serde(default)]
+    segment: Option<String>,
+    /// The ids of the customers to count; every customer when absent (with
+    /// `segment`, its members among them). Ids the engine does not track are
+    /// ignored.
     #[serde(default)]
     customers: Option<Vec<String>>,
 }
@@ -75,6 +84,10 @@ pub(crate) struct DropOffOptionsJson {
     #[serde(default)]
     #[cfg_attr(feature = "schema", schemars(range(max = 100)))]
     max_examples: Option<u32>,
+    /// A rule segment of the model: only the customers in it now (as of
+    /// their last evaluation) count; every customer when absent.
+    #[serde(default)]
+    segment: Option<String>,
     /// The ids of the customers to count; every customer when absent.
     #[serde(default)]
     customers: Option<Vec<String>>,
@@ -98,6 +111,15 @@ pub(crate) struct CohortOptionsJson {
     /// moment by default.
     #[serde(default)]
     now: Option<Timestamp>,
+    /// Also split each cohort by the segments its customers are in now (a
+    /// customer in two counts in both); `false` by default. At most
+    /// 1,000,000 rows: segments times n(n+1)/2 for a period of n months.
+    #[serde(default)]
+    by_segment: bool,
+    /// A rule segment of the model: only the customers in it now (as of
+    /// their last evaluation) count; every customer when absent.
+    #[serde(default)]
+    segment: Option<String>,
     /// The ids of the customers to count; every customer when absent.
     #[serde(default)]
     customers: Option<Vec<String>>,
@@ -134,19 +156,31 @@ fn customer_set(customers: Option<Vec<String>>) -> Option<HashSet<String>> {
     customers.map(|c| c.into_iter().collect())
 }
 
-/// Funnel options read: the period and the customers to count.
-pub type FunnelRequest = (Period, Option<HashSet<String>>);
+fn segment(model: &StageModel, name: Option<String>) -> Result<Option<SegmentId>> {
+    name.map(|n| segment_named(model, &n).map_err(|e| e.within("options.")))
+        .transpose()
+}
 
-/// Reads funnel options: `{"from": ..., "to": ..., "customers": [...]}`.
+/// Funnel options read: the period and segment, and the customers to count.
+pub type FunnelRequest = (FunnelOptions, Option<HashSet<String>>);
+
+/// Reads funnel options against `model`: `{"from": ..., "to": ...,
+/// "segment": "smes", "customers": [...]}`.
 ///
 /// # Errors
 ///
 /// [`Error::Json`] (a timestamp that is not RFC 3339 among them),
-/// [`Error::UnknownField`] naming the path; [`Error::InvalidArgument`] naming `options.to` for a
-/// period that ends before it starts (or when it starts).
-pub fn funnel_options_from_json(text: &str) -> Result<FunnelRequest> {
+/// [`Error::UnknownField`] naming the path; [`Error::InvalidArgument`]
+/// naming `options.to` for a period that ends before it starts (or when it
+/// starts), or `options.segment` for a name that is not one of the model's
+/// segments.
+pub fn funnel_options_from_json(model: &StageModel, text: &str) -> Result<FunnelRequest> {
     let raw: FunnelOptionsJson = super::read(text, "options")?;
-    Ok((period(raw.from, raw.to)?, customer_set(raw.customers)))
+    let options = FunnelOptions {
+        period: period(raw.from, raw.to)?,
+        segment: segment(model, raw.segment)?,
+    };
+    Ok((options, customer_set(raw.customers)))
 }
 
 /// Reads drop-off options against `model`; `latest` gives the default `now`
@@ -156,7 +190,8 @@ pub fn funnel_options_from_json(text: &str) -> Result<FunnelRequest> {
 ///
 /// As [`funnel_options_from_json`]; [`Error::UnknownStage`] naming
 /// `options.stage` or `options.next[i]`; [`Error::InvalidArgument`] naming
-/// `options.horizon_days` or `options.max_examples` out of range.
+/// `options.horizon_days` or `options.max_examples` out of range, or
+/// `options.segment`.
 pub fn drop_off_options_from_json(
     model: &StageModel,
     text: &str,
@@ -170,6 +205,7 @@ pub fn drop_off_options_from_json(
     let mut options = DropOffOptions::new(period, stage, raw.horizon_days, now)
         .map_err(|e| e.within("options."))?;
     options.next = next;
+    options.segment = segment(model, raw.segment)?;
     if let Some(max) = raw.max_examples {
         options.max_examples = max as usize;
     }
@@ -183,7 +219,8 @@ pub fn drop_off_options_from_json(
 ///
 /// As [`funnel_options_from_json`]; [`Error::UnknownStage`] naming
 /// `options.churn_stages[i]`; [`Error::InvalidArgument`] naming `options.to`
-/// for a period of more than 1200 months.
+/// for a period of more than 1200 months, `options.segment`, or
+/// `options.by_segment` for a split of more than 1,000,000 rows.
 pub fn cohort_options_from_json(
     model: &StageModel,
     text: &str,
@@ -197,6 +234,8 @@ pub fn cohort_options_from_json(
         period,
         churn_stages,
         now,
+        segment: segment(model, raw.segment)?,
+        by_segment: raw.by_segment,
     };
     options.check(model).map_err(|e| e.within("options."))?;
     Ok((options, customer_set(raw.customers)))
@@ -499,12 +538,33 @@ pub(crate) struct CohortValueJson {
 /// One acquisition cohort.
 #[derive(Serialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
-pub(crate) struct CohortJson {
+pub(crate) struct CohortJson<'a> {
     /// The month of the first purchases, `YYYY-MM`.
     month: String,
     /// Customers acquired that month.
     customers: usize,
     /// Month 0 to the period's last month.
+    retention: Vec<CohortMonthJson>,
+    /// Revenue per currency, by code.
+    revenue: Vec<CohortRevenueJson>,
+    /// Expected value; `null` without fitted customer-base models.
+    expected_value: Option<CohortValueJson>,
+    /// With `by_segment`: the same rows for the cohort's customers in each
+    /// segment of the model, in the model's order (empty ones too; a
+    /// customer in two segments counts in both); absent without.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    segments: Option<Vec<CohortSegmentJson<'a>>>,
+}
+
+/// The customers of one cohort who are in one segment now.
+#[derive(Serialize)]
+#[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
+pub(crate) struct CohortSegmentJson<'a> {
+    /// The segment.
+    segment: &'a str,
+    /// The cohort's customers in it.
+    customers: usize,
+    /// Month 0 to the period's last month, shares of `customers`.
     retention: Vec<CohortMonthJson>,
     /// Revenue per currency, by code.
     revenue: Vec<CohortRevenueJson>,
@@ -546,9 +606,52 @@ pub(crate) struct CohortsJson<'a> {
     /// Of those, the customers who never bought (in no cohort).
     without_purchase: usize,
     /// One cohort per month of the period.
-    cohorts: Vec<CohortJson>,
+    cohorts: Vec<CohortJson<'a>>,
     /// Churn and reactivation per month of the period.
     months: Vec<MonthChurnJson>,
+}
+
+fn retention_json(months: &[CohortMonth], customers: usize) -> Vec<CohortMonthJson> {
+    months
+        .iter()
+        .map(|m| CohortMonthJson {
+            month: m.month,
+            active: m.active,
+            active_share: share(m.active, customers),
+            purchased: m.purchased,
+            purchased_share: share(m.purchased, customers),
+        })
+        .collect()
+}
+
+fn revenue_json(revenue: &[CohortRevenue]) -> Vec<CohortRevenueJson> {
+    revenue
+        .iter()
+        .map(|r| CohortRevenueJson {
+            currency: r.currency,
+            customers: r.customers,
+            revenue: r.revenue,
+        })
+        .collect()
+}
+
+fn value_json(v: &CohortValue) -> CohortValueJson {
+    CohortValueJson {
+        currency: v.currency,
+        customers: v.customers,
+        total: v.total,
+        mean: v.mean,
+    }
+}
+
+fn segment_json<'a>(model: &'a StageModel, s: &CohortSegment) -> CohortSegmentJson<'a> {
+    CohortSegmentJson {
+        segment: &model.segments().get(s.segment).name,
+        customers: s.customers,
+        retention: retention_json(&s.retention, s.customers),
+        revenue: revenue_json(&s.revenue),
+        expected_value: s.expected_value.as_ref().map(value_json),
+    }
 }
 
 fn share(n: usize, of: usize) -> f64 {
@@ -563,7 +666,9 @@ fn share(n: usize, of: usize) -> f64 {
 /// "without_purchase", "cohorts": [{"month": "2025-01", "customers",
 /// "retention": [{"month": 0, "active", "active_share", "purchased",
 /// "purchased_share"}], "revenue": [{"currency", "customers", "revenue"}],
-/// "expected_value": null | {"currency", "customers", "total", "mean"}}],
+/// "expected_value": null | {"currency", "customers", "total", "mean"},
+/// "segments" (with `by_segment` only): [{"segment", "customers",
+/// "retention", "revenue", "expected_value"}]}],
 /// "months": [{"month", "active_at_start", "new_customers", "churned",
 /// "reactivated", "churn_rate"}]}`.
 pub fn cohorts_to_json(model: &StageModel, c: &Cohorts) -> String {
@@ -583,32 +688,13 @@ pub fn cohorts_to_json(model: &StageModel, c: &Cohorts) -> String {
             .map(|k| CohortJson {
                 month: k.month.to_string(),
                 customers: k.customers,
-                retention: k
-                    .retention
-                    .iter()
-                    .map(|m| CohortMonthJson {
-                        month: m.month,
-                        active: m.active,
-                        active_share: share(m.active, k.customers),
-                        purchased: m.purchased,
-                        purchased_share: share(m.purchased, k.customers),
-                    })
-                    .collect(),
-                revenue: k
-                    .revenue
-                    .iter()
-                    .map(|r| CohortRevenueJson {
-                        currency: r.currency,
-                        customers: r.customers,
-                        revenue: r.revenue,
-                    })
-                    .collect(),
-                expected_value: k.expected_value.map(|v| CohortValueJson {
-                    currency: v.currency,
-                    customers: v.customers,
-                    total: v.total,
-                    mean: v.mean,
-                }),
+                retention: retention_json(&k.retention, k.customers),
+                revenue: revenue_json(&k.revenue),
+                expected_value: k.expected_value.as_ref().map(value_json),
+                segments: k
+                    .segments
+                    .as_ref()
+                    .map(|segments| segments.iter().map(|s| segment_json(model, s)).collect()),
             })
             .collect(),
         months: c

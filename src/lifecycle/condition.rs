@@ -117,7 +117,7 @@ pub enum AttributeTest {
 }
 
 impl AttributeTest {
-    fn holds(&self, actual: &AttributeValue) -> bool {
+    pub(crate) fn holds(&self, actual: &AttributeValue) -> bool {
         match self {
             AttributeTest::Compare { op, value } => {
                 compare(actual, value).is_some_and(|o| match op {

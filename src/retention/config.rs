@@ -6,6 +6,7 @@ use serde::{Deserialize, Serialize};
 
 use super::churn::ChurnComponent;
 use super::winback::WinBackConfig;
+use crate::lifecycle::ConditionValue;
 
 /// Retention triggers, the churn score and what the signals need.
 ///
@@ -99,7 +100,8 @@ pub struct RuleConfig {
     pub cap: Option<CapConfig>,
 }
 
-/// A condition over signals. Exactly one form per object:
+/// A condition over signals and host attributes. Exactly one form per
+/// object:
 ///
 /// - `{"all": [c, ...]}`: every condition holds (true when empty);
 /// - `{"any": [c, ...]}`: at least one holds (false when empty);
@@ -107,10 +109,17 @@ pub struct RuleConfig {
 /// - `{"signal": "recency_ratio", "op": ">=", "value": 2}`, with `op` one of
 ///   `<`, `<=`, `>`, `>=`, `==`, `!=`, and for `revenue` and
 ///   `purchase_count` an optional `"currency": "USD"`: the revenue or the
-///   purchases in that currency.
+///   purchases in that currency;
+/// - `{"attribute": "credit_situation", "in": ["3", "4", "5", "6"]}` or
+///   `{"attribute": "employees", "op": ">=", "value": 250}`: a host attribute
+///   the stage model declares, tested as stage rules and segments test it
+///   (see [`ConditionConfig`](crate::lifecycle::ConditionConfig): text and
+///   category attributes with `==`, `!=` or `in`, numbers with any
+///   operator, dates with a `"YYYY-MM-DD"` string).
 ///
-/// A comparison on a signal without a value is false, whatever the operator;
-/// `not` turns it true.
+/// A comparison on a signal without a value is false, whatever the operator,
+/// and so is a test of an attribute the customer does not have; `not` turns
+/// either true.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 #[cfg_attr(feature = "schema", derive(schemars::JsonSchema))]
 #[serde(deny_unknown_fields)]
@@ -127,12 +136,21 @@ pub struct SignalConditionConfig {
     /// Signal of a comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signal: Option<String>,
+    /// Host attribute of a test (instead of a signal): one the stage model
+    /// declares in its `attributes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
     /// Operator of a comparison.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub op: Option<String>,
-    /// Constant of a comparison.
+    /// Constant of a comparison: a number, or a string for a text, category
+    /// or date attribute.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub value: Option<f64>,
+    pub value: Option<ConditionValue>,
+    /// The strings a text or category attribute may be one of (instead of
+    /// `op` and `value`).
+    #[serde(default, rename = "in", skip_serializing_if = "Option::is_none")]
+    pub one_of: Option<Vec<String>>,
     /// The currency of a comparison of `revenue` or `purchase_count` (ISO
     /// 4217, `"USD"`); absent, the configuration's.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,7 +163,30 @@ impl SignalConditionConfig {
         SignalConditionConfig {
             signal: Some(signal.to_string()),
             op: Some(op.to_string()),
-            value: Some(value),
+            value: Some(ConditionValue::Number(value)),
+            ..SignalConditionConfig::default()
+        }
+    }
+
+    /// `{"attribute": attribute, "op": op, "value": value}`.
+    pub fn attr(
+        attribute: &str,
+        op: &str,
+        value: impl Into<ConditionValue>,
+    ) -> SignalConditionConfig {
+        SignalConditionConfig {
+            attribute: Some(attribute.to_string()),
+            op: Some(op.to_string()),
+            value: Some(value.into()),
+            ..SignalConditionConfig::default()
+        }
+    }
+
+    /// `{"attribute": attribute, "in": values}`.
+    pub fn attr_in<S: AsRef<str>>(attribute: &str, values: &[S]) -> SignalConditionConfig {
+        SignalConditionConfig {
+            attribute: Some(attribute.to_string()),
+            one_of: Some(values.iter().map(|v| v.as_ref().to_string()).collect()),
             ..SignalConditionConfig::default()
         }
     }

@@ -5,7 +5,7 @@
 
 use super::signals::Signals;
 use super::triggers::SignalCondition;
-use crate::lifecycle::Op;
+use crate::lifecycle::{AttributeId, AttributeTest, Op, Profile};
 use crate::model::money::Currency;
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -31,13 +31,17 @@ pub(crate) enum Step {
     /// Pushes `signal op value` for the signal read in a currency (NaN-safe
     /// as the others).
     In(u8, Currency, Op, f64),
+    /// Pushes the attribute test at this index of the program's tests (false
+    /// without a profile or without the attribute).
+    Attr(u32),
 }
 
 /// A condition as a postfix program, or the tree itself when the program
 /// would need more than 64 results at once.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) enum Program {
-    Postfix(Box<[Step]>),
+    /// The steps, and the attribute tests [`Step::Attr`] names.
+    Postfix(Box<[Step]>, Box<[(AttributeId, AttributeTest)]>),
     Tree(SignalCondition),
 }
 
@@ -45,22 +49,23 @@ impl Program {
     /// The program of `condition`.
     pub(crate) fn compile(condition: &SignalCondition) -> Program {
         let mut steps = Vec::new();
+        let mut tests = Vec::new();
         let mut depth = 0;
         let mut deepest = 0;
-        emit(condition, &mut steps, &mut depth, &mut deepest);
+        emit(condition, &mut steps, &mut tests, &mut depth, &mut deepest);
         if deepest <= 64 {
-            Program::Postfix(steps.into_boxed_slice())
+            Program::Postfix(steps.into_boxed_slice(), tests.into_boxed_slice())
         } else {
             Program::Tree(condition.clone())
         }
     }
 
     /// Whether the condition holds: the same answer as
-    /// [`SignalCondition::holds`].
-    pub(crate) fn holds(&self, signals: &Signals) -> bool {
-        let steps = match self {
-            Program::Postfix(steps) => steps,
-            Program::Tree(tree) => return tree.holds(signals),
+    /// [`SignalCondition::holds_for`].
+    pub(crate) fn holds(&self, signals: &Signals, profile: Option<&Profile>) -> bool {
+        let (steps, tests) = match self {
+            Program::Postfix(steps, tests) => (steps, tests),
+            Program::Tree(tree) => return tree.holds_for(signals, profile),
         };
         // The results so far, the latest in the lowest bit.
         let mut stack = 0u64;
@@ -101,6 +106,12 @@ impl Program {
                         .get_in(signal, Some(currency))
                         .is_some_and(|actual| op.holds(actual, v))
                 }
+                Step::Attr(i) => {
+                    let (attribute, test) = &tests[i as usize];
+                    profile
+                        .and_then(|p| p.get(*attribute))
+                        .is_some_and(|actual| test.holds(actual))
+                }
             };
             stack = stack << 1 | u64::from(holds);
         }
@@ -121,10 +132,16 @@ fn shift_out(stack: u64, n: u32) -> u64 {
 fn emit(
     condition: &SignalCondition,
     steps: &mut Vec<Step>,
+    tests: &mut Vec<(AttributeId, AttributeTest)>,
     depth: &mut usize,
     deepest: &mut usize,
 ) {
     match condition {
+        SignalCondition::Attribute { attribute, test } => {
+            steps.push(Step::Attr(tests.len() as u32));
+            tests.push((*attribute, test.clone()));
+            *depth += 1;
+        }
         SignalCondition::Compare {
             signal,
             op,
@@ -150,7 +167,7 @@ fn emit(
         }
         SignalCondition::All(items) | SignalCondition::Any(items) => {
             for item in items {
-                emit(item, steps, depth, deepest);
+                emit(item, steps, tests, depth, deepest);
             }
             let n = items.len() as u32;
             steps.push(if matches!(condition, SignalCondition::All(_)) {
@@ -162,7 +179,7 @@ fn emit(
             *depth = *depth + 1 - items.len();
         }
         SignalCondition::Not(inner) => {
-            emit(inner, steps, depth, deepest);
+            emit(inner, steps, tests, depth, deepest);
             steps.push(Step::Not);
         }
     }
@@ -254,11 +271,93 @@ mod tests {
                     signals.set_in(s, Some(usd), values[(seed >> 33) as usize % values.len()]);
                 }
                 assert_eq!(
-                    program.holds(&signals),
+                    program.holds(&signals, None),
                     tree.holds(&signals),
                     "condition {k}: {signals:?}"
                 );
             }
         }
+    }
+
+    /// Conditions mixing attribute tests and signals agree with their trees
+    /// for customers without a profile, without the attribute, and with
+    /// each of its values; the tests land in the program's side table.
+    #[test]
+    fn attribute_tests_agree_with_their_trees() {
+        use crate::lifecycle::{presets, AttributeConfig, AttributeType, StageModel};
+        use crate::model::event::AttrValue;
+        let mut config = presets::six_stage();
+        config.attributes.insert(
+            "credit_situation".into(),
+            AttributeConfig::category(&["1", "2", "3", "4", "5", "6"]),
+        );
+        config.attributes.insert(
+            "employees".into(),
+            AttributeConfig::of(AttributeType::Number),
+        );
+        let model = StageModel::compile(config).unwrap();
+        let schema = model.attributes();
+        let conditions = [
+            C::attr_in("credit_situation", &["3", "4", "5", "6"]),
+            C::all(vec![
+                C::attr("credit_situation", "!=", "1"),
+                C::cmp("revenue", ">=", 1.0),
+            ]),
+            C::any(vec![
+                C::attr("employees", ">=", 250.0),
+                C {
+                    not: Some(Box::new(C::attr_in("credit_situation", &["2"]))),
+                    ..C::default()
+                },
+            ]),
+            C::any(
+                (0..70)
+                    .map(|i| C::attr("employees", "==", f64::from(i)))
+                    .collect(),
+            ),
+        ];
+        let credit = schema.id("credit_situation").unwrap();
+        let employees = schema.id("employees").unwrap();
+        let mut profiles = vec![None, Some(Profile::default())];
+        for c in 1..=6 {
+            for e in [None, Some(3), Some(250), Some(1000)] {
+                let mut p = Profile::default();
+                let mut changes = vec![(
+                    credit,
+                    Some(
+                        schema
+                            .read(credit, &AttrValue::Text(c.to_string()), "c")
+                            .unwrap(),
+                    ),
+                )];
+                if let Some(e) = e {
+                    changes.push((
+                        employees,
+                        Some(schema.read(employees, &AttrValue::Integer(e), "e").unwrap()),
+                    ));
+                }
+                p.update(&changes);
+                profiles.push(Some(p));
+            }
+        }
+        let mut held = 0;
+        for (k, config) in conditions.iter().enumerate() {
+            let tree = SignalCondition::compile_with(config, "c", schema).unwrap();
+            let program = Program::compile(&tree);
+            assert_eq!(matches!(program, Program::Tree(_)), k == 3, "{k}");
+            for revenue in [None, Some(0.0), Some(5.0)] {
+                let mut signals = Signals::empty();
+                signals.set(Signal::Revenue, revenue);
+                for p in &profiles {
+                    let got = program.holds(&signals, p.as_ref());
+                    assert_eq!(got, tree.holds_for(&signals, p.as_ref()), "{k}: {p:?}");
+                    held += usize::from(got);
+                }
+            }
+        }
+        assert!(held > 20, "{held}");
+        // Without the schema the attribute is unknown.
+        let e = SignalCondition::compile(&conditions[0], "rules[0].when").unwrap_err();
+        assert!(e.to_string().contains("rules[0].when.attribute"), "{e}");
     }
 }

@@ -13,7 +13,11 @@ use super::winback::WinBackConfig;
 use crate::error::{Error, Result};
 use crate::lifecycle::currencies::config_currency;
 use crate::lifecycle::state::CustomerState;
-use crate::lifecycle::{Op, StageId, StageModel};
+use crate::lifecycle::ConditionValue;
+use crate::lifecycle::{
+    AttributeId, AttributeSchema, AttributeTest, Condition, ConditionConfig, Op, Profile, StageId,
+    StageModel,
+};
 use crate::model::money::Currency;
 use crate::model::time::Timestamp;
 
@@ -116,6 +120,14 @@ pub enum SignalCondition {
         /// when the condition names one.
         currency: Option<Currency>,
     },
+    /// A test of a host attribute; false when the customer does not have it
+    /// (or no profile is given).
+    Attribute {
+        /// The attribute.
+        attribute: AttributeId,
+        /// The test.
+        test: AttributeTest,
+    },
 }
 
 /// One comparison behind a firing, with the customer's value.
@@ -136,33 +148,57 @@ pub struct SignalEvidence {
 }
 
 impl SignalCondition {
-    /// Validates a condition; `field` is its path for errors.
+    /// Validates a condition that reads no attribute; `field` is its path for
+    /// errors.
+    ///
+    /// # Errors
+    ///
+    /// As [`SignalCondition::compile_with`] (every attribute is unknown).
+    pub fn compile(config: &SignalConditionConfig, field: &str) -> Result<SignalCondition> {
+        SignalCondition::compile_with(config, field, &AttributeSchema::default())
+    }
+
+    /// Validates a condition that may test the host attributes `attributes`
+    /// declares (a stage model's, [`StageModel::attributes`]); `field` is its
+    /// path for errors.
     ///
     /// # Errors
     ///
     /// [`Error::Config`] naming the field for a malformed condition, an
-    /// unknown signal or operator, or a constant that is not finite.
-    pub fn compile(config: &SignalConditionConfig, field: &str) -> Result<SignalCondition> {
+    /// unknown signal or operator, a constant that is not finite, an
+    /// attribute not declared (`rules[0].when.attribute`), or a test that
+    /// does not fit the attribute's type (as
+    /// [`Condition::compile_with`] for stage rules).
+    pub fn compile_with(
+        config: &SignalConditionConfig,
+        field: &str,
+        attributes: &AttributeSchema,
+    ) -> Result<SignalCondition> {
         let forms = [
             config.all.is_some(),
             config.any.is_some(),
             config.not.is_some(),
             config.signal.is_some()
+                || config.attribute.is_some()
                 || config.op.is_some()
                 || config.value.is_some()
+                || config.one_of.is_some()
                 || config.currency.is_some(),
         ];
         if forms.iter().filter(|&&f| f).count() != 1 {
             return Err(Error::config(
                 field,
-                "a condition has exactly one of `all`, `any`, `not`, or `signal`/`op`/`value`",
+                "a condition has exactly one of `all`, `any`, `not`, `signal`/`op`/`value` \
+                 or `attribute` with `op`/`value` or `in`",
             ));
         }
         let list = |items: &[SignalConditionConfig], key: &str| {
             items
                 .iter()
                 .enumerate()
-                .map(|(i, c)| SignalCondition::compile(c, &format!("{field}.{key}[{i}]")))
+                .map(|(i, c)| {
+                    SignalCondition::compile_with(c, &format!("{field}.{key}[{i}]"), attributes)
+                })
                 .collect::<Result<Vec<_>>>()
         };
         if let Some(items) = &config.all {
@@ -172,10 +208,18 @@ impl SignalCondition {
             return Ok(SignalCondition::Any(list(items, "any")?));
         }
         if let Some(inner) = &config.not {
-            return Ok(SignalCondition::Not(Box::new(SignalCondition::compile(
-                inner,
-                &format!("{field}.not"),
-            )?)));
+            return Ok(SignalCondition::Not(Box::new(
+                SignalCondition::compile_with(inner, &format!("{field}.not"), attributes)?,
+            )));
+        }
+        if config.attribute.is_some() {
+            return compile_attribute(config, field, attributes);
+        }
+        if config.one_of.is_some() {
+            return Err(Error::config(
+                format!("{field}.in"),
+                "`in` tests an attribute, not a signal",
+            ));
         }
         let name = config
             .signal
@@ -204,9 +248,16 @@ impl SignalCondition {
                 format!("`{op_text}` is not one of <, <=, >, >=, ==, !="),
             )
         })?;
-        let value = config
-            .value
-            .ok_or_else(|| Error::config(format!("{field}.value"), "missing"))?;
+        let value = match &config.value {
+            None => return Err(Error::config(format!("{field}.value"), "missing")),
+            Some(ConditionValue::Number(n)) => *n,
+            Some(ConditionValue::Text(_)) => {
+                return Err(Error::config(
+                    format!("{field}.value"),
+                    format!("`{name}` compares with a number, not a string"),
+                ))
+            }
+        };
         if !value.is_finite() {
             return Err(Error::config(format!("{field}.value"), "must be finite"));
         }
@@ -247,7 +298,7 @@ impl SignalCondition {
                     out.push((*signal, *c));
                 }
             }
-            SignalCondition::Compare { .. } => {}
+            SignalCondition::Compare { .. } | SignalCondition::Attribute { .. } => {}
         }
     }
 
@@ -259,15 +310,27 @@ impl SignalCondition {
             }
             SignalCondition::Not(inner) => inner.signals(set),
             SignalCondition::Compare { signal, .. } => set.with(*signal),
+            SignalCondition::Attribute { .. } => set,
         }
     }
 
-    /// Whether the condition holds.
+    /// Whether the condition holds on signals alone: every attribute test is
+    /// false (as for a customer without attributes). See
+    /// [`SignalCondition::holds_for`].
     pub fn holds(&self, signals: &Signals) -> bool {
+        self.holds_for(signals, None)
+    }
+
+    /// Whether the condition holds for a customer with these signals and
+    /// this profile (their attributes: [`CustomerState::profile`]).
+    pub fn holds_for(&self, signals: &Signals, profile: Option<&Profile>) -> bool {
         match self {
-            SignalCondition::All(items) => items.iter().all(|c| c.holds(signals)),
-            SignalCondition::Any(items) => items.iter().any(|c| c.holds(signals)),
-            SignalCondition::Not(inner) => !inner.holds(signals),
+            SignalCondition::All(items) => items.iter().all(|c| c.holds_for(signals, profile)),
+            SignalCondition::Any(items) => items.iter().any(|c| c.holds_for(signals, profile)),
+            SignalCondition::Not(inner) => !inner.holds_for(signals, profile),
+            SignalCondition::Attribute { attribute, test } => profile
+                .and_then(|p| p.get(*attribute))
+                .is_some_and(|actual| test.holds(actual)),
             SignalCondition::Compare {
                 signal,
                 op,
@@ -281,20 +344,43 @@ impl SignalCondition {
 
     /// The comparisons that decide the condition, with the customer's
     /// values: every comparison of an `all`, the branches of an `any` that
-    /// hold (all of them when none holds), the inside of a `not`.
+    /// hold (all of them when none holds), the inside of a `not`. On signals
+    /// alone, as [`SignalCondition::holds`]; see
+    /// [`SignalCondition::evidence_for`].
     pub fn evidence(&self, signals: &Signals, out: &mut Vec<SignalEvidence>) {
+        self.evidence_for(signals, None, out)
+    }
+
+    /// [`SignalCondition::evidence`] for a customer with this profile.
+    /// Attribute tests decide which branches of an `any` hold, but are not
+    /// signal comparisons and are not listed (as for stage rules).
+    pub fn evidence_for(
+        &self,
+        signals: &Signals,
+        profile: Option<&Profile>,
+        out: &mut Vec<SignalEvidence>,
+    ) {
         match self {
-            SignalCondition::All(items) => items.iter().for_each(|c| c.evidence(signals, out)),
+            SignalCondition::All(items) => items
+                .iter()
+                .for_each(|c| c.evidence_for(signals, profile, out)),
             SignalCondition::Any(items) => {
-                let holding: Vec<&SignalCondition> =
-                    items.iter().filter(|c| c.holds(signals)).collect();
+                let holding: Vec<&SignalCondition> = items
+                    .iter()
+                    .filter(|c| c.holds_for(signals, profile))
+                    .collect();
                 if holding.is_empty() {
-                    items.iter().for_each(|c| c.evidence(signals, out));
+                    items
+                        .iter()
+                        .for_each(|c| c.evidence_for(signals, profile, out));
                 } else {
-                    holding.into_iter().for_each(|c| c.evidence(signals, out));
+                    holding
+                        .into_iter()
+                        .for_each(|c| c.evidence_for(signals, profile, out));
                 }
             }
-            SignalCondition::Not(inner) => inner.evidence(signals, out),
+            SignalCondition::Not(inner) => inner.evidence_for(signals, profile, out),
+            SignalCondition::Attribute { .. } => {}
             SignalCondition::Compare {
                 signal,
                 op,
@@ -566,14 +652,30 @@ impl Triggers {
         // Firings report the churn risk: always computed.
         let wanted = self.wanted.with(Signal::ChurnRisk);
         let signals = self.signals_of(state, model, now, models, wanted);
-        self.evaluate_signals(state.stage(), &signals, now, log)
+        self.evaluate_signals_with(state.stage(), state.profile(), &signals, now, log)
     }
 
     /// [`Triggers::evaluate`] on signals the host computed (or completed with
-    /// its own values), for a customer in `stage`.
+    /// its own values), for a customer in `stage` without attributes: a
+    /// rule's attribute tests are false. See
+    /// [`Triggers::evaluate_signals_with`].
     pub fn evaluate_signals(
         &self,
         stage: StageId,
+        signals: &Signals,
+        now: Timestamp,
+        log: &mut FiringLog,
+    ) -> Vec<Firing> {
+        self.evaluate_signals_with(stage, None, signals, now, log)
+    }
+
+    /// [`Triggers::evaluate`] on signals the host computed, for a customer in
+    /// `stage` with `profile` (their host attributes:
+    /// [`CustomerState::profile`]), which the rules' attribute tests read.
+    pub fn evaluate_signals_with(
+        &self,
+        stage: StageId,
+        profile: Option<&Profile>,
         signals: &Signals,
         now: Timestamp,
         log: &mut FiringLog,
@@ -598,7 +700,11 @@ impl Triggers {
             if rule.stages.as_ref().is_some_and(|s| !s.contains(&stage)) {
                 continue;
             }
-            if !rule.program.as_ref().is_none_or(|p| p.holds(signals)) {
+            if !rule
+                .program
+                .as_ref()
+                .is_none_or(|p| p.holds(signals, profile))
+            {
                 continue;
             }
             let mine = |from: Timestamp| {
@@ -617,7 +723,7 @@ impl Triggers {
             }
             let mut evidence = Vec::new();
             if let Some(when) = &rule.when {
-                when.evidence(signals, &mut evidence);
+                when.evidence_for(signals, profile, &mut evidence);
             }
             log.entries.push((rule.name.clone(), now));
             contacts += 1;
@@ -652,7 +758,7 @@ fn compile_rule(
     let when = config
         .when
         .as_ref()
-        .map(|c| SignalCondition::compile(c, &format!("{field}.when")))
+        .map(|c| SignalCondition::compile_with(c, &format!("{field}.when"), model.attributes()))
         .transpose()?;
     let stages = if config.stages.is_empty() {
         None
@@ -697,6 +803,40 @@ fn compile_rule(
         cooldown_days: config.cooldown_days,
         cap: config.cap,
     })
+}
+
+/// Compiles `{"attribute": ..., "op": ..., "value": ...}` or
+/// `{"attribute": ..., "in": [...]}` as stage rules do
+/// ([`Condition::compile_with`]).
+fn compile_attribute(
+    config: &SignalConditionConfig,
+    field: &str,
+    attributes: &AttributeSchema,
+) -> Result<SignalCondition> {
+    if config.signal.is_some() {
+        return Err(Error::config(
+            format!("{field}.signal"),
+            "a comparison names a signal or an attribute, not both",
+        ));
+    }
+    let as_rule = ConditionConfig {
+        attribute: config.attribute.clone(),
+        op: config.op.clone(),
+        value: config.value.clone(),
+        one_of: config.one_of.clone(),
+        currency: config.currency.clone(),
+        ..ConditionConfig::default()
+    };
+    match Condition::compile_with(&as_rule, field, attributes)? {
+        Condition::Attribute { attribute, test } => {
+            Ok(SignalCondition::Attribute { attribute, test })
+        }
+        // A condition naming an attribute compiles to an attribute test.
+        _ => Err(Error::config(
+            format!("{field}.attribute"),
+            "not an attribute test",
+        )),
+    }
 }
 
 fn check_cap(cap: &CapConfig, field: &str) -> Result<()> {
