@@ -114,7 +114,7 @@ fn online_retail_file(c: &mut Criterion) {
     });
     group.bench_function("rfm", |b| b.iter(|| rfm::rfm(black_box(tx), as_of)));
     group.bench_function("cohorts", |b| {
-        b.iter(|| cohorts::cohorts(black_box(tx), as_of))
+        b.iter(|| cohorts::cohorts(black_box(tx), as_of).unwrap())
     });
     group.finish();
 }

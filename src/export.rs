@@ -53,7 +53,9 @@ pub struct AnalyticsRun {
 /// # Errors
 ///
 /// [`Error::InvalidArgument`] naming the file that cannot be created or
-/// written.
+/// written; before anything is written, naming the line and column of a
+/// first purchase (`csv line 7.InvoiceDate`) or `as_of` when the cohorts
+/// would span more than a century ([`cohorts::cohorts`]).
 pub fn write_analytics(
     file: &TransactionsFile,
     as_of: Option<Timestamp>,
@@ -68,7 +70,7 @@ pub fn write_analytics(
         as_of,
         purchases: tx.purchases_before(as_of).count() as u64,
         rfm: rfm::rfm(tx, as_of),
-        cohorts: cohorts::cohorts(tx, as_of),
+        cohorts: cohorts::cohorts(tx, as_of).map_err(|e| name_line(e, file))?,
     };
     std::fs::create_dir_all(out_dir)
         .map_err(|e| Error::invalid(out_dir.display(), format!("cannot create: {e}")))?;
@@ -110,6 +112,22 @@ pub fn write_analytics(
     });
     write_file(out_dir, "report.html", |w| w.write_all(html.as_bytes()))?;
     Ok(run)
+}
+
+/// A cohorts error about the first purchase's date, naming the line and
+/// column of the file's earliest date when that is the date in question.
+fn name_line(e: Error, file: &TransactionsFile) -> Error {
+    match (e, &file.earliest) {
+        (Error::InvalidArgument { field, message }, Some(earliest)) if field == "date" => {
+            let day = earliest.at.to_rfc3339();
+            if message.contains(&format!("from {}", day.get(..10).unwrap_or(&day))) {
+                Error::invalid(earliest.field(), message)
+            } else {
+                Error::InvalidArgument { field, message }
+            }
+        }
+        (e, _) => e,
+    }
 }
 
 fn write_file(

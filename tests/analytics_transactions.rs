@@ -120,7 +120,7 @@ fn returns_cancellations_and_guests_are_not_purchases() {
         (s[1].r, s[1].f, s[1].m, s[1].segment),
         (5, 1, 1, Segment::NewCustomers)
     );
-    let cohorts = ciclo::analytics::cohorts::cohorts(&file.transactions, as_of);
+    let cohorts = ciclo::analytics::cohorts::cohorts(&file.transactions, as_of).unwrap();
     let active: Vec<(String, Vec<u64>)> = cohorts
         .cohorts
         .iter()
@@ -303,7 +303,7 @@ fn the_report_svgs_draw() {
     assert!(status.status.success());
     let file = cdnow();
     let as_of = file.transactions.day_after_last().unwrap();
-    let cohorts = ciclo::analytics::cohorts::cohorts(&file.transactions, as_of);
+    let cohorts = ciclo::analytics::cohorts::cohorts(&file.transactions, as_of).unwrap();
     let rfm = ciclo::analytics::rfm::rfm(&file.transactions, as_of);
     let dir = out_dir("svg");
     std::fs::create_dir_all(&dir).unwrap();
@@ -394,3 +394,38 @@ mod properties {
         }
     }
 }
+
+#[test]
+fn a_year_0001_first_purchase_is_refused_naming_the_line() {
+    let csv = "customer,date,amount\nb,2010-01-02,20\na,0001-01-05,10\na,2010-03-01,5\n";
+    let file = read(csv).unwrap();
+    let dir = out_dir("year-1");
+    let err = write_analytics(&file, None, &dir, "placeholder").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    let text = err.to_string();
+    assert!(text.starts_with("invalid argument csv line 3.date: "), "{text}");
+    assert!(text.contains("0001-01-05") && text.contains("at most 1200"), "{text}");
+    assert!(!dir.exists(), "nothing is written");
+    // The pure function refuses it too, naming the date and the customer.
+    let as_of = parse_as_of("2010-04-01").unwrap();
+    let err = ciclo::analytics::cohorts::cohorts(&file.transactions, as_of).unwrap_err();
+    assert!(err.to_string().contains("customer `a`"), "{err}");
+}
+
+#[test]
+fn an_as_of_centuries_after_the_data_is_refused() {
+    let dir = out_dir("as-of-9999");
+    let as_of = parse_as_of("9999-12-31").unwrap();
+    let err = write_analytics(&cdnow(), Some(as_of), &dir, "cdnow").unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("invalid argument as_of: 9999-12-31 is "), "{text}");
+    assert!(text.contains("at most 1200"), "{text}");
+    assert!(!dir.exists(), "nothing is written");
+    // A century exactly is still allowed: 1997-01 to 2096-12.
+    let ok = parse_as_of("2097-01-01").unwrap();
+    let c = ciclo::analytics::cohorts::cohorts(&cdnow().transactions, ok).unwrap();
+    assert_eq!(c.activity.len(), 1200);
+    let over = parse_as_of("2097-02-01").unwrap();
+    assert!(ciclo::analytics::cohorts::cohorts(&cdnow().transactions, over).is_err());
+}
+

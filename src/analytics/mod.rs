@@ -73,7 +73,7 @@
 //! assert_eq!((ana.recency_days, ana.frequency, ana.monetary.to_string()), (26, 2, "35.00".into()));
 //! assert_eq!((ana.score.r, ana.score.f), (5, 5));
 //!
-//! let c = cohorts::cohorts(&set, as_of);
+//! let c = cohorts::cohorts(&set, as_of)?;
 //! assert_eq!(c.cohorts[0].active, [2, 1]); // January: both bought; in February, one
 //! # Ok::<(), ciclo::Error>(())
 //! ```

@@ -276,6 +276,30 @@ pub struct TransactionsFile {
     pub guests: u64,
     /// The delimiter, and whether it was detected.
     pub csv: CsvFormat,
+    /// The line with the earliest date (the first such line on a tie), for
+    /// errors about it; `None` when no line was kept.
+    pub earliest: Option<DatedLine>,
+    /// The line with the latest date (the first such line on a tie).
+    pub latest: Option<DatedLine>,
+}
+
+/// A line of the file and its date, to name it in an error
+/// ([`DatedLine::field`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatedLine {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    /// Its date.
+    pub at: Timestamp,
+    /// The name of the date column in the header.
+    pub column: String,
+}
+
+impl DatedLine {
+    /// The line and column as errors name them: `csv line 7.InvoiceDate`.
+    pub fn field(&self) -> String {
+        format!("csv line {}.{}", self.line, self.column)
+    }
 }
 
 /// Reads a transactions export (see the [module](self) for the columns).
@@ -404,6 +428,8 @@ pub fn read_transactions_csv<R: Read>(
         rows: 0,
         guests: 0,
         csv,
+        earliest: None,
+        latest: None,
     };
     let mut row = csv::ByteRecord::new();
     // The last currency cell read, and its code: files hold one or few.
@@ -480,6 +506,17 @@ pub fn read_transactions_csv<R: Read>(
                     .ok_or_else(|| bad_amount(at, "a price whose line total fits", cell))?
             }
         };
+        let dated = || DatedLine {
+            line,
+            at: when,
+            column: header[date].to_string(),
+        };
+        if out.earliest.as_ref().is_none_or(|e| when < e.at) {
+            out.earliest = Some(dated());
+        }
+        if out.latest.as_ref().is_none_or(|e| when > e.at) {
+            out.latest = Some(dated());
+        }
         out.transactions.push(&Transaction {
             customer,
             at: when,
