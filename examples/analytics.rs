@@ -20,7 +20,12 @@
 //! Only purchases strictly before `--as-of` count (default: the day after the
 //! last line); returns (negative quantities), cancellations (invoices `C`
 //! and a digit) and guests' lines (no customer id, counted) are not
-//! purchases. Writes `rfm.csv`, `cohorts.csv`, `cohort_revenue.csv`,
+//! purchases. A date in the future (a placeholder such as `9999-12-31`) is
+//! refused, naming its line and column, unless `--as-of` is given: lines on
+//! or after it are then not used, and counted. Cohorts span at most a
+//! century (a `0001-01-01` first purchase is refused the same way).
+//!
+//! Writes `rfm.csv`, `cohorts.csv`, `cohort_revenue.csv`,
 //! `activity.csv` and `report.html` into `OUT_DIR` (see `ciclo::export`);
 //! counts and timings go to stderr.
 //!
@@ -96,11 +101,12 @@ fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let customers: usize = run.rfm.iter().map(|t| t.rows.len()).sum();
     eprintln!(
-        "{} lines, {} guest lines skipped, {} purchase lines before {}; {} customers, {} cohorts",
+        "{} lines, {} guest lines skipped, {} purchase lines before {} ({} lines on or after it not used); {} customers, {} cohorts",
         file.rows,
         file.guests,
         run.purchases,
         &run.as_of.to_rfc3339()[..10],
+        run.after_as_of,
         customers,
         run.cohorts.cohorts.len()
     );

@@ -39,36 +39,97 @@ pub struct AnalyticsRun {
     pub as_of: Timestamp,
     /// Purchase lines used (before as-of, not returns or cancellations).
     pub purchases: u64,
+    /// Lines dated on or after the as-of date, not used.
+    pub after_as_of: u64,
     /// The RFM tables, one per currency.
     pub rfm: Vec<RfmTable>,
     /// The cohorts.
     pub cohorts: Cohorts,
 }
 
-/// Computes RFM and cohorts as of `as_of` (default: the day after the last
-/// line, [`Transactions::day_after_last`]) and writes the files listed in the
-/// [module](self) into `out_dir` (created if missing). `source` names the
-/// input in the report.
+/// How [`write_analytics_with`] runs.
+#[derive(Clone, Debug)]
+pub struct AnalyticsOptions<'a> {
+    /// Count only purchases strictly before this instant; `None`: the day
+    /// after the file's latest line, which must not lie after `now`.
+    pub as_of: Option<Timestamp>,
+    /// The moment the analysis runs (the clock, for [`write_analytics`]): a
+    /// file line later than a day after it cannot be a purchase and, without
+    /// an explicit as-of, is refused.
+    pub now: Timestamp,
+    /// The input's name, shown in the report.
+    pub source: &'a str,
+}
+
+/// The clock as a [`Timestamp`] (the Unix epoch if the clock reads earlier).
+pub fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    Timestamp::from_millis(ms.min(Timestamp::MAX.as_millis()), "now").unwrap_or(Timestamp::MAX)
+}
+
+/// [`write_analytics_with`] as of `as_of`, now, naming the input `source`.
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] naming the file that cannot be created or
-/// written; before anything is written, naming the line and column of a
-/// first purchase (`csv line 7.InvoiceDate`) or `as_of` when the cohorts
-/// would span more than a century ([`cohorts::cohorts`]).
+/// As [`write_analytics_with`].
 pub fn write_analytics(
     file: &TransactionsFile,
     as_of: Option<Timestamp>,
     out_dir: &Path,
     source: &str,
 ) -> Result<AnalyticsRun> {
+    let options = AnalyticsOptions {
+        as_of,
+        now: now(),
+        source,
+    };
+    write_analytics_with(file, &options, out_dir)
+}
+
+/// Computes RFM and cohorts as of `options.as_of` and writes the files listed
+/// in the [module](self) into `out_dir` (created if missing).
+///
+/// **Dates.** Without an as-of, it is the day after the file's latest line
+/// ([`Transactions::day_after_last`]). A line dated more than a day after
+/// `options.now` is not a purchase that happened: it is most often a
+/// placeholder for an unknown date (`9999-12-31`, `2099-01-01`), and taking
+/// it as the latest would put every real purchase years before the as-of
+/// date, scoring everyone alike. So without an as-of such a line is refused,
+/// naming its line and column; with one, lines on or after it are not used
+/// and counted ([`AnalyticsRun::after_as_of`]), placeholders included. A
+/// placeholder far in the past (`0001-01-01`, `1900-01-01`) shows as the
+/// first purchase, and is refused when the cohorts would span more than a
+/// century ([`cohorts::cohorts`]). An empty file gives empty results.
+///
+/// # Errors
+///
+/// [`Error::InvalidTimestamp`] naming the line and column
+/// (`csv line 7.InvoiceDate`) of a date after `now` when `as_of` is `None`.
+/// [`Error::InvalidArgument`] naming the line and column of a first purchase,
+/// or `as_of`, when the cohorts would span more than a century; and naming
+/// the file that cannot be created or written. Nothing is written when the
+/// data are refused.
+pub fn write_analytics_with(
+    file: &TransactionsFile,
+    options: &AnalyticsOptions<'_>,
+    out_dir: &Path,
+) -> Result<AnalyticsRun> {
     let tx = &file.transactions;
-    let as_of = as_of
-        .or_else(|| tx.day_after_last())
-        .unwrap_or(Timestamp::MIN);
+    let source = options.source;
+    let as_of = match options.as_of {
+        Some(as_of) => as_of,
+        None => {
+            check_not_future(file, options.now)?;
+            // An empty file: every result is empty whatever the date.
+            tx.day_after_last().unwrap_or(Timestamp::MIN)
+        }
+    };
     let run = AnalyticsRun {
         as_of,
         purchases: tx.purchases_before(as_of).count() as u64,
+        after_as_of: tx.at_column().iter().filter(|at| **at >= as_of).count() as u64,
         rfm: rfm::rfm(tx, as_of),
         cohorts: cohorts::cohorts(tx, as_of).map_err(|e| name_line(e, file))?,
     };
@@ -94,6 +155,10 @@ pub fn write_analytics(
         ),
         ("purchase lines used".to_string(), run.purchases.to_string()),
         (
+            "lines on or after the as-of date (not used)".to_string(),
+            run.after_as_of.to_string(),
+        ),
+        (
             "customers with a purchase".to_string(),
             run.cohorts
                 .cohorts
@@ -112,6 +177,32 @@ pub fn write_analytics(
     });
     write_file(out_dir, "report.html", |w| w.write_all(html.as_bytes()))?;
     Ok(run)
+}
+
+/// Refuses a file whose latest line lies more than a day after `now` (see
+/// [`write_analytics_with`]).
+fn check_not_future(file: &TransactionsFile, now: Timestamp) -> Result<()> {
+    let Some(latest) = &file.latest else {
+        return Ok(());
+    };
+    if latest.at <= now.plus_days(1.0) {
+        return Ok(());
+    }
+    let day = |t: Timestamp| {
+        let text = t.to_rfc3339();
+        text.get(..10).unwrap_or(&text).to_string()
+    };
+    Err(Error::InvalidTimestamp {
+        field: latest.field(),
+        message: format!(
+            "{} is in the future (today is {}): a purchase cannot be, and as the latest \
+             line it would set the as-of date and leave every real purchase years behind. Is \
+             it a placeholder for an unknown date? Correct or remove the line, or give an \
+             as-of date (--as-of YYYY-MM-DD): lines on or after it are not used",
+            day(latest.at),
+            day(now)
+        ),
+    })
 }
 
 /// A cohorts error about the first purchase's date, naming the line and

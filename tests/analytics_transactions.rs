@@ -429,3 +429,46 @@ fn an_as_of_centuries_after_the_data_is_refused() {
     assert!(ciclo::analytics::cohorts::cohorts(&cdnow().transactions, over).is_err());
 }
 
+#[test]
+fn a_far_future_placeholder_is_refused_naming_the_line() {
+    // Before: the default as-of became 10000-01-01, every real purchase
+    // scored thousands of years old, and the results were silently wrong.
+    let csv = "customer,date,amount\na,2010-01-02,20\nb,9999-12-31,10\nb,2010-03-01,5\n";
+    let file = read(csv).unwrap();
+    let dir = out_dir("year-9999");
+    let err = write_analytics(&file, None, &dir, "placeholder").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidTimestamp);
+    let text = err.to_string();
+    assert!(text.contains("csv line 3.date: 9999-12-31 is in the future"), "{text}");
+    assert!(text.contains("--as-of"), "{text}");
+    assert!(!dir.exists(), "nothing is written");
+
+    // With an as-of, the placeholder is one of the lines not used, counted.
+    let as_of = parse_as_of("2010-04-01").unwrap();
+    let run = write_analytics(&file, Some(as_of), &dir, "placeholder").unwrap();
+    assert_eq!((run.purchases, run.after_as_of), (2, 1));
+    assert_eq!(run.rfm[0].rows.len(), 2);
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("<th>lines on or after the as-of date (not used)</th><td>1</td>"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_future_is_relative_to_the_moment_of_the_run() {
+    use ciclo::export::{write_analytics_with, AnalyticsOptions};
+    let csv = "customer,date,amount\na,2010-01-02,20\nb,2010-06-03,10\n";
+    let file = read(csv).unwrap();
+    let dir = out_dir("future");
+    let at = |now: &str| AnalyticsOptions {
+        as_of: None,
+        now: parse_as_of(now).unwrap(),
+        source: "future",
+    };
+    // A day of slack for time zones: 2010-06-03 is not the future on 06-02.
+    let run = write_analytics_with(&file, &at("2010-06-02"), &dir).unwrap();
+    assert_eq!(run.as_of, parse_as_of("2010-06-04").unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+    let err = write_analytics_with(&file, &at("2010-06-01"), &dir).unwrap_err();
+    assert!(err.to_string().contains("csv line 3.date: 2010-06-03 is in the future (today is 2010-06-01)"), "{err}");
+    assert!(!dir.exists());
+}

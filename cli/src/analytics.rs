@@ -30,7 +30,9 @@ pub struct Args {
     pub out: Option<PathBuf>,
 
     /// Count only purchases strictly before this date [default: the day after
-    /// the last line]
+    /// the last line]. Without it, a line dated in the future (a placeholder
+    /// such as 9999-12-31) is refused, naming its line; with it, lines on or
+    /// after it are not used, and counted. Cohorts span at most a century.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = as_of)]
     pub as_of: Option<Timestamp>,
 
@@ -85,13 +87,14 @@ pub fn run(args: &Args) -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let customers: usize = run.rfm.iter().map(|t| t.rows.len()).sum();
     eprintln!(
-        "analytics: {} lines, {} guest lines skipped, {} purchase lines before {}; {} customers, \
-         {} cohorts; {:.0} ms; wrote rfm.csv, cohorts.csv, cohort_revenue.csv, activity.csv and \
+        "analytics: {} lines, {} guest lines skipped, {} purchase lines before {} ({} lines on \
+         or after it not used); {} customers, {} cohorts; {:.0} ms; wrote rfm.csv, cohorts.csv, cohort_revenue.csv, activity.csv and \
          report.html into {}",
         file.rows,
         file.guests,
         run.purchases,
         &run.as_of.to_rfc3339()[..10],
+        run.after_as_of,
         customers,
         run.cohorts.cohorts.len(),
         started.elapsed().as_secs_f64() * 1e3,

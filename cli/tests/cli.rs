@@ -495,5 +495,24 @@ fn analytics_refuses_bad_arguments_and_files_by_name() {
         &["no customer column"],
     );
     fails(&cwd, &["analytics", "-"], 1, &["give --out DIR"]);
+    // A placeholder date in the future: refused by line, nothing written;
+    // accepted with --as-of, the line left out.
+    let dir = scratch("analytics-future");
+    let future = dir.join("future.csv");
+    std::fs::write(
+        &future,
+        "customer,date,amount\na,2010-01-04,1\nb,9999-12-31,2\n",
+    )
+    .unwrap();
+    let f = future.to_str().unwrap();
+    fails(
+        &cwd,
+        &["analytics", f],
+        1,
+        &["csv line 3.date: 9999-12-31 is in the future", "--as-of"],
+    );
+    assert!(!dir.join("future.analytics").exists());
+    let out = ok(&cwd, &["analytics", f, "--as-of", "2010-02-01"]);
+    assert!(stderr(&out).contains("(1 lines on or after it not used)"), "{}", stderr(&out));
     assert!(empty(&cwd));
 }
