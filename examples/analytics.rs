@@ -25,9 +25,12 @@
 //! or after it are then not used, and counted. Cohorts span at most a
 //! century (a `0001-01-01` first purchase is refused the same way).
 //!
-//! Writes `rfm.csv`, `cohorts.csv`, `cohort_revenue.csv`,
-//! `activity.csv` and `report.html` into `OUT_DIR` (see `ciclo::export`);
-//! counts and timings go to stderr.
+//! Writes `rfm.csv`, `cohorts.csv`, `cohort_revenue.csv`, `activity.csv`,
+//! `next_best_offer.csv` (each customer's 10 best products not bought yet,
+//! from the product affinities of the file's own purchases before the as-of
+//! date; not written, and stderr says why, when the file has no product
+//! column) and `report.html` into `OUT_DIR` (see `ciclo::export`); counts
+//! and timings go to stderr.
 //!
 //! The installed `ciclo` program does the same as `ciclo analytics`.
 
@@ -110,8 +113,22 @@ fn run() -> Result<(), String> {
         customers,
         run.cohorts.cohorts.len()
     );
+    let offers = match &run.offers {
+        ciclo::export::Offers::Written(o) => {
+            eprintln!(
+                "next best offers for {} customers from {} affinities",
+                o.customers.len(),
+                o.model.affinity_count()
+            );
+            ", next_best_offer.csv"
+        }
+        ciclo::export::Offers::NotWritten(why) => {
+            eprintln!("no next best offers: {why}");
+            ""
+        }
+    };
     eprintln!(
-        "read {:.0} ms, RFM + cohorts + files {:.0} ms; wrote {out_dir}/rfm.csv, cohorts.csv, cohort_revenue.csv, activity.csv, report.html",
+        "read {:.0} ms, RFM + cohorts + offers + files {:.0} ms; wrote {out_dir}/rfm.csv, cohorts.csv, cohort_revenue.csv, activity.csv{offers}, report.html",
         read.as_secs_f64() * 1e3,
         (started.elapsed() - read).as_secs_f64() * 1e3
     );

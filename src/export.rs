@@ -15,6 +15,16 @@
 //!   `k`, and their share of the cohort (six decimals, rounded half up);
 //! - `cohort_revenue.csv`: `cohort,month,currency,revenue`;
 //! - `activity.csv`: `month,active,new,retained,reactivated,churned`;
+//! - `next_best_offer.csv`: `customer_id,rank,product,score,reason`: for
+//!   every customer with a product bought before the as-of date (in order of
+//!   first appearance), the 10 best products they have not bought, learned
+//!   from the file's purchases before the date
+//!   ([`crate::analytics::transaction_offers`]), rank 1 best, the score the
+//!   recommender ranked by (four decimals) and why in words
+//!   ([`transaction_offers::reason`]). Not written when the file has no
+//!   product column or no purchase before the date names a product
+//!   ([`AnalyticsRun::offers`] says which; a file of that name left by an
+//!   earlier run is removed, so the directory never mixes two runs);
 //! - `report.html`: the cohort heat map and the RFM grid as inline SVG.
 //!
 //! Monetary amounts are exact decimals with at least two places (`29.33`,
@@ -27,9 +37,10 @@ use std::path::Path;
 use crate::analytics::cohorts::{self, Cohorts};
 use crate::analytics::rfm::{self, RfmTable};
 use crate::analytics::svg::{self, Report};
+use crate::analytics::transaction_offers::{self, NextBestOffers};
 use crate::analytics::transactions::{format_ten_thousandths, Transactions};
 use crate::error::{Error, Result};
-use crate::import::transactions::TransactionsFile;
+use crate::import::transactions::{TransactionField, TransactionsFile};
 use crate::model::Timestamp;
 
 /// What [`write_analytics`] computed, for the caller to print.
@@ -45,6 +56,21 @@ pub struct AnalyticsRun {
     pub rfm: Vec<RfmTable>,
     /// The cohorts.
     pub cohorts: Cohorts,
+    /// The next best offers, or why `next_best_offer.csv` was not written.
+    pub offers: Offers,
+}
+
+/// Products offered per customer in `next_best_offer.csv`.
+pub const OFFERS_PER_CUSTOMER: usize = 10;
+
+/// The next best offers of a run, or why there are none.
+#[derive(Clone, Debug)]
+pub enum Offers {
+    /// Learned and written to `next_best_offer.csv`.
+    Written(Box<NextBestOffers>),
+    /// Not written, and why (for people: "the file has no product column
+    /// ...").
+    NotWritten(String),
 }
 
 /// How [`write_analytics_with`] runs.
@@ -132,6 +158,7 @@ pub fn write_analytics_with(
         after_as_of: tx.at_column().iter().filter(|at| **at >= as_of).count() as u64,
         rfm: rfm::rfm(tx, as_of),
         cohorts: cohorts::cohorts(tx, as_of).map_err(|e| name_line(e, file))?,
+        offers: offers(file, as_of)?,
     };
     std::fs::create_dir_all(out_dir)
         .map_err(|e| Error::invalid(out_dir.display(), format!("cannot create: {e}")))?;
@@ -141,6 +168,21 @@ pub fn write_analytics_with(
         cohort_revenue_csv(w, &run.cohorts)
     })?;
     write_file(out_dir, "activity.csv", |w| activity_csv(w, &run.cohorts))?;
+    match &run.offers {
+        Offers::Written(offers) => {
+            write_file(out_dir, "next_best_offer.csv", |w| {
+                next_best_offer_csv(w, offers, tx)
+            })?;
+        }
+        Offers::NotWritten(_) => {
+            let stale = out_dir.join("next_best_offer.csv");
+            if stale.exists() {
+                std::fs::remove_file(&stale).map_err(|e| {
+                    Error::invalid(stale.display(), format!("cannot remove an earlier run's: {e}"))
+                })?;
+            }
+        }
+    }
     let as_of_text = as_of.to_rfc3339();
     let facts = vec![
         ("file".to_string(), source.to_string()),
@@ -177,6 +219,34 @@ pub fn write_analytics_with(
     });
     write_file(out_dir, "report.html", |w| w.write_all(html.as_bytes()))?;
     Ok(run)
+}
+
+/// The next best offers as of `as_of`, or why there are none.
+fn offers(file: &TransactionsFile, as_of: Timestamp) -> Result<Offers> {
+    if !file
+        .columns
+        .iter()
+        .any(|(_, f)| *f == Some(TransactionField::Product))
+    {
+        return Ok(Offers::NotWritten(
+            "the file has no product column (named product, StockCode, sku, item, ...; or \
+             mapped with --map column=product), so next_best_offer.csv is not written"
+                .to_string(),
+        ));
+    }
+    let offers = transaction_offers::next_best_offers(
+        &file.transactions,
+        as_of,
+        OFFERS_PER_CUSTOMER,
+    )?;
+    if offers.customers.is_empty() {
+        return Ok(Offers::NotWritten(
+            "no purchase before the as-of date names a product, so next_best_offer.csv is not \
+             written"
+                .to_string(),
+        ));
+    }
+    Ok(Offers::Written(Box::new(offers)))
 }
 
 /// Refuses a file whose latest line lies more than a day after `now` (see
@@ -269,6 +339,33 @@ pub fn rfm_csv(w: &mut dyn Write, tables: &[RfmTable], tx: &Transactions) -> std
                 write!(w, ",{}", table.currency)?;
             }
             w.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `next_best_offer.csv` (see the [module](self)).
+///
+/// # Errors
+///
+/// Whatever `w` returns.
+pub fn next_best_offer_csv(
+    w: &mut dyn Write,
+    offers: &NextBestOffers,
+    tx: &Transactions,
+) -> std::io::Result<()> {
+    w.write_all(b"customer_id,rank,product,score,reason\n")?;
+    for c in &offers.customers {
+        let customer = cell(tx.customers().name(c.customer));
+        for (rank, offer) in c.offers.iter().enumerate() {
+            writeln!(
+                w,
+                "{customer},{},{},{:.4},{}",
+                rank + 1,
+                cell(tx.products().name(offer.product)),
+                offer.score,
+                cell(&transaction_offers::reason(tx, offer))
+            )?;
         }
     }
     Ok(())

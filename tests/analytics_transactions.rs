@@ -472,3 +472,103 @@ fn the_future_is_relative_to_the_moment_of_the_run() {
     assert!(err.to_string().contains("csv line 3.date: 2010-06-03 is in the future (today is 2010-06-01)"), "{err}");
     assert!(!dir.exists());
 }
+
+/// Eight orders on one day; `x` bought A alone. Products in order of first
+/// appearance: A B C D E.
+const BASKETS: &str = "customer,order,product,date,amount\n\
+    c1,o1,A,2010-01-04,1\nc1,o1,B,2010-01-04,1\nc1,o1,C,2010-01-04,1\n\
+    c2,o2,A,2010-01-04,1\nc2,o2,B,2010-01-04,1\n\
+    c3,o3,A,2010-01-04,1\nc3,o3,C,2010-01-04,1\n\
+    c4,o4,B,2010-01-04,1\nc4,o4,C,2010-01-04,1\n\
+    c5,o5,A,2010-01-04,1\nc5,o5,B,2010-01-04,1\nc5,o5,D,2010-01-04,1\n\
+    c6,o6,D,2010-01-04,1\nc6,o6,E,2010-01-04,1\n\
+    c7,o7,D,2010-01-04,1\nc7,o7,E,2010-01-04,1\n\
+    x,o8,A,2010-01-04,1\n";
+
+fn offer_rows(dir: &Path, customer: &str) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(dir.join("next_best_offer.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec!["customer_id", "rank", "product", "score", "reason"]
+    );
+    reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[0] == customer)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn next_best_offers_rank_as_computed_by_hand() {
+    let file = read(BASKETS).unwrap();
+    let dir = out_dir("offers");
+    let run = write_analytics(&file, None, &dir, "baskets").unwrap();
+    assert!(matches!(run.offers, ciclo::export::Offers::Written(_)));
+    // The defaults (AffinityOptions::default, RecommendOptions::new), as of
+    // 2010-01-05: every order is a day old, so each counts w = 0.5^(1/60)
+    // (half-life 60 days), and x's one product pulls alike. Orders: 8; A in
+    // 5, B in 4, C in 3, D in 3, E in 2. Together affinities kept (support at
+    // least 2) from A: B (3 orders: o1 o2 o5) and C (2: o1 o3); A and D share
+    // one order only. The weight of A → b is w × support / share(b)^0.3; a
+    // score is that weight (x has one product) plus 0.05 × b's orders over
+    // the most popular's (A's 5). D and E compete on the 0.05 blend alone.
+    let w = 0.5f64.powf(1.0 / 60.0);
+    let b = w * 3.0 / (4.0f64 / 8.0).powf(0.3) + 0.05 * 4.0 / 5.0;
+    let c = w * 2.0 / (3.0f64 / 8.0).powf(0.3) + 0.05 * 3.0 / 5.0;
+    let want = [
+        ("B", b, "bought A; together in 3 orders: lift 1.2, confidence 0.60"),
+        ("C", c, "bought A; together in 2 orders: lift 1.1, confidence 0.40"),
+        ("D", 0.05 * 3.0 / 5.0, "popular: in 3 orders (37.5% of all)"),
+        ("E", 0.05 * 2.0 / 5.0, "popular: in 2 orders (25.0% of all)"),
+    ];
+    let rows = offer_rows(&dir, "x");
+    assert_eq!(rows.len(), want.len(), "{rows:?}");
+    for (k, (row, (product, score, reason))) in rows.iter().zip(want).enumerate() {
+        assert_eq!(row[1], (k + 1).to_string());
+        assert_eq!(row[2], product, "rank {}", k + 1);
+        let got: f64 = row[3].parse().unwrap();
+        assert!((got - score).abs() < 1e-3, "{product}: {got} against {score}");
+        assert_eq!(row[4], reason);
+    }
+    // c6 bought D and E: no affinity leads elsewhere, so the most popular
+    // products not bought, in order of orders.
+    let rows = offer_rows(&dir, "c6");
+    let products: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(products, ["A", "B", "C"]);
+    assert!(rows.iter().all(|r| r[4].starts_with("popular: in ")));
+    // Nobody is offered what they bought; every customer with a history has
+    // rows, in order of first appearance.
+    let text = std::fs::read_to_string(dir.join("next_best_offer.csv")).unwrap();
+    let mut customers: Vec<String> = Vec::new();
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        if customers.last().map(String::as_str) != Some(cells[0]) {
+            customers.push(cells[0].to_string());
+        }
+        let bought = BASKETS
+            .lines()
+            .any(|l| l.starts_with(&format!("{},", cells[0])) && l.split(',').nth(2) == Some(cells[2]));
+        assert!(!bought, "{line}");
+    }
+    assert_eq!(customers, ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "x"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn without_a_product_column_no_offers_are_written_and_the_run_says_why() {
+    let dir = out_dir("cdnow-offers");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A file an earlier run left: removed, so the directory never mixes runs.
+    std::fs::write(dir.join("next_best_offer.csv"), "stale\n").unwrap();
+    let run = write_analytics(&cdnow(), None, &dir, "cdnow").unwrap();
+    match &run.offers {
+        ciclo::export::Offers::NotWritten(why) => {
+            assert!(why.starts_with("the file has no product column"), "{why}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!dir.join("next_best_offer.csv").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -6,11 +6,13 @@
 //! timestamp, amount or quantity and unit price, order or invoice, product,
 //! category, currency; `ciclo::import::transactions`), or mapped with
 //! `--map column=field`. Writes `rfm.csv`, `cohorts.csv`,
-//! `cohort_revenue.csv`, `activity.csv` and `report.html` (`ciclo::export`).
+//! `cohort_revenue.csv`, `activity.csv`, `next_best_offer.csv` (when the
+//! file has a product column) and `report.html` (`ciclo::export`).
 
 use std::path::PathBuf;
 use std::time::Instant;
 
+use ciclo::export::Offers;
 use ciclo::import::transactions::{read_transactions_csv, TransactionsCsvOptions};
 use ciclo::model::{Currency, Timestamp};
 
@@ -86,10 +88,17 @@ pub fn run(args: &Args) -> Result<(), String> {
     let run = ciclo::export::write_analytics(&file, args.as_of, &out, &input.to_string())
         .map_err(|e| e.to_string())?;
     let customers: usize = run.rfm.iter().map(|t| t.rows.len()).sum();
+    let offers = match &run.offers {
+        Offers::Written(_) => ", next_best_offer.csv",
+        Offers::NotWritten(why) => {
+            eprintln!("analytics: no next best offers: {why}");
+            ""
+        }
+    };
     eprintln!(
         "analytics: {} lines, {} guest lines skipped, {} purchase lines before {} ({} lines on \
-         or after it not used); {} customers, {} cohorts; {:.0} ms; wrote rfm.csv, cohorts.csv, cohort_revenue.csv, activity.csv and \
-         report.html into {}",
+         or after it not used); {} customers, {} cohorts; {:.0} ms; wrote rfm.csv, cohorts.csv, \
+         cohort_revenue.csv, activity.csv{offers} and report.html into {}",
         file.rows,
         file.guests,
         run.purchases,

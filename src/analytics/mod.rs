@@ -88,6 +88,7 @@ pub mod offers;
 pub mod period;
 pub mod rfm;
 pub mod svg;
+pub mod transaction_offers;
 pub mod transactions;
 
 pub use dropoff::{DropOff, DropOffOptions, DropReason, DroppedCustomer, ReasonCount};

@@ -419,6 +419,11 @@ impl Transactions {
         (self.order[i] != NONE).then_some(self.order[i])
     }
 
+    /// How many distinct order ids.
+    pub fn order_count(&self) -> u32 {
+        self.orders.len() as u32
+    }
+
     /// An order id's text.
     pub fn order_name(&self, id: u32) -> &str {
         self.orders.name(id)
