@@ -25,7 +25,8 @@
 //!   product column or no purchase before the date names a product
 //!   ([`AnalyticsRun::offers`] says which; a file of that name left by an
 //!   earlier run is removed, so the directory never mixes two runs);
-//! - `report.html`: the cohort heat map and the RFM grid as inline SVG.
+//! - `report.html`: the cohort heat map, the RFM grid and the top product
+//!   affinities as inline SVG.
 //!
 //! Monetary amounts are exact decimals with at least two places (`29.33`,
 //! `0.001`).
@@ -36,7 +37,7 @@ use std::path::Path;
 
 use crate::analytics::cohorts::{self, Cohorts};
 use crate::analytics::rfm::{self, RfmTable};
-use crate::analytics::svg::{self, Report};
+use crate::analytics::svg::{self, AffinityBar, Report};
 use crate::analytics::transaction_offers::{self, NextBestOffers};
 use crate::analytics::transactions::{format_ten_thousandths, Transactions};
 use crate::error::{Error, Result};
@@ -62,6 +63,9 @@ pub struct AnalyticsRun {
 
 /// Products offered per customer in `next_best_offer.csv`.
 pub const OFFERS_PER_CUSTOMER: usize = 10;
+
+/// Affinities drawn in the report.
+pub const AFFINITIES_SHOWN: usize = 15;
 
 /// The next best offers of a run, or why there are none.
 #[derive(Clone, Debug)]
@@ -168,21 +172,44 @@ pub fn write_analytics_with(
         cohort_revenue_csv(w, &run.cohorts)
     })?;
     write_file(out_dir, "activity.csv", |w| activity_csv(w, &run.cohorts))?;
-    match &run.offers {
+    let affinities = match &run.offers {
         Offers::Written(offers) => {
             write_file(out_dir, "next_best_offer.csv", |w| {
                 next_best_offer_csv(w, offers, tx)
             })?;
+            let top = offers.model.top_affinities(AFFINITIES_SHOWN);
+            let bars: Vec<AffinityBar<'_>> = top
+                .iter()
+                .map(|a| AffinityBar {
+                    from: tx.products().name(a.from),
+                    to: tx.products().name(a.to),
+                    kind: a.kind,
+                    support: a.support,
+                    confidence: a.confidence,
+                    lift: a.lift,
+                })
+                .collect();
+            format!(
+                "<p>Learned from {} orders of {} customers before the as-of date: the {} \
+                 strongest of {} affinities kept (at least {} orders or customers each).</p>\n{}",
+                offers.model.order_count(),
+                offers.model.customer_count(),
+                top.len(),
+                offers.model.affinity_count(),
+                offers.model.options().min_support,
+                svg::affinity_bars(&bars, "Top product affinities")
+            )
         }
-        Offers::NotWritten(_) => {
+        Offers::NotWritten(why) => {
             let stale = out_dir.join("next_best_offer.csv");
             if stale.exists() {
                 std::fs::remove_file(&stale).map_err(|e| {
                     Error::invalid(stale.display(), format!("cannot remove an earlier run's: {e}"))
                 })?;
             }
+            format!("<p>No next best offers: {}.</p>", svg::escape(why))
         }
-    }
+    };
     let as_of_text = as_of.to_rfc3339();
     let facts = vec![
         ("file".to_string(), source.to_string()),
@@ -215,7 +242,7 @@ pub fn write_analytics_with(
         facts: &facts,
         cohorts: &run.cohorts,
         rfm: &run.rfm,
-        top_affinities: None,
+        top_affinities: Some(&affinities),
     });
     write_file(out_dir, "report.html", |w| w.write_all(html.as_bytes()))?;
     Ok(run)

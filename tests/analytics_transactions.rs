@@ -289,10 +289,19 @@ fn several_currencies_are_scored_apart() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The top-affinities SVG of the hand-made baskets' report.
+fn affinities_svg() -> String {
+    let dir = out_dir("affinities-for-rsvg");
+    write_analytics(&read(BASKETS).unwrap(), None, &dir, "baskets").unwrap();
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    report_svgs(&html).pop().unwrap()
+}
+
 #[test]
 fn the_report_svgs_draw() {
     // rsvg-convert, when installed, must render the cohort heat map and the
-    // RFM grid of the CDNOW sample.
+    // RFM grid of the CDNOW sample, and the top affinities.
     let Ok(status) = std::process::Command::new("rsvg-convert")
         .arg("--version")
         .output()
@@ -313,6 +322,7 @@ fn the_report_svgs_draw() {
             ciclo::analytics::svg::cohort_heatmap(&cohorts, "Cohorts & <retention>"),
         ),
         ("rfm", ciclo::analytics::svg::rfm_grid(&rfm[0], "RFM")),
+        ("affinities", affinities_svg()),
     ] {
         let path = dir.join(format!("{name}.svg"));
         std::fs::write(&path, svg).unwrap();
@@ -570,5 +580,57 @@ fn without_a_product_column_no_offers_are_written_and_the_run_says_why() {
         other => panic!("{other:?}"),
     }
     assert!(!dir.join("next_best_offer.csv").exists());
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("No next best offers: the file has no product column"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// Every `<svg>` of a report parses as XML, with the SVG namespace.
+fn report_svgs(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg ") {
+        let end = rest[start..].find("</svg>").expect("closed") + start + "</svg>".len();
+        let svg = &rest[start..end];
+        let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+        assert_eq!(
+            doc.root_element().tag_name().namespace(),
+            Some("http://www.w3.org/2000/svg")
+        );
+        out.push(svg.to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[test]
+fn the_report_draws_the_top_affinities_as_well_formed_svg() {
+    // Product names with markup, to prove they are escaped.
+    let file = read(&BASKETS.replace(",A,", ",A<&x>,")).unwrap();
+    let dir = out_dir("affinity-svg");
+    write_analytics(&file, None, &dir, "baskets").unwrap();
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let svgs = report_svgs(&html);
+    assert_eq!(svgs.len(), 3, "cohorts, RFM, affinities");
+    let section = &html[html.find("<section id=\"top-affinities\">").expect("the section")..];
+    assert!(section.contains("Learned from 8 orders of 8 customers"));
+    let doc = roxmltree::Document::parse(&svgs[2]).unwrap();
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    // The strongest first: A → B (3 orders over B's share of 4 in 8).
+    let first = texts.iter().position(|t| t.contains('→')).unwrap();
+    assert_eq!(texts[first], "A<&x> → B");
+    assert_eq!(texts[first + 1], "together in 3 orders, confidence 60.0%, lift 1.2");
+    // The CDNOW report (no products) stays well-formed, with its two SVGs.
+    let dir2 = out_dir("cdnow-svg");
+    write_analytics(&cdnow(), None, &dir2, "cdnow").unwrap();
+    let html = std::fs::read_to_string(dir2.join("report.html")).unwrap();
+    assert_eq!(report_svgs(&html).len(), 2);
+    for d in [dir, dir2] {
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+}
+
