@@ -634,3 +634,31 @@ fn the_report_draws_the_top_affinities_as_well_formed_svg() {
     }
 }
 
+
+#[test]
+fn utf16_and_windows_1252_transactions_are_refused_with_the_fix() {
+    // UTF-16 with a byte order mark, as Excel's "Unicode text" saves.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "customer,date,amount\na,2010-01-04,1\n".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let err = read_transactions_csv(&utf16[..], &TransactionsCsvOptions::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("invalid argument csv header: the file is UTF-16"), "{text}");
+    assert!(text.contains("iconv -f UTF-16 -t UTF-8"), "{text}");
+    // The same without the mark: the header's zero bytes give it away.
+    let err = read_transactions_csv(&utf16[2..], &TransactionsCsvOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("the file is UTF-16"), "{err}");
+    // Windows-1252 (Excel's plain "CSV" in Spanish): the line, the column and
+    // the cell as it reads, with the command to convert.
+    let latin: &[u8] = b"cliente,fecha,importe\nMu\xF1oz,2010-01-04,1\n";
+    let err = read_transactions_csv(latin, &TransactionsCsvOptions::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(text.starts_with("invalid argument csv line 2: invalid UTF-8 in column 1 (`cliente`)"), "{text}");
+    assert!(text.contains("Windows-1252") && text.contains("\"Muñoz\""), "{text}");
+    assert!(text.contains("iconv -f WINDOWS-1252 -t UTF-8"), "{text}");
+    // A Windows-1252 header too.
+    let err = read_transactions_csv(&b"cliente,fecha,a\xF1o\n"[..], &TransactionsCsvOptions::default())
+        .unwrap_err();
+    assert!(err.to_string().starts_with("invalid argument csv header: invalid UTF-8"), "{err}");
+}

@@ -335,45 +335,10 @@ impl DatedLine {
 /// # Ok::<(), ciclo::Error>(())
 /// ```
 pub fn read_transactions_csv<R: Read>(
-    mut reader: R,
+    reader: R,
     options: &TransactionsCsvOptions,
 ) -> Result<TransactionsFile> {
-    let mut sample = Vec::new();
-    (&mut reader)
-        .take(super::SAMPLE_BYTES)
-        .read_to_end(&mut sample)
-        .map_err(|e| Error::invalid("csv header", e))?;
-    let complete = (sample.len() as u64) < super::SAMPLE_BYTES;
-    if sample.starts_with(&[0x1F, 0x8B]) {
-        return Err(Error::invalid(
-            "csv header",
-            "the file is gzip-compressed: decompress it first (zcat file.csv.gz > file.csv), \
-             or pipe it (zcat file.csv.gz | ... -)",
-        ));
-    }
-    let bom = sample.starts_with(b"\xEF\xBB\xBF");
-    if bom {
-        sample.drain(..3);
-    }
-    let csv = CsvFormat {
-        delimiter: options
-            .delimiter
-            .unwrap_or_else(|| Delimiter::detect(&sample, complete)),
-        detected: options.delimiter.is_none(),
-        bom,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(csv.delimiter.byte())
-        .flexible(false)
-        .from_reader(std::io::Cursor::new(sample).chain(reader));
-    let header = reader
-        .byte_headers()
-        .map_err(|e| Error::invalid("csv header", e))?
-        .clone();
-    let header = super::text_record(header, 1, None).map_err(|e| match e {
-        Error::InvalidArgument { message, .. } => Error::invalid("csv header", message),
-        other => other,
-    })?;
+    let (mut reader, header, csv) = super::open_csv(reader, options.delimiter)?;
     let columns = columns(&header, &options.mapping)?;
     let at = |field: TransactionField| columns.iter().position(|(_, f)| *f == Some(field));
     let missing = |field: TransactionField, what: &str| {
