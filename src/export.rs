@@ -204,7 +204,10 @@ pub fn write_analytics_with(
             let stale = out_dir.join("next_best_offer.csv");
             if stale.exists() {
                 std::fs::remove_file(&stale).map_err(|e| {
-                    Error::invalid(stale.display(), format!("cannot remove an earlier run's: {e}"))
+                    Error::invalid(
+                        stale.display(),
+                        format!("cannot remove an earlier run's: {e}"),
+                    )
                 })?;
             }
             format!("<p>No next best offers: {}.</p>", svg::escape(why))
@@ -261,11 +264,8 @@ fn offers(file: &TransactionsFile, as_of: Timestamp) -> Result<Offers> {
                 .to_string(),
         ));
     }
-    let offers = transaction_offers::next_best_offers(
-        &file.transactions,
-        as_of,
-        OFFERS_PER_CUSTOMER,
-    )?;
+    let offers =
+        transaction_offers::next_best_offers(&file.transactions, as_of, OFFERS_PER_CUSTOMER)?;
     if offers.customers.is_empty() {
         return Ok(Offers::NotWritten(
             "no purchase before the as-of date names a product, so next_best_offer.csv is not \

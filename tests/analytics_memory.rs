@@ -76,7 +76,10 @@ fn rfm_memory_follows_the_pairs_present() {
     let tables = rfm::rfm(&set, day(15_000));
     let used = PEAK.load(Ordering::Relaxed) - before;
     assert_eq!(tables.len(), CURRENCIES);
-    assert_eq!(tables.iter().map(|t| t.rows.len()).sum::<usize>(), CUSTOMERS);
+    assert_eq!(
+        tables.iter().map(|t| t.rows.len()).sum::<usize>(),
+        CUSTOMERS
+    );
     assert!(tables
         .iter()
         .enumerate()

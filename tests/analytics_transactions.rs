@@ -413,8 +413,14 @@ fn a_year_0001_first_purchase_is_refused_naming_the_line() {
     let err = write_analytics(&file, None, &dir, "placeholder").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidArgument);
     let text = err.to_string();
-    assert!(text.starts_with("invalid argument csv line 3.date: "), "{text}");
-    assert!(text.contains("0001-01-05") && text.contains("at most 1200"), "{text}");
+    assert!(
+        text.starts_with("invalid argument csv line 3.date: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("0001-01-05") && text.contains("at most 1200"),
+        "{text}"
+    );
     assert!(!dir.exists(), "nothing is written");
     // The pure function refuses it too, naming the date and the customer.
     let as_of = parse_as_of("2010-04-01").unwrap();
@@ -428,7 +434,10 @@ fn an_as_of_centuries_after_the_data_is_refused() {
     let as_of = parse_as_of("9999-12-31").unwrap();
     let err = write_analytics(&cdnow(), Some(as_of), &dir, "cdnow").unwrap_err();
     let text = err.to_string();
-    assert!(text.starts_with("invalid argument as_of: 9999-12-31 is "), "{text}");
+    assert!(
+        text.starts_with("invalid argument as_of: 9999-12-31 is "),
+        "{text}"
+    );
     assert!(text.contains("at most 1200"), "{text}");
     assert!(!dir.exists(), "nothing is written");
     // A century exactly is still allowed: 1997-01 to 2096-12.
@@ -449,7 +458,10 @@ fn a_far_future_placeholder_is_refused_naming_the_line() {
     let err = write_analytics(&file, None, &dir, "placeholder").unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidTimestamp);
     let text = err.to_string();
-    assert!(text.contains("csv line 3.date: 9999-12-31 is in the future"), "{text}");
+    assert!(
+        text.contains("csv line 3.date: 9999-12-31 is in the future"),
+        "{text}"
+    );
     assert!(text.contains("--as-of"), "{text}");
     assert!(!dir.exists(), "nothing is written");
 
@@ -479,7 +491,11 @@ fn the_future_is_relative_to_the_moment_of_the_run() {
     assert_eq!(run.as_of, parse_as_of("2010-06-04").unwrap());
     std::fs::remove_dir_all(&dir).unwrap();
     let err = write_analytics_with(&file, &at("2010-06-01"), &dir).unwrap_err();
-    assert!(err.to_string().contains("csv line 3.date: 2010-06-03 is in the future (today is 2010-06-01)"), "{err}");
+    assert!(
+        err.to_string()
+            .contains("csv line 3.date: 2010-06-03 is in the future (today is 2010-06-01)"),
+        "{err}"
+    );
     assert!(!dir.exists());
 }
 
@@ -528,8 +544,16 @@ fn next_best_offers_rank_as_computed_by_hand() {
     let b = w * 3.0 / (4.0f64 / 8.0).powf(0.3) + 0.05 * 4.0 / 5.0;
     let c = w * 2.0 / (3.0f64 / 8.0).powf(0.3) + 0.05 * 3.0 / 5.0;
     let want = [
-        ("B", b, "bought A; together in 3 orders: lift 1.2, confidence 0.60"),
-        ("C", c, "bought A; together in 2 orders: lift 1.1, confidence 0.40"),
+        (
+            "B",
+            b,
+            "bought A; together in 3 orders: lift 1.2, confidence 0.60",
+        ),
+        (
+            "C",
+            c,
+            "bought A; together in 2 orders: lift 1.1, confidence 0.40",
+        ),
         ("D", 0.05 * 3.0 / 5.0, "popular: in 3 orders (37.5% of all)"),
         ("E", 0.05 * 2.0 / 5.0, "popular: in 2 orders (25.0% of all)"),
     ];
@@ -539,7 +563,10 @@ fn next_best_offers_rank_as_computed_by_hand() {
         assert_eq!(row[1], (k + 1).to_string());
         assert_eq!(row[2], product, "rank {}", k + 1);
         let got: f64 = row[3].parse().unwrap();
-        assert!((got - score).abs() < 1e-3, "{product}: {got} against {score}");
+        assert!(
+            (got - score).abs() < 1e-3,
+            "{product}: {got} against {score}"
+        );
         assert_eq!(row[4], reason);
     }
     // c6 bought D and E: no affinity leads elsewhere, so the most popular
@@ -557,9 +584,9 @@ fn next_best_offers_rank_as_computed_by_hand() {
         if customers.last().map(String::as_str) != Some(cells[0]) {
             customers.push(cells[0].to_string());
         }
-        let bought = BASKETS
-            .lines()
-            .any(|l| l.starts_with(&format!("{},", cells[0])) && l.split(',').nth(2) == Some(cells[2]));
+        let bought = BASKETS.lines().any(|l| {
+            l.starts_with(&format!("{},", cells[0])) && l.split(',').nth(2) == Some(cells[2])
+        });
         assert!(!bought, "{line}");
     }
     assert_eq!(customers, ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "x"]);
@@ -612,7 +639,9 @@ fn the_report_draws_the_top_affinities_as_well_formed_svg() {
     let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
     let svgs = report_svgs(&html);
     assert_eq!(svgs.len(), 3, "cohorts, RFM, affinities");
-    let section = &html[html.find("<section id=\"top-affinities\">").expect("the section")..];
+    let section = &html[html
+        .find("<section id=\"top-affinities\">")
+        .expect("the section")..];
     assert!(section.contains("Learned from 8 orders of 8 customers"));
     let doc = roxmltree::Document::parse(&svgs[2]).unwrap();
     let texts: Vec<&str> = doc
@@ -623,7 +652,10 @@ fn the_report_draws_the_top_affinities_as_well_formed_svg() {
     // The strongest first: A → B (3 orders over B's share of 4 in 8).
     let first = texts.iter().position(|t| t.contains('→')).unwrap();
     assert_eq!(texts[first], "A<&x> → B");
-    assert_eq!(texts[first + 1], "together in 3 orders, confidence 60.0%, lift 1.2");
+    assert_eq!(
+        texts[first + 1],
+        "together in 3 orders, confidence 60.0%, lift 1.2"
+    );
     // The CDNOW report (no products) stays well-formed, with its two SVGs.
     let dir2 = out_dir("cdnow-svg");
     write_analytics(&cdnow(), None, &dir2, "cdnow").unwrap();
@@ -634,7 +666,6 @@ fn the_report_draws_the_top_affinities_as_well_formed_svg() {
     }
 }
 
-
 #[test]
 fn utf16_and_windows_1252_transactions_are_refused_with_the_fix() {
     // UTF-16 with a byte order mark, as Excel's "Unicode text" saves.
@@ -644,7 +675,10 @@ fn utf16_and_windows_1252_transactions_are_refused_with_the_fix() {
     }
     let err = read_transactions_csv(&utf16[..], &TransactionsCsvOptions::default()).unwrap_err();
     let text = err.to_string();
-    assert!(text.starts_with("invalid argument csv header: the file is UTF-16"), "{text}");
+    assert!(
+        text.starts_with("invalid argument csv header: the file is UTF-16"),
+        "{text}"
+    );
     assert!(text.contains("iconv -f UTF-16 -t UTF-8"), "{text}");
     // The same without the mark: the header's zero bytes give it away.
     let err = read_transactions_csv(&utf16[2..], &TransactionsCsvOptions::default()).unwrap_err();
@@ -654,11 +688,24 @@ fn utf16_and_windows_1252_transactions_are_refused_with_the_fix() {
     let latin: &[u8] = b"cliente,fecha,importe\nMu\xF1oz,2010-01-04,1\n";
     let err = read_transactions_csv(latin, &TransactionsCsvOptions::default()).unwrap_err();
     let text = err.to_string();
-    assert!(text.starts_with("invalid argument csv line 2: invalid UTF-8 in column 1 (`cliente`)"), "{text}");
-    assert!(text.contains("Windows-1252") && text.contains("\"Muñoz\""), "{text}");
+    assert!(
+        text.starts_with("invalid argument csv line 2: invalid UTF-8 in column 1 (`cliente`)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Windows-1252") && text.contains("\"Muñoz\""),
+        "{text}"
+    );
     assert!(text.contains("iconv -f WINDOWS-1252 -t UTF-8"), "{text}");
     // A Windows-1252 header too.
-    let err = read_transactions_csv(&b"cliente,fecha,a\xF1o\n"[..], &TransactionsCsvOptions::default())
-        .unwrap_err();
-    assert!(err.to_string().starts_with("invalid argument csv header: invalid UTF-8"), "{err}");
+    let err = read_transactions_csv(
+        &b"cliente,fecha,a\xF1o\n"[..],
+        &TransactionsCsvOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("invalid argument csv header: invalid UTF-8"),
+        "{err}"
+    );
 }

@@ -179,7 +179,10 @@ fn utf16_without_a_byte_order_mark_and_gzip_are_refused() {
     assert!(message.contains("UTF-16"), "{message}");
     let (field, message) = fail(b"\x1f\x8b\x08\0\0\0\0\0", &CsvOptions::default());
     assert_eq!(field, "csv header");
-    assert!(message.contains("gzip-compressed") && message.contains("zcat"), "{message}");
+    assert!(
+        message.contains("gzip-compressed") && message.contains("zcat"),
+        "{message}"
+    );
 }
 
 #[test]

@@ -520,7 +520,11 @@ fn analytics_refuses_bad_arguments_and_files_by_name() {
     );
     assert!(!dir.join("future.analytics").exists());
     let out = ok(&cwd, &["analytics", f, "--as-of", "2010-02-01"]);
-    assert!(stderr(&out).contains("(1 lines on or after it not used)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("(1 lines on or after it not used)"),
+        "{}",
+        stderr(&out)
+    );
     assert!(empty(&cwd));
 }
 
@@ -535,10 +539,20 @@ fn analytics_writes_next_best_offers_from_a_file_with_products() {
          b,2,mate,2010-01-04,1\nb,2,yerba,2010-01-04,1\nc,3,mate,2010-01-04,1\n",
     )
     .unwrap();
-    let out = ok(&dir, &["analytics", input.to_str().unwrap(), "--out", "out"]);
-    assert!(stderr(&out).contains("next_best_offer.csv"), "{}", stderr(&out));
+    let out = ok(
+        &dir,
+        &["analytics", input.to_str().unwrap(), "--out", "out"],
+    );
+    assert!(
+        stderr(&out).contains("next_best_offer.csv"),
+        "{}",
+        stderr(&out)
+    );
     let rows = lines(&dir.join("out/next_best_offer.csv"));
     assert_eq!(rows[0], "customer_id,rank,product,score,reason");
-    assert!(rows.iter().any(|r| r.starts_with("c,1,yerba,")
-        && r.ends_with(",\"bought mate; together in 2 orders: lift 1.0, confidence 0.67\"")), "{rows:?}");
+    assert!(
+        rows.iter().any(|r| r.starts_with("c,1,yerba,")
+            && r.ends_with(",\"bought mate; together in 2 orders: lift 1.0, confidence 0.67\"")),
+        "{rows:?}"
+    );
 }

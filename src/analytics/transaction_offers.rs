@@ -63,8 +63,7 @@ use super::transactions::Transactions;
 pub fn basket_lines(tx: &Transactions, as_of: Timestamp) -> Vec<BasketLine> {
     let (customer_col, at_col) = (tx.customer_column(), tx.at_column());
     // Orders of lines without an order id: after the set's order ids.
-    let mut day_orders: HashMap<(u32, i64), u32, foldhash::fast::FixedState> =
-        HashMap::default();
+    let mut day_orders: HashMap<(u32, i64), u32, foldhash::fast::FixedState> = HashMap::default();
     let first_day_order = tx.order_count();
     let mut lines = Vec::new();
     for i in tx.purchases_before(as_of) {

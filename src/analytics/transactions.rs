@@ -321,10 +321,7 @@ impl Transactions {
     pub fn push(&mut self, t: &Transaction<'_>) {
         // At most 26^3 currency codes exist: a u16 holds every index.
         let next = self.currencies.len() as u16;
-        let currency = *self
-            .currency_index
-            .entry(t.amount.currency)
-            .or_insert(next);
+        let currency = *self.currency_index.entry(t.amount.currency).or_insert(next);
         if currency == next {
             self.currencies.push(t.amount.currency);
         }
