@@ -501,6 +501,21 @@ impl AffinityModel {
         let within_ms = options
             .later_within_days
             .map(|d| (d * MS_PER_DAY as f64) as i64);
+        // Each customer's items by first purchase, with that purchase's
+        // decayed weight: the items bought later than `a` and within the
+        // window are then one contiguous run, found by binary search, and no
+        // weight is computed twice.
+        let mut customer_by_time: Vec<(i64, u32, f64)> = Vec::new();
+        if options.later > 0.0 {
+            customer_by_time = customer_items
+                .iter()
+                .map(|&(item, first)| (first, item, decay(as_of_ms - first, half_life)))
+                .collect();
+            for c in 0..customers {
+                customer_by_time[customer_start[c]..customer_start[c + 1]]
+                    .sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
+            }
+        }
         for a in 0..n {
             candidates.clear();
             let weigh = |kind: AffinityKind, w: f64, antecedent: f64, share_b: f64| -> f32 {
@@ -555,15 +570,19 @@ impl AffinityModel {
             if options.later > 0.0 {
                 for &(c, first_a) in &item_customers_list[a] {
                     let range = customer_start[c as usize]..customer_start[c as usize + 1];
-                    for &(b, first_b) in &customer_items[range] {
-                        if first_b <= first_a || within_ms.is_some_and(|w| first_b - first_a > w) {
-                            continue;
-                        }
+                    let items = &customer_by_time[range];
+                    // Bought strictly after `a`, and within the window.
+                    let from = items.partition_point(|x| x.0 <= first_a);
+                    let to = match within_ms {
+                        Some(w) => items.partition_point(|x| x.0 - first_a <= w),
+                        None => items.len(),
+                    };
+                    for &(_, b, w) in &items[from..to.max(from)] {
                         if count[b as usize] == 0 {
                             touched.push(b);
                         }
                         count[b as usize] += 1;
-                        weighted[b as usize] += decay(as_of_ms - first_b, half_life);
+                        weighted[b as usize] += w;
                     }
                 }
                 touched.sort_unstable();
@@ -811,8 +830,8 @@ impl AffinityModel {
             }
         };
         let mut ranked: Vec<(u32, f64, u32, Edge)> = scores
-            .into_iter()
-            .map(|(j, (s, _, from, e))| (j, s + blend(j), from, e))
+            .iter()
+            .map(|(&j, &(s, _, from, e))| (j, s + blend(j), from, e))
             .collect();
         if options.popularity_blend > 0.0 {
             // Popular products compete on their own popularity as well.
@@ -821,9 +840,7 @@ impl AffinityModel {
                 if added >= options.n {
                     break;
                 }
-                if known.binary_search_by(|k| k.0.cmp(&j)).is_ok()
-                    || ranked.iter().any(|r| r.0 == j)
-                {
+                if known.binary_search_by(|k| k.0.cmp(&j)).is_ok() || scores.contains_key(&j) {
                     continue;
                 }
                 ranked.push((

@@ -115,7 +115,8 @@ pub struct NextBestOffers {
 /// every customer with a product bought before it, the `n` best products they
 /// have not bought ([`RecommendOptions::new`] at `as_of`): those the
 /// affinities point to, then the most popular ones. A set without products
-/// gives no customers.
+/// gives no customers. The customers are ranked on up to 8 threads (the
+/// cores available); the result does not depend on how many.
 ///
 /// # Errors
 ///
@@ -128,18 +129,17 @@ pub fn next_best_offers(tx: &Transactions, as_of: Timestamp, n: usize) -> Result
         ..AffinityOptions::default()
     };
     let model = AffinityModel::learn(&lines, &options)?;
-    // Each customer's products with their last purchase.
+    // Each customer's products with their last purchase, as ranges of one
+    // list.
     lines.sort_unstable_by_key(|l| (l.customer, l.product, l.at));
-    let recommend = RecommendOptions::new(n, as_of);
-    let mut customers = Vec::new();
     let mut history: Vec<HistoryItem> = Vec::new();
+    let mut ranges: Vec<(u32, std::ops::Range<usize>)> = Vec::new();
     let mut k = 0;
     while k < lines.len() {
-        let customer = lines[k].customer;
-        history.clear();
+        let (customer, start) = (lines[k].customer, history.len());
         while k < lines.len() && lines[k].customer == customer {
             let line = lines[k];
-            match history.last_mut() {
+            match history[start..].last_mut() {
                 Some(h) if h.product == line.product => h.last = line.at,
                 _ => history.push(HistoryItem {
                     product: line.product,
@@ -148,11 +148,36 @@ pub fn next_best_offers(tx: &Transactions, as_of: Timestamp, n: usize) -> Result
             }
             k += 1;
         }
-        customers.push(CustomerOffers {
-            customer,
-            offers: model.recommend(&history, &recommend),
-        });
+        ranges.push((customer, start..history.len()));
     }
+    drop(lines);
+    // Customers are independent: rank them on every core, in contiguous
+    // chunks, and keep their order.
+    let recommend = RecommendOptions::new(n, as_of);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .clamp(1, 8);
+    let chunk = ranges.len().div_ceil(threads).max(1);
+    let (model_ref, history_ref) = (&model, &history);
+    let customers: Vec<CustomerOffers> = std::thread::scope(|scope| {
+        let handles: Vec<_> = ranges
+            .chunks(chunk)
+            .map(|part| {
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(customer, range)| CustomerOffers {
+                            customer: *customer,
+                            offers: model_ref.recommend(&history_ref[range.clone()], &recommend),
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("ranking does not panic"))
+            .collect()
+    });
     Ok(NextBestOffers { model, customers })
 }
 
