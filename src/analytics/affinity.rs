@@ -516,21 +516,39 @@ impl AffinityModel {
                     .sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
             }
         }
+        // The weight's powers, once per item rather than once per pair: the
+        // consequent's share to the popularity exponent, the antecedent's
+        // count to the antecedent exponent, for each kind.
+        let power = |v: f64, exponent: f64| v.max(f64::MIN_POSITIVE).powf(exponent);
+        let together_share: Vec<f64> = popularity
+            .iter()
+            .map(|p| {
+                power(
+                    p / total_weight.max(f64::MIN_POSITIVE),
+                    options.popularity_exponent,
+                )
+            })
+            .collect();
+        let later_share: Vec<f64> = customer_popularity
+            .iter()
+            .map(|p| power(p / total_customer_weight, options.popularity_exponent))
+            .collect();
         for a in 0..n {
             candidates.clear();
-            let weigh = |kind: AffinityKind, w: f64, antecedent: f64, share_b: f64| -> f32 {
-                let factor = match kind {
-                    AffinityKind::Together => options.together,
-                    AffinityKind::Later => options.later,
+            let antecedent =
+                |count: f64| power(count + options.shrinkage, options.antecedent_exponent);
+            let (together_antecedent, later_antecedent) = (
+                antecedent(popularity[a]),
+                antecedent(customer_popularity[a]),
+            );
+            let weigh =
+                |kind: AffinityKind, w: f64, antecedent_power: f64, share_power: f64| -> f32 {
+                    let factor = match kind {
+                        AffinityKind::Together => options.together,
+                        AffinityKind::Later => options.later,
+                    };
+                    (factor * w / (antecedent_power * share_power)) as f32
                 };
-                let denominator = (antecedent + options.shrinkage)
-                    .max(f64::MIN_POSITIVE)
-                    .powf(options.antecedent_exponent)
-                    * share_b
-                        .max(f64::MIN_POSITIVE)
-                        .powf(options.popularity_exponent);
-                (factor * w / denominator) as f32
-            };
             if options.together > 0.0 {
                 for &o in &item_orders_list[a] {
                     let w = order_weight[o as usize];
@@ -549,7 +567,7 @@ impl AffinityModel {
                 for &b in &touched {
                     let support = count[b as usize];
                     if support >= options.min_support {
-                        let share = popularity[b as usize] / total_weight.max(f64::MIN_POSITIVE);
+                        let share = together_share[b as usize];
                         candidates.push(Edge {
                             to: b,
                             kind: AffinityKind::Together,
@@ -557,7 +575,7 @@ impl AffinityModel {
                             weight: weigh(
                                 AffinityKind::Together,
                                 weighted[b as usize],
-                                popularity[a],
+                                together_antecedent,
                                 share,
                             ),
                         });
@@ -589,7 +607,7 @@ impl AffinityModel {
                 for &b in &touched {
                     let support = count[b as usize];
                     if support >= options.min_support {
-                        let share = customer_popularity[b as usize] / total_customer_weight;
+                        let share = later_share[b as usize];
                         candidates.push(Edge {
                             to: b,
                             kind: AffinityKind::Later,
@@ -597,7 +615,7 @@ impl AffinityModel {
                             weight: weigh(
                                 AffinityKind::Later,
                                 weighted[b as usize],
-                                customer_popularity[a],
+                                later_antecedent,
                                 share,
                             ),
                         });
@@ -801,13 +819,18 @@ impl AffinityModel {
         known.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         known.dedup_by_key(|k| k.0);
         let pull: f64 = known.iter().map(|k| k.1).sum();
+        // Whether each dense item is in the history: one lookup per edge.
+        let mut bought = vec![false; self.items.len()];
+        for k in &known {
+            bought[k.0 as usize] = true;
+        }
         // Candidate → (score, strongest contribution, its antecedent, edge).
         let mut scores: HashMap<u32, (f64, f64, u32, Edge), foldhash::fast::FixedState> =
             HashMap::with_capacity_and_hasher(known.len() * 8, Default::default());
         if pull > 0.0 {
             for &(i, r) in &known {
                 for e in self.neighbours[i as usize].iter() {
-                    if known.binary_search_by(|k| k.0.cmp(&e.to)).is_ok() {
+                    if bought[e.to as usize] {
                         continue;
                     }
                     let c = r * e.weight as f64 / pull;
@@ -840,7 +863,7 @@ impl AffinityModel {
                 if added >= options.n {
                     break;
                 }
-                if known.binary_search_by(|k| k.0.cmp(&j)).is_ok() || scores.contains_key(&j) {
+                if bought[j as usize] || scores.contains_key(&j) {
                     continue;
                 }
                 ranked.push((
@@ -885,9 +908,7 @@ impl AffinityModel {
                     break;
                 }
                 let id = self.items[j as usize];
-                if known.binary_search_by(|k| k.0.cmp(&j)).is_ok()
-                    || out.iter().any(|o| o.product == id)
-                {
+                if bought[j as usize] || out.iter().any(|o| o.product == id) {
                     continue;
                 }
                 out.push(self.popular_offer(j, 0.0));
