@@ -62,10 +62,10 @@ pub struct AnalyticsRun {
 }
 
 /// Products offered per customer in `next_best_offer.csv`.
-pub const OFFERS_PER_CUSTOMER: usize = 10;
+const OFFERS_PER_CUSTOMER: usize = 10;
 
 /// Affinities drawn in the report.
-pub const AFFINITIES_SHOWN: usize = 15;
+const AFFINITIES_SHOWN: usize = 15;
 
 /// The next best offers of a run, or why there are none.
 #[derive(Clone, Debug)]
