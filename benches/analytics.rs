@@ -9,14 +9,16 @@
 //!   (or `CICLO_ONLINE_RETAIL`, a CSV or .csv.gz path) is present and `zcat`
 //!   is installed: reading the 525,461 lines from memory
 //!   ([`read_transactions_csv`]), RFM of its 4,314 customers
-//!   ([`rfm::rfm`]) and the cohorts ([`cohorts::cohorts`]).
+//!   ([`rfm::rfm`]), the cohorts ([`cohorts::cohorts`]) and the next best
+//!   offers of `next_best_offer.csv`: learning the affinities and ranking 10
+//!   products for every customer ([`transaction_offers::next_best_offers`]).
 //!
 //! Run: `cargo bench --bench analytics`.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use ciclo::analytics::{cohorts, rfm};
+use ciclo::analytics::{cohorts, rfm, transaction_offers};
 use ciclo::import::transactions::{read_transactions_csv, TransactionsCsvOptions};
 use criterion::{criterion_group, Criterion, Throughput};
 
@@ -114,7 +116,10 @@ fn online_retail_file(c: &mut Criterion) {
     });
     group.bench_function("rfm", |b| b.iter(|| rfm::rfm(black_box(tx), as_of)));
     group.bench_function("cohorts", |b| {
-        b.iter(|| cohorts::cohorts(black_box(tx), as_of))
+        b.iter(|| cohorts::cohorts(black_box(tx), as_of).unwrap())
+    });
+    group.bench_function("next_best_offers", |b| {
+        b.iter(|| transaction_offers::next_best_offers(black_box(tx), as_of, 10).unwrap())
     });
     group.finish();
 }

@@ -20,9 +20,17 @@
 //! Only purchases strictly before `--as-of` count (default: the day after the
 //! last line); returns (negative quantities), cancellations (invoices `C`
 //! and a digit) and guests' lines (no customer id, counted) are not
-//! purchases. Writes `rfm.csv`, `cohorts.csv`, `cohort_revenue.csv`,
-//! `activity.csv` and `report.html` into `OUT_DIR` (see `ciclo::export`);
-//! counts and timings go to stderr.
+//! purchases. A date in the future (a placeholder such as `9999-12-31`) is
+//! refused, naming its line and column, unless `--as-of` is given: lines on
+//! or after it are then not used, and counted. Cohorts span at most a
+//! century (a `0001-01-01` first purchase is refused the same way).
+//!
+//! Writes `rfm.csv`, `cohorts.csv`, `cohort_revenue.csv`, `activity.csv`,
+//! `next_best_offer.csv` (each customer's 10 best products not bought yet,
+//! from the product affinities of the file's own purchases before the as-of
+//! date; not written, and stderr says why, when the file has no product
+//! column) and `report.html` into `OUT_DIR` (see `ciclo::export`); counts
+//! and timings go to stderr.
 //!
 //! The installed `ciclo` program does the same as `ciclo analytics`.
 
@@ -96,16 +104,31 @@ fn run() -> Result<(), String> {
         .map_err(|e| e.to_string())?;
     let customers: usize = run.rfm.iter().map(|t| t.rows.len()).sum();
     eprintln!(
-        "{} lines, {} guest lines skipped, {} purchase lines before {}; {} customers, {} cohorts",
+        "{} lines, {} guest lines skipped, {} purchase lines before {} ({} lines on or after it not used); {} customers, {} cohorts",
         file.rows,
         file.guests,
         run.purchases,
         &run.as_of.to_rfc3339()[..10],
+        run.after_as_of,
         customers,
         run.cohorts.cohorts.len()
     );
+    let offers = match &run.offers {
+        ciclo::export::Offers::Written(o) => {
+            eprintln!(
+                "next best offers for {} customers from {} affinities",
+                o.customers.len(),
+                o.model.affinity_count()
+            );
+            ", next_best_offer.csv"
+        }
+        ciclo::export::Offers::NotWritten(why) => {
+            eprintln!("no next best offers: {why}");
+            ""
+        }
+    };
     eprintln!(
-        "read {:.0} ms, RFM + cohorts + files {:.0} ms; wrote {out_dir}/rfm.csv, cohorts.csv, cohort_revenue.csv, activity.csv, report.html",
+        "read {:.0} ms, RFM + cohorts + offers + files {:.0} ms; wrote {out_dir}/rfm.csv, cohorts.csv, cohort_revenue.csv, activity.csv{offers}, report.html",
         read.as_secs_f64() * 1e3,
         (started.elapsed() - read).as_secs_f64() * 1e3
     );

@@ -15,7 +15,18 @@
 //!   `k`, and their share of the cohort (six decimals, rounded half up);
 //! - `cohort_revenue.csv`: `cohort,month,currency,revenue`;
 //! - `activity.csv`: `month,active,new,retained,reactivated,churned`;
-//! - `report.html`: the cohort heat map and the RFM grid as inline SVG.
+//! - `next_best_offer.csv`: `customer_id,rank,product,score,reason`: for
+//!   every customer with a product bought before the as-of date (in order of
+//!   first appearance), the 10 best products they have not bought, learned
+//!   from the file's purchases before the date
+//!   ([`crate::analytics::transaction_offers`]), rank 1 best, the score the
+//!   recommender ranked by (four decimals) and why in words
+//!   ([`transaction_offers::reason`]). Not written when the file has no
+//!   product column or no purchase before the date names a product
+//!   ([`AnalyticsRun::offers`] says which; a file of that name left by an
+//!   earlier run is removed, so the directory never mixes two runs);
+//! - `report.html`: the cohort heat map, the RFM grid and the top product
+//!   affinities as inline SVG.
 //!
 //! Monetary amounts are exact decimals with at least two places (`29.33`,
 //! `0.001`).
@@ -26,10 +37,11 @@ use std::path::Path;
 
 use crate::analytics::cohorts::{self, Cohorts};
 use crate::analytics::rfm::{self, RfmTable};
-use crate::analytics::svg::{self, Report};
+use crate::analytics::svg::{self, AffinityBar, Report};
+use crate::analytics::transaction_offers::{self, NextBestOffers};
 use crate::analytics::transactions::{format_ten_thousandths, Transactions};
 use crate::error::{Error, Result};
-use crate::import::transactions::TransactionsFile;
+use crate::import::transactions::{TransactionField, TransactionsFile};
 use crate::model::Timestamp;
 
 /// What [`write_analytics`] computed, for the caller to print.
@@ -39,36 +51,118 @@ pub struct AnalyticsRun {
     pub as_of: Timestamp,
     /// Purchase lines used (before as-of, not returns or cancellations).
     pub purchases: u64,
+    /// Lines dated on or after the as-of date, not used.
+    pub after_as_of: u64,
     /// The RFM tables, one per currency.
     pub rfm: Vec<RfmTable>,
     /// The cohorts.
     pub cohorts: Cohorts,
+    /// The next best offers, or why `next_best_offer.csv` was not written.
+    pub offers: Offers,
 }
 
-/// Computes RFM and cohorts as of `as_of` (default: the day after the last
-/// line, [`Transactions::day_after_last`]) and writes the files listed in the
-/// [module](self) into `out_dir` (created if missing). `source` names the
-/// input in the report.
+/// Products offered per customer in `next_best_offer.csv`.
+const OFFERS_PER_CUSTOMER: usize = 10;
+
+/// Affinities drawn in the report.
+const AFFINITIES_SHOWN: usize = 15;
+
+/// The next best offers of a run, or why there are none.
+#[derive(Clone, Debug)]
+pub enum Offers {
+    /// Learned and written to `next_best_offer.csv`.
+    Written(Box<NextBestOffers>),
+    /// Not written, and why (for people: "the file has no product column
+    /// ...").
+    NotWritten(String),
+}
+
+/// How [`write_analytics_with`] runs.
+#[derive(Clone, Debug)]
+pub struct AnalyticsOptions<'a> {
+    /// Count only purchases strictly before this instant; `None`: the day
+    /// after the file's latest line, which must not lie after `now`.
+    pub as_of: Option<Timestamp>,
+    /// The moment the analysis runs (the clock, for [`write_analytics`]): a
+    /// file line later than a day after it cannot be a purchase and, without
+    /// an explicit as-of, is refused.
+    pub now: Timestamp,
+    /// The input's name, shown in the report.
+    pub source: &'a str,
+}
+
+/// The clock as a [`Timestamp`] (the Unix epoch if the clock reads earlier).
+pub fn now() -> Timestamp {
+    let ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| i64::try_from(d.as_millis()).unwrap_or(i64::MAX));
+    Timestamp::from_millis(ms.min(Timestamp::MAX.as_millis()), "now").unwrap_or(Timestamp::MAX)
+}
+
+/// [`write_analytics_with`] as of `as_of`, now, naming the input `source`.
 ///
 /// # Errors
 ///
-/// [`Error::InvalidArgument`] naming the file that cannot be created or
-/// written.
+/// As [`write_analytics_with`].
 pub fn write_analytics(
     file: &TransactionsFile,
     as_of: Option<Timestamp>,
     out_dir: &Path,
     source: &str,
 ) -> Result<AnalyticsRun> {
+    let options = AnalyticsOptions {
+        as_of,
+        now: now(),
+        source,
+    };
+    write_analytics_with(file, &options, out_dir)
+}
+
+/// Computes RFM and cohorts as of `options.as_of` and writes the files listed
+/// in the [module](self) into `out_dir` (created if missing).
+///
+/// **Dates.** Without an as-of, it is the day after the file's latest line
+/// ([`Transactions::day_after_last`]). A line dated more than a day after
+/// `options.now` is not a purchase that happened: it is most often a
+/// placeholder for an unknown date (`9999-12-31`, `2099-01-01`), and taking
+/// it as the latest would put every real purchase years before the as-of
+/// date, scoring everyone alike. So without an as-of such a line is refused,
+/// naming its line and column; with one, lines on or after it are not used
+/// and counted ([`AnalyticsRun::after_as_of`]), placeholders included. A
+/// placeholder far in the past (`0001-01-01`, `1900-01-01`) shows as the
+/// first purchase, and is refused when the cohorts would span more than a
+/// century ([`cohorts::cohorts`]). An empty file gives empty results.
+///
+/// # Errors
+///
+/// [`Error::InvalidTimestamp`] naming the line and column
+/// (`csv line 7.InvoiceDate`) of a date after `now` when `as_of` is `None`.
+/// [`Error::InvalidArgument`] naming the line and column of a first purchase,
+/// or `as_of`, when the cohorts would span more than a century; and naming
+/// the file that cannot be created or written. Nothing is written when the
+/// data are refused.
+pub fn write_analytics_with(
+    file: &TransactionsFile,
+    options: &AnalyticsOptions<'_>,
+    out_dir: &Path,
+) -> Result<AnalyticsRun> {
     let tx = &file.transactions;
-    let as_of = as_of
-        .or_else(|| tx.day_after_last())
-        .unwrap_or(Timestamp::MIN);
+    let source = options.source;
+    let as_of = match options.as_of {
+        Some(as_of) => as_of,
+        None => {
+            check_not_future(file, options.now)?;
+            // An empty file: every result is empty whatever the date.
+            tx.day_after_last().unwrap_or(Timestamp::MIN)
+        }
+    };
     let run = AnalyticsRun {
         as_of,
         purchases: tx.purchases_before(as_of).count() as u64,
+        after_as_of: tx.at_column().iter().filter(|at| **at >= as_of).count() as u64,
         rfm: rfm::rfm(tx, as_of),
-        cohorts: cohorts::cohorts(tx, as_of),
+        cohorts: cohorts::cohorts(tx, as_of).map_err(|e| name_line(e, file))?,
+        offers: offers(file, as_of)?,
     };
     std::fs::create_dir_all(out_dir)
         .map_err(|e| Error::invalid(out_dir.display(), format!("cannot create: {e}")))?;
@@ -78,6 +172,47 @@ pub fn write_analytics(
         cohort_revenue_csv(w, &run.cohorts)
     })?;
     write_file(out_dir, "activity.csv", |w| activity_csv(w, &run.cohorts))?;
+    let affinities = match &run.offers {
+        Offers::Written(offers) => {
+            write_file(out_dir, "next_best_offer.csv", |w| {
+                next_best_offer_csv(w, offers, tx)
+            })?;
+            let top = offers.model.top_affinities(AFFINITIES_SHOWN);
+            let bars: Vec<AffinityBar<'_>> = top
+                .iter()
+                .map(|a| AffinityBar {
+                    from: tx.products().name(a.from),
+                    to: tx.products().name(a.to),
+                    kind: a.kind,
+                    support: a.support,
+                    confidence: a.confidence,
+                    lift: a.lift,
+                })
+                .collect();
+            format!(
+                "<p>Learned from {} orders of {} customers before the as-of date: the {} \
+                 strongest of {} affinities kept (at least {} orders or customers each).</p>\n{}",
+                offers.model.order_count(),
+                offers.model.customer_count(),
+                top.len(),
+                offers.model.affinity_count(),
+                offers.model.options().min_support,
+                svg::affinity_bars(&bars, "Top product affinities")
+            )
+        }
+        Offers::NotWritten(why) => {
+            let stale = out_dir.join("next_best_offer.csv");
+            if stale.exists() {
+                std::fs::remove_file(&stale).map_err(|e| {
+                    Error::invalid(
+                        stale.display(),
+                        format!("cannot remove an earlier run's: {e}"),
+                    )
+                })?;
+            }
+            format!("<p>No next best offers: {}.</p>", svg::escape(why))
+        }
+    };
     let as_of_text = as_of.to_rfc3339();
     let facts = vec![
         ("file".to_string(), source.to_string()),
@@ -91,6 +226,10 @@ pub fn write_analytics(
             file.guests.to_string(),
         ),
         ("purchase lines used".to_string(), run.purchases.to_string()),
+        (
+            "lines on or after the as-of date (not used)".to_string(),
+            run.after_as_of.to_string(),
+        ),
         (
             "customers with a purchase".to_string(),
             run.cohorts
@@ -106,10 +245,77 @@ pub fn write_analytics(
         facts: &facts,
         cohorts: &run.cohorts,
         rfm: &run.rfm,
-        top_affinities: None,
+        top_affinities: Some(&affinities),
     });
     write_file(out_dir, "report.html", |w| w.write_all(html.as_bytes()))?;
     Ok(run)
+}
+
+/// The next best offers as of `as_of`, or why there are none.
+fn offers(file: &TransactionsFile, as_of: Timestamp) -> Result<Offers> {
+    if !file
+        .columns
+        .iter()
+        .any(|(_, f)| *f == Some(TransactionField::Product))
+    {
+        return Ok(Offers::NotWritten(
+            "the file has no product column (named product, StockCode, sku, item, ...; or \
+             mapped with --map column=product), so next_best_offer.csv is not written"
+                .to_string(),
+        ));
+    }
+    let offers =
+        transaction_offers::next_best_offers(&file.transactions, as_of, OFFERS_PER_CUSTOMER)?;
+    if offers.customers.is_empty() {
+        return Ok(Offers::NotWritten(
+            "no purchase before the as-of date names a product, so next_best_offer.csv is not \
+             written"
+                .to_string(),
+        ));
+    }
+    Ok(Offers::Written(Box::new(offers)))
+}
+
+/// Refuses a file whose latest line lies more than a day after `now` (see
+/// [`write_analytics_with`]).
+fn check_not_future(file: &TransactionsFile, now: Timestamp) -> Result<()> {
+    let Some(latest) = &file.latest else {
+        return Ok(());
+    };
+    if latest.at <= now.plus_days(1.0) {
+        return Ok(());
+    }
+    let day = |t: Timestamp| {
+        let text = t.to_rfc3339();
+        text.get(..10).unwrap_or(&text).to_string()
+    };
+    Err(Error::InvalidTimestamp {
+        field: latest.field(),
+        message: format!(
+            "{} is in the future (today is {}): a purchase cannot be, and as the latest \
+             line it would set the as-of date and leave every real purchase years behind. Is \
+             it a placeholder for an unknown date? Correct or remove the line, or give an \
+             as-of date (--as-of YYYY-MM-DD): lines on or after it are not used",
+            day(latest.at),
+            day(now)
+        ),
+    })
+}
+
+/// A cohorts error about the first purchase's date, naming the line and
+/// column of the file's earliest date when that is the date in question.
+fn name_line(e: Error, file: &TransactionsFile) -> Error {
+    match (e, &file.earliest) {
+        (Error::InvalidArgument { field, message }, Some(earliest)) if field == "date" => {
+            let day = earliest.at.to_rfc3339();
+            if message.contains(&format!("from {}", day.get(..10).unwrap_or(&day))) {
+                Error::invalid(earliest.field(), message)
+            } else {
+                Error::InvalidArgument { field, message }
+            }
+        }
+        (e, _) => e,
+    }
 }
 
 fn write_file(
@@ -160,6 +366,33 @@ pub fn rfm_csv(w: &mut dyn Write, tables: &[RfmTable], tx: &Transactions) -> std
                 write!(w, ",{}", table.currency)?;
             }
             w.write_all(b"\n")?;
+        }
+    }
+    Ok(())
+}
+
+/// Writes `next_best_offer.csv` (see the [module](self)).
+///
+/// # Errors
+///
+/// Whatever `w` returns.
+pub fn next_best_offer_csv(
+    w: &mut dyn Write,
+    offers: &NextBestOffers,
+    tx: &Transactions,
+) -> std::io::Result<()> {
+    w.write_all(b"customer_id,rank,product,score,reason\n")?;
+    for c in &offers.customers {
+        let customer = cell(tx.customers().name(c.customer));
+        for (rank, offer) in c.offers.iter().enumerate() {
+            writeln!(
+                w,
+                "{customer},{},{},{:.4},{}",
+                rank + 1,
+                cell(tx.products().name(offer.product)),
+                offer.score,
+                cell(&transaction_offers::reason(tx, offer))
+            )?;
         }
     }
     Ok(())

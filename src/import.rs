@@ -555,44 +555,8 @@ pub fn read_csv<R: Read>(reader: R, mapping: &[(String, String)]) -> Result<Expo
 /// assert!(err.to_string().contains(r#"no known column found; columns seen: "id;nombre""#));
 /// # Ok::<(), ciclo::Error>(())
 /// ```
-pub fn read_csv_with<R: Read>(mut reader: R, options: &CsvOptions) -> Result<Export> {
-    let mut sample = Vec::new();
-    (&mut reader)
-        .take(SAMPLE_BYTES)
-        .read_to_end(&mut sample)
-        .map_err(|e| Error::invalid("csv header", e))?;
-    let complete = (sample.len() as u64) < SAMPLE_BYTES;
-    if sample.starts_with(&[0xFF, 0xFE]) || sample.starts_with(&[0xFE, 0xFF]) {
-        return Err(Error::invalid(
-            "csv header",
-            "the file is UTF-16 (it starts with a UTF-16 byte order mark), not UTF-8: \
-             save it from Excel as \"CSV UTF-8\", or convert it \
-             (iconv -f UTF-16 -t UTF-8 in.csv > out.csv)",
-        ));
-    }
-    let bom = sample.starts_with(b"\xEF\xBB\xBF");
-    if bom {
-        sample.drain(..3);
-    }
-    let format = CsvFormat {
-        delimiter: options
-            .delimiter
-            .unwrap_or_else(|| Delimiter::detect(&sample, complete)),
-        detected: options.delimiter.is_none(),
-        bom,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(format.delimiter.byte())
-        .flexible(false)
-        .from_reader(std::io::Cursor::new(sample).chain(reader));
-    let header = reader
-        .byte_headers()
-        .map_err(|e| Error::invalid("csv header", e))?
-        .clone();
-    let header = text_record(header, 1, None).map_err(|e| match e {
-        Error::InvalidArgument { message, .. } => Error::invalid("csv header", message),
-        other => other,
-    })?;
+pub fn read_csv_with<R: Read>(reader: R, options: &CsvOptions) -> Result<Export> {
+    let (mut reader, header, format) = open_csv(reader, options.delimiter)?;
     if header.is_empty() {
         return Err(Error::invalid("csv header", "no columns"));
     }
@@ -655,6 +619,76 @@ pub fn read_csv_with<R: Read>(mut reader: R, options: &CsvOptions) -> Result<Exp
         Ok(())
     })?;
     Ok(export)
+}
+
+/// A CSV export opened: the reader past the header, the header as text, and
+/// how the file is written.
+type OpenedCsv<R> = (
+    csv::Reader<std::io::Chain<std::io::Cursor<Vec<u8>>, R>>,
+    csv::StringRecord,
+    CsvFormat,
+);
+
+/// Opens a CSV export, for every reader of this module (person records,
+/// [`transactions`]): refuses a gzip-compressed file (with the command to
+/// decompress it) and a UTF-16 one (by its byte order mark, or the zero bytes
+/// of its ASCII letters, as Excel's "Unicode text" writes), skips a UTF-8
+/// byte order mark, takes `delimiter` or detects it ([`Delimiter::detect`])
+/// from the first [`SAMPLE_BYTES`], and reads the header, whose text must be
+/// UTF-8 (an error names the column and, when the bytes look like
+/// Windows-1252, says so and how to convert).
+///
+/// # Errors
+///
+/// [`Error::InvalidArgument`] naming `csv header`.
+fn open_csv<R: Read>(mut reader: R, delimiter: Option<Delimiter>) -> Result<OpenedCsv<R>> {
+    let mut sample = Vec::new();
+    (&mut reader)
+        .take(SAMPLE_BYTES)
+        .read_to_end(&mut sample)
+        .map_err(|e| Error::invalid("csv header", e))?;
+    let complete = (sample.len() as u64) < SAMPLE_BYTES;
+    if sample.starts_with(&[0x1F, 0x8B]) {
+        return Err(Error::invalid(
+            "csv header",
+            "the file is gzip-compressed: decompress it first (zcat file.csv.gz > file.csv), \
+             or pipe it (zcat file.csv.gz | ... -)",
+        ));
+    }
+    let first_line = sample.split(|b| *b == b'\n').next().unwrap_or_default();
+    if sample.starts_with(&[0xFF, 0xFE])
+        || sample.starts_with(&[0xFE, 0xFF])
+        || first_line.contains(&0)
+    {
+        return Err(Error::invalid(
+            "csv header",
+            "the file is UTF-16 (it starts with a UTF-16 byte order mark, or its header holds \
+             zero bytes), not UTF-8: save it from Excel as \"CSV UTF-8\", or convert it \
+             (iconv -f UTF-16 -t UTF-8 in.csv > out.csv)",
+        ));
+    }
+    let bom = sample.starts_with(b"\xEF\xBB\xBF");
+    if bom {
+        sample.drain(..3);
+    }
+    let format = CsvFormat {
+        delimiter: delimiter.unwrap_or_else(|| Delimiter::detect(&sample, complete)),
+        detected: delimiter.is_none(),
+        bom,
+    };
+    let mut reader = csv::ReaderBuilder::new()
+        .delimiter(format.delimiter.byte())
+        .flexible(false)
+        .from_reader(std::io::Cursor::new(sample).chain(reader));
+    let header = reader
+        .byte_headers()
+        .map_err(|e| Error::invalid("csv header", e))?
+        .clone();
+    let header = text_record(header, 1, None).map_err(|e| match e {
+        Error::InvalidArgument { message, .. } => Error::invalid("csv header", message),
+        other => other,
+    })?;
+    Ok((reader, header, format))
 }
 
 /// The error for a header where no column after the id means a field: the

@@ -120,7 +120,7 @@ fn returns_cancellations_and_guests_are_not_purchases() {
         (s[1].r, s[1].f, s[1].m, s[1].segment),
         (5, 1, 1, Segment::NewCustomers)
     );
-    let cohorts = ciclo::analytics::cohorts::cohorts(&file.transactions, as_of);
+    let cohorts = ciclo::analytics::cohorts::cohorts(&file.transactions, as_of).unwrap();
     let active: Vec<(String, Vec<u64>)> = cohorts
         .cohorts
         .iter()
@@ -289,10 +289,19 @@ fn several_currencies_are_scored_apart() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+/// The top-affinities SVG of the hand-made baskets' report.
+fn affinities_svg() -> String {
+    let dir = out_dir("affinities-for-rsvg");
+    write_analytics(&read(BASKETS).unwrap(), None, &dir, "baskets").unwrap();
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    report_svgs(&html).pop().unwrap()
+}
+
 #[test]
 fn the_report_svgs_draw() {
     // rsvg-convert, when installed, must render the cohort heat map and the
-    // RFM grid of the CDNOW sample.
+    // RFM grid of the CDNOW sample, and the top affinities.
     let Ok(status) = std::process::Command::new("rsvg-convert")
         .arg("--version")
         .output()
@@ -303,7 +312,7 @@ fn the_report_svgs_draw() {
     assert!(status.status.success());
     let file = cdnow();
     let as_of = file.transactions.day_after_last().unwrap();
-    let cohorts = ciclo::analytics::cohorts::cohorts(&file.transactions, as_of);
+    let cohorts = ciclo::analytics::cohorts::cohorts(&file.transactions, as_of).unwrap();
     let rfm = ciclo::analytics::rfm::rfm(&file.transactions, as_of);
     let dir = out_dir("svg");
     std::fs::create_dir_all(&dir).unwrap();
@@ -313,6 +322,7 @@ fn the_report_svgs_draw() {
             ciclo::analytics::svg::cohort_heatmap(&cohorts, "Cohorts & <retention>"),
         ),
         ("rfm", ciclo::analytics::svg::rfm_grid(&rfm[0], "RFM")),
+        ("affinities", affinities_svg()),
     ] {
         let path = dir.join(format!("{name}.svg"));
         std::fs::write(&path, svg).unwrap();
@@ -393,4 +403,309 @@ mod properties {
             }
         }
     }
+}
+
+#[test]
+fn a_year_0001_first_purchase_is_refused_naming_the_line() {
+    let csv = "customer,date,amount\nb,2010-01-02,20\na,0001-01-05,10\na,2010-03-01,5\n";
+    let file = read(csv).unwrap();
+    let dir = out_dir("year-1");
+    let err = write_analytics(&file, None, &dir, "placeholder").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+    let text = err.to_string();
+    assert!(
+        text.starts_with("invalid argument csv line 3.date: "),
+        "{text}"
+    );
+    assert!(
+        text.contains("0001-01-05") && text.contains("at most 1200"),
+        "{text}"
+    );
+    assert!(!dir.exists(), "nothing is written");
+    // The pure function refuses it too, naming the date and the customer.
+    let as_of = parse_as_of("2010-04-01").unwrap();
+    let err = ciclo::analytics::cohorts::cohorts(&file.transactions, as_of).unwrap_err();
+    assert!(err.to_string().contains("customer `a`"), "{err}");
+}
+
+#[test]
+fn an_as_of_centuries_after_the_data_is_refused() {
+    let dir = out_dir("as-of-9999");
+    let as_of = parse_as_of("9999-12-31").unwrap();
+    let err = write_analytics(&cdnow(), Some(as_of), &dir, "cdnow").unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("invalid argument as_of: 9999-12-31 is "),
+        "{text}"
+    );
+    assert!(text.contains("at most 1200"), "{text}");
+    assert!(!dir.exists(), "nothing is written");
+    // A century exactly is still allowed: 1997-01 to 2096-12.
+    let ok = parse_as_of("2097-01-01").unwrap();
+    let c = ciclo::analytics::cohorts::cohorts(&cdnow().transactions, ok).unwrap();
+    assert_eq!(c.activity.len(), 1200);
+    let over = parse_as_of("2097-02-01").unwrap();
+    assert!(ciclo::analytics::cohorts::cohorts(&cdnow().transactions, over).is_err());
+}
+
+#[test]
+fn a_far_future_placeholder_is_refused_naming_the_line() {
+    // Before: the default as-of became 10000-01-01, every real purchase
+    // scored thousands of years old, and the results were silently wrong.
+    let csv = "customer,date,amount\na,2010-01-02,20\nb,9999-12-31,10\nb,2010-03-01,5\n";
+    let file = read(csv).unwrap();
+    let dir = out_dir("year-9999");
+    let err = write_analytics(&file, None, &dir, "placeholder").unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidTimestamp);
+    let text = err.to_string();
+    assert!(
+        text.contains("csv line 3.date: 9999-12-31 is in the future"),
+        "{text}"
+    );
+    assert!(text.contains("--as-of"), "{text}");
+    assert!(!dir.exists(), "nothing is written");
+
+    // With an as-of, the placeholder is one of the lines not used, counted.
+    let as_of = parse_as_of("2010-04-01").unwrap();
+    let run = write_analytics(&file, Some(as_of), &dir, "placeholder").unwrap();
+    assert_eq!((run.purchases, run.after_as_of), (2, 1));
+    assert_eq!(run.rfm[0].rows.len(), 2);
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("<th>lines on or after the as-of date (not used)</th><td>1</td>"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn the_future_is_relative_to_the_moment_of_the_run() {
+    use ciclo::export::{write_analytics_with, AnalyticsOptions};
+    let csv = "customer,date,amount\na,2010-01-02,20\nb,2010-06-03,10\n";
+    let file = read(csv).unwrap();
+    let dir = out_dir("future");
+    let at = |now: &str| AnalyticsOptions {
+        as_of: None,
+        now: parse_as_of(now).unwrap(),
+        source: "future",
+    };
+    // A day of slack for time zones: 2010-06-03 is not the future on 06-02.
+    let run = write_analytics_with(&file, &at("2010-06-02"), &dir).unwrap();
+    assert_eq!(run.as_of, parse_as_of("2010-06-04").unwrap());
+    std::fs::remove_dir_all(&dir).unwrap();
+    let err = write_analytics_with(&file, &at("2010-06-01"), &dir).unwrap_err();
+    assert!(
+        err.to_string()
+            .contains("csv line 3.date: 2010-06-03 is in the future (today is 2010-06-01)"),
+        "{err}"
+    );
+    assert!(!dir.exists());
+}
+
+/// Eight orders on one day; `x` bought A alone. Products in order of first
+/// appearance: A B C D E.
+const BASKETS: &str = "customer,order,product,date,amount\n\
+    c1,o1,A,2010-01-04,1\nc1,o1,B,2010-01-04,1\nc1,o1,C,2010-01-04,1\n\
+    c2,o2,A,2010-01-04,1\nc2,o2,B,2010-01-04,1\n\
+    c3,o3,A,2010-01-04,1\nc3,o3,C,2010-01-04,1\n\
+    c4,o4,B,2010-01-04,1\nc4,o4,C,2010-01-04,1\n\
+    c5,o5,A,2010-01-04,1\nc5,o5,B,2010-01-04,1\nc5,o5,D,2010-01-04,1\n\
+    c6,o6,D,2010-01-04,1\nc6,o6,E,2010-01-04,1\n\
+    c7,o7,D,2010-01-04,1\nc7,o7,E,2010-01-04,1\n\
+    x,o8,A,2010-01-04,1\n";
+
+fn offer_rows(dir: &Path, customer: &str) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(dir.join("next_best_offer.csv")).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    assert_eq!(
+        reader.headers().unwrap(),
+        vec!["customer_id", "rank", "product", "score", "reason"]
+    );
+    reader
+        .records()
+        .map(|r| r.unwrap())
+        .filter(|r| &r[0] == customer)
+        .map(|r| r.iter().map(str::to_string).collect())
+        .collect()
+}
+
+#[test]
+fn next_best_offers_rank_as_computed_by_hand() {
+    let file = read(BASKETS).unwrap();
+    let dir = out_dir("offers");
+    let run = write_analytics(&file, None, &dir, "baskets").unwrap();
+    assert!(matches!(run.offers, ciclo::export::Offers::Written(_)));
+    // The defaults (AffinityOptions::default, RecommendOptions::new), as of
+    // 2010-01-05: every order is a day old, so each counts w = 0.5^(1/60)
+    // (half-life 60 days), and x's one product pulls alike. Orders: 8; A in
+    // 5, B in 4, C in 3, D in 3, E in 2. Together affinities kept (support at
+    // least 2) from A: B (3 orders: o1 o2 o5) and C (2: o1 o3); A and D share
+    // one order only. The weight of A → b is w × support / share(b)^0.3; a
+    // score is that weight (x has one product) plus 0.05 × b's orders over
+    // the most popular's (A's 5). D and E compete on the 0.05 blend alone.
+    let w = 0.5f64.powf(1.0 / 60.0);
+    let b = w * 3.0 / (4.0f64 / 8.0).powf(0.3) + 0.05 * 4.0 / 5.0;
+    let c = w * 2.0 / (3.0f64 / 8.0).powf(0.3) + 0.05 * 3.0 / 5.0;
+    let want = [
+        (
+            "B",
+            b,
+            "bought A; together in 3 orders: lift 1.2, confidence 0.60",
+        ),
+        (
+            "C",
+            c,
+            "bought A; together in 2 orders: lift 1.1, confidence 0.40",
+        ),
+        ("D", 0.05 * 3.0 / 5.0, "popular: in 3 orders (37.5% of all)"),
+        ("E", 0.05 * 2.0 / 5.0, "popular: in 2 orders (25.0% of all)"),
+    ];
+    let rows = offer_rows(&dir, "x");
+    assert_eq!(rows.len(), want.len(), "{rows:?}");
+    for (k, (row, (product, score, reason))) in rows.iter().zip(want).enumerate() {
+        assert_eq!(row[1], (k + 1).to_string());
+        assert_eq!(row[2], product, "rank {}", k + 1);
+        let got: f64 = row[3].parse().unwrap();
+        assert!(
+            (got - score).abs() < 1e-3,
+            "{product}: {got} against {score}"
+        );
+        assert_eq!(row[4], reason);
+    }
+    // c6 bought D and E: no affinity leads elsewhere, so the most popular
+    // products not bought, in order of orders.
+    let rows = offer_rows(&dir, "c6");
+    let products: Vec<&str> = rows.iter().map(|r| r[2].as_str()).collect();
+    assert_eq!(products, ["A", "B", "C"]);
+    assert!(rows.iter().all(|r| r[4].starts_with("popular: in ")));
+    // Nobody is offered what they bought; every customer with a history has
+    // rows, in order of first appearance.
+    let text = std::fs::read_to_string(dir.join("next_best_offer.csv")).unwrap();
+    let mut customers: Vec<String> = Vec::new();
+    for line in text.lines().skip(1) {
+        let cells: Vec<&str> = line.split(',').collect();
+        if customers.last().map(String::as_str) != Some(cells[0]) {
+            customers.push(cells[0].to_string());
+        }
+        let bought = BASKETS.lines().any(|l| {
+            l.starts_with(&format!("{},", cells[0])) && l.split(',').nth(2) == Some(cells[2])
+        });
+        assert!(!bought, "{line}");
+    }
+    assert_eq!(customers, ["c1", "c2", "c3", "c4", "c5", "c6", "c7", "x"]);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn without_a_product_column_no_offers_are_written_and_the_run_says_why() {
+    let dir = out_dir("cdnow-offers");
+    std::fs::create_dir_all(&dir).unwrap();
+    // A file an earlier run left: removed, so the directory never mixes runs.
+    std::fs::write(dir.join("next_best_offer.csv"), "stale\n").unwrap();
+    let run = write_analytics(&cdnow(), None, &dir, "cdnow").unwrap();
+    match &run.offers {
+        ciclo::export::Offers::NotWritten(why) => {
+            assert!(why.starts_with("the file has no product column"), "{why}")
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(!dir.join("next_best_offer.csv").exists());
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("No next best offers: the file has no product column"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// Every `<svg>` of a report parses as XML, with the SVG namespace.
+fn report_svgs(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(start) = rest.find("<svg ") {
+        let end = rest[start..].find("</svg>").expect("closed") + start + "</svg>".len();
+        let svg = &rest[start..end];
+        let doc = roxmltree::Document::parse(svg).expect("well-formed SVG");
+        assert_eq!(
+            doc.root_element().tag_name().namespace(),
+            Some("http://www.w3.org/2000/svg")
+        );
+        out.push(svg.to_string());
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[test]
+fn the_report_draws_the_top_affinities_as_well_formed_svg() {
+    // Product names with markup, to prove they are escaped.
+    let file = read(&BASKETS.replace(",A,", ",A<&x>,")).unwrap();
+    let dir = out_dir("affinity-svg");
+    write_analytics(&file, None, &dir, "baskets").unwrap();
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    let svgs = report_svgs(&html);
+    assert_eq!(svgs.len(), 3, "cohorts, RFM, affinities");
+    let section = &html[html
+        .find("<section id=\"top-affinities\">")
+        .expect("the section")..];
+    assert!(section.contains("Learned from 8 orders of 8 customers"));
+    let doc = roxmltree::Document::parse(&svgs[2]).unwrap();
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .collect();
+    // The strongest first: A → B (3 orders over B's share of 4 in 8).
+    let first = texts.iter().position(|t| t.contains('→')).unwrap();
+    assert_eq!(texts[first], "A<&x> → B");
+    assert_eq!(
+        texts[first + 1],
+        "together in 3 orders, confidence 60.0%, lift 1.2"
+    );
+    // The CDNOW report (no products) stays well-formed, with its two SVGs.
+    let dir2 = out_dir("cdnow-svg");
+    write_analytics(&cdnow(), None, &dir2, "cdnow").unwrap();
+    let html = std::fs::read_to_string(dir2.join("report.html")).unwrap();
+    assert_eq!(report_svgs(&html).len(), 2);
+    for d in [dir, dir2] {
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+}
+
+#[test]
+fn utf16_and_windows_1252_transactions_are_refused_with_the_fix() {
+    // UTF-16 with a byte order mark, as Excel's "Unicode text" saves.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for unit in "customer,date,amount\na,2010-01-04,1\n".encode_utf16() {
+        utf16.extend(unit.to_le_bytes());
+    }
+    let err = read_transactions_csv(&utf16[..], &TransactionsCsvOptions::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("invalid argument csv header: the file is UTF-16"),
+        "{text}"
+    );
+    assert!(text.contains("iconv -f UTF-16 -t UTF-8"), "{text}");
+    // The same without the mark: the header's zero bytes give it away.
+    let err = read_transactions_csv(&utf16[2..], &TransactionsCsvOptions::default()).unwrap_err();
+    assert!(err.to_string().contains("the file is UTF-16"), "{err}");
+    // Windows-1252 (Excel's plain "CSV" in Spanish): the line, the column and
+    // the cell as it reads, with the command to convert.
+    let latin: &[u8] = b"cliente,fecha,importe\nMu\xF1oz,2010-01-04,1\n";
+    let err = read_transactions_csv(latin, &TransactionsCsvOptions::default()).unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.starts_with("invalid argument csv line 2: invalid UTF-8 in column 1 (`cliente`)"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Windows-1252") && text.contains("\"Muñoz\""),
+        "{text}"
+    );
+    assert!(text.contains("iconv -f WINDOWS-1252 -t UTF-8"), "{text}");
+    // A Windows-1252 header too.
+    let err = read_transactions_csv(
+        &b"cliente,fecha,a\xF1o\n"[..],
+        &TransactionsCsvOptions::default(),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string()
+            .starts_with("invalid argument csv header: invalid UTF-8"),
+        "{err}"
+    );
 }

@@ -172,6 +172,20 @@ fn utf16_is_refused_with_what_to_do() {
 }
 
 #[test]
+fn utf16_without_a_byte_order_mark_and_gzip_are_refused() {
+    // The opener is shared with the transactions reader: both refuse alike.
+    let (field, message) = fail(b"i\0d\0;\0n\0", &CsvOptions::default());
+    assert_eq!(field, "csv header");
+    assert!(message.contains("UTF-16"), "{message}");
+    let (field, message) = fail(b"\x1f\x8b\x08\0\0\0\0\0", &CsvOptions::default());
+    assert_eq!(field, "csv header");
+    assert!(
+        message.contains("gzip-compressed") && message.contains("zcat"),
+        "{message}"
+    );
+}
+
+#[test]
 fn windows_1252_bytes_are_named_with_a_hint() {
     // `Muñoz` and `Pérez` as Excel writes plain "CSV" in Spanish.
     let bytes = b"id;nombre;apellido\nr1;Ana;Garcia\nr2;Jos\xE9;Mu\xF1oz\n";

@@ -6,11 +6,13 @@
 //! timestamp, amount or quantity and unit price, order or invoice, product,
 //! category, currency; `ciclo::import::transactions`), or mapped with
 //! `--map column=field`. Writes `rfm.csv`, `cohorts.csv`,
-//! `cohort_revenue.csv`, `activity.csv` and `report.html` (`ciclo::export`).
+//! `cohort_revenue.csv`, `activity.csv`, `next_best_offer.csv` (when the
+//! file has a product column) and `report.html` (`ciclo::export`).
 
 use std::path::PathBuf;
 use std::time::Instant;
 
+use ciclo::export::Offers;
 use ciclo::import::transactions::{read_transactions_csv, TransactionsCsvOptions};
 use ciclo::model::{Currency, Timestamp};
 
@@ -30,7 +32,9 @@ pub struct Args {
     pub out: Option<PathBuf>,
 
     /// Count only purchases strictly before this date [default: the day after
-    /// the last line]
+    /// the last line]. Without it, a line dated in the future (a placeholder
+    /// such as 9999-12-31) is refused, naming its line; with it, lines on or
+    /// after it are not used, and counted. Cohorts span at most a century.
     #[arg(long, value_name = "YYYY-MM-DD", value_parser = as_of)]
     pub as_of: Option<Timestamp>,
 
@@ -84,14 +88,22 @@ pub fn run(args: &Args) -> Result<(), String> {
     let run = ciclo::export::write_analytics(&file, args.as_of, &out, &input.to_string())
         .map_err(|e| e.to_string())?;
     let customers: usize = run.rfm.iter().map(|t| t.rows.len()).sum();
+    let offers = match &run.offers {
+        Offers::Written(_) => ", next_best_offer.csv",
+        Offers::NotWritten(why) => {
+            eprintln!("analytics: no next best offers: {why}");
+            ""
+        }
+    };
     eprintln!(
-        "analytics: {} lines, {} guest lines skipped, {} purchase lines before {}; {} customers, \
-         {} cohorts; {:.0} ms; wrote rfm.csv, cohorts.csv, cohort_revenue.csv, activity.csv and \
-         report.html into {}",
+        "analytics: {} lines, {} guest lines skipped, {} purchase lines before {} ({} lines on \
+         or after it not used); {} customers, {} cohorts; {:.0} ms; wrote rfm.csv, cohorts.csv, \
+         cohort_revenue.csv, activity.csv{offers} and report.html into {}",
         file.rows,
         file.guests,
         run.purchases,
         &run.as_of.to_rfc3339()[..10],
+        run.after_as_of,
         customers,
         run.cohorts.cohorts.len(),
         started.elapsed().as_secs_f64() * 1e3,

@@ -441,7 +441,14 @@ fn analytics_writes_next_to_the_input_or_where_asked() {
     let out = ok(&cwd, &["analytics", input.to_str().unwrap()]);
     assert!(empty(&cwd), "analytics wrote into the current directory");
     assert!(stderr(&out).contains("2357 customers"), "{}", stderr(&out));
+    // CDNOW names no product: no offers, and the command says why.
+    assert!(
+        stderr(&out).contains("no next best offers: the file has no product column"),
+        "{}",
+        stderr(&out)
+    );
     let dir = input.with_file_name("cdnow_sample_transactions.analytics");
+    assert!(!dir.join("next_best_offer.csv").exists());
     let rfm = lines(&dir.join("rfm.csv"));
     assert_eq!(
         rfm[0],
@@ -495,5 +502,57 @@ fn analytics_refuses_bad_arguments_and_files_by_name() {
         &["no customer column"],
     );
     fails(&cwd, &["analytics", "-"], 1, &["give --out DIR"]);
+    // A placeholder date in the future: refused by line, nothing written;
+    // accepted with --as-of, the line left out.
+    let dir = scratch("analytics-future");
+    let future = dir.join("future.csv");
+    std::fs::write(
+        &future,
+        "customer,date,amount\na,2010-01-04,1\nb,9999-12-31,2\n",
+    )
+    .unwrap();
+    let f = future.to_str().unwrap();
+    fails(
+        &cwd,
+        &["analytics", f],
+        1,
+        &["csv line 3.date: 9999-12-31 is in the future", "--as-of"],
+    );
+    assert!(!dir.join("future.analytics").exists());
+    let out = ok(&cwd, &["analytics", f, "--as-of", "2010-02-01"]);
+    assert!(
+        stderr(&out).contains("(1 lines on or after it not used)"),
+        "{}",
+        stderr(&out)
+    );
     assert!(empty(&cwd));
+}
+
+#[test]
+fn analytics_writes_next_best_offers_from_a_file_with_products() {
+    let dir = scratch("analytics-offers");
+    let input = dir.join("baskets.csv");
+    std::fs::write(
+        &input,
+        "customer,order,product,date,amount\n\
+         a,1,mate,2010-01-04,1\na,1,yerba,2010-01-04,1\n\
+         b,2,mate,2010-01-04,1\nb,2,yerba,2010-01-04,1\nc,3,mate,2010-01-04,1\n",
+    )
+    .unwrap();
+    let out = ok(
+        &dir,
+        &["analytics", input.to_str().unwrap(), "--out", "out"],
+    );
+    assert!(
+        stderr(&out).contains("next_best_offer.csv"),
+        "{}",
+        stderr(&out)
+    );
+    let rows = lines(&dir.join("out/next_best_offer.csv"));
+    assert_eq!(rows[0], "customer_id,rank,product,score,reason");
+    assert!(
+        rows.iter().any(|r| r.starts_with("c,1,yerba,")
+            && r.ends_with(",\"bought mate; together in 2 orders: lift 1.0, confidence 0.67\"")),
+        "{rows:?}"
+    );
 }

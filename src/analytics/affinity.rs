@@ -501,21 +501,54 @@ impl AffinityModel {
         let within_ms = options
             .later_within_days
             .map(|d| (d * MS_PER_DAY as f64) as i64);
+        // Each customer's items by first purchase, with that purchase's
+        // decayed weight: the items bought later than `a` and within the
+        // window are then one contiguous run, found by binary search, and no
+        // weight is computed twice.
+        let mut customer_by_time: Vec<(i64, u32, f64)> = Vec::new();
+        if options.later > 0.0 {
+            customer_by_time = customer_items
+                .iter()
+                .map(|&(item, first)| (first, item, decay(as_of_ms - first, half_life)))
+                .collect();
+            for c in 0..customers {
+                customer_by_time[customer_start[c]..customer_start[c + 1]]
+                    .sort_unstable_by(|x, y| x.0.cmp(&y.0).then(x.1.cmp(&y.1)));
+            }
+        }
+        // The weight's powers, once per item rather than once per pair: the
+        // consequent's share to the popularity exponent, the antecedent's
+        // count to the antecedent exponent, for each kind.
+        let power = |v: f64, exponent: f64| v.max(f64::MIN_POSITIVE).powf(exponent);
+        let together_share: Vec<f64> = popularity
+            .iter()
+            .map(|p| {
+                power(
+                    p / total_weight.max(f64::MIN_POSITIVE),
+                    options.popularity_exponent,
+                )
+            })
+            .collect();
+        let later_share: Vec<f64> = customer_popularity
+            .iter()
+            .map(|p| power(p / total_customer_weight, options.popularity_exponent))
+            .collect();
         for a in 0..n {
             candidates.clear();
-            let weigh = |kind: AffinityKind, w: f64, antecedent: f64, share_b: f64| -> f32 {
-                let factor = match kind {
-                    AffinityKind::Together => options.together,
-                    AffinityKind::Later => options.later,
+            let antecedent =
+                |count: f64| power(count + options.shrinkage, options.antecedent_exponent);
+            let (together_antecedent, later_antecedent) = (
+                antecedent(popularity[a]),
+                antecedent(customer_popularity[a]),
+            );
+            let weigh =
+                |kind: AffinityKind, w: f64, antecedent_power: f64, share_power: f64| -> f32 {
+                    let factor = match kind {
+                        AffinityKind::Together => options.together,
+                        AffinityKind::Later => options.later,
+                    };
+                    (factor * w / (antecedent_power * share_power)) as f32
                 };
-                let denominator = (antecedent + options.shrinkage)
-                    .max(f64::MIN_POSITIVE)
-                    .powf(options.antecedent_exponent)
-                    * share_b
-                        .max(f64::MIN_POSITIVE)
-                        .powf(options.popularity_exponent);
-                (factor * w / denominator) as f32
-            };
             if options.together > 0.0 {
                 for &o in &item_orders_list[a] {
                     let w = order_weight[o as usize];
@@ -534,7 +567,7 @@ impl AffinityModel {
                 for &b in &touched {
                     let support = count[b as usize];
                     if support >= options.min_support {
-                        let share = popularity[b as usize] / total_weight.max(f64::MIN_POSITIVE);
+                        let share = together_share[b as usize];
                         candidates.push(Edge {
                             to: b,
                             kind: AffinityKind::Together,
@@ -542,7 +575,7 @@ impl AffinityModel {
                             weight: weigh(
                                 AffinityKind::Together,
                                 weighted[b as usize],
-                                popularity[a],
+                                together_antecedent,
                                 share,
                             ),
                         });
@@ -555,22 +588,26 @@ impl AffinityModel {
             if options.later > 0.0 {
                 for &(c, first_a) in &item_customers_list[a] {
                     let range = customer_start[c as usize]..customer_start[c as usize + 1];
-                    for &(b, first_b) in &customer_items[range] {
-                        if first_b <= first_a || within_ms.is_some_and(|w| first_b - first_a > w) {
-                            continue;
-                        }
+                    let items = &customer_by_time[range];
+                    // Bought strictly after `a`, and within the window.
+                    let from = items.partition_point(|x| x.0 <= first_a);
+                    let to = match within_ms {
+                        Some(w) => items.partition_point(|x| x.0 - first_a <= w),
+                        None => items.len(),
+                    };
+                    for &(_, b, w) in &items[from..to.max(from)] {
                         if count[b as usize] == 0 {
                             touched.push(b);
                         }
                         count[b as usize] += 1;
-                        weighted[b as usize] += decay(as_of_ms - first_b, half_life);
+                        weighted[b as usize] += w;
                     }
                 }
                 touched.sort_unstable();
                 for &b in &touched {
                     let support = count[b as usize];
                     if support >= options.min_support {
-                        let share = customer_popularity[b as usize] / total_customer_weight;
+                        let share = later_share[b as usize];
                         candidates.push(Edge {
                             to: b,
                             kind: AffinityKind::Later,
@@ -578,7 +615,7 @@ impl AffinityModel {
                             weight: weigh(
                                 AffinityKind::Later,
                                 weighted[b as usize],
-                                customer_popularity[a],
+                                later_antecedent,
                                 share,
                             ),
                         });
@@ -782,13 +819,18 @@ impl AffinityModel {
         known.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         known.dedup_by_key(|k| k.0);
         let pull: f64 = known.iter().map(|k| k.1).sum();
+        // Whether each dense item is in the history: one lookup per edge.
+        let mut bought = vec![false; self.items.len()];
+        for k in &known {
+            bought[k.0 as usize] = true;
+        }
         // Candidate → (score, strongest contribution, its antecedent, edge).
         let mut scores: HashMap<u32, (f64, f64, u32, Edge), foldhash::fast::FixedState> =
             HashMap::with_capacity_and_hasher(known.len() * 8, Default::default());
         if pull > 0.0 {
             for &(i, r) in &known {
                 for e in self.neighbours[i as usize].iter() {
-                    if known.binary_search_by(|k| k.0.cmp(&e.to)).is_ok() {
+                    if bought[e.to as usize] {
                         continue;
                     }
                     let c = r * e.weight as f64 / pull;
@@ -811,8 +853,8 @@ impl AffinityModel {
             }
         };
         let mut ranked: Vec<(u32, f64, u32, Edge)> = scores
-            .into_iter()
-            .map(|(j, (s, _, from, e))| (j, s + blend(j), from, e))
+            .iter()
+            .map(|(&j, &(s, _, from, e))| (j, s + blend(j), from, e))
             .collect();
         if options.popularity_blend > 0.0 {
             // Popular products compete on their own popularity as well.
@@ -821,9 +863,7 @@ impl AffinityModel {
                 if added >= options.n {
                     break;
                 }
-                if known.binary_search_by(|k| k.0.cmp(&j)).is_ok()
-                    || ranked.iter().any(|r| r.0 == j)
-                {
+                if bought[j as usize] || scores.contains_key(&j) {
                     continue;
                 }
                 ranked.push((
@@ -868,9 +908,7 @@ impl AffinityModel {
                     break;
                 }
                 let id = self.items[j as usize];
-                if known.binary_search_by(|k| k.0.cmp(&j)).is_ok()
-                    || out.iter().any(|o| o.product == id)
-                {
+                if bought[j as usize] || out.iter().any(|o| o.product == id) {
                     continue;
                 }
                 out.push(self.popular_offer(j, 0.0));

@@ -17,8 +17,10 @@
 
 use std::fmt;
 
+use crate::error::{Error, Result};
 use crate::model::{Currency, Timestamp};
 
+use super::lifecycle_cohorts::MAX_MONTHS;
 use super::transactions::Transactions;
 
 /// A calendar month: `year * 12 + month - 1`.
@@ -172,11 +174,23 @@ pub struct Cohorts {
 ///
 /// See the [module](self) for the definitions and the
 /// [area's example](super) for a use.
-pub fn cohorts(tx: &Transactions, as_of: Timestamp) -> Cohorts {
+///
+/// # Errors
+///
+/// The months from the first purchase's to the last observed are at most
+/// [`MAX_MONTHS`] (a century, as for the engine's cohorts), so that a
+/// placeholder date cannot make the table grow without bound; beyond it,
+/// [`Error::InvalidArgument`] naming `date` when the purchases alone span
+/// more (the message names the first purchase's customer and date, such as
+/// a year-0001 placeholder), or `as_of` when it is `as_of` that lies more
+/// than a century after the first purchase. Nothing is allocated before the
+/// check but the purchases' positions.
+pub fn cohorts(tx: &Transactions, as_of: Timestamp) -> Result<Cohorts> {
     let purchases: Vec<usize> = tx.purchases_before(as_of).collect();
     if purchases.is_empty() {
-        return Cohorts::default();
+        return Ok(Cohorts::default());
     }
+    check_span(tx, &purchases, as_of)?;
     let last = Month::of_day((as_of.as_millis() - 1).div_euclid(crate::model::time::MS_PER_DAY));
     let (customer_col, at_col, amount_col, currency_col) = (
         tx.customer_column(),
@@ -266,7 +280,51 @@ pub fn cohorts(tx: &Transactions, as_of: Timestamp) -> Cohorts {
         }
         previous = Some((customer, month));
     }
-    out
+    Ok(out)
+}
+
+/// Refuses a span of more than [`MAX_MONTHS`] months (see [`cohorts`]).
+fn check_span(tx: &Transactions, purchases: &[usize], as_of: Timestamp) -> Result<()> {
+    let at = tx.at_column();
+    let first = *purchases
+        .iter()
+        .min_by_key(|&&i| at[i])
+        .expect("a purchase");
+    let latest = purchases.iter().map(|&i| at[i]).max().expect("a purchase");
+    let first_month = Month::of(at[first]);
+    let last = Month::of_day((as_of.as_millis() - 1).div_euclid(crate::model::time::MS_PER_DAY));
+    let months = |to: Month| i64::from(to.0) - i64::from(first_month.0) + 1;
+    if months(last) <= MAX_MONTHS as i64 {
+        return Ok(());
+    }
+    let first_day = at[first].to_rfc3339();
+    let first_day = first_day.get(..10).unwrap_or(&first_day);
+    let customer = crate::model::time::clip(tx.customers().name(tx.customer_column()[first]));
+    let span = months(Month::of(latest));
+    if span > MAX_MONTHS as i64 {
+        let latest = latest.to_rfc3339();
+        Err(Error::invalid(
+            "date",
+            format!(
+                "the purchases span {span} months, from {first_day} (customer `{customer}`'s \
+                 first purchase) to {}; cohorts cover at most {MAX_MONTHS} (a century): is \
+                 {first_day} a placeholder for an unknown date? Correct or remove that line",
+                latest.get(..10).unwrap_or(&latest)
+            ),
+        ))
+    } else {
+        let as_of_text = as_of.to_rfc3339();
+        Err(Error::invalid(
+            "as_of",
+            format!(
+                "{} is {} months after the first purchase ({first_day}, customer `{customer}`); \
+                 cohorts cover at most {MAX_MONTHS} (a century): choose an as-of date closer \
+                 to the data",
+                as_of_text.get(..10).unwrap_or(&as_of_text),
+                months(last)
+            ),
+        ))
+    }
 }
 
 #[cfg(test)]

@@ -75,7 +75,7 @@
 //! assert_eq!((ana.recency_days, ana.frequency, ana.monetary.to_string()), (26, 2, "35.00".into()));
 //! assert_eq!((ana.score.r, ana.score.f), (5, 5));
 //!
-//! let c = cohorts::cohorts(&set, as_of);
+//! let c = cohorts::cohorts(&set, as_of)?;
 //! assert_eq!(c.cohorts[0].active, [2, 1]); // January: both bought; in February, one
 //! # Ok::<(), ciclo::Error>(())
 //! ```
@@ -91,6 +91,7 @@ pub mod period;
 pub mod rfm;
 pub mod segment_scope;
 pub mod svg;
+pub mod transaction_offers;
 pub mod transactions;
 
 pub use dropoff::{DropOff, DropOffOptions, DropReason, DroppedCustomer, ReasonCount};

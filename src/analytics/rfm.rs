@@ -353,13 +353,18 @@ impl RfmTable {
 /// [module example](super) shows a use.
 pub fn rfm(tx: &Transactions, as_of: Timestamp) -> Vec<RfmTable> {
     let as_of_day = as_of.epoch_day();
-    let customers = tx.customers().len();
     let currencies = tx.currencies();
-    // Per currency: each customer's row, or u32::MAX.
-    let mut row_of: Vec<Vec<u32>> = vec![Vec::new(); currencies.len()];
+    // Each customer's rows, one per currency they bought in: a chain through
+    // `pairs` from `head[customer]` (u32::MAX: none), so that memory follows
+    // the (customer, currency) pairs present, not customers × currencies.
+    let mut head = vec![u32::MAX; tx.customers().len()];
+    // (currency, row in its table, next pair of the customer).
+    let mut pairs: Vec<(u16, u32, u32)> = Vec::new();
     let mut tables: Vec<(usize, Vec<RfmRow>, Vec<i64>)> = Vec::new();
+    // Each currency's table (usize::MAX: none yet); currencies are those of
+    // the file, at most 26^3.
     let mut table_of = vec![usize::MAX; currencies.len()];
-    // (currency, customer's row, order or day) for the distinct count.
+    // (table, customer's row, order or day) for the distinct count.
     let mut keys: Vec<u128> = Vec::new();
     let (customer_col, at_col, amount_col, currency_col) = (
         tx.customer_column(),
@@ -368,26 +373,30 @@ pub fn rfm(tx: &Transactions, as_of: Timestamp) -> Vec<RfmTable> {
         tx.currency_column(),
     );
     for i in tx.purchases_before(as_of) {
-        let c = usize::from(currency_col[i]);
-        if table_of[c] == usize::MAX {
-            table_of[c] = tables.len();
-            tables.push((c, Vec::new(), Vec::new()));
-            row_of[c] = vec![u32::MAX; customers];
+        let c = currency_col[i];
+        if table_of[usize::from(c)] == usize::MAX {
+            table_of[usize::from(c)] = tables.len();
+            tables.push((usize::from(c), Vec::new(), Vec::new()));
         }
-        let t = table_of[c];
+        let t = table_of[usize::from(c)];
         let customer = customer_col[i];
         let day = at_col[i].epoch_day();
-        let slot = &mut row_of[c][customer as usize];
+        let mut p = head[customer as usize];
+        while p != u32::MAX && pairs[p as usize].0 != c {
+            p = pairs[p as usize].2;
+        }
         let (_, rows, last_day) = &mut tables[t];
-        if *slot == u32::MAX {
-            *slot = rows.len() as u32;
+        let slot = if p == u32::MAX {
+            let row = rows.len() as u32;
+            pairs.push((c, row, head[customer as usize]));
+            head[customer as usize] = (pairs.len() - 1) as u32;
             rows.push(RfmRow {
                 customer,
                 recency_days: 0,
                 frequency: 0,
                 monetary: Amount {
                     ten_thousandths: 0,
-                    currency: currencies[c],
+                    currency: currencies[usize::from(c)],
                 },
                 score: RfmScore {
                     r: 1,
@@ -397,8 +406,11 @@ pub fn rfm(tx: &Transactions, as_of: Timestamp) -> Vec<RfmTable> {
                 },
             });
             last_day.push(day);
-        }
-        let row = *slot as usize;
+            row
+        } else {
+            pairs[p as usize].1
+        };
+        let row = slot as usize;
         let amount = &mut rows[row].monetary.ten_thousandths;
         *amount = amount.saturating_add(amount_col[i]);
         last_day[row] = last_day[row].max(day);
@@ -407,7 +419,7 @@ pub fn rfm(tx: &Transactions, as_of: Timestamp) -> Vec<RfmTable> {
             Some(order) => u64::from(order),
             None => (1 << 63) | (day as u64 & ((1 << 62) - 1)),
         };
-        keys.push((t as u128) << 96 | u128::from(*slot) << 64 | u128::from(what));
+        keys.push((t as u128) << 96 | u128::from(slot) << 64 | u128::from(what));
     }
     keys.sort_unstable();
     keys.dedup();

@@ -303,6 +303,9 @@ pub struct Transactions {
     products: Interner,
     categories: Interner,
     currencies: Vec<Currency>,
+    /// Each currency's index in `currencies`: O(1) per line whatever the
+    /// number of currencies.
+    currency_index: std::collections::HashMap<Currency, u16, foldhash::fast::FixedState>,
     customer: Vec<u32>,
     at: Vec<Timestamp>,
     amount: Vec<i64>,
@@ -316,18 +319,16 @@ pub struct Transactions {
 impl Transactions {
     /// Appends a line.
     pub fn push(&mut self, t: &Transaction<'_>) {
-        let currency = match self.currencies.iter().position(|c| *c == t.amount.currency) {
-            Some(i) => i,
-            None => {
-                self.currencies.push(t.amount.currency);
-                self.currencies.len() - 1
-            }
-        };
+        // At most 26^3 currency codes exist: a u16 holds every index.
+        let next = self.currencies.len() as u16;
+        let currency = *self.currency_index.entry(t.amount.currency).or_insert(next);
+        if currency == next {
+            self.currencies.push(t.amount.currency);
+        }
         self.customer.push(self.customers.intern(t.customer));
         self.at.push(t.at);
         self.amount.push(t.amount.ten_thousandths);
-        // At most 26^3 currency codes exist.
-        self.currency.push(currency as u16);
+        self.currency.push(currency);
         self.order
             .push(t.order.map_or(NONE, |o| self.orders.intern(o)));
         self.product
@@ -413,6 +414,11 @@ impl Transactions {
     /// Each line's order id (of [`Transactions::order_name`]), `None` when absent.
     pub fn order_of(&self, i: usize) -> Option<u32> {
         (self.order[i] != NONE).then_some(self.order[i])
+    }
+
+    /// How many distinct order ids.
+    pub fn order_count(&self) -> u32 {
+        self.orders.len() as u32
     }
 
     /// An order id's text.

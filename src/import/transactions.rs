@@ -276,6 +276,30 @@ pub struct TransactionsFile {
     pub guests: u64,
     /// The delimiter, and whether it was detected.
     pub csv: CsvFormat,
+    /// The line with the earliest date (the first such line on a tie), for
+    /// errors about it; `None` when no line was kept.
+    pub earliest: Option<DatedLine>,
+    /// The line with the latest date (the first such line on a tie).
+    pub latest: Option<DatedLine>,
+}
+
+/// A line of the file and its date, to name it in an error
+/// ([`DatedLine::field`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DatedLine {
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    /// Its date.
+    pub at: Timestamp,
+    /// The name of the date column in the header.
+    pub column: String,
+}
+
+impl DatedLine {
+    /// The line and column as errors name them: `csv line 7.InvoiceDate`.
+    pub fn field(&self) -> String {
+        format!("csv line {}.{}", self.line, self.column)
+    }
 }
 
 /// Reads a transactions export (see the [module](self) for the columns).
@@ -311,45 +335,10 @@ pub struct TransactionsFile {
 /// # Ok::<(), ciclo::Error>(())
 /// ```
 pub fn read_transactions_csv<R: Read>(
-    mut reader: R,
+    reader: R,
     options: &TransactionsCsvOptions,
 ) -> Result<TransactionsFile> {
-    let mut sample = Vec::new();
-    (&mut reader)
-        .take(super::SAMPLE_BYTES)
-        .read_to_end(&mut sample)
-        .map_err(|e| Error::invalid("csv header", e))?;
-    let complete = (sample.len() as u64) < super::SAMPLE_BYTES;
-    if sample.starts_with(&[0x1F, 0x8B]) {
-        return Err(Error::invalid(
-            "csv header",
-            "the file is gzip-compressed: decompress it first (zcat file.csv.gz > file.csv), \
-             or pipe it (zcat file.csv.gz | ... -)",
-        ));
-    }
-    let bom = sample.starts_with(b"\xEF\xBB\xBF");
-    if bom {
-        sample.drain(..3);
-    }
-    let csv = CsvFormat {
-        delimiter: options
-            .delimiter
-            .unwrap_or_else(|| Delimiter::detect(&sample, complete)),
-        detected: options.delimiter.is_none(),
-        bom,
-    };
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(csv.delimiter.byte())
-        .flexible(false)
-        .from_reader(std::io::Cursor::new(sample).chain(reader));
-    let header = reader
-        .byte_headers()
-        .map_err(|e| Error::invalid("csv header", e))?
-        .clone();
-    let header = super::text_record(header, 1, None).map_err(|e| match e {
-        Error::InvalidArgument { message, .. } => Error::invalid("csv header", message),
-        other => other,
-    })?;
+    let (mut reader, header, csv) = super::open_csv(reader, options.delimiter)?;
     let columns = columns(&header, &options.mapping)?;
     let at = |field: TransactionField| columns.iter().position(|(_, f)| *f == Some(field));
     let missing = |field: TransactionField, what: &str| {
@@ -404,6 +393,8 @@ pub fn read_transactions_csv<R: Read>(
         rows: 0,
         guests: 0,
         csv,
+        earliest: None,
+        latest: None,
     };
     let mut row = csv::ByteRecord::new();
     // The last currency cell read, and its code: files hold one or few.
@@ -480,6 +471,17 @@ pub fn read_transactions_csv<R: Read>(
                     .ok_or_else(|| bad_amount(at, "a price whose line total fits", cell))?
             }
         };
+        let dated = || DatedLine {
+            line,
+            at: when,
+            column: header[date].to_string(),
+        };
+        if out.earliest.as_ref().is_none_or(|e| when < e.at) {
+            out.earliest = Some(dated());
+        }
+        if out.latest.as_ref().is_none_or(|e| when > e.at) {
+            out.latest = Some(dated());
+        }
         out.transactions.push(&Transaction {
             customer,
             at: when,
