@@ -344,3 +344,67 @@ fn erasing_a_customer_drops_the_learned_affinities() {
     assert!(engine.erase("nobody").is_err());
     assert!(!engine.affinities_of("mate").is_empty());
 }
+
+fn buy_in(engine: &Engine, customer: &str, day: u32, order: &str, lines: &[(&str, &str)]) {
+    for (product, category) in lines {
+        event(
+            engine,
+            &format!(
+                r#"{{"customer": "{customer}", "at": "{}", "kind": "purchase", "amount": 1000,
+                    "currency": "ARS", "category": "{category}",
+                    "attributes": {{"product": "{product}", "order": "{order}"}}}}"#,
+                t(day)
+            ),
+        );
+    }
+}
+
+/// Affinities between categories: every product differs from customer to
+/// customer, so products share no order, but their categories do.
+#[test]
+fn category_level_learns_over_the_purchases_categories() {
+    use ciclo::analytics::affinity::Level;
+    let engine = Engine::new(StageModel::six_stage());
+    for i in 0..8 {
+        let c = format!("c{i}");
+        buy_in(
+            &engine,
+            &c,
+            1,
+            &format!("{c}-1"),
+            &[(&format!("mate-{i}"), "mates"), (&format!("yerba-{i}"), "yerbas")],
+        );
+    }
+    buy_in(&engine, "ana", 3, "ana-1", &[("mate-ana", "mates")]);
+    let history = engine.purchase_history("ana").unwrap();
+    assert_eq!(history[0].category.as_deref(), Some("mates"));
+
+    // Products: every pair seen once, below the minimum support.
+    let products = engine.learn_affinities(&AffinityOptions::default()).unwrap();
+    assert_eq!(products.affinities, 0);
+    // Categories: mates and yerbas together in eight orders.
+    let options = AffinityOptions {
+        level: Level::Category,
+        ..AffinityOptions::default()
+    };
+    let categories = engine.learn_affinities(&options).unwrap();
+    assert_eq!(categories.products, 2, "{categories:?}");
+    assert_eq!(categories.top[0].support, 8);
+    let pair = [categories.top[0].from.as_str(), categories.top[0].to.as_str()];
+    assert!(pair.contains(&"mates") && pair.contains(&"yerbas"), "{pair:?}");
+
+    let offers = engine.next_best_offers("ana", 3).unwrap();
+    let cross: Vec<_> = offers
+        .offers
+        .iter()
+        .filter(|o| o.kind == OfferKind::CrossSell)
+        .collect();
+    assert_eq!(cross.len(), 1, "{offers:?}");
+    assert_eq!(cross[0].product.as_deref(), Some("yerbas"));
+    assert_eq!(cross[0].action, "offer_category");
+    assert_eq!(cross[0].affinity.as_ref().unwrap().from, "mates");
+
+    // Categories survive a snapshot.
+    let restored = Engine::restore(&engine.snapshot()).unwrap();
+    assert_eq!(restored.purchase_history("ana").unwrap(), history);
+}

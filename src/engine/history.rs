@@ -5,8 +5,10 @@
 //! A purchase event names its product by the text attribute `product`, else
 //! by its `category`; its order is the attribute `order` (text or integer),
 //! else its moment (a customer's purchases at one moment are one order). A
-//! purchase naming neither product nor category is not kept. Each customer
-//! keeps their [`MAX_HISTORY`] latest purchase lines (about 48 bytes each):
+//! purchase naming neither product nor category is not kept; a line keeps
+//! the category too (for affinities between categories). Each customer
+//! keeps their [`MAX_HISTORY`] latest purchase lines (64 bytes each, plus
+//! product and category names longer than 24 bytes):
 //! memory is bounded whatever the customer's life. The history lives beside
 //! the customer's state in their shard: it changes under the same lock as
 //! the state, is in snapshots, and goes when the state goes (an erasure, a
@@ -37,6 +39,11 @@ pub struct PurchaseLine {
     pub order: u64,
     /// The product (the `product` attribute, else the category), as sent.
     pub product: CompactString,
+    /// The purchase's category, as sent (`None` for a purchase without
+    /// one); what affinities are learned over at
+    /// [`Level::Category`](crate::analytics::affinity::Level::Category).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CompactString>,
 }
 
 /// A customer's purchase lines, oldest first.
@@ -50,13 +57,14 @@ pub(crate) fn purchase_line(event: &Event) -> Option<PurchaseLine> {
     if event.kind != EventKind::Builtin(BuiltinKind::Purchase) {
         return None;
     }
+    let category = event
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
     let product = match event.attributes.get("product") {
         Some(AttrValue::Text(p)) if !p.trim().is_empty() => p.trim(),
-        _ => event
-            .category
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())?,
+        _ => category?,
     };
     let order = match event.attributes.get("order") {
         Some(AttrValue::Text(o)) => fnv1a64(o),
@@ -67,6 +75,7 @@ pub(crate) fn purchase_line(event: &Event) -> Option<PurchaseLine> {
         at: event.at,
         order,
         product: CompactString::from(product),
+        category: category.map(CompactString::from),
     })
 }
 
@@ -182,11 +191,14 @@ impl Shard {
                         + h.capacity() * std::mem::size_of::<PurchaseLine>()
                         + h.iter()
                             .map(|l| {
-                                if l.product.is_heap_allocated() {
-                                    l.product.len()
-                                } else {
-                                    0
-                                }
+                                let heap = |s: &CompactString| {
+                                    if s.is_heap_allocated() {
+                                        s.len()
+                                    } else {
+                                        0
+                                    }
+                                };
+                                heap(&l.product) + l.category.as_ref().map_or(0, heap)
                             })
                             .sum::<usize>()
                 })

@@ -10,7 +10,7 @@ use compact_str::CompactString;
 
 use super::{lock, not_found, Engine};
 use crate::analytics::affinity::{
-    AffinityKind, AffinityModel, AffinityOptions, BasketLine, HistoryItem, OfferReason,
+    AffinityKind, AffinityModel, AffinityOptions, BasketLine, HistoryItem, Level, OfferReason,
     RecommendOptions,
 };
 pub use crate::analytics::offers::OfferKind;
@@ -24,9 +24,11 @@ use crate::retention::{win_back_candidate, FiringLog, Signal, SignalEvidence};
 #[derive(Debug)]
 pub(crate) struct Learned {
     model: AffinityModel,
-    /// Product id → name, ascending.
+    /// Products or categories: what the items are.
+    level: Level,
+    /// Item id → name, ascending.
     products: Vec<CompactString>,
-    /// Product name → id.
+    /// Item name → id.
     index: HashMap<CompactString, u32, foldhash::fast::FixedState>,
     /// Spend per purchase of the customers paying in `currency`.
     spend: SpendBase,
@@ -58,7 +60,8 @@ pub struct NamedAffinity {
 pub struct AffinitySummary {
     /// The moment ages were measured from.
     pub as_of: Timestamp,
-    /// Distinct products in the histories.
+    /// Distinct products in the histories (categories, at
+    /// [`Level::Category`]).
     pub products: usize,
     /// Orders in the histories.
     pub orders: u32,
@@ -79,11 +82,13 @@ pub struct AffinitySummary {
 pub struct NextBestOffer {
     /// Cross-sell, up-sell, retention or win-back.
     pub kind: OfferKind,
-    /// What to do: `offer_product` for a cross-sell, `up_sell` for an
+    /// What to do: `offer_product` for a cross-sell (`offer_category` when
+    /// the affinities were learned at [`Level::Category`]), `up_sell` for an
     /// up-sell, the trigger's action for retention (`discount`,
     /// `personal_outreach`, ...), `win_back_offer` for a win-back.
     pub action: String,
-    /// The product offered (cross-sell).
+    /// The product offered (cross-sell): a category when the affinities
+    /// were learned at [`Level::Category`].
     pub product: Option<String>,
     /// The trigger rule that would fire (retention).
     pub rule: Option<String>,
@@ -155,21 +160,33 @@ impl Engine {
     /// orders) until the next call.
     /// They are not in snapshots (learn again after a restore).
     ///
+    /// At [`Level::Category`] the items are the purchases' categories (lines
+    /// without one are skipped): affinities name categories, and
+    /// [`Engine::next_best_offers`] offers categories the customer has not
+    /// bought from (action `offer_category`).
+    ///
     /// # Errors
     ///
     /// [`crate::Error::InvalidArgument`] naming the option for bad options;
     /// the affinities in force stay.
     pub fn learn_affinities(&self, options: &AffinityOptions) -> Result<AffinitySummary> {
         options.check()?;
-        // Every product name, then lines by interned id.
-        let mut raw: Vec<(u32, u64, Timestamp, CompactString)> = Vec::new();
+        // Every line, then lines by interned ids: products, and at the
+        // category level the categories (the items the model learns over).
+        let mut raw: Vec<(u32, u64, Timestamp, CompactString, Option<CompactString>)> = Vec::new();
         let mut spends: Vec<(Currency, f64)> = Vec::new();
         let mut customer = 0u32;
         for shard in self.shards.iter() {
             let shard = lock(shard);
             for (_, history) in shard.histories.iter() {
                 for line in history.iter() {
-                    raw.push((customer, line.order, line.at, line.product.clone()));
+                    raw.push((
+                        customer,
+                        line.order,
+                        line.at,
+                        line.product.clone(),
+                        line.category.clone(),
+                    ));
                 }
                 customer += 1;
             }
@@ -181,30 +198,41 @@ impl Engine {
                 }
             }
         }
-        let mut products: Vec<CompactString> = raw.iter().map(|r| r.3.clone()).collect();
-        products.sort_unstable();
-        products.dedup();
-        let index: HashMap<CompactString, u32, foldhash::fast::FixedState> = products
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.clone(), i as u32))
-            .collect();
+        let intern = |names: &mut dyn Iterator<Item = &CompactString>| {
+            let mut names: Vec<CompactString> = names.cloned().collect();
+            names.sort_unstable();
+            names.dedup();
+            let index: HashMap<CompactString, u32, foldhash::fast::FixedState> = names
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.clone(), i as u32))
+                .collect();
+            (names, index)
+        };
+        let (product_names, product_index) = intern(&mut raw.iter().map(|r| &r.3));
+        let (category_names, category_index) =
+            intern(&mut raw.iter().filter_map(|r| r.4.as_ref()));
         // Orders: numbered per customer in order of their key.
         let mut orders: HashMap<(u32, u64), u32, foldhash::fast::FixedState> = HashMap::default();
         let lines: Vec<BasketLine> = raw
             .iter()
-            .map(|(c, order, at, product)| {
+            .map(|(c, order, at, product, category)| {
                 let next = orders.len() as u32;
                 let order = *orders.entry((*c, *order)).or_insert(next);
                 BasketLine {
                     customer: *c,
                     order,
                     at: *at,
-                    product: index[product],
-                    category: None,
+                    product: product_index[product],
+                    category: category.as_ref().map(|c| category_index[c]),
                 }
             })
             .collect();
+        // The items' names: products, or categories.
+        let (products, index) = match options.level {
+            Level::Product => (product_names, product_index),
+            Level::Category => (category_names, category_index),
+        };
         let model = AffinityModel::learn(&lines, options)?;
         // The spend base: the retention or model currency, else the most
         // common one (ties: the first by code).
@@ -234,6 +262,7 @@ impl Engine {
                 .collect(),
         );
         let learned = Learned {
+            level: options.level,
             products,
             index,
             spend,
@@ -492,8 +521,12 @@ impl Engine {
                 let mut history: Vec<HistoryItem> = Vec::new();
                 if let Some(lines) = shard.history(hash, live) {
                     for line in lines {
-                        // Unknown products pull nothing; known ones by id.
-                        if let Some(&id) = learned.index.get(&line.product) {
+                        let item = match learned.level {
+                            Level::Product => Some(&line.product),
+                            Level::Category => line.category.as_ref(),
+                        };
+                        // Unknown items pull nothing; known ones by id.
+                        if let Some(&id) = item.and_then(|i| learned.index.get(i)) {
                             history.push(HistoryItem {
                                 product: id,
                                 last: line.at,
@@ -539,7 +572,11 @@ impl Engine {
                         name.clone(),
                         NextBestOffer {
                             kind: OfferKind::CrossSell,
-                            action: "offer_product".into(),
+                            action: match learned.level {
+                                Level::Product => "offer_product",
+                                Level::Category => "offer_category",
+                            }
+                            .into(),
                             product: Some(name),
                             rule: None,
                             value: v,

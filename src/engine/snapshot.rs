@@ -481,12 +481,14 @@ impl Engine {
             }
             if history.windows(2).any(|w| w[0].at > w[1].at)
                 || history.iter().any(|l| {
-                    l.product.trim().is_empty()
-                        || l.product.len() > crate::model::event::MAX_TEXT_LEN
+                    std::iter::once(&l.product)
+                        .chain(l.category.as_ref())
+                        .any(|p| p.trim().is_empty() || p.len() > crate::model::event::MAX_TEXT_LEN)
                 })
             {
                 return Err(corrupt(format!(
-                    "history of `{name}` is out of time order or names an empty or too long product"
+                    "history of `{name}` is out of time order or names an empty or too long \
+                     product or category"
                 )));
             }
             shard.set_history(&self.hasher, hash, &id, history);

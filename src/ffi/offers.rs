@@ -35,7 +35,11 @@ pub const CICLO_MAX_OFFERS: u32 = 100;
 /// optional with those defaults (`as_of`: the latest purchase). A pair's
 /// weight is `factor × count / ((count of the first + shrinkage)^antecedent_exponent
 /// × share of the second^popularity_exponent)`, counts decayed by age with
-/// `half_life_days`.
+/// `half_life_days`. With `"level": "category"` the items are the purchases'
+/// categories instead of their products (a purchase without a category is
+/// skipped): affinities, `products` and the offers name categories, and
+/// `ciclo_engine_next_best_offers_json` offers categories the customer has
+/// not bought from, with the action `offer_category`.
 ///
 /// `*out_json` receives what was learned: `{"as_of", "products", "orders",
 /// "customers", "affinities", "currency", "spend_base", "top": [{"from",
