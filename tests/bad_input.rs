@@ -174,7 +174,7 @@ fn corrupt_snapshots() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("empty", Vec::new(), "header"),
         ("shorter than the header", snap[..HEADER - 1].to_vec(), "header"),
         ("bad magic", { let mut s = snap.clone(); s[0] = b'X'; s }, "magic"),
-        ("wrong version", { let mut s = snap.clone(); s[8..12].copy_from_slice(&7u32.to_le_bytes()); s }, "version 7"),
+        ("wrong version", { let mut s = snap.clone(); s[8..12].copy_from_slice(&8u32.to_le_bytes()); s }, "version 8"),
         ("a version 5 payload labelled version 6", { let mut s = snap.clone(); s[8..12].copy_from_slice(&6u32.to_le_bytes()); s }, "undecodable"),
         ("a version 5 payload labelled version 1", { let mut s = snap.clone(); s[8..12].copy_from_slice(&1u32.to_le_bytes()); s }, "left over"),
         ("a version 5 payload labelled version 2", { let mut s = snap.clone(); s[8..12].copy_from_slice(&2u32.to_le_bytes()); s }, "left over"),

@@ -287,9 +287,10 @@ fn histories_are_bounded_in_snapshots_and_erased_with_the_customer() {
         format!("p{}", MAX_HISTORY + 19)
     );
 
-    // Snapshots keep the histories (version 6) and restore them exactly.
+    // Snapshots keep the histories and the sets of items bought (version 7)
+    // and restore them exactly.
     let bytes = engine.snapshot();
-    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 6);
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 7);
     let restored = Engine::restore(&bytes).unwrap();
     assert_eq!(restored.purchase_history("eva").unwrap(), history);
     assert_eq!(restored.snapshot(), bytes);
@@ -407,4 +408,49 @@ fn category_level_learns_over_the_purchases_categories() {
     // Categories survive a snapshot.
     let restored = Engine::restore(&engine.snapshot()).unwrap();
     assert_eq!(restored.purchase_history("ana").unwrap(), history);
+}
+
+/// A product bought long ago (before the latest lines kept) is never offered
+/// again: the set of items ever bought keeps it, in snapshots too.
+#[test]
+fn a_product_bought_before_the_lines_kept_is_never_offered() {
+    let engine = shop();
+    // p0 is popular: five customers buy it.
+    for i in 0..5 {
+        buy(&engine, &format!("p0-fan{i}"), 2, &format!("f{i}"), &["p0"]);
+    }
+    for day in 0..(MAX_HISTORY as u32 + 20) {
+        buy(&engine, "eva", 10 + day, &format!("eva-{day}"), &[&format!("p{day}")]);
+    }
+    let history = engine.purchase_history("eva").unwrap();
+    assert!(history.iter().all(|l| l.product != "p0"), "p0 is out of the lines");
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    let offered = |e: &Engine| -> Vec<String> {
+        e.next_best_offers("eva", 100)
+            .unwrap()
+            .offers
+            .into_iter()
+            .filter_map(|o| o.product)
+            .collect()
+    };
+    let now = offered(&engine);
+    assert!(now.iter().any(|p| p == "mate"), "{now:?}");
+    assert!(!now.iter().any(|p| p == "p0"), "{now:?}");
+    // Someone who never bought p0 is offered it.
+    let ana: Vec<String> = engine
+        .next_best_offers("ana", 100)
+        .unwrap()
+        .offers
+        .into_iter()
+        .filter_map(|o| o.product)
+        .collect();
+    assert!(ana.iter().any(|p| p == "p0"), "{ana:?}");
+
+    let restored = Engine::restore(&engine.snapshot()).unwrap();
+    restored
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    assert_eq!(offered(&restored), now);
 }

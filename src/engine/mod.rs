@@ -19,7 +19,7 @@ mod snapshot;
 mod stages;
 
 pub use changes::{Change, ChangeEntry, ChangePage, EvidenceList, FeedRetention, FeedStats};
-pub use history::{PurchaseLine, MAX_HISTORY};
+pub use history::{PurchaseLine, MAX_BOUGHT, MAX_HISTORY};
 pub use identity::{ReviewItem, SourceRemoved};
 pub use listing::{Page, MAX_PAGE};
 pub use offers::{AffinitySummary, NamedAffinity, NextBestOffer, NextBestOffers, OfferKind};

@@ -8,6 +8,7 @@ use std::sync::Arc;
 
 use compact_str::CompactString;
 
+use super::history::{item_hash, Item};
 use super::{lock, not_found, Engine};
 use crate::analytics::affinity::{
     AffinityKind, AffinityModel, AffinityOptions, BasketLine, HistoryItem, Level, OfferReason,
@@ -30,6 +31,8 @@ pub(crate) struct Learned {
     products: Vec<CompactString>,
     /// Item name → id.
     index: HashMap<CompactString, u32, foldhash::fast::FixedState>,
+    /// The item's hash in the customers' sets of items bought → id.
+    by_hash: HashMap<u64, u32, foldhash::fast::FixedState>,
     /// Spend per purchase of the customers paying in `currency`.
     spend: SpendBase,
     currency: Option<Currency>,
@@ -179,7 +182,7 @@ impl Engine {
         for shard in self.shards.iter() {
             let shard = lock(shard);
             for (_, history) in shard.histories.iter() {
-                for line in history.iter() {
+                for line in history.lines.iter() {
                     raw.push((
                         customer,
                         line.order,
@@ -261,8 +264,18 @@ impl Engine {
                 .map(|(_, s)| *s)
                 .collect(),
         );
+        let item = match options.level {
+            Level::Product => Item::Product,
+            Level::Category => Item::Category,
+        };
+        let by_hash = products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (item_hash(item, p), i as u32))
+            .collect();
         let learned = Learned {
             level: options.level,
+            by_hash,
             products,
             index,
             spend,
@@ -329,7 +342,10 @@ impl Engine {
             if !shard.contains(hash, live) {
                 return Err(not_found(live));
             }
-            Ok(shard.history(hash, live).cloned().unwrap_or_default())
+            Ok(shard
+                .history(hash, live)
+                .map(|p| p.lines.clone())
+                .unwrap_or_default())
         })
     }
 
@@ -347,7 +363,8 @@ impl Engine {
     /// The customer's next best offers at `now` (no earlier than their
     /// latest event): at most `n` actions, best first, each valued in money
     /// and explained — cross-sell of the products their history has the
-    /// strongest affinities to and they have not bought, up-sell when they
+    /// strongest affinities to and they never bought (not only in their
+    /// latest lines: see [`super::MAX_BOUGHT`]), up-sell when they
     /// spend less per purchase than the base's median, the retention
     /// triggers that would fire now and a win-back offer when they have
     /// lapsed (see [`crate::analytics::offers`] for the values). Nothing is
@@ -519,8 +536,16 @@ impl Engine {
             if let Some(learned) = &learned {
                 // Cross-sell from the customer's history.
                 let mut history: Vec<HistoryItem> = Vec::new();
-                if let Some(lines) = shard.history(hash, live) {
-                    for line in lines {
+                // Bought before the lines kept: never offered either.
+                let mut bought: Vec<u32> = Vec::new();
+                if let Some(purchases) = shard.history(hash, live) {
+                    bought.extend(
+                        purchases
+                            .bought
+                            .iter()
+                            .filter_map(|h| learned.by_hash.get(h).copied()),
+                    );
+                    for line in &purchases.lines {
                         let item = match learned.level {
                             Level::Product => Some(&line.product),
                             Level::Category => line.category.as_ref(),
@@ -534,9 +559,11 @@ impl Engine {
                         }
                     }
                 }
-                let offers = learned
-                    .model
-                    .recommend(&history, &RecommendOptions::new(n, now));
+                let offers = learned.model.recommend_excluding(
+                    &history,
+                    &bought,
+                    &RecommendOptions::new(n, now),
+                );
                 for o in offers {
                     let name = learned.products[o.product as usize].to_string();
                     let (confidence, affinity, why) = match &o.reason {

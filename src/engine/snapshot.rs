@@ -5,10 +5,10 @@
 //! | bytes | content |
 //! |---|---|
 //! | 8 | magic `CICLOSNP` |
-//! | 4 | format version (6; 5 without purchase histories, also written by an engine without any; versions 4 and 3 without the change feed, 2 without retention either, and 1 without consolidation either, still restore) |
+//! | 4 | format version (7; 6 without the sets of items bought, 5 without purchase histories, also written by an engine without any; versions 4 and 3 without the change feed, 2 without retention either, and 1 without consolidation either, still restore) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 (IEEE) of the payload |
-//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes; then the change feed as JSON text (empty when it never recorded a change and keeps the default retention): the next sequence number, the oldest kept, the retention and every change kept, in the JSON shape hosts read (see [`crate::json::changes`]), a change whose call goes on past it naming the call's last number; then (version 6) the purchase histories as JSON text: every customer's purchase lines, sorted by customer id |
+//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes; then the change feed as JSON text (empty when it never recorded a change and keeps the default retention): the next sequence number, the oldest kept, the retention and every change kept, in the JSON shape hosts read (see [`crate::json::changes`]), a change whose call goes on past it naming the call's last number; then (version 6) the purchase histories as JSON text: every customer's purchase lines, sorted by customer id, and (version 7) every customer's set of items ever bought (hashes, see [`super::history`]), in the same order. |
 //!
 //! # One moment, without stopping writers
 //!
@@ -58,7 +58,7 @@ use crate::json::consolidation as cjson;
 use crate::lifecycle::{CustomerState, StageModel, StateRecord};
 
 const MAGIC: &[u8; 8] = b"CICLOSNP";
-const VERSION: u32 = 6;
+const VERSION: u32 = 7;
 /// The version written by an engine without purchase histories.
 const VERSION_WITHOUT_HISTORIES: u32 = 5;
 const HEADER: usize = 8 + 4 + 8 + 4;
@@ -84,11 +84,15 @@ struct PayloadV5 {
     feed_json: String,
 }
 
-/// The purchase histories in a snapshot.
+/// The purchase histories in a snapshot: every customer's lines, and
+/// (version 7) their set of items ever bought, both sorted by customer id.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct HistoriesImage<K, H> {
+struct HistoriesImage<K, H, B> {
     histories: Vec<(K, H)>,
+    /// Absent before version 7: then made from the lines.
+    #[serde(default = "Vec::new")]
+    bought: Vec<(K, B)>,
 }
 
 /// The payload of version 3 and 4 snapshots.
@@ -292,12 +296,18 @@ impl Engine {
             .flat_map(|(t, _, _)| t.iter().map(|(k, s)| (k.as_str(), &**s)))
             .collect();
         customers.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut histories: Vec<(&str, &super::history::History)> = tables
+        let mut purchases: Vec<(&str, &super::history::Purchases)> = tables
             .iter()
             .flat_map(|(_, _, h)| h.iter().map(|(k, h)| (k.as_str(), &**h)))
             .collect();
-        histories.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let histories_out = (!histories.is_empty()).then_some(HistoriesImage { histories });
+        purchases.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let histories_out = (!purchases.is_empty()).then(|| HistoriesImage {
+            histories: purchases.iter().map(|(k, p)| (*k, &p.lines)).collect(),
+            bought: purchases
+                .iter()
+                .map(|(k, p)| (*k, p.bought.as_slice()))
+                .collect(),
+        });
         let histories_len = histories_out.as_ref().map_or(0, json_len);
         let version = if histories_out.is_some() {
             VERSION
@@ -455,12 +465,53 @@ impl Engine {
 
     /// Restores the purchase histories into a fresh engine whose customers
     /// are restored: each of a customer with a state, given once, at most
-    /// [`super::MAX_HISTORY`] lines in time order, each naming a product.
+    /// [`super::MAX_HISTORY`] lines in time order, each naming a product;
+    /// each set of items bought (version 7) of a customer with lines, sorted,
+    /// distinct, at most [`super::MAX_BOUGHT`], holding the lines' items
+    /// unless full. Without sets (version 6), each is made from the lines.
     fn restore_histories(&self, text: &str) -> Result<()> {
+        use super::history::{item_hash, Item, Purchases};
         let corrupt = |m: String| Error::CorruptSnapshot(format!("purchase histories: {m}"));
-        let image: HistoriesImage<String, super::history::History> =
+        let image: HistoriesImage<String, super::history::History, Vec<u64>> =
             serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
+        let given_sets = !image.bought.is_empty();
+        if given_sets && image.bought.len() != image.histories.len() {
+            return Err(corrupt(format!(
+                "{} sets of items bought for {} histories",
+                image.bought.len(),
+                image.histories.len()
+            )));
+        }
+        let mut sets = image.bought.into_iter();
         for (id, history) in image.histories {
+            let bought = match sets.next() {
+                None => Purchases::bought_of(&history),
+                Some((owner, bought)) => {
+                    let name = crate::model::time::clip(&owner);
+                    if owner != id {
+                        return Err(corrupt(format!(
+                            "set of items bought of `{name}` out of the histories' order"
+                        )));
+                    }
+                    let full = bought.len() == super::MAX_BOUGHT;
+                    if bought.len() > super::MAX_BOUGHT
+                        || bought.windows(2).any(|w| w[0] >= w[1])
+                        || (!full
+                            && history.iter().any(|l| {
+                                std::iter::once(item_hash(Item::Product, &l.product))
+                                    .chain(l.category.as_deref().map(|c| item_hash(Item::Category, c)))
+                                    .any(|h| bought.binary_search(&h).is_err())
+                            }))
+                    {
+                        return Err(corrupt(format!(
+                            "set of items bought of `{name}` is unsorted, too long (at most {}) \
+                             or misses an item of the lines",
+                            super::MAX_BOUGHT
+                        )));
+                    }
+                    bought
+                }
+            };
             let name = crate::model::time::clip(&id);
             let (hash, shard) = self.locate(&id);
             let mut shard = super::lock(shard);
@@ -491,7 +542,15 @@ impl Engine {
                      product or category"
                 )));
             }
-            shard.set_history(&self.hasher, hash, &id, history);
+            shard.set_history(
+                &self.hasher,
+                hash,
+                &id,
+                Purchases {
+                    lines: history,
+                    bought,
+                },
+            );
         }
         Ok(())
     }

@@ -91,7 +91,9 @@ pub unsafe extern "C" fn ciclo_engine_learn_affinities_json(
 /// were).
 ///
 /// The actions: **cross-sell** of the products the customer's history has
-/// the strongest learned affinities to and they have not bought (the reason
+/// the strongest learned affinities to and they never bought (the engine
+/// keeps, per customer, the set of products and categories ever bought, up
+/// to 1024 of them, beyond the latest 128 lines; the reason
 /// names the affinity: from which product, support, confidence, lift; or
 /// popularity when no affinity applies), **up-sell** when they spend less
 /// per purchase than the base's median, the **retention** triggers that
