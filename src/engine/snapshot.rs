@@ -8,7 +8,7 @@
 //! | 4 | format version (7; 6 without the sets of items bought, 5 without purchase histories, also written by an engine without any; versions 4 and 3 without the change feed, 2 without retention either, and 1 without consolidation either, still restore) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 (IEEE) of the payload |
-//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes; then the change feed as JSON text (empty when it never recorded a change and keeps the default retention): the next sequence number, the oldest kept, the retention and every change kept, in the JSON shape hosts read (see [`crate::json::changes`]), a change whose call goes on past it naming the call's last number; then (version 6) the purchase histories as JSON text: every customer's purchase lines, sorted by customer id, and (version 7) every customer's set of items ever bought (hashes, see [`super::history`]), in the same order. |
+//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes; then the change feed as JSON text (empty when it never recorded a change and keeps the default retention): the next sequence number, the oldest kept, the retention and every change kept, in the JSON shape hosts read (see [`crate::json::changes`]), a change whose call goes on past it naming the call's last number; then (version 6) the purchase histories as JSON text: every customer's purchase lines, sorted by customer id, and (version 7) every customer's set of items ever bought (hashes, see [`super::history`]), in the same order. A snapshot without purchase histories (versions 1 to 5, or an engine without any) has them rebuilt from the events the engine keeps of golden customers (see [`Engine::merge`]); other customers' events are not kept, and their histories start empty |
 //!
 //! # One moment, without stopping writers
 //!
@@ -457,10 +457,38 @@ impl Engine {
                 .feed
                 .restore(feed.next_seq, feed.oldest_seq, feed.retention, feed.entries);
         }
-        if !payload.histories_json.is_empty() {
+        if payload.histories_json.is_empty() {
+            engine.rebuild_histories();
+        } else {
             engine.restore_histories(&payload.histories_json)?;
         }
         Ok(engine)
+    }
+
+    /// Rebuilds the purchase histories of a snapshot without them (versions
+    /// 1 to 5, or an engine without any) from the events the engine keeps:
+    /// those of golden customers. Other customers' events are not kept:
+    /// their histories start empty.
+    fn rebuild_histories(&self) {
+        for shard in self.shards.iter() {
+            let mut shard = super::lock(shard);
+            if shard.logs.is_empty() {
+                continue;
+            }
+            let logs: Vec<(GoldenId, Arc<super::EventLog>)> = shard
+                .logs
+                .iter()
+                .map(|(g, l)| (*g, Arc::clone(l)))
+                .collect();
+            for (g, log) in logs {
+                let customer = g.to_string();
+                let hash = self.hasher.hash_one(customer.as_str());
+                if shard.contains(hash, &customer) {
+                    let purchases = super::history::history_of(log.iter().map(|(_, e)| e));
+                    shard.set_history(&self.hasher, hash, &customer, purchases);
+                }
+            }
+        }
     }
 
     /// Restores the purchase histories into a fresh engine whose customers
