@@ -557,3 +557,33 @@ fn older_snapshots_rebuild_histories_from_the_events_kept() {
     let r2 = Engine::restore(&resaved).unwrap();
     assert_eq!(r2.purchase_history(&g).unwrap(), history);
 }
+
+/// `n` is capped as in the C ABI, and a list of the most offers is filled
+/// with distinct products never bought.
+#[test]
+fn n_is_capped_and_the_longest_list_is_distinct() {
+    use ciclo::engine::MAX_OFFERS;
+    let engine = shop();
+    for i in 0..150 {
+        buy(&engine, &format!("x{i}"), 2, &format!("x{i}"), &[&format!("q{i}"), "mate"]);
+    }
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    let err = engine.next_best_offers("ana", MAX_OFFERS + 1).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument { field, .. } if field == "n"),
+        "{err:?}"
+    );
+    let now = Timestamp::parse("2026-03-01T00:00:00Z", "t").unwrap();
+    let err = engine.next_best_offers_at("ana", now, usize::MAX).unwrap_err();
+    assert!(matches!(&err, Error::InvalidArgument { field, .. } if field == "n"));
+    let got = engine.next_best_offers("ana", MAX_OFFERS).unwrap().offers;
+    let products: Vec<&str> = got.iter().filter_map(|o| o.product.as_deref()).collect();
+    assert_eq!(got.len(), MAX_OFFERS, "{got:?}");
+    let mut distinct = products.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), products.len());
+    assert!(!products.contains(&"mate"));
+}

@@ -22,7 +22,9 @@ pub use changes::{Change, ChangeEntry, ChangePage, EvidenceList, FeedRetention, 
 pub use history::{PurchaseLine, MAX_BOUGHT, MAX_HISTORY};
 pub use identity::{ReviewItem, SourceRemoved};
 pub use listing::{Page, MAX_PAGE};
-pub use offers::{AffinitySummary, NamedAffinity, NextBestOffer, NextBestOffers, OfferKind};
+pub use offers::{
+    AffinitySummary, NamedAffinity, NextBestOffer, NextBestOffers, OfferKind, MAX_OFFERS,
+};
 pub use stages::LeadScore;
 
 use std::hash::BuildHasher;

@@ -21,6 +21,10 @@ use crate::model::money::Currency;
 use crate::model::time::Timestamp;
 use crate::retention::{win_back_candidate, FiringLog, Signal, SignalEvidence};
 
+/// Most offers [`Engine::next_best_offers`] returns (`n`): a ranked list a
+/// person reads, not a catalogue. The C ABI's `CICLO_MAX_OFFERS`.
+pub const MAX_OFFERS: usize = 100;
+
 /// Affinities learned, with the names of their products and the base's spend.
 #[derive(Debug)]
 pub(crate) struct Learned {
@@ -355,7 +359,8 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::NotFound`] for an unknown customer.
+    /// [`crate::Error::InvalidArgument`] naming `n` for more than
+    /// [`MAX_OFFERS`]; [`crate::Error::NotFound`] for an unknown customer.
     pub fn next_best_offers(&self, customer: &str, n: usize) -> Result<NextBestOffers> {
         self.next_best_offers_in(customer, None, n)
     }
@@ -376,9 +381,14 @@ impl Engine {
     /// up-sell need [`Engine::learn_affinities`]; the values use the
     /// customer-base models when fitted ([`Engine::fit_models`]). Thread-safe.
     ///
+    /// Costs the customer's history times the neighbours kept per item, plus
+    /// at most one pass over the items learned to complete the list with
+    /// popular ones: O(h·k + P log P) at worst, whatever `n`.
+    ///
     /// # Errors
     ///
-    /// [`crate::Error::NotFound`] for an unknown customer.
+    /// [`crate::Error::InvalidArgument`] naming `n` for more than
+    /// [`MAX_OFFERS`]; [`crate::Error::NotFound`] for an unknown customer.
     pub fn next_best_offers_at(
         &self,
         customer: &str,
@@ -394,6 +404,12 @@ impl Engine {
         now: Option<Timestamp>,
         n: usize,
     ) -> Result<NextBestOffers> {
+        if n > MAX_OFFERS {
+            return Err(crate::Error::invalid(
+                "n",
+                format!("{n} offers asked for; at most {MAX_OFFERS}"),
+            ));
+        }
         let learned = self.learned();
         let last_tick = self.last_tick.load(std::sync::atomic::Ordering::Acquire);
         self.with_shard_of(customer, |live, hash, shard| {

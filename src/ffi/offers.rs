@@ -14,6 +14,8 @@ use crate::json::offers as ojson;
 /// `ciclo_engine_next_best_offers_json`).
 pub const CICLO_MAX_OFFERS: u32 = 100;
 
+const _: () = assert!(CICLO_MAX_OFFERS as usize == crate::engine::MAX_OFFERS);
+
 /// Learns product affinities from the purchase histories the engine keeps,
 /// and keeps them for `ciclo_engine_next_best_offers_json` until the next
 /// call.
