@@ -385,7 +385,10 @@ fn a_list_of_every_item_holds_each_unbought_item_once() {
         }))
         .collect();
     let model = AffinityModel::learn(&lines, &AffinityOptions::default()).unwrap();
-    let history = [HistoryItem { product: 0, last: at }];
+    let history = [HistoryItem {
+        product: 0,
+        last: at,
+    }];
     let offers = model.recommend_excluding(
         &history,
         &[1, 7, 99_999],

@@ -373,7 +373,10 @@ fn category_level_learns_over_the_purchases_categories() {
             &c,
             1,
             &format!("{c}-1"),
-            &[(&format!("mate-{i}"), "mates"), (&format!("yerba-{i}"), "yerbas")],
+            &[
+                (&format!("mate-{i}"), "mates"),
+                (&format!("yerba-{i}"), "yerbas"),
+            ],
         );
     }
     buy_in(&engine, "ana", 3, "ana-1", &[("mate-ana", "mates")]);
@@ -381,7 +384,9 @@ fn category_level_learns_over_the_purchases_categories() {
     assert_eq!(history[0].category.as_deref(), Some("mates"));
 
     // Products: every pair seen once, below the minimum support.
-    let products = engine.learn_affinities(&AffinityOptions::default()).unwrap();
+    let products = engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
     assert_eq!(products.affinities, 0);
     // Categories: mates and yerbas together in eight orders.
     let options = AffinityOptions {
@@ -391,8 +396,14 @@ fn category_level_learns_over_the_purchases_categories() {
     let categories = engine.learn_affinities(&options).unwrap();
     assert_eq!(categories.products, 2, "{categories:?}");
     assert_eq!(categories.top[0].support, 8);
-    let pair = [categories.top[0].from.as_str(), categories.top[0].to.as_str()];
-    assert!(pair.contains(&"mates") && pair.contains(&"yerbas"), "{pair:?}");
+    let pair = [
+        categories.top[0].from.as_str(),
+        categories.top[0].to.as_str(),
+    ];
+    assert!(
+        pair.contains(&"mates") && pair.contains(&"yerbas"),
+        "{pair:?}"
+    );
 
     let offers = engine.next_best_offers("ana", 3).unwrap();
     let cross: Vec<_> = offers
@@ -420,10 +431,19 @@ fn a_product_bought_before_the_lines_kept_is_never_offered() {
         buy(&engine, &format!("p0-fan{i}"), 2, &format!("f{i}"), &["p0"]);
     }
     for day in 0..(MAX_HISTORY as u32 + 20) {
-        buy(&engine, "eva", 10 + day, &format!("eva-{day}"), &[&format!("p{day}")]);
+        buy(
+            &engine,
+            "eva",
+            10 + day,
+            &format!("eva-{day}"),
+            &[&format!("p{day}")],
+        );
     }
     let history = engine.purchase_history("eva").unwrap();
-    assert!(history.iter().all(|l| l.product != "p0"), "p0 is out of the lines");
+    assert!(
+        history.iter().all(|l| l.product != "p0"),
+        "p0 is out of the lines"
+    );
     engine
         .learn_affinities(&AffinityOptions::default())
         .unwrap();
@@ -500,13 +520,23 @@ fn older_snapshots_rebuild_histories_from_the_events_kept() {
     };
     let at = Timestamp::parse("2026-01-01T09:00:00Z", "t").unwrap();
     let g = engine
-        .ingest(ciclo::consolidation::golden::SourceKey::new("crm", "EVA-1").unwrap(), at, record)
+        .ingest(
+            ciclo::consolidation::golden::SourceKey::new("crm", "EVA-1").unwrap(),
+            at,
+            record,
+        )
         .unwrap()
         .golden
         .to_string();
     buy(&engine, &g, 2, "eva-1", &["mate", "bombilla"]);
     for day in 0..(MAX_HISTORY as u32 + 5) {
-        buy(&engine, &g, 10 + day, &format!("eva-x{day}"), &[&format!("p{day}")]);
+        buy(
+            &engine,
+            &g,
+            10 + day,
+            &format!("eva-x{day}"),
+            &[&format!("p{day}")],
+        );
     }
     let history = engine.purchase_history(&g).unwrap();
     assert_eq!(history.len(), MAX_HISTORY);
@@ -548,7 +578,9 @@ fn older_snapshots_rebuild_histories_from_the_events_kept() {
         .unwrap();
     let again = restored.next_best_offers(&g, 100).unwrap().offers;
     assert!(again.iter().all(|o| o.product.as_deref() != Some("mate")));
-    assert!(again.iter().all(|o| o.product.as_deref() != Some("bombilla")));
+    assert!(again
+        .iter()
+        .all(|o| o.product.as_deref() != Some("bombilla")));
     // A plain customer's events are not kept: their history starts empty.
     assert!(restored.purchase_history("ana").unwrap().is_empty());
     // And the restored engine writes version 7 with the rebuilt histories.
@@ -565,7 +597,13 @@ fn n_is_capped_and_the_longest_list_is_distinct() {
     use ciclo::engine::MAX_OFFERS;
     let engine = shop();
     for i in 0..150 {
-        buy(&engine, &format!("x{i}"), 2, &format!("x{i}"), &[&format!("q{i}"), "mate"]);
+        buy(
+            &engine,
+            &format!("x{i}"),
+            2,
+            &format!("x{i}"),
+            &[&format!("q{i}"), "mate"],
+        );
     }
     engine
         .learn_affinities(&AffinityOptions::default())
@@ -576,7 +614,9 @@ fn n_is_capped_and_the_longest_list_is_distinct() {
         "{err:?}"
     );
     let now = Timestamp::parse("2026-03-01T00:00:00Z", "t").unwrap();
-    let err = engine.next_best_offers_at("ana", now, usize::MAX).unwrap_err();
+    let err = engine
+        .next_best_offers_at("ana", now, usize::MAX)
+        .unwrap_err();
     assert!(matches!(&err, Error::InvalidArgument { field, .. } if field == "n"));
     let got = engine.next_best_offers("ana", MAX_OFFERS).unwrap().offers;
     let products: Vec<&str> = got.iter().filter_map(|o| o.product.as_deref()).collect();

@@ -15,6 +15,7 @@ mod limits;
 mod listing;
 mod offers;
 mod retention;
+mod rfm;
 mod snapshot;
 mod stages;
 
@@ -25,6 +26,7 @@ pub use listing::{Page, MAX_PAGE};
 pub use offers::{
     AffinitySummary, NamedAffinity, NextBestOffer, NextBestOffers, OfferKind, MAX_OFFERS,
 };
+pub use rfm::{RfmCurrency, RfmCustomer, RfmOptions, RfmPage, RfmSegmentCount, RFM_DEFAULT_LIMIT};
 pub use stages::LeadScore;
 
 use std::hash::BuildHasher;

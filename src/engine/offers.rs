@@ -217,8 +217,7 @@ impl Engine {
             (names, index)
         };
         let (product_names, product_index) = intern(&mut raw.iter().map(|r| &r.3));
-        let (category_names, category_index) =
-            intern(&mut raw.iter().filter_map(|r| r.4.as_ref()));
+        let (category_names, category_index) = intern(&mut raw.iter().filter_map(|r| r.4.as_ref()));
         // Orders: numbered per customer in order of their key.
         let mut orders: HashMap<(u32, u64), u32, foldhash::fast::FixedState> = HashMap::default();
         let lines: Vec<BasketLine> = raw

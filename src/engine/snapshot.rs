@@ -527,7 +527,9 @@ impl Engine {
                         || (!full
                             && history.iter().any(|l| {
                                 std::iter::once(item_hash(Item::Product, &l.product))
-                                    .chain(l.category.as_deref().map(|c| item_hash(Item::Category, c)))
+                                    .chain(
+                                        l.category.as_deref().map(|c| item_hash(Item::Category, c)),
+                                    )
                                     .any(|h| bought.binary_search(&h).is_err())
                             }))
                     {

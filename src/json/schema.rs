@@ -462,6 +462,11 @@ documents! {
     "cohorts", "Cohorts by acquisition month, churn and value", Write,
         super::analytics::CohortsJson<'static>,
         takes: [], returns: ["ciclo_engine_cohorts_json(out_json)"];
+    "rfm_options", "Options of RFM over an engine", Read, super::rfm::RfmOptionsJson,
+        takes: ["ciclo_engine_rfm_json(options_json)"], returns: [];
+    "rfm", "RFM scores and segments of an engine's customers", Write,
+        super::rfm::RfmPageJson<'static>,
+        takes: [], returns: ["ciclo_engine_rfm_json(out_json)"];
 }
 
 /// `index.json`: every document with its schema file, direction and the
