@@ -65,7 +65,12 @@ pub struct PurchaseLine {
 }
 
 /// Most distinct products and categories a customer's set of items ever
-/// bought holds (see the [module](self) documentation).
+/// bought holds. Beside the latest [`MAX_HISTORY`] purchase lines, the
+/// engine keeps per customer the 64-bit hashes of every product and category
+/// they bought, sorted: 8 bytes each (at most 16 with the vector's spare
+/// capacity) plus 24, so at most 8 KiB + 24 bytes a customer. A next best
+/// offer never suggests an item in it; past this many items, new ones are
+/// not added (the latest lines still keep them from being offered).
 pub const MAX_BOUGHT: usize = 1024;
 
 /// A customer's purchase lines, oldest first.
