@@ -146,9 +146,7 @@ fn bench(c: &mut Criterion) {
             as_of: Some(at(T0 + 400 * DAY)),
             ..Default::default()
         };
-        group.bench_function("rfm", |b| {
-            b.iter(|| black_box(engine.rfm(&rfm).unwrap()))
-        });
+        group.bench_function("rfm", |b| b.iter(|| black_box(engine.rfm(&rfm).unwrap())));
         group.finish();
         let f = engine.funnel(year, None);
         println!(
