@@ -9,8 +9,10 @@
 //! callgrind_annotate --inclusive=yes cg.out | grep 'Engine::apply \['
 //! ```
 //!
-//! Arguments: customers in the stream (default 1,000), rounds (default 3) and,
-//! optionally, how many changes the change feed keeps (its retention's
+//! Arguments: customers in the stream (default 1,000), rounds (default 3), then
+//! either `segments`, to run the six-stage model with five host attributes (the
+//! purchases' `canal` among them) and four segments (see BENCHMARKS.md,
+//! "Segments"), or how many changes the change feed keeps (its retention's
 //! `max_changes`; default 100,000; 0 keeps none), to measure what the feed costs.
 
 use std::time::Instant;
@@ -22,20 +24,28 @@ fn main() {
             None => default,
             Some(Ok(n)) => n,
             Some(Err(_)) => {
-                eprintln!("usage: apply_stream [CUSTOMERS] [ROUNDS] [FEED_MAX_CHANGES]");
+                eprintln!("usage: apply_stream [CUSTOMERS] [ROUNDS] [segments | FEED_MAX_CHANGES]");
                 std::process::exit(2);
             }
         }
     };
     let customers = parse(args.next(), 1_000);
     let rounds = parse(args.next(), 3);
-    let feed_max_changes = args.next().map(|a| parse(Some(a), 0));
+    let mut feed_max_changes = None;
+    let model = match args.next().as_deref() {
+        None => ciclo::StageModel::six_stage(),
+        Some("segments") => with_segments(),
+        Some(n) => {
+            feed_max_changes = Some(parse(Some(n.to_string()), 0));
+            ciclo::StageModel::six_stage()
+        }
+    };
     let events = ciclo::sample::events(customers, 7).to_vec();
     let mut applied = 0usize;
     let mut secs = 0.0;
     let mut cpu_secs = 0.0;
     for _ in 0..rounds {
-        let engine = ciclo::Engine::new(ciclo::StageModel::six_stage());
+        let engine = ciclo::Engine::new(model.clone());
         if let Some(max_changes) = feed_max_changes {
             let retention = ciclo::engine::FeedRetention {
                 max_changes,
@@ -72,4 +82,33 @@ fn thread_cpu_seconds() -> f64 {
         .ok()
         .and_then(|s| s.split_whitespace().next()?.parse::<f64>().ok())
         .map_or(0.0, |ns| ns / 1e9)
+}
+
+/// The six-stage model with five attributes and four segments: one on an
+/// attribute the purchases carry, one on metrics within two stages, one on a
+/// time-dependent metric, one on an attribute no event carries.
+fn with_segments() -> ciclo::StageModel {
+    let mut config = ciclo::lifecycle::presets::six_stage();
+    config.attributes = serde_json::from_str(
+        r#"{
+            "canal": {"type": "category", "values": ["web", "app", "tienda", "whatsapp"]},
+            "province": {"type": "category", "values": ["Buenos Aires", "Córdoba", "Santa Fe"]},
+            "income_band": {"type": "category", "values": ["low", "middle", "high"]},
+            "credit_situation": {"type": "category", "values": ["1", "2", "3", "4", "5", "6"]},
+            "employees": {"type": "number", "min": 0}
+        }"#,
+    )
+    .expect("valid attributes");
+    config.segments = serde_json::from_str(
+        r#"[
+            {"name": "online", "when": {"attribute": "canal", "in": ["web", "app"]}},
+            {"name": "repeat_buyers", "stages": ["growth", "retention"],
+             "when": {"all": [{"metric": "purchase_count", "op": ">=", "value": 2},
+                              {"metric": "revenue", "op": ">=", "value": 100000}]}},
+            {"name": "active", "when": {"metric": "days_since_last_activity", "op": "<", "value": 30}},
+            {"name": "non_performing", "when": {"attribute": "credit_situation", "in": ["3", "4", "5", "6"]}}
+        ]"#,
+    )
+    .expect("valid segments");
+    ciclo::StageModel::compile(config).expect("a valid model")
 }

@@ -2109,6 +2109,113 @@ ciclo_status ciclo_engine_win_back_stats_json(const struct ciclo_engine *engine,
 ciclo_status ciclo_engine_rfm_json(const struct ciclo_engine *engine, const char *options_json, char **out_json);
 
 /**
+ * Sets or removes host attributes of a customer, given as a JSON object of
+ * attribute names to values: `{"province": "Córdoba", "employees": 40,
+ * "birth_date": "1980-05-17", "industry": null}` (`null` removes the
+ * attribute). Every name must be declared in the model's `attributes`, each
+ * value of its type: a number for a `number` (within its bounds), a
+ * `"YYYY-MM-DD"` string for a `date`, a string for a `text`, one of the
+ * declared values for a `category`. The customer's segments are then
+ * re-evaluated; changes and segment entries take effect at the customer's
+ * watermark (their latest event: the engine has no clock of its own). The
+ * change feed gets an `attributes_changed` change (the names, not the
+ * values) and, when membership moved, a `segments_changed` one. A merge
+ * keeps attributes set this way (the survivor's, then the retired
+ * customer's where the survivor has none).
+ *
+ * Errors: `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`,
+ * `CICLO_STATUS_INVALID_JSON` (malformed JSON, not an object, a value that
+ * is not a number, string or null, a repeated name), `CICLO_STATUS_NOT_FOUND`
+ * (unknown customer: a customer exists from their first event),
+ * `CICLO_STATUS_INVALID_ARGUMENT` naming the attribute
+ * (`attributes.province`) when it is not declared or its value is of the
+ * wrong type. On error nothing changes. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `attributes_json`: `attributes.schema.json`.
+ *
+ * # Safety
+ * `engine` is a live engine; `customer_id` and `attributes_json`
+ * NUL-terminated strings.
+ */
+ciclo_status ciclo_engine_set_attributes_json(const struct ciclo_engine *engine, const char *customer_id, const char *attributes_json);
+
+/**
+ * The segments a customer is in, with when they entered each, as JSON:
+ * `{"customer": "ana", "segments": [{"segment": "smes", "entered":
+ * "2026-03-01T10:00:00Z"}]}`, in the model's order (as of the customer's
+ * last evaluation: an event, a tick that moved them, a
+ * `ciclo_engine_set_attributes_json` or `ciclo_engine_refresh_segments`).
+ * A golden id retired by a merge stands for the customer it was merged into,
+ * whom `customer` names. Release `*out_json` with `ciclo_string_free`.
+ *
+ * Errors: `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`,
+ * `CICLO_STATUS_NOT_FOUND`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `customer_segments.schema.json`.
+ *
+ * # Safety
+ * `engine` is a live engine; `customer_id` a NUL-terminated string;
+ * `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_segments_json(const struct ciclo_engine *engine, const char *customer_id, char **out_json);
+
+/**
+ * Members per segment as JSON, in the model's order: `{"segments":
+ * [{"segment": "smes", "customers": 120}, ...]}` (a customer may be in
+ * several; `[]` when the model has no segment). Shards are counted one after
+ * another, as `ciclo_engine_stage_counts` does. Release `*out_json` with
+ * `ciclo_string_free`.
+ *
+ * Errors: `CICLO_STATUS_NULL_ARGUMENT`. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `segment_counts.schema.json`.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_segment_counts_json(const struct ciclo_engine *engine, char **out_json);
+
+/**
+ * A page of the members of a segment, in byte order of their ids, as JSON:
+ * `{"items": ["ana", "eva"], "next_cursor": "eva"}`. `cursor` is NULL (or
+ * `""`) for the first page, else the `next_cursor` of the page before; `max`
+ * is the most ids to answer, 1 to `CICLO_LIST_MAX`. A page reads the
+ * customers after the cursor until it has `max` members: its cost grows with
+ * the customers between two members. Release `*out_json` with
+ * `ciclo_string_free`.
+ *
+ * Errors: `CICLO_STATUS_NULL_ARGUMENT`, `CICLO_STATUS_INVALID_UTF8`,
+ * `CICLO_STATUS_NOT_FOUND` (a segment the model does not have),
+ * `CICLO_STATUS_INVALID_ARGUMENT` naming `max` out of range. Thread-safe.
+ *
+ * JSON Schemas in `include/schema/`: `*out_json`: `customers_page.schema.json`.
+ *
+ * # Safety
+ * `engine` is a live engine; `segment` a NUL-terminated string; `cursor`
+ * NULL or a NUL-terminated string; `out_json` valid for writes.
+ */
+ciclo_status ciclo_engine_list_segment_members_json(const struct ciclo_engine *engine, const char *segment, const char *cursor, uint32_t max, char **out_json);
+
+/**
+ * Re-evaluates every segment of every customer as of `now_ms`
+ * (milliseconds since the Unix epoch, UTC), for conditions that change with
+ * time alone (`days_since_last_purchase`); customers entering a segment
+ * enter it at `now_ms`. Customers whose latest event is later than `now_ms`
+ * are not evaluated. If not NULL, `*out_entered` receives the entries into
+ * a segment and `*out_left` the exits; each customer whose membership moved
+ * gets a `segments_changed` change on the feed.
+ *
+ * Errors: `CICLO_STATUS_NULL_ARGUMENT` (engine),
+ * `CICLO_STATUS_INVALID_TIMESTAMP` (outside years 0001-9999). Thread-safe;
+ * shards are visited one after another.
+ *
+ * # Safety
+ * `engine` is a live engine; `out_entered` and `out_left` NULL or valid for
+ * writes.
+ */
+ciclo_status ciclo_engine_refresh_segments(const struct ciclo_engine *engine, int64_t now_ms, uint64_t *out_entered, uint64_t *out_left);
+
+/**
  * Normalises a phone number to E.164 (`+5491123456789`).
  *
  * `input` is a number in any common written form: international (`+54 9 11

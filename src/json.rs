@@ -276,7 +276,7 @@ pub(crate) enum ConfigJson {
     /// A built-in stage model by name.
     Preset(PresetJson),
     /// A whole stage model.
-    Model(ModelConfig),
+    Model(Box<ModelConfig>),
 }
 
 /// A built-in stage model by name.
@@ -867,4 +867,5 @@ mod standardize;
 
 pub use standardize::standardized_to_json;
 pub(crate) use standardize::{findings, to_sorted_json, FindingJson, Sorted};
+pub mod segments;
 pub mod stages;

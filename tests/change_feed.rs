@@ -575,9 +575,13 @@ fn erasing_a_customer_named_by_the_host_keeps_its_id_out_of_snapshots() {
 fn older_snapshots_restore_with_an_empty_feed() {
     let engine = Engine::new(StageModel::six_stage());
     engine.apply(&buy("a", 0, 100)).unwrap();
-    let v5 = engine.snapshot();
-    // Version 4 is version 5 without the feed's text (the last field).
-    let body = &v5[24..];
+    let v7 = engine.snapshot();
+    // Version 4 is version 8 without the empty purchase histories (the last
+    // byte), the feed's text (the field before) and the customer's empty
+    // attributes and segments (the two zero bytes before the empty
+    // consolidation and retention texts).
+    assert_eq!(v7.last(), Some(&0));
+    let body = &v7[24..v7.len() - 1];
     let feed_at = (0..body.len())
         .rev()
         .find(|&p| {
@@ -585,7 +589,10 @@ fn older_snapshots_restore_with_an_empty_feed() {
             p + used + len == body.len() && body.get(p + used) == Some(&b'{')
         })
         .expect("the feed's text ends the payload");
-    let old = &body[..feed_at];
+    let before_feed = &body[..feed_at];
+    assert_eq!(&before_feed[before_feed.len() - 4..], &[0, 0, 0, 0]);
+    let old = [&before_feed[..before_feed.len() - 4], &[0, 0]].concat();
+    let old = old.as_slice();
     let mut v4 = Vec::new();
     v4.extend_from_slice(b"CICLOSNP");
     v4.extend_from_slice(&4u32.to_le_bytes());

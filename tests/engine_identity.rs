@@ -215,12 +215,16 @@ fn snapshots_keep_identity_events_and_hierarchies() {
 fn older_snapshots_still_restore() {
     let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
     engine.apply(&buy("cliente-1", 1, 500)).unwrap();
-    let v5 = engine.snapshot();
-    // A version 5 payload ends with the change feed's text; without it, it
-    // is a version 3 or 4 payload, which ends with the empty consolidation
-    // and retention texts (one zero byte each); without the last of them, a
+    let v7 = engine.snapshot();
+    // A version 8 payload ends with the empty purchase histories (one zero
+    // byte) after the change feed's text; without both, and
+    // without the customer's empty attributes and segments (one zero byte
+    // each, just before the empty consolidation and retention texts), it is
+    // a version 3 or 4 payload, which ends with the empty consolidation and
+    // retention texts (one zero byte each); without the last of them, a
     // version 2 payload, without both a version 1 payload.
-    let body = &v5[24..];
+    assert_eq!(v7.last(), Some(&0));
+    let body = &v7[24..v7.len() - 1];
     let feed = (0..body.len())
         .rev()
         .find(|&p| {
@@ -228,16 +232,19 @@ fn older_snapshots_still_restore() {
             used > 0 && p + used + len == body.len() && body.get(p + used) == Some(&b'{')
         })
         .expect("the change feed's text ends the payload");
-    let v4 = &body[..feed];
-    assert_eq!(&v4[v4.len() - 2..], &[0, 0]);
-    // What a restored engine writes: the same, with an empty feed.
-    let mut expected = v5[..8].to_vec();
-    expected.extend_from_slice(&5u32.to_le_bytes());
-    let mut body_v5 = v4.to_vec();
-    body_v5.push(0);
-    expected.extend_from_slice(&(body_v5.len() as u64).to_le_bytes());
-    expected.extend_from_slice(&crc32fast::hash(&body_v5).to_le_bytes());
-    expected.extend_from_slice(&body_v5);
+    let before_feed = &body[..feed];
+    assert_eq!(&before_feed[before_feed.len() - 4..], &[0, 0, 0, 0]);
+    let v4 = [&before_feed[..before_feed.len() - 4], &[0, 0]].concat();
+    let v4 = v4.as_slice();
+    // What a restored engine writes: version 8, with an empty feed and no
+    // purchase histories.
+    let mut expected = v7[..8].to_vec();
+    expected.extend_from_slice(&8u32.to_le_bytes());
+    let mut body_v7 = before_feed.to_vec();
+    body_v7.extend_from_slice(&[0, 0]);
+    expected.extend_from_slice(&(body_v7.len() as u64).to_le_bytes());
+    expected.extend_from_slice(&crc32fast::hash(&body_v7).to_le_bytes());
+    expected.extend_from_slice(&body_v7);
     for (version, cut) in [(4u32, 0), (3, 0), (2, 1), (1, 2)] {
         let body = &v4[..v4.len() - cut];
         let mut old = Vec::new();

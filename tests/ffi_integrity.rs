@@ -310,6 +310,7 @@ struct Payload {
     identity_json: String,
     retention_json: String,
     feed_json: String,
+    histories_json: String,
 }
 
 const HEADER: usize = 24;

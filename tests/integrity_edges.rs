@@ -29,8 +29,53 @@ fn decode(bytes: &[u8]) -> Payload {
     postcard::from_bytes(&bytes[24..]).unwrap()
 }
 
+/// A state as snapshots before version 6 encode it: without attributes and
+/// segments.
+#[derive(serde::Serialize)]
+struct RecordV5<'a> {
+    stage: &'a str,
+    stage_entered: ciclo::model::Timestamp,
+    watermark: ciclo::model::Timestamp,
+    history: &'a [ciclo::lifecycle::TransitionRecord],
+    metrics: &'a ciclo::lifecycle::Metrics,
+    recent_event_ids: &'a [u64],
+    ids_at_watermark: u32,
+}
+
+/// A payload of versions 3 and 4.
+#[derive(serde::Serialize)]
+struct PayloadV4<'a> {
+    config_json: &'a str,
+    customers: Vec<(&'a str, RecordV5<'a>)>,
+    identity_json: &'a str,
+    retention_json: &'a str,
+}
+
 fn encode(version: u32, payload: &Payload) -> Vec<u8> {
-    let body = postcard::to_allocvec(payload).unwrap();
+    let old = PayloadV4 {
+        config_json: &payload.config_json,
+        customers: payload
+            .customers
+            .iter()
+            .map(|(id, r)| {
+                (
+                    id.as_str(),
+                    RecordV5 {
+                        stage: &r.stage,
+                        stage_entered: r.stage_entered,
+                        watermark: r.watermark,
+                        history: &r.history,
+                        metrics: &r.metrics,
+                        recent_event_ids: &r.recent_event_ids,
+                        ids_at_watermark: r.ids_at_watermark,
+                    },
+                )
+            })
+            .collect(),
+        identity_json: &payload.identity_json,
+        retention_json: &payload.retention_json,
+    };
+    let body = postcard::to_allocvec(&old).unwrap();
     let mut out = Vec::new();
     out.extend_from_slice(b"CICLOSNP");
     out.extend_from_slice(&version.to_le_bytes());

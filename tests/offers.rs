@@ -287,22 +287,24 @@ fn histories_are_bounded_in_snapshots_and_erased_with_the_customer() {
         format!("p{}", MAX_HISTORY + 19)
     );
 
-    // Snapshots keep the histories and the sets of items bought (version 7)
+    // Snapshots keep the histories and the sets of items bought (version 8)
     // and restore them exactly.
     let bytes = engine.snapshot();
-    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 7);
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 8);
     let restored = Engine::restore(&bytes).unwrap();
     assert_eq!(restored.purchase_history("eva").unwrap(), history);
     assert_eq!(restored.snapshot(), bytes);
-    // An engine without histories writes version 5, as before.
+    // An engine without histories writes the same version, with empty
+    // histories.
     let plain = Engine::new(StageModel::six_stage());
     event(
         &plain,
         &format!(r#"{{"customer": "x", "at": "{}", "kind": "visit"}}"#, t(1)),
     );
-    let v5 = plain.snapshot();
-    assert_eq!(u32::from_le_bytes(v5[8..12].try_into().unwrap()), 5);
-    Engine::restore(&v5).unwrap();
+    let v7 = plain.snapshot();
+    assert_eq!(u32::from_le_bytes(v7[8..12].try_into().unwrap()), 8);
+    assert_eq!(v7.last(), Some(&0), "the empty histories end the payload");
+    assert_eq!(Engine::restore(&v7).unwrap().snapshot(), v7);
 
     // Erasure takes the history with the customer, in the engine and in
     // the next snapshot.
@@ -475,25 +477,15 @@ fn a_product_bought_before_the_lines_kept_is_never_offered() {
     assert_eq!(offered(&restored), now);
 }
 
-/// The payload of version 6 and 7 snapshots, to write older versions.
+/// The payload of version 7 and 8 snapshots, to write older versions.
 #[derive(serde::Serialize, serde::Deserialize)]
-struct PayloadV7 {
+struct PayloadV8 {
     config_json: String,
     customers: Vec<(String, ciclo::lifecycle::StateRecord)>,
     identity_json: String,
     retention_json: String,
     feed_json: String,
     histories_json: String,
-}
-
-/// The payload of version 5 snapshots: version 6 without the histories.
-#[derive(serde::Serialize)]
-struct PayloadV5 {
-    config_json: String,
-    customers: Vec<(String, ciclo::lifecycle::StateRecord)>,
-    identity_json: String,
-    retention_json: String,
-    feed_json: String,
 }
 
 fn seal(version: u32, body: &[u8]) -> Vec<u8> {
@@ -507,7 +499,7 @@ fn seal(version: u32, body: &[u8]) -> Vec<u8> {
 
 /// A snapshot without purchase histories (version 5, as every engine wrote
 /// before them) gets them back from the events kept of golden customers; one
-/// without sets of items bought (version 6) makes them from the lines.
+/// without sets of items bought (version 7) makes them from the lines.
 #[test]
 fn older_snapshots_rebuild_histories_from_the_events_kept() {
     use ciclo::model::Record;
@@ -547,29 +539,37 @@ fn older_snapshots_rebuild_histories_from_the_events_kept() {
     assert!(offers.iter().all(|o| o.product.as_deref() != Some("mate")));
 
     let bytes = engine.snapshot();
-    let payload: PayloadV7 = postcard::from_bytes(&bytes[24..]).unwrap();
+    let payload: PayloadV8 = postcard::from_bytes(&bytes[24..]).unwrap();
     assert!(!payload.histories_json.is_empty());
 
-    // Version 6: lines without the sets of items bought.
+    // Version 7: lines without the sets of items bought.
     let mut histories: serde_json::Value = serde_json::from_str(&payload.histories_json).unwrap();
     histories.as_object_mut().unwrap().remove("bought").unwrap();
-    let v6 = PayloadV7 {
+    let v7 = PayloadV8 {
         histories_json: histories.to_string(),
         ..postcard::from_bytes(&bytes[24..]).unwrap()
     };
-    let restored = Engine::restore(&seal(6, &postcard::to_allocvec(&v6).unwrap())).unwrap();
+    let restored = Engine::restore(&seal(7, &postcard::to_allocvec(&v7).unwrap())).unwrap();
     assert_eq!(restored.purchase_history(&g).unwrap(), history);
     assert_eq!(restored.purchase_history("ana").unwrap().len(), 1);
 
-    // Version 5: no histories at all.
-    let v5 = PayloadV5 {
-        config_json: payload.config_json,
-        customers: payload.customers,
-        identity_json: payload.identity_json,
-        retention_json: payload.retention_json,
-        feed_json: payload.feed_json,
-    };
-    let restored = Engine::restore(&seal(5, &postcard::to_allocvec(&v5).unwrap())).unwrap();
+    // Version 5: no histories at all, and states without attributes and
+    // segments (each record's last two fields, empty here: two zero bytes).
+    let mut v5 = postcard::to_allocvec(&payload.config_json).unwrap();
+    v5.extend(postcard::to_allocvec(&payload.customers.len()).unwrap());
+    for customer in &payload.customers {
+        let record = postcard::to_allocvec(customer).unwrap();
+        assert!(record.ends_with(&[0, 0]));
+        v5.extend_from_slice(&record[..record.len() - 2]);
+    }
+    for text in [
+        &payload.identity_json,
+        &payload.retention_json,
+        &payload.feed_json,
+    ] {
+        v5.extend(postcard::to_allocvec(text).unwrap());
+    }
+    let restored = Engine::restore(&seal(5, &v5)).unwrap();
     // The golden customer's history and set of items bought come back from
     // its events: the mate bought before the lines kept is still not offered.
     assert_eq!(restored.purchase_history(&g).unwrap(), history);
@@ -583,9 +583,9 @@ fn older_snapshots_rebuild_histories_from_the_events_kept() {
         .all(|o| o.product.as_deref() != Some("bombilla")));
     // A plain customer's events are not kept: their history starts empty.
     assert!(restored.purchase_history("ana").unwrap().is_empty());
-    // And the restored engine writes version 7 with the rebuilt histories.
+    // And the restored engine writes version 8 with the rebuilt histories.
     let resaved = restored.snapshot();
-    assert_eq!(u32::from_le_bytes(resaved[8..12].try_into().unwrap()), 7);
+    assert_eq!(u32::from_le_bytes(resaved[8..12].try_into().unwrap()), 8);
     let r2 = Engine::restore(&resaved).unwrap();
     assert_eq!(r2.purchase_history(&g).unwrap(), history);
 }
@@ -626,4 +626,57 @@ fn n_is_capped_and_the_longest_list_is_distinct() {
     distinct.dedup();
     assert_eq!(distinct.len(), products.len());
     assert!(!products.contains(&"mate"));
+}
+
+/// An unsigned LEB128 varint: its value and the bytes it takes (0 when
+/// there is none).
+fn varint(bytes: &[u8]) -> (usize, usize) {
+    let mut value = 0usize;
+    for (i, b) in bytes.iter().take(9).enumerate() {
+        value |= ((b & 0x7f) as usize) << (7 * i);
+        if b & 0x80 == 0 {
+            return (value, i + 1);
+        }
+    }
+    (0, 0)
+}
+
+#[test]
+fn a_version_6_snapshot_restores_its_purchase_histories() {
+    let engine = Engine::new(StageModel::six_stage());
+    buy(&engine, "eva", 1, "o1", &["mate", "yerba"]);
+    let v7 = engine.snapshot();
+    assert_eq!(u32::from_le_bytes(v7[8..12].try_into().unwrap()), 8);
+    // Version 6 is version 7 without the customer's empty attributes and
+    // segments (the two zero bytes before the empty consolidation and
+    // retention texts); the change feed's and the histories' texts follow.
+    let body = &v7[24..];
+    let histories_at = (0..body.len())
+        .rev()
+        .find(|&p| {
+            let (len, used) = varint(&body[p..]);
+            used > 0 && p + used + len == body.len() && body.get(p + used) == Some(&b'{')
+        })
+        .expect("the histories' text ends the payload");
+    let feed_at = (0..histories_at)
+        .rev()
+        .find(|&p| {
+            let (len, used) = varint(&body[p..]);
+            used > 0 && p + used + len == histories_at && body.get(p + used) == Some(&b'{')
+        })
+        .expect("the feed's text comes before");
+    assert_eq!(&body[feed_at - 4..feed_at], &[0, 0, 0, 0]);
+    let old = [&body[..feed_at - 4], &[0, 0], &body[feed_at..]].concat();
+    let mut v6 = b"CICLOSNP".to_vec();
+    v6.extend_from_slice(&6u32.to_le_bytes());
+    v6.extend_from_slice(&(old.len() as u64).to_le_bytes());
+    v6.extend_from_slice(&crc32fast::hash(&old).to_le_bytes());
+    v6.extend_from_slice(&old);
+    let restored = Engine::restore(&v6).unwrap();
+    assert_eq!(
+        restored.purchase_history("eva").unwrap(),
+        engine.purchase_history("eva").unwrap()
+    );
+    assert_eq!(restored.purchase_history("eva").unwrap().len(), 2);
+    assert_eq!(restored.snapshot(), v7);
 }

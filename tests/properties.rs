@@ -28,8 +28,37 @@ fn currency(code: &str) -> Currency {
     Currency::parse(code, "currency").unwrap()
 }
 
-fn models() -> [StageModel; 2] {
-    [StageModel::six_stage(), StageModel::five_stage()]
+fn models() -> [StageModel; 3] {
+    [
+        StageModel::six_stage(),
+        StageModel::five_stage(),
+        with_segments(),
+    ]
+}
+
+/// The six-stage preset with two attributes the stream never sends and
+/// segments over metrics, stage and attributes: states carry memberships.
+fn with_segments() -> StageModel {
+    let mut config = ciclo::lifecycle::presets::six_stage();
+    config.attributes = serde_json::from_str(
+        r#"{"province": {"type": "category", "values": ["Córdoba", "Mendoza"]},
+            "employees": {"type": "number"}}"#,
+    )
+    .unwrap();
+    config.segments = serde_json::from_str(
+        r#"[{"name": "buyers", "when": {"metric": "purchase_count", "op": ">=", "value": 2}},
+            {"name": "growing", "stages": ["growth"]},
+            {"name": "quiet", "when": {"metric": "days_since_last_activity", "op": ">=", "value": 0.5}},
+            {"name": "cordoba", "when": {"attribute": "province", "op": "==", "value": "Córdoba"}},
+            {"name": "unknown_size", "when": {"not": {"attribute": "employees", "op": ">", "value": 0}}},
+            {"name": "complainers", "when": {"metric": "complaint_count", "op": ">=", "value": 1}},
+            {"name": "renewers", "when": {"metric": "renewal_count", "op": ">=", "value": 1}},
+            {"name": "reachable", "when": {"metric": "contact_captured", "op": "==", "value": 1}},
+            {"name": "gone", "when": {"metric": "cancelled", "op": "==", "value": 1}},
+            {"name": "big_spenders", "when": {"metric": "average_order_value", "op": ">=", "value": 5000}}]"#,
+    )
+    .unwrap();
+    StageModel::compile(config).unwrap()
 }
 
 // ---------------------------------------------------------------------------
@@ -139,10 +168,18 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::option::of(prop_oneof![Just(0.0), 0.0..1000.0f64]),
         prop::option::of(prop::sample::select(vec!["precio", "mudanza", ""])),
         prop::collection::vec(
-            (
-                prop::sample::select(vec!["canal", "vip", "n"]),
-                attr_value(),
-            ),
+            prop_oneof![
+                3 => (
+                    prop::sample::select(vec!["canal", "vip", "n"]),
+                    attr_value(),
+                ),
+                // Declared by the model with segments: typed values that
+                // move its attribute segments.
+                1 => prop::sample::select(vec!["Córdoba", "Mendoza"])
+                    .prop_map(|p| ("province", AttrValue::Text(p.to_string()))),
+                1 => prop_oneof![Just(0.0), 0.0..500.0f64]
+                    .prop_map(|n| ("employees", AttrValue::Number(n))),
+            ],
             0..3,
         ),
     )
@@ -445,6 +482,12 @@ proptest! {
             prop_assert_eq!(run.engine.len(), run.states.len());
             for (id, state) in &run.states {
                 check_stage_in_model(&model, state)?;
+                // Memberships are those of an evaluation at the watermark
+                // (the last event or moving tick evaluated them), entered
+                // no later than it.
+                let members: Vec<_> = state.segments().iter().map(|(s, _)| *s).collect();
+                prop_assert_eq!(members, state.segments_at(&model, state.watermark()));
+                prop_assert!(state.segments().iter().all(|(_, at)| *at <= state.watermark()));
                 prop_assert!(model.stages().contains(&model.stage_name(state.stage()).to_string()));
                 prop_assert_eq!(&run.engine.customer(id).unwrap(), state);
             }

@@ -9,7 +9,7 @@
 //!   records ingested, merged, linked and deduplicated (FEBRL1's first rows
 //!   from `tests/data/febrl1.csv`), CDNOW's summaries
 //!   (`tests/data/cdnow_summary.csv`) fitted and predicted, retention
-//!   evaluated. Every document of the index is met at least once, and inputs
+//!   evaluated, attributes set and segments read. Every document of the index is met at least once, and inputs
 //!   the C functions refuse for their shape are refused by the schemas too.
 #![cfg(feature = "schema")]
 
@@ -27,6 +27,7 @@ use ciclo::ffi::listing::*;
 use ciclo::ffi::matching::*;
 use ciclo::ffi::offers::*;
 use ciclo::ffi::retention::*;
+use ciclo::ffi::segments::*;
 use ciclo::ffi::standardize::*;
 use ciclo::ffi::status::*;
 use ciclo::ffi::step::*;
@@ -257,6 +258,7 @@ fn real_inputs_and_outputs_match_the_schemas() {
     analytics(&mut check);
     offers(&mut check);
     rfm(&mut check);
+    segments(&mut check);
     let unmet: Vec<&str> = DOCUMENTS
         .iter()
         .map(|d| d.name)
@@ -1001,4 +1003,65 @@ fn rfm(check: &mut Checker) {
     check.invalid("rfm_options", r#"{"limit": 0}"#);
     check.invalid("rfm_options", r#"{"as_of": "yesterday"}"#);
     check.invalid("rfm_options", r#"{"colour": 1}"#);
+}
+
+/// Host attributes and segments: a configuration declaring them, attributes
+/// set by events and by call, a customer's segments, the counts and a page of
+/// members.
+fn segments(check: &mut Checker) {
+    let mut config: Value = serde_json::from_str(&ciclo::json::config_to_json(
+        &ciclo::lifecycle::presets::six_stage(),
+    ))
+    .unwrap();
+    config["attributes"] = json!({
+        "province": {"type": "category", "values": ["Córdoba", "Mendoza"]},
+        "credit_situation": {"type": "category", "values": ["1", "2", "3", "4", "5", "6"],
+                             "description": "BCRA debtor situation"},
+        "employees": {"type": "number", "min": 0, "max": 1000000},
+        "industry": {"type": "text"}, "founded": {"type": "date"}});
+    config["segments"] = json!([
+        {"name": "cordoba", "description": "From Córdoba",
+         "when": {"attribute": "province", "op": "==", "value": "Córdoba"}},
+        {"name": "non_performing", "when": {"attribute": "credit_situation", "in": ["3", "4"]}},
+        {"name": "buyers", "stages": ["conversion", "growth"],
+         "when": {"metric": "purchase_count", "op": ">=", "value": 1}}]);
+    config["lead_scoring"]["profile"] =
+        json!([{"when": {"attribute": "employees", "op": ">=", "value": 50}, "points": 10}]);
+    let config = config.to_string();
+    check.valid("engine_config", &config);
+    let mut handle = ptr::null_mut();
+    ok(unsafe { ciclo_engine_new(c(&config).as_ptr(), &mut handle) });
+    let e = Engine(handle);
+    let model = out(|o| unsafe { ciclo_engine_model_json(e.0, o) });
+    check.valid("stage_model", &model);
+    let event = r#"{"customer": "acme", "at": "2026-03-01T10:00:00Z", "kind": "purchase",
+        "amount": 1000, "currency": "ARS", "attributes": {"province": "Córdoba", "canal": "web"}}"#;
+    check.valid("event", event);
+    ok(unsafe { ciclo_engine_apply_json(e.0, c(event).as_ptr(), ptr::null_mut()) });
+    let attributes =
+        r#"{"credit_situation": 3, "employees": 120, "founded": "1999-12-31", "industry": null}"#;
+    check.valid("attributes", attributes);
+    ok(unsafe {
+        ciclo_engine_set_attributes_json(e.0, c("acme").as_ptr(), c(attributes).as_ptr())
+    });
+    let mine = out(|o| unsafe { ciclo_engine_segments_json(e.0, c("acme").as_ptr(), o) });
+    check.valid("customer_segments", &mine);
+    assert!(mine.contains("non_performing"), "{mine}");
+    let counts = out(|o| unsafe { ciclo_engine_segment_counts_json(e.0, o) });
+    check.valid("segment_counts", &counts);
+    let page = out(|o| unsafe {
+        ciclo_engine_list_segment_members_json(e.0, c("buyers").as_ptr(), ptr::null(), 10, o)
+    });
+    check.valid("customers_page", &page);
+    let state = out(|o| unsafe { ciclo_engine_customer_state_json(e.0, c("acme").as_ptr(), o) });
+    check.valid("state", &state);
+    let customer = out(|o| unsafe { ciclo_engine_customer_json(e.0, c("acme").as_ptr(), o) });
+    check.valid("customer", &customer);
+
+    check.invalid("attributes", r#"{"industry": ["x"]}"#);
+    check.invalid("attributes", r#"["industry"]"#);
+    check.invalid(
+        "engine_config",
+        r#"{"name": "m", "stages": [{"name": "a"}], "rules": [], "attributes": {"x": {"type": "texto"}}}"#,
+    );
 }

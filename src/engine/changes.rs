@@ -15,8 +15,10 @@
 //! |---|---|
 //! | [`Change::CustomerCreated`] | a lifecycle state: the customer, in `stage` |
 //! | [`Change::StageMoved`] | the customer's stage is `change.to` |
-//! | [`Change::CustomerRecomputed`] | the customer's stage is `stage` (state rebuilt by a merge or unmerge; created if absent) |
+//! | [`Change::CustomerRecomputed`] | the customer's stage is `stage` (state rebuilt by a merge or unmerge; created if absent); read the customer's attributes and segments again |
 //! | [`Change::CustomerRemoved`] | the customer has no lifecycle state any more (merged away, or nothing left to rebuild it from) |
+//! | [`Change::AttributesChanged`] | the customer's host attributes named in `attributes` are to be read again (set or removed; the values are the customer's, not the feed's) |
+//! | [`Change::SegmentsChanged`] | the customer is in the segments of `entered` (since `at`) and no longer in those of `left` |
 //! | [`Change::TriggerFired`] | an action to take (not state) |
 //! | [`Change::GoldenCreated`], [`Change::GoldenUpdated`] | the golden record of `golden` is `record` (read with the change, so perhaps already newer; `None` when the customer is no longer live: a later change, a merge or an erasure, says so) |
 //! | [`Change::GoldenMerged`] | every source of `retired` now belongs to `survivor`; `retired` has no golden record any more |
@@ -35,7 +37,7 @@ use crate::consolidation::golden::{GoldenRecord, SourceKey};
 use crate::consolidation::hierarchy::Link;
 use crate::consolidation::registry::GoldenId;
 use crate::error::{Error, Result};
-use crate::lifecycle::{Evidence, StageChange, StageId};
+use crate::lifecycle::{AttributeSet, Evidence, StageChange, StageId};
 use crate::model::time::Timestamp;
 use crate::retention::Firing;
 
@@ -83,6 +85,31 @@ pub enum Change {
         customer: CompactString,
         /// Their stage now.
         stage: StageId,
+    },
+    /// A customer's host attributes changed, by an event or by
+    /// [`Engine::set_attributes`](crate::Engine::set_attributes): the
+    /// attributes set or removed. Their values are not on the feed (they may
+    /// be personal data): they are the customer's.
+    AttributesChanged {
+        /// The customer.
+        customer: CompactString,
+        /// The attributes set or removed.
+        attributes: AttributeSet,
+        /// When: the event's time, or the customer's watermark for a call.
+        at: Timestamp,
+    },
+    /// A customer entered or left segments: on an event, a call setting
+    /// attributes, a tick that moved them or
+    /// [`Engine::refresh_segments`](crate::Engine::refresh_segments).
+    SegmentsChanged {
+        /// The customer.
+        customer: CompactString,
+        /// Bit `i` set when they entered segment `i` (at `at`).
+        entered: u64,
+        /// Bit `i` set when they left segment `i`.
+        left: u64,
+        /// When.
+        at: Timestamp,
     },
     /// A customer's lifecycle state went without an erasure: merged into
     /// another customer, or rebuilt from nothing (an unmerge left them no
@@ -194,7 +221,7 @@ pub enum Change {
 impl Change {
     /// The change's type as the JSON shows it: `customer_created`,
     /// `stage_moved`, `customer_recomputed`, `customer_removed`,
-    /// `trigger_fired`, `golden_created`, `golden_updated`, `golden_merged`,
+    /// `attributes_changed`, `segments_changed`, `trigger_fired`, `golden_created`, `golden_updated`, `golden_merged`,
     /// `golden_unmerged`, `erased`, `source_added`, `source_removed`,
     /// `link_added`, `link_removed`, `review_opened`, `review_closed` or
     /// `redacted`.
@@ -204,6 +231,8 @@ impl Change {
             Change::StageMoved { .. } => "stage_moved",
             Change::CustomerRecomputed { .. } => "customer_recomputed",
             Change::CustomerRemoved { .. } => "customer_removed",
+            Change::AttributesChanged { .. } => "attributes_changed",
+            Change::SegmentsChanged { .. } => "segments_changed",
             Change::TriggerFired { .. } => "trigger_fired",
             Change::GoldenCreated { .. } => "golden_created",
             Change::GoldenUpdated { .. } => "golden_updated",
@@ -221,13 +250,15 @@ impl Change {
     }
 
     /// The customer a lifecycle change (creation, move, recomputation,
-    /// removal, firing) is about.
+    /// removal, attributes, segments, firing) is about.
     pub fn customer(&self) -> Option<&str> {
         match self {
             Change::CustomerCreated { customer, .. }
             | Change::StageMoved { customer, .. }
             | Change::CustomerRecomputed { customer, .. }
             | Change::CustomerRemoved { customer }
+            | Change::AttributesChanged { customer, .. }
+            | Change::SegmentsChanged { customer, .. }
             | Change::TriggerFired { customer, .. } => Some(customer),
             _ => None,
         }
@@ -308,11 +339,13 @@ impl Change {
     }
 
     /// Every change type's name, as [`Change::type_name`] gives it.
-    pub const TYPES: [&'static str; 17] = [
+    pub const TYPES: [&'static str; 19] = [
         "customer_created",
         "stage_moved",
         "customer_recomputed",
         "customer_removed",
+        "attributes_changed",
+        "segments_changed",
         "trigger_fired",
         "golden_created",
         "golden_updated",
@@ -359,7 +392,9 @@ impl Change {
         match self {
             Change::CustomerCreated { customer, .. }
             | Change::CustomerRecomputed { customer, .. }
-            | Change::CustomerRemoved { customer } => id(customer),
+            | Change::CustomerRemoved { customer }
+            | Change::AttributesChanged { customer, .. }
+            | Change::SegmentsChanged { customer, .. } => id(customer),
             Change::StageMoved {
                 customer,
                 event_id,

@@ -356,6 +356,17 @@ pub(crate) trait Sink {
     /// `created`, the initial stage) and the move it made.
     fn applied(&mut self, event: &Event, outcome: &Outcome, created: Option<StageId>) {
         let moved = outcome.transition.map(|t| moved(event, outcome, t));
+        if !outcome.attributes.is_empty() || !outcome.segments.is_empty() {
+            // Rare: attributes or segments changed too.
+            let changes: Vec<Change> = created
+                .map(|stage| customer_created(event, stage))
+                .into_iter()
+                .chain(moved)
+                .chain(profile_changes(event, outcome))
+                .collect();
+            self.record(changes);
+            return;
+        }
         match (created, moved) {
             (Some(stage), moved) => {
                 let created = customer_created(event, stage);
@@ -368,6 +379,23 @@ pub(crate) trait Sink {
             (None, None) => {}
         }
     }
+}
+
+/// The attribute and segment changes an event made (none, mostly).
+#[inline(always)]
+fn profile_changes(event: &Event, outcome: &Outcome) -> impl Iterator<Item = Change> {
+    let attributes = (!outcome.attributes.is_empty()).then(|| Change::AttributesChanged {
+        customer: CompactString::from(event.customer.as_str()),
+        attributes: outcome.attributes,
+        at: event.at,
+    });
+    let segments = (!outcome.segments.is_empty()).then(|| Change::SegmentsChanged {
+        customer: CompactString::from(event.customer.as_str()),
+        entered: outcome.segments.entered,
+        left: outcome.segments.left,
+        at: event.at,
+    });
+    attributes.into_iter().chain(segments)
 }
 
 #[inline(always)]
@@ -408,7 +436,10 @@ impl Sink for Single<'_> {
     /// chunk's, once in 1,024 changes).
     #[inline(never)]
     fn applied(&mut self, event: &Event, outcome: &Outcome, created: Option<StageId>) {
-        let n = u64::from(created.is_some()) + u64::from(outcome.transition.is_some());
+        let n = u64::from(created.is_some())
+            + u64::from(outcome.transition.is_some())
+            + u64::from(!outcome.attributes.is_empty())
+            + u64::from(!outcome.segments.is_empty());
         if n == 0 {
             return;
         }
@@ -420,6 +451,11 @@ impl Sink for Single<'_> {
         }
         if let Some(t) = outcome.transition {
             inner.push_with(last, now, || moved(event, outcome, t));
+        }
+        if !outcome.attributes.is_empty() || !outcome.segments.is_empty() {
+            for change in profile_changes(event, outcome) {
+                inner.push_with(last, now, || change);
+            }
         }
         if inner.open.is_empty() {
             inner.visible = last;

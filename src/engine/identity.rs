@@ -53,6 +53,7 @@ use crate::consolidation::registry::{
     Erased, GoldenId, IngestDecision, Ingested, Merged, Registry, RegistryConfig,
 };
 use crate::error::{Error, Result};
+use crate::lifecycle::profile::{AttributeId, AttributeValue};
 use crate::lifecycle::{CustomerState, Outcome};
 use crate::model::event::Event;
 use crate::model::record::Record;
@@ -596,7 +597,9 @@ impl Engine {
                 .or_default()
                 .extend(states);
         }
-        self.recompute(identity, merged.survivor, call);
+        // Attributes a host set by call are in no event: the survivor's
+        // carry over, and the retired customer's fill what it lacks.
+        self.recompute(identity, merged.survivor, &[&survivor, &retired], call);
         self.drop_state(&retired, Some(call));
         // What fired for either keeps counting against the survivor's
         // cooldowns and caps (an unmerge leaves it with the survivor).
@@ -643,8 +646,11 @@ impl Engine {
             let _ = identity.hierarchies.undo_rename(&rename);
             record_links(&before, &identity.hierarchies, &ids, &mut call);
         }
-        self.recompute(&identity, from, &mut call);
-        self.recompute(&identity, back, &mut call);
+        // The customer keeps its attributes (a call's cannot be told apart
+        // by record); the record's old id gets those its events set.
+        let from_id = from.to_string();
+        self.recompute(&identity, from, &[&from_id], &mut call);
+        self.recompute(&identity, back, &[], &mut call);
         call.record([
             Change::GoldenUpdated {
                 golden: from,
@@ -1031,9 +1037,12 @@ impl Engine {
     }
 
     /// Recomputes a golden customer's lifecycle state from its imported states
-    /// and events (see [`Engine::merge`]), and records it.
-    fn recompute(&self, identity: &Identity, id: GoldenId, call: &mut Call) {
+    /// and events (see [`Engine::merge`]), and records it. The host attributes
+    /// the states of `inherit` hold now (the first's win) are kept: those a
+    /// host set by [`Engine::set_attributes`] are in no event.
+    fn recompute(&self, identity: &Identity, id: GoldenId, inherit: &[&str], call: &mut Call) {
         let customer = id.to_string();
+        let kept = self.attributes_held(inherit);
         let log = self.log_of(id);
         let mut events: Vec<&Event> = log
             .as_deref()
@@ -1071,6 +1080,10 @@ impl Engine {
             self.drop_state(&customer, Some(call));
             return;
         };
+        if !kept.is_empty() && state.apply_attributes(&kept) {
+            let at = state.watermark();
+            state.update_segments(&self.model, at, u64::MAX);
+        }
         let last_tick = self.last_tick.load(Ordering::Acquire);
         if last_tick != i64::MIN {
             if let Ok(now) = Timestamp::from_millis(last_tick, "tick") {
@@ -1092,6 +1105,27 @@ impl Engine {
             customer: CompactString::from(customer.as_str()),
             stage,
         });
+    }
+
+    /// The host attributes the customers' states hold, as changes to apply in
+    /// order: the first customer's last, so that they win.
+    fn attributes_held(&self, customers: &[&str]) -> Vec<(AttributeId, Option<AttributeValue>)> {
+        let mut out = Vec::new();
+        if self.model.attributes().is_empty() {
+            return out;
+        }
+        for customer in customers.iter().rev() {
+            let (hash, shard) = self.locate(customer);
+            if let Some(state) = lock(shard).get(hash, customer) {
+                out.extend(
+                    state
+                        .attributes()
+                        .iter()
+                        .map(|(a, v)| (*a, Some(v.clone()))),
+                );
+            }
+        }
+        out
     }
 
     /// A state from events in time order (`None` for none applicable).

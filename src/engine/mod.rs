@@ -16,6 +16,7 @@ mod listing;
 mod offers;
 mod retention;
 mod rfm;
+mod segments;
 mod snapshot;
 mod stages;
 
@@ -27,6 +28,7 @@ pub use offers::{
     AffinitySummary, NamedAffinity, NextBestOffer, NextBestOffers, OfferKind, MAX_OFFERS,
 };
 pub use rfm::{RfmCurrency, RfmCustomer, RfmOptions, RfmPage, RfmSegmentCount, RFM_DEFAULT_LIMIT};
+pub use segments::SegmentRefresh;
 pub use stages::LeadScore;
 
 use std::hash::BuildHasher;
@@ -93,6 +95,7 @@ impl Shard {
             .map(|(_, s)| &**s)
     }
 
+    #[inline(always)]
     fn get_mut(&mut self, hash: u64, customer: &str) -> Option<&mut CustomerState> {
         let eq = |(k, _): &(CompactString, Arc<CustomerState>)| k.as_str() == customer;
         if Arc::strong_count(&self.table) > 1 {
@@ -425,7 +428,10 @@ impl Engine {
                 prefetch(state);
                 crate::lifecycle::step::admit_within(&self.model, event, &self.limits())?;
                 let outcome = state.apply_admitted(&self.model, event)?;
-                if outcome.transition.is_some() {
+                if outcome.transition.is_some()
+                    || !outcome.attributes.is_empty()
+                    || !outcome.segments.is_empty()
+                {
                     call.applied(event, &outcome, None);
                 }
                 shard.record_purchase(&self.hasher, hash, event, &outcome);
@@ -551,7 +557,19 @@ impl Engine {
                 }
                 evaluated += 1;
                 if let Some(rule) = state.tick_rule(&self.model, now) {
-                    moved(id, unique_mut(state), rule, &mut changes);
+                    let state = unique_mut(state);
+                    let before = segments::bits(state);
+                    moved(id, state, rule, &mut changes);
+                    // A move re-evaluates the segments (they may read the stage).
+                    let after = segments::bits(state);
+                    if before != after {
+                        changes.push(Change::SegmentsChanged {
+                            customer: CompactString::from(*id),
+                            entered: after & !before,
+                            left: before & !after,
+                            at: now,
+                        });
+                    }
                 }
             }
             // Recorded under the shard's lock: no event of these customers

@@ -5,10 +5,10 @@
 //! | bytes | content |
 //! |---|---|
 //! | 8 | magic `CICLOSNP` |
-//! | 4 | format version (7; 6 without the sets of items bought, 5 without purchase histories, also written by an engine without any; versions 4 and 3 without the change feed, 2 without retention either, and 1 without consolidation either, still restore) |
+//! | 4 | format version (8; 7 without the customers' sets of items bought, 6 without customers' attributes and segments either, 5 without purchase histories either, 4 and 3 without the change feed either, 2 without retention either, and 1 without consolidation either, still restore) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 (IEEE) of the payload |
-//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes; then the change feed as JSON text (empty when it never recorded a change and keeps the default retention): the next sequence number, the oldest kept, the retention and every change kept, in the JSON shape hosts read (see [`crate::json::changes`]), a change whose call goes on past it naming the call's last number; then (version 6) the purchase histories as JSON text: every customer's purchase lines, sorted by customer id, and (version 7) every customer's set of items ever bought (hashes, see [`super::history`]), in the same order. A snapshot without purchase histories (versions 1 to 5, or an engine without any) has them rebuilt from the events the engine keeps of golden customers (see [`Engine::merge`]); other customers' events are not kept, and their histories start empty |
+//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes; then the change feed as JSON text (empty when it never recorded a change and keeps the default retention): the next sequence number, the oldest kept, the retention and every change kept, in the JSON shape hosts read (see [`crate::json::changes`]), a change whose call goes on past it naming the call's last number; then the purchase histories as JSON text (empty when no customer has one): every customer's purchase lines, sorted by customer id, and (version 8) every customer's set of items ever bought (hashes, see [`super::history`]), in the same order. A snapshot without purchase histories (versions 1 to 5, or an engine without any) has them rebuilt from the events the engine keeps of golden customers (see [`Engine::merge`]); other customers' events are not kept, and their histories start empty |
 //!
 //! # One moment, without stopping writers
 //!
@@ -55,12 +55,19 @@ use crate::consolidation::registry::{
 };
 use crate::error::{Error, Result};
 use crate::json::consolidation as cjson;
+use crate::lifecycle::state::StateRecordV1;
 use crate::lifecycle::{CustomerState, StageModel, StateRecord};
 
+/// Records of an older version as today's.
+fn upgrade(customers: Vec<(String, StateRecordV1)>) -> Vec<(String, StateRecord)> {
+    customers
+        .into_iter()
+        .map(|(id, record)| (id, record.into()))
+        .collect()
+}
+
 const MAGIC: &[u8; 8] = b"CICLOSNP";
-const VERSION: u32 = 7;
-/// The version written by an engine without purchase histories.
-const VERSION_WITHOUT_HISTORIES: u32 = 5;
+const VERSION: u32 = 8;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 #[derive(Serialize, Deserialize)]
@@ -73,33 +80,45 @@ struct Payload {
     histories_json: String,
 }
 
-/// The payload of version 5 snapshots (what an engine without purchase
-/// histories writes).
-#[derive(Serialize, Deserialize)]
-struct PayloadV5 {
+/// The payload of version 6 snapshots: states without attributes and
+/// segments.
+#[derive(Deserialize)]
+struct PayloadV6 {
     config_json: String,
-    customers: Vec<(String, StateRecord)>,
+    customers: Vec<(String, StateRecordV1)>,
     identity_json: String,
     retention_json: String,
     feed_json: String,
+    histories_json: String,
 }
 
 /// The purchase histories in a snapshot: every customer's lines, and
-/// (version 7) their set of items ever bought, both sorted by customer id.
+/// (version 8) their set of items ever bought, both sorted by customer id.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HistoriesImage<K, H, B> {
     histories: Vec<(K, H)>,
-    /// Absent before version 7: then made from the lines.
+    /// Absent before version 8: then made from the lines.
     #[serde(default = "Vec::new")]
     bought: Vec<(K, B)>,
+}
+
+/// The payload of version 5 snapshots: states without attributes and
+/// segments, and no purchase histories.
+#[derive(Deserialize)]
+struct PayloadV5 {
+    config_json: String,
+    customers: Vec<(String, StateRecordV1)>,
+    identity_json: String,
+    retention_json: String,
+    feed_json: String,
 }
 
 /// The payload of version 3 and 4 snapshots.
 #[derive(Deserialize)]
 struct PayloadV4 {
     config_json: String,
-    customers: Vec<(String, StateRecord)>,
+    customers: Vec<(String, StateRecordV1)>,
     identity_json: String,
     retention_json: String,
 }
@@ -108,7 +127,7 @@ struct PayloadV4 {
 #[derive(Deserialize)]
 struct PayloadV2 {
     config_json: String,
-    customers: Vec<(String, StateRecord)>,
+    customers: Vec<(String, StateRecordV1)>,
     identity_json: String,
 }
 
@@ -116,7 +135,7 @@ struct PayloadV2 {
 #[derive(Deserialize)]
 struct PayloadV1 {
     config_json: String,
-    customers: Vec<(String, StateRecord)>,
+    customers: Vec<(String, StateRecordV1)>,
 }
 
 /// The consolidation state at the snapshot's moment, to encode after the
@@ -309,11 +328,7 @@ impl Engine {
                 .collect(),
         });
         let histories_len = histories_out.as_ref().map_or(0, json_len);
-        let version = if histories_out.is_some() {
-            VERSION
-        } else {
-            VERSION_WITHOUT_HISTORIES
-        };
+        let version = VERSION;
 
         // Measure, then write into a buffer of the exact size.
         let mut len = encoded_len(&config_json)
@@ -322,10 +337,9 @@ impl Engine {
             + varint_len(retention_len as u64)
             + retention_len
             + varint_len(feed_len as u64)
-            + feed_len;
-        if histories_out.is_some() {
-            len += varint_len(histories_len as u64) + histories_len;
-        }
+            + feed_len
+            + varint_len(histories_len as u64)
+            + histories_len;
         len += varint_len(customers.len() as u64);
         for (id, state) in &customers {
             len += encoded_len(&(*id, state.to_record(&self.model)));
@@ -346,9 +360,7 @@ impl Engine {
         out = encode_json(identity.as_ref(), identity_len, out);
         out = encode_json(retention_out.as_ref(), retention_len, out);
         out = encode_json(feed_out.as_ref(), feed_len, out);
-        if histories_out.is_some() {
-            out = encode_json(histories_out.as_ref(), histories_len, out);
-        }
+        out = encode_json(histories_out.as_ref(), histories_len, out);
         debug_assert_eq!(out.len(), HEADER + len);
         let crc = crc32fast::hash(&out[HEADER..]);
         out[20..24].copy_from_slice(&crc.to_le_bytes());
@@ -402,7 +414,7 @@ impl Engine {
             let v1: PayloadV1 = whole(body).map_err(undecodable)?;
             Payload {
                 config_json: v1.config_json,
-                customers: v1.customers,
+                customers: upgrade(v1.customers),
                 identity_json: String::new(),
                 retention_json: String::new(),
                 feed_json: String::new(),
@@ -412,7 +424,7 @@ impl Engine {
             let v2: PayloadV2 = whole(body).map_err(undecodable)?;
             Payload {
                 config_json: v2.config_json,
-                customers: v2.customers,
+                customers: upgrade(v2.customers),
                 identity_json: v2.identity_json,
                 retention_json: String::new(),
                 feed_json: String::new(),
@@ -422,7 +434,7 @@ impl Engine {
             let v4: PayloadV4 = whole(body).map_err(undecodable)?;
             Payload {
                 config_json: v4.config_json,
-                customers: v4.customers,
+                customers: upgrade(v4.customers),
                 identity_json: v4.identity_json,
                 retention_json: v4.retention_json,
                 feed_json: String::new(),
@@ -432,11 +444,21 @@ impl Engine {
             let v5: PayloadV5 = whole(body).map_err(undecodable)?;
             Payload {
                 config_json: v5.config_json,
-                customers: v5.customers,
+                customers: upgrade(v5.customers),
                 identity_json: v5.identity_json,
                 retention_json: v5.retention_json,
                 feed_json: v5.feed_json,
                 histories_json: String::new(),
+            }
+        } else if version == 6 {
+            let v6: PayloadV6 = whole(body).map_err(undecodable)?;
+            Payload {
+                config_json: v6.config_json,
+                customers: upgrade(v6.customers),
+                identity_json: v6.identity_json,
+                retention_json: v6.retention_json,
+                feed_json: v6.feed_json,
+                histories_json: v6.histories_json,
             }
         } else {
             whole(body).map_err(undecodable)?
@@ -494,9 +516,10 @@ impl Engine {
     /// Restores the purchase histories into a fresh engine whose customers
     /// are restored: each of a customer with a state, given once, at most
     /// [`super::MAX_HISTORY`] lines in time order, each naming a product;
-    /// each set of items bought (version 7) of a customer with lines, sorted,
+    /// each set of items bought (version 8) of a customer with lines, sorted,
     /// distinct, at most [`super::MAX_BOUGHT`], holding the lines' items
-    /// unless full. Without sets (version 6), each is made from the lines.
+    /// unless full. Without sets (versions 6 and 7), each is made from the
+    /// lines.
     fn restore_histories(&self, text: &str) -> Result<()> {
         use super::history::{item_hash, Item, Purchases};
         let corrupt = |m: String| Error::CorruptSnapshot(format!("purchase histories: {m}"));
@@ -960,17 +983,18 @@ mod tests {
         let mut customers: Vec<(String, StateRecord)> = Vec::new();
         engine.for_each(|id, s| customers.push((id.to_string(), s.to_record(engine.model()))));
         customers.sort_by(|a, b| a.0.cmp(&b.0));
-        // Without purchase histories: version 5's payload.
-        let payload = PayloadV5 {
+        let payload = Payload {
             config_json: crate::json::config_to_json(engine.model().config()),
             customers,
             identity_json: String::new(),
             retention_json: String::new(),
             feed_json: String::new(),
+            histories_json: String::new(),
         };
-        // The feed holds the customers' creation: compare without it.
+        // The feed holds the customers' creation: compare without it (and
+        // without the empty purchase histories after it).
         let mut expected = postcard::to_allocvec(&payload).unwrap();
-        expected.pop();
+        expected.truncate(expected.len() - 2);
         assert!(bytes[HEADER..].starts_with(&expected));
         assert_eq!(varint_len(127), 1);
         assert_eq!(varint_len(128), 2);

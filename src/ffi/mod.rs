@@ -40,6 +40,7 @@ pub mod memory;
 pub mod offers;
 pub mod retention;
 pub mod rfm;
+pub mod segments;
 pub mod standardize;
 pub mod status;
 pub mod step;

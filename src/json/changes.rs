@@ -137,6 +137,28 @@ pub(crate) enum ChangeJson<'a> {
         /// The customer.
         customer: &'a str,
     },
+    /// A customer's host attributes changed (by an event or a call): their
+    /// names; the values are the customer's (read it), not the feed's.
+    AttributesChanged {
+        /// The customer.
+        customer: &'a str,
+        /// The attributes set or removed, in the model's order.
+        attributes: Vec<&'a str>,
+        /// When: the event's time, or the customer's latest for a call.
+        at: Timestamp,
+    },
+    /// A customer entered or left segments (an event, a call setting
+    /// attributes, a tick that moved them, a refresh).
+    SegmentsChanged {
+        /// The customer.
+        customer: &'a str,
+        /// The segments entered (at `at`), in the model's order.
+        entered: Vec<&'a str>,
+        /// The segments left, in the model's order.
+        left: Vec<&'a str>,
+        /// When.
+        at: Timestamp,
+    },
     /// A retention trigger fired for a customer.
     TriggerFired {
         /// The customer.
@@ -296,6 +318,41 @@ impl<'a> ChangeJson<'a> {
                 stage: model.stage_name(*stage),
             },
             Change::CustomerRemoved { customer } => ChangeJson::CustomerRemoved { customer },
+            Change::AttributesChanged {
+                customer,
+                attributes,
+                at,
+            } => ChangeJson::AttributesChanged {
+                customer,
+                attributes: attributes
+                    .iter()
+                    .map(|id| model.attributes().decl(id).name.as_str())
+                    .collect(),
+                at: *at,
+            },
+            Change::SegmentsChanged {
+                customer,
+                entered,
+                left,
+                at,
+            } => {
+                let names = |bits: u64| -> Vec<&'a str> {
+                    model
+                        .segments()
+                        .list()
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| bits & (1u64 << i) != 0)
+                        .map(|(_, s)| s.name.as_str())
+                        .collect()
+                };
+                ChangeJson::SegmentsChanged {
+                    customer,
+                    entered: names(*entered),
+                    left: names(*left),
+                    at: *at,
+                }
+            }
             Change::TriggerFired { customer, firing } => ChangeJson::TriggerFired {
                 customer,
                 rule: &firing.rule,
@@ -747,6 +804,43 @@ fn change_from_value(model: &StageModel, v: &Value) -> std::result::Result<Chang
         "customer_removed" => Change::CustomerRemoved {
             customer: customer()?,
         },
+        "attributes_changed" => {
+            let mut attributes = crate::lifecycle::AttributeSet::default();
+            for name in list("attributes")? {
+                let name = name.as_str().ok_or("an attribute is not a text")?;
+                attributes.insert(
+                    model
+                        .attributes()
+                        .id(name)
+                        .ok_or_else(|| format!("unknown attribute `{name}`"))?,
+                );
+            }
+            Change::AttributesChanged {
+                customer: customer()?,
+                attributes,
+                at: time("at")?,
+            }
+        }
+        "segments_changed" => {
+            let bits = |key: &str| -> std::result::Result<u64, String> {
+                let mut bits = 0u64;
+                for name in list(key)? {
+                    let name = name.as_str().ok_or("a segment is not a text")?;
+                    let id = model
+                        .segments()
+                        .id(name)
+                        .ok_or_else(|| format!("unknown segment `{name}`"))?;
+                    bits |= 1u64 << id.index();
+                }
+                Ok(bits)
+            };
+            Change::SegmentsChanged {
+                customer: customer()?,
+                entered: bits("entered")?,
+                left: bits("left")?,
+                at: time("at")?,
+            }
+        }
         "trigger_fired" => {
             let mut evidence = Vec::new();
             for e in list("evidence")? {

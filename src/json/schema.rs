@@ -438,7 +438,8 @@ documents! {
         takes: [], returns: ["ciclo_engine_stage_counts_json(out_json)"];
     "customers_page", "A page of customer ids", Write,
         super::listing::PageJson<'static, &'static str>,
-        takes: [], returns: ["ciclo_engine_list_customers_json(out_json)"];
+        takes: [], returns: ["ciclo_engine_list_customers_json(out_json)",
+                             "ciclo_engine_list_segment_members_json(out_json)"];
     "golden_ids_page", "A page of golden ids", Write,
         super::listing::PageJson<'static, crate::consolidation::registry::GoldenId>,
         takes: [], returns: ["ciclo_engine_list_golden_ids_json(out_json)"];
@@ -467,6 +468,14 @@ documents! {
     "rfm", "RFM scores and segments of an engine's customers", Write,
         super::rfm::RfmPageJson<'static>,
         takes: [], returns: ["ciclo_engine_rfm_json(out_json)"];
+    "attributes", "Host attributes to set", Read, super::segments::AttributesJson,
+        takes: ["ciclo_engine_set_attributes_json(attributes_json)"], returns: [];
+    "customer_segments", "A customer's segments", Write,
+        super::segments::CustomerSegmentsJson<'static>,
+        takes: [], returns: ["ciclo_engine_segments_json(out_json)"];
+    "segment_counts", "Customers per segment", Write,
+        super::segments::SegmentCountsJson<'static>,
+        takes: [], returns: ["ciclo_engine_segment_counts_json(out_json)"];
 }
 
 /// `index.json`: every document with its schema file, direction and the

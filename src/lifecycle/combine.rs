@@ -26,6 +26,10 @@ impl CustomerState {
     ///   add up currency by currency; the first currency is that of the
     ///   customer who bought first.
     /// - **Watermark**: the later, with that state's remembered event ids.
+    /// - **Attributes**: those of the state with the later watermark, and
+    ///   the other's where it has none; **segments**: that state's
+    ///   memberships, with its entry times (re-evaluated by the next event or
+    ///   refresh).
     ///
     /// Combining is symmetric in everything but ties, and combining with a state
     /// of no events changes nothing but the counts it adds.
@@ -48,6 +52,14 @@ impl CustomerState {
             metrics: combine_metrics(&self.metrics, &other.metrics, model),
             history: lead.history.clone(),
             recent_ids: newer.recent_ids.clone(),
+            profile: combine_profiles(
+                newer,
+                if std::ptr::eq(newer, self) {
+                    other
+                } else {
+                    self
+                },
+            ),
         }
     }
 }
@@ -204,4 +216,25 @@ fn combine_relationship(a: &Relationship, b: &Relationship) -> Relationship {
         last_cancellation: cancelled.last_cancellation,
         cancellation_reason: cancelled.cancellation_reason.clone(),
     }
+}
+
+/// The newer state's attributes, completed by the older's; the newer state's
+/// segments.
+fn combine_profiles(
+    newer: &CustomerState,
+    older: &CustomerState,
+) -> Option<Box<crate::lifecycle::profile::Profile>> {
+    let mut profile = newer.profile.clone();
+    let missing: Vec<_> = older
+        .attributes()
+        .iter()
+        .filter(|(id, _)| newer.attribute(*id).is_none())
+        .map(|(id, v)| (*id, Some(v.clone())))
+        .collect();
+    if !missing.is_empty() {
+        profile
+            .get_or_insert_with(Default::default)
+            .update(&missing);
+    }
+    profile
 }

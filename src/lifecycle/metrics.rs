@@ -277,6 +277,73 @@ pub struct Relationship {
     pub cancellation_reason: Option<String>,
 }
 
+/// Parts of the metrics an event may change, as bits: a metric that reads
+/// only parts no event changed keeps its value (see [`Metric::sections`]).
+pub(crate) struct Sections;
+
+impl Sections {
+    /// Purchases and revenue (an amount on any event, a purchase).
+    pub const PURCHASES: u8 = 1;
+    /// Tickets, complaints, payment failures, surveys, usage.
+    pub const SERVICE: u8 = 2;
+    /// Renewals, deliveries, cancellations, outreach and offers.
+    pub const RELATIONSHIP: u8 = 4;
+    /// Contact captured, trial requested, unsubscribed.
+    pub const FLAGS: u8 = 8;
+    /// Moves with any event or with time alone: evaluate always.
+    pub const ANY: u8 = 0x80;
+}
+
+impl Metric {
+    /// The [`Sections`] the metric's value depends on: [`Sections::ANY`] for
+    /// the event count and every metric that reads the clock (its value
+    /// changes with time alone) or the event.
+    pub(crate) fn sections(self) -> u8 {
+        use Metric as M;
+        match self {
+            M::PurchaseCount
+            | M::Revenue
+            | M::AverageOrderValue
+            | M::MeanPurchaseInterval
+            | M::PurchaseIntervalStddev
+            | M::DistinctCategories => Sections::PURCHASES,
+            M::ComplaintCount
+            | M::TicketCount
+            | M::OpenTickets
+            | M::PaymentFailureCount
+            | M::Satisfaction
+            | M::SatisfactionChange => Sections::SERVICE,
+            M::Cancelled => Sections::RELATIONSHIP | Sections::PURCHASES,
+            M::RenewalCount
+            | M::DeliveryCount
+            | M::OutreachCount
+            | M::OffersAccepted
+            | M::OffersDeclined => Sections::RELATIONSHIP,
+            M::ContactCaptured | M::TrialRequested | M::Unsubscribed => Sections::FLAGS,
+            M::EventCount
+            | M::DaysSinceFirstSeen
+            | M::DaysSinceLastActivity
+            | M::DaysInStage
+            | M::TenureDays
+            | M::DaysSinceLastPurchase
+            | M::PurchaseIntervalRatio
+            | M::ComplaintsInWindow
+            | M::TicketsInWindow
+            | M::PaymentFailuresInWindow
+            | M::UsageRate
+            | M::UsageTrend
+            | M::LeadScore
+            | M::LeadQualified
+            | M::DaysSinceCancellation
+            | M::DaysSinceLastRenewal
+            | M::DaysSinceLastDelivery
+            | M::EventAmount
+            | M::EventNewCategory
+            | M::EventScore => Sections::ANY,
+        }
+    }
+}
+
 /// What a metric update learned about the event, for `event.*` metrics.
 #[derive(Clone, Copy, Debug, Default)]
 pub(crate) struct EventFacts {
@@ -296,6 +363,8 @@ pub(crate) struct EvalContext<'a> {
     /// The model's currency: what money metrics read when a condition names
     /// none (`None`: each customer's first currency).
     pub currency: Option<Currency>,
+    /// The customer's attributes and segments, if they have any.
+    pub profile: Option<&'a crate::lifecycle::profile::Profile>,
 }
 
 impl Metrics {
@@ -585,6 +654,43 @@ impl Metrics {
         facts
     }
 
+    /// The parts of the metrics [`Metrics::absorb`] changes for `event`
+    /// besides the event count, the last activity and the lead score (which
+    /// any event may move): a mask of [`Sections`] bits. Kept next to
+    /// `absorb`, whose `match` it follows (both are exhaustive).
+    #[inline]
+    pub(crate) fn sections_touched(event: &Event) -> u8 {
+        let mut touched = if event.amount.is_some() {
+            Sections::PURCHASES
+        } else {
+            0
+        };
+        let EventKind::Builtin(kind) = &event.kind else {
+            return touched;
+        };
+        use BuiltinKind as K;
+        touched |= match kind {
+            K::ContactCaptured | K::TrialRequested | K::DemoRequested | K::Unsubscribe => {
+                Sections::FLAGS
+            }
+            K::Visit => 0,
+            K::Purchase => Sections::PURCHASES,
+            K::SupportTicket
+            | K::TicketResolved
+            | K::Complaint
+            | K::PaymentFailed
+            | K::Survey
+            | K::Usage => Sections::SERVICE,
+            K::Renewal
+            | K::Delivery
+            | K::Cancellation
+            | K::Outreach
+            | K::OfferAccepted
+            | K::OfferDeclined => Sections::RELATIONSHIP,
+        };
+        touched
+    }
+
     /// The current lead score at `now`.
     pub(crate) fn lead_score_at(&self, now: Timestamp, half_life_ms: Option<f64>) -> f64 {
         decay(self.lead_score, self.lead_score_at, now, half_life_ms)
@@ -682,10 +788,13 @@ impl Metrics {
                 let trailing = decay(u.trailing, u.at, now, Some(ht * MS_PER_DAY as f64)) / ht;
                 (trailing > 0.0).then(|| recent / trailing - 1.0)
             }
-            M::LeadScore => Some(self.lead_score_at(now, ctx.lead.half_life_ms)),
-            M::LeadQualified => {
-                flag(self.lead_score_at(now, ctx.lead.half_life_ms) >= ctx.lead.threshold)
-            }
+            M::LeadScore => Some(
+                self.lead_score_at(now, ctx.lead.half_life_ms) + ctx.lead.profile_points(self, ctx),
+            ),
+            M::LeadQualified => flag(
+                self.lead_score_at(now, ctx.lead.half_life_ms) + ctx.lead.profile_points(self, ctx)
+                    >= ctx.lead.threshold,
+            ),
             M::ContactCaptured => flag(self.contact_captured),
             M::TrialRequested => flag(self.trial_requested),
             M::Unsubscribed => flag(self.unsubscribed),

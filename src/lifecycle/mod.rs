@@ -29,18 +29,25 @@ pub mod currencies;
 pub mod metrics;
 pub mod model;
 pub mod presets;
+pub mod profile;
 pub mod recent_ids;
 pub mod rules;
+pub mod segments;
 pub mod state;
 pub mod step;
 
-pub use condition::{Condition, Evidence, Op};
+pub use condition::{AttributeTest, Condition, Evidence, Op};
 pub use config::{
-    ConditionConfig, LeadScoringConfig, MetricSettings, ModelConfig, RuleConfig, StageConfig,
+    AttributeConfig, AttributeType, ConditionConfig, ConditionValue, LeadScoringConfig,
+    MetricSettings, ModelConfig, ProfilePointsConfig, RuleConfig, SegmentConfig, StageConfig,
 };
 pub use metrics::{Metric, Metrics};
 pub use model::{RuleId, StageId, StageModel};
+pub use profile::{
+    AttributeDecl, AttributeId, AttributeSchema, AttributeSet, AttributeValue, Profile,
+};
 pub use rules::Rule;
+pub use segments::{Segment, SegmentDelta, SegmentId, Segments};
 pub use state::{
     Cause, CustomerState, StageChange, StageSpan, StateRecord, Transition, TransitionRecord,
 };

@@ -6,7 +6,9 @@ use std::fmt;
 use crate::error::{Error, Result};
 use crate::lifecycle::condition::Condition;
 use crate::lifecycle::config::{MetricSettings, ModelConfig, ON_ANY_EVENT, ON_TICK};
+use crate::lifecycle::profile::AttributeSchema;
 use crate::lifecycle::rules::Rule;
+use crate::lifecycle::segments::Segments;
 use crate::model::event::{BuiltinKind, EventKind};
 use crate::model::money::Currency;
 use crate::model::time::MS_PER_DAY;
@@ -25,7 +27,7 @@ pub const MAX_NAME_LEN: usize = 256;
 
 /// Checks a name given in the model: non-empty, at most [`MAX_NAME_LEN`] bytes, no
 /// control characters.
-fn check_name(field: &str, name: &str) -> Result<()> {
+pub(crate) fn check_name(field: &str, name: &str) -> Result<()> {
     if name.trim().is_empty() {
         return Err(Error::config(field, "must not be empty"));
     }
@@ -72,6 +74,8 @@ pub struct LeadScoring {
     pub(crate) half_life_ms: Option<f64>,
     /// Qualification threshold.
     pub threshold: f64,
+    /// Profile scoring: conditions over attributes and their points.
+    pub(crate) profile: Vec<(Condition, f64)>,
 }
 
 impl LeadScoring {
@@ -81,6 +85,22 @@ impl LeadScoring {
             EventKind::Builtin(b) => self.builtin[*b as usize],
             EventKind::Custom(name) => self.custom.get(name).copied().unwrap_or(0.0),
         }
+    }
+
+    /// The profile points of a customer (`ctx` carries their attributes).
+    pub(crate) fn profile_points(
+        &self,
+        metrics: &crate::lifecycle::metrics::Metrics,
+        ctx: &crate::lifecycle::metrics::EvalContext<'_>,
+    ) -> f64 {
+        if self.profile.is_empty() || ctx.profile.is_none() {
+            return 0.0;
+        }
+        self.profile
+            .iter()
+            .filter(|(c, _)| c.holds(metrics, ctx))
+            .map(|(_, p)| p)
+            .sum()
     }
 }
 
@@ -100,6 +120,8 @@ pub struct StageModel {
     on_tick: Vec<RuleId>,
     lead: LeadScoring,
     currency: Option<Currency>,
+    attributes: AttributeSchema,
+    segments: Segments,
 }
 
 impl StageModel {
@@ -186,6 +208,8 @@ impl StageModel {
             }
         }
 
+        let attributes = AttributeSchema::compile(&config.attributes)?;
+
         if config.rules.len() > MAX_RULES {
             return Err(Error::config("rules", format!("at most {MAX_RULES} rules")));
         }
@@ -242,7 +266,7 @@ impl StageModel {
             let condition = rc
                 .when
                 .as_ref()
-                .map(|c| Condition::compile(c, &at("when")))
+                .map(|c| Condition::compile_with(c, &at("when"), &attributes))
                 .transpose()?;
             let rule = Rule {
                 name: rc.name.clone(),
@@ -297,7 +321,8 @@ impl StageModel {
             }
         }
 
-        let lead = compile_lead(&config, &custom_index)?;
+        let lead = compile_lead(&config, &custom_index, &attributes)?;
+        let segments = Segments::compile(&config.segments, &stage_index, &attributes)?;
         check_settings(&config.metrics)?;
         let currency = config
             .currency
@@ -325,6 +350,8 @@ impl StageModel {
             on_tick,
             lead,
             currency,
+            attributes,
+            segments,
             config,
         })
     }
@@ -402,6 +429,16 @@ impl StageModel {
         self.currency
     }
 
+    /// The host attributes the model declares.
+    pub fn attributes(&self) -> &AttributeSchema {
+        &self.attributes
+    }
+
+    /// The model's segments.
+    pub fn segments(&self) -> &Segments {
+        &self.segments
+    }
+
     /// Whether the model accepts events of `kind`.
     pub fn accepts(&self, kind: &EventKind) -> bool {
         match kind {
@@ -434,6 +471,7 @@ impl fmt::Display for StageModel {
 fn compile_lead(
     config: &ModelConfig,
     custom: &HashMap<String, Vec<RuleId>>,
+    attributes: &AttributeSchema,
 ) -> Result<LeadScoring> {
     let lc = &config.lead_scoring;
     let mut lead = LeadScoring {
@@ -441,7 +479,25 @@ fn compile_lead(
         custom: HashMap::new(),
         half_life_ms: None,
         threshold: lc.threshold,
+        profile: Vec::with_capacity(lc.profile.len()),
     };
+    for (i, pc) in lc.profile.iter().enumerate() {
+        let field = format!("lead_scoring.profile[{i}]");
+        let condition = Condition::compile_with(&pc.when, &format!("{field}.when"), attributes)?;
+        if condition.reads().metrics {
+            return Err(Error::config(
+                format!("{field}.when"),
+                "profile scoring reads attributes only, not metrics",
+            ));
+        }
+        if !(pc.points.is_finite() && pc.points.abs() <= MAX_LEAD_POINTS) {
+            return Err(Error::config(
+                format!("{field}.points"),
+                format!("must be a number from -{MAX_LEAD_POINTS:e} to {MAX_LEAD_POINTS:e}"),
+            ));
+        }
+        lead.profile.push((condition, pc.points));
+    }
     if !(lc.threshold.is_finite() && lc.threshold.abs() <= MAX_LEAD_POINTS * 1e6) {
         return Err(Error::config("lead_scoring.threshold", "must be finite"));
     }

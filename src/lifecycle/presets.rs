@@ -8,6 +8,8 @@
 //! Both are ordinary [`ModelConfig`] values: a host can print one as JSON, edit it and
 //! load it back as a custom model.
 
+use std::collections::BTreeMap;
+
 use crate::lifecycle::config::{
     ConditionConfig as C, LeadScoringConfig, MetricSettings, ModelConfig, RuleConfig, StageConfig,
     ON_TICK,
@@ -204,6 +206,8 @@ pub fn six_stage() -> ModelConfig {
             ),
         ],
         currency: None,
+        attributes: BTreeMap::new(),
+        segments: Vec::new(),
     }
 }
 
@@ -295,6 +299,8 @@ pub fn five_stage() -> ModelConfig {
             ),
         ],
         currency: None,
+        attributes: BTreeMap::new(),
+        segments: Vec::new(),
     }
 }
 

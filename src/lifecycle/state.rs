@@ -7,11 +7,13 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::lifecycle::metrics::Metrics;
 use crate::lifecycle::model::{RuleId, StageId, StageModel};
+use crate::lifecycle::profile::Profile;
 use crate::model::event::{AttrValue, BuiltinKind, EventKind};
 use crate::model::time::Timestamp;
 
-/// Version of the compact state encoding written by [`CustomerState::to_bytes`].
-pub const STATE_BYTES_VERSION: u8 = 1;
+/// Version of the compact state encoding written by [`CustomerState::to_bytes`]
+/// (version 1, without attributes and segments, is still read).
+pub const STATE_BYTES_VERSION: u8 = 2;
 
 use crate::lifecycle::recent_ids::RecentIds;
 pub use crate::lifecycle::recent_ids::{MAX_IDS_AT_INSTANT, RECENT_IDS};
@@ -146,6 +148,8 @@ pub struct CustomerState {
     pub(crate) metrics: Metrics,
     pub(crate) history: Box<[Transition]>,
     pub(crate) recent_ids: RecentIds,
+    /// Host attributes and segment memberships; `None` while there are none.
+    pub(crate) profile: Option<Box<Profile>>,
 }
 
 impl CustomerState {
@@ -219,6 +223,19 @@ impl CustomerState {
             metrics: self.metrics.clone(),
             recent_event_ids: self.recent_ids.to_list(),
             ids_at_watermark: self.recent_ids.at_watermark(),
+            attributes: self
+                .attributes()
+                .iter()
+                .map(|(id, v)| {
+                    let schema = model.attributes();
+                    (schema.decl(*id).name.clone(), schema.portable(*id, v))
+                })
+                .collect(),
+            segments: self
+                .segments()
+                .iter()
+                .map(|(id, at)| (model.segments().get(*id).name.clone(), *at))
+                .collect(),
         }
     }
 
@@ -318,12 +335,14 @@ impl CustomerState {
         }
         let recent_ids = RecentIds::from_list(&record.recent_event_ids, record.ids_at_watermark)?;
         record.metrics.check_record(record.watermark)?;
+        let profile = profile_from_record(model, &record.attributes, &record.segments)?;
         Ok(CustomerState {
             stage,
             watermark: record.watermark,
             metrics: record.metrics,
             history: history.into_boxed_slice(),
             recent_ids,
+            profile,
         })
     }
 
@@ -340,14 +359,21 @@ impl CustomerState {
         let (&version, body) = bytes
             .split_first()
             .ok_or_else(|| Error::invalid("state", "empty state bytes"))?;
-        if version != STATE_BYTES_VERSION {
-            return Err(Error::invalid(
-                "state",
-                format!("state bytes of version {version}; this library reads version {STATE_BYTES_VERSION}"),
-            ));
-        }
-        let record: StateRecord = postcard::from_bytes(body)
-            .map_err(|e| Error::invalid("state", format!("not a valid state encoding: {e}")))?;
+        let invalid = |e: postcard::Error| {
+            Error::invalid("state", format!("not a valid state encoding: {e}"))
+        };
+        let record: StateRecord = match version {
+            STATE_BYTES_VERSION => postcard::from_bytes(body).map_err(invalid)?,
+            1 => postcard::from_bytes::<StateRecordV1>(body)
+                .map_err(invalid)?
+                .into(),
+            _ => {
+                return Err(Error::invalid(
+                    "state",
+                    format!("state bytes of version {version}; this library reads versions 1 to {STATE_BYTES_VERSION}"),
+                ))
+            }
+        };
         CustomerState::from_record(model, record)
     }
 
@@ -373,6 +399,7 @@ impl CustomerState {
                 .map(|t| t.attributes.as_ref().map_or(0, |a| 16 + a.0.len()))
                 .sum::<usize>()
             + self.metrics.heap_bytes()
+            + self.profile.as_deref().map_or(0, Profile::heap_bytes)
     }
 }
 
@@ -448,6 +475,81 @@ pub struct StateRecord {
     /// How many of the last `recent_event_ids` belong to events at the watermark
     /// instant (all of those are kept, even beyond the last `RECENT_IDS`).
     pub ids_at_watermark: u32,
+    /// Host attributes by name: numbers, or strings (a category's value, a
+    /// date as `YYYY-MM-DD`). Absent in states written before attributes
+    /// existed.
+    #[serde(default, deserialize_with = "crate::model::serde_maps::unique_map")]
+    pub attributes: BTreeMap<String, AttrValue>,
+    /// The segments the customer is in, by name, with when they entered.
+    #[serde(default, deserialize_with = "crate::model::serde_maps::unique_map")]
+    pub segments: BTreeMap<String, Timestamp>,
+}
+
+/// A [`StateRecord`] as version 1 state bytes and snapshots up to version 5
+/// encode it: without attributes and segments.
+#[derive(Deserialize)]
+pub(crate) struct StateRecordV1 {
+    stage: String,
+    stage_entered: Timestamp,
+    watermark: Timestamp,
+    history: Vec<TransitionRecord>,
+    metrics: Metrics,
+    #[serde(with = "fingerprints")]
+    recent_event_ids: Vec<u64>,
+    ids_at_watermark: u32,
+}
+
+impl From<StateRecordV1> for StateRecord {
+    fn from(r: StateRecordV1) -> StateRecord {
+        StateRecord {
+            stage: r.stage,
+            stage_entered: r.stage_entered,
+            watermark: r.watermark,
+            history: r.history,
+            metrics: r.metrics,
+            recent_event_ids: r.recent_event_ids,
+            ids_at_watermark: r.ids_at_watermark,
+            attributes: BTreeMap::new(),
+            segments: BTreeMap::new(),
+        }
+    }
+}
+
+/// A profile from its portable form, checked against the model
+/// (`state.attributes.<name>`, `state.segments.<name>` in errors).
+fn profile_from_record(
+    model: &StageModel,
+    attributes: &BTreeMap<String, AttrValue>,
+    segments: &BTreeMap<String, Timestamp>,
+) -> Result<Option<Box<Profile>>> {
+    if attributes.is_empty() && segments.is_empty() {
+        return Ok(None);
+    }
+    let schema = model.attributes();
+    let mut values = Vec::with_capacity(attributes.len());
+    for (name, value) in attributes {
+        let field = format!("state.attributes.{}", crate::model::time::clip(name));
+        let id = schema
+            .id(name)
+            .ok_or_else(|| Error::invalid(&field, "the model does not declare this attribute"))?;
+        values.push((id, schema.read(id, value, &field)?));
+    }
+    let mut members = Vec::with_capacity(segments.len());
+    for (name, at) in segments {
+        let id = model.segments().id(name).ok_or_else(|| {
+            Error::invalid(
+                format!("state.segments.{}", crate::model::time::clip(name)),
+                "the model has no such segment",
+            )
+        })?;
+        members.push((id, *at));
+    }
+    values.sort_by_key(|(id, _)| *id);
+    members.sort_by_key(|(id, _)| *id);
+    Ok(Some(Box::new(Profile {
+        values: values.into_boxed_slice(),
+        segments: members.into_boxed_slice(),
+    })))
 }
 
 mod fingerprints {

@@ -31,7 +31,9 @@ use crate::error::{Error, Result};
 use crate::lifecycle::condition::Evidence;
 use crate::lifecycle::metrics::{fnv1a64, EvalContext, EventFacts, Metrics};
 use crate::lifecycle::model::{RuleId, StageId, StageModel};
+use crate::lifecycle::profile::{AttributeId, AttributeSet, AttributeValue};
 use crate::lifecycle::rules::select;
+use crate::lifecycle::segments::{event_attribute_changes, SegmentDelta};
 use crate::lifecycle::state::{
     compact_attributes, push_exact, Cause, CustomerState, StageChange, Transition,
 };
@@ -64,6 +66,11 @@ pub struct Outcome {
     /// The comparisons of the fired rule's condition with the customer's values at
     /// the moment it fired (empty without a transition or a condition).
     pub evidence: Vec<Evidence>,
+    /// The host attributes the event set or removed (declared attributes it
+    /// carried with a value other than the customer's).
+    pub attributes: AttributeSet,
+    /// The segments the customer entered and left.
+    pub segments: SegmentDelta,
 }
 
 /// A transition fired by `tick`, with its evidence.
@@ -83,6 +90,8 @@ impl Outcome {
             stage,
             transition: None,
             evidence: Vec::new(),
+            attributes: AttributeSet::default(),
+            segments: SegmentDelta::default(),
         }
     }
 }
@@ -104,6 +113,7 @@ impl CustomerState {
         admit_within(model, event, limits)?;
         let metrics = Metrics::new(event.at);
         metrics.check(event)?;
+        let attributes = event_attribute_changes(model, None, event)?;
         let initial = model.initial();
         let mut state = CustomerState {
             stage: initial,
@@ -119,9 +129,11 @@ impl CustomerState {
                 attributes: None,
             }]),
             recent_ids: Default::default(),
+            profile: None,
         };
         let fingerprint = event.id.as_deref().map(fnv1a64);
-        let (transition, evidence) = state.absorb(model, event, fingerprint);
+        let (transition, evidence, changed, segments) =
+            state.absorb(model, event, fingerprint, attributes.as_deref(), true);
         let stage = state.stage;
         Ok((
             state,
@@ -131,6 +143,8 @@ impl CustomerState {
                 stage,
                 transition,
                 evidence,
+                attributes: changed,
+                segments,
             },
         ))
     }
@@ -166,13 +180,17 @@ impl CustomerState {
             });
         }
         self.metrics.check(event)?;
-        let (transition, evidence) = self.absorb(model, event, fingerprint);
+        let attributes = event_attribute_changes(model, self.profile.as_deref(), event)?;
+        let (transition, evidence, changed, segments) =
+            self.absorb(model, event, fingerprint, attributes.as_deref(), false);
         Ok(Outcome {
             applied: Applied::Applied,
             created: false,
             stage: self.stage,
             transition,
             evidence,
+            attributes: changed,
+            segments,
         })
     }
 
@@ -206,7 +224,9 @@ impl CustomerState {
         now: Timestamp,
     ) -> StageChange {
         self.advance_watermark(now);
-        self.move_to(model, rule, now, Cause::TICK, None)
+        let change = self.move_to(model, rule, now, Cause::TICK, None);
+        self.update_segments(model, now, u64::MAX);
+        change
     }
 
     /// The comparisons of `rule`'s condition with this customer's values at `now`:
@@ -253,7 +273,7 @@ impl CustomerState {
         self.metrics.value_in(metric, &ctx, currency)
     }
 
-    fn context<'a>(
+    pub(crate) fn context<'a>(
         &'a self,
         model: &'a StageModel,
         now: Timestamp,
@@ -268,12 +288,53 @@ impl CustomerState {
             lead: model.lead_scoring(),
             event,
             currency: model.currency(),
+            profile: self.profile.as_deref(),
         }
     }
 
-    /// Updates metrics and stage for a validated, checked event; `fingerprint` is
-    /// that of its id.
+    /// Updates metrics, attributes (`attributes`: the checked changes the
+    /// event's declared attributes make), stage and segments for a validated,
+    /// checked event; `fingerprint` is that of its id; `created` when the
+    /// event starts the state.
     fn absorb(
+        &mut self,
+        model: &StageModel,
+        event: &Event,
+        fingerprint: Option<u64>,
+        attributes: Option<&[(AttributeId, Option<AttributeValue>)]>,
+        created: bool,
+    ) -> (
+        Option<StageChange>,
+        Vec<Evidence>,
+        AttributeSet,
+        SegmentDelta,
+    ) {
+        // The changes were checked against the stored values: when any
+        // applies, all of them changed something.
+        let attributes_changed: AttributeSet = match attributes {
+            Some(a) if self.apply_attributes(a) => a.iter().map(|(id, _)| *id).collect(),
+            _ => AttributeSet::default(),
+        };
+        let (transition, evidence) = self.absorb_stage(model, event, fingerprint);
+        let mut segments = SegmentDelta::default();
+        if !model.segments().is_empty() {
+            let which = CustomerState::segments_after_event(
+                model,
+                created,
+                transition.is_some(),
+                &attributes_changed,
+                event,
+            );
+            if which != 0 {
+                segments = self.update_segments(model, event.at, which);
+            }
+        }
+        (transition, evidence, attributes_changed, segments)
+    }
+
+    /// Updates metrics and stage for a validated, checked event.
+    #[inline(always)]
+    fn absorb_stage(
         &mut self,
         model: &StageModel,
         event: &Event,

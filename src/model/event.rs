@@ -303,6 +303,12 @@ impl Event {
         self
     }
 
+    /// Sets an attribute (replacing one of the same name).
+    pub fn with_attribute(mut self, name: impl Into<String>, value: AttrValue) -> Event {
+        self.attributes.insert(name.into(), value);
+        self
+    }
+
     /// Checks every field of the event on its own (not against a stage model):
     /// non-empty ids, which optional fields the kind accepts, amounts, scores and
     /// quantities. Errors name the field as `event.<field>`. Attributes are
