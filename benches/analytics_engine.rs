@@ -1,4 +1,4 @@
-//! Funnel, drop-off and cohorts over an engine's customers: how long each
+//! Funnel, drop-off, cohorts and RFM over an engine's customers: how long each
 //! analysis of a year takes over N/10 and N synthetic customers (one core:
 //! the analyses walk the shards one after another).
 //!
@@ -195,6 +195,13 @@ fn bench(c: &mut Criterion) {
         group.bench_function("cohorts_by_segment", |b| {
             b.iter(|| black_box(engine.cohorts(&by_segment, None).unwrap()))
         });
+        // RFM of every buyer, as of the year's end, with the first page of
+        // 1,000 customers (every page scores the whole base).
+        let rfm = ciclo::engine::RfmOptions {
+            as_of: Some(at(T0 + 400 * DAY)),
+            ..Default::default()
+        };
+        group.bench_function("rfm", |b| b.iter(|| black_box(engine.rfm(&rfm).unwrap())));
         group.finish();
         let f = engine.funnel(year, None);
         println!(

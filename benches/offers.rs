@@ -12,6 +12,8 @@
 //! - `next_best_offers`: one customer's 10 best actions (cross-sell from the
 //!   affinities, up-sell, retention triggers, win-back), customers taken in
 //!   turn.
+//! - `next_best_offers_100`: the same with 100 actions, the most a call
+//!   returns ([`ciclo::engine::MAX_OFFERS`]).
 //!
 //! Run: `cargo bench --bench offers`.
 
@@ -110,6 +112,16 @@ fn offers(c: &mut Criterion) {
             k = (k + 1) % ids.len();
             engine
                 .next_best_offers_at(black_box(&ids[k]), now, 10)
+                .expect("a customer")
+        })
+    });
+    // The most offers a call returns: the list completed with popular
+    // products runs over the catalogue.
+    group.bench_function("next_best_offers_100", |b| {
+        b.iter(|| {
+            k = (k + 1) % ids.len();
+            engine
+                .next_best_offers_at(black_box(&ids[k]), now, ciclo::engine::MAX_OFFERS)
                 .expect("a customer")
         })
     });

@@ -860,6 +860,7 @@ pub mod listing;
 pub mod matching;
 pub mod offers;
 pub mod retention;
+pub mod rfm;
 #[cfg(feature = "schema")]
 pub mod schema;
 mod standardize;

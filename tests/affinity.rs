@@ -357,3 +357,47 @@ fn bad_options_name_the_field_and_no_lines_learn_nothing() {
         .recommend(&[], &RecommendOptions::new(3, day(1)))
         .is_empty());
 }
+
+/// Asking for every item fills the list with each item not bought once:
+/// the fill keeps sets, not scans of the list.
+#[test]
+fn a_list_of_every_item_holds_each_unbought_item_once() {
+    use ciclo::analytics::affinity::{AffinityModel, BasketLine, HistoryItem, RecommendOptions};
+    use ciclo::model::time::Timestamp;
+    let at = Timestamp::parse("2026-01-01T00:00:00Z", "t").unwrap();
+    let products = 3000u32;
+    let lines: Vec<BasketLine> = (0..products)
+        .flat_map(|p| {
+            (0..2).map(move |c| BasketLine {
+                customer: c * products + p,
+                order: 0,
+                at,
+                product: p,
+                category: None,
+            })
+        })
+        .chain((0..3).map(|k| BasketLine {
+            customer: u32::MAX,
+            order: 0,
+            at,
+            product: k,
+            category: None,
+        }))
+        .collect();
+    let model = AffinityModel::learn(&lines, &AffinityOptions::default()).unwrap();
+    let history = [HistoryItem {
+        product: 0,
+        last: at,
+    }];
+    let offers = model.recommend_excluding(
+        &history,
+        &[1, 7, 99_999],
+        &RecommendOptions::new(products as usize, at),
+    );
+    let mut ids: Vec<u32> = offers.iter().map(|o| o.product).collect();
+    assert_eq!(ids.len(), products as usize - 3);
+    ids.sort_unstable();
+    ids.dedup();
+    assert_eq!(ids.len(), products as usize - 3);
+    assert!(!ids.contains(&0) && !ids.contains(&1) && !ids.contains(&7));
+}

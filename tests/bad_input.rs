@@ -154,7 +154,7 @@ fn config_range(body: &[u8]) -> std::ops::Range<usize> {
 fn crc_and_layout_match_the_snapshot_format() {
     let snap = engine().snapshot();
     assert_eq!(&snap[..8], b"CICLOSNP");
-    assert_eq!(u32::from_le_bytes(snap[8..12].try_into().unwrap()), 7);
+    assert_eq!(u32::from_le_bytes(snap[8..12].try_into().unwrap()), 8);
     let body = &snap[HEADER..];
     assert_eq!(reseal(&snap, body), snap);
     let range = config_range(body);
@@ -174,12 +174,12 @@ fn corrupt_snapshots() -> Vec<(&'static str, Vec<u8>, &'static str)> {
         ("empty", Vec::new(), "header"),
         ("shorter than the header", snap[..HEADER - 1].to_vec(), "header"),
         ("bad magic", { let mut s = snap.clone(); s[0] = b'X'; s }, "magic"),
-        ("wrong version", { let mut s = snap.clone(); s[8..12].copy_from_slice(&8u32.to_le_bytes()); s }, "version 8"),
-        ("a version 7 payload labelled version 1", { let mut s = snap.clone(); s[8..12].copy_from_slice(&1u32.to_le_bytes()); s }, "undecodable payload"),
-        ("a version 7 payload labelled version 2", { let mut s = snap.clone(); s[8..12].copy_from_slice(&2u32.to_le_bytes()); s }, "undecodable payload"),
-        ("a version 7 payload labelled version 4", { let mut s = snap.clone(); s[8..12].copy_from_slice(&4u32.to_le_bytes()); s }, "undecodable payload"),
-        ("a version 7 payload labelled version 5", { let mut s = snap.clone(); s[8..12].copy_from_slice(&5u32.to_le_bytes()); s }, "undecodable payload"),
-        ("a version 7 payload labelled version 6", { let mut s = snap.clone(); s[8..12].copy_from_slice(&6u32.to_le_bytes()); s }, "undecodable payload"),
+        ("wrong version", { let mut s = snap.clone(); s[8..12].copy_from_slice(&9u32.to_le_bytes()); s }, "version 9"),
+        ("a version 8 payload labelled version 1", { let mut s = snap.clone(); s[8..12].copy_from_slice(&1u32.to_le_bytes()); s }, "undecodable payload"),
+        ("a version 8 payload labelled version 2", { let mut s = snap.clone(); s[8..12].copy_from_slice(&2u32.to_le_bytes()); s }, "undecodable payload"),
+        ("a version 8 payload labelled version 4", { let mut s = snap.clone(); s[8..12].copy_from_slice(&4u32.to_le_bytes()); s }, "undecodable payload"),
+        ("a version 8 payload labelled version 5", { let mut s = snap.clone(); s[8..12].copy_from_slice(&5u32.to_le_bytes()); s }, "undecodable payload"),
+        ("a version 8 payload labelled version 6", { let mut s = snap.clone(); s[8..12].copy_from_slice(&6u32.to_le_bytes()); s }, "undecodable payload"),
         ("version 0", { let mut s = snap.clone(); s[8..12].copy_from_slice(&0u32.to_le_bytes()); s }, "version 0"),
         ("truncated by one byte", snap[..snap.len() - 1].to_vec(), "truncated"),
         ("padded by one byte", { let mut s = snap.clone(); s.push(0); s }, "truncated or padded"),

@@ -372,3 +372,37 @@ fn analytics_c_example_builds_runs_and_explains_the_base() {
         );
     }
 }
+
+#[test]
+fn offers_c_example_builds_runs_and_offers() {
+    let stdout = build_and_run_example("offers");
+    for expected in [
+        "affinities: {\"as_of\":\"2026-01-21T10:00:00Z\",\"products\":4,\"orders\":12,\"customers\":8,",
+        "{\"from\":\"mate imperial\",\"to\":\"bombilla alpaca\",\"kind\":\"together\",\"support\":6,",
+        "\"offers\":[{\"rank\":1,\"kind\":\"cross_sell\",\"action\":\"offer_product\",\"product\":\"bombilla alpaca\",",
+        "\"action\":\"offer_category\",\"product\":\"bombillas\",",
+        "\"product\":\"yerbas\"",
+        "rfm: {\"as_of\":\"2026-02-01T00:00:00Z\",\"currencies\":[{\"currency\":\"ARS\",\"customers\":7,",
+        "{\"currency\":\"EUR\",\"customers\":1,",
+        "{\"customer\":\"ana\",\"currency\":\"ARS\",\"recency_days\":12,\"frequency\":1,\"monetary\":1800000,\"r\":5,\"f\":1,\"m\":1,\"segment\":\"new_customers\"}",
+        "\"next_cursor\":\"c1\"}",
+        "rfm: 3 pages",
+        "invalid argument options.top_k",
+        "unknown variant `brand`",
+        "invalid argument max: 0 is not between 1 and 100",
+        "customer `nadie` not found",
+        "`customer_id` is NULL",
+        "invalid argument options.as_of: `beto` bought at 2026-01-21T10:00:00Z",
+        "`ayer` is not an RFC 3339 timestamp",
+        "`options_json` is not valid UTF-8",
+        "invalid argument options.limit",
+        "ciclo_engine_rfm_json: `engine` is NULL",
+        "empty base: {\"as_of\":null,\"currencies\":[],\"customers\":[],\"next_cursor\":null}",
+        "done",
+    ] {
+        assert!(
+            stdout.contains(expected),
+            "missing `{expected}` in:\n{stdout}"
+        );
+    }
+}

@@ -576,7 +576,7 @@ fn older_snapshots_restore_with_an_empty_feed() {
     let engine = Engine::new(StageModel::six_stage());
     engine.apply(&buy("a", 0, 100)).unwrap();
     let v7 = engine.snapshot();
-    // Version 4 is version 7 without the empty purchase histories (the last
+    // Version 4 is version 8 without the empty purchase histories (the last
     // byte), the feed's text (the field before) and the customer's empty
     // attributes and segments (the two zero bytes before the empty
     // consolidation and retention texts).

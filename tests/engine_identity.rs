@@ -216,7 +216,7 @@ fn older_snapshots_still_restore() {
     let engine = Engine::new(ciclo::lifecycle::StageModel::six_stage());
     engine.apply(&buy("cliente-1", 1, 500)).unwrap();
     let v7 = engine.snapshot();
-    // A version 7 payload ends with the empty purchase histories (one zero
+    // A version 8 payload ends with the empty purchase histories (one zero
     // byte) after the change feed's text; without both, and
     // without the customer's empty attributes and segments (one zero byte
     // each, just before the empty consolidation and retention texts), it is
@@ -236,10 +236,10 @@ fn older_snapshots_still_restore() {
     assert_eq!(&before_feed[before_feed.len() - 4..], &[0, 0, 0, 0]);
     let v4 = [&before_feed[..before_feed.len() - 4], &[0, 0]].concat();
     let v4 = v4.as_slice();
-    // What a restored engine writes: version 7, with an empty feed and no
+    // What a restored engine writes: version 8, with an empty feed and no
     // purchase histories.
     let mut expected = v7[..8].to_vec();
-    expected.extend_from_slice(&7u32.to_le_bytes());
+    expected.extend_from_slice(&8u32.to_le_bytes());
     let mut body_v7 = before_feed.to_vec();
     body_v7.extend_from_slice(&[0, 0]);
     expected.extend_from_slice(&(body_v7.len() as u64).to_le_bytes());

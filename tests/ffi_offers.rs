@@ -241,3 +241,46 @@ fn an_empty_base_learns_nothing_and_offers_stay_empty_without_learning() {
     assert_eq!(got["affinities_learned"], false);
     assert_eq!(got["offers"], Value::Array(Vec::new()));
 }
+
+/// `{"level": "category"}` learns over the purchases' categories and offers
+/// a category not bought from.
+#[test]
+fn category_level_through_c() {
+    let e = engine();
+    for i in 0..6 {
+        for (product, category) in [("mate", "mates"), ("yerba", "yerbas")] {
+            apply(
+                &e,
+                &format!(
+                    r#"{{"customer": "c{i}", "at": "2026-01-02T10:00:00Z", "kind": "purchase",
+                        "amount": 1500, "currency": "ARS", "category": "{category}",
+                        "attributes": {{"product": "{product}-{i}", "order": "o{i}"}}}}"#
+                ),
+            );
+        }
+    }
+    apply(
+        &e,
+        r#"{"customer": "ana", "at": "2026-01-03T10:00:00Z", "kind": "purchase",
+            "amount": 1500, "currency": "ARS", "category": "mates",
+            "attributes": {"product": "mate-ana"}}"#,
+    );
+    let products = learn(e.0, ptr::null()).unwrap();
+    assert_eq!(products["affinities"], 0, "{products}");
+    let options = c(r#"{"level": "category"}"#);
+    let summary = learn(e.0, options.as_ptr()).unwrap();
+    assert_eq!(summary["products"], 2, "{summary}");
+    assert_eq!(summary["top"][0]["support"], 6, "{summary}");
+    let ana = c("ana");
+    let got = offers(e.0, ana.as_ptr(), 3).unwrap();
+    let cross: Vec<&Value> = got["offers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|o| o["kind"] == "cross_sell")
+        .collect();
+    assert_eq!(cross.len(), 1, "{got}");
+    assert_eq!(cross[0]["product"], "yerbas");
+    assert_eq!(cross[0]["action"], "offer_category");
+    assert_eq!(cross[0]["affinity"]["from"], "mates");
+}

@@ -469,7 +469,7 @@ fn resealed_snapshots_reach_the_content_checks() {
     );
     let snap = snapshot(&e);
     let payload = &snap[24..];
-    assert_eq!(restore(&reseal(payload, 7)), CICLO_STATUS_OK);
+    assert_eq!(restore(&reseal(payload, 8)), CICLO_STATUS_OK);
     // Mislabelled versions, garbage, truncations and trailing bytes behind a valid
     // checksum.
     for (what, bytes) in [
@@ -478,7 +478,7 @@ fn resealed_snapshots_reach_the_content_checks() {
         ("as version 4", reseal(payload, 4)),
         ("as version 5", reseal(payload, 5)),
         ("as version 6", reseal(payload, 6)),
-        ("as version 8", reseal(payload, 8)),
+        ("as version 9", reseal(payload, 9)),
         ("empty payload", reseal(&[], 3)),
         ("garbage", reseal(&[0xff; 64], 3)),
         ("half", reseal(&payload[..payload.len() / 2], 3)),

@@ -287,9 +287,10 @@ fn histories_are_bounded_in_snapshots_and_erased_with_the_customer() {
         format!("p{}", MAX_HISTORY + 19)
     );
 
-    // Snapshots keep the histories (version 7) and restore them exactly.
+    // Snapshots keep the histories and the sets of items bought (version 8)
+    // and restore them exactly.
     let bytes = engine.snapshot();
-    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 7);
+    assert_eq!(u32::from_le_bytes(bytes[8..12].try_into().unwrap()), 8);
     let restored = Engine::restore(&bytes).unwrap();
     assert_eq!(restored.purchase_history("eva").unwrap(), history);
     assert_eq!(restored.snapshot(), bytes);
@@ -301,7 +302,7 @@ fn histories_are_bounded_in_snapshots_and_erased_with_the_customer() {
         &format!(r#"{{"customer": "x", "at": "{}", "kind": "visit"}}"#, t(1)),
     );
     let v7 = plain.snapshot();
-    assert_eq!(u32::from_le_bytes(v7[8..12].try_into().unwrap()), 7);
+    assert_eq!(u32::from_le_bytes(v7[8..12].try_into().unwrap()), 8);
     assert_eq!(v7.last(), Some(&0), "the empty histories end the payload");
     assert_eq!(Engine::restore(&v7).unwrap().snapshot(), v7);
 
@@ -347,6 +348,286 @@ fn erasing_a_customer_drops_the_learned_affinities() {
     assert!(!engine.affinities_of("mate").is_empty());
 }
 
+fn buy_in(engine: &Engine, customer: &str, day: u32, order: &str, lines: &[(&str, &str)]) {
+    for (product, category) in lines {
+        event(
+            engine,
+            &format!(
+                r#"{{"customer": "{customer}", "at": "{}", "kind": "purchase", "amount": 1000,
+                    "currency": "ARS", "category": "{category}",
+                    "attributes": {{"product": "{product}", "order": "{order}"}}}}"#,
+                t(day)
+            ),
+        );
+    }
+}
+
+/// Affinities between categories: every product differs from customer to
+/// customer, so products share no order, but their categories do.
+#[test]
+fn category_level_learns_over_the_purchases_categories() {
+    use ciclo::analytics::affinity::Level;
+    let engine = Engine::new(StageModel::six_stage());
+    for i in 0..8 {
+        let c = format!("c{i}");
+        buy_in(
+            &engine,
+            &c,
+            1,
+            &format!("{c}-1"),
+            &[
+                (&format!("mate-{i}"), "mates"),
+                (&format!("yerba-{i}"), "yerbas"),
+            ],
+        );
+    }
+    buy_in(&engine, "ana", 3, "ana-1", &[("mate-ana", "mates")]);
+    let history = engine.purchase_history("ana").unwrap();
+    assert_eq!(history[0].category.as_deref(), Some("mates"));
+
+    // Products: every pair seen once, below the minimum support.
+    let products = engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    assert_eq!(products.affinities, 0);
+    // Categories: mates and yerbas together in eight orders.
+    let options = AffinityOptions {
+        level: Level::Category,
+        ..AffinityOptions::default()
+    };
+    let categories = engine.learn_affinities(&options).unwrap();
+    assert_eq!(categories.products, 2, "{categories:?}");
+    assert_eq!(categories.top[0].support, 8);
+    let pair = [
+        categories.top[0].from.as_str(),
+        categories.top[0].to.as_str(),
+    ];
+    assert!(
+        pair.contains(&"mates") && pair.contains(&"yerbas"),
+        "{pair:?}"
+    );
+
+    let offers = engine.next_best_offers("ana", 3).unwrap();
+    let cross: Vec<_> = offers
+        .offers
+        .iter()
+        .filter(|o| o.kind == OfferKind::CrossSell)
+        .collect();
+    assert_eq!(cross.len(), 1, "{offers:?}");
+    assert_eq!(cross[0].product.as_deref(), Some("yerbas"));
+    assert_eq!(cross[0].action, "offer_category");
+    assert_eq!(cross[0].affinity.as_ref().unwrap().from, "mates");
+
+    // Categories survive a snapshot.
+    let restored = Engine::restore(&engine.snapshot()).unwrap();
+    assert_eq!(restored.purchase_history("ana").unwrap(), history);
+}
+
+/// A product bought long ago (before the latest lines kept) is never offered
+/// again: the set of items ever bought keeps it, in snapshots too.
+#[test]
+fn a_product_bought_before_the_lines_kept_is_never_offered() {
+    let engine = shop();
+    // p0 is popular: five customers buy it.
+    for i in 0..5 {
+        buy(&engine, &format!("p0-fan{i}"), 2, &format!("f{i}"), &["p0"]);
+    }
+    for day in 0..(MAX_HISTORY as u32 + 20) {
+        buy(
+            &engine,
+            "eva",
+            10 + day,
+            &format!("eva-{day}"),
+            &[&format!("p{day}")],
+        );
+    }
+    let history = engine.purchase_history("eva").unwrap();
+    assert!(
+        history.iter().all(|l| l.product != "p0"),
+        "p0 is out of the lines"
+    );
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    let offered = |e: &Engine| -> Vec<String> {
+        e.next_best_offers("eva", 100)
+            .unwrap()
+            .offers
+            .into_iter()
+            .filter_map(|o| o.product)
+            .collect()
+    };
+    let now = offered(&engine);
+    assert!(now.iter().any(|p| p == "mate"), "{now:?}");
+    assert!(!now.iter().any(|p| p == "p0"), "{now:?}");
+    // Someone who never bought p0 is offered it.
+    let ana: Vec<String> = engine
+        .next_best_offers("ana", 100)
+        .unwrap()
+        .offers
+        .into_iter()
+        .filter_map(|o| o.product)
+        .collect();
+    assert!(ana.iter().any(|p| p == "p0"), "{ana:?}");
+
+    let restored = Engine::restore(&engine.snapshot()).unwrap();
+    restored
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    assert_eq!(offered(&restored), now);
+}
+
+/// The payload of version 7 and 8 snapshots, to write older versions.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct PayloadV8 {
+    config_json: String,
+    customers: Vec<(String, ciclo::lifecycle::StateRecord)>,
+    identity_json: String,
+    retention_json: String,
+    feed_json: String,
+    histories_json: String,
+}
+
+fn seal(version: u32, body: &[u8]) -> Vec<u8> {
+    let mut out = b"CICLOSNP".to_vec();
+    out.extend_from_slice(&version.to_le_bytes());
+    out.extend_from_slice(&(body.len() as u64).to_le_bytes());
+    out.extend_from_slice(&crc32fast::hash(body).to_le_bytes());
+    out.extend_from_slice(body);
+    out
+}
+
+/// A snapshot without purchase histories (version 5, as every engine wrote
+/// before them) gets them back from the events kept of golden customers; one
+/// without sets of items bought (version 7) makes them from the lines.
+#[test]
+fn older_snapshots_rebuild_histories_from_the_events_kept() {
+    use ciclo::model::Record;
+    let engine = shop();
+    let record = Record {
+        given_name: Some("Eva".into()),
+        surname: Some("Paz".into()),
+        email: Some("eva@paz.com.ar".into()),
+        ..Record::default()
+    };
+    let at = Timestamp::parse("2026-01-01T09:00:00Z", "t").unwrap();
+    let g = engine
+        .ingest(
+            ciclo::consolidation::golden::SourceKey::new("crm", "EVA-1").unwrap(),
+            at,
+            record,
+        )
+        .unwrap()
+        .golden
+        .to_string();
+    buy(&engine, &g, 2, "eva-1", &["mate", "bombilla"]);
+    for day in 0..(MAX_HISTORY as u32 + 5) {
+        buy(
+            &engine,
+            &g,
+            10 + day,
+            &format!("eva-x{day}"),
+            &[&format!("p{day}")],
+        );
+    }
+    let history = engine.purchase_history(&g).unwrap();
+    assert_eq!(history.len(), MAX_HISTORY);
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    let offers = engine.next_best_offers(&g, 100).unwrap().offers;
+    assert!(offers.iter().all(|o| o.product.as_deref() != Some("mate")));
+
+    let bytes = engine.snapshot();
+    let payload: PayloadV8 = postcard::from_bytes(&bytes[24..]).unwrap();
+    assert!(!payload.histories_json.is_empty());
+
+    // Version 7: lines without the sets of items bought.
+    let mut histories: serde_json::Value = serde_json::from_str(&payload.histories_json).unwrap();
+    histories.as_object_mut().unwrap().remove("bought").unwrap();
+    let v7 = PayloadV8 {
+        histories_json: histories.to_string(),
+        ..postcard::from_bytes(&bytes[24..]).unwrap()
+    };
+    let restored = Engine::restore(&seal(7, &postcard::to_allocvec(&v7).unwrap())).unwrap();
+    assert_eq!(restored.purchase_history(&g).unwrap(), history);
+    assert_eq!(restored.purchase_history("ana").unwrap().len(), 1);
+
+    // Version 5: no histories at all, and states without attributes and
+    // segments (each record's last two fields, empty here: two zero bytes).
+    let mut v5 = postcard::to_allocvec(&payload.config_json).unwrap();
+    v5.extend(postcard::to_allocvec(&payload.customers.len()).unwrap());
+    for customer in &payload.customers {
+        let record = postcard::to_allocvec(customer).unwrap();
+        assert!(record.ends_with(&[0, 0]));
+        v5.extend_from_slice(&record[..record.len() - 2]);
+    }
+    for text in [
+        &payload.identity_json,
+        &payload.retention_json,
+        &payload.feed_json,
+    ] {
+        v5.extend(postcard::to_allocvec(text).unwrap());
+    }
+    let restored = Engine::restore(&seal(5, &v5)).unwrap();
+    // The golden customer's history and set of items bought come back from
+    // its events: the mate bought before the lines kept is still not offered.
+    assert_eq!(restored.purchase_history(&g).unwrap(), history);
+    restored
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    let again = restored.next_best_offers(&g, 100).unwrap().offers;
+    assert!(again.iter().all(|o| o.product.as_deref() != Some("mate")));
+    assert!(again
+        .iter()
+        .all(|o| o.product.as_deref() != Some("bombilla")));
+    // A plain customer's events are not kept: their history starts empty.
+    assert!(restored.purchase_history("ana").unwrap().is_empty());
+    // And the restored engine writes version 8 with the rebuilt histories.
+    let resaved = restored.snapshot();
+    assert_eq!(u32::from_le_bytes(resaved[8..12].try_into().unwrap()), 8);
+    let r2 = Engine::restore(&resaved).unwrap();
+    assert_eq!(r2.purchase_history(&g).unwrap(), history);
+}
+
+/// `n` is capped as in the C ABI, and a list of the most offers is filled
+/// with distinct products never bought.
+#[test]
+fn n_is_capped_and_the_longest_list_is_distinct() {
+    use ciclo::engine::MAX_OFFERS;
+    let engine = shop();
+    for i in 0..150 {
+        buy(
+            &engine,
+            &format!("x{i}"),
+            2,
+            &format!("x{i}"),
+            &[&format!("q{i}"), "mate"],
+        );
+    }
+    engine
+        .learn_affinities(&AffinityOptions::default())
+        .unwrap();
+    let err = engine.next_best_offers("ana", MAX_OFFERS + 1).unwrap_err();
+    assert!(
+        matches!(&err, Error::InvalidArgument { field, .. } if field == "n"),
+        "{err:?}"
+    );
+    let now = Timestamp::parse("2026-03-01T00:00:00Z", "t").unwrap();
+    let err = engine
+        .next_best_offers_at("ana", now, usize::MAX)
+        .unwrap_err();
+    assert!(matches!(&err, Error::InvalidArgument { field, .. } if field == "n"));
+    let got = engine.next_best_offers("ana", MAX_OFFERS).unwrap().offers;
+    let products: Vec<&str> = got.iter().filter_map(|o| o.product.as_deref()).collect();
+    assert_eq!(got.len(), MAX_OFFERS, "{got:?}");
+    let mut distinct = products.clone();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), products.len());
+    assert!(!products.contains(&"mate"));
+}
+
 /// An unsigned LEB128 varint: its value and the bytes it takes (0 when
 /// there is none).
 fn varint(bytes: &[u8]) -> (usize, usize) {
@@ -365,7 +646,7 @@ fn a_version_6_snapshot_restores_its_purchase_histories() {
     let engine = Engine::new(StageModel::six_stage());
     buy(&engine, "eva", 1, "o1", &["mate", "yerba"]);
     let v7 = engine.snapshot();
-    assert_eq!(u32::from_le_bytes(v7[8..12].try_into().unwrap()), 7);
+    assert_eq!(u32::from_le_bytes(v7[8..12].try_into().unwrap()), 8);
     // Version 6 is version 7 without the customer's empty attributes and
     // segments (the two zero bytes before the empty consolidation and
     // retention texts); the change feed's and the histories' texts follow.

@@ -257,6 +257,7 @@ fn real_inputs_and_outputs_match_the_schemas() {
     retention(&mut check);
     analytics(&mut check);
     offers(&mut check);
+    rfm(&mut check);
     segments(&mut check);
     let unmet: Vec<&str> = DOCUMENTS
         .iter()
@@ -970,6 +971,38 @@ fn offers(check: &mut Checker) {
     }
     check.invalid("affinity_options", r#"{"colour": 1}"#);
     check.invalid("affinity_options", r#"{"level": "brand"}"#);
+}
+
+/// RFM over an engine: an empty base, then a shop in two currencies, a
+/// page at a time.
+fn rfm(check: &mut Checker) {
+    use ciclo::ffi::rfm::ciclo_engine_rfm_json;
+    let e = engine();
+    let empty = out(|o| unsafe { ciclo_engine_rfm_json(e.0, ptr::null(), o) });
+    check.valid("rfm", &empty);
+    for (i, currency) in ["ARS", "ARS", "EUR", "ARS", "EUR", "ARS"]
+        .iter()
+        .enumerate()
+    {
+        let text = format!(
+            r#"{{"customer": "c{i}", "at": "2026-01-0{}T10:00:00Z", "kind": "purchase", "amount": {}, "currency": "{currency}"}}"#,
+            1 + i,
+            1000 * (i + 1)
+        );
+        ok(unsafe { ciclo_engine_apply_json(e.0, c(&text).as_ptr(), ptr::null_mut()) });
+    }
+    let options = r#"{"as_of": "2026-02-01T00:00:00Z", "limit": 4, "cursor": null}"#;
+    check.valid("rfm_options", options);
+    let page = out(|o| unsafe { ciclo_engine_rfm_json(e.0, c(options).as_ptr(), o) });
+    check.valid("rfm", &page);
+    let next: Value = serde_json::from_str(&page).unwrap();
+    let options = serde_json::json!({"limit": 4, "cursor": next["next_cursor"]}).to_string();
+    check.valid("rfm_options", &options);
+    let page = out(|o| unsafe { ciclo_engine_rfm_json(e.0, c(&options).as_ptr(), o) });
+    check.valid("rfm", &page);
+    check.invalid("rfm_options", r#"{"limit": 0}"#);
+    check.invalid("rfm_options", r#"{"as_of": "yesterday"}"#);
+    check.invalid("rfm_options", r#"{"colour": 1}"#);
 }
 
 /// Host attributes and segments: a configuration declaring them, attributes

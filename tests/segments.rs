@@ -460,9 +460,9 @@ fn a_version_5_snapshot_restores() {
     let ana = e.customer("ana").unwrap();
     assert_eq!(e.model().stage_name(ana.stage()), "conversion");
     assert!(ana.attributes().is_empty() && ana.segments().is_empty());
-    // Written back as version 7, which restores to the same engine.
+    // Written back as version 8, which restores to the same engine.
     let again = e.snapshot();
-    assert_eq!(&again[8..12], &7u32.to_le_bytes());
+    assert_eq!(&again[8..12], &8u32.to_le_bytes());
     let back = Engine::restore(&again).unwrap();
     assert_eq!(back.customer("eva").unwrap(), e.customer("eva").unwrap());
 }

@@ -33,7 +33,7 @@
 //! affinity applies. Results are deterministic: ties go to the lower product
 //! id.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::error::{Error, Result};
 use crate::model::time::{Timestamp, MS_PER_DAY};
@@ -805,6 +805,23 @@ impl AffinityModel {
     /// (and, unseen, are never offered). Deterministic whatever the order
     /// of `history`.
     pub fn recommend(&self, history: &[HistoryItem], options: &RecommendOptions) -> Vec<Offer> {
+        self.recommend_excluding(history, &[], options)
+    }
+
+    /// [`AffinityModel::recommend`], never offering the items of `exclude`
+    /// either (items the customer bought that `history` no longer holds,
+    /// for example; they pull nothing). Ids the model never saw are ignored.
+    ///
+    /// O(h·k + p) for `h` items of the history, `k` neighbours each and `p`
+    /// items passed over while completing the list with popular ones (at
+    /// most every item once), plus the sorts of the candidates: no step is
+    /// quadratic in the number of items, whatever `options.n`.
+    pub fn recommend_excluding(
+        &self,
+        history: &[HistoryItem],
+        exclude: &[u32],
+        options: &RecommendOptions,
+    ) -> Vec<Offer> {
         if options.n == 0 || self.items.is_empty() {
             return Vec::new();
         }
@@ -818,19 +835,28 @@ impl AffinityModel {
             .collect();
         known.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         known.dedup_by_key(|k| k.0);
+        // Never offered: the history's items and `exclude`, dense, sorted.
+        let mut excluded: Vec<u32> = known
+            .iter()
+            .map(|k| k.0)
+            .chain(exclude.iter().filter_map(|id| self.index.get(id).copied()))
+            .collect();
+        excluded.sort_unstable();
+        excluded.dedup();
         let pull: f64 = known.iter().map(|k| k.1).sum();
-        // Whether each dense item is in the history: one lookup per edge.
-        let mut bought = vec![false; self.items.len()];
-        for k in &known {
-            bought[k.0 as usize] = true;
+        // Whether each dense item is never to be offered: one lookup per edge.
+        let mut never = vec![false; self.items.len()];
+        for &j in &excluded {
+            never[j as usize] = true;
         }
+        let is_excluded = |j: u32| never[j as usize];
         // Candidate → (score, strongest contribution, its antecedent, edge).
         let mut scores: HashMap<u32, (f64, f64, u32, Edge), foldhash::fast::FixedState> =
             HashMap::with_capacity_and_hasher(known.len() * 8, Default::default());
         if pull > 0.0 {
             for &(i, r) in &known {
                 for e in self.neighbours[i as usize].iter() {
-                    if bought[e.to as usize] {
+                    if is_excluded(e.to) {
                         continue;
                     }
                     let c = r * e.weight as f64 / pull;
@@ -858,12 +884,14 @@ impl AffinityModel {
             .collect();
         if options.popularity_blend > 0.0 {
             // Popular products compete on their own popularity as well.
+            let scored: HashSet<u32, foldhash::fast::FixedState> =
+                ranked.iter().map(|r| r.0).collect();
             let mut added = 0;
             for &j in &self.popular {
                 if added >= options.n {
                     break;
                 }
-                if bought[j as usize] || scores.contains_key(&j) {
+                if is_excluded(j) || scored.contains(&j) {
                     continue;
                 }
                 ranked.push((
@@ -903,12 +931,13 @@ impl AffinityModel {
             })
             .collect();
         if options.fill_with_popular && out.len() < options.n {
+            let offered: HashSet<u32, foldhash::fast::FixedState> =
+                out.iter().map(|o| o.product).collect();
             for &j in &self.popular {
                 if out.len() >= options.n {
                     break;
                 }
-                let id = self.items[j as usize];
-                if bought[j as usize] || out.iter().any(|o| o.product == id) {
+                if is_excluded(j) || offered.contains(&self.items[j as usize]) {
                     continue;
                 }
                 out.push(self.popular_offer(j, 0.0));

@@ -5,9 +5,29 @@
 //! A purchase event names its product by the text attribute `product`, else
 //! by its `category`; its order is the attribute `order` (text or integer),
 //! else its moment (a customer's purchases at one moment are one order). A
-//! purchase naming neither product nor category is not kept. Each customer
-//! keeps their [`MAX_HISTORY`] latest purchase lines (about 48 bytes each):
-//! memory is bounded whatever the customer's life. The history lives beside
+//! purchase naming neither product nor category is not kept; a line keeps
+//! the category too (for affinities between categories). Each customer
+//! keeps their [`MAX_HISTORY`] latest purchase lines (64 bytes each, plus
+//! product and category names longer than 24 bytes):
+//! memory is bounded whatever the customer's life.
+//!
+//! # Ever bought
+//!
+//! Beside the lines, each customer keeps the set of products and categories
+//! they ever bought, so that a next best offer never suggests what they
+//! bought long ago (before their latest [`MAX_HISTORY`] lines): a sorted
+//! vector of 64-bit FNV-1a hashes of the names (a product's and a category's
+//! hash differ even for one name), at most [`MAX_BOUGHT`] of them. It costs
+//! 8 bytes per distinct product and per distinct category (the vector grows
+//! by doubling: at most 16), plus 24 bytes of vector: a customer who bought
+//! 10 products in 3 categories pays about 128 bytes, and no customer more
+//! than 8 KiB + 24 bytes. Past [`MAX_BOUGHT`] distinct items a customer's
+//! new items are not added (their latest lines still keep them from being
+//! offered). Two names whose hashes collide (odds about `n² / 2⁶⁵` for `n`
+//! names) would keep one from being offered to a customer who bought the
+//! other: a missed offer, never a wrong one.
+//!
+//! The history lives beside
 //! the customer's state in their shard: it changes under the same lock as
 //! the state, is in snapshots, and goes when the state goes (an erasure, a
 //! merge's recomputation, which rebuilds it from the golden customer's
@@ -37,26 +57,107 @@ pub struct PurchaseLine {
     pub order: u64,
     /// The product (the `product` attribute, else the category), as sent.
     pub product: CompactString,
+    /// The purchase's category, as sent (`None` for a purchase without
+    /// one); what affinities are learned over at
+    /// [`Level::Category`](crate::analytics::affinity::Level::Category).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<CompactString>,
 }
+
+/// Most distinct products and categories a customer's set of items ever
+/// bought holds. Beside the latest [`MAX_HISTORY`] purchase lines, the
+/// engine keeps per customer the 64-bit hashes of every product and category
+/// they bought, sorted: 8 bytes each (at most 16 with the vector's spare
+/// capacity) plus 24, so at most 8 KiB + 24 bytes a customer. A next best
+/// offer never suggests an item in it; past this many items, new ones are
+/// not added (the latest lines still keep them from being offered).
+pub const MAX_BOUGHT: usize = 1024;
 
 /// A customer's purchase lines, oldest first.
 pub(crate) type History = Vec<PurchaseLine>;
 
+/// A customer's purchases as the engine keeps them.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub(crate) struct Purchases {
+    /// The latest [`MAX_HISTORY`] lines, oldest first.
+    pub(crate) lines: History,
+    /// Every product and category ever bought, as [`item_hash`]es: sorted,
+    /// distinct, at most [`MAX_BOUGHT`].
+    pub(crate) bought: Vec<u64>,
+}
+
+impl Purchases {
+    /// Adds `line`: to the lines in time order, dropping the oldest beyond
+    /// [`MAX_HISTORY`], and its product and category to the items bought.
+    pub(crate) fn push(&mut self, line: PurchaseLine) {
+        self.add_bought(item_hash(Item::Product, &line.product));
+        if let Some(c) = &line.category {
+            self.add_bought(item_hash(Item::Category, c));
+        }
+        push_line(&mut self.lines, line);
+    }
+
+    fn add_bought(&mut self, hash: u64) {
+        if let Err(at) = self.bought.binary_search(&hash) {
+            if self.bought.len() < MAX_BOUGHT {
+                self.bought.insert(at, hash);
+            }
+        }
+    }
+
+    /// The set of items a set of lines names (for a snapshot written before
+    /// the set existed).
+    pub(crate) fn bought_of(lines: &[PurchaseLine]) -> Vec<u64> {
+        let mut p = Purchases::default();
+        for line in lines {
+            p.add_bought(item_hash(Item::Product, &line.product));
+            if let Some(c) = &line.category {
+                p.add_bought(item_hash(Item::Category, c));
+            }
+        }
+        p.bought
+    }
+}
+
+/// What a name in the set of items bought stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Item {
+    /// A product.
+    Product,
+    /// A category.
+    Category,
+}
+
+/// The hash of an item in the set of items bought: 64-bit FNV-1a of a tag
+/// byte (`p` or `c`) and the name. Fixed: it is in snapshots.
+pub(crate) fn item_hash(item: Item, name: &str) -> u64 {
+    let tag = match item {
+        Item::Product => b'p',
+        Item::Category => b'c',
+    };
+    std::iter::once(tag)
+        .chain(name.bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
 /// A shard's histories, hashed like the customers' ids.
-pub(crate) type HistoryTable = hashbrown::HashTable<(CompactString, Arc<History>)>;
+pub(crate) type HistoryTable = hashbrown::HashTable<(CompactString, Arc<Purchases>)>;
 
 /// The product and order of a purchase event, if it names a product.
 pub(crate) fn purchase_line(event: &Event) -> Option<PurchaseLine> {
     if event.kind != EventKind::Builtin(BuiltinKind::Purchase) {
         return None;
     }
+    let category = event
+        .category
+        .as_deref()
+        .map(str::trim)
+        .filter(|c| !c.is_empty());
     let product = match event.attributes.get("product") {
         Some(AttrValue::Text(p)) if !p.trim().is_empty() => p.trim(),
-        _ => event
-            .category
-            .as_deref()
-            .map(str::trim)
-            .filter(|c| !c.is_empty())?,
+        _ => category?,
     };
     let order = match event.attributes.get("order") {
         Some(AttrValue::Text(o)) => fnv1a64(o),
@@ -67,6 +168,7 @@ pub(crate) fn purchase_line(event: &Event) -> Option<PurchaseLine> {
         at: event.at,
         order,
         product: CompactString::from(product),
+        category: category.map(CompactString::from),
     })
 }
 
@@ -86,20 +188,21 @@ pub(crate) fn push_line(history: &mut History, line: PurchaseLine) {
     }
 }
 
-/// A history rebuilt from events (any order).
-pub(crate) fn history_of<'a>(events: impl IntoIterator<Item = &'a Event>) -> History {
-    let mut history = History::new();
+/// The purchases rebuilt from events (any order): the latest lines, and
+/// every item the events name in the set of items bought.
+pub(crate) fn history_of<'a>(events: impl IntoIterator<Item = &'a Event>) -> Purchases {
+    let mut purchases = Purchases::default();
     for event in events {
         if let Some(line) = purchase_line(event) {
-            push_line(&mut history, line);
+            purchases.push(line);
         }
     }
-    history
+    purchases
 }
 
 impl Shard {
-    /// A customer's history.
-    pub(crate) fn history(&self, hash: u64, customer: &str) -> Option<&History> {
+    /// A customer's purchases.
+    pub(crate) fn history(&self, hash: u64, customer: &str) -> Option<&Purchases> {
         self.histories
             .find(hash, |(k, _)| k.as_str() == customer)
             .map(|(_, h)| &**h)
@@ -122,13 +225,15 @@ impl Shard {
         };
         let table = unique_mut(&mut self.histories);
         match table.find_mut(hash, |(k, _)| k.as_str() == event.customer) {
-            Some((_, h)) => push_line(unique_mut(h), line),
+            Some((_, h)) => unique_mut(h).push(line),
             None => {
+                let mut purchases = Purchases::default();
+                purchases.push(line);
                 table.insert_unique(
                     hash,
                     (
                         CompactString::from(event.customer.as_str()),
-                        Arc::new(vec![line]),
+                        Arc::new(purchases),
                     ),
                     |(k, _)| hasher.hash_one(k.as_str()),
                 );
@@ -136,16 +241,16 @@ impl Shard {
         }
     }
 
-    /// Sets (or with an empty one, drops) a customer's history.
+    /// Sets (or with no line, drops) a customer's purchases.
     pub(crate) fn set_history(
         &mut self,
         hasher: &foldhash::fast::RandomState,
         hash: u64,
         customer: &str,
-        history: History,
+        history: Purchases,
     ) {
         self.drop_history(hash, customer);
-        if !history.is_empty() {
+        if !history.lines.is_empty() {
             Arc::make_mut(&mut self.histories).insert_unique(
                 hash,
                 (CompactString::from(customer), Arc::new(history)),
@@ -179,14 +284,20 @@ impl Shard {
                 .map(|(k, h)| {
                     let key = if k.is_heap_allocated() { k.len() } else { 0 };
                     key + 2 * std::mem::size_of::<usize>()
-                        + h.capacity() * std::mem::size_of::<PurchaseLine>()
-                        + h.iter()
+                        + std::mem::size_of::<Purchases>()
+                        + h.bought.capacity() * std::mem::size_of::<u64>()
+                        + h.lines.capacity() * std::mem::size_of::<PurchaseLine>()
+                        + h.lines
+                            .iter()
                             .map(|l| {
-                                if l.product.is_heap_allocated() {
-                                    l.product.len()
-                                } else {
-                                    0
-                                }
+                                let heap = |s: &CompactString| {
+                                    if s.is_heap_allocated() {
+                                        s.len()
+                                    } else {
+                                        0
+                                    }
+                                };
+                                heap(&l.product) + l.category.as_ref().map_or(0, heap)
                             })
                             .sum::<usize>()
                 })

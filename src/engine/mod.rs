@@ -15,15 +15,19 @@ mod limits;
 mod listing;
 mod offers;
 mod retention;
+mod rfm;
 mod segments;
 mod snapshot;
 mod stages;
 
 pub use changes::{Change, ChangeEntry, ChangePage, EvidenceList, FeedRetention, FeedStats};
-pub use history::{PurchaseLine, MAX_HISTORY};
+pub use history::{PurchaseLine, MAX_BOUGHT, MAX_HISTORY};
 pub use identity::{ReviewItem, SourceRemoved};
 pub use listing::{Page, MAX_PAGE};
-pub use offers::{AffinitySummary, NamedAffinity, NextBestOffer, NextBestOffers, OfferKind};
+pub use offers::{
+    AffinitySummary, NamedAffinity, NextBestOffer, NextBestOffers, OfferKind, MAX_OFFERS,
+};
+pub use rfm::{RfmCurrency, RfmCustomer, RfmOptions, RfmPage, RfmSegmentCount, RFM_DEFAULT_LIMIT};
 pub use segments::SegmentRefresh;
 pub use stages::LeadScore;
 

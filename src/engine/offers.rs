@@ -8,9 +8,10 @@ use std::sync::Arc;
 
 use compact_str::CompactString;
 
+use super::history::{item_hash, Item};
 use super::{lock, not_found, Engine};
 use crate::analytics::affinity::{
-    AffinityKind, AffinityModel, AffinityOptions, BasketLine, HistoryItem, OfferReason,
+    AffinityKind, AffinityModel, AffinityOptions, BasketLine, HistoryItem, Level, OfferReason,
     RecommendOptions,
 };
 pub use crate::analytics::offers::OfferKind;
@@ -20,14 +21,22 @@ use crate::model::money::Currency;
 use crate::model::time::Timestamp;
 use crate::retention::{win_back_candidate, FiringLog, Signal, SignalEvidence};
 
+/// Most offers [`Engine::next_best_offers`] returns (`n`): a ranked list a
+/// person reads, not a catalogue. The C ABI's `CICLO_MAX_OFFERS`.
+pub const MAX_OFFERS: usize = 100;
+
 /// Affinities learned, with the names of their products and the base's spend.
 #[derive(Debug)]
 pub(crate) struct Learned {
     model: AffinityModel,
-    /// Product id → name, ascending.
+    /// Products or categories: what the items are.
+    level: Level,
+    /// Item id → name, ascending.
     products: Vec<CompactString>,
-    /// Product name → id.
+    /// Item name → id.
     index: HashMap<CompactString, u32, foldhash::fast::FixedState>,
+    /// The item's hash in the customers' sets of items bought → id.
+    by_hash: HashMap<u64, u32, foldhash::fast::FixedState>,
     /// Spend per purchase of the customers paying in `currency`.
     spend: SpendBase,
     currency: Option<Currency>,
@@ -58,7 +67,8 @@ pub struct NamedAffinity {
 pub struct AffinitySummary {
     /// The moment ages were measured from.
     pub as_of: Timestamp,
-    /// Distinct products in the histories.
+    /// Distinct products in the histories (categories, at
+    /// [`Level::Category`]).
     pub products: usize,
     /// Orders in the histories.
     pub orders: u32,
@@ -79,11 +89,13 @@ pub struct AffinitySummary {
 pub struct NextBestOffer {
     /// Cross-sell, up-sell, retention or win-back.
     pub kind: OfferKind,
-    /// What to do: `offer_product` for a cross-sell, `up_sell` for an
+    /// What to do: `offer_product` for a cross-sell (`offer_category` when
+    /// the affinities were learned at [`Level::Category`]), `up_sell` for an
     /// up-sell, the trigger's action for retention (`discount`,
     /// `personal_outreach`, ...), `win_back_offer` for a win-back.
     pub action: String,
-    /// The product offered (cross-sell).
+    /// The product offered (cross-sell): a category when the affinities
+    /// were learned at [`Level::Category`].
     pub product: Option<String>,
     /// The trigger rule that would fire (retention).
     pub rule: Option<String>,
@@ -155,21 +167,33 @@ impl Engine {
     /// orders) until the next call.
     /// They are not in snapshots (learn again after a restore).
     ///
+    /// At [`Level::Category`] the items are the purchases' categories (lines
+    /// without one are skipped): affinities name categories, and
+    /// [`Engine::next_best_offers`] offers categories the customer has not
+    /// bought from (action `offer_category`).
+    ///
     /// # Errors
     ///
     /// [`crate::Error::InvalidArgument`] naming the option for bad options;
     /// the affinities in force stay.
     pub fn learn_affinities(&self, options: &AffinityOptions) -> Result<AffinitySummary> {
         options.check()?;
-        // Every product name, then lines by interned id.
-        let mut raw: Vec<(u32, u64, Timestamp, CompactString)> = Vec::new();
+        // Every line, then lines by interned ids: products, and at the
+        // category level the categories (the items the model learns over).
+        let mut raw: Vec<(u32, u64, Timestamp, CompactString, Option<CompactString>)> = Vec::new();
         let mut spends: Vec<(Currency, f64)> = Vec::new();
         let mut customer = 0u32;
         for shard in self.shards.iter() {
             let shard = lock(shard);
             for (_, history) in shard.histories.iter() {
-                for line in history.iter() {
-                    raw.push((customer, line.order, line.at, line.product.clone()));
+                for line in history.lines.iter() {
+                    raw.push((
+                        customer,
+                        line.order,
+                        line.at,
+                        line.product.clone(),
+                        line.category.clone(),
+                    ));
                 }
                 customer += 1;
             }
@@ -181,30 +205,40 @@ impl Engine {
                 }
             }
         }
-        let mut products: Vec<CompactString> = raw.iter().map(|r| r.3.clone()).collect();
-        products.sort_unstable();
-        products.dedup();
-        let index: HashMap<CompactString, u32, foldhash::fast::FixedState> = products
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.clone(), i as u32))
-            .collect();
+        let intern = |names: &mut dyn Iterator<Item = &CompactString>| {
+            let mut names: Vec<CompactString> = names.cloned().collect();
+            names.sort_unstable();
+            names.dedup();
+            let index: HashMap<CompactString, u32, foldhash::fast::FixedState> = names
+                .iter()
+                .enumerate()
+                .map(|(i, p)| (p.clone(), i as u32))
+                .collect();
+            (names, index)
+        };
+        let (product_names, product_index) = intern(&mut raw.iter().map(|r| &r.3));
+        let (category_names, category_index) = intern(&mut raw.iter().filter_map(|r| r.4.as_ref()));
         // Orders: numbered per customer in order of their key.
         let mut orders: HashMap<(u32, u64), u32, foldhash::fast::FixedState> = HashMap::default();
         let lines: Vec<BasketLine> = raw
             .iter()
-            .map(|(c, order, at, product)| {
+            .map(|(c, order, at, product, category)| {
                 let next = orders.len() as u32;
                 let order = *orders.entry((*c, *order)).or_insert(next);
                 BasketLine {
                     customer: *c,
                     order,
                     at: *at,
-                    product: index[product],
-                    category: None,
+                    product: product_index[product],
+                    category: category.as_ref().map(|c| category_index[c]),
                 }
             })
             .collect();
+        // The items' names: products, or categories.
+        let (products, index) = match options.level {
+            Level::Product => (product_names, product_index),
+            Level::Category => (category_names, category_index),
+        };
         let model = AffinityModel::learn(&lines, options)?;
         // The spend base: the retention or model currency, else the most
         // common one (ties: the first by code).
@@ -233,7 +267,18 @@ impl Engine {
                 .map(|(_, s)| *s)
                 .collect(),
         );
+        let item = match options.level {
+            Level::Product => Item::Product,
+            Level::Category => Item::Category,
+        };
+        let by_hash = products
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (item_hash(item, p), i as u32))
+            .collect();
         let learned = Learned {
+            level: options.level,
+            by_hash,
             products,
             index,
             spend,
@@ -300,7 +345,10 @@ impl Engine {
             if !shard.contains(hash, live) {
                 return Err(not_found(live));
             }
-            Ok(shard.history(hash, live).cloned().unwrap_or_default())
+            Ok(shard
+                .history(hash, live)
+                .map(|p| p.lines.clone())
+                .unwrap_or_default())
         })
     }
 
@@ -310,7 +358,8 @@ impl Engine {
     ///
     /// # Errors
     ///
-    /// [`crate::Error::NotFound`] for an unknown customer.
+    /// [`crate::Error::InvalidArgument`] naming `n` for more than
+    /// [`MAX_OFFERS`]; [`crate::Error::NotFound`] for an unknown customer.
     pub fn next_best_offers(&self, customer: &str, n: usize) -> Result<NextBestOffers> {
         self.next_best_offers_in(customer, None, n)
     }
@@ -318,7 +367,8 @@ impl Engine {
     /// The customer's next best offers at `now` (no earlier than their
     /// latest event): at most `n` actions, best first, each valued in money
     /// and explained — cross-sell of the products their history has the
-    /// strongest affinities to and they have not bought, up-sell when they
+    /// strongest affinities to and they never bought (not only in their
+    /// latest lines: see [`super::MAX_BOUGHT`]), up-sell when they
     /// spend less per purchase than the base's median, the retention
     /// triggers that would fire now and a win-back offer when they have
     /// lapsed (see [`crate::analytics::offers`] for the values). Nothing is
@@ -330,9 +380,14 @@ impl Engine {
     /// up-sell need [`Engine::learn_affinities`]; the values use the
     /// customer-base models when fitted ([`Engine::fit_models`]). Thread-safe.
     ///
+    /// Costs the customer's history times the neighbours kept per item, plus
+    /// at most one pass over the items learned to complete the list with
+    /// popular ones: O(h·k + P log P) at worst, whatever `n`.
+    ///
     /// # Errors
     ///
-    /// [`crate::Error::NotFound`] for an unknown customer.
+    /// [`crate::Error::InvalidArgument`] naming `n` for more than
+    /// [`MAX_OFFERS`]; [`crate::Error::NotFound`] for an unknown customer.
     pub fn next_best_offers_at(
         &self,
         customer: &str,
@@ -348,6 +403,12 @@ impl Engine {
         now: Option<Timestamp>,
         n: usize,
     ) -> Result<NextBestOffers> {
+        if n > MAX_OFFERS {
+            return Err(crate::Error::invalid(
+                "n",
+                format!("{n} offers asked for; at most {MAX_OFFERS}"),
+            ));
+        }
         let learned = self.learned();
         let last_tick = self.last_tick.load(std::sync::atomic::Ordering::Acquire);
         self.with_shard_of(customer, |live, hash, shard| {
@@ -490,10 +551,22 @@ impl Engine {
             if let Some(learned) = &learned {
                 // Cross-sell from the customer's history.
                 let mut history: Vec<HistoryItem> = Vec::new();
-                if let Some(lines) = shard.history(hash, live) {
-                    for line in lines {
-                        // Unknown products pull nothing; known ones by id.
-                        if let Some(&id) = learned.index.get(&line.product) {
+                // Bought before the lines kept: never offered either.
+                let mut bought: Vec<u32> = Vec::new();
+                if let Some(purchases) = shard.history(hash, live) {
+                    bought.extend(
+                        purchases
+                            .bought
+                            .iter()
+                            .filter_map(|h| learned.by_hash.get(h).copied()),
+                    );
+                    for line in &purchases.lines {
+                        let item = match learned.level {
+                            Level::Product => Some(&line.product),
+                            Level::Category => line.category.as_ref(),
+                        };
+                        // Unknown items pull nothing; known ones by id.
+                        if let Some(&id) = item.and_then(|i| learned.index.get(i)) {
                             history.push(HistoryItem {
                                 product: id,
                                 last: line.at,
@@ -501,9 +574,11 @@ impl Engine {
                         }
                     }
                 }
-                let offers = learned
-                    .model
-                    .recommend(&history, &RecommendOptions::new(n, now));
+                let offers = learned.model.recommend_excluding(
+                    &history,
+                    &bought,
+                    &RecommendOptions::new(n, now),
+                );
                 for o in offers {
                     let name = learned.products[o.product as usize].to_string();
                     let (confidence, affinity, why) = match &o.reason {
@@ -539,7 +614,11 @@ impl Engine {
                         name.clone(),
                         NextBestOffer {
                             kind: OfferKind::CrossSell,
-                            action: "offer_product".into(),
+                            action: match learned.level {
+                                Level::Product => "offer_product",
+                                Level::Category => "offer_category",
+                            }
+                            .into(),
                             product: Some(name),
                             rule: None,
                             value: v,

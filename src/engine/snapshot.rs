@@ -5,10 +5,10 @@
 //! | bytes | content |
 //! |---|---|
 //! | 8 | magic `CICLOSNP` |
-//! | 4 | format version (7; version 6 without customers' attributes and segments, 5 without purchase histories either, 4 and 3 without the change feed either, 2 without retention either, and 1 without consolidation either, still restore) |
+//! | 4 | format version (8; 7 without the customers' sets of items bought, 6 without customers' attributes and segments either, 5 without purchase histories either, 4 and 3 without the change feed either, 2 without retention either, and 1 without consolidation either, still restore) |
 //! | 8 | payload length |
 //! | 4 | CRC-32 (IEEE) of the payload |
-//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes; then the change feed as JSON text (empty when it never recorded a change and keeps the default retention): the next sequence number, the oldest kept, the retention and every change kept, in the JSON shape hosts read (see [`crate::json::changes`]), a change whose call goes on past it naming the call's last number; then the purchase histories as JSON text (empty when no customer has one): every customer's purchase lines, sorted by customer id |
+//! | n | payload: postcard encoding of the model configuration (as JSON text) and every customer's id and [`StateRecord`], sorted by id, then the consolidation state as JSON text (empty when consolidation was never configured): its configuration, the registry's image (every source record as given, its golden id, retired ids, reviews), the hierarchies, the events and imported states of golden customers and the hierarchy links merges moved; then the retention state as JSON text (empty when untouched): the trigger configuration, the customer-base models, every customer's firing log and the win-back outcomes; then the change feed as JSON text (empty when it never recorded a change and keeps the default retention): the next sequence number, the oldest kept, the retention and every change kept, in the JSON shape hosts read (see [`crate::json::changes`]), a change whose call goes on past it naming the call's last number; then the purchase histories as JSON text (empty when no customer has one): every customer's purchase lines, sorted by customer id, and (version 8) every customer's set of items ever bought (hashes, see [`super::history`]), in the same order. A snapshot without purchase histories (versions 1 to 5, or an engine without any) has them rebuilt from the events the engine keeps of golden customers (see [`Engine::merge`]); other customers' events are not kept, and their histories start empty |
 //!
 //! # One moment, without stopping writers
 //!
@@ -67,7 +67,7 @@ fn upgrade(customers: Vec<(String, StateRecordV1)>) -> Vec<(String, StateRecord)
 }
 
 const MAGIC: &[u8; 8] = b"CICLOSNP";
-const VERSION: u32 = 7;
+const VERSION: u32 = 8;
 const HEADER: usize = 8 + 4 + 8 + 4;
 
 #[derive(Serialize, Deserialize)]
@@ -92,11 +92,15 @@ struct PayloadV6 {
     histories_json: String,
 }
 
-/// The purchase histories in a snapshot.
+/// The purchase histories in a snapshot: every customer's lines, and
+/// (version 8) their set of items ever bought, both sorted by customer id.
 #[derive(Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-struct HistoriesImage<K, H> {
+struct HistoriesImage<K, H, B> {
     histories: Vec<(K, H)>,
+    /// Absent before version 8: then made from the lines.
+    #[serde(default = "Vec::new")]
+    bought: Vec<(K, B)>,
 }
 
 /// The payload of version 5 snapshots: states without attributes and
@@ -311,12 +315,18 @@ impl Engine {
             .flat_map(|(t, _, _)| t.iter().map(|(k, s)| (k.as_str(), &**s)))
             .collect();
         customers.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut histories: Vec<(&str, &super::history::History)> = tables
+        let mut purchases: Vec<(&str, &super::history::Purchases)> = tables
             .iter()
             .flat_map(|(_, _, h)| h.iter().map(|(k, h)| (k.as_str(), &**h)))
             .collect();
-        histories.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let histories_out = (!histories.is_empty()).then_some(HistoriesImage { histories });
+        purchases.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let histories_out = (!purchases.is_empty()).then(|| HistoriesImage {
+            histories: purchases.iter().map(|(k, p)| (*k, &p.lines)).collect(),
+            bought: purchases
+                .iter()
+                .map(|(k, p)| (*k, p.bought.as_slice()))
+                .collect(),
+        });
         let histories_len = histories_out.as_ref().map_or(0, json_len);
         let version = VERSION;
 
@@ -469,20 +479,92 @@ impl Engine {
                 .feed
                 .restore(feed.next_seq, feed.oldest_seq, feed.retention, feed.entries);
         }
-        if !payload.histories_json.is_empty() {
+        if payload.histories_json.is_empty() {
+            engine.rebuild_histories();
+        } else {
             engine.restore_histories(&payload.histories_json)?;
         }
         Ok(engine)
     }
 
+    /// Rebuilds the purchase histories of a snapshot without them (versions
+    /// 1 to 5, or an engine without any) from the events the engine keeps:
+    /// those of golden customers. Other customers' events are not kept:
+    /// their histories start empty.
+    fn rebuild_histories(&self) {
+        for shard in self.shards.iter() {
+            let mut shard = super::lock(shard);
+            if shard.logs.is_empty() {
+                continue;
+            }
+            let logs: Vec<(GoldenId, Arc<super::EventLog>)> = shard
+                .logs
+                .iter()
+                .map(|(g, l)| (*g, Arc::clone(l)))
+                .collect();
+            for (g, log) in logs {
+                let customer = g.to_string();
+                let hash = self.hasher.hash_one(customer.as_str());
+                if shard.contains(hash, &customer) {
+                    let purchases = super::history::history_of(log.iter().map(|(_, e)| e));
+                    shard.set_history(&self.hasher, hash, &customer, purchases);
+                }
+            }
+        }
+    }
+
     /// Restores the purchase histories into a fresh engine whose customers
     /// are restored: each of a customer with a state, given once, at most
-    /// [`super::MAX_HISTORY`] lines in time order, each naming a product.
+    /// [`super::MAX_HISTORY`] lines in time order, each naming a product;
+    /// each set of items bought (version 8) of a customer with lines, sorted,
+    /// distinct, at most [`super::MAX_BOUGHT`], holding the lines' items
+    /// unless full. Without sets (versions 6 and 7), each is made from the
+    /// lines.
     fn restore_histories(&self, text: &str) -> Result<()> {
+        use super::history::{item_hash, Item, Purchases};
         let corrupt = |m: String| Error::CorruptSnapshot(format!("purchase histories: {m}"));
-        let image: HistoriesImage<String, super::history::History> =
+        let image: HistoriesImage<String, super::history::History, Vec<u64>> =
             serde_json::from_str(text).map_err(|e| corrupt(e.to_string()))?;
+        let given_sets = !image.bought.is_empty();
+        if given_sets && image.bought.len() != image.histories.len() {
+            return Err(corrupt(format!(
+                "{} sets of items bought for {} histories",
+                image.bought.len(),
+                image.histories.len()
+            )));
+        }
+        let mut sets = image.bought.into_iter();
         for (id, history) in image.histories {
+            let bought = match sets.next() {
+                None => Purchases::bought_of(&history),
+                Some((owner, bought)) => {
+                    let name = crate::model::time::clip(&owner);
+                    if owner != id {
+                        return Err(corrupt(format!(
+                            "set of items bought of `{name}` out of the histories' order"
+                        )));
+                    }
+                    let full = bought.len() == super::MAX_BOUGHT;
+                    if bought.len() > super::MAX_BOUGHT
+                        || bought.windows(2).any(|w| w[0] >= w[1])
+                        || (!full
+                            && history.iter().any(|l| {
+                                std::iter::once(item_hash(Item::Product, &l.product))
+                                    .chain(
+                                        l.category.as_deref().map(|c| item_hash(Item::Category, c)),
+                                    )
+                                    .any(|h| bought.binary_search(&h).is_err())
+                            }))
+                    {
+                        return Err(corrupt(format!(
+                            "set of items bought of `{name}` is unsorted, too long (at most {}) \
+                             or misses an item of the lines",
+                            super::MAX_BOUGHT
+                        )));
+                    }
+                    bought
+                }
+            };
             let name = crate::model::time::clip(&id);
             let (hash, shard) = self.locate(&id);
             let mut shard = super::lock(shard);
@@ -503,15 +585,25 @@ impl Engine {
             }
             if history.windows(2).any(|w| w[0].at > w[1].at)
                 || history.iter().any(|l| {
-                    l.product.trim().is_empty()
-                        || l.product.len() > crate::model::event::MAX_TEXT_LEN
+                    std::iter::once(&l.product)
+                        .chain(l.category.as_ref())
+                        .any(|p| p.trim().is_empty() || p.len() > crate::model::event::MAX_TEXT_LEN)
                 })
             {
                 return Err(corrupt(format!(
-                    "history of `{name}` is out of time order or names an empty or too long product"
+                    "history of `{name}` is out of time order or names an empty or too long \
+                     product or category"
                 )));
             }
-            shard.set_history(&self.hasher, hash, &id, history);
+            shard.set_history(
+                &self.hasher,
+                hash,
+                &id,
+                Purchases {
+                    lines: history,
+                    bought,
+                },
+            );
         }
         Ok(())
     }

@@ -39,6 +39,7 @@ pub mod matching;
 pub mod memory;
 pub mod offers;
 pub mod retention;
+pub mod rfm;
 pub mod segments;
 pub mod standardize;
 pub mod status;

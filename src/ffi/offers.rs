@@ -14,6 +14,8 @@ use crate::json::offers as ojson;
 /// `ciclo_engine_next_best_offers_json`).
 pub const CICLO_MAX_OFFERS: u32 = 100;
 
+const _: () = assert!(CICLO_MAX_OFFERS as usize == crate::engine::MAX_OFFERS);
+
 /// Learns product affinities from the purchase histories the engine keeps,
 /// and keeps them for `ciclo_engine_next_best_offers_json` until the next
 /// call.
@@ -35,7 +37,11 @@ pub const CICLO_MAX_OFFERS: u32 = 100;
 /// optional with those defaults (`as_of`: the latest purchase). A pair's
 /// weight is `factor × count / ((count of the first + shrinkage)^antecedent_exponent
 /// × share of the second^popularity_exponent)`, counts decayed by age with
-/// `half_life_days`.
+/// `half_life_days`. With `"level": "category"` the items are the purchases'
+/// categories instead of their products (a purchase without a category is
+/// skipped): affinities, `products` and the offers name categories, and
+/// `ciclo_engine_next_best_offers_json` offers categories the customer has
+/// not bought from, with the action `offer_category`.
 ///
 /// `*out_json` receives what was learned: `{"as_of", "products", "orders",
 /// "customers", "affinities", "currency", "spend_base", "top": [{"from",
@@ -87,7 +93,9 @@ pub unsafe extern "C" fn ciclo_engine_learn_affinities_json(
 /// were).
 ///
 /// The actions: **cross-sell** of the products the customer's history has
-/// the strongest learned affinities to and they have not bought (the reason
+/// the strongest learned affinities to and they never bought (the engine
+/// keeps, per customer, the set of products and categories ever bought, up
+/// to 1024 of them, beyond the latest 128 lines; the reason
 /// names the affinity: from which product, support, confidence, lift; or
 /// popularity when no affinity applies), **up-sell** when they spend less
 /// per purchase than the base's median, the **retention** triggers that

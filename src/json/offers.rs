@@ -191,10 +191,12 @@ pub(crate) struct OfferJson<'a> {
     rank: u32,
     /// `cross_sell`, `up_sell`, `retention` or `win_back`.
     kind: &'static str,
-    /// `offer_product`, `up_sell`, the trigger's action, or
+    /// `offer_product` (`offer_category` for affinities learned at the
+    /// category level), `up_sell`, the trigger's action, or
     /// `win_back_offer`.
     action: &'a str,
-    /// The product offered (cross-sell), else `null`.
+    /// The product offered (cross-sell; a category for affinities learned
+    /// at the category level), else `null`.
     product: Option<&'a str>,
     /// The trigger rule (retention), else `null`.
     rule: Option<&'a str>,

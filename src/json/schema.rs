@@ -463,6 +463,11 @@ documents! {
     "cohorts", "Cohorts by acquisition month, churn and value", Write,
         super::analytics::CohortsJson<'static>,
         takes: [], returns: ["ciclo_engine_cohorts_json(out_json)"];
+    "rfm_options", "Options of RFM over an engine", Read, super::rfm::RfmOptionsJson,
+        takes: ["ciclo_engine_rfm_json(options_json)"], returns: [];
+    "rfm", "RFM scores and segments of an engine's customers", Write,
+        super::rfm::RfmPageJson<'static>,
+        takes: [], returns: ["ciclo_engine_rfm_json(out_json)"];
     "attributes", "Host attributes to set", Read, super::segments::AttributesJson,
         takes: ["ciclo_engine_set_attributes_json(attributes_json)"], returns: [];
     "customer_segments", "A customer's segments", Write,
