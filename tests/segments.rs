@@ -751,3 +751,99 @@ fn a_tick_that_moves_a_customer_records_the_segments_it_changed() {
         "{json}"
     );
 }
+
+#[test]
+fn profile_points_of_a_negation_do_not_depend_on_having_a_profile() {
+    let mut m = presets::six_stage();
+    m.attributes.insert(
+        "credit_situation".into(),
+        AttributeConfig::category(&["1", "2", "3", "4", "5", "6"]),
+    );
+    m.lead_scoring.profile.push(ProfilePointsConfig {
+        when: C {
+            not: Some(Box::new(C::attr_in("credit_situation", &["5", "6"]))),
+            ..C::default()
+        },
+        points: 20.0,
+    });
+    // A segment every customer enters: a profile with memberships only.
+    m.segments = vec![segment("everyone", &[], None)];
+    let with_segment = Engine::new(StageModel::compile(m.clone()).unwrap());
+    m.segments.clear();
+    let without = Engine::new(StageModel::compile(m).unwrap());
+    for e in [&with_segment, &without] {
+        e.apply(&visit("ana", 1)).unwrap();
+    }
+    let a = with_segment.lead_score("ana", t(1)).unwrap().score;
+    let b = without.lead_score("ana", t(1)).unwrap().score;
+    assert_eq!(a, b, "the points do not depend on segment memberships");
+    // No credit situation: not in 5 or 6, so the 20 points count.
+    let visit_points = presets::six_stage()
+        .lead_scoring
+        .points
+        .get("visit")
+        .copied()
+        .unwrap_or(0.0);
+    assert_eq!(b, visit_points + 20.0);
+}
+
+#[test]
+fn combined_states_are_evaluated_on_every_segment() {
+    let mut m = presets::six_stage();
+    m.segments = vec![segment(
+        "buyers",
+        &[],
+        Some(C::cmp("purchase_count", ">=", 2.0)),
+    )];
+    let model = StageModel::compile(m).unwrap();
+    let (a, _) = ciclo::lifecycle::step(&model, None, &purchase("x", 1)).unwrap();
+    let (b, _) = ciclo::lifecycle::step(&model, None, &purchase("x", 2)).unwrap();
+    assert!(a.segments().is_empty() && b.segments().is_empty());
+    let joined = a.combine(&b, &model);
+    let buyers = model.segments().id("buyers").unwrap();
+    assert_eq!(joined.segments(), &[(buyers, t(2))]);
+}
+
+#[test]
+fn a_merge_does_not_bring_back_an_attribute_removed_by_call() {
+    use ciclo::consolidation::golden::SourceKey;
+    use ciclo::model::Record;
+    let e = engine();
+    let person = |given: &str, email: &str| Record {
+        given_name: Some(given.into()),
+        surname: Some("Quiroga".into()),
+        email: Some(email.into()),
+        country: Some("AR".into()),
+        ..Record::default()
+    };
+    let a = e
+        .ingest(
+            SourceKey::new("crm", "1").unwrap(),
+            t(1),
+            person("Ana", "ana@q.com.ar"),
+        )
+        .unwrap()
+        .golden;
+    let b = e
+        .ingest(
+            SourceKey::new("erp", "9").unwrap(),
+            t(1),
+            person("Bruno", "bruno@q.com.ar"),
+        )
+        .unwrap()
+        .golden;
+    let (ga, gb) = (a.to_string(), b.to_string());
+    e.apply(&visit(&ga, 2).with_attribute("credit_situation", text("5")))
+        .unwrap();
+    e.apply(&visit(&gb, 3)).unwrap();
+    e.set_attributes(&ga, &[("credit_situation", None)])
+        .unwrap();
+    let merged = e.merge(a, b).unwrap();
+    let survivor = merged.survivor.to_string();
+    assert_eq!(attribute(&e, &survivor, "credit_situation"), None);
+    let names: Vec<String> = segments_of(&e, &survivor)
+        .into_iter()
+        .map(|(n, _)| n)
+        .collect();
+    assert!(!names.contains(&"non_performing".to_string()), "{names:?}");
+}

@@ -1080,7 +1080,10 @@ impl Engine {
             self.drop_state(&customer, Some(call));
             return;
         };
-        if !kept.is_empty() && state.apply_attributes(&kept) {
+        state.apply_attributes(&kept);
+        // Every segment on the rebuilt state: its metrics joined two
+        // customers'.
+        if !self.model.segments().is_empty() {
             let at = state.watermark();
             state.update_segments(&self.model, at, u64::MAX);
         }
@@ -1108,23 +1111,33 @@ impl Engine {
     }
 
     /// The host attributes the customers' states hold, as changes to apply in
-    /// order: the first customer's last, so that they win.
+    /// order: the first customer's last, so that they win. An attribute none
+    /// of them holds is removed (a call removed it, or no event set it): the
+    /// replay of old events must not bring it back.
     fn attributes_held(&self, customers: &[&str]) -> Vec<(AttributeId, Option<AttributeValue>)> {
         let mut out = Vec::new();
-        if self.model.attributes().is_empty() {
+        let schema = self.model.attributes();
+        if schema.is_empty() || customers.is_empty() {
             return out;
         }
+        let mut held = crate::lifecycle::AttributeSet::default();
         for customer in customers.iter().rev() {
             let (hash, shard) = self.locate(customer);
             if let Some(state) = lock(shard).get(hash, customer) {
-                out.extend(
-                    state
-                        .attributes()
-                        .iter()
-                        .map(|(a, v)| (*a, Some(v.clone()))),
-                );
+                for (a, v) in state.attributes() {
+                    held.insert(*a);
+                    out.push((*a, Some(v.clone())));
+                }
             }
         }
+        let removed: Vec<_> = schema
+            .decls()
+            .iter()
+            .filter_map(|d| schema.id(&d.name))
+            .filter(|id| !held.contains(*id))
+            .map(|id| (id, None))
+            .collect();
+        out.splice(0..0, removed);
         out
     }
 

@@ -49,9 +49,11 @@ impl Engine {
     ///
     /// A golden id retired by a merge stands for the customer it was merged
     /// into. Attributes set by a call are kept in the state: a merge keeps the
-    /// survivor's and fills what it lacks from the retired customer's; an
-    /// unmerge leaves the customer theirs, and the record's restored customer
-    /// gets those its own events carry. The change feed records an
+    /// survivor's and fills what it lacks from the retired customer's (an
+    /// attribute neither holds, one a call removed, is not brought back by
+    /// their old events; the survivor's value wins over a later event of the
+    /// retired customer's); an unmerge leaves the customer theirs, and the
+    /// record's restored customer gets those its own events carry. The change feed records an
     /// [`attributes_changed`](super::Change::AttributesChanged) change (names
     /// only) and a [`segments_changed`](super::Change::SegmentsChanged) one
     /// when membership moved.
@@ -191,9 +193,11 @@ impl Engine {
             if changing.is_empty() {
                 continue;
             }
+            let changing: std::collections::HashSet<&str> =
+                changing.iter().map(CompactString::as_str).collect();
             let mut changes = Vec::with_capacity(changing.len());
             for (id, state) in shard.iter_mut() {
-                if changing.iter().any(|c| c == id) {
+                if changing.contains(id) {
                     let delta = unique_mut(state).refresh_segments(&self.model, now);
                     out.entered += delta.entered.count_ones() as usize;
                     out.left += delta.left.count_ones() as usize;

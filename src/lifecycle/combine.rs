@@ -28,8 +28,9 @@ impl CustomerState {
     /// - **Watermark**: the later, with that state's remembered event ids.
     /// - **Attributes**: those of the state with the later watermark, and
     ///   the other's where it has none; **segments**: that state's
-    ///   memberships, with its entry times (re-evaluated by the next event or
-    ///   refresh).
+    ///   memberships, with their entry times, then every segment evaluated on
+    ///   the combined state at its watermark (a customer entering one enters
+    ///   it then).
     ///
     /// Combining is symmetric in everything but ties, and combining with a state
     /// of no events changes nothing but the counts it adds.
@@ -46,7 +47,7 @@ impl CustomerState {
         } else {
             other
         };
-        CustomerState {
+        let mut combined = CustomerState {
             stage: lead.stage,
             watermark: newer.watermark,
             metrics: combine_metrics(&self.metrics, &other.metrics, model),
@@ -60,7 +61,12 @@ impl CustomerState {
                     self
                 },
             ),
+        };
+        if !model.segments().is_empty() {
+            let at = combined.watermark;
+            combined.update_segments(model, at, u64::MAX);
         }
+        combined
     }
 }
 

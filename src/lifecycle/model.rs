@@ -93,7 +93,9 @@ impl LeadScoring {
         metrics: &crate::lifecycle::metrics::Metrics,
         ctx: &crate::lifecycle::metrics::EvalContext<'_>,
     ) -> f64 {
-        if self.profile.is_empty() || ctx.profile.is_none() {
+        // A customer without a profile still earns the points of conditions
+        // that hold without attributes (a `not`).
+        if self.profile.is_empty() {
             return 0.0;
         }
         self.profile

@@ -11,9 +11,10 @@
 //! Membership is kept in the customer's state with its entry time and
 //! re-evaluated
 //!
-//! - **on every event**, when it may change the outcome: every segment when
-//!   the event changed an attribute or the stage; otherwise the segments that
-//!   read a metric the event may have changed: those reading the clock or
+//! - **on every event**, when it may change the outcome: every segment for
+//!   a new customer; the segments reading an attribute the event changed;
+//!   the segments restricted to stages when it moved the customer; and the
+//!   segments that read a metric the event may have changed: those reading the clock or
 //!   the event count (`days_since_last_activity`, `complaints_in_window`,
 //!   `lead_score`, ...) on every event, those reading purchase metrics
 //!   (`purchase_count`, `revenue`, ...) on events with an amount and
@@ -237,7 +238,8 @@ impl Segments {
             .map(|i| SegmentId(i as u16))
     }
 
-    /// Whether segment `id` reads a metric (and is evaluated on every event).
+    /// Whether segment `id` reads a metric (then it is evaluated after the
+    /// events that may move that metric: every event for a clock metric).
     pub fn reads_metrics(&self, id: SegmentId) -> bool {
         self.list[id.index()].reads_metrics
     }

@@ -326,7 +326,10 @@ impl CustomerState {
                 event,
             );
             if which != 0 {
-                segments = self.update_segments(model, event.at, which);
+                // At the watermark (the event's time, or later for a late
+                // event): the state knows everything up to it.
+                let at = self.watermark;
+                segments = self.update_segments(model, at, which);
             }
         }
         (transition, evidence, attributes_changed, segments)
