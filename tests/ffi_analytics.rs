@@ -59,11 +59,7 @@ fn call(f: Analysis, e: &Engine, options: &str) -> (ciclo_status, String) {
     }
 }
 
-fn apply(e: &Engine, line: &str) {
-    let event = c(line);
-    let status = unsafe { ciclo_engine_apply_json(e.0, event.as_ptr(), ptr::null_mut()) };
-    assert_eq!(status, CICLO_STATUS_OK, "{}", last_error());
-}
+use host::apply_ok as apply;
 
 fn populated() -> Engine {
     let e = engine();

@@ -4,7 +4,6 @@
 use std::ffi::c_char;
 use std::ptr;
 
-use ciclo::ffi::engine::*;
 use ciclo::ffi::lifecycle::*;
 use ciclo::ffi::status::*;
 use ciclo::{json, Engine, StageModel};
@@ -17,15 +16,7 @@ const DAY_MS: i64 = 86_400_000;
 /// 2026-03-01T10:00:00Z.
 const T0: i64 = 1_772_359_200_000;
 
-fn apply(e: &c_host::Engine, line: &str) {
-    let line = c(line);
-    assert_eq!(
-        unsafe { ciclo_engine_apply_json(e.0, line.as_ptr(), ptr::null_mut()) },
-        CICLO_STATUS_OK,
-        "{}",
-        last_error()
-    );
-}
+use c_host::apply_ok as apply;
 
 #[test]
 fn stage_counts_are_the_engines() {

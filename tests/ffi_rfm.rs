@@ -4,57 +4,18 @@
 //! status and a message naming the field, the out pointer left untouched;
 //! an empty base is an empty answer.
 
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::c_char;
 use std::ptr;
 
 use ciclo::ffi::engine::*;
-use ciclo::ffi::memory::*;
 use ciclo::ffi::rfm::*;
 use ciclo::ffi::status::*;
-use ciclo::ffi::version::*;
 use serde_json::Value;
 
-fn c(s: &str) -> CString {
-    CString::new(s).unwrap()
-}
+#[path = "common/c_host.rs"]
+mod c_host;
+use c_host::{apply_ok as apply, c, engine, last_error, take, Engine};
 
-fn take(s: *mut c_char) -> String {
-    assert!(!s.is_null());
-    let text = unsafe { CStr::from_ptr(s) }.to_string_lossy().into_owned();
-    unsafe { ciclo_string_free(s) };
-    text
-}
-
-fn last_error() -> String {
-    unsafe { CStr::from_ptr(ciclo_last_error_message()) }
-        .to_string_lossy()
-        .into_owned()
-}
-
-struct Engine(*mut ciclo_engine);
-
-impl Drop for Engine {
-    fn drop(&mut self) {
-        unsafe { ciclo_engine_free(self.0) };
-    }
-}
-
-fn engine() -> Engine {
-    let mut out = ptr::null_mut();
-    assert_eq!(
-        unsafe { ciclo_engine_new(ptr::null(), &mut out) },
-        CICLO_STATUS_OK
-    );
-    Engine(out)
-}
-
-fn apply(e: &Engine, json: &str) {
-    let json = c(json);
-    let mut out = ptr::null_mut();
-    let status = unsafe { ciclo_engine_apply_json(e.0, json.as_ptr(), &mut out) };
-    assert_eq!(status, CICLO_STATUS_OK, "{}", last_error());
-    take(out);
-}
 
 fn rfm(e: *const ciclo_engine, options: *const c_char) -> Result<Value, (ciclo_status, String)> {
     let mut out = ptr::null_mut();

@@ -58,3 +58,10 @@ pub fn snapshot(e: &Engine) -> Vec<u8> {
     unsafe { ciclo_bytes_free(bytes, len) };
     copy
 }
+
+/// Applies one event given as JSON; it must be accepted.
+pub fn apply_ok(e: &Engine, json: &str) {
+    let json = c(json);
+    let status = unsafe { ciclo_engine_apply_json(e.0, json.as_ptr(), ptr::null_mut()) };
+    assert_eq!(status, CICLO_STATUS_OK, "{}", last_error());
+}
