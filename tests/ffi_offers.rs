@@ -16,7 +16,6 @@ use serde_json::Value;
 mod c_host;
 use c_host::{apply_ok as apply, c, engine, last_error, take, Engine};
 
-
 fn shop() -> Engine {
     let e = engine();
     for i in 0..8 {

@@ -16,7 +16,6 @@ use serde_json::Value;
 mod c_host;
 use c_host::{apply_ok as apply, c, engine, last_error, take, Engine};
 
-
 fn rfm(e: *const ciclo_engine, options: *const c_char) -> Result<Value, (ciclo_status, String)> {
     let mut out = ptr::null_mut();
     let status = unsafe { ciclo_engine_rfm_json(e, options, &mut out) };

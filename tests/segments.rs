@@ -4,6 +4,7 @@
 //! version 5 one), erasure, and stage rules and lead scoring reading
 //! attributes.
 
+use ciclo::consolidation::registry::GoldenId;
 use ciclo::lifecycle::{
     presets, AttributeConfig, AttributeType, ConditionConfig as C, ModelConfig,
     ProfilePointsConfig, RuleConfig, SegmentConfig, StageModel,
@@ -543,11 +544,11 @@ fn without_attributes_or_segments_states_carry_nothing() {
     ));
 }
 
-#[test]
-fn a_merge_keeps_attributes_set_by_call() {
+/// Two golden customers, Ana and Bruno Quiroga (two people: different
+/// given names and emails), from a record each.
+fn two_golden_customers(e: &Engine) -> (GoldenId, GoldenId) {
     use ciclo::consolidation::golden::SourceKey;
     use ciclo::model::Record;
-    let e = engine();
     let person = |given: &str, email: &str| Record {
         given_name: Some(given.into()),
         surname: Some("Quiroga".into()),
@@ -555,22 +556,25 @@ fn a_merge_keeps_attributes_set_by_call() {
         country: Some("AR".into()),
         ..Record::default()
     };
-    let a = e
-        .ingest(
-            SourceKey::new("crm", "1").unwrap(),
+    let ingest = |system: &str, given: &str, email: &str| {
+        e.ingest(
+            SourceKey::new(system, given).unwrap(),
             t(1),
-            person("Ana", "ana@q.com.ar"),
+            person(given, email),
         )
         .unwrap()
-        .golden;
-    let b = e
-        .ingest(
-            SourceKey::new("erp", "9").unwrap(),
-            t(1),
-            person("Bruno", "bruno@q.com.ar"),
-        )
-        .unwrap()
-        .golden;
+        .golden
+    };
+    (
+        ingest("crm", "Ana", "ana@q.com.ar"),
+        ingest("erp", "Bruno", "bruno@q.com.ar"),
+    )
+}
+
+#[test]
+fn a_merge_keeps_attributes_set_by_call() {
+    let e = engine();
+    let (a, b) = two_golden_customers(&e);
     assert_ne!(a, b);
     let (ga, gb) = (a.to_string(), b.to_string());
     e.apply(&visit(&ga, 2)).unwrap();
@@ -806,32 +810,8 @@ fn combined_states_are_evaluated_on_every_segment() {
 
 #[test]
 fn a_merge_does_not_bring_back_an_attribute_removed_by_call() {
-    use ciclo::consolidation::golden::SourceKey;
-    use ciclo::model::Record;
     let e = engine();
-    let person = |given: &str, email: &str| Record {
-        given_name: Some(given.into()),
-        surname: Some("Quiroga".into()),
-        email: Some(email.into()),
-        country: Some("AR".into()),
-        ..Record::default()
-    };
-    let a = e
-        .ingest(
-            SourceKey::new("crm", "1").unwrap(),
-            t(1),
-            person("Ana", "ana@q.com.ar"),
-        )
-        .unwrap()
-        .golden;
-    let b = e
-        .ingest(
-            SourceKey::new("erp", "9").unwrap(),
-            t(1),
-            person("Bruno", "bruno@q.com.ar"),
-        )
-        .unwrap()
-        .golden;
+    let (a, b) = two_golden_customers(&e);
     let (ga, gb) = (a.to_string(), b.to_string());
     e.apply(&visit(&ga, 2).with_attribute("credit_situation", text("5")))
         .unwrap();

@@ -349,6 +349,49 @@ pub struct Offer {
 }
 
 /// `0.5^(age / half_life)`, 1 without a half-life or for a negative age.
+/// One antecedent's consequents while learning: dense counters of support
+/// and weight, with the consequents touched kept so that clearing costs only
+/// what was added.
+struct Tally {
+    count: Vec<u32>,
+    weighted: Vec<f64>,
+    touched: Vec<u32>,
+}
+
+impl Tally {
+    fn new(items: usize) -> Tally {
+        Tally {
+            count: vec![0; items],
+            weighted: vec![0.0; items],
+            touched: Vec::new(),
+        }
+    }
+
+    /// Counts consequent `b` once more, with weight `w`.
+    #[inline]
+    fn add(&mut self, b: u32, w: f64) {
+        let i = b as usize;
+        if self.count[i] == 0 {
+            self.touched.push(b);
+        }
+        self.count[i] += 1;
+        self.weighted[i] += w;
+    }
+
+    /// Each consequent counted, in id order, with its support and weight;
+    /// then clears.
+    fn drain(&mut self, mut each: impl FnMut(u32, u32, f64)) {
+        self.touched.sort_unstable();
+        for &b in &self.touched {
+            let i = b as usize;
+            each(b, self.count[i], self.weighted[i]);
+            self.count[i] = 0;
+            self.weighted[i] = 0.0;
+        }
+        self.touched.clear();
+    }
+}
+
 fn decay(age_ms: i64, half_life_days: Option<f64>) -> f64 {
     match half_life_days {
         Some(h) if age_ms > 0 => {
@@ -493,9 +536,7 @@ impl AffinityModel {
         });
 
         // Neighbours, one antecedent at a time with dense counters.
-        let mut count = vec![0u32; n];
-        let mut weighted = vec![0f64; n];
-        let mut touched: Vec<u32> = Vec::new();
+        let mut tally = Tally::new(n);
         let mut neighbours: Vec<Box<[Edge]>> = Vec::with_capacity(n);
         let mut candidates: Vec<Edge> = Vec::new();
         let within_ms = options
@@ -553,37 +594,26 @@ impl AffinityModel {
                 for &o in &item_orders_list[a] {
                     let w = order_weight[o as usize];
                     for &b in &order_items[order_start[o as usize]..order_start[o as usize + 1]] {
-                        if b as usize == a {
-                            continue;
+                        if b as usize != a {
+                            tally.add(b, w);
                         }
-                        if count[b as usize] == 0 {
-                            touched.push(b);
-                        }
-                        count[b as usize] += 1;
-                        weighted[b as usize] += w;
                     }
                 }
-                touched.sort_unstable();
-                for &b in &touched {
-                    let support = count[b as usize];
+                tally.drain(|b, support, w| {
                     if support >= options.min_support {
-                        let share = together_share[b as usize];
                         candidates.push(Edge {
                             to: b,
                             kind: AffinityKind::Together,
                             support,
                             weight: weigh(
                                 AffinityKind::Together,
-                                weighted[b as usize],
+                                w,
                                 together_antecedent,
-                                share,
+                                together_share[b as usize],
                             ),
                         });
                     }
-                    count[b as usize] = 0;
-                    weighted[b as usize] = 0.0;
-                }
-                touched.clear();
+                });
             }
             if options.later > 0.0 {
                 for &(c, first_a) in &item_customers_list[a] {
@@ -596,34 +626,24 @@ impl AffinityModel {
                         None => items.len(),
                     };
                     for &(_, b, w) in &items[from..to.max(from)] {
-                        if count[b as usize] == 0 {
-                            touched.push(b);
-                        }
-                        count[b as usize] += 1;
-                        weighted[b as usize] += w;
+                        tally.add(b, w);
                     }
                 }
-                touched.sort_unstable();
-                for &b in &touched {
-                    let support = count[b as usize];
+                tally.drain(|b, support, w| {
                     if support >= options.min_support {
-                        let share = later_share[b as usize];
                         candidates.push(Edge {
                             to: b,
                             kind: AffinityKind::Later,
                             support,
                             weight: weigh(
                                 AffinityKind::Later,
-                                weighted[b as usize],
+                                w,
                                 later_antecedent,
-                                share,
+                                later_share[b as usize],
                             ),
                         });
                     }
-                    count[b as usize] = 0;
-                    weighted[b as usize] = 0.0;
-                }
-                touched.clear();
+                });
             }
             let strongest = |x: &Edge, y: &Edge| {
                 y.weight
