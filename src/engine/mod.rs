@@ -558,10 +558,10 @@ impl Engine {
                 evaluated += 1;
                 if let Some(rule) = state.tick_rule(&self.model, now) {
                     let state = unique_mut(state);
-                    let before = segments::bits(state);
+                    let before = state.segment_bits();
                     moved(id, state, rule, &mut changes);
                     // A move re-evaluates the segments (they may read the stage).
-                    let after = segments::bits(state);
+                    let after = state.segment_bits();
                     if before != after {
                         changes.push(Change::SegmentsChanged {
                             customer: CompactString::from(*id),

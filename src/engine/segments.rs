@@ -21,14 +21,6 @@ use crate::lifecycle::SegmentId;
 use crate::model::event::AttrValue;
 use crate::model::time::{clip, Timestamp};
 
-/// The segments a customer is in, as bits (bit `i` for segment `i`).
-pub(super) fn bits(state: &crate::lifecycle::CustomerState) -> u64 {
-    state
-        .segments()
-        .iter()
-        .fold(0, |m, (s, _)| m | 1u64 << s.index())
-}
-
 /// What [`Engine::refresh_segments`] did.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct SegmentRefresh {
@@ -97,7 +89,7 @@ impl Engine {
                     .filter_map(|(name, _)| schema.id(name))
                     .filter(|id| exists.attribute(*id) != next.attribute(*id))
                     .collect();
-                let (before, after) = (bits(exists), bits(&next));
+                let (before, after) = (exists.segment_bits(), next.segment_bits());
                 let at = next.watermark();
                 let who = CompactString::from(live);
                 let mut changes = vec![super::Change::AttributesChanged {
@@ -177,7 +169,7 @@ impl Engine {
             let mut shard = lock(shard);
             // Evaluate on the shared states first: a snapshot's copy is made
             // only of the customers whose membership changes.
-            let changing: Vec<CompactString> = shard
+            let changing: std::collections::HashSet<CompactString> = shard
                 .iter()
                 .filter(|(_, s)| s.is_due(now))
                 .inspect(|_| out.evaluated += 1)
@@ -193,8 +185,6 @@ impl Engine {
             if changing.is_empty() {
                 continue;
             }
-            let changing: std::collections::HashSet<&str> =
-                changing.iter().map(CompactString::as_str).collect();
             let mut changes = Vec::with_capacity(changing.len());
             for (id, state) in shard.iter_mut() {
                 if changing.contains(id) {

@@ -362,6 +362,13 @@ impl CustomerState {
         changed
     }
 
+    /// The segments the customer is in, as bits (bit `i` for segment `i`).
+    pub(crate) fn segment_bits(&self) -> u64 {
+        self.segments()
+            .iter()
+            .fold(0, |m, (s, _)| m | 1u64 << s.index())
+    }
+
     /// Re-evaluates the segments whose bit is set in `which` at `at`; keeps
     /// memberships and their entry times. Allocates only when membership
     /// changes.
@@ -377,10 +384,7 @@ impl CustomerState {
         if segments.list.is_empty() {
             return delta;
         }
-        let current: u64 = self
-            .segments()
-            .iter()
-            .fold(0, |m, (s, _)| m | 1u64 << s.index());
+        let current = self.segment_bits();
         {
             let ctx = self.context(model, at, None);
             for (i, s) in segments.list.iter().enumerate() {
