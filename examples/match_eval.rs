@@ -4,14 +4,17 @@
 //! found, what was missed and why, and what was wrongly merged.
 //!
 //! ```sh
-//! cargo run --release --example match_eval -- [--population en|es|mixed] [--records N] [--seed S] [--us SHARE] [--csv OUT.csv] [--examples K] [--only LABEL]
+//! cargo run --release --example match_eval -- [--population en|es|mixed] [--records N] [--seed S] [--us SHARE] [--duplicates SHARE] [--keep FIELD,...] [--csv OUT.csv] [--examples K] [--only LABEL]
 //! ```
 //!
 //! Defaults: `--population en --records 20000 --seed 1 --examples 10`. The
 //! English population is `SyntheticOptions::english` (12% of people in a
 //! household with someone else); `es` is the default Hispanic population
 //! (`SyntheticOptions::new`); `mixed` is half of each, with the English mix of
-//! households.
+//! households. `--duplicates 0.6` makes 60% of the records copies (more
+//! copies per person, as in FEBRL's third file) instead of 15%. `--keep given_name,surname,birth_date,locality,email` empties
+//! every other field before matching, for files that carry fewer columns (a
+//! marketing list, a sign-up form).
 //!
 //! Printed:
 //!
@@ -65,7 +68,57 @@ use ciclo::synthetic::{
     SyntheticOptions, CSV_COLUMNS,
 };
 
-const USAGE: &str = "usage: match_eval [--population en|es|mixed] [--records N] [--seed S] [--us SHARE] [--csv OUT.csv] [--examples K] [--only LABEL]";
+const USAGE: &str = "usage: match_eval [--population en|es|mixed] [--records N] [--seed S] [--us SHARE] [--duplicates SHARE] [--keep FIELD,...] [--csv OUT.csv] [--examples K] [--only LABEL]";
+
+/// The record fields `--keep` may name (as in [`Record`] and its JSON).
+const FIELDS: &[&str] = &[
+    "title",
+    "given_name",
+    "surname",
+    "full_name",
+    "company",
+    "email",
+    "phone",
+    "mobile",
+    "street",
+    "street_number",
+    "address_extra",
+    "locality",
+    "province",
+    "postal_code",
+    "country",
+    "birth_date",
+    "national_id",
+];
+
+/// Empties every field of `record` not named in `keep`: a file that carries
+/// fewer columns (a marketing list with names, birth date, city and email).
+fn keep_only(record: &mut Record, keep: &[String]) {
+    let slots: [(&str, &mut Option<String>); 17] = [
+        ("title", &mut record.title),
+        ("given_name", &mut record.given_name),
+        ("surname", &mut record.surname),
+        ("full_name", &mut record.full_name),
+        ("company", &mut record.company),
+        ("email", &mut record.email),
+        ("phone", &mut record.phone),
+        ("mobile", &mut record.mobile),
+        ("street", &mut record.street),
+        ("street_number", &mut record.street_number),
+        ("address_extra", &mut record.address_extra),
+        ("locality", &mut record.locality),
+        ("province", &mut record.province),
+        ("postal_code", &mut record.postal_code),
+        ("country", &mut record.country),
+        ("birth_date", &mut record.birth_date),
+        ("national_id", &mut record.national_id),
+    ];
+    for (name, slot) in slots {
+        if !keep.iter().any(|k| k == name) {
+            *slot = None;
+        }
+    }
+}
 
 fn main() -> ExitCode {
     match run() {
@@ -85,6 +138,8 @@ struct Args {
     csv: Option<String>,
     examples: usize,
     only: Option<String>,
+    keep: Option<Vec<String>>,
+    duplicates: Option<f64>,
 }
 
 fn parse_args() -> Result<Option<Args>, String> {
@@ -96,6 +151,8 @@ fn parse_args() -> Result<Option<Args>, String> {
         csv: None,
         examples: 10,
         only: None,
+        keep: None,
+        duplicates: None,
     };
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
@@ -128,6 +185,16 @@ fn parse_args() -> Result<Option<Args>, String> {
                 }
                 a.us_share = Some(share);
             }
+            "--duplicates" => {
+                let v = value()?;
+                let share: f64 = v
+                    .parse()
+                    .map_err(|_| format!("--duplicates {v}: not a number"))?;
+                if !(0.0..=0.75).contains(&share) {
+                    return Err("--duplicates must lie in 0..=0.75".into());
+                }
+                a.duplicates = Some(share);
+            }
             "--csv" => a.csv = Some(value()?),
             "--examples" => {
                 let v = value()?;
@@ -136,6 +203,17 @@ fn parse_args() -> Result<Option<Args>, String> {
                     .map_err(|_| format!("--examples {v}: not a number"))?;
             }
             "--only" => a.only = Some(value()?),
+            "--keep" => {
+                let v = value()?;
+                let keep: Vec<String> = v.split(',').map(|f| f.trim().to_string()).collect();
+                if let Some(bad) = keep.iter().find(|f| !FIELDS.contains(&f.as_str())) {
+                    return Err(format!(
+                        "--keep {bad}: not a record field ({})",
+                        FIELDS.join(", ")
+                    ));
+                }
+                a.keep = Some(keep);
+            }
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(None);
@@ -160,9 +238,17 @@ fn run() -> Result<(), String> {
     if let Some(share) = args.us_share {
         options.us_share = share;
     }
+    if let Some(share) = args.duplicates {
+        options.duplicate_share = share;
+    }
 
     let start = Instant::now();
-    let data = generate(&options);
+    let mut data = generate(&options);
+    if let Some(keep) = &args.keep {
+        for record in &mut data.records {
+            keep_only(record, keep);
+        }
+    }
     let generated = start.elapsed().as_secs_f64();
     let today = time::macros::date!(2026 - 01 - 01);
     let dedup_options = DedupOptions::new(Options::new(None, today));

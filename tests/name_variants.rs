@@ -50,6 +50,14 @@ fn one_name_in_other_forms_and_nicknames() {
         ("Pep", "José"),
         ("Pepe", "Joseph"),
         ("Peggy", "Margarita"),
+        ("Seán", "John"),
+        ("Eoin", "Juan"),
+        ("Séamus", "James"),
+        ("Hamish", "Jaime"),
+        ("Liam", "William"),
+        ("Dafydd", "David"),
+        ("Topher", "Christopher"),
+        ("Tam", "Thomas"),
     ] {
         assert_eq!(given_level(a, b).0, Some("nickname"), "{a} {b}");
     }
@@ -67,6 +75,8 @@ fn distinct_names_stay_apart() {
         ("Sean", "Ian"),
         ("Evan", "Sean"),
         ("Jack", "Ian"),
+        ("Seán", "Iain"),
+        ("Liam", "Hamish"),
         ("Tuan", "Minh"),
         ("Son", "Minh"),
         ("N.", "Minh"),

@@ -155,7 +155,7 @@ impl Profile {
                 .as_deref()
                 .map(|l| Key::from(locality_key(&text(l))))
                 .filter(|k| !k.is_empty());
-            p.postal_code = a.postal_code.as_deref().map(postal_key);
+            p.postal_code = a.postal_code.as_deref().and_then(postal_key);
         }
         p.birth = match s.birth_date {
             Some(d) => Some(compact_str::format_compact!(
@@ -251,16 +251,23 @@ fn street_name_key(key: &str) -> String {
         .join(" ")
 }
 
-/// A US ZIP+4 (`90025-3912`) as its ZIP (`90025`): the four digits are the
-/// delivery segment, often left out.
-fn postal_key(code: &str) -> Key {
-    let b = code.as_bytes();
-    let zip4 = b.len() == 10 && matches!(b[5], b'-' | b' ') || b.len() == 9;
-    if zip4 && code.bytes().filter(u8::is_ascii_digit).count() == 9 {
-        Key::from(&code[..5])
-    } else {
-        Key::from(code)
+/// A postal code as it is compared: its letters and digits only, in upper
+/// case, so that a British or Canadian code typed with or without its space
+/// (`BD12 8NR`, `bd128nr`) or a code with a dash (`1425-ABC`) is one value; a
+/// US ZIP+4 (`90025-3912`) is its ZIP (`90025`): the four digits are the
+/// delivery segment, often left out. A code without letters or digits is no
+/// code.
+fn postal_key(code: &str) -> Option<Key> {
+    let mut key = Key::default();
+    for c in code.chars().filter(char::is_ascii_alphanumeric) {
+        key.push(c.to_ascii_uppercase());
     }
+    let zip4 = key.len() == 9 && key.bytes().all(|b| b.is_ascii_digit());
+    let dashed = code.len() == 10 && matches!(code.as_bytes()[5], b'-' | b' ');
+    if zip4 && (dashed || code.len() == 9) {
+        key.truncate(5);
+    }
+    (!key.is_empty()).then_some(key)
 }
 
 /// A folded locality with its English abbreviations written out: `st louis`

@@ -12,7 +12,8 @@
 //!   2.0, 2,691 relations such as `henry` → `harry`, `john` → `jack`, `edward`
 //!   → `ned`), and the nicknames of the other languages ([`OTHER_NICKNAMES`]:
 //!   Catalan `Pep`, Basque `Patxi`, Portuguese `Zé`, Italian `Beppe`, German
-//!   `Sepp`).
+//!   `Sepp`, and the Irish, Scottish Gaelic and Welsh forms of English names:
+//!   `Seán`, `Hamish`, `Liam`, `Dafydd`).
 //! - A nickname reads as every name it is a nickname of, each as the form of
 //!   its name above (`Bill` reads as `guillermo`); a word that is a name of its
 //!   own as well as a nickname (`Jack`, `Harry`) keeps its own reading too.
@@ -246,33 +247,53 @@ pub(super) static FORMS: &[&[&str]] = &[
 ];
 
 /// Nicknames of the other languages (Catalan, Basque, Galician, Portuguese,
-/// Italian, German), folded, with the names they stand for in that language;
-/// the names are read as their [`FORMS`].
+/// Italian, German), and the Irish, Scottish Gaelic and Welsh forms of
+/// English names that English-speaking records carry (`Seán` and `Eoin` for
+/// John, `Séamus` and `Hamish` for James, `Liam` for William, `Dafydd` for
+/// David), with the English nicknames the English dataset lacks (`Topher`,
+/// Scots `Tam`); folded, with the names they stand for; the names are read as
+/// their [`FORMS`]. A form listed here is not a name of its own unless a table
+/// says so: `Seán` and `John` are one name, `Seán` and `Ian` (two forms of
+/// John) stay two.
 pub(super) static OTHER_NICKNAMES: &[(&str, &[&str])] = &[
+    ("alasdair", &["alexander"]),
+    ("alastair", &["alexander"]),
+    ("alistair", &["alexander"]),
     ("bepi", &["giuseppe"]),
     ("beppe", &["giuseppe"]),
     ("biel", &["gabriel"]),
+    ("caitriona", &["catherine"]),
     ("cesc", &["francesc"]),
     ("chico", &["francisco"]),
+    ("dafydd", &["david"]),
+    ("eilidh", &["helen"]),
     ("enzo", &["vincenzo", "lorenzo"]),
+    ("eoin", &["john"]),
     ("franco", &["francesco"]),
     ("fritz", &["friedrich"]),
     ("gianni", &["giovanni"]),
     ("gigi", &["luigi"]),
     ("gretchen", &["margarete"]),
     ("grete", &["margarete"]),
+    ("hamish", &["james"]),
     ("hannes", &["johannes"]),
     ("hans", &["johannes"]),
     ("heiner", &["heinrich"]),
     ("heinz", &["heinrich"]),
+    ("ieuan", &["john"]),
+    ("ioan", &["john"]),
     ("josu", &["jesus"]),
     ("jupp", &["josef"]),
     ("kiko", &["francisco"]),
     ("klaus", &["nikolaus"]),
+    ("liam", &["william"]),
     ("liesel", &["elisabeth"]),
     ("lutz", &["ludwig"]),
+    ("maire", &["mary"]),
+    ("mairead", &["margaret"]),
     ("mimmo", &["domenico"]),
     ("nanni", &["giovanni"]),
+    ("padraic", &["patrick"]),
     ("patxi", &["francisco"]),
     ("pep", &["josep"]),
     ("peppe", &["giuseppe"]),
@@ -283,11 +304,22 @@ pub(super) static OTHER_NICKNAMES: &[(&str, &[&str])] = &[
     ("quim", &["joaquim"]),
     ("rui", &["rodrigo"]),
     ("sandro", &["alessandro"]),
+    ("seamus", &["james"]),
+    ("sean", &["john"]),
+    ("seonaid", &["janet"]),
+    ("seosamh", &["joseph"]),
     ("sepp", &["josef"]),
     ("seppi", &["josef"]),
+    ("seumas", &["james"]),
+    ("shamus", &["james"]),
+    ("sian", &["jane"]),
+    ("sinead", &["jane"]),
+    ("siobhan", &["jane"]),
+    ("tam", &["thomas"]),
     ("tonet", &["antoni"]),
     ("tonho", &["antonio"]),
     ("tonino", &["antonio"]),
+    ("topher", &["christopher"]),
     ("toto", &["salvatore"]),
     ("turi", &["salvatore"]),
     ("txema", &["jose maria"]),
@@ -520,6 +552,11 @@ mod tests {
             ("pepe", "joseph"),
             ("inaki", "ignacio"),
             ("peggy", "margarita"),
+            ("sean", "john"),
+            ("seamus", "james"),
+            ("hamish", "jaime"),
+            ("liam", "william"),
+            ("topher", "christopher"),
         ] {
             assert!(meet(a, b), "{a} {b}: {:?} {:?}", r(a), r(b));
         }
@@ -531,6 +568,7 @@ mod tests {
             ("sean", "ian"),
             ("evan", "sean"),
             ("jack", "ian"),
+            ("sean", "iain"),
             ("louise", "louis"),
             ("emily", "emil"),
             ("juan", "juana"),
