@@ -19,7 +19,10 @@
 //!   every customer with a product bought before the as-of date (in order of
 //!   first appearance), the 10 best products they have not bought, learned
 //!   from the file's purchases before the date
-//!   ([`crate::analytics::transaction_offers`]), rank 1 best, the score the
+//!   ([`crate::analytics::transaction_offers`]); service and charge lines
+//!   (postage, fees, discounts, vouchers: [`crate::analytics::not_product`])
+//!   are never offered and feed no affinity, though RFM and cohorts count
+//!   their money; rank 1 best, the score the
 //!   recommender ranked by (four decimals) and why in words
 //!   ([`transaction_offers::reason`]). Not written when the file has no
 //!   product column or no purchase before the date names a product
@@ -226,6 +229,10 @@ pub fn write_analytics_with(
             file.guests.to_string(),
         ),
         ("purchase lines used".to_string(), run.purchases.to_string()),
+        (
+            "service or charge lines (postage, fees, ...: spend, never offered)".to_string(),
+            tx.not_product_count().to_string(),
+        ),
         (
             "lines on or after the as-of date (not used)".to_string(),
             run.after_as_of.to_string(),
