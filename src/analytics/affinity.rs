@@ -353,16 +353,16 @@ pub struct Offer {
 /// and weight, with the consequents touched kept so that clearing costs only
 /// what was added.
 struct Tally {
-    count: Vec<u32>,
-    weighted: Vec<f64>,
+    /// Support and weight of each consequent, side by side (one cache line
+    /// per add).
+    counters: Vec<(u32, f64)>,
     touched: Vec<u32>,
 }
 
 impl Tally {
     fn new(items: usize) -> Tally {
         Tally {
-            count: vec![0; items],
-            weighted: vec![0.0; items],
+            counters: vec![(0, 0.0); items],
             touched: Vec::new(),
         }
     }
@@ -370,12 +370,12 @@ impl Tally {
     /// Counts consequent `b` once more, with weight `w`.
     #[inline]
     fn add(&mut self, b: u32, w: f64) {
-        let i = b as usize;
-        if self.count[i] == 0 {
+        let counter = &mut self.counters[b as usize];
+        if counter.0 == 0 {
             self.touched.push(b);
         }
-        self.count[i] += 1;
-        self.weighted[i] += w;
+        counter.0 += 1;
+        counter.1 += w;
     }
 
     /// Each consequent counted, in id order, with its support and weight;
@@ -383,10 +383,9 @@ impl Tally {
     fn drain(&mut self, mut each: impl FnMut(u32, u32, f64)) {
         self.touched.sort_unstable();
         for &b in &self.touched {
-            let i = b as usize;
-            each(b, self.count[i], self.weighted[i]);
-            self.count[i] = 0;
-            self.weighted[i] = 0.0;
+            let counter = &mut self.counters[b as usize];
+            each(b, counter.0, counter.1);
+            *counter = (0, 0.0);
         }
         self.touched.clear();
     }
