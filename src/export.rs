@@ -159,13 +159,22 @@ pub fn write_analytics_with(
             tx.day_after_last().unwrap_or(Timestamp::MIN)
         }
     };
+    // The offers (learning and ranking, on the available cores) while this
+    // thread computes RFM and cohorts: the results do not depend on it.
+    let (rfm, cohorts, offers) = std::thread::scope(|scope| {
+        let offers = scope.spawn(|| offers(file, as_of));
+        let rfm = rfm::rfm(tx, as_of);
+        let cohorts = cohorts::cohorts(tx, as_of);
+        let offers = offers.join().expect("next best offers do not panic");
+        (rfm, cohorts, offers)
+    });
     let run = AnalyticsRun {
         as_of,
         purchases: tx.purchases_before(as_of).count() as u64,
         after_as_of: tx.at_column().iter().filter(|at| **at >= as_of).count() as u64,
-        rfm: rfm::rfm(tx, as_of),
-        cohorts: cohorts::cohorts(tx, as_of).map_err(|e| name_line(e, file))?,
-        offers: offers(file, as_of)?,
+        rfm,
+        cohorts: cohorts.map_err(|e| name_line(e, file))?,
+        offers: offers?,
     };
     std::fs::create_dir_all(out_dir)
         .map_err(|e| Error::invalid(out_dir.display(), format!("cannot create: {e}")))?;

@@ -828,13 +828,20 @@ impl AffinityModel {
             .enumerate()
             .flat_map(|(i, es)| es.iter().map(move |e| (i as u32, e)))
             .collect();
-        all.sort_by(|a, b| {
+        // A total order (no two edges share from, to and kind): selecting
+        // the first `limit` and sorting them alone gives the full sort's head.
+        let order = |a: &(u32, &Edge), b: &(u32, &Edge)| {
             b.1.weight
                 .total_cmp(&a.1.weight)
                 .then(a.0.cmp(&b.0))
                 .then(a.1.to.cmp(&b.1.to))
                 .then(a.1.kind.cmp(&b.1.kind))
-        });
+        };
+        if all.len() > limit {
+            all.select_nth_unstable_by(limit, order);
+            all.truncate(limit);
+        }
+        all.sort_unstable_by(order);
         all.into_iter()
             .take(limit)
             .map(|(i, e)| self.affinity(i, e))

@@ -159,25 +159,36 @@ pub fn next_best_offers(tx: &Transactions, as_of: Timestamp, n: usize) -> Result
         ranges.push((customer, start..history.len()));
     }
     drop(lines);
-    // Customers are independent: rank them on every core, in contiguous
-    // chunks, and keep their order.
+    // Customers are independent: rank them on every core, handing out
+    // blocks of customers in turn (histories are longer for the first
+    // customers of a file), and keep their order.
     let recommend = RecommendOptions::new(n, as_of);
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
         .clamp(1, 8);
-    let chunk = ranges.len().div_ceil(threads).max(1);
-    let (model_ref, history_ref) = (&model, &history);
-    let customers: Vec<CustomerOffers> = std::thread::scope(|scope| {
-        let handles: Vec<_> = ranges
-            .chunks(chunk)
-            .map(|part| {
+    const BLOCK: usize = 64;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (model_ref, history_ref, ranges_ref, next) = (&model, &history, &ranges, &next);
+    let mut blocks: Vec<(usize, Vec<CustomerOffers>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
                 scope.spawn(move || {
-                    part.iter()
-                        .map(|(customer, range)| CustomerOffers {
-                            customer: *customer,
-                            offers: model_ref.recommend(&history_ref[range.clone()], &recommend),
-                        })
-                        .collect::<Vec<_>>()
+                    let mut done = Vec::new();
+                    loop {
+                        let from = next.fetch_add(BLOCK, std::sync::atomic::Ordering::Relaxed);
+                        if from >= ranges_ref.len() {
+                            break done;
+                        }
+                        let block = ranges_ref[from..(from + BLOCK).min(ranges_ref.len())]
+                            .iter()
+                            .map(|(customer, range)| CustomerOffers {
+                                customer: *customer,
+                                offers: model_ref
+                                    .recommend(&history_ref[range.clone()], &recommend),
+                            })
+                            .collect();
+                        done.push((from, block));
+                    }
                 })
             })
             .collect();
@@ -186,6 +197,8 @@ pub fn next_best_offers(tx: &Transactions, as_of: Timestamp, n: usize) -> Result
             .flat_map(|h| h.join().expect("ranking does not panic"))
             .collect()
     });
+    blocks.sort_unstable_by_key(|b| b.0);
+    let customers: Vec<CustomerOffers> = blocks.into_iter().flat_map(|b| b.1).collect();
     Ok(NextBestOffers { model, customers })
 }
 
