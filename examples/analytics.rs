@@ -2,18 +2,25 @@
 //! who is slipping away, and how each month's new customers keep buying.
 //!
 //! ```sh
-//! cargo run --release --example analytics -- TRANSACTIONS.csv OUT_DIR [--as-of YYYY-MM-DD] [--map column=field]... [--currency CODE]
+//! cargo run --release --example analytics -- TRANSACTIONS.csv[.gz] OUT_DIR [--as-of YYYY-MM-DD] [--map column=field]... [--currency CODE] [--not-product CODE]...
 //! ```
 //!
 //! `TRANSACTIONS.csv` is a sales export with a header row; the columns are
 //! recognised by name (`ciclo::import::transactions`): customer id, date or
 //! timestamp, amount (or quantity and unit price), order or invoice id,
-//! product, category, currency. CDNOW's `customer_id,date,num_cds,dollar_value`
-//! and Online Retail's `Invoice,StockCode,Quantity,InvoiceDate,Price,Customer ID`
-//! are read as they are; `--map column=field` maps others (fields: customer,
-//! date, amount, quantity, unit_price, order, product, category, currency, or
-//! ignore). `-` reads standard input, so a gzipped file is read with
-//! `zcat file.csv.gz | cargo run --release --example analytics -- - OUT_DIR`.
+//! product, category, currency, description. CDNOW's
+//! `customer_id,date,num_cds,dollar_value` and Online Retail's
+//! `Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID` are
+//! read as they are; `--map column=field` maps others (fields: customer,
+//! date, amount, quantity, unit_price, order, product, category, currency,
+//! description, or ignore). A file named `.gz` is decompressed on a thread of
+//! its own while the lines are read; `-` reads standard input.
+//!
+//! Service and charge lines (postage, carriage, fees, discounts, manual
+//! adjustments, samples, vouchers: by the first or last word of the
+//! description, see `ciclo::analytics::not_product`; and the codes given
+//! with the repeatable `--not-product CODE`) count as spend in RFM and
+//! cohorts, but are never offered and feed no affinity.
 //! `--currency` names the currency of files without a currency column
 //! (default `XXX`, "no currency").
 //!
@@ -42,7 +49,7 @@ use std::time::Instant;
 use ciclo::import::transactions::{read_transactions_csv, TransactionsCsvOptions};
 use ciclo::model::Currency;
 
-const USAGE: &str = "usage: analytics TRANSACTIONS.csv OUT_DIR [--as-of YYYY-MM-DD] [--map column=field]... [--currency CODE]";
+const USAGE: &str = "usage: analytics TRANSACTIONS.csv[.gz] OUT_DIR [--as-of YYYY-MM-DD] [--map column=field]... [--currency CODE] [--not-product CODE]...";
 
 fn main() -> ExitCode {
     match run() {
@@ -80,6 +87,7 @@ fn run() -> Result<(), String> {
                 options.currency = Currency::parse(&value("--currency")?, "--currency")
                     .map_err(|e| e.to_string())?
             }
+            "--not-product" => options.not_products.add_code(&value("--not-product")?),
             "-h" | "--help" => {
                 println!("{USAGE}");
                 return Ok(());
@@ -95,7 +103,12 @@ fn run() -> Result<(), String> {
     let reader: Box<dyn Read> = if input == "-" {
         Box::new(std::io::stdin().lock())
     } else {
-        Box::new(std::fs::File::open(&input).map_err(|e| format!("{input}: {e}"))?)
+        let file = std::fs::File::open(&input).map_err(|e| format!("{input}: {e}"))?;
+        if input.ends_with(".gz") {
+            Box::new(GzPipe::open(file))
+        } else {
+            Box::new(file)
+        }
     };
     let file = read_transactions_csv(std::io::BufReader::with_capacity(1 << 20, reader), &options)
         .map_err(|e| format!("{input}: {e}"))?;
@@ -116,9 +129,10 @@ fn run() -> Result<(), String> {
     let offers = match &run.offers {
         ciclo::export::Offers::Written(o) => {
             eprintln!(
-                "next best offers for {} customers from {} affinities",
+                "next best offers for {} customers from {} affinities; {} service or charge lines (postage, fees, ...) never offered",
                 o.customers.len(),
-                o.model.affinity_count()
+                o.model.affinity_count(),
+                file.transactions.not_product_count()
             );
             ", next_best_offer.csv"
         }
@@ -133,4 +147,72 @@ fn run() -> Result<(), String> {
         (started.elapsed() - read).as_secs_f64() * 1e3
     );
     Ok(())
+}
+
+/// Reads a gzip file decompressed on a thread of its own, 1 MiB at a time,
+/// so that decompressing and parsing overlap on two cores.
+struct GzPipe {
+    chunks: std::sync::mpsc::Receiver<std::io::Result<Vec<u8>>>,
+    chunk: Vec<u8>,
+    at: usize,
+}
+
+impl GzPipe {
+    fn open(file: std::fs::File) -> GzPipe {
+        let (send, chunks) = std::sync::mpsc::sync_channel(4);
+        std::thread::spawn(move || {
+            let mut gz =
+                flate2::read::MultiGzDecoder::new(std::io::BufReader::with_capacity(1 << 16, file));
+            loop {
+                let mut chunk = vec![0; 1 << 20];
+                let mut filled = 0;
+                let result = loop {
+                    match gz.read(&mut chunk[filled..]) {
+                        Ok(0) => break Ok(()),
+                        Ok(k) => {
+                            filled += k;
+                            if filled == chunk.len() {
+                                break Ok(());
+                            }
+                        }
+                        Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                        Err(e) => break Err(e),
+                    }
+                };
+                chunk.truncate(filled);
+                let done = filled == 0 || result.is_err();
+                let message = match result {
+                    Ok(()) => Ok(chunk),
+                    Err(e) => Err(e),
+                };
+                if send.send(message).is_err() || done {
+                    return;
+                }
+            }
+        });
+        GzPipe {
+            chunks,
+            chunk: Vec::new(),
+            at: 0,
+        }
+    }
+}
+
+impl Read for GzPipe {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.at == self.chunk.len() {
+            match self.chunks.recv() {
+                Ok(Ok(chunk)) => {
+                    self.chunk = chunk;
+                    self.at = 0;
+                }
+                Ok(Err(e)) => return Err(e),
+                Err(_) => return Ok(0),
+            }
+        }
+        let k = buf.len().min(self.chunk.len() - self.at);
+        buf[..k].copy_from_slice(&self.chunk[self.at..self.at + k]);
+        self.at += k;
+        Ok(k)
+    }
 }

@@ -4,17 +4,19 @@
 //! judge on what customers bought after it.
 //!
 //! ```sh
-//! cargo run --release --example offer_eval -- ../shared/data/online_retail_ii_2009_2010.csv.gz [--as-of 2010-09-01]... [--days 90] [--n 3] [--grid]
+//! cargo run --release --example offer_eval -- ../shared/data/online_retail_ii_2009_2010.csv.gz [--as-of 2010-09-01]... [--days 90] [--n 3] [--grid] [--not-product CODE]...
 //! ```
 //!
 //! The file may be gzip-compressed (by its `.gz` name) or plain CSV.
 //! Purchases are the lines with a customer id, a positive quantity and price,
-//! an invoice not starting with `C` (cancellations) and a stock code that
-//! begins with a digit: this retailer's products are five digits with an
-//! optional letter, while postage, carriage, fees, discounts, manual
-//! adjustments, bank charges, tests and gift vouchers (`POST`, `C2`, `D`,
-//! `M`, `DOT`, `BANK CHARGES`, `PADS`, `ADJUST`, `TEST001`, `gift_0001_10`,
-//! `DCGS0058`, ...) are not.
+//! an invoice not starting with `C` (cancellations) and a product: not a
+//! service or charge line by the rule the `analytics` command uses
+//! (`ciclo::analytics::not_product`: postage, carriage, fees, discounts,
+//! manual adjustments, bank charges, samples and gift vouchers by the first
+//! or last word of their `Description`, such as `POST` "POSTAGE", `DOT`
+//! "DOTCOM POSTAGE", `M` "Manual", `BANK CHARGES`, `gift_0001_10`
+//! "Dotcomgiftshop Gift Voucher £10.00"), nor a code given with
+//! `--not-product` (repeatable).
 //!
 //! For each as-of date (default 2010-06-01, where the settings were chosen,
 //! and 2010-09-01, where they are reported): the recommenders learn from the
@@ -44,6 +46,7 @@ use std::time::Instant;
 use ciclo::analytics::affinity::{
     AffinityModel, AffinityOptions, BasketLine, HistoryItem, RecommendOptions,
 };
+use ciclo::analytics::not_product::NotProducts;
 use ciclo::model::time::{Timestamp, MS_PER_DAY};
 
 /// Days since 1970-01-01 of a civil date (Howard Hinnant's algorithm).
@@ -74,7 +77,7 @@ struct Data {
     lines: Vec<BasketLine>,
 }
 
-fn read(path: &str) -> Result<Data, String> {
+fn read(path: &str, not_products: &NotProducts) -> Result<Data, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("{path}: {e}"))?;
     let reader: Box<dyn Read> = if path.ends_with(".gz") {
         Box::new(flate2::read::MultiGzDecoder::new(std::io::BufReader::new(
@@ -99,6 +102,7 @@ fn read(path: &str) -> Result<Data, String> {
         col("Price")?,
         col("Customer ID")?,
     );
+    let description = col("Description").ok();
     let mut customers: HashMap<String, u32> = HashMap::new();
     let mut orders: HashMap<String, u32> = HashMap::new();
     let mut products: HashMap<String, u32> = HashMap::new();
@@ -111,7 +115,8 @@ fn read(path: &str) -> Result<Data, String> {
         let positive = |i: usize| record[i].trim().parse::<f64>().is_ok_and(|v| v > 0.0);
         if cust.is_empty()
             || inv.starts_with(['C', 'c'])
-            || !stock.starts_with(|c: char| c.is_ascii_digit())
+            || stock.is_empty()
+            || not_products.is_not_product(Some(stock), description.map(|d| &record[d]))
             || !positive(quantity)
             || !positive(price)
         {
@@ -234,6 +239,7 @@ fn main() -> ExitCode {
     let mut days = 90;
     let mut n = 3;
     let mut grid = false;
+    let mut not_products = NotProducts::new();
     let mut k = 0;
     while k < args.len() {
         match args[k].as_str() {
@@ -249,6 +255,10 @@ fn main() -> ExitCode {
                 n = args[k + 1].parse().unwrap_or(3);
                 k += 1;
             }
+            "--not-product" if k + 1 < args.len() => {
+                not_products.add_code(&args[k + 1]);
+                k += 1;
+            }
             "--grid" => grid = true,
             other if path.is_none() && !other.starts_with("--") => path = Some(other.to_string()),
             other => {
@@ -259,14 +269,14 @@ fn main() -> ExitCode {
         k += 1;
     }
     let Some(path) = path else {
-        eprintln!("usage: offer_eval TRANSACTIONS.csv[.gz] [--as-of YYYY-MM-DD]... [--days 90] [--n 3] [--grid]");
+        eprintln!("usage: offer_eval TRANSACTIONS.csv[.gz] [--as-of YYYY-MM-DD]... [--days 90] [--n 3] [--grid] [--not-product CODE]...");
         return ExitCode::FAILURE;
     };
     if dates.is_empty() {
         dates = vec!["2010-06-01".into(), "2010-09-01".into()];
     }
     let started = Instant::now();
-    let data = match read(&path) {
+    let data = match read(&path, &not_products) {
         Ok(d) => d,
         Err(e) => {
             eprintln!("{e}");

@@ -19,7 +19,10 @@
 //!   every customer with a product bought before the as-of date (in order of
 //!   first appearance), the 10 best products they have not bought, learned
 //!   from the file's purchases before the date
-//!   ([`crate::analytics::transaction_offers`]), rank 1 best, the score the
+//!   ([`crate::analytics::transaction_offers`]); service and charge lines
+//!   (postage, fees, discounts, vouchers: [`crate::analytics::not_product`])
+//!   are never offered and feed no affinity, though RFM and cohorts count
+//!   their money; rank 1 best, the score the
 //!   recommender ranked by (four decimals) and why in words
 //!   ([`transaction_offers::reason`]). Not written when the file has no
 //!   product column or no purchase before the date names a product
@@ -156,13 +159,22 @@ pub fn write_analytics_with(
             tx.day_after_last().unwrap_or(Timestamp::MIN)
         }
     };
+    // The offers (learning and ranking, on the available cores) while this
+    // thread computes RFM and cohorts: the results do not depend on it.
+    let (rfm, cohorts, offers) = std::thread::scope(|scope| {
+        let offers = scope.spawn(|| offers(file, as_of));
+        let rfm = rfm::rfm(tx, as_of);
+        let cohorts = cohorts::cohorts(tx, as_of);
+        let offers = offers.join().expect("next best offers do not panic");
+        (rfm, cohorts, offers)
+    });
     let run = AnalyticsRun {
         as_of,
         purchases: tx.purchases_before(as_of).count() as u64,
         after_as_of: tx.at_column().iter().filter(|at| **at >= as_of).count() as u64,
-        rfm: rfm::rfm(tx, as_of),
-        cohorts: cohorts::cohorts(tx, as_of).map_err(|e| name_line(e, file))?,
-        offers: offers(file, as_of)?,
+        rfm,
+        cohorts: cohorts.map_err(|e| name_line(e, file))?,
+        offers: offers?,
     };
     std::fs::create_dir_all(out_dir)
         .map_err(|e| Error::invalid(out_dir.display(), format!("cannot create: {e}")))?;
@@ -226,6 +238,10 @@ pub fn write_analytics_with(
             file.guests.to_string(),
         ),
         ("purchase lines used".to_string(), run.purchases.to_string()),
+        (
+            "service or charge lines (postage, fees, ...: spend, never offered)".to_string(),
+            tx.not_product_count().to_string(),
+        ),
         (
             "lines on or after the as-of date (not used)".to_string(),
             run.after_as_of.to_string(),

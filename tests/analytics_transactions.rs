@@ -709,3 +709,67 @@ fn utf16_and_windows_1252_transactions_are_refused_with_the_fix() {
         "{err}"
     );
 }
+
+/// Orders of mugs, tea and a carriage clock, each with a postage line; a test
+/// product; a customer who paid postage only.
+const WITH_POSTAGE: &str = "Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID\n\
+    1,MUG,WHITE MUG,1,2010-01-04 10:00,2.00,c1\n1,TEA,GREEN TEA,1,2010-01-04 10:00,3.00,c1\n\
+    1,POST,POSTAGE,1,2010-01-04 10:00,5.00,c1\n\
+    2,MUG,WHITE MUG,1,2010-01-04 11:00,2.00,c2\n2,TEA,GREEN TEA,1,2010-01-04 11:00,3.00,c2\n\
+    2,POST,POSTAGE,1,2010-01-04 11:00,5.00,c2\n2,TEST1,This is a test product.,1,2010-01-04 11:00,1.00,c2\n\
+    3,MUG,WHITE MUG,1,2010-01-04 12:00,2.00,c3\n3,CLOCK,BLACK CARRIAGE CLOCK,1,2010-01-04 12:00,9.00,c3\n\
+    3,POST,POSTAGE,1,2010-01-04 12:00,5.00,c3\n3,TEST1,This is a test product.,1,2010-01-04 12:00,1.00,c3\n\
+    4,CLOCK,BLACK CARRIAGE CLOCK,1,2010-01-04 13:00,9.00,c4\n4,POST,POSTAGE,1,2010-01-04 13:00,5.00,c4\n\
+    5,POST,DOTCOM POSTAGE,1,2010-01-04 14:00,5.00,c5\n\
+    6,TEA,GREEN TEA,1,2010-01-04 15:00,3.00,c6\n";
+
+#[test]
+fn service_lines_count_as_spend_but_are_never_offered() {
+    let mut options = TransactionsCsvOptions::default();
+    options.not_products.add_code("test1");
+    let file = read_transactions_csv(WITH_POSTAGE.as_bytes(), &options).unwrap();
+    // Five POSTAGE lines and two of the test product (by hand).
+    assert_eq!(file.transactions.not_product_count(), 7);
+    let dir = out_dir("postage");
+    let run = write_analytics(&file, None, &dir, "postage").unwrap();
+    // Postage is money paid: c1's spend is 2 + 3 + 5, c5 is a customer.
+    let rfm = std::fs::read_to_string(dir.join("rfm.csv")).unwrap();
+    assert!(rfm.lines().any(|l| l.starts_with("c1,1,1,10.00,")), "{rfm}");
+    assert!(rfm.lines().any(|l| l.starts_with("c5,")), "{rfm}");
+    let ciclo::export::Offers::Written(offers) = &run.offers else {
+        panic!("{:?}", run.offers)
+    };
+    let tx = &file.transactions;
+    for a in offers.model.top_affinities(1000) {
+        let (from, to) = (tx.products().name(a.from), tx.products().name(a.to));
+        assert!(
+            ![from, to].iter().any(|p| ["POST", "TEST1"].contains(p)),
+            "{from} → {to}"
+        );
+    }
+    let text = std::fs::read_to_string(dir.join("next_best_offer.csv")).unwrap();
+    for line in text.lines().skip(1) {
+        let product = line.split(',').nth(2).unwrap();
+        assert!(!["POST", "TEST1"].contains(&product), "{line}");
+        assert!(!line.contains("bought POST"), "{line}");
+    }
+    // A carriage clock is a product; c6 (tea) is offered the mug first.
+    assert_eq!(offer_rows(&dir, "c6")[0][2], "MUG");
+    assert!(text.lines().any(|l| l.split(',').nth(2) == Some("CLOCK")));
+    // Postage only: no product history, no offers.
+    assert!(offer_rows(&dir, "c5").is_empty());
+    let html = std::fs::read_to_string(dir.join("report.html")).unwrap();
+    assert!(html.contains("never offered"));
+
+    // Without the description (nor the code by hand), postage is one more
+    // product, in almost every order: it is offered.
+    let blind = TransactionsCsvOptions {
+        mapping: vec![("Description".into(), "ignore".into())],
+        ..TransactionsCsvOptions::default()
+    };
+    let file = read_transactions_csv(WITH_POSTAGE.as_bytes(), &blind).unwrap();
+    assert_eq!(file.transactions.not_product_count(), 0);
+    write_analytics(&file, None, &dir, "postage").unwrap();
+    assert!(offer_rows(&dir, "c6").iter().any(|r| r[2] == "POST"));
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -4,8 +4,10 @@
 //!
 //! The export's columns are recognised by name (customer id, date or
 //! timestamp, amount or quantity and unit price, order or invoice, product,
-//! category, currency; `ciclo::import::transactions`), or mapped with
-//! `--map column=field`. Writes `rfm.csv`, `cohorts.csv`,
+//! category, currency, description; `ciclo::import::transactions`), or mapped with
+//! `--map column=field`. Service and charge lines (postage, fees, discounts:
+//! `ciclo::analytics::not_product`, plus the codes of `--not-product`) count
+//! as spend but are never offered. Writes `rfm.csv`, `cohorts.csv`,
 //! `cohort_revenue.csv`, `activity.csv`, `next_best_offer.csv` (when the
 //! file has a product column) and `report.html` (`ciclo::export`).
 
@@ -39,14 +41,22 @@ pub struct Args {
     pub as_of: Option<Timestamp>,
 
     /// Map a column by hand: column=field (fields: customer, date, amount,
-    /// quantity, unit_price, order, product, category, currency, or ignore);
-    /// repeatable
+    /// quantity, unit_price, order, product, category, currency, description,
+    /// or ignore); repeatable
     #[arg(long = "map", value_name = "COLUMN=FIELD", value_parser = mapping)]
     pub mapping: Vec<(String, String)>,
 
     /// The currency of lines without a currency column (ISO 4217 code)
     #[arg(long, value_name = "CODE", default_value = "XXX", value_parser = currency)]
     pub currency: Currency,
+
+    /// A product code whose lines are not a product sold (a fee, a test
+    /// item), besides those whose description names postage, carriage,
+    /// delivery, a discount, a fee, a charge, an adjustment, a sample or a
+    /// voucher: still spend in RFM and cohorts, never offered, no affinity;
+    /// repeatable
+    #[arg(long = "not-product", value_name = "CODE")]
+    pub not_products: Vec<String>,
 }
 
 fn as_of(text: &str) -> Result<Timestamp, String> {
@@ -72,11 +82,14 @@ pub fn run(args: &Args) -> Result<(), String> {
         (None, false) => output::path(&args.transactions, None, ".analytics")?,
     };
     let input = args.transactions.display();
-    let options = TransactionsCsvOptions {
+    let mut options = TransactionsCsvOptions {
         mapping: args.mapping.clone(),
         currency: args.currency,
-        delimiter: None,
+        ..TransactionsCsvOptions::default()
     };
+    for code in &args.not_products {
+        options.not_products.add_code(code);
+    }
     let started = Instant::now();
     let file = if stdin {
         read_transactions_csv(std::io::stdin().lock(), &options)

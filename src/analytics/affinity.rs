@@ -353,16 +353,16 @@ pub struct Offer {
 /// and weight, with the consequents touched kept so that clearing costs only
 /// what was added.
 struct Tally {
-    count: Vec<u32>,
-    weighted: Vec<f64>,
+    /// Support and weight of each consequent, side by side (one cache line
+    /// per add).
+    counters: Vec<(u32, f64)>,
     touched: Vec<u32>,
 }
 
 impl Tally {
     fn new(items: usize) -> Tally {
         Tally {
-            count: vec![0; items],
-            weighted: vec![0.0; items],
+            counters: vec![(0, 0.0); items],
             touched: Vec::new(),
         }
     }
@@ -370,12 +370,12 @@ impl Tally {
     /// Counts consequent `b` once more, with weight `w`.
     #[inline]
     fn add(&mut self, b: u32, w: f64) {
-        let i = b as usize;
-        if self.count[i] == 0 {
+        let counter = &mut self.counters[b as usize];
+        if counter.0 == 0 {
             self.touched.push(b);
         }
-        self.count[i] += 1;
-        self.weighted[i] += w;
+        counter.0 += 1;
+        counter.1 += w;
     }
 
     /// Each consequent counted, in id order, with its support and weight;
@@ -383,10 +383,9 @@ impl Tally {
     fn drain(&mut self, mut each: impl FnMut(u32, u32, f64)) {
         self.touched.sort_unstable();
         for &b in &self.touched {
-            let i = b as usize;
-            each(b, self.count[i], self.weighted[i]);
-            self.count[i] = 0;
-            self.weighted[i] = 0.0;
+            let counter = &mut self.counters[b as usize];
+            each(b, counter.0, counter.1);
+            *counter = (0, 0.0);
         }
         self.touched.clear();
     }
@@ -453,7 +452,9 @@ impl AffinityModel {
             let customer = sorted[k].0;
             customer_start.push(customer_items.len());
             let c_index = (customer_start.len() - 1) as u32;
-            let mut firsts: HashMap<u32, i64> = HashMap::new();
+            // The customer's (item, time) pairs, sorted and deduplicated
+            // below to each item's first purchase.
+            let firsts_start = customer_items.len();
             while k < sorted.len() && sorted[k].0 == customer {
                 let order = sorted[k].1;
                 let start = order_items.len();
@@ -464,8 +465,7 @@ impl AffinityModel {
                     let (_, _, at, item) = sorted[k];
                     time = time.min(at);
                     order_items.push(item);
-                    let first = firsts.entry(item).or_insert(at);
-                    *first = (*first).min(at);
+                    customer_items.push((item, at));
                     k += 1;
                 }
                 let slice = &mut order_items[start..];
@@ -483,9 +483,16 @@ impl AffinityModel {
                 order_items.truncate(start + unique);
                 order_time.push(time);
             }
-            let mut firsts: Vec<(u32, i64)> = firsts.into_iter().collect();
+            let firsts = &mut customer_items[firsts_start..];
             firsts.sort_unstable();
-            customer_items.extend(firsts);
+            let mut w = 0;
+            for r in 0..firsts.len() {
+                if w == 0 || firsts[r].0 != firsts[w - 1].0 {
+                    firsts[w] = firsts[r];
+                    w += 1;
+                }
+            }
+            customer_items.truncate(firsts_start + w);
         }
         order_start.push(order_items.len());
         customer_start.push(customer_items.len());
@@ -536,9 +543,6 @@ impl AffinityModel {
         });
 
         // Neighbours, one antecedent at a time with dense counters.
-        let mut tally = Tally::new(n);
-        let mut neighbours: Vec<Box<[Edge]>> = Vec::with_capacity(n);
-        let mut candidates: Vec<Edge> = Vec::new();
         let within_ms = options
             .later_within_days
             .map(|d| (d * MS_PER_DAY as f64) as i64);
@@ -574,90 +578,140 @@ impl AffinityModel {
             .iter()
             .map(|p| power(p / total_customer_weight, options.popularity_exponent))
             .collect();
-        for a in 0..n {
-            candidates.clear();
-            let antecedent =
-                |count: f64| power(count + options.shrinkage, options.antecedent_exponent);
-            let (together_antecedent, later_antecedent) = (
-                antecedent(popularity[a]),
-                antecedent(customer_popularity[a]),
-            );
-            let weigh =
-                |kind: AffinityKind, w: f64, antecedent_power: f64, share_power: f64| -> f32 {
-                    let factor = match kind {
-                        AffinityKind::Together => options.together,
-                        AffinityKind::Later => options.later,
+        // One antecedent's neighbours, with a thread's dense counters.
+        let neighbours_of =
+            |a: usize, tally: &mut Tally, candidates: &mut Vec<Edge>| -> Box<[Edge]> {
+                candidates.clear();
+                let antecedent =
+                    |count: f64| power(count + options.shrinkage, options.antecedent_exponent);
+                let (together_antecedent, later_antecedent) = (
+                    antecedent(popularity[a]),
+                    antecedent(customer_popularity[a]),
+                );
+                let weigh =
+                    |kind: AffinityKind, w: f64, antecedent_power: f64, share_power: f64| -> f32 {
+                        let factor = match kind {
+                            AffinityKind::Together => options.together,
+                            AffinityKind::Later => options.later,
+                        };
+                        (factor * w / (antecedent_power * share_power)) as f32
                     };
-                    (factor * w / (antecedent_power * share_power)) as f32
-                };
-            if options.together > 0.0 {
-                for &o in &item_orders_list[a] {
-                    let w = order_weight[o as usize];
-                    for &b in &order_items[order_start[o as usize]..order_start[o as usize + 1]] {
-                        if b as usize != a {
+                if options.together > 0.0 {
+                    for &o in &item_orders_list[a] {
+                        let w = order_weight[o as usize];
+                        for &b in &order_items[order_start[o as usize]..order_start[o as usize + 1]]
+                        {
+                            if b as usize != a {
+                                tally.add(b, w);
+                            }
+                        }
+                    }
+                    tally.drain(|b, support, w| {
+                        if support >= options.min_support {
+                            candidates.push(Edge {
+                                to: b,
+                                kind: AffinityKind::Together,
+                                support,
+                                weight: weigh(
+                                    AffinityKind::Together,
+                                    w,
+                                    together_antecedent,
+                                    together_share[b as usize],
+                                ),
+                            });
+                        }
+                    });
+                }
+                if options.later > 0.0 {
+                    for &(c, first_a) in &item_customers_list[a] {
+                        let range = customer_start[c as usize]..customer_start[c as usize + 1];
+                        let items = &customer_by_time[range];
+                        // Bought strictly after `a`, and within the window.
+                        let from = items.partition_point(|x| x.0 <= first_a);
+                        let to = match within_ms {
+                            Some(w) => items.partition_point(|x| x.0 - first_a <= w),
+                            None => items.len(),
+                        };
+                        for &(_, b, w) in &items[from..to.max(from)] {
                             tally.add(b, w);
                         }
                     }
+                    tally.drain(|b, support, w| {
+                        if support >= options.min_support {
+                            candidates.push(Edge {
+                                to: b,
+                                kind: AffinityKind::Later,
+                                support,
+                                weight: weigh(
+                                    AffinityKind::Later,
+                                    w,
+                                    later_antecedent,
+                                    later_share[b as usize],
+                                ),
+                            });
+                        }
+                    });
                 }
-                tally.drain(|b, support, w| {
-                    if support >= options.min_support {
-                        candidates.push(Edge {
-                            to: b,
-                            kind: AffinityKind::Together,
-                            support,
-                            weight: weigh(
-                                AffinityKind::Together,
-                                w,
-                                together_antecedent,
-                                together_share[b as usize],
-                            ),
-                        });
-                    }
-                });
-            }
-            if options.later > 0.0 {
-                for &(c, first_a) in &item_customers_list[a] {
-                    let range = customer_start[c as usize]..customer_start[c as usize + 1];
-                    let items = &customer_by_time[range];
-                    // Bought strictly after `a`, and within the window.
-                    let from = items.partition_point(|x| x.0 <= first_a);
-                    let to = match within_ms {
-                        Some(w) => items.partition_point(|x| x.0 - first_a <= w),
-                        None => items.len(),
-                    };
-                    for &(_, b, w) in &items[from..to.max(from)] {
-                        tally.add(b, w);
-                    }
+                let strongest = |x: &Edge, y: &Edge| {
+                    y.weight
+                        .total_cmp(&x.weight)
+                        .then(x.to.cmp(&y.to))
+                        .then(x.kind.cmp(&y.kind))
+                };
+                if candidates.len() > options.top_k {
+                    candidates.select_nth_unstable_by(options.top_k, strongest);
+                    candidates.truncate(options.top_k);
                 }
-                tally.drain(|b, support, w| {
-                    if support >= options.min_support {
-                        candidates.push(Edge {
-                            to: b,
-                            kind: AffinityKind::Later,
-                            support,
-                            weight: weigh(
-                                AffinityKind::Later,
-                                w,
-                                later_antecedent,
-                                later_share[b as usize],
-                            ),
-                        });
-                    }
-                });
-            }
-            let strongest = |x: &Edge, y: &Edge| {
-                y.weight
-                    .total_cmp(&x.weight)
-                    .then(x.to.cmp(&y.to))
-                    .then(x.kind.cmp(&y.kind))
+                candidates.sort_unstable_by(strongest);
+                candidates.as_slice().into()
             };
-            if candidates.len() > options.top_k {
-                candidates.select_nth_unstable_by(options.top_k, strongest);
-                candidates.truncate(options.top_k);
-            }
-            candidates.sort_unstable_by(strongest);
-            neighbours.push(candidates.as_slice().into());
-        }
+        // Antecedents are independent: learn them on the available cores,
+        // handing out blocks of items in turn, and keep the item order (the
+        // result does not depend on the number of threads).
+        let threads = if n < 512 {
+            1
+        } else {
+            std::thread::available_parallelism()
+                .map_or(1, |t| t.get())
+                .clamp(1, 8)
+        };
+        let neighbours: Vec<Box<[Edge]>> = if threads == 1 {
+            let (mut tally, mut candidates) = (Tally::new(n), Vec::new());
+            (0..n)
+                .map(|a| neighbours_of(a, &mut tally, &mut candidates))
+                .collect()
+        } else {
+            const BLOCK: usize = 64;
+            let next = std::sync::atomic::AtomicUsize::new(0);
+            let (next, neighbours_of) = (&next, &neighbours_of);
+            let mut blocks: Vec<(usize, Vec<Box<[Edge]>>)> = std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads)
+                    .map(|_| {
+                        scope.spawn(move || {
+                            let (mut tally, mut candidates) = (Tally::new(n), Vec::new());
+                            let mut done = Vec::new();
+                            loop {
+                                let from =
+                                    next.fetch_add(BLOCK, std::sync::atomic::Ordering::Relaxed);
+                                if from >= n {
+                                    break done;
+                                }
+                                let block = (from..(from + BLOCK).min(n))
+                                    .map(|a| neighbours_of(a, &mut tally, &mut candidates))
+                                    .collect();
+                                done.push((from, block));
+                            }
+                        })
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().expect("learning does not panic"))
+                    .collect()
+            });
+            blocks.sort_unstable_by_key(|b| b.0);
+            blocks.into_iter().flat_map(|b| b.1).collect()
+        };
 
         Ok(AffinityModel {
             options: *options,
@@ -774,13 +828,20 @@ impl AffinityModel {
             .enumerate()
             .flat_map(|(i, es)| es.iter().map(move |e| (i as u32, e)))
             .collect();
-        all.sort_by(|a, b| {
+        // A total order (no two edges share from, to and kind): selecting
+        // the first `limit` and sorting them alone gives the full sort's head.
+        let order = |a: &(u32, &Edge), b: &(u32, &Edge)| {
             b.1.weight
                 .total_cmp(&a.1.weight)
                 .then(a.0.cmp(&b.0))
                 .then(a.1.to.cmp(&b.1.to))
                 .then(a.1.kind.cmp(&b.1.kind))
-        });
+        };
+        if all.len() > limit {
+            all.select_nth_unstable_by(limit, order);
+            all.truncate(limit);
+        }
+        all.sort_unstable_by(order);
         all.into_iter()
             .take(limit)
             .map(|(i, e)| self.affinity(i, e))

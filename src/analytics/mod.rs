@@ -86,6 +86,7 @@ pub mod diagram;
 pub mod dropoff;
 pub mod funnel;
 pub mod lifecycle_cohorts;
+pub mod not_product;
 pub mod offers;
 pub mod period;
 pub mod rfm;

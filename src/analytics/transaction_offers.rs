@@ -6,7 +6,10 @@
 //! product into [`BasketLine`]s: the order is the line's order id, or, for a
 //! line without one, the customer's purchases of that day (as RFM counts
 //! frequency). Returns and cancellations are not purchases
-//! ([`Transactions::purchases_before`]). [`next_best_offers`] learns an
+//! ([`Transactions::purchases_before`]), and service or charge lines
+//! (postage, fees, discounts, vouchers: [`Transactions::is_not_product`],
+//! see [`super::not_product`]) are not products: they are never offered and
+//! feed no affinity, though RFM and cohorts count their money. [`next_best_offers`] learns an
 //! [`AffinityModel`] from them ([`AffinityModel::learn`]) as of the date,
 //! and ranks for every customer with a product history the products they
 //! have not bought ([`AffinityModel::recommend`]); [`reason`] says why in
@@ -55,8 +58,9 @@ use super::affinity::{
 };
 use super::transactions::Transactions;
 
-/// The purchases strictly before `as_of` that name a product, as basket
-/// lines: customer, product and category ids are the set's
+/// The purchases strictly before `as_of` that name a product and are not
+/// marked as service or charge lines ([`Transactions::is_not_product`]), as
+/// basket lines: customer, product and category ids are the set's
 /// ([`Transactions::customers`], [`Transactions::products`],
 /// [`Transactions::categories`]); the order is the line's order id, or a
 /// number of its own for each (customer, day) of the lines without one.
@@ -70,6 +74,9 @@ pub fn basket_lines(tx: &Transactions, as_of: Timestamp) -> Vec<BasketLine> {
         let Some(product) = tx.product_of(i) else {
             continue;
         };
+        if tx.is_not_product(i) {
+            continue;
+        }
         let customer = customer_col[i];
         let order = match tx.order_of(i) {
             Some(order) => order,
@@ -110,7 +117,8 @@ pub struct NextBestOffers {
     pub customers: Vec<CustomerOffers>,
 }
 
-/// Learns affinities from the purchases before `as_of`
+/// Learns affinities from the purchases before `as_of` that are products
+/// ([`basket_lines`])
 /// ([`AffinityOptions::default`], ages measured at `as_of`) and ranks, for
 /// every customer with a product bought before it, the `n` best products they
 /// have not bought ([`RecommendOptions::new`] at `as_of`): those the
@@ -151,25 +159,36 @@ pub fn next_best_offers(tx: &Transactions, as_of: Timestamp, n: usize) -> Result
         ranges.push((customer, start..history.len()));
     }
     drop(lines);
-    // Customers are independent: rank them on every core, in contiguous
-    // chunks, and keep their order.
+    // Customers are independent: rank them on every core, handing out
+    // blocks of customers in turn (histories are longer for the first
+    // customers of a file), and keep their order.
     let recommend = RecommendOptions::new(n, as_of);
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
         .clamp(1, 8);
-    let chunk = ranges.len().div_ceil(threads).max(1);
-    let (model_ref, history_ref) = (&model, &history);
-    let customers: Vec<CustomerOffers> = std::thread::scope(|scope| {
-        let handles: Vec<_> = ranges
-            .chunks(chunk)
-            .map(|part| {
+    const BLOCK: usize = 64;
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (model_ref, history_ref, ranges_ref, next) = (&model, &history, &ranges, &next);
+    let mut blocks: Vec<(usize, Vec<CustomerOffers>)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|_| {
                 scope.spawn(move || {
-                    part.iter()
-                        .map(|(customer, range)| CustomerOffers {
-                            customer: *customer,
-                            offers: model_ref.recommend(&history_ref[range.clone()], &recommend),
-                        })
-                        .collect::<Vec<_>>()
+                    let mut done = Vec::new();
+                    loop {
+                        let from = next.fetch_add(BLOCK, std::sync::atomic::Ordering::Relaxed);
+                        if from >= ranges_ref.len() {
+                            break done;
+                        }
+                        let block = ranges_ref[from..(from + BLOCK).min(ranges_ref.len())]
+                            .iter()
+                            .map(|(customer, range)| CustomerOffers {
+                                customer: *customer,
+                                offers: model_ref
+                                    .recommend(&history_ref[range.clone()], &recommend),
+                            })
+                            .collect();
+                        done.push((from, block));
+                    }
                 })
             })
             .collect();
@@ -178,6 +197,8 @@ pub fn next_best_offers(tx: &Transactions, as_of: Timestamp, n: usize) -> Result
             .flat_map(|h| h.join().expect("ranking does not panic"))
             .collect()
     });
+    blocks.sort_unstable_by_key(|b| b.0);
+    let customers: Vec<CustomerOffers> = blocks.into_iter().flat_map(|b| b.1).collect();
     Ok(NextBestOffers { model, customers })
 }
 

@@ -314,6 +314,9 @@ pub struct Transactions {
     product: Vec<u32>,
     category: Vec<u32>,
     quantity: Vec<i64>,
+    /// Lines marked as not a product ([`Transactions::mark_not_product`]),
+    /// one bit each; empty until a line is marked.
+    not_product: Vec<u64>,
 }
 
 impl Transactions {
@@ -445,6 +448,38 @@ impl Transactions {
     pub fn is_purchase(&self, i: usize) -> bool {
         let order = (self.order[i] != NONE).then(|| self.orders.name(self.order[i]));
         is_purchase(self.quantity[i], self.amount[i], order)
+    }
+
+    /// Marks line `i` as a service or charge line, not a product sold
+    /// ([`crate::analytics::not_product`]): it still counts as spend in RFM
+    /// and cohorts, but it is never offered and feeds no affinity.
+    ///
+    /// # Panics
+    ///
+    /// If `i >= self.len()`.
+    pub fn mark_not_product(&mut self, i: usize) {
+        assert!(i < self.len(), "line {i} of {}", self.len());
+        let words = self.len().div_ceil(64);
+        if self.not_product.len() < words {
+            self.not_product.resize(words, 0);
+        }
+        self.not_product[i / 64] |= 1 << (i % 64);
+    }
+
+    /// Whether line `i` was marked as not a product
+    /// ([`Transactions::mark_not_product`]).
+    pub fn is_not_product(&self, i: usize) -> bool {
+        self.not_product
+            .get(i / 64)
+            .is_some_and(|w| w & (1 << (i % 64)) != 0)
+    }
+
+    /// How many lines are marked as not a product.
+    pub fn not_product_count(&self) -> usize {
+        self.not_product
+            .iter()
+            .map(|w| w.count_ones() as usize)
+            .sum()
     }
 
     /// The lines that are purchases made strictly before `as_of`, in order.

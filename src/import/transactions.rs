@@ -15,6 +15,7 @@
 //! | `order` | invoice, invoice no, invoice id, order id, order, order number, transaction id, receipt, factura, pedido |
 //! | `product` | stock code, product, product id, sku, item, item id, article, producto |
 //! | `category` | category, product category, department, family, categoria |
+//! | `description` | description, product name, product description, item name, item description, descripcion, nombre producto, detalle |
 //! | `currency` | currency, currency code, moneda, divisa |
 //!
 //! A line's amount is the `amount` column, or `quantity` × `unit_price`; one
@@ -23,9 +24,15 @@
 //! optionally followed by a time (`2009-12-01 07:45:00`, `T07:45`, seconds
 //! and fractions optional) and an offset (`Z`, `-03:00`); without an offset
 //! the time is read as UTC, so the day written is the day counted.
+//!
+//! Lines that are not a product sold (postage, fees, discounts, adjustments,
+//! vouchers: [`crate::analytics::not_product`], by their description or by
+//! the codes of [`TransactionsCsvOptions::not_products`]) are read as the
+//! others and marked ([`Transactions::is_not_product`]).
 
 use std::io::Read;
 
+use crate::analytics::not_product::NotProducts;
 use crate::analytics::transactions::{Amount, Transaction, Transactions};
 use crate::error::{Error, Result};
 use crate::model::{Currency, Timestamp};
@@ -53,6 +60,9 @@ pub enum TransactionField {
     Category,
     /// The currency code of the line (default: the reader's option).
     Currency,
+    /// The product's description or name, read only to tell service and
+    /// charge lines from products ([`crate::analytics::not_product`]).
+    Description,
 }
 
 /// Each field with the column names that mean it, compared folded and
@@ -178,11 +188,24 @@ const NAMES: &[(TransactionField, &[&str])] = &[
         TransactionField::Currency,
         &["currency", "currency_code", "moneda", "divisa"],
     ),
+    (
+        TransactionField::Description,
+        &[
+            "description",
+            "product_description",
+            "product_name",
+            "item_description",
+            "item_name",
+            "descripcion",
+            "nombre_producto",
+            "detalle",
+        ],
+    ),
 ];
 
 impl TransactionField {
     /// Every field.
-    pub const ALL: [TransactionField; 9] = [
+    pub const ALL: [TransactionField; 10] = [
         TransactionField::Customer,
         TransactionField::Date,
         TransactionField::Amount,
@@ -192,11 +215,12 @@ impl TransactionField {
         TransactionField::Product,
         TransactionField::Category,
         TransactionField::Currency,
+        TransactionField::Description,
     ];
 
     /// The field's name in mappings and errors: `customer`, `date`,
     /// `amount`, `quantity`, `unit_price`, `order`, `product`, `category`,
-    /// `currency`.
+    /// `currency`, `description`.
     pub fn name(self) -> &'static str {
         match self {
             TransactionField::Customer => "customer",
@@ -208,6 +232,7 @@ impl TransactionField {
             TransactionField::Product => "product",
             TransactionField::Category => "category",
             TransactionField::Currency => "currency",
+            TransactionField::Description => "description",
         }
     }
 
@@ -250,6 +275,10 @@ pub struct TransactionsCsvOptions {
     pub currency: Currency,
     /// The delimiter; `None` to detect it ([`Delimiter::detect`]).
     pub delimiter: Option<Delimiter>,
+    /// Which lines are not products (default: by the description words
+    /// only, no code by hand): such lines are read and marked
+    /// ([`Transactions::mark_not_product`]).
+    pub not_products: NotProducts,
 }
 
 impl Default for TransactionsCsvOptions {
@@ -258,6 +287,7 @@ impl Default for TransactionsCsvOptions {
             mapping: Vec::new(),
             currency: Currency::parse("XXX", "currency").expect("XXX is a code"),
             delimiter: None,
+            not_products: NotProducts::new(),
         }
     }
 }
@@ -381,11 +411,12 @@ pub fn read_transactions_csv<R: Read>(
              column: Quantity, num_cds and Price, UnitPrice, ...",
         ));
     }
-    let (order, product, category, currency) = (
+    let (order, product, category, currency, description) = (
         at(TransactionField::Order),
         at(TransactionField::Product),
         at(TransactionField::Category),
         at(TransactionField::Currency),
+        at(TransactionField::Description),
     );
     let mut out = TransactionsFile {
         transactions: Transactions::default(),
@@ -399,6 +430,8 @@ pub fn read_transactions_csv<R: Read>(
     let mut row = csv::ByteRecord::new();
     // The last currency cell read, and its code: files hold one or few.
     let mut last_currency: Option<(Vec<u8>, Currency)> = None;
+    // Each product's last description and whether it names a service line.
+    let mut verdicts: Vec<Option<(Box<str>, bool)>> = Vec::new();
     loop {
         let line = reader.position().line();
         match reader.read_byte_record(&mut row) {
@@ -482,15 +515,39 @@ pub fn read_transactions_csv<R: Read>(
         if out.latest.as_ref().is_none_or(|e| when > e.at) {
             out.latest = Some(dated());
         }
+        let product = cell(product)?;
         out.transactions.push(&Transaction {
             customer,
             at: when,
             amount: total,
             order: cell(order)?,
-            product: cell(product)?,
+            product,
             category: cell(category)?,
             quantity: units,
         });
+        let i = out.transactions.len() - 1;
+        let described = cell(description)?;
+        let not_product = match (out.transactions.product_of(i), described) {
+            // A product's lines repeat its description: judge it once.
+            (Some(p), Some(d)) => {
+                let p = p as usize;
+                if verdicts.len() <= p {
+                    verdicts.resize(p + 1, None);
+                }
+                match &verdicts[p] {
+                    Some((seen, verdict)) if **seen == *d => *verdict,
+                    _ => {
+                        let verdict = options.not_products.is_not_product(product, Some(d));
+                        verdicts[p] = Some((d.into(), verdict));
+                        verdict
+                    }
+                }
+            }
+            _ => options.not_products.is_not_product(product, described),
+        };
+        if not_product {
+            out.transactions.mark_not_product(i);
+        }
     }
     Ok(out)
 }
@@ -694,7 +751,10 @@ mod tests {
         ] {
             assert_eq!(TransactionField::recognise(name), Some(field), "{name}");
         }
-        assert_eq!(TransactionField::recognise("Description"), None);
+        assert_eq!(
+            TransactionField::recognise("Description"),
+            Some(TransactionField::Description)
+        );
         assert_eq!(TransactionField::recognise("Country"), None);
     }
 }
