@@ -104,7 +104,7 @@ fn run() -> Result<(), String> {
         Box::new(std::io::stdin().lock())
     } else {
         let file = std::fs::File::open(&input).map_err(|e| format!("{input}: {e}"))?;
-        if input.ends_with(".gz") {
+        if input.to_ascii_lowercase().ends_with(".gz") {
             Box::new(GzPipe::open(file))
         } else {
             Box::new(file)

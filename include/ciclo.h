@@ -1564,7 +1564,10 @@ ciclo_status ciclo_engine_list_reviews_json(const struct ciclo_engine *engine, c
  * `id_tail`, `id_digits`, `email`, `phone`, `name`, `postal`, `birth`,
  * `street`, `company`), `findings` what standardisation found, as in
  * `ciclo_record_standardize_json`. A record with nothing to key on has no
- * keys. Release with `ciclo_string_free`. Errors:
+ * keys. Keys can change between versions of the library (a key kind added,
+ * a name read more ways, a postal code compared in another form): after
+ * upgrading, recompute and re-index the keys of the records you store.
+ * Release with `ciclo_string_free`. Errors:
  * `CICLO_STATUS_INVALID_JSON`, `CICLO_STATUS_UNKNOWN_FIELD`,
  * `CICLO_STATUS_INVALID_ARGUMENT` (a field or the text over the default
  * limits, naming it; bad options, naming the option),

@@ -165,7 +165,9 @@ pub fn write_analytics_with(
         let offers = scope.spawn(|| offers(file, as_of));
         let rfm = rfm::rfm(tx, as_of);
         let cohorts = cohorts::cohorts(tx, as_of);
-        let offers = offers.join().expect("next best offers do not panic");
+        let offers = offers
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
         (rfm, cohorts, offers)
     });
     let run = AnalyticsRun {
@@ -239,7 +241,9 @@ pub fn write_analytics_with(
         ),
         ("purchase lines used".to_string(), run.purchases.to_string()),
         (
-            "service or charge lines (postage, fees, ...: spend, never offered)".to_string(),
+            "lines marked as service or charges (postage, fees, ...: spend when they are \
+             purchases, never offered)"
+                .to_string(),
             tx.not_product_count().to_string(),
         ),
         (
@@ -284,8 +288,8 @@ fn offers(file: &TransactionsFile, as_of: Timestamp) -> Result<Offers> {
         transaction_offers::next_best_offers(&file.transactions, as_of, OFFERS_PER_CUSTOMER)?;
     if offers.customers.is_empty() {
         return Ok(Offers::NotWritten(
-            "no purchase before the as-of date names a product, so next_best_offer.csv is not \
-             written"
+            "no purchase before the as-of date names a product (service and charge lines \
+             excluded), so next_best_offer.csv is not written"
                 .to_string(),
         ));
     }

@@ -773,3 +773,34 @@ fn service_lines_count_as_spend_but_are_never_offered() {
     assert!(offer_rows(&dir, "c6").iter().any(|r| r[2] == "POST"));
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A description only helps: a second column named like one is ignored, and a
+/// byte that is not UTF-8 in it does not refuse the file.
+#[test]
+fn descriptions_never_refuse_a_file() {
+    let options = TransactionsCsvOptions::default();
+    // Two description-like columns: the first is read.
+    let two = "Invoice,StockCode,Product Name,Description,Quantity,InvoiceDate,Price,Customer ID\n\
+        1,MUG,WHITE MUG,a mug,1,2010-01-04 10:00,2.00,c1\n\
+        1,POST,POSTAGE,a mug too,1,2010-01-04 10:00,5.00,c1\n";
+    let file = read_transactions_csv(two.as_bytes(), &options).unwrap();
+    assert_eq!(file.transactions.not_product_count(), 1);
+    // Mapping the second makes it the one read (here it names no service).
+    let mapped = TransactionsCsvOptions {
+        mapping: vec![("Description".into(), "description".into())],
+        ..TransactionsCsvOptions::default()
+    };
+    let file = read_transactions_csv(two.as_bytes(), &mapped).unwrap();
+    assert_eq!(file.transactions.not_product_count(), 0);
+    // A Windows-1252 byte in a description (`CAFÉ`): read, not refused.
+    let mut latin = b"Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID\n\
+        1,MUG,CAF"
+        .to_vec();
+    latin.push(0xC9);
+    latin.extend_from_slice(
+        b" MUG,1,2010-01-04 10:00,2.00,c1\n1,POST,POSTAGE,1,2010-01-04 10:00,5.00,c1\n",
+    );
+    let file = read_transactions_csv(&latin[..], &options).unwrap();
+    assert_eq!(file.transactions.len(), 2);
+    assert_eq!(file.transactions.not_product_count(), 1);
+}

@@ -58,6 +58,13 @@ fn a_postal_code_is_one_value_with_or_without_its_space() {
             shared(&a, &b)
         );
     }
+    // A code in other digits (full-width, as Japanese input types them) is
+    // still a code.
+    let (a, b) = (
+        person(Some("Julie"), "１００−０００１"),
+        person(Some("Julie"), "１００ ０００１"),
+    );
+    assert_eq!(area_level(&a, &b), Some("both"));
     // Other codes stay other codes.
     let (a, b) = (
         person(Some("Julie"), "BD12 8NR"),

@@ -72,6 +72,11 @@ pub const SERVICE_WORDS: &[&str] = &[
     "sample",
     "voucher",
     "commission",
+    "handling",
+    "insurance",
+    "tax",
+    "vat",
+    "coupon",
     // Spanish.
     "envio",
     "flete",
@@ -82,6 +87,9 @@ pub const SERVICE_WORDS: &[&str] = &[
     "comision",
     "bonificacion",
     "vale",
+    "impuesto",
+    "iva",
+    "cupon",
 ];
 
 /// Phrases that name a service or charge line (words as in

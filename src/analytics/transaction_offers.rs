@@ -165,7 +165,19 @@ pub fn next_best_offers(tx: &Transactions, as_of: Timestamp, n: usize) -> Result
     let recommend = RecommendOptions::new(n, as_of);
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
-        .clamp(1, 8);
+        .clamp(1, 8)
+        .min(ranges.len().div_ceil(64));
+    if threads <= 1 {
+        // One core, or one block: rank here, no thread.
+        let customers = ranges
+            .iter()
+            .map(|(customer, range)| CustomerOffers {
+                customer: *customer,
+                offers: model.recommend(&history[range.clone()], &recommend),
+            })
+            .collect();
+        return Ok(NextBestOffers { model, customers });
+    }
     const BLOCK: usize = 64;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (model_ref, history_ref, ranges_ref, next) = (&model, &history, &ranges, &next);

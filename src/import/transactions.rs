@@ -526,7 +526,16 @@ pub fn read_transactions_csv<R: Read>(
             quantity: units,
         });
         let i = out.transactions.len() - 1;
-        let described = cell(description)?;
+        // A description is free text and only helps: a byte that is not
+        // UTF-8 in it (a Windows-1252 `É`) does not refuse the file, it is
+        // read as U+FFFD.
+        let described_text = description
+            .and_then(|at| row.get(at))
+            .map(String::from_utf8_lossy);
+        let described = described_text
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
         let not_product = match (out.transactions.product_of(i), described) {
             // A product's lines repeat its description: judge it once.
             (Some(p), Some(d)) => {
@@ -582,6 +591,23 @@ fn columns(
                 )
             })?)
         };
+    }
+    // A description only helps tell service lines: of several columns named
+    // like one (`Product Name` and `Description`), the first is read and the
+    // others ignored, unless the mapping names one.
+    let mapped = |h: &str| mapping.iter().any(|(c, _)| c.trim() == h.trim());
+    let described = columns
+        .iter()
+        .position(|(h, f)| *f == Some(TransactionField::Description) && mapped(h))
+        .or_else(|| {
+            columns
+                .iter()
+                .position(|(_, f)| *f == Some(TransactionField::Description))
+        });
+    for (i, (h, f)) in columns.iter_mut().enumerate() {
+        if *f == Some(TransactionField::Description) && described != Some(i) && !mapped(h) {
+            *f = None;
+        }
     }
     for (i, (h, f)) in columns.iter().enumerate() {
         if let Some(f) = f {

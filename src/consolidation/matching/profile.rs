@@ -45,7 +45,8 @@ pub struct Profile {
     pub number: Option<Key>,
     /// The folded locality.
     pub locality: Option<Key>,
-    /// The postal code.
+    /// The postal code as compared: its letters and digits in upper case
+    /// (`BD128NR` for `BD12 8NR`), a US ZIP+4 as its ZIP.
     pub postal_code: Option<Key>,
     /// The birth date as `yyyymmdd`, or the eight digits of a date that did not
     /// validate.
@@ -251,16 +252,16 @@ fn street_name_key(key: &str) -> String {
         .join(" ")
 }
 
-/// A postal code as it is compared: its letters and digits only, in upper
-/// case, so that a British or Canadian code typed with or without its space
-/// (`BD12 8NR`, `bd128nr`) or a code with a dash (`1425-ABC`) is one value; a
-/// US ZIP+4 (`90025-3912`) is its ZIP (`90025`): the four digits are the
-/// delivery segment, often left out. A code without letters or digits is no
-/// code.
+/// A postal code as it is compared: its letters and digits only (of any
+/// script), in upper case, so that a British or Canadian code typed with or
+/// without its space (`BD12 8NR`, `bd128nr`) or a code with a dash
+/// (`1425-ABC`) is one value; a US ZIP+4 (`90025-3912`) is its ZIP (`90025`):
+/// the four digits are the delivery segment, often left out. A code without
+/// letters or digits is no code.
 fn postal_key(code: &str) -> Option<Key> {
     let mut key = Key::default();
-    for c in code.chars().filter(char::is_ascii_alphanumeric) {
-        key.push(c.to_ascii_uppercase());
+    for c in code.chars().filter(|c| c.is_alphanumeric()) {
+        key.extend(c.to_uppercase());
     }
     let zip4 = key.len() == 9 && key.bytes().all(|b| b.is_ascii_digit());
     let dashed = code.len() == 10 && matches!(code.as_bytes()[5], b'-' | b' ');

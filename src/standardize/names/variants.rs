@@ -12,8 +12,9 @@
 //!   2.0, 2,691 relations such as `henry` → `harry`, `john` → `jack`, `edward`
 //!   → `ned`), and the nicknames of the other languages ([`OTHER_NICKNAMES`]:
 //!   Catalan `Pep`, Basque `Patxi`, Portuguese `Zé`, Italian `Beppe`, German
-//!   `Sepp`, and the Irish, Scottish Gaelic and Welsh forms of English names:
-//!   `Seán`, `Hamish`, `Liam`, `Dafydd`).
+//!   `Sepp`), and the Irish, Scottish Gaelic and Welsh forms of English names
+//!   ([`CELTIC_FORMS`]: `Seán`, `Hamish`, `Liam`, `Dafydd`), each also a name
+//!   of its own.
 //! - A nickname reads as every name it is a nickname of, each as the form of
 //!   its name above (`Bill` reads as `guillermo`); a word that is a name of its
 //!   own as well as a nickname (`Jack`, `Harry`) keeps its own reading too.
@@ -247,53 +248,34 @@ pub(super) static FORMS: &[&[&str]] = &[
 ];
 
 /// Nicknames of the other languages (Catalan, Basque, Galician, Portuguese,
-/// Italian, German), and the Irish, Scottish Gaelic and Welsh forms of
-/// English names that English-speaking records carry (`Seán` and `Eoin` for
-/// John, `Séamus` and `Hamish` for James, `Liam` for William, `Dafydd` for
-/// David), with the English nicknames the English dataset lacks (`Topher`,
-/// Scots `Tam`); folded, with the names they stand for; the names are read as
-/// their [`FORMS`]. A form listed here is not a name of its own unless a table
-/// says so: `Seán` and `John` are one name, `Seán` and `Ian` (two forms of
-/// John) stay two.
+/// Italian, German), with the English nicknames the English dataset lacks
+/// (`Topher`), folded, with the names they stand for in that language; the
+/// names are read as their [`FORMS`].
 pub(super) static OTHER_NICKNAMES: &[(&str, &[&str])] = &[
-    ("alasdair", &["alexander"]),
-    ("alastair", &["alexander"]),
-    ("alistair", &["alexander"]),
     ("bepi", &["giuseppe"]),
     ("beppe", &["giuseppe"]),
     ("biel", &["gabriel"]),
-    ("caitriona", &["catherine"]),
     ("cesc", &["francesc"]),
     ("chico", &["francisco"]),
-    ("dafydd", &["david"]),
-    ("eilidh", &["helen"]),
     ("enzo", &["vincenzo", "lorenzo"]),
-    ("eoin", &["john"]),
     ("franco", &["francesco"]),
     ("fritz", &["friedrich"]),
     ("gianni", &["giovanni"]),
     ("gigi", &["luigi"]),
     ("gretchen", &["margarete"]),
     ("grete", &["margarete"]),
-    ("hamish", &["james"]),
     ("hannes", &["johannes"]),
     ("hans", &["johannes"]),
     ("heiner", &["heinrich"]),
     ("heinz", &["heinrich"]),
-    ("ieuan", &["john"]),
-    ("ioan", &["john"]),
     ("josu", &["jesus"]),
     ("jupp", &["josef"]),
     ("kiko", &["francisco"]),
     ("klaus", &["nikolaus"]),
-    ("liam", &["william"]),
     ("liesel", &["elisabeth"]),
     ("lutz", &["ludwig"]),
-    ("maire", &["mary"]),
-    ("mairead", &["margaret"]),
     ("mimmo", &["domenico"]),
     ("nanni", &["giovanni"]),
-    ("padraic", &["patrick"]),
     ("patxi", &["francisco"]),
     ("pep", &["josep"]),
     ("peppe", &["giuseppe"]),
@@ -304,18 +286,8 @@ pub(super) static OTHER_NICKNAMES: &[(&str, &[&str])] = &[
     ("quim", &["joaquim"]),
     ("rui", &["rodrigo"]),
     ("sandro", &["alessandro"]),
-    ("seamus", &["james"]),
-    ("sean", &["john"]),
-    ("seonaid", &["janet"]),
-    ("seosamh", &["joseph"]),
     ("sepp", &["josef"]),
     ("seppi", &["josef"]),
-    ("seumas", &["james"]),
-    ("shamus", &["james"]),
-    ("sian", &["jane"]),
-    ("sinead", &["jane"]),
-    ("siobhan", &["jane"]),
-    ("tam", &["thomas"]),
     ("tonet", &["antoni"]),
     ("tonho", &["antonio"]),
     ("tonino", &["antonio"]),
@@ -330,6 +302,39 @@ pub(super) static OTHER_NICKNAMES: &[(&str, &[&str])] = &[
     ("xisco", &["francisco"]),
     ("ze", &["jose"]),
     ("zeca", &["jose"]),
+];
+
+/// The Irish, Scottish Gaelic and Welsh forms of English names that
+/// English-speaking records carry (`Seán` and `Eoin` for John, `Séamus` and
+/// `Hamish` for James, `Liam` for William, `Dafydd` for David, `Siobhán` for
+/// Jane), folded, with the English name each is a form of (read as its
+/// [`FORMS`]). Each is also a name of its own, as `Jack` is: `Seán` and
+/// `John` are one name, but `Seán` and `Eoin`, or `Siobhán` and `Sinéad`,
+/// are two people's names, and so are `Seán` and `Ian`.
+pub(super) static CELTIC_FORMS: &[(&str, &[&str])] = &[
+    ("alasdair", &["alexander"]),
+    ("alastair", &["alexander"]),
+    ("alistair", &["alexander"]),
+    ("caitriona", &["catherine"]),
+    ("dafydd", &["david"]),
+    ("eilidh", &["helen"]),
+    ("eoin", &["john"]),
+    ("hamish", &["james"]),
+    ("ieuan", &["john"]),
+    ("ioan", &["john"]),
+    ("liam", &["william"]),
+    ("maire", &["mary"]),
+    ("mairead", &["margaret"]),
+    ("padraic", &["patrick"]),
+    ("seamus", &["james"]),
+    ("sean", &["john"]),
+    ("seonaid", &["janet"]),
+    ("seosamh", &["joseph"]),
+    ("seumas", &["james"]),
+    ("shamus", &["james"]),
+    ("sian", &["jane"]),
+    ("sinead", &["jane"]),
+    ("siobhan", &["jane"]),
 ];
 
 /// The English dataset: `name,has_nickname,nickname` lines after a header.
@@ -435,8 +440,12 @@ fn build() -> Readings {
     for (nick, names) in OTHER_NICKNAMES {
         names.iter().for_each(|n| add_name(nick, n));
     }
+    for (word, names) in CELTIC_FORMS {
+        names.iter().for_each(|n| add_name(word, n));
+    }
     // Words that are names in their own right.
     let mut own: HashSet<&'static str> = form.keys().copied().collect();
+    own.extend(CELTIC_FORMS.iter().map(|(word, _)| *word));
     for (name, nick) in english() {
         own.insert(name);
         add_name(nick, name);
@@ -503,6 +512,7 @@ mod tests {
             }
         }
         assert!(OTHER_NICKNAMES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(CELTIC_FORMS.windows(2).all(|w| w[0].0 < w[1].0));
     }
 
     #[test]
@@ -555,6 +565,7 @@ mod tests {
             ("sean", "john"),
             ("seamus", "james"),
             ("hamish", "jaime"),
+            ("eoin", "john"),
             ("liam", "william"),
             ("topher", "christopher"),
         ] {
@@ -569,6 +580,10 @@ mod tests {
             ("evan", "sean"),
             ("jack", "ian"),
             ("sean", "iain"),
+            ("sean", "eoin"),
+            ("siobhan", "sinead"),
+            ("sinead", "sian"),
+            ("seamus", "hamish"),
             ("louise", "louis"),
             ("emily", "emil"),
             ("juan", "juana"),
