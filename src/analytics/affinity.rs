@@ -881,7 +881,12 @@ impl AffinityModel {
         }
         let is_excluded = |slot: &[u32], j: u32| slot[j as usize] == NEVER;
         // Candidate, score, strongest contribution, its antecedent, edge.
-        let mut scored: Vec<(u32, f64, f64, u32, Edge)> = Vec::with_capacity(known.len() * 8);
+        let edges: usize = known
+            .iter()
+            .map(|k| self.neighbours[k.0 as usize].len())
+            .sum();
+        let mut scored: Vec<(u32, f64, f64, u32, Edge)> =
+            Vec::with_capacity(edges.min(self.items.len()));
         if pull > 0.0 {
             for &(i, r) in &known {
                 for e in self.neighbours[i as usize].iter() {

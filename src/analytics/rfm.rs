@@ -263,7 +263,13 @@ fn quintiles(keys: impl Iterator<Item = u64>, n: usize, out: &mut [u8]) {
 /// significant digit radix sort, a byte at a time, skipping the bytes where
 /// every key agrees (the top bytes of small values), so that recencies in
 /// days or purchase counts take one or two passes.
-pub(crate) fn stable_order(mut keys: Vec<u64>) -> Vec<u32> {
+fn stable_order(keys: Vec<u64>) -> Vec<u32> {
+    sort_with_order(keys).1
+}
+
+/// `keys` sorted, and the positions they came from, ties in position order
+/// (see [`stable_order`]).
+pub(crate) fn sort_with_order(mut keys: Vec<u64>) -> (Vec<u64>, Vec<u32>) {
     let n = keys.len();
     let mut order: Vec<u32> = (0..n as u32).collect();
     // The bytes where some keys differ: only those are counted and sorted.
@@ -297,7 +303,7 @@ pub(crate) fn stable_order(mut keys: Vec<u64>) -> Vec<u32> {
         std::mem::swap(&mut keys, &mut keys_to);
         std::mem::swap(&mut order, &mut order_to);
     }
-    order
+    (keys, order)
 }
 
 /// `i64` keys in the order of `u64`.
