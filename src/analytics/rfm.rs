@@ -199,24 +199,30 @@ pub fn quintile(rank: u64, n: u64) -> u8 {
 /// [`quintile`] without a division: the highest rank of each score 1 to 4
 /// among `n`, so that a rank scores 1 plus the bounds it is above.
 #[derive(Clone, Copy)]
-struct QuintileBounds([u64; 4]);
+struct QuintileBounds {
+    highest: [u64; 4],
+    /// One customer or none: every rank scores 1.
+    single: bool,
+}
 
 impl QuintileBounds {
     fn new(n: u64) -> QuintileBounds {
         // Rank `k` scores at most `s` when `5 (k − 1) ≤ s (n − 1)`, that is
         // `k ≤ ⌊s (n − 1) / 5⌋ + 1`.
         let span = n.saturating_sub(1);
-        QuintileBounds([1, 2, 3, 4].map(|s| s * span / 5 + 1))
+        QuintileBounds {
+            highest: [1, 2, 3, 4].map(|s| s * span / 5 + 1),
+            single: n <= 1,
+        }
     }
 
     /// The quintile of 1-based `rank`: [`quintile`]`(rank, n)`.
     #[inline]
     fn of(&self, rank: u64) -> u8 {
-        if self.0[3] <= 1 {
-            // One customer (or none): every rank scores 1.
+        if self.single {
             return 1;
         }
-        1 + self.0.iter().map(|&b| u8::from(rank > b)).sum::<u8>()
+        1 + self.highest.iter().map(|&b| u8::from(rank > b)).sum::<u8>()
     }
 }
 
