@@ -269,7 +269,7 @@ fn quintiles(keys: impl Iterator<Item = u64>, n: usize, out: &mut [u8]) {
 /// significant digit radix sort, a byte at a time, skipping the bytes where
 /// every key agrees (the top bytes of small values), so that recencies in
 /// days or purchase counts take one or two passes.
-fn stable_order(keys: Vec<u64>) -> Vec<u32> {
+pub(crate) fn stable_order(keys: Vec<u64>) -> Vec<u32> {
     sort_with_order(keys).1
 }
 

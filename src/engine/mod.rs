@@ -785,46 +785,28 @@ pub(crate) struct Ahead {
     pub profile: bool,
 }
 
-/// The lines of each state's fields a walk reads are fetched this many
-/// customers ahead of the one called on; the parts [`Ahead`] names, half as
-/// many (their addresses are in those fields).
-const WALK_AHEAD: usize = 32;
+/// States fetched this many customers ahead of the one called on; the parts
+/// [`Ahead`] names, half as many (their addresses are in the state).
+const WALK_AHEAD: usize = 16;
 
 impl Engine {
     /// Every customer, shard by shard, each shard under its lock (as
-    /// [`Engine::for_each`]), with the cache lines of each state's stage,
-    /// watermark and the pointers to the parts `ahead` names fetched from
-    /// memory [`WALK_AHEAD`] customers before `f` is called on it, and the
-    /// parts themselves half as far: a walk over the states of a large
-    /// engine otherwise waits on a cache miss (often a TLB miss too) per
-    /// state and per part, a few hundred nanoseconds each, while `f` takes
-    /// tens. Only the lines read are fetched: the memory system keeps a
-    /// limited number of fetches in flight.
+    /// [`Engine::for_each`]), with each state fetched from memory
+    /// [`WALK_AHEAD`] customers before `f` is called on it and the parts
+    /// `ahead` names half as far: a walk over the states of a large engine
+    /// otherwise waits on a cache miss (a TLB miss too, often) per state and
+    /// per part, a few hundred nanoseconds each, while `f` takes tens.
     pub(crate) fn walk(&self, ahead: Ahead, mut f: impl FnMut(&str, &CustomerState)) {
         for shard in self.shards.iter() {
             let shard = lock(shard);
             // The states' addresses first, so that the walk can look ahead.
             let entries: Vec<(&str, &CustomerState)> = shard.iter().collect();
             for (k, &(id, state)) in entries.iter().enumerate() {
-                if let Some(&(_, far)) = entries.get(k + WALK_AHEAD) {
-                    prefetch_line(&far.stage);
-                    prefetch_line(&far.watermark);
-                    let m = &far.metrics;
-                    if ahead.history {
-                        prefetch_line(&far.history);
-                    }
-                    if ahead.purchases {
-                        prefetch_line(&m.purchases);
-                    }
-                    if ahead.relationship {
-                        prefetch_line(&m.relationship);
-                    }
-                    if ahead.profile {
-                        prefetch_line(&far.profile);
-                    }
+                if let Some((_, far)) = entries.get(k + WALK_AHEAD) {
+                    prefetch(*far);
                 }
-                if let Some(&(_, near)) = entries.get(k + WALK_AHEAD / 2) {
-                    let m = &near.metrics;
+                if let Some((_, near)) = entries.get(k + WALK_AHEAD / 2) {
+                    let m = near.metrics();
                     if ahead.history {
                         prefetch_lines(&near.history);
                     }
@@ -845,7 +827,7 @@ impl Engine {
                     }
                 }
                 if ahead.profile {
-                    if let Some(&(_, nearer)) = entries.get(k + WALK_AHEAD / 4) {
+                    if let Some((_, nearer)) = entries.get(k + WALK_AHEAD / 4) {
                         if let Some(p) = nearer.profile.as_deref() {
                             prefetch_lines(&p.segments);
                         }
@@ -855,20 +837,6 @@ impl Engine {
             }
         }
     }
-}
-
-/// [`prefetch`] of the one cache line holding `value`'s first byte.
-#[inline(always)]
-fn prefetch_line<T>(value: &T) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
-        // SAFETY: as in `prefetch`: a prefetch never faults nor reads into
-        // the program.
-        unsafe { _mm_prefetch::<_MM_HINT_T0>((value as *const T).cast::<i8>()) };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = value;
 }
 
 /// [`prefetch`] of a slice's cache lines, the first eight at most (a

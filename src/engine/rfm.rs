@@ -174,7 +174,6 @@ impl Engine {
         let tick = self.last_tick.load(std::sync::atomic::Ordering::Acquire);
         let mut latest = (tick != i64::MIN).then_some(tick);
         let mut by_currency: Vec<(Currency, Vec<Raw>)> = Vec::new();
-        let customers = self.len();
         let mut latest_purchase: Option<(i64, String)> = None;
         let as_of_ms = options.as_of.map(|a| a.as_millis());
         let ahead = super::Ahead {
@@ -217,14 +216,7 @@ impl Engine {
                 // Currencies are few: the last one used is most likely.
                 match by_currency.iter_mut().rev().find(|(c, _)| *c == currency) {
                     Some((_, v)) => v.push(raw),
-                    None => {
-                        // Room for every customer in the first currency (most
-                        // bases have one): no copy while it grows.
-                        let room = if by_currency.is_empty() { customers } else { 1 };
-                        let mut raws = Vec::with_capacity(room);
-                        raws.push(raw);
-                        by_currency.push((currency, raws));
-                    }
+                    None => by_currency.push((currency, vec![raw])),
                 }
             };
             let others: u32 = p
@@ -278,22 +270,13 @@ impl Engine {
         let mut rows: Vec<(u32, RfmCustomer)> = Vec::new();
         for (currency, raws) in by_currency {
             // Ties rank by first purchase, then by the id's hash.
-            let order = tie_order(&raws);
-            // (place in `inputs`, place in the page) of the page's rows.
-            let mut listed: Vec<(usize, u32)> = Vec::new();
-            let inputs: Vec<RfmInput> = order
+            let raws = by_tie_break(raws);
+            let inputs: Vec<RfmInput> = raws
                 .iter()
-                .enumerate()
-                .map(|(k, &i)| {
-                    let r = &raws[i as usize];
-                    if r.page != u32::MAX {
-                        listed.push((k, r.page));
-                    }
-                    RfmInput {
-                        recency: as_of_day - r.last.div_euclid(MS_PER_DAY),
-                        frequency: u64::from(r.frequency),
-                        monetary: r.monetary,
-                    }
+                .map(|r| RfmInput {
+                    recency: as_of_day - r.last.div_euclid(MS_PER_DAY),
+                    frequency: u64::from(r.frequency),
+                    monetary: r.monetary,
                 })
                 .collect();
             let scores = rfm::score(&inputs);
@@ -305,24 +288,23 @@ impl Engine {
                     monetary: 0,
                 })
                 .collect();
-            for (input, score) in inputs.iter().zip(&scores) {
+            for ((input, score), raw) in inputs.iter().zip(&scores).zip(&raws) {
                 let slot = &mut segments[slot_of[score.segment as usize]];
                 slot.customers += 1;
                 slot.monetary = slot.monetary.saturating_add(input.monetary);
-            }
-            for (k, place) in listed {
-                let input = &inputs[k];
-                rows.push((
-                    place,
-                    RfmCustomer {
-                        customer: page.items[place as usize].clone(),
-                        currency,
-                        recency_days: input.recency,
-                        frequency: input.frequency,
-                        monetary: input.monetary,
-                        score: scores[k],
-                    },
-                ));
+                if raw.page != u32::MAX {
+                    rows.push((
+                        raw.page,
+                        RfmCustomer {
+                            customer: page.items[raw.page as usize].clone(),
+                            currency,
+                            recency_days: input.recency,
+                            frequency: input.frequency,
+                            monetary: input.monetary,
+                            score: *score,
+                        },
+                    ));
+                }
             }
             currencies.push(RfmCurrency {
                 currency,
@@ -341,20 +323,16 @@ impl Engine {
     }
 }
 
-/// The positions of `raws` by first purchase, then by the id's hash: a
-/// radix sort of the first purchases ([`rfm::sort_with_order`]), then each
-/// run of equal first purchases by hash.
-fn tie_order(raws: &[Raw]) -> Vec<u32> {
-    let (firsts, mut order) =
-        rfm::sort_with_order(raws.iter().map(|r| (r.first as u64) ^ (1 << 63)).collect());
-    let mut start = 0;
-    for end in 1..=firsts.len() {
-        if end == firsts.len() || firsts[end] != firsts[start] {
-            if end - start > 1 {
-                order[start..end].sort_unstable_by_key(|&i| raws[i as usize].hash);
-            }
-            start = end;
+/// `raws` by first purchase, then by the id's hash: a radix sort of the
+/// first purchases ([`rfm::stable_order`]), then each run of equal first
+/// purchases by hash.
+fn by_tie_break(raws: Vec<Raw>) -> Vec<Raw> {
+    let order = rfm::stable_order(raws.iter().map(|r| (r.first as u64) ^ (1 << 63)).collect());
+    let mut sorted: Vec<Raw> = order.iter().map(|&i| raws[i as usize]).collect();
+    for run in sorted.chunk_by_mut(|a, b| a.first == b.first) {
+        if run.len() > 1 {
+            run.sort_unstable_by_key(|r| r.hash);
         }
     }
-    order
+    sorted
 }
