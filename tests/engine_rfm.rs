@@ -202,3 +202,75 @@ fn an_empty_base_gives_an_empty_answer() {
     assert!(page.as_of.is_some());
     assert!(page.currencies.is_empty() && page.customers.is_empty());
 }
+
+/// A record no other matches: a made-up email of its own.
+fn lone_record(i: usize) -> ciclo::model::Record {
+    ciclo::model::Record {
+        email: Some(format!("rfm.{i}.{}@merge{i}.example", i * 7919)),
+        ..ciclo::model::Record::default()
+    }
+}
+
+#[test]
+fn a_merge_during_the_call_leaves_no_listed_buyer_without_a_row() {
+    // Pairs of customers: the first bought on day 50, the second on day 10.
+    // Merging them moves the survivor's first purchase to day 10 (or
+    // retires it): a page looked up again by first purchase after the
+    // scores, as it once was, lost the survivor's row when a merge fell
+    // between the two.
+    const PAIRS: usize = 400;
+    let engine = Engine::new(StageModel::six_stage());
+    let mut pairs = Vec::new();
+    for i in 0..PAIRS {
+        let source = ciclo::consolidation::golden::SourceKey::new("rfm", &format!("r{i}")).unwrap();
+        let at = t(0);
+        let a = engine.ingest(source, at, lone_record(i)).unwrap().golden;
+        let source = ciclo::consolidation::golden::SourceKey::new("rfm", &format!("s{i}")).unwrap();
+        let b = engine
+            .ingest(source, at, lone_record(PAIRS + i))
+            .unwrap()
+            .golden;
+        buy(&engine, &a.to_string(), 50, 1000 + i as i64, "ARS");
+        buy(&engine, &b.to_string(), 10, 2000 + i as i64, "ARS");
+        pairs.push((a, b));
+    }
+    let options = RfmOptions {
+        as_of: Some(t(60)),
+        limit: MAX_PAGE,
+        ..RfmOptions::default()
+    };
+    let (survivors, pages) = std::thread::scope(|scope| {
+        let merger = scope.spawn(|| {
+            pairs
+                .iter()
+                .map(|&(a, b)| engine.merge(a, b).unwrap().survivor.to_string())
+                .collect::<Vec<String>>()
+        });
+        let mut pages = Vec::new();
+        while !merger.is_finished() {
+            let page = engine.rfm(&options).unwrap();
+            pages.push(page);
+        }
+        (merger.join().unwrap(), pages)
+    });
+    let survivors: std::collections::HashSet<String> = survivors.into_iter().collect();
+    // A page of MAX_PAGE lists every customer: each survivor (there all
+    // along, and a buyer) has its row in every page, once.
+    for page in &pages {
+        for survivor in &survivors {
+            let rows = page
+                .customers
+                .iter()
+                .filter(|r| &r.customer == survivor)
+                .count();
+            assert_eq!(rows, 1, "{survivor} in a page of {}", page.customers.len());
+        }
+    }
+    // The last state: every survivor has a row, once.
+    let last = engine.rfm(&options).unwrap();
+    assert_eq!(last.customers.len(), PAIRS);
+    assert!(last
+        .customers
+        .iter()
+        .all(|r| survivors.contains(&r.customer)));
+}

@@ -33,7 +33,7 @@
 //! affinity applies. Results are deterministic: ties go to the lower product
 //! id.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use crate::error::{Error, Result};
 use crate::model::time::{Timestamp, MS_PER_DAY};
@@ -249,10 +249,9 @@ struct Edge {
 pub struct AffinityModel {
     options: AffinityOptions,
     as_of: Timestamp,
-    /// Dense index → the caller's item id, ascending.
+    /// Dense index → the caller's item id, ascending (so the dense index of
+    /// an id is its place: see [`AffinityModel::dense`]).
     items: Vec<u32>,
-    /// The caller's item id → dense index.
-    index: HashMap<u32, u32>,
     orders: u32,
     customers: u32,
     /// Orders holding each item.
@@ -261,6 +260,8 @@ pub struct AffinityModel {
     item_customers: Vec<u32>,
     /// Each item's decayed order count.
     popularity: Vec<f64>,
+    /// The largest of `popularity` (0 without items).
+    popularity_top: f64,
     /// Dense items by decayed popularity, highest first (ties: lower id).
     popular: Vec<u32>,
     /// Neighbours of each item, strongest first.
@@ -718,8 +719,8 @@ impl AffinityModel {
             as_of,
             item_orders: item_orders_list.iter().map(|l| l.len() as u32).collect(),
             item_customers: item_customers_list.iter().map(|l| l.len() as u32).collect(),
+            popularity_top: popularity.iter().copied().fold(0.0, f64::max),
             items,
-            index,
             orders: orders as u32,
             customers: customers as u32,
             popularity,
@@ -760,9 +761,18 @@ impl AffinityModel {
 
     /// Orders holding `item` (0 for an item never seen).
     pub fn orders_with(&self, item: u32) -> u32 {
-        self.index
-            .get(&item)
-            .map_or(0, |&i| self.item_orders[i as usize])
+        self.dense(item).map_or(0, |i| self.item_orders[i as usize])
+    }
+
+    /// The dense index of the caller's item `id`, if seen: its place in
+    /// the sorted `items` (at once when ids are dense themselves, as an
+    /// engine's interned ones are; else a binary search).
+    #[inline]
+    fn dense(&self, id: u32) -> Option<u32> {
+        if self.items.get(id as usize) == Some(&id) {
+            return Some(id);
+        }
+        self.items.binary_search(&id).ok().map(|i| i as u32)
     }
 
     /// An affinity with its numbers from the stored edge.
@@ -800,7 +810,7 @@ impl AffinityModel {
     /// The affinities kept from `item`, strongest first (empty for an item
     /// never seen).
     pub fn neighbours(&self, item: u32) -> Vec<Affinity> {
-        let Some(&i) = self.index.get(&item) else {
+        let Some(i) = self.dense(item) else {
             return Vec::new();
         };
         self.neighbours[i as usize]
@@ -811,8 +821,8 @@ impl AffinityModel {
 
     /// The affinity `from` → `to` of `kind`, if kept.
     pub fn affinity_between(&self, from: u32, to: u32, kind: AffinityKind) -> Option<Affinity> {
-        let &i = self.index.get(&from)?;
-        let &j = self.index.get(&to)?;
+        let i = self.dense(from)?;
+        let j = self.dense(to)?;
         self.neighbours[i as usize]
             .iter()
             .find(|e| e.to == j && e.kind == kind)
@@ -909,49 +919,60 @@ impl AffinityModel {
         let mut known: Vec<(u32, f64)> = history
             .iter()
             .filter_map(|h| {
-                let &i = self.index.get(&h.product)?;
+                let i = self.dense(h.product)?;
                 let age = options.now.as_millis() - h.last.as_millis();
                 Some((i, decay(age, options.history_half_life_days)))
             })
             .collect();
         known.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
         known.dedup_by_key(|k| k.0);
-        // Never offered: the history's items and `exclude`, dense, sorted.
-        let mut excluded: Vec<u32> = known
+        let pull: f64 = known.iter().map(|k| k.1).sum();
+        // Per dense item: never offered (the history's items and
+        // `exclude`), not scored yet, or its place in `scored`. One lookup
+        // per edge, no hashing: the table costs a pass over the items.
+        const NEVER: u32 = u32::MAX;
+        const UNSCORED: u32 = u32::MAX - 1;
+        let mut slot = vec![UNSCORED; self.items.len()];
+        for j in known
             .iter()
             .map(|k| k.0)
-            .chain(exclude.iter().filter_map(|id| self.index.get(id).copied()))
-            .collect();
-        excluded.sort_unstable();
-        excluded.dedup();
-        let pull: f64 = known.iter().map(|k| k.1).sum();
-        // Whether each dense item is never to be offered: one lookup per edge.
-        let mut never = vec![false; self.items.len()];
-        for &j in &excluded {
-            never[j as usize] = true;
+            .chain(exclude.iter().filter_map(|&id| self.dense(id)))
+        {
+            slot[j as usize] = NEVER;
         }
-        let is_excluded = |j: u32| never[j as usize];
-        // Candidate → (score, strongest contribution, its antecedent, edge).
-        let mut scores: HashMap<u32, (f64, f64, u32, Edge), foldhash::fast::FixedState> =
-            HashMap::with_capacity_and_hasher(known.len() * 8, Default::default());
+        let is_excluded = |slot: &[u32], j: u32| slot[j as usize] == NEVER;
+        // Candidate, score, strongest contribution, its antecedent, edge.
+        let edges: usize = known
+            .iter()
+            .map(|k| self.neighbours[k.0 as usize].len())
+            .sum();
+        let mut scored: Vec<(u32, f64, f64, u32, Edge)> =
+            Vec::with_capacity(edges.min(self.items.len()));
         if pull > 0.0 {
             for &(i, r) in &known {
                 for e in self.neighbours[i as usize].iter() {
-                    if is_excluded(e.to) {
+                    let at = slot[e.to as usize];
+                    if at == NEVER {
                         continue;
                     }
                     let c = r * e.weight as f64 / pull;
-                    let entry = scores.entry(e.to).or_insert((0.0, -1.0, i, *e));
-                    entry.0 += c;
-                    if c > entry.1 {
-                        entry.1 = c;
-                        entry.2 = i;
-                        entry.3 = *e;
+                    let entry = if at == UNSCORED {
+                        slot[e.to as usize] = scored.len() as u32;
+                        scored.push((e.to, 0.0, -1.0, i, *e));
+                        scored.last_mut().expect("just pushed")
+                    } else {
+                        &mut scored[at as usize]
+                    };
+                    entry.1 += c;
+                    if c > entry.2 {
+                        entry.2 = c;
+                        entry.3 = i;
+                        entry.4 = *e;
                     }
                 }
             }
         }
-        let top = self.popularity.iter().copied().fold(0.0, f64::max);
+        let top = self.popularity_top;
         let blend = |j: u32| {
             if top > 0.0 {
                 options.popularity_blend * self.popularity[j as usize] / top
@@ -959,20 +980,19 @@ impl AffinityModel {
                 0.0
             }
         };
-        let mut ranked: Vec<(u32, f64, u32, Edge)> = scores
+        let mut ranked: Vec<(u32, f64, u32, Edge)> = scored
             .iter()
-            .map(|(&j, &(s, _, from, e))| (j, s + blend(j), from, e))
+            .map(|&(j, s, _, from, e)| (j, s + blend(j), from, e))
             .collect();
         if options.popularity_blend > 0.0 {
             // Popular products compete on their own popularity as well.
-            let scored: HashSet<u32, foldhash::fast::FixedState> =
-                ranked.iter().map(|r| r.0).collect();
             let mut added = 0;
             for &j in &self.popular {
                 if added >= options.n {
                     break;
                 }
-                if is_excluded(j) || scored.contains(&j) {
+                if slot[j as usize] != UNSCORED {
+                    // Never offered, or scored already.
                     continue;
                 }
                 ranked.push((
@@ -1012,13 +1032,17 @@ impl AffinityModel {
             })
             .collect();
         if options.fill_with_popular && out.len() < options.n {
-            let offered: HashSet<u32, foldhash::fast::FixedState> =
-                out.iter().map(|o| o.product).collect();
+            // The offered items are never offered twice.
+            for o in &out {
+                if let Some(j) = self.dense(o.product) {
+                    slot[j as usize] = NEVER;
+                }
+            }
             for &j in &self.popular {
                 if out.len() >= options.n {
                     break;
                 }
-                if is_excluded(j) || offered.contains(&self.items[j as usize]) {
+                if is_excluded(&slot, j) {
                     continue;
                 }
                 out.push(self.popular_offer(j, 0.0));

@@ -70,6 +70,7 @@
 //! # Ok::<(), ciclo::Error>(())
 //! ```
 
+use crate::analytics::cohorts::days_from_civil;
 use crate::analytics::dropoff::is_recovery_stage;
 use crate::analytics::period::{Month, Period};
 use crate::analytics::segment_scope::{check_segment, counts, segment_named};
@@ -78,7 +79,7 @@ use crate::lifecycle::currencies::CurrencyTotals;
 use crate::lifecycle::{Cause, CustomerState, SegmentId, StageId, StageModel};
 use crate::model::event::{BuiltinKind, EventKind};
 use crate::model::money::Currency;
-use crate::model::time::Timestamp;
+use crate::model::time::{Timestamp, MS_PER_DAY};
 use crate::retention::{CustomerModels, Signal, SignalContext, SignalSet, Signals};
 
 /// Most months a cohort analysis may span (a century).
@@ -384,6 +385,10 @@ pub struct CohortsBuilder<'m> {
     models: Option<CustomerModels>,
     first: Month,
     months: usize,
+    /// The first moment (ms) of each month of the period and of the month
+    /// after it: a moment's month by a search of these instead of a
+    /// calendar conversion.
+    month_starts: Vec<i64>,
     churn_mask: u64,
     churn_stages: Vec<StageId>,
     purchase: Cause,
@@ -437,7 +442,14 @@ impl<'m> CohortsBuilder<'m> {
         } else {
             Vec::new()
         };
+        let month_starts = (0..=months as i32)
+            .map(|k| {
+                let m = first.plus(k);
+                days_from_civil(i64::from(m.year()), m.number() as u8, 1) * MS_PER_DAY
+            })
+            .collect();
         Ok(CohortsBuilder {
+            month_starts,
             purchase: Cause::of(model, &EventKind::Builtin(BuiltinKind::Purchase)),
             renewal: Cause::of(model, &EventKind::Builtin(BuiltinKind::Renewal)),
             model,
@@ -460,8 +472,16 @@ impl<'m> CohortsBuilder<'m> {
 
     /// The index of `at`'s month in the period, if it is in it.
     fn index(&self, at: Timestamp) -> Option<usize> {
-        let k = Month::of(at).since(self.first);
+        let k = self.month_since(at);
         (0..self.months as i32).contains(&k).then_some(k as usize)
+    }
+
+    /// `Month::of(at).since(self.first)` clamped to -1 and `self.months`:
+    /// what every use below needs (each clamps to the period or tests
+    /// membership), without a calendar conversion.
+    #[inline]
+    fn month_since(&self, at: Timestamp) -> i32 {
+        self.month_starts.partition_point(|&s| s <= at.as_millis()) as i32 - 1
     }
 
     fn churn(&self, stage: StageId) -> bool {
@@ -496,7 +516,7 @@ impl<'m> CohortsBuilder<'m> {
             .and_then(|r| r.last_renewal);
         let latest = p.last.max(renewal).unwrap_or(first_purchase);
         let span = self.months - c;
-        let last_k = (Month::of(latest).since(self.first) - c as i32).clamp(0, span as i32 - 1);
+        let last_k = (self.month_since(latest) - c as i32).clamp(0, span as i32 - 1);
         // Months with a recorded purchase or renewal, relative to the cohort.
         let mut bought = [u32::MAX; 8];
         let mut extra: Vec<u32> = Vec::new();
@@ -579,9 +599,9 @@ impl<'m> CohortsBuilder<'m> {
             if hi.is_some_and(|hi| hi <= lo) {
                 continue;
             }
-            let start = (Month::of(lo).since(self.first) + 1).max(0);
+            let start = (self.month_since(lo) + 1).max(0);
             let end = match hi {
-                Some(hi) => Month::of(hi).since(self.first).min(self.months as i32 - 1),
+                Some(hi) => self.month_since(hi).min(self.months as i32 - 1),
                 None => self.months as i32 - 1,
             };
             if start <= end {

@@ -196,11 +196,72 @@ pub fn quintile(rank: u64, n: u64) -> u8 {
     above.div_ceil(span).clamp(1, 5) as u8
 }
 
+/// [`quintile`] without a division: the highest rank of each score 1 to 4
+/// among `n`, so that a rank scores 1 plus the bounds it is above.
+#[derive(Clone, Copy)]
+struct QuintileBounds {
+    highest: [u64; 4],
+    /// One customer or none: every rank scores 1.
+    single: bool,
+}
+
+impl QuintileBounds {
+    fn new(n: u64) -> QuintileBounds {
+        // Rank `k` scores at most `s` when `5 (k − 1) ≤ s (n − 1)`, that is
+        // `k ≤ ⌊s (n − 1) / 5⌋ + 1`.
+        let span = n.saturating_sub(1);
+        QuintileBounds {
+            highest: [1, 2, 3, 4].map(|s| s * span / 5 + 1),
+            single: n <= 1,
+        }
+    }
+
+    /// The quintile of 1-based `rank`: [`quintile`]`(rank, n)`.
+    #[inline]
+    fn of(&self, rank: u64) -> u8 {
+        if self.single {
+            return 1;
+        }
+        1 + self.highest.iter().map(|&b| u8::from(rank > b)).sum::<u8>()
+    }
+}
+
 /// Each position's quintile of its key's rank, ascending, ties by position.
+///
+/// Keys spanning fewer values than about twice their number (recencies in
+/// days, purchase counts, most spends in minor units) are ranked by counting:
+/// a count per value, their running sums, one pass in position order; the
+/// others by a radix sort ([`stable_order`]). Both give every position the
+/// rank of its key among the keys, ties by position.
 fn quintiles(keys: impl Iterator<Item = u64>, n: usize, out: &mut [u8]) {
-    let order = stable_order(keys.collect());
+    let keys: Vec<u64> = keys.collect();
+    let bounds = QuintileBounds::new(n as u64);
+    let (Some(&lo), Some(&hi)) = (keys.iter().min(), keys.iter().max()) else {
+        return;
+    };
+    let range = hi - lo;
+    if range < 2 * n as u64 + 4096 {
+        // Ranks before each value: counts, then their running sums.
+        let mut next = vec![0u32; range as usize + 1];
+        for &k in &keys {
+            next[(k - lo) as usize] += 1;
+        }
+        let mut sum = 0u32;
+        for slot in next.iter_mut() {
+            let c = *slot;
+            *slot = sum;
+            sum += c;
+        }
+        for (o, &k) in out.iter_mut().zip(&keys) {
+            let slot = &mut next[(k - lo) as usize];
+            *slot += 1;
+            *o = bounds.of(u64::from(*slot));
+        }
+        return;
+    }
+    let order = stable_order(keys);
     for (rank, &p) in order.iter().enumerate() {
-        out[p as usize] = quintile(rank as u64 + 1, n as u64);
+        out[p as usize] = bounds.of(rank as u64 + 1);
     }
 }
 
@@ -208,18 +269,28 @@ fn quintiles(keys: impl Iterator<Item = u64>, n: usize, out: &mut [u8]) {
 /// significant digit radix sort, a byte at a time, skipping the bytes where
 /// every key agrees (the top bytes of small values), so that recencies in
 /// days or purchase counts take one or two passes.
-fn stable_order(mut keys: Vec<u64>) -> Vec<u32> {
+pub(crate) fn stable_order(keys: Vec<u64>) -> Vec<u32> {
+    sort_with_order(keys).1
+}
+
+/// `keys` sorted, and the positions they came from, ties in position order
+/// (see [`stable_order`]).
+pub(crate) fn sort_with_order(mut keys: Vec<u64>) -> (Vec<u64>, Vec<u32>) {
     let n = keys.len();
     let mut order: Vec<u32> = (0..n as u32).collect();
+    // The bytes where some keys differ: only those are counted and sorted.
+    let first = keys.first().copied().unwrap_or(0);
+    let differ = keys.iter().fold(0u64, |d, &k| d | (k ^ first));
     let mut counts = vec![[0usize; 256]; 8];
-    for &k in &keys {
-        for (byte, count) in counts.iter_mut().enumerate() {
+    for byte in (0..8).filter(|b| (differ >> (8 * b)) & 0xFF != 0) {
+        let count = &mut counts[byte];
+        for &k in &keys {
             count[((k >> (8 * byte)) & 0xFF) as usize] += 1;
         }
     }
     let (mut keys_to, mut order_to) = (vec![0u64; n], vec![0u32; n]);
     for (byte, count) in counts.iter().enumerate() {
-        if count.contains(&n) {
+        if (differ >> (8 * byte)) & 0xFF == 0 {
             continue;
         }
         let mut next = [0usize; 256];
@@ -238,7 +309,7 @@ fn stable_order(mut keys: Vec<u64>) -> Vec<u32> {
         std::mem::swap(&mut keys, &mut keys_to);
         std::mem::swap(&mut order, &mut order_to);
     }
-    order
+    (keys, order)
 }
 
 /// `i64` keys in the order of `u64`.
@@ -535,6 +606,36 @@ mod tests {
         assert_eq!(stable_order(keys), want);
         assert!(stable_order(Vec::new()).is_empty());
         assert_eq!(stable_order(vec![5, 5, 5]), [0, 1, 2]);
+    }
+
+    #[test]
+    fn the_quintile_bounds_are_the_quintiles() {
+        for n in 0..200u64 {
+            let bounds = QuintileBounds::new(n);
+            for k in 1..=n.max(1) {
+                assert_eq!(bounds.of(k), quintile(k, n), "rank {k} of {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn counting_and_radix_rank_alike() {
+        // Narrow keys (counted) and wide ones (radix sorted), with ties:
+        // each position's quintile is that of its rank in a stable sort.
+        for spread in [7u64, 1_000, 1 << 40] {
+            let keys: Vec<u64> = (0..3_001u64)
+                .map(|i| (i.wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 20) % spread)
+                .collect();
+            let mut order: Vec<u32> = (0..keys.len() as u32).collect();
+            order.sort_by_key(|&p| keys[p as usize]);
+            let mut want = vec![0u8; keys.len()];
+            for (rank, &p) in order.iter().enumerate() {
+                want[p as usize] = quintile(rank as u64 + 1, keys.len() as u64);
+            }
+            let mut got = vec![0u8; keys.len()];
+            quintiles(keys.iter().copied(), keys.len(), &mut got);
+            assert_eq!(got, want, "keys below {spread}");
+        }
     }
 
     #[test]

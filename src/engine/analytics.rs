@@ -1,8 +1,9 @@
 //! Analytics over the engine's customers: the funnel, drop-off and cohorts of
 //! [`crate::analytics`], run shard by shard without collecting the states.
 //!
-//! Each shard is read under its own lock, one after another: with writers at
-//! work, the result is of moments microseconds apart, not of one (as
+//! Each shard is read under its own lock, one after another (each state
+//! fetched from memory ahead of its turn: see `Engine::walk`); with writers
+//! at work, the result is of moments microseconds apart, not of one (as
 //! [`Engine::stage_counts`]). The options may name a rule segment (its
 //! current members count: see
 //! [`analytics::segment_scope`](crate::analytics::segment_scope)); a set of
@@ -12,7 +13,7 @@
 use std::collections::HashSet;
 use std::sync::atomic::Ordering;
 
-use super::Engine;
+use super::{Ahead, Engine};
 use crate::analytics::dropoff::DropOffBuilder;
 use crate::analytics::funnel::FunnelBuilder;
 use crate::analytics::lifecycle_cohorts::CohortsBuilder;
@@ -22,6 +23,28 @@ use crate::analytics::{
 use crate::error::Result;
 use crate::lifecycle::CustomerState;
 use crate::model::time::Timestamp;
+
+/// What the funnel and the drop-off read of every state: its history, and
+/// its memberships when counting a segment's (the drop-off reads the rest
+/// only for the customers who dropped off).
+fn history_reads(segment: bool) -> Ahead {
+    Ahead {
+        history: true,
+        profile: segment,
+        ..Ahead::default()
+    }
+}
+
+/// What the cohorts read of every state: history, purchases, renewals, and
+/// memberships when counting or splitting by segment.
+fn cohort_reads(options: &CohortOptions) -> Ahead {
+    Ahead {
+        history: true,
+        purchases: true,
+        relationship: true,
+        profile: options.segment.is_some() || options.by_segment,
+    }
+}
 
 /// Whether `id` is in the optional set (every id without one).
 fn wanted(customers: Option<&HashSet<String>>, id: &str) -> bool {
@@ -95,7 +118,7 @@ impl Engine {
         customers: Option<&HashSet<String>>,
     ) -> Result<Funnel> {
         let mut builder = FunnelBuilder::with_options(&self.model, options)?;
-        self.for_each(|id, state| {
+        self.walk(history_reads(options.segment.is_some()), |id, state| {
             if wanted(customers, id) {
                 builder.add(state);
             }
@@ -110,7 +133,7 @@ impl Engine {
         keep: impl Fn(&str, &CustomerState) -> bool,
     ) -> Funnel {
         let mut builder = FunnelBuilder::new(&self.model, period);
-        self.for_each(|id, state| {
+        self.walk(history_reads(false), |id, state| {
             if keep(id, state) {
                 builder.add(state);
             }
@@ -143,7 +166,7 @@ impl Engine {
         keep: impl Fn(&str, &CustomerState) -> bool,
     ) -> Result<DropOff> {
         let mut builder = DropOffBuilder::new(&self.model, options.clone())?;
-        self.for_each(|id, state| {
+        self.walk(history_reads(options.segment.is_some()), |id, state| {
             if keep(id, state) {
                 builder.add(id, state);
             }
@@ -180,7 +203,7 @@ impl Engine {
     ) -> Result<Cohorts> {
         let models = self.models();
         let mut builder = CohortsBuilder::new(&self.model, options.clone(), models)?;
-        self.for_each(|id, state| {
+        self.walk(cohort_reads(options), |id, state| {
             if keep(id, state) {
                 builder.add(state);
             }

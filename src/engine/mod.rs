@@ -769,6 +769,97 @@ fn prefetch<T>(value: &T) {
     let _ = value;
 }
 
+/// The parts of each customer's state [`Engine::walk`] fetches from memory
+/// ahead of the call on it, besides the state itself: those the caller
+/// reads (a part not read costs a wasted memory fetch).
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Ahead {
+    /// The stage history.
+    pub history: bool,
+    /// The purchase metrics.
+    pub purchases: bool,
+    /// The relationship metrics (renewals among them).
+    pub relationship: bool,
+    /// Attributes and segment memberships (and the list of memberships,
+    /// a quarter as far ahead).
+    pub profile: bool,
+}
+
+/// States fetched this many customers ahead of the one called on; the parts
+/// [`Ahead`] names, half as many (their addresses are in the state).
+const WALK_AHEAD: usize = 16;
+
+impl Engine {
+    /// Every customer, shard by shard, each shard under its lock (as
+    /// [`Engine::for_each`]), with each state fetched from memory
+    /// [`WALK_AHEAD`] customers before `f` is called on it and the parts
+    /// `ahead` names half as far: a walk over the states of a large engine
+    /// otherwise waits on a cache miss (a TLB miss too, often) per state and
+    /// per part, a few hundred nanoseconds each, while `f` takes tens.
+    pub(crate) fn walk(&self, ahead: Ahead, mut f: impl FnMut(&str, &CustomerState)) {
+        for shard in self.shards.iter() {
+            let shard = lock(shard);
+            // The states' addresses first, so that the walk can look ahead.
+            let entries: Vec<(&str, &CustomerState)> = shard.iter().collect();
+            for (k, &(id, state)) in entries.iter().enumerate() {
+                if let Some((_, far)) = entries.get(k + WALK_AHEAD) {
+                    prefetch(*far);
+                }
+                if let Some((_, near)) = entries.get(k + WALK_AHEAD / 2) {
+                    let m = near.metrics();
+                    if ahead.history {
+                        prefetch_lines(&near.history);
+                    }
+                    if ahead.purchases {
+                        if let Some(p) = m.purchases.as_deref() {
+                            prefetch(p);
+                        }
+                    }
+                    if ahead.relationship {
+                        if let Some(r) = m.relationship.as_deref() {
+                            prefetch(r);
+                        }
+                    }
+                    if ahead.profile {
+                        if let Some(p) = near.profile.as_deref() {
+                            prefetch(p);
+                        }
+                    }
+                }
+                if ahead.profile {
+                    if let Some((_, nearer)) = entries.get(k + WALK_AHEAD / 4) {
+                        if let Some(p) = nearer.profile.as_deref() {
+                            prefetch_lines(&p.segments);
+                        }
+                    }
+                }
+                f(id, state);
+            }
+        }
+    }
+}
+
+/// [`prefetch`] of a slice's cache lines, the first eight at most (a
+/// longer slice is read while the rest arrives).
+#[inline(always)]
+fn prefetch_lines<T>(values: &[T]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{_mm_prefetch, _MM_HINT_T0};
+        let start = values.as_ptr().cast::<i8>();
+        let bytes = std::mem::size_of_val(values).min(8 * 64);
+        let mut offset = 0;
+        while offset < bytes {
+            // SAFETY: as in `prefetch`: a prefetch never faults nor reads
+            // into the program.
+            unsafe { _mm_prefetch::<_MM_HINT_T0>(start.wrapping_add(offset)) };
+            offset += 64;
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = values;
+}
+
 /// Locks a shard. A panic while a shard was locked cannot leave a state half
 /// changed (states are changed only after every check passed), so a poisoned lock
 /// is taken over.

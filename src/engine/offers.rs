@@ -4,6 +4,7 @@
 //! win-back), each valued and explained (see [`crate::analytics::offers`]).
 
 use std::collections::HashMap;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use compact_str::CompactString;
@@ -581,10 +582,13 @@ impl Engine {
                 );
                 for o in offers {
                     let name = learned.products[o.product as usize].to_string();
-                    let (confidence, affinity, why) = match &o.reason {
+                    // The reason, written once into one string.
+                    let mut why = String::with_capacity(256);
+                    let (confidence, affinity) = match &o.reason {
                         OfferReason::Affinity(a) => {
                             let named = learned.named(a);
-                            let why = format!(
+                            let _ = write!(
+                                why,
                                 "bought `{}`; customers who did bought `{}` {} (support {}, confidence {:.2}, lift {:.2})",
                                 named.from,
                                 named.to,
@@ -596,16 +600,16 @@ impl Engine {
                                 a.confidence,
                                 a.lift
                             );
-                            (a.confidence, Some(named), why)
+                            (a.confidence, Some(named))
                         }
-                        OfferReason::Popular { orders, share } => (
-                            *share,
-                            None,
-                            format!(
+                        OfferReason::Popular { orders, share } => {
+                            let _ = write!(
+                                why,
                                 "popular: in {orders} orders ({:.1}% of all), not bought yet",
                                 share * 100.0
-                            ),
-                        ),
+                            );
+                            (*share, None)
+                        }
                     };
                     let v = value.cross_sell(confidence);
                     candidates.push((
@@ -624,12 +628,16 @@ impl Engine {
                             value: v,
                             currency,
                             valued_with_models: with_models,
-                            reason: format!(
-                                "{why}; value: P(alive) {:.2} × confidence {:.2} × spend per purchase {:.0}",
-                                value.alive(),
-                                confidence,
-                                value.spend_per_purchase.unwrap_or(0.0)
-                            ),
+                            reason: {
+                                let _ = write!(
+                                    why,
+                                    "; value: P(alive) {:.2} × confidence {:.2} × spend per purchase {:.0}",
+                                    value.alive(),
+                                    confidence,
+                                    value.spend_per_purchase.unwrap_or(0.0)
+                                );
+                                why
+                            },
                             affinity,
                             signals: Vec::new(),
                         },

@@ -3,9 +3,10 @@
 //! of a moment, from the purchase totals each customer's state keeps.
 //!
 //! The scoring is [`rfm::score`]'s (quintiles of the ranks, 5 best); this
-//! module only reads the states, groups them by currency, orders the ties
-//! and pages the answer.
+//! module only reads the states (in one pass, each state fetched ahead of
+//! its turn), groups them by currency, orders the ties and pages the answer.
 
+use std::collections::HashSet;
 use std::hash::BuildHasher;
 
 use super::Engine;
@@ -103,41 +104,18 @@ pub struct RfmPage {
 #[derive(Clone, Copy)]
 struct Raw {
     /// The tie-break: first purchase, then the id's hash.
-    key: (i64, u64),
+    first: i64,
+    hash: u64,
     last: i64,
-    frequency: u64,
     monetary: i64,
+    frequency: u32,
+    /// The customer's place in the page asked for; `u32::MAX` outside it.
+    page: u32,
 }
 
 /// The order of ties: a hash of the id fixed across engines and restores.
 fn id_hash(id: &str) -> u64 {
     foldhash::fast::FixedState::with_seed(0x5246_4d5f_7469_6573).hash_one(id)
-}
-
-/// The totals of a customer's purchases per currency: (currency, purchases,
-/// revenue), the first currency first.
-fn totals(p: &crate::lifecycle::metrics::Purchases) -> Vec<(Currency, u64, i64)> {
-    let mut out = Vec::with_capacity(1 + p.other_currencies.len());
-    let others: u64 = p.other_currencies.iter().map(|o| o.purchases as u64).sum();
-    if let Some(c) = p.currency {
-        let own = (p.count as u64).saturating_sub(others);
-        if own > 0 {
-            out.push((c, own, p.revenue));
-        }
-    }
-    for o in p.other_currencies.iter() {
-        if o.purchases > 0 {
-            out.push((o.currency, o.purchases as u64, o.revenue));
-        }
-    }
-    out
-}
-
-/// One currency's customers, ordered by the tie-break, and their scores.
-struct Table {
-    currency: Currency,
-    raws: Vec<Raw>,
-    scores: Vec<RfmScore>,
 }
 
 impl Engine {
@@ -159,11 +137,14 @@ impl Engine {
     /// ([`Engine::customers_page`], whose cursor it returns): rows only for
     /// those who bought before `as_of`, so a page may hold fewer rows than
     /// the limit (even none) and still name a next page. Every page scores
-    /// the whole base again (linear in the customers, plus a sort of the
-    /// buyers of each currency; see BENCHMARKS.md): the counts are in every
+    /// the whole base again (one pass over the states, then radix sorts of
+    /// each currency's buyers; see BENCHMARKS.md): the counts are in every
     /// page. An empty base (or one without purchases) gives no currency
     /// and no row, not an error. Thread-safe; shards are read one after
-    /// another, each at its own moment.
+    /// another, each at its own moment. The page is listed first and its
+    /// rows are taken, by id, in the same pass as the scores: a customer
+    /// the listing named and the pass found has its row, whatever a merge
+    /// running meanwhile changed (a customer it retired has none).
     ///
     /// # Errors
     ///
@@ -183,12 +164,23 @@ impl Engine {
                 ),
             ));
         }
+        // The page first: its rows are taken in the one pass that scores,
+        // by id, so that what a merge changes meanwhile (a first purchase
+        // moved earlier, a customer retired) cannot leave a row out.
+        let page = self.customers_page(options.cursor.as_deref(), options.limit)?;
+        let page_hashes: HashSet<u64, foldhash::fast::FixedState> =
+            page.items.iter().map(|id| id_hash(id)).collect();
         // One pass: every buyer's totals per currency, and the latest moment.
         let tick = self.last_tick.load(std::sync::atomic::Ordering::Acquire);
         let mut latest = (tick != i64::MIN).then_some(tick);
         let mut by_currency: Vec<(Currency, Vec<Raw>)> = Vec::new();
         let mut latest_purchase: Option<(i64, String)> = None;
-        self.for_each(|id, state| {
+        let as_of_ms = options.as_of.map(|a| a.as_millis());
+        let ahead = super::Ahead {
+            purchases: true,
+            ..super::Ahead::default()
+        };
+        self.walk(ahead, |id, state| {
             let w = state.watermark().as_millis();
             latest = Some(latest.map_or(w, |l| l.max(w)));
             let Some(p) = state.metrics().purchases.as_deref() else {
@@ -198,24 +190,48 @@ impl Engine {
                 return;
             };
             let last = last.as_millis();
-            if let Some(as_of) = options.as_of {
-                if last >= as_of.as_millis()
-                    && latest_purchase.as_ref().is_none_or(|(l, _)| last > *l)
-                {
+            if let Some(as_of) = as_of_ms {
+                if last >= as_of && latest_purchase.as_ref().is_none_or(|(l, _)| last > *l) {
                     latest_purchase = Some((last, id.to_string()));
                 }
             }
-            let key = (first.as_millis(), id_hash(id));
-            for (currency, frequency, monetary) in totals(p) {
+            let hash = id_hash(id);
+            let in_page = if page_hashes.contains(&hash) {
+                page.items
+                    .iter()
+                    .position(|p| p == id)
+                    .map_or(u32::MAX, |i| i as u32)
+            } else {
+                u32::MAX
+            };
+            let mut push = |currency: Currency, frequency: u32, monetary: i64| {
                 let raw = Raw {
-                    key,
+                    first: first.as_millis(),
+                    hash,
                     last,
-                    frequency,
                     monetary,
+                    frequency,
+                    page: in_page,
                 };
-                match by_currency.iter_mut().find(|(c, _)| *c == currency) {
+                // Currencies are few: the last one used is most likely.
+                match by_currency.iter_mut().rev().find(|(c, _)| *c == currency) {
                     Some((_, v)) => v.push(raw),
                     None => by_currency.push((currency, vec![raw])),
+                }
+            };
+            let others: u32 = p
+                .other_currencies
+                .iter()
+                .fold(0u32, |sum, o| sum.saturating_add(o.purchases));
+            if let Some(c) = p.currency {
+                let own = p.count.saturating_sub(others);
+                if own > 0 {
+                    push(c, own, p.revenue);
+                }
+            }
+            for o in p.other_currencies.iter() {
+                if o.purchases > 0 {
+                    push(o.currency, o.purchases, o.revenue);
                 }
             }
         });
@@ -244,86 +260,79 @@ impl Engine {
         };
         by_currency.sort_unstable_by_key(|(c, _)| *c);
         let as_of_day = as_of.map_or(0, |a| a.as_millis().div_euclid(MS_PER_DAY));
-        let tables: Vec<Table> = by_currency
-            .into_iter()
-            .map(|(currency, mut raws)| {
-                raws.sort_unstable_by_key(|r| r.key);
-                let inputs: Vec<RfmInput> = raws
-                    .iter()
-                    .map(|r| RfmInput {
-                        recency: as_of_day - r.last.div_euclid(MS_PER_DAY),
-                        frequency: r.frequency,
-                        monetary: r.monetary,
-                    })
-                    .collect();
-                let scores = rfm::score(&inputs);
-                Table {
-                    currency,
-                    raws,
-                    scores,
-                }
-            })
-            .collect();
-        let currencies = tables
-            .iter()
-            .map(|t| {
-                let mut segments: Vec<RfmSegmentCount> = Segment::ALL
-                    .iter()
-                    .map(|&segment| RfmSegmentCount {
-                        segment,
-                        customers: 0,
-                        monetary: 0,
-                    })
-                    .collect();
-                for (raw, score) in t.raws.iter().zip(&t.scores) {
-                    let slot = &mut segments[Segment::ALL
-                        .iter()
-                        .position(|s| *s == score.segment)
-                        .expect("every segment is in ALL")];
-                    slot.customers += 1;
-                    slot.monetary = slot.monetary.saturating_add(raw.monetary);
-                }
-                RfmCurrency {
-                    currency: t.currency,
-                    customers: t.raws.len() as u64,
-                    segments,
-                }
-            })
-            .collect();
-
-        // The page: the listing's customers, found in the tables by key.
-        let page = self.customers_page(options.cursor.as_deref(), options.limit)?;
-        let mut customers = Vec::new();
-        for id in page.items {
-            let Ok(Some(first)) = self.with_customer(&id, |s| {
-                s.metrics()
-                    .purchases
-                    .as_deref()
-                    .and_then(|p| p.first)
-                    .map(|f| f.as_millis())
-            }) else {
-                continue;
-            };
-            let key = (first, id_hash(&id));
-            for t in &tables {
-                if let Ok(i) = t.raws.binary_search_by_key(&key, |r| r.key) {
-                    let raw = &t.raws[i];
-                    customers.push(RfmCustomer {
-                        customer: id.clone(),
-                        currency: t.currency,
-                        recency_days: as_of_day - raw.last.div_euclid(MS_PER_DAY),
-                        frequency: raw.frequency,
-                        monetary: raw.monetary,
-                        score: t.scores[i],
-                    });
+        // Segment → its place in `Segment::ALL`.
+        let mut slot_of = [0usize; Segment::ALL.len()];
+        for (i, s) in Segment::ALL.iter().enumerate() {
+            slot_of[*s as usize] = i;
+        }
+        let mut currencies = Vec::with_capacity(by_currency.len());
+        // (place in the page, row): sorted by place, currencies by code.
+        let mut rows: Vec<(u32, RfmCustomer)> = Vec::new();
+        for (currency, raws) in by_currency {
+            // Ties rank by first purchase, then by the id's hash.
+            let raws = by_tie_break(raws);
+            let inputs: Vec<RfmInput> = raws
+                .iter()
+                .map(|r| RfmInput {
+                    recency: as_of_day - r.last.div_euclid(MS_PER_DAY),
+                    frequency: u64::from(r.frequency),
+                    monetary: r.monetary,
+                })
+                .collect();
+            let scores = rfm::score(&inputs);
+            let mut segments: Vec<RfmSegmentCount> = Segment::ALL
+                .iter()
+                .map(|&segment| RfmSegmentCount {
+                    segment,
+                    customers: 0,
+                    monetary: 0,
+                })
+                .collect();
+            for ((input, score), raw) in inputs.iter().zip(&scores).zip(&raws) {
+                let slot = &mut segments[slot_of[score.segment as usize]];
+                slot.customers += 1;
+                slot.monetary = slot.monetary.saturating_add(input.monetary);
+                if raw.page != u32::MAX {
+                    rows.push((
+                        raw.page,
+                        RfmCustomer {
+                            customer: page.items[raw.page as usize].clone(),
+                            currency,
+                            recency_days: input.recency,
+                            frequency: input.frequency,
+                            monetary: input.monetary,
+                            score: *score,
+                        },
+                    ));
                 }
             }
+            currencies.push(RfmCurrency {
+                currency,
+                customers: raws.len() as u64,
+                segments,
+            });
         }
+        // Stable: within a customer, currencies stay by code.
+        rows.sort_by_key(|(place, _)| *place);
         Ok(RfmPage {
             as_of,
             currencies,
-            customers,
+            customers: rows.into_iter().map(|(_, row)| row).collect(),
             next_cursor: page.next_cursor,
         })
     }
+}
+
+/// `raws` by first purchase, then by the id's hash: a radix sort of the
+/// first purchases ([`rfm::stable_order`]), then each run of equal first
+/// purchases by hash.
+fn by_tie_break(raws: Vec<Raw>) -> Vec<Raw> {
+    let order = rfm::stable_order(raws.iter().map(|r| (r.first as u64) ^ (1 << 63)).collect());
+    let mut sorted: Vec<Raw> = order.iter().map(|&i| raws[i as usize]).collect();
+    for run in sorted.chunk_by_mut(|a, b| a.first == b.first) {
+        if run.len() > 1 {
+            run.sort_unstable_by_key(|r| r.hash);
+        }
+    }
+    sorted
 }

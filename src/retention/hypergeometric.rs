@@ -22,6 +22,13 @@ pub(crate) fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
     }
     // `sum` and `term` are the true values divided by e^`shift`.
     let (mut sum, mut term, mut shift) = (1.0f64, 1.0f64, 0.0f64);
+    // The bound `rho` below is at least `z` (each factor after `z` is at
+    // least 1), so the tail bound is at least `|term|·z/(1 − z)`: while that
+    // exceeds the tolerance, the series has not converged and `rho` (two
+    // divisions a term) need not be computed. Roundings move either bound
+    // by a few units in the last place, far less than the margin of 1.0001:
+    // the sum stops at the same term either way.
+    let z_tail = z / (1.0 - z);
     for n in 0..MAX_TERMS {
         let k = n as f64;
         let ratio = (a + k) * (b + k) / ((c + k) * (k + 1.0)) * z;
@@ -37,7 +44,7 @@ pub(crate) fn ln_hyp2f1(a: f64, b: f64, c: f64, z: f64) -> Option<(f64, f64)> {
         // exceeds the larger of 1 and its value now. With it below 1, the
         // terms left sum to at most |term|·ρ/(1 − ρ).
         let j = k + 1.0;
-        if c + j > 0.0 {
+        if c + j > 0.0 && term.abs() * z_tail <= 1.0001 * f64::EPSILON * sum.abs() {
             let rho = z * ((a + j) / (j + 1.0)).abs().max(1.0) * ((b + j) / (c + j)).abs().max(1.0);
             if rho < 1.0 && term.abs() * rho / (1.0 - rho) <= f64::EPSILON * sum.abs() {
                 return (sum != 0.0).then(|| (sum.signum(), sum.abs().ln() + shift));
