@@ -404,6 +404,13 @@ fn decay(age_ms: i64, half_life_days: Option<f64>) -> f64 {
 impl AffinityModel {
     /// Learns affinities from purchase lines (in any order).
     ///
+    /// With 512 products or more, the products are shared out among up to
+    /// eight scoped threads (as many as `std::thread::available_parallelism`
+    /// says), each holding one 16-byte counter per product while it runs (for
+    /// 100,000 products and eight threads, about 13 MB); the result does not
+    /// depend on the number of threads. Fewer products are learnt on the
+    /// calling thread.
+    ///
     /// # Errors
     ///
     /// [`Error::InvalidArgument`] naming the option for bad options
