@@ -147,6 +147,10 @@ pub(crate) struct Reads {
     pub sections: u8,
     /// The attributes read.
     pub attribute_set: crate::lifecycle::profile::AttributeSet,
+    /// Some metric of [`Sections::ANY`](crate::lifecycle::metrics::Sections)
+    /// other than `days_since_last_activity` (which is 0 right after any
+    /// event).
+    pub clock_besides_activity: bool,
 }
 
 /// One comparison seen while evaluating a condition: the evidence behind a
@@ -298,6 +302,10 @@ impl Condition {
                 out.metrics = true;
                 out.event_metrics |= metric.name().starts_with("event.");
                 out.sections |= metric.sections();
+                out.clock_besides_activity |= metric.sections()
+                    & crate::lifecycle::metrics::Sections::ANY
+                    != 0
+                    && *metric != Metric::DaysSinceLastActivity;
             }
             Condition::Attribute { attribute, .. } => {
                 out.attributes = true;
