@@ -302,10 +302,9 @@ impl Condition {
                 out.metrics = true;
                 out.event_metrics |= metric.name().starts_with("event.");
                 out.sections |= metric.sections();
-                out.clock_besides_activity |= metric.sections()
-                    & crate::lifecycle::metrics::Sections::ANY
-                    != 0
-                    && *metric != Metric::DaysSinceLastActivity;
+                out.clock_besides_activity |=
+                    metric.sections() & crate::lifecycle::metrics::Sections::ANY != 0
+                        && *metric != Metric::DaysSinceLastActivity;
             }
             Condition::Attribute { attribute, .. } => {
                 out.attributes = true;
@@ -329,9 +328,21 @@ impl Condition {
                 op,
                 value,
                 currency,
-            } => metrics
-                .value_in(*metric, ctx, *currency)
-                .is_some_and(|actual| op.holds(actual, *value)),
+            } => {
+                // The metrics segments and rules read most, read in place
+                // (the same values as `value_in`, without its dispatch).
+                let actual = match (metric, currency) {
+                    (Metric::DaysSinceLastActivity, _) => {
+                        Some(ctx.now.days_since(metrics.last_activity))
+                    }
+                    (Metric::EventCount, _) => Some(metrics.event_count as f64),
+                    (Metric::PurchaseCount, None) => {
+                        Some(metrics.purchases.as_deref().map_or(0, |p| p.count) as f64)
+                    }
+                    _ => metrics.value_in(*metric, ctx, *currency),
+                };
+                actual.is_some_and(|actual| op.holds(actual, *value))
+            }
         }
     }
 

@@ -479,7 +479,9 @@ impl PartialEq for Memberships {
 
 impl Memberships {
     /// Memberships from a list sorted by segment id, without repeats.
-    pub(crate) fn from_sorted(list: Vec<(crate::lifecycle::segments::SegmentId, Timestamp)>) -> Memberships {
+    pub(crate) fn from_sorted(
+        list: Vec<(crate::lifecycle::segments::SegmentId, Timestamp)>,
+    ) -> Memberships {
         let bits = list.iter().fold(0, |m, (s, _)| m | 1u64 << s.index());
         Memberships {
             bits,

@@ -15,8 +15,11 @@
 //!   a new customer; the segments reading an attribute the event changed;
 //!   the segments restricted to stages when it moved the customer; and the
 //!   segments that read a metric the event may have changed: those reading the clock or
-//!   the event count (`days_since_last_activity`, `complaints_in_window`,
-//!   `lead_score`, ...) on every event, those reading purchase metrics
+//!   the event count (`days_since_first_seen`, `complaints_in_window`,
+//!   `lead_score`, ...) on every event, those whose only such metric is
+//!   `days_since_last_activity` (0 right after any event) when their last
+//!   evaluation was at another moment than the last activity (a refresh, a
+//!   moving tick, a restored state), those reading purchase metrics
 //!   (`purchase_count`, `revenue`, ...) on events with an amount and
 //!   purchases, service metrics on tickets, complaints, payment failures,
 //!   surveys and usage, relationship metrics on renewals, deliveries,
@@ -126,9 +129,11 @@ pub struct Segments {
     /// segment is evaluated after an event only when its membership was last
     /// evaluated at another value (see `Memberships::fresh`).
     on_activity: u64,
-    /// For each bit of [`Sections`] but `ANY` (purchases, service,
-    /// relationship, flags): the segments reading a metric of that part.
-    on_section: [u64; 4],
+    /// For each combination of the four bits of [`Sections`] but `ANY`
+    /// (purchases, service, relationship, flags; an event's
+    /// [`Metrics::sections_touched`]): the segments reading a metric of one
+    /// of those parts, looked up at once.
+    on_touched: [u64; 16],
     /// For each declared attribute, by id: the segments reading it.
     on_attribute: Vec<u64>,
     /// The segments restricted to some stages.
@@ -197,11 +202,6 @@ impl Segments {
                     out.on_activity |= 1u64 << i;
                 }
             }
-            for (bit, mask) in out.on_section.iter_mut().enumerate() {
-                if reads.sections & (1 << bit) != 0 {
-                    *mask |= 1u64 << i;
-                }
-            }
             for id in reads.attribute_set.iter() {
                 if out.on_attribute.len() <= id.index() {
                     out.on_attribute.resize(id.index() + 1, 0);
@@ -212,6 +212,11 @@ impl Segments {
                 out.on_stage |= 1u64 << i;
             }
             out.all |= 1u64 << i;
+            for (touched, mask) in out.on_touched.iter_mut().enumerate() {
+                if reads.sections & touched as u8 != 0 {
+                    *mask |= 1u64 << i;
+                }
+            }
             out.list.push(Segment {
                 name: sc.name.clone(),
                 description: sc.description.clone(),
@@ -293,7 +298,9 @@ impl CustomerState {
     /// The segments the customer is in, with when they entered each, sorted by
     /// segment id (as of their last evaluation).
     pub fn segments(&self) -> &[(SegmentId, Timestamp)] {
-        self.profile.as_deref().map_or(&[], |p| p.segments.as_slice())
+        self.profile
+            .as_deref()
+            .map_or(&[], |p| p.segments.as_slice())
     }
 
     /// The segments the customer would be in at `now` (at least the watermark),
@@ -486,17 +493,14 @@ impl CustomerState {
                 which |= segments.on_attribute.get(id.index()).copied().unwrap_or(0);
             }
         }
-        for (bit, mask) in segments.on_section.iter().enumerate() {
-            if touched & (1 << bit) != 0 {
-                which |= mask;
-            }
-        }
-        which
+        which | segments.on_touched[(touched & 0x0f) as usize]
     }
 }
 
-/// Attribute changes: a value to set, or `None` to remove.
-pub(crate) type AttributeChanges = Vec<(AttributeId, Option<AttributeValue>)>;
+/// Attribute changes: a value to set, or `None` to remove. Two are held
+/// without allocating (an event changing one attribute, the common case,
+/// allocates nothing for the list).
+pub(crate) type AttributeChanges = smallvec::SmallVec<[(AttributeId, Option<AttributeValue>); 2]>;
 
 /// The changes an event's declared attributes make to a profile, checked;
 /// `None` when they change nothing (no allocation then).
@@ -541,7 +545,9 @@ fn declared_changes(
             },
             other => other,
         })?;
-        changes.get_or_insert_with(Vec::new).push((id, Some(read)));
+        changes
+            .get_or_insert_with(AttributeChanges::new)
+            .push((id, Some(read)));
     }
     Ok(changes)
 }
