@@ -349,6 +349,50 @@ fn segments_keep_their_entry_time_until_left() {
     assert_eq!(e.refresh_segments(later).left, 0);
 }
 
+/// A segment whose only clock metric is `days_since_last_activity` is not
+/// evaluated again after an event while its last evaluation was at the last
+/// activity (the metric is 0 then as right after any event); after a
+/// refresh, a moving tick or a restore it is, and the event brings the
+/// customer back in at its time.
+#[test]
+fn an_event_after_time_alone_re_evaluates_activity_segments() {
+    let e = engine();
+    e.apply(&visit("ana", 1)).unwrap();
+    e.apply(&visit("ana", 2)).unwrap();
+    assert_eq!(segments_of(&e, "ana"), [("recent".to_string(), t(1))]);
+    // A refresh 40 days on leaves `recent`; the next event re-enters it.
+    let later = t(2).plus_days(40.0);
+    assert_eq!(e.refresh_segments(later).left, 1);
+    assert!(segments_of(&e, "ana").is_empty());
+    let back = Event::new("ana", later, BuiltinKind::Visit);
+    let outcome = e.apply(&back).unwrap();
+    assert_eq!(outcome.segments.entered, 1 << 3);
+    assert_eq!(segments_of(&e, "ana"), [("recent".to_string(), later)]);
+    // The same from a state restored from its record after a refresh.
+    let model = e.model().clone();
+    let mut state = e.customer("ana").unwrap();
+    let much_later = later.plus_days(90.0);
+    assert_eq!(state.refresh_segments(&model, much_later).left, 1 << 3);
+    let mut restored =
+        ciclo::lifecycle::CustomerState::from_record(&model, state.to_record(&model)).unwrap();
+    assert_eq!(restored, state);
+    let again = Event::new("ana", much_later, BuiltinKind::Visit);
+    for s in [&mut state, &mut restored] {
+        let outcome = s.apply(&model, &again).unwrap();
+        assert_eq!(outcome.segments.entered, 1 << 3);
+        assert_eq!(
+            s.segments(),
+            &[(model.segments().id("recent").unwrap(), much_later)]
+        );
+        // Evaluated at the event, so a visit at the same moment changes nothing.
+        let same = Event::new("ana", much_later, BuiltinKind::Visit);
+        assert!(s.apply(&model, &same).unwrap().segments.is_empty());
+        let members: Vec<_> = s.segments().iter().map(|(id, _)| *id).collect();
+        assert_eq!(members, s.segments_at(&model, s.watermark()));
+    }
+    assert_eq!(restored, state);
+}
+
 #[test]
 fn counts_and_member_pages() {
     let e = engine();

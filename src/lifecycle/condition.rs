@@ -147,6 +147,10 @@ pub(crate) struct Reads {
     pub sections: u8,
     /// The attributes read.
     pub attribute_set: crate::lifecycle::profile::AttributeSet,
+    /// Some metric of [`Sections::ANY`](crate::lifecycle::metrics::Sections)
+    /// other than `days_since_last_activity` (which is 0 right after any
+    /// event).
+    pub clock_besides_activity: bool,
 }
 
 /// One comparison seen while evaluating a condition: the evidence behind a
@@ -298,6 +302,9 @@ impl Condition {
                 out.metrics = true;
                 out.event_metrics |= metric.name().starts_with("event.");
                 out.sections |= metric.sections();
+                out.clock_besides_activity |=
+                    metric.sections() & crate::lifecycle::metrics::Sections::ANY != 0
+                        && *metric != Metric::DaysSinceLastActivity;
             }
             Condition::Attribute { attribute, .. } => {
                 out.attributes = true;
@@ -321,9 +328,21 @@ impl Condition {
                 op,
                 value,
                 currency,
-            } => metrics
-                .value_in(*metric, ctx, *currency)
-                .is_some_and(|actual| op.holds(actual, *value)),
+            } => {
+                // The metrics segments and rules read most, read in place
+                // (the same values as `value_in`, without its dispatch).
+                let actual = match (metric, currency) {
+                    (Metric::DaysSinceLastActivity, _) => {
+                        Some(ctx.now.days_since(metrics.last_activity))
+                    }
+                    (Metric::EventCount, _) => Some(metrics.event_count as f64),
+                    (Metric::PurchaseCount, None) => {
+                        Some(metrics.purchases.as_deref().map_or(0, |p| p.count) as f64)
+                    }
+                    _ => metrics.value_in(*metric, ctx, *currency),
+                };
+                actual.is_some_and(|actual| op.holds(actual, *value))
+            }
         }
     }
 

@@ -136,6 +136,18 @@ pub enum AttributeValue {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct AttributeSchema {
     decls: Vec<AttributeDecl>,
+    /// The [`name_bit`]s of the declared names, or-ed: a name whose bit is
+    /// not set is not declared, known without a search (most attributes an
+    /// event carries are its own, not declared ones).
+    name_bits: u64,
+}
+
+/// One bit of 64 chosen by a name's length and first byte: a one-word
+/// filter that rejects most undeclared names at once.
+#[inline]
+fn name_bit(name: &str) -> u64 {
+    let first = name.as_bytes().first().copied().unwrap_or(0) as usize;
+    1u64 << ((name.len().wrapping_mul(7).wrapping_add(first)) % 64)
 }
 
 impl AttributeSchema {
@@ -205,7 +217,8 @@ impl AttributeSchema {
                 max: ac.max,
             });
         }
-        Ok(AttributeSchema { decls })
+        let name_bits = decls.iter().fold(0, |m, d| m | name_bit(&d.name));
+        Ok(AttributeSchema { decls, name_bits })
     }
 
     /// Whether no attribute is declared.
@@ -224,7 +237,11 @@ impl AttributeSchema {
     }
 
     /// The attribute with this name.
+    #[inline]
     pub fn id(&self, name: &str) -> Option<AttributeId> {
+        if self.name_bits & name_bit(name) == 0 {
+            return None;
+        }
         self.decls
             .binary_search_by(|d| d.name.as_str().cmp(name))
             .ok()
@@ -425,9 +442,98 @@ pub(crate) fn compare(a: &AttributeValue, b: &AttributeValue) -> Option<Ordering
 pub struct Profile {
     /// Values by attribute, sorted by attribute id.
     pub(crate) values: Box<[(AttributeId, AttributeValue)]>,
-    /// Segments the customer is in, sorted by segment id, with their entry
-    /// time.
-    pub(crate) segments: Box<[(crate::lifecycle::segments::SegmentId, Timestamp)]>,
+    /// Segments the customer is in, with their entry time.
+    pub(crate) segments: Memberships,
+}
+
+/// The segments a customer is in: a bit mask (bit `i` for segment `i`), read
+/// on every evaluation without walking a list, and the entry times, sorted
+/// by segment id. Up to two memberships are held inline in the profile: a
+/// customer entering or leaving a segment allocates nothing unless they are
+/// in more than two.
+///
+/// Two memberships are equal when they hold the same segments with the same
+/// entry times (`fresh`, a cache, is not compared).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Memberships {
+    /// Bit `i` set when the customer is in segment `i`.
+    bits: u64,
+    /// The memberships, sorted by segment id, one per bit of `bits`.
+    list: smallvec::SmallVec<[(crate::lifecycle::segments::SegmentId, Timestamp); 2]>,
+    /// Bit `i` set when segment `i`, whose only clock metric is
+    /// `days_since_last_activity`, was last evaluated at a moment when that
+    /// metric was 0 (at the customer's last activity). Right after an event
+    /// it is 0 again, so its outcome can only differ if something else it
+    /// reads changed, which the event path evaluates anyway: such a segment
+    /// is not evaluated again after an event while its bit is set. Cleared
+    /// by an evaluation at a later moment (a tick that moves the customer, a
+    /// refresh); unknown (0) in a state read from a snapshot or a record.
+    pub(crate) fresh: u64,
+}
+
+impl PartialEq for Memberships {
+    fn eq(&self, other: &Memberships) -> bool {
+        self.bits == other.bits && self.list == other.list
+    }
+}
+
+impl Memberships {
+    /// Memberships from a list sorted by segment id, without repeats.
+    pub(crate) fn from_sorted(
+        list: Vec<(crate::lifecycle::segments::SegmentId, Timestamp)>,
+    ) -> Memberships {
+        let bits = list.iter().fold(0, |m, (s, _)| m | 1u64 << s.index());
+        Memberships {
+            bits,
+            list: smallvec::SmallVec::from_vec(list),
+            fresh: 0,
+        }
+    }
+
+    /// The segments, as bits.
+    #[inline]
+    pub(crate) fn bits(&self) -> u64 {
+        self.bits
+    }
+
+    /// The memberships, sorted by segment id.
+    #[inline]
+    pub(crate) fn as_slice(&self) -> &[(crate::lifecycle::segments::SegmentId, Timestamp)] {
+        &self.list
+    }
+
+    /// Whether the customer is in no segment.
+    #[inline]
+    pub(crate) fn is_empty(&self) -> bool {
+        self.bits == 0
+    }
+
+    /// Leaves the segments of `left` and enters those of `entered` at `at`
+    /// (disjoint from the current ones), keeping the others' entry times.
+    pub(crate) fn change(&mut self, entered: u64, left: u64, at: Timestamp) {
+        if left != 0 {
+            self.list.retain(|(s, _)| left & (1u64 << s.index()) == 0);
+        }
+        let mut rest = entered;
+        while rest != 0 {
+            let i = rest.trailing_zeros() as u16;
+            rest &= rest - 1;
+            let id = crate::lifecycle::segments::SegmentId(i);
+            let pos = self.list.partition_point(|(s, _)| *s < id);
+            self.list.insert(pos, (id, at));
+        }
+        self.bits = (self.bits & !left) | entered;
+    }
+
+    /// Bytes on the heap beyond the profile (none up to two memberships).
+    fn heap_bytes(&self) -> usize {
+        if self.list.spilled() {
+            self.list.capacity()
+                * std::mem::size_of::<(crate::lifecycle::segments::SegmentId, Timestamp)>()
+        } else {
+            0
+        }
+    }
 }
 
 impl Profile {
@@ -447,7 +553,7 @@ impl Profile {
     /// The segments the customer is in, with when they entered, sorted by
     /// segment id.
     pub fn segments(&self) -> &[(crate::lifecycle::segments::SegmentId, Timestamp)] {
-        &self.segments
+        self.segments.as_slice()
     }
 
     pub(crate) fn is_empty(&self) -> bool {
@@ -504,8 +610,7 @@ impl Profile {
                     _ => 0,
                 })
                 .sum::<usize>()
-            + self.segments.len()
-                * std::mem::size_of::<(crate::lifecycle::segments::SegmentId, Timestamp)>()
+            + self.segments.heap_bytes()
     }
 }
 

@@ -15,8 +15,11 @@
 //!   a new customer; the segments reading an attribute the event changed;
 //!   the segments restricted to stages when it moved the customer; and the
 //!   segments that read a metric the event may have changed: those reading the clock or
-//!   the event count (`days_since_last_activity`, `complaints_in_window`,
-//!   `lead_score`, ...) on every event, those reading purchase metrics
+//!   the event count (`days_since_first_seen`, `complaints_in_window`,
+//!   `lead_score`, ...) on every event, those whose only such metric is
+//!   `days_since_last_activity` (0 right after any event) when their last
+//!   evaluation was at another moment than the last activity (a refresh, a
+//!   moving tick, a restored state), those reading purchase metrics
 //!   (`purchase_count`, `revenue`, ...) on events with an amount and
 //!   purchases, service metrics on tickets, complaints, payment failures,
 //!   surveys and usage, relationship metrics on renewals, deliveries,
@@ -118,15 +121,25 @@ impl Segment {
 pub struct Segments {
     list: Vec<Segment>,
     /// Bit `i` set when segment `i` reads a metric that any event or time
-    /// alone may change ([`Sections::ANY`]).
+    /// alone may change ([`Sections::ANY`]) other than
+    /// `days_since_last_activity`.
     on_every_event: u64,
-    /// For each bit of [`Sections`] but `ANY` (purchases, service,
-    /// relationship, flags): the segments reading a metric of that part.
-    on_section: [u64; 4],
+    /// Bit `i` set when the only such metric segment `i` reads is
+    /// `days_since_last_activity`: right after any event it is 0, so the
+    /// segment is evaluated after an event only when its membership was last
+    /// evaluated at another value (see `Memberships::fresh`).
+    on_activity: u64,
+    /// For each combination of the four bits of [`Sections`] but `ANY`
+    /// (purchases, service, relationship, flags; an event's
+    /// [`Metrics::sections_touched`]): the segments reading a metric of one
+    /// of those parts, looked up at once.
+    on_touched: [u64; 16],
     /// For each declared attribute, by id: the segments reading it.
     on_attribute: Vec<u64>,
     /// The segments restricted to some stages.
     on_stage: u64,
+    /// Bit `i` set for every segment `i` of the model.
+    all: u64,
 }
 
 impl Segments {
@@ -183,11 +196,10 @@ impl Segments {
                 ));
             }
             if reads.sections & Sections::ANY != 0 {
-                out.on_every_event |= 1u64 << i;
-            }
-            for (bit, mask) in out.on_section.iter_mut().enumerate() {
-                if reads.sections & (1 << bit) != 0 {
-                    *mask |= 1u64 << i;
+                if reads.clock_besides_activity {
+                    out.on_every_event |= 1u64 << i;
+                } else {
+                    out.on_activity |= 1u64 << i;
                 }
             }
             for id in reads.attribute_set.iter() {
@@ -198,6 +210,12 @@ impl Segments {
             }
             if mask != all_stages {
                 out.on_stage |= 1u64 << i;
+            }
+            out.all |= 1u64 << i;
+            for (touched, mask) in out.on_touched.iter_mut().enumerate() {
+                if reads.sections & touched as u8 != 0 {
+                    *mask |= 1u64 << i;
+                }
             }
             out.list.push(Segment {
                 name: sc.name.clone(),
@@ -280,7 +298,9 @@ impl CustomerState {
     /// The segments the customer is in, with when they entered each, sorted by
     /// segment id (as of their last evaluation).
     pub fn segments(&self) -> &[(SegmentId, Timestamp)] {
-        self.profile.as_deref().map_or(&[], |p| &p.segments)
+        self.profile
+            .as_deref()
+            .map_or(&[], |p| p.segments.as_slice())
     }
 
     /// The segments the customer would be in at `now` (at least the watermark),
@@ -363,15 +383,16 @@ impl CustomerState {
     }
 
     /// The segments the customer is in, as bits (bit `i` for segment `i`).
+    #[inline]
     pub(crate) fn segment_bits(&self) -> u64 {
-        self.segments()
-            .iter()
-            .fold(0, |m, (s, _)| m | 1u64 << s.index())
+        self.profile.as_deref().map_or(0, |p| p.segments.bits())
     }
 
     /// Re-evaluates the segments whose bit is set in `which` at `at`; keeps
-    /// memberships and their entry times. Allocates only when membership
-    /// changes.
+    /// memberships and their entry times. Only the segments in `which` are
+    /// visited; a membership that changes is updated in place (nothing is
+    /// allocated unless the customer had no profile, or is in more than two
+    /// segments).
     #[inline(never)]
     pub(crate) fn update_segments(
         &mut self,
@@ -381,46 +402,57 @@ impl CustomerState {
     ) -> SegmentDelta {
         let segments = model.segments();
         let mut delta = SegmentDelta::default();
-        if segments.list.is_empty() {
+        let evaluated = which & segments.all;
+        let mut rest = evaluated;
+        if rest == 0 {
             return delta;
         }
         let current = self.segment_bits();
         {
             let ctx = self.context(model, at, None);
-            for (i, s) in segments.list.iter().enumerate() {
-                let bit = 1u64 << i;
-                if which & bit == 0 {
-                    continue;
-                }
-                let member = s.holds(self.stage, &self.metrics, &ctx);
-                match (member, current & bit != 0) {
-                    (true, false) => delta.entered |= bit,
-                    (false, true) => delta.left |= bit,
-                    _ => {}
+            while rest != 0 {
+                let i = rest.trailing_zeros() as usize;
+                let bit = rest & rest.wrapping_neg();
+                rest &= rest - 1;
+                let member = segments.list[i].holds(self.stage, &self.metrics, &ctx);
+                if member != (current & bit != 0) {
+                    if member {
+                        delta.entered |= bit;
+                    } else {
+                        delta.left |= bit;
+                    }
                 }
             }
         }
-        if delta.is_empty() {
-            return delta;
+        if !delta.is_empty() {
+            self.change_memberships(delta, at);
         }
-        let mut kept: Vec<(SegmentId, Timestamp)> = self
-            .segments()
-            .iter()
-            .copied()
-            .filter(|(s, _)| delta.left & (1u64 << s.index()) == 0)
-            .collect();
-        for i in 0..segments.list.len() {
-            if delta.entered & (1u64 << i) != 0 {
-                kept.push((SegmentId(i as u16), at));
+        let activity = evaluated & segments.on_activity;
+        if activity != 0 {
+            // `days_since_last_activity` was 0 for this evaluation exactly
+            // when it is at the last activity.
+            let zero = at == self.metrics.last_activity;
+            if let Some(p) = self.profile.as_deref_mut() {
+                let fresh = &mut p.segments.fresh;
+                *fresh = if zero {
+                    *fresh | activity
+                } else {
+                    *fresh & !activity
+                };
             }
         }
-        kept.sort_by_key(|(s, _)| *s);
+        delta
+    }
+
+    /// Applies what [`CustomerState::update_segments`] found.
+    #[cold]
+    #[inline(never)]
+    fn change_memberships(&mut self, delta: SegmentDelta, at: Timestamp) {
         let profile = self.profile.get_or_insert_with(Default::default);
-        profile.segments = kept.into_boxed_slice();
+        profile.segments.change(delta.entered, delta.left, at);
         if profile.is_empty() {
             self.profile = None;
         }
-        delta
     }
 
     /// Segments to evaluate after `event`: all of them for a new customer;
@@ -432,6 +464,7 @@ impl CustomerState {
     /// whose outcome for it cannot differ from the last evaluation.
     #[inline]
     pub(crate) fn segments_after_event(
+        &self,
         model: &StageModel,
         created: bool,
         stage_changed: bool,
@@ -444,6 +477,14 @@ impl CustomerState {
         let segments = model.segments();
         let touched = Metrics::sections_touched(event);
         let mut which = segments.on_every_event;
+        if segments.on_activity != 0 {
+            // Those reading only `days_since_last_activity` among clock
+            // metrics: it is 0 now, as it was at their last evaluation if
+            // `fresh` says so; then only what else they read can change
+            // their outcome (stage, attributes, sections: below).
+            let fresh = self.profile.as_deref().map_or(0, |p| p.segments.fresh);
+            which |= segments.on_activity & !fresh;
+        }
         if stage_changed {
             which |= segments.on_stage;
         }
@@ -452,17 +493,14 @@ impl CustomerState {
                 which |= segments.on_attribute.get(id.index()).copied().unwrap_or(0);
             }
         }
-        for (bit, mask) in segments.on_section.iter().enumerate() {
-            if touched & (1 << bit) != 0 {
-                which |= mask;
-            }
-        }
-        which
+        which | segments.on_touched[(touched & 0x0f) as usize]
     }
 }
 
-/// Attribute changes: a value to set, or `None` to remove.
-pub(crate) type AttributeChanges = Vec<(AttributeId, Option<AttributeValue>)>;
+/// Attribute changes: a value to set, or `None` to remove. Two are held
+/// without allocating (an event changing one attribute, the common case,
+/// allocates nothing for the list).
+pub(crate) type AttributeChanges = smallvec::SmallVec<[(AttributeId, Option<AttributeValue>); 2]>;
 
 /// The changes an event's declared attributes make to a profile, checked;
 /// `None` when they change nothing (no allocation then).
@@ -507,7 +545,9 @@ fn declared_changes(
             },
             other => other,
         })?;
-        changes.get_or_insert_with(Vec::new).push((id, Some(read)));
+        changes
+            .get_or_insert_with(AttributeChanges::new)
+            .push((id, Some(read)));
     }
     Ok(changes)
 }

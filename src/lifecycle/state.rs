@@ -548,7 +548,7 @@ fn profile_from_record(
     members.sort_by_key(|(id, _)| *id);
     Ok(Some(Box::new(Profile {
         values: values.into_boxed_slice(),
-        segments: members.into_boxed_slice(),
+        segments: crate::lifecycle::profile::Memberships::from_sorted(members),
     })))
 }
 

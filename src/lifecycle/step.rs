@@ -132,21 +132,8 @@ impl CustomerState {
             profile: None,
         };
         let fingerprint = event.id.as_deref().map(fnv1a64);
-        let (transition, evidence, changed, segments) =
-            state.absorb(model, event, fingerprint, attributes.as_deref(), true);
-        let stage = state.stage;
-        Ok((
-            state,
-            Outcome {
-                applied: Applied::Applied,
-                created: true,
-                stage,
-                transition,
-                evidence,
-                attributes: changed,
-                segments,
-            },
-        ))
+        let outcome = state.absorb(model, event, fingerprint, attributes.as_deref(), true);
+        Ok((state, outcome))
     }
 
     /// Applies one event. On error nothing changes. See the module documentation for
@@ -167,6 +154,7 @@ impl CustomerState {
     }
 
     /// [`CustomerState::apply`] for an event that [`admit_within`] accepted.
+    #[inline]
     pub(crate) fn apply_admitted(&mut self, model: &StageModel, event: &Event) -> Result<Outcome> {
         let fingerprint = event.id.as_deref().map(fnv1a64);
         if fingerprint.is_some_and(|f| self.recent_ids.contains(f)) {
@@ -181,17 +169,7 @@ impl CustomerState {
         }
         self.metrics.check(event)?;
         let attributes = event_attribute_changes(model, self.profile.as_deref(), event)?;
-        let (transition, evidence, changed, segments) =
-            self.absorb(model, event, fingerprint, attributes.as_deref(), false);
-        Ok(Outcome {
-            applied: Applied::Applied,
-            created: false,
-            stage: self.stage,
-            transition,
-            evidence,
-            attributes: changed,
-            segments,
-        })
+        Ok(self.absorb(model, event, fingerprint, attributes.as_deref(), false))
     }
 
     /// Evaluates the tick rules at `now`; returns the transition if one fired.
@@ -295,7 +273,10 @@ impl CustomerState {
     /// Updates metrics, attributes (`attributes`: the checked changes the
     /// event's declared attributes make), stage and segments for a validated,
     /// checked event; `fingerprint` is that of its id; `created` when the
-    /// event starts the state.
+    /// event starts the state. Inlined into its two callers so that the
+    /// outcome (about 130 bytes) is built where it is returned rather than
+    /// copied on the way out.
+    #[inline(always)]
     fn absorb(
         &mut self,
         model: &StageModel,
@@ -303,36 +284,70 @@ impl CustomerState {
         fingerprint: Option<u64>,
         attributes: Option<&[(AttributeId, Option<AttributeValue>)]>,
         created: bool,
-    ) -> (
-        Option<StageChange>,
-        Vec<Evidence>,
-        AttributeSet,
-        SegmentDelta,
-    ) {
-        // The changes were checked against the stored values: when any
-        // applies, all of them changed something.
-        let attributes_changed: AttributeSet = match attributes {
-            Some(a) if self.apply_attributes(a) => a.iter().map(|(id, _)| *id).collect(),
-            _ => AttributeSet::default(),
+    ) -> Outcome {
+        let attributes_changed = match attributes {
+            Some(a) => self.absorb_attributes(a),
+            None => AttributeSet::default(),
         };
         let (transition, evidence) = self.absorb_stage(model, event, fingerprint);
-        let mut segments = SegmentDelta::default();
-        if !model.segments().is_empty() {
-            let which = CustomerState::segments_after_event(
+        let segments = if model.segments().is_empty() {
+            SegmentDelta::default()
+        } else {
+            self.segments_after(
                 model,
+                event,
                 created,
                 transition.is_some(),
                 &attributes_changed,
-                event,
-            );
-            if which != 0 {
-                // At the watermark (the event's time, or later for a late
-                // event): the state knows everything up to it.
-                let at = self.watermark;
-                segments = self.update_segments(model, at, which);
-            }
+            )
+        };
+        Outcome {
+            applied: Applied::Applied,
+            created,
+            stage: self.stage,
+            transition,
+            evidence,
+            attributes: attributes_changed,
+            segments,
         }
-        (transition, evidence, attributes_changed, segments)
+    }
+
+    /// Applies an event's checked attribute changes; answers the attributes
+    /// changed. The changes were checked against the stored values: when any
+    /// applies, all of them changed something.
+    #[inline(never)]
+    fn absorb_attributes(
+        &mut self,
+        attributes: &[(AttributeId, Option<AttributeValue>)],
+    ) -> AttributeSet {
+        if self.apply_attributes(attributes) {
+            attributes.iter().map(|(id, _)| *id).collect()
+        } else {
+            AttributeSet::default()
+        }
+    }
+
+    /// Re-evaluates, after an event, the segments it may have changed (see
+    /// [`CustomerState::segments_after_event`]); out of line, for a model
+    /// with segments.
+    #[inline(never)]
+    fn segments_after(
+        &mut self,
+        model: &StageModel,
+        event: &Event,
+        created: bool,
+        stage_changed: bool,
+        attributes_changed: &AttributeSet,
+    ) -> SegmentDelta {
+        let which =
+            self.segments_after_event(model, created, stage_changed, attributes_changed, event);
+        if which == 0 {
+            return SegmentDelta::default();
+        }
+        // At the watermark (the event's time, or later for a late event):
+        // the state knows everything up to it.
+        let at = self.watermark;
+        self.update_segments(model, at, which)
     }
 
     /// Updates metrics and stage for a validated, checked event.
