@@ -829,7 +829,7 @@ impl Engine {
                 if ahead.profile {
                     if let Some((_, nearer)) = entries.get(k + WALK_AHEAD / 4) {
                         if let Some(p) = nearer.profile.as_deref() {
-                            prefetch_lines(&p.segments);
+                            prefetch_lines(p.segments.as_slice());
                         }
                     }
                 }
