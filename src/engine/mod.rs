@@ -780,8 +780,10 @@ pub(crate) struct Ahead {
     pub purchases: bool,
     /// The relationship metrics (renewals among them).
     pub relationship: bool,
-    /// Attributes and segment memberships (and the list of memberships,
-    /// a quarter as far ahead).
+    /// The profile (attributes' list head and segment memberships, up to
+    /// two of them inline), and a quarter as far ahead the memberships that
+    /// spill out of it; the attribute values themselves are not fetched
+    /// ahead.
     pub profile: bool,
 }
 

@@ -6,7 +6,7 @@
 //! module only reads the states (in one pass, each state fetched ahead of
 //! its turn), groups them by currency, orders the ties and pages the answer.
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use super::Engine;
@@ -168,8 +168,12 @@ impl Engine {
         // by id, so that what a merge changes meanwhile (a first purchase
         // moved earlier, a customer retired) cannot leave a row out.
         let page = self.customers_page(options.cursor.as_deref(), options.limit)?;
-        let page_hashes: HashSet<u64, foldhash::fast::FixedState> =
-            page.items.iter().map(|id| id_hash(id)).collect();
+        // Each listed customer's place in the page by id hash (the first
+        // place of a hash; ids sharing one are told apart below).
+        let mut page_places: HashMap<u64, u32, foldhash::fast::FixedState> = HashMap::default();
+        for (i, id) in page.items.iter().enumerate() {
+            page_places.entry(id_hash(id)).or_insert(i as u32);
+        }
         // One pass: every buyer's totals per currency, and the latest moment.
         let tick = self.last_tick.load(std::sync::atomic::Ordering::Acquire);
         let mut latest = (tick != i64::MIN).then_some(tick);
@@ -196,13 +200,15 @@ impl Engine {
                 }
             }
             let hash = id_hash(id);
-            let in_page = if page_hashes.contains(&hash) {
-                page.items
+            let in_page = match page_places.get(&hash) {
+                Some(&i) if page.items[i as usize] == id => i,
+                // Another id with the same hash: look for this one.
+                Some(_) => page
+                    .items
                     .iter()
                     .position(|p| p == id)
-                    .map_or(u32::MAX, |i| i as u32)
-            } else {
-                u32::MAX
+                    .map_or(u32::MAX, |i| i as u32),
+                None => u32::MAX,
             };
             let mut push = |currency: Currency, frequency: u32, monetary: i64| {
                 let raw = Raw {

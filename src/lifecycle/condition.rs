@@ -148,8 +148,9 @@ pub(crate) struct Reads {
     /// The attributes read.
     pub attribute_set: crate::lifecycle::profile::AttributeSet,
     /// Some metric of [`Sections::ANY`](crate::lifecycle::metrics::Sections)
-    /// other than `days_since_last_activity` (which is 0 right after any
-    /// event).
+    /// other than `days_since_last_activity` (which is 0 after an event
+    /// whenever the watermark equals the last activity, as it does while a
+    /// fresh bit is set: see `Memberships`).
     pub clock_besides_activity: bool,
 }
 

@@ -462,8 +462,9 @@ pub(crate) struct Memberships {
     list: smallvec::SmallVec<[(crate::lifecycle::segments::SegmentId, Timestamp); 2]>,
     /// Bit `i` set when segment `i`, whose only clock metric is
     /// `days_since_last_activity`, was last evaluated at a moment when that
-    /// metric was 0 (at the customer's last activity). Right after an event
-    /// it is 0 again, so its outcome can only differ if something else it
+    /// metric was 0 (at the customer's last activity). A set bit means the
+    /// watermark is the last activity, and an event keeps them equal, so
+    /// after it the metric is 0 again and the outcome can only differ if something else it
     /// reads changed, which the event path evaluates anyway: such a segment
     /// is not evaluated again after an event while its bit is set. Cleared
     /// by an evaluation at a later moment (a tick that moves the customer, a
@@ -511,6 +512,10 @@ impl Memberships {
     /// Leaves the segments of `left` and enters those of `entered` at `at`
     /// (disjoint from the current ones), keeping the others' entry times.
     pub(crate) fn change(&mut self, entered: u64, left: u64, at: Timestamp) {
+        debug_assert!(
+            entered & self.bits == 0 && left & !self.bits == 0,
+            "enters only new segments and leaves only current ones"
+        );
         if left != 0 {
             self.list.retain(|(s, _)| left & (1u64 << s.index()) == 0);
         }

@@ -17,7 +17,8 @@
 //!   segments that read a metric the event may have changed: those reading the clock or
 //!   the event count (`days_since_first_seen`, `complaints_in_window`,
 //!   `lead_score`, ...) on every event, those whose only such metric is
-//!   `days_since_last_activity` (0 right after any event) when their last
+//!   `days_since_last_activity` (0 after an event while the watermark is the
+//!   last activity, which a fresh last evaluation guarantees) when their last
 //!   evaluation was at another moment than the last activity (a refresh, a
 //!   moving tick, a restored state), those reading purchase metrics
 //!   (`purchase_count`, `revenue`, ...) on events with an amount and
