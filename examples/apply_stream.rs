@@ -13,8 +13,11 @@
 //! either `segments`, to run the six-stage model with five host attributes (the
 //! purchases' `canal` among them) and four segments (see BENCHMARKS.md,
 //! "Segments"), `profile_segments`, the same with four attributes no event
-//! carries instead (the cost of evaluating segments alone), or how many changes the change feed keeps (its retention's
-//! `max_changes`; default 100,000; 0 keeps none), to measure what the feed costs.
+//! carries instead (the cost of evaluating segments alone), `attributes` or
+//! `profile_attributes`, the same attributes without the segments (what
+//! segment evaluation adds is the difference), or how many changes the change
+//! feed keeps (its retention's `max_changes`; default 100,000; 0 keeps none),
+//! to measure what the feed costs.
 
 use std::time::Instant;
 
@@ -25,7 +28,7 @@ fn main() {
             None => default,
             Some(Ok(n)) => n,
             Some(Err(_)) => {
-                eprintln!("usage: apply_stream [CUSTOMERS] [ROUNDS] [segments | profile_segments | FEED_MAX_CHANGES]");
+                eprintln!("usage: apply_stream [CUSTOMERS] [ROUNDS] [segments | profile_segments | attributes | profile_attributes | FEED_MAX_CHANGES]");
                 std::process::exit(2);
             }
         }
@@ -35,8 +38,10 @@ fn main() {
     let mut feed_max_changes = None;
     let model = match args.next().as_deref() {
         None => ciclo::StageModel::six_stage(),
-        Some("segments") => with_segments(true),
-        Some("profile_segments") => with_segments(false),
+        Some("segments") => with_segments(true, true),
+        Some("profile_segments") => with_segments(false, true),
+        Some("attributes") => with_segments(true, false),
+        Some("profile_attributes") => with_segments(false, false),
         Some(n) => {
             feed_max_changes = Some(parse(Some(n.to_string()), 0));
             ciclo::StageModel::six_stage()
@@ -86,16 +91,15 @@ fn thread_cpu_seconds() -> f64 {
         .map_or(0.0, |ns| ns / 1e9)
 }
 
-/// The six-stage model with five attributes and four segments: one on an
-/// attribute the purchases carry, one on metrics within two stages, one on a
-/// time-dependent metric, one on an attribute no event carries.
-/// The six-stage model with four segments. With `canal`, the purchases'
-/// `canal` (which changes on most purchases) is a declared attribute and the
-/// first segment reads it: the attribute is stored, the segment re-evaluated
-/// and both changes put on the feed on most purchases. Without, the first
-/// segment reads `province`, which no event of the stream carries: what is
-/// left is evaluating segments on every event.
-fn with_segments(canal: bool) -> ciclo::StageModel {
+/// The six-stage model with four attributes, and four segments when
+/// `segments`: one on an attribute, one on metrics within two stages, one on
+/// a time-dependent metric, one on an attribute no event carries. With
+/// `canal`, the purchases' `canal` (which changes on most purchases) is a
+/// fifth declared attribute and the first segment reads it: the attribute is
+/// stored, the segment re-evaluated and both changes put on the feed on most
+/// purchases. Without, the first segment reads `province`, which no event of
+/// the stream carries: what is left is evaluating segments on every event.
+fn with_segments(canal: bool, segments: bool) -> ciclo::StageModel {
     let mut config = ciclo::lifecycle::presets::six_stage();
     let (canal_decl, first) = if canal {
         (
@@ -118,7 +122,7 @@ fn with_segments(canal: bool) -> ciclo::StageModel {
         }}"#
     );
     config.attributes = serde_json::from_str(&attributes).expect("valid attributes");
-    let segments = format!(
+    let list = format!(
         r#"[
             {first}
             {{"name": "repeat_buyers", "stages": ["growth", "retention"],
@@ -128,6 +132,8 @@ fn with_segments(canal: bool) -> ciclo::StageModel {
             {{"name": "non_performing", "when": {{"attribute": "credit_situation", "in": ["3", "4", "5", "6"]}}}}
         ]"#
     );
-    config.segments = serde_json::from_str(&segments).expect("valid segments");
+    if segments {
+        config.segments = serde_json::from_str(&list).expect("valid segments");
+    }
     ciclo::StageModel::compile(config).expect("a valid model")
 }

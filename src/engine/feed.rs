@@ -384,18 +384,28 @@ pub(crate) trait Sink {
 /// The attribute and segment changes an event made (none, mostly).
 #[inline(always)]
 fn profile_changes(event: &Event, outcome: &Outcome) -> impl Iterator<Item = Change> {
-    let attributes = (!outcome.attributes.is_empty()).then(|| Change::AttributesChanged {
+    let attributes = (!outcome.attributes.is_empty()).then(|| attributes_changed(event, outcome));
+    let segments = (!outcome.segments.is_empty()).then(|| segments_changed(event, outcome));
+    attributes.into_iter().chain(segments)
+}
+
+#[inline(always)]
+fn attributes_changed(event: &Event, outcome: &Outcome) -> Change {
+    Change::AttributesChanged {
         customer: CompactString::from(event.customer.as_str()),
         attributes: outcome.attributes,
         at: event.at,
-    });
-    let segments = (!outcome.segments.is_empty()).then(|| Change::SegmentsChanged {
+    }
+}
+
+#[inline(always)]
+fn segments_changed(event: &Event, outcome: &Outcome) -> Change {
+    Change::SegmentsChanged {
         customer: CompactString::from(event.customer.as_str()),
         entered: outcome.segments.entered,
         left: outcome.segments.left,
         at: event.at,
-    });
-    attributes.into_iter().chain(segments)
+    }
 }
 
 #[inline(always)]
@@ -452,10 +462,12 @@ impl Sink for Single<'_> {
         if let Some(t) = outcome.transition {
             inner.push_with(last, now, || moved(event, outcome, t));
         }
-        if !outcome.attributes.is_empty() || !outcome.segments.is_empty() {
-            for change in profile_changes(event, outcome) {
-                inner.push_with(last, now, || change);
-            }
+        // Each change is built in its place, as the two above are.
+        if !outcome.attributes.is_empty() {
+            inner.push_with(last, now, || attributes_changed(event, outcome));
+        }
+        if !outcome.segments.is_empty() {
+            inner.push_with(last, now, || segments_changed(event, outcome));
         }
         if inner.open.is_empty() {
             inner.visible = last;

@@ -293,6 +293,32 @@ impl Condition {
         out
     }
 
+    /// Whether the condition holds for a customer without attributes, when
+    /// it reads no metric (then its outcome is the same for every such
+    /// customer); `None` when it reads a metric.
+    pub(crate) fn holds_without_attributes(&self) -> Option<bool> {
+        Some(match self {
+            Condition::All(items) => {
+                let mut all = true;
+                for c in items {
+                    all &= c.holds_without_attributes()?;
+                }
+                all
+            }
+            Condition::Any(items) => {
+                let mut any = false;
+                for c in items {
+                    any |= c.holds_without_attributes()?;
+                }
+                any
+            }
+            Condition::Not(inner) => !inner.holds_without_attributes()?,
+            // A test of an attribute the customer lacks is false.
+            Condition::Attribute { .. } => false,
+            Condition::Compare { .. } => return None,
+        })
+    }
+
     fn reads_into(&self, out: &mut Reads) {
         match self {
             Condition::All(items) | Condition::Any(items) => {
@@ -317,9 +343,20 @@ impl Condition {
     /// Whether the condition holds.
     pub(crate) fn holds(&self, metrics: &Metrics, ctx: &EvalContext<'_>) -> bool {
         match self {
-            Condition::All(items) => items.iter().all(|c| c.holds(metrics, ctx)),
-            Condition::Any(items) => items.iter().any(|c| c.holds(metrics, ctx)),
+            // The comparisons of an `all` or `any` are evaluated in the loop,
+            // not by a call each (most conditions are a list of comparisons).
+            Condition::All(items) => items.iter().all(|c| c.holds_inline(metrics, ctx)),
+            Condition::Any(items) => items.iter().any(|c| c.holds_inline(metrics, ctx)),
             Condition::Not(inner) => !inner.holds(metrics, ctx),
+            leaf => leaf.holds_inline(metrics, ctx),
+        }
+    }
+
+    /// [`Condition::holds`], with a comparison evaluated in place and a list
+    /// by a call.
+    #[inline(always)]
+    pub(crate) fn holds_inline(&self, metrics: &Metrics, ctx: &EvalContext<'_>) -> bool {
+        match self {
             Condition::Attribute { attribute, test } => ctx
                 .profile
                 .and_then(|p| p.get(*attribute))
@@ -344,6 +381,7 @@ impl Condition {
                 };
                 actual.is_some_and(|actual| op.holds(actual, *value))
             }
+            list => list.holds(metrics, ctx),
         }
     }
 

@@ -110,10 +110,13 @@ impl Segment {
         ctx: &crate::lifecycle::metrics::EvalContext<'_>,
     ) -> bool {
         self.stages & (1u64 << stage.index()) != 0
-            && self
-                .condition
-                .as_ref()
-                .is_none_or(|c| c.holds(metrics, ctx))
+            && match &self.condition {
+                None => true,
+                // Most segments are a comparison or an `all` of comparisons:
+                // evaluated here, without a call per level.
+                Some(Condition::All(items)) => items.iter().all(|c| c.holds_inline(metrics, ctx)),
+                Some(c) => c.holds_inline(metrics, ctx),
+            }
     }
 }
 
@@ -139,6 +142,17 @@ pub struct Segments {
     on_attribute: Vec<u64>,
     /// The segments restricted to some stages.
     on_stage: u64,
+    /// The segments that read no metric: for a customer without attributes
+    /// their outcome is known at once (in `without_attributes`).
+    attributes_only: u64,
+    /// Of `attributes_only`, those whose condition holds for a customer
+    /// without attributes (a condition that is absent, or negates an
+    /// attribute test).
+    without_attributes: u64,
+    /// For each stage, by id: the segments whose members may be in it. A
+    /// customer in another stage is in none of the others, known without
+    /// evaluating them.
+    in_stage: Vec<u64>,
     /// Bit `i` set for every segment `i` of the model.
     all: u64,
 }
@@ -161,7 +175,10 @@ impl Segments {
         } else {
             (1u64 << stages.len()) - 1
         };
-        let mut out = Segments::default();
+        let mut out = Segments {
+            in_stage: vec![0; stages.len()],
+            ..Segments::default()
+        };
         for (i, sc) in configs.iter().enumerate() {
             let at = |f: &str| format!("segments[{i}].{f}");
             crate::lifecycle::model::check_name(&at("name"), &sc.name)?;
@@ -212,7 +229,22 @@ impl Segments {
             if mask != all_stages {
                 out.on_stage |= 1u64 << i;
             }
+            for (stage, members) in out.in_stage.iter_mut().enumerate() {
+                if mask & (1u64 << stage) != 0 {
+                    *members |= 1u64 << i;
+                }
+            }
             out.all |= 1u64 << i;
+            let constant = match &condition {
+                None => Some(true),
+                Some(c) => c.holds_without_attributes(),
+            };
+            if let Some(holds) = constant {
+                out.attributes_only |= 1u64 << i;
+                if holds {
+                    out.without_attributes |= 1u64 << i;
+                }
+            }
             for (touched, mask) in out.on_touched.iter_mut().enumerate() {
                 if reads.sections & touched as u8 != 0 {
                     *mask |= 1u64 << i;
@@ -255,6 +287,15 @@ impl Segments {
             .iter()
             .position(|s| s.name == name)
             .map(|i| SegmentId(i as u16))
+    }
+
+    /// The segments whose members may be in `stage`.
+    #[inline]
+    fn in_stage(&self, stage: StageId) -> u64 {
+        self.in_stage
+            .get(stage.index())
+            .copied()
+            .unwrap_or(u64::MAX)
     }
 
     /// Whether segment `id` reads a metric (then it is evaluated after the
@@ -409,7 +450,17 @@ impl CustomerState {
             return delta;
         }
         let current = self.segment_bits();
-        {
+        if self.attributes().is_empty() {
+            // A customer without attributes: the segments reading no metric
+            // hold as they do for every such customer, in the stages they
+            // allow (new customers, mostly).
+            let known = rest & segments.attributes_only;
+            let members = known & segments.without_attributes & segments.in_stage(self.stage);
+            delta.entered |= members & !current;
+            delta.left |= known & !members & current;
+            rest &= !known;
+        }
+        if rest != 0 {
             let ctx = self.context(model, at, None);
             while rest != 0 {
                 let i = rest.trailing_zeros() as usize;
@@ -462,7 +513,10 @@ impl CustomerState {
     /// `attributes` (those the event changed), reading a metric the event may
     /// have changed (see [`Metric::sections`](crate::lifecycle::Metric)): a
     /// segment that reads only purchase metrics is not evaluated on a visit,
-    /// whose outcome for it cannot differ from the last evaluation.
+    /// whose outcome for it cannot differ from the last evaluation. Of those,
+    /// a segment whose members cannot be in the customer's stage is left out
+    /// unless the customer is in it (then they leave it): they are not in it
+    /// and stay out.
     #[inline]
     pub(crate) fn segments_after_event(
         &self,
@@ -472,10 +526,12 @@ impl CustomerState {
         attributes: &AttributeSet,
         event: &Event,
     ) -> u64 {
-        if created {
-            return u64::MAX;
-        }
         let segments = model.segments();
+        let memberships = self.profile.as_deref().map(|p| &p.segments);
+        let possible = segments.in_stage(self.stage) | memberships.map_or(0, |m| m.bits());
+        if created {
+            return possible;
+        }
         let touched = Metrics::sections_touched(event);
         let mut which = segments.on_every_event;
         if segments.on_activity != 0 {
@@ -483,7 +539,7 @@ impl CustomerState {
             // metrics: it is 0 now, as it was at their last evaluation if
             // `fresh` says so; then only what else they read can change
             // their outcome (stage, attributes, sections: below).
-            let fresh = self.profile.as_deref().map_or(0, |p| p.segments.fresh);
+            let fresh = memberships.map_or(0, |m| m.fresh);
             which |= segments.on_activity & !fresh;
         }
         if stage_changed {
@@ -494,7 +550,7 @@ impl CustomerState {
                 which |= segments.on_attribute.get(id.index()).copied().unwrap_or(0);
             }
         }
-        which | segments.on_touched[(touched & 0x0f) as usize]
+        (which | segments.on_touched[(touched & 0x0f) as usize]) & possible
     }
 }
 

@@ -293,13 +293,20 @@ impl CustomerState {
         let segments = if model.segments().is_empty() {
             SegmentDelta::default()
         } else {
-            self.segments_after(
+            let which = self.segments_after_event(
                 model,
-                event,
                 created,
                 transition.is_some(),
                 &attributes_changed,
-            )
+                event,
+            );
+            if which == 0 {
+                SegmentDelta::default()
+            } else {
+                // At the watermark (the event's time, or later for a late
+                // event): the state knows everything up to it.
+                self.update_segments(model, self.watermark, which)
+            }
         };
         Outcome {
             applied: Applied::Applied,
@@ -325,29 +332,6 @@ impl CustomerState {
         } else {
             AttributeSet::default()
         }
-    }
-
-    /// Re-evaluates, after an event, the segments it may have changed (see
-    /// [`CustomerState::segments_after_event`]); out of line, for a model
-    /// with segments.
-    #[inline(never)]
-    fn segments_after(
-        &mut self,
-        model: &StageModel,
-        event: &Event,
-        created: bool,
-        stage_changed: bool,
-        attributes_changed: &AttributeSet,
-    ) -> SegmentDelta {
-        let which =
-            self.segments_after_event(model, created, stage_changed, attributes_changed, event);
-        if which == 0 {
-            return SegmentDelta::default();
-        }
-        // At the watermark (the event's time, or later for a late event):
-        // the state knows everything up to it.
-        let at = self.watermark;
-        self.update_segments(model, at, which)
     }
 
     /// Updates metrics and stage for a validated, checked event.
