@@ -55,7 +55,13 @@ fn with_segments() -> StageModel {
             {"name": "renewers", "when": {"metric": "renewal_count", "op": ">=", "value": 1}},
             {"name": "reachable", "when": {"metric": "contact_captured", "op": "==", "value": 1}},
             {"name": "gone", "when": {"metric": "cancelled", "op": "==", "value": 1}},
-            {"name": "big_spenders", "when": {"metric": "average_order_value", "op": ">=", "value": 5000}}]"#,
+            {"name": "big_spenders", "when": {"metric": "average_order_value", "op": ">=", "value": 5000}},
+            {"name": "growing_buyers", "stages": ["growth", "retention"],
+             "when": {"all": [{"metric": "purchase_count", "op": ">=", "value": 2},
+                              {"metric": "days_since_last_activity", "op": "<", "value": 1}]}},
+            {"name": "leads_elsewhere", "stages": ["awareness", "acquisition"],
+             "when": {"any": [{"not": {"attribute": "province", "op": "==", "value": "Córdoba"}},
+                              {"attribute": "employees", "op": "<", "value": 10}]}}]"#,
     )
     .unwrap();
     StageModel::compile(config).unwrap()

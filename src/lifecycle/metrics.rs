@@ -654,22 +654,15 @@ impl Metrics {
         facts
     }
 
-    /// The parts of the metrics [`Metrics::absorb`] changes for `event`
-    /// besides the event count, the last activity and the lead score (which
-    /// any event may move): a mask of [`Sections`] bits. Kept next to
-    /// `absorb`, whose `match` it follows (both are exhaustive).
-    #[inline]
-    pub(crate) fn sections_touched(event: &Event) -> u8 {
-        let mut touched = if event.amount.is_some() {
-            Sections::PURCHASES
-        } else {
-            0
-        };
-        let EventKind::Builtin(kind) = &event.kind else {
-            return touched;
-        };
+    /// The parts of the metrics [`Metrics::absorb`] changes for an event of
+    /// `kind` besides the event count, the last activity and the lead score
+    /// (which any event may move), and besides the purchase totals (which
+    /// any event with an amount moves): a mask of [`Sections`] bits. A
+    /// custom kind changes none. Kept next to `absorb`, whose `match` it
+    /// follows (both are exhaustive).
+    pub(crate) fn sections_of(kind: BuiltinKind) -> u8 {
         use BuiltinKind as K;
-        touched |= match kind {
+        match kind {
             K::ContactCaptured | K::TrialRequested | K::DemoRequested | K::Unsubscribe => {
                 Sections::FLAGS
             }
@@ -687,8 +680,7 @@ impl Metrics {
             | K::Outreach
             | K::OfferAccepted
             | K::OfferDeclined => Sections::RELATIONSHIP,
-        };
-        touched
+        }
     }
 
     /// The current lead score at `now`.

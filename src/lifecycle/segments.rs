@@ -25,8 +25,12 @@
 //!   purchases, service metrics on tickets, complaints, payment failures,
 //!   surveys and usage, relationship metrics on renewals, deliveries,
 //!   cancellations, outreach and offers, and the contact, trial and
-//!   unsubscribe flags on their events. The outcome is that of evaluating
-//!   every segment (a property test checks it). A customer who enters a
+//!   unsubscribe flags on their events. Of those, a segment whose stages do
+//!   not include the customer's is not evaluated (they are not in it, or
+//!   leave it), and for a customer without attributes a segment reading no
+//!   metric is known without evaluating it (its outcome is the same for
+//!   every such customer). The outcome is that of evaluating every segment
+//!   (a property test checks it). A customer who enters a
 //!   segment enters it at the event's time; leaving drops the entry. Nothing
 //!   is allocated unless membership changes;
 //! - **on a tick that moves the customer** (the stage changed);
@@ -69,7 +73,7 @@ use crate::lifecycle::profile::{
     AttributeId, AttributeSchema, AttributeSet, AttributeValue, Profile,
 };
 use crate::lifecycle::state::CustomerState;
-use crate::model::event::{AttrValue, Event};
+use crate::model::event::{AttrValue, BuiltinKind, Event, EventKind};
 use crate::model::time::Timestamp;
 
 /// Most segments a model may have.
@@ -134,10 +138,14 @@ pub struct Segments {
     /// evaluated at another value (see `Memberships::fresh`).
     on_activity: u64,
     /// For each combination of the four bits of [`Sections`] but `ANY`
-    /// (purchases, service, relationship, flags; an event's
-    /// [`Metrics::sections_touched`]): the segments reading a metric of one
-    /// of those parts, looked up at once.
+    /// (purchases, service, relationship, flags): the segments reading a
+    /// metric of one of those parts.
     on_touched: [u64; 16],
+    /// For each built-in kind, by code: `on_every_event` and the segments
+    /// reading a metric an event of the kind changes
+    /// ([`Metrics::sections_of`]), looked up at once (an event with an
+    /// amount adds those reading purchases).
+    on_kind: Vec<u64>,
     /// For each declared attribute, by id: the segments reading it.
     on_attribute: Vec<u64>,
     /// The segments restricted to some stages.
@@ -258,6 +266,17 @@ impl Segments {
                 reads_metrics: reads.metrics,
             });
         }
+        let codes = BuiltinKind::ALL
+            .iter()
+            .map(|k| *k as usize)
+            .max()
+            .unwrap_or(0)
+            + 1;
+        out.on_kind = vec![u64::MAX; codes];
+        for kind in BuiltinKind::ALL {
+            out.on_kind[*kind as usize] =
+                out.on_every_event | out.on_touched[Metrics::sections_of(*kind) as usize];
+        }
         Ok(out)
     }
 
@@ -287,6 +306,17 @@ impl Segments {
             .iter()
             .position(|s| s.name == name)
             .map(|i| SegmentId(i as u16))
+    }
+
+    /// The segments reading an attribute of `attributes`.
+    fn reading(&self, attributes: &AttributeSet) -> u64 {
+        let mut out = 0;
+        for (i, segments) in self.on_attribute.iter().enumerate() {
+            if *segments != 0 && attributes.contains(AttributeId(i as u16)) {
+                out |= segments;
+            }
+        }
+        out
     }
 
     /// The segments whose members may be in `stage`.
@@ -510,7 +540,8 @@ impl CustomerState {
     /// Segments to evaluate after `event`: all of them for a new customer;
     /// otherwise those whose outcome the event may have changed: restricted
     /// to stages when the stage changed, reading an attribute in
-    /// `attributes` (those the event changed), reading a metric the event may
+    /// `attributes` (those the event changed; `None` for an event that
+    /// carries no declared attribute), reading a metric the event may
     /// have changed (see [`Metric::sections`](crate::lifecycle::Metric)): a
     /// segment that reads only purchase metrics is not evaluated on a visit,
     /// whose outcome for it cannot differ from the last evaluation. Of those,
@@ -523,7 +554,7 @@ impl CustomerState {
         model: &StageModel,
         created: bool,
         stage_changed: bool,
-        attributes: &AttributeSet,
+        attributes: Option<&AttributeSet>,
         event: &Event,
     ) -> u64 {
         let segments = model.segments();
@@ -532,8 +563,17 @@ impl CustomerState {
         if created {
             return possible;
         }
-        let touched = Metrics::sections_touched(event);
-        let mut which = segments.on_every_event;
+        let mut which = match &event.kind {
+            EventKind::Builtin(kind) => segments
+                .on_kind
+                .get(*kind as usize)
+                .copied()
+                .unwrap_or(u64::MAX),
+            EventKind::Custom(_) => segments.on_every_event,
+        };
+        if event.amount.is_some() {
+            which |= segments.on_touched[Sections::PURCHASES as usize];
+        }
         if segments.on_activity != 0 {
             // Those reading only `days_since_last_activity` among clock
             // metrics: it is 0 now, as it was at their last evaluation if
@@ -545,12 +585,10 @@ impl CustomerState {
         if stage_changed {
             which |= segments.on_stage;
         }
-        if !attributes.is_empty() {
-            for id in attributes.iter() {
-                which |= segments.on_attribute.get(id.index()).copied().unwrap_or(0);
-            }
+        if let Some(attributes) = attributes.filter(|a| !a.is_empty()) {
+            which |= segments.reading(attributes);
         }
-        (which | segments.on_touched[(touched & 0x0f) as usize]) & possible
+        which & possible
     }
 }
 

@@ -168,6 +168,23 @@ impl CustomerState {
             });
         }
         self.metrics.check(event)?;
+        if !model.attributes().is_empty() && !event.attributes.is_empty() {
+            return self.apply_declared(model, event, fingerprint);
+        }
+        // No attribute changes: nothing to check, and no list to drop on
+        // the common path.
+        Ok(self.absorb(model, event, fingerprint, None, false))
+    }
+
+    /// [`CustomerState::apply_admitted`] for an event carrying attributes
+    /// in a model that declares some.
+    #[inline(never)]
+    fn apply_declared(
+        &mut self,
+        model: &StageModel,
+        event: &Event,
+        fingerprint: Option<u64>,
+    ) -> Result<Outcome> {
         let attributes = event_attribute_changes(model, self.profile.as_deref(), event)?;
         Ok(self.absorb(model, event, fingerprint, attributes.as_deref(), false))
     }
@@ -297,7 +314,8 @@ impl CustomerState {
                 model,
                 created,
                 transition.is_some(),
-                &attributes_changed,
+                // Only an event with declared attributes changes some.
+                attributes.map(|_| &attributes_changed),
                 event,
             );
             if which == 0 {
