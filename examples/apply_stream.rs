@@ -98,7 +98,9 @@ fn thread_cpu_seconds() -> f64 {
 /// fifth declared attribute and the first segment reads it: the attribute is
 /// stored, the segment re-evaluated and both changes put on the feed on most
 /// purchases. Without, the first segment reads `province`, which no event of
-/// the stream carries: what is left is evaluating segments on every event.
+/// the stream carries (settled by bit masks for customers without
+/// attributes): what is left is deciding, after every event, which segments
+/// to evaluate, and evaluating those that read metrics.
 fn with_segments(canal: bool, segments: bool) -> ciclo::StageModel {
     let mut config = ciclo::lifecycle::presets::six_stage();
     let (canal_decl, first) = if canal {

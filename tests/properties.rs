@@ -36,8 +36,9 @@ fn models() -> [StageModel; 3] {
     ]
 }
 
-/// The six-stage preset with two attributes the stream never sends and
-/// segments over metrics, stage and attributes: states carry memberships.
+/// The six-stage preset with two attributes (the stream sends them now and
+/// then) and segments over metrics, stage and attributes: states carry
+/// memberships.
 fn with_segments() -> StageModel {
     let mut config = ciclo::lifecycle::presets::six_stage();
     config.attributes = serde_json::from_str(

@@ -26,10 +26,10 @@
 //!   surveys and usage, relationship metrics on renewals, deliveries,
 //!   cancellations, outreach and offers, and the contact, trial and
 //!   unsubscribe flags on their events. Of those, a segment whose stages do
-//!   not include the customer's is not evaluated (they are not in it, or
-//!   leave it), and for a customer without attributes a segment reading no
-//!   metric is known without evaluating it (its outcome is the same for
-//!   every such customer). The outcome is that of evaluating every segment
+//!   not include the customer's is not evaluated unless the customer is in
+//!   it (then they leave it), and for a customer without attributes a
+//!   segment reading no metric is settled without evaluating it (its outcome
+//!   is the same for every such customer). The outcome is that of evaluating every segment
 //!   (a property test checks it). A customer who enters a
 //!   segment enters it at the event's time; leaving drops the entry. Nothing
 //!   is allocated unless membership changes;
@@ -154,8 +154,8 @@ pub struct Segments {
     /// their outcome is known at once (in `without_attributes`).
     attributes_only: u64,
     /// Of `attributes_only`, those whose condition holds for a customer
-    /// without attributes (a condition that is absent, or negates an
-    /// attribute test).
+    /// without attributes (every attribute test false: no condition, an
+    /// empty `all`, a negated attribute test, ...).
     without_attributes: u64,
     /// For each stage, by id: the segments whose members may be in it. A
     /// customer in another stage is in none of the others, known without
@@ -462,7 +462,9 @@ impl CustomerState {
 
     /// Re-evaluates the segments whose bit is set in `which` at `at`; keeps
     /// memberships and their entry times. Only the segments in `which` are
-    /// visited; a membership that changes is updated in place (nothing is
+    /// visited, and for a customer without attributes those reading no
+    /// metric are settled by bit masks (`without_attributes`, computed when
+    /// the model is compiled); a membership that changes is updated in place (nothing is
     /// allocated unless the customer had no profile, or is in more than two
     /// segments).
     #[inline(never)]
@@ -537,11 +539,11 @@ impl CustomerState {
         }
     }
 
-    /// Segments to evaluate after `event`: all of them for a new customer;
-    /// otherwise those whose outcome the event may have changed: restricted
+    /// Segments to evaluate after `event`: for a new customer, all of them
+    /// (but those the stage rules out, below); otherwise those whose outcome the event may have changed: restricted
     /// to stages when the stage changed, reading an attribute in
-    /// `attributes` (those the event changed; `None` for an event that
-    /// carries no declared attribute), reading a metric the event may
+    /// `attributes` (those the event changed; `None` when it changed none),
+    /// reading a metric the event may
     /// have changed (see [`Metric::sections`](crate::lifecycle::Metric)): a
     /// segment that reads only purchase metrics is not evaluated on a visit,
     /// whose outcome for it cannot differ from the last evaluation. Of those,
