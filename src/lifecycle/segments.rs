@@ -29,10 +29,11 @@
 //!   not include the customer's is not evaluated unless the customer is in
 //!   it (then they leave it), and for a customer without attributes a
 //!   segment reading no metric is settled without evaluating it (its outcome
-//!   is the same for every such customer). The outcome is that of evaluating every segment
-//!   (a property test checks it). A customer who enters a
-//!   segment enters it at the event's time; leaving drops the entry. Nothing
-//!   is allocated unless membership changes;
+//!   is the same for every such customer). The outcome is that of
+//!   evaluating every segment (`tests/properties.rs` and
+//!   `tests/segment_steps.rs` check it). A customer who enters a segment
+//!   enters it at the event's time; leaving drops the entry. Nothing is
+//!   allocated unless membership changes;
 //! - **on a tick that moves the customer** (the stage changed);
 //! - **on demand**: [`CustomerState::refresh_segments`] (and
 //!   [`Engine::refresh_segments`](crate::Engine::refresh_segments)) evaluates
@@ -464,9 +465,9 @@ impl CustomerState {
     /// memberships and their entry times. Only the segments in `which` are
     /// visited, and for a customer without attributes those reading no
     /// metric are settled by bit masks (`without_attributes`, computed when
-    /// the model is compiled); a membership that changes is updated in place (nothing is
-    /// allocated unless the customer had no profile, or is in more than two
-    /// segments).
+    /// the model is compiled); a membership that changes is updated in place
+    /// (nothing is allocated unless the customer had no profile, or is in
+    /// more than two segments).
     #[inline(never)]
     pub(crate) fn update_segments(
         &mut self,
@@ -540,10 +541,10 @@ impl CustomerState {
     }
 
     /// Segments to evaluate after `event`: for a new customer, all of them
-    /// (but those the stage rules out, below); otherwise those whose outcome the event may have changed: restricted
-    /// to stages when the stage changed, reading an attribute in
-    /// `attributes` (those the event changed; `None` when it changed none),
-    /// reading a metric the event may
+    /// (but those the stage rules out, below); otherwise those whose outcome
+    /// the event may have changed: restricted to stages when the stage
+    /// changed, reading an attribute in `attributes` (those the event
+    /// changed; `None` when it changed none), reading a metric the event may
     /// have changed (see [`Metric::sections`](crate::lifecycle::Metric)): a
     /// segment that reads only purchase metrics is not evaluated on a visit,
     /// whose outcome for it cannot differ from the last evaluation. Of those,
