@@ -70,31 +70,10 @@ use ciclo::synthetic::{
 
 const USAGE: &str = "usage: match_eval [--population en|es|mixed] [--records N] [--seed S] [--us SHARE] [--duplicates SHARE] [--keep FIELD,...] [--csv OUT.csv] [--examples K] [--only LABEL]";
 
-/// The record fields `--keep` may name (as in [`Record`] and its JSON).
-const FIELDS: &[&str] = &[
-    "title",
-    "given_name",
-    "surname",
-    "full_name",
-    "company",
-    "email",
-    "phone",
-    "mobile",
-    "street",
-    "street_number",
-    "address_extra",
-    "locality",
-    "province",
-    "postal_code",
-    "country",
-    "birth_date",
-    "national_id",
-];
-
-/// Empties every field of `record` not named in `keep`: a file that carries
-/// fewer columns (a marketing list with names, birth date, city and email).
-fn keep_only(record: &mut Record, keep: &[String]) {
-    let slots: [(&str, &mut Option<String>); 17] = [
+/// Every field of `record` with its name (as in [`Record`] and its JSON): the
+/// fields `--keep` may name.
+fn fields(record: &mut Record) -> [(&'static str, &mut Option<String>); 17] {
+    [
         ("title", &mut record.title),
         ("given_name", &mut record.given_name),
         ("surname", &mut record.surname),
@@ -112,8 +91,13 @@ fn keep_only(record: &mut Record, keep: &[String]) {
         ("country", &mut record.country),
         ("birth_date", &mut record.birth_date),
         ("national_id", &mut record.national_id),
-    ];
-    for (name, slot) in slots {
+    ]
+}
+
+/// Empties every field of `record` not named in `keep`: a file that carries
+/// fewer columns (a marketing list with names, birth date, city and email).
+fn keep_only(record: &mut Record, keep: &[String]) {
+    for (name, slot) in fields(record) {
         if !keep.iter().any(|k| k == name) {
             *slot = None;
         }
@@ -206,10 +190,11 @@ fn parse_args() -> Result<Option<Args>, String> {
             "--keep" => {
                 let v = value()?;
                 let keep: Vec<String> = v.split(',').map(|f| f.trim().to_string()).collect();
-                if let Some(bad) = keep.iter().find(|f| !FIELDS.contains(&f.as_str())) {
+                let known = fields(&mut Record::default()).map(|(name, _)| name);
+                if let Some(bad) = keep.iter().find(|f| !known.contains(&f.as_str())) {
                     return Err(format!(
                         "--keep {bad}: not a record field ({})",
-                        FIELDS.join(", ")
+                        known.join(", ")
                     ));
                 }
                 a.keep = Some(keep);

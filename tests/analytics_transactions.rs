@@ -792,6 +792,14 @@ fn descriptions_never_refuse_a_file() {
     };
     let file = read_transactions_csv(two.as_bytes(), &mapped).unwrap();
     assert_eq!(file.transactions.not_product_count(), 0);
+    // Two columns of the same name, one mapped: the mapped one is read, the
+    // other ignored.
+    let twins = "Invoice,StockCode,Description,Description,Quantity,InvoiceDate,Price,Customer ID
+        1,MUG,WHITE MUG,a mug,1,2010-01-04 10:00,2.00,c1
+        1,POST,POSTAGE,a mug too,1,2010-01-04 10:00,5.00,c1
+";
+    let file = read_transactions_csv(twins.as_bytes(), &mapped).unwrap();
+    assert_eq!(file.transactions.not_product_count(), 1);
     // A Windows-1252 byte in a description (`CAFÉ`): read, not refused.
     let mut latin = b"Invoice,StockCode,Description,Quantity,InvoiceDate,Price,Customer ID\n\
         1,MUG,CAF"

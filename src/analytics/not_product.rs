@@ -1,5 +1,6 @@
 //! Lines of a sales export that are not a product sold: postage, carriage,
-//! fees, discounts, manual adjustments, bank charges, samples, gift vouchers.
+//! fees, discounts, manual adjustments, bank charges, samples, gift vouchers,
+//! handling, insurance, taxes and coupons.
 //!
 //! Exports mix such lines with the products (Online Retail writes `POST`
 //! "POSTAGE", `C2` "CARRIAGE", `D` "Discount", `M` "Manual", `BANK CHARGES`,
@@ -252,6 +253,13 @@ mod tests {
             "bonificaciones",
             "next day delivery",
             "Shipping & handling fees",
+            "Sales tax",
+            "VAT",
+            "IVA 21%",
+            "Impuesto de sellos",
+            "Cupón descuento",
+            "Coupon",
+            "Shipping insurance",
         ] {
             assert!(is_service_description(service), "{service}");
         }

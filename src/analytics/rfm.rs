@@ -313,7 +313,7 @@ pub(crate) fn sort_with_order(mut keys: Vec<u64>) -> (Vec<u64>, Vec<u32>) {
 }
 
 /// `i64` keys in the order of `u64`.
-fn ordered(v: i64) -> u64 {
+pub(crate) fn ordered(v: i64) -> u64 {
     (v as u64) ^ (1 << 63)
 }
 
@@ -321,8 +321,9 @@ fn ordered(v: i64) -> u64 {
 /// (ties broken by position in `inputs`, the earlier ranking first) and the
 /// segment. The result is in the order of `inputs`.
 ///
-/// O(n): radix sorts of the three values; tens of milliseconds for a
-/// million customers on one core (see BENCHMARKS.md).
+/// O(n): radix sorts (or counting, for few distinct values) of the three
+/// values; tens of milliseconds for a million customers on one core (see
+/// BENCHMARKS.md).
 ///
 /// ```
 /// use ciclo::analytics::rfm::{score, RfmInput, Segment};

@@ -163,10 +163,12 @@ pub fn next_best_offers(tx: &Transactions, as_of: Timestamp, n: usize) -> Result
     // blocks of customers in turn (histories are longer for the first
     // customers of a file), and keep their order.
     let recommend = RecommendOptions::new(n, as_of);
+    // Customers handed to a thread at a time.
+    const BLOCK: usize = 64;
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
         .clamp(1, 8)
-        .min(ranges.len().div_ceil(64));
+        .min(ranges.len().div_ceil(BLOCK));
     if threads <= 1 {
         // One core, or one block: rank here, no thread.
         let customers = ranges
@@ -178,7 +180,6 @@ pub fn next_best_offers(tx: &Transactions, as_of: Timestamp, n: usize) -> Result
             .collect();
         return Ok(NextBestOffers { model, customers });
     }
-    const BLOCK: usize = 64;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let (model_ref, history_ref, ranges_ref, next) = (&model, &history, &ranges, &next);
     let mut blocks: Vec<(usize, Vec<CustomerOffers>)> = std::thread::scope(|scope| {

@@ -40,6 +40,7 @@ use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 
 use super::{unique_mut, Shard};
+use crate::lifecycle::metrics::{fnv1a64, fnv1a64_from, FNV1A64_OFFSET};
 use crate::lifecycle::{Applied, Outcome};
 use crate::model::event::{AttrValue, BuiltinKind, Event, EventKind};
 use crate::model::time::Timestamp;
@@ -135,13 +136,8 @@ pub(crate) fn item_hash(item: Item, name: &str) -> u64 {
         Item::Product => b'p',
         Item::Category => b'c',
     };
-    // The tag, then the name, as one FNV-1a stream; a plain loop over the
-    // bytes (an iterator chain checks which half it is in at every byte).
-    let mut h = (0xcbf2_9ce4_8422_2325u64 ^ tag as u64).wrapping_mul(0x0100_0000_01b3);
-    for &b in name.as_bytes() {
-        h = (h ^ b as u64).wrapping_mul(0x0100_0000_01b3);
-    }
-    h
+    // The tag, then the name, as one FNV-1a stream.
+    fnv1a64_from(fnv1a64_from(FNV1A64_OFFSET, &[tag]), name.as_bytes())
 }
 
 /// A shard's histories, hashed like the customers' ids.
@@ -171,12 +167,6 @@ pub(crate) fn purchase_line(event: &Event) -> Option<PurchaseLine> {
         order,
         product: CompactString::from(product),
         category: category.map(CompactString::from),
-    })
-}
-
-fn fnv1a64(text: &str) -> u64 {
-    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
-        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
     })
 }
 

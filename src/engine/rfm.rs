@@ -333,7 +333,7 @@ impl Engine {
 /// first purchases ([`rfm::stable_order`]), then each run of equal first
 /// purchases by hash.
 fn by_tie_break(raws: Vec<Raw>) -> Vec<Raw> {
-    let order = rfm::stable_order(raws.iter().map(|r| (r.first as u64) ^ (1 << 63)).collect());
+    let order = rfm::stable_order(raws.iter().map(|r| rfm::ordered(r.first)).collect());
     let mut sorted: Vec<Raw> = order.iter().map(|&i| raws[i as usize]).collect();
     for run in sorted.chunk_by_mut(|a, b| a.first == b.first) {
         if run.len() > 1 {
@@ -341,4 +341,51 @@ fn by_tie_break(raws: Vec<Raw>) -> Vec<Raw> {
         }
     }
     sorted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The radix order with runs sorted by hash is the order of sorting by
+    /// (first purchase, hash), with many ties and first purchases at the
+    /// ends of `i64`.
+    #[test]
+    fn tie_break_is_a_sort_by_first_then_hash() {
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut next = || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        let firsts = [
+            i64::MIN,
+            i64::MIN + 1,
+            -86_400_000,
+            -1,
+            0,
+            1,
+            1_700_000_000_000,
+            i64::MAX,
+        ];
+        let raws: Vec<Raw> = (0..5_000)
+            .map(|_| Raw {
+                first: firsts[(next() % firsts.len() as u64) as usize],
+                hash: next() % 64,
+                last: 0,
+                monetary: 0,
+                frequency: 0,
+                page: u32::MAX,
+            })
+            .collect();
+        let mut expected = raws.clone();
+        expected.sort_by_key(|r| (r.first, r.hash));
+        let got = by_tie_break(raws);
+        let key = |r: &Raw| (r.first, r.hash);
+        assert_eq!(
+            got.iter().map(key).collect::<Vec<_>>(),
+            expected.iter().map(key).collect::<Vec<_>>()
+        );
+    }
 }

@@ -15,7 +15,7 @@
 //! | `order` | invoice, invoice no, invoice id, order id, order, order number, transaction id, receipt, factura, pedido |
 //! | `product` | stock code, product, product id, sku, item, item id, article, producto |
 //! | `category` | category, product category, department, family, categoria |
-//! | `description` | description, product name, product description, item name, item description, descripcion, nombre producto, detalle |
+//! | `description` (of several such columns the first, unless mapped; read leniently) | description, product name, product description, item name, item description, descripcion, nombre producto, detalle |
 //! | `currency` | currency, currency code, moneda, divisa |
 //!
 //! A line's amount is the `amount` column, or `quantity` × `unit_price`; one
@@ -340,9 +340,11 @@ impl DatedLine {
 ///
 /// [`Error::InvalidArgument`] naming `csv header` for a missing customer,
 /// date or amount column (the message lists the columns seen and the names
-/// known), two columns filling one field, or a mapping naming an unknown
-/// column or field; naming the line for an unreadable row or text that is
-/// not UTF-8. [`Error::InvalidTimestamp`] and [`Error::InvalidAmount`] name
+/// known), two columns filling one field (but the description: of several
+/// description-like columns the first is read and the others ignored, unless
+/// the mapping names one), or a mapping naming an unknown column or field;
+/// naming the line for an unreadable row or text that is not UTF-8 (but in
+/// the description, read with U+FFFD for such bytes). [`Error::InvalidTimestamp`] and [`Error::InvalidAmount`] name
 /// the line and the column (`csv line 7.InvoiceDate`) of a date, amount,
 /// quantity, price or currency that does not read.
 ///
@@ -570,13 +572,17 @@ fn columns(
         .iter()
         .map(|h| (h.to_string(), TransactionField::recognise(h)))
         .collect();
+    // The columns a mapping names (the first of that name).
+    let mut mapped = vec![false; columns.len()];
     for (column, field) in mapping {
-        let slot = columns
-            .iter_mut()
-            .find(|(h, _)| h.trim() == column.trim())
+        let at = columns
+            .iter()
+            .position(|(h, _)| h.trim() == column.trim())
             .ok_or_else(|| {
                 Error::invalid("mapping", format!("no column `{column}` in the header"))
             })?;
+        mapped[at] = true;
+        let slot = &mut columns[at];
         slot.1 = if field == "ignore" {
             None
         } else {
@@ -595,17 +601,15 @@ fn columns(
     // A description only helps tell service lines: of several columns named
     // like one (`Product Name` and `Description`), the first is read and the
     // others ignored, unless the mapping names one.
-    let mapped = |h: &str| mapping.iter().any(|(c, _)| c.trim() == h.trim());
-    let described = columns
-        .iter()
-        .position(|(h, f)| *f == Some(TransactionField::Description) && mapped(h))
+    let described = (0..columns.len())
+        .find(|&i| columns[i].1 == Some(TransactionField::Description) && mapped[i])
         .or_else(|| {
             columns
                 .iter()
                 .position(|(_, f)| *f == Some(TransactionField::Description))
         });
-    for (i, (h, f)) in columns.iter_mut().enumerate() {
-        if *f == Some(TransactionField::Description) && described != Some(i) && !mapped(h) {
+    for (i, (_, f)) in columns.iter_mut().enumerate() {
+        if *f == Some(TransactionField::Description) && described != Some(i) && !mapped[i] {
             *f = None;
         }
     }

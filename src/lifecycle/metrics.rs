@@ -895,10 +895,18 @@ pub(crate) fn fnv1a32(text: &str) -> u32 {
 
 /// 64-bit FNV-1a of the bytes: fingerprints of event ids.
 pub(crate) fn fnv1a64(text: &str) -> u64 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    for &b in text.as_bytes() {
-        h ^= b as u64;
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    fnv1a64_from(FNV1A64_OFFSET, text.as_bytes())
+}
+
+/// The offset basis of 64-bit FNV-1a: the hash of no bytes.
+pub(crate) const FNV1A64_OFFSET: u64 = 0xcbf2_9ce4_8422_2325;
+
+/// 64-bit FNV-1a of `bytes` continuing from `h` (the hash of what came
+/// before: [`FNV1A64_OFFSET`] for nothing).
+#[inline]
+pub(crate) fn fnv1a64_from(mut h: u64, bytes: &[u8]) -> u64 {
+    for &b in bytes {
+        h = (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3);
     }
     h
 }

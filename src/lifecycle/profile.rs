@@ -464,11 +464,12 @@ pub(crate) struct Memberships {
     /// `days_since_last_activity`, was last evaluated at a moment when that
     /// metric was 0 (at the customer's last activity). A set bit means the
     /// watermark is the last activity, and an event keeps them equal, so
-    /// after it the metric is 0 again and the outcome can only differ if something else it
-    /// reads changed, which the event path evaluates anyway: such a segment
-    /// is not evaluated again after an event while its bit is set. Cleared
-    /// by an evaluation at a later moment (a tick that moves the customer, a
-    /// refresh); unknown (0) in a state read from a snapshot or a record.
+    /// after it the metric is 0 again and the outcome can only differ if
+    /// something else it reads changed, which the event path evaluates
+    /// anyway: such a segment is not evaluated again after an event while
+    /// its bit is set. Cleared by an evaluation at a later moment (a tick
+    /// that moves the customer, a refresh); unknown (0) in a state read from
+    /// a snapshot or a record.
     pub(crate) fresh: u64,
 }
 

@@ -329,8 +329,9 @@ impl Segments {
             .unwrap_or(u64::MAX)
     }
 
-    /// Whether segment `id` reads a metric (then it is evaluated after the
-    /// events that may move that metric: every event for a clock metric).
+    /// Whether segment `id` reads a metric (then it is re-evaluated after
+    /// the events that may move that metric, as the module documentation
+    /// lists, and by [`CustomerState::refresh_segments`]).
     pub fn reads_metrics(&self, id: SegmentId) -> bool {
         self.list[id.index()].reads_metrics
     }

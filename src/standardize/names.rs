@@ -46,11 +46,11 @@ use unicode_normalization::UnicodeNormalization;
 
 use smallvec::SmallVec;
 
-use super::text::{ascii_str, fold, packed_key, tidy, ShortText, MAX_PACKED};
+use super::text::{ascii_str, fold, packed_key, MAX_PACKED};
 use super::Problem;
 
 pub use company::{parse_company, CompanyName, LegalForm};
-use split::*;
+use split::{apply_split, build, from_one_field, push_surname_keys, should_swap, split_strict};
 
 /// The longest given-name or surname field accepted, in characters.
 const MAX_PART: usize = 100;
@@ -543,7 +543,7 @@ type TokBuf<'a> = SmallVec<[Tok<'a>; INLINE_TOKS]>;
 struct Tok<'a> {
     raw: &'a str,
     /// Only ASCII letters (`Garcia`): displayed by the quick path of
-    /// [`push_word`].
+    /// [`push_word`](split::push_word).
     plain: bool,
     /// Only letters of ASCII and Latin-1 that fold to an ASCII letter
     /// (`García`, `Muñoz`), read by [`push_plain_tokens`].

@@ -256,15 +256,16 @@ fn street_name_key(key: &str) -> String {
 /// script), in upper case, so that a British or Canadian code typed with or
 /// without its space (`BD12 8NR`, `bd128nr`) or a code with a dash
 /// (`1425-ABC`) is one value; a US ZIP+4 (`90025-3912`) is its ZIP (`90025`):
-/// the four digits are the delivery segment, often left out. A code without
-/// letters or digits is no code.
+/// the four digits are the delivery segment, often left out (written with an
+/// ASCII dash or space in the sixth place, or as nine digits). A code without
+/// letters or digits (`char::is_alphanumeric`) is no code.
 fn postal_key(code: &str) -> Option<Key> {
     let mut key = Key::default();
     for c in code.chars().filter(|c| c.is_alphanumeric()) {
         key.extend(c.to_uppercase());
     }
     let zip4 = key.len() == 9 && key.bytes().all(|b| b.is_ascii_digit());
-    let dashed = code.len() == 10 && matches!(code.as_bytes()[5], b'-' | b' ');
+    let dashed = code.len() == 10 && matches!(code.as_bytes().get(5), Some(b'-' | b' '));
     if zip4 && (dashed || code.len() == 9) {
         key.truncate(5);
     }
@@ -362,4 +363,24 @@ fn loose_id(text: &str) -> String {
         return key.trim_start_matches('0').to_string();
     }
     key
+}
+
+#[cfg(test)]
+mod postal_tests {
+    use super::postal_key;
+
+    #[test]
+    fn postal_codes_compare_by_letters_and_digits() {
+        let key = |c: &str| postal_key(c).map(|k| k.to_string());
+        assert_eq!(key("BD12 8NR").as_deref(), Some("BD128NR"));
+        assert_eq!(key("bd128nr").as_deref(), Some("BD128NR"));
+        assert_eq!(key("1425-ABC").as_deref(), Some("1425ABC"));
+        assert_eq!(key("90025-3912").as_deref(), Some("90025"));
+        assert_eq!(key("90025 3912").as_deref(), Some("90025"));
+        assert_eq!(key("900253912").as_deref(), Some("90025"));
+        // Not the ZIP+4 shape: kept whole.
+        assert_eq!(key("9002-53912").as_deref(), Some("900253912"));
+        assert_eq!(key("-"), None);
+        assert_eq!(key(""), None);
+    }
 }

@@ -4,6 +4,7 @@
 use std::fmt;
 
 use super::*;
+use crate::standardize::text::tidy;
 
 /// The legal form of a company, as written at the end of its name.
 #[allow(clippy::upper_case_acronyms)] // the forms are written this way

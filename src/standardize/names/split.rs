@@ -4,15 +4,11 @@
 //! accents.
 
 use super::*;
+use crate::standardize::text::ShortText;
 
 /// A word that opens a surname unit rather than closing it, at position `i` of
 /// `toks`, with `has_previous` units before it.
-pub(super) fn is_surname_prefix(
-    toks: &[Tok<'_>],
-    i: usize,
-    at_unit_start: bool,
-    has_previous: bool,
-) -> bool {
+fn is_surname_prefix(toks: &[Tok<'_>], i: usize, at_unit_start: bool, has_previous: bool) -> bool {
     let Some(t) = toks.get(i) else { return false };
     if i + 1 >= toks.len() {
         return false;
@@ -24,7 +20,7 @@ pub(super) fn is_surname_prefix(
 
 /// The end of the surname unit of `toks` starting at `start`: its particles and one
 /// word. Particles left at the very end (`García de`) stay with the unit before.
-pub(super) fn unit_end(toks: &[Tok<'_>], start: usize) -> usize {
+fn unit_end(toks: &[Tok<'_>], start: usize) -> usize {
     let n = toks.len();
     let mut i = start;
     while is_surname_prefix(toks, i, i == start, start > 0) {
@@ -43,7 +39,7 @@ pub(super) fn unit_end(toks: &[Tok<'_>], start: usize) -> usize {
     }
 }
 
-pub(super) fn unit_count(toks: &[Tok<'_>]) -> usize {
+fn unit_count(toks: &[Tok<'_>]) -> usize {
     let mut count = 0;
     let mut start = 0;
     while start < toks.len() {
@@ -55,17 +51,17 @@ pub(super) fn unit_count(toks: &[Tok<'_>]) -> usize {
 
 /// A known given name (or an initial or abbreviation); with `strict`, not also a
 /// listed surname.
-pub(super) fn is_given_tok(t: &Tok<'_>, strict: bool) -> bool {
+fn is_given_tok(t: &Tok<'_>, strict: bool) -> bool {
     is_initial(t) || t.expansion.is_some() || (t.given && !(strict && t.listed_surname))
 }
 
 /// A word that is clearly a surname: no given name, and a listed surname or `-ez`.
-pub(super) fn is_clear_surname(t: &Tok<'_>) -> bool {
+fn is_clear_surname(t: &Tok<'_>) -> bool {
     !t.initial && !t.given && t.surname_like
 }
 
 /// How many words at the start are given names (`María del Carmen` is three).
-pub(super) fn given_run(toks: &[Tok<'_>], strict: bool) -> usize {
+fn given_run(toks: &[Tok<'_>], strict: bool) -> usize {
     let mut k = 0;
     while let Some(t) = toks.get(k) {
         if is_given_tok(t, strict) {
@@ -88,7 +84,7 @@ pub(super) fn given_run(toks: &[Tok<'_>], strict: bool) -> usize {
 }
 
 /// How many words at the end are unambiguous given names.
-pub(super) fn trailing_given_run(toks: &[Tok<'_>]) -> usize {
+fn trailing_given_run(toks: &[Tok<'_>]) -> usize {
     toks.iter()
         .rev()
         .take_while(|t| is_given_tok(t, true))
@@ -96,7 +92,7 @@ pub(super) fn trailing_given_run(toks: &[Tok<'_>]) -> usize {
 }
 
 /// The field starts with a clear surname or a surname particle.
-pub(super) fn starts_with_surname(toks: &[Tok<'_>]) -> bool {
+fn starts_with_surname(toks: &[Tok<'_>]) -> bool {
     toks.first().is_some_and(|t| {
         is_clear_surname(t)
             || is_dropped_particle(t.particle())
@@ -107,7 +103,7 @@ pub(super) fn starts_with_surname(toks: &[Tok<'_>]) -> bool {
 /// The first `k` words are surnames and the rest known given names: the run of
 /// given names at the end is `n - k` words long, and the words before it start with
 /// a clear surname or are [`surnames_clear`].
-pub(super) fn surnames_before(toks: &[Tok<'_>], k: usize) -> bool {
+fn surnames_before(toks: &[Tok<'_>], k: usize) -> bool {
     k > 0
         && k < toks.len()
         && (starts_with_surname(toks) || surnames_clear(toks.get(..k).unwrap_or(&[])))
@@ -124,7 +120,7 @@ pub(super) enum Split {
 
 /// Moves the given-name start forward while more than two surnames remain and the
 /// next word is not clearly a surname.
-pub(super) fn keep_two_surnames(toks: &[Tok<'_>], mut k: usize) -> usize {
+fn keep_two_surnames(toks: &[Tok<'_>], mut k: usize) -> usize {
     while let Some(t) = toks.get(k) {
         let rest = toks.get(k..).unwrap_or(&[]);
         if k + 1 >= toks.len()
@@ -160,7 +156,7 @@ pub(super) fn split_strict(toks: &[Tok<'_>]) -> Option<Split> {
 }
 
 /// Splits a full name; always divides when there are two words or more.
-pub(super) fn split_full(toks: &[Tok<'_>]) -> Split {
+fn split_full(toks: &[Tok<'_>]) -> Split {
     let n = toks.len();
     let mut k = given_run(toks, false);
     if k == 0 {
@@ -332,7 +328,7 @@ pub(super) fn push_word(t: &Tok<'_>, out: &mut ShortText) {
 }
 
 /// The upper case of `c` when it is one character, else `c`.
-pub(super) fn upper1(c: char) -> char {
+fn upper1(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_uppercase();
     }
@@ -350,7 +346,7 @@ pub(super) fn upper1(c: char) -> char {
 }
 
 /// The lower case of `c` when it is one character, else `c`.
-pub(super) fn lower1(c: char) -> char {
+fn lower1(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
@@ -368,7 +364,7 @@ pub(super) fn lower1(c: char) -> char {
 }
 
 /// [`case_word`] for a word of ASCII letters only.
-pub(super) fn case_plain(word: &str, out: &mut ShortText) {
+fn case_plain(word: &str, out: &mut ShortText) {
     let bytes = word.as_bytes();
     let Some((first, rest)) = bytes.split_first() else {
         return;
@@ -382,10 +378,17 @@ pub(super) fn case_plain(word: &str, out: &mut ShortText) {
             return;
         }
     }
+    push_ascii_title(word, out);
+}
+
+/// Pushes the ASCII `word` in lower case with its first letter in upper case;
+/// returns where it starts in `out`.
+fn push_ascii_title(word: &str, out: &mut ShortText) -> usize {
     let from = out.len();
     out.push_str(word);
     out.make_ascii_lowercase_from(from);
     out.make_ascii_uppercase_at(from);
+    from
 }
 
 /// Title case for one word (`GARCÍA` is `García`, `o'brien` is `O'Brien`,
@@ -393,7 +396,7 @@ pub(super) fn case_plain(word: &str, out: &mut ShortText) {
 /// more lower case than upper case letters after it, and more than one capital,
 /// keeps its case (`McDonald`, `DiMaría`). Case is changed one character for one
 /// character, so the result is stable and stays NFC.
-pub(super) fn case_word(word: &str, out: &mut ShortText) {
+fn case_word(word: &str, out: &mut ShortText) {
     if word.is_ascii() {
         let bytes = word.as_bytes();
         // Two capitals are needed to keep the case: count only when there is
@@ -411,10 +414,7 @@ pub(super) fn case_word(word: &str, out: &mut ShortText) {
         }
         // Lower case all, then upper case the first letter and each one after a
         // hyphen, apostrophe or dot, in place.
-        let from = out.len();
-        out.push_str(word);
-        out.make_ascii_lowercase_from(from);
-        out.make_ascii_uppercase_at(from);
+        let from = push_ascii_title(word, out);
         let separator = |b: &u8| matches!(b, b'-' | b'\'' | b'.');
         if bytes.iter().any(separator) {
             for (i, _) in bytes.iter().enumerate().filter(|(_, b)| separator(b)) {
@@ -480,7 +480,7 @@ pub(super) fn push_surname_keys(unit: &str, keys: &mut Vec<String>) {
 
 /// Every word is a given name that is not also a listed surname, with particles
 /// only inside (`María del Carmen`): the field holds given names.
-pub(super) fn looks_given(toks: &[Tok<'_>]) -> bool {
+fn looks_given(toks: &[Tok<'_>]) -> bool {
     let n = toks.len();
     n > 0
         && toks.iter().enumerate().all(|(i, t)| {
@@ -502,7 +502,7 @@ pub(super) fn should_swap(g: &[Tok<'_>], s: &[Tok<'_>]) -> bool {
 /// No word is a known given name, and there is a clear sign of a surname (a listed
 /// surname, a `-ez` ending, a particle: `de la Fuente`) or no word is one typo away
 /// from a known given name (`Gervaso` is a mistyped Gervasio, not a surname).
-pub(super) fn surnames_clear(toks: &[Tok<'_>]) -> bool {
+fn surnames_clear(toks: &[Tok<'_>]) -> bool {
     !toks.is_empty()
         && !toks.iter().any(|t| t.initial || t.given)
         && (toks
@@ -514,7 +514,7 @@ pub(super) fn surnames_clear(toks: &[Tok<'_>]) -> bool {
 /// Within one typo (a letter added, dropped, changed, or two neighbours swapped)
 /// of a known given name. Scans the table: only asked in the rare case where a
 /// swap is otherwise in view.
-pub(super) fn near_given_name(t: &Tok<'_>) -> bool {
+fn near_given_name(t: &Tok<'_>) -> bool {
     let key = key_fold(t.raw);
     words(&key).any(|part| {
         given_names::GIVEN_NAMES

@@ -1,5 +1,7 @@
 use super::company::form_suffix;
+use super::split::{as_typed, push_word, within_one_edit};
 use super::*;
+use crate::standardize::text::ShortText;
 use crate::standardize::Severity;
 use proptest::prelude::*;
 

@@ -437,11 +437,8 @@ fn build() -> Readings {
     for (nick, names) in super::nicknames::NICKNAMES {
         names.iter().for_each(|n| add_name(nick, n));
     }
-    for (nick, names) in OTHER_NICKNAMES {
+    for (nick, names) in OTHER_NICKNAMES.iter().chain(CELTIC_FORMS) {
         names.iter().for_each(|n| add_name(nick, n));
-    }
-    for (word, names) in CELTIC_FORMS {
-        names.iter().for_each(|n| add_name(word, n));
     }
     // Words that are names in their own right.
     let mut own: HashSet<&'static str> = form.keys().copied().collect();
